@@ -1,0 +1,49 @@
+# Two commands on a fresh machine: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 127.0.0.1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test lint typecheck check-migrations messages bench install install-dev clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Stamps make a second `make run` / `make test` skip the install unless pyproject.toml changed.
+$(VENV)/.stamp-run: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.stamp-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(VENV)/.stamp-run $@
+
+install: $(VENV)/.stamp-run
+install-dev: $(VENV)/.stamp-dev
+
+run: install
+	$(BIN)/python -m openjobcenter.manage migrate --no-input -v 0
+	$(BIN)/python -m openjobcenter.manage createcachetable
+	$(BIN)/python -m openjobcenter.manage demo_load
+	PORT=$(PORT) HOST=$(HOST) $(BIN)/python -m openjobcenter.serve
+
+test: install-dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy src tests bench
+	$(BIN)/python -m openjobcenter.manage makemigrations --check --dry-run
+
+messages: install-dev
+	cd src/openjobcenter && ../../$(BIN)/python -m openjobcenter.manage makemessages -l en -l ar -l uk --no-obsolete --no-location && ../../$(BIN)/python -m openjobcenter.manage compilemessages
+
+bench: install-dev
+	$(BIN)/python bench/http_baseline.py
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,1 @@
+"""OpenJobcenter: a multi-tenant platform for German job centres (SGB II)."""

@@ -1,0 +1,53 @@
+"""allauth glue: mail through the task queue after commit, audit of logins, redirects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.http import HttpRequest
+from django.urls import reverse
+
+from openjobcenter.core.audit import audit
+from openjobcenter.core.mail import send_after_commit
+from openjobcenter.core.models import AuditAction
+
+
+class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        from allauth.core import context as allauth_context
+        from django.contrib.sites.shortcuts import get_current_site
+
+        request = allauth_context.request
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx.update(context)
+        send_after_commit(self.render_mail(template_prefix, email, ctx))
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        return reverse("accounts:after_login")
+
+    def get_signup_redirect_url(self, request: HttpRequest) -> str:
+        return reverse("accounts:after_login")
+
+    def login(self, request: HttpRequest, user: Any) -> None:
+        super().login(request, user)
+        audit(request=request, action=AuditAction.LOGIN, object_type="session", subject=user)
+
+    def logout(self, request: HttpRequest) -> None:
+        if request.user.is_authenticated:
+            audit(
+                request=request,
+                action=AuditAction.LOGOUT,
+                object_type="session",
+                subject=request.user,
+            )
+        super().logout(request)
+
+    def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
+        email = str(credentials.get("email") or credentials.get("username") or "")[:200]
+        audit(
+            request=request,
+            action=AuditAction.LOGIN_FAILED,
+            object_type="session",
+            detail=f"email={email}",
+        )

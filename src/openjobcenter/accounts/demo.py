@@ -1,0 +1,73 @@
+"""Demo people: customers and staff in every role, with a known TOTP secret."""
+
+from __future__ import annotations
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+
+from openjobcenter.accounts.models import CustomerProfile, Role, StaffMembership, User
+from openjobcenter.tenants.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, DemoLogin
+from openjobcenter.tenants.models import Jobcenter
+
+STAFF = [
+    ("admin@fulda.example.org", "Anna", "Admin", "fulda", Role.ADMIN),
+    ("sachbearbeitung@fulda.example.org", "Sami", "Sachbearbeiter", "fulda", Role.CASEWORKER),
+    ("vermittlung@fulda.example.org", "Vera", "Vermittlerin", "fulda", Role.JOB_ADVISOR),
+    ("empfang@fulda.example.org", "Emil", "Empfang", "fulda", Role.RECEPTION),
+    ("teamleitung@fulda.example.org", "Tanja", "Teamleitung", "fulda", Role.TEAM_LEAD),
+    ("admin@wiesbaden.example.org", "Willi", "Admin", "wiesbaden", Role.ADMIN),
+]
+CUSTOMERS = [
+    ("kunde@example.org", "Karl", "Kunde", "fulda", "1234567A", "Marktstraße 3", "36037", "Fulda"),
+    (
+        "kundin@example.org",
+        "Olena",
+        "Kovalenko",
+        "fulda",
+        None,
+        "Bahnhofstraße 7",
+        "36088",
+        "Hünfeld",
+    ),
+]
+
+
+def _user(email: str, first: str, last: str, **extra: object) -> User:
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(
+            email=email, password=DEMO_PASSWORD, first_name=first, last_name=last, **extra
+        )
+    EmailAddress.objects.get_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+def load_people() -> list[DemoLogin]:
+    logins: list[DemoLogin] = []
+    operator = _user("operator@example.org", "Otto", "Operator", is_staff=True, is_superuser=True)
+    logins.append(DemoLogin(operator.email, "operator: Django admin at /admin/"))
+    for email, first, last, slug, role in STAFF:
+        user = _user(email, first, last)
+        StaffMembership.objects.get_or_create(
+            user=user, jobcenter=Jobcenter.objects.get(slug=slug), role=role
+        )
+        if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(user, DEMO_TOTP_SECRET)
+        logins.append(DemoLogin(email, f"staff /{slug}/staff/ ({role.label}, TOTP below)"))
+    for email, first, last, slug, number, street, postcode, city in CUSTOMERS:
+        user = _user(email, first, last)
+        CustomerProfile.objects.get_or_create(
+            user=user,
+            defaults={
+                "jobcenter": Jobcenter.objects.get(slug=slug),
+                "customer_number": number,
+                "street": street,
+                "postcode": postcode,
+                "city": city,
+            },
+        )
+        logins.append(DemoLogin(email, f"customer of /{slug}/"))
+    return logins

@@ -1,0 +1,80 @@
+"""Session lifetimes per role, and the user's remembered language."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponseBase
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from openjobcenter.accounts.models import StaffMembership
+
+_STARTED = "ojc_started"
+_SEEN = "ojc_seen"
+_ROLE = "ojc_role"
+# Refresh the last-seen mark at most this often, so pages do not write the session each time.
+_TOUCH_EVERY = 30
+
+
+class SessionLifetimeMiddleware:
+    """Ends a session after idle time and after an absolute time, both per role."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if request.user.is_authenticated:
+            session = request.session
+            now = int(time.time())
+            role = session.get(_ROLE)
+            if role is None:
+                is_staff = StaffMembership.objects.filter(user_id=request.user.pk).exists()
+                role = "staff" if is_staff else "customer"
+                session[_ROLE] = role
+            started = int(session.setdefault(_STARTED, now))
+            seen = int(session.setdefault(_SEEN, now))
+            idle = settings.SESSION_IDLE_SECONDS[role]
+            absolute = settings.SESSION_ABSOLUTE_SECONDS[role]
+            if now - seen > idle or now - started > absolute:
+                logout(request)
+                messages.info(
+                    request, _("Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.")
+                )
+            elif now - seen >= _TOUCH_EVERY:
+                session[_SEEN] = now
+        return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """A logged-in person sees the language saved in their account, on every device."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        language = None
+        if request.user.is_authenticated:
+            language = getattr(request.user, "preferred_language", None)
+            if language and language != getattr(request, "LANGUAGE_CODE", None):
+                translation.activate(language)
+                request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        if language and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
+            set_language_cookie(response, language)
+        return response
+
+
+def set_language_cookie(response: HttpResponseBase, language: str) -> None:
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite="Lax",
+    )

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from typing import Literal
+
+from ninja import Schema
+from pydantic import ConfigDict, Field
+
+
+class Strict(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class OfficeOut(Schema):
+    name: str
+    street: str
+    postcode: str
+    city: str
+    phone: str
+    opening_hours: list[str]
+
+
+class JobcenterOut(Schema):
+    slug: str
+    name: str
+    kind: Literal["municipal", "joint"]
+    url: str
+
+
+class JobcenterMatchOut(JobcenterOut):
+    matched_areas: list[str]
+
+
+class JobcenterDetailOut(JobcenterOut):
+    phone: str
+    email: str
+    offices: list[OfficeOut]
+
+
+class CustomerOut(Schema):
+    jobcenter: str
+    customer_number: str | None
+    street: str
+    postcode: str
+    city: str
+    phone: str
+    contact_channel: str
+
+
+class MeOut(Schema):
+    email: str
+    first_name: str
+    last_name: str
+    preferred_language: str
+    customer: CustomerOut | None
+    staff_roles: dict[str, list[str]]
+
+
+class MePatch(Strict):
+    first_name: str | None = Field(default=None, min_length=1, max_length=150)
+    last_name: str | None = Field(default=None, min_length=1, max_length=150)
+    preferred_language: Literal["de", "en", "ar", "uk"] | None = None
+    street: str | None = Field(default=None, max_length=200)
+    postcode: str | None = Field(default=None, pattern=r"^(\d{5})?$")
+    city: str | None = Field(default=None, max_length=100)
+    phone: str | None = Field(default=None, pattern=r"^(\+?[0-9 ()/-]{4,40})?$")
+    contact_channel: Literal["email", "phone", "post", "app"] | None = None
+
+
+class LookupQuery(Schema):
+    q: str = Field(min_length=2, max_length=100, description="Municipality or postcode")
+
+
+class ErrorOut(Schema):
+    detail: str

@@ -1,0 +1,171 @@
+"""The public API under /api/v1/: typed in and out, OpenAPI at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from ninja import NinjaAPI, Query
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import HttpError as NinjaHttpError
+from ninja.throttling import AnonRateThrottle
+
+from openjobcenter.accounts.models import CustomerProfile, StaffMembership, User
+from openjobcenter.accounts.services import customer_profile_update, user_set_language
+from openjobcenter.api.auth import session_or_token
+from openjobcenter.api.schemas import (
+    ErrorOut,
+    JobcenterDetailOut,
+    JobcenterMatchOut,
+    JobcenterOut,
+    LookupQuery,
+    MeOut,
+    MePatch,
+)
+from openjobcenter.core.audit import audit
+from openjobcenter.core.models import AuditAction
+from openjobcenter.tenants.models import Jobcenter
+from openjobcenter.tenants.selectors import (
+    active_jobcenters,
+    find_responsible,
+    get_jobcenter_by_slug,
+)
+
+api = NinjaAPI(
+    title="OpenJobcenter API",
+    version="1",
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return api.create_response(request, {"detail": exc.errors}, status=422)
+
+
+@api.exception_handler(NinjaHttpError)
+def http_error(request: HttpRequest, exc: NinjaHttpError) -> HttpResponse:
+    # ninja answers an unparseable body with 400; the platform promises 422 naming the field.
+    if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+        return api.create_response(
+            request,
+            {"detail": [{"loc": ["body"], "msg": "Malformed JSON body", "type": "json_invalid"}]},
+            status=422,
+        )
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(request, {"detail": "Not authenticated"}, status=401)
+
+
+def _jc_out(jc: Jobcenter) -> dict[str, Any]:
+    return {
+        "slug": jc.slug,
+        "name": jc.name,
+        "kind": jc.kind,
+        "url": reverse("tenant:home", kwargs={"jc": jc.slug}),
+    }
+
+
+@api.get("/jobcenters", response=list[JobcenterOut], tags=["jobcenters"], auth=None)
+def list_jobcenters(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_jc_out(jc) for jc in active_jobcenters().only("slug", "name", "kind")]
+
+
+@api.get(
+    "/jobcenters/lookup",
+    response=list[JobcenterMatchOut],
+    tags=["jobcenters"],
+    auth=None,
+    throttle=[AnonRateThrottle("60/m")],
+)
+def lookup_jobcenter(request: HttpRequest, params: Query[LookupQuery]) -> list[dict[str, Any]]:
+    """Which job centre is responsible for a municipality or postcode."""
+    q = params.q
+    return [
+        {**_jc_out(jc), "matched_areas": [f"{a.postcode} {a.municipality}" for a in areas]}
+        for jc, areas in find_responsible(q)
+    ]
+
+
+@api.get(
+    "/jobcenters/{slug}",
+    response={200: JobcenterDetailOut, 404: ErrorOut},
+    tags=["jobcenters"],
+    auth=None,
+)
+def get_jobcenter(request: HttpRequest, slug: str) -> Any:
+    jc = get_jobcenter_by_slug(slug)
+    return {
+        **_jc_out(jc),
+        "phone": jc.phone,
+        "email": jc.email,
+        "offices": [
+            {
+                "name": o.name,
+                "street": o.street,
+                "postcode": o.postcode,
+                "city": o.city,
+                "phone": o.phone,
+                "opening_hours": o.opening_hours_lines,
+            }
+            for o in jc.offices.all()
+        ],
+    }
+
+
+def _me(user: User) -> dict[str, Any]:
+    profile = CustomerProfile.objects.filter(user=user).select_related("jobcenter").first()
+    roles: dict[str, list[str]] = {}
+    for m in StaffMembership.objects.filter(user=user).select_related("jobcenter"):
+        roles.setdefault(m.jobcenter.slug, []).append(m.role)
+    return {
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "preferred_language": user.preferred_language,
+        "customer": None
+        if profile is None
+        else {
+            "jobcenter": profile.jobcenter.slug,
+            "customer_number": profile.customer_number,
+            "street": profile.street,
+            "postcode": profile.postcode,
+            "city": profile.city,
+            "phone": profile.phone,
+            "contact_channel": profile.contact_channel,
+        },
+        "staff_roles": roles,
+    }
+
+
+@api.get("/me", response=MeOut, tags=["me"], auth=session_or_token)
+def get_me(request: HttpRequest) -> dict[str, Any]:
+    user: User = request.auth  # type: ignore[attr-defined]
+    audit(request=request, action=AuditAction.READ, object_type="me", subject=user, actor=user)
+    return _me(user)
+
+
+@api.patch("/me", response={200: MeOut, 422: dict[str, Any]}, tags=["me"], auth=session_or_token)
+def patch_me(request: HttpRequest, payload: MePatch) -> Any:
+    user: User = request.auth  # type: ignore[attr-defined]
+    data = payload.model_dump(exclude_none=True)
+    profile = CustomerProfile.objects.filter(user=user).select_related("jobcenter", "user").first()
+    if profile is not None:
+        customer_profile_update(request=request, actor=user, profile=profile, data=data)
+    else:
+        # Staff names are maintained by their job centre's admin, not by the API.
+        customer_only = set(data) - {"preferred_language"}
+        if customer_only:
+            raise NinjaHttpError(
+                422, f"Only customers can change these fields: {', '.join(sorted(customer_only))}"
+            )
+        if "preferred_language" in data:
+            user_set_language(user=user, language=data["preferred_language"])
+    user.refresh_from_db()
+    return _me(user)

@@ -1,0 +1,154 @@
+"""Typed, fail-loud configuration from environment variables (DESIGN §4.6).
+
+Every setting the platform reads from the environment goes through one of the
+parsers below. A bad value stops start-up with a message naming the variable;
+with nothing set, the embedded default (SQLite, in-memory channel layer, local
+files) runs.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+
+class ConfigError(ImproperlyConfigured):
+    """A configuration variable holds a value the platform cannot use."""
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def env_str(name: str, default: str = "", environ: dict[str, str] | None = None) -> str:
+    return (environ if environ is not None else os.environ).get(name, default).strip()
+
+
+def env_bool(name: str, default: bool, environ: dict[str, str] | None = None) -> bool:
+    raw = (environ if environ is not None else os.environ).get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    msg = f"{name} must be one of 1/0, true/false, yes/no, on/off; got {raw!r}"
+    raise ConfigError(msg)
+
+
+def env_int(
+    name: str,
+    default: int,
+    *,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    environ: dict[str, str] | None = None,
+) -> int:
+    raw = (environ if environ is not None else os.environ).get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        msg = f"{name} must be a whole number; got {raw!r}"
+        raise ConfigError(msg) from None
+    if minimum is not None and value < minimum:
+        msg = f"{name} must be at least {minimum}; got {value}"
+        raise ConfigError(msg)
+    if maximum is not None and value > maximum:
+        msg = f"{name} must be at most {maximum}; got {value}"
+        raise ConfigError(msg)
+    return value
+
+
+def env_list(name: str, default: list[str], environ: dict[str, str] | None = None) -> list[str]:
+    raw = (environ if environ is not None else os.environ).get(name)
+    if raw is None:
+        return list(default)
+    return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def env_choice(
+    name: str, default: str, choices: tuple[str, ...], environ: dict[str, str] | None = None
+) -> str:
+    value = env_str(name, default, environ).lower()
+    if value not in choices:
+        msg = f"{name} must be one of {', '.join(choices)}; got {value!r}"
+        raise ConfigError(msg)
+    return value
+
+
+@dataclass(frozen=True)
+class DatabaseConfig:
+    engine: str
+    name: str
+    user: str = ""
+    password: str = ""
+    host: str = ""
+    port: str = ""
+    options: dict[str, str] | None = None
+
+    def as_django(self) -> dict[str, object]:
+        db: dict[str, object] = {"ENGINE": self.engine, "NAME": self.name}
+        if self.engine.endswith("postgresql"):
+            db.update(
+                USER=self.user,
+                PASSWORD=self.password,
+                HOST=self.host,
+                PORT=self.port,
+                CONN_MAX_AGE=60,
+                CONN_HEALTH_CHECKS=True,
+                OPTIONS=dict(self.options or {}),
+            )
+        else:
+            # WAL lets the web process and the task worker read while the other writes.
+            db["OPTIONS"] = {
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            }
+        return db
+
+
+def parse_database_url(name: str, url: str, base_dir: Path) -> DatabaseConfig:
+    """Parse ``sqlite:///relative/path`` or ``postgres://user:pw@host:port/db``."""
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        path = unquote(parts.path.removeprefix("/")) or "var/db.sqlite3"
+        resolved = Path(path) if Path(path).is_absolute() else base_dir / path
+        return DatabaseConfig(engine="django.db.backends.sqlite3", name=str(resolved))
+    if parts.scheme in {"postgres", "postgresql", "pgsql"}:
+        db_name = unquote(parts.path.removeprefix("/"))
+        if not db_name:
+            msg = f"{name} must name a database, e.g. postgres://user@127.0.0.1:5432/ojc"
+            raise ConfigError(msg)
+        try:
+            port = str(parts.port or "")
+        except ValueError:
+            msg = f"{name} has an invalid port"
+            raise ConfigError(msg) from None
+        options = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        return DatabaseConfig(
+            engine="django.db.backends.postgresql",
+            name=db_name,
+            user=unquote(parts.username or ""),
+            password=unquote(parts.password or ""),
+            host=parts.hostname or "",
+            port=port,
+            options=options,
+        )
+    msg = f"{name} must start with sqlite:/// or postgres://; got scheme {parts.scheme!r}"
+    raise ConfigError(msg)
+
+
+def validate_redis_url(name: str, url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in {"redis", "rediss", "unix"} or not (parts.hostname or parts.path):
+        msg = f"{name} must look like redis://host:6379/0; got {url!r}"
+        raise ConfigError(msg)
+    return url

@@ -1,0 +1,331 @@
+"""Django settings. Every value comes from the environment through ``env``.
+
+With no variable set, the embedded default runs: SQLite (WAL) under ``var/``,
+the in-memory channel layer, local files, e-mail printed to the console.
+``OJC_ENV=production`` switches on the production guards: a missing
+``SECRET_KEY`` or ``ALLOWED_HOSTS`` stops start-up, cookies are Secure, HSTS is sent.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from django.utils.translation import gettext_lazy as _
+
+from openjobcenter.config.env import (
+    ConfigError,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_str,
+    parse_database_url,
+    validate_redis_url,
+)
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(env_str("OJC_BASE_DIR") or Path.cwd())
+VAR_DIR = BASE_DIR / "var"
+
+ENVIRONMENT = env_choice("OJC_ENV", "development", ("development", "production", "test"))
+PRODUCTION = ENVIRONMENT == "production"
+TESTING = ENVIRONMENT == "test" or "pytest" in sys.modules
+
+SECRET_KEY = env_str("SECRET_KEY")
+if not SECRET_KEY:
+    if PRODUCTION:
+        msg = "SECRET_KEY must be set when OJC_ENV=production (a long random string)"
+        raise ConfigError(msg)
+    SECRET_KEY = "insecure-embedded-default-key-do-not-use-in-production-0123456789"  # noqa: S105
+elif PRODUCTION and len(SECRET_KEY) < 40:
+    msg = "SECRET_KEY must be at least 40 characters long in production"
+    raise ConfigError(msg)
+
+DEBUG = env_bool("DEBUG", default=False)
+if PRODUCTION and DEBUG:
+    msg = "DEBUG must not be on when OJC_ENV=production"
+    raise ConfigError(msg)
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"])
+if TESTING:
+    ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver", ".test"]
+if PRODUCTION and not ALLOWED_HOSTS:
+    msg = "ALLOWED_HOSTS must be set when OJC_ENV=production (comma-separated host names)"
+    raise ConfigError(msg)
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "channels",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "ninja",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "openjobcenter.core",
+    "openjobcenter.tenants",
+    "openjobcenter.accounts",
+    "openjobcenter.web",
+]
+
+MIDDLEWARE = [
+    "openjobcenter.core.middleware.RequestIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "openjobcenter.core.middleware.SecurityHeadersMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "openjobcenter.tenants.middleware.TenantHostMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "openjobcenter.accounts.middleware.SessionLifetimeMiddleware",
+    "openjobcenter.accounts.middleware.UserLanguageMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "openjobcenter.tenants.middleware.TenantMiddleware",
+]
+
+ROOT_URLCONF = "openjobcenter.config.urls"
+CSRF_FAILURE_VIEW = "openjobcenter.web.views.csrf_failure"
+FORM_RENDERER = "openjobcenter.web.forms.FormRenderer"
+ASGI_APPLICATION = "openjobcenter.config.asgi.application"
+WSGI_APPLICATION = None
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "openjobcenter.web.context_processors.platform",
+            ],
+        },
+    },
+]
+
+# --- Database ------------------------------------------------------------------
+DATABASE_URL = env_str("DATABASE_URL") or "sqlite:///var/db.sqlite3"
+DATABASES = {"default": parse_database_url("DATABASE_URL", DATABASE_URL, BASE_DIR).as_django()}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    Path(str(DATABASES["default"]["NAME"])).parent.mkdir(parents=True, exist_ok=True)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Redis: channel layer and cache -----------------------------------------------
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    validate_redis_url("REDIS_URL", REDIS_URL)
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL]},
+        }
+    }
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "ojc"),
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # Rate limits and login lockout live in the cache: the database cache is shared by
+    # the web server and the worker, so the embedded default needs no extra service.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "ojc_cache",
+        }
+    }
+if TESTING and not REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Background tasks ----------------------------------------------------------------
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if env_bool("TASKS_IMMEDIATE", default=TESTING)
+            else "django_tasks_db.DatabaseBackend"
+        ),
+    }
+}
+
+# --- Auth ------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "accounts:after_login"
+
+ACCOUNT_ADAPTER = "openjobcenter.accounts.adapter.AccountAdapter"
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_FORMS = {"signup": "openjobcenter.accounts.forms.CustomerSignupForm"}
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+# Rate limits and lockout (allauth keeps the counters in the cache, shared by all nodes).
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/h/ip",
+    "reset_password": "20/m/ip,5/h/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+}
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
+MFA_TOTP_ISSUER = "OpenJobcenter"
+MFA_RATE_LIMITS = {"authenticate": "10/m/ip,5/m/key", "reauthenticate": "10/m/user"}
+
+# Session lifetimes per role: idle and absolute limits in seconds (SessionLifetimeMiddleware).
+SESSION_IDLE_SECONDS = {
+    "customer": env_int("SESSION_IDLE_CUSTOMER", 30 * 60, minimum=60),
+    "staff": env_int("SESSION_IDLE_STAFF", 20 * 60, minimum=60),
+}
+SESSION_ABSOLUTE_SECONDS = {
+    "customer": env_int("SESSION_ABSOLUTE_CUSTOMER", 12 * 3600, minimum=300),
+    "staff": env_int("SESSION_ABSOLUTE_STAFF", 10 * 3600, minimum=300),
+}
+SESSION_COOKIE_AGE = max(SESSION_ABSOLUTE_SECONDS.values())
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = PRODUCTION
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+
+# --- Security headers ---------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if PRODUCTION else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
+if env_bool("BEHIND_TLS_PROXY", default=PRODUCTION):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "
+    "base-uri 'self'; object-src 'none'"
+)
+
+# --- Internationalisation ------------------------------------------------------------
+LANGUAGE_CODE = "de"
+LANGUAGES = [
+    ("de", _("Deutsch")),
+    ("en", _("Englisch")),
+    ("ar", _("Arabisch")),
+    ("uk", _("Ukrainisch")),
+]
+LANGUAGE_NATIVE_NAMES = {"de": "Deutsch", "en": "English", "ar": "العربية", "uk": "Українська"}
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "Europe/Berlin"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files and storage --------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or (VAR_DIR / "media"))
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = DEBUG
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+LOGO_MAX_BYTES = 512 * 1024
+
+# --- E-mail -------------------------------------------------------------------------------
+EMAIL_HOST = env_str("EMAIL_HOST")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1, maximum=65535)
+    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+    EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
+elif PRODUCTION:
+    msg = "EMAIL_HOST must be set when OJC_ENV=production (verification mails must reach people)"
+    raise ConfigError(msg)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "OpenJobcenter <noreply@openjobcenter.invalid>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- API ------------------------------------------------------------------------------------
+NINJA_PAGINATION_PER_PAGE = 50
+
+# --- Logging: one JSON object per line in production, readable lines otherwise ------------
+LOG_FORMAT = env_choice("LOG_FORMAT", "json" if PRODUCTION else "text", ("json", "text"))
+LOG_LEVEL = env_choice("LOG_LEVEL", "info", ("debug", "info", "warning", "error")).upper()
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "openjobcenter.core.logging.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "openjobcenter.core.logging.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

@@ -1,0 +1,90 @@
+"""Platform URLs, then one block per job centre under ``/<jc>/`` (see tenants.middleware)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, include, path
+
+from openjobcenter.accounts import views as account_views
+from openjobcenter.api.urls import api
+from openjobcenter.core import views as core_views
+from openjobcenter.tenants import views as tenant_views
+from openjobcenter.web import health, staff_views
+from openjobcenter.web import views as web_views
+
+customer_patterns = (
+    [
+        path("", account_views.customer_home, name="home"),
+        path("profil/", account_views.customer_profile, name="profile"),
+    ],
+    "customer",
+)
+
+staff_patterns = (
+    [
+        path("", staff_views.dashboard, name="dashboard"),
+        path("kunden/", account_views.staff_customers, name="customers"),
+        path("kunden/<int:pk>/", account_views.staff_customer_detail, name="customer"),
+        path("team/", account_views.staff_team, name="team"),
+        path("team/<int:pk>/entfernen/", account_views.staff_membership_remove, name="team_remove"),
+        path("standorte/", tenant_views.offices, name="offices"),
+        path("standorte/neu/", tenant_views.office_edit, name="office_new"),
+        path("standorte/<int:pk>/", tenant_views.office_edit, name="office_edit"),
+        path("standorte/<int:pk>/loeschen/", tenant_views.office_remove, name="office_remove"),
+        path("einstellungen/<slug:section>/", tenant_views.settings_section, name="settings"),
+        path("protokoll/", core_views.audit_log, name="audit"),
+    ],
+    "staff",
+)
+
+tenant_patterns = (
+    [
+        path("", web_views.tenant_home, name="home"),
+        path("theme.css", web_views.theme_css, name="theme"),
+        path("logo", web_views.logo, name="logo"),
+        path("impressum/", web_views.legal_page, {"page": "imprint"}, name="imprint"),
+        path("datenschutz/", web_views.legal_page, {"page": "privacy"}, name="privacy"),
+        path(
+            "barrierefreiheit/",
+            web_views.legal_page,
+            {"page": "accessibility"},
+            name="accessibility",
+        ),
+    ],
+    "tenant",
+)
+
+platform_patterns: list[URLPattern | URLResolver] = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("sprache/", web_views.set_language, name="set_language"),
+    path(
+        "konto/",
+        include(
+            (
+                [
+                    path("weiter/", account_views.after_login, name="after_login"),
+                    path("api-schluessel/", account_views.api_tokens, name="api_tokens"),
+                ],
+                "accounts",
+            )
+        ),
+    ),
+    path("konto/signup/", account_views.CustomerSignupView.as_view(), name="account_signup"),
+    path("konto/", include("allauth.urls")),
+]
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", include(([path("", web_views.landing, name="landing")], "web"))),
+    *platform_patterns,
+    path("<slug:jc>/", include(tenant_patterns)),
+    path("<slug:jc>/mein-bereich/", include(customer_patterns)),
+    path("<slug:jc>/staff/", include(staff_patterns)),
+]
+
+handler400 = "openjobcenter.web.views.bad_request"
+handler403 = "openjobcenter.web.views.permission_denied"
+handler404 = "openjobcenter.web.views.page_not_found"
+handler500 = "openjobcenter.web.views.server_error"

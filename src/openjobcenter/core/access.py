@@ -1,0 +1,139 @@
+"""Who may do what: staff roles to permissions, and the gates every view passes.
+
+Outsiders (another job centre's staff, another customer, a stranger) get 404 for
+anything tenant-owned, so the existence of an object is not disclosed. Staff of the
+right job centre without the needed role get 403.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from functools import wraps
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from openjobcenter.accounts.models import CustomerProfile, Role, StaffMembership
+
+if TYPE_CHECKING:
+    from openjobcenter.accounts.models import User
+    from openjobcenter.tenants.models import Jobcenter
+
+
+class Perm(enum.StrEnum):
+    DASHBOARD = "dashboard"
+    CUSTOMERS_VIEW = "customers.view"
+    CUSTOMERS_ASSIGN_NUMBER = "customers.assign_number"
+    JOBCENTER_CONFIGURE = "jobcenter.configure"
+    STAFF_MANAGE = "staff.manage"
+    AUDIT_VIEW = "audit.view"
+
+
+ALL_ROLES = frozenset(Role)
+ROLE_PERMISSIONS: dict[Perm, frozenset[Role]] = {
+    Perm.DASHBOARD: ALL_ROLES,
+    Perm.CUSTOMERS_VIEW: ALL_ROLES,
+    Perm.CUSTOMERS_ASSIGN_NUMBER: frozenset(
+        {Role.RECEPTION, Role.CASEWORKER, Role.TEAM_LEAD, Role.ADMIN}
+    ),
+    Perm.JOBCENTER_CONFIGURE: frozenset({Role.ADMIN}),
+    Perm.STAFF_MANAGE: frozenset({Role.ADMIN}),
+    Perm.AUDIT_VIEW: frozenset({Role.ADMIN}),
+}
+
+
+def staff_roles(user: User, jobcenter: Jobcenter) -> frozenset[Role]:
+    if not user.is_authenticated:
+        return frozenset()
+    return frozenset(
+        Role(r)
+        for r in StaffMembership.objects.filter(user=user, jobcenter=jobcenter).values_list(
+            "role", flat=True
+        )
+    )
+
+
+def has_perm(roles: frozenset[Role], perm: Perm) -> bool:
+    return bool(roles & ROLE_PERMISSIONS[perm])
+
+
+def mfa_enabled(user: User) -> bool:
+    from allauth.mfa.utils import is_mfa_enabled
+
+    return bool(is_mfa_enabled(user))
+
+
+def mfa_verified_in_session(request: HttpRequest) -> bool:
+    from allauth.account.internal.flows.login import get_authentication_records
+
+    records = get_authentication_records(request, request.user)
+    return any(record.get("method") == "mfa" for record in records)
+
+
+F = TypeVar("F", bound=Callable[..., HttpResponse])
+
+
+def staff_required(perm: Perm = Perm.DASHBOARD) -> Callable[[F], F]:
+    """Gate for back-office views under ``/<jc>/staff/``.
+
+    Stranger: login. Not staff of this job centre: 404. No second factor set up: sent to
+    set one up. Second factor not used in this session: asked for it. Role lacks the
+    permission: 403.
+    """
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            user: User = request.user
+            roles = staff_roles(user, request.jobcenter)  # type: ignore[attr-defined]
+            if not roles:
+                raise Http404
+            if not mfa_enabled(user):
+                messages.info(
+                    request,
+                    _(
+                        "Für den Zugang zum Fachbereich brauchen Sie einen zweiten Faktor. "
+                        "Bitte richten Sie ihn jetzt ein."
+                    ),
+                )
+                return redirect(f"{reverse('mfa_activate_totp')}?next={request.path}")
+            if not mfa_verified_in_session(request):
+                return redirect(f"{reverse('mfa_reauthenticate')}?next={request.path}")
+            if not has_perm(roles, perm):
+                raise PermissionDenied
+            request.staff_roles = roles  # type: ignore[attr-defined]
+            return view(request, *args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+def customer_required(view: F) -> F:
+    """Gate for the customer area under ``/<jc>/mein-bereich/``: only the job centre's
+    own customers; everyone else who is logged in gets 404."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        try:
+            profile = CustomerProfile.objects.select_related("jobcenter", "user").get(
+                user=request.user,
+                jobcenter=request.jobcenter,  # type: ignore[attr-defined]
+            )
+        except CustomerProfile.DoesNotExist:
+            raise Http404 from None
+        request.customer = profile  # type: ignore[attr-defined]
+        return view(request, *args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]

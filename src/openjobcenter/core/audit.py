@@ -1,0 +1,49 @@
+"""Writing to the audit log. Every read and write of personal data calls ``audit``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from openjobcenter.core.middleware import current_request_id
+from openjobcenter.core.models import AuditAction, AuditEntry
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from openjobcenter.accounts.models import User
+    from openjobcenter.tenants.models import Jobcenter
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def audit(
+    *,
+    request: HttpRequest | None,
+    action: AuditAction,
+    object_type: str,
+    object_id: str | int = "",
+    jobcenter: Jobcenter | None = None,
+    subject: User | None = None,
+    actor: User | None = None,
+    detail: str = "",
+) -> AuditEntry:
+    """Append one entry. ``actor`` defaults to the request's user."""
+    if actor is None and request is not None and request.user.is_authenticated:
+        actor = request.user
+    return AuditEntry.objects.create(
+        jobcenter=jobcenter,
+        actor=actor,
+        actor_label=actor.email if actor is not None else "",
+        subject=subject,
+        subject_label=subject.email if subject is not None else "",
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        detail=detail[:500],
+        ip_address=client_ip(request),
+        request_id=current_request_id(),
+    )

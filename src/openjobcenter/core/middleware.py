@@ -1,0 +1,65 @@
+"""Request id and the security headers Django does not set by itself (CSP, permissions)."""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+import re
+import time
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponseBase
+
+_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
+_VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+access_log = logging.getLogger("openjobcenter.access")
+
+
+def current_request_id() -> str:
+    return _request_id.get()
+
+
+class RequestIdMiddleware:
+    """Takes a sane X-Request-ID from the proxy or makes one; logs one line per request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        incoming = request.headers.get("X-Request-ID", "")
+        rid = incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
+        token = _request_id.set(rid)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            response["X-Request-ID"] = rid
+            access_log.info(
+                "%s %s %s",
+                request.method,
+                request.path,
+                response.status_code,
+                extra={
+                    "status": response.status_code,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                },
+            )
+            return response
+        finally:
+            _request_id.reset(token)
+
+
+class SecurityHeadersMiddleware:
+    """CSP for every response; a view may set a stricter or looser one itself."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        response.headers.setdefault(
+            "Permissions-Policy", "geolocation=(), microphone=(self), camera=(self), payment=()"
+        )
+        return response

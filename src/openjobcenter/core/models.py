@@ -1,0 +1,90 @@
+"""The append-only audit log: who read or changed which person's data, when, from where."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    READ = "read", _("gelesen")
+    CREATE = "create", _("angelegt")
+    UPDATE = "update", _("geändert")
+    DELETE = "delete", _("gelöscht")
+    LOGIN = "login", _("angemeldet")
+    LOGOUT = "logout", _("abgemeldet")
+    LOGIN_FAILED = "login_failed", _("Anmeldung fehlgeschlagen")
+    EXPORT = "export", _("exportiert")
+
+
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    def update(self, **kwargs: Any) -> int:
+        msg = "The audit log is append-only"
+        raise PermissionError(msg)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        msg = "The audit log is append-only"
+        raise PermissionError(msg)
+
+
+class AuditEntry(models.Model):
+    """One access to personal data. Rows are never updated or deleted by the application."""
+
+    at = models.DateTimeField(_("Zeitpunkt"), auto_now_add=True, db_index=True)
+    jobcenter = models.ForeignKey(
+        "tenants.Jobcenter",
+        verbose_name=_("Jobcenter"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Wer"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Kept as text as well so the entry stays readable after the account is gone.
+    actor_label = models.CharField(_("Wer (Text)"), max_length=254, blank=True)
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Betroffene Person"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    subject_label = models.CharField(_("Betroffene Person (Text)"), max_length=254, blank=True)
+    action = models.CharField(_("Aktion"), max_length=20, choices=AuditAction.choices)
+    object_type = models.CharField(_("Art der Daten"), max_length=60)
+    object_id = models.CharField(_("Kennung"), max_length=64, blank=True)
+    detail = models.CharField(_("Einzelheiten"), max_length=500, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP-Adresse"), null=True, blank=True)
+    request_id = models.CharField(_("Anfrage-ID"), max_length=64, blank=True)
+
+    objects: ClassVar[AuditEntryQuerySet] = AuditEntryQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ("-at", "-id")
+        verbose_name = _("Protokolleintrag")
+        verbose_name_plural = _("Protokoll")
+        indexes = (models.Index(fields=("jobcenter", "-at")),)
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            msg = "The audit log is append-only"
+            raise PermissionError(msg)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        msg = "The audit log is append-only"
+        raise PermissionError(msg)

@@ -1,0 +1,104 @@
+"""Demo data: the 26 job centres of Hessen, Fulda's service area, demo people.
+
+Idempotent: running it again updates in place and creates nothing twice.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from importlib import resources
+
+from django.db import transaction
+
+from openjobcenter.tenants.models import Jobcenter, JobcenterKind, Office, ServiceArea
+
+DEMO_PASSWORD = "Demo-Passwort-2026"  # noqa: S105 - printed for testers on purpose
+# Base32 TOTP secret shared by the demo staff, so a tester can add it to any authenticator app.
+DEMO_TOTP_SECRET = "OPENJOBCENTERDEMOSECRETKEY234567"  # noqa: S105
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    email: str
+    what: str
+
+
+def _load_reference() -> dict[str, object]:
+    text = resources.files("openjobcenter.tenants").joinpath("data/hessen.json").read_text("utf-8")
+    data: dict[str, object] = json.loads(text)
+    return data
+
+
+FULDA_TEXTS = {
+    "intro": (
+        "Willkommen beim Kommunalen Kreisjobcenter Landkreis Fulda (Demo). "
+        "Hier erledigen Sie Ihre Anliegen rund um das Bürgergeld online – rund um die Uhr."
+    ),
+    "phone": "0661 6006-0",
+    "email": "kreisjobcenter@landkreis-fulda.example",
+    "website": "https://www.landkreis-fulda.de",
+    "imprint": (
+        "Demo-Impressum.\nKommunales Kreisjobcenter Landkreis Fulda\nWörthstraße 15\n"
+        "36037 Fulda\nVertreten durch den Landrat."
+    ),
+    "privacy": (
+        "Demo-Datenschutzerklärung. Wir verarbeiten Ihre Daten nur, soweit es für Ihren Antrag "
+        "nötig ist (Art. 6 Abs. 1 lit. c und e DSGVO, §§ 67 ff. SGB X)."
+    ),
+    "accessibility": (
+        "Demo-Erklärung zur Barrierefreiheit. Diese Website soll die Anforderungen der BITV 2.0 "
+        "erfüllen. Wenn Ihnen Barrieren auffallen, schreiben Sie uns."
+    ),
+    "accessibility_feedback_email": "barrierefreiheit@landkreis-fulda.example",
+}
+
+FULDA_OFFICES = [
+    {
+        "name": "Kreisjobcenter Fulda",
+        "street": "Wörthstraße 15",
+        "postcode": "36037",
+        "city": "Fulda",
+        "phone": "0661 6006-0",
+        "opening_hours": "Mo–Fr 8:00–12:00 Uhr\nDo 14:00–17:30 Uhr",
+        "accessible_entrance": True,
+        "position": 0,
+    },
+    {
+        "name": "Außenstelle Hünfeld",
+        "street": "Hauptstraße 1",
+        "postcode": "36088",
+        "city": "Hünfeld",
+        "phone": "06652 180-0",
+        "opening_hours": "Mo, Mi, Fr 8:30–12:00 Uhr",
+        "accessible_entrance": False,
+        "position": 1,
+    },
+]
+
+
+@transaction.atomic
+def load_jobcenters() -> int:
+    """Create or update the reference job centres; returns how many exist afterwards."""
+    data = _load_reference()
+    for item in data["jobcenters"]:  # type: ignore[attr-defined]
+        Jobcenter.objects.update_or_create(
+            slug=item["slug"],
+            defaults={"name": item["name"], "kind": JobcenterKind(item["kind"])},
+        )
+    for slug, areas in data["areas"].items():  # type: ignore[attr-defined]
+        jobcenter = Jobcenter.objects.get(slug=slug)
+        for area in areas:
+            ServiceArea.objects.get_or_create(
+                jobcenter=jobcenter, municipality=area["municipality"], postcode=area["postcode"]
+            )
+    fulda = Jobcenter.objects.get(slug="fulda")
+    if not fulda.intro:
+        for field, value in FULDA_TEXTS.items():
+            setattr(fulda, field, value)
+        fulda.primary_colour = "#005a8c"
+        fulda.enabled_modules = []
+        fulda.save()
+    for office in FULDA_OFFICES:
+        Office.objects.get_or_create(jobcenter=fulda, name=office["name"], defaults=office)
+    return Jobcenter.objects.count()

@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from openjobcenter.tenants import modules
+from openjobcenter.tenants.colours import contrast_ratio
+from openjobcenter.tenants.models import hex_colour, postcode_validator
+
+LOGO_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
+
+
+class BrandingForm(forms.Form):
+    primary_colour = forms.CharField(
+        label=_("Hauptfarbe"),
+        max_length=7,
+        validators=[hex_colour],
+        help_text=_("Hexadezimal, z. B. #1d4f91. Sie muss auf Weiß gut lesbar sein (4,5:1)."),
+    )
+    logo = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        help_text=_("PNG, JPEG oder WebP, höchstens 512 KB."),
+    )
+    remove_logo = forms.BooleanField(label=_("Logo entfernen"), required=False)
+    intro = forms.CharField(
+        label=_("Begrüßungstext auf der Startseite"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def clean_primary_colour(self) -> str:
+        colour: str = self.cleaned_data["primary_colour"].lower()
+        if contrast_ratio(colour, "#ffffff") < 4.5:
+            raise forms.ValidationError(
+                _("Diese Farbe ist auf Weiß zu schwach (Kontrast %(ratio).1f:1, nötig 4,5:1)."),
+                params={"ratio": contrast_ratio(colour, "#ffffff")},
+            )
+        return colour
+
+    def clean_logo(self) -> UploadedFile | None:
+        upload: UploadedFile | None = self.cleaned_data.get("logo")
+        if upload is None:
+            return None
+        if upload.size is None or upload.size > settings.LOGO_MAX_BYTES:
+            raise forms.ValidationError(_("Das Logo ist zu groß (höchstens 512 KB)."))
+        from PIL import Image, UnidentifiedImageError
+
+        try:
+            with Image.open(upload) as image:
+                image.verify()
+                fmt = image.format or ""
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+            raise forms.ValidationError(_("Die Datei ist kein lesbares Bild.")) from None
+        if fmt not in LOGO_FORMATS:
+            raise forms.ValidationError(_("Bitte ein PNG-, JPEG- oder WebP-Bild hochladen."))
+        upload.seek(0)
+        return upload
+
+
+class ContactForm(forms.Form):
+    phone = forms.CharField(label=_("Telefon"), max_length=40, required=False)
+    email = forms.EmailField(label=_("E-Mail"), required=False)
+    website = forms.URLField(label=_("Webseite"), required=False, assume_scheme="https")
+
+
+class LegalForm(forms.Form):
+    imprint = forms.CharField(
+        label=_("Impressum"), required=False, max_length=20000, widget=forms.Textarea
+    )
+    privacy = forms.CharField(
+        label=_("Datenschutzerklärung"), required=False, max_length=50000, widget=forms.Textarea
+    )
+    accessibility = forms.CharField(
+        label=_("Erklärung zur Barrierefreiheit"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea,
+    )
+    accessibility_feedback_email = forms.EmailField(
+        label=_("E-Mail für Rückmeldungen zur Barrierefreiheit"), required=False
+    )
+
+
+class ModulesForm(forms.Form):
+    enabled_modules = forms.MultipleChoiceField(
+        label=_("Eingeschaltete Module"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=(),
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["enabled_modules"].choices = [  # type: ignore[attr-defined]
+            (m.key, m.label) for m in modules.all_modules()
+        ]
+
+
+class OfficeForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    street = forms.CharField(label=_("Straße und Hausnummer"), max_length=200)
+    postcode = forms.CharField(
+        label=_("Postleitzahl"), max_length=5, validators=[postcode_validator]
+    )
+    city = forms.CharField(label=_("Ort"), max_length=100)
+    phone = forms.CharField(label=_("Telefon"), max_length=40, required=False)
+    opening_hours = forms.CharField(
+        label=_("Öffnungszeiten"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Eine Zeile je Zeitraum, z. B. Mo–Fr 8–12 Uhr"),
+    )
+    accessible_entrance = forms.BooleanField(label=_("Barrierefreier Zugang"), required=False)
+    position = forms.IntegerField(label=_("Reihenfolge"), min_value=0, max_value=999, initial=0)

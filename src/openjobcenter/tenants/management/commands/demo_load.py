@@ -1,0 +1,32 @@
+"""Load the demo data and print the demo logins. Safe to run any number of times."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from openjobcenter.tenants.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, load_jobcenters
+
+
+class Command(BaseCommand):
+    help = "Load the 26 Hessian job centres, Fulda's service area and demo logins."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from openjobcenter.accounts.demo import load_people
+
+        with transaction.atomic():
+            count = load_jobcenters()
+            people = load_people()
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {count} job centres."))
+        self.stdout.write("")
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
+        for login in people:
+            self.stdout.write(f"  {login.email:<38} {login.what}")
+        self.stdout.write("")
+        self.stdout.write(
+            "Staff need a second factor: add this TOTP secret to an authenticator app\n"
+            f"  {DEMO_TOTP_SECRET}\n"
+            "or print the current code with:  .venv/bin/python -m openjobcenter.manage demo_totp"
+        )

@@ -1,0 +1,59 @@
+"""How a request finds its job centre.
+
+Path first: every tenant URL starts with ``/<jc>/`` and the view kwarg ``jc`` names the
+job centre; an unknown or inactive slug is a 404. A job centre may also have its own host
+name: then ``/`` on that host serves its start page and slugs of other job centres are 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponseBase
+
+from openjobcenter.tenants.selectors import get_jobcenter_by_host, get_jobcenter_by_slug
+
+# Hosts of the platform itself never map to a tenant; they skip the host lookup query.
+_PLATFORM_HOSTS = {"127.0.0.1", "localhost", "testserver", "[::1]", "::1"}
+
+
+class TenantHostMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+        self.platform_hosts = _PLATFORM_HOSTS | set(getattr(settings, "PLATFORM_HOSTS", []))
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        host = request.get_host().split(":", 1)[0].lower()
+        request.host_jobcenter = None  # type: ignore[attr-defined]
+        if host not in self.platform_hosts:
+            jobcenter = get_jobcenter_by_host(host)
+            if jobcenter is not None:
+                request.host_jobcenter = jobcenter  # type: ignore[attr-defined]
+                request.urlconf = "openjobcenter.config.urls_host"  # type: ignore[attr-defined]
+        return self.get_response(request)
+
+
+class TenantMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        request.jobcenter = getattr(request, "host_jobcenter", None)  # type: ignore[attr-defined]
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> None:
+        slug = view_kwargs.get("jc")
+        if slug is None:
+            return
+        host_jc = getattr(request, "host_jobcenter", None)
+        if host_jc is not None and host_jc.slug != slug:
+            raise Http404
+        request.jobcenter = host_jc or get_jobcenter_by_slug(slug)  # type: ignore[attr-defined]

@@ -1,0 +1,126 @@
+"""Job centres (tenants), their offices and the area they serve."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Bitte eine Farbe wie #1d4f91 angeben."))
+postcode_validator = RegexValidator(r"^\d{5}$", _("Eine Postleitzahl hat fünf Ziffern."))
+
+
+class JobcenterKind(models.TextChoices):
+    MUNICIPAL = "municipal", _("kommunales Jobcenter")
+    JOINT = "joint", _("gemeinsame Einrichtung")
+
+
+def default_modules() -> list[str]:
+    return []
+
+
+class Jobcenter(models.Model):
+    slug = models.SlugField(_("Kurzname in der Adresse"), max_length=60, unique=True)
+    name = models.CharField(_("Name"), max_length=200)
+    kind = models.CharField(_("Art"), max_length=20, choices=JobcenterKind.choices)
+    state = models.CharField(_("Bundesland"), max_length=60, default="Hessen")
+    host = models.CharField(
+        _("Eigener Hostname"),
+        max_length=253,
+        blank=True,
+        default="",
+        help_text=_("Optional, z. B. jobcenter.landkreis-fulda.de"),
+    )
+    is_active = models.BooleanField(_("aktiv"), default=True)
+
+    # Branding and start page, maintained by the job centre itself.
+    primary_colour = models.CharField(
+        _("Hauptfarbe"), max_length=7, default="#1d4f91", validators=[hex_colour]
+    )
+    logo = models.FileField(_("Logo"), upload_to="logos/", blank=True)
+    intro = models.TextField(_("Begrüßungstext"), blank=True)
+
+    # Contact channels.
+    phone = models.CharField(_("Telefon"), max_length=40, blank=True)
+    email = models.EmailField(_("E-Mail"), blank=True)
+    website = models.URLField(_("Webseite"), blank=True)
+
+    # Legal pages.
+    imprint = models.TextField(_("Impressum"), blank=True)
+    privacy = models.TextField(_("Datenschutzerklärung"), blank=True)
+    accessibility = models.TextField(_("Erklärung zur Barrierefreiheit"), blank=True)
+    accessibility_feedback_email = models.EmailField(
+        _("Feedback zur Barrierefreiheit (E-Mail)"), blank=True
+    )
+
+    enabled_modules = models.JSONField(_("Eingeschaltete Module"), default=default_modules)
+    customer_number_prefix = models.CharField(
+        _("Präfix der Kundennummer"), max_length=10, blank=True
+    )
+
+    class Meta:
+        ordering = ("name",)
+        verbose_name = _("Jobcenter")
+        verbose_name_plural = _("Jobcenter")
+        constraints = (
+            models.UniqueConstraint(
+                fields=("host",), condition=~models.Q(host=""), name="jobcenter_host_unique"
+            ),
+        )
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.host = self.host.strip().lower()
+        super().save(*args, **kwargs)
+
+
+class Office(models.Model):
+    jobcenter = models.ForeignKey(Jobcenter, on_delete=models.CASCADE, related_name="offices")
+    name = models.CharField(_("Name"), max_length=200)
+    street = models.CharField(_("Straße und Hausnummer"), max_length=200)
+    postcode = models.CharField(_("Postleitzahl"), max_length=5, validators=[postcode_validator])
+    city = models.CharField(_("Ort"), max_length=100)
+    phone = models.CharField(_("Telefon"), max_length=40, blank=True)
+    opening_hours = models.TextField(
+        _("Öffnungszeiten"), blank=True, help_text=_("Eine Zeile je Zeitraum, z. B. Mo–Fr 8–12 Uhr")
+    )
+    accessible_entrance = models.BooleanField(_("Barrierefreier Zugang"), default=False)
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+
+    class Meta:
+        ordering = ("position", "name")
+        verbose_name = _("Standort")
+        verbose_name_plural = _("Standorte")
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.city}"
+
+    @property
+    def opening_hours_lines(self) -> list[str]:
+        return [line.strip() for line in self.opening_hours.splitlines() if line.strip()]
+
+
+class ServiceArea(models.Model):
+    """A municipality (and postcode) a job centre is responsible for."""
+
+    jobcenter = models.ForeignKey(Jobcenter, on_delete=models.CASCADE, related_name="areas")
+    municipality = models.CharField(_("Gemeinde"), max_length=120)
+    postcode = models.CharField(_("Postleitzahl"), max_length=5, validators=[postcode_validator])
+
+    class Meta:
+        ordering = ("municipality", "postcode")
+        verbose_name = _("Zuständigkeitsgebiet")
+        verbose_name_plural = _("Zuständigkeitsgebiete")
+        constraints = (
+            models.UniqueConstraint(
+                fields=("jobcenter", "municipality", "postcode"), name="area_unique"
+            ),
+        )
+        indexes = (models.Index(fields=("postcode",)),)
+
+    def __str__(self) -> str:
+        return f"{self.postcode} {self.municipality}"

@@ -1,0 +1,121 @@
+"""Back office: a job-centre admin maintains their own job centre."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from openjobcenter.accounts.models import User
+from openjobcenter.core.access import Perm, staff_required
+from openjobcenter.tenants.forms import (
+    BrandingForm,
+    ContactForm,
+    LegalForm,
+    ModulesForm,
+    OfficeForm,
+)
+from openjobcenter.tenants.models import Jobcenter, Office
+from openjobcenter.tenants.services import (
+    jobcenter_set_logo,
+    jobcenter_set_modules,
+    jobcenter_update,
+    office_delete,
+    office_save,
+)
+
+SECTIONS = {
+    "branding": (BrandingForm, ("primary_colour", "intro")),
+    "contact": (ContactForm, ("phone", "email", "website")),
+    "legal": (LegalForm, ("imprint", "privacy", "accessibility", "accessibility_feedback_email")),
+}
+
+
+def _ctx(request: HttpRequest) -> tuple[Jobcenter, User]:
+    return request.jobcenter, request.user  # type: ignore[attr-defined,return-value]
+
+
+def get_office_for(jobcenter: Jobcenter, pk: int) -> Office:
+    try:
+        return Office.objects.get(pk=pk, jobcenter=jobcenter)
+    except Office.DoesNotExist:
+        raise Http404 from None
+
+
+@staff_required(Perm.JOBCENTER_CONFIGURE)
+@require_http_methods(["GET", "POST"])
+def settings_section(request: HttpRequest, jc: str, section: str) -> HttpResponse:
+    jobcenter, user = _ctx(request)
+    if section == "modules":
+        return _modules(request, jobcenter, user)
+    if section not in SECTIONS:
+        raise Http404
+    form_class, fields = SECTIONS[section]
+    initial = {f: getattr(jobcenter, f) for f in fields}
+    if request.method == "POST":
+        form = form_class(request.POST, request.FILES, initial=initial)
+        if form.is_valid():
+            data = {f: form.cleaned_data[f] for f in fields}
+            jobcenter_update(request=request, actor=user, jobcenter=jobcenter, data=data)
+            if section == "branding" and (
+                form.cleaned_data.get("logo") or form.cleaned_data.get("remove_logo")
+            ):
+                jobcenter_set_logo(
+                    request=request,
+                    actor=user,
+                    jobcenter=jobcenter,
+                    upload=form.cleaned_data.get("logo"),
+                )
+            messages.success(request, _("Die Einstellungen wurden gespeichert."))
+            return redirect("staff:settings", jc=jc, section=section)
+    else:
+        form = form_class(initial=initial)
+    return render(request, "tenants/staff_settings.html", {"form": form, "section": section})
+
+
+def _modules(request: HttpRequest, jobcenter: Jobcenter, user: User) -> HttpResponse:
+    initial = {"enabled_modules": jobcenter.enabled_modules}
+    form = ModulesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        jobcenter_set_modules(
+            request=request,
+            actor=user,
+            jobcenter=jobcenter,
+            keys=form.cleaned_data["enabled_modules"],
+        )
+        messages.success(request, _("Die Einstellungen wurden gespeichert."))
+        return redirect("staff:settings", jc=jobcenter.slug, section="modules")
+    return render(request, "tenants/staff_settings.html", {"form": form, "section": "modules"})
+
+
+@staff_required(Perm.JOBCENTER_CONFIGURE)
+def offices(request: HttpRequest, jc: str) -> HttpResponse:
+    jobcenter, _user = _ctx(request)
+    return render(request, "tenants/staff_offices.html", {"offices": jobcenter.offices.all()})
+
+
+@staff_required(Perm.JOBCENTER_CONFIGURE)
+@require_http_methods(["GET", "POST"])
+def office_edit(request: HttpRequest, jc: str, pk: int | None = None) -> HttpResponse:
+    jobcenter, user = _ctx(request)
+    office = get_office_for(jobcenter, pk) if pk is not None else None
+    initial = {f: getattr(office, f) for f in OfficeForm.base_fields} if office else {"position": 0}
+    form = OfficeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        office_save(
+            request=request, actor=user, jobcenter=jobcenter, office=office, data=form.cleaned_data
+        )
+        messages.success(request, _("Der Standort wurde gespeichert."))
+        return redirect("staff:offices", jc=jc)
+    return render(request, "tenants/staff_office_edit.html", {"form": form, "office": office})
+
+
+@staff_required(Perm.JOBCENTER_CONFIGURE)
+@require_POST
+def office_remove(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
+    jobcenter, user = _ctx(request)
+    office_delete(request=request, actor=user, office=get_office_for(jobcenter, pk))
+    messages.success(request, _("Der Standort wurde gelöscht."))
+    return redirect("staff:offices", jc=jc)

@@ -1,0 +1,139 @@
+"""Public pages: the landing page, each job centre's start and legal pages, languages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+)
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import check_for_language
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_POST, require_safe
+
+from openjobcenter.accounts.middleware import set_language_cookie
+from openjobcenter.accounts.services import user_set_language
+from openjobcenter.tenants import modules
+from openjobcenter.tenants.colours import on_colour
+from openjobcenter.tenants.models import Jobcenter
+from openjobcenter.tenants.selectors import active_jobcenters, find_responsible
+
+
+@require_safe
+def landing(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    results = find_responsible(query) if query else None
+    context: dict[str, Any] = {"query": query, "results": results}
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "web/_lookup_results.html", context)
+    jobcenters = list(active_jobcenters().only("slug", "name", "kind"))
+    context["municipal"] = [jc for jc in jobcenters if jc.kind == "municipal"]
+    context["joint"] = [jc for jc in jobcenters if jc.kind == "joint"]
+    return render(request, "web/landing.html", context)
+
+
+def _jobcenter(request: HttpRequest) -> Jobcenter:
+    return request.jobcenter  # type: ignore[attr-defined,no-any-return]
+
+
+@require_safe
+def tenant_home(request: HttpRequest, jc: str | None = None) -> HttpResponse:
+    jobcenter = _jobcenter(request)
+    enabled = [m for m in modules.all_modules() if modules.is_enabled(jobcenter, m.key)]
+    return render(
+        request,
+        "web/tenant_home.html",
+        {"offices": list(jobcenter.offices.all()), "enabled_modules": enabled},
+    )
+
+
+LEGAL_PAGES = {
+    "imprint": (_("Impressum"), "imprint"),
+    "privacy": (_("Datenschutzerklärung"), "privacy"),
+    "accessibility": (_("Erklärung zur Barrierefreiheit"), "accessibility"),
+}
+
+
+@require_safe
+def legal_page(request: HttpRequest, jc: str, page: str) -> HttpResponse:
+    if page not in LEGAL_PAGES:
+        raise Http404
+    title, field = LEGAL_PAGES[page]
+    jobcenter = _jobcenter(request)
+    return render(
+        request,
+        "web/legal_page.html",
+        {"title": title, "page": page, "text": getattr(jobcenter, field)},
+    )
+
+
+@require_safe
+@cache_control(max_age=300)
+def theme_css(request: HttpRequest, jc: str) -> HttpResponse:
+    jobcenter = _jobcenter(request)
+    css = render_to_string(
+        "web/theme.css",
+        {"primary": jobcenter.primary_colour, "on_primary": on_colour(jobcenter.primary_colour)},
+    )
+    return HttpResponse(css, content_type="text/css; charset=utf-8")
+
+
+@require_safe
+@cache_control(max_age=300)
+def logo(request: HttpRequest, jc: str) -> FileResponse:
+    jobcenter = _jobcenter(request)
+    if not jobcenter.logo or not default_storage.exists(jobcenter.logo.name):
+        raise Http404
+    response = FileResponse(default_storage.open(jobcenter.logo.name, "rb"))
+    response["Content-Security-Policy"] = "default-src 'none'"
+    return response
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Switch the language (a plain form POST, works without JavaScript) and remember it."""
+    language = request.POST.get("language", "")
+    if not check_for_language(language) or language not in dict(settings.LANGUAGES):
+        return HttpResponseBadRequest(_("Diese Sprache gibt es nicht."))
+    next_url = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    if request.user.is_authenticated:
+        user_set_language(user=request.user, language=language)
+    response = HttpResponseRedirect(next_url)
+    set_language_cookie(response, language)
+    return response
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "web/404.html", {"landing_url": reverse("web:landing")}, status=404)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "web/403.html", status=403)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "web/400.html", status=400)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/500.html", status=500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "web/csrf_failure.html", status=403)

@@ -1,0 +1,126 @@
+"""Personas (DESIGN §4.7): customers, staff of job centre A in every role, staff of B."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP
+from django.core import mail
+from django.test import Client
+
+from openjobcenter.accounts.models import CustomerProfile, Role, StaffMembership, User
+from openjobcenter.tenants.demo import load_jobcenters
+from openjobcenter.tenants.models import Jobcenter
+
+PASSWORD = "Sicheres-Passwort-123"
+TOTP_SECRET = "TESTSECRETFORPERSONASABCDEFG2345"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def make_user(email: str, first: str = "Erika", last: str = "Muster", **extra: Any) -> User:
+    user = User.objects.create_user(
+        email=email, password=PASSWORD, first_name=first, last_name=last, **extra
+    )
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
+@pytest.fixture(autouse=True)
+def _english_off(settings: Any) -> None:
+    # Tests assert German texts unless they switch language on purpose.
+    settings.LANGUAGE_CODE = "de"
+
+
+@pytest.fixture
+def jobcenters(db: None) -> dict[str, Jobcenter]:
+    load_jobcenters()
+    return {jc.slug: jc for jc in Jobcenter.objects.all()}
+
+
+@pytest.fixture
+def jc_a(jobcenters: dict[str, Jobcenter]) -> Jobcenter:
+    return jobcenters["fulda"]
+
+
+@pytest.fixture
+def jc_b(jobcenters: dict[str, Jobcenter]) -> Jobcenter:
+    return jobcenters["wiesbaden"]
+
+
+def make_customer(jobcenter: Jobcenter, email: str, number: str | None = None) -> CustomerProfile:
+    user = make_user(email, "Karl", "Kunde")
+    return CustomerProfile.objects.create(
+        user=user, jobcenter=jobcenter, customer_number=number, city="Fulda"
+    )
+
+
+@pytest.fixture
+def customer(jc_a: Jobcenter) -> CustomerProfile:
+    return make_customer(jc_a, "kunde@example.org", "A-1001")
+
+
+@pytest.fixture
+def customer2(jc_a: Jobcenter) -> CustomerProfile:
+    return make_customer(jc_a, "kundin2@example.org", "A-1002")
+
+
+@pytest.fixture
+def customer_b(jc_b: Jobcenter) -> CustomerProfile:
+    return make_customer(jc_b, "kunde-b@example.org", "B-2001")
+
+
+def make_staff(jobcenter: Jobcenter, role: Role, email: str, *, mfa: bool = True) -> User:
+    user = make_user(email, "Sam", role.value.title())
+    StaffMembership.objects.create(user=user, jobcenter=jobcenter, role=role)
+    if mfa:
+        TOTP.activate(user, TOTP_SECRET)
+    return user
+
+
+@pytest.fixture
+def staff_a(jc_a: Jobcenter) -> dict[Role, User]:
+    return {role: make_staff(jc_a, role, f"{role.value}@a.example.org") for role in Role}
+
+
+@pytest.fixture
+def staff_b(jc_b: Jobcenter) -> dict[Role, User]:
+    return {role: make_staff(jc_b, role, f"{role.value}@b.example.org") for role in Role}
+
+
+def login_with_mfa(client: Client, user: User) -> Client:
+    """Log in as if password and second factor had both been given in this session."""
+    client.force_login(user)
+    session = client.session
+    now = time.time()
+    session["account_authentication_methods"] = [
+        {"method": "password", "at": now, "email": user.email},
+        {"method": "mfa", "at": now, "type": "totp", "id": 1},
+    ]
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()
+    return client
+
+
+@pytest.fixture
+def staff_client(client: Client) -> Callable[[User], Client]:
+    def _login(user: User) -> Client:
+        return login_with_mfa(client, user)
+
+    return _login
+
+
+@pytest.fixture
+def customer_client(client: Client, customer: CustomerProfile) -> Client:
+    client.force_login(customer.user)
+    return client
+
+
+@pytest.fixture
+def outbox() -> Iterator[list[Any]]:
+    mail.outbox.clear()
+    yield mail.outbox

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from openjobcenter.config.env import ConfigError, env_bool, env_int, parse_database_url
+
+
+def test_env_parsers_name_the_variable() -> None:
+    with pytest.raises(ConfigError, match="DEBUG"):
+        env_bool("DEBUG", default=False, environ={"DEBUG": "maybe"})
+    with pytest.raises(ConfigError, match="EMAIL_PORT"):
+        env_int("EMAIL_PORT", 25, environ={"EMAIL_PORT": "abc"})
+    with pytest.raises(ConfigError, match="EMAIL_PORT"):
+        env_int("EMAIL_PORT", 25, maximum=65535, environ={"EMAIL_PORT": "70000"})
+    with pytest.raises(ConfigError, match="DATABASE_URL"):
+        parse_database_url("DATABASE_URL", "mysql://x/y", Path("/tmp"))
+    assert env_bool("X", default=True, environ={}) is True
+
+
+def test_database_urls() -> None:
+    pg = parse_database_url("DATABASE_URL", "postgres://u:p%40ss@db:5433/ojc", Path("/srv"))
+    assert (pg.engine, pg.name, pg.user, pg.password, pg.host, pg.port) == (
+        "django.db.backends.postgresql", "ojc", "u", "p@ss", "db", "5433"
+    )
+    lite = parse_database_url("DATABASE_URL", "sqlite:///var/x.sqlite3", Path("/srv"))
+    assert lite.name == "/srv/var/x.sqlite3"
+
+
+def _start(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "EMAIL_HOST", "OJC_ENV", "DEBUG"}}
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env={**clean, "DJANGO_SETTINGS_MODULE": "openjobcenter.config.settings"},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+
+
+def test_production_without_secret_stops_with_a_clear_message() -> None:
+    result = _start({"OJC_ENV": "production"})
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_debug_and_bad_values() -> None:
+    base = {"OJC_ENV": "production", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "ojc.example", "EMAIL_HOST": "mail"}
+    assert _start(base).returncode == 0
+    result = _start({**base, "DEBUG": "1"})
+    assert "DEBUG must not be on" in result.stderr
+    result = _start({**base, "REDIS_URL": "http://nope"})
+    assert "REDIS_URL" in result.stderr
+    result = _start({**base, "SESSION_IDLE_STAFF": "ten"})
+    assert "SESSION_IDLE_STAFF" in result.stderr
+
+
+def test_embedded_default_needs_no_variables() -> None:
+    assert _start({}).returncode == 0
