@@ -11,6 +11,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
 from django.core import mail
+from django.core.cache import cache
 from django.test import Client
 
 from openjobcenter.accounts.models import CustomerProfile, Role, StaffMembership, User
@@ -31,9 +32,11 @@ def make_user(email: str, first: str = "Erika", last: str = "Muster", **extra: A
 
 
 @pytest.fixture(autouse=True)
-def _english_off(settings: Any) -> None:
-    # Tests assert German texts unless they switch language on purpose.
-    settings.LANGUAGE_CODE = "de"
+def _clean_cache() -> Iterator[None]:
+    # Rate-limit counters and lockouts live in the cache; each test starts without them.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -68,13 +68,14 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
-    "allauth",
-    "allauth.account",
-    "allauth.mfa",
+    # Our apps come before allauth so their templates override allauth's.
     "openjobcenter.core",
     "openjobcenter.tenants",
     "openjobcenter.accounts",
     "openjobcenter.web",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
 ]
 
 MIDDLEWARE = [
@@ -88,9 +89,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "openjobcenter.accounts.middleware.SessionLifetimeMiddleware",
     "openjobcenter.accounts.middleware.UserLanguageMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",

@@ -55,7 +55,9 @@ class Jobcenter(models.Model):
         _("Feedback zur Barrierefreiheit (E-Mail)"), blank=True
     )
 
-    enabled_modules = models.JSONField(_("Eingeschaltete Module"), default=default_modules)
+    enabled_modules = models.JSONField(
+        _("Eingeschaltete Module"), default=default_modules, blank=True
+    )
     customer_number_prefix = models.CharField(
         _("Präfix der Kundennummer"), max_length=10, blank=True
     )

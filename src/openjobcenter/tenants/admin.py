@@ -1,0 +1,26 @@
+"""Operators manage job centres in Django's admin at /admin/."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from openjobcenter.tenants.models import Jobcenter, Office, ServiceArea
+
+
+class OfficeInline(admin.StackedInline[Office, Jobcenter]):
+    model = Office
+    extra = 0
+
+
+class ServiceAreaInline(admin.TabularInline[ServiceArea, Jobcenter]):
+    model = ServiceArea
+    extra = 0
+
+
+@admin.register(Jobcenter)
+class JobcenterAdmin(admin.ModelAdmin[Jobcenter]):
+    list_display = ("name", "slug", "kind", "host", "is_active")
+    list_filter = ("kind", "is_active", "state")
+    search_fields = ("name", "slug", "host")
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = (OfficeInline, ServiceAreaInline)

@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client
+
+from openjobcenter.accounts.models import ApiToken, Role
+from openjobcenter.accounts.services import api_token_create
+from openjobcenter.core.models import AuditEntry
+
+from .conftest import login_with_mfa
+
+
+def test_openapi_spec_and_docs(client: Client, db) -> None:
+    spec = client.get("/api/v1/openapi.json").json()
+    assert {"/api/v1/me", "/api/v1/jobcenters", "/api/v1/jobcenters/lookup"} <= set(spec["paths"])
+    assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_public_job_centre_list_and_lookup(client: Client, jobcenters) -> None:
+    items = client.get("/api/v1/jobcenters").json()
+    assert len(items) == 26
+    assert {"slug": "fulda", "name": "Landkreis Fulda", "kind": "municipal", "url": "/fulda/"} in items
+    found = client.get("/api/v1/jobcenters/lookup", {"q": "36088"}).json()
+    assert found[0]["slug"] == "fulda"
+    assert found[0]["matched_areas"] == ["36088 Hünfeld"]
+    detail = client.get("/api/v1/jobcenters/fulda").json()
+    assert detail["offices"][0]["opening_hours"] == ["Mo–Fr 8:00–12:00 Uhr", "Do 14:00–17:30 Uhr"]
+    assert client.get("/api/v1/jobcenters/atlantis").status_code == 404
+
+
+def test_lookup_validation_names_the_field(client: Client, jobcenters) -> None:
+    response = client.get("/api/v1/jobcenters/lookup", {"q": "x"})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "q"]
+    assert client.get("/api/v1/jobcenters/lookup").status_code == 422
+
+
+def test_me_needs_authentication(client: Client, db) -> None:
+    assert client.get("/api/v1/me").status_code == 401
+    response = client.get("/api/v1/me", HTTP_AUTHORIZATION="Bearer ojc_not-a-real-token")
+    assert response.status_code == 401
+
+
+def test_me_with_session_and_with_token(client: Client, customer) -> None:
+    client.force_login(customer.user)
+    me = client.get("/api/v1/me").json()
+    assert me["customer"]["customer_number"] == "A-1001"
+    assert me["customer"]["jobcenter"] == "fulda"
+    assert me["staff_roles"] == {}
+    _token, key = api_token_create(user=customer.user, name="App")
+    anonymous = Client()
+    response = anonymous.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert response.status_code == 200
+    assert response.json()["email"] == "kunde@example.org"
+    assert ApiToken.objects.get().last_used_at is not None
+    assert AuditEntry.objects.filter(object_type="me", subject=customer.user).count() == 2
+    assert ApiToken.objects.filter(key_hash=ApiToken.hash_key(key)).exists()
+    assert not ApiToken.objects.filter(key_hash=key).exists()  # the clear key is never stored
+
+
+def test_staff_roles_in_me(client: Client, staff_a) -> None:
+    login_with_mfa(client, staff_a[Role.TEAM_LEAD])
+    assert client.get("/api/v1/me").json()["staff_roles"] == {"fulda": ["team_lead"]}
+
+
+def test_patch_me_updates_profile_with_token(customer) -> None:
+    _token, key = api_token_create(user=customer.user, name="App")
+    client = Client()
+    response = client.patch(
+        "/api/v1/me",
+        data=json.dumps({"city": "Hünfeld", "postcode": "36088", "preferred_language": "en"}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+    )
+    assert response.status_code == 200
+    assert response.json()["customer"]["city"] == "Hünfeld"
+    customer.refresh_from_db()
+    assert customer.postcode == "36088"
+    assert customer.user.preferred_language == "en"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [({"postcode": "123"}, "postcode"), ({"contact_channel": "pigeon"}, "contact_channel"),
+     ({"preferred_language": "xx"}, "preferred_language"), ({"is_superuser": True}, "is_superuser"),
+     ({"first_name": ""}, "first_name"), ({"first_name": "x" * 500}, "first_name")],
+)
+def test_patch_me_rejects_bad_input_with_422_naming_the_field(customer, body, field) -> None:
+    _token, key = api_token_create(user=customer.user, name="App")
+    response = Client().patch("/api/v1/me", data=json.dumps(body), content_type="application/json",
+                              HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert response.status_code == 422
+    assert field in json.dumps(response.json()["detail"])
+    customer.user.refresh_from_db()
+    assert not customer.user.is_superuser
+
+
+def test_malformed_json_is_422_not_500(customer) -> None:
+    _token, key = api_token_create(user=customer.user, name="App")
+    response = Client().patch("/api/v1/me", data="{not json", content_type="application/json",
+                              HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body"]
+
+
+def test_session_api_writes_need_csrf(customer) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(customer.user)
+    response = client.patch("/api/v1/me", data=json.dumps({"city": "X"}), content_type="application/json")
+    assert response.status_code == 403
+    customer.refresh_from_db()
+    assert customer.city == "Fulda"
+
+
+def test_revoked_token_no_longer_works(client: Client, customer) -> None:
+    client.force_login(customer.user)
+    page = client.post("/konto/api-schluessel/", {"name": "Meine App"})
+    key = page.context["new_key"]
+    assert key.startswith("ojc_") and key in page.content.decode()
+    token = ApiToken.objects.get(user=customer.user)
+    assert Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
+    client.post("/konto/api-schluessel/", {"revoke": str(token.pk)})
+    assert Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 401
+
+
+def test_token_of_another_user_cannot_be_revoked(client: Client, customer, customer2) -> None:
+    token, key = api_token_create(user=customer2.user, name="App")
+    client.force_login(customer.user)
+    client.post("/konto/api-schluessel/", {"revoke": str(token.pk)})
+    assert Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
