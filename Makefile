@@ -40,7 +40,7 @@ lint: install-dev
 	$(BIN)/python -m openjobcenter.manage makemigrations --check --dry-run
 
 messages: install-dev
-	cd src/openjobcenter && ../../$(BIN)/python -m openjobcenter.manage makemessages -l en -l ar -l uk --no-obsolete --no-location && ../../$(BIN)/python -m openjobcenter.manage compilemessages
+	cd src/openjobcenter && ../../$(BIN)/python -m openjobcenter.manage makemessages -l en -l ar -l uk --no-obsolete --no-location --ignore "benefits/*" && ../../$(BIN)/python -m openjobcenter.manage compilemessages
 
 bench: install-dev
 	$(BIN)/python bench/http_baseline.py
