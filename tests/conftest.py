@@ -124,6 +124,6 @@ def customer_client(client: Client, customer: CustomerProfile) -> Client:
 
 
 @pytest.fixture
-def outbox() -> Iterator[list[Any]]:
+def outbox() -> list[Any]:
     mail.outbox.clear()
-    yield mail.outbox
+    return mail.outbox

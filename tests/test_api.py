@@ -21,7 +21,12 @@ def test_openapi_spec_and_docs(client: Client, db) -> None:
 def test_public_job_centre_list_and_lookup(client: Client, jobcenters) -> None:
     items = client.get("/api/v1/jobcenters").json()
     assert len(items) == 26
-    assert {"slug": "fulda", "name": "Landkreis Fulda", "kind": "municipal", "url": "/fulda/"} in items
+    assert {
+        "slug": "fulda",
+        "name": "Landkreis Fulda",
+        "kind": "municipal",
+        "url": "/fulda/",
+    } in items
     found = client.get("/api/v1/jobcenters/lookup", {"q": "36088"}).json()
     assert found[0]["slug"] == "fulda"
     assert found[0]["matched_areas"] == ["36088 Hünfeld"]
@@ -83,14 +88,23 @@ def test_patch_me_updates_profile_with_token(customer) -> None:
 
 @pytest.mark.parametrize(
     ("body", "field"),
-    [({"postcode": "123"}, "postcode"), ({"contact_channel": "pigeon"}, "contact_channel"),
-     ({"preferred_language": "xx"}, "preferred_language"), ({"is_superuser": True}, "is_superuser"),
-     ({"first_name": ""}, "first_name"), ({"first_name": "x" * 500}, "first_name")],
+    [
+        ({"postcode": "123"}, "postcode"),
+        ({"contact_channel": "pigeon"}, "contact_channel"),
+        ({"preferred_language": "xx"}, "preferred_language"),
+        ({"is_superuser": True}, "is_superuser"),
+        ({"first_name": ""}, "first_name"),
+        ({"first_name": "x" * 500}, "first_name"),
+    ],
 )
 def test_patch_me_rejects_bad_input_with_422_naming_the_field(customer, body, field) -> None:
     _token, key = api_token_create(user=customer.user, name="App")
-    response = Client().patch("/api/v1/me", data=json.dumps(body), content_type="application/json",
-                              HTTP_AUTHORIZATION=f"Bearer {key}")
+    response = Client().patch(
+        "/api/v1/me",
+        data=json.dumps(body),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+    )
     assert response.status_code == 422
     assert field in json.dumps(response.json()["detail"])
     customer.user.refresh_from_db()
@@ -99,8 +113,12 @@ def test_patch_me_rejects_bad_input_with_422_naming_the_field(customer, body, fi
 
 def test_malformed_json_is_422_not_500(customer) -> None:
     _token, key = api_token_create(user=customer.user, name="App")
-    response = Client().patch("/api/v1/me", data="{not json", content_type="application/json",
-                              HTTP_AUTHORIZATION=f"Bearer {key}")
+    response = Client().patch(
+        "/api/v1/me",
+        data="{not json",
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+    )
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body"]
 
@@ -108,7 +126,9 @@ def test_malformed_json_is_422_not_500(customer) -> None:
 def test_session_api_writes_need_csrf(customer) -> None:
     client = Client(enforce_csrf_checks=True)
     client.force_login(customer.user)
-    response = client.patch("/api/v1/me", data=json.dumps({"city": "X"}), content_type="application/json")
+    response = client.patch(
+        "/api/v1/me", data=json.dumps({"city": "X"}), content_type="application/json"
+    )
     assert response.status_code == 403
     customer.refresh_from_db()
     assert customer.city == "Fulda"

@@ -25,14 +25,23 @@ def test_env_parsers_name_the_variable() -> None:
 def test_database_urls() -> None:
     pg = parse_database_url("DATABASE_URL", "postgres://u:p%40ss@db:5433/ojc", Path("/srv"))
     assert (pg.engine, pg.name, pg.user, pg.password, pg.host, pg.port) == (
-        "django.db.backends.postgresql", "ojc", "u", "p@ss", "db", "5433"
+        "django.db.backends.postgresql",
+        "ojc",
+        "u",
+        "p@ss",
+        "db",
+        "5433",
     )
     lite = parse_database_url("DATABASE_URL", "sqlite:///var/x.sqlite3", Path("/srv"))
     assert lite.name == "/srv/var/x.sqlite3"
 
 
 def _start(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "EMAIL_HOST", "OJC_ENV", "DEBUG"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "EMAIL_HOST", "OJC_ENV", "DEBUG"}
+    }
     clean.update(env)
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
@@ -51,7 +60,12 @@ def test_production_without_secret_stops_with_a_clear_message() -> None:
 
 
 def test_production_refuses_debug_and_bad_values() -> None:
-    base = {"OJC_ENV": "production", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "ojc.example", "EMAIL_HOST": "mail"}
+    base = {
+        "OJC_ENV": "production",
+        "SECRET_KEY": "x" * 50,
+        "ALLOWED_HOSTS": "ojc.example",
+        "EMAIL_HOST": "mail",
+    }
     assert _start(base).returncode == 0
     result = _start({**base, "DEBUG": "1"})
     assert "DEBUG must not be on" in result.stderr

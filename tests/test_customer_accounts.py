@@ -48,7 +48,9 @@ def test_registration_verifies_email_then_logs_in_to_own_job_centre(
     home = client.get("/konto/weiter/", follow=True)
     assert home.redirect_chain[-1][0] == "/fulda/mein-bereich/"
     assert "Guten Tag, Olena Kovalenko" in home.content.decode()
-    assert AuditEntry.objects.filter(subject=user, object_type="customer_profile", action="create").exists()
+    assert AuditEntry.objects.filter(
+        subject=user, object_type="customer_profile", action="create"
+    ).exists()
 
 
 def test_registration_with_errors_keeps_input_and_shows_summary(client: Client, jc_a) -> None:
@@ -79,7 +81,9 @@ def test_login_logout_and_login_audit(client: Client, customer) -> None:
 
 def test_wrong_password_is_refused_audited_and_locked_out(client: Client, customer) -> None:
     for _ in range(5):
-        response = client.post("/konto/login/", {"login": "kunde@example.org", "password": "falsch"})
+        response = client.post(
+            "/konto/login/", {"login": "kunde@example.org", "password": "falsch"}
+        )
         assert response.status_code == 200
         assert "leider falsch" in response.content.decode()
     assert AuditEntry.objects.filter(action="login_failed").count() == 5
@@ -89,7 +93,9 @@ def test_wrong_password_is_refused_audited_and_locked_out(client: Client, custom
     assert client.get("/fulda/mein-bereich/").status_code == 302
 
 
-def test_password_reset_sends_a_mail(client: Client, customer, outbox, django_capture_on_commit_callbacks) -> None:
+def test_password_reset_sends_a_mail(
+    client: Client, customer, outbox, django_capture_on_commit_callbacks
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/konto/password/reset/", {"email": "kunde@example.org"})
     assert response.status_code == 302
@@ -101,16 +107,30 @@ def test_profile_view_and_edit_are_audited(customer_client: Client, customer) ->
     page = customer_client.get("/fulda/mein-bereich/profil/")
     assert page.status_code == 200
     assert "A-1001" in page.content.decode()
-    assert AuditEntry.objects.filter(action="read", object_type="customer_profile", subject=customer.user).exists()
+    assert AuditEntry.objects.filter(
+        action="read", object_type="customer_profile", subject=customer.user
+    ).exists()
     response = customer_client.post(
         "/fulda/mein-bereich/profil/",
-        {"first_name": "Karl", "last_name": "Kunde", "street": "Am Markt 1", "postcode": "36037",
-         "city": "Fulda", "phone": "0661 123456", "contact_channel": "phone", "preferred_language": "uk"},
+        {
+            "first_name": "Karl",
+            "last_name": "Kunde",
+            "street": "Am Markt 1",
+            "postcode": "36037",
+            "city": "Fulda",
+            "phone": "0661 123456",
+            "contact_channel": "phone",
+            "preferred_language": "uk",
+        },
     )
     assert response.status_code == 302
     customer.refresh_from_db()
     customer.user.refresh_from_db()
-    assert (customer.street, customer.contact_channel, customer.user.preferred_language) == ("Am Markt 1", "phone", "uk")
+    assert (customer.street, customer.contact_channel, customer.user.preferred_language) == (
+        "Am Markt 1",
+        "phone",
+        "uk",
+    )
     entry = AuditEntry.objects.filter(action="update", object_type="customer_profile").get()
     assert "street" in entry.detail and "preferred_language" in entry.detail
     # The remembered language is used on the next page, on any device.
@@ -119,12 +139,27 @@ def test_profile_view_and_edit_are_audited(customer_client: Client, customer) ->
 
 @pytest.mark.parametrize(
     ("field", "value", "message"),
-    [("postcode", "3603", "fünf Ziffern"), ("phone", "<script>", "Ziffern"), ("first_name", "", "erforderlich"),
-     ("contact_channel", "pigeon", "gültige Auswahl"), ("preferred_language", "xx", "gültige Auswahl")],
+    [
+        ("postcode", "3603", "fünf Ziffern"),
+        ("phone", "<script>", "Ziffern"),
+        ("first_name", "", "erforderlich"),
+        ("contact_channel", "pigeon", "gültige Auswahl"),
+        ("preferred_language", "xx", "gültige Auswahl"),
+    ],
 )
-def test_profile_rejects_bad_input_and_keeps_the_rest(customer_client: Client, customer, field, value, message) -> None:
-    data = {"first_name": "Karl", "last_name": "Kunde", "street": "Neue Straße 5", "postcode": "36037",
-            "city": "Fulda", "phone": "", "contact_channel": "email", "preferred_language": "de"}
+def test_profile_rejects_bad_input_and_keeps_the_rest(
+    customer_client: Client, customer, field, value, message
+) -> None:
+    data = {
+        "first_name": "Karl",
+        "last_name": "Kunde",
+        "street": "Neue Straße 5",
+        "postcode": "36037",
+        "city": "Fulda",
+        "phone": "",
+        "contact_channel": "email",
+        "preferred_language": "de",
+    }
     data[field] = value
     response = customer_client.post("/fulda/mein-bereich/profil/", data)
     assert response.status_code == 200
@@ -136,7 +171,9 @@ def test_profile_rejects_bad_input_and_keeps_the_rest(customer_client: Client, c
     assert customer.street == ""
 
 
-def test_language_switch_is_remembered_for_the_logged_in_user(customer_client: Client, customer) -> None:
+def test_language_switch_is_remembered_for_the_logged_in_user(
+    customer_client: Client, customer
+) -> None:
     response = customer_client.post("/sprache/", {"language": "ar", "next": "/fulda/"})
     assert response.status_code == 302
     assert response["Location"] == "/fulda/"

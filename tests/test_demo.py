@@ -11,14 +11,32 @@ from openjobcenter.tenants.models import Jobcenter, Office, ServiceArea
 def test_demo_load_is_idempotent_and_prints_logins(db) -> None:
     out = StringIO()
     call_command("demo_load", stdout=out)
-    counts = (Jobcenter.objects.count(), ServiceArea.objects.count(), Office.objects.count(),
-              User.objects.count(), StaffMembership.objects.count(), CustomerProfile.objects.count())
+    counts = (
+        Jobcenter.objects.count(),
+        ServiceArea.objects.count(),
+        Office.objects.count(),
+        User.objects.count(),
+        StaffMembership.objects.count(),
+        CustomerProfile.objects.count(),
+    )
     call_command("demo_load", stdout=StringIO())
-    again = (Jobcenter.objects.count(), ServiceArea.objects.count(), Office.objects.count(),
-             User.objects.count(), StaffMembership.objects.count(), CustomerProfile.objects.count())
+    again = (
+        Jobcenter.objects.count(),
+        ServiceArea.objects.count(),
+        Office.objects.count(),
+        User.objects.count(),
+        StaffMembership.objects.count(),
+        CustomerProfile.objects.count(),
+    )
     assert counts == again
     assert counts[0] == 26
-    assert ServiceArea.objects.filter(jobcenter__slug="fulda").values("municipality").distinct().count() == 23
+    assert (
+        ServiceArea.objects.filter(jobcenter__slug="fulda")
+        .values("municipality")
+        .distinct()
+        .count()
+        == 23
+    )
     text = out.getvalue()
     assert "admin@fulda.example.org" in text
     assert "kunde@example.org" in text
@@ -30,6 +48,8 @@ def test_demo_totp_code_logs_staff_in(client, db) -> None:
     out = StringIO()
     call_command("demo_totp", stdout=out)
     code = out.getvalue().split()[0]
-    client.post("/konto/login/", {"login": "admin@fulda.example.org", "password": "Demo-Passwort-2026"})
+    client.post(
+        "/konto/login/", {"login": "admin@fulda.example.org", "password": "Demo-Passwort-2026"}
+    )
     response = client.post("/konto/2fa/authenticate/", {"code": code}, follow=True)
     assert response.redirect_chain[-1][0] == "/fulda/staff/"

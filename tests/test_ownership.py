@@ -40,6 +40,7 @@ CUSTOMER_ENDPOINTS = [
 @pytest.fixture
 def objects(jc_a, customer, staff_a):
     office = Office.objects.filter(jobcenter=jc_a).first()
+    assert office is not None
     membership = StaffMembership.objects.get(user=staff_a[Role.CASEWORKER])
     return {"customer": customer.pk, "membership": membership.pk, "office": office.pk}
 
@@ -49,7 +50,9 @@ def _call(client: Client, method: str, path: str):
 
 
 @pytest.mark.parametrize(("method", "path"), STAFF_ENDPOINTS)
-def test_staff_endpoints_refuse_other_job_centres_staff(client, objects, staff_b, method, path) -> None:
+def test_staff_endpoints_refuse_other_job_centres_staff(
+    client, objects, staff_b, method, path
+) -> None:
     login_with_mfa(client, staff_b[Role.ADMIN])
     assert _call(client, method, path.format(**objects)).status_code == 404
 
@@ -68,17 +71,25 @@ def test_staff_endpoints_send_strangers_to_login(client, objects, method, path) 
 
 
 @pytest.mark.parametrize(("method", "path"), OBJECT_ENDPOINTS)
-def test_staff_endpoints_refuse_objects_of_another_job_centre(client, staff_a, customer_b, jc_b, method, path) -> None:
+def test_staff_endpoints_refuse_objects_of_another_job_centre(
+    client, staff_a, customer_b, jc_b, method, path
+) -> None:
     # Staff of A asking for B's objects through A's URLs: 404.
-    office_b = Office.objects.create(jobcenter=jc_b, name="B", street="x", postcode="65183", city="Wiesbaden")
-    admin_b = StaffMembership.objects.create(user=customer_b.user, jobcenter=jc_b, role=Role.RECEPTION)
+    office_b = Office.objects.create(
+        jobcenter=jc_b, name="B", street="x", postcode="65183", city="Wiesbaden"
+    )
+    admin_b = StaffMembership.objects.create(
+        user=customer_b.user, jobcenter=jc_b, role=Role.RECEPTION
+    )
     login_with_mfa(client, staff_a[Role.ADMIN])
     url = path.format(customer=customer_b.pk, membership=admin_b.pk, office=office_b.pk)
     assert _call(client, method, url).status_code == 404
 
 
 @pytest.mark.parametrize(("method", "path"), CUSTOMER_ENDPOINTS)
-def test_customer_endpoints_refuse_customers_of_other_job_centres(client, customer, customer_b, method, path) -> None:
+def test_customer_endpoints_refuse_customers_of_other_job_centres(
+    client, customer, customer_b, method, path
+) -> None:
     client.force_login(customer_b.user)
     assert _call(client, method, path).status_code == 404
 

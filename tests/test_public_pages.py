@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client, override_settings
 
@@ -23,17 +25,26 @@ def test_landing_lists_all_26_hessian_job_centres_by_kind(client: Client, jobcen
 
 @pytest.mark.parametrize(
     ("query", "expected"),
-    [("36088", "Landkreis Fulda"), ("Hünfeld", "Landkreis Fulda"), ("tann", "Landkreis Fulda"),
-     ("360", "Landkreis Fulda"), ("Wiesbaden", "Landeshauptstadt Wiesbaden")],
+    [
+        ("36088", "Landkreis Fulda"),
+        ("Hünfeld", "Landkreis Fulda"),
+        ("tann", "Landkreis Fulda"),
+        ("360", "Landkreis Fulda"),
+        ("Wiesbaden", "Landeshauptstadt Wiesbaden"),
+    ],
 )
-def test_lookup_finds_the_responsible_job_centre(client: Client, jobcenters, query, expected) -> None:
+def test_lookup_finds_the_responsible_job_centre(
+    client: Client, jobcenters, query, expected
+) -> None:
     response = client.get("/", {"q": query})
     assert response.status_code == 200
     results = response.content.decode().split('id="results-title"', 1)[1].split("Alle Jobcenter")[0]
     assert expected in results
 
 
-def test_lookup_without_match_says_so_and_htmx_gets_the_fragment(client: Client, jobcenters) -> None:
+def test_lookup_without_match_says_so_and_htmx_gets_the_fragment(
+    client: Client, jobcenters
+) -> None:
     response = client.get("/", {"q": "Atlantis"})
     assert "Wir haben kein Jobcenter gefunden" in response.content.decode()
     fragment = client.get("/", {"q": "36037"}, HTTP_HX_REQUEST="true")
@@ -67,13 +78,17 @@ def test_tenant_start_page_shows_branding_offices_hours_contacts_and_legal_links
     assert "--jc-primary: #005a8c" in theme.content.decode()
 
 
-def test_accessibility_statement_names_its_feedback_channel(client: Client, jc_a: Jobcenter) -> None:
+def test_accessibility_statement_names_its_feedback_channel(
+    client: Client, jc_a: Jobcenter
+) -> None:
     html = client.get("/fulda/barrierefreiheit/").content.decode()
     assert "Erklärung zur Barrierefreiheit" in html
     assert "mailto:barrierefreiheit@landkreis-fulda.example" in html
 
 
-def test_unknown_job_centre_is_404_in_the_users_language_with_link_home(client: Client, jobcenters) -> None:
+def test_unknown_job_centre_is_404_in_the_users_language_with_link_home(
+    client: Client, jobcenters
+) -> None:
     response = client.get("/gibt-es-nicht/")
     assert response.status_code == 404
     assert "Seite nicht gefunden" in response.content.decode()
@@ -89,9 +104,11 @@ def test_inactive_job_centre_is_404(client: Client, jc_a: Jobcenter) -> None:
 
 
 @override_settings(ALLOWED_HOSTS=["jobcenter.landkreis-fulda.test", "testserver"])
-def test_job_centre_under_its_own_host_name(client: Client, jc_a: Jobcenter, jc_b: Jobcenter) -> None:
+def test_job_centre_under_its_own_host_name(
+    client: Client, jc_a: Jobcenter, jc_b: Jobcenter
+) -> None:
     Jobcenter.objects.filter(pk=jc_a.pk).update(host="jobcenter.landkreis-fulda.test")
-    host = {"HTTP_HOST": "jobcenter.landkreis-fulda.test"}
+    host: dict[str, Any] = {"HTTP_HOST": "jobcenter.landkreis-fulda.test"}
     response = client.get("/", **host)
     assert response.status_code == 200
     assert "<h1>Landkreis Fulda</h1>" in response.content.decode()

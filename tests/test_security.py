@@ -11,7 +11,11 @@ from .conftest import login_with_mfa
 def test_security_headers_on_pages(client: Client, jc_a) -> None:
     response = client.get("/fulda/")
     csp = response["Content-Security-Policy"]
-    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp and "'unsafe-inline'" not in csp
+    assert (
+        "default-src 'self'" in csp
+        and "frame-ancestors 'none'" in csp
+        and "'unsafe-inline'" not in csp
+    )
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"

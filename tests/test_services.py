@@ -32,7 +32,9 @@ def _require(host: str, port: int, name: str) -> None:
 
 @pytest.mark.services
 def test_database_engine_matches_database_url(db) -> None:
-    expected = "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
+    expected = (
+        "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
+    )
     assert connection.vendor == expected
 
 

@@ -21,6 +21,8 @@ def main() -> None:
     worker = subprocess.Popen(
         [sys.executable, "-m", "openjobcenter.manage", "db_worker", "--queue-name", "*"]
     )
+    sys.stdout.write(f"\nOpenJobcenter runs at http://{host}:{port}/  (Ctrl+C stops it)\n\n")
+    sys.stdout.flush()
     try:
         import uvicorn
 

@@ -61,7 +61,7 @@ def after_login(request: HttpRequest) -> HttpResponse:
 @customer_required
 def customer_home(request: HttpRequest, jc: str) -> HttpResponse:
     jobcenter = request.jobcenter  # type: ignore[attr-defined]
-    enabled = [m for m in modules.all_modules() if modules.is_enabled(jobcenter, m.key)]
+    enabled = modules.entries_for(jobcenter)
     return render(request, "accounts/customer_home.html", {"enabled_modules": enabled})
 
 

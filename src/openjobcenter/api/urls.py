@@ -23,6 +23,7 @@ from openjobcenter.api.schemas import (
     MeOut,
     MePatch,
 )
+from openjobcenter.calculator.api import router as calculator_router
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
 from openjobcenter.tenants.models import Jobcenter
@@ -39,6 +40,9 @@ api = NinjaAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
+
+
+api.add_router("/benefits", calculator_router)
 
 
 @api.exception_handler(ValidationError)

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "openjobcenter.tenants",
     "openjobcenter.accounts",
     "openjobcenter.web",
+    "openjobcenter.calculator",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -264,14 +265,16 @@ LANGUAGES = [
     ("uk", _("Ukrainisch")),
 ]
 LANGUAGE_NATIVE_NAMES = {"de": "Deutsch", "en": "English", "ar": "العربية", "uk": "Українська"}
-LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# Earlier paths win; locale_overrides (formal "Sie" for allauth) is never touched by makemessages.
+LOCALE_PATHS = [PACKAGE_DIR / "locale_overrides", PACKAGE_DIR / "locale"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
 
 # --- Static files and storage --------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Only production serves collected files; elsewhere WhiteNoise reads the apps' folders.
+STATIC_ROOT = Path(env_str("STATIC_ROOT") or (BASE_DIR / "staticfiles")) if PRODUCTION else None
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or (VAR_DIR / "media"))
 WHITENOISE_USE_FINDERS = not PRODUCTION

@@ -7,6 +7,7 @@ from django.urls import URLPattern, URLResolver, include, path
 
 from openjobcenter.accounts import views as account_views
 from openjobcenter.api.urls import api
+from openjobcenter.calculator import views as calculator_views
 from openjobcenter.core import views as core_views
 from openjobcenter.tenants import views as tenant_views
 from openjobcenter.web import health, staff_views
@@ -31,8 +32,14 @@ staff_patterns = (
         path("standorte/neu/", tenant_views.office_edit, name="office_new"),
         path("standorte/<int:pk>/", tenant_views.office_edit, name="office_edit"),
         path("standorte/<int:pk>/loeschen/", tenant_views.office_remove, name="office_remove"),
+        path(
+            "einstellungen/angemessenheit/",
+            calculator_views.housing_limits,
+            name="housing_limits",
+        ),
         path("einstellungen/<slug:section>/", tenant_views.settings_section, name="settings"),
         path("protokoll/", core_views.audit_log, name="audit"),
+        path("vorabberechnung/", calculator_views.pre_calculation, name="pre_calculation"),
     ],
     "staff",
 )
@@ -42,6 +49,7 @@ tenant_patterns = (
         path("", web_views.tenant_home, name="home"),
         path("theme.css", web_views.theme_css, name="theme"),
         path("logo", web_views.logo, name="logo"),
+        path("vorabcheck/", calculator_views.self_check, name="self_check"),
         path("impressum/", web_views.legal_page, {"page": "imprint"}, name="imprint"),
         path("datenschutz/", web_views.legal_page, {"page": "privacy"}, name="privacy"),
         path(

@@ -34,6 +34,7 @@ class Perm(enum.StrEnum):
     JOBCENTER_CONFIGURE = "jobcenter.configure"
     STAFF_MANAGE = "staff.manage"
     AUDIT_VIEW = "audit.view"
+    CALCULATOR_USE = "calculator.use"
 
 
 ALL_ROLES = frozenset(Role)
@@ -46,6 +47,7 @@ ROLE_PERMISSIONS: dict[Perm, frozenset[Role]] = {
     Perm.JOBCENTER_CONFIGURE: frozenset({Role.ADMIN}),
     Perm.STAFF_MANAGE: frozenset({Role.ADMIN}),
     Perm.AUDIT_VIEW: frozenset({Role.ADMIN}),
+    Perm.CALCULATOR_USE: frozenset({Role.CASEWORKER, Role.TEAM_LEAD, Role.ADMIN}),
 }
 
 
@@ -111,6 +113,10 @@ def staff_required(perm: Perm = Perm.DASHBOARD) -> Callable[[F], F]:
             if not has_perm(roles, perm):
                 raise PermissionDenied
             request.staff_roles = roles  # type: ignore[attr-defined]
+            # Templates show only the links the person may follow.
+            request.staff_perms = frozenset(  # type: ignore[attr-defined]
+                str(p) for p in Perm if has_perm(roles, p)
+            )
             return view(request, *args, **kwargs)
 
         return wrapped  # type: ignore[return-value]

@@ -20,6 +20,19 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", _("exportiert")
 
 
+# Readable names for ``AuditEntry.object_type``; unknown types are shown as stored.
+OBJECT_TYPE_LABELS = {
+    "customer_profile": _("Kundenprofil"),
+    "customer_list": _("Kundenliste"),
+    "customer_number": _("Kundennummer"),
+    "staff_membership": _("Rolle im Jobcenter"),
+    "jobcenter": _("Einstellungen des Jobcenters"),
+    "office": _("Standort"),
+    "session": _("Sitzung"),
+    "me": _("Eigene Daten (API)"),
+}
+
+
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
     def update(self, **kwargs: Any) -> int:
         msg = "The audit log is append-only"
@@ -88,3 +101,7 @@ class AuditEntry(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         msg = "The audit log is append-only"
         raise PermissionError(msg)
+
+    @property
+    def object_type_label(self) -> str:
+        return str(OBJECT_TYPE_LABELS.get(self.object_type, self.object_type))

@@ -55,6 +55,28 @@ def is_enabled(jobcenter: Jobcenter, key: str) -> bool:
     return key in _registry and key in (jobcenter.enabled_modules or [])
 
 
+@dataclass(frozen=True)
+class ModuleEntry:
+    label: str | Promise
+    description: str | Promise
+    url: str | None
+
+
+def entries_for(jobcenter: Jobcenter) -> list[ModuleEntry]:
+    """The job centre's switched-on modules, with the link to each one's entry page."""
+    from django.urls import reverse
+
+    return [
+        ModuleEntry(
+            m.label,
+            m.description,
+            reverse(m.entry_url_name, kwargs={"jc": jobcenter.slug}) if m.entry_url_name else None,
+        )
+        for m in all_modules()
+        if is_enabled(jobcenter, m.key)
+    ]
+
+
 F = TypeVar("F", bound=Callable[..., "HttpResponse"])
 
 
@@ -81,7 +103,12 @@ for _module in (
     Module("documents", _("Unterlagen senden"), _("Nachweise mit dem Handy hochladen")),
     Module("appointments", _("Termine"), _("Termine buchen, verschieben, absagen")),
     Module("messaging", _("Nachrichten"), _("Mit dem Jobcenter schreiben")),
-    Module("calculator", _("Bürgergeld-Rechner"), _("Vorab prüfen, ob ein Anspruch besteht")),
+    Module(
+        "calculator",
+        _("Bürgergeld-Rechner"),
+        _("Vorab prüfen, ob ein Anspruch besteht"),
+        entry_url_name="tenant:self_check",
+    ),
     Module("customer_card", _("Kundenkarte"), _("Digitale Kundenkarte")),
 ):
     register(_module)

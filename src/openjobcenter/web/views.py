@@ -51,7 +51,7 @@ def _jobcenter(request: HttpRequest) -> Jobcenter:
 @require_safe
 def tenant_home(request: HttpRequest, jc: str | None = None) -> HttpResponse:
     jobcenter = _jobcenter(request)
-    enabled = [m for m in modules.all_modules() if modules.is_enabled(jobcenter, m.key)]
+    enabled = modules.entries_for(jobcenter)
     return render(
         request,
         "web/tenant_home.html",

@@ -1,0 +1,51 @@
+"""``POST /api/v1/benefits/calculate``: the calculator over HTTP, same JSON as the CLI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Body, Router, Status
+from ninja.throttling import AnonRateThrottle, AuthRateThrottle
+
+from openjobcenter.benefits import CalculationError, calculate
+
+router = Router(tags=["benefits"])
+
+
+@router.post(
+    "/calculate",
+    auth=None,
+    response={200: dict[str, Any], 422: dict[str, Any]},
+    throttle=[AnonRateThrottle("120/m"), AuthRateThrottle("600/m")],
+    summary="Compute the monthly Bürgergeld claim of a household",
+)
+def calculate_claim(request: HttpRequest, household: Body[dict[str, Any]]) -> Any:
+    """Input and output as documented in ``openjobcenter.benefits``; errors name the field."""
+    try:
+        return Status(200, calculate(household))
+    except CalculationError as exc:
+        return Status(
+            422,
+            {
+                "detail": [
+                    {
+                        "loc": ["body", *_path(exc.field)],
+                        "msg": exc.message_en,
+                        "msg_de": exc.message,
+                        "type": "calculation_input",
+                    }
+                ]
+            },
+        )
+
+
+def _path(field: str) -> list[str | int]:
+    parts: list[str | int] = []
+    for piece in field.replace("]", "").split("."):
+        name, _sep, index = piece.partition("[")
+        if name:
+            parts.append(name)
+        if index.isdigit():
+            parts.append(int(index))
+    return parts

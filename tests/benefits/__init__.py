@@ -1,0 +1,1 @@
+"""Tests of the pure-Python Bürgergeld calculator (openjobcenter.benefits)."""
