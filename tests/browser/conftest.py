@@ -1,0 +1,210 @@
+"""Headless Chromium (Debian's package, never a downloaded one) against the live server.
+
+One browser serves the whole browser suite; each test gets a fresh context (cookies,
+storage) and a fresh page. The server is pytest-django's ``live_server``, which shares the
+test database with the test thread through ``transactional_db``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyotp
+import pytest
+from django.core.cache import cache
+
+from tests.conftest import IN_CI, PASSWORD, TOTP_SECRET
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, Locator, Page
+
+    from openjobcenter.accounts.models import User
+    from openjobcenter.tenants.models import Jobcenter
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+DESKTOP = {"width": 1280, "height": 900}
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+def chromium_path() -> str | None:
+    found = shutil.which("chromium")
+    if found:
+        return found
+    fallback = Path("/usr/bin/chromium")
+    return str(fallback) if fallback.exists() else None
+
+
+def _unavailable(reason: str) -> None:
+    if IN_CI:
+        pytest.fail(f"Browser tests cannot run in CI: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="package")
+def _async_unsafe_allowed() -> Iterator[None]:
+    # Playwright's sync API keeps an asyncio loop "running" in this thread while it is
+    # started, so Django's guard would refuse every ORM call of the test (fixtures,
+    # flush). Allowed only while the browser runs: scoped to this package, so the other
+    # suites keep the guard.
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if before is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
+
+
+@pytest.fixture(scope="package")
+def browser(_async_unsafe_allowed: None) -> Iterator[Browser]:
+    """One Chromium for the whole browser suite."""
+    executable = chromium_path()
+    if executable is None:
+        _unavailable("chromium is not installed (apt-get install -y chromium)")
+    try:
+        from playwright.sync_api import Error, sync_playwright
+    except ImportError:  # pragma: no cover - part of the dev dependencies
+        _unavailable("playwright is not installed")
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(
+            executable_path=executable, args=CHROMIUM_ARGS, headless=True
+        )
+    except Error as exc:
+        playwright.stop()
+        _unavailable(f"chromium at {executable} does not start: {exc.message.splitlines()[0]}")
+    yield chromium
+    chromium.close()
+    playwright.stop()
+
+
+@pytest.fixture
+def server(live_server: Any, transactional_db: None, settings: Any, jobcenters: Any) -> str:
+    """The live server's base URL, with the reference job centres loaded."""
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost", "127.0.0.1"]
+    # Rate-limit counters and used TOTP codes live in the (process-local) cache.
+    cache.clear()
+    return str(live_server.url)
+
+
+def new_context(browser: Browser, server: str, **options: Any) -> BrowserContext:
+    options.setdefault("viewport", DESKTOP)
+    options.setdefault("locale", "de-DE")
+    context = browser.new_context(base_url=server, **options)
+    context.set_default_timeout(10_000)
+    return context
+
+
+@pytest.fixture
+def context(browser: Browser, server: str) -> Iterator[BrowserContext]:
+    context = new_context(browser, server)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Page:
+    return context.new_page()
+
+
+# --- Accessibility ------------------------------------------------------------------------
+
+
+@dataclass
+class AxeFinding:
+    page: str
+    rule: str
+    impact: str
+    help: str
+    targets: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        return f"{self.page}: {self.rule} ({self.impact}) {self.help} -> {', '.join(self.targets)}"
+
+
+FINDINGS: list[AxeFinding] = []
+CHECKED: list[str] = []
+
+
+def check_a11y(page: Page, label: str) -> list[AxeFinding]:
+    """Run axe-core on the page as it is now; fail on serious or critical violations."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    CHECKED.append(label)
+    findings = [
+        AxeFinding(
+            page=label,
+            rule=v["id"],
+            impact=v.get("impact") or "unknown",
+            help=v["help"],
+            targets=[" ".join(map(str, node["target"])) for node in v["nodes"]][:5],
+        )
+        for v in results.response["violations"]
+    ]
+    FINDINGS.extend(findings)
+    blocking = [f for f in findings if f.impact in BLOCKING_IMPACTS]
+    assert not blocking, "axe-core found serious/critical violations:\n" + "\n".join(
+        f.line() for f in blocking
+    )
+    return findings
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if not CHECKED:
+        return
+    terminalreporter.section("axe-core")
+    terminalreporter.write_line(
+        f"{len(CHECKED)} page states checked, {len(FINDINGS)} violations "
+        f"(serious and critical ones fail their test)"
+    )
+    for finding in FINDINGS:
+        terminalreporter.write_line(finding.line())
+
+
+# --- People and log-in ---------------------------------------------------------------------
+
+
+def totp_code() -> str:
+    """The current code, never one about to expire (allauth allows no clock drift)."""
+    remaining = 30 - time.time() % 30
+    if remaining < 2:
+        time.sleep(remaining + 0.1)
+    return str(pyotp.TOTP(TOTP_SECRET).now())
+
+
+def submit(page: Page, button: Locator) -> None:
+    """Click a submit button and wait until the answer to that form has loaded."""
+    with page.expect_navigation():
+        button.click()
+
+
+def log_in(page: Page, email: str, password: str = PASSWORD) -> None:
+    """Fill and send the real login form."""
+    page.goto("/konto/login/")
+    page.get_by_label("E-Mail").fill(email)
+    page.get_by_label("Passwort").fill(password)
+    submit(page, page.locator("main form button[type=submit]").first)
+
+
+def log_in_staff(page: Page, user: User, jobcenter: Jobcenter) -> None:
+    """Password, then the second factor, as a person would; ends on the dashboard."""
+    log_in(page, user.email)
+    page.wait_for_url("**/2fa/**")
+    page.get_by_label("Code").fill(totp_code())
+    submit(page, page.locator("main form button[type=submit]").first)
+    page.wait_for_url(f"**/{jobcenter.slug}/staff/")
