@@ -25,26 +25,39 @@ from openjobcenter.benefits.rules import state_for
 
 HOUSEHOLDS: dict[str, dict[str, Any]] = {
     "single": {
-        "date": "2026-01-01", "rent_m": 450, "heating_m": 80, "in_grace_period": True,
+        "date": "2026-01-01",
+        "rent_m": 450,
+        "heating_m": 80,
+        "in_grace_period": True,
         "members": [{"id": "A", "role": "adult", "age": 35}],
     },
     "couple, 2 children": {
-        "date": "2026-01-01", "rent_m": 700, "heating_m": 120, "in_grace_period": False,
+        "date": "2026-01-01",
+        "rent_m": 700,
+        "heating_m": 120,
+        "in_grace_period": False,
         "housing_limit_m": 800,
         "members": [
-            {"id": "A", "role": "adult", "age": 38, "gross_earnings_m": 1500,
-             "net_earnings_m": 1150},
+            {
+                "id": "A",
+                "role": "adult",
+                "age": 38,
+                "gross_earnings_m": 1500,
+                "net_earnings_m": 1150,
+            },
             {"id": "B", "role": "partner", "age": 36},
             {"id": "C", "role": "child", "age": 4},
             {"id": "D", "role": "child", "age": 10},
         ],
     },
     "single parent, 1 child": {
-        "date": "2026-01-01", "rent_m": 500, "heating_m": 100, "in_grace_period": True,
+        "date": "2026-01-01",
+        "rent_m": 500,
+        "heating_m": 100,
+        "in_grace_period": True,
         "single_parent": True,
         "members": [
-            {"id": "A", "role": "adult", "age": 29, "gross_earnings_m": 520,
-             "net_earnings_m": 520},
+            {"id": "A", "role": "adult", "age": 29, "gross_earnings_m": 520, "net_earnings_m": 520},
             {"id": "C", "role": "child", "age": 3, "advance_maintenance_m": 227},
         ],
     },
@@ -93,8 +106,10 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=20_000, help="calls per measurement")
     args = parser.parse_args()
     print(f"Bürgergeld calculator benchmark, {args.n} calls each, {_pin_to_one_core()}")
-    print(f"{'household':<24} {'step':<34} {'/s (CPU)':>10} {'/s (wall)':>10} "
-          f"{'p50 µs':>8} {'p95 µs':>8}")
+    print(
+        f"{'household':<24} {'step':<34} {'/s (CPU)':>10} {'/s (wall)':>10} "
+        f"{'p50 µs':>8} {'p95 µs':>8}"
+    )
     worst = float("inf")
     for name, household in HOUSEHOLDS.items():
         text = json.dumps(household)
@@ -111,14 +126,19 @@ def main() -> None:
             per_cpu_s, per_wall_s, p50, p95 = _measure(func, args.n)
             if step.startswith("calculate"):
                 worst = min(worst, per_cpu_s)
-            print(f"{name:<24} {step:<34} {per_cpu_s:>10,.0f} {per_wall_s:>10,.0f} "
-                  f"{p50:>8.1f} {p95:>8.1f}")
+            print(
+                f"{name:<24} {step:<34} {per_cpu_s:>10,.0f} {per_wall_s:>10,.0f} "
+                f"{p50:>8.1f} {p95:>8.1f}"
+            )
     reference = _measure(partial(sum, range(100)), args.n)[2]
-    print(f"machine speed reference: sum(range(100)) p50 {reference:.2f} µs "
-          "(about 0.7-1.0 µs on an idle current x86 core; higher means a slow or busy machine)")
+    print(
+        f"machine speed reference: sum(range(100)) p50 {reference:.2f} µs "
+        "(about 0.7-1.0 µs on an idle current x86 core; higher means a slow or busy machine)"
+    )
     verdict = "OK" if worst >= 5000 else "BELOW TARGET"
-    print(f"slowest calculate(): {worst:,.0f} households per CPU second "
-          f"(target 5,000/s): {verdict}")
+    print(
+        f"slowest calculate(): {worst:,.0f} households per CPU second (target 5,000/s): {verdict}"
+    )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import gettext
 import html
 import re
 from pathlib import Path
+from typing import Any
 
 import allauth
 import pytest
@@ -22,7 +23,7 @@ from openjobcenter.accounts.models import Role, User
 from .conftest import PASSWORD, login_with_mfa, make_staff
 from .test_translations import parse_po
 
-GERMAN = {"HTTP_ACCEPT_LANGUAGE": "de"}
+GERMAN: dict[str, Any] = {"HTTP_ACCEPT_LANGUAGE": "de"}
 INFORMAL_WORDS = "du|dich|dir|dein|deine|deinen|deinem|deiner|deines|hast|bist|kannst"
 INFORMAL = re.compile(rf"\b({INFORMAL_WORDS})\b", re.IGNORECASE)
 # For whole catalogues: also the informal verb forms allauth's German uses.

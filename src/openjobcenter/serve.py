@@ -1,6 +1,5 @@
-"""``make run``: the web server (uvicorn, ASGI) and the task worker in one terminal.
-
-The worker runs as a child process and is stopped with the server.
+"""``make run``: the web server (uvicorn, ASGI), the task worker and the scheduler in
+one terminal. Worker and scheduler run as child processes, stopped with the server.
 """
 
 from __future__ import annotations
@@ -18,9 +17,10 @@ def main() -> None:
     if not port.isdigit() or not 0 < int(port) < 65536:
         sys.stderr.write(f"PORT must be a number between 1 and 65535; got {port!r}\n")
         raise SystemExit(2)
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "openjobcenter.manage", "db_worker", "--queue-name", "*"]
-    )
+    children = [
+        subprocess.Popen([sys.executable, "-m", "openjobcenter.manage", *command])  # noqa: S603
+        for command in (["db_worker", "--queue-name", "*"], ["run_scheduler"])
+    ]
     sys.stdout.write(f"\nOpenJobcenter runs at http://{host}:{port}/  (Ctrl+C stops it)\n\n")
     sys.stdout.flush()
     try:
@@ -35,11 +35,13 @@ def main() -> None:
             lifespan="off",
         )
     finally:
-        worker.send_signal(signal.SIGTERM)
-        try:
-            worker.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        for child in children:
+            child.send_signal(signal.SIGTERM)
+        for child in children:
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
 
 
 if __name__ == "__main__":

@@ -91,3 +91,23 @@ class MembershipForm(forms.Form):
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(label=_("Bezeichnung"), max_length=100)
+
+
+class AdvisorForm(forms.Form):
+    advisor = forms.ModelChoiceField(
+        label=_("Ansprechperson (Arbeitsvermittlung)"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("keine"),
+    )
+
+    def __init__(self, *args: Any, jobcenter: Jobcenter, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["advisor"].queryset = (  # type: ignore[attr-defined]
+            User.objects.filter(
+                memberships__jobcenter=jobcenter,
+                memberships__role__in=[Role.JOB_ADVISOR, Role.CASEWORKER, Role.TEAM_LEAD],
+            )
+            .distinct()
+            .order_by("last_name", "first_name")
+        )

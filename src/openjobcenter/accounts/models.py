@@ -85,6 +85,14 @@ class CustomerProfile(models.Model):
     )
     city = models.CharField(_("Ort"), max_length=100, blank=True)
     phone = models.CharField(_("Telefon"), max_length=40, blank=True)
+    advisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Ansprechperson (Arbeitsvermittlung)"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="advised_customers",
+    )
     contact_channel = models.CharField(
         _("Bevorzugter Kontaktweg"),
         max_length=10,

@@ -249,3 +249,28 @@ def api_token_revoke(*, user: User, token_id: int) -> bool:
             revoked_at=timezone.now()
         )
     )
+
+
+@transaction.atomic
+def customer_assign_advisor(
+    *, request: HttpRequest | None, actor: User, profile: CustomerProfile, advisor: User | None
+) -> CustomerProfile:
+    """Make ``advisor`` the customer's own contact person (job advisor), or clear it."""
+    if (
+        advisor is not None
+        and not StaffMembership.objects.filter(user=advisor, jobcenter=profile.jobcenter).exists()
+    ):
+        raise ValidationError({"advisor": _("Diese Person arbeitet nicht in diesem Jobcenter.")})
+    profile.advisor = advisor
+    profile.save(update_fields=["advisor", "updated_at"])
+    audit(
+        request=request,
+        action=AuditAction.UPDATE,
+        object_type="customer_advisor",
+        object_id=profile.pk,
+        jobcenter=profile.jobcenter,
+        subject=profile.user,
+        actor=actor,
+        detail=f"advisor={advisor.email if advisor else '-'}",
+    )
+    return profile

@@ -16,7 +16,13 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from openjobcenter.accounts.forms import ApiTokenForm, AssignNumberForm, MembershipForm, ProfileForm
+from openjobcenter.accounts.forms import (
+    AdvisorForm,
+    ApiTokenForm,
+    AssignNumberForm,
+    MembershipForm,
+    ProfileForm,
+)
 from openjobcenter.accounts.models import ApiToken, CustomerProfile, Role, User
 from openjobcenter.accounts.selectors import (
     customers_of,
@@ -28,6 +34,7 @@ from openjobcenter.accounts.selectors import (
 from openjobcenter.accounts.services import (
     api_token_create,
     api_token_revoke,
+    customer_assign_advisor,
     customer_assign_number,
     customer_profile_update,
     staff_membership_grant,
@@ -158,9 +165,27 @@ def staff_customer_detail(request: HttpRequest, jc: str, pk: int) -> HttpRespons
     profile = get_customer_for(jobcenter, pk)
     can_assign = has_perm(request.staff_roles, Perm.CUSTOMERS_ASSIGN_NUMBER)  # type: ignore[attr-defined]
     form = AssignNumberForm(
-        request.POST or None, initial={"customer_number": profile.customer_number or ""}
+        request.POST if "customer_number" in request.POST else None,
+        initial={"customer_number": profile.customer_number or ""},
     )
-    if request.method == "POST":
+    advisor_form = AdvisorForm(
+        request.POST if "advisor" in request.POST else None,
+        jobcenter=jobcenter,
+        initial={"advisor": profile.advisor_id},
+    )
+    if request.method == "POST" and "advisor" in request.POST:
+        if not can_assign:
+            return render(request, "web/403.html", status=403)
+        if advisor_form.is_valid():
+            customer_assign_advisor(
+                request=request,
+                actor=_user(request),
+                profile=profile,
+                advisor=advisor_form.cleaned_data["advisor"],
+            )
+            messages.success(request, _("Die Ansprechperson wurde gespeichert."))
+            return redirect("staff:customer", jc=jc, pk=pk)
+    elif request.method == "POST":
         if not can_assign:
             return render(request, "web/403.html", status=403)
         if form.is_valid():
@@ -188,7 +213,15 @@ def staff_customer_detail(request: HttpRequest, jc: str, pk: int) -> HttpRespons
     return render(
         request,
         "accounts/staff_customer_detail.html",
-        {"profile": profile, "form": form, "can_assign": can_assign},
+        {
+            "profile": profile,
+            "form": form,
+            "advisor_form": advisor_form,
+            "can_assign": can_assign,
+            "appointments": profile.appointments.select_related("type", "staff").order_by(
+                "-starts_at"
+            )[:10],
+        },
     )
 
 

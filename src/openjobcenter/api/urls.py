@@ -23,6 +23,7 @@ from openjobcenter.api.schemas import (
     MeOut,
     MePatch,
 )
+from openjobcenter.appointments.api import router as appointments_router
 from openjobcenter.calculator.api import router as calculator_router
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
@@ -43,6 +44,7 @@ api = NinjaAPI(
 
 
 api.add_router("/benefits", calculator_router)
+api.add_router("/appointments", appointments_router)
 
 
 @api.exception_handler(ValidationError)

@@ -2,120 +2,46 @@
 
 from __future__ import annotations
 
-from .engine import LEFT_AGE, Income, Person, Result, compute
-from .explain import explain, no_claim_reason
+from .engine import Result, compute
+from .explain import explanation, no_claim_reason, totals
 from .household import check_disability_age, parse_household
-from .money import as_str
+from .members import PersonLines, left_reason, render
 from .rules import state_for
-from .schema import CalculationResult, EarnedInfo, IncomeInfo, LeftReason, MemberInfo
-
-
-def _income_dict(income: Income) -> IncomeInfo:
-    earned: EarnedInfo | None = None
-    if income.earned is not None:
-        e = income.earned
-        earned = {
-            "gross": as_str(e.gross),
-            "net": as_str(e.net),
-            "basic_allowance": as_str(e.basic_allowance),
-            "youth_allowance_applied": e.youth,
-            "bands": [
-                {
-                    "from": as_str(b.lower),
-                    "to": as_str(b.upper),
-                    "rate": str(b.rate),
-                    "base": as_str(b.base),
-                    "allowance": as_str(b.allowance),
-                }
-                for b in e.bands
-            ],
-            "allowance": as_str(e.allowance),
-            "counted": as_str(e.counted),
-        }
-    return {
-        "total": as_str(income.total),
-        "earned": earned,
-        "other": [{"kind": i.kind, "amount": as_str(i.amount)} for i in income.items],
-        "insurance_lump_sum": as_str(income.lump_sum),
-    }
-
-
-def _left_reason(person: Person) -> LeftReason | None:
-    if person.in_unit:
-        return None
-    if person.left_reason == LEFT_AGE:
-        return {
-            "code": "age_25_or_older",
-            "de": "25 Jahre oder älter: eigene Bedarfsgemeinschaft (§ 7 Abs. 3 Nr. 4 SGB II)",
-            "en": "25 or older: separate benefit unit (§ 7(3) no. 4 SGB II)",
-        }
-    return {
-        "code": "own_income_covers_need",
-        "de": "Eigenes Einkommen deckt den eigenen Bedarf (§ 7 Abs. 3 Nr. 4 SGB II)",
-        "en": "Own income covers own need (§ 7(3) no. 4 SGB II)",
-    }
-
-
-def _member_dict(person: Person) -> MemberInfo:
-    return {
-        "id": person.member.id,
-        "role": person.member.role,
-        "age": person.member.age,
-        "in_unit": person.in_unit,
-        "left_unit_reason": _left_reason(person),
-        "regelbedarfsstufe": person.level,
-        "standard_need": as_str(person.standard_need),
-        "additional_needs": [
-            {
-                "kind": i.kind,
-                "amount": as_str(i.amount),
-                "rate": None if i.rate is None else str(i.rate),
-            }
-            for i in person.additional
-        ],
-        "housing_share": as_str(person.housing_share),
-        "total_need": as_str(person.total_need),
-        "income_counted": _income_dict(person.income),
-        "child_benefit_surplus_to_parent": as_str(person.surplus_child_benefit),
-        "benefit": as_str(person.claim),
-        "benefit_living": as_str(person.claim_living),
-        "benefit_housing": as_str(person.claim_housing),
-        "immediate_supplement": as_str(person.supplement),
-        "claim": as_str(person.claim + person.supplement),
-    }
+from .schema import CalculationResult
 
 
 def to_dict(result: Result) -> CalculationResult:
     """Serialise ``result``; all amounts are strings with exactly two decimals."""
-    reason = no_claim_reason(result)
+    amounts = totals(result)
+    reason = no_claim_reason(result, amounts)
+    state = result.state
+    people = result.people
+    lines = PersonLines()
+    head = people[0].member.id
+    members = [render(person, head, lines) for person in people]
     return {
         "date": result.household.day.isoformat(),
-        "claim_m": as_str(result.claim_total),
-        "legal_state": {
-            "valid_from": result.state.valid_from.isoformat(),
-            "title": result.state.title,
-        },
+        "claim_m": amounts.claim.plain,
+        "legal_state": {"valid_from": state.valid_from.isoformat(), "title": state.title},
         "benefit_units": [
             {
-                "members": [p.member.id for p in result.unit],
+                "members": [p.member.id for p in people if p.in_unit],
                 "left": [
-                    {"id": p.member.id, "reason": _left_reason(p)}
-                    for p in result.people
-                    if not p.in_unit
+                    {"id": p.member.id, "reason": left_reason(p)} for p in people if not p.in_unit
                 ],
             }
         ],
         "housing": {
-            "actual": as_str(result.housing_actual),
-            "recognized": as_str(result.housing_recognized),
-            "share_per_person": as_str(result.housing_share),
-            "persons": len(result.people),
+            "actual": amounts.housing_actual.plain,
+            "recognized": amounts.housing_recognized.plain,
+            "share_per_person": amounts.housing_share.plain,
+            "persons": len(people),
         },
-        "assets": {"total": as_str(result.wealth_total), "limit": as_str(result.wealth_limit)},
-        "members": [_member_dict(p) for p in result.people],
+        "assets": {"total": amounts.wealth.plain, "limit": amounts.wealth_limit.plain},
+        "members": members,
         "no_claim_reason": None if reason is None else reason[0],
         "no_claim_reason_en": None if reason is None else reason[1],
-        "explanation": explain(result),
+        "explanation": explanation(result, amounts, reason, lines),
     }
 
 

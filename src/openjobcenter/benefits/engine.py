@@ -21,7 +21,7 @@ Order of the steps, each following the law:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from .household import CHILD, PARTNER, Household, Member, default_child_benefit
@@ -42,11 +42,27 @@ NO_CLAIM_INCOME = "income"
 LEFT_OWN_INCOME = "own_income"
 LEFT_AGE = "age"
 
+# Kinds of other income, in the order the result lists them.
+INCOME_KINDS = (
+    "unemployment_benefit",
+    "child_benefit",
+    "child_benefit_surplus",
+    "child_support",
+    "advance_maintenance",
+    "other_income",
+)
+
 SUPPLEMENT_CLAIM = "claim"
 SUPPLEMENT_CHILD_BENEFIT_ONLY = "child_benefit_only"
 
+# The parts of a result are never changed once created, but the classes are
+# not ``frozen``: a frozen dataclass sets every field through
+# ``object.__setattr__``, and with several of them per person that was a
+# good part of the computation.  (Named tuples are cheap to create but slow
+# to read.)
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(slots=True)
 class NeedItem:
     """One additional need (or the § 21 Abs. 8 cap as a negative line)."""
 
@@ -55,7 +71,7 @@ class NeedItem:
     rate: Decimal | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class BandPart:
     """The part of gross pay in one allowance band and the allowance it yields."""
 
@@ -66,7 +82,7 @@ class BandPart:
     allowance: Decimal
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Earned:
     """Earned income and its allowances (§ 11b Abs. 2, 2b, 3)."""
 
@@ -79,7 +95,7 @@ class Earned:
     counted: Decimal
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class IncomeItem:
     """One kind of other (non-earned) income."""
 
@@ -87,7 +103,7 @@ class IncomeItem:
     amount: Decimal
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Income:
     """A person's income as counted for Bürgergeld."""
 
@@ -100,7 +116,11 @@ class Income:
 
 @dataclass(slots=True)
 class Person:
-    """Needs, income and claim of one household member."""
+    """Needs, income and claim of one household member.
+
+    ``living_need`` is the standard plus the additional needs (§§ 20, 21,
+    23), ``total_need`` adds the housing share (§ 22); see :func:`_person`.
+    """
 
     member: Member
     level: int | None
@@ -108,6 +128,8 @@ class Person:
     additional: tuple[NeedItem, ...]
     housing_share: Decimal
     income: Income
+    living_need: Decimal
+    total_need: Decimal
     in_unit: bool = True
     left_reason: str | None = None
     surplus_child_benefit: Decimal = ZERO
@@ -116,14 +138,6 @@ class Person:
     claim_housing: Decimal = ZERO
     supplement: Decimal = ZERO
     supplement_reason: str | None = None
-    living_need: Decimal = field(init=False)
-    total_need: Decimal = field(init=False)
-
-    def __post_init__(self) -> None:
-        # Living need: standard plus additional needs (§§ 20, 21, 23); total
-        # need adds the housing share (§ 22).  Both are fixed once created.
-        self.living_need = self.standard_need + sum((i.amount for i in self.additional), ZERO)
-        self.total_need = self.living_need + self.housing_share
 
 
 @dataclass(slots=True)
@@ -142,7 +156,7 @@ class Result:
     unit_income: Decimal = ZERO
     unmet: Decimal = ZERO
     no_claim: str | None = None
-    claim_total: Decimal = field(default=ZERO)
+    claim_total: Decimal = ZERO
 
     @property
     def unit(self) -> list[Person]:
@@ -176,13 +190,21 @@ def _additional(
     member: Member,
     level: int,
     standard: Decimal,
-    *,
     household: Household,
     minor_ages: list[int],
     state: LegalState,
 ) -> tuple[NeedItem, ...]:
-    items: list[NeedItem] = []
     week = member.pregnant_week
+    if not (
+        (week is not None)
+        or (member.index == 0 and household.single_parent)
+        or member.disability
+        or member.diet
+        or household.decentral_hot_water
+    ):
+        # Most people have no additional need: skip the checks below.
+        return ()
+    items: list[NeedItem] = []
     if week is not None and week >= state.pregnancy_from_week:
         items.append(
             NeedItem(PREGNANCY, cents(standard * state.pregnancy_rate), state.pregnancy_rate)
@@ -196,7 +218,9 @@ def _additional(
         )
     if member.diet > 0:
         items.append(NeedItem(DIET, member.diet))
-    capped = sum((i.amount for i in items), ZERO)
+    capped = ZERO
+    for item in items:
+        capped += item.amount
     if capped > standard:
         # § 21 Abs. 8: needs under Abs. 2 to 5 together at most the standard need.
         items.append(NeedItem(CAP, standard - capped))
@@ -208,7 +232,7 @@ def _additional(
 
 def _earned(member: Member, minor_in_household: bool, state: LegalState) -> Earned | None:
     gross, net = member.gross_earnings, member.net_earnings
-    if gross == 0:
+    if not gross:
         return None
     youth = (
         state.youth_allowance is not None
@@ -229,9 +253,12 @@ def _earned(member: Member, minor_in_household: bool, state: LegalState) -> Earn
         if band.upper_with_minor_child is not None and minor_in_household and member.role != CHILD:
             upper = band.upper_with_minor_child
         base = max(ZERO, min(gross, upper) - band.lower)
-        if base > 0:
+        if base > ZERO:
             parts.append(BandPart(band.lower, upper, band.rate, base, cents(base * band.rate)))
-    allowance = basic + sum((p.allowance for p in parts), ZERO)
+    extra = ZERO
+    for part in parts:
+        extra += part.allowance
+    allowance = basic + extra
     return Earned(gross, net, basic, youth, tuple(parts), allowance, max(ZERO, net - allowance))
 
 
@@ -242,24 +269,41 @@ def _income(
     minor_in_household: bool,
     state: LegalState,
 ) -> Income:
+    if not (
+        member.gross_earnings
+        or child_benefit
+        or surplus
+        or member.unemployment_benefit
+        or member.child_support
+        or member.advance_maintenance
+        or member.other_income
+    ):
+        # No income at all (most partners and many children): the general
+        # code below would give exactly this, only slower.
+        return Income(None, (), ZERO, child_benefit, ZERO)
     earned = _earned(member, minor_in_household, state)
     candidates = (
-        ("unemployment_benefit", member.unemployment_benefit),
-        ("child_benefit", child_benefit),
-        ("child_benefit_surplus", surplus),
-        ("child_support", member.child_support),
-        ("advance_maintenance", member.advance_maintenance),
-        ("other_income", member.other_income),
+        member.unemployment_benefit,
+        child_benefit,
+        surplus,
+        member.child_support,
+        member.advance_maintenance,
+        member.other_income,
     )
-    items = tuple(IncomeItem(kind, amount) for kind, amount in candidates if amount > 0)
-    other = sum((i.amount for i in items), ZERO)
+    items: list[IncomeItem] = []
+    other = ZERO
+    for kind, amount in zip(INCOME_KINDS, candidates, strict=True):
+        # The cheap test for zero first: most of these amounts are zero.
+        if amount and amount > ZERO:
+            items.append(IncomeItem(kind, amount))
+            other += amount
     lump = ZERO
     # The 100 € basic allowance on earnings already replaces the insurance
     # lump sum (§ 11b Abs. 2 S. 1), so it is only taken without earnings.
     if earned is None and member.age >= state.lump_sum_min_age:
         lump = min(state.lump_sum, other)
-    total = (earned.counted if earned else ZERO) + other - lump
-    return Income(earned, items, lump, child_benefit, total)
+    total = (ZERO if earned is None else earned.counted) + other - lump
+    return Income(earned, tuple(items), lump, child_benefit, total)
 
 
 def _core(household: Household, state: LegalState, no_child_benefit_for: int | None) -> Result:
@@ -271,21 +315,27 @@ def _core(household: Household, state: LegalState, no_child_benefit_for: int | N
     # Every person gets the same rounded share; see the module docstring of
     # the package on why the shares may differ from the total by a cent.
     share = cents(recognized / len(members))
-    has_partner = any(m.role == PARTNER for m in members)
-    minor_ages = [m.age for m in members if m.role == CHILD and m.age < state.minor_age]
+    has_partner = False
+    minor_ages: list[int] = []
+    for member in members:
+        if member.role == PARTNER:
+            has_partner = True
+        elif member.role == CHILD and member.age < state.minor_age:
+            minor_ages.append(member.age)
     minor = bool(minor_ages)
 
     people: list[Person] = []
     for member in members:
         level = _level(member, has_partner, state)
-        standard = ZERO if level is None else state.standard_needs[level]
-        additional = (
-            ()
-            if level is None
-            else _additional(
-                member, level, standard, household=household, minor_ages=minor_ages, state=state
-            )
-        )
+        extra = ZERO
+        additional: tuple[NeedItem, ...] = ()
+        if level is None:
+            standard = ZERO
+        else:
+            standard = state.standard_needs[level]
+            additional = _additional(member, level, standard, household, minor_ages, state)
+            for item in additional:
+                extra += item.amount
         benefit = (
             ZERO
             if member.index == no_child_benefit_for
@@ -296,15 +346,11 @@ def _core(household: Household, state: LegalState, no_child_benefit_for: int | N
                 state.child_benefit_amount,
             )
         )
+        income = _income(member, benefit, ZERO, minor, state)
+        # Living need: standard plus additional needs; total need: plus housing.
+        living = standard + extra
         people.append(
-            Person(
-                member,
-                level,
-                standard,
-                additional,
-                share,
-                _income(member, benefit, ZERO, minor, state),
-            )
+            Person(member, level, standard, additional, share, income, living, living + share)
         )
 
     surplus = ZERO
@@ -319,14 +365,17 @@ def _core(household: Household, state: LegalState, no_child_benefit_for: int | N
                 person.income.child_benefit, person.income.total - person.total_need
             )
             surplus += person.surplus_child_benefit
-    if surplus > 0:
+    if surplus > ZERO:
         # The applicant is taken to be the one who receives the child benefit.
         head = people[0]
         head.income = _income(head.member, head.income.child_benefit, surplus, minor, state)
 
     result = Result(household, state, actual, recognized, share, people)
     unit = result.unit
-    result.wealth_total = sum((p.member.wealth for p in unit), ZERO)
+    wealth = ZERO
+    for person in unit:
+        wealth += person.member.wealth
+    result.wealth_total = wealth
     result.wealth_limit = (
         state.assets_grace_first + state.assets_grace_further * (len(unit) - 1)
         if household.in_grace_period
@@ -335,25 +384,33 @@ def _core(household: Household, state: LegalState, no_child_benefit_for: int | N
     if result.wealth_total > result.wealth_limit:
         result.no_claim = NO_CLAIM_ASSETS
         return result
+    _share_out(result, unit)
+    return result
 
+
+def _share_out(result: Result, unit: list[Person]) -> None:
+    """Set the claims: the unmet need shared in proportion to the needs (§ 9 Abs. 2)."""
     # § 9 Abs. 2 S. 2: a child's income is used only for the child itself.
-    remaining = {
-        p.member.index: p.total_need - (p.income.total if p.member.role == CHILD else ZERO)
-        for p in unit
-    }
-    result.unit_need = sum(remaining.values(), ZERO)
-    result.unit_income = sum((p.income.total for p in unit if p.member.role != CHILD), ZERO)
+    remaining: list[Decimal] = []
+    need = income = ZERO
+    for person in unit:
+        if person.member.role == CHILD:
+            remaining.append(person.total_need - person.income.total)
+        else:
+            remaining.append(person.total_need - ZERO)
+            income += person.income.total
+        need += remaining[-1]
+    result.unit_need, result.unit_income = need, income
     if result.unit_income >= result.unit_need:
         result.no_claim = NO_CLAIM_INCOME
-        return result
+        return
     result.unmet = result.unit_need - result.unit_income
-    for person in unit:
-        person.claim = cents(result.unmet * remaining[person.member.index] / result.unit_need)
+    for person, rest in zip(unit, remaining, strict=True):
+        person.claim = cents(result.unmet * rest / result.unit_need)
         # § 19 Abs. 3: income covers the living needs first, housing last.
         covered = person.total_need - person.claim
         person.claim_living = max(ZERO, person.living_need - covered)
         person.claim_housing = person.claim - person.claim_living
-    return result
 
 
 def compute(household: Household, state: LegalState) -> Result:
@@ -363,20 +420,23 @@ def compute(household: Household, state: LegalState) -> Result:
         for person in result.people:
             if person.level not in state.supplement_levels or person.member.role != CHILD:
                 continue
-            if person.in_unit and person.claim > 0:
+            if person.in_unit and person.claim > ZERO:
                 person.supplement, person.supplement_reason = (
                     state.supplement_amount,
                     SUPPLEMENT_CLAIM,
                 )
-            elif person.income.child_benefit > 0:
+            elif person.income.child_benefit > ZERO:
                 # § 72 Abs. 1 S. 2 Nr. 2: also for children without a claim only
                 # because their child benefit was counted.
                 again = _core(household, state, person.member.index)
                 twin = again.people[person.member.index]
-                if twin.in_unit and twin.claim > 0:
+                if twin.in_unit and twin.claim > ZERO:
                     person.supplement, person.supplement_reason = (
                         state.supplement_amount,
                         SUPPLEMENT_CHILD_BENEFIT_ONLY,
                     )
-    result.claim_total = sum((p.claim + p.supplement for p in result.people), ZERO)
+    total = ZERO
+    for person in result.people:
+        total += person.claim + person.supplement
+    result.claim_total = total
     return result

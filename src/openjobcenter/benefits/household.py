@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Final
 
 from .errors import CalculationError
-from .money import ZERO, cents
+from .money import CENT, ZERO, cents
 
 ADULT: Final = "adult"
 PARTNER: Final = "partner"
@@ -23,7 +23,8 @@ CHILD: Final = "child"
 ROLES: Final = (ADULT, PARTNER, CHILD)
 
 MAX_MEMBERS: Final = 30
-MAX_AMOUNT: Final = Decimal(100_000_000)
+_MAX_AMOUNT_INT: Final = 100_000_000
+MAX_AMOUNT: Final = Decimal(_MAX_AMOUNT_INT)
 MAX_AGE: Final = 120
 MAX_PREGNANCY_WEEK: Final = 45
 
@@ -52,6 +53,8 @@ _MEMBER_AMOUNTS: Final = (
     "diet_additional_need_m",
     "wealth",
 )
+_AMOUNT_FIELDS: Final = frozenset(_MEMBER_AMOUNTS)
+_NO_AMOUNTS: Final = (ZERO,) * len(_MEMBER_AMOUNTS)
 MEMBER_FIELDS: Final = frozenset(
     {
         "id",
@@ -66,9 +69,13 @@ MEMBER_FIELDS: Final = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
+# The validated input is never changed after parsing, but the classes are
+# not ``frozen``: a frozen dataclass sets every field through
+# ``object.__setattr__``, which made creating them a large part of the time
+# of a calculation.  (Named tuples are cheap to create but slow to read.)
+@dataclass(slots=True)
 class Member:
-    """One person living in the household."""
+    """One person living in the household (treat as read-only)."""
 
     index: int
     id: str
@@ -88,9 +95,9 @@ class Member:
     wealth: Decimal
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Household:
-    """The validated input: one household in one month."""
+    """The validated input: one household in one month (treat as read-only)."""
 
     day: date
     rent: Decimal
@@ -106,10 +113,27 @@ def _err(field: str, de: str, en: str) -> CalculationError:
     return CalculationError(field, de, en)
 
 
-def _amount(value: object, field: str) -> Decimal:
+def _amount(value: object, path: str, key: str) -> Decimal:
+    """Validate an amount; the field name ``path + key`` is only built for an error."""
     if value == 0 and value is not False:
         # Most fields are absent and default to 0: the common case stays cheap.
         return ZERO
+    if type(value) is int:
+        # Whole euros, the usual form: no text round trip needed.
+        if value < 0:
+            raise _err(
+                f"{path}{key}",
+                "Der Betrag darf nicht negativ sein.",
+                "The amount must not be negative.",
+            )
+        if value > _MAX_AMOUNT_INT:
+            raise _err(
+                f"{path}{key}",
+                "Der Betrag ist unrealistisch hoch.",
+                "The amount is implausibly high.",
+            )
+        return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+    field = f"{path}{key}"
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise _err(
             field,
@@ -142,7 +166,7 @@ def _amount(value: object, field: str) -> Decimal:
 
 def _optional_amount(data: dict[str, object], key: str, path: str) -> Decimal | None:
     value = data.get(key)
-    return None if value is None else _amount(value, f"{path}{key}")
+    return None if value is None else _amount(value, path, key)
 
 
 def _bool(data: dict[str, object], key: str, path: str) -> bool:
@@ -152,12 +176,12 @@ def _bool(data: dict[str, object], key: str, path: str) -> bool:
     return value
 
 
-def _int(value: object, field: str, low: int, high: int) -> int:
+def _int(value: object, path: str, key: str, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise _err(field, "Bitte eine ganze Zahl angeben.", "Please give a whole number.")
+        raise _err(f"{path}{key}", "Bitte eine ganze Zahl angeben.", "Please give a whole number.")
     if not low <= value <= high:
         raise _err(
-            field,
+            f"{path}{key}",
             f"Der Wert muss zwischen {low} und {high} liegen.",
             f"The value must be between {low} and {high}.",
         )
@@ -165,6 +189,9 @@ def _int(value: object, field: str, low: int, high: int) -> int:
 
 
 def _reject_unknown(data: dict[str, object], allowed: frozenset[str], path: str) -> None:
+    if allowed.issuperset(data):
+        return
+    # Name the first unknown field in the order of the input.
     for key in data:
         if key not in allowed:
             raise _err(f"{path}{key}", f"Unbekanntes Feld „{key}“.", f"Unknown field '{key}'.")
@@ -209,45 +236,61 @@ def _parse_member(raw: object, index: int) -> Member:
         )
     if "age" not in data:
         raise _err(f"{path}age", "Bitte das Alter angeben.", "Please give the age.")
-    age = _int(data["age"], f"{path}age", 0, MAX_AGE)
-    amounts = {key: _amount(data.get(key, 0), f"{path}{key}") for key in _MEMBER_AMOUNTS}
-    week_raw = data.get("pregnant_week")
-    week = (
-        None if week_raw is None else _int(week_raw, f"{path}pregnant_week", 1, MAX_PREGNANCY_WEEK)
-    )
-    member = Member(
-        index=index,
-        id=ident,
-        role=str(role),
-        age=age,
-        gross_earnings=amounts["gross_earnings_m"],
-        net_earnings=amounts["net_earnings_m"],
-        unemployment_benefit=amounts["unemployment_benefit_m"],
-        other_income=amounts["other_income_m"],
-        child_support=amounts["child_support_m"],
-        advance_maintenance=amounts["advance_maintenance_m"],
-        child_benefit=_optional_amount(data, "child_benefit_m", path),
-        in_education=_bool(data, "in_education", path),
-        pregnant_week=week,
-        disability=_bool(data, "disability_additional_need", path),
-        diet=amounts["diet_additional_need_m"],
-        wealth=amounts["wealth"],
-    )
-    if member.net_earnings > member.gross_earnings:
+    age = data["age"]
+    if type(age) is not int or not 0 <= age <= MAX_AGE:
+        age = _int(age, path, "age", 0, MAX_AGE)
+    # Only the amounts present are validated (in a fixed order, so that the
+    # error reported first does not depend on the order of the input).
+    amounts: tuple[Decimal, ...] | list[Decimal] = _NO_AMOUNTS
+    if not _AMOUNT_FIELDS.isdisjoint(data):
+        amounts = [
+            _amount(data[key], path, key) if key in data else ZERO for key in _MEMBER_AMOUNTS
+        ]
+    gross, net, unemployment, other, support, advance, diet, wealth = amounts
+    week = data.get("pregnant_week")
+    if week is not None:
+        week = _int(week, path, "pregnant_week", 1, MAX_PREGNANCY_WEEK)
+    benefit = data.get("child_benefit_m")
+    if benefit is not None:
+        benefit = _amount(benefit, path, "child_benefit_m")
+    # The checks of _bool, inline: this runs for every person.
+    education = data.get("in_education", False)
+    if not isinstance(education, bool):
+        education = _bool(data, "in_education", path)
+    disability = data.get("disability_additional_need", False)
+    if not isinstance(disability, bool):
+        disability = _bool(data, "disability_additional_need", path)
+    if net and net > gross:
         raise _err(
             f"{path}net_earnings_m",
             "Das Nettoeinkommen darf nicht höher sein als das Bruttoeinkommen "
             "(die Freibeträge werden vom Brutto berechnet).",
             "Net earnings must not exceed gross earnings (allowances are computed from gross pay).",
         )
-    return member
+    return Member(
+        index,
+        ident,
+        str(role),
+        age,
+        gross,
+        net,
+        unemployment,
+        other,
+        support,
+        advance,
+        benefit,
+        education,
+        week,
+        disability,
+        diet,
+        wealth,
+    )
 
 
 def _check_member_rules(member: Member) -> None:
-    path = f"members[{member.index}]."
-    if member.role in (ADULT, PARTNER) and member.age < 18:
+    if member.role != CHILD and member.age < 18:
         raise _err(
-            f"{path}age",
+            f"members[{member.index}].age",
             "Antragsteller und Partner müssen volljährig sein; Minderjährige als "
             "Antragsteller oder Partner werden nicht unterstützt.",
             "Applicant and partner must be adults; minors as applicant or partner "
@@ -294,7 +337,7 @@ def parse_household(data: object) -> Household:
             f"Höchstens {MAX_MEMBERS} Personen je Haushalt.",
             f"At most {MAX_MEMBERS} people per household.",
         )
-    members = tuple(_parse_member(raw, i) for i, raw in enumerate(raw_members))
+    members = tuple([_parse_member(raw, i) for i, raw in enumerate(raw_members)])
     if members[0].role != ADULT:
         raise _err(
             "members[0].role",
@@ -333,14 +376,14 @@ def parse_household(data: object) -> Household:
             "Single parent and a partner in the household exclude each other.",
         )
     return Household(
-        day=day,
-        rent=_amount(doc.get("rent_m", 0), "rent_m"),
-        heating=_amount(doc.get("heating_m", 0), "heating_m"),
-        in_grace_period=_bool(doc, "in_grace_period", ""),
-        housing_limit=_optional_amount(doc, "housing_limit_m", ""),
-        single_parent=single_parent,
-        decentral_hot_water=_bool(doc, "decentral_hot_water", ""),
-        members=members,
+        day,
+        _amount(doc.get("rent_m", 0), "", "rent_m"),
+        _amount(doc.get("heating_m", 0), "", "heating_m"),
+        _bool(doc, "in_grace_period", ""),
+        _optional_amount(doc, "housing_limit_m", ""),
+        single_parent,
+        _bool(doc, "decentral_hot_water", ""),
+        members,
     )
 
 

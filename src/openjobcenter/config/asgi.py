@@ -1,4 +1,10 @@
-"""ASGI entry point: HTTP through Django; WebSocket routes are added by the chat module."""
+"""ASGI entry point: HTTP through Django, WebSockets through Channels.
+
+WebSockets are authenticated with the Django session cookie (``AuthMiddlewareStack``)
+and accepted only from the platform's own hosts (``AllowedHostsOriginValidator`` checks
+the Origin header against ``ALLOWED_HOSTS``), so another site cannot open a socket with
+a visitor's cookie. Modules add their routes to ``websocket_urlpatterns``.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +12,26 @@ import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openjobcenter.config.settings")
 
-from channels.routing import ProtocolTypeRouter
+from channels.auth import AuthMiddlewareStack
+from channels.routing import ProtocolTypeRouter, URLRouter
+from channels.security.websocket import AllowedHostsOriginValidator
 from django.core.asgi import get_asgi_application
+from django.urls import path
 
+# Django must be set up (get_asgi_application) before consumers import models.
 django_asgi_app = get_asgi_application()
 
-application = ProtocolTypeRouter({"http": django_asgi_app})
+from openjobcenter.appointments.consumers import VideoSignalConsumer  # noqa: E402
+
+websocket_urlpatterns = [
+    path("ws/video/<str:room>/", VideoSignalConsumer.as_asgi()),
+]
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": AllowedHostsOriginValidator(
+            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+        ),
+    }
+)

@@ -92,18 +92,22 @@ class DatabaseConfig:
     host: str = ""
     port: str = ""
     options: dict[str, str] | None = None
+    pool_size: int = 10
 
     def as_django(self) -> dict[str, object]:
         db: dict[str, object] = {"ENGINE": self.engine, "NAME": self.name}
         if self.engine.endswith("postgresql"):
+            # Under ASGI every request runs in a fresh thread, so persistent per-thread
+            # connections (CONN_MAX_AGE > 0) leak; psycopg's pool shares them instead.
+            options: dict[str, object] = dict(self.options or {})
+            options.setdefault("pool", {"min_size": 2, "max_size": self.pool_size, "timeout": 10})
             db.update(
                 USER=self.user,
                 PASSWORD=self.password,
                 HOST=self.host,
                 PORT=self.port,
-                CONN_MAX_AGE=60,
-                CONN_HEALTH_CHECKS=True,
-                OPTIONS=dict(self.options or {}),
+                CONN_MAX_AGE=0,
+                OPTIONS=options,
             )
         else:
             # WAL lets the web process and the task worker read while the other writes.

@@ -8,6 +8,7 @@ the in-memory channel layer, local files, e-mail printed to the console.
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -74,6 +75,7 @@ INSTALLED_APPS = [
     "openjobcenter.accounts",
     "openjobcenter.web",
     "openjobcenter.calculator",
+    "openjobcenter.appointments",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -124,7 +126,9 @@ TEMPLATES = [
 
 # --- Database ------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL") or "sqlite:///var/db.sqlite3"
-DATABASES = {"default": parse_database_url("DATABASE_URL", DATABASE_URL, BASE_DIR).as_django()}
+_db = parse_database_url("DATABASE_URL", DATABASE_URL, BASE_DIR)
+_db = dataclasses.replace(_db, pool_size=env_int("DATABASE_POOL_SIZE", 10, minimum=1, maximum=200))
+DATABASES = {"default": _db.as_django()}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(str(DATABASES["default"]["NAME"])).parent.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -308,6 +312,26 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "OpenJobcenter <noreply@openjobcenter.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Video appointments (appointments/video.py) -------------------------------------
+# "builtin": one-to-one WebRTC in the browser, signalling over the platform's WebSocket
+# (needs nothing else; production behind NAT needs a TURN server: VIDEO_ICE_SERVERS).
+VIDEO = {
+    "provider": env_choice("VIDEO_PROVIDER", "builtin", ("builtin", "jitsi", "link")),
+    "jitsi_url": env_str("JITSI_URL"),
+    "jitsi_app_id": env_str("JITSI_APP_ID"),
+    "jitsi_secret": env_str("JITSI_SECRET"),
+    "link_pattern": env_str("VIDEO_LINK_PATTERN"),
+    "ice_servers": env_list("VIDEO_ICE_SERVERS", []),
+    # coturn's REST secret: short-lived TURN passwords instead of a fixed one.
+    "turn_secret": env_str("VIDEO_TURN_SECRET"),
+}
+if VIDEO["provider"] == "jitsi" and not (VIDEO["jitsi_url"] and VIDEO["jitsi_secret"]):
+    msg = "VIDEO_PROVIDER=jitsi needs JITSI_URL and JITSI_SECRET"
+    raise ConfigError(msg)
+if VIDEO["provider"] == "link" and "{room}" not in str(VIDEO["link_pattern"]):
+    msg = "VIDEO_PROVIDER=link needs VIDEO_LINK_PATTERN containing {room}"
+    raise ConfigError(msg)
 
 # --- API ------------------------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50

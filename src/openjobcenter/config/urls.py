@@ -7,6 +7,7 @@ from django.urls import URLPattern, URLResolver, include, path
 
 from openjobcenter.accounts import views as account_views
 from openjobcenter.api.urls import api
+from openjobcenter.appointments import urls as appointment_urls
 from openjobcenter.calculator import views as calculator_views
 from openjobcenter.core import views as core_views
 from openjobcenter.tenants import views as tenant_views
@@ -17,6 +18,7 @@ customer_patterns = (
     [
         path("", account_views.customer_home, name="home"),
         path("profil/", account_views.customer_profile, name="profile"),
+        *appointment_urls.customer_patterns,
     ],
     "customer",
 )
@@ -39,6 +41,7 @@ staff_patterns = (
         ),
         path("einstellungen/<slug:section>/", tenant_views.settings_section, name="settings"),
         path("protokoll/", core_views.audit_log, name="audit"),
+        *appointment_urls.staff_patterns,
         path("vorabberechnung/", calculator_views.pre_calculation, name="pre_calculation"),
     ],
     "staff",
@@ -50,6 +53,7 @@ tenant_patterns = (
         path("theme.css", web_views.theme_css, name="theme"),
         path("logo", web_views.logo, name="logo"),
         path("vorabcheck/", calculator_views.self_check, name="self_check"),
+        *appointment_urls.tenant_patterns,
         path("impressum/", web_views.legal_page, {"page": "imprint"}, name="imprint"),
         path("datenschutz/", web_views.legal_page, {"page": "privacy"}, name="privacy"),
         path(

@@ -35,6 +35,9 @@ class Perm(enum.StrEnum):
     STAFF_MANAGE = "staff.manage"
     AUDIT_VIEW = "audit.view"
     CALCULATOR_USE = "calculator.use"
+    APPOINTMENTS_OWN = "appointments.own"  # own calendar, invite, book for customers
+    APPOINTMENTS_CONFIGURE = "appointments.configure"  # types, everyone's hours and absences
+    APPOINTMENTS_RECEPTION = "appointments.reception"  # today's list, check-in
 
 
 ALL_ROLES = frozenset(Role)
@@ -48,6 +51,11 @@ ROLE_PERMISSIONS: dict[Perm, frozenset[Role]] = {
     Perm.STAFF_MANAGE: frozenset({Role.ADMIN}),
     Perm.AUDIT_VIEW: frozenset({Role.ADMIN}),
     Perm.CALCULATOR_USE: frozenset({Role.CASEWORKER, Role.TEAM_LEAD, Role.ADMIN}),
+    Perm.APPOINTMENTS_OWN: frozenset(
+        {Role.CASEWORKER, Role.JOB_ADVISOR, Role.TEAM_LEAD, Role.ADMIN}
+    ),
+    Perm.APPOINTMENTS_CONFIGURE: frozenset({Role.TEAM_LEAD, Role.ADMIN}),
+    Perm.APPOINTMENTS_RECEPTION: frozenset({Role.RECEPTION, Role.TEAM_LEAD, Role.ADMIN}),
 }
 
 

@@ -97,7 +97,7 @@ def load_jobcenters() -> int:
         for field, value in FULDA_TEXTS.items():
             setattr(fulda, field, value)
         fulda.primary_colour = "#005a8c"
-        fulda.enabled_modules = ["calculator"]
+        fulda.enabled_modules = ["appointments", "calculator"]
         fulda.save()
     for office in FULDA_OFFICES:
         Office.objects.get_or_create(jobcenter=fulda, name=office["name"], defaults=office)

@@ -101,7 +101,12 @@ def require_module(key: str) -> Callable[[F], F]:
 for _module in (
     Module("applications", _("Antrag stellen"), _("Bürgergeld digital beantragen")),
     Module("documents", _("Unterlagen senden"), _("Nachweise mit dem Handy hochladen")),
-    Module("appointments", _("Termine"), _("Termine buchen, verschieben, absagen")),
+    Module(
+        "appointments",
+        _("Termine"),
+        _("Termine buchen, verschieben, absagen"),
+        entry_url_name="customer:appointments",
+    ),
     Module("messaging", _("Nachrichten"), _("Mit dem Jobcenter schreiben")),
     Module(
         "calculator",

@@ -15,10 +15,12 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from openjobcenter.accounts.demo import load_people
+        from openjobcenter.appointments.demo import load_appointments
 
         with transaction.atomic():
             count = load_jobcenters()
             people = load_people()
+            load_appointments()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {count} job centres."))
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")

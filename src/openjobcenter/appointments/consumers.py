@@ -1,0 +1,251 @@
+"""Signalling for the built-in video call: ``/ws/video/<room>/``.
+
+The two browsers of a video appointment (the customer and the appointment's staff
+member) exchange WebRTC offer, answer and ICE candidates through this consumer; media
+flows directly between them. Each room is one channel-layer group, so it works across
+app nodes with the Redis layer. The consumer keeps no state beyond its own connection.
+
+Who may connect is checked once, when the socket opens: a logged-in session of the
+customer or of the staff member (staff with the second factor used in that session),
+an active video appointment of a job centre with the appointments module on and the
+built-in provider, and only from 10 minutes before the start until 30 minutes after
+the end; the socket is closed when that window ends. A malformed frame gets an
+``error`` event and the connection stays up.
+
+Client → server: ``{"type": "offer"|"answer", "sdp": str, "id": int}``,
+``{"type": "ice", "candidate": {...} | null}``, ``{"type": "bye"}``.
+Server → client: the other peer's frames as above, plus ``peer-joined`` / ``peer-present``
+(the other one is there: the staff side then makes the offer; with late group delivery
+a client may get both), ``peer-left``,
+``replaced`` (the same person opened the call elsewhere), ``ended`` and ``error``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, cast
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.utils import timezone
+
+from openjobcenter.appointments.models import Appointment, Channel
+from openjobcenter.appointments.video import BuiltinProvider, provider_for, room_window
+from openjobcenter.core.access import Perm, has_perm, mfa_verified_in_session, staff_roles
+from openjobcenter.tenants.modules import is_enabled
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from openjobcenter.accounts.models import User
+
+MAX_FRAME = 64 * 1024  # an SDP is a few kB; anything near this is not signalling
+MAX_FIELD = 16 * 1024
+CLOSE_REFUSED = 4403
+CLOSE_REPLACED = 4409
+CLOSE_ENDED = 4410
+
+
+@dataclass(frozen=True)
+class Admission:
+    role: str  # "staff" or "customer"
+    group: str
+    closes_at: datetime
+
+
+def admit(room: str, user: User | None, session: Any) -> Admission | None:
+    """May ``user`` (with this session) take part in the call of ``room``? None = no."""
+    if user is None or not user.is_authenticated or len(room) > 64:
+        return None
+    appointment = (
+        Appointment.objects.select_related("jobcenter", "customer")
+        .filter(video_room=room, channel=Channel.VIDEO)
+        .first()
+    )
+    if appointment is None or not appointment.is_active:
+        return None
+    jobcenter = appointment.jobcenter
+    if not jobcenter.is_active or not is_enabled(jobcenter, "appointments"):
+        return None
+    if not isinstance(provider_for(appointment), BuiltinProvider):
+        return None
+    opens_at, closes_at = room_window(appointment)
+    if not opens_at <= timezone.now() < closes_at:
+        return None
+    if user.pk == appointment.staff_id:
+        roles = staff_roles(user, jobcenter)
+        fake_request = cast("HttpRequest", SimpleNamespace(session=session, user=user))
+        if not has_perm(roles, Perm.APPOINTMENTS_OWN) or not mfa_verified_in_session(fake_request):
+            return None
+        role = "staff"
+    elif user.pk == appointment.customer.user_id:
+        role = "customer"
+    else:
+        return None
+    return Admission(role=role, group=f"video.{room}", closes_at=closes_at)
+
+
+def clean_frame(text: str | None) -> dict[str, Any] | str:
+    """The frame to relay, rebuilt from known fields only, or the reason it is refused."""
+    if text is None:
+        return "Only text frames are accepted."
+    if len(text) > MAX_FRAME:
+        return "Frame too large."
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return "Frame is not JSON."
+    if not isinstance(data, dict):
+        return "Frame must be a JSON object."
+    kind = data.get("type")
+    if kind in ("offer", "answer"):
+        sdp = data.get("sdp")
+        if not isinstance(sdp, str) or not sdp or len(sdp) > MAX_FRAME:
+            return "sdp must be a non-empty string."
+        # The offerer numbers its offers; the answer repeats the number, so an answer
+        # to an offer that was superseded meanwhile can be recognised and dropped.
+        number = data.get("id", 0)
+        if not isinstance(number, int) or isinstance(number, bool) or not 0 <= number < 2**31:
+            return "id must be a non-negative number."
+        return {"type": kind, "sdp": sdp, "id": number}
+    if kind == "ice":
+        candidate = data.get("candidate")
+        if candidate is None:
+            return {"type": "ice", "candidate": None}  # end of candidates
+        if not isinstance(candidate, dict):
+            return "candidate must be an object or null."
+        clean: dict[str, Any] = {}
+        for key in ("candidate", "sdpMid", "usernameFragment"):
+            value = candidate.get(key)
+            if value is not None and (not isinstance(value, str) or len(value) > MAX_FIELD):
+                return f"candidate.{key} must be a string."
+            clean[key] = value
+        index = candidate.get("sdpMLineIndex")
+        if index is not None and (
+            not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < 64
+        ):
+            return "candidate.sdpMLineIndex must be a small number."
+        clean["sdpMLineIndex"] = index
+        if not isinstance(clean["candidate"], str):
+            return "candidate.candidate must be a string."
+        return {"type": "ice", "candidate": clean}
+    if kind == "bye":
+        return {"type": "bye"}
+    return "Unknown frame type."
+
+
+class VideoSignalConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
+    admission: Admission | None = None
+    _expiry: asyncio.Task[None] | None = None
+    _replaced = False
+    _joined_at = 0.0
+    _closing = False
+
+    async def connect(self) -> None:
+        room = str(self.scope["url_route"]["kwargs"].get("room", ""))
+        admission = await database_sync_to_async(admit)(
+            room, self.scope.get("user"), self.scope.get("session")
+        )
+        if admission is None:
+            # Closing before accepting refuses the handshake (HTTP 403 to the browser).
+            await self.close(code=CLOSE_REFUSED)
+            return
+        self.admission = admission
+        await self.channel_layer.group_add(admission.group, self.channel_name)
+        # Announce before accepting: the other side's answer (peer.present) is handled
+        # after this handler, and a peer connecting right after us cannot see our
+        # announcement as well as answer it.
+        self._joined_at = time.time()
+        await self.channel_layer.group_send(
+            admission.group,
+            {
+                "type": "peer.joined",
+                "role": admission.role,
+                "sender": self.channel_name,
+                "joined_at": self._joined_at,
+            },
+        )
+        await self.accept()
+        self._expiry = asyncio.ensure_future(self._close_when_room_closes(admission.closes_at))
+
+    async def _close_when_room_closes(self, closes_at: datetime) -> None:
+        await asyncio.sleep(max(0.0, (closes_at - timezone.now()).total_seconds()))
+        await self._send({"type": "ended"})
+        await self._close(CLOSE_ENDED)
+
+    async def _close(self, code: int) -> None:
+        # Stop receiving group events first: nothing may be sent after the close.
+        if self.admission is not None:
+            await self.channel_layer.group_discard(self.admission.group, self.channel_name)
+        self._closing = True
+        await self.close(code=code)
+
+    async def disconnect(self, code: int) -> None:
+        if self._expiry is not None:
+            self._expiry.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._expiry
+        if self.admission is not None and not self._replaced:
+            await self.channel_layer.group_send(
+                self.admission.group,
+                {"type": "peer.left", "role": self.admission.role, "sender": self.channel_name},
+            )
+        if self.admission is not None:
+            await self.channel_layer.group_discard(self.admission.group, self.channel_name)
+            self.admission = None
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.admission is None or self._closing:
+            return
+        frame = clean_frame(text_data)
+        if isinstance(frame, str):
+            await self._send({"type": "error", "code": "malformed", "message": frame})
+            return
+        await self.channel_layer.group_send(
+            self.admission.group,
+            {"type": "signal.relay", "sender": self.channel_name, "payload": frame},
+        )
+
+    async def _send(self, data: dict[str, Any]) -> None:
+        if self._closing:
+            return
+        await self.send(text_data=json.dumps(data))
+
+    # --- group events ------------------------------------------------------------------
+
+    async def peer_joined(self, event: dict[str, Any]) -> None:
+        if event["sender"] == self.channel_name or self.admission is None:
+            return
+        if event["role"] == self.admission.role:
+            # The same person opened the call again (another tab, a reload): the newer
+            # connection wins, so a call is always one-to-one. Group messages may be
+            # delivered late, so both connections may see each other's announcement:
+            # only the older one gives way.
+            if (event["joined_at"], event["sender"]) < (self._joined_at, self.channel_name):
+                return
+            self._replaced = True
+            await self._send({"type": "replaced"})
+            await self._close(CLOSE_REPLACED)
+            return
+        await self._send({"type": "peer-joined", "role": event["role"]})
+        await self.channel_layer.send(
+            event["sender"],
+            {"type": "peer.present", "role": self.admission.role, "sender": self.channel_name},
+        )
+
+    async def peer_present(self, event: dict[str, Any]) -> None:
+        await self._send({"type": "peer-present", "role": event["role"]})
+
+    async def peer_left(self, event: dict[str, Any]) -> None:
+        if self.admission is not None and event["role"] != self.admission.role:
+            await self._send({"type": "peer-left", "role": event["role"]})
+
+    async def signal_relay(self, event: dict[str, Any]) -> None:
+        if event["sender"] != self.channel_name:
+            await self._send(event["payload"])

@@ -1,0 +1,115 @@
+"""What people are told about appointments. Called after commit by the services.
+
+E-mails carry the date, time and kind of appointment only: no reason, no message text,
+nothing about the person's situation (a mailbox is not a safe place for social data).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from openjobcenter.appointments.models import Appointment
+from openjobcenter.core.mail import send_after_commit
+
+
+def _load(pk: int) -> Appointment | None:
+    return (
+        Appointment.objects.select_related("type", "customer__user", "staff", "jobcenter", "office")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def when(appointment: Appointment) -> str:
+    local = timezone.localtime(appointment.starts_at)
+    return f"{date_format(local, 'DATE_FORMAT')}, {date_format(local, 'TIME_FORMAT')}"
+
+
+def _mail(to: str, language: str, subject: str, body: str) -> None:
+    send_after_commit(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [to]))
+
+
+def _to_customer(pk: int, subject: str, text: str) -> None:
+    appointment = _load(pk)
+    if appointment is None:
+        return
+    user = appointment.customer.user
+    with translation.override(user.preferred_language):
+        link = reverse("customer:appointment", kwargs={"jc": appointment.jobcenter.slug, "pk": pk})
+        body = _(
+            "Guten Tag,\n\n%(text)s\n\nTermin: %(type)s am %(when)s\nDetails: %(link)s\n\nIhr %(jc)s"
+        ) % {
+            "text": _(text),
+            "type": appointment.type.name,
+            "when": when(appointment),
+            "link": link,
+            "jc": appointment.jobcenter.name,
+        }
+        _mail(user.email, user.preferred_language, _(subject), body)
+
+
+def _to_staff(pk: int, subject: str, text: str) -> None:
+    appointment = _load(pk)
+    if appointment is None:
+        return
+    staff = appointment.staff
+    with translation.override(staff.preferred_language):
+        link = reverse("staff:appointment", kwargs={"jc": appointment.jobcenter.slug, "pk": pk})
+        body = _("%(text)s\n\nTermin: %(type)s am %(when)s\n%(link)s") % {
+            "text": _(text),
+            "type": appointment.type.name,
+            "when": when(appointment),
+            "link": link,
+        }
+        _mail(staff.email, staff.preferred_language, _(subject), body)
+
+
+# The texts are marked for translation where they are defined and translated when sent,
+# in the recipient's language.
+def booked(pk: int) -> None:
+    _to_customer(pk, "Ihr Termin ist gebucht", "Ihr Termin ist gebucht.")
+
+
+def invited(pk: int) -> None:
+    _to_customer(
+        pk,
+        "Einladung zu einem Termin",
+        "Ihr Jobcenter lädt Sie zu einem Termin ein. Bitte bestätigen Sie den Termin oder bitten Sie um einen anderen.",
+    )
+
+
+def rescheduled(pk: int) -> None:
+    _to_customer(pk, "Ihr Termin wurde verschoben", "Ihr Termin wurde verschoben.")
+
+
+def cancelled_by_staff(pk: int) -> None:
+    _to_customer(
+        pk,
+        "Ihr Termin wurde abgesagt",
+        "Ihr Termin muss leider ausfallen. Wir melden uns bei Ihnen.",
+    )
+
+
+def change_requested(pk: int) -> None:
+    _to_staff(
+        pk,
+        "Kundin oder Kunde kann den Termin nicht wahrnehmen",
+        "Eine Kundin oder ein Kunde hat abgesagt oder bittet um einen anderen Termin.",
+    )
+
+
+def arrived(pk: int) -> None:
+    _to_staff(
+        pk,
+        "Ihre Kundin oder Ihr Kunde ist da",
+        "Ihre Kundin oder Ihr Kunde hat sich am Empfang angemeldet.",
+    )
+
+
+def reminder(pk: int) -> None:
+    _to_customer(pk, "Erinnerung an Ihren Termin", "Wir erinnern Sie an Ihren Termin.")

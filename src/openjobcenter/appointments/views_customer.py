@@ -1,0 +1,521 @@
+"""Customer pages of the appointments module: my appointments, booking, answering an
+invitation, "Ich kann den Termin nicht wahrnehmen", .ics download and the private feed.
+
+Every view is guarded by the module switch and the customer gate; appointments are
+looked up only through ``selectors.get_appointment_for_customer`` (404 for "not yours"),
+and every change goes through ``services``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from openjobcenter.appointments.calendar import (
+    calendar_feed_renew,
+    calendar_feed_revoke,
+    ics_for,
+)
+from openjobcenter.appointments.forms_customer import (
+    CannotComeForm,
+    SlotChoiceForm,
+    Wish,
+    slot_value,
+)
+from openjobcenter.appointments.models import (
+    ACTIVE_STATUSES,
+    Appointment,
+    AppointmentType,
+    CalendarFeed,
+    Channel,
+    Status,
+)
+from openjobcenter.appointments.selectors import (
+    appointments_of_customer,
+    bookable_types,
+    free_slots,
+    get_appointment_for_customer,
+    get_type_for,
+    staff_for_type,
+    staff_members,
+)
+from openjobcenter.appointments.services import (
+    AppointmentError,
+    BookingRequest,
+    SlotTaken,
+    appointment_book,
+    appointment_confirm,
+    appointment_request_change,
+)
+from openjobcenter.appointments.slots import BERLIN, Slot
+from openjobcenter.core.access import customer_required
+from openjobcenter.tenants.modules import require_module
+
+if TYPE_CHECKING:
+    from openjobcenter.accounts.models import CustomerProfile, User
+    from openjobcenter.tenants.models import Jobcenter, Office
+
+MODULE = "appointments"
+PAGE_DAYS = 14  # the booking page shows two weeks at a time
+EARLIER_LIMIT = 50
+FEED_PAST_DAYS = 30
+DAY_PARAM = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+FEED_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+OSM_SEARCH = "https://www.openstreetmap.org/search?"
+
+
+def _customer(request: HttpRequest) -> CustomerProfile:
+    return request.customer  # type: ignore[attr-defined, no-any-return]
+
+
+def _jobcenter(request: HttpRequest) -> Jobcenter:
+    return request.jobcenter  # type: ignore[attr-defined, no-any-return]
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def map_url(office: Office) -> str:
+    """An OpenStreetMap search for the office's address (a plain link, nothing embedded)."""
+    return OSM_SEARCH + urlencode({"query": f"{office.street}, {office.postcode} {office.city}"})
+
+
+@dataclass(frozen=True)
+class Card:
+    """One appointment as the customer sees it, with what they can do about it."""
+
+    appointment: Appointment
+    # Made by staff (§ 59 SGB II): the legal notice applies, also once confirmed.
+    is_invitation: bool
+    is_open_invitation: bool
+    can_change: bool
+    map_url: str | None
+    # The customer told us they cannot come (reason kept on the appointment).
+    change_sent: bool
+
+
+def _card(appointment: Appointment, customer: CustomerProfile, now: datetime) -> Card:
+    office = appointment.office
+    in_person = appointment.channel == Channel.IN_PERSON and office is not None
+    can_change = appointment.is_active and appointment.starts_at > now
+    return Card(
+        appointment=appointment,
+        is_invitation=appointment.created_by_id != customer.user_id,
+        is_open_invitation=appointment.status == Status.INVITED and can_change,
+        can_change=can_change,
+        map_url=map_url(office) if in_person and office is not None else None,
+        change_sent=bool(appointment.change_reason)
+        and appointment.status in (Status.CHANGE_REQUESTED, Status.CANCELLED),
+    )
+
+
+# --- My appointments ------------------------------------------------------------------------
+
+
+@require_module(MODULE)
+@customer_required
+@require_GET
+def appointments(request: HttpRequest, jc: str) -> HttpResponse:
+    customer = _customer(request)
+    now = timezone.now()
+    mine = appointments_of_customer(customer)
+    upcoming = [
+        _card(a, customer, now) for a in mine.filter(status__in=ACTIVE_STATUSES, ends_at__gt=now)
+    ]
+    earlier = [
+        _card(a, customer, now)
+        for a in mine.filter(Q(ends_at__lte=now) | ~Q(status__in=ACTIVE_STATUSES)).order_by(
+            "-starts_at"
+        )[:EARLIER_LIMIT]
+    ]
+    return render(
+        request,
+        "appointments/customer_appointments.html",
+        {
+            "invitations": [c for c in upcoming if c.is_open_invitation],
+            "upcoming": [c for c in upcoming if not c.is_open_invitation],
+            "earlier": earlier,
+            "customer": customer,
+        },
+    )
+
+
+# --- Booking ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Offer:
+    appt_type: AppointmentType
+    # False when only one's own advisor can be booked and none is assigned yet.
+    available: bool
+    channels: list[str]
+
+
+def channel_labels(appt_type: AppointmentType) -> list[str]:
+    offered = set(appt_type.channels or [])
+    return [str(c.label) for c in Channel if c.value in offered]
+
+
+@require_module(MODULE)
+@customer_required
+@require_GET
+def book_choose_type(request: HttpRequest, jc: str) -> HttpResponse:
+    customer = _customer(request)
+    has_advisor = customer.advisor_id is not None
+    offers = [
+        Offer(t, has_advisor or not t.own_advisor_only, channel_labels(t))
+        for t in bookable_types(_jobcenter(request))
+    ]
+    return render(
+        request,
+        "appointments/customer_book_type.html",
+        {"offers": offers, "missing_advisor": any(not o.available for o in offers)},
+    )
+
+
+@dataclass
+class SlotOption:
+    value: str
+    slot: Slot
+    staff_name: str
+    office: Office | None
+    checked: bool
+
+
+@dataclass
+class Day:
+    day: date
+    options: list[SlotOption] = field(default_factory=list)
+
+
+def _local_midnight(day: date) -> datetime:
+    # Midnight exists on every day in Berlin (the clocks change at 2 and 3 o'clock).
+    return datetime.combine(day, time(0), tzinfo=BERLIN)
+
+
+def _group_by_day(
+    slots: list[Slot], jobcenter: Jobcenter, chosen: str | None
+) -> tuple[list[Day], bool]:
+    """Slots grouped by local day, with names; and whether staff or office differ."""
+    staff_ids = {s.staff_id for s in slots}
+    office_ids = {s.office_id for s in slots if s.office_id is not None}
+    names = {u.pk: u.display_name for u in staff_members(jobcenter).filter(pk__in=staff_ids)}
+    offices = {o.pk: o for o in jobcenter.offices.filter(pk__in=office_ids)}
+    days: dict[date, Day] = {}
+    for slot in slots:
+        day = slot.starts_at.astimezone(BERLIN).date()
+        value = slot_value(slot)
+        days.setdefault(day, Day(day)).options.append(
+            SlotOption(
+                value=value,
+                slot=slot,
+                staff_name=names.get(slot.staff_id, ""),
+                office=offices.get(slot.office_id) if slot.office_id is not None else None,
+                checked=value == chosen,
+            )
+        )
+    varied = len(staff_ids) > 1 or len(office_ids) > 1
+    return list(days.values()), varied
+
+
+def _page_start(raw: str | None, today: date, last_day: date) -> date:
+    """The first day of the shown fortnight; ``ValueError`` if ``?von=`` is malformed."""
+    if raw is None or raw == "":
+        return today
+    if not DAY_PARAM.match(raw):
+        msg = "malformed day"
+        raise ValueError(msg)
+    day = date.fromisoformat(raw)
+    return min(max(day, today), max(last_day, today))
+
+
+def _book_url(jc: str, appt_type: AppointmentType, day: date | None = None) -> str:
+    url = reverse("customer:book_slot", kwargs={"jc": jc, "type_id": appt_type.pk})
+    return f"{url}?{urlencode({'von': day.isoformat()})}" if day else url
+
+
+@require_module(MODULE)
+@customer_required
+@require_http_methods(["GET", "POST"])
+def book_choose_slot(request: HttpRequest, jc: str, type_id: int) -> HttpResponse:
+    customer = _customer(request)
+    jobcenter = _jobcenter(request)
+    appt_type = get_type_for(jobcenter, type_id, self_bookable_only=True)
+    staff_ids = staff_for_type(appt_type, customer)
+    now = timezone.now()
+    today = timezone.localtime(now, BERLIN).date()
+    horizon_end = now + timedelta(days=appt_type.horizon_days)
+    last_day = timezone.localtime(horizon_end, BERLIN).date()
+    try:
+        start_day = _page_start(request.GET.get("von"), today, last_day)
+    except ValueError:
+        return render(
+            request,
+            "appointments/customer_book_slot.html",
+            {"appt_type": appt_type, "bad_day": True, "back_url": _book_url(jc, appt_type)},
+            status=400,
+        )
+
+    form = SlotChoiceForm(request.POST or None, appt_type=appt_type)
+    status = 200
+    alternatives: list[Slot] | None = None
+    if request.method == "POST":
+        if not form.is_valid():
+            status = 400
+        else:
+            starts_at, staff_id = form.cleaned_data["slot"]
+            booking = BookingRequest(
+                appt_type=appt_type,
+                staff_id=staff_id,
+                starts_at=starts_at,
+                channel=form.cleaned_data["channel"],
+            )
+            try:
+                appointment = appointment_book(
+                    request=request, customer=customer, booking=booking, actor=_user(request)
+                )
+            except SlotTaken as exc:
+                form.add_error("slot", exc.message)
+                alternatives = exc.alternatives
+                status = 409
+            except AppointmentError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                status = 400
+            else:
+                messages.success(
+                    request,
+                    _("Ihr Termin ist gebucht. Sie bekommen eine Bestätigung per E-Mail."),
+                )
+                return redirect("customer:appointment", jc=jc, pk=appointment.pk)
+
+    page_end_day = start_day + timedelta(days=PAGE_DAYS)
+    if alternatives is not None:
+        slots = alternatives
+    else:
+        slots = free_slots(
+            appt_type=appt_type,
+            staff_ids=staff_ids,
+            now=now,
+            start=_local_midnight(start_day),
+            end=_local_midnight(page_end_day),
+        )
+    # The first free slot after this fortnight: "weitere Termine" only where there are
+    # some, and a pointer to it when this fortnight is empty.
+    next_free: Slot | None = None
+    if alternatives is None and staff_ids and page_end_day <= last_day:
+        later = free_slots(
+            appt_type=appt_type, staff_ids=staff_ids, now=now, start=_local_midnight(page_end_day)
+        )
+        next_free = later[0] if later else None
+    chosen = form.data.get("slot") if form.is_bound else None
+    days, varied = _group_by_day(slots, jobcenter, chosen)
+    offices = {o.office.pk: o.office for d in days for o in d.options if o.office}
+    prev_day = max(today, start_day - timedelta(days=PAGE_DAYS))
+    return render(
+        request,
+        "appointments/customer_book_slot.html",
+        {
+            "appt_type": appt_type,
+            "form": form,
+            "days": days,
+            "varied": varied,
+            "single_office": next(iter(offices.values())) if len(offices) == 1 else None,
+            "alternatives": alternatives is not None,
+            "no_advisor": appt_type.own_advisor_only and customer.advisor_id is None,
+            "no_staff": not staff_ids,
+            "period_start": start_day,
+            "period_end": min(page_end_day - timedelta(days=1), last_day),
+            "next_url": _book_url(jc, appt_type, page_end_day) if next_free else "",
+            "prev_url": _book_url(jc, appt_type, prev_day) if start_day > today else "",
+            "next_free": next_free if not slots else None,
+            "next_free_url": _book_url(jc, appt_type, next_free.starts_at.astimezone(BERLIN).date())
+            if next_free
+            else "",
+            "all_url": _book_url(jc, appt_type),
+        },
+        status=status,
+    )
+
+
+# --- One appointment -------------------------------------------------------------------------
+
+
+def _render_detail(
+    request: HttpRequest, appointment: Appointment, *, status: int = 200
+) -> HttpResponse:
+    customer = _customer(request)
+    card = _card(appointment, customer, timezone.now())
+    return render(
+        request,
+        "appointments/customer_appointment.html",
+        {"card": card, "a": appointment, "customer": customer},
+        status=status,
+    )
+
+
+@require_module(MODULE)
+@customer_required
+@require_GET
+def appointment(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
+    return _render_detail(request, get_appointment_for_customer(_customer(request), pk))
+
+
+@require_module(MODULE)
+@customer_required
+@require_POST
+def confirm(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
+    customer = _customer(request)
+    found = get_appointment_for_customer(customer, pk)
+    try:
+        appointment_confirm(request=request, customer=customer, appointment=found)
+    except AppointmentError as exc:
+        messages.error(request, exc.message)
+        return _render_detail(request, found, status=400)
+    messages.success(request, _("Danke. Sie haben den Termin bestätigt."))
+    return redirect("customer:appointment", jc=jc, pk=pk)
+
+
+@require_module(MODULE)
+@customer_required
+@require_http_methods(["GET", "POST"])
+def cannot_come(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
+    customer = _customer(request)
+    found = get_appointment_for_customer(customer, pk)
+    form = CannotComeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            cancel = form.cleaned_data["wish"] == Wish.CANCEL
+            try:
+                appointment_request_change(
+                    request=request,
+                    customer=customer,
+                    appointment=found,
+                    reason=form.cleaned_data["reason"],
+                    message=form.cleaned_data["message"],
+                    cancel=cancel,
+                )
+            except AppointmentError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(
+                    request,
+                    _("Ihre Absage ist angekommen. Ihre Ansprechperson weiß Bescheid.")
+                    if cancel
+                    else _(
+                        "Ihre Nachricht ist angekommen. Ihre Ansprechperson meldet sich "
+                        "mit einem neuen Termin bei Ihnen."
+                    ),
+                )
+                return redirect("customer:appointment", jc=jc, pk=pk)
+    return render(
+        request,
+        "appointments/customer_cannot_come.html",
+        {"card": _card(found, customer, timezone.now()), "a": found, "form": form},
+        status=status,
+    )
+
+
+@require_module(MODULE)
+@customer_required
+@require_GET
+def ics_download(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
+    found = get_appointment_for_customer(_customer(request), pk)
+    day = timezone.localtime(found.starts_at, BERLIN).date()
+    response = HttpResponse(ics_for([found]), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="termin-{day.isoformat()}.ics"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Calendar feed -----------------------------------------------------------------------------
+
+
+def _feed_of(customer: CustomerProfile) -> CalendarFeed | None:
+    # The customer's own feed: scoped by the customer the gate resolved.
+    return CalendarFeed.objects.filter(customer=customer).first()
+
+
+@require_module(MODULE)
+@customer_required
+@require_http_methods(["GET", "POST"])
+def calendar_feed(request: HttpRequest, jc: str) -> HttpResponse:
+    customer = _customer(request)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action == "renew":
+            had_feed = _feed_of(customer) is not None
+            calendar_feed_renew(customer=customer)
+            messages.success(
+                request,
+                _("Sie haben einen neuen Link. Der alte Link funktioniert nicht mehr.")
+                if had_feed
+                else _("Ihr Kalender-Link ist fertig."),
+            )
+        elif action == "revoke":
+            calendar_feed_revoke(customer=customer)
+            messages.success(
+                request, _("Der Kalender-Link ist gelöscht. Er funktioniert nicht mehr.")
+            )
+        else:
+            return render(request, "web/400.html", status=400)
+        return redirect("customer:calendar_feed", jc=jc)
+    feed_obj = _feed_of(customer)
+    feed_url = (
+        request.build_absolute_uri(
+            reverse("tenant:calendar_feed_ics", kwargs={"jc": jc, "token": feed_obj.token})
+        )
+        if feed_obj
+        else None
+    )
+    return render(
+        request,
+        "appointments/customer_calendar_feed.html",
+        {
+            "feed": feed_obj,
+            "feed_url": feed_url,
+            "webcal_url": re.sub(r"^https?://", "webcal://", feed_url) if feed_url else None,
+        },
+    )
+
+
+@require_module(MODULE)
+@require_GET
+def feed(request: HttpRequest, jc: str, token: str) -> HttpResponse:
+    """The private feed: the token is the only credential, so unknown = 404."""
+    if not FEED_TOKEN.match(token):
+        raise Http404
+    found = (
+        CalendarFeed.objects.select_related("customer")
+        .filter(token=token, customer__jobcenter=_jobcenter(request))
+        .first()
+    )
+    if found is None:
+        raise Http404
+    since = timezone.now() - timedelta(days=FEED_PAST_DAYS)
+    # Cancelled ones are left out: a calendar app removes what disappears from the feed.
+    items = (
+        appointments_of_customer(found.customer)
+        .select_related("jobcenter")
+        .filter(starts_at__gte=since)
+        .exclude(status=Status.CANCELLED)
+    )
+    response = HttpResponse(ics_for(items), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="jobcenter-termine.ics"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

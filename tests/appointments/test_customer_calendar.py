@@ -1,0 +1,174 @@
+"""The .ics download of one appointment and the private, revocable calendar feed."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.test import Client
+
+from openjobcenter.accounts.models import CustomerProfile, User
+from openjobcenter.appointments.models import (
+    AppointmentType,
+    CalendarFeed,
+    Channel,
+    Status,
+)
+from openjobcenter.appointments.services import appointment_request_change
+from openjobcenter.tenants.models import Jobcenter
+
+from .test_customer_pages import FIRST_SLOT, NOW, detail_url, invite, text
+
+FEED_PAGE = "/fulda/mein-bereich/termine/kalender/"
+
+
+@pytest.fixture(autouse=True)
+def frozen() -> Iterator[time_machine.Traveller]:
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def logged_in(client: Client, customer: CustomerProfile) -> Client:
+    client.force_login(customer.user)
+    return client
+
+
+def unfold(ics: str) -> str:
+    return ics.replace("\r\n ", "").replace("\r\n", "\n")
+
+
+def assert_no_personal_data(ics: str, customer: CustomerProfile) -> None:
+    for private in ("Karl", "Kunde", customer.user.email, customer.customer_number or "-"):
+        assert private not in ics
+
+
+def test_ics_download(
+    logged_in: Client, customer: CustomerProfile, appt_type: AppointmentType, advisor: User
+) -> None:
+    appointment = invite(customer, appt_type, advisor, FIRST_SLOT)
+    response = logged_in.get(detail_url(appointment) + "termin.ics")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    assert response["Content-Disposition"] == 'attachment; filename="termin-2026-06-02.ics"'
+    ics = unfold(response.content.decode())
+    assert "DTSTART:20260602T060000Z" in ics  # UTC, 08:00 in Berlin
+    assert "DTEND:20260602T063000Z" in ics
+    assert "Beratung bei Ihrer Ansprechperson" in ics
+    assert appt_type.jobcenter.name in ics
+    assert_no_personal_data(ics, customer)
+    assert advisor.last_name not in ics
+    assert "Lebenslauf" not in ics  # the note for the customer stays in the portal
+
+
+def test_feed_link_create_renew_revoke(
+    logged_in: Client,
+    client: Client,
+    customer: CustomerProfile,
+    appt_type: AppointmentType,
+    advisor: User,
+) -> None:
+    upcoming = invite(customer, appt_type, advisor, FIRST_SLOT, Channel.VIDEO)
+    page = text(logged_in.get(FEED_PAGE))
+    assert "Sie haben noch keinen Kalender-Link" in page
+    assert logged_in.post(FEED_PAGE, {"action": "renew"}).status_code == 302
+    feed = CalendarFeed.objects.get(customer=customer)
+    page = text(logged_in.get(FEED_PAGE))
+    feed_url = f"http://testserver/fulda/kalender/{feed.token}.ics"
+    assert feed_url in page
+    assert f"webcal://testserver/fulda/kalender/{feed.token}.ics" in page
+    assert "Geben Sie diesen Link nicht weiter" in page
+
+    anonymous = Client()
+    response = anonymous.get(f"/fulda/kalender/{feed.token}.ics")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    ics = unfold(response.content.decode())
+    assert f"appointment-{upcoming.pk}-" in ics
+    assert "DTSTART:20260602T060000Z" in ics
+    assert "per Video" in ics
+    assert_no_personal_data(ics, customer)
+
+    # A new link: the old one stops working.
+    old = feed.token
+    logged_in.post(FEED_PAGE, {"action": "renew"})
+    feed.refresh_from_db()
+    assert feed.token != old
+    assert anonymous.get(f"/fulda/kalender/{old}.ics").status_code == 404
+    assert anonymous.get(f"/fulda/kalender/{feed.token}.ics").status_code == 200
+    assert "Der alte Link funktioniert nicht mehr" in text(logged_in.get(FEED_PAGE))
+
+    # Revoked: gone.
+    logged_in.post(FEED_PAGE, {"action": "revoke"})
+    assert not CalendarFeed.objects.filter(customer=customer).exists()
+    assert anonymous.get(f"/fulda/kalender/{feed.token}.ics").status_code == 404
+    assert logged_in.post(FEED_PAGE, {"action": "explode"}).status_code == 400
+
+
+def test_feed_holds_active_and_last_30_days(
+    client: Client,
+    customer: CustomerProfile,
+    customer2: CustomerProfile,
+    appt_type: AppointmentType,
+    advisor: User,
+    frozen: time_machine.Traveller,
+) -> None:
+    long_ago = invite(customer, appt_type, advisor, NOW + timedelta(hours=2))
+    recent = invite(customer, appt_type, advisor, NOW + timedelta(days=20))
+    cancelled = invite(customer, appt_type, advisor, NOW + timedelta(days=45))
+    someone_elses = invite(customer2, appt_type, advisor, NOW + timedelta(days=41))
+    frozen.move_to(NOW + timedelta(days=35))
+    upcoming = invite(customer, appt_type, advisor, NOW + timedelta(days=40))
+    appointment_request_change(
+        request=None,
+        customer=customer,
+        appointment=cancelled,
+        reason="illness",
+        message="",
+        cancel=True,
+    )
+    token = CalendarFeed.objects.create(customer=customer, token="t" * 43).token
+    ics = unfold(client.get(f"/fulda/kalender/{token}.ics").content.decode())
+    assert f"appointment-{recent.pk}-" in ics
+    assert f"appointment-{upcoming.pk}-" in ics
+    assert f"appointment-{long_ago.pk}-" not in ics
+    assert f"appointment-{cancelled.pk}-" not in ics
+    assert f"appointment-{someone_elses.pk}-" not in ics
+    cancelled.refresh_from_db()
+    assert cancelled.status == Status.CANCELLED
+
+
+def test_feed_unknown_or_foreign_token_is_404(
+    client: Client,
+    customer: CustomerProfile,
+    appt_type: AppointmentType,
+    jc_b: Jobcenter,
+) -> None:
+    token = CalendarFeed.objects.create(customer=customer, token="a" * 43).token
+    assert client.get(f"/fulda/kalender/{token}.ics").status_code == 200
+    # Another job centre's address with A's token: 404, also with the module on there.
+    jc_b.enabled_modules = [*jc_b.enabled_modules, "appointments"]
+    jc_b.save()
+    assert client.get(f"/wiesbaden/kalender/{token}.ics").status_code == 404
+    for bad in ("b" * 43, "short", "a" * 42 + "!", "a" * 200, "%00" + "a" * 40):
+        assert client.get(f"/fulda/kalender/{bad}.ics").status_code == 404, bad
+    assert client.post(f"/fulda/kalender/{token}.ics").status_code == 405
+
+    # Module switched off: 404 although the token is right.
+    appt_type.jobcenter.enabled_modules = [
+        m for m in appt_type.jobcenter.enabled_modules if m != "appointments"
+    ]
+    appt_type.jobcenter.save()
+    assert client.get(f"/fulda/kalender/{token}.ics").status_code == 404
+
+
+def test_feed_response_is_not_cached(
+    client: Client, customer: CustomerProfile, appt_type: AppointmentType
+) -> None:
+    token = CalendarFeed.objects.create(customer=customer, token="c" * 43).token
+    response = client.get(f"/fulda/kalender/{token}.ics")
+    assert "no-store" in response["Cache-Control"]
+    assert re.search(r"BEGIN:VCALENDAR", response.content.decode())
