@@ -17,7 +17,8 @@ from openjobcenter.appointments.models import (
     WeeklyHours,
 )
 from openjobcenter.appointments.slots import BusyIndex, Slot, Window, generate_slots
-from openjobcenter.tenants.models import Jobcenter
+from openjobcenter.core.access import ROLE_PERMISSIONS, Perm
+from openjobcenter.tenants.models import Jobcenter, Office
 
 
 def appointments_of_customer(customer: CustomerProfile) -> QuerySet[Appointment]:
@@ -132,3 +133,70 @@ def free_slots(
 
 def staff_members(jobcenter: Jobcenter) -> QuerySet[User]:
     return User.objects.filter(memberships__jobcenter=jobcenter).distinct().order_by("last_name")
+
+
+# --- Back-office lookups (configuration pages) ---------------------------------------
+
+
+def parse_pk(raw: str | None) -> int:
+    """A forged or malformed id is "not found", like an id of another job centre."""
+    if not raw or not raw.isdigit() or len(raw) > 18:
+        raise Http404
+    return int(raw)
+
+
+def bookable_staff(jobcenter: Jobcenter) -> QuerySet[User]:
+    """Staff of the job centre who hold appointments (not reception only)."""
+    roles = [str(r) for r in ROLE_PERMISSIONS[Perm.APPOINTMENTS_OWN]]
+    return (
+        User.objects.filter(memberships__jobcenter=jobcenter, memberships__role__in=roles)
+        .distinct()
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def get_staff_member(jobcenter: Jobcenter, raw: str | None) -> User:
+    try:
+        return staff_members(jobcenter).get(pk=parse_pk(raw))
+    except User.DoesNotExist:
+        raise Http404 from None
+
+
+def types_of(jobcenter: Jobcenter) -> QuerySet[AppointmentType]:
+    return AppointmentType.objects.filter(jobcenter=jobcenter).order_by("-is_active", "name")
+
+
+def get_type_for_config(jobcenter: Jobcenter, pk: int) -> AppointmentType:
+    try:
+        return types_of(jobcenter).get(pk=pk)
+    except AppointmentType.DoesNotExist:
+        raise Http404 from None
+
+
+def offices_of(jobcenter: Jobcenter) -> QuerySet[Office]:
+    return Office.objects.filter(jobcenter=jobcenter).order_by("position", "name")
+
+
+def get_office(jobcenter: Jobcenter, raw: str | None) -> Office:
+    try:
+        return offices_of(jobcenter).get(pk=parse_pk(raw))
+    except Office.DoesNotExist:
+        raise Http404 from None
+
+
+def get_hours(jobcenter: Jobcenter, raw: str | None) -> WeeklyHours:
+    try:
+        return WeeklyHours.objects.select_related("staff", "jobcenter").get(
+            pk=parse_pk(raw), jobcenter=jobcenter
+        )
+    except WeeklyHours.DoesNotExist:
+        raise Http404 from None
+
+
+def get_absence(jobcenter: Jobcenter, raw: str | None) -> Absence:
+    try:
+        return Absence.objects.select_related("staff", "jobcenter").get(
+            pk=parse_pk(raw), jobcenter=jobcenter
+        )
+    except Absence.DoesNotExist:
+        raise Http404 from None

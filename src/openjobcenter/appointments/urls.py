@@ -6,6 +6,7 @@ from django.urls import URLPattern, path
 
 from openjobcenter.appointments import views_customer as c
 from openjobcenter.appointments import views_staff as s
+from openjobcenter.appointments import views_staff_config as sc
 from openjobcenter.appointments import views_video as v
 
 # Under /<jc>/mein-bereich/ (namespace "customer").
@@ -26,10 +27,10 @@ staff_patterns: list[URLPattern] = [
     path("termine/", s.calendar, name="calendar"),
     path("termine/neu/", s.invite, name="appointment_new"),
     path("termine/empfang/", s.reception, name="reception"),
-    path("termine/sprechzeiten/", s.hours, name="hours"),
-    path("termine/arten/", s.types, name="appointment_types"),
-    path("termine/arten/neu/", s.type_edit, name="appointment_type_new"),
-    path("termine/arten/<int:type_id>/", s.type_edit, name="appointment_type_edit"),
+    path("termine/sprechzeiten/", sc.hours, name="hours"),
+    path("termine/arten/", sc.types, name="appointment_types"),
+    path("termine/arten/neu/", sc.type_edit, name="appointment_type_new"),
+    path("termine/arten/<int:type_id>/", sc.type_edit, name="appointment_type_edit"),
     path("termine/<int:pk>/", s.appointment, name="appointment"),
     path("termine/<int:pk>/video/", v.staff_join, name="appointment_video"),
 ]

@@ -16,46 +16,41 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import BadRequest, PermissionDenied
-from django.db.models import Q, QuerySet
 from django.forms import BaseForm
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from openjobcenter.accounts.models import CustomerProfile, User
 from openjobcenter.accounts.selectors import customers_of, get_customer_for
-from openjobcenter.appointments import services, services_config
+from openjobcenter.appointments import services
 from openjobcenter.appointments.forms_staff import (
-    ABSENCE_KINDS,
-    AbsenceForm,
-    AppointmentTypeForm,
     CancelForm,
     InviteForm,
     RescheduleForm,
-    WeeklyHoursForm,
 )
 from openjobcenter.appointments.models import (
-    Absence,
     Appointment,
     AppointmentType,
     Channel,
     Status,
-    WeeklyHours,
 )
 from openjobcenter.appointments.selectors import (
     appointments_of_jobcenter,
+    bookable_staff,
     get_appointment_for_staff,
-    staff_members,
+    get_office,
+    get_staff_member,
+    offices_of,
+    parse_pk,
 )
 from openjobcenter.appointments.services import AppointmentError, SlotTaken
 from openjobcenter.appointments.slots import BERLIN, Slot, local_to_utc
-from openjobcenter.core.access import ROLE_PERMISSIONS, Perm, has_perm, staff_required
+from openjobcenter.core.access import Perm, has_perm, staff_required
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
-from openjobcenter.tenants.models import Office
 from openjobcenter.tenants.modules import require_module
 
 if TYPE_CHECKING:
@@ -79,70 +74,6 @@ def _user(request: HttpRequest) -> User:
 
 def _can_configure(request: HttpRequest) -> bool:
     return has_perm(request.staff_roles, Perm.APPOINTMENTS_CONFIGURE)  # type: ignore[attr-defined]
-
-
-def _pk(raw: str | None) -> int:
-    """A forged or malformed id is "not found", like an id of another job centre."""
-    if not raw or not raw.isdigit() or len(raw) > 18:
-        raise Http404
-    return int(raw)
-
-
-def _bookable_staff(jobcenter: Jobcenter) -> QuerySet[User]:
-    """Staff of the job centre who hold appointments (not reception only)."""
-    roles = [str(r) for r in ROLE_PERMISSIONS[Perm.APPOINTMENTS_OWN]]
-    return (
-        User.objects.filter(memberships__jobcenter=jobcenter, memberships__role__in=roles)
-        .distinct()
-        .order_by("last_name", "first_name", "pk")
-    )
-
-
-def _get_staff_member(jobcenter: Jobcenter, raw: str | None) -> User:
-    try:
-        return staff_members(jobcenter).get(pk=_pk(raw))
-    except User.DoesNotExist:
-        raise Http404 from None
-
-
-def _types_of(jobcenter: Jobcenter) -> QuerySet[AppointmentType]:
-    return AppointmentType.objects.filter(jobcenter=jobcenter).order_by("-is_active", "name")
-
-
-def _get_type(jobcenter: Jobcenter, pk: int) -> AppointmentType:
-    try:
-        return _types_of(jobcenter).get(pk=pk)
-    except AppointmentType.DoesNotExist:
-        raise Http404 from None
-
-
-def _offices_of(jobcenter: Jobcenter) -> QuerySet[Office]:
-    return Office.objects.filter(jobcenter=jobcenter).order_by("position", "name")
-
-
-def _get_office(jobcenter: Jobcenter, raw: str | None) -> Office:
-    try:
-        return _offices_of(jobcenter).get(pk=_pk(raw))
-    except Office.DoesNotExist:
-        raise Http404 from None
-
-
-def _get_hours(jobcenter: Jobcenter, raw: str | None) -> WeeklyHours:
-    try:
-        return WeeklyHours.objects.select_related("staff", "jobcenter").get(
-            pk=_pk(raw), jobcenter=jobcenter
-        )
-    except WeeklyHours.DoesNotExist:
-        raise Http404 from None
-
-
-def _get_absence(jobcenter: Jobcenter, raw: str | None) -> Absence:
-    try:
-        return Absence.objects.select_related("staff", "jobcenter").get(
-            pk=_pk(raw), jobcenter=jobcenter
-        )
-    except Absence.DoesNotExist:
-        raise Http404 from None
 
 
 def _day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -200,7 +131,7 @@ def calendar(request: HttpRequest, jc: str) -> HttpResponse:
     if raw_person and raw_person != str(user.pk):
         if not can_configure:
             raise PermissionDenied
-        person = _get_staff_member(jobcenter, raw_person)
+        person = get_staff_member(jobcenter, raw_person)
     view = request.GET.get("ansicht", DAY)
     if view not in (DAY, WEEK):
         raise BadRequest(_("Diese Ansicht gibt es nicht."))
@@ -251,7 +182,7 @@ def calendar(request: HttpRequest, jc: str) -> HttpResponse:
             "day_url": link(ansicht=DAY),
             "week_url": link(ansicht=WEEK),
             "can_configure": can_configure,
-            "people": list(_bookable_staff(jobcenter)) if can_configure else [],
+            "people": list(bookable_staff(jobcenter)) if can_configure else [],
         },
     )
 
@@ -269,11 +200,11 @@ def invite(request: HttpRequest, jc: str) -> HttpResponse:
     raw_customer = request.GET.get("kunde")
     customer: CustomerProfile | None = None
     if raw_customer:
-        customer = get_customer_for(jobcenter, _pk(raw_customer))
+        customer = get_customer_for(jobcenter, parse_pk(raw_customer))
     elif request.method == "POST":
         raise BadRequest(_("Bitte wählen Sie zuerst eine Kundin oder einen Kunden."))
     types = AppointmentType.objects.filter(jobcenter=jobcenter, is_active=True).order_by("name")
-    offices = _offices_of(jobcenter)
+    offices = offices_of(jobcenter)
     form = InviteForm(
         request.POST or None,
         initial={
@@ -283,7 +214,7 @@ def invite(request: HttpRequest, jc: str) -> HttpResponse:
             "appt_type": types.first(),
         },
         types=types,
-        staff=_bookable_staff(jobcenter),
+        staff=bookable_staff(jobcenter),
         offices=offices,
     )
     status, alternatives = 200, []
@@ -441,9 +372,9 @@ def appointment(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
 def reception(request: HttpRequest, jc: str) -> HttpResponse:
     """Today's appointments on site, with a check-in that tells the advisor."""
     jobcenter, user = _jc(request), _user(request)
-    offices = list(_offices_of(jobcenter))
+    offices = list(offices_of(jobcenter))
     raw_office = request.GET.get("standort", "")
-    office = _get_office(jobcenter, raw_office) if raw_office else None
+    office = get_office(jobcenter, raw_office) if raw_office else None
     today = timezone.localdate()
     start, end = _day_bounds(today)
     todays = (
@@ -456,7 +387,7 @@ def reception(request: HttpRequest, jc: str) -> HttpResponse:
         todays = todays.filter(office=office)
     status, error = 200, ""
     if request.method == "POST":
-        appt = get_appointment_for_staff(jobcenter, _pk(request.POST.get("appointment")))
+        appt = get_appointment_for_staff(jobcenter, parse_pk(request.POST.get("appointment")))
         status = 400
         if not todays.filter(pk=appt.pk).exists():
             error = _("Anmelden können Sie nur heutige Termine vor Ort.")
@@ -490,161 +421,5 @@ def reception(request: HttpRequest, jc: str) -> HttpResponse:
             "today": today,
             "error": error,
         },
-        status=status,
-    )
-
-
-# --- Consultation hours and absences ---------------------------------------------------
-
-
-def _may_edit(request: HttpRequest, staff: User | None) -> bool:
-    """Own rows for everyone with a calendar; others' and job-centre-wide ones for leads."""
-    return _can_configure(request) or (staff is not None and staff.pk == request.user.pk)
-
-
-@require_module(MODULE)
-@staff_required(Perm.APPOINTMENTS_OWN)
-@require_http_methods(["GET", "POST"])
-def hours(request: HttpRequest, jc: str) -> HttpResponse:
-    jobcenter, user = _jc(request), _user(request)
-    can_configure = _can_configure(request)
-    person = user
-    raw_person = request.GET.get("person", "")
-    if raw_person and raw_person != str(user.pk):
-        if not can_configure:
-            raise PermissionDenied
-        person = _get_staff_member(jobcenter, raw_person)
-    offices = _offices_of(jobcenter)
-    hours_form = WeeklyHoursForm(prefix="hours", offices=offices)
-    absence_form = AbsenceForm(prefix="absence", allow_everyone=can_configure)
-    status = 200
-    if request.method == "POST":
-        action = request.POST.get("action", "")
-        status = 400
-        try:
-            if action == "add_hours":
-                hours_form = WeeklyHoursForm(request.POST, prefix="hours", offices=offices)
-                if hours_form.is_valid():
-                    data = hours_form.cleaned_data
-                    services_config.weekly_hours_add(
-                        request=request,
-                        actor=user,
-                        jobcenter=jobcenter,
-                        staff=person,
-                        office=data["office"],
-                        weekday=data["weekday"],
-                        start=data["start"],
-                        end=data["end"],
-                    )
-                    messages.success(request, _("Die Sprechzeit wurde hinzugefügt."))
-                    return redirect(request.get_full_path())
-            elif action == "add_absence":
-                absence_form = AbsenceForm(
-                    request.POST, prefix="absence", allow_everyone=can_configure
-                )
-                if absence_form.is_valid():
-                    data = absence_form.cleaned_data
-                    services_config.absence_add(
-                        request=request,
-                        actor=user,
-                        jobcenter=jobcenter,
-                        staff=None if data.get("everyone") else person,
-                        starts_at=data["starts_at"],
-                        ends_at=data["ends_at"],
-                        reason=data["kind"],
-                    )
-                    messages.success(request, _("Die Abwesenheit wurde eingetragen."))
-                    return redirect(request.get_full_path())
-            elif action == "delete_hours":
-                row = _get_hours(jobcenter, request.POST.get("row"))
-                if not _may_edit(request, row.staff):
-                    raise PermissionDenied
-                services_config.weekly_hours_delete(request=request, actor=user, hours=row)
-                messages.success(request, _("Die Sprechzeit wurde gelöscht."))
-                return redirect(request.get_full_path())
-            elif action == "delete_absence":
-                absence = _get_absence(jobcenter, request.POST.get("row"))
-                if not _may_edit(request, absence.staff):
-                    raise PermissionDenied
-                services_config.absence_delete(request=request, actor=user, absence=absence)
-                messages.success(request, _("Die Abwesenheit wurde gelöscht."))
-                return redirect(request.get_full_path())
-            else:
-                raise BadRequest(_("Diese Aktion gibt es nicht."))
-        except AppointmentError as exc:
-            _add_service_error(hours_form if action == "add_hours" else absence_form, exc)
-    weekly = WeeklyHours.objects.filter(jobcenter=jobcenter, staff=person).select_related("office")
-    absences = (
-        Absence.objects.filter(jobcenter=jobcenter, ends_at__gt=timezone.now())
-        .filter(Q(staff=person) | Q(staff__isnull=True))
-        .select_related("staff")
-        .order_by("starts_at")
-    )
-    return render(
-        request,
-        "appointments/staff_hours.html",
-        {
-            "person": person,
-            "is_self": person == user,
-            "weekly": list(weekly),
-            "absences": [(a, ABSENCE_KINDS.get(a.reason, a.reason)) for a in absences],
-            "hours_form": hours_form,
-            "absence_form": absence_form,
-            "can_configure": can_configure,
-            "people": list(_bookable_staff(jobcenter)) if can_configure else [],
-        },
-        status=status,
-    )
-
-
-# --- Appointment types -----------------------------------------------------------------
-
-
-@require_module(MODULE)
-@staff_required(Perm.APPOINTMENTS_CONFIGURE)
-@require_GET
-def types(request: HttpRequest, jc: str) -> HttpResponse:
-    rows = [
-        (t, [Channel(c).label for c in (t.channels or []) if c in Channel.values])
-        for t in _types_of(_jc(request))
-    ]
-    return render(request, "appointments/staff_types.html", {"rows": rows})
-
-
-@require_module(MODULE)
-@staff_required(Perm.APPOINTMENTS_CONFIGURE)
-@require_http_methods(["GET", "POST"])
-def type_edit(request: HttpRequest, jc: str, type_id: int | None = None) -> HttpResponse:
-    jobcenter, user = _jc(request), _user(request)
-    appt_type = _get_type(jobcenter, type_id) if type_id is not None else None
-    initial = (
-        {f: getattr(appt_type, f) for f in services_config.TYPE_FIELDS}
-        if appt_type is not None
-        else {"channels": [Channel.IN_PERSON.value]}
-    )
-    # The form never saves: it validates, and the service writes.
-    form = AppointmentTypeForm(request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = {f: form.cleaned_data[f] for f in services_config.TYPE_FIELDS}
-            try:
-                services_config.appointment_type_save(
-                    request=request,
-                    actor=user,
-                    jobcenter=jobcenter,
-                    appt_type=appt_type,
-                    data=data,
-                )
-            except AppointmentError as exc:
-                _add_service_error(form, exc)
-            else:
-                messages.success(request, _("Die Terminart wurde gespeichert."))
-                return redirect(reverse("staff:appointment_types", kwargs={"jc": jc}))
-    return render(
-        request,
-        "appointments/staff_type_edit.html",
-        {"form": form, "appt_type": appt_type},
         status=status,
     )

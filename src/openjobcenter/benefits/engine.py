@@ -195,15 +195,6 @@ def _additional(
     state: LegalState,
 ) -> tuple[NeedItem, ...]:
     week = member.pregnant_week
-    if not (
-        (week is not None)
-        or (member.index == 0 and household.single_parent)
-        or member.disability
-        or member.diet
-        or household.decentral_hot_water
-    ):
-        # Most people have no additional need: skip the checks below.
-        return ()
     items: list[NeedItem] = []
     if week is not None and week >= state.pregnancy_from_week:
         items.append(
@@ -216,7 +207,7 @@ def _additional(
         items.append(
             NeedItem(DISABILITY, cents(standard * state.disability_rate), state.disability_rate)
         )
-    if member.diet > 0:
+    if member.diet > ZERO:
         items.append(NeedItem(DIET, member.diet))
     capped = ZERO
     for item in items:
@@ -281,7 +272,7 @@ def _income(
         # No income at all (most partners and many children): the general
         # code below would give exactly this, only slower.
         return Income(None, (), ZERO, child_benefit, ZERO)
-    earned = _earned(member, minor_in_household, state)
+    earned = _earned(member, minor_in_household, state) if member.gross_earnings else None
     candidates = (
         member.unemployment_benefit,
         child_benefit,
@@ -324,6 +315,8 @@ def _core(household: Household, state: LegalState, no_child_benefit_for: int | N
             minor_ages.append(member.age)
     minor = bool(minor_ages)
 
+    # Household-wide reasons for additional needs; see the loop below.
+    any_additional = household.single_parent or household.decentral_hot_water
     people: list[Person] = []
     for member in members:
         level = _level(member, has_partner, state)
@@ -333,9 +326,16 @@ def _core(household: Household, state: LegalState, no_child_benefit_for: int | N
             standard = ZERO
         else:
             standard = state.standard_needs[level]
-            additional = _additional(member, level, standard, household, minor_ages, state)
-            for item in additional:
-                extra += item.amount
+            # Most people have no additional need: the call is skipped then.
+            if (
+                any_additional
+                or member.pregnant_week is not None
+                or member.disability
+                or member.diet
+            ):
+                additional = _additional(member, level, standard, household, minor_ages, state)
+                for item in additional:
+                    extra += item.amount
         benefit = (
             ZERO
             if member.index == no_child_benefit_for
@@ -371,7 +371,7 @@ def _core(household: Household, state: LegalState, no_child_benefit_for: int | N
         head.income = _income(head.member, head.income.child_benefit, surplus, minor, state)
 
     result = Result(household, state, actual, recognized, share, people)
-    unit = result.unit
+    unit = [p for p in people if p.in_unit]
     wealth = ZERO
     for person in unit:
         wealth += person.member.wealth
@@ -401,12 +401,12 @@ def _share_out(result: Result, unit: list[Person]) -> None:
             income += person.income.total
         need += remaining[-1]
     result.unit_need, result.unit_income = need, income
-    if result.unit_income >= result.unit_need:
+    if income >= need:
         result.no_claim = NO_CLAIM_INCOME
         return
-    result.unmet = result.unit_need - result.unit_income
+    unmet = result.unmet = need - income
     for person, rest in zip(unit, remaining, strict=True):
-        person.claim = cents(result.unmet * rest / result.unit_need)
+        person.claim = cents(unmet * rest / need)
         # § 19 Abs. 3: income covers the living needs first, housing last.
         covered = person.total_need - person.claim
         person.claim_living = max(ZERO, person.living_need - covered)
