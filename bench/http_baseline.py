@@ -633,6 +633,7 @@ def server_env(args: argparse.Namespace, base_dir: Path) -> dict[str, str]:
         SECRET_KEY=secrets.token_urlsafe(48),
         ALLOWED_HOSTS=HOST,
         EMAIL_HOST="localhost",
+        SITE_URL="https://ojc-bench.invalid",
         BEHIND_TLS_PROXY="0",
         LOG_LEVEL="warning",
         CACHE_KEY_PREFIX=f"ojc_bench_{secrets.token_hex(4)}",

@@ -40,7 +40,7 @@ def _start(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "EMAIL_HOST", "OJC_ENV", "DEBUG"}
+        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "EMAIL_HOST", "OJC_ENV", "DEBUG", "SITE_URL"}
     }
     clean.update(env)
     return subprocess.run(
@@ -61,6 +61,7 @@ def test_production_without_secret_stops_with_a_clear_message() -> None:
 
 def test_production_refuses_debug_and_bad_values() -> None:
     base = {
+        "SITE_URL": "https://ojc.example",
         "OJC_ENV": "production",
         "SECRET_KEY": "x" * 50,
         "ALLOWED_HOSTS": "ojc.example",
@@ -71,6 +72,8 @@ def test_production_refuses_debug_and_bad_values() -> None:
     assert "DEBUG must not be on" in result.stderr
     result = _start({**base, "REDIS_URL": "http://nope"})
     assert "REDIS_URL" in result.stderr
+    result = _start({**base, "SITE_URL": ""})
+    assert "SITE_URL" in result.stderr
     result = _start({**base, "SESSION_IDLE_STAFF": "ten"})
     assert "SESSION_IDLE_STAFF" in result.stderr
 

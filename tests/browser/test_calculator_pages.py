@@ -3,6 +3,8 @@ pre-calculation and the admin's housing limits, with axe-core on every page stat
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -73,6 +75,9 @@ def test_caseworker_pre_calculation(
     expect(page.locator("main")).to_contain_text("Das Ergebnis erscheint hier")
     check_a11y(page, "/fulda/staff/vorabberechnung/")
 
+    # The month is pre-filled on the server, but as "01.11.2026", which a date field
+    # cannot show: the browser leaves it empty (reported; see PreCalculationForm.month).
+    page.get_by_label("Berechnungsmonat").fill(date.today().replace(day=1).isoformat())
     fill_single_tenant(page)
     submit(page, page.get_by_role("button", name="Berechnen"))
     result = page.get_by_role("region", name="Ergebnis")

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from openjobcenter.appointments.models import Appointment
 from openjobcenter.core.mail import send_after_commit
@@ -40,7 +41,9 @@ def _to_customer(pk: int, subject: str, text: str) -> None:
         return
     user = appointment.customer.user
     with translation.override(user.preferred_language):
-        link = reverse("customer:appointment", kwargs={"jc": appointment.jobcenter.slug, "pk": pk})
+        link = settings.SITE_URL + reverse(
+            "customer:appointment", kwargs={"jc": appointment.jobcenter.slug, "pk": pk}
+        )
         body = _(
             "Guten Tag,\n\n%(text)s\n\nTermin: %(type)s am %(when)s\nDetails: %(link)s\n\nIhr %(jc)s"
         ) % {
@@ -59,7 +62,9 @@ def _to_staff(pk: int, subject: str, text: str) -> None:
         return
     staff = appointment.staff
     with translation.override(staff.preferred_language):
-        link = reverse("staff:appointment", kwargs={"jc": appointment.jobcenter.slug, "pk": pk})
+        link = settings.SITE_URL + reverse(
+            "staff:appointment", kwargs={"jc": appointment.jobcenter.slug, "pk": pk}
+        )
         body = _("%(text)s\n\nTermin: %(type)s am %(when)s\n%(link)s") % {
             "text": _(text),
             "type": appointment.type.name,
@@ -69,47 +74,61 @@ def _to_staff(pk: int, subject: str, text: str) -> None:
         _mail(staff.email, staff.preferred_language, _(subject), body)
 
 
-# The texts are marked for translation where they are defined and translated when sent,
-# in the recipient's language.
+# The texts are marked (gettext_noop) where they are defined and translated when sent, in the
+# recipient's language.
 def booked(pk: int) -> None:
-    _to_customer(pk, "Ihr Termin ist gebucht", "Ihr Termin ist gebucht.")
+    _to_customer(
+        pk, gettext_noop("Ihr Termin ist gebucht"), gettext_noop("Ihr Termin ist gebucht.")
+    )
 
 
 def invited(pk: int) -> None:
     _to_customer(
         pk,
-        "Einladung zu einem Termin",
-        "Ihr Jobcenter lädt Sie zu einem Termin ein. Bitte bestätigen Sie den Termin oder bitten Sie um einen anderen.",
+        gettext_noop("Einladung zu einem Termin"),
+        gettext_noop(
+            "Ihr Jobcenter lädt Sie zu einem Termin ein. Bitte bestätigen Sie den Termin oder bitten Sie um einen anderen."
+        ),
     )
 
 
 def rescheduled(pk: int) -> None:
-    _to_customer(pk, "Ihr Termin wurde verschoben", "Ihr Termin wurde verschoben.")
+    _to_customer(
+        pk,
+        gettext_noop("Ihr Termin wurde verschoben"),
+        gettext_noop("Ihr Termin wurde verschoben."),
+    )
 
 
 def cancelled_by_staff(pk: int) -> None:
     _to_customer(
         pk,
-        "Ihr Termin wurde abgesagt",
-        "Ihr Termin muss leider ausfallen. Wir melden uns bei Ihnen.",
+        gettext_noop("Ihr Termin wurde abgesagt"),
+        gettext_noop("Ihr Termin muss leider ausfallen. Wir melden uns bei Ihnen."),
     )
 
 
 def change_requested(pk: int) -> None:
     _to_staff(
         pk,
-        "Kundin oder Kunde kann den Termin nicht wahrnehmen",
-        "Eine Kundin oder ein Kunde hat abgesagt oder bittet um einen anderen Termin.",
+        gettext_noop("Kundin oder Kunde kann den Termin nicht wahrnehmen"),
+        gettext_noop(
+            "Eine Kundin oder ein Kunde hat abgesagt oder bittet um einen anderen Termin."
+        ),
     )
 
 
 def arrived(pk: int) -> None:
     _to_staff(
         pk,
-        "Ihre Kundin oder Ihr Kunde ist da",
-        "Ihre Kundin oder Ihr Kunde hat sich am Empfang angemeldet.",
+        gettext_noop("Ihre Kundin oder Ihr Kunde ist da"),
+        gettext_noop("Ihre Kundin oder Ihr Kunde hat sich am Empfang angemeldet."),
     )
 
 
 def reminder(pk: int) -> None:
-    _to_customer(pk, "Erinnerung an Ihren Termin", "Wir erinnern Sie an Ihren Termin.")
+    _to_customer(
+        pk,
+        gettext_noop("Erinnerung an Ihren Termin"),
+        gettext_noop("Wir erinnern Sie an Ihren Termin."),
+    )

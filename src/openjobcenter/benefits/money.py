@@ -50,7 +50,8 @@ _PERCENT: dict[str, Percent] = {}
 
 def cents(value: Decimal) -> Decimal:
     """Round commercially (half up) to cents, as § 41 Abs. 2 SGB II prescribes."""
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    # Positional, not ``rounding=``: parsing the keyword costs more than the rounding.
+    return value.quantize(CENT, ROUND_HALF_UP)
 
 
 def _group(digits: str, separator: str) -> str:
@@ -86,6 +87,9 @@ def money(value: Decimal) -> Money:
     Amounts are rounded half up to cents only if they are not at two
     decimals already (engine results always are).
     """
+    if value is ZERO:
+        # The most frequent amount by far (every default is this object).
+        return _ZERO_MONEY
     text = str(value)
     found = _MONEY.get(text)
     if found is None:
@@ -132,3 +136,6 @@ def pct_de(rate: Decimal) -> str:
 def pct_en(rate: Decimal) -> str:
     """Format a rate such as 0.023 as ``2.3%``."""
     return percent(rate).en
+
+
+_ZERO_MONEY = _format(ZERO, str(ZERO))

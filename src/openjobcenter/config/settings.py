@@ -55,6 +55,11 @@ if PRODUCTION and not ALLOWED_HOSTS:
     msg = "ALLOWED_HOSTS must be set when OJC_ENV=production (comma-separated host names)"
     raise ConfigError(msg)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# The platform's public address, for links in e-mails sent outside a request (reminders).
+SITE_URL = env_str("SITE_URL", "" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
+if PRODUCTION and not SITE_URL.startswith("https://"):
+    msg = "SITE_URL must be set to the platform's https:// address when OJC_ENV=production"
+    raise ConfigError(msg)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
