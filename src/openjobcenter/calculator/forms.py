@@ -189,7 +189,8 @@ class PreCalculationForm(SelfCheckForm):
 
     month = forms.DateField(
         label=_("Berechnungsmonat"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # A date input only shows ISO values; the localised default format leaves it empty.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Es zählt der Monat; der Tag wird auf den Monatsersten gesetzt."),
     )
     in_grace_period = forms.BooleanField(

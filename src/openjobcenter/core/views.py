@@ -22,10 +22,14 @@ class AuditFilterForm(forms.Form):
         label=_("Aktion"), required=False, choices=[("", _("alle")), *AuditAction.choices]
     )
     date_from = forms.DateField(
-        label=_("Von (Datum)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Von (Datum)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     date_to = forms.DateField(
-        label=_("Bis (Datum)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Bis (Datum)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 
