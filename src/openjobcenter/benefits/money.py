@@ -81,6 +81,9 @@ def _format(value: Decimal, text: str) -> Money:
     return Money(text, de, en)
 
 
+_ZERO_MONEY = _format(ZERO, str(ZERO))
+
+
 def money(value: Decimal) -> Money:
     """Return ``value`` as ``Money("1234.56", "1.234,56 €", "€1,234.56")``.
 
@@ -91,12 +94,14 @@ def money(value: Decimal) -> Money:
         # The most frequent amount by far (every default is this object).
         return _ZERO_MONEY
     text = str(value)
-    found = _MONEY.get(text)
-    if found is None:
-        found = _format(value, text)
-        if len(_MONEY) >= _CACHE_LIMIT:
-            _MONEY.clear()
-        _MONEY[text] = found
+    try:  # cheaper than .get() on a hit, which is the usual case
+        return _MONEY[text]
+    except KeyError:
+        pass
+    found = _format(value, text)
+    if len(_MONEY) >= _CACHE_LIMIT:
+        _MONEY.clear()
+    _MONEY[text] = found
     return found
 
 
@@ -136,6 +141,3 @@ def pct_de(rate: Decimal) -> str:
 def pct_en(rate: Decimal) -> str:
     """Format a rate such as 0.023 as ``2.3%``."""
     return percent(rate).en
-
-
-_ZERO_MONEY = _format(ZERO, str(ZERO))

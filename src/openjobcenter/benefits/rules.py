@@ -190,6 +190,7 @@ def legal_states() -> tuple[LegalState, ...]:
     return tuple(sorted(states, key=lambda state: state.valid_from))
 
 
+@cache
 def last_supported_day() -> date:
     """Return the last day a calculation is allowed for.
 
@@ -199,8 +200,15 @@ def last_supported_day() -> date:
     return date(legal_states()[-1].valid_from.year, 12, 31)
 
 
+# The state found for each valid day (bounded: only days of the supported years).
+_STATE_OF_DAY: dict[date, LegalState] = {}
+
+
 def state_for(day: date, field: str = "date") -> LegalState:
     """Return the legal state valid on ``day`` or raise :class:`CalculationError`."""
+    found = _STATE_OF_DAY.get(day)
+    if found is not None:
+        return found
     states = legal_states()
     first, newest = states[0], states[-1]
     if day < first.valid_from:
@@ -224,4 +232,5 @@ def state_for(day: date, field: str = "date") -> LegalState:
     for state in states:
         if state.valid_from <= day:
             chosen = state
+    _STATE_OF_DAY[day] = chosen
     return chosen
