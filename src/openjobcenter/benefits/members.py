@@ -80,11 +80,10 @@ INCOME_LABELS: dict[str, tuple[str, str]] = {
     "other_income": ("sonstiges Einkommen", "other income"),
 }
 
-# The English labels start a sentence.  ``str.capitalize`` also lowercases
-# the rest ("sgb ii"); the published explanations read like that, so the
-# texts keep it, done once here instead of on every line.
+
 def _upper_first(text: str) -> str:
-    # str.capitalize() would lowercase the rest ("SGB II" -> "sgb ii").
+    """The English labels start a sentence; ``str.capitalize`` would also lowercase
+    the rest ("SGB II" -> "sgb ii"). Done once here instead of on every line."""
     return text[:1].upper() + text[1:]
 
 
