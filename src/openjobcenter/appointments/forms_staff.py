@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from openjobcenter.accounts.models import User
 from openjobcenter.appointments.models import AppointmentType, Channel, WeeklyHours
 from openjobcenter.appointments.services import MAX_MESSAGE
+from openjobcenter.appointments.services_config import TYPE_FIELDS
 from openjobcenter.appointments.slots import local_to_utc
 from openjobcenter.tenants.models import Office
 
@@ -218,20 +219,7 @@ class AppointmentTypeForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = AppointmentType
-        fields = (
-            "name",
-            "description",
-            "duration_min",
-            "buffer_min",
-            "channels",
-            "self_bookable",
-            "own_advisor_only",
-            "horizon_days",
-            "notice_hours",
-            "what_to_bring",
-            "legal_notice",
-            "is_active",
-        )
+        fields = TYPE_FIELDS  # the fields the configuration service accepts
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "what_to_bring": forms.Textarea(attrs={"rows": 3}),
