@@ -296,3 +296,31 @@ def test_ics_has_utc_times_and_no_personal_data(frozen, appt_type, advisor, cust
     assert "Beratung bei Ihrer Ansprechperson" in text
     assert customer.user.last_name not in text and customer.user.email not in text
     assert advisor.last_name not in text
+
+
+def test_staff_cancellation_keeps_the_customers_request_apart(
+    frozen, appt_type, advisor, customer
+) -> None:
+    from openjobcenter.appointments.services import appointment_cancel
+
+    slot = _first_slot(appt_type, customer)
+    appointment = appointment_book(
+        request=None,
+        customer=customer,
+        actor=customer.user,
+        booking=BookingRequest(appt_type, slot.staff_id, slot.starts_at, "phone"),
+    )
+    appointment = appointment_request_change(
+        request=None,
+        customer=customer,
+        appointment=appointment,
+        reason="childcare",
+        message="Kita zu",
+        cancel=False,
+    )
+    assert appointment.change_requested_at == NOW
+    appointment = appointment_cancel(
+        request=None, actor=advisor, appointment=appointment, message="Leider krank"
+    )
+    assert (appointment.cancelled_by, appointment.staff_message) == ("staff", "Leider krank")
+    assert (appointment.change_reason, appointment.change_message) == ("childcare", "Kita zu")

@@ -39,7 +39,7 @@ def _url(appointment: Appointment) -> str:
 
 def _snapshot(appointment: Appointment) -> tuple[str, datetime, str]:
     appointment.refresh_from_db()
-    return (appointment.status, appointment.starts_at, appointment.change_message)
+    return (appointment.status, appointment.starts_at, appointment.staff_message)
 
 
 def test_detail_shows_the_appointment_and_audits_the_read(staff_client, advisor, appt) -> None:
@@ -73,7 +73,10 @@ def test_detail_shows_confirmation_and_cancellation(staff_client, advisor, appt)
     Appointment.objects.filter(pk=appt.pk).update(status=Status.CONFIRMED)
     assert "hat den Termin bestätigt" in client.get(_url(appt)).content.decode()
     Appointment.objects.filter(pk=appt.pk).update(
-        status=Status.CANCELLED, change_reason=ChangeReason.ILLNESS, change_message="Fieber"
+        status=Status.CANCELLED,
+        cancelled_by="customer",
+        change_reason=ChangeReason.ILLNESS,
+        change_message="Fieber",
     )
     html = client.get(_url(appt)).content.decode()
     assert "hat abgesagt" in html

@@ -112,6 +112,8 @@ class AppointmentOut(Schema):
     note_for_customer: str
     change_reason: str
     change_message: str
+    cancelled_by: str
+    staff_message: str
 
 
 class StaffAppointmentOut(AppointmentOut):
@@ -235,6 +237,8 @@ def _appointment(appointment: Appointment) -> dict[str, Any]:
         "note_for_customer": appointment.note_for_customer,
         "change_reason": appointment.change_reason,
         "change_message": appointment.change_message,
+        "cancelled_by": appointment.cancelled_by,
+        "staff_message": appointment.staff_message,
     }
 
 

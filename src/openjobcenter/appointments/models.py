@@ -198,6 +198,17 @@ class Appointment(models.Model):
         _("Grund"), max_length=20, choices=ChangeReason.choices, blank=True
     )
     change_message = models.TextField(_("Nachricht"), blank=True)
+    # When the customer said they cannot come, kept apart from later staff changes.
+    change_requested_at = models.DateTimeField(
+        _("Absage oder Bitte gesendet am"), null=True, blank=True
+    )
+    cancelled_by = models.CharField(
+        _("Abgesagt von"),
+        max_length=10,
+        choices=[("customer", _("Kundin oder Kunde")), ("staff", _("Jobcenter"))],
+        blank=True,
+    )
+    staff_message = models.TextField(_("Nachricht des Jobcenters"), blank=True)
     video_room = models.CharField(max_length=40, default=new_room_name, unique=True)
     checked_in_at = models.DateTimeField(_("Angemeldet am Empfang"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

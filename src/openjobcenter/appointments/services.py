@@ -266,8 +266,19 @@ def appointment_request_change(
         )
     appointment.change_reason = reason
     appointment.change_message = message.strip()
+    appointment.change_requested_at = timezone.now()
     appointment.status = Status.CANCELLED if cancel else Status.CHANGE_REQUESTED
-    appointment.save(update_fields=["change_reason", "change_message", "status", "updated_at"])
+    appointment.cancelled_by = "customer" if cancel else ""
+    appointment.save(
+        update_fields=[
+            "change_reason",
+            "change_message",
+            "change_requested_at",
+            "status",
+            "cancelled_by",
+            "updated_at",
+        ]
+    )
     _audit(
         request,
         customer.user,
@@ -288,8 +299,10 @@ def appointment_cancel(
     if not appointment.is_active:
         raise AppointmentError(_("Dieser Termin ist nicht mehr aktiv."))
     appointment.status = Status.CANCELLED
-    appointment.change_message = message[:MAX_MESSAGE]
-    appointment.save(update_fields=["status", "change_message", "updated_at"])
+    appointment.cancelled_by = "staff"
+    # The customer's own reason and message stay as they were sent.
+    appointment.staff_message = message[:MAX_MESSAGE]
+    appointment.save(update_fields=["status", "cancelled_by", "staff_message", "updated_at"])
     _audit(request, actor, appointment, AuditAction.UPDATE, "cancelled by staff")
     transaction.on_commit(lambda: notify.cancelled_by_staff(appointment.pk))
     return appointment
