@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterator
+from datetime import time as clock
 from typing import Any
 
 import pytest
@@ -15,8 +16,9 @@ from django.core.cache import cache
 from django.test import Client
 
 from openjobcenter.accounts.models import CustomerProfile, Role, StaffMembership, User
+from openjobcenter.appointments.models import AppointmentType, WeeklyHours
 from openjobcenter.tenants.demo import load_jobcenters
-from openjobcenter.tenants.models import Jobcenter
+from openjobcenter.tenants.models import Jobcenter, Office
 
 PASSWORD = "Sicheres-Passwort-123"
 TOTP_SECRET = "TESTSECRETFORPERSONASABCDEFG2345"
@@ -127,3 +129,48 @@ def customer_client(client: Client, customer: CustomerProfile) -> Client:
 def outbox() -> list[Any]:
     mail.outbox.clear()
     return mail.outbox
+
+
+# --- Appointments: a bookable type and an advisor with consultation hours -------------
+
+
+@pytest.fixture
+def appt_type(jc_a: Jobcenter) -> AppointmentType:
+    if "appointments" not in jc_a.enabled_modules:
+        jc_a.enabled_modules = [*jc_a.enabled_modules, "appointments"]
+        jc_a.save()
+    return AppointmentType.objects.create(
+        jobcenter=jc_a,
+        name="Beratung bei Ihrer Ansprechperson",
+        duration_min=30,
+        buffer_min=0,
+        channels=["in_person", "phone", "video"],
+        self_bookable=True,
+        own_advisor_only=True,
+        horizon_days=56,
+        notice_hours=12,
+        what_to_bring="Personalausweis",
+        legal_notice=(
+            "Wenn Sie ohne wichtigen Grund nicht kommen, kann Ihr Bürgergeld gemindert "
+            "werden (§ 32 SGB II)."
+        ),
+    )
+
+
+@pytest.fixture
+def advisor(jc_a: Jobcenter, staff_a: dict[Role, User], customer: CustomerProfile) -> User:
+    """Fulda's job advisor, Mon–Fri 08:00–12:00 at the first office, the customer's advisor."""
+    user = staff_a[Role.JOB_ADVISOR]
+    office = Office.objects.filter(jobcenter=jc_a).order_by("position").first()
+    for weekday in range(5):
+        WeeklyHours.objects.create(
+            jobcenter=jc_a,
+            staff=user,
+            office=office,
+            weekday=weekday,
+            start=clock(8),
+            end=clock(12),
+        )
+    customer.advisor = user
+    customer.save(update_fields=["advisor"])
+    return user

@@ -17,7 +17,6 @@ from openjobcenter.appointments.models import (
     AppointmentType,
     Channel,
     Status,
-    WeeklyHours,
 )
 from openjobcenter.appointments.services import appointment_invite
 from openjobcenter.appointments.slots import BERLIN, local_to_utc
@@ -37,41 +36,6 @@ def first_office(jobcenter: Jobcenter) -> Office:
     office = Office.objects.filter(jobcenter=jobcenter).order_by("position").first()
     assert office is not None
     return office
-
-
-@pytest.fixture
-def appt_type(jc_a: Jobcenter) -> AppointmentType:
-    if "appointments" not in jc_a.enabled_modules:
-        jc_a.enabled_modules = [*jc_a.enabled_modules, "appointments"]
-        jc_a.save()
-    return AppointmentType.objects.create(
-        jobcenter=jc_a,
-        name=TYPE_NAME,
-        duration_min=30,
-        channels=["in_person", "phone", "video"],
-        self_bookable=True,
-        own_advisor_only=True,
-        horizon_days=56,
-        notice_hours=12,
-        what_to_bring="Personalausweis",
-        legal_notice=(
-            "Wenn Sie ohne wichtigen Grund nicht kommen, kann Ihr Bürgergeld gemindert "
-            "werden (§ 32 SGB II)."
-        ),
-    )
-
-
-@pytest.fixture
-def advisor(jc_a: Jobcenter, staff_a: dict[Role, User], customer: CustomerProfile) -> User:
-    user = staff_a[Role.JOB_ADVISOR]
-    office = first_office(jc_a)
-    for weekday in range(5):
-        WeeklyHours.objects.create(
-            jobcenter=jc_a, staff=user, office=office, weekday=weekday, start=time(8), end=time(12)
-        )
-    customer.advisor = user
-    customer.save(update_fields=["advisor"])
-    return user
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from openjobcenter.accounts.forms import (
     MembershipForm,
     ProfileForm,
 )
-from openjobcenter.accounts.models import ApiToken, CustomerProfile, Role, User
+from openjobcenter.accounts.models import ApiToken, CustomerProfile, Role
 from openjobcenter.accounts.selectors import (
     customers_of,
     get_customer_for,
@@ -40,14 +40,18 @@ from openjobcenter.accounts.services import (
     staff_membership_grant,
     staff_membership_revoke,
 )
-from openjobcenter.core.access import Perm, customer_required, has_perm, staff_required
+from openjobcenter.core.access import (
+    Perm,
+    customer_required,
+    has_perm,
+    request_user,
+    staff_required,
+)
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
 from openjobcenter.tenants import modules
 
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
+_user = request_user
 
 
 @login_required

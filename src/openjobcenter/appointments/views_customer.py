@@ -60,11 +60,16 @@ from openjobcenter.appointments.services import (
     appointment_request_change,
 )
 from openjobcenter.appointments.slots import BERLIN, Slot
-from openjobcenter.core.access import customer_required
+from openjobcenter.core.access import (
+    customer_required,
+    request_customer,
+    request_jobcenter,
+    request_user,
+)
 from openjobcenter.tenants.modules import require_module
 
 if TYPE_CHECKING:
-    from openjobcenter.accounts.models import CustomerProfile, User
+    from openjobcenter.accounts.models import CustomerProfile
     from openjobcenter.tenants.models import Jobcenter, Office
 
 MODULE = "appointments"
@@ -76,16 +81,7 @@ FEED_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 OSM_SEARCH = "https://www.openstreetmap.org/search?"
 
 
-def _customer(request: HttpRequest) -> CustomerProfile:
-    return request.customer  # type: ignore[attr-defined, no-any-return]
-
-
-def _jobcenter(request: HttpRequest) -> Jobcenter:
-    return request.jobcenter  # type: ignore[attr-defined, no-any-return]
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
+_customer, _jobcenter, _user = request_customer, request_jobcenter, request_user
 
 
 def map_url(office: Office) -> str:

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from openjobcenter.accounts.models import CustomerProfile, User
+from openjobcenter.accounts.models import CustomerProfile
 from openjobcenter.accounts.selectors import customers_of, get_customer_for
 from openjobcenter.appointments import services
 from openjobcenter.appointments.forms_staff import (
@@ -48,13 +48,19 @@ from openjobcenter.appointments.selectors import (
 )
 from openjobcenter.appointments.services import AppointmentError, SlotTaken
 from openjobcenter.appointments.slots import BERLIN, Slot, local_to_utc
-from openjobcenter.core.access import Perm, has_perm, staff_required
+from openjobcenter.core.access import (
+    Perm,
+    has_perm,
+    request_jobcenter,
+    request_user,
+    staff_required,
+)
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
 from openjobcenter.tenants.modules import require_module
 
 if TYPE_CHECKING:
-    from openjobcenter.tenants.models import Jobcenter
+    pass
 
 MODULE = "appointments"
 DAY, WEEK = "tag", "woche"
@@ -64,12 +70,7 @@ SEARCH_LIMIT = 20
 # --- Request context and tenant-scoped lookups ------------------------------------------
 
 
-def _jc(request: HttpRequest) -> Jobcenter:
-    return request.jobcenter  # type: ignore[attr-defined,no-any-return]
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
+_jc, _user = request_jobcenter, request_user
 
 
 def _can_configure(request: HttpRequest) -> bool:

@@ -59,6 +59,21 @@ ROLE_PERMISSIONS: dict[Perm, frozenset[Role]] = {
 }
 
 
+# The middleware and gates put these on the request; one typed place to read them.
+def request_jobcenter(request: HttpRequest) -> Jobcenter:
+    return request.jobcenter  # type: ignore[attr-defined,no-any-return]
+
+
+def request_user(request: HttpRequest) -> User:
+    """The logged-in user (call only behind a gate that requires login)."""
+    return request.user  # type: ignore[return-value]
+
+
+def request_customer(request: HttpRequest) -> CustomerProfile:
+    """The customer profile set by ``customer_required``."""
+    return request.customer  # type: ignore[attr-defined,no-any-return]
+
+
 def staff_roles(user: User, jobcenter: Jobcenter) -> frozenset[Role]:
     if not user.is_authenticated:
         return frozenset()

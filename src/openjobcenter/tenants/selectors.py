@@ -8,7 +8,7 @@ import unicodedata
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from openjobcenter.tenants.models import Jobcenter, ServiceArea
+from openjobcenter.tenants.models import Jobcenter, Office, ServiceArea
 
 
 def active_jobcenters() -> QuerySet[Jobcenter]:
@@ -67,3 +67,11 @@ def find_responsible(query: str, limit: int = 20) -> list[tuple[Jobcenter, list[
         seen.add(pk)
     results.extend((jc, []) for pk, jc in jobcenters.items() if pk not in seen)
     return results[:limit]
+
+
+def get_office_for(jobcenter: Jobcenter, pk: int) -> Office:
+    """An office of this job centre, or 404 (also for another job centre's)."""
+    try:
+        return Office.objects.get(pk=pk, jobcenter=jobcenter)
+    except Office.DoesNotExist:
+        raise Http404 from None

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from openjobcenter.accounts.models import User
-from openjobcenter.core.access import Perm, staff_required
+from openjobcenter.core.access import Perm, request_jobcenter, request_user, staff_required
 from openjobcenter.tenants.forms import (
     BrandingForm,
     ContactForm,
@@ -17,7 +17,8 @@ from openjobcenter.tenants.forms import (
     ModulesForm,
     OfficeForm,
 )
-from openjobcenter.tenants.models import Jobcenter, Office
+from openjobcenter.tenants.models import Jobcenter
+from openjobcenter.tenants.selectors import get_office_for
 from openjobcenter.tenants.services import (
     jobcenter_set_logo,
     jobcenter_set_modules,
@@ -34,14 +35,7 @@ SECTIONS = {
 
 
 def _ctx(request: HttpRequest) -> tuple[Jobcenter, User]:
-    return request.jobcenter, request.user  # type: ignore[attr-defined,return-value]
-
-
-def get_office_for(jobcenter: Jobcenter, pk: int) -> Office:
-    try:
-        return Office.objects.get(pk=pk, jobcenter=jobcenter)
-    except Office.DoesNotExist:
-        raise Http404 from None
+    return request_jobcenter(request), request_user(request)
 
 
 @staff_required(Perm.JOBCENTER_CONFIGURE)

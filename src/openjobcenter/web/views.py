@@ -25,9 +25,9 @@ from django.views.decorators.http import require_POST, require_safe
 
 from openjobcenter.accounts.middleware import set_language_cookie
 from openjobcenter.accounts.services import user_set_language
+from openjobcenter.core.access import request_jobcenter
 from openjobcenter.tenants import modules
 from openjobcenter.tenants.colours import on_colour
-from openjobcenter.tenants.models import Jobcenter
 from openjobcenter.tenants.selectors import active_jobcenters, find_responsible
 
 
@@ -44,8 +44,7 @@ def landing(request: HttpRequest) -> HttpResponse:
     return render(request, "web/landing.html", context)
 
 
-def _jobcenter(request: HttpRequest) -> Jobcenter:
-    return request.jobcenter  # type: ignore[attr-defined,no-any-return]
+_jobcenter = request_jobcenter
 
 
 @require_safe
