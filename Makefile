@@ -6,7 +6,8 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint typecheck check-migrations messages bench install install-dev clean
+# Domain apps with their own catalogue (<app>/locale) get their strings routed there.
+.PHONY: run test lint typecheck check-migrations messages messages-app bench install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +42,11 @@ lint: install-dev
 
 messages: install-dev
 	cd src/openjobcenter && ../../$(BIN)/python -m openjobcenter.manage makemessages -l en -l ar -l uk --no-obsolete --no-location --ignore "benefits/*" && ../../$(BIN)/python -m openjobcenter.manage compilemessages
+
+# One app's catalogue only, e.g. `make messages-app APP=documents` (several people can
+# work on different apps' translations at once).
+messages-app: install-dev
+	cd src/openjobcenter/$(APP) && mkdir -p locale && ../../../$(BIN)/python -m openjobcenter.manage makemessages -l en -l ar -l uk --no-obsolete --no-location && ../../../$(BIN)/python -m openjobcenter.manage compilemessages -l en -l ar -l uk
 
 bench: install-dev
 	$(BIN)/python bench/http_baseline.py

@@ -17,7 +17,11 @@ from django.test import Client
 
 import openjobcenter
 
-LOCALE_DIR = Path(openjobcenter.__file__).resolve().parent / "locale"
+PACKAGE_DIR = Path(openjobcenter.__file__).resolve().parent
+LOCALE_DIR = PACKAGE_DIR / "locale"
+# The platform catalogue plus one per domain app that keeps its own (``<app>/locale``);
+# makemessages routes each source file to the nearest catalogue above it.
+CATALOG_DIRS = [LOCALE_DIR, *sorted(PACKAGE_DIR.glob("*/locale"))]
 LANGUAGES = ["en", "ar", "uk"]
 # Python named placeholders as Django writes them: %(name)s, %(ratio).1f, ...
 PLACEHOLDER = re.compile(r"%\([^)]+\)[-#0 +]*\d*(?:\.\d+)?[a-zA-Z]")
@@ -61,18 +65,23 @@ def nplurals(header: str) -> int:
     return int(match.group(1))
 
 
-@pytest.fixture(scope="module", params=LANGUAGES)
+@pytest.fixture(
+    scope="module",
+    params=[(d, lang) for d in CATALOG_DIRS for lang in LANGUAGES],
+    ids=lambda p: f"{p[0].relative_to(PACKAGE_DIR)}-{p[1]}",
+)
 def catalog(request):
-    path = LOCALE_DIR / request.param / "LC_MESSAGES" / "django.po"
-    assert path.exists(), f"{path} is missing; run makemessages (see docs)"
+    locale_dir, lang = request.param
+    path = locale_dir / lang / "LC_MESSAGES" / "django.po"
+    assert path.exists(), f"{path} is missing; run `make messages` (see docs)"
     entries = parse_po(path)
     header = next(e for e in entries if e["msgid"] == "")
     messages = [e for e in entries if e["msgid"] != ""]
-    return request.param, header, messages
+    return lang, header, messages, path
 
 
 def test_every_message_is_translated_and_nothing_is_fuzzy(catalog) -> None:
-    lang, header, messages = catalog
+    lang, header, messages, _ = catalog
     assert messages, f"{lang}: no messages"
     forms = nplurals(header["msgstr"][0])
     assert f"Language: {lang}\n" in header["msgstr"][0]
@@ -90,7 +99,7 @@ def test_every_message_is_translated_and_nothing_is_fuzzy(catalog) -> None:
 
 
 def test_placeholders_and_surrounding_whitespace_are_kept(catalog) -> None:
-    lang, _, messages = catalog
+    lang, _, messages, _ = catalog
     problems = []
     for e in messages:
         msgid = e["msgid"]
@@ -108,8 +117,8 @@ def test_placeholders_and_surrounding_whitespace_are_kept(catalog) -> None:
 
 
 def test_compiled_mo_matches_po(catalog) -> None:
-    lang, _, messages = catalog
-    mo = LOCALE_DIR / lang / "LC_MESSAGES" / "django.mo"
+    lang, _, messages, po = catalog
+    mo = po.with_suffix(".mo")
     assert mo.exists(), f"{mo} is missing; run compilemessages"
     with mo.open("rb") as fh:
         # The parsed catalogue: msgid -> text, (msgid, form) -> text for plurals.

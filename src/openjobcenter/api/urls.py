@@ -23,10 +23,14 @@ from openjobcenter.api.schemas import (
     MeOut,
     MePatch,
 )
+from openjobcenter.applications.api import router as applications_router
 from openjobcenter.appointments.api import router as appointments_router
 from openjobcenter.calculator.api import router as calculator_router
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
+from openjobcenter.documents.api import router as documents_router
+from openjobcenter.messaging.api import router as messaging_router
+from openjobcenter.notifications.api import router as notifications_router
 from openjobcenter.tenants.models import Jobcenter
 from openjobcenter.tenants.selectors import (
     active_jobcenters,
@@ -45,6 +49,11 @@ api = NinjaAPI(
 
 api.add_router("/benefits", calculator_router)
 api.add_router("/appointments", appointments_router)
+# Applications own /forms/, /schemas/ and /applications/ (paths named by the issue).
+api.add_router("/", applications_router)
+api.add_router("/documents", documents_router)
+api.add_router("/messaging", messaging_router)
+api.add_router("/notifications", notifications_router)
 
 
 @api.exception_handler(ValidationError)

@@ -22,9 +22,13 @@ from django.urls import path
 django_asgi_app = get_asgi_application()
 
 from openjobcenter.appointments.consumers import VideoSignalConsumer  # noqa: E402
+from openjobcenter.messaging.routing import (  # noqa: E402
+    websocket_urlpatterns as messaging_websockets,
+)
 
 websocket_urlpatterns = [
     path("ws/video/<str:room>/", VideoSignalConsumer.as_asgi()),
+    *messaging_websockets,
 ]
 
 application = ProtocolTypeRouter(

@@ -81,6 +81,10 @@ INSTALLED_APPS = [
     "openjobcenter.web",
     "openjobcenter.calculator",
     "openjobcenter.appointments",
+    "openjobcenter.applications",
+    "openjobcenter.documents",
+    "openjobcenter.messaging",
+    "openjobcenter.notifications",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -336,6 +340,32 @@ if VIDEO["provider"] == "jitsi" and not (VIDEO["jitsi_url"] and VIDEO["jitsi_sec
     raise ConfigError(msg)
 if VIDEO["provider"] == "link" and "{room}" not in str(VIDEO["link_pattern"]):
     msg = "VIDEO_PROVIDER=link needs VIDEO_LINK_PATTERN containing {room}"
+    raise ConfigError(msg)
+
+# --- Applications (applications/) ---------------------------------------------------
+# (settings of the applications module go here)
+
+# --- Documents (documents/) ----------------------------------------------------------
+# (settings of the documents module go here: storage, encryption keys, ClamAV, limits)
+
+# --- Messaging and notifications (messaging/, notifications/) -----------------------
+MESSAGING = {
+    # Longest message body in characters.
+    "max_length": env_int("MESSAGING_MAX_LENGTH", 5000, minimum=100, maximum=100_000),
+    # Rate limit per person: at most this many messages per window (seconds).
+    "rate_count": env_int("MESSAGING_RATE_COUNT", 20, minimum=1, maximum=10_000),
+    "rate_window_s": env_int("MESSAGING_RATE_WINDOW", 60, minimum=1, maximum=3600),
+    # Attachments (when the documents module's pipeline is not there).
+    "attachment_max_bytes": env_int(
+        "MESSAGING_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024, maximum=100 * 1024 * 1024
+    ),
+}
+# Web Push (RFC 8291/8292). Empty: a key pair is generated once and kept in the database.
+VAPID_PRIVATE_KEY = env_str("VAPID_PRIVATE_KEY")
+VAPID_PUBLIC_KEY = env_str("VAPID_PUBLIC_KEY")
+VAPID_SUBJECT = env_str("VAPID_SUBJECT", "mailto:noreply@openjobcenter.invalid")
+if bool(VAPID_PRIVATE_KEY) != bool(VAPID_PUBLIC_KEY):
+    msg = "VAPID_PRIVATE_KEY and VAPID_PUBLIC_KEY must be set together"
     raise ConfigError(msg)
 
 # --- API ------------------------------------------------------------------------------------

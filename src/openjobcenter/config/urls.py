@@ -7,9 +7,13 @@ from django.urls import URLPattern, URLResolver, include, path
 
 from openjobcenter.accounts import views as account_views
 from openjobcenter.api.urls import api
+from openjobcenter.applications import urls as application_urls
 from openjobcenter.appointments import urls as appointment_urls
 from openjobcenter.calculator import views as calculator_views
 from openjobcenter.core import views as core_views
+from openjobcenter.documents import urls as document_urls
+from openjobcenter.messaging import urls as messaging_urls
+from openjobcenter.notifications import urls as notification_urls
 from openjobcenter.tenants import views as tenant_views
 from openjobcenter.web import health, staff_views
 from openjobcenter.web import views as web_views
@@ -19,6 +23,10 @@ customer_patterns = (
         path("", account_views.customer_home, name="home"),
         path("profil/", account_views.customer_profile, name="profile"),
         *appointment_urls.customer_patterns,
+        *application_urls.customer_patterns,
+        *document_urls.customer_patterns,
+        *messaging_urls.customer_patterns,
+        *notification_urls.customer_patterns,
     ],
     "customer",
 )
@@ -42,6 +50,10 @@ staff_patterns = (
         path("einstellungen/<slug:section>/", tenant_views.settings_section, name="settings"),
         path("protokoll/", core_views.audit_log, name="audit"),
         *appointment_urls.staff_patterns,
+        *application_urls.staff_patterns,
+        *document_urls.staff_patterns,
+        *messaging_urls.staff_patterns,
+        *notification_urls.staff_patterns,
         path("vorabberechnung/", calculator_views.pre_calculation, name="pre_calculation"),
     ],
     "staff",
@@ -54,6 +66,10 @@ tenant_patterns = (
         path("logo", web_views.logo, name="logo"),
         path("vorabcheck/", calculator_views.self_check, name="self_check"),
         *appointment_urls.tenant_patterns,
+        *application_urls.tenant_patterns,
+        *document_urls.tenant_patterns,
+        *messaging_urls.tenant_patterns,
+        *notification_urls.tenant_patterns,
         path("impressum/", web_views.legal_page, {"page": "imprint"}, name="imprint"),
         path("datenschutz/", web_views.legal_page, {"page": "privacy"}, name="privacy"),
         path(

@@ -38,6 +38,12 @@ class Perm(enum.StrEnum):
     APPOINTMENTS_OWN = "appointments.own"  # own calendar, invite, book for customers
     APPOINTMENTS_CONFIGURE = "appointments.configure"  # types, everyone's hours and absences
     APPOINTMENTS_RECEPTION = "appointments.reception"  # today's list, check-in
+    APPLICATIONS_PROCESS = "applications.process"  # inbox, open, assign, status, questions
+    APPLICATIONS_CONFIGURE = "applications.configure"  # local texts, renewal/change switches
+    DOCUMENTS_PROCESS = "documents.process"  # request, view, check documents
+    DOCUMENTS_CONFIGURE = "documents.configure"  # retention, keep originals
+    MESSAGING_USE = "messaging.use"  # team inbox, write to customers
+    MESSAGING_MANAGE = "messaging.manage"  # reassign, topics, templates, auto-reply
 
 
 ALL_ROLES = frozenset(Role)
@@ -56,6 +62,14 @@ ROLE_PERMISSIONS: dict[Perm, frozenset[Role]] = {
     ),
     Perm.APPOINTMENTS_CONFIGURE: frozenset({Role.TEAM_LEAD, Role.ADMIN}),
     Perm.APPOINTMENTS_RECEPTION: frozenset({Role.RECEPTION, Role.TEAM_LEAD, Role.ADMIN}),
+    Perm.APPLICATIONS_PROCESS: frozenset({Role.CASEWORKER, Role.TEAM_LEAD, Role.ADMIN}),
+    Perm.APPLICATIONS_CONFIGURE: frozenset({Role.ADMIN}),
+    Perm.DOCUMENTS_PROCESS: frozenset(
+        {Role.CASEWORKER, Role.JOB_ADVISOR, Role.TEAM_LEAD, Role.ADMIN}
+    ),
+    Perm.DOCUMENTS_CONFIGURE: frozenset({Role.ADMIN}),
+    Perm.MESSAGING_USE: ALL_ROLES,
+    Perm.MESSAGING_MANAGE: frozenset({Role.TEAM_LEAD, Role.ADMIN}),
 }
 
 

@@ -1,0 +1,1 @@
+"""Digital applications for Bürgergeld: first application, renewal, change notice."""

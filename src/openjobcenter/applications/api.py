@@ -1,0 +1,7 @@
+"""API of the applications module, mounted under /api/v1/ by ``api/urls.py``."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["applications"])

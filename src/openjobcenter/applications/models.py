@@ -1,0 +1,232 @@
+"""Applications: drafts, submitted applications, their history and their hand-off.
+
+An application belongs to one customer of one job centre. Its answers are stored per
+step (``ApplicationStep``), language-neutral (keys and values, never labels), together
+with the key and version of the form definition it was started with, so a submitted
+application always shows with the questions it was filed with.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from openjobcenter.accounts.models import CustomerProfile
+from openjobcenter.tenants.models import Jobcenter
+
+
+class ApplicationKind(models.TextChoices):
+    INITIAL = "initial", _("Erstantrag")
+    RENEWAL = "renewal", _("Weiterbewilligungsantrag")
+    CHANGE_NOTICE = "change_notice", _("Veränderungsmitteilung")
+
+
+class ApplicationStatus(models.TextChoices):
+    # Customer side, before submission.
+    DRAFT = "draft", _("Entwurf")
+    # Back office, after submission (the customer's status page shows these).
+    RECEIVED = "received", _("Eingegangen")
+    IN_PROGRESS = "in_progress", _("In Bearbeitung")
+    DOCUMENTS_REQUESTED = "documents_requested", _("Unterlagen angefordert")
+    COMPLETE = "complete", _("Vollständig")
+    DECIDED = "decided", _("Entschieden")
+    WITHDRAWN = "withdrawn", _("Zurückgenommen")
+
+
+SUBMITTED_STATUSES = frozenset(ApplicationStatus) - {ApplicationStatus.DRAFT}
+
+
+class Application(models.Model):
+    jobcenter = models.ForeignKey(Jobcenter, on_delete=models.PROTECT, related_name="applications")
+    customer = models.ForeignKey(
+        CustomerProfile, on_delete=models.PROTECT, related_name="applications"
+    )
+    kind = models.CharField(max_length=20, choices=ApplicationKind.choices)
+    status = models.CharField(
+        max_length=24, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT
+    )
+    # Human-readable, unique, shown on receipts: e.g. "EA-2026-7K3QM9XP".
+    reference = models.CharField(max_length=32, unique=True)
+    form_key = models.CharField(max_length=40)
+    form_version = models.PositiveIntegerField()
+    # Filing (Antragstellung): the moment the minimal first step was completed. The
+    # benefit takes effect from the first of that month (§ 37 SGB II).
+    filed_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    # SHA-256 over the canonical JSON of the submitted data (shown in the PDF).
+    submission_sha256 = models.CharField(max_length=64, blank=True)
+    # The frozen, language-neutral submitted data (what hand-off backends receive).
+    submitted_data = models.JSONField(null=True, blank=True)
+    # Storage name of the generated summary PDF (PDF/A), empty until generated.
+    pdf_name = models.CharField(max_length=255, blank=True)
+    receipt_pdf_name = models.CharField(max_length=255, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_applications",
+    )
+    # Denormalised for the staff inbox search (kept in step by the services).
+    customer_name = models.CharField(max_length=300, blank=True)
+    customer_number = models.CharField(max_length=40, blank=True)
+    # For a renewal or change notice: the application it continues, if known.
+    previous = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            # Inbox: newest first within a job centre, filtered by status/kind/assignee.
+            models.Index(fields=["jobcenter", "status", "-submitted_at"], name="app_inbox_status"),
+            models.Index(fields=["jobcenter", "-submitted_at"], name="app_inbox_all"),
+            models.Index(fields=["jobcenter", "customer_number"], name="app_customer_number"),
+            models.Index(fields=["jobcenter", "assignee", "status"], name="app_assignee"),
+            models.Index(fields=["customer", "kind", "status"], name="app_customer_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class StepState(models.TextChoices):
+    OPEN = "open", _("Offen")
+    DONE = "done", _("Erledigt")
+
+
+class ApplicationStep(models.Model):
+    """The answers of one step (and, for per-person annexes, one person)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="steps")
+    # "household", "income:person-2", ... (step key, optionally ":" and the person id).
+    step_key = models.CharField(max_length=80)
+    answers = models.JSONField(default=dict)
+    state = models.CharField(max_length=8, choices=StepState.choices, default=StepState.OPEN)
+    # Optimistic concurrency: a save names the version it was based on.
+    version = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["application", "step_key"], name="app_step_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}:{self.step_key}"
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("Angelegt")
+    FILED = "filed", _("Antrag gestellt")
+    SUBMITTED = "submitted", _("Abgeschickt")
+    STATUS_CHANGED = "status_changed", _("Status geändert")
+    ASSIGNED = "assigned", _("Zugewiesen")
+    QUESTION = "question", _("Rückfrage")
+    ANSWER = "answer", _("Antwort")
+    HANDOFF = "handoff", _("Übergabe")
+    NOTE = "note", _("Vermerk")
+
+
+class ApplicationEvent(models.Model):
+    """History of an application: who did what when. Append-only."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    status_from = models.CharField(max_length=24, blank=True)
+    status_to = models.CharField(max_length=24, blank=True)
+    # Shown to the customer (reason of a status change, a question, an answer).
+    message = models.TextField(blank=True)
+    # Only for staff.
+    internal = models.BooleanField(default=False)
+    data: Any = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["application", "at"], name="app_event_at")]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.kind}"
+
+
+class ApplicationSettings(models.Model):
+    """A job centre's local adaptations. The questions themselves stay shared."""
+
+    jobcenter = models.OneToOneField(
+        Jobcenter, on_delete=models.CASCADE, related_name="application_settings"
+    )
+    introduction = models.TextField(blank=True)
+    receipt_contact = models.TextField(blank=True)
+    # {"<step_key>.<field_key>": "local help text"}; shown instead of the shared help.
+    help_texts: Any = models.JSONField(default=dict, blank=True)
+    renewal_enabled = models.BooleanField(default=True)
+    change_notice_enabled = models.BooleanField(default=True)
+    # Functional mailbox told (without personal data) that something arrived.
+    notify_mailbox = models.EmailField(blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.jobcenter_id}"
+
+
+class HandoffConfig(models.Model):
+    """One hand-off backend switched on for a job centre, with its settings."""
+
+    jobcenter = models.ForeignKey(
+        Jobcenter, on_delete=models.CASCADE, related_name="handoff_configs"
+    )
+    backend = models.CharField(max_length=40)
+    enabled = models.BooleanField(default=True)
+    config: Any = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["jobcenter", "backend"], name="handoff_config_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.jobcenter_id}:{self.backend}"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Wartet")
+    DELIVERED = "delivered", _("Übergeben")
+    RETRYING = "retrying", _("Neuer Versuch geplant")
+    FAILED = "failed", _("Fehlgeschlagen")
+
+
+class HandoffDelivery(models.Model):
+    """The state of one application's hand-off to one backend (visible to staff)."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    backend = models.CharField(max_length=40)
+    status = models.CharField(
+        max_length=12, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    # Sent with every try so the receiver can drop duplicates.
+    idempotency_key = models.CharField(max_length=64)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["application", "backend"], name="handoff_unique")
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="handoff_due")]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}:{self.backend}"

@@ -1,0 +1,1 @@
+"""Proofs from the phone: capture, clean-up pipeline, requests, encrypted storage."""

@@ -1,0 +1,1 @@
+"""Chat between customers and their job centre, in real time."""

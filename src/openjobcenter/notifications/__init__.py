@@ -1,0 +1,1 @@
+"""Notifications (e-mail, Web Push, in-app) that never carry social data."""
