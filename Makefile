@@ -41,12 +41,13 @@ lint: install-dev
 	$(BIN)/python -m openjobcenter.manage makemigrations --check --dry-run
 
 messages: install-dev
-	cd src/openjobcenter && ../../$(BIN)/python -m openjobcenter.manage makemessages -l en -l ar -l uk --no-obsolete --no-location --ignore "benefits/*" && ../../$(BIN)/python -m openjobcenter.manage compilemessages
+	cd src/openjobcenter && OJC_BASE_DIR=$(CURDIR) ../../$(BIN)/python -P -m openjobcenter.manage makemessages -l en -l ar -l uk --no-obsolete --no-location --ignore "benefits/*" && OJC_BASE_DIR=$(CURDIR) ../../$(BIN)/python -P -m openjobcenter.manage compilemessages
 
-# One app's catalogue only, e.g. `make messages-app APP=documents` (several people can
+# One app's catalogue only (-P: the app folder is the working directory, and its
+# selectors.py must not shadow the standard library's), e.g. `make messages-app APP=documents` (several people can
 # work on different apps' translations at once).
 messages-app: install-dev
-	cd src/openjobcenter/$(APP) && mkdir -p locale && ../../../$(BIN)/python -m openjobcenter.manage makemessages -l en -l ar -l uk --no-obsolete --no-location && ../../../$(BIN)/python -m openjobcenter.manage compilemessages -l en -l ar -l uk
+	cd src/openjobcenter/$(APP) && mkdir -p locale && OJC_BASE_DIR=$(CURDIR) ../../../$(BIN)/python -P -m openjobcenter.manage makemessages -l en -l ar -l uk --no-obsolete --no-location && OJC_BASE_DIR=$(CURDIR) ../../../$(BIN)/python -P -m openjobcenter.manage compilemessages -l en -l ar -l uk
 
 bench: install-dev
 	$(BIN)/python bench/http_baseline.py

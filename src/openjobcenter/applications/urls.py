@@ -2,13 +2,43 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
+
+from openjobcenter.applications import views_customer as _c
 
 # Under /<jc>/mein-bereich/ (namespace "customer").
-customer_patterns: list[URLPattern] = []
+customer_patterns: list[URLPattern] = [
+    path("antrag/", _c.applications, name="applications"),
+    path("antrag/neu/<slug:kind_slug>/", _c.start, name="application_start"),
+    path("antrag/<int:pk>/", _c.application, name="application"),
+    path("antrag/<int:pk>/schritt/<str:step_key>/", _c.step, name="application_step"),
+    path("antrag/<int:pk>/eingang/", _c.receipt, name="application_receipt"),
+    path("antrag/<int:pk>/nachweise/", _c.proofs, name="application_proofs"),
+    path("antrag/<int:pk>/absenden/", _c.submit, name="application_submit"),
+    path("antrag/<int:pk>/fragen/<int:question_id>/", _c.answer, name="application_answer"),
+    path("antrag/<int:pk>/antrag.pdf", _c.summary_pdf, name="application_summary_pdf"),
+    path(
+        "antrag/<int:pk>/eingangsbestaetigung.pdf",
+        _c.receipt_pdf,
+        name="application_receipt_pdf",
+    ),
+]
 
 # Under /<jc>/staff/ (namespace "staff").
-staff_patterns: list[URLPattern] = []
+from django.urls import path as _path  # noqa: E402
+
+from openjobcenter.applications import views_staff as _s  # noqa: E402
+
+staff_patterns: list[URLPattern] = [
+    _path("antraege/", _s.inbox, name="applications"),
+    _path("antraege/einstellungen/", _s.settings_page, name="applications_settings"),
+    _path("antraege/auswertung/", _s.funnel_page, name="applications_funnel"),
+    _path("antraege/<int:pk>/", _s.application, name="application"),
+    _path("antraege/<int:pk>/antrag.pdf", _s.application_pdf, name="application_pdf"),
+    _path("antraege/<int:pk>/antrag.json", _s.application_json, name="application_json"),
+]
 
 # Under /<jc>/ (namespace "tenant").
-tenant_patterns: list[URLPattern] = []
+tenant_patterns: list[URLPattern] = [
+    path("antrag/aus-vorabcheck/", _c.from_self_check, name="application_from_self_check"),
+]

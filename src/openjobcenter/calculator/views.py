@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from openjobcenter.applications.selfcheck import START_LABEL
 from openjobcenter.benefits import CalculationError, calculate
 from openjobcenter.calculator.forms import (
     MAX_CHILDREN,
@@ -24,7 +25,7 @@ from openjobcenter.calculator.models import MAX_PERSONS
 from openjobcenter.calculator.selectors import housing_limit_for, housing_limits_of
 from openjobcenter.calculator.services import housing_limits_set
 from openjobcenter.core.access import Perm, staff_required
-from openjobcenter.tenants.modules import require_module
+from openjobcenter.tenants.modules import is_enabled, require_module
 
 
 def explanation_lines(result: dict[str, Any]) -> list[str]:
@@ -69,6 +70,9 @@ def self_check(request: HttpRequest, jc: str) -> HttpResponse:
             "children": _child_rows(form),
             "result": result,
             "explanation": explanation_lines(result) if result else [],
+            # Issue 4 hand-over: the result can start a first application with these answers.
+            "can_apply": is_enabled(request.jobcenter, "applications"),  # type: ignore[attr-defined]
+            "apply_label": START_LABEL,
         },
         status=200 if request.method == "GET" or form.is_valid() else 400,
     )

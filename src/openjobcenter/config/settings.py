@@ -343,6 +343,17 @@ if VIDEO["provider"] == "link" and "{room}" not in str(VIDEO["link_pattern"]):
     raise ConfigError(msg)
 
 # --- Applications (applications/) ---------------------------------------------------
+# Hand-off of submitted applications (applications/handoff/): tries, backoff, timeout.
+APPLICATIONS_HANDOFF = {
+    "max_attempts": env_int("APPLICATIONS_HANDOFF_MAX_ATTEMPTS", 8, minimum=1, maximum=50),
+    "backoff_base_s": env_int("APPLICATIONS_HANDOFF_BACKOFF_S", 60, minimum=1, maximum=86400),
+    "backoff_max_s": 6 * 3600,
+    "timeout_s": env_int("APPLICATIONS_HANDOFF_TIMEOUT_S", 10, minimum=1, maximum=120),
+    # Plain http only to this machine, and only in tests and development.
+    "allow_http_localhost": TESTING or DEBUG,
+}
+# Submissions per customer and hour (web and API), in the shared cache.
+APPLICATIONS_SUBMIT_RATE = env_int("APPLICATIONS_SUBMIT_PER_HOUR", 10, minimum=1, maximum=1000)
 # (settings of the applications module go here)
 
 # --- Documents (documents/) ----------------------------------------------------------
@@ -390,5 +401,11 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # PDF rendering logs every step at INFO; keep only what needs attention.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "pikepdf": {"level": "WARNING"},
+    },
 }

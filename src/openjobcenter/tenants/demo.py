@@ -97,7 +97,13 @@ def load_jobcenters() -> int:
         for field, value in FULDA_TEXTS.items():
             setattr(fulda, field, value)
         fulda.primary_colour = "#005a8c"
-        fulda.enabled_modules = ["appointments", "calculator"]
+        fulda.enabled_modules = [
+            "applications",
+            "appointments",
+            "calculator",
+            "documents",
+            "messaging",
+        ]
         fulda.save()
     for office in FULDA_OFFICES:
         Office.objects.get_or_create(jobcenter=fulda, name=office["name"], defaults=office)

@@ -99,7 +99,12 @@ def require_module(key: str) -> Callable[[F], F]:
 # The capabilities the platform is built around. Each is registered here so a job
 # centre can already choose its set; the issue that builds a module adds its entry URL.
 for _module in (
-    Module("applications", _("Antrag stellen"), _("Bürgergeld digital beantragen")),
+    Module(
+        "applications",
+        _("Antrag stellen"),
+        _("Bürgergeld digital beantragen"),
+        entry_url_name="customer:applications",
+    ),
     Module("documents", _("Unterlagen senden"), _("Nachweise mit dem Handy hochladen")),
     Module(
         "appointments",

@@ -15,12 +15,14 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from openjobcenter.accounts.demo import load_people
+        from openjobcenter.applications.demo import load_applications
         from openjobcenter.appointments.demo import load_appointments
 
         with transaction.atomic():
             count = load_jobcenters()
             people = load_people()
             load_appointments()
+            load_applications()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {count} job centres."))
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")

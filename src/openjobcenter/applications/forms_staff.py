@@ -1,0 +1,236 @@
+"""Forms of the back-office pages (labels German, translatable)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from openjobcenter.accounts.models import User
+from openjobcenter.applications.handoff import HandoffBackend
+from openjobcenter.applications.models import ApplicationKind
+from openjobcenter.applications.selectors_staff import MINE, UNASSIGNED, InboxFilter
+from openjobcenter.applications.services_staff import MAX_MESSAGE, STAFF_STATUSES
+
+MAX_HELP_TEXT = 2000
+HELP_LINE_RE = re.compile(r"^\s*([a-z0-9_]{1,40}\.[a-z0-9_]{1,40})\s*[:=]\s*(.+?)\s*$")
+
+
+def _status_choices() -> list[tuple[str, Any]]:
+    from openjobcenter.applications.models import ApplicationStatus
+
+    return [(s.value, s.label) for s in ApplicationStatus if s in STAFF_STATUSES]
+
+
+class InboxFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Suche"),
+        help_text=_("Name, Kundennummer oder Aktenzeichen"),
+        required=False,
+        max_length=100,
+    )
+    kind = forms.ChoiceField(label=_("Art"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    assignee = forms.ChoiceField(label=_("Zuständig"), required=False)
+    von = forms.DateField(
+        label=_("Eingegangen ab"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    bis = forms.DateField(
+        label=_("Eingegangen bis"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, staff: Iterable[User] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        everyone = [("", _("Alle"))]
+        self.fields["kind"].choices = everyone + list(ApplicationKind.choices)  # type: ignore[attr-defined]
+        self.fields["status"].choices = everyone + _status_choices()  # type: ignore[attr-defined]
+        self.fields["assignee"].choices = [  # type: ignore[attr-defined]
+            *everyone,
+            (MINE, _("Mir zugewiesen")),
+            (UNASSIGNED, _("Niemandem zugewiesen")),
+            *[(str(u.pk), u.display_name) for u in staff],
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("von") and data.get("bis") and data["von"] > data["bis"]:
+            self.add_error("bis", _("Das Ende darf nicht vor dem Anfang liegen."))
+        return data
+
+    def to_filter(self) -> InboxFilter:
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return InboxFilter(
+            kind=data.get("kind") or "",
+            status=data.get("status") or "",
+            assignee=data.get("assignee") or "",
+            date_from=data.get("von"),
+            date_to=data.get("bis"),
+            q=data.get("q") or "",
+        )
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ChoiceField(label=_("Zuständig"), required=False)
+
+    def __init__(self, *args: Any, staff: Iterable[User] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].choices = [  # type: ignore[attr-defined]
+            ("", _("Niemand")),
+            *[(str(u.pk), u.display_name) for u in staff],
+        ]
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Neuer Status"))
+    reason = forms.CharField(
+        label=_("Begründung für die Kundin oder den Kunden"),
+        help_text=_("Diesen Text sieht die Kundin oder der Kunde auf der Statusseite."),
+        max_length=MAX_MESSAGE,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = _status_choices()  # type: ignore[attr-defined]
+
+
+class QuestionForm(forms.Form):
+    question = forms.CharField(
+        label=_("Ihre Frage"),
+        help_text=_(
+            "Die Kundin oder der Kunde bekommt eine E-Mail, dass es eine Frage gibt, "
+            "und liest sie nach der Anmeldung."
+        ),
+        max_length=MAX_MESSAGE,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class SettingsForm(forms.Form):
+    introduction = forms.CharField(
+        label=_("Einleitung"),
+        help_text=_("Wird vor dem Start eines Antrags angezeigt."),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    receipt_contact = forms.CharField(
+        label=_("Kontaktzeile auf der Eingangsbestätigung"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    help_texts = forms.CharField(
+        label=_("Eigene Hilfetexte"),
+        help_text=_(
+            "Eine Zeile je Frage: Schritt.Feld: Text, zum Beispiel "
+            "„housing.cold_rent: Die Kaltmiete steht in Ihrem Mietvertrag.“"
+        ),
+        required=False,
+        max_length=50000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    renewal_enabled = forms.BooleanField(
+        label=_("Weiterbewilligungsantrag anbieten"), required=False
+    )
+    change_notice_enabled = forms.BooleanField(
+        label=_("Veränderungsmitteilung anbieten"), required=False
+    )
+    notify_mailbox = forms.EmailField(
+        label=_("Funktionspostfach"),
+        help_text=_("Bekommt einen Hinweis ohne persönliche Daten, wenn ein Antrag eingeht."),
+        required=False,
+        max_length=254,
+    )
+
+    def __init__(self, *args: Any, known_keys: frozenset[str] = frozenset(), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.known_keys = known_keys
+
+    def clean_help_texts(self) -> dict[str, str]:
+        result: dict[str, str] = {}
+        for number, line in enumerate(str(self.cleaned_data["help_texts"]).splitlines(), 1):
+            if not line.strip():
+                continue
+            match = HELP_LINE_RE.match(line)
+            if not match:
+                raise ValidationError(
+                    _("Zeile %(n)s: Bitte schreiben Sie „Schritt.Feld: Text“."),
+                    params={"n": number},
+                )
+            key, text = match.group(1), match.group(2)
+            if self.known_keys and key not in self.known_keys:
+                raise ValidationError(
+                    _("Zeile %(n)s: Die Frage „%(key)s“ gibt es nicht."),
+                    params={"n": number, "key": key},
+                )
+            if len(text) > MAX_HELP_TEXT:
+                raise ValidationError(_("Zeile %(n)s: Der Text ist zu lang."), params={"n": number})
+            result[key] = text
+        return result
+
+    @staticmethod
+    def help_texts_initial(help_texts: dict[str, str]) -> str:
+        return "\n".join(f"{k}: {v}" for k, v in sorted(help_texts.items()))
+
+
+class HandoffConfigForm(forms.Form):
+    """One backend: on/off and its settings (secrets are never shown again)."""
+
+    enabled = forms.BooleanField(label=_("Eingeschaltet"), required=False)
+
+    def __init__(self, *args: Any, backend: HandoffBackend, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", f"handoff-{backend.key}")
+        super().__init__(*args, **kwargs)
+        self.backend = backend
+        for f in backend.config_fields:
+            self.fields[f.key] = forms.CharField(
+                label=f.label,  # type: ignore[arg-type]
+                help_text=f.help_text  # type: ignore[arg-type]
+                or (_("Leer lassen, um den gespeicherten Wert zu behalten.") if f.secret else ""),
+                required=False,
+                max_length=500,
+                widget=forms.PasswordInput(render_value=False) if f.secret else forms.TextInput(),
+            )
+
+    def config(self) -> dict[str, str]:
+        return {f.key: self.cleaned_data.get(f.key) or "" for f in self.backend.config_fields}
+
+
+class PrecalcForm(forms.Form):
+    """Caseworker's overrides of the pre-calculation's inputs (GET; nothing stored)."""
+
+    housing_limit_m = forms.DecimalField(
+        label=_("Angemessenheitsgrenze Miete und Heizung (€ im Monat)"),
+        required=False,
+        min_value=0,
+        max_value=100000,
+        decimal_places=2,
+    )
+    rent_m = forms.DecimalField(
+        label=_("Miete mit Nebenkosten (€ im Monat)"),
+        required=False,
+        min_value=0,
+        max_value=100000,
+        decimal_places=2,
+    )
+    heating_m = forms.DecimalField(
+        label=_("Heizkosten (€ im Monat)"),
+        required=False,
+        min_value=0,
+        max_value=100000,
+        decimal_places=2,
+    )
+    in_grace_period = forms.ChoiceField(
+        label=_("Karenzzeit"),
+        required=False,
+        choices=[
+            ("", _("wie im Antrag")),
+            ("yes", _("in der Karenzzeit")),
+            ("no", _("nach der Karenzzeit")),
+        ],
+    )

@@ -1,0 +1,251 @@
+"""Hand-off of submitted applications to the job centre's systems.
+
+``schedule_handoffs`` is called (after commit) when an application is submitted: it
+creates one ``HandoffDelivery`` per backend the job centre has switched on (the built-in
+inbox always) and enqueues ``run_handoffs``. Each try of a delivery is claimed with a
+conditional update, so two workers never run the same try; a failed try is retried with
+exponential backoff (``next_attempt_at``) by the periodic job ``applications.handoffs``
+(see ``apps.py``), and after ``max_attempts`` tries the delivery is marked failed and
+staff see it with a "retry now" button.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from openjobcenter.applications.handoff import backends as _backends  # noqa: F401 (registers)
+from openjobcenter.applications.handoff.base import (
+    ConfigField,
+    HandoffBackend,
+    HandoffInput,
+    HandoffResult,
+)
+from openjobcenter.applications.handoff.registry import all_backends, get_backend, register
+
+if TYPE_CHECKING:
+    from openjobcenter.applications.models import Application, HandoffDelivery
+
+__all__ = [
+    "ConfigField",
+    "HandoffBackend",
+    "HandoffInput",
+    "HandoffResult",
+    "all_backends",
+    "backoff",
+    "enabled_backends",
+    "get_backend",
+    "register",
+    "retry_due",
+    "run_delivery",
+    "run_for_application",
+    "schedule_handoffs",
+]
+
+log = logging.getLogger(__name__)
+
+# While a try runs, its delivery is not due again (protects against a second worker).
+LEASE = timedelta(minutes=5)
+
+
+def _conf(key: str, default: Any) -> Any:
+    return getattr(settings, "APPLICATIONS_HANDOFF", {}).get(key, default)
+
+
+def max_attempts() -> int:
+    return int(_conf("max_attempts", 8))
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait after the ``attempts``-th failed try: base · 2^(attempts-1), capped."""
+    base = int(_conf("backoff_base_s", 60))
+    cap = int(_conf("backoff_max_s", 6 * 3600))
+    return timedelta(seconds=min(cap, base * 2 ** max(0, attempts - 1)))
+
+
+def enabled_backends(jobcenter_id: int) -> dict[str, dict[str, Any]]:
+    """Backend key → configuration, for the backends a job centre has switched on."""
+    from openjobcenter.applications.models import HandoffConfig
+
+    result: dict[str, dict[str, Any]] = {b.key: {} for b in all_backends() if b.always_on}
+    for cfg in HandoffConfig.objects.filter(jobcenter_id=jobcenter_id, enabled=True):
+        try:
+            get_backend(cfg.backend)
+        except KeyError:
+            log.warning("handoff backend %s configured but not registered", cfg.backend)
+            continue
+        result[cfg.backend] = dict(cfg.config or {})
+    return result
+
+
+def schedule_handoffs(application_id: int) -> None:
+    """Create the deliveries of a submitted application and start them (idempotent).
+
+    Called after the submission committed; calling it twice creates nothing new.
+    """
+    from openjobcenter.applications.handoff.tasks import run_handoffs
+    from openjobcenter.applications.models import (
+        Application,
+        ApplicationStatus,
+        HandoffDelivery,
+    )
+
+    app = (
+        Application.objects.filter(pk=application_id)
+        .exclude(status=ApplicationStatus.DRAFT)
+        .only("pk", "jobcenter_id")
+        .first()
+    )
+    if app is None:
+        return
+    with transaction.atomic():
+        for key in enabled_backends(app.jobcenter_id):
+            HandoffDelivery.objects.get_or_create(
+                application_id=app.pk,
+                backend=key,
+                defaults={"idempotency_key": secrets.token_hex(16)},
+            )
+        transaction.on_commit(lambda: run_handoffs.enqueue(application_id=app.pk))
+
+
+def _input_for(delivery: HandoffDelivery, config: dict[str, Any]) -> HandoffInput:
+    app: Application = delivery.application
+    pdf_name = app.pdf_name
+
+    def load_pdf() -> bytes | None:
+        fresh = type(app).objects.filter(pk=app.pk).values_list("pdf_name", flat=True).first()
+        name = fresh or pdf_name
+        if not name or not default_storage.exists(name):
+            return None
+        with default_storage.open(name, "rb") as fh:
+            data: bytes = fh.read()
+        return data
+
+    if delivery.backend == "mailbox":
+        notify = getattr(getattr(app.jobcenter, "application_settings", None), "notify_mailbox", "")
+        config = {**config, "notify_mailbox": notify}
+    staff_url = settings.SITE_URL + reverse(
+        "staff:application", kwargs={"jc": app.jobcenter.slug, "pk": app.pk}
+    )
+    return HandoffInput(
+        application_id=app.pk,
+        reference=app.reference,
+        kind=app.kind,
+        jobcenter_slug=app.jobcenter.slug,
+        form_key=app.form_key,
+        form_version=app.form_version,
+        submitted_at=app.submitted_at.isoformat() if app.submitted_at else "",
+        submission_sha256=app.submission_sha256,
+        submitted_data=app.submitted_data or {},
+        idempotency_key=delivery.idempotency_key,
+        staff_url=staff_url,
+        config=config,
+        load_pdf=load_pdf,
+    )
+
+
+def _due(now: datetime) -> Q:
+    from openjobcenter.applications.models import DeliveryStatus
+
+    return Q(status__in=[DeliveryStatus.PENDING, DeliveryStatus.RETRYING]) & (
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
+
+
+def run_delivery(delivery_id: int) -> str | None:
+    """Run one try of one delivery if it is due; returns its new status (None: not due)."""
+    from openjobcenter.applications.models import (
+        ApplicationEvent,
+        DeliveryStatus,
+        EventKind,
+        HandoffDelivery,
+    )
+
+    now = timezone.now()
+    claimed = HandoffDelivery.objects.filter(_due(now), pk=delivery_id).update(
+        next_attempt_at=now + LEASE, attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return None
+    delivery = HandoffDelivery.objects.select_related("application", "application__jobcenter").get(
+        pk=delivery_id
+    )
+    try:
+        backend = get_backend(delivery.backend)
+        configs = enabled_backends(delivery.application.jobcenter_id)
+        config = configs.get(delivery.backend, {})
+        result = backend.deliver(_input_for(delivery, config))
+    except KeyError:
+        result = HandoffResult(ok=False, error="backend not registered", retry=False)
+    except Exception as exc:  # a broken backend must not stop the others
+        log.exception("handoff %s of application %s failed", delivery.backend, delivery.pk)
+        result = HandoffResult(ok=False, error=f"{type(exc).__name__}"[:300])
+    now = timezone.now()
+    fields: dict[str, Any]
+    if result.ok:
+        fields = {
+            "status": DeliveryStatus.DELIVERED,
+            "delivered_at": now,
+            "next_attempt_at": None,
+            "last_error": "",
+        }
+    elif not result.retry or delivery.attempts >= max_attempts():
+        fields = {
+            "status": DeliveryStatus.FAILED,
+            "next_attempt_at": None,
+            "last_error": result.error[:1000],
+        }
+    else:
+        fields = {
+            "status": DeliveryStatus.RETRYING,
+            "next_attempt_at": now + backoff(delivery.attempts),
+            "last_error": result.error[:1000],
+        }
+    with transaction.atomic():
+        HandoffDelivery.objects.filter(pk=delivery.pk).update(updated_at=now, **fields)
+        if fields["status"] in (DeliveryStatus.DELIVERED, DeliveryStatus.FAILED):
+            ApplicationEvent.objects.create(
+                application_id=delivery.application_id,
+                kind=EventKind.HANDOFF,
+                internal=True,
+                data={
+                    "backend": delivery.backend,
+                    "status": str(fields["status"]),
+                    "attempts": delivery.attempts,
+                    "detail": result.detail[:200] if result.ok else result.error[:200],
+                },
+            )
+    return str(fields["status"])
+
+
+def run_for_application(application_id: int) -> dict[str, str | None]:
+    """Run every due delivery of one application (the task after submission)."""
+    from openjobcenter.applications.models import HandoffDelivery
+
+    now = timezone.now()
+    ids = HandoffDelivery.objects.filter(_due(now), application_id=application_id).values_list(
+        "pk", "backend"
+    )
+    return {backend: run_delivery(pk) for pk, backend in list(ids)}
+
+
+def retry_due(limit: int = 200) -> int:
+    """Periodic: run the deliveries whose next try is due. Returns how many ran."""
+    from openjobcenter.applications.models import HandoffDelivery
+
+    now = timezone.now()
+    ids = list(
+        HandoffDelivery.objects.filter(_due(now))
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(1 for pk in ids if run_delivery(pk) is not None)

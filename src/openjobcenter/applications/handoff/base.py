@@ -1,0 +1,97 @@
+"""Contract of a hand-off backend (DESIGN §4.4: a registry and a base class, no signals).
+
+A backend gets one submitted application (``HandoffInput``) and the job centre's
+configuration for it, and answers with a ``HandoffResult``. It must be safe to call
+again for the same application: every try carries the same ``idempotency_key``, and a
+receiver drops duplicates by it. A backend raises nothing for expected failures (a
+receiver that is down, a refused request): it answers ``ok=False`` with a short,
+personal-data-free ``error``; the runner then retries with backoff. ``retry=False``
+marks a failure that another try cannot fix (bad configuration).
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from django.utils.functional import Promise
+
+
+@dataclass(frozen=True)
+class ConfigField:
+    """One setting of a backend, shown on the admin's settings page."""
+
+    key: str
+    label: str | Promise
+    help_text: str | Promise = ""
+    secret: bool = False
+
+
+@dataclass(frozen=True)
+class HandoffInput:
+    """What a backend hands over. ``submitted_data`` is the frozen, language-neutral
+    data (the JSON Schema at ``/api/v1/schemas/`` describes it)."""
+
+    application_id: int
+    reference: str
+    kind: str
+    jobcenter_slug: str
+    form_key: str
+    form_version: int
+    submitted_at: str
+    submission_sha256: str
+    submitted_data: Mapping[str, Any]
+    idempotency_key: str
+    # Absolute or site-relative link to the application in the back office.
+    staff_url: str
+    config: Mapping[str, Any]
+    # Loads the summary PDF (``None`` while it is not generated yet).
+    load_pdf: Callable[[], bytes | None] = field(default=lambda: None, repr=False)
+    # (file name, loader) per attachment, when the documents module provides them.
+    attachments: tuple[tuple[str, Callable[[], bytes]], ...] = ()
+
+    def envelope(self) -> dict[str, Any]:
+        """The JSON document pushed or dropped: metadata plus the submitted data."""
+        return {
+            "reference": self.reference,
+            "kind": self.kind,
+            "jobcenter": self.jobcenter_slug,
+            "form": {"key": self.form_key, "version": self.form_version},
+            "submitted_at": self.submitted_at,
+            "sha256": self.submission_sha256,
+            "data": dict(self.submitted_data),
+        }
+
+
+@dataclass(frozen=True)
+class HandoffResult:
+    ok: bool
+    detail: str = ""
+    error: str = ""
+    retry: bool = True
+
+
+class HandoffBackend(abc.ABC):
+    """Base class of hand-off backends.
+
+    Subclasses set ``key``, ``label``, ``description`` and ``config_fields`` and implement
+    ``deliver``. ``validate_config`` returns error messages per config key (empty when
+    fine); it is called when an admin saves the configuration and before every try.
+    ``always_on`` backends run for every job centre and cannot be switched off.
+    """
+
+    key: ClassVar[str]
+    label: ClassVar[str | Promise]
+    description: ClassVar[str | Promise] = ""
+    config_fields: ClassVar[tuple[ConfigField, ...]] = ()
+    always_on: ClassVar[bool] = False
+
+    def validate_config(self, config: Mapping[str, Any]) -> dict[str, str]:
+        return {}
+
+    @abc.abstractmethod
+    def deliver(self, item: HandoffInput) -> HandoffResult:
+        """Hand the application over once; see the module docstring for the rules."""

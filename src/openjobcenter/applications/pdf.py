@@ -1,0 +1,69 @@
+"""PDF/A documents of an application, drawn with WeasyPrint from escaped templates.
+
+The summary is always German (it is the job centre's record): every question and answer,
+reference, filing date and the SHA-256 of the submitted data. The receipt
+(Eingangsbestätigung) names only reference, dates and the job centre's contact line.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from weasyprint import HTML  # type: ignore[import-untyped]
+
+from openjobcenter.applications import engine
+from openjobcenter.applications.proofs import derive_proofs
+from openjobcenter.applications.selectors import settings_for
+
+if TYPE_CHECKING:
+    from openjobcenter.applications.models import Application
+
+PDF_VARIANT = "pdf/a-3b"
+
+
+def _write(html: str) -> bytes:
+    document = HTML(string=html, base_url=None)
+    # Tagged (structure tree, language) so screen readers can read the PDF, too.
+    return bytes(document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True) or b"")
+
+
+def _common(application: Application) -> dict[str, Any]:
+    return {
+        "application": application,
+        "jobcenter": application.jobcenter,
+        "filed_at": timezone.localtime(application.filed_at) if application.filed_at else None,
+        "submitted_at": timezone.localtime(application.submitted_at)
+        if application.submitted_at
+        else None,
+        "created": timezone.localtime(timezone.now()),
+    }
+
+
+def render_summary(application: Application) -> bytes:
+    """The complete application as PDF/A, in German."""
+    with translation.override("de"):
+        definition = engine.get_definition(application.form_key, application.form_version)
+        context = {
+            **_common(application),
+            "title": str(definition.title),
+            "form": definition,
+            "sections": engine.summary_sections(application),
+            "proofs": derive_proofs(application),
+        }
+        html = render_to_string("applications/pdf/summary.html", context)
+        return _write(html)
+
+
+def render_receipt(application: Application) -> bytes:
+    """The receipt (Eingangsbestätigung) as PDF/A, in German."""
+    with translation.override("de"):
+        definition = engine.get_definition(application.form_key, application.form_version)
+        context = {
+            **_common(application),
+            "title": str(definition.title),
+            "contact": settings_for(application.jobcenter).receipt_contact,
+        }
+        html = render_to_string("applications/pdf/receipt.html", context)
+        return _write(html)

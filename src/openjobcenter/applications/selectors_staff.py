@@ -1,0 +1,148 @@
+"""Tenant-scoped reads for the back office (DESIGN §4.2).
+
+Staff see submitted applications of their own job centre only: a draft, another job
+centre's application and a missing one are all 404. The inbox query is shaped for the
+indexes on ``Application`` (job centre + submission time, + status, + assignee, +
+customer number; the reference is unique), so the first page stays fast with hundreds
+of thousands of rows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from openjobcenter.accounts.models import StaffMembership, User
+from openjobcenter.applications.models import (
+    Application,
+    ApplicationEvent,
+    ApplicationSettings,
+    ApplicationStatus,
+    HandoffConfig,
+    HandoffDelivery,
+)
+from openjobcenter.core.access import ROLE_PERMISSIONS, Perm
+
+if TYPE_CHECKING:
+    from openjobcenter.tenants.models import Jobcenter
+
+MINE, UNASSIGNED = "mine", "unassigned"
+MAX_QUERY = 100
+_REFERENCE_RE = re.compile(r"^[A-Z]{2,3}-\d{4}-[A-Z0-9]{4,}$")
+
+
+def submitted_of(jobcenter: Jobcenter) -> QuerySet[Application]:
+    """Every submitted application of a job centre (never drafts)."""
+    return Application.objects.filter(jobcenter=jobcenter, submitted_at__isnull=False).exclude(
+        status=ApplicationStatus.DRAFT
+    )
+
+
+def get_application_for_staff(jobcenter: Jobcenter, pk: int | str) -> Application:
+    """A submitted application of this job centre; 404 for drafts, missing and not-yours."""
+    try:
+        number = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    try:
+        return (
+            submitted_of(jobcenter)
+            .select_related("customer__user", "assignee", "jobcenter")
+            .get(pk=number)
+        )
+    except Application.DoesNotExist:
+        raise Http404 from None
+
+
+@dataclass(frozen=True)
+class InboxFilter:
+    kind: str = ""
+    status: str = ""
+    # "", "mine", "unassigned" or a user id (as text)
+    assignee: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    q: str = ""
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(0)))
+
+
+def inbox(jobcenter: Jobcenter, user: User, flt: InboxFilter) -> QuerySet[Application]:
+    """The inbox, newest submission first, filtered; values are assumed validated."""
+    qs = submitted_of(jobcenter)
+    if flt.kind:
+        qs = qs.filter(kind=flt.kind)
+    if flt.status:
+        qs = qs.filter(status=flt.status)
+    if flt.assignee == MINE:
+        qs = qs.filter(assignee=user)
+    elif flt.assignee == UNASSIGNED:
+        qs = qs.filter(assignee__isnull=True)
+    elif flt.assignee.isdigit():
+        qs = qs.filter(assignee_id=int(flt.assignee))
+    if flt.date_from:
+        qs = qs.filter(submitted_at__gte=_day_start(flt.date_from))
+    if flt.date_to:
+        qs = qs.filter(submitted_at__lt=_day_start(flt.date_to + timedelta(days=1)))
+    query = flt.q.strip()[:MAX_QUERY]
+    if query:
+        if _REFERENCE_RE.match(query.upper()):
+            qs = qs.filter(reference=query.upper())
+        elif any(ch.isdigit() for ch in query):
+            # Customer numbers (indexed with the job centre); references typed oddly.
+            qs = qs.filter(Q(customer_number=query) | Q(reference=query.upper()))
+        else:
+            qs = qs.filter(customer_name__icontains=query)
+    # The list never shows the answers: leave the (large) frozen data in the database.
+    return (
+        qs.select_related("assignee")
+        .defer("submitted_data", "submission_sha256")
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def processing_staff(jobcenter: Jobcenter) -> QuerySet[User]:
+    """Staff of this job centre who may process applications (assignable people)."""
+    roles = [str(r) for r in ROLE_PERMISSIONS[Perm.APPLICATIONS_PROCESS]]
+    ids = StaffMembership.objects.filter(jobcenter=jobcenter, role__in=roles).values("user_id")
+    return User.objects.filter(pk__in=ids, is_active=True).order_by("last_name", "first_name", "pk")
+
+
+def get_processing_staff(jobcenter: Jobcenter, pk: int | str) -> User:
+    try:
+        return processing_staff(jobcenter).get(pk=int(pk))
+    except (User.DoesNotExist, TypeError, ValueError):
+        raise Http404 from None
+
+
+def events_of(application: Application) -> QuerySet[ApplicationEvent]:
+    return application.events.select_related("actor").order_by("at", "pk")
+
+
+def deliveries_of(application: Application) -> QuerySet[HandoffDelivery]:
+    return application.deliveries.order_by("pk")
+
+
+def get_delivery_for_staff(application: Application, pk: int | str) -> HandoffDelivery:
+    try:
+        return application.deliveries.get(pk=int(pk))
+    except (HandoffDelivery.DoesNotExist, TypeError, ValueError):
+        raise Http404 from None
+
+
+def settings_of(jobcenter: Jobcenter) -> ApplicationSettings:
+    """The job centre's settings (unsaved defaults when none are stored yet)."""
+    found = ApplicationSettings.objects.filter(jobcenter=jobcenter).first()
+    return found or ApplicationSettings(jobcenter=jobcenter)
+
+
+def handoff_configs_of(jobcenter: Jobcenter) -> dict[str, HandoffConfig]:
+    return {c.backend: c for c in HandoffConfig.objects.filter(jobcenter=jobcenter)}
