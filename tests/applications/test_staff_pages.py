@@ -452,3 +452,17 @@ def test_history_names_handoff_backends(caseworker: Any, customer: Any, staff_cl
     )
     body = staff_client(caseworker).get(_detail(app)).content.decode()
     assert "Signierter JSON-Versand: Fehlgeschlagen" in body
+
+
+def test_inbox_count_is_capped_for_large_offices(
+    caseworker: Any, customer: Any, staff_client: Any, monkeypatch: Any
+) -> None:
+    from openjobcenter.applications import selectors_staff
+
+    monkeypatch.setattr(selectors_staff, "COUNT_CAP", 3)
+    for _ in range(5):
+        make_application(customer, answers={})
+    body = staff_client(caseworker).get(_inbox(customer.jobcenter)).content.decode()
+    assert "Mehr als 3 Anträge" in body
+    body = staff_client(caseworker).get(_inbox(customer.jobcenter) + "?kind=renewal").content
+    assert "0 Anträge" in body.decode()

@@ -21,7 +21,6 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest
 from django.utils import translation
 from ninja import Header, Query, Router, Schema, Status
@@ -45,6 +44,7 @@ from openjobcenter.applications.selectors import (
     get_question_for_customer,
 )
 from openjobcenter.applications.selectors_staff import (
+    CappedPaginator,
     InboxFilter,
     events_of,
     get_application_for_staff,
@@ -219,7 +219,8 @@ class StaffApplicationOut(ApplicationOut):
 
 
 class InboxOut(Schema):
-    count: int
+    count: int = Field(description="Matching applications, at most 5,000 (see count_capped)")
+    count_capped: bool = Field(description="More match than counted: narrow the filter")
     page: int
     pages: int
     results: list[StaffApplicationOut]
@@ -680,7 +681,8 @@ def staff_inbox(request: HttpRequest, jc: str, params: Query[InboxQuery]) -> Any
         date_to=params.bis,
         q=params.q or "",
     )
-    page = Paginator(inbox(jobcenter, user, flt), 50).get_page(params.page)
+    paginator = CappedPaginator(inbox(jobcenter, user, flt), 50)
+    page = paginator.get_page(params.page)
     rows = list(page.object_list)
     audit(
         request=request,
@@ -691,7 +693,8 @@ def staff_inbox(request: HttpRequest, jc: str, params: Query[InboxQuery]) -> Any
         detail=f"api inbox n={len(rows)}",
     )
     return {
-        "count": page.paginator.count,
+        "count": paginator.count,
+        "count_capped": paginator.capped,
         "page": page.number,
         "pages": page.paginator.num_pages,
         "results": [_staff_app_out(a) for a in rows],

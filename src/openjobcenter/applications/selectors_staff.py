@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
+from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from openjobcenter.accounts.models import StaffMembership, User
 from openjobcenter.applications.models import (
@@ -107,6 +109,27 @@ def inbox(jobcenter: Jobcenter, user: User, flt: InboxFilter) -> QuerySet[Applic
         .defer("submitted_data", "submission_sha256")
         .order_by("-submitted_at", "-pk")
     )
+
+
+# Counting every row of a large city's inbox costs more than the page itself; above this
+# many the inbox says "more than …" and asks for a filter.
+COUNT_CAP = 5000
+
+
+class CappedPaginator(Paginator):  # type: ignore[type-arg]
+    """A paginator that counts at most ``COUNT_CAP + 1`` rows (``capped`` tells)."""
+
+    @cached_property
+    def found(self) -> int:
+        return int(self.object_list[: COUNT_CAP + 1].count())  # type: ignore[attr-defined]
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.found, COUNT_CAP)
+
+    @property
+    def capped(self) -> bool:
+        return self.found > COUNT_CAP
 
 
 def processing_staff(jobcenter: Jobcenter) -> QuerySet[User]:

@@ -580,10 +580,19 @@ def application_answer_question(
 # --- PDFs (called by the task) -----------------------------------------------------------------
 
 
-@transaction.atomic
 def application_pdfs_store(*, application_id: int) -> Application:
-    """Render and store the receipt (once filed) and the summary (once submitted) through
-    the storage API; names kept on the application. Idempotent."""
+    """Render and store the summary (once submitted) and the receipt (once filed) through
+    the storage API; names kept on the application. Idempotent.
+
+    The summary comes first and is committed on its own: it is what staff and the
+    customer wait for after submitting, so it must not wait for the receipt's render.
+    """
+    _store_pdf(application_id=application_id, part="summary")
+    return _store_pdf(application_id=application_id, part="receipt")
+
+
+@transaction.atomic
+def _store_pdf(*, application_id: int, part: str) -> Application:
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
@@ -594,19 +603,16 @@ def application_pdfs_store(*, application_id: int) -> Application:
         .select_related("jobcenter", "customer__user")
         .get(pk=application_id)
     )
-    fields = []
     base = f"applications/{application.jobcenter.slug}/{application.reference}"
-    if application.filed_at and not application.receipt_pdf_name:
+    if part == "receipt" and application.filed_at and not application.receipt_pdf_name:
         application.receipt_pdf_name = default_storage.save(
             f"{base}-{secrets.token_hex(8)}-receipt.pdf",
             ContentFile(pdf.render_receipt(application)),
         )
-        fields.append("receipt_pdf_name")
-    if application.submitted_data and not application.pdf_name:
+        application.save(update_fields=["receipt_pdf_name", "updated_at"])
+    elif part == "summary" and application.submitted_data and not application.pdf_name:
         application.pdf_name = default_storage.save(
             f"{base}-{secrets.token_hex(8)}.pdf", ContentFile(pdf.render_summary(application))
         )
-        fields.append("pdf_name")
-    if fields:
-        application.save(update_fields=[*fields, "updated_at"])
+        application.save(update_fields=["pdf_name", "updated_at"])
     return application

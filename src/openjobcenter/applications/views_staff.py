@@ -17,7 +17,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -43,6 +42,7 @@ from openjobcenter.applications.models import (
     DeliveryStatus,
 )
 from openjobcenter.applications.selectors_staff import (
+    CappedPaginator,
     deliveries_of,
     events_of,
     get_application_for_staff,
@@ -82,7 +82,9 @@ def inbox(request: HttpRequest, jc: str) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         status = 400
     flt = form.to_filter()
-    page = Paginator(inbox_query(jobcenter, user, flt), PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(inbox_query(jobcenter, user, flt), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     rows = list(page.object_list)
     params = {k: v for k, v in request.GET.items() if k != "page" and v}
     audit(
