@@ -66,8 +66,12 @@ def test_production_refuses_debug_and_bad_values() -> None:
         "SECRET_KEY": "x" * 50,
         "ALLOWED_HOSTS": "ojc.example",
         "EMAIL_HOST": "mail",
+        "DOCUMENTS_MASTER_KEY": "a2V5LWtleS1rZXkta2V5LWtleS1rZXkta2V5LWtleS0=",
     }
     assert _start(base).returncode == 0
+    # Documents are encrypted at rest: production refuses to start without the key.
+    missing_key = {k: v for k, v in base.items() if k != "DOCUMENTS_MASTER_KEY"}
+    assert "DOCUMENTS_MASTER_KEY" in _start(missing_key).stderr
     result = _start({**base, "DEBUG": "1"})
     assert "DEBUG must not be on" in result.stderr
     result = _start({**base, "REDIS_URL": "http://nope"})

@@ -1,4 +1,4 @@
-"""The ``openjobcenter`` command: ``openjobcenter calc FILE.json`` and Django's commands."""
+"""The ``openjobcenter`` command: ``openjobcenter calc FILE.json``, ``openjobcenter scan ...`` and Django's commands."""
 
 from __future__ import annotations
 
@@ -11,6 +11,10 @@ def main(argv: list[str] | None = None) -> int:
         from openjobcenter.benefits.cli import main as calc_main
 
         return calc_main(args)
+    if args and args[0] == "scan":
+        from openjobcenter.documents.cli import main as scan_main
+
+        return scan_main(args)
     from openjobcenter.manage import main as manage_main
 
     sys.argv = ["openjobcenter", *args]

@@ -271,3 +271,17 @@ def test_opening_a_step_notes_its_start_for_the_funnel(
     assert response.status_code == 302
     row.refresh_from_db()
     assert row.completed_at is not None and row.completed_at >= row.started_at
+
+
+def test_proofs_link_to_upload_when_documents_module_is_on(
+    customer_client: Client, app: Application
+) -> None:
+    url_ = url("application_proofs", app)
+    fill_all(customer_client, app, {"housing": COUPLE["housing"]})
+    jc = app.jobcenter
+    jc.enabled_modules = [m for m in jc.enabled_modules if m != "documents"]
+    jc.save()
+    assert "?kind=tenancy_agreement" not in customer_client.get(url_).content.decode()
+    jc.enabled_modules = [*jc.enabled_modules, "documents"]
+    jc.save()
+    assert "unterlagen/senden/?kind=tenancy_agreement" in customer_client.get(url_).content.decode()

@@ -132,3 +132,14 @@ def reminder(pk: int) -> None:
         gettext_noop("Erinnerung an Ihren Termin"),
         gettext_noop("Wir erinnern Sie an Ihren Termin."),
     )
+    appointment = _load(pk)
+    if appointment is not None:
+        # Web Push beside the e-mail, for those who switched it on (fixed text, no details).
+        from openjobcenter.notifications.services import notify
+
+        notify(
+            user=appointment.customer.user,
+            event="appointment.reminder",
+            url=settings.SITE_URL
+            + reverse("customer:appointment", kwargs={"jc": appointment.jobcenter.slug, "pk": pk}),
+        )

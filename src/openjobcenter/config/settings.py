@@ -357,7 +357,41 @@ APPLICATIONS_SUBMIT_RATE = env_int("APPLICATIONS_SUBMIT_PER_HOUR", 10, minimum=1
 # (settings of the applications module go here)
 
 # --- Documents (documents/) ----------------------------------------------------------
-# (settings of the documents module go here: storage, encryption keys, ClamAV, limits)
+# Encrypted at rest under a key per job centre derived from DOCUMENTS_MASTER_KEY (HKDF);
+# DOCUMENTS_OLD_KEYS ("id:base64key,...") keeps earlier master keys readable for rotation.
+DOCUMENTS_MASTER_KEY = env_str("DOCUMENTS_MASTER_KEY")
+if not DOCUMENTS_MASTER_KEY and PRODUCTION:
+    msg = "DOCUMENTS_MASTER_KEY must be set when OJC_ENV=production (32+ random bytes, base64)"
+    raise ConfigError(msg)
+if DOCUMENTS_MASTER_KEY and len(DOCUMENTS_MASTER_KEY) < 43:  # 32 bytes in base64
+    msg = "DOCUMENTS_MASTER_KEY must be at least 32 random bytes, base64-encoded"
+    raise ConfigError(msg)
+DOCUMENTS: dict[str, object] = {
+    "master_key": DOCUMENTS_MASTER_KEY,
+    "key_id": env_str("DOCUMENTS_KEY_ID", "k1"),
+    "old_keys": env_list("DOCUMENTS_OLD_KEYS", []),
+    # "filesystem" (under MEDIA_ROOT/documents) or "s3" (django-storages, any S3-compatible).
+    "storage": env_choice("DOCUMENTS_STORAGE", "filesystem", ("filesystem", "s3")),
+    "s3_bucket": env_str("DOCUMENTS_S3_BUCKET"),
+    "s3_endpoint_url": env_str("DOCUMENTS_S3_ENDPOINT_URL"),
+    "s3_region": env_str("DOCUMENTS_S3_REGION", "eu-central-1"),
+    "s3_access_key": env_str("DOCUMENTS_S3_ACCESS_KEY"),
+    "s3_secret_key": env_str("DOCUMENTS_S3_SECRET_KEY"),
+    # "none" (no scan) or "clamd" (fail closed when clamd cannot be reached).
+    "scanner": env_choice("DOCUMENTS_SCANNER", "none", ("none", "clamd")),
+    "clamd_socket": env_str("DOCUMENTS_CLAMD_SOCKET"),
+    "clamd_host": env_str("DOCUMENTS_CLAMD_HOST", "127.0.0.1"),
+    "clamd_port": env_int("DOCUMENTS_CLAMD_PORT", 3310, minimum=1, maximum=65535),
+    "max_file_bytes": env_int("DOCUMENTS_MAX_FILE_MB", 25, minimum=1, maximum=200) * 1024 * 1024,
+    "max_pixels": env_int("DOCUMENTS_MAX_MEGAPIXELS", 50, minimum=1, maximum=400) * 1_000_000,
+    "max_pdf_pages": env_int("DOCUMENTS_MAX_PDF_PAGES", 100, minimum=1, maximum=2000),
+    "max_pages": env_int("DOCUMENTS_MAX_PAGES", 30, minimum=1, maximum=200),
+    "ocr": env_bool("DOCUMENTS_OCR", default=True),
+    "dpi": env_int("DOCUMENTS_DPI", 300, minimum=150, maximum=400),
+}
+if DOCUMENTS["storage"] == "s3" and not DOCUMENTS["s3_bucket"]:
+    msg = "DOCUMENTS_STORAGE=s3 needs DOCUMENTS_S3_BUCKET"
+    raise ConfigError(msg)
 
 # --- Messaging and notifications (messaging/, notifications/) -----------------------
 MESSAGING = {
@@ -366,9 +400,17 @@ MESSAGING = {
     # Rate limit per person: at most this many messages per window (seconds).
     "rate_count": env_int("MESSAGING_RATE_COUNT", 20, minimum=1, maximum=10_000),
     "rate_window_s": env_int("MESSAGING_RATE_WINDOW", 60, minimum=1, maximum=3600),
-    # Attachments (when the documents module's pipeline is not there).
+    # Database work of chat sockets in a thread pool (several messages at once, each on
+    # its own pooled connection) instead of Channels' one shared thread. PostgreSQL only.
+    "parallel_db": env_bool(
+        "MESSAGING_PARALLEL_DB", default=DATABASE_URL.startswith("postgres") and not TESTING
+    ),
+    # Attachments when the documents module is off (otherwise its limits apply).
     "attachment_max_bytes": env_int(
-        "MESSAGING_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024, maximum=100 * 1024 * 1024
+        "MESSAGING_ATTACHMENT_MAX_BYTES",
+        10 * 1024 * 1024,
+        minimum=1024,
+        maximum=100 * 1024 * 1024,
     ),
 }
 # Web Push (RFC 8291/8292). Empty: a key pair is generated once and kept in the database.

@@ -88,6 +88,7 @@ platform_patterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("sprache/", web_views.set_language, name="set_language"),
+    path("", include(notification_urls.platform_patterns)),  # /sw.js, manifest
     path(
         "konto/",
         include(

@@ -6,3 +6,10 @@ class DocumentsConfig(AppConfig):
     name = "openjobcenter.documents"
     label = "documents"
     verbose_name = _("Unterlagen")
+
+    def ready(self) -> None:
+        from openjobcenter.core import scheduler
+        from openjobcenter.documents.tasks import remind_requests_task, retention_task
+
+        scheduler.register("documents.request_reminders", 3600, remind_requests_task.enqueue)
+        scheduler.register("documents.retention", 6 * 3600, retention_task.enqueue)

@@ -105,14 +105,24 @@ for _module in (
         _("Bürgergeld digital beantragen"),
         entry_url_name="customer:applications",
     ),
-    Module("documents", _("Unterlagen senden"), _("Nachweise mit dem Handy hochladen")),
+    Module(
+        "documents",
+        _("Unterlagen senden"),
+        _("Nachweise mit dem Handy hochladen"),
+        entry_url_name="customer:documents",
+    ),
     Module(
         "appointments",
         _("Termine"),
         _("Termine buchen, verschieben, absagen"),
         entry_url_name="customer:appointments",
     ),
-    Module("messaging", _("Nachrichten"), _("Mit dem Jobcenter schreiben")),
+    Module(
+        "messaging",
+        _("Nachrichten"),
+        _("Mit dem Jobcenter schreiben"),
+        entry_url_name="customer:messages",
+    ),
     Module(
         "calculator",
         _("Bürgergeld-Rechner"),

@@ -1,0 +1,178 @@
+"""Benchmark of the documents pipeline on realistic phone photos.
+
+Run with ``PYTHONPATH=src .venv/bin/python bench/documents.py [--pages 10] [--json FILE]``.
+
+Each photo is generated: a rendered payslip (text and a table) placed at an angle and in
+perspective on a textured table, a shadow across the page, uneven light, sensor noise,
+slight blur, 12 megapixels, JPEG quality 90. Measured, one core per process:
+
+- time per page through the page steps (type, limits, scan, metadata, page detection,
+  perspective, deskew, quality, light, compression) plus PDF assembly, without OCR
+  (target p95 < 1 s) and with OCR (Tesseract ``deu``);
+- pages per minute with two worker processes (without OCR);
+- output size per A4 page (single-page PDF; target < 200 KB);
+- Tesseract character accuracy (1 - Levenshtein distance / length of the known text) on
+  the output page, next to the same on the raw photo (target >= 98 %);
+- baseline in the same run: the photo put into a PDF by img2pdf, no clean-up (time, size,
+  accuracy = the raw photo's).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import statistics
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+# One core per process: OpenCV, OpenMP (Tesseract) and BLAS would otherwise fan out.
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openjobcenter.config.settings")
+
+
+def _setup() -> None:
+    import cv2
+    import django
+
+    cv2.setNumThreads(1)
+    django.setup()
+
+
+def levenshtein(a: str, b: str) -> int:
+    if len(a) < len(b):
+        a, b = b, a
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.split())
+
+
+def char_accuracy(found: str, truth: str) -> float:
+    t, f = normalise(truth), normalise(found)
+    return max(0.0, 1 - levenshtein(f, t) / max(1, len(t)))
+
+
+def make_photos(n: int) -> list[tuple[bytes, str]]:
+    from openjobcenter.documents.synthetic import make_photo, render_page
+
+    photos = []
+    for seed in range(n):
+        page = render_page(seed)
+        photos.append((make_photo(page.image, seed=seed, megapixels=12.0, quality=90), page.text))
+    return photos
+
+
+def process(photo: bytes, *, ocr: bool) -> tuple[float, bytes, str]:
+    from openjobcenter.documents.pipeline import PageInput, run_document, run_page
+
+    start = time.perf_counter()
+    page = run_page(PageInput(photo))
+    result = run_document([page], ocr=ocr)
+    return time.perf_counter() - start, result.pdf, result.ocr_text
+
+
+def _worker_init() -> None:
+    _setup()
+
+
+def _worker(photo: bytes) -> float:
+    return process(photo, ocr=False)[0]
+
+
+def ocr_raw(photo: bytes) -> str:
+    import pytesseract  # type: ignore[import-untyped]
+    from PIL import Image
+
+    return str(pytesseract.image_to_string(Image.open(io.BytesIO(photo)), lang="deu"))
+
+
+def baseline(photo: bytes) -> tuple[float, int]:
+    import img2pdf  # type: ignore[import-untyped]
+
+    start = time.perf_counter()
+    pdf = img2pdf.convert(photo)
+    return time.perf_counter() - start, len(pdf or b"")
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    k = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=10)
+    parser.add_argument("--json", help="write the figures to this file")
+    parser.add_argument("--no-raw-ocr", action="store_true", help="skip OCR of raw photos")
+    args = parser.parse_args()
+    _setup()
+
+    t0 = time.perf_counter()
+    photos = make_photos(args.pages)
+    print(f"generated {len(photos)} photos of 12 MP in {time.perf_counter() - t0:.1f} s")
+    process(photos[0][0], ocr=False)  # warm-up (imports, ICC profile)
+
+    plain, with_ocr, sizes, acc_out, acc_raw, base_t, base_size = [], [], [], [], [], [], []
+    for photo, truth in photos:
+        seconds, pdf, _t = process(photo, ocr=False)
+        plain.append(seconds)
+        sizes.append(len(pdf))
+        seconds, _pdf, text = process(photo, ocr=True)
+        with_ocr.append(seconds)
+        acc_out.append(char_accuracy(text, truth))
+        if not args.no_raw_ocr:
+            acc_raw.append(char_accuracy(ocr_raw(photo), truth))
+        bt, bs = baseline(photo)
+        base_t.append(bt)
+        base_size.append(bs)
+
+    start = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=2, initializer=_worker_init) as pool:
+        list(pool.map(_worker, [p for p, _t in photos]))
+    two_workers = len(photos) / (time.perf_counter() - start) * 60
+
+    figures: dict[str, Any] = {
+        "pages": len(photos),
+        "pipeline_s_p50": statistics.median(plain),
+        "pipeline_s_p95": pct(plain, 95),
+        "pipeline_ocr_s_p50": statistics.median(with_ocr),
+        "pipeline_ocr_s_p95": pct(with_ocr, 95),
+        "pages_per_min_two_workers": two_workers,
+        "output_kb_per_page_mean": statistics.mean(sizes) / 1024,
+        "output_kb_per_page_max": max(sizes) / 1024,
+        "accuracy_output_mean": statistics.mean(acc_out),
+        "accuracy_output_min": min(acc_out),
+        "accuracy_raw_photo_mean": statistics.mean(acc_raw) if acc_raw else None,
+        "baseline_img2pdf_s_p95": pct(base_t, 95),
+        "baseline_img2pdf_kb_mean": statistics.mean(base_size) / 1024,
+    }
+    print(f"{'measure':38} {'value':>10}")
+    for key, value in figures.items():
+        shown = "-" if value is None else f"{value:.3f}" if isinstance(value, float) else value
+        print(f"{key:38} {shown:>10}")
+    verdict = (
+        figures["pipeline_s_p95"] < 1.0
+        and figures["output_kb_per_page_max"] < 200
+        and figures["accuracy_output_mean"] >= 0.98
+    )
+    print("targets (p95 < 1 s, < 200 KB/page, accuracy >= 98 %):", "PASS" if verdict else "FAIL")
+    if args.json:
+        with Path(args.json).open("w", encoding="utf-8") as fh:
+            json.dump(figures, fh, indent=2)
+
+
+if __name__ == "__main__":
+    main()

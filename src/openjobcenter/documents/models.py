@@ -1,0 +1,204 @@
+"""Documents (proofs) a customer sends, their pages, requests (Nachforderung) and the job
+centre's document settings. Files never live in the database: every file is a key in the
+documents storage, encrypted (``crypto.py``)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from openjobcenter.documents.kinds import get_kind, kind_choices
+
+
+class DocumentState(models.TextChoices):
+    DRAFT = "draft", _("Entwurf")
+    PROCESSING = "processing", _("Wird verarbeitet")
+    FAILED = "failed", _("Verarbeitung fehlgeschlagen")
+    REFUSED = "refused", _("Nicht lesbar")
+    RECEIVED = "received", _("Eingegangen")
+    CHECKED = "checked", _("Geprüft")
+    ACCEPTED = "accepted", _("Anerkannt")
+    NEW_COPY_NEEDED = "new_copy_needed", _("Neue Kopie nötig")
+
+
+# States in which the job centre holds the document (staff see it, receipts exist).
+DELIVERED_STATES = (
+    DocumentState.RECEIVED,
+    DocumentState.CHECKED,
+    DocumentState.ACCEPTED,
+    DocumentState.NEW_COPY_NEEDED,
+)
+
+
+class Source(models.TextChoices):
+    UPLOAD = "upload", _("Hochgeladen")
+    CHAT = "chat", _("Nachricht")
+
+
+class PageState(models.TextChoices):
+    PENDING = "pending", _("Wird bearbeitet")
+    READY = "ready", _("Fertig")
+    REFUSED = "refused", _("Abgelehnt")
+    FAILED = "failed", _("Fehler")
+
+
+class Document(models.Model):
+    jobcenter = models.ForeignKey("tenants.Jobcenter", on_delete=models.CASCADE)
+    customer = models.ForeignKey(
+        "accounts.CustomerProfile", on_delete=models.CASCADE, related_name="documents"
+    )
+    kind = models.CharField(_("Art"), max_length=40, choices=kind_choices(), default="other")
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.UPLOAD)
+    state = models.CharField(
+        max_length=20, choices=DocumentState.choices, default=DocumentState.DRAFT
+    )
+    # File names as the customer's device named them (for the receipt).
+    original_names = models.CharField(max_length=500, blank=True)
+    page_count = models.PositiveIntegerField(default=0)
+    # The stored PDF: key in the documents storage, encryption key id, size and hash of
+    # the PDF (the plaintext a downloader receives).
+    file_key = models.CharField(max_length=200, blank=True)
+    key_id = models.CharField(max_length=40, blank=True)
+    size_bytes = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    # An uploaded PDF kept as it is (no page previews).
+    is_original_pdf = models.BooleanField(default=False)
+    ocr_text = models.TextField(blank=True)
+    suggested_kind = models.CharField(max_length=40, blank=True)
+    # Shown to the customer: staff's "new copy needed" reason.
+    reason = models.TextField(blank=True)
+    # Why processing refused it: a message code (``pipeline.base.MESSAGES``), rendered in
+    # the reader's language by ``refusal_message``.
+    refusal_code = models.CharField(max_length=40, blank=True)
+    # Internal only (exception class of a crashed step); never shown to customers.
+    failure_detail = models.CharField(max_length=300, blank=True)
+    request_item = models.ForeignKey(
+        "documents.RequestItem",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="documents",
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    delete_after = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+        indexes = (models.Index(fields=("jobcenter", "customer", "state")),)
+
+    def __str__(self) -> str:
+        return f"{self.kind_label} #{self.pk}"
+
+    @property
+    def kind_label(self) -> str:
+        return str(get_kind(self.kind).label)
+
+    @property
+    def refusal_message(self) -> str:
+        """Why the document was refused, in the active language ("" if it was not)."""
+        from openjobcenter.documents.pipeline.base import message
+
+        return message(self.refusal_code) if self.refusal_code else ""
+
+    @property
+    def is_delivered(self) -> bool:
+        return self.state in DELIVERED_STATES
+
+
+class DocumentPage(models.Model):
+    """One uploaded file of a document: a photo (cleaned to one page) or a PDF."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="pages")
+    position = models.PositiveIntegerField(default=0)
+    original_name = models.CharField(max_length=200, blank=True)
+    mime = models.CharField(max_length=40, blank=True)
+    # Scratch copy of the upload; deleted after success unless the job centre keeps it.
+    original_key = models.CharField(max_length=200, blank=True)
+    cleaned_key = models.CharField(max_length=200, blank=True)
+    preview_key = models.CharField(max_length=200, blank=True)
+    key_id = models.CharField(max_length=40, blank=True)
+    state = models.CharField(max_length=10, choices=PageState.choices, default=PageState.PENDING)
+    # Code of the refusal message (``pipeline.base.MESSAGES``), rendered in the reader's
+    # language when shown.
+    message_code = models.CharField(max_length=40, blank=True)
+    # Rectangles to black out, relative to the cleaned page: [[x, y, w, h], ...] in 0..1.
+    redactions = models.JSONField(default=list, blank=True)
+    # OCR of the cleaned page (before any redaction), for the early kind suggestion;
+    # redacted pages are read again after blacking out, so nothing removed survives here
+    # into the document's text.
+    ocr_text = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("position", "pk")
+
+    def __str__(self) -> str:
+        return f"page {self.position} of document {self.document_id}"
+
+
+class DocumentRequest(models.Model):
+    """A Nachforderung (§ 60 SGB I): items the job centre asks a customer to send."""
+
+    jobcenter = models.ForeignKey("tenants.Jobcenter", on_delete=models.CASCADE)
+    customer = models.ForeignKey(
+        "accounts.CustomerProfile", on_delete=models.CASCADE, related_name="document_requests"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    deadline = models.DateField(_("Frist"))
+    explanation = models.TextField(_("Erklärung"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Set once the reminder went out; the periodic job checks it, so it runs once.
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+
+    def __str__(self) -> str:
+        return f"request {self.pk} (deadline {self.deadline})"
+
+    @property
+    def is_complete(self) -> bool:
+        return all(item.fulfilled_at for item in self.items.all())
+
+
+class RequestItem(models.Model):
+    request = models.ForeignKey(DocumentRequest, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField(default=0)
+    kind = models.CharField(max_length=40, choices=kind_choices(), default="other")
+    free_text = models.CharField(_("Beschreibung"), max_length=200, blank=True)
+    reason = models.CharField(_("Grund"), max_length=300, blank=True)
+    fulfilled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("position", "pk")
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return self.free_text or str(get_kind(self.kind).label)
+
+
+class DocumentSettings(models.Model):
+    """Per job centre: keep the originals, retention in years (default and per kind)."""
+
+    jobcenter = models.OneToOneField(
+        "tenants.Jobcenter", on_delete=models.CASCADE, related_name="document_settings"
+    )
+    keep_originals = models.BooleanField(_("Originale aufbewahren"), default=False)
+    retention_years = models.PositiveIntegerField(_("Aufbewahrung in Jahren"), default=10)
+    # {"payslip": 5, ...}: years per kind, overriding ``retention_years``.
+    retention_by_kind = models.JSONField(default=dict, blank=True)
+
+    def __str__(self) -> str:
+        return f"document settings of {self.jobcenter_id}"

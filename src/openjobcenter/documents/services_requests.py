@@ -1,0 +1,141 @@
+"""Requests for documents (Nachforderung, § 60 SGB I) and their reminders; the mails
+that only say "please look" (no social data in a mailbox)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from openjobcenter.core.audit import audit
+from openjobcenter.core.mail import send_after_commit
+from openjobcenter.core.models import AuditAction
+from openjobcenter.documents.kinds import KINDS
+from openjobcenter.documents.models import (
+    DocumentRequest,
+    RequestItem,
+)
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from openjobcenter.accounts.models import CustomerProfile
+    from openjobcenter.tenants.models import Jobcenter
+
+MAX_REASON = 1000
+
+
+@dataclass(frozen=True)
+class RequestItemInput:
+    kind: str = "other"
+    free_text: str = ""
+    reason: str = ""
+
+
+@transaction.atomic
+def document_request_create(
+    *,
+    request: HttpRequest | None,
+    jobcenter: Jobcenter,
+    customer: CustomerProfile,
+    items: list[RequestItemInput],
+    deadline: date,
+    explanation: str,
+) -> DocumentRequest:
+    """Ask a customer for documents; the customer is told by e-mail (no social data)."""
+    if customer.jobcenter_id != jobcenter.pk:
+        raise ValidationError("customer belongs to another job centre")
+    if not items:
+        raise ValidationError({"items": _("Bitte wählen Sie mindestens eine Unterlage.")})
+    if deadline < timezone.localdate():
+        raise ValidationError({"deadline": _("Die Frist darf nicht in der Vergangenheit liegen.")})
+    doc_request = DocumentRequest.objects.create(
+        jobcenter=jobcenter,
+        customer=customer,
+        created_by=request.user if request is not None and request.user.is_authenticated else None,
+        deadline=deadline,
+        explanation=explanation.strip()[:MAX_REASON],
+    )
+    for position, item in enumerate(items, start=1):
+        if item.kind not in KINDS:
+            raise ValidationError({"items": _("Unbekannte Art von Unterlage.")})
+        RequestItem.objects.create(
+            request=doc_request,
+            position=position,
+            kind=item.kind,
+            free_text=item.free_text.strip()[:200],
+            reason=item.reason.strip()[:300],
+        )
+    audit(
+        request=request,
+        action=AuditAction.CREATE,
+        object_type="document_request",
+        object_id=doc_request.pk,
+        jobcenter=jobcenter,
+        subject=customer.user,
+    )
+    _mail_customer(
+        customer,
+        gettext_noop("Ihr Jobcenter bittet Sie um Unterlagen"),
+        gettext_noop(
+            "Ihr Jobcenter bittet Sie um Unterlagen. Bitte sehen Sie in Ihrem Bereich nach, "
+            "was gebraucht wird und bis wann."
+        ),
+        "customer:documents",
+    )
+    return doc_request
+
+
+def _mail_customer(customer: CustomerProfile, subject: str, text: str, url_name: str) -> None:
+    """A mail that says only "please look"; the content stays behind the login."""
+    user = customer.user
+    with translation.override(user.preferred_language or "de"):
+        link = settings.SITE_URL + reverse(url_name, kwargs={"jc": customer.jobcenter.slug})
+        body = _("Guten Tag,\n\n%(text)s\n\n%(link)s\n\nIhr %(jc)s") % {
+            "text": _(text),
+            "link": link,
+            "jc": customer.jobcenter.name,
+        }
+        send_after_commit(EmailMessage(_(subject), body, settings.DEFAULT_FROM_EMAIL, [user.email]))
+
+
+REMIND_DAYS_BEFORE = 3
+
+
+def document_requests_remind_due() -> int:
+    """Remind customers of open requests whose deadline is near; once per request."""
+    today = timezone.localdate()
+    due = DocumentRequest.objects.filter(
+        reminded_at=None,
+        deadline__gte=today,
+        deadline__lte=today + timedelta(days=REMIND_DAYS_BEFORE),
+        items__fulfilled_at=None,
+    ).distinct()
+    sent = 0
+    for doc_request in due.select_related("customer__user", "customer__jobcenter"):
+        with transaction.atomic():
+            # The conditional update is the guard: a second scheduler finds 0 rows.
+            if not DocumentRequest.objects.filter(pk=doc_request.pk, reminded_at=None).update(
+                reminded_at=timezone.now()
+            ):
+                continue
+            _mail_customer(
+                doc_request.customer,
+                gettext_noop("Erinnerung: Ihr Jobcenter wartet auf Unterlagen"),
+                gettext_noop(
+                    "Die Frist für angeforderte Unterlagen endet bald. Bitte sehen Sie in Ihrem "
+                    "Bereich nach."
+                ),
+                "customer:documents",
+            )
+            sent += 1
+    return sent

@@ -1,0 +1,94 @@
+"""Retention (per job centre and kind), the deletion run, and the job centre's document
+settings."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+
+from openjobcenter.core.audit import audit
+from openjobcenter.core.models import AuditAction
+from openjobcenter.documents import storage
+from openjobcenter.documents.models import (
+    Document,
+    DocumentSettings,
+    DocumentState,
+)
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from openjobcenter.tenants.models import Jobcenter
+
+OBJ = "document"
+
+
+def settings_for(jobcenter: Jobcenter) -> DocumentSettings:
+    found = DocumentSettings.objects.filter(jobcenter=jobcenter).first()
+    return found or DocumentSettings(jobcenter=jobcenter)
+
+
+def retention_until(document: Document, on: date) -> date:
+    local = settings_for(document.jobcenter)
+    years = int(local.retention_by_kind.get(document.kind, local.retention_years))
+    try:
+        return on.replace(year=on.year + years)
+    except ValueError:  # 29 February
+        return on.replace(year=on.year + years, day=28)
+
+
+DRAFT_MAX_AGE = timedelta(days=2)
+
+
+def documents_retention_run(*, today: date | None = None) -> dict[str, int]:
+    """Delete documents past their retention date and drafts abandoned for two days."""
+    today = today or timezone.localdate()
+    deleted = 0
+    for document in Document.objects.filter(delete_after__lt=today).select_related("jobcenter"):
+        _delete_document(document, detail="retention")
+        deleted += 1
+    stale = Document.objects.filter(
+        state__in=(DocumentState.DRAFT, DocumentState.REFUSED),
+        created_at__lt=timezone.now() - DRAFT_MAX_AGE,
+    )
+    drafts = 0
+    for document in stale.select_related("jobcenter"):
+        _delete_document(document, detail="draft")
+        drafts += 1
+    return {"deleted": deleted, "drafts": drafts}
+
+
+@transaction.atomic
+def _delete_document(document: Document, *, detail: str) -> None:
+    keys = [document.file_key]
+    for page in document.pages.all():
+        keys += [page.original_key, page.cleaned_key, page.preview_key]
+    audit(
+        request=None,
+        action=AuditAction.DELETE,
+        object_type=OBJ,
+        object_id=document.pk,
+        jobcenter=document.jobcenter,
+        detail=detail,
+    )
+    document.delete()
+    transaction.on_commit(lambda: storage.delete_many(keys))
+
+
+@transaction.atomic
+def document_settings_update(
+    *, request: HttpRequest, jobcenter: Jobcenter, keep_originals: bool, retention_years: int
+) -> DocumentSettings:
+    local, _created = DocumentSettings.objects.get_or_create(jobcenter=jobcenter)
+    local.keep_originals, local.retention_years = keep_originals, retention_years
+    local.save()
+    audit(
+        request=request,
+        action=AuditAction.UPDATE,
+        object_type="document_settings",
+        jobcenter=jobcenter,
+    )
+    return local

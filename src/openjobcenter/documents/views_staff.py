@@ -1,0 +1,243 @@
+"""Staff pages under ``/<jc>/staff/unterlagen/``: search, a customer's documents and
+requests, the page viewer with the review, downloads, new requests, settings. Every read
+of a customer's documents is written to the audit log."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from openjobcenter.accounts.selectors import get_customer_for
+from openjobcenter.core.access import Perm, request_jobcenter, staff_required
+from openjobcenter.core.audit import audit
+from openjobcenter.core.models import AuditAction
+from openjobcenter.documents import selectors, services, storage
+from openjobcenter.documents.forms import RequestForm, ReviewForm, SearchForm, SettingsForm
+from openjobcenter.documents.kinds import KINDS
+from openjobcenter.documents.models import DocumentState
+from openjobcenter.documents.services import RequestItemInput
+from openjobcenter.documents.views_customer import pdf_response
+from openjobcenter.tenants.modules import require_module
+
+MODULE = "documents"
+PAGE_SIZE = 100
+
+
+def _search(request: HttpRequest, **scope: object) -> tuple[SearchForm, object]:
+    form = SearchForm(request.GET or None)
+    filters: dict[str, object] = {}
+    if form.is_valid():
+        filters = {k: v for k, v in form.cleaned_data.items() if v}
+    qs = selectors.search_documents(request_jobcenter(request), **scope, **filters)  # type: ignore[arg-type]
+    return form, qs[:PAGE_SIZE]
+
+
+@require_GET
+@require_module(MODULE)
+@staff_required(Perm.DOCUMENTS_PROCESS)
+def documents(request: HttpRequest, jc: str) -> HttpResponse:
+    jobcenter = request_jobcenter(request)
+    form, found = _search(request)
+    audit(
+        request=request, action=AuditAction.READ, object_type="document_list", jobcenter=jobcenter
+    )
+    return render(request, "documents/staff_documents.html", {"form": form, "documents": found})
+
+
+@require_GET
+@require_module(MODULE)
+@staff_required(Perm.DOCUMENTS_PROCESS)
+def customer_documents(request: HttpRequest, jc: str, customer: int) -> HttpResponse:
+    jobcenter = request_jobcenter(request)
+    person = get_customer_for(jobcenter, customer)
+    form, found = _search(request, customer=person)
+    audit(
+        request=request,
+        action=AuditAction.READ,
+        object_type="document_list",
+        object_id=person.pk,
+        jobcenter=jobcenter,
+        subject=person.user,
+    )
+    return render(
+        request,
+        "documents/staff_customer_documents.html",
+        {
+            "person": person,
+            "form": form,
+            "documents": found,
+            "requests": selectors.requests_of_customer_for_staff(jobcenter, person),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@require_module(MODULE)
+@staff_required(Perm.DOCUMENTS_PROCESS)
+def document(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
+    jobcenter = request_jobcenter(request)
+    doc = selectors.get_document_for_staff(jobcenter, pk)
+    form = ReviewForm(request.POST or None, initial={"state": doc.state, "reason": doc.reason})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.document_review(
+                request=request,
+                document=doc,
+                state=form.cleaned_data["state"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
+        else:
+            messages.success(request, _saved())
+            return redirect("staff:document", jc=jc, pk=pk)
+    audit(
+        request=request,
+        action=AuditAction.READ,
+        object_type="document",
+        object_id=doc.pk,
+        jobcenter=jobcenter,
+        subject=doc.customer.user,
+    )
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request,
+        "documents/staff_document.html",
+        {
+            "doc": doc,
+            "pages": [p for p in doc.pages.all() if p.preview_key],
+            "form": form,
+            "suggested": KINDS.get(doc.suggested_kind) if doc.suggested_kind else None,
+        },
+        status=status,
+    )
+
+
+def _saved() -> str:
+    from django.utils.translation import gettext as _
+
+    return _("Gespeichert.")
+
+
+@require_GET
+@require_module(MODULE)
+@staff_required(Perm.DOCUMENTS_PROCESS)
+def document_file(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
+    jobcenter = request_jobcenter(request)
+    doc = selectors.get_document_for_staff(jobcenter, pk)
+    if not doc.file_key:
+        raise Http404
+    audit(
+        request=request,
+        action=AuditAction.EXPORT,
+        object_type="document",
+        object_id=doc.pk,
+        jobcenter=jobcenter,
+        subject=doc.customer.user,
+        detail="download",
+    )
+    return pdf_response(doc, storage.get(jobcenter, doc.file_key), f"unterlage-{doc.pk}.pdf")
+
+
+@require_GET
+@require_module(MODULE)
+@staff_required(Perm.DOCUMENTS_PROCESS)
+def page_image(request: HttpRequest, jc: str, document: int, pk: int) -> HttpResponse:
+    jobcenter = request_jobcenter(request)
+    page = selectors.get_page_for_staff(jobcenter, document, pk)
+    if not page.preview_key:
+        raise Http404
+    audit(
+        request=request,
+        action=AuditAction.READ,
+        object_type="document_page",
+        object_id=page.pk,
+        jobcenter=jobcenter,
+        subject=page.document.customer.user,
+    )
+    response = HttpResponse(storage.get(jobcenter, page.preview_key), content_type="image/png")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@require_module(MODULE)
+@staff_required(Perm.DOCUMENTS_PROCESS)
+def request_new(request: HttpRequest, jc: str, customer: int) -> HttpResponse:
+    jobcenter = request_jobcenter(request)
+    person = get_customer_for(jobcenter, customer)
+    form = RequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        reason = data.get("reason") or ""
+        items = [RequestItemInput(kind=k, reason=reason) for k in data.get("kinds") or []]
+        if (data.get("free_text") or "").strip():
+            items.append(RequestItemInput(kind="other", free_text=data["free_text"], reason=reason))
+        try:
+            created = services.document_request_create(
+                request=request,
+                jobcenter=jobcenter,
+                customer=person,
+                items=items,
+                deadline=data["deadline"],
+                explanation=data.get("explanation") or "",
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _saved())
+            return redirect("staff:document_request", jc=jc, pk=created.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request, "documents/staff_request_new.html", {"person": person, "form": form}, status=status
+    )
+
+
+@require_GET
+@require_module(MODULE)
+@staff_required(Perm.DOCUMENTS_PROCESS)
+def request_detail(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
+    jobcenter = request_jobcenter(request)
+    doc_request = selectors.get_request_for_staff(jobcenter, pk)
+    audit(
+        request=request,
+        action=AuditAction.READ,
+        object_type="document_request",
+        object_id=doc_request.pk,
+        jobcenter=jobcenter,
+        subject=doc_request.customer.user,
+    )
+    return render(request, "documents/staff_request.html", {"r": doc_request})
+
+
+@require_http_methods(["GET", "POST"])
+@require_module(MODULE)
+@staff_required(Perm.DOCUMENTS_CONFIGURE)
+def settings_page(request: HttpRequest, jc: str) -> HttpResponse:
+    jobcenter = request_jobcenter(request)
+    conf = services.settings_for(jobcenter)
+    form = SettingsForm(
+        request.POST or None,
+        initial={"keep_originals": conf.keep_originals, "retention_years": conf.retention_years},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.document_settings_update(request=request, jobcenter=jobcenter, **form.cleaned_data)
+        messages.success(request, _saved())
+        return redirect("staff:document_settings", jc=jc)
+    rows = [
+        {**row, "label": KINDS[str(row["kind"])].label if row["kind"] in KINDS else row["kind"]}
+        for row in selectors.retention_report(jobcenter)
+    ]
+    return render(
+        request,
+        "documents/staff_settings.html",
+        {"form": form, "report": rows, "states": DocumentState},
+        status=422 if request.method == "POST" else 200,
+    )

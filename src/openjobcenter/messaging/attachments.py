@@ -1,0 +1,81 @@
+"""Checking and storing chat attachments.
+
+When the documents module offers ``document_store_attachment`` the file goes through its
+pipeline (type, size and virus checks, encryption at rest). Until then, or when it is
+not installed, the file is checked here (magic bytes against an allow-list, size limit)
+and stored through the Django storage API.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+# (magic prefix, MIME type); HEIC is recognised by its "ftyp" box brand below.
+MAGIC: list[tuple[bytes, str]] = [
+    (b"%PDF-", "application/pdf"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+]
+HEIC_BRANDS = {b"heic", b"heix", b"mif1", b"msf1", b"hevc"}
+
+
+class AttachmentRefused(Exception):  # noqa: N818 - reads as the situation
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    name: str
+    content_type: str
+    size: int
+
+
+def sniff(head: bytes) -> str | None:
+    for prefix, mime in MAGIC:
+        if head.startswith(prefix):
+            return mime
+    if len(head) >= 12 and head[4:8] == b"ftyp" and head[8:12] in HEIC_BRANDS:
+        return "image/heic"
+    return None
+
+
+def check_upload(uploaded: UploadedFile) -> CheckedFile:
+    limit = int(settings.MESSAGING["attachment_max_bytes"])
+    size = int(uploaded.size or 0)
+    if size == 0:
+        raise AttachmentRefused(_("Die Datei ist leer."))
+    if size > limit:
+        raise AttachmentRefused(
+            _("Die Datei ist zu groß. Erlaubt sind höchstens %(mb)s MB.")
+            % {"mb": limit // (1024 * 1024)}
+        )
+    uploaded.seek(0)
+    head = uploaded.read(16)
+    uploaded.seek(0)
+    mime = sniff(head)
+    if mime is None:
+        raise AttachmentRefused(
+            _(
+                "Diese Art von Datei können wir nicht annehmen. Bitte senden Sie ein Foto (JPG, PNG, HEIC) oder ein PDF."
+            )
+        )
+    name = (uploaded.name or "datei").replace("/", "_").replace("\\", "_")[-150:]
+    return CheckedFile(name=name, content_type=mime, size=size)
+
+
+def documents_pipeline() -> Any | None:
+    """The documents module's attachment service, when it exists."""
+    try:
+        from openjobcenter.documents import services as document_services
+    except ImportError:
+        return None
+    return getattr(document_services, "document_store_attachment", None)

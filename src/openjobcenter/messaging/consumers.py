@@ -1,0 +1,351 @@
+"""The chat WebSocket ``/ws/chat/`` (protocol: ``docs/websocket-protocol.md``).
+
+One socket per browser tab carries any number of conversations. The session
+authenticates the socket; every ``subscribe`` checks anew that this person may read that
+conversation (customer: their own; staff: their job centre's, with the second factor
+used in this session and personal conversations only for the advisor and team leads).
+Messages are written through ``services.message_send``; what others write arrives via
+the conversation's channel-layer group. A malformed frame gets an ``error`` event and
+the connection stays up.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, cast
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.http import Http404
+
+from openjobcenter.accounts.models import CustomerProfile, Role
+from openjobcenter.core.access import Perm, has_perm, mfa_verified_in_session, staff_roles
+from openjobcenter.messaging import realtime, selectors, services
+from openjobcenter.messaging.models import Conversation
+from openjobcenter.tenants.modules import is_enabled
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from openjobcenter.accounts.models import User
+
+MAX_FRAME = 64 * 1024
+MAX_SUBSCRIPTIONS = 50
+CLOSE_UNAUTHENTICATED = 4401
+
+
+@dataclass(frozen=True)
+class Access:
+    conversation: Conversation
+    side: str  # "customer" or "staff"
+
+
+def admit(user: User, session: Any, conversation_id: int) -> Access | None:
+    """May ``user`` (with this session) read conversation ``conversation_id``?"""
+    conversation = (
+        Conversation.objects.select_related("jobcenter", "customer__user")
+        .filter(pk=conversation_id)
+        .first()
+    )
+    if conversation is None:
+        return None
+    jobcenter = conversation.jobcenter
+    if not jobcenter.is_active or not is_enabled(jobcenter, "messaging"):
+        return None
+    if (
+        conversation.customer.user_id == user.pk
+        and CustomerProfile.objects.filter(
+            pk=conversation.customer_id, user=user, jobcenter=jobcenter
+        ).exists()
+    ):
+        return Access(conversation, "customer")
+    roles = staff_roles(user, jobcenter)
+    fake_request = cast("HttpRequest", SimpleNamespace(session=session, user=user))
+    if not has_perm(roles, Perm.MESSAGING_USE) or not mfa_verified_in_session(fake_request):
+        return None
+    try:
+        found = selectors.get_conversation_for_staff(jobcenter, user, conversation_id)
+    except Http404:
+        return None
+    services.conversation_audit_staff_read(
+        conversation=found, request=None, actor=user, via="websocket"
+    )
+    return Access(found, "staff")
+
+
+def team_groups(user: User, session: Any) -> list[str]:
+    """The team-inbox groups of every job centre where this session may use the chat."""
+    from openjobcenter.accounts.models import StaffMembership
+
+    jobcenter_ids = set(
+        StaffMembership.objects.filter(user=user).values_list("jobcenter_id", flat=True)
+    )
+    if not jobcenter_ids:
+        return []
+    fake_request = cast("HttpRequest", SimpleNamespace(session=session, user=user))
+    if not mfa_verified_in_session(fake_request):
+        return []
+    groups = []
+    for jobcenter_id in sorted(jobcenter_ids):
+        roles = frozenset(
+            Role(r)
+            for r in StaffMembership.objects.filter(
+                user=user, jobcenter_id=jobcenter_id
+            ).values_list("role", flat=True)
+        )
+        if has_perm(roles, Perm.MESSAGING_USE):
+            groups.append(realtime.team_group(jobcenter_id))
+    return groups
+
+
+def _positive_int(value: Any) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**62:
+        return None
+    return int(value)
+
+
+def parse_frame(text: str | None) -> dict[str, Any] | str:
+    """The frame's known fields, or the reason it is refused."""
+    if text is None:
+        return "Only text frames are accepted."
+    if len(text) > MAX_FRAME:
+        return "Frame too large."
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return "Frame is not JSON."
+    if not isinstance(data, dict):
+        return "Frame must be a JSON object."
+    kind = data.get("type")
+    if kind not in ("subscribe", "unsubscribe", "send", "read", "typing", "ping"):
+        return "Unknown frame type."
+    if kind == "ping":
+        return {"type": "ping"}
+    conversation = _positive_int(data.get("conversation"))
+    if conversation is None:
+        return "conversation must be a conversation id."
+    frame: dict[str, Any] = {"type": kind, "conversation": conversation}
+    if kind == "subscribe":
+        cursor = data.get("cursor", 0)
+        cursor = 0 if cursor is None else _positive_int(cursor)
+        if cursor is None:
+            return "cursor must be a non-negative number."
+        frame["cursor"] = cursor
+    elif kind == "send":
+        body, client_id = data.get("body", ""), data.get("client_id", "")
+        if not isinstance(body, str) or not isinstance(client_id, str):
+            return "body and client_id must be strings."
+        frame["body"], frame["client_id"] = body, client_id
+    elif kind == "read":
+        upto = _positive_int(data.get("upto"))
+        if upto is None:
+            return "upto must be a message id."
+        frame["upto"] = upto
+    return frame
+
+
+def _send_message(access: Access, user: User, body: str, client_id: str) -> dict[str, Any]:
+    # message_send locks and re-reads the row (assignee, status may have changed).
+    conversation = access.conversation
+    if access.side == "staff":
+        # A personal conversation may have been moved to another advisor, or the role
+        # taken away, since the subscribe: staff writes are checked again.
+        try:
+            selectors.get_conversation_for_staff(conversation.jobcenter, user, conversation.pk)
+        except Http404:
+            raise services.MessagingError("No such conversation.", code="not_found") from None
+        if not has_perm(staff_roles(user, conversation.jobcenter), Perm.MESSAGING_USE):
+            raise services.MessagingError("No such conversation.", code="not_found")
+    message = services.message_send(
+        conversation=conversation, author=user, body=body, client_id=client_id
+    )
+    return {
+        "type": "ack",
+        "conversation": conversation.pk,
+        "client_id": client_id,
+        "id": message.pk,
+    }
+
+
+def _history(conversation: Conversation, cursor: int) -> dict[str, Any]:
+    conversation.refresh_from_db(
+        fields=["last_message_id", "customer_read_upto", "staff_read_upto", "staff_delivered_upto"]
+    )
+    reset = cursor > conversation.last_message_id  # stale: from another database or made up
+    start = 0 if reset else cursor
+    rows = selectors.messages_after(conversation, start)
+    return {
+        "reset": reset,
+        "messages": [realtime.message_data(m) for m in rows],
+        "more": len(rows) == selectors.HISTORY_PAGE,
+        "last_id": conversation.last_message_id,
+        "read": {
+            "customer": conversation.customer_read_upto,
+            "staff": conversation.staff_read_upto,
+            "staff_delivered": conversation.staff_delivered_upto,
+        },
+    }
+
+
+def _mark_read(access: Access, user: User, upto: int) -> None:
+    services.conversation_mark_read(conversation=access.conversation, user=user, upto=upto)
+
+
+def _mark_delivered(access: Access, upto: int) -> None:
+    services.conversation_mark_delivered(conversation=access.conversation, upto=upto)
+
+
+class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
+    user: User | None = None
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        self.user = user
+        self.subscriptions: dict[int, Access] = {}
+        self.groups_joined = [
+            realtime.user_group(user.pk),
+            *await database_sync_to_async(team_groups)(user, self.scope.get("session")),
+        ]
+        for group in self.groups_joined:
+            await self.channel_layer.group_add(group, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code: int) -> None:
+        if self.user is None:
+            return
+        for group in getattr(self, "groups_joined", []):
+            await self.channel_layer.group_discard(group, self.channel_name)
+        for conversation_id in list(getattr(self, "subscriptions", {})):
+            await self.channel_layer.group_discard(
+                realtime.conversation_group(conversation_id), self.channel_name
+            )
+        self.subscriptions = {}
+
+    async def _send(self, data: dict[str, Any]) -> None:
+        await self.send(text_data=json.dumps(data))
+
+    async def _error(self, code: str, message: str, **extra: Any) -> None:
+        await self._send({"type": "error", "code": code, "message": message, **extra})
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.user is None:
+            return
+        frame = parse_frame(text_data)
+        if isinstance(frame, str):
+            await self._error("malformed", frame)
+            return
+        kind = frame["type"]
+        if kind == "ping":
+            await self._send({"type": "pong"})
+            return
+        conversation_id = frame["conversation"]
+        if kind == "subscribe":
+            await self._subscribe(conversation_id, frame["cursor"])
+            return
+        access = self.subscriptions.get(conversation_id)
+        if access is None:
+            await self._error(
+                "not_subscribed",
+                "Subscribe to the conversation first.",
+                conversation=conversation_id,
+            )
+            return
+        if kind == "unsubscribe":
+            del self.subscriptions[conversation_id]
+            await self.channel_layer.group_discard(
+                realtime.conversation_group(conversation_id), self.channel_name
+            )
+        elif kind == "send":
+            try:
+                ack = await realtime.run_and_push(
+                    _send_message, access, self.user, frame["body"], frame["client_id"]
+                )
+            except services.MessagingError as exc:
+                await self._error(
+                    exc.code,
+                    exc.message,
+                    conversation=conversation_id,
+                    client_id=frame["client_id"],
+                    retry_after=exc.retry_after,
+                )
+                return
+            await self._send(ack)
+        elif kind == "read":
+            await realtime.run_and_push(_mark_read, access, self.user, frame["upto"])
+        elif kind == "typing":
+            await self.channel_layer.group_send(
+                realtime.conversation_group(conversation_id),
+                {
+                    "type": "chat.typing",
+                    "conversation": conversation_id,
+                    "side": access.side,
+                    "sender": self.channel_name,
+                },
+            )
+
+    async def _subscribe(self, conversation_id: int, cursor: int) -> None:
+        if self.user is None:
+            return
+        if (
+            conversation_id not in self.subscriptions
+            and len(self.subscriptions) >= MAX_SUBSCRIPTIONS
+        ):
+            await self._error("too_many", "Too many subscriptions.", conversation=conversation_id)
+            return
+        access = await database_sync_to_async(admit)(
+            self.user, self.scope.get("session"), conversation_id
+        )
+        if access is None:
+            # Same answer for "missing" and "not yours".
+            await self._error("not_found", "No such conversation.", conversation=conversation_id)
+            return
+        # Join first, then read history: a message committed in between arrives twice at
+        # worst, and clients drop ids they already have; none is lost.
+        await self.channel_layer.group_add(
+            realtime.conversation_group(conversation_id), self.channel_name
+        )
+        self.subscriptions[conversation_id] = access
+        history = await database_sync_to_async(_history)(access.conversation, cursor)
+        await self._send({"type": "subscribed", "conversation": conversation_id, **history})
+        if access.side == "staff" and history["messages"]:
+            await realtime.run_and_push(_mark_delivered, access, history["last_id"])
+
+    # --- group events -------------------------------------------------------------------
+
+    async def chat_message(self, event: dict[str, Any]) -> None:
+        message = event["message"]
+        access = self.subscriptions.get(message["conversation"]) if self.user else None
+        if access is None:
+            return
+        await self._send(
+            {"type": "message", "conversation": message["conversation"], "message": message}
+        )
+        if access.side == "staff" and message["side"] == "customer":
+            await realtime.run_and_push(_mark_delivered, access, message["id"])
+
+    async def chat_read(self, event: dict[str, Any]) -> None:
+        if event["conversation"] in self.subscriptions:
+            await self._send(
+                {
+                    "type": "read",
+                    "conversation": event["conversation"],
+                    "side": event["side"],
+                    "upto": event["upto"],
+                }
+            )
+
+    async def chat_typing(self, event: dict[str, Any]) -> None:
+        if event["sender"] != self.channel_name and event["conversation"] in self.subscriptions:
+            await self._send(
+                {"type": "typing", "conversation": event["conversation"], "side": event["side"]}
+            )
+
+    async def chat_updated(self, event: dict[str, Any]) -> None:
+        await self._send(
+            {"type": "updated", "conversation": event["conversation"], "last_id": event["last_id"]}
+        )

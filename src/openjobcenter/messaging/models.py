@@ -1,0 +1,206 @@
+"""Conversations between a customer and their job centre, their messages and the job
+centre's chat configuration (topics, text templates, office hours and auto-reply)."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from openjobcenter.accounts.models import CustomerProfile
+from openjobcenter.tenants.models import Jobcenter
+
+
+class Topic(models.Model):
+    """A team inbox of a job centre (Leistung, Arbeitsvermittlung, Termine, Allgemeines)."""
+
+    jobcenter = models.ForeignKey(Jobcenter, on_delete=models.CASCADE, related_name="chat_topics")
+    name = models.CharField(_("Name"), max_length=100)
+    description = models.CharField(
+        _("Beschreibung für Kundinnen und Kunden"), max_length=300, blank=True
+    )
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+    is_active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["jobcenter", "name"], name="chat_topic_unique_name")
+        ]
+        verbose_name = _("Thema")
+        verbose_name_plural = _("Themen")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+DEFAULT_TOPICS = [
+    (_("Bürgergeld und Leistungen"), _("Fragen zu Ihrem Antrag, Bescheid oder Geld")),
+    (_("Arbeitsvermittlung"), _("Arbeit, Ausbildung, Weiterbildung")),
+    (_("Termine"), _("Termin verschieben, absagen, Fragen zum Termin")),
+    (_("Allgemeines"), _("Alles andere")),
+]
+
+
+class ChatSettings(models.Model):
+    """Office hours and the auto-reply of one job centre's chat."""
+
+    jobcenter = models.OneToOneField(
+        Jobcenter, on_delete=models.CASCADE, related_name="chat_settings"
+    )
+    # Weekdays 0 (Monday) to 6; office hours in Europe/Berlin wall-clock time.
+    office_days = models.JSONField(_("Tage mit Sprechzeit"), default=list)
+    office_start = models.TimeField(_("Sprechzeit von"), default=time(8))
+    office_end = models.TimeField(_("Sprechzeit bis"), default=time(16))
+    auto_reply_enabled = models.BooleanField(
+        _("Automatische Antwort außerhalb der Sprechzeit"), default=True
+    )
+    expected_response = models.CharField(
+        _("Erwartete Antwortzeit"),
+        max_length=300,
+        default="",
+        blank=True,
+        help_text=_("Zum Beispiel: „Wir antworten in der Regel innerhalb von 2 Werktagen.“"),
+    )
+
+    def __str__(self) -> str:
+        return f"chat-settings:{self.jobcenter_id}"
+
+
+class TextTemplate(models.Model):
+    """A Textbaustein with placeholders such as {vorname} and {termin}."""
+
+    jobcenter = models.ForeignKey(
+        Jobcenter, on_delete=models.CASCADE, related_name="chat_templates"
+    )
+    title = models.CharField(_("Titel"), max_length=100)
+    body = models.TextField(_("Text"))
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("Textbaustein")
+        verbose_name_plural = _("Textbausteine")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ConversationStatus(models.TextChoices):
+    OPEN = "open", _("offen")
+    ANSWERED = "answered", _("beantwortet")
+    CLOSED = "closed", _("abgeschlossen")
+
+
+class Conversation(models.Model):
+    """A chat between one customer and their job centre: with a topic's team, or with the
+    customer's personal job advisor (``advisor`` set)."""
+
+    jobcenter = models.ForeignKey(Jobcenter, on_delete=models.CASCADE, related_name="conversations")
+    customer = models.ForeignKey(
+        CustomerProfile, on_delete=models.CASCADE, related_name="conversations"
+    )
+    topic = models.ForeignKey(
+        Topic, on_delete=models.SET_NULL, null=True, blank=True, related_name="conversations"
+    )
+    # Personal conversation: only this advisor and the team leads see it.
+    advisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="personal_conversations",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_conversations",
+    )
+    appointment = models.ForeignKey(
+        "appointments.Appointment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="conversations",
+    )
+    document_request = models.ForeignKey(
+        "documents.DocumentRequest",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="conversations",
+    )
+    subject = models.CharField(_("Betreff"), max_length=200)
+    status = models.CharField(
+        _("Status"),
+        max_length=12,
+        choices=ConversationStatus.choices,
+        default=ConversationStatus.OPEN,
+    )
+    started_by_staff = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_message_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    last_message_id = models.BigIntegerField(default=0)
+    # Read state per side, as message-id cursors: everything up to the id is read.
+    customer_read_upto = models.BigIntegerField(default=0)
+    staff_delivered_upto = models.BigIntegerField(default=0)
+    staff_read_upto = models.BigIntegerField(default=0)
+    last_auto_reply_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-last_message_at", "-pk"]
+        indexes = [models.Index(fields=["jobcenter", "status", "assignee"])]
+
+    def __str__(self) -> str:
+        return f"conversation:{self.pk}"
+
+
+class AuthorSide(models.TextChoices):
+    CUSTOMER = "customer", _("Kundin oder Kunde")
+    STAFF = "staff", _("Jobcenter")
+    SYSTEM = "system", _("Automatische Antwort")
+
+
+class Message(models.Model):
+    """One message. Its id is the cursor: ids only grow, so "everything after id N" is
+    the exact set a reconnecting client missed."""
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="messages"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    side = models.CharField(max_length=10, choices=AuthorSide.choices)
+    body = models.TextField(blank=True)
+    # Generated by the sending client; a resend with the same id is the same message.
+    client_id = models.CharField(max_length=64, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    attachment = models.FileField(upload_to="chat/%Y/%m/", blank=True)
+    attachment_name = models.CharField(max_length=200, blank=True)
+    attachment_type = models.CharField(max_length=100, blank=True)
+    attachment_size = models.PositiveIntegerField(default=0)
+    # The documents module's Document, when the attachment went through its pipeline.
+    document_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["author", "created_at"], name="chat_message_rate")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conversation", "author", "client_id"],
+                condition=~Q(client_id=""),
+                name="chat_message_idempotent",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"message:{self.pk}"
+
+    @property
+    def has_attachment(self) -> bool:
+        return bool(self.attachment) or self.document_id is not None

@@ -1,0 +1,117 @@
+"""Pushing chat events through the Channels layer, after the database commit.
+
+Groups are per conversation (``chat.c.<id>``: every open chat window on it) and per
+person (``chat.u.<user id>``: list pages, unread badges); never one global group, so a
+node only receives what its own connections need.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from asgiref.sync import async_to_sync
+from channels.db import DatabaseSyncToAsync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.db import transaction
+
+if TYPE_CHECKING:
+    from openjobcenter.messaging.models import Message
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# Set by the WebSocket consumer around its database work: events committed meanwhile
+# are collected and sent from the event loop afterwards, instead of each push crossing
+# from the worker thread into the loop (or, outside a server, starting its own loop).
+_outbox: ContextVar[list[tuple[list[str], dict[str, Any]]] | None] = ContextVar(
+    "chat_outbox", default=None
+)
+
+
+def conversation_group(conversation_id: int) -> str:
+    return f"chat.c.{conversation_id}"
+
+
+def user_group(user_id: int) -> str:
+    return f"chat.u.{user_id}"
+
+
+def team_group(jobcenter_id: int) -> str:
+    """One job centre's team inboxes (staff sockets with ``messaging.use``): only
+    "something changed" hints about team conversations, never content."""
+    return f"chat.t.{jobcenter_id}"
+
+
+def message_data(message: Message, *, attachment_url: str = "") -> dict[str, Any]:
+    """A message as clients get it (WebSocket, API, long polling): plain text only."""
+    author = message.author
+    return {
+        "id": message.pk,
+        "conversation": message.conversation_id,
+        "side": message.side,
+        "author": (author.get_full_name() or "")
+        if author is not None and message.side == "staff"
+        else "",
+        "body": message.body,
+        "client_id": message.client_id,
+        "created_at": message.created_at.isoformat(),
+        "attachment": (
+            {
+                "name": message.attachment_name,
+                "size": message.attachment_size,
+                "url": attachment_url,
+            }
+            if message.has_attachment
+            else None
+        ),
+    }
+
+
+def _send(groups: list[str], event: dict[str, Any]) -> None:
+    outbox = _outbox.get()
+    if outbox is not None:
+        outbox.append((groups, event))
+        return
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        send = async_to_sync(layer.group_send)
+        for group in groups:
+            send(group, event)
+    except Exception:  # a layer hiccup must not undo a stored message; clients resync
+        logger.exception("chat push failed")
+
+
+def push_after_commit(groups: list[str], event: dict[str, Any]) -> None:
+    transaction.on_commit(lambda: _send(groups, event))
+
+
+async def flush(outbox: list[tuple[list[str], dict[str, Any]]]) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    for groups, event in outbox:
+        for group in groups:
+            try:
+                await layer.group_send(group, event)
+            except Exception:  # as above: the next subscribe with a cursor resyncs
+                logger.exception("chat push failed")
+
+
+async def run_and_push(func: Callable[..., T], *args: Any) -> T:
+    """Run ``func`` (database work, in the worker thread) and then send the events it
+    committed, from the event loop."""
+    outbox: list[tuple[list[str], dict[str, Any]]] = []
+    token = _outbox.set(outbox)
+    try:
+        parallel = bool(settings.MESSAGING.get("parallel_db"))
+        result: T = await DatabaseSyncToAsync(func, thread_sensitive=not parallel)(*args)
+    finally:
+        _outbox.reset(token)
+        await flush(outbox)
+    return result

@@ -1,0 +1,251 @@
+"""Every read of the messaging module that crosses a permission boundary.
+
+Customers see their own conversations; staff see their job centre's team conversations
+and personal conversations addressed to them, and people with ``MESSAGING_MANAGE``
+(team lead, admin) all of their job centre's. Missing and "not yours" are both 404.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from openjobcenter.accounts.models import CustomerProfile, Role, StaffMembership
+from openjobcenter.core.access import Perm, has_perm, staff_roles
+from openjobcenter.messaging.models import (
+    AuthorSide,
+    ChatSettings,
+    Conversation,
+    ConversationStatus,
+    Message,
+    TextTemplate,
+    Topic,
+)
+
+if TYPE_CHECKING:
+    from openjobcenter.accounts.models import User
+    from openjobcenter.tenants.models import Jobcenter
+
+HISTORY_PAGE = 200
+
+
+def conversations_of_customer(customer: CustomerProfile) -> QuerySet[Conversation]:
+    """The customer's conversations, newest first, each with ``unread`` (staff messages
+    after the customer's read cursor)."""
+    return (
+        Conversation.objects.filter(customer=customer, jobcenter=customer.jobcenter)
+        .select_related("topic", "advisor")
+        .annotate(
+            unread=Count(
+                "messages",
+                filter=Q(messages__pk__gt=F("customer_read_upto"))
+                & ~Q(messages__side=AuthorSide.CUSTOMER),
+            )
+        )
+        .order_by(F("last_message_at").desc(nulls_last=True), "-pk")
+    )
+
+
+def get_conversation_for_customer(customer: CustomerProfile, pk: int) -> Conversation:
+    try:
+        return Conversation.objects.select_related("topic", "advisor", "jobcenter").get(
+            pk=pk, customer=customer, jobcenter=customer.jobcenter
+        )
+    except (Conversation.DoesNotExist, ValueError, OverflowError):
+        raise Http404 from None
+
+
+def staff_sees_all(user: User, jobcenter: Jobcenter) -> bool:
+    return has_perm(staff_roles(user, jobcenter), Perm.MESSAGING_MANAGE)
+
+
+def visible_to_staff(jobcenter: Jobcenter, user: User) -> QuerySet[Conversation]:
+    qs = Conversation.objects.filter(jobcenter=jobcenter)
+    if not staff_sees_all(user, jobcenter):
+        qs = qs.filter(Q(advisor__isnull=True) | Q(advisor=user))
+    return qs
+
+
+def get_conversation_for_staff(jobcenter: Jobcenter, user: User, pk: int) -> Conversation:
+    try:
+        return (
+            visible_to_staff(jobcenter, user)
+            .select_related("topic", "advisor", "assignee", "customer__user", "jobcenter")
+            .get(pk=pk)
+        )
+    except (Conversation.DoesNotExist, ValueError, OverflowError):
+        raise Http404 from None
+
+
+def staff_inbox(
+    jobcenter: Jobcenter,
+    user: User,
+    *,
+    topic: Topic | None = None,
+    mine: bool = False,
+    status: str = "active",
+) -> QuerySet[Conversation]:
+    """The team inbox: unassigned first, then by latest message."""
+    qs = visible_to_staff(jobcenter, user).select_related(
+        "topic", "advisor", "assignee", "customer__user"
+    )
+    if topic is not None:
+        qs = qs.filter(topic=topic)
+    if mine:
+        qs = qs.filter(Q(assignee=user) | Q(advisor=user))
+    if status == "active":
+        qs = qs.exclude(status=ConversationStatus.CLOSED)
+    elif status in ConversationStatus.values:
+        qs = qs.filter(status=status)
+    return qs.annotate(
+        unread=Count(
+            "messages",
+            filter=Q(messages__pk__gt=F("staff_read_upto")) & Q(messages__side=AuthorSide.CUSTOMER),
+        ),
+        unassigned=ExpressionWrapper(Q(assignee__isnull=True), output_field=BooleanField()),
+    ).order_by("-unassigned", F("last_message_at").desc(nulls_last=True), "-pk")
+
+
+def messages_after(
+    conversation: Conversation, cursor: int, limit: int = HISTORY_PAGE
+) -> list[Message]:
+    """Messages with an id above ``cursor``, oldest first, at most ``limit``."""
+    return list(
+        conversation.messages.filter(pk__gt=max(0, cursor))
+        .select_related("author")
+        .order_by("pk")[:limit]
+    )
+
+
+def latest_messages(conversation: Conversation, limit: int = HISTORY_PAGE) -> list[Message]:
+    rows = list(conversation.messages.select_related("author").order_by("-pk")[:limit])
+    rows.reverse()
+    return rows
+
+
+def get_message_for_conversation(conversation: Conversation, pk: int) -> Message:
+    try:
+        return conversation.messages.get(pk=pk)
+    except (Message.DoesNotExist, ValueError, OverflowError):
+        raise Http404 from None
+
+
+def active_topics(jobcenter: Jobcenter) -> QuerySet[Topic]:
+    return Topic.objects.filter(jobcenter=jobcenter, is_active=True)
+
+
+def all_topics(jobcenter: Jobcenter) -> QuerySet[Topic]:
+    return Topic.objects.filter(jobcenter=jobcenter)
+
+
+def get_topic_for(jobcenter: Jobcenter, pk: int) -> Topic:
+    try:
+        return Topic.objects.get(jobcenter=jobcenter, pk=pk)
+    except (Topic.DoesNotExist, ValueError, OverflowError):
+        raise Http404 from None
+
+
+def templates_of(jobcenter: Jobcenter) -> QuerySet[TextTemplate]:
+    return TextTemplate.objects.filter(jobcenter=jobcenter)
+
+
+def get_template_for(jobcenter: Jobcenter, pk: int) -> TextTemplate:
+    try:
+        return TextTemplate.objects.get(jobcenter=jobcenter, pk=pk)
+    except (TextTemplate.DoesNotExist, ValueError, OverflowError):
+        raise Http404 from None
+
+
+def chat_settings_of(jobcenter: Jobcenter) -> ChatSettings:
+    try:
+        # No query when the caller joined it (message_send does).
+        return jobcenter.chat_settings
+    except ChatSettings.DoesNotExist:
+        return ChatSettings(jobcenter=jobcenter, office_days=[0, 1, 2, 3, 4])
+
+
+def messaging_staff(jobcenter: Jobcenter) -> list[User]:
+    """Colleagues a conversation can be assigned to."""
+    from openjobcenter.accounts.models import User
+
+    ids = StaffMembership.objects.filter(jobcenter=jobcenter).values("user_id")
+    return list(User.objects.filter(pk__in=ids, is_active=True).order_by("last_name", "first_name"))
+
+
+def is_team_lead(user: User, jobcenter: Jobcenter) -> bool:
+    return Role.TEAM_LEAD in staff_roles(user, jobcenter)
+
+
+@dataclass(frozen=True)
+class CustomerContext:
+    customer_number: str
+    next_appointment: Any | None
+    open_application: Any | None
+
+
+def customer_context(conversation: Conversation) -> CustomerContext:
+    """What staff see beside a conversation. Other modules are asked only if installed."""
+    customer = conversation.customer
+    next_appointment = None
+    try:
+        from openjobcenter.appointments.models import ACTIVE_STATUSES, Appointment
+
+        next_appointment = (
+            Appointment.objects.filter(
+                customer=customer,
+                jobcenter=conversation.jobcenter,
+                status__in=ACTIVE_STATUSES,
+                starts_at__gte=timezone.now(),
+            )
+            .select_related("type")
+            .order_by("starts_at")
+            .first()
+        )
+    except ImportError:  # pragma: no cover - appointments is part of the platform
+        pass
+    open_application = None
+    try:
+        from openjobcenter.applications import models as app_models
+
+        model = getattr(app_models, "Application", None)
+        if model is not None:
+            qs = model.objects.filter(customer=customer)
+            if hasattr(model, "status"):
+                closed = {"approved", "rejected", "withdrawn", "closed", "draft", "decided"}
+                qs = qs.exclude(status__in=closed)
+            open_application = qs.order_by("-pk").first()
+    except Exception:
+        open_application = None
+    return CustomerContext(
+        customer_number=customer.customer_number or "",
+        next_appointment=next_appointment,
+        open_application=open_application,
+    )
+
+
+def in_office_hours(settings: ChatSettings, now: datetime) -> bool:
+    from zoneinfo import ZoneInfo
+
+    local = now.astimezone(ZoneInfo("Europe/Berlin"))
+    if local.weekday() not in (settings.office_days or []):
+        return False
+    clock = local.time().replace(tzinfo=None)
+    return settings.office_start <= clock < settings.office_end
+
+
+def open_document_requests(jobcenter: Jobcenter, customer: CustomerProfile) -> list[Any]:
+    """The customer's document requests (Nachforderungen) a conversation may refer to."""
+    try:
+        from openjobcenter.documents.models import DocumentRequest
+    except ImportError:  # pragma: no cover - documents is part of the platform
+        return []
+    return list(
+        DocumentRequest.objects.filter(jobcenter=jobcenter, customer=customer).order_by(
+            "-created_at"
+        )[:20]
+    )

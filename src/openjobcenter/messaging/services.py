@@ -1,0 +1,725 @@
+"""Every write of the messaging module (DESIGN §4.1).
+
+``message_send`` is the one way a message comes into being: it writes to the database,
+then, after commit, pushes the message through the Channels layer to the conversation's
+group and the participants' personal groups and asks ``notifications.notify`` to tell
+the recipient that something is waiting (never what).
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from openjobcenter.core.audit import audit
+from openjobcenter.core.models import AuditAction
+from openjobcenter.messaging import realtime
+from openjobcenter.messaging.attachments import (
+    AttachmentRefused,
+    check_upload,
+    documents_pipeline,
+)
+from openjobcenter.messaging.models import (
+    DEFAULT_TOPICS,
+    AuthorSide,
+    ChatSettings,
+    Conversation,
+    ConversationStatus,
+    Message,
+    TextTemplate,
+    Topic,
+)
+from openjobcenter.messaging.selectors import chat_settings_of, in_office_hours, staff_sees_all
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+    from django.http import HttpRequest
+
+    from openjobcenter.accounts.models import CustomerProfile, User
+    from openjobcenter.appointments.models import Appointment
+    from openjobcenter.documents.models import DocumentRequest
+    from openjobcenter.tenants.models import Jobcenter
+
+AUTO_REPLY_EVERY = timedelta(hours=12)
+CLIENT_ID_MAX = 64
+
+
+class MessagingError(Exception):
+    """A request the rules refuse; ``message`` is shown to the person as it is."""
+
+    def __init__(
+        self, message: str, *, code: str = "invalid", field: str | None = None, retry_after: int = 0
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.field = field
+        self.retry_after = retry_after
+
+
+# --- limits ------------------------------------------------------------------------------
+
+
+def _rate_check(user: User) -> None:
+    """At most ``rate_count`` messages per ``rate_window_s`` per person, counted in the
+    database (a sliding window over the person's own messages, by index), so it holds
+    across app nodes and costs one query instead of several cache round trips."""
+    count, window = int(settings.MESSAGING["rate_count"]), int(settings.MESSAGING["rate_window_s"])
+    now = timezone.now()
+    since = now - timedelta(seconds=window)
+    recent = Message.objects.filter(author=user, created_at__gt=since)
+    if recent.count() < count:
+        return
+    oldest = recent.order_by("created_at").values_list("created_at", flat=True).first()
+    wait = max(1, window - int((now - oldest).total_seconds())) if oldest else window
+    raise MessagingError(
+        _(
+            "Sie haben in kurzer Zeit sehr viele Nachrichten geschickt. "
+            "Bitte warten Sie %(seconds)s Sekunden und versuchen Sie es dann noch einmal."
+        )
+        % {"seconds": wait},
+        code="rate_limited",
+        retry_after=wait,
+    )
+
+
+def clean_body(body: str, *, allow_empty: bool = False) -> str:
+    text = (body or "").replace("\r\n", "\n").replace("\x00", "").strip()
+    limit = int(settings.MESSAGING["max_length"])
+    if not text and not allow_empty:
+        raise MessagingError(_("Bitte schreiben Sie eine Nachricht."), code="empty", field="body")
+    if len(text) > limit:
+        raise MessagingError(
+            _("Ihre Nachricht ist zu lang: höchstens %(limit)s Zeichen, Sie haben %(count)s.")
+            % {"limit": limit, "count": len(text)},
+            code="too_long",
+            field="body",
+        )
+    return text
+
+
+def clean_client_id(client_id: str | None) -> str:
+    value = (client_id or "").strip()
+    if len(value) > CLIENT_ID_MAX or any(
+        c not in string.ascii_letters + string.digits + "-_" for c in value
+    ):
+        raise MessagingError(
+            _("Ungültige Kennung der Nachricht."), code="invalid", field="client_id"
+        )
+    return value
+
+
+# --- links into the pages ---------------------------------------------------------------
+
+
+def customer_url(conversation: Conversation) -> str:
+    return reverse(
+        "customer:conversation", kwargs={"jc": conversation.jobcenter.slug, "pk": conversation.pk}
+    )
+
+
+def staff_url(conversation: Conversation) -> str:
+    return reverse(
+        "staff:conversation", kwargs={"jc": conversation.jobcenter.slug, "pk": conversation.pk}
+    )
+
+
+# --- sending ---------------------------------------------------------------------------
+
+
+def _participants(conversation: Conversation) -> list[int]:
+    ids = {conversation.customer.user_id}
+    if conversation.advisor_id:
+        ids.add(conversation.advisor_id)
+    if conversation.assignee_id:
+        ids.add(conversation.assignee_id)
+    return sorted(ids)
+
+
+def _store_attachment(
+    *,
+    request: HttpRequest | None,
+    conversation: Conversation,
+    message: Message,
+    uploaded: UploadedFile,
+) -> None:
+    """Through the documents pipeline when that module is on for the job centre (same
+    type, size and virus checks, encrypted at rest, staff see it with the customer's
+    documents); otherwise checked here and kept through the storage API."""
+    from openjobcenter.tenants.modules import is_enabled
+
+    pipeline = documents_pipeline()
+    if (
+        pipeline is not None
+        and request is not None
+        and is_enabled(conversation.jobcenter, "documents")
+    ):
+        try:
+            document = pipeline(
+                request=request,
+                customer=conversation.customer,
+                uploaded_file=uploaded,
+                kind="other",
+                source="chat",
+            )
+        except Exception as exc:
+            reason = getattr(exc, "message", None)
+            if reason is None:  # not a refusal: a real error, let it surface
+                raise
+            raise MessagingError(str(reason), code="attachment", field="file") from exc
+        if getattr(document, "state", "") == "refused":
+            raise MessagingError(
+                str(
+                    getattr(document, "refusal_message", "")
+                    or _("Diese Datei können wir nicht annehmen.")
+                ),
+                code="attachment",
+                field="file",
+            )
+        message.document_id = document.pk
+        message.attachment_name = (
+            str(getattr(document, "original_names", "")) or str(uploaded.name or "")
+        )[:200]
+        message.attachment_size = int(uploaded.size or 0)
+        message.attachment_type = "application/pdf"
+        return
+    try:
+        checked = check_upload(uploaded)
+    except AttachmentRefused as exc:
+        raise MessagingError(exc.message, code="attachment", field="file") from exc
+    message.attachment.save(checked.name, uploaded, save=False)
+    message.attachment_name = checked.name
+    message.attachment_type = checked.content_type
+    message.attachment_size = checked.size
+
+
+@transaction.atomic
+def message_send(
+    *,
+    conversation: Conversation,
+    author: User,
+    body: str,
+    client_id: str = "",
+    attachment: UploadedFile | None = None,
+    request: HttpRequest | None = None,
+) -> Message:
+    """Store a message from the customer or a staff member and deliver it after commit.
+
+    Resending with the same ``client_id`` returns the stored message instead of a second
+    one (an offline queue may send twice). Raises ``MessagingError`` for an empty or
+    over-long text, a bad attachment or too many messages in a short time.
+    """
+    client_id = clean_client_id(client_id)
+    if client_id:
+        existing = Message.objects.filter(
+            conversation=conversation, author=author, client_id=client_id
+        ).first()
+        if existing is not None:
+            return existing
+    text = clean_body(body, allow_empty=attachment is not None)
+    side = AuthorSide.CUSTOMER if author.pk == conversation.customer.user_id else AuthorSide.STAFF
+    _rate_check(author)
+    # Lock the conversation row: ids and the read cursors advance in one order.
+    conv = (
+        Conversation.objects.select_for_update(of=("self",))
+        .select_related("jobcenter__chat_settings", "customer__user")
+        .get(pk=conversation.pk)
+    )
+    message = Message(conversation=conv, author=author, side=side, body=text, client_id=client_id)
+    if attachment is not None:
+        _store_attachment(
+            request=request, conversation=conversation, message=message, uploaded=attachment
+        )
+    try:
+        with transaction.atomic():
+            message.save()
+    except IntegrityError:  # the same client id raced in twice: the first one wins
+        return Message.objects.get(conversation=conv, author=author, client_id=client_id)
+    now = message.created_at
+    conv.last_message_at, conv.last_message_id = now, message.pk
+    fields = ["last_message_at", "last_message_id", "status"]
+    if side == AuthorSide.CUSTOMER:
+        conv.status = ConversationStatus.OPEN
+        conv.customer_read_upto = message.pk
+        fields.append("customer_read_upto")
+    else:
+        conv.status = ConversationStatus.ANSWERED
+        conv.staff_read_upto = conv.staff_delivered_upto = message.pk
+        fields += ["staff_read_upto", "staff_delivered_upto"]
+        if conv.assignee_id is None and conv.advisor_id is None:
+            conv.assignee = author
+            fields.append("assignee")
+    conv.save(update_fields=fields)
+    conversation.__dict__.update({f: getattr(conv, f) for f in fields if f != "assignee"})
+    conversation.assignee_id = conv.assignee_id
+    audit(
+        request=request,
+        action=AuditAction.CREATE,
+        object_type="chat_message",
+        object_id=message.pk,
+        jobcenter=conv.jobcenter,
+        subject=conversation.customer.user,
+        actor=author,
+    )
+    _deliver(conv, message)
+    if side == AuthorSide.CUSTOMER:
+        _maybe_auto_reply(conv, conversation, now)
+    return message
+
+
+def _deliver(conversation: Conversation, message: Message) -> None:
+    event = {"type": "chat.message", "message": realtime.message_data(message)}
+    realtime.push_after_commit([realtime.conversation_group(conversation.pk)], event)
+    # "Something new" for the others' lists and badges; the author's own devices get the
+    # message itself through the conversation group.
+    groups = [
+        realtime.user_group(uid)
+        for uid in _participants(conversation)
+        if message.author_id is None or uid != message.author_id
+    ]
+    if conversation.advisor_id is None:
+        groups.append(realtime.team_group(conversation.jobcenter_id))
+    realtime.push_after_commit(
+        groups,
+        {"type": "chat.updated", "conversation": conversation.pk, "last_id": message.pk},
+    )
+    from openjobcenter.notifications.services import notify
+
+    if message.side == AuthorSide.STAFF:
+        # One notification per unread stretch, not one per message.
+        earlier_unread = (
+            conversation.messages.filter(pk__gt=conversation.customer_read_upto, pk__lt=message.pk)
+            .exclude(side=AuthorSide.CUSTOMER)
+            .exists()
+        )
+        if not earlier_unread:
+            notify(
+                user=conversation.customer.user, event="message.new", url=customer_url(conversation)
+            )
+    elif message.side == AuthorSide.CUSTOMER:
+        recipient_id = conversation.advisor_id or conversation.assignee_id
+        if recipient_id:
+            from openjobcenter.accounts.models import User
+
+            earlier_unread = conversation.messages.filter(
+                pk__gt=conversation.staff_read_upto, pk__lt=message.pk, side=AuthorSide.CUSTOMER
+            ).exists()
+            recipient = User.objects.filter(pk=recipient_id, is_active=True).first()
+            if recipient is not None and not earlier_unread:
+                notify(user=recipient, event="message.new_staff", url=staff_url(conversation))
+
+
+def _maybe_auto_reply(conv: Conversation, conversation: Conversation, now: Any) -> None:
+    chat = chat_settings_of(conv.jobcenter)
+    if not chat.auto_reply_enabled or not chat.expected_response.strip():
+        return
+    if in_office_hours(chat, now):
+        return
+    if conv.last_auto_reply_at is not None and now - conv.last_auto_reply_at < AUTO_REPLY_EVERY:
+        return
+    reply = Message.objects.create(
+        conversation=conv, author=None, side=AuthorSide.SYSTEM, body=chat.expected_response.strip()
+    )
+    conv.last_auto_reply_at = reply.created_at
+    conv.last_message_id = reply.pk
+    conv.save(update_fields=["last_auto_reply_at", "last_message_id"])
+    conversation.last_message_id = reply.pk
+    realtime.push_after_commit(
+        [realtime.conversation_group(conv.pk)],
+        {"type": "chat.message", "message": realtime.message_data(reply)},
+    )
+
+
+# --- conversations ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StartRequest:
+    subject: str
+    body: str
+    topic: Topic | None = None
+    advisor: User | None = None
+    appointment: Appointment | None = None
+    document_request: DocumentRequest | None = None
+    client_id: str = ""
+
+
+@transaction.atomic
+def conversation_start(
+    *,
+    customer: CustomerProfile,
+    author: User,
+    data: StartRequest,
+    request: HttpRequest | None = None,
+    attachment: UploadedFile | None = None,
+) -> Conversation:
+    """A new conversation with its first message, by the customer or by staff."""
+    subject = " ".join((data.subject or "").split())[:200]
+    if not subject:
+        raise MessagingError(_("Bitte geben Sie einen Betreff an."), code="empty", field="subject")
+    clean_body(data.body, allow_empty=attachment is not None)  # refuse before creating anything
+    if data.topic is not None and data.topic.jobcenter_id != customer.jobcenter_id:
+        raise MessagingError(_("Dieses Thema gibt es nicht."), field="topic")
+    if data.topic is None and data.advisor is None:
+        raise MessagingError(_("Bitte wählen Sie ein Thema."), field="topic")
+    if data.appointment is not None and data.appointment.customer_id != customer.pk:
+        raise MessagingError(_("Dieser Termin gehört nicht zu dieser Person."), field="appointment")
+    if data.document_request is not None and data.document_request.customer_id != customer.pk:
+        raise MessagingError(
+            _("Diese Nachforderung gehört nicht zu dieser Person."), field="document_request"
+        )
+    by_staff = author.pk != customer.user_id
+    if data.client_id:
+        existing = (
+            Message.objects.filter(
+                conversation__customer=customer,
+                author=author,
+                client_id=clean_client_id(data.client_id),
+            )
+            .select_related("conversation")
+            .first()
+        )
+        if existing is not None:
+            return existing.conversation
+    conversation = Conversation.objects.create(
+        jobcenter=customer.jobcenter,
+        customer=customer,
+        topic=data.topic,
+        advisor=data.advisor,
+        assignee=author if by_staff and data.advisor is None else None,
+        appointment=data.appointment,
+        document_request=data.document_request,
+        subject=subject,
+        started_by_staff=by_staff,
+    )
+    audit(
+        request=request,
+        action=AuditAction.CREATE,
+        object_type="conversation",
+        object_id=conversation.pk,
+        jobcenter=customer.jobcenter,
+        subject=customer.user,
+        actor=author,
+    )
+    message_send(
+        conversation=conversation,
+        author=author,
+        body=data.body,
+        client_id=data.client_id,
+        attachment=attachment,
+        request=request,
+    )
+    return conversation
+
+
+@transaction.atomic
+def conversation_mark_read(
+    *, conversation: Conversation, user: User, upto: int | None = None
+) -> int:
+    """Move the reader's side's read cursor forward (never back); returns the cursor."""
+    conv = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    target = conv.last_message_id if upto is None else min(max(0, upto), conv.last_message_id)
+    if user.pk == conv.customer.user_id:
+        side, field = "customer", "customer_read_upto"
+    else:
+        side, field = "staff", "staff_read_upto"
+    current = int(getattr(conv, field))
+    if target <= current:
+        return current
+    setattr(conv, field, target)
+    fields = [field]
+    if side == "staff" and conv.staff_delivered_upto < target:
+        conv.staff_delivered_upto = target
+        fields.append("staff_delivered_upto")
+    conv.save(update_fields=fields)
+    setattr(conversation, field, target)
+    realtime.push_after_commit(
+        [realtime.conversation_group(conv.pk)],
+        {"type": "chat.read", "conversation": conv.pk, "side": side, "upto": target},
+    )
+    realtime.push_after_commit(
+        [realtime.user_group(user.pk)],
+        {"type": "chat.updated", "conversation": conv.pk, "last_id": conv.last_message_id},
+    )
+    return target
+
+
+@transaction.atomic
+def conversation_mark_delivered(*, conversation: Conversation, upto: int) -> int:
+    """A staff client has received messages up to ``upto`` (the customer's "zugestellt")."""
+    conv = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    target = min(max(0, upto), conv.last_message_id)
+    if target <= conv.staff_delivered_upto:
+        return conv.staff_delivered_upto
+    conv.staff_delivered_upto = target
+    conv.save(update_fields=["staff_delivered_upto"])
+    realtime.push_after_commit(
+        [realtime.conversation_group(conv.pk)],
+        {"type": "chat.read", "conversation": conv.pk, "side": "staff_delivered", "upto": target},
+    )
+    return target
+
+
+def _audit_change(
+    request: HttpRequest | None, conversation: Conversation, actor: User, detail: str
+) -> None:
+    audit(
+        request=request,
+        action=AuditAction.UPDATE,
+        object_type="conversation",
+        object_id=conversation.pk,
+        jobcenter=conversation.jobcenter,
+        subject=conversation.customer.user,
+        actor=actor,
+        detail=detail,
+    )
+
+
+@transaction.atomic
+def conversation_assign(
+    *,
+    conversation: Conversation,
+    actor: User,
+    assignee: User | None,
+    request: HttpRequest | None = None,
+) -> Conversation:
+    """Assign to oneself or a colleague. Taking a conversation someone else holds, and
+    moving a personal conversation to another advisor, needs ``MESSAGING_MANAGE``."""
+    from openjobcenter.accounts.models import StaffMembership
+
+    jobcenter = conversation.jobcenter
+    manager = staff_sees_all(actor, jobcenter)
+    if (
+        assignee is not None
+        and not StaffMembership.objects.filter(user=assignee, jobcenter=jobcenter).exists()
+    ):
+        raise MessagingError(_("Diese Person gehört nicht zu Ihrem Jobcenter."), field="assignee")
+    if conversation.assignee_id not in (None, actor.pk) and not manager:
+        raise MessagingError(
+            _(
+                "Diese Unterhaltung bearbeitet schon jemand anderes. Nur die Teamleitung kann sie neu zuweisen."
+            ),
+            code="forbidden",
+            field="assignee",
+        )
+    if (
+        conversation.advisor_id is not None
+        and assignee is not None
+        and assignee.pk != conversation.advisor_id
+    ):
+        if not manager:
+            raise MessagingError(
+                _("Persönliche Unterhaltungen kann nur die Teamleitung neu zuweisen."),
+                code="forbidden",
+                field="assignee",
+            )
+        conversation.advisor = assignee  # the new advisor must be able to see it
+    conversation.assignee = assignee
+    conversation.save(update_fields=["assignee", "advisor"])
+    _audit_change(request, conversation, actor, f"assignee={assignee.pk if assignee else ''}")
+    if assignee is not None:
+        realtime.push_after_commit(
+            [realtime.user_group(assignee.pk)],
+            {
+                "type": "chat.updated",
+                "conversation": conversation.pk,
+                "last_id": conversation.last_message_id,
+            },
+        )
+    return conversation
+
+
+@transaction.atomic
+def conversation_set_status(
+    *, conversation: Conversation, actor: User, status: str, request: HttpRequest | None = None
+) -> Conversation:
+    if status not in ConversationStatus.values:
+        raise MessagingError(_("Unbekannter Status."), field="status")
+    conversation.status = status
+    conversation.save(update_fields=["status"])
+    _audit_change(request, conversation, actor, f"status={status}")
+    return conversation
+
+
+def conversation_audit_staff_read(
+    *, conversation: Conversation, request: HttpRequest | None, actor: User, via: str = "page"
+) -> None:
+    """Every staff read of a conversation is in the audit log."""
+    audit(
+        request=request,
+        action=AuditAction.READ,
+        object_type="conversation",
+        object_id=conversation.pk,
+        jobcenter=conversation.jobcenter,
+        subject=conversation.customer.user,
+        actor=actor,
+        detail=via,
+    )
+
+
+# --- configuration -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def topics_ensure_defaults(*, jobcenter: Jobcenter) -> None:
+    """A job centre starts with the four usual topics; admins change them afterwards."""
+    if Topic.objects.filter(jobcenter=jobcenter).exists():
+        return
+    for position, (name, description) in enumerate(DEFAULT_TOPICS):
+        Topic.objects.get_or_create(
+            jobcenter=jobcenter,
+            name=str(name),
+            defaults={"description": str(description), "position": position},
+        )
+
+
+@transaction.atomic
+def topic_save(
+    *,
+    jobcenter: Jobcenter,
+    actor: User,
+    name: str,
+    description: str = "",
+    position: int = 0,
+    is_active: bool = True,
+    topic: Topic | None = None,
+    request: HttpRequest | None = None,
+) -> Topic:
+    name = " ".join(name.split())[:100]
+    if not name:
+        raise MessagingError(_("Bitte geben Sie einen Namen an."), field="name")
+    clash = Topic.objects.filter(jobcenter=jobcenter, name=name)
+    if topic is not None:
+        clash = clash.exclude(pk=topic.pk)
+    if clash.exists():
+        raise MessagingError(_("Ein Thema mit diesem Namen gibt es schon."), field="name")
+    if topic is None:
+        topic = Topic(jobcenter=jobcenter)
+    topic.name, topic.description, topic.position, topic.is_active = (
+        name,
+        description[:300],
+        position,
+        is_active,
+    )
+    topic.save()
+    audit(
+        request=request,
+        action=AuditAction.UPDATE,
+        object_type="chat_config",
+        object_id=f"topic:{topic.pk}",
+        jobcenter=jobcenter,
+        actor=actor,
+    )
+    return topic
+
+
+@transaction.atomic
+def template_save(
+    *,
+    jobcenter: Jobcenter,
+    actor: User,
+    title: str,
+    body: str,
+    template: TextTemplate | None = None,
+    request: HttpRequest | None = None,
+) -> TextTemplate:
+    title = " ".join(title.split())[:100]
+    if not title:
+        raise MessagingError(_("Bitte geben Sie einen Titel an."), field="title")
+    body = clean_body(body)
+    if template is None:
+        template = TextTemplate(jobcenter=jobcenter)
+    template.title, template.body = title, body
+    template.save()
+    audit(
+        request=request,
+        action=AuditAction.UPDATE,
+        object_type="chat_config",
+        object_id=f"template:{template.pk}",
+        jobcenter=jobcenter,
+        actor=actor,
+    )
+    return template
+
+
+@transaction.atomic
+def template_delete(
+    *, template: TextTemplate, actor: User, request: HttpRequest | None = None
+) -> None:
+    audit(
+        request=request,
+        action=AuditAction.DELETE,
+        object_type="chat_config",
+        object_id=f"template:{template.pk}",
+        jobcenter=template.jobcenter,
+        actor=actor,
+    )
+    template.delete()
+
+
+@transaction.atomic
+def chat_settings_save(
+    *,
+    jobcenter: Jobcenter,
+    actor: User,
+    office_days: list[int],
+    office_start: Any,
+    office_end: Any,
+    auto_reply_enabled: bool,
+    expected_response: str,
+    request: HttpRequest | None = None,
+) -> ChatSettings:
+    if office_start >= office_end:
+        raise MessagingError(
+            _("Das Ende der Sprechzeit muss nach ihrem Beginn liegen."), field="office_end"
+        )
+    chat, _created = ChatSettings.objects.get_or_create(jobcenter=jobcenter)
+    chat.office_days = sorted({int(d) for d in office_days if 0 <= int(d) <= 6})
+    chat.office_start, chat.office_end = office_start, office_end
+    chat.auto_reply_enabled = auto_reply_enabled
+    chat.expected_response = expected_response.strip()[:300]
+    chat.save()
+    audit(
+        request=request,
+        action=AuditAction.UPDATE,
+        object_type="chat_config",
+        object_id="settings",
+        jobcenter=jobcenter,
+        actor=actor,
+    )
+    return chat
+
+
+class _Keep(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def template_render(template: TextTemplate, conversation: Conversation) -> str:
+    """The template's text with {vorname}, {nachname}, {kundennummer}, {termin},
+    {jobcenter} filled in for this conversation; unknown placeholders stay as they are."""
+    from zoneinfo import ZoneInfo
+
+    customer = conversation.customer
+    values = _Keep(
+        vorname=customer.user.first_name,
+        nachname=customer.user.last_name,
+        kundennummer=customer.customer_number or "",
+        jobcenter=conversation.jobcenter.name,
+    )
+    appointment = conversation.appointment
+    if appointment is not None:
+        local = appointment.starts_at.astimezone(ZoneInfo("Europe/Berlin"))
+        values["termin"] = local.strftime("%d.%m.%Y, %H:%M Uhr")
+    try:
+        return template.body.format_map(values)
+    except (ValueError, IndexError, AttributeError, KeyError):  # stray braces: leave the text alone
+        return template.body

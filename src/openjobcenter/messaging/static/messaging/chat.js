@@ -1,0 +1,303 @@
+// Real-time chat on top of the plain form (which keeps working without JavaScript).
+// Protocol: docs/websocket-protocol.md. Messages typed while offline wait in
+// localStorage and are sent (with their client id, so never twice) when the
+// connection returns; after a reconnect the missed messages come with the cursor.
+const root = document.querySelector("[data-chat]");
+const URL_RE = /\bhttps?:\/\/[^\s<>"']+/gi;
+const TRAILING = ".,;:!?)]}";
+
+function appendText(parent, text) {
+  // Plain text with http(s) links made clickable; never HTML.
+  const lines = text.split("\n");
+  lines.forEach((line, index) => {
+    if (index > 0) parent.appendChild(document.createElement("br"));
+    let pos = 0;
+    for (const match of line.matchAll(URL_RE)) {
+      let url = match[0];
+      let trail = "";
+      while (url && TRAILING.includes(url[url.length - 1])) {
+        trail = url[url.length - 1] + trail;
+        url = url.slice(0, -1);
+      }
+      parent.appendChild(document.createTextNode(line.slice(pos, match.index)));
+      let safe = null;
+      try {
+        const parsed = new URL(url);
+        if (parsed.protocol === "http:" || parsed.protocol === "https:") safe = parsed.href;
+      } catch (e) {
+        safe = null;
+      }
+      if (safe) {
+        const a = document.createElement("a");
+        a.href = safe;
+        a.rel = "noopener noreferrer nofollow";
+        a.target = "_blank";
+        a.textContent = url;
+        parent.appendChild(a);
+      } else {
+        parent.appendChild(document.createTextNode(url));
+      }
+      parent.appendChild(document.createTextNode(trail));
+      pos = match.index + match[0].length;
+    }
+    parent.appendChild(document.createTextNode(line.slice(pos)));
+  });
+}
+
+function newClientId() {
+  // crypto.randomUUID needs a secure context; getRandomValues works everywhere.
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+if (root) {
+  const conversation = Number(root.dataset.conversation);
+  const side = root.dataset.side;
+  const log = root.querySelector("[data-chat-log]");
+  const form = root.querySelector("[data-chat-form]");
+  const textarea = form.querySelector("textarea");
+  const fileInput = form.querySelector("input[type=file]");
+  const statusEl = root.querySelector("[data-chat-status]");
+  const receipt = root.querySelector("[data-chat-receipt]");
+  const queueKey = `ojc-chat-queue-${conversation}`;
+  let lastId = Number(root.dataset.lastId || 0);
+  let lastOwnId = 0;
+  let socket = null;
+  let backoff = 1000;
+  let subscribed = false;
+  const seen = new Set([...log.querySelectorAll("[data-id]")].map((li) => Number(li.dataset.id)));
+  log.querySelectorAll("[data-id]").forEach((li) => {
+    if (li.dataset.side === side) lastOwnId = Math.max(lastOwnId, Number(li.dataset.id));
+  });
+
+  const loadQueue = () => {
+    try {
+      return JSON.parse(localStorage.getItem(queueKey) || "[]");
+    } catch (e) {
+      return [];
+    }
+  };
+  const saveQueue = (queue) => localStorage.setItem(queueKey, JSON.stringify(queue));
+
+  function label(name) {
+    return root.dataset[`label${name[0].toUpperCase()}${name.slice(1)}`] || "";
+  }
+
+  function render(message) {
+    if (seen.has(message.id)) return;
+    seen.add(message.id);
+    const pending = message.client_id
+      ? log.querySelector(`[data-client-id="${CSS.escape(message.client_id)}"]`)
+      : null;
+    if (pending) pending.remove();
+    const li = document.createElement("li");
+    li.className = `chat-message chat-${message.side}`;
+    li.dataset.id = String(message.id);
+    li.dataset.side = message.side;
+    const meta = document.createElement("p");
+    meta.className = "chat-meta";
+    let who = label(message.side === "system" ? "system" : message.side === side ? "you" : message.side);
+    if (side === "staff" && message.side === "staff" && message.author) who += ` (${message.author})`;
+    const time = document.createElement("time");
+    time.dateTime = message.created_at;
+    time.textContent = new Date(message.created_at).toLocaleString();
+    meta.append(`${who} · `, time);
+    li.appendChild(meta);
+    if (message.side === "system") {
+      const auto = document.createElement("p");
+      auto.className = "chat-body";
+      auto.textContent = label("auto");
+      li.appendChild(auto);
+    }
+    if (message.body) {
+      const body = document.createElement("p");
+      body.className = "chat-body";
+      appendText(body, message.body);
+      li.appendChild(body);
+    }
+    // Keep the log in id order even if events arrive out of order.
+    const after = [...log.querySelectorAll("[data-id]")].find((el) => Number(el.dataset.id) > message.id);
+    log.insertBefore(li, after || log.querySelector("[data-client-id]") || null);
+    lastId = Math.max(lastId, message.id);
+    if (message.side === side) lastOwnId = Math.max(lastOwnId, message.id);
+    else markRead();
+    receipt.textContent = "";
+  }
+
+  function renderPending(item) {
+    const li = document.createElement("li");
+    li.className = `chat-message chat-${side} chat-pending`;
+    li.dataset.clientId = item.client_id;
+    const meta = document.createElement("p");
+    meta.className = "chat-meta";
+    meta.textContent = `${label("you")} · ${label("queued")}`;
+    const body = document.createElement("p");
+    body.className = "chat-body";
+    appendText(body, item.body);
+    li.append(meta, body);
+    log.appendChild(li);
+  }
+
+  function markRead() {
+    if (document.visibilityState === "visible" && subscribed && socket) {
+      socket.send(JSON.stringify({ type: "read", conversation, upto: lastId }));
+    }
+  }
+
+  function flush() {
+    if (!subscribed) return;
+    for (const item of loadQueue()) {
+      socket.send(JSON.stringify({ type: "send", conversation, client_id: item.client_id, body: item.body }));
+    }
+  }
+
+  function handle(data) {
+    if (data.type === "subscribed" && data.conversation === conversation) {
+      subscribed = true;
+      statusEl.textContent = label("online");
+      if (data.reset) {
+        log.querySelectorAll("[data-id]").forEach((li) => li.remove());
+        seen.clear();
+      }
+      data.messages.forEach(render);
+      updateReceipt(data.read.staff_delivered, data.read.staff, data.read.customer);
+      flush();
+      markRead();
+    } else if (data.type === "message" && data.conversation === conversation) {
+      render(data.message);
+    } else if (data.type === "ack") {
+      saveQueue(loadQueue().filter((item) => item.client_id !== data.client_id));
+    } else if (data.type === "read" && data.conversation === conversation) {
+      if (side === "customer" && data.side === "staff") updateReceipt(0, data.upto, 0);
+      if (side === "customer" && data.side === "staff_delivered") updateReceipt(data.upto, 0, 0);
+      if (side === "staff" && data.side === "customer") updateReceipt(0, 0, data.upto);
+    } else if (data.type === "error") {
+      statusEl.textContent = data.message;
+      if (data.client_id && data.code !== "rate_limited") {
+        // Refused for good (empty, too long): drop it from the queue, show why.
+        saveQueue(loadQueue().filter((item) => item.client_id !== data.client_id));
+      } else if (data.code === "rate_limited") {
+        setTimeout(flush, (data.retry_after || 5) * 1000);
+      }
+    }
+  }
+
+  function updateReceipt(delivered, readByStaff, readByCustomer) {
+    if (!lastOwnId) return;
+    if (side === "customer") {
+      if (readByStaff >= lastOwnId) receipt.textContent = label("read");
+      else if (delivered >= lastOwnId && receipt.textContent !== label("read")) receipt.textContent = label("delivered");
+    } else if (readByCustomer >= lastOwnId) {
+      receipt.textContent = label("read");
+    }
+  }
+
+  // Fallback when WebSockets never get through (a proxy that blocks them): long polling
+  // over the same history, and sending through the API, with the same queue and ids.
+  let mode = "ws";
+  let failures = 0;
+  let everOpen = false;
+
+  function csrfToken() {
+    const input = form.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
+  async function sendOverHttp(item) {
+    const response = await fetch(root.dataset.sendUrl, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+      body: JSON.stringify({ body: item.body, client_id: item.client_id }),
+    });
+    if (response.status === 201) {
+      saveQueue(loadQueue().filter((queued) => queued.client_id !== item.client_id));
+      render(await response.json());
+    } else if (response.status === 422 || response.status === 429) {
+      const data = await response.json();
+      statusEl.textContent = typeof data.detail === "string" ? data.detail : data.detail[0].msg;
+      if (response.status === 422) saveQueue(loadQueue().filter((queued) => queued.client_id !== item.client_id));
+    }
+  }
+
+  async function flushOverHttp() {
+    for (const item of loadQueue()) await sendOverHttp(item);
+  }
+
+  async function poll() {
+    let wait = 0; // the first answer at once (to show the state), then wait for news
+    while (mode === "poll") {
+      try {
+        const response = await fetch(`${root.dataset.pollUrl}?after=${lastId}&wait=${wait}`, { credentials: "same-origin" });
+        wait = 25;
+        if (!response.ok) throw new Error(String(response.status));
+        const data = await response.json();
+        statusEl.textContent = label("online");
+        if (data.reset) {
+          log.querySelectorAll("[data-id]").forEach((li) => li.remove());
+          seen.clear();
+        }
+        data.messages.forEach(render);
+        await flushOverHttp();
+      } catch (e) {
+        statusEl.textContent = label("offline");
+        await new Promise((resolve) => setTimeout(resolve, 5000));
+      }
+    }
+  }
+
+  function connect() {
+    const scheme = location.protocol === "https:" ? "wss" : "ws";
+    socket = new WebSocket(`${scheme}://${location.host}/ws/chat/`);
+    socket.addEventListener("open", () => {
+      backoff = 1000;
+      everOpen = true;
+      failures = 0;
+      socket.send(JSON.stringify({ type: "subscribe", conversation, cursor: lastId }));
+    });
+    socket.addEventListener("message", (event) => {
+      try {
+        handle(JSON.parse(event.data));
+      } catch (e) {
+        /* ignore a frame we do not understand */
+      }
+    });
+    socket.addEventListener("close", () => {
+      subscribed = false;
+      failures += 1;
+      if (!everOpen && failures >= 3 && root.dataset.pollUrl) {
+        mode = "poll";
+        poll();
+        return;
+      }
+      statusEl.textContent = label("offline");
+      setTimeout(connect, backoff);
+      backoff = Math.min(backoff * 2, 30000);
+    });
+  }
+
+  form.addEventListener("submit", (event) => {
+    // With a file the plain form post does the upload; text goes over the socket.
+    if (fileInput && fileInput.files.length) return;
+    const body = textarea.value.trim();
+    if (!body) return;
+    event.preventDefault();
+    const item = { client_id: newClientId(), body };
+    saveQueue([...loadQueue(), item]);
+    renderPending(item);
+    textarea.value = "";
+    if (subscribed) socket.send(JSON.stringify({ type: "send", conversation, client_id: item.client_id, body }));
+    else if (mode === "poll" && navigator.onLine) sendOverHttp(item).catch(() => {});
+  });
+
+  document.addEventListener("visibilitychange", markRead);
+  window.addEventListener("online", () => {
+    if (socket && socket.readyState === WebSocket.CLOSED) connect();
+  });
+  loadQueue().forEach(renderPending);
+  if ("WebSocket" in window) connect();
+  else if (root.dataset.pollUrl) {
+    mode = "poll";
+    poll();
+  }
+}

@@ -1,0 +1,45 @@
+// Keeps a conversation list (customer list, staff inbox) current: the socket's personal
+// group says "something changed" (never what); the list is then fetched again.
+const region = document.querySelector("[data-inbox]");
+
+if (region && "WebSocket" in window) {
+  const status = document.querySelector("[data-inbox-status]");
+  let backoff = 1000;
+  let pending = null;
+
+  async function refresh() {
+    pending = null;
+    const response = await fetch(location.href, { credentials: "same-origin" });
+    if (!response.ok) return;
+    const html = new DOMParser().parseFromString(await response.text(), "text/html");
+    const fresh = html.querySelector("[data-inbox]");
+    if (fresh) {
+      region.replaceChildren(...fresh.childNodes);
+      if (status) status.textContent = status.dataset.labelUpdated;
+    }
+  }
+
+  function connect() {
+    const scheme = location.protocol === "https:" ? "wss" : "ws";
+    const socket = new WebSocket(`${scheme}://${location.host}/ws/chat/`);
+    socket.addEventListener("open", () => {
+      backoff = 1000;
+    });
+    socket.addEventListener("message", (event) => {
+      let data = {};
+      try {
+        data = JSON.parse(event.data);
+      } catch (e) {
+        return;
+      }
+      // Several events in a burst make one reload.
+      if (data.type === "updated" && !pending) pending = setTimeout(() => refresh().catch(() => {}), 300);
+    });
+    socket.addEventListener("close", () => {
+      setTimeout(connect, backoff);
+      backoff = Math.min(backoff * 2, 30000);
+    });
+  }
+
+  connect();
+}

@@ -1,0 +1,165 @@
+"""Customer pages of the messaging module under ``/<jc>/mein-bereich/nachrichten/``.
+
+Everything works without JavaScript (form post and reload); ``chat.js`` adds real-time
+delivery over the WebSocket, an offline queue and read receipts on top.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import cast
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from openjobcenter.core.access import customer_required, request_customer, request_user
+from openjobcenter.messaging import selectors, services
+from openjobcenter.messaging.forms import ADVISOR_CHOICE, MessageForm, NewConversationForm
+from openjobcenter.messaging.models import Conversation
+from openjobcenter.messaging.pdf import conversation_pdf
+from openjobcenter.tenants.modules import require_module
+
+MODULE = "messaging"
+
+
+def _error_to_form(form: MessageForm, exc: services.MessagingError) -> None:
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, exc.message)
+
+
+@require_GET
+@require_module(MODULE)
+@customer_required
+def conversation_list(request: HttpRequest, jc: str) -> HttpResponse:
+    customer = request_customer(request)
+    return render(
+        request,
+        "messaging/customer_list.html",
+        {"conversations": selectors.conversations_of_customer(customer)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@require_module(MODULE)
+@customer_required
+def conversation_new(request: HttpRequest, jc: str) -> HttpResponse:
+    customer = request_customer(request)
+    services.topics_ensure_defaults(jobcenter=customer.jobcenter)
+    topics = list(selectors.active_topics(customer.jobcenter))
+    choices = [(str(t.pk), t.name) for t in topics]
+    if customer.advisor_id:
+        choices.insert(0, (ADVISOR_CHOICE, _("Meine persönliche Ansprechperson")))
+    form = NewConversationForm(
+        request.POST or None,
+        request.FILES or None,
+        to_choices=choices,
+        initial={"client_id": uuid.uuid4().hex},
+    )
+    if request.method == "POST" and form.is_valid():
+        to = form.cleaned_data["to"]
+        topic = None if to == ADVISOR_CHOICE else next((t for t in topics if str(t.pk) == to), None)
+        try:
+            conversation = services.conversation_start(
+                customer=customer,
+                author=request_user(request),
+                data=services.StartRequest(
+                    subject=form.cleaned_data["subject"],
+                    body=form.cleaned_data["body"],
+                    topic=topic,
+                    advisor=customer.advisor if to == ADVISOR_CHOICE else None,
+                    client_id=form.cleaned_data["client_id"],
+                ),
+                request=request,
+                attachment=form.cleaned_data.get("file"),
+            )
+        except services.MessagingError as exc:
+            _error_to_form(form, exc)
+        else:
+            messages.success(request, _("Ihre Nachricht ist gesendet."))
+            return redirect("customer:conversation", jc=jc, pk=conversation.pk)
+    return render(request, "messaging/customer_new.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@require_module(MODULE)
+@customer_required
+def conversation_detail(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
+    customer = request_customer(request)
+    conversation = selectors.get_conversation_for_customer(customer, pk)
+    user = request_user(request)
+    form = MessageForm(
+        request.POST or None, request.FILES or None, initial={"client_id": uuid.uuid4().hex}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.message_send(
+                conversation=conversation,
+                author=user,
+                body=form.cleaned_data["body"],
+                client_id=form.cleaned_data["client_id"],
+                attachment=form.cleaned_data.get("file"),
+                request=request,
+            )
+        except services.MessagingError as exc:
+            _error_to_form(form, exc)
+        else:
+            return redirect("customer:conversation", jc=jc, pk=pk)
+    rows = selectors.latest_messages(conversation)
+    services.conversation_mark_read(conversation=conversation, user=user)
+    chat = selectors.chat_settings_of(customer.jobcenter)
+    return render(
+        request,
+        "messaging/customer_conversation.html",
+        {
+            "conversation": conversation,
+            "rows": rows,
+            "form": form,
+            "chat_settings": chat,
+            "last_id": rows[-1].pk if rows else 0,
+            "side": "customer",
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@require_GET
+@require_module(MODULE)
+@customer_required
+def conversation_download(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
+    conversation = selectors.get_conversation_for_customer(request_customer(request), pk)
+    pdf = conversation_pdf(conversation, request=request)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="nachrichten-{conversation.pk}.pdf"'
+    return response
+
+
+def attachment_response(
+    request: HttpRequest, jc: str, message_pk: int, conversation: Conversation, *, staff: bool
+) -> HttpResponse:
+    """The attachment of one message of ``conversation`` (already checked for access)."""
+    message = selectors.get_message_for_conversation(conversation, message_pk)
+    if message.document_id is not None:
+        name = "staff:document_file" if staff else "customer:document_file"
+        return redirect(name, jc=jc, pk=message.document_id)
+    if not message.attachment:
+        raise Http404
+    response = FileResponse(
+        message.attachment.open("rb"),
+        as_attachment=True,
+        filename=message.attachment_name or "anhang",
+        content_type=message.attachment_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    # A streamed file; the view gates are typed for HttpResponse, which it behaves as here.
+    return cast("HttpResponse", response)
+
+
+@require_GET
+@require_module(MODULE)
+@customer_required
+def attachment(request: HttpRequest, jc: str, pk: int, message_pk: int) -> HttpResponse:
+    conversation = selectors.get_conversation_for_customer(request_customer(request), pk)
+    return attachment_response(request, jc, message_pk, conversation, staff=False)

@@ -1,0 +1,88 @@
+"""Long polling for clients without WebSockets: the same history as the API, but the
+request waits (up to 25 s) until there is something after the cursor.
+
+An async view, so a waiting client holds no worker thread; the database is asked once a
+second, which also makes it work across app nodes without the channel layer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+
+from openjobcenter.accounts.models import CustomerProfile
+from openjobcenter.core.access import Perm, has_perm, mfa_verified_in_session, staff_roles
+from openjobcenter.messaging import realtime, selectors
+from openjobcenter.messaging.models import Conversation
+from openjobcenter.tenants.modules import is_enabled
+
+MAX_WAIT_S = 25
+POLL_EVERY_S = 1.0
+
+
+def _lookup(request: HttpRequest, pk: int, *, staff: bool) -> Conversation:
+    user = request.user
+    jobcenter = getattr(request, "jobcenter", None)
+    if not user.is_authenticated or jobcenter is None or not is_enabled(jobcenter, "messaging"):
+        raise Http404
+    if staff:
+        roles = staff_roles(user, jobcenter)
+        if not has_perm(roles, Perm.MESSAGING_USE) or not mfa_verified_in_session(request):
+            raise Http404
+        return selectors.get_conversation_for_staff(jobcenter, user, pk)
+    customer = (
+        CustomerProfile.objects.filter(user=user, jobcenter=jobcenter)
+        .select_related("jobcenter")
+        .first()
+    )
+    if customer is None:
+        raise Http404
+    return selectors.get_conversation_for_customer(customer, pk)
+
+
+def _page(conversation: Conversation, after: int) -> dict[str, Any] | None:
+    conversation.refresh_from_db(fields=["last_message_id"])
+    if after > conversation.last_message_id:
+        rows = selectors.messages_after(conversation, 0)
+        return {
+            "reset": True,
+            "messages": [realtime.message_data(m) for m in rows],
+            "last_id": conversation.last_message_id,
+        }
+    rows = selectors.messages_after(conversation, after)
+    if not rows:
+        return None
+    return {
+        "reset": False,
+        "messages": [realtime.message_data(m) for m in rows],
+        "last_id": conversation.last_message_id,
+    }
+
+
+async def _poll(request: HttpRequest, pk: int, *, staff: bool) -> HttpResponse:
+    try:
+        after = max(0, int(request.GET.get("after", "0")))
+        wait = min(MAX_WAIT_S, max(0, int(request.GET.get("wait", str(MAX_WAIT_S)))))
+    except ValueError:
+        return JsonResponse({"detail": "after and wait must be numbers"}, status=400)
+    conversation = await sync_to_async(_lookup)(request, pk, staff=staff)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait
+    while True:
+        page = await sync_to_async(_page)(conversation, after)
+        if page is not None:
+            return JsonResponse(page)
+        if loop.time() >= deadline:
+            return JsonResponse({"reset": False, "messages": [], "last_id": after})
+        await asyncio.sleep(POLL_EVERY_S)
+
+
+async def customer_poll(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
+    return await _poll(request, pk, staff=False)
+
+
+async def staff_poll(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
+    return await _poll(request, pk, staff=True)

@@ -1,0 +1,383 @@
+"""The chat WebSocket: real-time delivery between two clients, reconnect with a cursor,
+malformed frames, and who may subscribe to what.
+
+Pushes happen after commit, so these tests use committed data (``transactional_db``);
+each scenario runs in one event loop and the consumer's database calls run in the
+test's thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import pytest
+from asgiref.sync import async_to_sync
+
+from openjobcenter.accounts.models import CustomerProfile, Role, User
+from openjobcenter.messaging.models import Conversation, Message
+from tests.messaging.conftest import WS, session_of
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def run(scenario: Callable[[], Awaitable[None]]) -> None:
+    async_to_sync(scenario)()
+
+
+def test_messages_arrive_in_real_time_both_ways(
+    conversation: Conversation, customer: CustomerProfile, staff_a: dict[Role, User]
+) -> None:
+    caseworker = staff_a[Role.CASEWORKER]
+    customer_session, staff_session = session_of(customer.user), session_of(caseworker, mfa=True)
+
+    async def scenario() -> None:
+        kunde, amt = WS(customer_session), WS(staff_session)
+        assert await kunde.connect() and await amt.connect()
+        await kunde.send({"type": "subscribe", "conversation": conversation.pk, "cursor": 0})
+        first = await kunde.receive_until("subscribed")
+        assert [m["body"] for m in first["messages"]] == ["Hallo, ich habe eine Frage."]
+        await amt.send(
+            {"type": "subscribe", "conversation": conversation.pk, "cursor": first["last_id"]}
+        )
+        assert (await amt.receive_until("subscribed"))["messages"] == []
+
+        await amt.send(
+            {
+                "type": "send",
+                "conversation": conversation.pk,
+                "client_id": "s1",
+                "body": "Guten Tag!",
+            }
+        )
+        ack = await amt.receive_until("ack")
+        got = await kunde.receive_until("message")
+        assert got["message"]["body"] == "Guten Tag!"
+        assert got["message"]["id"] == ack["id"]
+        assert got["message"]["side"] == "staff"
+        # The sender's own windows get the message too (other tabs stay in step).
+        assert (await amt.receive_until("message"))["message"]["id"] == ack["id"]
+
+        await kunde.send({"type": "read", "conversation": conversation.pk, "upto": ack["id"]})
+        read = await amt.receive_until("read")
+        assert read["side"] == "customer" and read["upto"] == ack["id"]
+
+        await kunde.send(
+            {
+                "type": "send",
+                "conversation": conversation.pk,
+                "client_id": "k1",
+                "body": "Danke <b>sehr</b>",
+            }
+        )
+        got = await amt.receive_until("message")
+        assert got["message"]["body"] == "Danke <b>sehr</b>"  # text, never interpreted
+        # The staff client's receipt is the customer's "zugestellt".
+        delivered = await kunde.receive_until("read")
+        while delivered["side"] != "staff_delivered":
+            delivered = await kunde.receive_until("read")
+        assert delivered["upto"] == got["message"]["id"]
+        await kunde.close()
+        await amt.close()
+
+    run(scenario)
+    assert Message.objects.filter(conversation=conversation).count() == 3
+
+
+def test_resend_with_the_same_client_id_is_not_duplicated(
+    conversation: Conversation, customer: CustomerProfile
+) -> None:
+    session = session_of(customer.user)
+
+    async def scenario() -> None:
+        ws = WS(session)
+        assert await ws.connect()
+        await ws.send({"type": "subscribe", "conversation": conversation.pk})
+        await ws.receive_until("subscribed")
+        frame = {
+            "type": "send",
+            "conversation": conversation.pk,
+            "client_id": "offline-1",
+            "body": "Noch da?",
+        }
+        await ws.send(frame)
+        first = await ws.receive_until("ack")
+        await ws.send(frame)  # the offline queue sends again after a reconnect
+        second = await ws.receive_until("ack")
+        assert first["id"] == second["id"]
+        await ws.close()
+
+    run(scenario)
+    assert Message.objects.filter(conversation=conversation, body="Noch da?").count() == 1
+
+
+def test_reconnect_with_cursor_gets_missed_messages_in_order_without_duplicates(
+    conversation: Conversation, customer: CustomerProfile, staff_a: dict[Role, User]
+) -> None:
+    from openjobcenter.messaging import services
+
+    caseworker = staff_a[Role.CASEWORKER]
+    session = session_of(customer.user)
+    cursor = conversation.last_message_id
+
+    async def scenario() -> None:
+        ws = WS(session)
+        assert await ws.connect()
+        await ws.send({"type": "subscribe", "conversation": conversation.pk, "cursor": cursor})
+        assert (await ws.receive_until("subscribed"))["messages"] == []
+        await ws.close()  # connection drops
+
+    run(scenario)
+    conv = Conversation.objects.get(pk=conversation.pk)
+    for n in range(3):
+        services.message_send(conversation=conv, author=caseworker, body=f"Nachricht {n}")
+
+    async def again() -> None:
+        ws = WS(session)
+        assert await ws.connect()
+        await ws.send({"type": "subscribe", "conversation": conversation.pk, "cursor": cursor})
+        event = await ws.receive_until("subscribed")
+        assert [m["body"] for m in event["messages"]] == [
+            "Nachricht 0",
+            "Nachricht 1",
+            "Nachricht 2",
+        ]
+        ids = [m["id"] for m in event["messages"]]
+        assert ids == sorted(ids) and len(set(ids)) == 3 and ids[0] > cursor
+        assert event["reset"] is False
+        # Subscribing again with the newest cursor brings nothing twice.
+        await ws.send({"type": "subscribe", "conversation": conversation.pk, "cursor": ids[-1]})
+        assert (await ws.receive_until("subscribed"))["messages"] == []
+        # A stale cursor (beyond anything stored) resets to the full history.
+        await ws.send({"type": "subscribe", "conversation": conversation.pk, "cursor": 10**12})
+        stale = await ws.receive_until("subscribed")
+        assert stale["reset"] is True and len(stale["messages"]) == 4
+        await ws.close()
+
+    run(again)
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        "not json",
+        "[1, 2]",
+        '{"type": "explode"}',
+        '{"type": "subscribe"}',
+        '{"type": "subscribe", "conversation": "1"}',
+        '{"type": "subscribe", "conversation": 1, "cursor": -5}',
+        '{"type": "send", "conversation": 1, "body": 5}',
+        '{"type": "read", "conversation": 1, "upto": true}',
+        "x" * 70000,
+    ],
+)
+def test_malformed_frames_get_an_error_and_the_connection_stays(
+    frame: str, conversation: Conversation, customer: CustomerProfile
+) -> None:
+    session = session_of(customer.user)
+
+    async def scenario() -> None:
+        ws = WS(session)
+        assert await ws.connect()
+        await ws.send(frame)
+        error = await ws.receive()
+        assert error["type"] == "error" and error["code"] == "malformed"
+        await ws.send_bytes(b"\x00\x01")
+        assert (await ws.receive())["type"] == "error"
+        await ws.send({"type": "ping"})
+        assert (await ws.receive())["type"] == "pong"
+        await ws.close()
+
+    run(scenario)
+
+
+def test_send_errors_come_back_as_events(
+    conversation: Conversation, customer: CustomerProfile, settings: object
+) -> None:
+    session = session_of(customer.user)
+
+    async def scenario() -> None:
+        ws = WS(session)
+        assert await ws.connect()
+        await ws.send(
+            {"type": "send", "conversation": conversation.pk, "client_id": "a", "body": "x"}
+        )
+        assert (await ws.receive())["code"] == "not_subscribed"
+        await ws.send({"type": "subscribe", "conversation": conversation.pk})
+        await ws.receive_until("subscribed")
+        await ws.send(
+            {"type": "send", "conversation": conversation.pk, "client_id": "b", "body": "   "}
+        )
+        error = await ws.receive_until("error")
+        assert error["code"] == "empty" and error["client_id"] == "b"
+        await ws.send(
+            {"type": "send", "conversation": conversation.pk, "client_id": "c", "body": "x" * 5001}
+        )
+        assert (await ws.receive_until("error"))["code"] == "too_long"
+        await ws.close()
+
+    run(scenario)
+    assert Message.objects.filter(conversation=conversation).count() == 1
+
+
+def subscribe_result(session: str, conversation_id: int) -> str:
+    result: list[str] = []
+
+    async def scenario() -> None:
+        ws = WS(session)
+        if not await ws.connect():
+            result.append("refused")
+            return
+        await ws.send({"type": "subscribe", "conversation": conversation_id})
+        event = await ws.receive()
+        result.append(event["type"] if event["type"] == "subscribed" else event["code"])
+        await ws.close()
+
+    run(scenario)
+    return result[0]
+
+
+def test_subscribe_ownership_matrix(
+    conversation: Conversation,
+    personal: Conversation,
+    customer: CustomerProfile,
+    customer2: CustomerProfile,
+    customer_b: CustomerProfile,
+    staff_a: dict[Role, User],
+    staff_b: dict[Role, User],
+) -> None:
+    assert subscribe_result("", conversation.pk) == "refused"
+    assert subscribe_result(session_of(customer.user), conversation.pk) == "subscribed"
+    assert subscribe_result(session_of(customer2.user), conversation.pk) == "not_found"
+    assert subscribe_result(session_of(customer_b.user), conversation.pk) == "not_found"
+    assert (
+        subscribe_result(session_of(staff_a[Role.CASEWORKER], mfa=True), conversation.pk)
+        == "subscribed"
+    )
+    # Staff without the second factor in this session, other job centre's staff.
+    assert subscribe_result(session_of(staff_a[Role.CASEWORKER]), conversation.pk) == "not_found"
+    assert (
+        subscribe_result(session_of(staff_b[Role.ADMIN], mfa=True), conversation.pk) == "not_found"
+    )
+    assert subscribe_result(session_of(customer.user), 999999) == "not_found"
+    # Personal conversation: only the advisor and team lead / admin.
+    assert (
+        subscribe_result(session_of(staff_a[Role.JOB_ADVISOR], mfa=True), personal.pk)
+        == "subscribed"
+    )
+    assert (
+        subscribe_result(session_of(staff_a[Role.TEAM_LEAD], mfa=True), personal.pk) == "subscribed"
+    )
+    assert (
+        subscribe_result(session_of(staff_a[Role.CASEWORKER], mfa=True), personal.pk) == "not_found"
+    )
+
+
+def test_staff_websocket_reads_are_audited(
+    conversation: Conversation, staff_a: dict[Role, User]
+) -> None:
+    from openjobcenter.core.models import AuditEntry
+
+    caseworker = staff_a[Role.CASEWORKER]
+    assert subscribe_result(session_of(caseworker, mfa=True), conversation.pk) == "subscribed"
+    assert AuditEntry.objects.filter(
+        actor=caseworker, object_type="conversation", object_id=str(conversation.pk), action="read"
+    ).exists()
+
+
+def test_another_site_cannot_open_the_socket(
+    conversation: Conversation, customer: CustomerProfile
+) -> None:
+    session = session_of(customer.user)
+    result: list[bool] = []
+
+    async def scenario() -> None:
+        ws = WS(session, origin=b"https://evil.example")
+        result.append(await ws.connect())
+
+    run(scenario)
+    assert result == [False]
+
+
+def test_staff_writes_are_checked_again_after_a_reassignment(
+    personal: Conversation, staff_a: dict[Role, User]
+) -> None:
+    from openjobcenter.messaging import services
+
+    advisor, lead, caseworker = (
+        staff_a[Role.JOB_ADVISOR],
+        staff_a[Role.TEAM_LEAD],
+        staff_a[Role.CASEWORKER],
+    )
+    session = session_of(advisor, mfa=True)
+
+    async def subscribe_then_send(moved: Callable[[], Awaitable[None]]) -> str:
+        ws = WS(session)
+        assert await ws.connect()
+        await ws.send({"type": "subscribe", "conversation": personal.pk})
+        await ws.receive_until("subscribed")
+        await moved()
+        await ws.send(
+            {"type": "send", "conversation": personal.pk, "client_id": "late", "body": "Noch ich"}
+        )
+        event = await ws.receive_until("error")
+        await ws.close()
+        return str(event["code"])
+
+    def move_to_colleague() -> None:
+        conversation = Conversation.objects.get(pk=personal.pk)
+        services.conversation_assign(conversation=conversation, actor=lead, assignee=caseworker)
+
+    async def reassign() -> None:
+        from channels.db import database_sync_to_async
+
+        await database_sync_to_async(move_to_colleague)()
+
+    result: list[str] = []
+
+    async def scenario() -> None:
+        result.append(await subscribe_then_send(reassign))
+
+    run(scenario)
+    assert result == ["not_found"]
+    assert not Message.objects.filter(client_id="late").exists()
+
+
+def test_team_inbox_hears_about_new_team_messages_but_not_personal_ones(
+    conversation: Conversation,
+    personal: Conversation,
+    customer: CustomerProfile,
+    staff_a: dict[Role, User],
+    staff_b: dict[Role, User],
+) -> None:
+    from openjobcenter.messaging import services
+
+    reception = session_of(staff_a[Role.RECEPTION], mfa=True)
+    other_jc = session_of(staff_b[Role.RECEPTION], mfa=True)
+    no_mfa = session_of(staff_a[Role.CASEWORKER])
+
+    async def scenario() -> None:
+        from channels.db import database_sync_to_async
+
+        team, outsider, weak = WS(reception), WS(other_jc), WS(no_mfa)
+        for ws in (team, outsider, weak):
+            assert await ws.connect()
+
+        def write() -> None:
+            for conv in (personal, conversation):
+                fresh = Conversation.objects.get(pk=conv.pk)
+                services.message_send(conversation=fresh, author=customer.user, body="Neu")
+
+        await database_sync_to_async(write)()
+        event = await team.receive()
+        assert event == {
+            "type": "updated",
+            "conversation": conversation.pk,
+            "last_id": event["last_id"],
+        }
+        assert await team.nothing()  # the personal conversation is not announced
+        assert await outsider.nothing()
+        assert await weak.nothing()
+        for ws in (team, outsider, weak):
+            await ws.close()
+
+    run(scenario)
