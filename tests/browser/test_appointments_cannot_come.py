@@ -3,13 +3,17 @@ end, and booking a slot, with axe-core on every page state on the way."""
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date, time, timedelta
+from pathlib import Path
+from typing import Any
 
+import pikepdf
 import pytest
 from django.core import mail
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
 from openjobcenter.accounts.models import CustomerProfile, User
 from openjobcenter.appointments.models import (
@@ -48,9 +52,25 @@ def invitation(customer: CustomerProfile, appt_type: AppointmentType, advisor: U
     )
 
 
+@pytest.fixture
+def media(settings: Any, tmp_path: Path) -> Path:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return tmp_path / "media"
+
+
+def sick_note_pdf() -> bytes:
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(595, 842))
+    buf = io.BytesIO()
+    pdf.save(buf)
+    return buf.getvalue()
+
+
 def test_cannot_come_end_to_end(
-    page: Page, customer: CustomerProfile, advisor: User, invitation: Appointment
+    page: Page, customer: CustomerProfile, advisor: User, invitation: Appointment, media: Path
 ) -> None:
+    # The documents module is on for Fulda (demo data): a sick note can go with the message.
+    assert "documents" in customer.jobcenter.enabled_modules
     mail.outbox.clear()
     log_in(page, customer.user.email)
     page.wait_for_url("**/fulda/mein-bereich/")
@@ -87,6 +107,11 @@ def test_cannot_come_end_to_end(
 
     page.get_by_label("Krankheit").check()
     page.get_by_label("Ich bitte um einen anderen Termin").check()
+    page.get_by_label("Nachweis (freiwillig)").set_input_files(
+        files=FilePayload(
+            name="krankmeldung.pdf", mimeType="application/pdf", buffer=sick_note_pdf()
+        )
+    )
     submit(page, page.get_by_role("button", name="Nachricht senden"))
     page.wait_for_url(f"**/fulda/mein-bereich/termine/{invitation.pk}/")
     main = page.locator("main")
@@ -94,11 +119,14 @@ def test_cannot_come_end_to_end(
     expect(main).to_contain_text("Krankheit")
     expect(main).to_contain_text(MESSAGE)
     expect(main).to_contain_text("Verschiebung erbeten")
+    expect(main.get_by_role("link", name="Arbeitsunfähigkeitsbescheinigung")).to_be_visible()
     check_a11y(page, "/fulda/mein-bereich/termine/<pk>/ (change requested)")
 
     invitation.refresh_from_db()
     assert invitation.status == Status.CHANGE_REQUESTED
     assert invitation.change_reason == ChangeReason.ILLNESS
+    assert invitation.proof is not None
+    assert invitation.proof.kind == "sick_note"
     # The advisor got word, without the reason or the message.
     to_advisor = [m for m in mail.outbox if m.to == [advisor.email]]
     assert len(to_advisor) == 1

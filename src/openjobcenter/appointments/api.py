@@ -11,10 +11,11 @@ state forbids it).
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
@@ -27,6 +28,7 @@ from openjobcenter.accounts.selectors import get_customer_for
 from openjobcenter.api.auth import session_or_token
 from openjobcenter.appointments import selectors, services
 from openjobcenter.appointments.models import Appointment, Channel
+from openjobcenter.appointments.slot_cache import free_slot_rows
 from openjobcenter.appointments.slots import BERLIN, Slot
 from openjobcenter.appointments.video import join_appointment, join_window
 from openjobcenter.core.access import (
@@ -268,14 +270,22 @@ def _jobcenter(request: HttpRequest, jc: str) -> Jobcenter:
 
 def _customer(request: HttpRequest, jc: str) -> CustomerProfile:
     """The caller's customer profile at job centre ``jc``, or 404."""
-    jobcenter = _jobcenter(request, jc)
+    jobcenter: Jobcenter | None = getattr(request, "jobcenter", None)
+    if jobcenter is not None and jobcenter.slug == jc:
+        where: dict[str, Any] = {"jobcenter": jobcenter}
+    else:
+        # One query for job centre and profile (the same rule as get_jobcenter_by_slug).
+        where = {"jobcenter__slug": jc, "jobcenter__is_active": True}
     try:
-        return CustomerProfile.objects.select_related("jobcenter", "user").get(
+        customer = CustomerProfile.objects.select_related("jobcenter", "user").get(
             user=request.auth,  # type: ignore[attr-defined]
-            jobcenter=jobcenter,
+            **where,
         )
     except CustomerProfile.DoesNotExist:
         raise Http404 from None
+    if not is_enabled(customer.jobcenter, "appointments"):
+        raise Http404
+    return customer
 
 
 def _staff(request: HttpRequest, jc: str, *perms: Perm) -> tuple[Jobcenter, frozenset[Any]]:
@@ -344,13 +354,15 @@ def list_slots(request: HttpRequest, jc: str, type_id: int, params: Query[SlotsQ
                 ]
             },
         )
-    slots = selectors.free_slots(
+    rows = free_slot_rows(
         appt_type=appt_type,
         staff_ids=selectors.staff_for_type(appt_type, customer),
         start=start,
         end=end,
     )
-    return [_slot(s) for s in slots]
+    # Plain dicts, already in SlotOut's shape: a response of a few hundred slots skips
+    # pydantic's per-item validation (the schema still documents it in OpenAPI).
+    return HttpResponse(json.dumps(rows, separators=(",", ":")), content_type="application/json")
 
 
 @router.get(

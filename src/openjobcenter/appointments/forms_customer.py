@@ -126,3 +126,22 @@ class CannotComeForm(forms.Form):
             )
         },
     )
+    proof = forms.FileField(
+        label=_("Nachweis (freiwillig)"),
+        required=False,
+        help_text=_(
+            "Zum Beispiel eine Krankmeldung: ein Foto oder eine PDF-Datei. "
+            "Sie können den Nachweis auch später schicken."
+        ),
+        error_messages={
+            "invalid": _(
+                "Die Datei konnte nicht gelesen werden. Bitte wählen Sie sie noch einmal."
+            ),
+            "empty": _("Die Datei ist leer. Bitte wählen Sie eine andere Datei."),
+        },
+    )
+
+    def __init__(self, *args: Any, with_proof: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not with_proof:  # without the documents module the proof is handed in later
+            del self.fields["proof"]

@@ -156,7 +156,8 @@ class Status(models.TextChoices):
     MISSED = "missed", _("nicht wahrgenommen")
 
 
-# Statuses that hold a slot; the unique index below covers exactly these.
+# Statuses that hold a slot; the unique index below covers exactly these, and so does the
+# exclusion constraint on PostgreSQL (migration 0003 spells them out: keep both in step).
 ACTIVE_STATUSES = (Status.BOOKED, Status.INVITED, Status.CONFIRMED, Status.CHANGE_REQUESTED)
 
 
@@ -209,6 +210,16 @@ class Appointment(models.Model):
         blank=True,
     )
     staff_message = models.TextField(_("Nachricht des Jobcenters"), blank=True)
+    # A proof sent with "Ich kann den Termin nicht wahrnehmen" (kept by the documents
+    # module, which owns the file, its retention and who may read it).
+    proof = models.ForeignKey(
+        "documents.Document",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Nachweis"),
+    )
     video_room = models.CharField(max_length=40, default=new_room_name, unique=True)
     checked_in_at = models.DateTimeField(_("Angemeldet am Empfang"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -32,7 +32,7 @@ def appointments_of_customer(customer: CustomerProfile) -> QuerySet[Appointment]
 def get_appointment_for_customer(customer: CustomerProfile, pk: int) -> Appointment:
     """The customer's own appointment, or 404 (also for another customer's)."""
     try:
-        return appointments_of_customer(customer).get(pk=pk)
+        return appointments_of_customer(customer).select_related("proof").get(pk=pk)
     except Appointment.DoesNotExist:
         raise Http404 from None
 
@@ -46,7 +46,7 @@ def appointments_of_jobcenter(jobcenter: Jobcenter) -> QuerySet[Appointment]:
 def get_appointment_for_staff(jobcenter: Jobcenter, pk: int) -> Appointment:
     """An appointment of the staff member's job centre, or 404."""
     try:
-        return appointments_of_jobcenter(jobcenter).get(pk=pk)
+        return appointments_of_jobcenter(jobcenter).select_related("proof").get(pk=pk)
     except Appointment.DoesNotExist:
         raise Http404 from None
 

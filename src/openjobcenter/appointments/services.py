@@ -19,11 +19,14 @@ from openjobcenter.appointments.models import (
     Channel,
     Status,
 )
+from openjobcenter.appointments.proof import ProofRefused, proof_store, proof_upload_available
 from openjobcenter.appointments.selectors import free_slots, staff_for_type
+from openjobcenter.appointments.slot_cache import slots_changed
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
 
 if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
     from django.http import HttpRequest
 
     from openjobcenter.accounts.models import CustomerProfile, User
@@ -89,7 +92,8 @@ def _next_free(appt_type: AppointmentType, staff_ids: list[int], after: datetime
 
 def _refuse_overlap(appointment: Appointment, appt_type: AppointmentType) -> None:
     """Staff may pick any time, but not one that overlaps another of that person's
-    appointments (the unique index only catches the same start)."""
+    appointments. The friendly early answer; under concurrency the guarantee is
+    PostgreSQL's exclusion constraint (SQLite serialises writers)."""
     clash = (
         Appointment.objects.filter(
             staff_id=appointment.staff_id,
@@ -109,7 +113,8 @@ def _insert(appointment: Appointment, alternatives_for: tuple[AppointmentType, l
         with transaction.atomic():
             appointment.save()
     except IntegrityError:
-        # The unique index on (staff, starts_at) decided: the slot went to someone else.
+        # The database decided: the unique index on (staff, starts_at), or on PostgreSQL
+        # the exclusion constraint against overlaps (migration 0003). Someone was first.
         appt_type, staff_ids = alternatives_for
         raise SlotTaken(_next_free(appt_type, staff_ids, appointment.starts_at)) from None
 
@@ -176,6 +181,7 @@ def appointment_book(
         AuditAction.CREATE,
         f"booked {appointment.starts_at:%Y-%m-%d %H:%M}Z",
     )
+    slots_changed(appointment.jobcenter_id)
     transaction.on_commit(lambda: notify.booked(appointment.pk))
     return appointment
 
@@ -217,6 +223,7 @@ def appointment_invite(
     _refuse_overlap(appointment, appt_type)
     _insert(appointment, (appt_type, [staff.pk]))
     _audit(request, actor, appointment, AuditAction.CREATE, f"invited {starts_at:%Y-%m-%d %H:%M}Z")
+    slots_changed(appointment.jobcenter_id)
     transaction.on_commit(lambda: notify.invited(appointment.pk))
     return appointment
 
@@ -251,8 +258,12 @@ def appointment_request_change(
     reason: str,
     message: str,
     cancel: bool,
+    proof: UploadedFile | None = None,
 ) -> Appointment:
-    """ "Ich kann den Termin nicht wahrnehmen": cancel, or ask for another date, with a reason."""
+    """ "Ich kann den Termin nicht wahrnehmen": cancel, or ask for another date, with a reason.
+
+    ``proof`` (e.g. a sick note) is kept by the documents module and linked to the
+    appointment; if that module is off or refuses the file, nothing at all is stored."""
     appointment = _lock(appointment)
     if appointment.customer_id != customer.pk or not appointment.is_active:
         raise AppointmentError(_("Dieser Termin kann nicht mehr geändert werden."))
@@ -264,28 +275,39 @@ def appointment_request_change(
         raise AppointmentError(
             _("Die Nachricht ist zu lang (höchstens 1000 Zeichen)."), field="message"
         )
+    fields = [
+        "change_reason",
+        "change_message",
+        "change_requested_at",
+        "status",
+        "cancelled_by",
+        "updated_at",
+    ]
+    if proof is not None:
+        if not proof_upload_available(appointment.jobcenter):
+            raise AppointmentError(
+                _("Einen Nachweis können Sie hier nicht hochladen."), field="proof"
+            )
+        try:
+            appointment.proof = proof_store(request=request, customer=customer, uploaded_file=proof)
+        except ProofRefused as refused:
+            raise AppointmentError(refused.message, field="proof") from None
+        fields.append("proof")
     appointment.change_reason = reason
     appointment.change_message = message.strip()
     appointment.change_requested_at = timezone.now()
     appointment.status = Status.CANCELLED if cancel else Status.CHANGE_REQUESTED
     appointment.cancelled_by = "customer" if cancel else ""
-    appointment.save(
-        update_fields=[
-            "change_reason",
-            "change_message",
-            "change_requested_at",
-            "status",
-            "cancelled_by",
-            "updated_at",
-        ]
-    )
+    appointment.save(update_fields=fields)
     _audit(
         request,
         customer.user,
         appointment,
         AuditAction.UPDATE,
-        f"{'cancelled' if cancel else 'change requested'} reason={reason}",
+        f"{'cancelled' if cancel else 'change requested'} reason={reason}"
+        + (f" proof=document:{appointment.proof_id}" if proof is not None else ""),
     )
+    slots_changed(appointment.jobcenter_id)
     transaction.on_commit(lambda: notify.change_requested(appointment.pk))
     return appointment
 
@@ -304,6 +326,7 @@ def appointment_cancel(
     appointment.staff_message = message[:MAX_MESSAGE]
     appointment.save(update_fields=["status", "cancelled_by", "staff_message", "updated_at"])
     _audit(request, actor, appointment, AuditAction.UPDATE, "cancelled by staff")
+    slots_changed(appointment.jobcenter_id)
     transaction.on_commit(lambda: notify.cancelled_by_staff(appointment.pk))
     return appointment
 
@@ -336,6 +359,7 @@ def appointment_reschedule(
         AuditAction.UPDATE,
         f"moved {old:%Y-%m-%d %H:%M}Z -> {starts_at:%Y-%m-%d %H:%M}Z",
     )
+    slots_changed(appointment.jobcenter_id)
     transaction.on_commit(lambda: notify.rescheduled(appointment.pk))
     return appointment
 
@@ -354,6 +378,7 @@ def appointment_mark(
     appointment.status = Status.ATTENDED if attended else Status.MISSED
     appointment.save(update_fields=["status", "updated_at"])
     _audit(request, actor, appointment, AuditAction.UPDATE, appointment.status)
+    slots_changed(appointment.jobcenter_id)
     return appointment
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from openjobcenter.accounts.models import StaffMembership, User
 from openjobcenter.appointments.models import Absence, AppointmentType, Channel, WeeklyHours
 from openjobcenter.appointments.services import AppointmentError
+from openjobcenter.appointments.slot_cache import slots_changed
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
 
@@ -115,6 +116,7 @@ def appointment_type_save(
             appt_type.pk,
             "type " + ("created" if creating else "fields=" + ",".join(changed)),
         )
+        slots_changed(jobcenter.pk)
     return appt_type
 
 
@@ -159,6 +161,7 @@ def weekly_hours_add(
         f"hours staff={staff.pk} day={weekday} {start:%H:%M}-{end:%H:%M}",
         subject=staff,
     )
+    slots_changed(jobcenter.pk)
     return hours
 
 
@@ -169,6 +172,7 @@ def weekly_hours_delete(*, request: HttpRequest | None, actor: User, hours: Week
     detail = f"hours staff={staff.pk} day={hours.weekday} {hours.start:%H:%M}-{hours.end:%H:%M}"
     hours.delete()
     _audit(request, actor, jobcenter, AuditAction.DELETE, pk, detail, subject=staff)
+    slots_changed(jobcenter.pk)
 
 
 @transaction.atomic
@@ -199,6 +203,7 @@ def absence_add(
         f"absence staff={staff.pk if staff else '*'} {starts_at:%Y-%m-%d %H:%M}Z-{ends_at:%Y-%m-%d %H:%M}Z",
         subject=staff,
     )
+    slots_changed(jobcenter.pk)
     return absence
 
 
@@ -208,3 +213,4 @@ def absence_delete(*, request: HttpRequest | None, actor: User, absence: Absence
     detail = f"absence staff={staff.pk if staff else '*'} {absence.starts_at:%Y-%m-%d %H:%M}Z"
     absence.delete()
     _audit(request, actor, jobcenter, AuditAction.DELETE, pk, detail, subject=staff)
+    slots_changed(jobcenter.pk)

@@ -42,6 +42,7 @@ from openjobcenter.appointments.models import (
     Channel,
     Status,
 )
+from openjobcenter.appointments.proof import proof_upload_available
 from openjobcenter.appointments.selectors import (
     appointments_of_customer,
     bookable_types,
@@ -357,7 +358,13 @@ def _render_detail(
     return render(
         request,
         "appointments/customer_appointment.html",
-        {"card": card, "a": appointment, "customer": customer},
+        {
+            "card": card,
+            "a": appointment,
+            "customer": customer,
+            "documents_on": appointment.proof_id is not None
+            and proof_upload_available(customer.jobcenter),
+        },
         status=status,
     )
 
@@ -390,7 +397,12 @@ def confirm(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
 def cannot_come(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
     customer = _customer(request)
     found = get_appointment_for_customer(customer, pk)
-    form = CannotComeForm(request.POST or None)
+    with_proof = proof_upload_available(customer.jobcenter)
+    form = CannotComeForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        with_proof=with_proof,
+    )
     status = 200
     if request.method == "POST":
         status = 400
@@ -404,6 +416,7 @@ def cannot_come(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
                     reason=form.cleaned_data["reason"],
                     message=form.cleaned_data["message"],
                     cancel=cancel,
+                    proof=form.cleaned_data.get("proof") or None,
                 )
             except AppointmentError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
@@ -421,7 +434,12 @@ def cannot_come(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
     return render(
         request,
         "appointments/customer_cannot_come.html",
-        {"card": _card(found, customer, timezone.now()), "a": found, "form": form},
+        {
+            "card": _card(found, customer, timezone.now()),
+            "a": found,
+            "form": form,
+            "with_proof": with_proof,
+        },
         status=status,
     )
 

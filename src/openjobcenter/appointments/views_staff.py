@@ -37,6 +37,7 @@ from openjobcenter.appointments.models import (
     Channel,
     Status,
 )
+from openjobcenter.appointments.proof import proof_upload_available
 from openjobcenter.appointments.selectors import (
     appointments_of_jobcenter,
     bookable_staff,
@@ -359,6 +360,7 @@ def appointment(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
             "can_change": appt.is_active,
             "can_mark": appt.starts_at <= now and appt.status != Status.CANCELLED,
             "is_past": appt.starts_at <= now,
+            "documents_on": appt.proof_id is not None and proof_upload_available(jobcenter),
         },
         status=status,
     )
