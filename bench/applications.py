@@ -32,7 +32,6 @@ import argparse
 import json
 import os
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -41,12 +40,22 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
+
+if __package__ in {None, ""}:  # run as ``python bench/<name>.py``: make ``bench`` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import (
+    ADMIN_URL,
+    LOCAL_HOSTS,
+    database_url,
+    percentile,
+    recreate_database,
+    summary,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
-ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 DB_NAME = "ojc_bench_apps"
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 STEP_TARGET_MS = 50.0
 SUBMIT_TARGET_MS = 300.0
 PDF_TARGET_S = 5.0
@@ -98,26 +107,7 @@ ANSWERS: dict[str, dict[str, Any]] = {
 }
 
 
-# --- database and Django ----------------------------------------------------------------
-
-
-def database_url(admin_url: str, name: str) -> str:
-    parts = urlsplit(admin_url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
-
-
-def recreate_database(admin_url: str, name: str, *, create: bool) -> None:
-    import psycopg
-    from psycopg import sql
-
-    with psycopg.connect(
-        admin_url.replace("postgres://", "postgresql://", 1), autocommit=True
-    ) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        if create:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+# --- Django ----------------------------------------------------------------
 
 
 def django_env(database: str, base_dir: Path) -> dict[str, str]:
@@ -146,26 +136,6 @@ def setup_django(env: dict[str, str]) -> None:
 
 
 # --- figures ----------------------------------------------------------------------------
-
-
-def percentile(sorted_values: list[float], pct: float) -> float:
-    if not sorted_values:
-        return 0.0
-    rank = max(1, round(pct / 100 * len(sorted_values) + 0.4999999))
-    return sorted_values[min(rank, len(sorted_values)) - 1]
-
-
-def summary(name: str, samples_ms: list[float], **extra: Any) -> dict[str, Any]:
-    ordered = sorted(samples_ms)
-    return {
-        "name": name,
-        "n": len(ordered),
-        "p50_ms": round(percentile(ordered, 50), 2),
-        "p95_ms": round(percentile(ordered, 95), 2),
-        "max_ms": round(ordered[-1], 2) if ordered else 0.0,
-        "mean_ms": round(statistics.fmean(ordered), 2) if ordered else 0.0,
-        **extra,
-    }
 
 
 def run_concurrently(workers: int, job: Callable[[int], list[float]]) -> list[float]:

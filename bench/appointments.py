@@ -38,7 +38,6 @@ import inspect
 import json
 import os
 import random
-import statistics
 import sys
 import tempfile
 import threading
@@ -50,12 +49,22 @@ from datetime import date, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
+
+if __package__ in {None, ""}:  # run as ``python bench/<name>.py``: make ``bench`` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import (
+    ADMIN_URL,
+    LOCAL_HOSTS,
+    database_url,
+    percentile,
+    recreate_database,
+    summary,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
-ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 DB_NAME = "ojc_bench_appt"
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 ADVISORS = 10
 EXISTING = 2_000
@@ -66,25 +75,6 @@ SEARCH_TARGET_P95_MS = 50.0
 
 
 # --- database ---------------------------------------------------------------------------------
-
-
-def database_url(admin_url: str, name: str) -> str:
-    parts = urlsplit(admin_url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
-
-
-def recreate_database(admin_url: str, name: str, *, create: bool) -> None:
-    import psycopg
-    from psycopg import sql
-
-    with psycopg.connect(
-        admin_url.replace("postgres://", "postgresql://", 1), autocommit=True
-    ) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        if create:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def setup_django(database: str, base_dir: Path, redis_url: str | None = None) -> None:
@@ -119,13 +109,6 @@ def setup_django(database: str, base_dir: Path, redis_url: str | None = None) ->
 # --- figures ----------------------------------------------------------------------------------
 
 
-def percentile(sorted_values: list[float], pct: float) -> float:
-    if not sorted_values:
-        return 0.0
-    rank = max(1, round(pct / 100 * len(sorted_values) + 0.4999999))
-    return sorted_values[min(rank, len(sorted_values)) - 1]
-
-
 @dataclass
 class Timing:
     name: str
@@ -135,19 +118,14 @@ class Timing:
     result_size: int = 0
 
     def summary(self) -> dict[str, Any]:
-        ordered = sorted(self.samples_ms)
-        return {
-            "name": self.name,
-            "n": len(ordered),
-            "p50_ms": round(percentile(ordered, 50), 2),
-            "p95_ms": round(percentile(ordered, 95), 2),
-            "max_ms": round(ordered[-1], 2) if ordered else 0.0,
-            "mean_ms": round(statistics.fmean(ordered), 2) if ordered else 0.0,
-            "cpu_p50_ms": round(percentile(sorted(self.cpu_ms), 50), 2),
-            "cpu_p95_ms": round(percentile(sorted(self.cpu_ms), 95), 2),
-            "queries": self.queries,
-            "result_size": self.result_size,
-        }
+        return summary(
+            self.name,
+            self.samples_ms,
+            cpu_p50_ms=round(percentile(sorted(self.cpu_ms), 50), 2),
+            cpu_p95_ms=round(percentile(sorted(self.cpu_ms), 95), 2),
+            queries=self.queries,
+            result_size=self.result_size,
+        )
 
 
 # --- the world --------------------------------------------------------------------------------

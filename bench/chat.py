@@ -52,10 +52,13 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+
+if __package__ in {None, ""}:  # run as ``python bench/chat.py``: make ``bench`` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import ADMIN_URL, database_url, recreate_database
 
 ROOT = Path(__file__).resolve().parents[1]
-ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 DB_NAME = "ojc_bench_chat"
 REDIS_URL = "redis://127.0.0.1:6379/14"
 TARGET_IDLE = 5000
@@ -63,29 +66,10 @@ TARGET_P99_MS = 100.0
 DRAIN_S = 60.0  # after sending stops, wait at most this long for outstanding messages
 
 
-def database_url(name: str) -> str:
-    parts = urlsplit(ADMIN_URL)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
-
-
-def recreate_database(name: str, *, create: bool) -> None:
-    import psycopg
-    from psycopg import sql
-
-    with psycopg.connect(
-        ADMIN_URL.replace("postgres://", "postgresql://", 1), autocommit=True
-    ) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        if create:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
 def server_env(base_dir: Path, secret: str, redis_url: str) -> dict[str, str]:
     env = {
         **os.environ,
-        "DATABASE_URL": database_url(DB_NAME),
+        "DATABASE_URL": database_url(ADMIN_URL, DB_NAME),
         "REDIS_URL": redis_url,
         "SECRET_KEY": secret,
         "OJC_ENV": "development",
@@ -503,7 +487,7 @@ def main() -> int:  # noqa: PLR0915 - one linear script
     import redis
 
     redis.Redis.from_url(args.redis_url).flushdb()
-    recreate_database(DB_NAME, create=True)
+    recreate_database(ADMIN_URL, DB_NAME, create=True)
     secret = secrets.token_urlsafe(50)
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
@@ -564,7 +548,7 @@ def main() -> int:  # noqa: PLR0915 - one linear script
             report.machine["server_log_errors"] = len(errors)
             if errors:
                 print("server log errors (first 5):", *errors[:5], sep="\n  ")
-            recreate_database(DB_NAME, create=False)
+            recreate_database(ADMIN_URL, DB_NAME, create=False)
     report.machine["load_avg_1m_end"] = round(os.getloadavg()[0], 2)
     print(json.dumps({"machine": report.machine, **report.parts}, indent=2))
     if args.json:

@@ -10,17 +10,24 @@ import pytest
 from django.test import Client
 
 from openjobcenter.accounts.services import api_token_create
+from openjobcenter.applications.demo import KARL
 from openjobcenter.applications.models import (
     Application,
     ApplicationEvent,
     EventKind,
     HandoffDelivery,
 )
-from tests.applications.api_flow_data import RAW_ANSWERS
 from tests.applications.staff_data import enable_module, make_application
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"
+# The demo couple with one child, written as an app would send it: IBAN in blocks and a
+# decimal comma, which the API must normalise like the web form does.
+RAW_ANSWERS: dict[str, dict[str, Any]] = {
+    **KARL,
+    "bank": {**KARL["bank"], "iban": "DE89 3704 0044 0532 0130 00"},
+    "housing": {**KARL["housing"], "cold_rent": "520,00"},
+}
 
 
 @pytest.fixture

@@ -8,42 +8,28 @@ subprocess (``prepare``); people are logged in with session cookies made there.
 
 from __future__ import annotations
 
-import json
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.browser.asgi import PEOPLE, AsgiServer, open_as, serve, sessions
 from tests.browser.conftest import check_a11y
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
-SETUP = (
-    "import django, json; django.setup(); "
-    "from tests.browser.test_messaging_chat import prepare; print(json.dumps(prepare()))"
-)
-
 
 def prepare() -> dict[str, Any]:
     """Run in the setup subprocess: migrate, a customer, a caseworker, a conversation."""
-    from django.conf import settings
     from django.core.management import call_command
-    from django.test import Client
 
     from openjobcenter.accounts.models import Role
     from openjobcenter.messaging import services
     from openjobcenter.messaging.models import Topic
     from openjobcenter.tenants.demo import load_jobcenters
     from openjobcenter.tenants.models import Jobcenter
-    from tests.conftest import login_with_mfa, make_customer, make_staff
+    from tests.conftest import make_customer, make_staff
 
     call_command("migrate", verbosity=0)
     load_jobcenters()
@@ -61,132 +47,30 @@ def prepare() -> dict[str, Any]:
             subject="Frage zum Bescheid", body="Hallo, ich habe eine Frage.", topic=topic
         ),
     )
-    customer_client = Client()
-    customer_client.force_login(customer.user)
-    staff_client = login_with_mfa(Client(), staff)
-    cookie = settings.SESSION_COOKIE_NAME
     return {
-        "cookie": cookie,
-        "customer_session": customer_client.cookies[cookie].value,
-        "staff_session": staff_client.cookies[cookie].value,
+        **sessions(customer, staff),
         "customer_path": f"/fulda/mein-bereich/nachrichten/{conversation.pk}/",
         "staff_path": f"/fulda/staff/nachrichten/{conversation.pk}/",
     }
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _start(env: dict[str, str], port: int, log_path: Path) -> subprocess.Popen[bytes]:
-    with log_path.open("ab") as log:
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "openjobcenter.config.asgi:application",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--lifespan",
-                "off",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return server
-        except OSError:
-            pass
-        if server.poll() is not None or time.monotonic() > deadline:
-            pytest.fail(f"uvicorn did not start:\n{log_path.read_text()[-4000:]}")
-        time.sleep(0.2)
-
-
-def _stop(server: subprocess.Popen[bytes]) -> None:
-    server.terminate()
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
-
-
-class AsgiServer:
-    def __init__(self, env: dict[str, str], port: int, log_path: Path) -> None:
-        self.env, self.port, self.log_path = env, port, log_path
-        self.base = f"http://127.0.0.1:{port}"
-        self.process = _start(env, port, log_path)
-
-    def restart_after(self, seconds: float) -> None:
-        """Stop the server, wait, start it again on the same port (same database)."""
-        _stop(self.process)
-        time.sleep(seconds)
-        self.process = _start(self.env, self.port, self.log_path)
-
-
 @pytest.fixture
 def asgi_server(tmp_path: Path) -> Iterator[tuple[AsgiServer, dict[str, Any]]]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'chat.sqlite3'}",
-        "OJC_BASE_DIR": str(tmp_path),
-        "OJC_ENV": "test",
-        "DEBUG": "0",
-        "DJANGO_SETTINGS_MODULE": "openjobcenter.config.settings",
-        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-        "LOG_LEVEL": "warning",
-    }
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    env.pop("REDIS_URL", None)  # one process: the in-memory layer
-    setup = subprocess.run(
-        [sys.executable, "-c", SETUP],
-        check=False,
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert setup.returncode == 0, setup.stderr[-4000:]
-    data = json.loads(setup.stdout.strip().splitlines()[-1])
-    log_path = tmp_path / "uvicorn.log"
-    server = AsgiServer(env, _free_port(), log_path)
-    try:
-        yield server, data
-    finally:
-        _stop(server.process)
-        errors = [
-            line
-            for line in log_path.read_text().splitlines()
-            if "Traceback" in line or "ERROR" in line
-        ]
-        assert not errors, log_path.read_text()[-4000:]
+    with serve(
+        tmp_path,
+        prepare="tests.browser.test_messaging_chat:prepare",
+        database="chat.sqlite3",
+        unset=("REDIS_URL",),  # one process: the in-memory layer
+    ) as running:
+        yield running
 
 
 def open_pages(browser: Any, base: str, data: dict[str, Any]) -> dict[str, Any]:
     from playwright.sync_api import expect
 
     pages = {}
-    for who in ("customer", "staff"):
-        context = browser.new_context(base_url=base, locale="de-DE")
-        context.set_default_timeout(20_000)
-        context.add_cookies(
-            [{"name": data["cookie"], "value": data[f"{who}_session"], "url": base}]
-        )
-        page = context.new_page()
+    for who in PEOPLE:
+        page = open_as(browser, base, data, who)
         page.goto(data[f"{who}_path"])
         expect(page.locator("h1")).to_have_text("Frage zum Bescheid")
         expect(page.locator("[data-chat-status]")).to_have_text("Verbunden.")
@@ -281,11 +165,8 @@ def test_without_websockets_the_page_falls_back_to_long_polling(
     server, data = asgi_server
     base = server.base
     staff = open_pages(browser, base, data)["staff"]
-    context = browser.new_context(base_url=base, locale="de-DE")
-    context.set_default_timeout(20_000)
-    context.add_cookies([{"name": data["cookie"], "value": data["customer_session"], "url": base}])
-    context.add_init_script("delete window.WebSocket;")  # as behind a proxy that blocks them
-    customer = context.new_page()
+    customer = open_as(browser, base, data, "customer")
+    customer.add_init_script("delete window.WebSocket;")  # as behind a proxy that blocks them
     customer.goto(data["customer_path"])
     expect(customer.locator("[data-chat-status]")).to_have_text("Verbunden.")
     staff.get_by_label("Antwort").fill("Kommt auch ohne WebSocket an")

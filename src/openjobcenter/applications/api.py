@@ -785,17 +785,10 @@ def staff_assign(request: HttpRequest, jc: str, application_id: int, payload: As
             else None
         )
     except Http404:
-        return Status(
-            422,
-            {
-                "detail": [
-                    {
-                        "loc": ["body", "assignee_id"],
-                        "msg": "Not a colleague who processes applications",
-                        "type": "refused",
-                    }
-                ]
-            },
+        return _staff_error(
+            services_staff.StaffActionError(
+                "Not a colleague who processes applications", field="assignee_id"
+            )
         )
     try:
         services_staff.application_assign(

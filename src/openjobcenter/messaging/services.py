@@ -468,12 +468,16 @@ def conversation_mark_delivered(*, conversation: Conversation, upto: int) -> int
     return target
 
 
-def _audit_change(
-    request: HttpRequest | None, conversation: Conversation, actor: User, detail: str
+def _audit_conversation(
+    request: HttpRequest | None,
+    conversation: Conversation,
+    actor: User,
+    detail: str,
+    action: AuditAction = AuditAction.UPDATE,
 ) -> None:
     audit(
         request=request,
-        action=AuditAction.UPDATE,
+        action=action,
         object_type="conversation",
         object_id=conversation.pk,
         jobcenter=conversation.jobcenter,
@@ -524,7 +528,7 @@ def conversation_assign(
         conversation.advisor = assignee  # the new advisor must be able to see it
     conversation.assignee = assignee
     conversation.save(update_fields=["assignee", "advisor"])
-    _audit_change(request, conversation, actor, f"assignee={assignee.pk if assignee else ''}")
+    _audit_conversation(request, conversation, actor, f"assignee={assignee.pk if assignee else ''}")
     if assignee is not None:
         realtime.push_after_commit(
             [realtime.user_group(assignee.pk)],
@@ -545,7 +549,7 @@ def conversation_set_status(
         raise MessagingError(_("Unbekannter Status."), field="status")
     conversation.status = status
     conversation.save(update_fields=["status"])
-    _audit_change(request, conversation, actor, f"status={status}")
+    _audit_conversation(request, conversation, actor, f"status={status}")
     return conversation
 
 
@@ -553,16 +557,7 @@ def conversation_audit_staff_read(
     *, conversation: Conversation, request: HttpRequest | None, actor: User, via: str = "page"
 ) -> None:
     """Every staff read of a conversation is in the audit log."""
-    audit(
-        request=request,
-        action=AuditAction.READ,
-        object_type="conversation",
-        object_id=conversation.pk,
-        jobcenter=conversation.jobcenter,
-        subject=conversation.customer.user,
-        actor=actor,
-        detail=via,
-    )
+    _audit_conversation(request, conversation, actor, via, AuditAction.READ)
 
 
 # --- configuration -------------------------------------------------------------------------

@@ -1,0 +1,57 @@
+"""What the benchmarks share: the throw-away PostgreSQL database and latency figures.
+
+The benchmarks run as scripts (``python bench/<name>.py``), so each puts the repository
+root on ``sys.path`` before importing this module.
+"""
+
+from __future__ import annotations
+
+import statistics
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+def database_url(admin_url: str, name: str) -> str:
+    """``admin_url`` with the database ``name`` instead of its own."""
+    parts = urlsplit(admin_url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
+
+
+def recreate_database(admin_url: str, name: str, *, create: bool) -> None:
+    """Drop the database ``name`` (even while connected) and, with ``create``, make it anew."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(
+        admin_url.replace("postgres://", "postgresql://", 1), autocommit=True
+    ) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+        if create:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def percentile(sorted_values: list[float], pct: float) -> float:
+    """Nearest-rank percentile of an ascending list (0.0 for an empty one)."""
+    if not sorted_values:
+        return 0.0
+    rank = max(1, round(pct / 100 * len(sorted_values) + 0.4999999))
+    return sorted_values[min(rank, len(sorted_values)) - 1]
+
+
+def summary(name: str, samples_ms: list[float], **extra: Any) -> dict[str, Any]:
+    """p50, p95, max and mean of ``samples_ms`` (rounded to 0.01 ms), then ``extra``."""
+    ordered = sorted(samples_ms)
+    return {
+        "name": name,
+        "n": len(ordered),
+        "p50_ms": round(percentile(ordered, 50), 2),
+        "p95_ms": round(percentile(ordered, 95), 2),
+        "max_ms": round(ordered[-1], 2) if ordered else 0.0,
+        "mean_ms": round(statistics.fmean(ordered), 2) if ordered else 0.0,
+        **extra,
+    }
