@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import URLPattern, path
 
 from openjobcenter.applications import views_customer as _c
+from openjobcenter.applications import views_staff as _s
 
 # Under /<jc>/mein-bereich/ (namespace "customer").
 customer_patterns: list[URLPattern] = [
@@ -25,17 +26,13 @@ customer_patterns: list[URLPattern] = [
 ]
 
 # Under /<jc>/staff/ (namespace "staff").
-from django.urls import path as _path  # noqa: E402
-
-from openjobcenter.applications import views_staff as _s  # noqa: E402
-
 staff_patterns: list[URLPattern] = [
-    _path("antraege/", _s.inbox, name="applications"),
-    _path("antraege/einstellungen/", _s.settings_page, name="applications_settings"),
-    _path("antraege/auswertung/", _s.funnel_page, name="applications_funnel"),
-    _path("antraege/<int:pk>/", _s.application, name="application"),
-    _path("antraege/<int:pk>/antrag.pdf", _s.application_pdf, name="application_pdf"),
-    _path("antraege/<int:pk>/antrag.json", _s.application_json, name="application_json"),
+    path("antraege/", _s.inbox, name="applications"),
+    path("antraege/einstellungen/", _s.settings_page, name="applications_settings"),
+    path("antraege/auswertung/", _s.funnel_page, name="applications_funnel"),
+    path("antraege/<int:pk>/", _s.application, name="application"),
+    path("antraege/<int:pk>/antrag.pdf", _s.application_pdf, name="application_pdf"),
+    path("antraege/<int:pk>/antrag.json", _s.application_json, name="application_json"),
 ]
 
 # Under /<jc>/ (namespace "tenant").
