@@ -338,3 +338,59 @@ def test_a_claimed_try_is_not_run_twice(customer: Any) -> None:
     assert handoff.retry_due() == 0
     delivery.refresh_from_db()
     assert delivery.attempts == 1
+
+
+def test_file_drop_carries_the_proofs_sent_for_this_application(
+    customer: Any, customer2: Any, tmp_path: Any, settings: Any
+) -> None:
+    from openjobcenter.documents import storage
+    from openjobcenter.documents.models import Document, DocumentState
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    app = make_application(customer)
+    app.submitted_data = {
+        **app.submitted_data,
+        "proofs": [{"kind": "tenancy_agreement", "person_id": "p1"}],
+    }
+    app.pdf_name = default_storage.save(f"antraege/{app.reference}.pdf", ContentFile(b"%PDF-1"))
+    app.save(update_fields=["submitted_data", "pdf_name"])
+
+    def document(owner: Any, kind: str, state: str, content: bytes, sent: Any) -> Document:
+        key, key_id = storage.put(owner.jobcenter, "documents", ".pdf", content)
+        return Document.objects.create(
+            jobcenter=owner.jobcenter,
+            customer=owner,
+            kind=kind,
+            state=state,
+            file_key=key,
+            key_id=key_id,
+            submitted_at=sent,
+        )
+
+    later = app.filed_at + timedelta(hours=1)
+    lease = document(customer, "tenancy_agreement", DocumentState.RECEIVED, b"%PDF lease", later)
+    # Not attached: another kind, an older copy, a refused file, another customer's file.
+    document(customer, "payslip", DocumentState.RECEIVED, b"%PDF pay", later)
+    document(
+        customer,
+        "tenancy_agreement",
+        DocumentState.ACCEPTED,
+        b"%PDF old",
+        app.filed_at - timedelta(days=400),
+    )
+    document(customer, "tenancy_agreement", DocumentState.REFUSED, b"%PDF bad", later)
+    document(customer2, "tenancy_agreement", DocumentState.RECEIVED, b"%PDF other", later)
+    HandoffConfig.objects.create(
+        jobcenter=customer.jobcenter, backend="file_drop", config={"prefix": "eakte"}
+    )
+    handoff.schedule_handoffs(app.pk)
+    handoff.run_for_application(app.pk)
+    assert HandoffDelivery.objects.get(application=app, backend="file_drop").status == (
+        DeliveryStatus.DELIVERED
+    )
+    folder = f"eakte/{app.reference}/anlagen"
+    _dirs, files = default_storage.listdir(folder)
+    assert files == [f"{lease.pk}-tenancy_agreement.pdf"]
+    # Handed over decrypted: the e-file gets the PDF, not the encrypted blob.
+    with default_storage.open(f"{folder}/{files[0]}") as fh:
+        assert fh.read() == b"%PDF lease"

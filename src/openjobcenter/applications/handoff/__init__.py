@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -137,6 +139,7 @@ def _input_for(delivery: HandoffDelivery, config: dict[str, Any]) -> HandoffInpu
         "staff:application", kwargs={"jc": app.jobcenter.slug, "pk": app.pk}
     )
     return HandoffInput(
+        attachments=_attachments(app),
         application_id=app.pk,
         reference=app.reference,
         kind=app.kind,
@@ -150,6 +153,29 @@ def _input_for(delivery: HandoffDelivery, config: dict[str, Any]) -> HandoffInpu
         staff_url=staff_url,
         config=config,
         load_pdf=load_pdf,
+    )
+
+
+def _attachments(app: Application) -> tuple[tuple[str, Callable[[], bytes]], ...]:
+    """The customer's processed documents of the kinds this application's proofs name,
+    sent since the application was filed (the proofs that belong to it)."""
+    from openjobcenter.documents.models import Document, DocumentState
+    from openjobcenter.documents.storage import get as read_document
+
+    kinds = {p["kind"] for p in (app.submitted_data or {}).get("proofs", [])}
+    since = app.filed_at or app.created_at
+    if not kinds:
+        return ()
+    documents = Document.objects.filter(
+        customer_id=app.customer_id,
+        jobcenter_id=app.jobcenter_id,
+        kind__in=kinds,
+        state__in=[DocumentState.RECEIVED, DocumentState.CHECKED, DocumentState.ACCEPTED],
+        submitted_at__gte=since,
+    ).exclude(file_key="")
+    return tuple(
+        (f"{doc.pk}-{doc.kind}.pdf", partial(read_document, app.jobcenter, doc.file_key))
+        for doc in documents.order_by("submitted_at", "pk")
     )
 
 
