@@ -348,6 +348,8 @@ def test_file_drop_carries_the_proofs_sent_for_this_application(
 
     settings.MEDIA_ROOT = str(tmp_path)
     app = make_application(customer)
+    assert app.submitted_data is not None and app.filed_at is not None
+    filed_at = app.filed_at
     app.submitted_data = {
         **app.submitted_data,
         "proofs": [{"kind": "tenancy_agreement", "person_id": "p1"}],
@@ -367,7 +369,7 @@ def test_file_drop_carries_the_proofs_sent_for_this_application(
             submitted_at=sent,
         )
 
-    later = app.filed_at + timedelta(hours=1)
+    later = filed_at + timedelta(hours=1)
     lease = document(customer, "tenancy_agreement", DocumentState.RECEIVED, b"%PDF lease", later)
     # Not attached: another kind, an older copy, a refused file, another customer's file.
     document(customer, "payslip", DocumentState.RECEIVED, b"%PDF pay", later)
@@ -376,7 +378,7 @@ def test_file_drop_carries_the_proofs_sent_for_this_application(
         "tenancy_agreement",
         DocumentState.ACCEPTED,
         b"%PDF old",
-        app.filed_at - timedelta(days=400),
+        filed_at - timedelta(days=400),
     )
     document(customer, "tenancy_agreement", DocumentState.REFUSED, b"%PDF bad", later)
     document(customer2, "tenancy_agreement", DocumentState.RECEIVED, b"%PDF other", later)
@@ -394,3 +396,44 @@ def test_file_drop_carries_the_proofs_sent_for_this_application(
     # Handed over decrypted: the e-file gets the PDF, not the encrypted blob.
     with default_storage.open(f"{folder}/{files[0]}") as fh:
         assert fh.read() == b"%PDF lease"
+
+
+@pytest.mark.parametrize(
+    "url", ["https://10.1.2.3/hook", "https://192.168.0.10/hook", "https://[fd00::1]/hook"]
+)
+def test_json_push_refuses_internal_addresses_unless_the_operator_opens_them(
+    url: str, settings: Any
+) -> None:
+    backend = handoff.get_backend("json_push")
+    config = {"url": url, "secret": "s" * 20}
+    assert "Interne Adressen" in backend.validate_config(config)["url"]
+    host = url.split("//")[1].split("/", maxsplit=1)[0].strip("[]")
+    settings.APPLICATIONS_HANDOFF = {
+        **settings.APPLICATIONS_HANDOFF,
+        "private_hosts": [host],
+    }
+    assert backend.validate_config(config) == {}
+
+
+def test_json_push_checks_where_a_name_points_when_sending(
+    customer: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    # A public-looking name that resolves to an internal address (DNS rebinding).
+    monkeypatch.setattr(
+        socket,
+        "getaddrinfo",
+        lambda *a, **k: [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.0.0.7", 443))],
+    )
+    app = make_application(customer)
+    HandoffConfig.objects.create(
+        jobcenter=customer.jobcenter,
+        backend="json_push",
+        config={"url": "https://adapter.example.org/hook", "secret": "s" * 20},
+    )
+    handoff.schedule_handoffs(app.pk)
+    handoff.run_for_application(app.pk)
+    delivery = HandoffDelivery.objects.get(application=app, backend="json_push")
+    assert delivery.status == DeliveryStatus.FAILED
+    assert "not public" in delivery.last_error

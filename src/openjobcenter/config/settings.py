@@ -351,6 +351,9 @@ APPLICATIONS_HANDOFF = {
     "timeout_s": env_int("APPLICATIONS_HANDOFF_TIMEOUT_S", 10, minimum=1, maximum=120),
     # Plain http only to this machine, and only in tests and development.
     "allow_http_localhost": TESTING or DEBUG,
+    # Host names the operator opens for pushes into internal networks (a Fachverfahren
+    # adapter inside); everything else must resolve to public addresses only.
+    "private_hosts": env_list("APPLICATIONS_HANDOFF_PRIVATE_HOSTS", []),
 }
 # Submissions per customer and hour (web and API), in the shared cache.
 APPLICATIONS_SUBMIT_RATE = env_int("APPLICATIONS_SUBMIT_PER_HOUR", 10, minimum=1, maximum=1000)

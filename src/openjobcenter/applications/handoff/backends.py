@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
 import re
+import socket
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
@@ -64,6 +66,39 @@ def _handoff_settings() -> Mapping[str, Any]:
     return getattr(settings, "APPLICATIONS_HANDOFF", {})
 
 
+def _private_allowed(host: str) -> bool:
+    """Internal addresses are for the operator to open (APPLICATIONS_HANDOFF_PRIVATE_HOSTS),
+    not for a job centre's admin: the push must not become a way into the operator's net."""
+    return host.lower() in {h.lower() for h in _handoff_settings().get("private_hosts", [])}
+
+
+def _is_public(address: str) -> bool:
+    return ipaddress.ip_address(address.split("%", 1)[0]).is_global
+
+
+def _is_ip_not_public(host: str) -> bool:
+    try:
+        return not _is_public(host)
+    except ValueError:  # a name, not an address literal: checked when sending
+        return False
+
+
+def _resolves_public(host: str, port: int) -> bool:
+    """Every address the host resolves to is public (checked when sending, so a name
+    that later points inside is refused too). Unresolvable: OSError, tried again later."""
+    infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
+    return all(_is_public(str(info[4][0])) for info in infos)
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    # A redirect could lead from the configured public address to an internal one.
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
+
+
 @register
 class InboxBackend(HandoffBackend):
     key = "inbox"
@@ -106,6 +141,14 @@ class JsonPushBackend(HandoffBackend):
             errors["url"] = str(_("Die Adresse muss mit https:// beginnen."))
         elif parts.username or parts.password:
             errors["url"] = str(_("Die Adresse darf keine Zugangsdaten enthalten."))
+        elif (
+            not local_ok
+            and not _private_allowed(parts.hostname)
+            and _is_ip_not_public(parts.hostname)
+        ):
+            errors["url"] = str(
+                _("Interne Adressen sind nur möglich, wenn der Betrieb sie freigegeben hat.")
+            )
         if len(str(config.get("secret") or "")) < 16:
             errors["secret"] = str(_("Das Geheimnis muss mindestens 16 Zeichen lang sein."))
         return errors
@@ -116,6 +159,16 @@ class JsonPushBackend(HandoffBackend):
             return HandoffResult(
                 ok=False, error="config: " + ", ".join(sorted(errors)), retry=False
             )
+        parts = urlsplit(str(item.config["url"]))
+        host = str(parts.hostname)
+        local_ok = bool(_handoff_settings().get("allow_http_localhost")) and host in LOCAL_HOSTS
+        if not local_ok and not _private_allowed(host):
+            try:
+                public = _resolves_public(host, parts.port or 443)
+            except OSError as exc:
+                return HandoffResult(ok=False, error=f"DNS: {exc}"[:300])
+            if not public:
+                return HandoffResult(ok=False, error="address not public", retry=False)
         body = canonical_json(item.envelope())
         request = urllib.request.Request(  # noqa: S310 - scheme checked in validate_config
             str(item.config["url"]),
@@ -130,7 +183,7 @@ class JsonPushBackend(HandoffBackend):
         )
         timeout = float(_handoff_settings().get("timeout_s", 10))
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            with _opener.open(request, timeout=timeout) as response:
                 status = int(response.status)
         except urllib.error.HTTPError as exc:
             # 4xx other than 408/409/429 will not get better by trying again.
