@@ -36,7 +36,13 @@ def main(argv: list[str]) -> int:
     django.setup()
     from django.utils import translation
 
-    translation.activate(args.lang)
+    # override, not activate: called in-process (tests, scripts), the language must not
+    # stay switched for whatever runs next in this thread.
+    with translation.override(args.lang):
+        return _scan(args)
+
+
+def _scan(args: argparse.Namespace) -> int:
     from openjobcenter.documents.kinds import get_kind
     from openjobcenter.documents.pipeline import PageInput, Refused, run_document, run_page
 
