@@ -13,7 +13,7 @@ from ninja.throttling import AnonRateThrottle
 
 from openjobcenter.accounts.models import CustomerProfile, StaffMembership, User
 from openjobcenter.accounts.services import customer_profile_update, user_set_language
-from openjobcenter.api.auth import session_or_token
+from openjobcenter.api.auth import auth_user, session_or_token
 from openjobcenter.api.schemas import (
     ErrorOut,
     JobcenterDetailOut,
@@ -161,14 +161,14 @@ def _me(user: User) -> dict[str, Any]:
 
 @api.get("/me", response=MeOut, tags=["me"], auth=session_or_token)
 def get_me(request: HttpRequest) -> dict[str, Any]:
-    user: User = request.auth  # type: ignore[attr-defined]
+    user: User = auth_user(request)
     audit(request=request, action=AuditAction.READ, object_type="me", subject=user, actor=user)
     return _me(user)
 
 
 @api.patch("/me", response={200: MeOut, 422: dict[str, Any]}, tags=["me"], auth=session_or_token)
 def patch_me(request: HttpRequest, payload: MePatch) -> Any:
-    user: User = request.auth  # type: ignore[attr-defined]
+    user: User = auth_user(request)
     data = payload.model_dump(exclude_none=True)
     profile = CustomerProfile.objects.filter(user=user).select_related("jobcenter", "user").first()
     if profile is not None:

@@ -28,7 +28,7 @@ from ninja.errors import HttpError
 from pydantic import ConfigDict, Field
 
 from openjobcenter.accounts.models import CustomerProfile, User
-from openjobcenter.api.auth import session_or_token
+from openjobcenter.api.auth import auth_user, session_or_token
 from openjobcenter.applications import engine, proofs, ratelimit, schema, services, services_staff
 from openjobcenter.applications.models import (
     Application,
@@ -264,7 +264,7 @@ def _language(lang: str | None) -> str | None:
 
 
 def _customer(request: HttpRequest) -> CustomerProfile:
-    user: User = request.auth  # type: ignore[attr-defined]
+    user: User = auth_user(request)
     profile = CustomerProfile.objects.select_related("jobcenter", "user").filter(user=user).first()
     if profile is None or not is_enabled(profile.jobcenter, MODULE):
         raise Http404
@@ -644,7 +644,7 @@ def answer_question(
 
 def _staff_jobcenter(request: HttpRequest, jc: str) -> Jobcenter:
     jobcenter = get_jobcenter_by_slug(jc)
-    user: User = request.auth  # type: ignore[attr-defined]
+    user: User = auth_user(request)
     roles = staff_roles(user, jobcenter)
     if not roles or not is_enabled(jobcenter, MODULE):
         raise Http404
@@ -672,7 +672,7 @@ def _staff_app_out(app: Application) -> dict[str, Any]:
 def staff_inbox(request: HttpRequest, jc: str, params: Query[InboxQuery]) -> Any:
     """Submitted applications of the job centre, newest first, 50 per page."""
     jobcenter = _staff_jobcenter(request, jc)
-    user: User = request.auth  # type: ignore[attr-defined]
+    user: User = auth_user(request)
     flt = InboxFilter(
         kind=params.kind or "",
         status=params.status or "",
@@ -758,7 +758,7 @@ def staff_change_status(
     try:
         services_staff.application_change_status(
             request=request,
-            actor=request.auth,  # type: ignore[attr-defined]
+            actor=auth_user(request),
             application=app,
             status=payload.status,
             reason=payload.reason,
@@ -793,7 +793,7 @@ def staff_assign(request: HttpRequest, jc: str, application_id: int, payload: As
     try:
         services_staff.application_assign(
             request=request,
-            actor=request.auth,  # type: ignore[attr-defined]
+            actor=auth_user(request),
             application=app,
             assignee=assignee,
         )
@@ -815,7 +815,7 @@ def staff_question(request: HttpRequest, jc: str, application_id: int, payload: 
     try:
         event = services_staff.application_ask_question(
             request=request,
-            actor=request.auth,  # type: ignore[attr-defined]
+            actor=auth_user(request),
             application=app,
             question=payload.question,
         )

@@ -25,7 +25,7 @@ from pydantic import AwareDatetime, ConfigDict, Field
 
 from openjobcenter.accounts.models import CustomerProfile, User
 from openjobcenter.accounts.selectors import get_customer_for
-from openjobcenter.api.auth import session_or_token
+from openjobcenter.api.auth import auth_user, session_or_token
 from openjobcenter.appointments import selectors, services
 from openjobcenter.appointments.models import Appointment, Channel
 from openjobcenter.appointments.slot_cache import free_slot_rows
@@ -278,7 +278,7 @@ def _customer(request: HttpRequest, jc: str) -> CustomerProfile:
         where = {"jobcenter__slug": jc, "jobcenter__is_active": True}
     try:
         customer = CustomerProfile.objects.select_related("jobcenter", "user").get(
-            user=request.auth,  # type: ignore[attr-defined]
+            user=auth_user(request),
             **where,
         )
     except CustomerProfile.DoesNotExist:
@@ -291,7 +291,7 @@ def _customer(request: HttpRequest, jc: str) -> CustomerProfile:
 def _staff(request: HttpRequest, jc: str, *perms: Perm) -> tuple[Jobcenter, frozenset[Any]]:
     """Job centre and roles of a staff caller: 404 if not its staff, 403 without any of ``perms``."""
     jobcenter = _jobcenter(request, jc)
-    roles = staff_roles(request.auth, jobcenter)  # type: ignore[attr-defined]
+    roles = staff_roles(auth_user(request), jobcenter)
     if not roles:
         raise Http404
     if not any(has_perm(roles, perm) for perm in perms):
@@ -518,7 +518,7 @@ def staff_calendar(request: HttpRequest, jc: str, params: Query[CalendarQuery]) 
     Another person's calendar needs the team lead's or reception's role.
     """
     jobcenter, roles = _staff(request, jc, Perm.APPOINTMENTS_OWN, Perm.APPOINTMENTS_RECEPTION)
-    me: User = request.auth  # type: ignore[attr-defined]
+    me: User = auth_user(request)
     person = params.person if params.person is not None else me.pk
     if person != me.pk:
         if not selectors.staff_members(jobcenter).filter(pk=person).exists():
@@ -555,7 +555,7 @@ def staff_calendar(request: HttpRequest, jc: str, params: Query[CalendarQuery]) 
 def staff_invite(request: HttpRequest, jc: str, payload: InviteIn) -> Any:
     """Invite for oneself, or (team lead, admin) for a colleague with ``staff_id``."""
     jobcenter, roles = _staff(request, jc, Perm.APPOINTMENTS_OWN)
-    me: User = request.auth  # type: ignore[attr-defined]
+    me: User = auth_user(request)
     staff = me
     if payload.staff_id is not None and payload.staff_id != me.pk:
         found = selectors.staff_members(jobcenter).filter(pk=payload.staff_id).first()
@@ -615,7 +615,7 @@ def staff_check_in(request: HttpRequest, jc: str, pk: int) -> Any:
     try:
         services.appointment_check_in(
             request=request,
-            actor=request.auth,  # type: ignore[attr-defined]
+            actor=auth_user(request),
             appointment=appointment,
         )
     except services.AppointmentError as exc:

@@ -17,7 +17,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from openjobcenter.accounts.models import CustomerProfile
-from openjobcenter.api.auth import session_or_token
+from openjobcenter.api.auth import auth_user, session_or_token
 from openjobcenter.api.schemas import ErrorOut
 from openjobcenter.documents import selectors, services
 from openjobcenter.documents.kinds import KINDS, all_kinds
@@ -72,7 +72,7 @@ def _customer(request: HttpRequest, jc: str) -> CustomerProfile:
         raise Http404
     try:
         return CustomerProfile.objects.select_related("jobcenter", "user").get(
-            user=request.auth,  # type: ignore[attr-defined]
+            user=auth_user(request),
             jobcenter=jobcenter,
         )
     except CustomerProfile.DoesNotExist:
