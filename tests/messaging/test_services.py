@@ -205,3 +205,81 @@ def test_assignee_must_belong_to_the_job_centre(
             actor=staff_a[Role.TEAM_LEAD],
             assignee=staff_b[Role.CASEWORKER],
         )
+
+
+def test_send_costs_few_statements(
+    conversation: Conversation,
+    customer: CustomerProfile,
+    staff_a: dict[Role, User],
+    django_assert_max_num_queries: Any,
+) -> None:
+    """The chat's hottest path: one locking read, the message, the conversation's
+    cursors, the audit entry (plus BEGIN/COMMIT where the driver reports them)."""
+    loaded = Conversation.objects.select_related("jobcenter", "customer__user").get(
+        pk=conversation.pk
+    )
+    with django_assert_max_num_queries(6):
+        services.message_send(conversation=loaded, author=customer.user, body="Noch eine Frage")
+    with django_assert_max_num_queries(6):
+        sent = services.message_send(
+            conversation=loaded, author=customer.user, body="Noch eine Frage", client_id="c-7"
+        )
+    with django_assert_max_num_queries(4):  # a resend: found under the lock, nothing written
+        again = services.message_send(
+            conversation=loaded, author=customer.user, body="Noch eine Frage", client_id="c-7"
+        )
+    assert again.pk == sent.pk
+    loaded.refresh_from_db()
+    assert loaded.last_message_id == sent.pk
+    assert loaded.customer_read_upto == sent.pk
+
+
+def test_each_unread_stretch_notifies_once(
+    conversation: Conversation,
+    customer: CustomerProfile,
+    staff_a: dict[Role, User],
+    outbox: list[Any],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    caseworker = staff_a[Role.CASEWORKER]
+
+    def send(author: User, body: str) -> None:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.message_send(conversation=conversation, author=author, body=body)
+
+    send(caseworker, "eins")  # customer notified
+    send(caseworker, "zwei")  # still unread: not again
+    services.conversation_mark_read(conversation=conversation, user=customer.user)
+    send(caseworker, "drei")  # a new stretch: notified again
+    to_customer = [m for m in outbox if m.to == [customer.user.email]]
+    assert len(to_customer) == 2
+    # The conversation is now assigned to the caseworker (staff answered first), so the
+    # customer's messages notify the caseworker, once per unread stretch as well.
+    send(customer.user, "Antwort eins")
+    send(customer.user, "Antwort zwei")
+    to_staff = [m for m in outbox if m.to == [caseworker.email]]
+    assert len(to_staff) == 1
+    services.conversation_mark_read(conversation=conversation, user=caseworker)
+    send(customer.user, "Antwort drei")
+    assert len([m for m in outbox if m.to == [caseworker.email]]) == 2
+
+
+def test_auto_reply_again_after_twelve_hours_and_never_when_switched_off(
+    chat_jc: Jobcenter, conversation: Conversation, customer: CustomerProfile
+) -> None:
+    chat = ChatSettings.objects.create(
+        jobcenter=chat_jc,
+        office_days=[0, 1, 2, 3, 4],
+        auto_reply_enabled=True,
+        expected_response="Wir melden uns am nächsten Werktag.",
+    )
+    saturday = datetime(2026, 3, 7, 8, 0, tzinfo=UTC)
+    for hours in (0, 6, 13):
+        with time_machine.travel(saturday + timedelta(hours=hours), tick=False):
+            services.message_send(conversation=conversation, author=customer.user, body="Hallo")
+    assert conversation.messages.filter(side=AuthorSide.SYSTEM).count() == 2
+    chat.auto_reply_enabled = False
+    chat.save()
+    with time_machine.travel(saturday + timedelta(hours=30), tick=False):
+        services.message_send(conversation=conversation, author=customer.user, body="Hallo")
+    assert conversation.messages.filter(side=AuthorSide.SYSTEM).count() == 2

@@ -31,6 +31,8 @@ websocket_urlpatterns = [
     *messaging_websockets,
 ]
 
+from openjobcenter.config import heap  # noqa: E402
+
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
@@ -39,3 +41,6 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+# Last: everything the server needs is imported now (see ``heap``).
+heap.settle()

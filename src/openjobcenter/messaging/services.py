@@ -11,10 +11,11 @@ from __future__ import annotations
 import string
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,7 +38,7 @@ from openjobcenter.messaging.models import (
     TextTemplate,
     Topic,
 )
-from openjobcenter.messaging.selectors import chat_settings_of, in_office_hours, staff_sees_all
+from openjobcenter.messaging.selectors import in_office_hours, staff_sees_all
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -66,29 +67,6 @@ class MessagingError(Exception):
 
 
 # --- limits ------------------------------------------------------------------------------
-
-
-def _rate_check(user: User) -> None:
-    """At most ``rate_count`` messages per ``rate_window_s`` per person, counted in the
-    database (a sliding window over the person's own messages, by index), so it holds
-    across app nodes and costs one query instead of several cache round trips."""
-    count, window = int(settings.MESSAGING["rate_count"]), int(settings.MESSAGING["rate_window_s"])
-    now = timezone.now()
-    since = now - timedelta(seconds=window)
-    recent = Message.objects.filter(author=user, created_at__gt=since)
-    if recent.count() < count:
-        return
-    oldest = recent.order_by("created_at").values_list("created_at", flat=True).first()
-    wait = max(1, window - int((now - oldest).total_seconds())) if oldest else window
-    raise MessagingError(
-        _(
-            "Sie haben in kurzer Zeit sehr viele Nachrichten geschickt. "
-            "Bitte warten Sie %(seconds)s Sekunden und versuchen Sie es dann noch einmal."
-        )
-        % {"seconds": wait},
-        code="rate_limited",
-        retry_after=wait,
-    )
 
 
 def clean_body(body: str, *, allow_empty: bool = False) -> str:
@@ -133,6 +111,89 @@ def staff_url(conversation: Conversation) -> str:
 
 
 # --- sending ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _SendState:
+    """What ``message_send`` decides on, read in the same statement that locks the row."""
+
+    customer_user_id: int
+    advisor_id: int | None
+    assignee_id: int | None
+    last_message_id: int
+    customer_read_upto: int
+    staff_read_upto: int
+    existing_id: int | None  # a message with this client id is already stored
+    recent: int  # the author's messages in the rate window, counted up to the limit
+    auto_reply_due: bool  # on for the job centre, and none sent to it lately
+
+
+_LOCK_SQL = (
+    "SELECT c.advisor_id, c.assignee_id, c.last_message_id, c.customer_read_upto,"
+    " c.staff_read_upto,"
+    " (SELECT p.user_id FROM {profile} p WHERE p.id = c.customer_id),"
+    " (SELECT m.id FROM {msg} m WHERE m.conversation_id = c.id AND m.author_id = %s"
+    "  AND m.client_id = %s AND m.client_id <> ''),"
+    " (SELECT COUNT(*) FROM (SELECT 1 FROM {msg} r WHERE r.author_id = %s"
+    "  AND r.created_at > %s LIMIT %s) recent),"
+    " (SELECT s.auto_reply_enabled FROM {chat} s WHERE s.jobcenter_id = c.jobcenter_id"
+    "  AND s.expected_response <> '')"
+    "  AND (c.last_auto_reply_at IS NULL OR c.last_auto_reply_at <= %s)"
+    " FROM {conv} c WHERE c.id = %s"
+)
+
+
+@lru_cache(maxsize=4)
+def _lock_sql(vendor: str, *, for_update: bool) -> str:
+    """The send's one read: lock the conversation row and bring what the send needs.
+
+    Hand-written because it is the hottest statement of the chat: the ORM's compilation
+    of the same (row lock, three sub-selects) cost more CPU than the database's work, and
+    a chat process is bound by its CPU (``bench/chat.py``). Portable SQL; SQLite has no
+    row locks and serialises writers instead.
+    """
+    del vendor  # part of the cache key only: the SQL text differs by ``for_update``
+    from openjobcenter.accounts.models import CustomerProfile
+
+    q = connection.ops.quote_name
+    conv, msg = q(Conversation._meta.db_table), q(Message._meta.db_table)
+    profile, chat = q(CustomerProfile._meta.db_table), q(ChatSettings._meta.db_table)
+    # Only the models' own table names, quoted, are formatted in; values are parameters.
+    sql = _LOCK_SQL.format(conv=conv, msg=msg, profile=profile, chat=chat)
+    return sql + (" FOR UPDATE OF c" if for_update else "")
+
+
+def _lock_for_send(conversation_id: int, *, author_id: int, client_id: str) -> _SendState:
+    limit = int(settings.MESSAGING["rate_count"])
+    now = timezone.now()
+    since = now - timedelta(seconds=int(settings.MESSAGING["rate_window_s"]))
+    adapt = connection.ops.adapt_datetimefield_value
+    sql = _lock_sql(connection.vendor, for_update=connection.features.has_select_for_update)
+    params: list[Any] = [
+        author_id,
+        client_id,
+        author_id,
+        adapt(since),
+        limit,
+        adapt(now - AUTO_REPLY_EVERY),
+        conversation_id,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        raise Conversation.DoesNotExist
+    return _SendState(
+        advisor_id=row[0],
+        assignee_id=row[1],
+        last_message_id=int(row[2]),
+        customer_read_upto=int(row[3]),
+        staff_read_upto=int(row[4]),
+        customer_user_id=int(row[5]),
+        existing_id=row[6],
+        recent=int(row[7]),
+        auto_reply_due=bool(row[8]),
+    )
 
 
 def _participants(conversation: Conversation) -> list[int]:
@@ -218,64 +279,79 @@ def message_send(
     over-long text, a bad attachment or too many messages in a short time.
     """
     client_id = clean_client_id(client_id)
-    if client_id:
-        existing = Message.objects.filter(
-            conversation=conversation, author=author, client_id=client_id
-        ).first()
-        if existing is not None:
-            return existing
+    # Lock the conversation row first: message ids, and so the cursors clients resume
+    # from, then follow the order in which sends commit; and under the lock a client id
+    # cannot race in twice.
+    state = _lock_for_send(conversation.pk, author_id=author.pk, client_id=client_id)
+    if state.existing_id is not None:
+        return Message.objects.get(pk=state.existing_id)
     text = clean_body(body, allow_empty=attachment is not None)
-    side = AuthorSide.CUSTOMER if author.pk == conversation.customer.user_id else AuthorSide.STAFF
-    _rate_check(author)
-    # Lock the conversation row: ids and the read cursors advance in one order.
-    conv = (
-        Conversation.objects.select_for_update(of=("self",))
-        .select_related("jobcenter__chat_settings", "customer__user")
-        .get(pk=conversation.pk)
+    side = AuthorSide.CUSTOMER if author.pk == state.customer_user_id else AuthorSide.STAFF
+    if state.recent >= int(settings.MESSAGING["rate_count"]):
+        _refuse_rate(author)
+    message = Message(
+        conversation=conversation, author=author, side=side, body=text, client_id=client_id
     )
-    message = Message(conversation=conv, author=author, side=side, body=text, client_id=client_id)
     if attachment is not None:
         _store_attachment(
             request=request, conversation=conversation, message=message, uploaded=attachment
         )
-    try:
-        with transaction.atomic():
-            message.save()
-    except IntegrityError:  # the same client id raced in twice: the first one wins
-        return Message.objects.get(conversation=conv, author=author, client_id=client_id)
-    now = message.created_at
-    conv.last_message_at, conv.last_message_id = now, message.pk
-    fields = ["last_message_at", "last_message_id", "status"]
+    message.save(force_insert=True)
+    values: dict[str, Any] = {
+        "last_message_at": message.created_at,
+        "last_message_id": message.pk,
+    }
     if side == AuthorSide.CUSTOMER:
-        conv.status = ConversationStatus.OPEN
-        conv.customer_read_upto = message.pk
-        fields.append("customer_read_upto")
+        values.update(status=ConversationStatus.OPEN, customer_read_upto=message.pk)
     else:
-        conv.status = ConversationStatus.ANSWERED
-        conv.staff_read_upto = conv.staff_delivered_upto = message.pk
-        fields += ["staff_read_upto", "staff_delivered_upto"]
-        if conv.assignee_id is None and conv.advisor_id is None:
-            conv.assignee = author
-            fields.append("assignee")
-    conv.save(update_fields=fields)
-    conversation.__dict__.update({f: getattr(conv, f) for f in fields if f != "assignee"})
-    conversation.assignee_id = conv.assignee_id
+        values.update(
+            status=ConversationStatus.ANSWERED,
+            staff_read_upto=message.pk,
+            staff_delivered_upto=message.pk,
+        )
+        if state.assignee_id is None and state.advisor_id is None:
+            values["assignee_id"] = author.pk
+    Conversation.objects.filter(pk=conversation.pk).update(**values)
+    conversation.__dict__.update(values)
+    conversation.advisor_id = state.advisor_id
+    conversation.assignee_id = values.get("assignee_id", state.assignee_id)
     audit(
         request=request,
         action=AuditAction.CREATE,
         object_type="chat_message",
         object_id=message.pk,
-        jobcenter=conv.jobcenter,
+        jobcenter=conversation.jobcenter,
         subject=conversation.customer.user,
         actor=author,
     )
-    _deliver(conv, message)
-    if side == AuthorSide.CUSTOMER:
-        _maybe_auto_reply(conv, conversation, now)
+    _deliver(conversation, message, state)
+    if side == AuthorSide.CUSTOMER and state.auto_reply_due:
+        _maybe_auto_reply(conversation, message.created_at)
     return message
 
 
-def _deliver(conversation: Conversation, message: Message) -> None:
+def _refuse_rate(author: User) -> None:
+    window = int(settings.MESSAGING["rate_window_s"])
+    now = timezone.now()
+    oldest = (
+        Message.objects.filter(author=author, created_at__gt=now - timedelta(seconds=window))
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    wait = max(1, window - int((now - oldest).total_seconds())) if oldest else window
+    raise MessagingError(
+        _(
+            "Sie haben in kurzer Zeit sehr viele Nachrichten geschickt. "
+            "Bitte warten Sie %(seconds)s Sekunden und versuchen Sie es dann noch einmal."
+        )
+        % {"seconds": wait},
+        code="rate_limited",
+        retry_after=wait,
+    )
+
+
+def _deliver(conversation: Conversation, message: Message, state: _SendState) -> None:
     event = {"type": "chat.message", "message": realtime.message_data(message)}
     realtime.push_after_commit([realtime.conversation_group(conversation.pk)], event)
     # "Something new" for the others' lists and badges; the author's own devices get the
@@ -293,47 +369,45 @@ def _deliver(conversation: Conversation, message: Message) -> None:
     )
     from openjobcenter.notifications.services import notify
 
+    # One notification per unread stretch, not one per message. Every message after a
+    # side's read cursor is the other side's (sending moves one's own cursor), so
+    # "an earlier message is still unread" is "the last one is past the cursor".
     if message.side == AuthorSide.STAFF:
-        # One notification per unread stretch, not one per message.
-        earlier_unread = (
-            conversation.messages.filter(pk__gt=conversation.customer_read_upto, pk__lt=message.pk)
-            .exclude(side=AuthorSide.CUSTOMER)
-            .exists()
-        )
-        if not earlier_unread:
+        if state.last_message_id <= state.customer_read_upto:
             notify(
                 user=conversation.customer.user, event="message.new", url=customer_url(conversation)
             )
     elif message.side == AuthorSide.CUSTOMER:
-        recipient_id = conversation.advisor_id or conversation.assignee_id
-        if recipient_id:
+        recipient_id = state.advisor_id or state.assignee_id
+        if recipient_id and state.last_message_id <= state.staff_read_upto:
             from openjobcenter.accounts.models import User
 
-            earlier_unread = conversation.messages.filter(
-                pk__gt=conversation.staff_read_upto, pk__lt=message.pk, side=AuthorSide.CUSTOMER
-            ).exists()
             recipient = User.objects.filter(pk=recipient_id, is_active=True).first()
-            if recipient is not None and not earlier_unread:
+            if recipient is not None:
                 notify(user=recipient, event="message.new_staff", url=staff_url(conversation))
 
 
-def _maybe_auto_reply(conv: Conversation, conversation: Conversation, now: Any) -> None:
-    chat = chat_settings_of(conv.jobcenter)
-    if not chat.auto_reply_enabled or not chat.expected_response.strip():
+def _maybe_auto_reply(conversation: Conversation, now: Any) -> None:
+    """The job centre's expected response time, outside office hours, at most every
+    ``AUTO_REPLY_EVERY`` per conversation (the caller checked that one is due)."""
+    chat = ChatSettings.objects.filter(jobcenter_id=conversation.jobcenter_id).first()
+    if chat is None or not chat.auto_reply_enabled or not chat.expected_response.strip():
         return
     if in_office_hours(chat, now):
         return
-    if conv.last_auto_reply_at is not None and now - conv.last_auto_reply_at < AUTO_REPLY_EVERY:
-        return
     reply = Message.objects.create(
-        conversation=conv, author=None, side=AuthorSide.SYSTEM, body=chat.expected_response.strip()
+        conversation=conversation,
+        author=None,
+        side=AuthorSide.SYSTEM,
+        body=chat.expected_response.strip(),
     )
-    conv.last_auto_reply_at = reply.created_at
-    conv.last_message_id = reply.pk
-    conv.save(update_fields=["last_auto_reply_at", "last_message_id"])
+    Conversation.objects.filter(pk=conversation.pk).update(
+        last_auto_reply_at=reply.created_at, last_message_id=reply.pk
+    )
+    conversation.last_auto_reply_at = reply.created_at
     conversation.last_message_id = reply.pk
     realtime.push_after_commit(
-        [realtime.conversation_group(conv.pk)],
+        [realtime.conversation_group(conversation.pk)],
         {"type": "chat.message", "message": realtime.message_data(reply)},
     )
 
