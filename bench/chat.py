@@ -57,6 +57,7 @@ if __package__ in {None, ""}:  # run as ``python bench/chat.py``: make ``bench``
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import ADMIN_URL, database_url, recreate_database
+from openjobcenter.serve import WS_PROTOCOL
 
 ROOT = Path(__file__).resolve().parents[1]
 DB_NAME = "ojc_bench_chat"
@@ -188,6 +189,8 @@ def start_server(env: dict[str, str], log: Path) -> Server:
                 "off",
                 "--log-level",
                 "warning",
+                "--ws",
+                WS_PROTOCOL,
                 "--ws-per-message-deflate",
                 os.environ.get("CHAT_BENCH_DEFLATE", "true"),
                 "--ws-max-queue",
@@ -343,6 +346,7 @@ async def latency_part(
     total = int(rate * duration)
     loop = asyncio.get_running_loop()
     cpu_before = sum(server.cpu_s() for server in servers)
+    client_cpu_before = time.process_time()
     start = loop.time()
     for n in range(total):
         target = start + n * interval
@@ -369,6 +373,7 @@ async def latency_part(
         await asyncio.sleep(0.2)
     drain_s = loop.time() - start - send_s
     cpu_used = sum(server.cpu_s() for server in servers) - cpu_before
+    client_cpu = time.process_time() - client_cpu_before
     for task in readers:
         task.cancel()
     await asyncio.gather(*(ws.close() for ws in phones + pcs), return_exceptions=True)
@@ -382,6 +387,8 @@ async def latency_part(
         "delivered_per_s": round(len(latencies) / (send_s + drain_s), 1),
         # Server CPU time per delivered message (all app processes): robust to contention.
         "server_cpu_ms_per_message": round(cpu_used * 1000 / max(1, len(latencies)), 2),
+        # The load generator shares the machine's cores with the servers and databases.
+        "load_generator_cpu_share": round(client_cpu / max(0.001, send_s + drain_s), 2),
         "errors": len(errors),
         "latency_ms": {k: round(v, 1) for k, v in percentiles(latencies).items()},
     }
@@ -547,7 +554,10 @@ def main() -> int:  # noqa: PLR0915 - one linear script
             )
             report.machine["server_log_errors"] = len(errors)
             if errors:
-                print("server log errors (first 5):", *errors[:5], sep="\n  ")
+                lines = log.read_text().splitlines()
+                first = next(n for n, line in enumerate(lines) if line in errors)
+                print(f"server log: {len(errors)} errors; the first:")
+                print(*lines[first : first + 60], sep="\n  ")
             recreate_database(ADMIN_URL, DB_NAME, create=False)
     report.machine["load_avg_1m_end"] = round(os.getloadavg()[0], 2)
     print(json.dumps({"machine": report.machine, **report.parts}, indent=2))

@@ -9,6 +9,9 @@ import signal
 import subprocess
 import sys
 
+# Keep-alive pings spread in time (see the class); bench/chat.py starts uvicorn with it too.
+WS_PROTOCOL = "openjobcenter.config.wsprotocol:SpreadKeepaliveProtocol"
+
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openjobcenter.config.settings")
@@ -33,6 +36,7 @@ def main() -> None:
             log_level="warning",
             proxy_headers=True,
             lifespan="off",
+            ws=WS_PROTOCOL,
         )
     finally:
         for child in children:

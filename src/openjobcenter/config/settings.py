@@ -136,7 +136,8 @@ TEMPLATES = [
 # --- Database ------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL") or "sqlite:///var/db.sqlite3"
 _db = parse_database_url("DATABASE_URL", DATABASE_URL, BASE_DIR)
-_db = dataclasses.replace(_db, pool_size=env_int("DATABASE_POOL_SIZE", 10, minimum=1, maximum=200))
+# Enough for the chat's own database threads (MESSAGING_DB_THREADS, 16) and requests.
+_db = dataclasses.replace(_db, pool_size=env_int("DATABASE_POOL_SIZE", 24, minimum=1, maximum=200))
 DATABASES = {"default": _db.as_django()}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(str(DATABASES["default"]["NAME"])).parent.mkdir(parents=True, exist_ok=True)
@@ -403,10 +404,15 @@ MESSAGING = {
     # Rate limit per person: at most this many messages per window (seconds).
     "rate_count": env_int("MESSAGING_RATE_COUNT", 20, minimum=1, maximum=10_000),
     "rate_window_s": env_int("MESSAGING_RATE_WINDOW", 60, minimum=1, maximum=3600),
-    # Database work of chat sockets in a thread pool (several messages at once, each on
-    # its own pooled connection) instead of Channels' one shared thread. PostgreSQL only.
-    "parallel_db": env_bool(
-        "MESSAGING_PARALLEL_DB", default=DATABASE_URL.startswith("postgres") and not TESTING
+    # Chat sockets' database work: this many threads of their own, each with a pooled
+    # connection, so a commit waiting for the disk holds up only its own message
+    # (PostgreSQL flushes concurrent commits together). 0: Channels' one shared
+    # thread, which SQLite wants (one writer) and the tests use.
+    "db_threads": env_int(
+        "MESSAGING_DB_THREADS",
+        16 if DATABASE_URL.startswith("postgres") and not TESTING else 0,
+        minimum=0,
+        maximum=128,
     ),
     # Attachments when the documents module is off (otherwise its limits apply).
     "attachment_max_bytes": env_int(

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextvars import ContextVar
+from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from asgiref.sync import async_to_sync
@@ -103,14 +105,29 @@ async def flush(outbox: list[tuple[list[str], dict[str, Any]]]) -> None:
                 logger.exception("chat push failed")
 
 
+@cache
+def _db_executor() -> ThreadPoolExecutor | None:
+    """The chat's own database threads (``MESSAGING["db_threads"]``), one pool per
+    process; None: Channels' one shared thread."""
+    threads = int(settings.MESSAGING["db_threads"])
+    if threads <= 0:
+        return None
+    return ThreadPoolExecutor(max_workers=threads, thread_name_prefix="chat-db")
+
+
 async def run_and_push(func: Callable[..., T], *args: Any) -> T:
     """Run ``func`` (database work, in the worker thread) and then send the events it
     committed, from the event loop."""
     outbox: list[tuple[list[str], dict[str, Any]]] = []
     token = _outbox.set(outbox)
     try:
-        parallel = bool(settings.MESSAGING.get("parallel_db"))
-        result: T = await DatabaseSyncToAsync(func, thread_sensitive=not parallel)(*args)
+        executor = _db_executor()
+        if executor is None:
+            result: T = await DatabaseSyncToAsync(func)(*args)
+        else:
+            result = await DatabaseSyncToAsync(func, thread_sensitive=False, executor=executor)(
+                *args
+            )
     finally:
         _outbox.reset(token)
         await flush(outbox)
