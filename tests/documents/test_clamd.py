@@ -16,12 +16,16 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from openjobcenter.accounts.models import CustomerProfile
 from openjobcenter.documents.models import DocumentPage
 from openjobcenter.documents.pipeline import PageInput, Refused, run_intake
 from openjobcenter.documents.scanners import ClamdScanner, ScannerUnavailable
+from openjobcenter.messaging import services
+from openjobcenter.messaging.models import Conversation, Message, Topic
 from openjobcenter.tenants.models import Jobcenter
 from tests.conftest import IN_CI
 from tests.documents.conftest import DATA, EICAR, photo, upload
+from tests.messaging.conftest import enable, without_documents
 
 CLAMD = shutil.which("clamd") or ("/usr/sbin/clamd" if Path("/usr/sbin/clamd").exists() else None)
 
@@ -118,3 +122,57 @@ def test_fail_closed_when_unreachable(settings: Any, tmp_path: Path) -> None:
     assert refused.value.code == "scanner_unavailable"
     with pytest.raises(ScannerUnavailable):
         ClamdScanner(host="127.0.0.1", port=1, timeout=1).scan(b"x")
+
+
+def test_chat_attachment_without_documents_module_is_scanned_too(
+    with_clamd: str,
+    client: Client,
+    customer: CustomerProfile,
+    settings: Any,
+    tmp_path: Path,
+) -> None:
+    """A job centre without the documents module still gets the same virus scan on chat
+    attachments (messaging's own storage path): refused, nothing stored, no message."""
+    conversation = _chat_conversation(customer)
+    settings.MEDIA_ROOT = str(tmp_path)
+    without_documents(customer.jobcenter)
+    client.force_login(customer.user)
+    url = f"/api/v1/messaging/{customer.jobcenter.slug}/conversations/{conversation.pk}/attachments"
+    infected = upload(b"%PDF-1.4\n" + EICAR, "brief.pdf")
+    refused = client.post(url, {"file": infected, "body": "Anbei", "client_id": "v1"})
+    assert refused.status_code == 422
+    assert "Schadsoftware" in refused.json()["detail"][0]["msg"]
+    assert not Message.objects.filter(client_id="v1").exists()
+    assert not any(p.is_file() for p in tmp_path.rglob("*"))
+    clean = client.post(url, {"file": upload(b"%PDF-1.4\n" + b"x" * 64, "brief.pdf")})
+    assert clean.status_code == 201, clean.content
+
+
+def test_chat_attachment_refused_when_the_scanner_cannot_answer(
+    client: Client, customer: CustomerProfile, settings: Any, tmp_path: Path
+) -> None:
+    settings.DOCUMENTS = {
+        **settings.DOCUMENTS,
+        "scanner": "clamd",
+        "clamd_socket": str(tmp_path / "missing.sock"),
+    }
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    conversation = _chat_conversation(customer)
+    without_documents(customer.jobcenter)
+    client.force_login(customer.user)
+    url = f"/api/v1/messaging/{customer.jobcenter.slug}/conversations/{conversation.pk}/attachments"
+    response = client.post(url, {"file": upload(b"%PDF-1.4\n" + b"x" * 64, "brief.pdf")})
+    assert response.status_code == 422
+    assert "kann gerade nicht geprüft werden" in response.json()["detail"][0]["msg"]
+    assert not (tmp_path / "media").exists() or not any((tmp_path / "media").rglob("*.pdf"))
+
+
+def _chat_conversation(customer: CustomerProfile) -> Conversation:
+    enable(customer.jobcenter)
+    services.topics_ensure_defaults(jobcenter=customer.jobcenter)
+    topic = Topic.objects.filter(jobcenter=customer.jobcenter).first()
+    return services.conversation_start(
+        customer=customer,
+        author=customer.user,
+        data=services.StartRequest(subject="Unterlagen", body="Hallo", topic=topic),
+    )

@@ -381,3 +381,35 @@ def test_team_inbox_hears_about_new_team_messages_but_not_personal_ones(
             await ws.close()
 
     run(scenario)
+
+
+def test_logout_closes_that_sessions_sockets_only(
+    conversation: Conversation, customer: CustomerProfile
+) -> None:
+    from asgiref.sync import sync_to_async
+    from django.conf import settings
+    from django.test import Client
+    from django.urls import reverse
+
+    phone_session, pc_session = session_of(customer.user), session_of(customer.user)
+
+    def log_out(session: str) -> int:
+        client = Client()
+        client.cookies[settings.SESSION_COOKIE_NAME] = session
+        return int(client.post(reverse("account_logout")).status_code)
+
+    async def scenario() -> None:
+        phone, pc = WS(phone_session), WS(pc_session)
+        assert await phone.connect() and await pc.connect()
+        for ws in (phone, pc):
+            await ws.send({"type": "subscribe", "conversation": conversation.pk, "cursor": 0})
+            await ws.receive_until("subscribed")
+        assert await sync_to_async(log_out)(phone_session) in (200, 302)
+        closed = await phone.inner.receive_output(5)
+        assert (closed["type"], closed["code"]) == ("websocket.close", 4401)
+        # The PC (another session of the same person) stays connected and working.
+        await pc.send({"type": "ping"})
+        assert (await pc.receive_until("pong"))["type"] == "pong"
+        await pc.close()
+
+    run(scenario)

@@ -8,6 +8,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpRequest
 from django.urls import reverse
 
+from openjobcenter.accounts import logout_hooks
 from openjobcenter.core.audit import audit
 from openjobcenter.core.mail import send_after_commit
 from openjobcenter.core.models import AuditAction
@@ -34,6 +35,8 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         audit(request=request, action=AuditAction.LOGIN, object_type="session", subject=user)
 
     def logout(self, request: HttpRequest) -> None:
+        user_id = request.user.pk if request.user.is_authenticated else None
+        session_key = request.session.session_key
         if request.user.is_authenticated:
             audit(
                 request=request,
@@ -42,6 +45,8 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
                 subject=request.user,
             )
         super().logout(request)
+        if user_id is not None:
+            logout_hooks.run(user_id=int(user_id), session_key=session_key)
 
     def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
         email = str(credentials.get("email") or credentials.get("username") or "")[:200]

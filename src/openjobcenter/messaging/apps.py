@@ -6,3 +6,9 @@ class MessagingConfig(AppConfig):
     name = "openjobcenter.messaging"
     label = "messaging"
     verbose_name = _("Nachrichten")
+
+    def ready(self) -> None:
+        from openjobcenter.accounts import logout_hooks
+        from openjobcenter.messaging import realtime
+
+        logout_hooks.register(realtime.close_session_sockets)

@@ -1,9 +1,10 @@
 """Checking and storing chat attachments.
 
-When the documents module offers ``document_store_attachment`` the file goes through its
-pipeline (type, size and virus checks, encryption at rest). Until then, or when it is
-not installed, the file is checked here (magic bytes against an allow-list, size limit)
-and stored through the Django storage API.
+When the documents module is on for the job centre the file goes through its pipeline
+(type, size and virus checks, encryption at rest). Otherwise the file is checked here
+the same way (magic bytes against an allow-list, size limit, and the installation's
+virus scanner, ``DOCUMENTS_SCANNER``, failing closed) and stored through the Django
+storage API.
 """
 
 from __future__ import annotations
@@ -68,8 +69,26 @@ def check_upload(uploaded: UploadedFile) -> CheckedFile:
                 "Diese Art von Datei können wir nicht annehmen. Bitte senden Sie ein Foto (JPG, PNG, HEIC) oder ein PDF."
             )
         )
+    _scan(uploaded)
     name = (uploaded.name or "datei").replace("/", "_").replace("\\", "_")[-150:]
     return CheckedFile(name=name, content_type=mime, size=size)
+
+
+def _scan(uploaded: UploadedFile) -> None:
+    """The same scanner and the same words as the documents pipeline; a scanner that is
+    configured but cannot answer refuses the file (never stored unscanned)."""
+    from openjobcenter.documents.pipeline.base import MESSAGES
+    from openjobcenter.documents.scanners import ScannerUnavailable, configured_scanner
+
+    uploaded.seek(0)
+    data = uploaded.read()
+    uploaded.seek(0)
+    try:
+        result = configured_scanner().scan(data)
+    except ScannerUnavailable as exc:
+        raise AttachmentRefused(str(MESSAGES["scanner_unavailable"])) from exc
+    if not result.clean:
+        raise AttachmentRefused(str(MESSAGES["virus"]))
 
 
 def documents_pipeline() -> Any | None:

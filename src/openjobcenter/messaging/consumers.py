@@ -21,6 +21,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.http import Http404
 
+from openjobcenter.accounts import logout_hooks
 from openjobcenter.accounts.models import CustomerProfile, Role
 from openjobcenter.core.access import Perm, has_perm, mfa_verified_in_session, staff_roles
 from openjobcenter.messaging import realtime, selectors, services
@@ -207,6 +208,8 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         self.user = user
+        session = self.scope.get("session")
+        self.session_tag = logout_hooks.session_tag(getattr(session, "session_key", None))
         self.subscriptions: dict[int, Access] = {}
         self.groups_joined = [
             realtime.user_group(user.pk),
@@ -359,6 +362,11 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             await self._send(
                 {"type": "typing", "conversation": event["conversation"], "side": event["side"]}
             )
+
+    async def chat_session_ended(self, event: dict[str, Any]) -> None:
+        """This socket's session was logged out: it may not stay open."""
+        if event.get("session") == self.session_tag:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
 
     async def chat_updated(self, event: dict[str, Any]) -> None:
         await self._send(

@@ -89,6 +89,12 @@ def _send(groups: list[str], event: dict[str, Any]) -> None:
         logger.exception("chat push failed")
 
 
+def close_session_sockets(user_id: int, session_tag: str) -> None:
+    """After a logout: the sockets that this session opened close themselves (the
+    person's other devices stay connected)."""
+    push_after_commit([user_group(user_id)], {"type": "chat.session_ended", "session": session_tag})
+
+
 def push_after_commit(groups: list[str], event: dict[str, Any]) -> None:
     transaction.on_commit(lambda: _send(groups, event))
 
