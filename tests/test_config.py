@@ -84,3 +84,13 @@ def test_production_refuses_debug_and_bad_values() -> None:
 
 def test_embedded_default_needs_no_variables() -> None:
     assert _start({}).returncode == 0
+
+
+def test_database_pool_keeps_connections_open_up_to_its_size() -> None:
+    import dataclasses
+
+    pg = parse_database_url("DATABASE_URL", "postgres://u@db:5432/ojc", Path("/srv"))
+    pool = dataclasses.replace(pg, pool_size=24, pool_min=18).as_django()["OPTIONS"]
+    assert pool == {"pool": {"min_size": 18, "max_size": 24, "timeout": 10}}
+    small = dataclasses.replace(pg, pool_size=4, pool_min=18).as_django()["OPTIONS"]
+    assert small == {"pool": {"min_size": 4, "max_size": 4, "timeout": 10}}

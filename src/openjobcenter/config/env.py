@@ -93,6 +93,7 @@ class DatabaseConfig:
     port: str = ""
     options: dict[str, str] | None = None
     pool_size: int = 10
+    pool_min: int = 2
 
     def as_django(self) -> dict[str, object]:
         db: dict[str, object] = {"ENGINE": self.engine, "NAME": self.name}
@@ -100,7 +101,14 @@ class DatabaseConfig:
             # Under ASGI every request runs in a fresh thread, so persistent per-thread
             # connections (CONN_MAX_AGE > 0) leak; psycopg's pool shares them instead.
             options: dict[str, object] = dict(self.options or {})
-            options.setdefault("pool", {"min_size": 2, "max_size": self.pool_size, "timeout": 10})
+            options.setdefault(
+                "pool",
+                {
+                    "min_size": min(self.pool_min, self.pool_size),
+                    "max_size": self.pool_size,
+                    "timeout": 10,
+                },
+            )
             db.update(
                 USER=self.user,
                 PASSWORD=self.password,
