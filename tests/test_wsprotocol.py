@@ -3,7 +3,7 @@ socket that opened together at the same moment for ever."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from uvicorn.importer import import_from_string
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
@@ -30,7 +30,7 @@ def test_serve_runs_the_spreading_protocol() -> None:
 def test_pings_come_after_a_random_share_of_the_interval() -> None:
     protocol = SpreadKeepaliveProtocol.__new__(SpreadKeepaliveProtocol)
     loop = FakeLoop()
-    protocol.loop = loop
+    protocol.loop = cast(Any, loop)
     protocol.ping_interval = 20.0
     protocol.last_ping_rtt = 0.0
     for _ in range(500):
