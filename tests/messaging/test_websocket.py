@@ -9,6 +9,7 @@ test's thread.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -411,5 +412,67 @@ def test_logout_closes_that_sessions_sockets_only(
         await pc.send({"type": "ping"})
         assert (await pc.receive_until("pong"))["type"] == "pong"
         await pc.close()
+
+    run(scenario)
+
+
+def test_socket_closes_when_the_session_reaches_its_absolute_end(
+    conversation: Conversation, customer: CustomerProfile, settings: Any
+) -> None:
+    settings.SESSION_ABSOLUTE_SECONDS = {"customer": 2, "staff": 2}
+    session = session_of(customer.user)
+
+    async def scenario() -> None:
+        import time
+
+        ws = WS(session)
+        opened = time.monotonic()
+        assert await ws.connect()
+        await ws.send({"type": "subscribe", "conversation": conversation.pk, "cursor": 0})
+        await ws.receive_until("subscribed")
+        while time.monotonic() - opened < 10:  # activity does not extend the absolute end
+            await ws.send({"type": "typing", "conversation": conversation.pk})
+            if await ws.nothing(0.3):  # (a timed-out receive would stop the app)
+                continue
+            event = await ws.inner.receive_output(1)
+            assert (event["type"], event["code"]) == ("websocket.close", 4401)
+            assert time.monotonic() - opened >= 1.5
+            return
+        pytest.fail("the socket outlived its session")
+
+    run(scenario)
+
+
+def test_idle_socket_closes_but_activity_keeps_it_open(
+    conversation: Conversation, customer: CustomerProfile, settings: Any
+) -> None:
+    settings.SESSION_IDLE_SECONDS = {"customer": 2, "staff": 2}
+    session = session_of(customer.user)
+
+    async def scenario() -> None:
+        ws = WS(session)
+        assert await ws.connect()
+        await ws.send({"type": "subscribe", "conversation": conversation.pk, "cursor": 0})
+        await ws.receive_until("subscribed")
+        for _ in range(8):  # 4 s of typing: twice the idle time, still open
+            await ws.send({"type": "typing", "conversation": conversation.pk})
+            assert await ws.nothing(0.5)
+        await ws.send({"type": "ping"})
+        assert (await ws.receive())["type"] == "pong"
+        # Pings are not activity: idle from here on, it closes.
+        closed = await ws.inner.receive_output(5)
+        assert (closed["type"], closed["code"]) == ("websocket.close", 4401)
+
+    run(scenario)
+
+
+def test_socket_of_a_deleted_session_does_not_open(customer: CustomerProfile) -> None:
+    from django.contrib.sessions.models import Session
+
+    session = session_of(customer.user)
+    Session.objects.filter(session_key=session).delete()
+
+    async def scenario() -> None:
+        assert not await WS(session).connect()
 
     run(scenario)

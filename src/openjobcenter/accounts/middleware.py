@@ -50,6 +50,36 @@ class SessionLifetimeMiddleware:
         return self.get_response(request)
 
 
+def session_deadline(
+    session_key: str | None, *, since: float, active_at: float = 0.0
+) -> float | None:
+    """When the session with this key ends by the rules above (a Unix time), read
+    afresh from the session store; None when it is gone or over already. ``active_at``
+    is activity the store has not seen (a WebSocket's own frames); ``since`` stands in
+    for the marks of a session that no page request has marked yet."""
+    from importlib import import_module
+
+    if not session_key:
+        return None
+    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+    if not store.exists(session_key):
+        return None
+    data = store.load()
+    if not data.get("_auth_user_id"):
+        return None
+    now = time.time()
+    started = float(data.get(_STARTED, since))
+    seen = max(float(data.get(_SEEN, since)), active_at)
+    role = str(data.get(_ROLE, "customer"))
+    if role not in settings.SESSION_IDLE_SECONDS:
+        role = "customer"
+    deadline = min(
+        seen + settings.SESSION_IDLE_SECONDS[role],
+        started + settings.SESSION_ABSOLUTE_SECONDS[role],
+    )
+    return deadline if deadline > now else None
+
+
 class UserLanguageMiddleware:
     """A logged-in person sees the language saved in their account, on every device."""
 

@@ -11,7 +11,9 @@ the connection stays up.
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, cast
@@ -22,6 +24,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.http import Http404
 
 from openjobcenter.accounts import logout_hooks
+from openjobcenter.accounts.middleware import session_deadline
 from openjobcenter.accounts.models import CustomerProfile, Role
 from openjobcenter.core.access import Perm, has_perm, mfa_verified_in_session, staff_roles
 from openjobcenter.messaging import realtime, selectors, services
@@ -218,10 +221,36 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
+        self.connected_at = self.active_at = time.time()
+        self.expiry: asyncio.TimerHandle | None = None
+        await self._check_expiry()
+
+    # --- the session's lifetime -----------------------------------------------------------
+    # A socket outlives no session: when the session's idle or absolute time is up (the
+    # rules of SessionLifetimeMiddleware), it closes. What the person does on the socket
+    # (subscribe, send, read, typing) counts as activity; pings and incoming messages
+    # do not, so a forgotten open tab does not keep a session alive.
+
+    async def _check_expiry(self) -> None:
+        session = self.scope.get("session")
+        key = getattr(session, "session_key", None)
+        deadline = await database_sync_to_async(session_deadline)(
+            key, since=self.connected_at, active_at=self.active_at
+        )
+        if deadline is None:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        delay = max(1.0, deadline - time.time())
+        self.expiry = asyncio.get_running_loop().call_later(
+            delay, lambda: asyncio.ensure_future(self._check_expiry())
+        )
 
     async def disconnect(self, code: int) -> None:
         if self.user is None:
             return
+        expiry = getattr(self, "expiry", None)
+        if expiry is not None:
+            expiry.cancel()
         for group in getattr(self, "groups_joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)
         for conversation_id in list(getattr(self, "subscriptions", {})):
@@ -261,6 +290,7 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         if kind == "ping":
             await self._send({"type": "pong"})
             return
+        self.active_at = time.time()
         conversation_id = frame["conversation"]
         if kind == "subscribe":
             await self._subscribe(conversation_id, frame["cursor"])

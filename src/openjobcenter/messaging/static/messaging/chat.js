@@ -262,8 +262,14 @@ if (root) {
         /* ignore a frame we do not understand */
       }
     });
-    socket.addEventListener("close", () => {
+    socket.addEventListener("close", (event) => {
       subscribed = false;
+      // 4401: the session has ended (logout, idle or absolute time). The page shows the
+      // login; messages still queued stay in localStorage for after it.
+      if (event.code === 4401) {
+        location.reload();
+        return;
+      }
       failures += 1;
       if (!everOpen && failures >= 3 && root.dataset.pollUrl) {
         mode = "poll";
@@ -271,7 +277,8 @@ if (root) {
         return;
       }
       statusEl.textContent = label("offline");
-      setTimeout(connect, backoff);
+      // Spread out, so that clients cut off together do not all come back together.
+      setTimeout(connect, backoff * (0.5 + Math.random()));
       backoff = Math.min(backoff * 2, 30000);
     });
   }

@@ -35,8 +35,12 @@ if (region && "WebSocket" in window) {
       // Several events in a burst make one reload.
       if (data.type === "updated" && !pending) pending = setTimeout(() => refresh().catch(() => {}), 300);
     });
-    socket.addEventListener("close", () => {
-      setTimeout(connect, backoff);
+    socket.addEventListener("close", (event) => {
+      if (event.code === 4401) {
+        location.reload(); // the session has ended: the page shows the login
+        return;
+      }
+      setTimeout(connect, backoff * (0.5 + Math.random()));
       backoff = Math.min(backoff * 2, 30000);
     });
   }
