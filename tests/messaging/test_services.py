@@ -283,3 +283,41 @@ def test_auto_reply_again_after_twelve_hours_and_never_when_switched_off(
     with time_machine.travel(saturday + timedelta(hours=30), tick=False):
         services.message_send(conversation=conversation, author=customer.user, body="Hallo")
     assert conversation.messages.filter(side=AuthorSide.SYSTEM).count() == 2
+
+
+def test_orphan_attachment_files_are_swept_after_an_hour(
+    chat_jc: Jobcenter,
+    conversation: Conversation,
+    customer: CustomerProfile,
+    settings: Any,
+    tmp_path: Any,
+) -> None:
+    import os
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from openjobcenter.core import scheduler
+    from tests.messaging.conftest import without_documents
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    without_documents(chat_jc)
+    kept = services.message_send(
+        conversation=conversation,
+        author=customer.user,
+        body="Anbei",
+        attachment=SimpleUploadedFile("brief.pdf", b"%PDF-1.4\n" + b"x" * 64),
+    )
+    stored = tmp_path / kept.attachment.name
+    orphan_old = stored.parent / "verwaist-alt.pdf"
+    orphan_new = stored.parent / "verwaist-neu.pdf"
+    for path in (orphan_old, orphan_new):
+        path.write_bytes(b"%PDF-1.4\n")
+    two_hours_ago = timezone.now().timestamp() - 7200
+    for path in (stored, orphan_old):
+        os.utime(path, (two_hours_ago, two_hours_ago))
+
+    assert services.attachments_sweep_orphans() == 1
+    assert stored.exists()  # a message refers to it, however old
+    assert not orphan_old.exists()
+    assert orphan_new.exists()  # may belong to a send in progress
+    assert "messaging.orphan_attachments" in {job.name for job in scheduler.registered()}

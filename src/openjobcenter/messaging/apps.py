@@ -9,6 +9,9 @@ class MessagingConfig(AppConfig):
 
     def ready(self) -> None:
         from openjobcenter.accounts import logout_hooks
+        from openjobcenter.core import scheduler
         from openjobcenter.messaging import realtime
+        from openjobcenter.messaging.tasks import sweep_orphan_attachments
 
         logout_hooks.register(realtime.close_session_sockets)
+        scheduler.register("messaging.orphan_attachments", 3600, sweep_orphan_attachments.enqueue)

@@ -792,3 +792,41 @@ def template_render(template: TextTemplate, conversation: Conversation) -> str:
         return template.body.format_map(values)
     except (ValueError, IndexError, AttributeError, KeyError):  # stray braces: leave the text alone
         return template.body
+
+
+# --- housekeeping -----------------------------------------------------------------------
+
+ORPHAN_AFTER = timedelta(hours=1)
+
+
+def attachments_sweep_orphans(*, now: Any = None) -> int:
+    """Delete chat attachment files that no message refers to (written, then the
+    message's transaction rolled back, or the process died in between), once they are
+    older than ``ORPHAN_AFTER``, so a file being sent right now is never touched.
+    Returns how many were deleted. Runs from the scheduler (``messaging.tasks``)."""
+    from django.core.files.storage import default_storage
+
+    cutoff = (now or timezone.now()) - ORPHAN_AFTER
+    deleted = 0
+    for path in _storage_files(default_storage, "chat"):
+        if Message.objects.filter(attachment=path).exists():
+            continue
+        try:
+            if default_storage.get_modified_time(path) > cutoff:
+                continue
+            default_storage.delete(path)
+        except (OSError, NotImplementedError):  # gone meanwhile, or no modified time
+            continue
+        deleted += 1
+    return deleted
+
+
+def _storage_files(storage: Any, folder: str) -> list[str]:
+    try:
+        folders, files = storage.listdir(folder)
+    except (OSError, NotImplementedError):  # no such folder yet
+        return []
+    found = [f"{folder}/{name}" for name in files]
+    for sub in folders:
+        found += _storage_files(storage, f"{folder}/{sub}")
+    return found
