@@ -21,6 +21,17 @@ _ROLE = "ojc_role"
 _TOUCH_EVERY = 30
 
 
+def _ends_at(role: str, started: float, seen: float) -> float:
+    """The end of a session (Unix time): idle time after it was last seen, or absolute
+    time after it started, whichever comes first, by role."""
+    if role not in settings.SESSION_IDLE_SECONDS:
+        role = "customer"
+    return min(
+        seen + settings.SESSION_IDLE_SECONDS[role],
+        started + settings.SESSION_ABSOLUTE_SECONDS[role],
+    )
+
+
 class SessionLifetimeMiddleware:
     """Ends a session after idle time and after an absolute time, both per role."""
 
@@ -38,9 +49,7 @@ class SessionLifetimeMiddleware:
                 session[_ROLE] = role
             started = int(session.setdefault(_STARTED, now))
             seen = int(session.setdefault(_SEEN, now))
-            idle = settings.SESSION_IDLE_SECONDS[role]
-            absolute = settings.SESSION_ABSOLUTE_SECONDS[role]
-            if now - seen > idle or now - started > absolute:
+            if now > _ends_at(role, started, seen):
                 logout(request)
                 messages.info(
                     request, _("Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.")
@@ -67,17 +76,10 @@ def session_deadline(
     data = store.load()
     if not data.get("_auth_user_id"):
         return None
-    now = time.time()
     started = float(data.get(_STARTED, since))
     seen = max(float(data.get(_SEEN, since)), active_at)
-    role = str(data.get(_ROLE, "customer"))
-    if role not in settings.SESSION_IDLE_SECONDS:
-        role = "customer"
-    deadline = min(
-        seen + settings.SESSION_IDLE_SECONDS[role],
-        started + settings.SESSION_ABSOLUTE_SECONDS[role],
-    )
-    return deadline if deadline > now else None
+    deadline = _ends_at(str(data.get(_ROLE, "customer")), started, seen)
+    return deadline if deadline > time.time() else None
 
 
 class UserLanguageMiddleware:

@@ -38,7 +38,7 @@ from openjobcenter.messaging.models import (
     TextTemplate,
     Topic,
 )
-from openjobcenter.messaging.selectors import in_office_hours, staff_sees_all
+from openjobcenter.messaging.selectors import chat_settings_of, in_office_hours, staff_sees_all
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -390,8 +390,8 @@ def _deliver(conversation: Conversation, message: Message, state: _SendState) ->
 def _maybe_auto_reply(conversation: Conversation, now: Any) -> None:
     """The job centre's expected response time, outside office hours, at most every
     ``AUTO_REPLY_EVERY`` per conversation (the caller checked that one is due)."""
-    chat = ChatSettings.objects.filter(jobcenter_id=conversation.jobcenter_id).first()
-    if chat is None or not chat.auto_reply_enabled or not chat.expected_response.strip():
+    chat = chat_settings_of(conversation.jobcenter)
+    if not chat.auto_reply_enabled or not chat.expected_response.strip():
         return
     if in_office_hours(chat, now):
         return
@@ -807,9 +807,16 @@ def attachments_sweep_orphans(*, now: Any = None) -> int:
     from django.core.files.storage import default_storage
 
     cutoff = (now or timezone.now()) - ORPHAN_AFTER
+    files = _storage_files(default_storage, "chat")
+    referenced: set[str] = set()
+    for start in range(0, len(files), 500):  # within every database's parameter limit
+        chunk = files[start : start + 500]
+        referenced.update(
+            Message.objects.filter(attachment__in=chunk).values_list("attachment", flat=True)
+        )
     deleted = 0
-    for path in _storage_files(default_storage, "chat"):
-        if Message.objects.filter(attachment=path).exists():
+    for path in files:
+        if path in referenced:
             continue
         try:
             if default_storage.get_modified_time(path) > cutoff:
