@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -214,6 +215,7 @@ def test_attachment_goes_through_the_documents_pipeline_when_switched_on(
     customer: CustomerProfile,
     settings: object,
     tmp_path: object,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     from openjobcenter.documents.models import Document
 
@@ -222,22 +224,25 @@ def test_attachment_goes_through_the_documents_pipeline_when_switched_on(
     jobcenter.enabled_modules = [*jobcenter.enabled_modules, "documents"]
     jobcenter.save()
     client.force_login(customer.user)
-    from PIL import Image
 
-    buffer = io.BytesIO()
-    Image.new("RGB", (800, 1100), "white").save(buffer, format="PNG")
-    photo = SimpleUploadedFile("mietvertrag.png", buffer.getvalue(), content_type="image/png")
-    response = client.post(
-        url(conversation), {"body": "Mein Mietvertrag", "file": photo, "client_id": "d1"}
-    )
+    from openjobcenter.documents.synthetic import make_photo, render_page
+
+    # A photographed page (a blank one would be refused as unreadable).
+    buffer = io.BytesIO(make_photo(render_page(1).image, seed=1))
+    photo = SimpleUploadedFile("mietvertrag.jpg", buffer.getvalue(), content_type="image/jpeg")
+    with django_capture_on_commit_callbacks(execute=True):  # the pipeline runs
+        response = client.post(
+            url(conversation), {"body": "Mein Mietvertrag", "file": photo, "client_id": "d1"}
+        )
     assert response.status_code == 302, response.content[-500:]
     message = Message.objects.get(client_id="d1")
     assert message.document_id is not None and not message.attachment
     document = Document.objects.get(pk=message.document_id)
     assert document.customer == customer and document.source == "chat"
     link = client.get(url(conversation, f"anhang/{message.pk}/"))
-    assert link.status_code == 302
-    assert link["Location"].endswith(f"/unterlagen/{document.pk}/datei.pdf")
+    assert link.status_code == 200
+    assert link["Content-Type"] == "application/pdf"
+    assert link.content.startswith(b"%PDF")
     bad = SimpleUploadedFile("x.exe", b"MZ" + b"\0" * 100)
     refused = client.post(url(conversation), {"body": "", "file": bad, "client_id": "d2"})
     assert refused.status_code == 422

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -269,3 +270,80 @@ def test_start_conversation_about_a_document_request(
     )
     assert refused.status_code == 200  # not a choice for this customer: form error
     assert not Conversation.objects.filter(subject="Fremd").exists()
+
+
+def test_pipeline_attachment_opens_for_every_staff_role_that_reads_the_chat(
+    staff_client: Login,
+    client: Client,
+    conversation: Conversation,
+    customer: CustomerProfile,
+    customer2: CustomerProfile,
+    staff_a: dict[Role, User],
+    staff_b: dict[Role, User],
+    settings: object,
+    tmp_path: object,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """Reception staff may not open the documents module's pages, but they read the
+    team inbox: a photo the customer sent in the chat opens for them as its PDF."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from openjobcenter.documents.models import Document
+
+    settings.MEDIA_ROOT = str(tmp_path)  # type: ignore[attr-defined]
+    jobcenter = conversation.jobcenter
+    jobcenter.enabled_modules = [*jobcenter.enabled_modules, "documents"]
+    jobcenter.save()
+    from openjobcenter.documents.synthetic import make_photo, render_page
+
+    # A photographed page (a blank one would be refused as unreadable).
+    buffer = io.BytesIO(make_photo(render_page(1).image, seed=1))
+    client.force_login(customer.user)
+    photo = SimpleUploadedFile("vertrag.jpg", buffer.getvalue(), content_type="image/jpeg")
+    with django_capture_on_commit_callbacks(execute=True):  # the pipeline runs
+        sent = client.post(
+            f"/fulda/mein-bereich/nachrichten/{conversation.pk}/",
+            {"body": "Mein Mietvertrag", "file": photo, "client_id": "r1"},
+        )
+    assert sent.status_code == 302
+    message = Message.objects.get(client_id="r1")
+    assert message.document_id is not None
+    url = f"/fulda/staff/nachrichten/{conversation.pk}/anhang/{message.pk}/"
+    before = AuditEntry.objects.filter(object_type="chat_attachment").count()
+    for role in (Role.RECEPTION, Role.CASEWORKER):
+        response = staff_client(staff_a[role]).get(url)
+        assert response.status_code == 200, role
+        assert response["Content-Type"] == "application/pdf"
+        assert response.content.startswith(b"%PDF")
+    assert AuditEntry.objects.filter(object_type="chat_attachment").count() == before + 2
+    # Another job centre's staff, and a document id that is not this conversation's.
+    assert staff_client(staff_b[Role.ADMIN]).get(url).status_code == 404
+    other = Document.objects.create(
+        jobcenter=customer2.jobcenter, customer=customer2, state="received", file_key="x"
+    )
+    Message.objects.filter(pk=message.pk).update(document_id=other.pk)
+    assert staff_client(staff_a[Role.RECEPTION]).get(url).status_code == 404
+
+
+def test_attachment_still_in_processing_says_so(
+    staff_client: Login,
+    conversation: Conversation,
+    customer: CustomerProfile,
+    staff_a: dict[Role, User],
+) -> None:
+    from openjobcenter.documents.models import Document
+
+    document = Document.objects.create(
+        jobcenter=customer.jobcenter, customer=customer, state="processing", source="chat"
+    )
+    message = Message.objects.filter(conversation=conversation).first()
+    assert message is not None
+    Message.objects.filter(pk=message.pk).update(document_id=document.pk)
+    client = staff_client(staff_a[Role.RECEPTION])
+    response = client.get(
+        f"/fulda/staff/nachrichten/{conversation.pk}/anhang/{message.pk}/", follow=True
+    )
+    assert response.status_code == 200
+    assert "Die Datei wird noch aufbereitet" in response.content.decode()

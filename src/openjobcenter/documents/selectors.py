@@ -154,3 +154,14 @@ def retention_report(jobcenter: Jobcenter | None = None) -> list[dict[str, objec
         .order_by("jobcenter__slug", "kind")
     )
     return list(rows)
+
+
+def chat_attachment_document(customer: CustomerProfile, pk: int) -> Document | None:
+    """The document that went through the pipeline as one of this customer's chat
+    attachments (the chat has already checked who may read the conversation), or None."""
+    return (
+        Document.objects.select_related("jobcenter")
+        .filter(pk=pk, customer=customer, jobcenter=customer.jobcenter)
+        .exclude(state=DocumentState.DRAFT)
+        .first()
+    )

@@ -139,11 +139,14 @@ def conversation_download(request: HttpRequest, jc: str, pk: int) -> HttpRespons
 def attachment_response(
     request: HttpRequest, jc: str, message_pk: int, conversation: Conversation, *, staff: bool
 ) -> HttpResponse:
-    """The attachment of one message of ``conversation`` (already checked for access)."""
+    """The attachment of one message of ``conversation`` (already checked for access).
+
+    A file that went through the documents pipeline is served from there, as its cleaned
+    PDF, to everyone who may read the conversation (reception staff too, who may not
+    open the documents module's pages)."""
     message = selectors.get_message_for_conversation(conversation, message_pk)
     if message.document_id is not None:
-        name = "staff:document_file" if staff else "customer:document_file"
-        return redirect(name, jc=jc, pk=message.document_id)
+        return _document_attachment(request, jc, conversation, message.document_id, staff=staff)
     if not message.attachment:
         raise Http404
     response = FileResponse(
@@ -155,6 +158,29 @@ def attachment_response(
     response["X-Content-Type-Options"] = "nosniff"
     # A streamed file; the view gates are typed for HttpResponse, which it behaves as here.
     return cast("HttpResponse", response)
+
+
+def _document_attachment(
+    request: HttpRequest, jc: str, conversation: Conversation, document_id: int, *, staff: bool
+) -> HttpResponse:
+    from openjobcenter.documents import storage
+    from openjobcenter.documents.models import DocumentState
+    from openjobcenter.documents.selectors import chat_attachment_document
+    from openjobcenter.documents.views_customer import pdf_response
+
+    document = chat_attachment_document(conversation.customer, document_id)
+    if document is None or document.state in (DocumentState.REFUSED, DocumentState.FAILED):
+        raise Http404
+    if not document.file_key:
+        messages.info(
+            request,
+            _("Die Datei wird noch aufbereitet. Bitte versuchen Sie es in einer Minute erneut."),
+        )
+        return redirect(
+            "staff:conversation" if staff else "customer:conversation", jc=jc, pk=conversation.pk
+        )
+    data = storage.get(document.jobcenter, document.file_key)
+    return pdf_response(document, data, f"anhang-{document.pk}.pdf")
 
 
 @require_GET
