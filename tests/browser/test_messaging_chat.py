@@ -8,6 +8,7 @@ subprocess (``prepare``); people are logged in with session cookies made there.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,7 @@ def prepare() -> dict[str, Any]:
     )
     return {
         **sessions(customer, staff),
+        "conversation": conversation.pk,
         "customer_path": f"/fulda/mein-bereich/nachrichten/{conversation.pk}/",
         "staff_path": f"/fulda/staff/nachrichten/{conversation.pk}/",
     }
@@ -65,12 +67,16 @@ def asgi_server(tmp_path: Path) -> Iterator[tuple[AsgiServer, dict[str, Any]]]:
         yield running
 
 
-def open_pages(browser: Any, base: str, data: dict[str, Any]) -> dict[str, Any]:
+def open_pages(
+    browser: Any, base: str, data: dict[str, Any], init_script: str | None = None
+) -> dict[str, Any]:
     from playwright.sync_api import expect
 
     pages = {}
     for who in PEOPLE:
         page = open_as(browser, base, data, who)
+        if init_script:
+            page.add_init_script(init_script)
         page.goto(data[f"{who}_path"])
         expect(page.locator("h1")).to_have_text("Frage zum Bescheid")
         expect(page.locator("[data-chat-status]")).to_have_text("Verbunden.")
@@ -181,3 +187,82 @@ def test_without_websockets_the_page_falls_back_to_long_polling(
     )
     expect(customer.locator(".chat-message", has_text="Gesendet über die API")).to_have_count(1)
     assert customer.url.endswith(data["customer_path"])  # no form post, no reload
+
+
+# Records every frame a page sends, with what its message box held at that moment.
+RECORD_SENT_FRAMES = """
+(() => {
+  window.sentFrames = [];
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    const box = document.querySelector("[data-chat-form] textarea");
+    window.sentFrames.push({ frame: JSON.parse(data), box: box ? box.value : null });
+    return send.call(this, data);
+  };
+})();
+"""
+
+
+def typing_frames(page: Any) -> list[dict[str, Any]]:
+    frames: list[dict[str, Any]] = page.evaluate("window.sentFrames")
+    return [sent for sent in frames if sent["frame"]["type"] == "typing"]
+
+
+def test_the_other_side_sees_who_is_typing(
+    browser: Any, asgi_server: tuple[AsgiServer, dict[str, Any]]
+) -> None:
+    from playwright.sync_api import expect
+
+    server, data = asgi_server
+    pages = open_pages(browser, server.base, data, init_script=RECORD_SENT_FRAMES)
+    customer, staff = pages["customer"], pages["staff"]
+    at_customer = customer.locator("[data-chat-typing]")
+    at_staff = staff.locator("[data-chat-typing]")
+
+    # The live region is in the page from the start, silent until someone types.
+    for indicator in (at_customer, at_staff):
+        expect(indicator).to_have_attribute("role", "status")
+        expect(indicator).to_be_empty()
+
+    # Spaces alone are not typing; a burst of keys sends one frame (at most one per 3 s),
+    # not one per key.
+    box = customer.get_by_label("Ihre Nachricht")
+    started = time.monotonic()
+    box.press_sequentially("   ")
+    box.press_sequentially("Ich schreibe gleich weiter")
+    typed_for = time.monotonic() - started
+    expect(at_staff).to_have_text("Die Kundin oder der Kunde schreibt …")
+    expect(at_customer).to_be_empty()
+    sent = typing_frames(customer)
+    assert 1 <= len(sent) <= 1 + typed_for // 3, sent
+    assert all(item["box"].strip() for item in sent), sent
+    assert sent[0]["frame"] == {"type": "typing", "conversation": data["conversation"]}
+    check_a11y(staff, "messaging: staff conversation, customer typing")
+    # Nothing more typed: the indicator goes away by itself (after 6 s), nothing was sent.
+    expect(at_staff).to_be_empty(timeout=15_000)
+    expect(staff.locator(".chat-message", has_text="Ich schreibe gleich weiter")).to_have_count(0)
+
+    staff.get_by_label("Antwort").press_sequentially("Einen Moment, bitte")
+    expect(at_customer).to_have_text("Ihr Jobcenter schreibt …")
+    check_a11y(customer, "messaging: customer conversation, staff typing")
+    # Never on the sender's own page: the server relays to the others only, and a page
+    # ignores its own side.
+    expect(at_staff).to_be_empty()
+    assert len(typing_frames(staff)) >= 1
+
+    # Sending hides it on the customer's page in the same step that shows the message,
+    # not later by the timer: both changes land in one batch of DOM mutations.
+    customer.evaluate(
+        """() => {
+          window.typingBatches = [];
+          const typing = document.querySelector("[data-chat-typing]");
+          const observer = new MutationObserver((records) => window.typingBatches.push(
+            records.map((r) => (r.target === typing ? "typing" : "log"))));
+          observer.observe(typing, { childList: true });
+          observer.observe(document.querySelector("[data-chat-log]"), { childList: true });
+        }"""
+    )
+    staff.get_by_role("button", name="Senden").click()
+    expect(customer.locator(".chat-message.chat-staff").last).to_contain_text("Einen Moment, bitte")
+    expect(at_customer).to_be_empty()
+    assert ["log", "typing"] in customer.evaluate("window.typingBatches")

@@ -5,6 +5,10 @@
 const root = document.querySelector("[data-chat]");
 const URL_RE = /\bhttps?:\/\/[^\s<>"']+/gi;
 const TRAILING = ".,;:!?)]}";
+// Typing: tell the other side at most every 3 s while typing; show their indicator until
+// 6 s pass without a further event (two missed frames) or their message arrives.
+const TYPING_SEND_EVERY_MS = 3000;
+const TYPING_SHOW_FOR_MS = 6000;
 
 function appendText(parent, text) {
   // Plain text with http(s) links made clickable; never HTML.
@@ -59,12 +63,15 @@ if (root) {
   const fileInput = form.querySelector("input[type=file]");
   const statusEl = root.querySelector("[data-chat-status]");
   const receipt = root.querySelector("[data-chat-receipt]");
+  const typingEl = root.querySelector("[data-chat-typing]");
   const queueKey = `ojc-chat-queue-${conversation}`;
   let lastId = Number(root.dataset.lastId || 0);
   let lastOwnId = 0;
   let socket = null;
   let backoff = 1000;
   let subscribed = false;
+  let typingSentAt = -Infinity;
+  let typingTimer = null;
   const seen = new Set([...log.querySelectorAll("[data-id]")].map((li) => Number(li.dataset.id)));
   log.querySelectorAll("[data-id]").forEach((li) => {
     if (li.dataset.side === side) lastOwnId = Math.max(lastOwnId, Number(li.dataset.id));
@@ -81,6 +88,30 @@ if (root) {
 
   function label(name) {
     return root.dataset[`label${name[0].toUpperCase()}${name.slice(1)}`] || "";
+  }
+
+  function showTyping() {
+    if (!typingEl) return;
+    // The element is a live region: its text is set only when it appears, so a screen
+    // reader announces it once and not again with every further typing event.
+    if (!typingEl.textContent) typingEl.textContent = label("typing");
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(hideTyping, TYPING_SHOW_FOR_MS);
+  }
+
+  function hideTyping() {
+    clearTimeout(typingTimer);
+    typingTimer = null;
+    if (typingEl) typingEl.textContent = "";
+  }
+
+  function sendTyping() {
+    if (!subscribed || !socket || socket.readyState !== WebSocket.OPEN) return;
+    if (!textarea.value.trim()) return;
+    const now = performance.now();
+    if (now - typingSentAt < TYPING_SEND_EVERY_MS) return;
+    typingSentAt = now;
+    socket.send(JSON.stringify({ type: "typing", conversation }));
   }
 
   function render(message) {
@@ -121,6 +152,7 @@ if (root) {
     lastId = Math.max(lastId, message.id);
     if (message.side === side) lastOwnId = Math.max(lastOwnId, message.id);
     else markRead();
+    if (message.side !== side && message.side !== "system") hideTyping();
     receipt.textContent = "";
   }
 
@@ -165,6 +197,9 @@ if (root) {
       markRead();
     } else if (data.type === "message" && data.conversation === conversation) {
       render(data.message);
+    } else if (data.type === "typing" && data.conversation === conversation) {
+      // Only the other side: a colleague (or one's own other tab) typing is no news here.
+      if (data.side !== side) showTyping();
     } else if (data.type === "ack") {
       saveQueue(loadQueue().filter((item) => item.client_id !== data.client_id));
     } else if (data.type === "read" && data.conversation === conversation) {
@@ -264,6 +299,7 @@ if (root) {
     });
     socket.addEventListener("close", (event) => {
       subscribed = false;
+      hideTyping();
       // 4401: the session has ended (logout, idle or absolute time). The page shows the
       // login; messages still queued stay in localStorage for after it.
       if (event.code === 4401) {
@@ -297,6 +333,7 @@ if (root) {
     else if (mode === "poll" && navigator.onLine) sendOverHttp(item).catch(() => {});
   });
 
+  textarea.addEventListener("input", sendTyping);
   document.addEventListener("visibilitychange", markRead);
   window.addEventListener("online", () => {
     if (socket && socket.readyState === WebSocket.CLOSED) connect();
