@@ -375,3 +375,191 @@ def test_clean_frame_rebuilds_known_fields_only() -> None:
     assert clean_frame(
         '{"type": "ice", "candidate": {"candidate": "c", "sdpMLineIndex": true}}'
     ) == ("candidate.sdpMLineIndex must be a small number.")
+
+
+# --- the socket ends with its login session -----------------------------------------------
+
+
+async def closed_code(comm: Communicator, timeout: float = 5) -> int:
+    """The close code, skipping frames the other side relayed meanwhile."""
+    while True:
+        event = await comm.output(timeout)
+        if event["type"] == "websocket.close":
+            return int(event["code"])
+        assert event["type"] == "websocket.send", event
+
+
+@pytest.mark.django_db(transaction=True)  # the logout's push happens after commit
+def test_logout_closes_that_sessions_video_socket_only(
+    appointment: Appointment,
+    customer: CustomerProfile,
+    advisor: User,
+    staff_a: dict[Role, User],
+    appt_type: AppointmentType,
+) -> None:
+    from asgiref.sync import sync_to_async
+    from django.urls import reverse
+
+    # The same person in a second call (with a colleague), from another device: one
+    # call per room and role, so the other session is in the other room.
+    other = make_appointment(
+        customer, staff_a[Role.CASEWORKER], appt_type, starts_in=timedelta(minutes=7)
+    )
+    phone_session, pc_session = session_of(customer.user), session_of(customer.user)
+    staff_session = session_of(advisor, mfa=True)
+
+    def log_out(session: str) -> int:
+        client = Client()
+        client.cookies[django_settings.SESSION_COOKIE_NAME] = session
+        return int(client.post(reverse("account_logout")).status_code)
+
+    async def scenario() -> None:
+        phone = communicator(appointment.video_room, phone_session)
+        assert (await phone.connect())[0]
+        host = communicator(appointment.video_room, staff_session)
+        assert (await host.connect())[0]
+        await presence(phone)
+        await presence(host)
+        pc = communicator(other.video_room, pc_session)
+        assert (await pc.connect())[0]
+
+        assert await sync_to_async(log_out)(phone_session) in (200, 302)
+        # Closed at once (the idle time is 30 minutes: only the logout can do this).
+        assert await phone.output(timeout=5) == {"type": "websocket.close", "code": 4401}
+        await phone.disconnect()
+        # The other side hears the usual "peer-left" and nothing else.
+        assert await receive(host) == {"type": "peer-left", "role": "customer"}
+        assert await host.receive_nothing(timeout=0.3)
+        # The PC (another session of the same person) stays in its call and working.
+        assert await pc.receive_nothing(timeout=0.3)
+        await pc.send_to(text_data="not json")
+        assert (await receive(pc))["code"] == "malformed"
+        await pc.disconnect()
+        await host.disconnect()
+
+    run(scenario)
+
+
+def test_the_call_closes_at_the_sessions_absolute_end(
+    appointment: Appointment, customer: CustomerProfile, advisor: User, settings: Any
+) -> None:
+    settings.SESSION_ABSOLUTE_SECONDS = {"customer": 2, "staff": 2}
+    customer_session = session_of(customer.user)
+    staff_session = session_of(advisor, mfa=True)
+
+    async def scenario() -> None:
+        import time
+
+        opened = time.monotonic()
+        guest = communicator(appointment.video_room, customer_session)
+        assert (await guest.connect())[0]
+        host = communicator(appointment.video_room, staff_session)
+        assert (await host.connect())[0]
+        await presence(guest)
+        await presence(host)
+        # A call in progress with signalling on top: neither extends the absolute end.
+        while time.monotonic() - opened < 10:
+            await guest.send_to(text_data=json.dumps({"type": "ice", "candidate": None}))
+            if await guest.receive_nothing(timeout=0.3):  # (a timed-out receive stops the app)
+                continue
+            assert await guest.output() == {"type": "websocket.close", "code": 4401}
+            assert time.monotonic() - opened >= 1.5
+            break
+        else:
+            pytest.fail("the call outlived its session")
+        assert await closed_code(host) == 4401
+        await guest.disconnect()
+        await host.disconnect()
+
+    run(scenario)
+
+
+def test_a_lone_socket_closes_when_idle_but_its_frames_keep_it_open(
+    appointment: Appointment, customer: CustomerProfile, settings: Any
+) -> None:
+    settings.SESSION_IDLE_SECONDS = {"customer": 2, "staff": 2}
+    session = session_of(customer.user)
+
+    async def scenario() -> None:
+        import time
+
+        guest = communicator(appointment.video_room, session)
+        assert (await guest.connect())[0]
+        for _ in range(8):  # 4 s of signalling: twice the idle time, still open
+            await guest.send_to(text_data=json.dumps({"type": "ice", "candidate": None}))
+            assert await guest.receive_nothing(timeout=0.5)
+        quiet = time.monotonic()
+        assert await guest.output(timeout=5) == {"type": "websocket.close", "code": 4401}
+        assert time.monotonic() - quiet >= 1.0
+        await guest.disconnect()
+
+    run(scenario)
+
+
+def test_a_call_in_progress_is_activity_until_the_other_side_leaves(
+    appointment: Appointment, customer: CustomerProfile, advisor: User, settings: Any
+) -> None:
+    settings.SESSION_IDLE_SECONDS = {"customer": 2, "staff": 2}
+    customer_session = session_of(customer.user)
+    staff_session = session_of(advisor, mfa=True)
+
+    async def scenario() -> None:
+        import time
+
+        guest = communicator(appointment.video_room, customer_session)
+        assert (await guest.connect())[0]
+        host = communicator(appointment.video_room, staff_session)
+        assert (await host.connect())[0]
+        await presence(guest)
+        await presence(host)
+        # Media flows between the browsers; the sockets stay silent for twice the idle time.
+        assert await guest.receive_nothing(timeout=4.5)
+        assert await host.receive_nothing(timeout=0.1)
+        await host.disconnect()
+        assert await receive(guest) == {"type": "peer-left", "role": "staff"}
+        # The idle time starts when the call ends.
+        ended = time.monotonic()
+        assert await guest.output(timeout=5) == {"type": "websocket.close", "code": 4401}
+        assert time.monotonic() - ended >= 1.0
+        await guest.disconnect()
+
+    run(scenario)
+
+
+def test_a_deleted_session_cannot_enter(
+    appointment: Appointment, customer: CustomerProfile
+) -> None:
+    from django.contrib.sessions.models import Session
+
+    session = session_of(customer.user)
+    assert connects(appointment.video_room, session)
+    Session.objects.filter(session_key=session).delete()
+    assert not connects(appointment.video_room, session)
+
+
+def test_a_session_past_its_time_is_closed_with_4401_unseen_by_the_other_side(
+    appointment: Appointment, customer: CustomerProfile, advisor: User
+) -> None:
+    import time
+
+    from django.contrib.sessions.backends.db import SessionStore
+
+    customer_session = session_of(customer.user)
+    staff_session = session_of(advisor, mfa=True)
+    # Started longer ago than the absolute time; no page request has noticed yet.
+    store = SessionStore(customer_session)
+    store["ojc_started"] = int(time.time()) - 13 * 3600
+    store.save()
+
+    async def scenario() -> None:
+        host = communicator(appointment.video_room, staff_session)
+        assert (await host.connect())[0]
+        guest = communicator(appointment.video_room, customer_session)
+        # Accepted only to be closed with 4401: the browser reloads and shows the login.
+        assert (await guest.connect())[0]
+        assert await guest.output() == {"type": "websocket.close", "code": 4401}
+        await guest.disconnect()
+        assert await host.receive_nothing(timeout=0.3)
+        await host.disconnect()
+
+    run(scenario)

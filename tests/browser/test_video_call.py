@@ -9,6 +9,7 @@ TURN server is configured, so the two peers connect over host candidates.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -139,5 +140,12 @@ def test_customer_and_advisor_meet_in_the_builtin_call(
         expect(customer.locator("[data-video-call]")).to_have_attribute(
             "data-connection-state", "new"
         )
+
+        # Logging out in another tab ends the session of the call page too: its socket
+        # closes with 4401 and the page reloads, which brings the login.
+        other_tab = customer.context.new_page()
+        other_tab.goto("/konto/logout/")
+        other_tab.locator("form[action='/konto/logout/'] [type=submit]").click()
+        expect(customer).to_have_url(re.compile(r"/konto/login/"))
     finally:
         media_browser.close()

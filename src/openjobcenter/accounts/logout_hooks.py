@@ -1,5 +1,6 @@
 """What other modules do when a session ends by logout (DESIGN §4.4: an explicit
-registry, not a signal). The chat closes the sockets that this session opened."""
+registry, not a signal). The chat and the video call close the sockets that this
+session opened."""
 
 from __future__ import annotations
 

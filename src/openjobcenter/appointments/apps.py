@@ -8,7 +8,10 @@ class AppointmentsConfig(AppConfig):
     verbose_name = _("Termine")
 
     def ready(self) -> None:
+        from openjobcenter.accounts import logout_hooks
+        from openjobcenter.appointments import realtime
         from openjobcenter.appointments.tasks import send_due_reminders_task
         from openjobcenter.core import scheduler
 
+        logout_hooks.register(realtime.close_session_sockets)
         scheduler.register("appointments.reminders", 60, send_due_reminders_task.enqueue)

@@ -18,6 +18,26 @@ Server → client: the other peer's frames as above, plus ``peer-joined`` / ``pe
 (the other one is there: the staff side then makes the offer; with late group delivery
 a client may get both), ``peer-left``,
 ``replaced`` (the same person opened the call elsewhere), ``ended`` and ``error``.
+
+A socket outlives neither the room window nor its login session. Close codes: ``4403``
+(refused, before accepting), ``4409`` (replaced), ``4410`` (the room closed, after
+``ended``) and ``4401`` (the session is over: the page reloads and shows the login):
+
+- On logout the ``accounts.logout_hooks`` registry runs ``realtime.close_session_sockets``,
+  which sends ``video.session_ended`` with the session's tag (a hash, never the key) to
+  the person's group ``video.u.<user id>``; the sockets that this session opened close,
+  the person's other sessions stay in their calls.
+- The session's idle and absolute time (``SessionLifetimeMiddleware``'s rules, asked of
+  ``session_deadline`` as the chat does) are checked when the socket opens and again
+  whenever the deadline comes. Activity is any signalling frame from this browser
+  (``offer``, ``answer``, ``ice``, ``bye``), and also, which the chat does not have, the
+  other side being in the room: once connected, a call sends no signalling for as long
+  as it runs, and a 45-minute consultation must not be cut off by the idle time. So while
+  the other peer is present every check counts as activity, and its ``peer-left`` counts
+  once more (the idle time starts when the call ends). The absolute end closes a call
+  all the same. A socket alone in the room with no frames ends after the idle time.
+  The activity is the socket's own: like the chat's, it does not move the session's
+  last-seen mark in the store.
 """
 
 from __future__ import annotations
@@ -35,6 +55,9 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils import timezone
 
+from openjobcenter.accounts import logout_hooks
+from openjobcenter.accounts.middleware import session_deadline
+from openjobcenter.appointments import realtime
 from openjobcenter.appointments.models import Appointment, Channel
 from openjobcenter.appointments.video import BuiltinProvider, provider_for, room_window
 from openjobcenter.core.access import Perm, has_perm, mfa_verified_in_session, staff_roles
@@ -47,6 +70,7 @@ if TYPE_CHECKING:
 
 MAX_FRAME = 64 * 1024  # an SDP is a few kB; anything near this is not signalling
 MAX_FIELD = 16 * 1024
+CLOSE_SESSION_ENDED = 4401
 CLOSE_REFUSED = 4403
 CLOSE_REPLACED = 4409
 CLOSE_ENDED = 4410
@@ -143,9 +167,15 @@ def clean_frame(text: str | None) -> dict[str, Any] | str:
 class VideoSignalConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
     admission: Admission | None = None
     _expiry: asyncio.Task[None] | None = None
+    _session_watch: asyncio.Task[None] | None = None
+    _groups: tuple[str, ...] = ()
+    _session_tag = ""
     _replaced = False
     _joined_at = 0.0
     _closing = False
+    _connected_at = 0.0
+    _active_at = 0.0
+    _peer_here = False
 
     async def connect(self) -> None:
         room = str(self.scope["url_route"]["kwargs"].get("room", ""))
@@ -156,8 +186,27 @@ class VideoSignalConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             # Closing before accepting refuses the handshake (HTTP 403 to the browser).
             await self.close(code=CLOSE_REFUSED)
             return
+        session_key = getattr(self.scope.get("session"), "session_key", None)
+        self._session_tag = logout_hooks.session_tag(session_key)
+        # Join the person's group before looking at the session: a logout after the
+        # look reaches this socket (its event waits until connect is done).
+        person = realtime.user_group(self.scope["user"].pk)
+        await self.channel_layer.group_add(person, self.channel_name)
+        self._groups = (person,)
+        self._connected_at = self._active_at = time.time()
+        deadline = await database_sync_to_async(session_deadline)(
+            session_key, since=self._connected_at, active_at=self._active_at
+        )
+        if deadline is None:
+            # Idle or absolute time is up, though no page request has noticed yet. Accept
+            # to close with 4401, so the page reloads and shows the login; the other
+            # side hears nothing, as this socket never entered the room.
+            await self.accept()
+            await self._close(CLOSE_SESSION_ENDED)
+            return
         self.admission = admission
         await self.channel_layer.group_add(admission.group, self.channel_name)
+        self._groups = (person, admission.group)
         # Announce before accepting: the other side's answer (peer.present) is handled
         # after this handler, and a peer connecting right after us cannot see our
         # announcement as well as answer it.
@@ -173,32 +222,53 @@ class VideoSignalConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         )
         await self.accept()
         self._expiry = asyncio.ensure_future(self._close_when_room_closes(admission.closes_at))
+        self._session_watch = asyncio.ensure_future(
+            self._close_when_session_ends(session_key, deadline)
+        )
 
     async def _close_when_room_closes(self, closes_at: datetime) -> None:
         await asyncio.sleep(max(0.0, (closes_at - timezone.now()).total_seconds()))
         await self._send({"type": "ended"})
         await self._close(CLOSE_ENDED)
 
+    async def _close_when_session_ends(self, session_key: str | None, deadline: float) -> None:
+        # The rules and the reasons for what counts as activity: the module docstring.
+        while True:
+            await asyncio.sleep(max(1.0, deadline - time.time()))
+            if self._peer_here:
+                self._active_at = time.time()
+            found = await database_sync_to_async(session_deadline)(
+                session_key, since=self._connected_at, active_at=self._active_at
+            )
+            if found is None:
+                await self._close(CLOSE_SESSION_ENDED)
+                return
+            deadline = found
+
     async def _close(self, code: int) -> None:
+        if self._closing:
+            return
         # Stop receiving group events first: nothing may be sent after the close.
-        if self.admission is not None:
-            await self.channel_layer.group_discard(self.admission.group, self.channel_name)
+        for group in self._groups:
+            await self.channel_layer.group_discard(group, self.channel_name)
         self._closing = True
         await self.close(code=code)
 
     async def disconnect(self, code: int) -> None:
-        if self._expiry is not None:
-            self._expiry.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._expiry
+        for task in (self._expiry, self._session_watch):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         if self.admission is not None and not self._replaced:
             await self.channel_layer.group_send(
                 self.admission.group,
                 {"type": "peer.left", "role": self.admission.role, "sender": self.channel_name},
             )
-        if self.admission is not None:
-            await self.channel_layer.group_discard(self.admission.group, self.channel_name)
-            self.admission = None
+        for group in self._groups:
+            await self.channel_layer.group_discard(group, self.channel_name)
+        self._groups = ()
+        self.admission = None
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if self.admission is None or self._closing:
@@ -207,6 +277,7 @@ class VideoSignalConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         if isinstance(frame, str):
             await self._send({"type": "error", "code": "malformed", "message": frame})
             return
+        self._active_at = time.time()
         await self.channel_layer.group_send(
             self.admission.group,
             {"type": "signal.relay", "sender": self.channel_name, "payload": frame},
@@ -233,6 +304,7 @@ class VideoSignalConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             await self._send({"type": "replaced"})
             await self._close(CLOSE_REPLACED)
             return
+        self._peer_here = True
         await self._send({"type": "peer-joined", "role": event["role"]})
         await self.channel_layer.send(
             event["sender"],
@@ -240,12 +312,22 @@ class VideoSignalConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         )
 
     async def peer_present(self, event: dict[str, Any]) -> None:
+        self._peer_here = True
         await self._send({"type": "peer-present", "role": event["role"]})
 
     async def peer_left(self, event: dict[str, Any]) -> None:
         if self.admission is not None and event["role"] != self.admission.role:
+            # The call was on until now: the idle time starts here.
+            self._peer_here = False
+            self._active_at = time.time()
             await self._send({"type": "peer-left", "role": event["role"]})
 
     async def signal_relay(self, event: dict[str, Any]) -> None:
         if event["sender"] != self.channel_name:
             await self._send(event["payload"])
+
+    async def video_session_ended(self, event: dict[str, Any]) -> None:
+        """This socket's session was logged out: it may not stay open. The other side
+        gets the usual ``peer-left`` when the socket is gone."""
+        if event.get("session") == self._session_tag:
+            await self._close(CLOSE_SESSION_ENDED)

@@ -224,6 +224,13 @@
       if (leaving) {
         return;
       }
+      // 4401: the session has ended (logout, idle or absolute time). Let go of camera
+      // and microphone, then reload: the page shows the login.
+      if (event.code === 4401) {
+        stop("left");
+        window.location.reload();
+        return;
+      }
       if (event.code === 4409) {
         stop("replaced");
       } else if (event.code === 4410) {
