@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from openjobcenter.config.env import ConfigError, env_bool, env_int, parse_database_url
+from openjobcenter.config.env import (
+    ConfigError,
+    env_bool,
+    env_int,
+    parse_database_url,
+    redis_database,
+)
 
 
 def test_env_parsers_name_the_variable() -> None:
@@ -94,3 +100,48 @@ def test_database_pool_keeps_connections_open_up_to_its_size() -> None:
     assert pool == {"pool": {"min_size": 18, "max_size": 24, "timeout": 10}}
     small = dataclasses.replace(pg, pool_size=4, pool_min=18).as_django()["OPTIONS"]
     assert small == {"pool": {"min_size": 4, "max_size": 4, "timeout": 10}}
+
+
+def test_redis_database_number() -> None:
+    assert redis_database("redis://cache:6379/3") == "3"
+    assert redis_database("redis://cache:6379") == "0"
+    assert redis_database("rediss://u:p@cache:6380/12") == "12"
+    assert redis_database("unix:///run/redis.sock?db=5") == "5"
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs Redis")
+def test_installations_on_other_redis_databases_do_not_hear_each_other() -> None:
+    """Pub/sub ignores the database number: the layer's prefix has to keep apart what
+    the URL's database number is meant to keep apart (CI and a benchmark, say)."""
+    import asyncio
+
+    from channels_redis.pubsub import RedisPubSubChannelLayer
+    from django.conf import settings
+
+    url = os.environ["REDIS_URL"]
+    config = settings.CHANNEL_LAYERS["default"]["CONFIG"]
+    assert config["prefix"] == f"ojc{redis_database(url)}"
+
+    async def exchange() -> tuple[dict[str, object], bool]:
+        here = RedisPubSubChannelLayer(hosts=[url], prefix=config["prefix"])
+        other = RedisPubSubChannelLayer(hosts=[url], prefix="ojc-other-installation")
+        try:
+            mine, theirs = await here.new_channel(), await other.new_channel()
+            await here.group_add("chat.c.1", mine)
+            await other.group_add("chat.c.1", theirs)
+            await asyncio.sleep(0.2)  # the subscriptions reach Redis
+            await here.group_send("chat.c.1", {"type": "chat.message", "n": 1})
+            received = await asyncio.wait_for(here.receive(mine), 5)
+            try:
+                await asyncio.wait_for(other.receive(theirs), 0.5)
+                overheard = True
+            except TimeoutError:
+                overheard = False
+            return received, overheard
+        finally:
+            await here.flush()
+            await other.flush()
+
+    received, overheard = asyncio.run(exchange())
+    assert received == {"type": "chat.message", "n": 1}
+    assert not overheard

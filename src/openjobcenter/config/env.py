@@ -158,6 +158,14 @@ def parse_database_url(name: str, url: str, base_dir: Path) -> DatabaseConfig:
     raise ConfigError(msg)
 
 
+def redis_database(url: str) -> str:
+    """The database number of a Redis URL (``redis://h:6379/3`` or ``unix:///s?db=3``)."""
+    parts = urlsplit(url)
+    if parts.scheme == "unix":
+        return parse_qs(parts.query).get("db", ["0"])[0]
+    return parts.path.strip("/") or "0"
+
+
 def validate_redis_url(name: str, url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in {"redis", "rediss", "unix"} or not (parts.hostname or parts.path):

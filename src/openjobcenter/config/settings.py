@@ -22,6 +22,7 @@ from openjobcenter.config.env import (
     env_list,
     env_str,
     parse_database_url,
+    redis_database,
     validate_redis_url,
 )
 
@@ -153,10 +154,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     validate_redis_url("REDIS_URL", REDIS_URL)
+    # Redis pub/sub channels ignore the database number in the URL: two installations
+    # (or CI and a benchmark) on one Redis would hear each other's chat events. The
+    # prefix carries the database number, unless CHANNEL_LAYER_PREFIX names one.
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {
+                "hosts": [REDIS_URL],
+                "prefix": env_str("CHANNEL_LAYER_PREFIX", f"ojc{redis_database(REDIS_URL)}"),
+            },
         }
     }
     CACHES = {
