@@ -56,7 +56,7 @@ from typing import Any
 if __package__ in {None, ""}:  # run as ``python bench/chat.py``: make ``bench`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import ADMIN_URL, database_url, recreate_database
+from bench.common import ADMIN_URL, database_url, python_speed_ms, recreate_database
 from openjobcenter.serve import WS_PROTOCOL
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -480,15 +480,18 @@ def main() -> int:  # noqa: PLR0915 - one linear script
         return 0
 
     fd_limit = raise_fd_limit()
+    speed = python_speed_ms()
     report = Report(
         machine={
             "cpus": os.cpu_count(),
             "load_avg_1m": round(os.getloadavg()[0], 2),
             "fd_limit": fd_limit,
+            "python_loop_ms": speed,
         }
     )
     print(
         f"cpus={os.cpu_count()} load average (1 min)={os.getloadavg()[0]:.2f} fd limit={fd_limit}"
+        f" python loop={speed} ms (machine speed: lower is faster)"
     )
     parts = set(args.parts.split(","))
     import redis

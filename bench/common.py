@@ -55,3 +55,19 @@ def summary(name: str, samples_ms: list[float], **extra: Any) -> dict[str, Any]:
         "mean_ms": round(statistics.fmean(ordered), 2) if ordered else 0.0,
         **extra,
     }
+
+
+def python_speed_ms() -> float:
+    """How fast this machine runs plain Python right now: the best of three runs of a
+    fixed loop, in ms. Figures from different machines or days compare only together
+    with this one: machines of the same kind differ by a factor of two or more."""
+    import time
+
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        total = 0
+        for i in range(3_000_000):
+            total += i * i
+        best = min(best, time.perf_counter() - start)
+    return round(best * 1000, 1)

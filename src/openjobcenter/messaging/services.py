@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from openjobcenter.core import fastsql
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
 from openjobcenter.messaging import realtime
@@ -296,7 +297,7 @@ def message_send(
         _store_attachment(
             request=request, conversation=conversation, message=message, uploaded=attachment
         )
-    message.save(force_insert=True)
+    fastsql.insert(message)
     values: dict[str, Any] = {
         "last_message_at": message.created_at,
         "last_message_id": message.pk,
@@ -311,7 +312,7 @@ def message_send(
         )
         if state.assignee_id is None and state.advisor_id is None:
             values["assignee_id"] = author.pk
-    Conversation.objects.filter(pk=conversation.pk).update(**values)
+    fastsql.update(Conversation, conversation.pk, values)
     conversation.__dict__.update(values)
     conversation.advisor_id = state.advisor_id
     conversation.assignee_id = values.get("assignee_id", state.assignee_id)

@@ -1,0 +1,109 @@
+"""Single-row INSERT and UPDATE by primary key without the ORM's query compiler.
+
+For the hottest writes only (a chat message, its audit entry, the conversation's
+cursors): Django compiles every ``save()`` and ``update()`` anew, and for these small
+statements the compiling cost more CPU than the database's work; a chat process is
+bound by its CPU (``bench/chat.py``). The SQL text is built once per model (and set of
+columns) from the model's own metadata, and values are prepared by the fields
+themselves (``pre_save``, ``get_db_prep_save``) as the ORM does, so a row written here
+is the row ``save()`` would have written. No signals are sent: the platform uses none
+(DESIGN: registries instead of signals).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Field, Model
+
+Statement = tuple[str, tuple[Field[Any, Any], ...]]
+# Keyed by model, database vendor and columns: the SQL text is the same for every
+# connection of one vendor, whichever thread holds it.
+_statements: dict[tuple[Any, ...], Statement] = {}
+
+
+def _insert_sql(model: type[Model], connection: BaseDatabaseWrapper, returning: bool) -> Statement:
+    key = ("insert", model, connection.vendor, returning)
+    found = _statements.get(key)
+    if found is not None:
+        return found
+    quote = connection.ops.quote_name
+    meta = model._meta
+    pk = meta.pk
+    fields = tuple(
+        f
+        for f in meta.local_concrete_fields
+        if not (f is pk and getattr(f, "db_returning", False))  # the AutoField
+    )
+    columns = ", ".join(quote(f.column) for f in fields)
+    values = ", ".join(["%s"] * len(fields))
+    # Only the model's own table and column names, quoted, are formatted in; values are
+    # parameters.
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({values})"  # noqa: S608
+    if returning and pk is not None:
+        sql += f" RETURNING {quote(pk.column)}"
+    _statements[key] = (sql, fields)
+    return sql, fields
+
+
+def insert(obj: Model, *, using: str = "default") -> None:
+    """Write ``obj`` as a new row and set its primary key, like
+    ``obj.save(force_insert=True)`` for a model without multi-table inheritance."""
+    connection = connections[using]
+    returning = bool(connection.features.can_return_columns_from_insert)
+    sql, fields = _insert_sql(type(obj), connection, returning)
+    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        if returning:
+            row = cursor.fetchone()
+            pk = row[0] if row else None
+        else:  # pragma: no cover - every supported database returns columns
+            pk = connection.ops.last_insert_id(cursor, obj._meta.db_table, obj._meta.pk.column)
+    if obj._meta.pk is not None and getattr(obj._meta.pk, "db_returning", False):
+        obj.pk = pk
+    obj._state.adding = False
+    obj._state.db = using
+
+
+def _update_sql(
+    model: type[Model], connection: BaseDatabaseWrapper, names: tuple[str, ...]
+) -> Statement:
+    key = ("update", model, connection.vendor, names)
+    found = _statements.get(key)
+    if found is not None:
+        return found
+    quote = connection.ops.quote_name
+    meta = model._meta
+    fields: list[Field[Any, Any]] = []
+    for name in names:
+        field = meta.get_field(name)
+        if not isinstance(field, Field) or not field.concrete:
+            raise TypeError(name)
+        fields.append(field)
+    assignments = ", ".join(f"{quote(str(f.column))} = %s" for f in fields)
+    pk = meta.pk
+    if pk is None:  # pragma: no cover - every concrete model has one
+        raise TypeError(model)
+    # As above: quoted names of the model's own columns; values are parameters.
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(pk.column)} = %s"  # noqa: S608
+    _statements[key] = (sql, tuple(fields))
+    return _statements[key]
+
+
+def update(model: type[Model], pk: Any, values: dict[str, Any], *, using: str = "default") -> int:
+    """``model.objects.filter(pk=pk).update(**values)`` for plain values (no
+    expressions); the keys are field names or attnames (``assignee_id``). Returns the
+    number of rows changed."""
+    connection = connections[using]
+    names = tuple(values)
+    sql, fields = _update_sql(model, connection, names)
+    params = [
+        f.get_db_prep_save(values[name], connection) for f, name in zip(fields, names, strict=True)
+    ]
+    params.append(pk)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return int(cursor.rowcount)

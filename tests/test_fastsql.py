@@ -1,0 +1,88 @@
+"""``core.fastsql``: the hot writes without the ORM's compiler store exactly the rows
+that ``save()`` and ``update()`` would have stored."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.forms.models import model_to_dict
+from django.utils import timezone
+
+from openjobcenter.accounts.models import CustomerProfile
+from openjobcenter.core import fastsql
+from openjobcenter.core.models import AuditAction, AuditEntry
+from openjobcenter.messaging import services
+from openjobcenter.messaging.models import Conversation, Message, Topic
+from openjobcenter.tenants.models import Jobcenter
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def conversation(jc_a: Jobcenter, customer: CustomerProfile) -> Conversation:
+    jc_a.enabled_modules = [*jc_a.enabled_modules, "messaging"]
+    jc_a.save()
+    services.topics_ensure_defaults(jobcenter=jc_a)
+    topic = Topic.objects.filter(jobcenter=jc_a).first()
+    return services.conversation_start(
+        customer=customer,
+        author=customer.user,
+        data=services.StartRequest(subject="Frage", body="Hallo", topic=topic),
+    )
+
+
+def _row(model: type[Message] | type[AuditEntry], pk: int) -> dict[str, object]:
+    row = model_to_dict(model.objects.get(pk=pk))
+    row.pop("id", None)
+    return row
+
+
+def test_insert_stores_what_save_stores(
+    conversation: Conversation, customer: CustomerProfile
+) -> None:
+    before = timezone.now()
+    by_orm = Message(
+        conversation=conversation, author=customer.user, side="customer", body="ä \"'; --"
+    )
+    by_orm.save(force_insert=True)
+    fast = Message(
+        conversation=conversation, author=customer.user, side="customer", body="ä \"'; --"
+    )
+    fastsql.insert(fast)
+    assert fast.pk is not None and fast.pk > by_orm.pk
+    assert not fast._state.adding and fast._state.db == "default"
+    assert fast.created_at is not None and fast.created_at >= before  # auto_now_add
+    orm_row, fast_row = _row(Message, by_orm.pk), _row(Message, fast.pk)
+    assert fast_row == orm_row  # every column, defaults included
+    assert Message.objects.get(pk=fast.pk).created_at == fast.created_at
+
+
+def test_insert_audit_entry_and_null_foreign_keys(jc_a: Jobcenter) -> None:
+    entry = AuditEntry(
+        jobcenter=jc_a, action=AuditAction.READ, object_type="chat_message", object_id="7"
+    )
+    fastsql.insert(entry)
+    stored = AuditEntry.objects.get(pk=entry.pk)
+    assert (stored.actor_id, stored.subject_id, stored.ip_address) == (None, None, None)
+    assert stored.jobcenter_id == jc_a.pk and stored.object_id == "7"
+    assert abs(stored.at - timezone.now()) < timedelta(minutes=1)
+
+
+def test_update_by_field_names_and_attnames(
+    conversation: Conversation, customer: CustomerProfile
+) -> None:
+    when = timezone.now() - timedelta(hours=1)
+    changed = fastsql.update(
+        Conversation,
+        conversation.pk,
+        {"status": "answered", "last_message_at": when, "assignee_id": customer.user.pk},
+    )
+    assert changed == 1
+    conversation.refresh_from_db()
+    assert conversation.status == "answered"
+    assert conversation.last_message_at == when
+    assert conversation.assignee_id == customer.user.pk
+    assert fastsql.update(Conversation, conversation.pk + 1000, {"status": "closed"}) == 0
+    with pytest.raises(TypeError):  # a reverse relation is no column
+        fastsql.update(Conversation, conversation.pk, {"messages": 1})
