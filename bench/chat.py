@@ -57,7 +57,7 @@ if __package__ in {None, ""}:  # run as ``python bench/chat.py``: make ``bench``
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import ADMIN_URL, database_url, python_speed_ms, recreate_database
-from openjobcenter.serve import WS_PROTOCOL
+from openjobcenter.serve import WS_PER_MESSAGE_DEFLATE, WS_PROTOCOL
 
 ROOT = Path(__file__).resolve().parents[1]
 DB_NAME = "ojc_bench_chat"
@@ -192,7 +192,7 @@ def start_server(env: dict[str, str], log: Path) -> Server:
                 "--ws",
                 WS_PROTOCOL,
                 "--ws-per-message-deflate",
-                os.environ.get("CHAT_BENCH_DEFLATE", "true"),
+                os.environ.get("CHAT_BENCH_DEFLATE", str(WS_PER_MESSAGE_DEFLATE).lower()),
                 "--ws-max-queue",
                 "64",
                 "--timeout-keep-alive",
