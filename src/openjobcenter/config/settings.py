@@ -137,7 +137,7 @@ TEMPLATES = [
 # --- Database ------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL") or "sqlite:///var/db.sqlite3"
 _db = parse_database_url("DATABASE_URL", DATABASE_URL, BASE_DIR)
-# Enough for the chat's own database threads (MESSAGING_DB_THREADS, 16) and requests.
+# Enough for the chat's own database threads (MESSAGING_DB_THREADS, 4) and requests.
 # Kept open (DATABASE_POOL_MIN), not opened when a burst of messages needs them: a new
 # connection costs both processes CPU just when it is shortest (bench/chat.py).
 _db = dataclasses.replace(
@@ -419,11 +419,13 @@ MESSAGING = {
     "rate_window_s": env_int("MESSAGING_RATE_WINDOW", 60, minimum=1, maximum=3600),
     # Chat sockets' database work: this many threads of their own, each with a pooled
     # connection, so a commit waiting for the disk holds up only its own message
-    # (PostgreSQL flushes concurrent commits together). 0: Channels' one shared
+    # (PostgreSQL flushes concurrent commits together). Few: the work is mostly Python,
+    # and more threads only fight over the interpreter lock (bench/chat.py: 2, 4 and 16
+    # threads cost 5.9, 6.4 and 7.1 ms of CPU per message). 0: Channels' one shared
     # thread, which SQLite wants (one writer) and the tests use.
     "db_threads": env_int(
         "MESSAGING_DB_THREADS",
-        16 if DATABASE_URL.startswith("postgres") and not TESTING else 0,
+        4 if DATABASE_URL.startswith("postgres") and not TESTING else 0,
         minimum=0,
         maximum=128,
     ),
