@@ -119,11 +119,11 @@ def test_installations_on_other_redis_databases_do_not_hear_each_other() -> None
     from django.conf import settings
 
     url = os.environ["REDIS_URL"]
-    config = settings.CHANNEL_LAYERS["default"]["CONFIG"]
-    assert config["prefix"] == f"ojc{redis_database(url)}"
+    prefix = str(settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"])  # type: ignore[index]
+    assert prefix == f"ojc{redis_database(url)}"
 
     async def exchange() -> tuple[dict[str, object], bool]:
-        here = RedisPubSubChannelLayer(hosts=[url], prefix=config["prefix"])
+        here = RedisPubSubChannelLayer(hosts=[url], prefix=prefix)
         other = RedisPubSubChannelLayer(hosts=[url], prefix="ojc-other-installation")
         try:
             mine, theirs = await here.new_channel(), await other.new_channel()

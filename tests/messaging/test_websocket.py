@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from asgiref.sync import async_to_sync
+from django.conf import settings as django_settings
 
 from openjobcenter.accounts.models import CustomerProfile, Role, User
 from openjobcenter.messaging.models import Conversation, Message
@@ -464,6 +465,48 @@ def test_idle_socket_closes_but_activity_keeps_it_open(
         assert (closed["type"], closed["code"]) == ("websocket.close", 4401)
 
     run(scenario)
+
+
+def test_chatting_on_the_socket_keeps_the_pages_logged_in(
+    conversation: Conversation,
+    customer: CustomerProfile,
+    customer2: CustomerProfile,
+    settings: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Half an hour in the chat without loading a page must not log the person out of
+    the pages; a session idle on both stays logged out."""
+    import time
+
+    from django.test import Client
+
+    from openjobcenter.messaging import consumers
+
+    monkeypatch.setattr(consumers, "SOCKET_ACTIVITY_EVERY", 0)  # note every frame
+    settings.SESSION_IDLE_SECONDS = {"customer": 2, "staff": 2}
+    chatting, idle = session_of(customer.user), session_of(customer2.user)
+    pages = {}
+    for key in (chatting, idle):
+        pages[key] = Client()
+        pages[key].cookies[django_settings.SESSION_COOKIE_NAME] = key
+        page = pages[key].get("/fulda/mein-bereich/nachrichten/")
+        assert page.status_code == 200  # logged in; the session's last-seen mark is set
+
+    async def scenario() -> None:
+        ws = WS(chatting)
+        assert await ws.connect()
+        await ws.send({"type": "subscribe", "conversation": conversation.pk, "cursor": 0})
+        await ws.receive_until("subscribed")
+        for _ in range(7):  # 3.5 s of typing, no page: longer than the idle time
+            await ws.send({"type": "typing", "conversation": conversation.pk})
+            assert await ws.nothing(0.5)
+        await ws.close()
+
+    run(scenario)
+    time.sleep(0.2)
+    assert pages[chatting].get("/fulda/mein-bereich/nachrichten/").status_code == 200
+    gone = pages[idle].get("/fulda/mein-bereich/nachrichten/")
+    assert gone.status_code == 302 and "login" in gone["Location"]
 
 
 def test_socket_of_a_deleted_session_does_not_open(customer: CustomerProfile) -> None:

@@ -50,6 +50,11 @@ class SessionLifetimeMiddleware:
             started = int(session.setdefault(_STARTED, now))
             seen = int(session.setdefault(_SEEN, now))
             if now > _ends_at(role, started, seen):
+                # Idle by its pages, but maybe not on its chat or video sockets.
+                seen = max(seen, int(socket_activity(session.session_key)))
+                if now <= _ends_at(role, started, seen):
+                    session[_SEEN] = seen
+            if now > _ends_at(role, started, seen):
                 logout(request)
                 messages.info(
                     request, _("Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.")
@@ -57,6 +62,38 @@ class SessionLifetimeMiddleware:
             elif now - seen >= _TOUCH_EVERY:
                 session[_SEEN] = now
         return self.get_response(request)
+
+
+# A session's WebSockets note their activity here (in the cache, not in the session:
+# writing the session from a socket could overwrite what a page request is storing in
+# it at the same moment). Pages read it only when the session looks idle.
+SOCKET_ACTIVITY_EVERY = 60  # seconds between two notes of one socket
+
+
+def _activity_key(session_key: str) -> str:
+    from openjobcenter.accounts.logout_hooks import session_tag
+
+    return f"ojc:socket_seen:{session_tag(session_key)}"
+
+
+def note_socket_activity(session_key: str | None, at: float) -> None:
+    """A chat or video socket of this session was in use at ``at`` (Unix time): that
+    counts as activity for the session's idle time, as a page request does."""
+    from django.core.cache import cache
+
+    if not session_key:
+        return
+    keep = max(settings.SESSION_IDLE_SECONDS.values())
+    cache.set(_activity_key(session_key), int(at), timeout=keep)
+
+
+def socket_activity(session_key: str | None) -> float:
+    """When a socket of this session was last in use (0: never, or long ago)."""
+    from django.core.cache import cache
+
+    if not session_key:
+        return 0.0
+    return float(cache.get(_activity_key(session_key)) or 0)
 
 
 def session_deadline(
@@ -77,7 +114,7 @@ def session_deadline(
     if not data.get("_auth_user_id"):
         return None
     started = float(data.get(_STARTED, since))
-    seen = max(float(data.get(_SEEN, since)), active_at)
+    seen = max(float(data.get(_SEEN, since)), active_at, socket_activity(session_key))
     deadline = _ends_at(str(data.get(_ROLE, "customer")), started, seen)
     return deadline if deadline > time.time() else None
 

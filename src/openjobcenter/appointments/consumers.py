@@ -56,7 +56,11 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils import timezone
 
 from openjobcenter.accounts import logout_hooks
-from openjobcenter.accounts.middleware import session_deadline
+from openjobcenter.accounts.middleware import (
+    SOCKET_ACTIVITY_EVERY,
+    note_socket_activity,
+    session_deadline,
+)
 from openjobcenter.appointments import realtime
 from openjobcenter.appointments.models import Appointment, Channel
 from openjobcenter.appointments.video import BuiltinProvider, provider_for, room_window
@@ -175,6 +179,7 @@ class VideoSignalConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
     _closing = False
     _connected_at = 0.0
     _active_at = 0.0
+    _noted_at = 0.0
     _peer_here = False
 
     async def connect(self) -> None:
@@ -237,6 +242,7 @@ class VideoSignalConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             await asyncio.sleep(max(1.0, deadline - time.time()))
             if self._peer_here:
                 self._active_at = time.time()
+                await self._note_activity()
             found = await database_sync_to_async(session_deadline)(
                 session_key, since=self._connected_at, active_at=self._active_at
             )
@@ -278,10 +284,19 @@ class VideoSignalConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             await self._send({"type": "error", "code": "malformed", "message": frame})
             return
         self._active_at = time.time()
+        await self._note_activity()
         await self.channel_layer.group_send(
             self.admission.group,
             {"type": "signal.relay", "sender": self.channel_name, "payload": frame},
         )
+
+    async def _note_activity(self) -> None:
+        """Pages count the call as activity too (throttled): after a long call the
+        person is still logged in."""
+        if self._active_at - self._noted_at >= SOCKET_ACTIVITY_EVERY:
+            self._noted_at = self._active_at
+            key = getattr(self.scope.get("session"), "session_key", None)
+            await database_sync_to_async(note_socket_activity)(key, self._active_at)
 
     async def _send(self, data: dict[str, Any]) -> None:
         if self._closing:

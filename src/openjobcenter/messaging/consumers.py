@@ -24,7 +24,11 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.http import Http404
 
 from openjobcenter.accounts import logout_hooks
-from openjobcenter.accounts.middleware import session_deadline
+from openjobcenter.accounts.middleware import (
+    SOCKET_ACTIVITY_EVERY,
+    note_socket_activity,
+    session_deadline,
+)
 from openjobcenter.accounts.models import CustomerProfile, Role
 from openjobcenter.core.access import Perm, has_perm, mfa_verified_in_session, staff_roles
 from openjobcenter.messaging import realtime, selectors, services
@@ -222,6 +226,7 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
         self.connected_at = self.active_at = time.time()
+        self.noted_at = 0.0
         self.expiry: asyncio.TimerHandle | None = None
         await self._check_expiry()
 
@@ -291,6 +296,11 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             await self._send({"type": "pong"})
             return
         self.active_at = time.time()
+        if self.active_at - self.noted_at >= SOCKET_ACTIVITY_EVERY:
+            # Pages count it too: chatting for half an hour does not log the person out.
+            self.noted_at = self.active_at
+            key = getattr(self.scope.get("session"), "session_key", None)
+            await database_sync_to_async(note_socket_activity)(key, self.active_at)
         conversation_id = frame["conversation"]
         if kind == "subscribe":
             await self._subscribe(conversation_id, frame["cursor"])
