@@ -347,3 +347,38 @@ def test_attachment_still_in_processing_says_so(
     )
     assert response.status_code == 200
     assert "Die Datei wird noch aufbereitet" in response.content.decode()
+
+
+def test_attachment_refused_by_the_pipeline_says_why(
+    staff_client: Login,
+    client: Client,
+    conversation: Conversation,
+    customer: CustomerProfile,
+    staff_a: dict[Role, User],
+) -> None:
+    """The pipeline checks a chat photo after the message is stored; a refused one
+    explains itself to both sides instead of answering "not found"."""
+    from openjobcenter.documents.models import Document
+
+    document = Document.objects.create(
+        jobcenter=customer.jobcenter,
+        customer=customer,
+        state="refused",
+        refusal_code="blurred",
+        source="chat",
+    )
+    message = Message.objects.filter(conversation=conversation).first()
+    assert message is not None
+    Message.objects.filter(pk=message.pk).update(document_id=document.pk)
+    client.force_login(customer.user)
+    mine = client.get(
+        f"/fulda/mein-bereich/nachrichten/{conversation.pk}/anhang/{message.pk}/", follow=True
+    ).content.decode()
+    assert "Diese Datei können wir nicht verwenden: Das Foto ist unscharf" in mine
+    assert "Bitte schicken Sie sie neu." in mine
+    theirs = (
+        staff_client(staff_a[Role.RECEPTION])
+        .get(f"/fulda/staff/nachrichten/{conversation.pk}/anhang/{message.pk}/", follow=True)
+        .content.decode()
+    )
+    assert "Diese Datei wurde nicht angenommen: Das Foto ist unscharf" in theirs

@@ -169,13 +169,26 @@ def _document_attachment(
     from openjobcenter.documents.views_customer import pdf_response
 
     document = chat_attachment_document(conversation.customer, document_id)
-    if document is None or document.state in (DocumentState.REFUSED, DocumentState.FAILED):
+    if document is None:
         raise Http404
-    if not document.file_key:
+    refused = document.state in (DocumentState.REFUSED, DocumentState.FAILED)
+    if refused:
+        # Checked after the message was stored (the pipeline runs in the background):
+        # say why, instead of a bare "not found".
+        reason = document.refusal_message or _("Die Datei konnte nicht verarbeitet werden.")
+        if staff:
+            text = _("Diese Datei wurde nicht angenommen: %(reason)s") % {"reason": reason}
+        else:
+            text = _(
+                "Diese Datei können wir nicht verwenden: %(reason)s Bitte schicken Sie sie neu."
+            ) % {"reason": reason}
+        messages.error(request, text)
+    elif not document.file_key:
         messages.info(
             request,
             _("Die Datei wird noch aufbereitet. Bitte versuchen Sie es in einer Minute erneut."),
         )
+    if refused or not document.file_key:
         return redirect(
             "staff:conversation" if staff else "customer:conversation", jc=jc, pk=conversation.pk
         )
