@@ -31,8 +31,10 @@ run: install
 	$(BIN)/python -m openjobcenter.manage demo_load
 	PORT=$(PORT) HOST=$(HOST) $(BIN)/python -m openjobcenter.serve
 
+# One test worker per CPU (pytest-xdist); TEST_WORKERS=0 runs the suite in one process.
+TEST_WORKERS ?= auto
 test: install-dev
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

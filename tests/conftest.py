@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -9,8 +10,10 @@ from datetime import time as clock
 from typing import Any
 
 import pytest
+import redis
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
+from django.conf import settings
 from django.core import mail
 from django.core.cache import cache
 from django.test import Client
@@ -33,12 +36,35 @@ def make_user(email: str, first: str = "Erika", last: str = "Muster", **extra: A
     return user
 
 
+@functools.cache
+def _redis(url: str) -> redis.Redis:
+    # One client for the whole run: its pooled connection is opened before a test starts,
+    # so clearing after a test that patched name resolution still reaches Redis.
+    return redis.Redis.from_url(url)
+
+
+def clear_cache() -> None:
+    """Empty the cache: rate-limit counters, lockouts, used TOTP codes.
+
+    On Redis only this test worker's keys go (its ``KEY_PREFIX``, see ``tests/workers.py``):
+    ``cache.clear()`` would flush the database that parallel workers share.
+    """
+    config = settings.CACHES["default"]
+    if not config["BACKEND"].endswith("RedisCache"):
+        cache.clear()
+        return
+    client = _redis(str(config["LOCATION"]))
+    keys = list(client.scan_iter(match=f"{config.get('KEY_PREFIX', '')}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
 @pytest.fixture(autouse=True)
 def _clean_cache() -> Iterator[None]:
     # Rate-limit counters and lockouts live in the cache; each test starts without them.
-    cache.clear()
+    clear_cache()
     yield
-    cache.clear()
+    clear_cache()
 
 
 @pytest.fixture

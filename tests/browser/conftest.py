@@ -17,9 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import pyotp
 import pytest
-from django.core.cache import cache
 
-from tests.conftest import IN_CI, PASSWORD, TOTP_SECRET
+from tests.conftest import IN_CI, PASSWORD, TOTP_SECRET, clear_cache
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Locator, Page
@@ -96,8 +95,8 @@ def browser(_async_unsafe_allowed: None) -> Iterator[Browser]:
 def server(live_server: Any, transactional_db: None, settings: Any, jobcenters: Any) -> str:
     """The live server's base URL, with the reference job centres loaded."""
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost", "127.0.0.1"]
-    # Rate-limit counters and used TOTP codes live in the (process-local) cache.
-    cache.clear()
+    # Rate-limit counters and used TOTP codes live in the cache.
+    clear_cache()
     return str(live_server.url)
 
 

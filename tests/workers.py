@@ -1,0 +1,25 @@
+"""Parallel test workers (pytest-xdist) on one Redis keep apart.
+
+Every worker has its own database on PostgreSQL (pytest-django names it
+``test_<name>_gw<N>``), but all of them share the Redis of ``REDIS_URL``. Each worker
+gets its own cache key prefix and channel-layer prefix here, in the environment, so that
+the servers its tests start inherit them too: one worker's chat events never reach
+another worker's sockets (their database ids are the same), and clearing the cache
+between tests (``conftest.clear_cache``) removes only this worker's keys.
+
+Loaded with ``-p tests.workers`` (pyproject's ``addopts``) before Django reads its
+settings; without xdist or without Redis it changes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+
+from openjobcenter.config.env import redis_database
+
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+_REDIS_URL = os.environ.get("REDIS_URL", "")
+
+if WORKER and _REDIS_URL:
+    os.environ.setdefault("CACHE_KEY_PREFIX", f"ojc-{WORKER}")
+    os.environ.setdefault("CHANNEL_LAYER_PREFIX", f"ojc{redis_database(_REDIS_URL)}-{WORKER}")
