@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core import mail
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 
 from openjobcenter.accounts.models import CustomerProfile, Role, StaffMembership, User
 from openjobcenter.appointments.models import AppointmentType, WeeklyHours
@@ -57,6 +58,13 @@ def clear_cache() -> None:
     keys = list(client.scan_iter(match=f"{config.get('KEY_PREFIX', '')}:*", count=1000))
     if keys:
         client.delete(*keys)
+
+
+@pytest.fixture(autouse=True)
+def _platform_language() -> None:
+    # A page requested in another language leaves that language active in the thread:
+    # each test starts in the platform's (parallel workers run tests in changing order).
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from functools import partial
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -22,7 +23,7 @@ from django.utils.translation import gettext_noop
 
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
-from openjobcenter.documents import storage
+from openjobcenter.documents import outcome_hooks, storage
 from openjobcenter.documents.conf import conf
 from openjobcenter.documents.kinds import KINDS
 from openjobcenter.documents.models import (
@@ -360,12 +361,23 @@ def _pdf_pages(data: bytes) -> int:
 
 
 def document_process(*, document_id: int) -> Document | None:
-    """Finish every page, then assemble, OCR and store the PDF (the document task)."""
-    from openjobcenter.documents.pipeline import run_document
+    """Finish every page, then assemble, OCR and store the PDF (the document task).
 
+    Once the document is received, refused or failed, the registered outcome hooks run
+    after the commit (``documents.outcome_hooks``: the chat says when a photo sent in a
+    conversation could not be used)."""
     document = Document.objects.select_related("jobcenter").filter(pk=document_id).first()
     if document is None or document.state != DocumentState.PROCESSING:
         return document
+    document = _process(document)
+    if document.state != DocumentState.PROCESSING:
+        transaction.on_commit(partial(outcome_hooks.run, document))
+    return document
+
+
+def _process(document: Document) -> Document:
+    from openjobcenter.documents.pipeline import run_document
+
     for page in document.pages.exclude(state__in=(PageState.READY, PageState.REFUSED)):
         page_process(page_id=page.pk)
     pages = list(document.pages.all())
@@ -386,7 +398,7 @@ def document_process(*, document_id: int) -> Document | None:
     except Refused as refused:
         return _refuse(document, refused.code)
     except Exception as exc:
-        log.exception("document %s: assembly crashed", document_id)
+        log.exception("document %s: assembly crashed", document.pk)
         return _fail(document, type(exc).__name__)
     return _deliver(document, ready, result)
 

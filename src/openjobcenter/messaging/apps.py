@@ -10,8 +10,11 @@ class MessagingConfig(AppConfig):
     def ready(self) -> None:
         from openjobcenter.accounts import logout_hooks
         from openjobcenter.core import scheduler
-        from openjobcenter.messaging import realtime
+        from openjobcenter.documents import outcome_hooks
+        from openjobcenter.messaging import realtime, services
         from openjobcenter.messaging.tasks import sweep_orphan_attachments
 
         logout_hooks.register(realtime.close_session_sockets)
+        # A chat photo that the documents pipeline refuses later gets a notice.
+        outcome_hooks.register(services.attachment_processed)
         scheduler.register("messaging.orphan_attachments", 3600, sweep_orphan_attachments.enqueue)

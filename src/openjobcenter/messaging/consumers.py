@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, cast
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 from django.http import Http404
 
 from openjobcenter.accounts import logout_hooks
@@ -31,7 +32,7 @@ from openjobcenter.accounts.middleware import (
 )
 from openjobcenter.accounts.models import CustomerProfile, Role
 from openjobcenter.core.access import Perm, has_perm, mfa_verified_in_session, staff_roles
-from openjobcenter.messaging import realtime, selectors, services
+from openjobcenter.messaging import notices, realtime, selectors, services
 from openjobcenter.messaging.models import Conversation
 from openjobcenter.tenants.modules import is_enabled
 
@@ -369,9 +370,18 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         )
         self.subscriptions[conversation_id] = access
         history = await database_sync_to_async(_history)(access.conversation, cursor)
+        history["messages"] = [self._worded(m) for m in history["messages"]]
         await self._send({"type": "subscribed", "conversation": conversation_id, **history})
         if access.side == "staff" and history["messages"]:
             await realtime.run_and_push(_mark_delivered, access, history["last_id"])
+
+    def _worded(self, message: dict[str, Any]) -> dict[str, Any]:
+        """A system notice worded in this socket user's language (events are shared by
+        everyone in the group; only notices carry words of the server's)."""
+        if not message.get("notice"):
+            return message
+        language = getattr(self.user, "preferred_language", "") or settings.LANGUAGE_CODE
+        return {**message, "body": notices.notice_text_in(message["notice"], language)}
 
     # --- group events -------------------------------------------------------------------
 
@@ -381,7 +391,11 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         if access is None:
             return
         await self._send(
-            {"type": "message", "conversation": message["conversation"], "message": message}
+            {
+                "type": "message",
+                "conversation": message["conversation"],
+                "message": self._worded(message),
+            }
         )
         if access.side == "staff" and message["side"] == "customer":
             await realtime.run_and_push(_mark_delivered, access, message["id"])

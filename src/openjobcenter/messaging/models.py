@@ -186,10 +186,21 @@ class Message(models.Model):
     attachment_size = models.PositiveIntegerField(default=0)
     # The documents module's Document, when the attachment went through its pipeline.
     document_id = models.BigIntegerField(null=True, blank=True)
+    # A system notice's kind and facts (``messaging.notices``), e.g. a chat photo the
+    # pipeline refused later. ``body`` holds its German wording (the proof, the PDF);
+    # readers see it worded in their own language.
+    notice = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["pk"]
-        indexes = [models.Index(fields=["author", "created_at"], name="chat_message_rate")]
+        indexes = [
+            models.Index(fields=["author", "created_at"], name="chat_message_rate"),
+            models.Index(
+                fields=["document_id"],
+                name="chat_message_document",
+                condition=Q(document_id__isnull=False),
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["conversation", "author", "client_id"],

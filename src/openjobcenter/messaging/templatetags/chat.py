@@ -1,5 +1,6 @@
 """``chat_text``: a message as safe HTML: escaped, line breaks kept, and only http(s)
-links made clickable (with rel="noopener noreferrer nofollow")."""
+links made clickable (with rel="noopener noreferrer nofollow"). ``message_text``: what a
+message says to its reader (a system notice worded in the active language)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ import re
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from openjobcenter.messaging.models import Message
+from openjobcenter.messaging.notices import notice_text
 
 register = template.Library()
 
@@ -37,3 +41,10 @@ def linkify(text: str) -> str:
 @register.filter
 def chat_text(value: object) -> SafeString:
     return mark_safe(linkify(str(value or "")))
+
+
+@register.filter
+def message_text(message: Message) -> str:
+    if message.notice:
+        return notice_text(message.notice) or message.body
+    return message.body

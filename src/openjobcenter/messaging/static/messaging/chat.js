@@ -127,14 +127,16 @@ if (root) {
     li.dataset.side = message.side;
     const meta = document.createElement("p");
     meta.className = "chat-meta";
-    let who = label(message.side === "system" ? "system" : message.side === side ? "you" : message.side);
+    let who = label(
+      message.side === "system" ? (message.notice ? "notice" : "system") : message.side === side ? "you" : message.side,
+    );
     if (side === "staff" && message.side === "staff" && message.author) who += ` (${message.author})`;
     const time = document.createElement("time");
     time.dateTime = message.created_at;
     time.textContent = new Date(message.created_at).toLocaleString();
     meta.append(`${who} · `, time);
     li.appendChild(meta);
-    if (message.side === "system") {
+    if (message.side === "system" && !message.notice) {
       const auto = document.createElement("p");
       auto.className = "chat-body";
       auto.textContent = label("auto");
