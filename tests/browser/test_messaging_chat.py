@@ -193,11 +193,19 @@ def test_without_websockets_the_page_falls_back_to_long_polling(
 RECORD_SENT_FRAMES = """
 (() => {
   window.sentFrames = [];
+  window.receivedTypes = [];
   const send = WebSocket.prototype.send;
   WebSocket.prototype.send = function (data) {
     const box = document.querySelector("[data-chat-form] textarea");
     window.sentFrames.push({ frame: JSON.parse(data), box: box ? box.value : null });
     return send.call(this, data);
+  };
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("message", (event) => window.receivedTypes.push(JSON.parse(event.data).type));
+    }
   };
 })();
 """
@@ -242,8 +250,17 @@ def test_the_other_side_sees_who_is_typing(
     expect(at_staff).to_be_empty(timeout=15_000)
     expect(staff.locator(".chat-message", has_text="Ich schreibe gleich weiter")).to_have_count(0)
 
+    # A second tab of the same side hears the typing frame too, and shows nothing.
+    other_tab = staff.context.new_page()
+    other_tab.add_init_script(RECORD_SENT_FRAMES)
+    other_tab.goto(data["staff_path"])
+    expect(other_tab.locator("[data-chat-status]")).to_have_text("Verbunden.")
+
     staff.get_by_label("Antwort").press_sequentially("Einen Moment, bitte")
     expect(at_customer).to_have_text("Ihr Jobcenter schreibt …")
+    other_tab.wait_for_function("window.receivedTypes.includes('typing')")
+    expect(other_tab.locator("[data-chat-typing]")).to_be_empty()
+    other_tab.close()
     check_a11y(customer, "messaging: customer conversation, staff typing")
     # Never on the sender's own page: the server relays to the others only, and a page
     # ignores its own side.

@@ -206,3 +206,18 @@ def test_sockets_get_the_notice_in_their_readers_language(
             await ws.close()
 
     async_to_sync(scenario)()
+
+
+def test_staff_see_the_notice_in_the_conversation(
+    staff_client: Any,
+    conversation: Conversation,
+    customer: CustomerProfile,
+    staff_a: dict[Role, User],
+) -> None:
+    document = refused_chat_document(customer)
+    attach(conversation, document)
+    services.attachment_processed(document)
+    page = staff_client(staff_a[Role.RECEPTION]).get(f"/fulda/staff/nachrichten/{conversation.pk}/")
+    assert page.status_code == 200
+    log = page.content.decode().split("data-chat-log", 1)[1]
+    assert "Hinweis" in log and GERMAN in log
