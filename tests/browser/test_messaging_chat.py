@@ -35,7 +35,8 @@ def prepare() -> dict[str, Any]:
     call_command("migrate", verbosity=0)
     load_jobcenters()
     fulda = Jobcenter.objects.get(slug="fulda")
-    fulda.enabled_modules = [*fulda.enabled_modules, "messaging"]
+    # Documents too: a chat photo goes through its pipeline.
+    fulda.enabled_modules = [*fulda.enabled_modules, "messaging", "documents"]
     fulda.save()
     customer = make_customer(fulda, "kunde@example.org", "A-1001")
     staff = make_staff(fulda, Role.TEAM_LEAD, "team@a.example.org")
@@ -283,3 +284,37 @@ def test_the_other_side_sees_who_is_typing(
     expect(customer.locator(".chat-message.chat-staff").last).to_contain_text("Einen Moment, bitte")
     expect(at_customer).to_be_empty()
     assert ["log", "typing"] in customer.evaluate("window.typingBatches")
+
+
+def test_a_photo_refused_after_sending_is_explained_on_both_pages(
+    browser: Any, asgi_server: tuple[AsgiServer, dict[str, Any]], tmp_path: Path
+) -> None:
+    """The customer sends a blurred photo; the documents pipeline refuses it after the
+    message was stored. The customer's page (after the upload) and the staff page (live,
+    over the socket, without reloading) show a notice saying why."""
+    from playwright.sync_api import expect
+
+    from openjobcenter.documents.synthetic import make_photo, render_page
+
+    server, data = asgi_server
+    pages = open_pages(browser, server.base, data)
+    customer, staff = pages["customer"], pages["staff"]
+    photo = tmp_path / "mietvertrag.jpg"
+    photo.write_bytes(make_photo(render_page(3).image, seed=3, blur_sigma=7.0))
+
+    customer.get_by_label("Foto oder Datei anhängen").set_input_files(str(photo))
+    customer.get_by_role("button", name="Senden").click()
+    reason = "Das Foto ist unscharf"
+    for page in (customer, staff):
+        notice = page.locator(".chat-message.chat-system").last
+        expect(notice).to_contain_text("Hinweis")
+        expect(notice).to_contain_text(f"„mietvertrag.jpg“ können wir nicht verwenden: {reason}")
+        expect(notice).not_to_contain_text("nicht im Dienst")  # not the auto-reply
+    check_a11y(customer, "messaging: customer conversation with a refused-photo notice")
+    check_a11y(staff, "messaging: staff conversation with a refused-photo notice")
+    # The staff page got it over the socket, and the message with the photo the same way,
+    # with its attachment link; opening it says why the photo was not accepted.
+    link = staff.locator(".chat-message.chat-customer").last.get_by_role("link")
+    expect(link).to_have_text("Anhang: mietvertrag.jpg")
+    link.click()
+    expect(staff.get_by_text(f"Diese Datei wurde nicht angenommen: {reason}")).to_be_visible()

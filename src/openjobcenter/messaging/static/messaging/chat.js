@@ -148,6 +148,15 @@ if (root) {
       appendText(body, message.body);
       li.appendChild(body);
     }
+    if (message.attachment) {
+      // The same link the page renders: the attachment view checks who may open it.
+      const para = document.createElement("p");
+      const link = document.createElement("a");
+      link.href = root.dataset.attachmentUrl.replace(/\/0\/$/, `/${message.id}/`);
+      link.textContent = `${label("attachment")}: ${message.attachment.name || label("file")}`;
+      para.appendChild(link);
+      li.appendChild(para);
+    }
     // Keep the log in id order even if events arrive out of order.
     const after = [...log.querySelectorAll("[data-id]")].find((el) => Number(el.dataset.id) > message.id);
     log.insertBefore(li, after || log.querySelector("[data-client-id]") || null);
