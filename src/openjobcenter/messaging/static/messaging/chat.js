@@ -65,6 +65,20 @@ if (root) {
   const receipt = root.querySelector("[data-chat-receipt]");
   const typingEl = root.querySelector("[data-chat-typing]");
   const queueKey = `ojc-chat-queue-${conversation}`;
+  // Times as the page shows them: the job centre's time zone, not the device's.
+  let timeFormat;
+  try {
+    timeFormat = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
+      timeZone: root.dataset.timeZone || undefined,
+      day: "2-digit",
+      month: "2-digit",
+      year: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
+    });
+  } catch (e) {
+    timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "short", timeStyle: "short" });
+  }
   let lastId = Number(root.dataset.lastId || 0);
   let lastOwnId = 0;
   let socket = null;
@@ -133,7 +147,7 @@ if (root) {
     if (side === "staff" && message.side === "staff" && message.author) who += ` (${message.author})`;
     const time = document.createElement("time");
     time.dateTime = message.created_at;
-    time.textContent = new Date(message.created_at).toLocaleString();
+    time.textContent = timeFormat.format(new Date(message.created_at));
     meta.append(`${who} · `, time);
     li.appendChild(meta);
     if (message.side === "system" && !message.notice) {
