@@ -25,6 +25,8 @@ $(VENV)/.stamp-dev: pyproject.toml | $(BIN)/python
 install: $(VENV)/.stamp-run
 install-dev: $(VENV)/.stamp-dev
 
+# Links in e-mails point where this runs (PORT=8080 make run), unless SITE_URL is set.
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: install
 	$(BIN)/python -m openjobcenter.manage migrate --no-input -v 0
 	$(BIN)/python -m openjobcenter.manage createcachetable

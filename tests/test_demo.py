@@ -57,3 +57,27 @@ def test_demo_totp_code_logs_staff_in(client, db) -> None:
     response = client.post("/konto/2fa/authenticate/", {"code": code}, follow=True)
     assert response.redirect_chain, response.content.decode()[:2000]
     assert response.redirect_chain[-1][0] == "/fulda/staff/"
+
+
+def test_demo_has_conversations_to_try(client, db) -> None:
+    """The demo customer finds an answered question and an unread one from the job
+    advisor; loading again adds nothing."""
+    from openjobcenter.messaging.models import Conversation, Message, TextTemplate
+
+    call_command("demo_load", stdout=StringIO())
+    call_command("demo_load", stdout=StringIO())
+    customer = CustomerProfile.objects.get(user__email="kunde@example.org")
+    conversations = Conversation.objects.filter(customer=customer).order_by("pk")
+    assert [c.subject for c in conversations] == [
+        "Frage zu meinem Bescheid",
+        "Unterlagen für unser Gespräch",
+    ]
+    assert Message.objects.filter(conversation__customer=customer).count() == 3
+    assert TextTemplate.objects.filter(jobcenter__slug="fulda").count() == 2
+    client.force_login(customer.user)
+    page = client.get("/fulda/mein-bereich/nachrichten/").content.decode()
+    assert "Frage zu meinem Bescheid" in page and "Unterlagen für unser Gespräch" in page
+    assert page.count("1 neue Nachricht") == 1
+    answered, unread = conversations
+    assert answered.customer_read_upto == answered.last_message_id
+    assert unread.customer_read_upto < unread.last_message_id  # shows as new

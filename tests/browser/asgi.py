@@ -164,9 +164,7 @@ def sessions(customer: Any, staff: Any) -> dict[str, str]:
 def open_as(browser: Any, base: str, data: dict[str, Any], who: str) -> Any:
     """A fresh context logged in as ``who`` (customer or staff); returns its new page."""
     # A device in another time zone than the job centre's: pages show the job centre's.
-    context = browser.new_context(
-        base_url=base, locale="de-DE", timezone_id="America/New_York"
-    )
+    context = browser.new_context(base_url=base, locale="de-DE", timezone_id="America/New_York")
     context.set_default_timeout(20_000)
     context.add_cookies([{"name": data["cookie"], "value": data[f"{who}_session"], "url": base}])
     return context.new_page()

@@ -44,6 +44,17 @@ def test_inbox_lists_unassigned_first(
     assert "nicht zugewiesen" in page
 
 
+def test_inbox_names_the_advisor_of_a_personal_conversation(
+    staff_client: Login, personal: Conversation, staff_a: dict[Role, User]
+) -> None:
+    """A conversation addressed to a job advisor is theirs, not "nicht zugewiesen"."""
+    advisor = staff_a[Role.JOB_ADVISOR]
+    page = staff_client(advisor).get("/fulda/staff/nachrichten/").content.decode()
+    row = page[page.index("Bewerbung") :].split("</tr>", 1)[0]
+    assert advisor.get_full_name() in row
+    assert "nicht zugewiesen" not in row
+
+
 def test_conversation_page_shows_context_and_is_audited(
     staff_client: Login,
     conversation: Conversation,

@@ -17,12 +17,14 @@ class Command(BaseCommand):
         from openjobcenter.accounts.demo import load_people
         from openjobcenter.applications.demo import load_applications
         from openjobcenter.appointments.demo import load_appointments
+        from openjobcenter.messaging.demo import load_conversations
 
         with transaction.atomic():
             count = load_jobcenters()
             people = load_people()
             load_appointments()
             load_applications()
+            load_conversations()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {count} job centres."))
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
