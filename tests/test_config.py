@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -146,3 +147,30 @@ def test_installations_on_other_redis_databases_do_not_hear_each_other() -> None
     received, overheard = asyncio.run(exchange())
     assert received == {"type": "chat.message", "n": 1}
     assert not overheard
+
+
+@pytest.mark.postgres
+def test_redis_cache_shares_one_client_per_process() -> None:
+    """Django makes a cache backend per async context (each request, each socket call);
+    they must share one Redis client and pool, not open a connection each."""
+    import threading
+
+    from django.conf import settings
+    from django.core.cache import caches
+
+    assert settings.CACHES["default"]["BACKEND"] == "openjobcenter.core.cache.SharedRedisCache"
+    backends: list[Any] = []
+
+    def in_another_thread() -> None:
+        backend = caches.create_connection("default")
+        backend.set("shared-client-check", "from a thread", 30)
+        backends.append(backend)
+
+    thread = threading.Thread(target=in_another_thread)
+    thread.start()
+    thread.join()
+    here: Any = caches.create_connection("default")
+    assert here is not backends[0]  # two backends, as Django makes them
+    assert here._cache is backends[0]._cache  # one client behind both
+    assert here.get("shared-client-check") == "from a thread"
+    here.delete("shared-client-check")

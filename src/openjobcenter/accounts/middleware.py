@@ -107,10 +107,8 @@ def session_deadline(
 
     if not session_key:
         return None
-    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
-    if not store.exists(session_key):
-        return None
-    data = store.load()
+    # One read: a session that is gone loads as empty, without a user.
+    data = import_module(settings.SESSION_ENGINE).SessionStore(session_key).load()
     if not data.get("_auth_user_id"):
         return None
     started = float(data.get(_STARTED, since))

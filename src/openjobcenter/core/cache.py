@@ -1,0 +1,35 @@
+"""The Redis cache with one client per process.
+
+Django keeps a cache backend per async context: under ASGI every request and every
+``sync_to_async`` call of a WebSocket consumer starts with a fresh ``RedisCache``, and
+each of those opened its own connection pool, so a new Redis connection (TCP, ``HELLO``,
+``CLIENT SETINFO``, and redis-py reading its own package metadata) for nearly every
+request and every socket handshake. This backend shares one client, and so one pool, per
+process and server list; redis-py's pool is thread-safe.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, ClassVar
+
+from django.core.cache.backends.redis import RedisCache
+from django.utils.functional import cached_property
+
+
+class SharedRedisCache(RedisCache):
+    _clients: ClassVar[dict[str, Any]] = {}
+    _lock: ClassVar[threading.Lock] = threading.Lock()
+
+    @cached_property
+    def _cache(self) -> Any:
+        django: Any = self  # RedisCache's own attributes, which the type stubs leave out
+        key = repr((django._servers, sorted(django._options.items())))
+        client = self._clients.get(key)
+        if client is None:
+            with self._lock:
+                client = self._clients.get(key)
+                if client is None:
+                    client = django._class(django._servers, **django._options)
+                    self._clients[key] = client
+        return client
