@@ -105,11 +105,11 @@ def test_pages_are_accessible_and_messages_arrive_in_real_time(
     expect(message).to_contain_text("Guten Tag! Siehe https://example.org/info <b>x</b>")
     link = message.get_by_role("link", name="https://example.org/info")
     expect(link).to_have_attribute("rel", "noopener noreferrer nofollow")
-    # Its time in the job centre's zone, as the page prints it, though this browser's
-    # device is in New York (``open_as``).
+    # Its time in the job centre's zone and as the page prints it (Django's
+    # SHORT_DATETIME_FORMAT), though this browser's device is in New York (``open_as``).
     stamp = message.locator("time")
     sent_at = datetime.fromisoformat(str(stamp.get_attribute("datetime")))
-    berlin = sent_at.astimezone(ZoneInfo("Europe/Berlin")).strftime("%d.%m.%Y, %H:%M")
+    berlin = sent_at.astimezone(ZoneInfo("Europe/Berlin")).strftime("%d.%m.%Y %H:%M")
     expect(stamp).to_have_text(berlin)
     expect(staff.locator("[data-chat-receipt]")).to_have_text("gelesen")
 

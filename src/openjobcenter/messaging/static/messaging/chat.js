@@ -65,19 +65,18 @@ if (root) {
   const receipt = root.querySelector("[data-chat-receipt]");
   const typingEl = root.querySelector("[data-chat-typing]");
   const queueKey = `ojc-chat-queue-${conversation}`;
-  // Times as the page shows them: the job centre's time zone, not the device's.
-  let timeFormat;
+  // Times as the page prints them: the job centre's time zone, not the device's, and
+  // date and time side by side ("26.11.2026 10:53").
+  const lang = document.documentElement.lang || undefined;
+  let dateFormat;
+  let clockFormat;
   try {
-    timeFormat = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
-      timeZone: root.dataset.timeZone || undefined,
-      day: "2-digit",
-      month: "2-digit",
-      year: "numeric",
-      hour: "2-digit",
-      minute: "2-digit",
-    });
+    const zone = { timeZone: root.dataset.timeZone || undefined };
+    dateFormat = new Intl.DateTimeFormat(lang, { ...zone, day: "2-digit", month: "2-digit", year: "numeric" });
+    clockFormat = new Intl.DateTimeFormat(lang, { ...zone, hour: "2-digit", minute: "2-digit" });
   } catch (e) {
-    timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "short", timeStyle: "short" });
+    dateFormat = new Intl.DateTimeFormat(lang, { dateStyle: "short" });
+    clockFormat = new Intl.DateTimeFormat(lang, { timeStyle: "short" });
   }
   let lastId = Number(root.dataset.lastId || 0);
   let lastOwnId = 0;
@@ -147,7 +146,8 @@ if (root) {
     if (side === "staff" && message.side === "staff" && message.author) who += ` (${message.author})`;
     const time = document.createElement("time");
     time.dateTime = message.created_at;
-    time.textContent = timeFormat.format(new Date(message.created_at));
+    const at = new Date(message.created_at);
+    time.textContent = `${dateFormat.format(at)} ${clockFormat.format(at)}`;
     meta.append(`${who} · `, time);
     li.appendChild(meta);
     if (message.side === "system" && !message.notice) {
