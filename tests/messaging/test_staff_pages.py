@@ -393,3 +393,30 @@ def test_attachment_refused_by_the_pipeline_says_why(
         .content.decode()
     )
     assert "Diese Datei wurde nicht angenommen: Das Foto ist unscharf" in theirs
+
+
+def test_starting_a_conversation_asks_for_the_person_first(
+    staff_client: Login, chat_jc: Jobcenter, customer: CustomerProfile, staff_a: dict[Role, User]
+) -> None:
+    client = staff_client(staff_a[Role.CASEWORKER])
+    first = client.get("/fulda/staff/nachrichten/neu/").content.decode()
+    assert 'name="kunde"' in first and 'name="subject"' not in first  # one step at a time
+    unknown = client.get("/fulda/staff/nachrichten/neu/?kunde=B-2001").content.decode()
+    assert "Zu dieser Kundennummer finden wir niemanden." in unknown
+    assert 'aria-invalid="true"' in unknown and 'name="subject"' not in unknown
+    chosen = client.get("/fulda/staff/nachrichten/neu/?kunde=A-1001").content.decode()
+    assert "An: Karl Kunde (Kundennummer A-1001)" in chosen
+    assert 'type="hidden" name="customer_number" value="A-1001"' in chosen
+    assert 'name="kunde"' not in chosen  # no second number field
+
+
+def test_customer_page_links_to_writing_to_them(
+    staff_client: Login, chat_jc: Jobcenter, customer: CustomerProfile, staff_a: dict[Role, User]
+) -> None:
+    client = staff_client(staff_a[Role.CASEWORKER])
+    page = client.get(f"/fulda/staff/kunden/{customer.pk}/").content.decode()
+    assert 'href="/fulda/staff/nachrichten/neu/?kunde=A-1001">Nachricht schreiben' in page
+    chat_jc.enabled_modules = [m for m in chat_jc.enabled_modules if m != "messaging"]
+    chat_jc.save()
+    page = client.get(f"/fulda/staff/kunden/{customer.pk}/").content.decode()
+    assert "Nachricht schreiben" not in page

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 
+from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -235,9 +236,14 @@ def conversation_start(request: HttpRequest, jc: str) -> HttpResponse:
         request_choices=request_choices,
         initial={"client_id": uuid.uuid4().hex, "customer_number": number},
     )
+    not_found = _("Zu dieser Kundennummer finden wir niemanden.")
+    if customer is not None:
+        # Chosen in the first step (or from the customer's page): shown by name, not as
+        # a second number field.
+        form.fields["customer_number"].widget = forms.HiddenInput()
     if request.method == "POST" and form.is_valid():
         if customer is None:
-            form.add_error("customer_number", _("Zu dieser Kundennummer finden wir niemanden."))
+            form.add_error("customer_number", not_found)
         else:
             appointment = next(
                 (a for a in appointments if a.pk == form.cleaned_data["appointment"]), None
@@ -267,7 +273,18 @@ def conversation_start(request: HttpRequest, jc: str) -> HttpResponse:
             else:
                 messages.success(request, _("Die Nachricht ist gesendet."))
                 return redirect("staff:conversation", jc=jc, pk=conversation.pk)
-    return render(request, "messaging/staff_start.html", {"form": form, "customer": customer})
+    return render(
+        request,
+        "messaging/staff_start.html",
+        {
+            "form": form,
+            "customer": customer,
+            # First step: who? Only the number, until a person is found.
+            "lookup": customer is None and request.method == "GET",
+            "lookup_error": not_found if number and customer is None else "",
+            "number": number,
+        },
+    )
 
 
 def _default_topic(jobcenter: Jobcenter) -> Topic | None:
