@@ -250,3 +250,26 @@ def test_attachment_goes_through_the_documents_pipeline_when_switched_on(
     assert (
         Document.objects.filter(customer=customer, source="chat").count() == 1
     )  # nothing half-stored
+
+
+def test_default_topics_read_in_the_customers_language_own_names_as_written(
+    client: Client, chat_jc: Jobcenter, customer: CustomerProfile, topic: Topic
+) -> None:
+    Topic.objects.create(jobcenter=chat_jc, name="Bildung und Teilhabe", position=9)
+    customer.user.preferred_language = "uk"
+    customer.user.save(update_fields=["preferred_language"])
+    client.force_login(customer.user)
+    page = client.get("/fulda/mein-bereich/nachrichten/neu/").content.decode()
+    assert "Працевлаштування" in page and "Arbeitsvermittlung" not in page
+    assert "Bildung und Teilhabe" in page  # the job centre's own topic, as written
+
+
+def test_default_topics_are_stored_in_german_whoever_creates_them(jc_a: Jobcenter) -> None:
+    from django.utils import translation
+
+    from openjobcenter.messaging import services
+
+    with translation.override("en"):
+        services.topics_ensure_defaults(jobcenter=jc_a)
+    names = set(Topic.objects.filter(jobcenter=jc_a).values_list("name", flat=True))
+    assert "Arbeitsvermittlung" in names

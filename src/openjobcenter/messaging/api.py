@@ -205,7 +205,7 @@ def _conversation(c: Conversation, *, unread: int = 0) -> dict[str, Any]:
     return {
         "id": c.pk,
         "subject": c.subject,
-        "topic": c.topic.name if c.topic else None,
+        "topic": c.topic.label if c.topic else None,
         "personal": c.advisor_id is not None,
         "status": c.status,
         "unread": getattr(c, "unread", unread),

@@ -8,6 +8,7 @@ from datetime import time
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from openjobcenter.accounts.models import CustomerProfile
@@ -35,6 +36,12 @@ class Topic(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language: the default topics' names are in the
+        catalogue; a job centre's own names stay as written."""
+        return gettext(self.name)
 
 
 DEFAULT_TOPICS = [

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from openjobcenter.core import fastsql
@@ -704,12 +704,14 @@ def topics_ensure_defaults(*, jobcenter: Jobcenter) -> None:
     """A job centre starts with the four usual topics; admins change them afterwards."""
     if Topic.objects.filter(jobcenter=jobcenter).exists():
         return
-    for position, (name, description) in enumerate(DEFAULT_TOPICS):
-        Topic.objects.get_or_create(
-            jobcenter=jobcenter,
-            name=str(name),
-            defaults={"description": str(description), "position": position},
-        )
+    # Stored in German, whoever's language is active: ``Topic.label`` translates them.
+    with translation.override(settings.LANGUAGE_CODE):
+        for position, (name, description) in enumerate(DEFAULT_TOPICS):
+            Topic.objects.get_or_create(
+                jobcenter=jobcenter,
+                name=str(name),
+                defaults={"description": str(description), "position": position},
+            )
 
 
 @transaction.atomic

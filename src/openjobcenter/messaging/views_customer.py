@@ -49,7 +49,7 @@ def conversation_new(request: HttpRequest, jc: str) -> HttpResponse:
     customer = request_customer(request)
     services.topics_ensure_defaults(jobcenter=customer.jobcenter)
     topics = list(selectors.active_topics(customer.jobcenter))
-    choices = [(str(t.pk), t.name) for t in topics]
+    choices = [(str(t.pk), t.label) for t in topics]
     if customer.advisor_id:
         choices.insert(0, (ADVISOR_CHOICE, _("Meine persönliche Ansprechperson")))
     form = NewConversationForm(
