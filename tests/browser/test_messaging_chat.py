@@ -112,10 +112,17 @@ def test_pages_are_accessible_and_messages_arrive_in_real_time(
     berlin = sent_at.astimezone(ZoneInfo("Europe/Berlin")).strftime("%d.%m.%Y %H:%M")
     expect(stamp).to_have_text(berlin)
     expect(staff.locator("[data-chat-receipt]")).to_have_text("gelesen")
+    # Screen readers hear what arrives from the other side, and not one's own.
+    expect(customer.locator("[data-chat-announce]")).to_have_text(
+        "Jobcenter: Guten Tag! Siehe https://example.org/info <b>x</b>"
+    )
+    expect(staff.locator("[data-chat-announce]")).to_be_empty()
 
     customer.get_by_label("Ihre Nachricht").fill("Danke schön")
     customer.get_by_role("button", name="Senden").click()
     expect(staff.locator(".chat-message.chat-customer").last).to_contain_text("Danke schön")
+    expect(staff.locator("[data-chat-announce]")).to_have_text("Kundin oder Kunde: Danke schön")
+    expect(staff.locator("[data-chat-announce]")).to_have_attribute("role", "status")
     expect(customer.locator("[data-chat-receipt]")).to_have_text("gelesen")
     assert customer.url.endswith(data["customer_path"])  # no reload happened
 
@@ -188,6 +195,9 @@ def test_without_websockets_the_page_falls_back_to_long_polling(
     staff.get_by_role("button", name="Senden").click()
     expect(customer.locator(".chat-message.chat-staff").last).to_contain_text(
         "Kommt auch ohne WebSocket an"
+    )
+    expect(customer.locator("[data-chat-announce]")).to_have_text(
+        "Jobcenter: Kommt auch ohne WebSocket an"
     )
     customer.get_by_label("Ihre Nachricht").fill("Gesendet über die API")
     customer.get_by_role("button", name="Senden").click()

@@ -64,6 +64,7 @@ if (root) {
   const statusEl = root.querySelector("[data-chat-status]");
   const receipt = root.querySelector("[data-chat-receipt]");
   const typingEl = root.querySelector("[data-chat-typing]");
+  const announceEl = root.querySelector("[data-chat-announce]");
   const queueKey = `ojc-chat-queue-${conversation}`;
   // Times as the page prints them: the job centre's time zone, not the device's, and
   // date and time side by side ("26.11.2026 10:53").
@@ -127,8 +128,17 @@ if (root) {
     socket.send(JSON.stringify({ type: "typing", conversation }));
   }
 
+  // What arrives from the other side is read out by screen readers (WCAG 4.1.3), once:
+  // the log itself is not a live region, or one's own messages would be read twice.
+  function announce(message) {
+    if (!announceEl || message.side === side) return;
+    const who = label(message.side === "system" ? (message.notice ? "notice" : "system") : message.side);
+    const what = message.body || (message.attachment ? `${label("attachment")}: ${message.attachment.name}` : "");
+    announceEl.textContent = `${who}: ${what}`;
+  }
+
   function render(message) {
-    if (seen.has(message.id)) return;
+    if (seen.has(message.id)) return false;
     seen.add(message.id);
     const pending = message.client_id
       ? log.querySelector(`[data-client-id="${CSS.escape(message.client_id)}"]`)
@@ -179,6 +189,7 @@ if (root) {
     else markRead();
     if (message.side !== side && message.side !== "system") hideTyping();
     receipt.textContent = "";
+    return true;
   }
 
   function renderPending(item) {
@@ -221,7 +232,7 @@ if (root) {
       flush();
       markRead();
     } else if (data.type === "message" && data.conversation === conversation) {
-      render(data.message);
+      if (render(data.message)) announce(data.message);
     } else if (data.type === "typing" && data.conversation === conversation) {
       // Only the other side: a colleague (or one's own other tab) typing is no news here.
       if (data.side !== side) showTyping();
@@ -297,7 +308,7 @@ if (root) {
           log.querySelectorAll("[data-id]").forEach((li) => li.remove());
           seen.clear();
         }
-        data.messages.forEach(render);
+        for (const message of data.messages) if (render(message)) announce(message);
         await flushOverHttp();
       } catch (e) {
         statusEl.textContent = label("offline");
