@@ -23,10 +23,31 @@ from openjobcenter.accounts.models import CustomerProfile, Role, StaffMembership
 from openjobcenter.appointments.models import AppointmentType, WeeklyHours
 from openjobcenter.tenants.demo import load_jobcenters
 from openjobcenter.tenants.models import Jobcenter, Office
+from tests import axe_report
 
 PASSWORD = "Sicheres-Passwort-123"
 TOTP_SECRET = "TESTSECRETFORPERSONASABCDEFG2345"
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    # A parallel worker hands its axe-core results to the controller.
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput.update(axe_report.worker_output())
+
+
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook: the controller gets it
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    axe_report.add_worker_output(getattr(node, "workeroutput", {}) or {})
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    lines = axe_report.summary_lines()
+    if lines:
+        terminalreporter.section("axe-core")
+        for line in lines:
+            terminalreporter.write_line(line)
 
 
 def make_user(email: str, first: str = "Erika", last: str = "Muster", **extra: Any) -> User:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pyotp
 import pytest
 
+from tests import axe_report
 from tests.conftest import IN_CI, PASSWORD, TOTP_SECRET, clear_cache
 
 if TYPE_CHECKING:
@@ -135,16 +136,12 @@ class AxeFinding:
         return f"{self.page}: {self.rule} ({self.impact}) {self.help} -> {', '.join(self.targets)}"
 
 
-FINDINGS: list[AxeFinding] = []
-CHECKED: list[str] = []
-
-
 def check_a11y(page: Page, label: str) -> list[AxeFinding]:
     """Run axe-core on the page as it is now; fail on serious or critical violations."""
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page)
-    CHECKED.append(label)
+    axe_report.CHECKED.append(label)
     findings = [
         AxeFinding(
             page=label,
@@ -155,24 +152,12 @@ def check_a11y(page: Page, label: str) -> list[AxeFinding]:
         )
         for v in results.response["violations"]
     ]
-    FINDINGS.extend(findings)
+    axe_report.FINDINGS.extend(f.line() for f in findings)
     blocking = [f for f in findings if f.impact in BLOCKING_IMPACTS]
     assert not blocking, "axe-core found serious/critical violations:\n" + "\n".join(
         f.line() for f in blocking
     )
     return findings
-
-
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    if not CHECKED:
-        return
-    terminalreporter.section("axe-core")
-    terminalreporter.write_line(
-        f"{len(CHECKED)} page states checked, {len(FINDINGS)} violations "
-        f"(serious and critical ones fail their test)"
-    )
-    for finding in FINDINGS:
-        terminalreporter.write_line(finding.line())
 
 
 # --- People and log-in ---------------------------------------------------------------------
