@@ -12,6 +12,7 @@ is the row ``save()`` would have written. No signals are sent: the platform uses
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import connections
@@ -24,11 +25,23 @@ Statement = tuple[str, tuple[Field[Any, Any], ...]]
 _statements: dict[tuple[Any, ...], Statement] = {}
 
 
-def _insert_sql(model: type[Model], connection: BaseDatabaseWrapper, returning: bool) -> Statement:
-    key = ("insert", model, connection.vendor, returning)
+def _cached(key: tuple[Any, ...], build: Callable[[], Statement]) -> Statement:
     found = _statements.get(key)
-    if found is not None:
-        return found
+    if found is None:
+        found = _statements[key] = build()
+    return found
+
+
+def _insert_sql(model: type[Model], connection: BaseDatabaseWrapper, returning: bool) -> Statement:
+    return _cached(
+        ("insert", model, connection.vendor, returning),
+        lambda: _build_insert(model, connection, returning),
+    )
+
+
+def _build_insert(
+    model: type[Model], connection: BaseDatabaseWrapper, returning: bool
+) -> Statement:
     quote = connection.ops.quote_name
     meta = model._meta
     pk = meta.pk
@@ -44,7 +57,6 @@ def _insert_sql(model: type[Model], connection: BaseDatabaseWrapper, returning: 
     sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({values})"  # noqa: S608
     if returning and pk is not None:
         sql += f" RETURNING {quote(pk.column)}"
-    _statements[key] = (sql, fields)
     return sql, fields
 
 
@@ -71,10 +83,15 @@ def insert(obj: Model, *, using: str = "default") -> None:
 def _update_sql(
     model: type[Model], connection: BaseDatabaseWrapper, names: tuple[str, ...]
 ) -> Statement:
-    key = ("update", model, connection.vendor, names)
-    found = _statements.get(key)
-    if found is not None:
-        return found
+    return _cached(
+        ("update", model, connection.vendor, names),
+        lambda: _build_update(model, connection, names),
+    )
+
+
+def _build_update(
+    model: type[Model], connection: BaseDatabaseWrapper, names: tuple[str, ...]
+) -> Statement:
     quote = connection.ops.quote_name
     meta = model._meta
     fields: list[Field[Any, Any]] = []
@@ -89,8 +106,7 @@ def _update_sql(
         raise TypeError(model)
     # As above: quoted names of the model's own columns; values are parameters.
     sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(pk.column)} = %s"  # noqa: S608
-    _statements[key] = (sql, tuple(fields))
-    return _statements[key]
+    return sql, tuple(fields)
 
 
 def update(model: type[Model], pk: Any, values: dict[str, Any], *, using: str = "default") -> int:

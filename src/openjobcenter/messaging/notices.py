@@ -10,10 +10,13 @@ wording, the job centre's language and what the conversation PDF shows as proof.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from openjobcenter.messaging.models import Message
 
 ATTACHMENT_REFUSED = "attachment_refused"
 
@@ -36,3 +39,10 @@ def notice_text(notice: Mapping[str, Any]) -> str:
 def notice_text_in(notice: Mapping[str, Any], language: str) -> str:
     with translation.override(language):
         return notice_text(notice)
+
+
+def message_text(message: Message) -> str:
+    """What a message says to its reader: a notice worded in the active language."""
+    if message.notice:
+        return notice_text(message.notice) or message.body
+    return message.body

@@ -20,7 +20,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import transaction
 
-from openjobcenter.messaging.notices import notice_text
+from openjobcenter.messaging.notices import message_text
 
 if TYPE_CHECKING:
     from openjobcenter.messaging.models import Message
@@ -61,7 +61,7 @@ def message_data(message: Message, *, attachment_url: str = "") -> dict[str, Any
         if author is not None and message.side == "staff"
         else "",
         # A notice in the active language; the socket words it in its reader's.
-        "body": (notice_text(message.notice) or message.body) if message.notice else message.body,
+        "body": message_text(message),
         "notice": message.notice or None,
         "client_id": message.client_id,
         "created_at": message.created_at.isoformat(),

@@ -406,17 +406,20 @@ def attachment_processed(document: Any) -> None:
     if message is None:
         return
     conversation = message.conversation
-    if conversation.messages.filter(notice__message=message.pk).exists():
-        return
-    notice_post(
-        conversation=conversation,
-        notice={
-            "kind": notices.ATTACHMENT_REFUSED,
-            "reason": str(document.refusal_code or ""),
-            "name": message.attachment_name,
-            "message": message.pk,
-        },
-    )
+    with transaction.atomic():
+        # Under the conversation's lock: two runs of the hook cannot both post.
+        list(Conversation.objects.select_for_update().filter(pk=conversation.pk).values("pk"))
+        if conversation.messages.filter(notice__message=message.pk).exists():
+            return
+        notice_post(
+            conversation=conversation,
+            notice={
+                "kind": notices.ATTACHMENT_REFUSED,
+                "reason": str(document.refusal_code or ""),
+                "name": message.attachment_name,
+                "message": message.pk,
+            },
+        )
 
 
 @transaction.atomic

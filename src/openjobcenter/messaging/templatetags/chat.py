@@ -10,8 +10,8 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from openjobcenter.messaging import notices
 from openjobcenter.messaging.models import Message
-from openjobcenter.messaging.notices import notice_text
 
 register = template.Library()
 
@@ -45,6 +45,4 @@ def chat_text(value: object) -> SafeString:
 
 @register.filter
 def message_text(message: Message) -> str:
-    if message.notice:
-        return notice_text(message.notice) or message.body
-    return message.body
+    return notices.message_text(message)
