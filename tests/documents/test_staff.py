@@ -57,10 +57,10 @@ def test_new_copy_needed_reason_reaches_customer(
     caseworker: Client, doc: Document, jc_a: Jobcenter, customer: CustomerProfile, outbox: list[Any]
 ) -> None:
     u = reverse("staff:document", kwargs={"jc": jc_a.slug, "pk": doc.pk})
-    missing = caseworker.post(u, {"state": "new_copy_needed", "reason": ""})
+    missing = caseworker.post(u, {"state": "new_copy_needed", "reason": "", "version": 0})
     assert missing.status_code == 422
     assert "warum eine neue Kopie" in missing.content.decode()
-    caseworker.post(u, {"state": "new_copy_needed", "reason": "Seite 2 fehlt."})
+    caseworker.post(u, {"state": "new_copy_needed", "reason": "Seite 2 fehlt.", "version": 0})
     doc.refresh_from_db()
     assert doc.state == DocumentState.NEW_COPY_NEEDED
     assert len(outbox) == 1
@@ -70,7 +70,7 @@ def test_new_copy_needed_reason_reaches_customer(
     listing = client.get(reverse("customer:documents", kwargs={"jc": jc_a.slug})).content.decode()
     assert "Seite 2 fehlt." in listing
     assert "Neue Kopie nötig" in listing
-    caseworker.post(u, {"state": "accepted"})
+    caseworker.post(u, {"state": "accepted", "version": 1})
     doc.refresh_from_db()
     assert doc.state == DocumentState.ACCEPTED
     assert doc.reason == ""

@@ -116,6 +116,8 @@ class ReviewForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    # The document's review_version when the page was rendered (services.document_review).
+    version = forms.IntegerField(min_value=0, max_value=2**31 - 1, widget=forms.HiddenInput)
 
 
 class SearchForm(forms.Form):

@@ -84,6 +84,10 @@ class Document(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    # Optimistic lock of the review: the staff form carries the version it was rendered
+    # with, and ``document_review`` writes only if it is still the stored one, so a
+    # second reviewer cannot silently overwrite the first (issue 16, item 4).
+    review_version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -27,6 +28,7 @@ from openjobcenter.documents import outcome_hooks, storage
 from openjobcenter.documents.conf import conf
 from openjobcenter.documents.kinds import KINDS
 from openjobcenter.documents.models import (
+    DELIVERED_STATES,
     Document,
     DocumentPage,
     DocumentState,
@@ -65,6 +67,7 @@ log = logging.getLogger(__name__)
 # Every documents service is reachable here, also those kept in services_*.py.
 __all__ = [
     "RequestItemInput",
+    "ReviewConflict",
     "document_draft_create",
     "document_page_add",
     "document_page_remove",
@@ -471,11 +474,33 @@ def _refuse(document: Document, code: str) -> Document:
 # --- staff: review ----------------------------------------------------------------------
 
 
+class ReviewConflict(Exception):  # noqa: N818 - a domain outcome, like StepConflict
+    """Someone reviewed the document after the form was rendered; nothing was written.
+
+    ``document`` is the stored (newer) review: the caller shows it, keeps the person's own
+    input, and offers to save again with ``base_version=document.review_version``."""
+
+    def __init__(self, document: Document) -> None:
+        super().__init__(f"document {document.pk} was reviewed meanwhile")
+        self.document = document
+
+
 @transaction.atomic
 def document_review(
-    *, request: HttpRequest, document: Document, state: str, reason: str = ""
+    *,
+    request: HttpRequest,
+    document: Document,
+    state: str,
+    reason: str = "",
+    base_version: int,
 ) -> Document:
-    """Mark checked, accepted or "new copy needed" (with a reason the customer sees)."""
+    """Mark checked, accepted or "new copy needed" (with a reason the customer sees).
+
+    ``base_version`` is the ``review_version`` the reviewer saw. The write is one
+    conditional UPDATE on that version, so of two reviewers who saw the same version
+    exactly one wins (on PostgreSQL the second UPDATE waits for the first's row lock and
+    then matches nothing); the other gets ``ReviewConflict`` with the winner's decision.
+    """
     if state not in REVIEW_STATES:
         raise ValidationError({"state": _("Bitte wählen Sie ein Ergebnis.")})
     if not document.is_delivered:
@@ -485,11 +510,28 @@ def document_review(
         raise ValidationError(
             {"reason": _("Bitte schreiben Sie, warum eine neue Kopie nötig ist.")}
         )
-    document.state = state
-    document.reason = reason if state == DocumentState.NEW_COPY_NEEDED else ""
+    reason = reason if state == DocumentState.NEW_COPY_NEEDED else ""
+    now = timezone.now()
+    written = Document.objects.filter(
+        pk=document.pk, review_version=base_version, state__in=DELIVERED_STATES
+    ).update(
+        state=state,
+        reason=reason,
+        reviewed_by=request.user,
+        reviewed_at=now,
+        review_version=F("review_version") + 1,
+    )
+    if not written:
+        current = Document.objects.select_related("reviewed_by", "customer__user").get(
+            pk=document.pk
+        )
+        if not current.is_delivered:
+            raise ValidationError(_("Dieses Dokument ist noch nicht eingegangen."))
+        raise ReviewConflict(current)
+    document.state, document.reason = state, reason
     document.reviewed_by = request.user  # type: ignore[assignment]
-    document.reviewed_at = timezone.now()
-    document.save(update_fields=["state", "reason", "reviewed_by", "reviewed_at"])
+    document.reviewed_at = now
+    document.review_version = base_version + 1
     audit(
         request=request,
         action=AuditAction.UPDATE,
@@ -497,7 +539,7 @@ def document_review(
         object_id=document.pk,
         jobcenter=document.jobcenter,
         subject=document.customer.user,
-        detail=f"state={state}",
+        detail=f"state={state} version={document.review_version}",
     )
     if state == DocumentState.NEW_COPY_NEEDED:
         _mail_customer(

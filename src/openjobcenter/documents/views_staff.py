@@ -80,7 +80,11 @@ def customer_documents(request: HttpRequest, jc: str, customer: int) -> HttpResp
 def document(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
     jobcenter = request_jobcenter(request)
     doc = selectors.get_document_for_staff(jobcenter, pk)
-    form = ReviewForm(request.POST or None, initial={"state": doc.state, "reason": doc.reason})
+    form = ReviewForm(
+        request.POST or None,
+        initial={"state": doc.state, "reason": doc.reason, "version": doc.review_version},
+    )
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             services.document_review(
@@ -88,7 +92,16 @@ def document(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
                 document=doc,
                 state=form.cleaned_data["state"],
                 reason=form.cleaned_data["reason"],
+                base_version=form.cleaned_data["version"],
             )
+        except services.ReviewConflict as exc:
+            # Show what the other person decided and keep this person's own choice and
+            # text in the form; it now carries the newer version, so saving again
+            # replaces the other decision knowingly.
+            doc = conflict = exc.document
+            data = request.POST.copy()
+            data["version"] = str(doc.review_version)
+            form = ReviewForm(data)
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 for field, errors in exc.message_dict.items():
@@ -106,7 +119,7 @@ def document(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
         jobcenter=jobcenter,
         subject=doc.customer.user,
     )
-    status = 422 if request.method == "POST" else 200
+    status = 200 if request.method != "POST" else 409 if conflict else 422
     return render(
         request,
         "documents/staff_document.html",
@@ -114,6 +127,7 @@ def document(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
             "doc": doc,
             "pages": [p for p in doc.pages.all() if p.preview_key],
             "form": form,
+            "conflict": conflict,
             "suggested": KINDS.get(doc.suggested_kind) if doc.suggested_kind else None,
         },
         status=status,
