@@ -103,6 +103,33 @@ def test_database_pool_keeps_connections_open_up_to_its_size() -> None:
     assert small == {"pool": {"min_size": 4, "max_size": 4, "timeout": 10}}
 
 
+def test_pooled_connections_are_checked_before_use_and_sqlite_is_unaffected() -> None:
+    """Issue 16, item 5: an idle pooled connection that was cut must not reach a request."""
+    import dataclasses
+
+    pg = parse_database_url("DATABASE_URL", "postgres://u@db:5432/ojc", Path("/srv"))
+    db = dataclasses.replace(pg, pool_timeout=3).as_django()
+    # Django hands the pool check=ConnectionPool.check_connection for this flag.
+    assert db["CONN_HEALTH_CHECKS"] is True
+    assert db["OPTIONS"] == {"pool": {"min_size": 2, "max_size": 10, "timeout": 3}}
+    lite = parse_database_url("DATABASE_URL", "sqlite:///var/x.sqlite3", Path("/srv")).as_django()
+    assert "CONN_HEALTH_CHECKS" not in lite
+    assert "pool" not in lite["OPTIONS"]  # type: ignore[operator]
+
+
+def test_the_running_pool_checks_connections(db: None) -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        assert connection.settings_dict["CONN_HEALTH_CHECKS"] is False
+        return
+    from psycopg_pool import ConnectionPool
+
+    pool = connection.pool  # type: ignore[attr-defined]
+    assert pool is not None
+    assert pool._check == ConnectionPool.check_connection
+
+
 def test_redis_database_number() -> None:
     assert redis_database("redis://cache:6379/3") == "3"
     assert redis_database("redis://cache:6379") == "0"

@@ -94,6 +94,9 @@ class DatabaseConfig:
     options: dict[str, str] | None = None
     pool_size: int = 10
     pool_min: int = 2
+    # Seconds a request waits for a pooled connection before it fails (and answers 503,
+    # core/unavailable.py): while the database is down, this is how long a page hangs.
+    pool_timeout: float = 10
 
     def as_django(self) -> dict[str, object]:
         db: dict[str, object] = {"ENGINE": self.engine, "NAME": self.name}
@@ -106,7 +109,7 @@ class DatabaseConfig:
                 {
                     "min_size": min(self.pool_min, self.pool_size),
                     "max_size": self.pool_size,
-                    "timeout": 10,
+                    "timeout": self.pool_timeout,
                 },
             )
             db.update(
@@ -115,6 +118,13 @@ class DatabaseConfig:
                 HOST=self.host,
                 PORT=self.port,
                 CONN_MAX_AGE=0,
+                # With a pool, Django passes ``check=ConnectionPool.check_connection``
+                # (its way of setting the pool's check; giving ``check`` in OPTIONS["pool"]
+                # as well would be a duplicate argument): every connection is tried with
+                # an empty query before it is handed out, so one the network or a
+                # database restart cut while it sat idle is replaced, not given to a
+                # request that would fail with it.
+                CONN_HEALTH_CHECKS=True,
                 OPTIONS=options,
             )
         else:

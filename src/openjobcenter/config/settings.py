@@ -93,6 +93,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "openjobcenter.core.middleware.RequestIdMiddleware",
+    # Its process_exception turns a view's "database unreachable" into a calm 503; one
+    # raised by a middleware below reaches handler500 (web.views.server_error) instead.
+    "openjobcenter.core.unavailable.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "openjobcenter.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -144,6 +147,7 @@ _db = dataclasses.replace(
     _db,
     pool_size=env_int("DATABASE_POOL_SIZE", 24, minimum=1, maximum=200),
     pool_min=env_int("DATABASE_POOL_MIN", 2 if TESTING else 18, minimum=0, maximum=200),
+    pool_timeout=env_int("DATABASE_POOL_TIMEOUT", 10, minimum=1, maximum=600),
 )
 DATABASES = {"default": _db.as_django()}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

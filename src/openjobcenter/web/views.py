@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.http import (
     HttpResponse,
     HttpResponseBadRequest,
     HttpResponseRedirect,
+    JsonResponse,
 )
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -26,6 +28,7 @@ from django.views.decorators.http import require_POST, require_safe
 from openjobcenter.accounts.middleware import set_language_cookie
 from openjobcenter.accounts.services import user_set_language
 from openjobcenter.core.access import request_jobcenter
+from openjobcenter.core.unavailable import is_database_outage, unavailable_response, wants_json
 from openjobcenter.tenants import modules
 from openjobcenter.tenants.colours import on_colour
 from openjobcenter.tenants.selectors import active_jobcenters, find_responsible
@@ -131,6 +134,15 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Called while Django handles the exception, so it is still in sys.exc_info(). An
+    # unreachable database raised in a middleware (session, tenant lookup) lands here
+    # rather than in DatabaseUnavailableMiddleware, and gets the same calm 503.
+    exc = sys.exc_info()[1]
+    if is_database_outage(exc):
+        assert exc is not None  # noqa: S101 - is_database_outage(None) is False
+        return unavailable_response(request, exc)
+    if wants_json(request):
+        return JsonResponse({"detail": "Internal server error"}, status=500)
     return render(request, "web/500.html", status=500)
 
 
