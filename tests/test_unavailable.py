@@ -50,7 +50,7 @@ def assert_calm_page(response: Any) -> str:
     assert response["Retry-After"] == "30"
     assert response["Content-Type"].startswith("text/html")
     assert response["Cache-Control"] == "no-store"
-    html = response.content.decode()
+    html: str = response.content.decode()
     assert "<h1>Gleich wieder da</h1>" in html
     assert "/static/web/site.css" in html  # the platform's own layout and style
     assert "Traceback" not in html and "OperationalError" not in html
