@@ -34,7 +34,9 @@ class Jobcenter(models.Model):
     # from the editable slug (renaming a job centre must not make its files unreadable).
     # Job centres that existed before it got their slug of that day (their files were
     # encrypted under it); new ones a random id.
-    storage_id = models.CharField(max_length=64, unique=True, default=new_storage_id, editable=False)
+    storage_id = models.CharField(
+        max_length=64, unique=True, default=new_storage_id, editable=False
+    )
     name = models.CharField(_("Name"), max_length=200)
     kind = models.CharField(_("Art"), max_length=20, choices=JobcenterKind.choices)
     state = models.CharField(_("Bundesland"), max_length=60, default="Hessen")

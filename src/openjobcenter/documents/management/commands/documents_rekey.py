@@ -28,9 +28,7 @@ def rekey_field(
         return False
     new_name = storage.rekey_copy(jobcenter, name)
     with transaction.atomic():
-        switched = model._default_manager.filter(pk=pk, **{field: name}).update(
-            **{field: new_name}
-        )
+        switched = model._default_manager.filter(pk=pk, **{field: name}).update(**{field: new_name})
     if not switched:  # the record changed meanwhile (deleted, reprocessed): keep it as is
         storage.delete(new_name)
         return False
@@ -46,7 +44,9 @@ class Command(BaseCommand):
         kid = storage.current_key_id()
         documents = Document.objects.exclude(file_key="").select_related("jobcenter")
         for document in documents.iterator():
-            done += rekey_field(Document, document.pk, "file_key", document.jobcenter, document.file_key)
+            done += rekey_field(
+                Document, document.pk, "file_key", document.jobcenter, document.file_key
+            )
             Document.objects.filter(pk=document.pk).update(key_id=kid)
         pages = DocumentPage.objects.select_related("document__jobcenter")
         for page in pages.iterator():
