@@ -17,6 +17,7 @@ from openjobcenter.applications.services import (
     application_start,
     application_submit,
 )
+from openjobcenter.core import sealed
 from tests.applications.customer_data import COUPLE, enable, fill_all
 
 pytestmark = pytest.mark.django_db
@@ -66,8 +67,18 @@ def test_pdfs_are_stored_through_the_storage_api(
     stored = application_pdfs_store(application_id=app.pk)
     assert stored.pdf_name and stored.receipt_pdf_name
     assert default_storage.exists(stored.pdf_name)
-    with default_storage.open(stored.receipt_pdf_name, "rb") as handle:
-        receipt = text_of(handle.read())
+    # Sealed at rest (core/sealed.py): the stored bytes are not a PDF ...
+    for name in (stored.pdf_name, stored.receipt_pdf_name):
+        with default_storage.open(name, "rb") as handle:
+            raw = handle.read()
+        assert not raw.startswith(b"%PDF")
+        assert b"%PDF" not in raw
+        assert app.reference.encode() not in raw
+        assert app.reference not in name  # names carry nothing about the case
+    # ... and read back through it they are.
+    receipt_bytes = sealed.read(app.jobcenter, stored.receipt_pdf_name)
+    assert receipt_bytes is not None
+    receipt = text_of(receipt_bytes)
     assert "Eingangsbestätigung" in receipt
     assert app.reference in receipt
     assert "Hauptstraße" not in receipt

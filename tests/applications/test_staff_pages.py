@@ -24,6 +24,7 @@ from openjobcenter.applications.models import (
     HandoffConfig,
     HandoffDelivery,
 )
+from openjobcenter.core import sealed
 from openjobcenter.core.models import AuditEntry
 from tests.applications.staff_data import enable_module, make_application
 from tests.conftest import make_customer
@@ -304,11 +305,17 @@ def test_pdf_and_json_downloads(
     client = staff_client(caseworker)
     response = client.get(_detail(app) + "antrag.pdf")
     assert response.status_code == 302  # not generated yet
+    # A PDF stored before sealing existed is still served as it is ...
     app.pdf_name = default_storage.save("antraege/x.pdf", ContentFile(b"%PDF-1.7"))
     app.save()
     response = client.get(_detail(app) + "antrag.pdf")
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == b"%PDF-1.7"
+    assert response.content == b"%PDF-1.7"
+    # ... and a sealed one is opened for the download.
+    app.pdf_name = sealed.save(app.jobcenter, "applications", ".pdf", b"%PDF-1.7 sealed")
+    app.save()
+    response = client.get(_detail(app) + "antrag.pdf")
+    assert response.content == b"%PDF-1.7 sealed"
     response = client.get(_detail(app) + "antrag.json")
     assert response.status_code == 200
     data = response.json()

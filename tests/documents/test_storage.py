@@ -27,12 +27,14 @@ def test_roundtrip_encrypted_on_disk(jc_a: Jobcenter, settings: Any) -> None:
 
 
 def test_key_per_jobcenter_and_name_bound(jc_a: Jobcenter, jc_b: Jobcenter) -> None:
-    blob = storage.encrypt(b"data", slug=jc_a.slug, name="x")
+    blob = storage.encrypt(b"data", storage_id=jc_a.storage_id, name="x")
     with pytest.raises(DecryptionError):
-        storage.decrypt(blob, slug=jc_b.slug, name="x")
+        storage.decrypt(blob, storage_id=jc_b.storage_id, name="x")
     with pytest.raises(DecryptionError):
-        storage.decrypt(blob, slug=jc_a.slug, name="y")
-    assert storage.jobcenter_key(jc_a.slug, "k1") != storage.jobcenter_key(jc_b.slug, "k1")
+        storage.decrypt(blob, storage_id=jc_a.storage_id, name="y")
+    assert storage.jobcenter_key(jc_a.storage_id, "k1") != storage.jobcenter_key(
+        jc_b.storage_id, "k1"
+    )
 
 
 def test_rotation(jc_a: Jobcenter, settings: Any) -> None:
@@ -45,9 +47,12 @@ def test_rotation(jc_a: Jobcenter, settings: Any) -> None:
         "old_keys": [f"k1:{old_master}"],
     }
     assert storage.get(jc_a, name) == b"old"  # old key still readable
-    assert storage.rekey(jc_a, name)
+    assert storage.needs_rekey(name)
+    new_name = storage.rekey_copy(jc_a, name)
+    assert new_name != name
+    assert not storage.needs_rekey(new_name)
     settings.DOCUMENTS = {**settings.DOCUMENTS, "old_keys": []}
-    assert storage.get(jc_a, name) == b"old"  # now under k2 alone
+    assert storage.get(jc_a, new_name) == b"old"  # now under k2 alone
 
 
 @pytest.fixture

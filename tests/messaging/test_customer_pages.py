@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -136,7 +137,13 @@ def test_attachment_is_checked_and_downloadable_without_documents_module(
     assert message.attachment_type == "image/png"
     download = client.get(url(conversation, f"anhang/{message.pk}/"))
     assert download.status_code == 200
-    assert b"".join(download.streaming_content) == PNG  # type: ignore[attr-defined]
+    assert download.content == PNG
+    assert "foto.png" in download["Content-Disposition"]
+    # Sealed at rest: the stored bytes are not the picture, the name is not the file's.
+    stored = (Path(str(tmp_path)) / message.attachment.name).read_bytes()
+    assert PNG not in stored
+    assert not stored.startswith(b"\x89PNG")
+    assert "foto" not in message.attachment.name
     other = Client()
     other.force_login(customer2.user)
     assert other.get(url(conversation, f"anhang/{message.pk}/")).status_code == 404

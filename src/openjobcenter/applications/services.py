@@ -150,8 +150,11 @@ def new_reference(kind: str) -> str:
 
 
 def _lock(application: Application) -> Application:
+    # of=("self",): lock the application row only. A plain FOR UPDATE would lock the
+    # joined job-centre and user rows too, and all customers of a job centre would queue
+    # behind each other.
     return (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("jobcenter", "customer__user")
         .get(pk=application.pk)
     )
@@ -591,28 +594,41 @@ def application_pdfs_store(*, application_id: int) -> Application:
     return _store_pdf(application_id=application_id, part="receipt")
 
 
-@transaction.atomic
+_PDF_FIELD = {"summary": "pdf_name", "receipt": "receipt_pdf_name"}
+
+
 def _store_pdf(*, application_id: int, part: str) -> Application:
-    from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
+    """Render and seal one PDF outside any lock, then lock the row only to record it.
 
+    A render takes a second or more (WeasyPrint); holding the application's row lock
+    through it would stall every write to that application (and, before ``of=("self",)``,
+    to its job centre). If another worker recorded the same PDF meanwhile, ours is dropped.
+    """
     from openjobcenter.applications import pdf
+    from openjobcenter.core import sealed
 
-    application = (
-        Application.objects.select_for_update()
-        .select_related("jobcenter", "customer__user")
-        .get(pk=application_id)
+    application = Application.objects.select_related("jobcenter", "customer__user").get(
+        pk=application_id
     )
-    base = f"applications/{application.jobcenter.slug}/{application.reference}"
-    if part == "receipt" and application.filed_at and not application.receipt_pdf_name:
-        application.receipt_pdf_name = default_storage.save(
-            f"{base}-{secrets.token_hex(8)}-receipt.pdf",
-            ContentFile(pdf.render_receipt(application)),
-        )
-        application.save(update_fields=["receipt_pdf_name", "updated_at"])
-    elif part == "summary" and application.submitted_data and not application.pdf_name:
-        application.pdf_name = default_storage.save(
-            f"{base}-{secrets.token_hex(8)}.pdf", ContentFile(pdf.render_summary(application))
-        )
-        application.save(update_fields=["pdf_name", "updated_at"])
-    return application
+    field = _PDF_FIELD[part]
+    if part == "receipt":
+        wanted = bool(application.filed_at) and not application.receipt_pdf_name
+    else:
+        wanted = bool(application.submitted_data) and not application.pdf_name
+    if not wanted:
+        return application
+    content = (
+        pdf.render_receipt(application) if part == "receipt" else pdf.render_summary(application)
+    )
+    name = sealed.save(application.jobcenter, "applications", ".pdf", content)
+    with transaction.atomic():
+        locked = _lock(application)
+        # The submission the PDF was made from must still be the one on record (a
+        # re-submission clears the names and renders again).
+        same = locked.submission_sha256 == application.submission_sha256
+        if getattr(locked, field) or not same:
+            transaction.on_commit(lambda: sealed.delete(name))
+            return locked
+        setattr(locked, field, name)
+        locked.save(update_fields=[field, "updated_at"])
+    return locked

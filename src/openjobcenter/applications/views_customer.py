@@ -12,7 +12,6 @@ import secrets
 from typing import Any
 
 from django.contrib import messages
-from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -60,6 +59,7 @@ from openjobcenter.applications.services import (
     application_step_save,
     application_submit,
 )
+from openjobcenter.core import sealed
 from openjobcenter.core.access import customer_required, request_customer, request_jobcenter
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
@@ -500,10 +500,7 @@ def answer(request: HttpRequest, jc: str, pk: int, question_id: int) -> HttpResp
 # --- PDFs -------------------------------------------------------------------------------------
 
 
-def _pdf_response(content: bytes | None, name: str, stored: str) -> HttpResponse:
-    if content is None:
-        with default_storage.open(stored, "rb") as handle:
-            content = handle.read()
+def _pdf_response(content: bytes, name: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "private, no-store"
@@ -525,9 +522,9 @@ def summary_pdf(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
         subject=customer.user,
         detail="summary pdf",
     )
-    stored = app.pdf_name if app.submitted_data else ""
-    content = None if stored and default_storage.exists(stored) else pdf.render_summary(app)
-    return _pdf_response(content, f"Antrag-{app.reference}.pdf", stored)
+    stored = sealed.read(app.jobcenter, app.pdf_name) if app.submitted_data else None
+    content = stored if stored is not None else pdf.render_summary(app)
+    return _pdf_response(content, f"Antrag-{app.reference}.pdf")
 
 
 @require_module(MODULE)
@@ -537,9 +534,9 @@ def receipt_pdf(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
     app = get_application_for_customer(request_customer(request), pk)
     if app.filed_at is None:
         raise Http404
-    stored = app.receipt_pdf_name
-    content = None if stored and default_storage.exists(stored) else pdf.render_receipt(app)
-    return _pdf_response(content, f"Eingangsbestaetigung-{app.reference}.pdf", stored)
+    stored = sealed.read(app.jobcenter, app.receipt_pdf_name)
+    content = stored if stored is not None else pdf.render_receipt(app)
+    return _pdf_response(content, f"Eingangsbestaetigung-{app.reference}.pdf")
 
 
 # --- From the self-check (issue 4) -------------------------------------------------------------

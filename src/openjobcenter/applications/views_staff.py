@@ -16,8 +16,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -56,6 +55,7 @@ from openjobcenter.applications.selectors_staff import (
     inbox as inbox_query,
 )
 from openjobcenter.applications.services_staff import StaffActionError
+from openjobcenter.core import sealed
 from openjobcenter.core.access import Perm, request_jobcenter, request_user, staff_required
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
@@ -309,7 +309,8 @@ def _backend_label(key: str) -> str:
 def application_pdf(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
     jobcenter = _jc(request)
     app = get_application_for_staff(jobcenter, pk)
-    if not app.pdf_name or not default_storage.exists(app.pdf_name):
+    content = sealed.read(jobcenter, app.pdf_name)
+    if content is None:
         messages.info(
             request, _("Das PDF wird noch erstellt. Bitte versuchen Sie es gleich noch einmal.")
         )
@@ -322,13 +323,10 @@ def application_pdf(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
         jobcenter=jobcenter,
         subject=app.customer.user,
     )
-    # A streamed response; the gates are typed for HttpResponse.
-    return FileResponse(  # type: ignore[return-value]
-        default_storage.open(app.pdf_name, "rb"),
-        as_attachment=True,
-        filename=f"{app.reference}.pdf",
-        content_type="application/pdf",
-    )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{app.reference}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def structured_data(app: Application) -> dict[str, Any]:

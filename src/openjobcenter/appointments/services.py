@@ -229,8 +229,11 @@ def appointment_invite(
 
 
 def _lock(appointment: Appointment) -> Appointment:
+    # of=("self",): lock this appointment only. Without it PostgreSQL also locks the
+    # joined job centre, customer, user and type rows, and every booking of the job
+    # centre would wait for this one.
     return (
-        Appointment.objects.select_for_update()
+        Appointment.objects.select_for_update(of=("self",))
         .select_related("jobcenter", "customer__user", "type")
         .get(pk=appointment.pk)
     )

@@ -9,7 +9,6 @@ the in-memory channel layer, local files, e-mail printed to the console.
 from __future__ import annotations
 
 import dataclasses
-import sys
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -32,7 +31,9 @@ VAR_DIR = BASE_DIR / "var"
 
 ENVIRONMENT = env_choice("OJC_ENV", "development", ("development", "production", "test"))
 PRODUCTION = ENVIRONMENT == "production"
-TESTING = ENVIRONMENT == "test" or "pytest" in sys.modules
+# Test mode is explicit: the test run sets OJC_ENV=test (tests/workers.py). Importing pytest
+# is no sign of a test: a production process that happens to load it must stay production.
+TESTING = ENVIRONMENT == "test"
 
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:

@@ -1,12 +1,39 @@
-"""E-mail leaves the platform only after the transaction that caused it committed."""
+"""E-mail leaves the platform only after the transaction that caused it committed.
+
+The message is written, sealed, to an ``OutgoingMail`` row in the same transaction, and
+the task gets only the row's id: task rows keep their arguments (and are kept for a
+while), and a mail's body can hold a password-reset or verification link. The worker
+opens the row, sends, and deletes it.
+"""
 
 from __future__ import annotations
+
+import json
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 
+from openjobcenter.core.models import OutgoingMail
 from openjobcenter.core.tasks import send_email
+
+_INFO = "core:outgoing-mail"
+
+
+def _seal(payload: dict[str, Any], token: str) -> bytes:
+    from openjobcenter.documents.storage import seal
+
+    return seal(json.dumps(payload).encode(), info=_INFO, aad=token.encode())
+
+
+def open_mail(mail: OutgoingMail) -> dict[str, Any]:
+    from openjobcenter.documents.storage import unseal
+
+    data: dict[str, Any] = json.loads(
+        unseal(bytes(mail.sealed), info=_INFO, aad=mail.token.encode())
+    )
+    return data
 
 
 def send_after_commit(message: EmailMessage) -> None:
@@ -15,10 +42,31 @@ def send_after_commit(message: EmailMessage) -> None:
         for content, mimetype in message.alternatives:
             if mimetype == "text/html":
                 html = str(content)
-    subject, body = str(message.subject), str(message.body)
-    to, from_email = list(message.to), str(message.from_email or settings.DEFAULT_FROM_EMAIL)
-    transaction.on_commit(
-        lambda: send_email.enqueue(
-            subject=subject, body=body, to=to, from_email=from_email, html=html
-        )
+    payload = {
+        "subject": str(message.subject),
+        "body": str(message.body),
+        "to": list(message.to),
+        "from_email": str(message.from_email or settings.DEFAULT_FROM_EMAIL),
+        "html": html,
+    }
+    mail = OutgoingMail(sealed=b"")
+    mail.sealed = _seal(payload, mail.token)
+    mail.save()
+    mail_id = mail.pk
+    transaction.on_commit(lambda: send_email.enqueue(mail_id=mail_id))
+
+
+def send_outgoing(mail_id: int) -> int:
+    """Send one stored mail and delete it; 0 when it is gone (sent already)."""
+    mail = OutgoingMail.objects.filter(pk=mail_id).first()
+    if mail is None:
+        return 0
+    data = open_mail(mail)
+    message = EmailMultiAlternatives(
+        data["subject"], data["body"], data["from_email"], list(data["to"])
     )
+    if data.get("html"):
+        message.attach_alternative(data["html"], "text/html")
+    sent = message.send()
+    mail.delete()
+    return sent

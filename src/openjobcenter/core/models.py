@@ -110,3 +110,30 @@ class AuditEntry(models.Model):
     @property
     def object_type_label(self) -> str:
         return str(OBJECT_TYPE_LABELS.get(self.object_type, self.object_type))
+
+
+def _mail_token() -> str:
+    import secrets
+
+    return secrets.token_hex(16)
+
+
+class OutgoingMail(models.Model):
+    """An e-mail between its transaction's commit and the worker that sends it.
+
+    Its content can carry a password-reset or verification link, so it is not passed to
+    the task (task rows keep their arguments): it is sealed here (AES-GCM, a key derived
+    from ``DOCUMENTS_MASTER_KEY``; ``core/mail.py``), the task gets the id, and the row is
+    deleted once the mail is sent.
+    """
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    token = models.CharField(max_length=32, default=_mail_token, editable=False)
+    sealed = models.BinaryField(editable=False)
+
+    class Meta:
+        verbose_name = _("ausgehende E-Mail")
+        verbose_name_plural = _("ausgehende E-Mails")
+
+    def __str__(self) -> str:
+        return f"mail #{self.pk}"

@@ -2,8 +2,11 @@
 
 Every blob is ``MAGIC | len(key_id) | key_id | nonce(12) | AES-GCM(ciphertext+tag)``; the
 key is derived per job centre with HKDF-SHA256 from the master key named by ``key_id``,
-with the job centre's slug in ``info``. The storage key is bound in as associated data,
-so a blob copied to another key (or another job centre) does not decrypt.
+with the job centre's immutable ``storage_id`` in ``info`` (never the editable slug: a
+renamed job centre keeps reading its files; job centres older than the field have their
+slug of that day as ``storage_id``, so their files kept their key). The storage key is
+bound in as associated data, so a blob copied to another key (or another job centre)
+does not decrypt.
 
 The storage is Django's: a FileSystemStorage under ``MEDIA_ROOT/documents`` (never served
 by any URL) or django-storages' S3Storage for any S3-compatible object store.
@@ -75,34 +78,46 @@ def current_key_id() -> str:
 
 
 @lru_cache(maxsize=256)
-def _derive(master: bytes, slug: str) -> bytes:
+def _derive(master: bytes, info: str) -> bytes:
     hkdf = HKDF(
         algorithm=hashes.SHA256(),
         length=32,
         salt=b"openjobcenter-documents",
-        info=b"jobcenter:" + slug.encode(),
+        info=info.encode(),
     )
     return hkdf.derive(master)
 
 
-def jobcenter_key(slug: str, key_id: str) -> bytes:
+def jobcenter_key(storage_id: str, key_id: str) -> bytes:
+    """The key of one job centre (``Jobcenter.storage_id``) under master key ``key_id``."""
+    return scoped_key("jobcenter:" + storage_id, key_id)
+
+
+def scoped_key(info: str, key_id: str) -> bytes:
+    """A key for one purpose (HKDF ``info``) under master key ``key_id``."""
     try:
         master = master_keys()[key_id]
     except KeyError:
         msg = f"document key {key_id!r} is not configured"
         raise DecryptionError(msg) from None
-    return _derive(master, slug)
+    return _derive(master, info)
 
 
-def encrypt(data: bytes, *, slug: str, name: str, key_id: str | None = None) -> bytes:
+def encrypt(data: bytes, *, storage_id: str, name: str, key_id: str | None = None) -> bytes:
+    """Seal ``data`` for the job centre ``storage_id``; ``name`` (the
+    storage key) is bound in as associated data."""
+    return seal(data, info="jobcenter:" + storage_id, aad=name.encode(), key_id=key_id)
+
+
+def seal(data: bytes, *, info: str, aad: bytes, key_id: str | None = None) -> bytes:
     key_id = key_id or current_key_id()
     nonce = secrets.token_bytes(NONCE_BYTES)
-    sealed = AESGCM(jobcenter_key(slug, key_id)).encrypt(nonce, data, name.encode())
+    sealed = AESGCM(scoped_key(info, key_id)).encrypt(nonce, data, aad)
     kid = key_id.encode()
     return MAGIC + bytes([len(kid)]) + kid + nonce + sealed
 
 
-def decrypt(blob: bytes, *, slug: str, name: str) -> bytes:
+def unseal(blob: bytes, *, info: str, aad: bytes) -> bytes:
     if not blob.startswith(MAGIC):
         msg = "not an encrypted document"
         raise DecryptionError(msg)
@@ -112,10 +127,14 @@ def decrypt(blob: bytes, *, slug: str, name: str) -> bytes:
     pos += 1 + kid_len
     nonce, sealed = blob[pos : pos + NONCE_BYTES], blob[pos + NONCE_BYTES :]
     try:
-        return AESGCM(jobcenter_key(slug, key_id)).decrypt(nonce, sealed, name.encode())
+        return AESGCM(scoped_key(info, key_id)).decrypt(nonce, sealed, aad)
     except Exception as exc:  # InvalidTag: wrong key, wrong name or damaged
         msg = "document does not decrypt"
         raise DecryptionError(msg) from exc
+
+
+def decrypt(blob: bytes, *, storage_id: str, name: str) -> bytes:
+    return unseal(blob, info="jobcenter:" + storage_id, aad=name.encode())
 
 
 def blob_key_id(blob: bytes) -> str:
@@ -155,7 +174,7 @@ def documents_storage() -> Storage:
 
 def new_key(jobcenter: Jobcenter, area: str, suffix: str) -> str:
     """A fresh random storage key; names carry no personal data."""
-    return f"{jobcenter.slug}/{area}/{secrets.token_hex(16)}{suffix}"
+    return f"{jobcenter.storage_id}/{area}/{secrets.token_hex(16)}{suffix}"
 
 
 def put(jobcenter: Jobcenter, area: str, suffix: str, data: bytes) -> tuple[str, str]:
@@ -163,7 +182,7 @@ def put(jobcenter: Jobcenter, area: str, suffix: str, data: bytes) -> tuple[str,
     name = new_key(jobcenter, area, suffix)
     key_id = current_key_id()
     stored = documents_storage().save(
-        name, ContentFile(encrypt(data, slug=jobcenter.slug, name=name, key_id=key_id))
+        name, ContentFile(encrypt(data, storage_id=jobcenter.storage_id, name=name, key_id=key_id))
     )
     if stored != name:  # a storage that renames would break the associated data
         documents_storage().delete(stored)
@@ -175,7 +194,7 @@ def put(jobcenter: Jobcenter, area: str, suffix: str, data: bytes) -> tuple[str,
 def get(jobcenter: Jobcenter, name: str) -> bytes:
     with documents_storage().open(name, "rb") as fh:
         blob = fh.read()
-    return decrypt(blob, slug=jobcenter.slug, name=name)
+    return decrypt(blob, storage_id=jobcenter.storage_id, name=name)
 
 
 def delete(name: str) -> None:
@@ -192,14 +211,29 @@ def exists(name: str) -> bool:
     return bool(name) and documents_storage().exists(name)
 
 
-def rekey(jobcenter: Jobcenter, name: str) -> bool:
-    """Re-encrypt one blob under the current key (rotation); False if it already was."""
-    storage = documents_storage()
-    with storage.open(name, "rb") as fh:
-        blob = fh.read()
-    if blob_key_id(blob) == current_key_id():
-        return False
-    plain = decrypt(blob, slug=jobcenter.slug, name=name)
-    storage.delete(name)
-    storage.save(name, ContentFile(encrypt(plain, slug=jobcenter.slug, name=name)))
-    return True
+def needs_rekey(name: str) -> bool:
+    """Whether the blob under ``name`` is sealed under another key than the current one."""
+    with documents_storage().open(name, "rb") as fh:
+        head = fh.read(len(MAGIC) + 256)
+    return blob_key_id(head) != current_key_id()
+
+
+def rekey_copy(jobcenter: Jobcenter, name: str) -> str:
+    """Key rotation, step one: write the blob again under the current key, as a new file.
+
+    Returns the new storage key. The old file is left alone: the caller points its record
+    at the new key and only then deletes the old file, so a crash at any moment leaves
+    a record that points at a readable file (at worst an orphan copy).
+    """
+    area, suffix = _area_and_suffix(name)
+    plain = get(jobcenter, name)
+    new_name, _key_id = put(jobcenter, area, suffix, plain)
+    return new_name
+
+
+def _area_and_suffix(name: str) -> tuple[str, str]:
+    parts = name.split("/")
+    area = parts[1] if len(parts) >= 3 else "rekeyed"
+    tail = parts[-1]
+    suffix = tail[tail.index(".") :] if "." in tail else ""
+    return area, suffix

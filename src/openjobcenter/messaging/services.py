@@ -206,6 +206,14 @@ def _participants(conversation: Conversation) -> list[int]:
     return sorted(ids)
 
 
+ATTACHMENT_SUFFIX = {
+    "application/pdf": ".pdf",
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/heic": ".heic",
+}
+
+
 def _store_attachment(
     *,
     request: HttpRequest | None,
@@ -257,7 +265,17 @@ def _store_attachment(
         checked = check_upload(uploaded)
     except AttachmentRefused as exc:
         raise MessagingError(exc.message, code="attachment", field="file") from exc
-    message.attachment.save(checked.name, uploaded, save=False)
+    from openjobcenter.core import sealed
+
+    # Sealed at rest like documents (core/sealed.py); the name is random, the customer's
+    # file name is kept in the row only.
+    uploaded.seek(0)
+    message.attachment.name = sealed.save(
+        conversation.jobcenter,
+        "chat",
+        ATTACHMENT_SUFFIX.get(checked.content_type, ""),
+        uploaded.read(),
+    )
     message.attachment_name = checked.name
     message.attachment_type = checked.content_type
     message.attachment_size = checked.size
@@ -280,23 +298,52 @@ def message_send(
     over-long text, a bad attachment or too many messages in a short time.
     """
     client_id = clean_client_id(client_id)
+    text = clean_body(body, allow_empty=attachment is not None)
+    message = Message(conversation=conversation, author=author, body=text, client_id=client_id)
+    if attachment is None:
+        return _send_locked(conversation, message, request=request)
+    # An attachment is scanned and stored (or run through the documents pipeline) before
+    # the conversation's row is locked: the lock is held for the short write only, so
+    # the conversation's other senders never wait for a virus scan or a file write. A
+    # savepoint undoes what the pipeline wrote if the send turns out to be a resend.
+    savepoint = transaction.savepoint()
+    _store_attachment(
+        request=request, conversation=conversation, message=message, uploaded=attachment
+    )
+    try:
+        stored = _send_locked(conversation, message, request=request)
+    except Exception:
+        _drop_attachment_file(message)
+        raise
+    if stored is not message:  # a resend: the first message keeps its attachment
+        transaction.savepoint_rollback(savepoint)
+        _drop_attachment_file(message)
+    else:
+        transaction.savepoint_commit(savepoint)
+    return stored
+
+
+def _drop_attachment_file(message: Message) -> None:
+    if message.attachment.name:
+        from openjobcenter.core import sealed
+
+        sealed.delete(message.attachment.name)
+
+
+def _send_locked(
+    conversation: Conversation, message: Message, *, request: HttpRequest | None
+) -> Message:
+    author = message.author
     # Lock the conversation row first: message ids, and so the cursors clients resume
     # from, then follow the order in which sends commit; and under the lock a client id
     # cannot race in twice.
-    state = _lock_for_send(conversation.pk, author_id=author.pk, client_id=client_id)
+    state = _lock_for_send(conversation.pk, author_id=author.pk, client_id=message.client_id)
     if state.existing_id is not None:
         return Message.objects.get(pk=state.existing_id)
-    text = clean_body(body, allow_empty=attachment is not None)
     side = AuthorSide.CUSTOMER if author.pk == state.customer_user_id else AuthorSide.STAFF
     if state.recent >= int(settings.MESSAGING["rate_count"]):
         _refuse_rate(author)
-    message = Message(
-        conversation=conversation, author=author, side=side, body=text, client_id=client_id
-    )
-    if attachment is not None:
-        _store_attachment(
-            request=request, conversation=conversation, message=message, uploaded=attachment
-        )
+    message.side = side
     fastsql.insert(message)
     values: dict[str, Any] = {
         "last_message_at": message.created_at,

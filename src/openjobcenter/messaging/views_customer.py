@@ -7,11 +7,11 @@ delivery over the WebSocket, an offline queue and read receipts on top.
 from __future__ import annotations
 
 import uuid
-from typing import cast
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -147,17 +147,21 @@ def attachment_response(
     message = selectors.get_message_for_conversation(conversation, message_pk)
     if message.document_id is not None:
         return _document_attachment(request, jc, conversation, message.document_id, staff=staff)
-    if not message.attachment:
+    from openjobcenter.core import sealed
+
+    # Sealed at rest (core/sealed.py); older files were stored plain and are read as such.
+    content = sealed.read(conversation.jobcenter, message.attachment.name)
+    if content is None:
         raise Http404
-    response = FileResponse(
-        message.attachment.open("rb"),
-        as_attachment=True,
-        filename=message.attachment_name or "anhang",
-        content_type=message.attachment_type or "application/octet-stream",
+    response = HttpResponse(
+        content, content_type=message.attachment_type or "application/octet-stream"
+    )
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=message.attachment_name or "anhang"
     )
     response["X-Content-Type-Options"] = "nosniff"
-    # A streamed file; the view gates are typed for HttpResponse, which it behaves as here.
-    return cast("HttpResponse", response)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _document_attachment(

@@ -92,7 +92,8 @@ def notification_send(*, pending_id: int) -> bool:
     now = timezone.now()
     with transaction.atomic():
         pending = (
-            PendingNotification.objects.select_for_update()
+            # of=("self",): lock the outbox row only, not the joined user row.
+            PendingNotification.objects.select_for_update(of=("self",))
             .select_related("user")
             .filter(pk=pending_id, sent_at__isnull=True, due_at__lte=now)
             .first()

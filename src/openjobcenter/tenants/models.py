@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +19,10 @@ class JobcenterKind(models.TextChoices):
     JOINT = "joint", _("gemeinsame Einrichtung")
 
 
+def new_storage_id() -> str:
+    return uuid.uuid4().hex
+
+
 def default_modules() -> list[str]:
     # The self-check needs nothing from the job centre, so every new one offers it.
     return ["calculator"]
@@ -24,6 +30,13 @@ def default_modules() -> list[str]:
 
 class Jobcenter(models.Model):
     slug = models.SlugField(_("Kurzname in der Adresse"), max_length=60, unique=True)
+    # Never changes: the job centre's encryption keys and storage names derive from it, not
+    # from the editable slug (renaming a job centre must not make its files unreadable).
+    # Job centres that existed before it got their slug of that day (their files were
+    # encrypted under it); new ones a random id.
+    storage_id = models.CharField(
+        max_length=64, unique=True, default=new_storage_id, editable=False
+    )
     name = models.CharField(_("Name"), max_length=200)
     kind = models.CharField(_("Art"), max_length=20, choices=JobcenterKind.choices)
     state = models.CharField(_("Bundesland"), max_length=60, default="Hessen")
@@ -78,6 +91,13 @@ class Jobcenter(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.host = self.host.strip().lower()
+        if self.pk is not None:
+            stored = (
+                type(self).objects.filter(pk=self.pk).values_list("storage_id", flat=True).first()
+            )
+            if stored is not None and stored != self.storage_id:
+                msg = "storage_id never changes: the job centre's files are encrypted under it"
+                raise ValidationError(msg)
         super().save(*args, **kwargs)
 
 

@@ -19,7 +19,6 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -33,6 +32,7 @@ from openjobcenter.applications.handoff.base import (
     HandoffResult,
 )
 from openjobcenter.applications.handoff.registry import all_backends, get_backend, register
+from openjobcenter.core import sealed
 
 if TYPE_CHECKING:
     from openjobcenter.applications.models import Application, HandoffDelivery
@@ -125,12 +125,8 @@ def _input_for(delivery: HandoffDelivery, config: dict[str, Any]) -> HandoffInpu
 
     def load_pdf() -> bytes | None:
         fresh = type(app).objects.filter(pk=app.pk).values_list("pdf_name", flat=True).first()
-        name = fresh or pdf_name
-        if not name or not default_storage.exists(name):
-            return None
-        with default_storage.open(name, "rb") as fh:
-            data: bytes = fh.read()
-        return data
+        # Sealed at rest (core/sealed.py); the backends get the plain PDF to hand on.
+        return sealed.read(app.jobcenter, fresh or pdf_name)
 
     if delivery.backend == "mailbox":
         notify = getattr(getattr(app.jobcenter, "application_settings", None), "notify_mailbox", "")

@@ -1,0 +1,152 @@
+"""Keys from the job centre's immutable storage id; rotation that never loses a file."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from openjobcenter.accounts.models import CustomerProfile
+from openjobcenter.documents import services, storage
+from openjobcenter.documents.management.commands import documents_rekey
+from openjobcenter.documents.models import Document
+from openjobcenter.tenants.models import Jobcenter
+from tests.documents.conftest import photo, upload
+
+pytestmark = pytest.mark.usefixtures("docs_on")
+
+KEY2 = base64.b64encode(b"2" * 32).decode()
+
+
+def _store(customer: CustomerProfile) -> Document:
+    doc = services.document_store_attachment(
+        request=None, customer=customer, uploaded_file=upload(photo(1)), kind="payslip"
+    )
+    assert doc.state == "received"
+    return doc
+
+
+def _download(customer: CustomerProfile, slug: str, doc: Document) -> bytes:
+    client = Client()
+    client.force_login(customer.user)
+    response = client.get(reverse("customer:document_file", kwargs={"jc": slug, "pk": doc.pk}))
+    assert response.status_code == 200
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def _rename(jc: Jobcenter, slug: str) -> None:
+    jc.slug = slug
+    jc.save()
+    jc.refresh_from_db()
+
+
+def test_renamed_jobcenter_still_opens_its_documents(
+    jc_a: Jobcenter, customer: CustomerProfile
+) -> None:
+    doc = _store(customer)
+    before = _download(customer, jc_a.slug, doc)
+    assert before.startswith(b"%PDF")
+    _rename(jc_a, "fulda-neu")
+    assert _download(customer, "fulda-neu", doc) == before
+
+
+def test_jobcenter_from_before_the_storage_id_keeps_its_slug_key(
+    jc_a: Jobcenter, customer: CustomerProfile
+) -> None:
+    # What the migration gives a job centre that existed before: its slug of that day.
+    Jobcenter.objects.filter(pk=jc_a.pk).update(storage_id=jc_a.slug)
+    jc_a.refresh_from_db()
+    customer.jobcenter.refresh_from_db()
+    doc = _store(customer)
+    raw = doc.file_key
+    blob = storage.documents_storage().open(raw, "rb").read()
+    # Sealed under HKDF(info = "jobcenter:<old slug>"), as every file written before.
+    assert storage.decrypt(blob, storage_id="fulda", name=raw).startswith(b"%PDF")
+    _rename(jc_a, "fulda-umbenannt")
+    assert _download(customer, "fulda-umbenannt", doc).startswith(b"%PDF")
+
+
+def test_storage_id_never_changes(jc_a: Jobcenter) -> None:
+    from django.core.exceptions import ValidationError
+
+    before = jc_a.storage_id
+    jc_a.storage_id = "anders"
+    with pytest.raises(ValidationError):
+        jc_a.save()
+    assert Jobcenter.objects.get(pk=jc_a.pk).storage_id == before
+
+
+def _rotate(settings: Any) -> None:
+    old_master = base64.b64encode(storage.master_keys()["k1"]).decode()
+    settings.DOCUMENTS = {
+        **settings.DOCUMENTS,
+        "master_key": KEY2,
+        "key_id": "k2",
+        "old_keys": [f"k1:{old_master}"],
+    }
+
+
+def _names(doc: Document) -> list[str]:
+    doc.refresh_from_db()
+    page = doc.pages.get()
+    return [n for n in (doc.file_key, page.cleaned_key, page.preview_key, page.original_key) if n]
+
+
+def test_rekey_command_rotates_every_file_and_deletes_the_old_ones(
+    customer: CustomerProfile,
+    settings: Any,
+    stored_files: Callable[[], list[Path]],
+) -> None:
+    doc = _store(customer)
+    content = _download(customer, customer.jobcenter.slug, doc)
+    old_names = _names(doc)
+    _rotate(settings)
+    out = StringIO()
+    call_command("documents_rekey", stdout=out)
+    assert f"re-encrypted {len(old_names)} files under key k2" in out.getvalue()
+    new_names = _names(doc)
+    assert not set(new_names) & set(old_names)
+    assert all(not storage.exists(name) for name in old_names)
+    assert len(stored_files()) == len(new_names)
+    assert doc.key_id == "k2"
+    settings.DOCUMENTS = {**settings.DOCUMENTS, "old_keys": []}  # the old key is dropped
+    assert _download(customer, customer.jobcenter.slug, doc) == content
+    again = StringIO()
+    call_command("documents_rekey", stdout=again)
+    assert "re-encrypted 0 files" in again.getvalue()
+
+
+def test_a_crash_after_writing_the_new_file_loses_nothing(
+    customer: CustomerProfile, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doc = _store(customer)
+    content = _download(customer, customer.jobcenter.slug, doc)
+    old_names = _names(doc)
+    _rotate(settings)
+    real_copy = storage.rekey_copy
+    written: list[str] = []
+
+    def copy_then_crash(jobcenter: Jobcenter, name: str) -> str:
+        written.append(real_copy(jobcenter, name))
+        raise RuntimeError("the process dies after writing the new file")
+
+    monkeypatch.setattr(documents_rekey.storage, "rekey_copy", copy_then_crash)
+    with pytest.raises(RuntimeError, match="dies"):
+        call_command("documents_rekey", stdout=StringIO())
+    assert written
+    assert storage.exists(written[0])  # the new copy is there ...
+    assert _names(doc) == old_names  # ... but the record still points at the old file,
+    assert all(storage.exists(name) for name in old_names)  # which was not deleted
+    assert _download(customer, customer.jobcenter.slug, doc) == content
+    monkeypatch.setattr(documents_rekey.storage, "rekey_copy", real_copy)
+    call_command("documents_rekey", stdout=StringIO())
+    settings.DOCUMENTS = {**settings.DOCUMENTS, "old_keys": []}
+    assert _download(customer, customer.jobcenter.slug, doc) == content
+    assert all(not storage.exists(name) for name in old_names)
