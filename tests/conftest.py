@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from datetime import time as clock
 from typing import Any
 
@@ -28,6 +28,48 @@ from tests import axe_report
 PASSWORD = "Sicheres-Passwort-123"
 TOTP_SECRET = "TESTSECRETFORPERSONASABCDEFG2345"
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+# --- Under CI=true a skip is a failure ------------------------------------------------------
+# A suite that skips what it cannot run would go green without having tested it (a missing
+# Tesseract, a pass without Redis). CI deselects what belongs to the other pass (``-m "not
+# postgres"`` on SQLite); anything that still skips fails the run, named with its reason.
+
+
+def _skip_reason(longrepr: Any) -> str:
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:  # (path, line, "Skipped: why")
+        return str(longrepr[2]).removeprefix("Skipped: ")
+    return str(longrepr)
+
+
+def _skip_as_failure(report: pytest.TestReport | pytest.CollectReport, nodeid: str) -> None:
+    reason = _skip_reason(report.longrepr)
+    hint = ""
+    if "postgres" in reason.lower():
+        hint = ' (on SQLite deselect it with -m "not postgres"; CI runs it in the PostgreSQL pass)'
+    report.outcome = "failed"
+    report.longrepr = f"{nodeid} was skipped, and under CI=true no test may skip: {reason}{hint}"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    if IN_CI and report.skipped and not hasattr(report, "wasxfail"):
+        _skip_as_failure(report, item.nodeid)
+    return report
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(
+    collector: pytest.Collector,
+) -> Generator[None, pytest.CollectReport, pytest.CollectReport]:
+    # A module-level ``pytest.skip(allow_module_level=True)`` or ``importorskip``.
+    report = yield
+    if IN_CI and report.skipped:
+        _skip_as_failure(report, collector.nodeid)
+    return report
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
