@@ -12,7 +12,6 @@ uvicorn processes.
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 from collections.abc import Iterator
 from typing import Any
@@ -26,7 +25,7 @@ from openjobcenter.core.models import AuditEntry
 from openjobcenter.messaging import layerwatch, services
 from openjobcenter.messaging.models import Conversation, Message
 from tests.messaging.conftest import WS, session_of
-from tests.messaging.redis_server import RedisServer, redis_server
+from tests.messaging.faults import ChatClient, RedisServer, redis_server
 
 __all__ = ["redis_server"]
 
@@ -47,63 +46,6 @@ def own_layer(redis_server: RedisServer, settings: Any) -> Iterator[RedisServer]
     }
     with override_settings(CHANNEL_LAYERS=layers):
         yield redis_server
-
-
-class ChatClient:
-    """What a chat client does (docs/websocket-protocol.md, "Delivery guarantees"):
-    it shows messages by id, keeps the cursor up to which it has everything, and asks
-    for what is after the cursor (``sync``) on ``resync`` or when a message's ``prev``
-    is one it does not have."""
-
-    def __init__(self, ws: WS, conversation: int) -> None:
-        self.ws, self.conversation = ws, conversation
-        self.shown: dict[int, str] = {}
-        self.received: list[int] = []  # every message id as it came, repeats included
-        self.cursor = 0
-        self.resyncs = 0
-
-    async def subscribe(self) -> None:
-        await self.ws.send(
-            {"type": "subscribe", "conversation": self.conversation, "cursor": self.cursor}
-        )
-        while not await self.handle(await self.ws.receive()):
-            pass
-
-    async def handle(self, event: dict[str, Any]) -> bool:
-        """One event; True when it was the answer to a subscribe or sync."""
-        if event["type"] == "subscribed":
-            for message in event["messages"]:
-                self.show(message)
-            if event["messages"]:
-                self.cursor = max(self.cursor, event["messages"][-1]["id"])
-            return True
-        if event["type"] == "message":
-            self.show(event["message"])
-            if event["prev"] <= self.cursor:
-                self.cursor = max(self.cursor, event["message"]["id"])
-            else:  # a gap: something before this one never came
-                await self.sync()
-        elif event["type"] == "resync" and event["conversation"] in (None, self.conversation):
-            self.resyncs += 1
-            await self.sync()
-        return False
-
-    async def sync(self) -> None:
-        await self.ws.send({"type": "sync", "conversation": self.conversation, "cursor": self.cursor})
-
-    def in_order(self) -> list[str]:
-        """What the window shows: by id, as chat.js places them."""
-        return [self.shown[i] for i in sorted(self.shown)]
-
-    def show(self, message: dict[str, Any]) -> None:
-        self.received.append(message["id"])
-        self.shown[message["id"]] = message["body"]
-
-    async def until(self, ids: set[int], timeout: float = 20) -> None:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while not (ids <= set(self.shown) and self.cursor >= max(ids)):
-            await self.handle(await self.ws.receive(max(0.1, deadline - loop.time())))
 
 
 def send_frame(conversation: Conversation, client_id: str, body: str) -> dict[str, Any]:
@@ -167,7 +109,9 @@ def test_both_windows_catch_up_after_redis_was_down(
 
     async_to_sync(scenario)()
     assert list(
-        Message.objects.filter(conversation=conversation).order_by("id").values_list("body", flat=True)
+        Message.objects.filter(conversation=conversation)
+        .order_by("id")
+        .values_list("body", flat=True)
     ) == [
         "Hallo, ich habe eine Frage.",
         "Ist mein Antrag da?",
