@@ -47,6 +47,7 @@ logger = logging.getLogger(__name__)
 MAX_FRAME = 64 * 1024
 MAX_SUBSCRIPTIONS = 50
 CLOSE_UNAUTHENTICATED = 4401
+EXPIRY_RETRY_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -245,9 +246,18 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
     async def _check_expiry(self) -> None:
         session = self.scope.get("session")
         key = getattr(session, "session_key", None)
-        deadline = await database_sync_to_async(session_deadline)(
-            key, since=self.connected_at, active_at=self.active_at
-        )
+        try:
+            deadline = await database_sync_to_async(session_deadline)(
+                key, since=self.connected_at, active_at=self.active_at
+            )
+        except Exception:
+            # The cache (Redis) or the database is away: ask again soon rather than
+            # never (the socket must not outlive its session).
+            logger.warning("session deadline unknown; checking again", exc_info=True)
+            self.expiry = asyncio.get_running_loop().call_later(
+                EXPIRY_RETRY_S, lambda: asyncio.ensure_future(self._check_expiry())
+            )
+            return
         if deadline is None:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
@@ -264,12 +274,18 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             expiry.cancel()
         layerwatch.unregister(self)
         for group in getattr(self, "groups_joined", []):
-            await self.channel_layer.group_discard(group, self.channel_name)
+            await self._leave(group)
         for conversation_id in list(getattr(self, "subscriptions", {})):
-            await self.channel_layer.group_discard(
-                realtime.conversation_group(conversation_id), self.channel_name
-            )
+            await self._leave(realtime.conversation_group(conversation_id))
         self.subscriptions = {}
+
+    async def _leave(self, group: str) -> None:
+        """Leave a group; with the layer away this socket is out of it locally all the
+        same, and the process's Redis subscription goes with the broken connection."""
+        try:
+            await self.channel_layer.group_discard(group, self.channel_name)
+        except Exception:
+            logger.debug("group_discard failed", exc_info=True)
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """Channels' dispatch, without its thread hop per event: Channels closes stale
@@ -329,9 +345,7 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             await self._catch_up(access, frame["cursor"])
         elif kind == "unsubscribe":
             del self.subscriptions[conversation_id]
-            await self.channel_layer.group_discard(
-                realtime.conversation_group(conversation_id), self.channel_name
-            )
+            await self._leave(realtime.conversation_group(conversation_id))
         elif kind == "send":
             try:
                 ack = await realtime.run_and_push(
@@ -350,15 +364,18 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         elif kind == "read":
             await realtime.run_and_push(_mark_read, access, self.user, frame["upto"])
         elif kind == "typing":
-            await self.channel_layer.group_send(
-                realtime.conversation_group(conversation_id),
-                {
-                    "type": "chat.typing",
-                    "conversation": conversation_id,
-                    "side": access.side,
-                    "sender": self.channel_name,
-                },
-            )
+            try:
+                await self.channel_layer.group_send(
+                    realtime.conversation_group(conversation_id),
+                    {
+                        "type": "chat.typing",
+                        "conversation": conversation_id,
+                        "side": access.side,
+                        "sender": self.channel_name,
+                    },
+                )
+            except Exception:  # a hint, never replayed: lost with the layer, no harm
+                logger.debug("typing not relayed", exc_info=True)
 
     async def _subscribe(self, conversation_id: int, cursor: int) -> None:
         if self.user is None:
