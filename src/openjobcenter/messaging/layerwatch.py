@@ -94,7 +94,14 @@ class LayerWatch:
 
     async def _receive(self, channel: str) -> None:
         while True:
-            message = await self.layer.receive(channel)
+            try:
+                message = await self.layer.receive(channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # layers other than pub/sub raise while Redis is away
+                self.lost()
+                await asyncio.sleep(self.interval)
+                continue
             number = int(message.get("n", 0))
             if number > self.seen + 1:
                 # Heartbeats vanished on the way (the subscription was gone): chat

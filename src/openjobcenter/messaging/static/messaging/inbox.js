@@ -35,8 +35,10 @@ if (region && "WebSocket" in window) {
       }
       // Several events in a burst make one reload. "resync": the server lost events
       // (Redis was away), so some "updated" may never have come.
+      // A resync reaches every open page of a process at once: spread their reloads.
+      const delay = data.type === "resync" ? 300 + Math.random() * 1500 : 300;
       const stale = data.type === "updated" || data.type === "resync";
-      if (stale && !pending) pending = setTimeout(() => refresh().catch(() => {}), 300);
+      if (stale && !pending) pending = setTimeout(() => refresh().catch(() => {}), delay);
     });
     socket.addEventListener("close", (event) => {
       if (event.code === 4401) {
