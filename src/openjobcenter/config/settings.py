@@ -435,6 +435,11 @@ MESSAGING = {
         minimum=0,
         maximum=128,
     ),
+    # How often (ms) each app process sends itself a numbered heartbeat through the
+    # channel layer: a failed or missing one means chat events were lost too, and the
+    # process's chat sockets are told to resync once one gets through again
+    # (messaging/layerwatch.py, docs/websocket-protocol.md). Cheap: one publish.
+    "layer_check_ms": env_int("MESSAGING_LAYER_CHECK_MS", 1000, minimum=50, maximum=60_000),
     # Attachments when the documents module is off (otherwise its limits apply).
     "attachment_max_bytes": env_int(
         "MESSAGING_ATTACHMENT_MAX_BYTES",

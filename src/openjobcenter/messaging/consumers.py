@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -32,7 +33,7 @@ from openjobcenter.accounts.middleware import (
 )
 from openjobcenter.accounts.models import CustomerProfile, Role
 from openjobcenter.core.access import Perm, has_perm, mfa_verified_in_session, staff_roles
-from openjobcenter.messaging import notices, realtime, selectors, services
+from openjobcenter.messaging import layerwatch, notices, realtime, selectors, services
 from openjobcenter.messaging.models import Conversation
 from openjobcenter.tenants.modules import is_enabled
 
@@ -41,9 +42,12 @@ if TYPE_CHECKING:
 
     from openjobcenter.accounts.models import User
 
+logger = logging.getLogger(__name__)
+
 MAX_FRAME = 64 * 1024
 MAX_SUBSCRIPTIONS = 50
 CLOSE_UNAUTHENTICATED = 4401
+EXPIRY_RETRY_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -129,7 +133,7 @@ def parse_frame(text: str | None) -> dict[str, Any] | str:
     if not isinstance(data, dict):
         return "Frame must be a JSON object."
     kind = data.get("type")
-    if kind not in ("subscribe", "unsubscribe", "send", "read", "typing", "ping"):
+    if kind not in ("subscribe", "sync", "unsubscribe", "send", "read", "typing", "ping"):
         return "Unknown frame type."
     if kind == "ping":
         return {"type": "ping"}
@@ -137,7 +141,7 @@ def parse_frame(text: str | None) -> dict[str, Any] | str:
     if conversation is None:
         return "conversation must be a conversation id."
     frame: dict[str, Any] = {"type": kind, "conversation": conversation}
-    if kind == "subscribe":
+    if kind in ("subscribe", "sync"):
         cursor = data.get("cursor", 0)
         cursor = 0 if cursor is None else _positive_int(cursor)
         if cursor is None:
@@ -229,6 +233,8 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         self.connected_at = self.active_at = time.time()
         self.noted_at = 0.0
         self.expiry: asyncio.TimerHandle | None = None
+        # Told when this process's channel layer lost events (layerwatch): resync.
+        layerwatch.register(self)
         await self._check_expiry()
 
     # --- the session's lifetime -----------------------------------------------------------
@@ -240,9 +246,18 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
     async def _check_expiry(self) -> None:
         session = self.scope.get("session")
         key = getattr(session, "session_key", None)
-        deadline = await database_sync_to_async(session_deadline)(
-            key, since=self.connected_at, active_at=self.active_at
-        )
+        try:
+            deadline = await database_sync_to_async(session_deadline)(
+                key, since=self.connected_at, active_at=self.active_at
+            )
+        except Exception:
+            # The cache (Redis) or the database is away: ask again soon rather than
+            # never (the socket must not outlive its session).
+            logger.warning("session deadline unknown; checking again", exc_info=True)
+            self.expiry = asyncio.get_running_loop().call_later(
+                EXPIRY_RETRY_S, lambda: asyncio.ensure_future(self._check_expiry())
+            )
+            return
         if deadline is None:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
@@ -257,13 +272,20 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         expiry = getattr(self, "expiry", None)
         if expiry is not None:
             expiry.cancel()
+        layerwatch.unregister(self)
         for group in getattr(self, "groups_joined", []):
-            await self.channel_layer.group_discard(group, self.channel_name)
+            await self._leave(group)
         for conversation_id in list(getattr(self, "subscriptions", {})):
-            await self.channel_layer.group_discard(
-                realtime.conversation_group(conversation_id), self.channel_name
-            )
+            await self._leave(realtime.conversation_group(conversation_id))
         self.subscriptions = {}
+
+    async def _leave(self, group: str) -> None:
+        """Leave a group; with the layer away this socket is out of it locally all the
+        same, and the process's Redis subscription goes with the broken connection."""
+        try:
+            await self.channel_layer.group_discard(group, self.channel_name)
+        except Exception:
+            logger.debug("group_discard failed", exc_info=True)
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """Channels' dispatch, without its thread hop per event: Channels closes stale
@@ -301,7 +323,12 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             # Pages count it too: chatting for half an hour does not log the person out.
             self.noted_at = self.active_at
             key = getattr(self.scope.get("session"), "session_key", None)
-            await database_sync_to_async(note_socket_activity)(key, self.active_at)
+            try:
+                await database_sync_to_async(note_socket_activity)(key, self.active_at)
+            except Exception:
+                # The cache (Redis) is down: the chat itself goes on; noted next time.
+                self.noted_at = 0.0
+                logger.warning("socket activity not noted", exc_info=True)
         conversation_id = frame["conversation"]
         if kind == "subscribe":
             await self._subscribe(conversation_id, frame["cursor"])
@@ -314,11 +341,11 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
                 conversation=conversation_id,
             )
             return
-        if kind == "unsubscribe":
+        if kind == "sync":
+            await self._catch_up(access, frame["cursor"])
+        elif kind == "unsubscribe":
             del self.subscriptions[conversation_id]
-            await self.channel_layer.group_discard(
-                realtime.conversation_group(conversation_id), self.channel_name
-            )
+            await self._leave(realtime.conversation_group(conversation_id))
         elif kind == "send":
             try:
                 ack = await realtime.run_and_push(
@@ -337,15 +364,18 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         elif kind == "read":
             await realtime.run_and_push(_mark_read, access, self.user, frame["upto"])
         elif kind == "typing":
-            await self.channel_layer.group_send(
-                realtime.conversation_group(conversation_id),
-                {
-                    "type": "chat.typing",
-                    "conversation": conversation_id,
-                    "side": access.side,
-                    "sender": self.channel_name,
-                },
-            )
+            try:
+                await self.channel_layer.group_send(
+                    realtime.conversation_group(conversation_id),
+                    {
+                        "type": "chat.typing",
+                        "conversation": conversation_id,
+                        "side": access.side,
+                        "sender": self.channel_name,
+                    },
+                )
+            except Exception:  # a hint, never replayed: lost with the layer, no harm
+                logger.debug("typing not relayed", exc_info=True)
 
     async def _subscribe(self, conversation_id: int, cursor: int) -> None:
         if self.user is None:
@@ -369,11 +399,25 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             realtime.conversation_group(conversation_id), self.channel_name
         )
         self.subscriptions[conversation_id] = access
+        await self._catch_up(access, cursor)
+
+    async def _catch_up(self, access: Access, cursor: int) -> None:
+        """Everything after ``cursor`` as a ``subscribed`` event: after a subscribe, and
+        when the client missed something (a ``resync``, a gap in ``prev``). For a
+        conversation this socket is subscribed to, no new permission check (as for the
+        events it receives) and no second audit entry."""
+        conversation_id = access.conversation.pk
         history = await database_sync_to_async(_history)(access.conversation, cursor)
         history["messages"] = [self._worded(m) for m in history["messages"]]
         await self._send({"type": "subscribed", "conversation": conversation_id, **history})
         if access.side == "staff" and history["messages"]:
             await realtime.run_and_push(_mark_delivered, access, history["last_id"])
+
+    async def resync(self) -> None:
+        """This process's channel layer lost events (``layerwatch``): whatever this
+        socket shows may be behind. Clients fetch the missed messages by cursor
+        (``sync``) and reload lists."""
+        await self._send({"type": "resync", "conversation": None})
 
     def _worded(self, message: dict[str, Any]) -> dict[str, Any]:
         """A system notice worded in this socket user's language (events are shared by
@@ -395,6 +439,7 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
                 "type": "message",
                 "conversation": message["conversation"],
                 "message": self._worded(message),
+                "prev": event.get("prev"),
             }
         )
         if access.side == "staff" and message["side"] == "customer":
@@ -421,6 +466,12 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         """This socket's session was logged out: it may not stay open."""
         if event.get("session") == self.session_tag:
             await self.close(code=CLOSE_UNAUTHENTICATED)
+
+    async def chat_resync(self, event: dict[str, Any]) -> None:
+        """Another process could not publish events to a group of this socket's."""
+        conversation = event.get("conversation")
+        if conversation is None or conversation in self.subscriptions:
+            await self._send({"type": "resync", "conversation": conversation})
 
     async def chat_updated(self, event: dict[str, Any]) -> None:
         await self._send(

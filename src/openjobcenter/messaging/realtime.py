@@ -8,6 +8,7 @@ node only receives what its own connections need.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextvars import ContextVar
@@ -77,6 +78,42 @@ def message_data(message: Message, *, attachment_url: str = "") -> dict[str, Any
     }
 
 
+# Groups whose events this process failed to publish (Redis down): once a publish gets
+# through again they are sent ``chat.resync``, and their sockets fetch what they missed
+# by cursor. A set, so a long outage costs one entry per group, not one per event.
+_lost_groups: set[str] = set()
+_lost_lock = threading.Lock()
+
+
+def _note_lost(group: str, exc: Exception) -> None:
+    from openjobcenter.messaging import layerwatch
+
+    with _lost_lock:
+        first = not _lost_groups
+        _lost_groups.add(group)
+    if first:
+        logger.warning("chat push failed (%s); its groups will be told to resync", exc)
+    layerwatch.note_lost()
+
+
+def _take_lost() -> list[tuple[str, dict[str, Any]]]:
+    """The ``chat.resync`` events owed to groups whose events were lost (and forget them)."""
+    with _lost_lock:
+        groups = sorted(_lost_groups)
+        _lost_groups.clear()
+    prefix = conversation_group(0)[:-1]
+    return [
+        (
+            group,
+            {
+                "type": "chat.resync",
+                "conversation": int(group[len(prefix) :]) if group.startswith(prefix) else None,
+            },
+        )
+        for group in groups
+    ]
+
+
 def _send(groups: list[str], event: dict[str, Any]) -> None:
     outbox = _outbox.get()
     if outbox is not None:
@@ -85,12 +122,20 @@ def _send(groups: list[str], event: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    try:
-        send = async_to_sync(layer.group_send)
-        for group in groups:
+    send = async_to_sync(layer.group_send)
+    delivered = False
+    for group in groups:
+        try:
             send(group, event)
-    except Exception:  # a layer hiccup must not undo a stored message; clients resync
-        logger.exception("chat push failed")
+            delivered = True
+        except Exception as exc:  # a layer hiccup must not undo a stored message
+            _note_lost(group, exc)
+    if delivered and _lost_groups:
+        for group, resync in _take_lost():
+            try:
+                send(group, resync)
+            except Exception as exc:
+                _note_lost(group, exc)
 
 
 def close_session_sockets(user_id: int, session_tag: str) -> None:
@@ -107,12 +152,28 @@ async def flush(outbox: list[tuple[list[str], dict[str, Any]]]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
+    delivered = False
     for groups, event in outbox:
         for group in groups:
             try:
                 await layer.group_send(group, event)
-            except Exception:  # as above: the next subscribe with a cursor resyncs
-                logger.exception("chat push failed")
+                delivered = True
+            except Exception as exc:  # as above: the group is told to resync later
+                _note_lost(group, exc)
+    if delivered and _lost_groups:
+        await send_lost_resyncs()
+
+
+async def send_lost_resyncs() -> None:
+    """Tell the groups whose events were lost to resync (the layer works again)."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    for group, resync in _take_lost():
+        try:
+            await layer.group_send(group, resync)
+        except Exception as exc:
+            _note_lost(group, exc)
 
 
 @cache

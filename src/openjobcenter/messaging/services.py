@@ -400,7 +400,13 @@ def _refuse_rate(author: User) -> None:
 
 
 def _deliver(conversation: Conversation, message: Message, state: _SendState) -> None:
-    event = {"type": "chat.message", "message": realtime.message_data(message)}
+    # ``prev``: the conversation's message before this one (read under the row lock, so
+    # exact): a client that does not have it knows it missed something and resyncs.
+    event = {
+        "type": "chat.message",
+        "message": realtime.message_data(message),
+        "prev": state.last_message_id,
+    }
     realtime.push_after_commit([realtime.conversation_group(conversation.pk)], event)
     # "Something new" for the others' lists and badges; the author's own devices get the
     # message itself through the conversation group.
@@ -516,11 +522,12 @@ def _maybe_auto_reply(conversation: Conversation, now: Any) -> None:
     Conversation.objects.filter(pk=conversation.pk).update(
         last_auto_reply_at=reply.created_at, last_message_id=reply.pk
     )
+    prev = conversation.last_message_id  # the customer's message it answers
     conversation.last_auto_reply_at = reply.created_at
     conversation.last_message_id = reply.pk
     realtime.push_after_commit(
         [realtime.conversation_group(conversation.pk)],
-        {"type": "chat.message", "message": realtime.message_data(reply)},
+        {"type": "chat.message", "message": realtime.message_data(reply), "prev": prev},
     )
 
 

@@ -1,7 +1,9 @@
 // Real-time chat on top of the plain form (which keeps working without JavaScript).
 // Protocol: docs/websocket-protocol.md. Messages typed while offline wait in
 // localStorage and are sent (with their client id, so never twice) when the
-// connection returns; after a reconnect the missed messages come with the cursor.
+// connection returns; after a reconnect the missed messages come with the cursor, and
+// so they do when the server says it lost events ("resync") or a message's "prev" is
+// one this window never got (a gap): the window asks for everything after its cursor.
 const root = document.querySelector("[data-chat]");
 const URL_RE = /\bhttps?:\/\/[^\s<>"']+/gi;
 const TRAILING = ".,;:!?)]}";
@@ -9,6 +11,8 @@ const TRAILING = ".,;:!?)]}";
 // 6 s pass without a further event (two missed frames) or their message arrives.
 const TYPING_SEND_EVERY_MS = 3000;
 const TYPING_SHOW_FOR_MS = 6000;
+// After a "resync" every window of a process asks at once: spread over this long.
+const RESYNC_SPREAD_MS = 1500;
 
 function appendText(parent, text) {
   // Plain text with http(s) links made clickable; never HTML.
@@ -80,6 +84,10 @@ if (root) {
     clockFormat = new Intl.DateTimeFormat(lang, { timeStyle: "short" });
   }
   let lastId = Number(root.dataset.lastId || 0);
+  // The cursor: this window has every message up to here (lastId may be ahead of it
+  // when a later message came before a lost one). Asking "after syncedId" fills gaps.
+  let syncedId = lastId;
+  let syncTimer = null;
   let lastOwnId = 0;
   let socket = null;
   let backoff = 1000;
@@ -212,6 +220,17 @@ if (root) {
     }
   }
 
+  // Ask for everything after the cursor (once, however many reasons come together).
+  function requestSync(delay) {
+    if (syncTimer !== null) return;
+    syncTimer = setTimeout(() => {
+      syncTimer = null;
+      if (subscribed && socket && socket.readyState === WebSocket.OPEN) {
+        socket.send(JSON.stringify({ type: "sync", conversation, cursor: syncedId }));
+      }
+    }, delay);
+  }
+
   function flush() {
     if (!subscribed) return;
     for (const item of loadQueue()) {
@@ -226,13 +245,29 @@ if (root) {
       if (data.reset) {
         log.querySelectorAll("[data-id]").forEach((li) => li.remove());
         seen.clear();
+        syncedId = 0;
       }
-      data.messages.forEach(render);
+      // What came from the other side while this window missed it (a reconnect, a
+      // resync): announced as one line, the last of it.
+      const theirs = data.messages.filter(render).filter((m) => m.side !== side);
+      if (theirs.length && !data.reset) announce(theirs[theirs.length - 1]);
+      const newest = data.messages.length ? data.messages[data.messages.length - 1].id : 0;
+      if (data.more) {
+        syncedId = Math.max(syncedId, newest);
+        requestSync(0); // more than one page was missed: the next one
+      } else {
+        syncedId = Math.max(syncedId, newest, data.last_id);
+      }
       updateReceipt(data.read.staff_delivered, data.read.staff, data.read.customer);
       flush();
       markRead();
     } else if (data.type === "message" && data.conversation === conversation) {
       if (render(data.message)) announce(data.message);
+      if (data.prev == null || data.prev <= syncedId) syncedId = Math.max(syncedId, data.message.id);
+      else requestSync(0); // the one before it never came
+    } else if (data.type === "resync" && (data.conversation == null || data.conversation === conversation)) {
+      // The server lost events: fetch what is missing (spread, as every window asks).
+      requestSync(Math.random() * RESYNC_SPREAD_MS);
     } else if (data.type === "typing" && data.conversation === conversation) {
       // Only the other side: a colleague (or one's own other tab) typing is no news here.
       if (data.side !== side) showTyping();
@@ -299,7 +334,7 @@ if (root) {
     let wait = 0; // the first answer at once (to show the state), then wait for news
     while (mode === "poll") {
       try {
-        const response = await fetch(`${root.dataset.pollUrl}?after=${lastId}&wait=${wait}`, { credentials: "same-origin" });
+        const response = await fetch(`${root.dataset.pollUrl}?after=${syncedId}&wait=${wait}`, { credentials: "same-origin" });
         wait = 25;
         if (!response.ok) throw new Error(String(response.status));
         const data = await response.json();
@@ -307,8 +342,11 @@ if (root) {
         if (data.reset) {
           log.querySelectorAll("[data-id]").forEach((li) => li.remove());
           seen.clear();
+          syncedId = 0;
         }
         for (const message of data.messages) if (render(message)) announce(message);
+        // Not lastId: one's own message sent over HTTP may be newer than one not yet polled.
+        if (data.messages.length) syncedId = Math.max(syncedId, data.messages[data.messages.length - 1].id);
         await flushOverHttp();
       } catch (e) {
         statusEl.textContent = label("offline");
@@ -324,7 +362,7 @@ if (root) {
       backoff = 1000;
       everOpen = true;
       failures = 0;
-      socket.send(JSON.stringify({ type: "subscribe", conversation, cursor: lastId }));
+      socket.send(JSON.stringify({ type: "subscribe", conversation, cursor: syncedId }));
     });
     socket.addEventListener("message", (event) => {
       try {

@@ -1,5 +1,6 @@
 // Keeps a conversation list (customer list, staff inbox) current: the socket's personal
-// group says "something changed" (never what); the list is then fetched again.
+// group says "something changed" (never what); the list is then fetched again, also
+// after a "resync" (the server lost events while Redis was away).
 const region = document.querySelector("[data-inbox]");
 
 if (region && "WebSocket" in window) {
@@ -32,8 +33,12 @@ if (region && "WebSocket" in window) {
       } catch (e) {
         return;
       }
-      // Several events in a burst make one reload.
-      if (data.type === "updated" && !pending) pending = setTimeout(() => refresh().catch(() => {}), 300);
+      // Several events in a burst make one reload. "resync": the server lost events
+      // (Redis was away), so some "updated" may never have come.
+      // A resync reaches every open page of a process at once: spread their reloads.
+      const delay = data.type === "resync" ? 300 + Math.random() * 1500 : 300;
+      const stale = data.type === "updated" || data.type === "resync";
+      if (stale && !pending) pending = setTimeout(() => refresh().catch(() => {}), delay);
     });
     socket.addEventListener("close", (event) => {
       if (event.code === 4401) {

@@ -1,0 +1,175 @@
+"""Redis goes away under two open chat windows and comes back: both catch up.
+
+The chat's channel layer runs on a Redis server of the test's own (``redis_server``),
+which the test kills while a customer and a staff member are connected to the ASGI
+application. Messages sent meanwhile are stored and confirmed, but their pushes are lost;
+when Redis is back the server says ``resync`` and the clients (``ChatClient``, the
+documented client algorithm, as ``chat.js`` runs it) fetch what they missed by cursor:
+every message exactly once, in order. Runs on SQLite and PostgreSQL alike (the layer is
+the test's own Redis in both passes); ``test_two_processes.py`` does the same across two
+uvicorn processes.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from asgiref.sync import async_to_sync, sync_to_async
+from django.test import override_settings
+
+from openjobcenter.accounts.models import CustomerProfile, Role, User
+from openjobcenter.core.models import AuditEntry
+from openjobcenter.messaging import layerwatch, services
+from openjobcenter.messaging.models import Conversation, Message
+from tests.messaging.conftest import WS, session_of
+from tests.messaging.faults import ChatClient, RedisServer, redis_server
+
+__all__ = ["redis_server"]
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+_prefixes = itertools.count()
+
+
+@pytest.fixture
+def own_layer(redis_server: RedisServer, settings: Any) -> Iterator[RedisServer]:
+    """The chat's channel layer on the test's own Redis, checked every 100 ms."""
+    settings.MESSAGING = {**settings.MESSAGING, "layer_check_ms": 100}
+    layers = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [redis_server.url], "prefix": f"outage{next(_prefixes)}"},
+        }
+    }
+    with override_settings(CHANNEL_LAYERS=layers):
+        yield redis_server
+
+
+def send_frame(conversation: Conversation, client_id: str, body: str) -> dict[str, Any]:
+    return {"type": "send", "conversation": conversation.pk, "client_id": client_id, "body": body}
+
+
+def test_both_windows_catch_up_after_redis_was_down(
+    own_layer: RedisServer,
+    conversation: Conversation,
+    customer: CustomerProfile,
+    staff_a: dict[Role, User],
+) -> None:
+    caseworker = staff_a[Role.CASEWORKER]
+    customer_session, staff_session = session_of(customer.user), session_of(caseworker, mfa=True)
+    first = Message.objects.get(conversation=conversation).pk
+
+    async def scenario() -> None:
+        kunde_ws, amt_ws = WS(customer_session), WS(staff_session)
+        assert await kunde_ws.connect() and await amt_ws.connect()
+        kunde, amt = ChatClient(kunde_ws, conversation.pk), ChatClient(amt_ws, conversation.pk)
+        await kunde.subscribe()
+        await amt.subscribe()
+        assert kunde.shown == amt.shown == {first: "Hallo, ich habe eine Frage."}
+        audit_before = await sync_to_async(AuditEntry.objects.count)()
+
+        own_layer.stop()
+        # Stored and confirmed while the layer is gone; nobody gets the pushes.
+        await kunde_ws.send(send_frame(conversation, "k1", "Ist mein Antrag da?"))
+        acks = [(await kunde_ws.receive_until("ack"))["id"]]
+        await amt_ws.send(send_frame(conversation, "s1", "Ja, er ist angekommen."))
+        acks.append((await amt_ws.receive_until("ack"))["id"])
+        await kunde_ws.send(send_frame(conversation, "k2", "Danke!"))
+        acks.append((await kunde_ws.receive_until("ack"))["id"])
+        assert await kunde_ws.nothing(0.3) and await amt_ws.nothing(0.3)
+
+        await sync_to_async(own_layer.start)()
+        # The server says resync; both fetch what they missed: each message once, in order.
+        await kunde.until(set(acks))
+        await amt.until(set(acks))
+        for client in (kunde, amt):
+            assert client.resyncs >= 1
+            assert client.in_order() == [
+                "Hallo, ich habe eine Frage.",
+                "Ist mein Antrag da?",
+                "Ja, er ist angekommen.",
+                "Danke!",
+            ]
+            assert client.received == [first, *acks]  # nothing doubled
+        # A resync reads by cursor; it does not subscribe again (no second audit entry).
+        assert await sync_to_async(AuditEntry.objects.count)() == audit_before + 3
+
+        # The subscriptions are back: real time again, in both directions.
+        await amt_ws.send(send_frame(conversation, "s2", "Gern geschehen."))
+        ack = (await amt_ws.receive_until("ack"))["id"]
+        await kunde.until({ack}, timeout=10)
+        await amt.until({ack}, timeout=10)
+        assert kunde.shown[ack] == amt.shown[ack] == "Gern geschehen."
+        await kunde_ws.close()
+        await amt_ws.close()
+        assert layerwatch.current() is None  # stopped with the last socket
+
+    async_to_sync(scenario)()
+    assert list(
+        Message.objects.filter(conversation=conversation)
+        .order_by("id")
+        .values_list("body", flat=True)
+    ) == [
+        "Hallo, ich habe eine Frage.",
+        "Ist mein Antrag da?",
+        "Ja, er ist angekommen.",
+        "Danke!",
+        "Gern geschehen.",
+    ]
+
+
+def test_a_message_says_which_one_came_before_it(
+    conversation: Conversation, customer: CustomerProfile, staff_a: dict[Role, User]
+) -> None:
+    """``prev`` is the conversation's previous message: a client that lacks it knows it
+    missed one (here one whose push never happened) and syncs from its cursor."""
+    caseworker = staff_a[Role.CASEWORKER]
+    customer_session = session_of(customer.user)
+    first = Message.objects.get(conversation=conversation).pk
+
+    def silent_message() -> int:
+        # Stored, but its push lost (as when the layer drops it).
+        from openjobcenter.messaging import realtime
+
+        token = realtime._outbox.set([])
+        try:
+            return services.message_send(
+                conversation=conversation, author=caseworker, body="Verloren unterwegs"
+            ).pk
+        finally:
+            realtime._outbox.reset(token)
+
+    async def scenario() -> None:
+        ws = WS(customer_session)
+        assert await ws.connect()
+        client = ChatClient(ws, conversation.pk)
+        await client.subscribe()
+        lost = await sync_to_async(silent_message)()
+        await ws.send(send_frame(conversation, "k1", "Hallo?"))
+        event = await ws.receive_until("message")
+        assert event["prev"] == lost and event["message"]["body"] == "Hallo?"
+        await client.handle(event)  # a gap: the client syncs
+        await client.until({first, lost, event["message"]["id"]})
+        assert client.in_order() == ["Hallo, ich habe eine Frage.", "Verloren unterwegs", "Hallo?"]
+        await ws.close()
+
+    async_to_sync(scenario)()
+
+
+def test_sync_needs_a_subscription(conversation: Conversation, customer: CustomerProfile) -> None:
+    session = session_of(customer.user)
+
+    async def scenario() -> None:
+        ws = WS(session)
+        assert await ws.connect()
+        await ws.send({"type": "sync", "conversation": conversation.pk, "cursor": 0})
+        error = await ws.receive()
+        assert error["type"] == "error" and error["code"] == "not_subscribed"
+        await ws.send({"type": "sync", "conversation": conversation.pk, "cursor": "x"})
+        assert (await ws.receive())["code"] == "malformed"
+        await ws.close()
+
+    async_to_sync(scenario)()
