@@ -36,7 +36,7 @@ run: install
 # Production start: migrations, then the server; never the demo data (demo_load refuses
 # to run when OJC_ENV=production anyway).
 serve: install
-	PORT=$(PORT) HOST=$(HOST) $(BIN)/python -m openjobcenter.serve --migrate
+	PORT=$(PORT) HOST=$(HOST) $(BIN)/python -m openjobcenter.serve --migrate --collectstatic
 
 # One test worker per CPU (pytest-xdist); TEST_WORKERS=0 runs the suite in one process.
 TEST_WORKERS ?= auto

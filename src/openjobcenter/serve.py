@@ -2,8 +2,10 @@
 scheduler in one terminal. Worker and scheduler run as child processes, stopped with the
 server.
 
-``--migrate`` first applies the migrations and creates the cache table, and loads no demo
-data: the production start (``make serve``). ``make run`` (development) loads the demo
+``--migrate`` first applies the migrations and creates the cache table, ``--collectstatic``
+collects the static files (production serves the hashed, compressed copies; this takes
+minutes, so an image build may do it once instead). Neither loads demo data: ``make serve``
+is the production start with both. ``make run`` (development) loads the demo
 data itself before calling this.
 """
 
@@ -55,6 +57,9 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="apply migrations and create the cache table first (no demo data)",
     )
+    parser.add_argument(
+        "--collectstatic", action="store_true", help="collect the static files first"
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openjobcenter.config.settings")
     port = os.environ.get("PORT", "8000")
@@ -65,6 +70,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.migrate:
         _manage("migrate", "--no-input", "-v", "0")
         _manage("createcachetable")
+    if args.collectstatic:
+        _manage("collectstatic", "--no-input", "-v", "0")
     children = [
         subprocess.Popen([sys.executable, "-m", "openjobcenter.manage", *command])  # noqa: S603
         for command in (["db_worker", "--queue-name", "*"], ["run_scheduler"])

@@ -63,7 +63,7 @@ if PRODUCTION and not SITE_URL.startswith("https://"):
     raise ConfigError(msg)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "openjobcenter.core.admin_apps.SecureAdminConfig",  # django.contrib.admin, MFA + audit
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

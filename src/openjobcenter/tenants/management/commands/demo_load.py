@@ -24,7 +24,7 @@ class Command(BaseCommand):
             msg = (
                 "demo_load refuses to run with OJC_ENV=production: the demo logins use a "
                 "published password and TOTP secret. Start production without demo data "
-                "(make serve, or python -m openjobcenter.serve --migrate)."
+                "(make serve, or python -m openjobcenter.serve --migrate --collectstatic)."
             )
             raise CommandError(msg)
         from openjobcenter.accounts.demo import load_people
