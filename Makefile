@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 export PYTHONDONTWRITEBYTECODE := 1
 
 # Domain apps with their own catalogue (<app>/locale) get their strings routed there.
-.PHONY: run test lint typecheck check-migrations messages messages-app bench install install-dev clean
+.PHONY: run serve test lint typecheck check-migrations messages messages-app bench install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ run: install
 	$(BIN)/python -m openjobcenter.manage createcachetable
 	$(BIN)/python -m openjobcenter.manage demo_load
 	PORT=$(PORT) HOST=$(HOST) $(BIN)/python -m openjobcenter.serve
+
+# Production start: migrations, then the server; never the demo data (demo_load refuses
+# to run when OJC_ENV=production anyway).
+serve: install
+	PORT=$(PORT) HOST=$(HOST) $(BIN)/python -m openjobcenter.serve --migrate --collectstatic
 
 # One test worker per CPU (pytest-xdist); TEST_WORKERS=0 runs the suite in one process.
 TEST_WORKERS ?= auto

@@ -1,9 +1,17 @@
-"""``make run``: the web server (uvicorn, ASGI), the task worker and the scheduler in
-one terminal. Worker and scheduler run as child processes, stopped with the server.
+"""``make run`` / ``make serve``: the web server (uvicorn, ASGI), the task worker and the
+scheduler in one terminal. Worker and scheduler run as child processes, stopped with the
+server.
+
+``--migrate`` first applies the migrations and creates the cache table, ``--collectstatic``
+collects the static files (production serves the hashed, compressed copies; this takes
+minutes, so an image build may do it once instead). Neither loads demo data: ``make serve``
+is the production start with both. ``make run`` (development) loads the demo
+data itself before calling this.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import signal
 import subprocess
@@ -28,16 +36,42 @@ def server_options(host: str, port: int) -> dict[str, Any]:
         "lifespan": "off",
         "ws": WS_PROTOCOL,
         "ws_per_message_deflate": WS_PER_MESSAGE_DEFLATE,
+        # uvicorn's access log writes the raw path, and some paths carry a credential
+        # (the calendar feed's token, a password-reset key). The app's own access log
+        # (core.middleware) writes the route pattern instead.
+        "access_log": False,
     }
 
 
-def main() -> None:
+def _manage(*command: str) -> None:
+    # A child process, as ``make run`` does: settings are loaded there, not in this one.
+    result = subprocess.run([sys.executable, "-m", "openjobcenter.manage", *command], check=False)  # noqa: S603
+    if result.returncode != 0:
+        raise SystemExit(result.returncode)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m openjobcenter.serve")
+    parser.add_argument(
+        "--migrate",
+        action="store_true",
+        help="apply migrations and create the cache table first (no demo data)",
+    )
+    parser.add_argument(
+        "--collectstatic", action="store_true", help="collect the static files first"
+    )
+    args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openjobcenter.config.settings")
     port = os.environ.get("PORT", "8000")
     host = os.environ.get("HOST", "127.0.0.1")
     if not port.isdigit() or not 0 < int(port) < 65536:
         sys.stderr.write(f"PORT must be a number between 1 and 65535; got {port!r}\n")
         raise SystemExit(2)
+    if args.migrate:
+        _manage("migrate", "--no-input", "-v", "0")
+        _manage("createcachetable")
+    if args.collectstatic:
+        _manage("collectstatic", "--no-input", "-v", "0")
     children = [
         subprocess.Popen([sys.executable, "-m", "openjobcenter.manage", *command])  # noqa: S603
         for command in (["db_worker", "--queue-name", "*"], ["run_scheduler"])

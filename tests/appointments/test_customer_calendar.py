@@ -16,6 +16,7 @@ from openjobcenter.appointments.models import (
     CalendarFeed,
     Channel,
     Status,
+    feed_token_hash,
 )
 from openjobcenter.appointments.services import appointment_request_change
 from openjobcenter.tenants.models import Jobcenter
@@ -77,13 +78,24 @@ def test_feed_link_create_renew_revoke(
     assert logged_in.post(FEED_PAGE, {"action": "renew"}).status_code == 302
     feed = CalendarFeed.objects.get(customer=customer)
     page = text(logged_in.get(FEED_PAGE))
-    feed_url = f"http://testserver/fulda/kalender/{feed.token}.ics"
-    assert feed_url in page
-    assert f"webcal://testserver/fulda/kalender/{feed.token}.ics" in page
+    found = re.search(r"http://testserver/fulda/kalender/([A-Za-z0-9_-]+)\.ics", page)
+    assert found, page
+    token = found.group(1)
+    # Only the hash is stored: a database dump does not open the feed.
+    assert feed.token_hash == feed_token_hash(token)
+    assert token not in feed.token_hash
+    assert f"webcal://testserver/fulda/kalender/{token}.ics" in page
     assert "Geben Sie diesen Link nicht weiter" in page
+    assert "Wir zeigen diesen Link nur jetzt" in page
+
+    # Shown once: the next visit offers a new link instead of showing the address.
+    later = text(logged_in.get(FEED_PAGE))
+    assert token not in later
+    assert "Sie haben einen Kalender-Link" in later
+    assert "Neuen Link machen" in later
 
     anonymous = Client()
-    response = anonymous.get(f"/fulda/kalender/{feed.token}.ics")
+    response = anonymous.get(f"/fulda/kalender/{token}.ics")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
     ics = unfold(response.content.decode())
@@ -93,18 +105,23 @@ def test_feed_link_create_renew_revoke(
     assert_no_personal_data(ics, customer)
 
     # A new link: the old one stops working.
-    old = feed.token
+    old = token
     logged_in.post(FEED_PAGE, {"action": "renew"})
+    page = text(logged_in.get(FEED_PAGE))
+    assert "Der alte Link funktioniert nicht mehr" in page
+    found = re.search(r"http://testserver/fulda/kalender/([A-Za-z0-9_-]+)\.ics", page)
+    assert found, page
+    token = found.group(1)
+    assert token != old
     feed.refresh_from_db()
-    assert feed.token != old
+    assert feed.token_hash == feed_token_hash(token)
     assert anonymous.get(f"/fulda/kalender/{old}.ics").status_code == 404
-    assert anonymous.get(f"/fulda/kalender/{feed.token}.ics").status_code == 200
-    assert "Der alte Link funktioniert nicht mehr" in text(logged_in.get(FEED_PAGE))
+    assert anonymous.get(f"/fulda/kalender/{token}.ics").status_code == 200
 
     # Revoked: gone.
     logged_in.post(FEED_PAGE, {"action": "revoke"})
     assert not CalendarFeed.objects.filter(customer=customer).exists()
-    assert anonymous.get(f"/fulda/kalender/{feed.token}.ics").status_code == 404
+    assert anonymous.get(f"/fulda/kalender/{token}.ics").status_code == 404
     assert logged_in.post(FEED_PAGE, {"action": "explode"}).status_code == 400
 
 
@@ -130,7 +147,8 @@ def test_feed_holds_active_and_last_30_days(
         message="",
         cancel=True,
     )
-    token = CalendarFeed.objects.create(customer=customer, token="t" * 43).token
+    token = "t" * 43
+    CalendarFeed.objects.create(customer=customer, token_hash=feed_token_hash(token))
     ics = unfold(client.get(f"/fulda/kalender/{token}.ics").content.decode())
     assert f"appointment-{recent.pk}-" in ics
     assert f"appointment-{upcoming.pk}-" in ics
@@ -147,7 +165,8 @@ def test_feed_unknown_or_foreign_token_is_404(
     appt_type: AppointmentType,
     jc_b: Jobcenter,
 ) -> None:
-    token = CalendarFeed.objects.create(customer=customer, token="a" * 43).token
+    token = "a" * 43
+    CalendarFeed.objects.create(customer=customer, token_hash=feed_token_hash(token))
     assert client.get(f"/fulda/kalender/{token}.ics").status_code == 200
     # Another job centre's address with A's token: 404, also with the module on there.
     jc_b.enabled_modules = [*jc_b.enabled_modules, "appointments"]
@@ -168,7 +187,8 @@ def test_feed_unknown_or_foreign_token_is_404(
 def test_feed_response_is_not_cached(
     client: Client, customer: CustomerProfile, appt_type: AppointmentType
 ) -> None:
-    token = CalendarFeed.objects.create(customer=customer, token="c" * 43).token
+    token = "c" * 43
+    CalendarFeed.objects.create(customer=customer, token_hash=feed_token_hash(token))
     response = client.get(f"/fulda/kalender/{token}.ics")
     assert "no-store" in response["Cache-Control"]
     assert re.search(r"BEGIN:VCALENDAR", response.content.decode())

@@ -15,7 +15,13 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 
 from openjobcenter.accounts.models import CustomerProfile
-from openjobcenter.appointments.models import Appointment, CalendarFeed, Channel, Status
+from openjobcenter.appointments.models import (
+    Appointment,
+    CalendarFeed,
+    Channel,
+    Status,
+    feed_token_hash,
+)
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
 
@@ -48,14 +54,27 @@ def ics_for(appointments: Iterable[Appointment]) -> bytes:
 
 
 @transaction.atomic
-def calendar_feed_renew(*, customer: CustomerProfile) -> CalendarFeed:
-    """Create the feed, or replace its secret (the old link stops working)."""
+def calendar_feed_renew(*, customer: CustomerProfile) -> str:
+    """Create the feed, or replace its secret (the old link stops working).
+
+    Returns the new token: the only moment it exists in plain text, since only its hash
+    is stored. The caller shows the address to the customer once.
+    """
     token = secrets.token_urlsafe(32)
-    feed, created = CalendarFeed.objects.update_or_create(
-        customer=customer, defaults={"token": token}
+    _feed, created = CalendarFeed.objects.update_or_create(
+        customer=customer, defaults={"token_hash": feed_token_hash(token), "created_at": timezone.now()}
     )
     _audit(customer, "created" if created else "renewed")
-    return feed
+    return token
+
+
+def calendar_feed_by_token(*, token: str, jobcenter_id: int) -> CalendarFeed | None:
+    """The feed this token opens within the job centre, or None."""
+    return (
+        CalendarFeed.objects.select_related("customer")
+        .filter(token_hash=feed_token_hash(token), customer__jobcenter_id=jobcenter_id)
+        .first()
+    )
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ booked twice, also under concurrent bookings on PostgreSQL.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 
 from django.conf import settings
@@ -278,13 +279,23 @@ class ReminderSent(models.Model):
         return f"{self.appointment_id} {self.kind}"
 
 
+def feed_token_hash(token: str) -> str:
+    """What is stored of a feed token. Tokens are 256 random bits, so a plain SHA-256
+    (no salt, no key stretching) is enough: nothing to guess, and a lookup by hash works."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 class CalendarFeed(models.Model):
-    """A customer's private calendar feed: the token is a revocable secret."""
+    """A customer's private calendar feed: the token is a revocable secret.
+
+    Only the token's hash is stored (a database dump or backup does not open anyone's
+    feed); the customer sees the address once, right after making it.
+    """
 
     customer = models.OneToOneField(
         CustomerProfile, on_delete=models.CASCADE, related_name="calendar_feed"
     )
-    token = models.CharField(max_length=64, unique=True)
+    token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from openjobcenter.appointments.calendar import (
+    calendar_feed_by_token,
     calendar_feed_renew,
     calendar_feed_revoke,
     ics_for,
@@ -41,6 +42,7 @@ from openjobcenter.appointments.models import (
     CalendarFeed,
     Channel,
     Status,
+    feed_token_hash,
 )
 from openjobcenter.appointments.proof import proof_upload_available
 from openjobcenter.appointments.selectors import (
@@ -459,6 +461,11 @@ def ics_download(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
 # --- Calendar feed -----------------------------------------------------------------------------
 
 
+# The plain token of a just-made feed, kept in the session until the next page view shows
+# the address once; afterwards only its hash exists (models.CalendarFeed).
+FRESH_FEED_TOKEN = "appointments.fresh_feed_token"
+
+
 def _feed_of(customer: CustomerProfile) -> CalendarFeed | None:
     # The customer's own feed: scoped by the customer the gate resolved.
     return CalendarFeed.objects.filter(customer=customer).first()
@@ -473,7 +480,7 @@ def calendar_feed(request: HttpRequest, jc: str) -> HttpResponse:
         action = request.POST.get("action", "")
         if action == "renew":
             had_feed = _feed_of(customer) is not None
-            calendar_feed_renew(customer=customer)
+            request.session[FRESH_FEED_TOKEN] = calendar_feed_renew(customer=customer)
             messages.success(
                 request,
                 _("Sie haben einen neuen Link. Der alte Link funktioniert nicht mehr.")
@@ -481,6 +488,7 @@ def calendar_feed(request: HttpRequest, jc: str) -> HttpResponse:
                 else _("Ihr Kalender-Link ist fertig."),
             )
         elif action == "revoke":
+            request.session.pop(FRESH_FEED_TOKEN, None)
             calendar_feed_revoke(customer=customer)
             messages.success(
                 request, _("Der Kalender-Link ist gelöscht. Er funktioniert nicht mehr.")
@@ -489,11 +497,15 @@ def calendar_feed(request: HttpRequest, jc: str) -> HttpResponse:
             return render(request, "web/400.html", status=400)
         return redirect("customer:calendar_feed", jc=jc)
     feed_obj = _feed_of(customer)
+    # Shown once: a reload, or a visit later, finds only the hash and offers a new link.
+    fresh = request.session.pop(FRESH_FEED_TOKEN, None)
     feed_url = (
         request.build_absolute_uri(
-            reverse("tenant:calendar_feed_ics", kwargs={"jc": jc, "token": feed_obj.token})
+            reverse("tenant:calendar_feed_ics", kwargs={"jc": jc, "token": fresh})
         )
-        if feed_obj
+        if feed_obj is not None
+        and isinstance(fresh, str)
+        and feed_token_hash(fresh) == feed_obj.token_hash
         else None
     )
     return render(
@@ -513,11 +525,7 @@ def feed(request: HttpRequest, jc: str, token: str) -> HttpResponse:
     """The private feed: the token is the only credential, so unknown = 404."""
     if not FEED_TOKEN.match(token):
         raise Http404
-    found = (
-        CalendarFeed.objects.select_related("customer")
-        .filter(token=token, customer__jobcenter=_jobcenter(request))
-        .first()
-    )
+    found = calendar_feed_by_token(token=token, jobcenter_id=_jobcenter(request).pk)
     if found is None:
         raise Http404
     since = timezone.now() - timedelta(days=FEED_PAST_DAYS)

@@ -64,7 +64,7 @@ if PRODUCTION and not SITE_URL.startswith("https://"):
     raise ConfigError(msg)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "openjobcenter.core.admin_apps.SecureAdminConfig",  # django.contrib.admin, MFA + audit
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -465,7 +465,10 @@ LOG_LEVEL = env_choice("LOG_LEVEL", "info", ("debug", "info", "warning", "error"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "openjobcenter.core.logging.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "openjobcenter.core.logging.RequestIdFilter"},
+        "redact_path": {"()": "openjobcenter.core.logging.RedactPathFilter"},
+    },
     "formatters": {
         "json": {"()": "openjobcenter.core.logging.JsonFormatter"},
         "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
@@ -474,12 +477,15 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": LOG_FORMAT,
-            "filters": ["request_id"],
+            "filters": ["request_id", "redact_path"],
         }
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # Paths may carry credentials: these loggers name the path (core.logging).
+        "django.request": {"filters": ["redact_path"]},
+        "django.security.csrf": {"filters": ["redact_path"]},
         # PDF rendering logs every step at INFO; keep only what needs attention.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

@@ -6,7 +6,9 @@ import json
 import logging
 from datetime import UTC, datetime
 
-from openjobcenter.core.middleware import current_request_id
+from django.http import HttpRequest
+
+from openjobcenter.core.middleware import current_request_id, route_of
 
 _STANDARD = set(vars(logging.makeLogRecord({})).keys()) | {"message", "asctime", "request_id"}
 
@@ -14,6 +16,32 @@ _STANDARD = set(vars(logging.makeLogRecord({})).keys()) | {"message", "asctime",
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = current_request_id() or "-"
+        return True
+
+
+class RedactPathFilter(logging.Filter):
+    """Replaces the request path in Django's own log lines by the route pattern.
+
+    Django logs 4xx/5xx answers as ``"Not Found: <path>"`` with the request attached
+    (``django.request``, ``django.security.csrf``); the path may carry a credential (the
+    calendar feed's token, a password-reset key). Set on the console handler, so every
+    logger's records pass it, and on those loggers, so any other handler sees it too.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
+        if not isinstance(request, HttpRequest):
+            return True
+        route = route_of(request)
+        secrets = {request.path, request.path_info, request.get_full_path()}
+        if isinstance(record.args, tuple):
+            record.args = tuple(route if arg in secrets else arg for arg in record.args)
+        if isinstance(record.msg, str):
+            for secret in secrets:
+                if secret and secret != "/":
+                    record.msg = record.msg.replace(secret, route)
+        # The JSON formatter would write repr(request), which names the full path.
+        record.request = f"{request.method} {route}"
         return True
 
 

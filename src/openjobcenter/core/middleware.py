@@ -21,6 +21,23 @@ def current_request_id() -> str:
     return _request_id.get()
 
 
+# What the access log writes for a path no route matched (a 404 before any view).
+UNMATCHED_ROUTE = "(no route)"
+
+
+def route_of(request: HttpRequest) -> str:
+    """The URL pattern that matched, e.g. ``/<slug:jc>/kalender/<str:token>.ics``.
+
+    Logs get this instead of the path: some paths carry a credential (the calendar feed's
+    token, a password-reset key, an e-mail confirmation key), and a log is read by more
+    people and kept longer than the data it would open.
+    """
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return UNMATCHED_ROUTE
+    return "/" + str(match.route).lstrip("^").removesuffix("$")
+
+
 class RequestIdMiddleware:
     """Takes a sane X-Request-ID from the proxy or makes one; logs one line per request."""
 
@@ -38,7 +55,7 @@ class RequestIdMiddleware:
             access_log.info(
                 "%s %s %s",
                 request.method,
-                request.path,
+                route_of(request),
                 response.status_code,
                 extra={
                     "status": response.status_code,
