@@ -5,7 +5,8 @@ Two mechanisms, so that neither depends on each operation remembering:
 * ``document_standard_answers(api)`` runs once over the bound operations and adds the
   answers that the machinery around an operation can give, unless the operation declares
   its own schema for that status: 401 and 403 (authentication, CSRF, permission) where it
-  is authenticated, 404 where its path names something, 422 where it takes input, 429
+  is authenticated, 404 where its path names something or it is authenticated (tenant
+  scope: missing and not yours alike), 422 where it takes input, 429
   where it is throttled, 503 everywhere (database unavailable). Operation-specific answers
   (409 conflicts, a 429 from a service's own limit, richer 422 bodies) stay declared in
   ``response={...}`` next to the operation.
@@ -36,7 +37,9 @@ def standard_answers(operation: Operation, path: str) -> dict[int, Any]:
     if operation.auth_callbacks:
         answers[401] = ErrorOut
         answers[403] = ErrorOut
-    if "{" in path:
+    if "{" in path or operation.auth_callbacks:
+        # Tenant-scoped: "missing" and "not yours" (no customer profile, another job
+        # centre's staff, module switched off) are the same 404.
         answers[404] = ErrorOut
     if operation.models:
         answers[422] = ValidationErrorOut
