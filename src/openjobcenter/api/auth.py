@@ -1,4 +1,16 @@
-"""API authentication: the browser session (with CSRF) or a personal bearer token."""
+"""API authentication: a personal bearer token, or the browser session (with CSRF).
+
+The order matters. A bearer token travels in a header that a foreign site cannot make a
+browser send, so a request carrying a valid token needs no CSRF check; it is tried first.
+The session cookie is sent by the browser on its own, so a request that the *session*
+authenticates must carry the CSRF token. The check runs only once the session is known to
+belong to someone: ninja's ``SessionAuth(csrf=True)`` checks before looking at the session
+and answers 403 "CSRF check Failed" for a request with no session at all, which used to end
+the chain before the token was ever looked at (token clients could only read).
+
+Every operation of the API is authenticated by default (``NinjaAPI(auth=session_or_token)``
+in ``api.urls``); the operations anyone may call are listed in ``api.public``.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +19,16 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
+from ninja.utils import check_csrf
 
 from openjobcenter.accounts.models import ApiToken, User
 from openjobcenter.accounts.services import api_token_touch
+from openjobcenter.core.access import mfa_verified_in_session
 
 TOUCH_EVERY = timedelta(minutes=1)
+CSRF_FAILED = "CSRF check Failed"
 
 
 class TokenAuth(HttpBearer):
@@ -34,7 +50,36 @@ class TokenAuth(HttpBearer):
         return found.user
 
 
-session_or_token = [SessionAuth(csrf=True), TokenAuth()]
+class CsrfSessionAuth(SessionAuth):
+    """The logged-in browser session; CSRF is checked once the session is someone's."""
+
+    def __init__(self) -> None:
+        # csrf=False turns off ninja's check-before-anything in _get_key; ours is below.
+        super().__init__(csrf=False)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        if user is None or not self.accepts(request):
+            return None
+        # Every method, reads included, as before: Django's check_csrf passes safe methods.
+        if not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            raise HttpError(403, CSRF_FAILED)
+        return user
+
+    def accepts(self, request: HttpRequest) -> bool:
+        """Further conditions on the session (none for customers' operations)."""
+        return True
+
+
+class StaffSessionAuth(CsrfSessionAuth):
+    """A session of a logged-in person who used the second factor in it."""
+
+    def accepts(self, request: HttpRequest) -> bool:
+        return mfa_verified_in_session(request)
+
+
+session_or_token = [TokenAuth(), CsrfSessionAuth()]
+staff_session = [StaffSessionAuth()]
 
 
 def auth_user(request: HttpRequest) -> User:

@@ -70,5 +70,36 @@ class LookupQuery(Schema):
     q: str = Field(min_length=2, max_length=100, description="Municipality or postcode")
 
 
+# --- error answers: one body shape for every refusal, ``{"detail": ...}`` ---------------
+# Component names in the OpenAPI document are the model's class names and must be unique
+# across routers (ninja keeps the last of two with the same name); tests/test_api_spec.py
+# fails on any duplicate.
+
+
 class ErrorOut(Schema):
+    """401, 403, 404, 405, 409, 500, 503: ``detail`` says what is wrong."""
+
     detail: str
+
+
+class FieldError(Schema):
+    """One refused field: where (``loc``), why (``msg``), and a machine-readable ``type``."""
+
+    model_config = ConfigDict(extra="allow")
+
+    loc: list[str | int]
+    msg: str
+    type: str = ""
+
+
+class ValidationErrorOut(Schema):
+    """422: a list of refused fields, or one sentence when no single field is at fault."""
+
+    detail: list[FieldError] | str
+
+
+class RateLimitedOut(Schema):
+    """429: too many requests; ``retry_after`` seconds (also in the Retry-After header)."""
+
+    detail: str
+    retry_after: int | None = None

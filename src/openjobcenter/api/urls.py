@@ -14,6 +14,7 @@ from ninja.throttling import AnonRateThrottle
 from openjobcenter.accounts.models import CustomerProfile, StaffMembership, User
 from openjobcenter.accounts.services import customer_profile_update, user_set_language
 from openjobcenter.api.auth import auth_user, session_or_token
+from openjobcenter.api.errors import document_standard_answers
 from openjobcenter.api.schemas import (
     ErrorOut,
     JobcenterDetailOut,
@@ -22,6 +23,7 @@ from openjobcenter.api.schemas import (
     LookupQuery,
     MeOut,
     MePatch,
+    ValidationErrorOut,
 )
 from openjobcenter.applications.api import router as applications_router
 from openjobcenter.appointments.api import router as appointments_router
@@ -44,6 +46,8 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    # Authenticated unless an operation says auth=None and is listed in api.public.
+    auth=session_or_token,
 )
 
 
@@ -159,14 +163,14 @@ def _me(user: User) -> dict[str, Any]:
     }
 
 
-@api.get("/me", response=MeOut, tags=["me"], auth=session_or_token)
+@api.get("/me", response=MeOut, tags=["me"])
 def get_me(request: HttpRequest) -> dict[str, Any]:
     user: User = auth_user(request)
     audit(request=request, action=AuditAction.READ, object_type="me", subject=user, actor=user)
     return _me(user)
 
 
-@api.patch("/me", response={200: MeOut, 422: dict[str, Any]}, tags=["me"], auth=session_or_token)
+@api.patch("/me", response={200: MeOut, 422: ValidationErrorOut}, tags=["me"])
 def patch_me(request: HttpRequest, payload: MePatch) -> Any:
     user: User = auth_user(request)
     data = payload.model_dump(exclude_none=True)
@@ -184,3 +188,7 @@ def patch_me(request: HttpRequest, payload: MePatch) -> Any:
             user_set_language(user=user, language=data["preferred_language"])
     user.refresh_from_db()
     return _me(user)
+
+
+# Last, once every operation exists: document the answers the machinery can give.
+document_standard_answers(api)

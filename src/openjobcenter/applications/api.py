@@ -28,7 +28,8 @@ from ninja.errors import HttpError
 from pydantic import ConfigDict, Field
 
 from openjobcenter.accounts.models import CustomerProfile, User
-from openjobcenter.api.auth import auth_user, session_or_token
+from openjobcenter.api.auth import auth_user, session_or_token, staff_session
+from openjobcenter.api.schemas import ErrorOut, RateLimitedOut, ValidationErrorOut
 from openjobcenter.applications import engine, proofs, ratelimit, schema, services, services_staff
 from openjobcenter.applications.models import (
     Application,
@@ -51,7 +52,6 @@ from openjobcenter.applications.selectors_staff import (
     get_processing_staff,
     inbox,
 )
-from openjobcenter.appointments.api import StaffSessionAuth
 from openjobcenter.core.access import Perm, has_perm, staff_roles
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
@@ -60,7 +60,6 @@ from openjobcenter.tenants.modules import is_enabled
 from openjobcenter.tenants.selectors import get_jobcenter_by_slug
 
 router = Router(tags=["applications"])
-staff_session = [StaffSessionAuth(csrf=True)]
 MODULE = "applications"
 LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
 MAX_ANSWERS_KEYS = 60
@@ -70,14 +69,6 @@ MAX_ANSWERS_KEYS = 60
 
 class Strict(Schema):
     model_config = ConfigDict(extra="forbid")
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-class FieldErrorOut(Schema):
-    detail: list[dict[str, Any]]
 
 
 class FormSummaryOut(Schema):
@@ -101,7 +92,7 @@ class SchemaRefOut(Schema):
     url: str
 
 
-class StartIn(Strict):
+class ApplicationStartIn(Strict):
     kind: Literal["initial", "renewal", "change_notice"]
     prefill: dict[str, dict[str, Any]] | None = Field(
         default=None, description="Step key → answers to start with (saved as open steps)"
@@ -190,7 +181,7 @@ class IncompleteOut(Schema):
     open_steps: list[str]
 
 
-class InboxQuery(Schema):
+class ApplicationInboxQuery(Schema):
     kind: Literal["initial", "renewal", "change_notice"] | None = None
     status: (
         Literal[
@@ -231,7 +222,7 @@ class StaffApplicationDetailOut(StaffApplicationOut):
     events: list[StaffEventOut]
 
 
-class StatusIn(Strict):
+class ApplicationStatusIn(Strict):
     status: Literal[
         "received", "in_progress", "documents_requested", "complete", "decided", "withdrawn"
     ]
@@ -248,7 +239,7 @@ class QuestionIn(Strict):
     )
 
 
-class AssignIn(Strict):
+class ApplicationAssignIn(Strict):
     assignee_id: int | None = Field(description="A colleague's user id, or null for nobody")
 
 
@@ -401,7 +392,7 @@ def list_forms(request: HttpRequest, params: Query[LangQuery]) -> list[dict[str,
 
 @router.get(
     "/forms/{key}",
-    response={200: dict[str, Any], 404: ErrorOut, 422: ErrorOut},
+    response={200: dict[str, Any], 404: ErrorOut, 422: ValidationErrorOut},
     auth=None,
     tags=["forms"],
 )
@@ -450,7 +441,11 @@ def get_schema(request: HttpRequest, name: str, version: int) -> Any:
 
 # --- customers ------------------------------------------------------------------------
 
-CUSTOMER_ERRORS: dict[int, Any] = {404: ErrorOut, 409: ConflictOut | ErrorOut, 422: FieldErrorOut}
+CUSTOMER_ERRORS: dict[int, Any] = {
+    404: ErrorOut,
+    409: ConflictOut | ErrorOut,
+    422: ValidationErrorOut,
+}
 
 
 @router.get("/applications/", response=list[ApplicationOut], auth=session_or_token)
@@ -464,7 +459,7 @@ def my_applications(request: HttpRequest) -> list[dict[str, Any]]:
     response={201: ApplicationDetailOut, **CUSTOMER_ERRORS},
     auth=session_or_token,
 )
-def start_application(request: HttpRequest, payload: StartIn) -> Any:
+def start_application(request: HttpRequest, payload: ApplicationStartIn) -> Any:
     """Start a draft of a kind (or continue the open one of that kind)."""
     customer = _customer(request)
     if payload.prefill is not None and len(payload.prefill) > MAX_ANSWERS_KEYS:
@@ -573,8 +568,8 @@ def my_proofs(request: HttpRequest, application_id: int) -> Any:
         200: ApplicationOut,
         404: ErrorOut,
         409: ErrorOut,
-        422: IncompleteOut | FieldErrorOut,
-        429: ErrorOut,
+        422: IncompleteOut | ValidationErrorOut,
+        429: RateLimitedOut,
     },
     auth=session_or_token,
 )
@@ -669,7 +664,7 @@ def _staff_app_out(app: Application) -> dict[str, Any]:
     auth=staff_session,
     tags=["applications (staff)"],
 )
-def staff_inbox(request: HttpRequest, jc: str, params: Query[InboxQuery]) -> Any:
+def staff_inbox(request: HttpRequest, jc: str, params: Query[ApplicationInboxQuery]) -> Any:
     """Submitted applications of the job centre, newest first, 50 per page."""
     jobcenter = _staff_jobcenter(request, jc)
     user: User = auth_user(request)
@@ -745,12 +740,17 @@ def _staff_error(exc: services_staff.StaffActionError) -> Status[Any]:
 
 @router.post(
     "/applications/staff/{jc}/{application_id}/status",
-    response={200: StaffApplicationDetailOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
+    response={
+        200: StaffApplicationDetailOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        422: ValidationErrorOut,
+    },
     auth=staff_session,
     tags=["applications (staff)"],
 )
 def staff_change_status(
-    request: HttpRequest, jc: str, application_id: int, payload: StatusIn
+    request: HttpRequest, jc: str, application_id: int, payload: ApplicationStatusIn
 ) -> Any:
     """Move the application to another status; the customer sees the reason."""
     jobcenter = _staff_jobcenter(request, jc)
@@ -770,11 +770,18 @@ def staff_change_status(
 
 @router.post(
     "/applications/staff/{jc}/{application_id}/assign",
-    response={200: StaffApplicationDetailOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
+    response={
+        200: StaffApplicationDetailOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        422: ValidationErrorOut,
+    },
     auth=staff_session,
     tags=["applications (staff)"],
 )
-def staff_assign(request: HttpRequest, jc: str, application_id: int, payload: AssignIn) -> Any:
+def staff_assign(
+    request: HttpRequest, jc: str, application_id: int, payload: ApplicationAssignIn
+) -> Any:
     """Give the application to a colleague of the same job centre (null: nobody)."""
     jobcenter = _staff_jobcenter(request, jc)
     app = get_application_for_staff(jobcenter, application_id)
@@ -804,7 +811,7 @@ def staff_assign(request: HttpRequest, jc: str, application_id: int, payload: As
 
 @router.post(
     "/applications/staff/{jc}/{application_id}/question",
-    response={201: StaffEventOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut},
+    response={201: StaffEventOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
     auth=staff_session,
     tags=["applications (staff)"],
 )

@@ -19,13 +19,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.security import SessionAuth
 from ninja.throttling import AuthRateThrottle
 from pydantic import AwareDatetime, ConfigDict, Field
 
 from openjobcenter.accounts.models import CustomerProfile, User
 from openjobcenter.accounts.selectors import get_customer_for
-from openjobcenter.api.auth import auth_user, session_or_token
+from openjobcenter.api.auth import auth_user, session_or_token, staff_session
+from openjobcenter.api.schemas import ErrorOut, ValidationErrorOut
 from openjobcenter.appointments import selectors, services
 from openjobcenter.appointments.models import Appointment, Channel
 from openjobcenter.appointments.slot_cache import free_slot_rows
@@ -34,7 +34,6 @@ from openjobcenter.appointments.video import join_appointment, join_window
 from openjobcenter.core.access import (
     Perm,
     has_perm,
-    mfa_verified_in_session,
     staff_roles,
 )
 from openjobcenter.core.audit import audit
@@ -44,19 +43,6 @@ from openjobcenter.tenants.modules import is_enabled
 from openjobcenter.tenants.selectors import get_jobcenter_by_slug
 
 router = Router(tags=["appointments"])
-
-
-class StaffSessionAuth(SessionAuth):
-    """A session of a logged-in person who used the second factor in it."""
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        user = super().authenticate(request, key)
-        if user is None or not mfa_verified_in_session(request):
-            return None
-        return user
-
-
-staff_session = [StaffSessionAuth(csrf=True)]
 
 
 # --- schemas --------------------------------------------------------------------------
@@ -91,7 +77,7 @@ class SlotsQuery(Schema):
     bis: date | None = Field(default=None, description="Last day, inclusive; default: horizon")
 
 
-class OfficeOut(Schema):
+class AppointmentOfficeOut(Schema):
     name: str
     street: str
     postcode: str
@@ -108,7 +94,7 @@ class AppointmentOut(Schema):
     starts_at: datetime
     ends_at: datetime
     staff_name: str
-    office: OfficeOut | None
+    office: AppointmentOfficeOut | None
     what_to_bring: str
     legal_notice: str
     note_for_customer: str
@@ -148,14 +134,6 @@ class VideoOut(Schema):
     valid_until: datetime | None
 
 
-class ErrorOut(Schema):
-    detail: str
-
-
-class FieldErrorOut(Schema):
-    detail: list[dict[str, Any]]
-
-
 class SlotTakenOut(Schema):
     detail: str
     alternatives: list[SlotOut]
@@ -177,7 +155,11 @@ class InviteIn(Strict):
     note: str = Field(default="", max_length=services.MAX_MESSAGE)
 
 
-WRITE_ERRORS: dict[int, Any] = {404: ErrorOut, 409: SlotTakenOut | ErrorOut, 422: FieldErrorOut}
+WRITE_ERRORS: dict[int, Any] = {
+    404: ErrorOut,
+    409: SlotTakenOut | ErrorOut,
+    422: ValidationErrorOut,
+}
 
 # Service field names → the API's field names.
 _FIELDS = {"type": "type_id", "slot": "starts_at", "starts_at": "starts_at"}
@@ -330,7 +312,7 @@ def list_types(request: HttpRequest, jc: str) -> Any:
 
 @router.get(
     "/{jc}/types/{type_id}/slots",
-    response={200: list[SlotOut], 404: ErrorOut, 422: FieldErrorOut},
+    response={200: list[SlotOut], 404: ErrorOut, 422: ValidationErrorOut},
     auth=session_or_token,
     summary="Free slots of an appointment type",
 )

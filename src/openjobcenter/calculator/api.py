@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Body, Router, Status
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
+from openjobcenter.api.schemas import ValidationErrorOut
 from openjobcenter.benefits import CalculationError, calculate
 
 router = Router(tags=["benefits"])
@@ -16,7 +17,7 @@ router = Router(tags=["benefits"])
 @router.post(
     "/calculate",
     auth=None,
-    response={200: dict[str, Any], 422: dict[str, Any]},
+    response={200: dict[str, Any], 422: ValidationErrorOut},
     throttle=[AnonRateThrottle("120/m"), AuthRateThrottle("600/m")],
     summary="Compute the monthly Bürgergeld claim of a household",
 )

@@ -99,6 +99,8 @@ MIDDLEWARE = [
     "openjobcenter.core.unavailable.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "openjobcenter.core.middleware.SecurityHeadersMiddleware",
+    # Errors under /api/ in JSON, whatever answered (unknown path, 405, 500 page).
+    "openjobcenter.api.errors.JsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "openjobcenter.tenants.middleware.TenantHostMiddleware",

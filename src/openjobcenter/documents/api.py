@@ -18,7 +18,7 @@ from ninja.files import UploadedFile
 
 from openjobcenter.accounts.models import CustomerProfile
 from openjobcenter.api.auth import auth_user, session_or_token
-from openjobcenter.api.schemas import ErrorOut
+from openjobcenter.api.schemas import ErrorOut, ValidationErrorOut
 from openjobcenter.documents import selectors, services
 from openjobcenter.documents.kinds import KINDS, all_kinds
 from openjobcenter.documents.models import Document
@@ -100,7 +100,7 @@ def _document(doc: Document) -> dict[str, Any]:
     }
 
 
-@router.get("/kinds", response=list[KindOut], summary="The kinds of document")
+@router.get("/kinds", response=list[KindOut], auth=None, summary="The kinds of document")
 def list_kinds(request: HttpRequest) -> Any:
     return [{"key": k.key, "label": str(k.label)} for k in all_kinds()]
 
@@ -159,7 +159,7 @@ def list_requests(request: HttpRequest, jc: str) -> Any:
 
 @router.post(
     "/{jc}/upload",
-    response={200: DocumentOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: DocumentOut, 404: ErrorOut, 422: ValidationErrorOut},
     auth=session_or_token,
     summary="Send one file as a document (same checks and pipeline as the web form)",
 )

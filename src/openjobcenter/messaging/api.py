@@ -18,15 +18,14 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from ninja.security import SessionAuth
 from pydantic import ConfigDict, Field
 
 from openjobcenter.accounts.models import CustomerProfile, User
-from openjobcenter.api.auth import session_or_token
+from openjobcenter.api.auth import session_or_token, staff_session
+from openjobcenter.api.schemas import ErrorOut, RateLimitedOut, ValidationErrorOut
 from openjobcenter.core.access import (
     Perm,
     has_perm,
-    mfa_verified_in_session,
     request_user,
     staff_roles,
 )
@@ -39,26 +38,8 @@ from openjobcenter.tenants.selectors import get_jobcenter_by_slug
 router = Router(tags=["messaging"])
 
 
-class StaffSessionAuth(SessionAuth):
-    """A session of a logged-in person who used the second factor in it."""
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        user = super().authenticate(request, key)
-        if user is None or not mfa_verified_in_session(request):
-            return None
-        return user
-
-
-staff_session = [StaffSessionAuth(csrf=True)]
-
-
 class Strict(Schema):
     model_config = ConfigDict(extra="forbid")
-
-
-class ErrorOut(Schema):
-    detail: Any
-    retry_after: int | None = None
 
 
 class ConversationOut(Schema):
@@ -105,7 +86,7 @@ class HistoryOut(Schema):
     reset: bool
 
 
-class StartIn(Strict):
+class ConversationStartIn(Strict):
     subject: str = Field(min_length=1, max_length=200)
     body: str = Field(max_length=100_000)
     topic_id: int | None = None
@@ -126,11 +107,11 @@ class ReadOut(Schema):
     upto: int
 
 
-class AssignIn(Strict):
+class ConversationAssignIn(Strict):
     assignee_id: int | None
 
 
-class StatusIn(Strict):
+class ConversationStatusIn(Strict):
     status: str = Field(pattern="^(open|answered|closed)$")
 
 
@@ -154,7 +135,7 @@ class RenderedOut(Schema):
     text: str
 
 
-WRITE_ERRORS: dict[int, Any] = {404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+WRITE_ERRORS: dict[int, Any] = {404: ErrorOut, 422: ValidationErrorOut, 429: RateLimitedOut}
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -260,7 +241,7 @@ def list_conversations(request: HttpRequest, jc: str) -> list[dict[str, Any]]:
 @router.post(
     "/{jc}/conversations", response={201: ConversationOut, **WRITE_ERRORS}, auth=session_or_token
 )
-def start_conversation(request: HttpRequest, jc: str, data: StartIn) -> Status[Any]:
+def start_conversation(request: HttpRequest, jc: str, data: ConversationStartIn) -> Status[Any]:
     customer = _customer(request, jc)
     topic = None
     if data.topic_id is not None:
@@ -357,14 +338,16 @@ def mark_read(request: HttpRequest, jc: str, pk: int, data: ReadIn) -> dict[str,
 # --- staff ------------------------------------------------------------------------------------
 
 
-class InboxQuery(Schema):
+class ConversationInboxQuery(Schema):
     topic_id: int | None = None
     mine: bool = False
     status: str = Field(default="active", pattern="^(active|open|answered|closed|all)$")
 
 
 @router.get("/{jc}/staff/conversations", response=list[StaffConversationOut], auth=staff_session)
-def staff_inbox(request: HttpRequest, jc: str, query: Query[InboxQuery]) -> list[dict[str, Any]]:
+def staff_inbox(
+    request: HttpRequest, jc: str, query: Query[ConversationInboxQuery]
+) -> list[dict[str, Any]]:
     jobcenter, user = _staff(request, jc)
     topic = selectors.get_topic_for(jobcenter, query.topic_id) if query.topic_id else None
     rows = selectors.staff_inbox(
@@ -474,7 +457,7 @@ def staff_mark_read(request: HttpRequest, jc: str, pk: int, data: ReadIn) -> dic
     response={200: StaffConversationOut, **WRITE_ERRORS},
     auth=staff_session,
 )
-def staff_assign(request: HttpRequest, jc: str, pk: int, data: AssignIn) -> Status[Any]:
+def staff_assign(request: HttpRequest, jc: str, pk: int, data: ConversationAssignIn) -> Status[Any]:
     jobcenter, user = _staff(request, jc)
     conversation = selectors.get_conversation_for_staff(jobcenter, user, pk)
     assignee = None
@@ -498,7 +481,7 @@ def staff_assign(request: HttpRequest, jc: str, pk: int, data: AssignIn) -> Stat
     response={200: StaffConversationOut, **WRITE_ERRORS},
     auth=staff_session,
 )
-def staff_status(request: HttpRequest, jc: str, pk: int, data: StatusIn) -> Status[Any]:
+def staff_status(request: HttpRequest, jc: str, pk: int, data: ConversationStatusIn) -> Status[Any]:
     jobcenter, user = _staff(request, jc)
     conversation = selectors.get_conversation_for_staff(jobcenter, user, pk)
     services.conversation_set_status(

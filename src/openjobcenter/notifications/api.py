@@ -11,7 +11,7 @@ from datetime import time
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from pydantic import ConfigDict, Field, HttpUrl, model_validator
+from pydantic import ConfigDict, Field, HttpUrl, field_validator, model_validator
 
 from openjobcenter.api.auth import session_or_token
 from openjobcenter.core.access import request_user
@@ -50,6 +50,16 @@ class PreferencesIO(Strict):
     push: bool
     quiet_start: time | None = None
     quiet_end: time | None = None
+
+    @field_validator("quiet_start", "quiet_end")
+    @classmethod
+    def local_time(cls, value: time | None) -> time | None:
+        # Quiet hours are wall-clock times in the job centre's zone; an offset has no
+        # meaning there (and SQLite cannot store one: it was a 500).
+        if value is not None and value.tzinfo is not None:
+            msg = "quiet hours are local times without a time zone"
+            raise ValueError(msg)
+        return value
 
     @model_validator(mode="after")
     def both_or_neither(self) -> PreferencesIO:
