@@ -150,3 +150,66 @@ def test_a_crash_after_writing_the_new_file_loses_nothing(
     settings.DOCUMENTS = {**settings.DOCUMENTS, "old_keys": []}
     assert _download(customer, customer.jobcenter.slug, doc) == content
     assert all(not storage.exists(name) for name in old_names)
+
+
+def _raw(table: str, column: str, pk: int) -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {column} FROM {table} WHERE id = %s", [pk])  # noqa: S608 - fixed names
+        return str(cursor.fetchone()[0])
+
+
+def test_ocr_text_is_sealed_in_the_database_and_still_searchable(
+    customer: CustomerProfile, customer2: CustomerProfile, settings: Any
+) -> None:
+    from openjobcenter.core.sealed_fields import is_sealed
+    from openjobcenter.documents.models import DocumentPage
+    from openjobcenter.documents.selectors import search_documents
+
+    doc = _store(customer)
+    doc.refresh_from_db()
+    assert "Verdienstabrechnung" in doc.ocr_text  # the photo is a payslip
+    raw = _raw(Document._meta.db_table, "ocr_text", doc.pk)
+    assert is_sealed(raw)
+    assert "Verdienstabrechnung" not in raw
+    assert "verdienstabrechnung" not in _raw(Document._meta.db_table, "ocr_index", doc.pk)
+    page = DocumentPage.objects.create(document=doc, position=9, ocr_text="Kontoauszug Girokonto")
+    raw_page = _raw(DocumentPage._meta.db_table, "ocr_text", page.pk)
+    assert is_sealed(raw_page)
+    assert "Kontoauszug" not in raw_page
+    assert DocumentPage.objects.get(pk=page.pk).ocr_text == "Kontoauszug Girokonto"
+
+    jc = customer.jobcenter
+    assert list(search_documents(jc, text="VERDIENSTABRECHNUNG")) == [doc]
+    assert list(search_documents(jc, text="Mietvertrag")) == []
+    # After a key rotation, before the rekey: found under the old and the new key.
+    _rotate(settings)
+    other = _store(customer2)
+    assert set(search_documents(jc, text="verdienstabrechnung")) == {doc, other}
+
+
+def test_rekey_seals_plain_ocr_text_and_moves_it_to_the_new_key(
+    customer: CustomerProfile, settings: Any
+) -> None:
+    from openjobcenter.core.sealed_fields import is_sealed, raw_key_id
+    from openjobcenter.documents.selectors import search_documents
+
+    doc = _store(customer)
+    table = Document._meta.db_table
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # as written before the column was sealed
+        cursor.execute(
+            f"UPDATE {table} SET ocr_text = %s, ocr_index = '' WHERE id = %s",  # noqa: S608
+            ["Bewilligungsbescheid Nachtarbeit", doc.pk],
+        )
+    assert Document.objects.get(pk=doc.pk).ocr_text == "Bewilligungsbescheid Nachtarbeit"
+    _rotate(settings)
+    call_command("documents_rekey", stdout=StringIO())
+    raw = _raw(table, "ocr_text", doc.pk)
+    assert is_sealed(raw)
+    assert raw_key_id(raw) == "k2"
+    settings.DOCUMENTS = {**settings.DOCUMENTS, "old_keys": []}
+    assert Document.objects.get(pk=doc.pk).ocr_text == "Bewilligungsbescheid Nachtarbeit"
+    assert list(search_documents(customer.jobcenter, text="nachtarbeit")) == [doc]
