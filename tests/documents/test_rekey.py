@@ -213,3 +213,44 @@ def test_rekey_seals_plain_ocr_text_and_moves_it_to_the_new_key(
     settings.DOCUMENTS = {**settings.DOCUMENTS, "old_keys": []}
     assert Document.objects.get(pk=doc.pk).ocr_text == "Bewilligungsbescheid Nachtarbeit"
     assert list(search_documents(customer.jobcenter, text="nachtarbeit")) == [doc]
+
+
+def test_rekey_seals_plain_application_pdfs_and_chat_attachments(
+    customer: CustomerProfile, settings: Any
+) -> None:
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from openjobcenter.core import sealed
+    from openjobcenter.messaging.models import Conversation, Message
+    from tests.applications.staff_data import make_application
+
+    jc = customer.jobcenter
+    # Written plain by an earlier version ...
+    app = make_application(customer)
+    app.pdf_name = default_storage.save("applications/fulda/EA-alt.pdf", ContentFile(b"%PDF alt"))
+    app.receipt_pdf_name = sealed.save(jc, "applications", ".pdf", b"%PDF quittung")
+    app.save(update_fields=["pdf_name", "receipt_pdf_name"])
+    conversation = Conversation.objects.create(jobcenter=jc, customer=customer, subject="Foto")
+    message = Message.objects.create(
+        conversation=conversation, author=customer.user, side="customer", body="", client_id=""
+    )
+    message.attachment.name = default_storage.save("chat/2026/01/foto.png", ContentFile(b"PNGDATA"))
+    message.save(update_fields=["attachment"])
+    plain = [app.pdf_name, message.attachment.name]
+    _rotate(settings)
+    call_command("documents_rekey", stdout=StringIO())
+    settings.DOCUMENTS = {**settings.DOCUMENTS, "old_keys": []}
+    app.refresh_from_db()
+    message.refresh_from_db()
+    assert all(not default_storage.exists(name) for name in plain)  # old files gone
+    for name, content in (
+        (app.pdf_name, b"%PDF alt"),
+        (app.receipt_pdf_name, b"%PDF quittung"),
+        (message.attachment.name, b"PNGDATA"),
+    ):
+        with default_storage.open(name, "rb") as fh:
+            raw = fh.read()
+        assert content not in raw
+        assert not sealed.needs_rekey(name)
+        assert sealed.read(jc, name) == content
