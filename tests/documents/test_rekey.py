@@ -15,7 +15,6 @@ from django.urls import reverse
 
 from openjobcenter.accounts.models import CustomerProfile
 from openjobcenter.documents import services, storage
-from openjobcenter.documents.management.commands import documents_rekey
 from openjobcenter.documents.models import Document
 from openjobcenter.tenants.models import Jobcenter
 from tests.documents.conftest import photo, upload
@@ -38,7 +37,7 @@ def _download(customer: CustomerProfile, slug: str, doc: Document) -> bytes:
     client.force_login(customer.user)
     response = client.get(reverse("customer:document_file", kwargs={"jc": slug, "pk": doc.pk}))
     assert response.status_code == 200
-    return b"".join(response.streaming_content) if response.streaming else response.content
+    return b"".join(response.streaming_content) if response.streaming else response.content  # type: ignore[attr-defined]
 
 
 def _rename(jc: Jobcenter, slug: str) -> None:
@@ -137,7 +136,7 @@ def test_a_crash_after_writing_the_new_file_loses_nothing(
         written.append(real_copy(jobcenter, name))
         raise RuntimeError("the process dies after writing the new file")
 
-    monkeypatch.setattr(documents_rekey.storage, "rekey_copy", copy_then_crash)
+    monkeypatch.setattr(storage, "rekey_copy", copy_then_crash)
     with pytest.raises(RuntimeError, match="dies"):
         call_command("documents_rekey", stdout=StringIO())
     assert written
@@ -145,7 +144,7 @@ def test_a_crash_after_writing_the_new_file_loses_nothing(
     assert _names(doc) == old_names  # ... but the record still points at the old file,
     assert all(storage.exists(name) for name in old_names)  # which was not deleted
     assert _download(customer, customer.jobcenter.slug, doc) == content
-    monkeypatch.setattr(documents_rekey.storage, "rekey_copy", real_copy)
+    monkeypatch.setattr(storage, "rekey_copy", real_copy)
     call_command("documents_rekey", stdout=StringIO())
     settings.DOCUMENTS = {**settings.DOCUMENTS, "old_keys": []}
     assert _download(customer, customer.jobcenter.slug, doc) == content

@@ -12,7 +12,7 @@ import string
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -333,7 +333,7 @@ def _drop_attachment_file(message: Message) -> None:
 def _send_locked(
     conversation: Conversation, message: Message, *, request: HttpRequest | None
 ) -> Message:
-    author = message.author
+    author = cast("User", message.author)
     # Lock the conversation row first: message ids, and so the cursors clients resume
     # from, then follow the order in which sends commit; and under the lock a client id
     # cannot race in twice.
