@@ -307,12 +307,13 @@ def message_send(
     # the conversation's other senders never wait for a virus scan or a file write. A
     # savepoint undoes what the pipeline wrote if the send turns out to be a resend.
     savepoint = transaction.savepoint()
-    _store_attachment(
-        request=request, conversation=conversation, message=message, uploaded=attachment
-    )
     try:
+        _store_attachment(
+            request=request, conversation=conversation, message=message, uploaded=attachment
+        )
         stored = _send_locked(conversation, message, request=request)
     except Exception:
+        transaction.savepoint_rollback(savepoint)
         _drop_attachment_file(message)
         raise
     if stored is not message:  # a resend: the first message keeps its attachment
