@@ -20,7 +20,7 @@ from openjobcenter.core.tasks import task_results_prune
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
-def _run(row: DBTaskResult) -> Any:
+def _run(row: DBTaskResult[Any, Any]) -> Any:
     """What the worker does with a queued row."""
     return row.task.call(*row.args_kwargs["args"], **row.args_kwargs["kwargs"])
 
@@ -69,7 +69,7 @@ def test_a_mail_whose_transaction_rolls_back_is_not_kept(
     assert not DBTaskResult.objects.exists()
 
 
-def _row(status: str, finished_ago: timedelta | None) -> DBTaskResult:
+def _row(status: str, finished_ago: timedelta | None) -> DBTaskResult[Any, Any]:
     now = timezone.now()
     return DBTaskResult.objects.create(
         status=status,

@@ -93,3 +93,35 @@ def test_no_pdf_is_rendered_under_the_applications_lock(
     assert seen == [True]  # while rendering, the row was free
     assert stored.pdf_name
     assert Application.objects.get(pk=app.pk).pdf_name == stored.pdf_name
+
+
+def test_a_locked_appointment_leaves_its_type_job_centre_and_customer_free(
+    jc_a: Jobcenter,
+    customer: CustomerProfile,
+    appt_type: Any,
+    advisor: Any,
+    other: psycopg.Connection[Any],
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from openjobcenter.appointments import services as appt_services
+    from openjobcenter.appointments.models import Appointment
+
+    starts = timezone.now() + timedelta(days=3)
+    appointment = Appointment.objects.create(
+        jobcenter=jc_a,
+        type=appt_type,
+        customer=customer,
+        staff=advisor,
+        channel="phone",
+        starts_at=starts,
+        ends_at=starts + timedelta(minutes=appt_type.duration_min),
+    )
+    with transaction.atomic():
+        appt_services._lock(appointment)
+        assert not can_lock(other, Appointment._meta.db_table, appointment.pk)
+        assert can_lock(other, Jobcenter._meta.db_table, jc_a.pk)
+        assert can_lock(other, appt_type._meta.db_table, appt_type.pk)
+        assert can_lock(other, customer.user._meta.db_table, customer.user.pk)

@@ -15,7 +15,6 @@ from django.urls import reverse
 
 from openjobcenter.accounts.models import CustomerProfile
 from openjobcenter.documents import services, storage
-from openjobcenter.documents.management.commands import documents_rekey
 from openjobcenter.documents.models import Document
 from openjobcenter.tenants.models import Jobcenter
 from tests.documents.conftest import photo, upload
@@ -38,7 +37,7 @@ def _download(customer: CustomerProfile, slug: str, doc: Document) -> bytes:
     client.force_login(customer.user)
     response = client.get(reverse("customer:document_file", kwargs={"jc": slug, "pk": doc.pk}))
     assert response.status_code == 200
-    return b"".join(response.streaming_content) if response.streaming else response.content
+    return b"".join(response.streaming_content) if response.streaming else response.content  # type: ignore[attr-defined]
 
 
 def _rename(jc: Jobcenter, slug: str) -> None:
@@ -137,7 +136,7 @@ def test_a_crash_after_writing_the_new_file_loses_nothing(
         written.append(real_copy(jobcenter, name))
         raise RuntimeError("the process dies after writing the new file")
 
-    monkeypatch.setattr(documents_rekey.storage, "rekey_copy", copy_then_crash)
+    monkeypatch.setattr(storage, "rekey_copy", copy_then_crash)
     with pytest.raises(RuntimeError, match="dies"):
         call_command("documents_rekey", stdout=StringIO())
     assert written
@@ -145,8 +144,112 @@ def test_a_crash_after_writing_the_new_file_loses_nothing(
     assert _names(doc) == old_names  # ... but the record still points at the old file,
     assert all(storage.exists(name) for name in old_names)  # which was not deleted
     assert _download(customer, customer.jobcenter.slug, doc) == content
-    monkeypatch.setattr(documents_rekey.storage, "rekey_copy", real_copy)
+    monkeypatch.setattr(storage, "rekey_copy", real_copy)
     call_command("documents_rekey", stdout=StringIO())
     settings.DOCUMENTS = {**settings.DOCUMENTS, "old_keys": []}
     assert _download(customer, customer.jobcenter.slug, doc) == content
     assert all(not storage.exists(name) for name in old_names)
+
+
+def _raw(table: str, column: str, pk: int) -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {column} FROM {table} WHERE id = %s", [pk])  # noqa: S608 - fixed names
+        return str(cursor.fetchone()[0])
+
+
+def test_ocr_text_is_sealed_in_the_database_and_still_searchable(
+    customer: CustomerProfile, customer2: CustomerProfile, settings: Any
+) -> None:
+    from openjobcenter.core.sealed_fields import is_sealed
+    from openjobcenter.documents.models import DocumentPage
+    from openjobcenter.documents.selectors import search_documents
+
+    doc = _store(customer)
+    doc.refresh_from_db()
+    assert "Verdienstabrechnung" in doc.ocr_text  # the photo is a payslip
+    raw = _raw(Document._meta.db_table, "ocr_text", doc.pk)
+    assert is_sealed(raw)
+    assert "Verdienstabrechnung" not in raw
+    assert "verdienstabrechnung" not in _raw(Document._meta.db_table, "ocr_index", doc.pk)
+    page = DocumentPage.objects.create(document=doc, position=9, ocr_text="Kontoauszug Girokonto")
+    raw_page = _raw(DocumentPage._meta.db_table, "ocr_text", page.pk)
+    assert is_sealed(raw_page)
+    assert "Kontoauszug" not in raw_page
+    assert DocumentPage.objects.get(pk=page.pk).ocr_text == "Kontoauszug Girokonto"
+
+    jc = customer.jobcenter
+    assert list(search_documents(jc, text="VERDIENSTABRECHNUNG")) == [doc]
+    assert list(search_documents(jc, text="Mietvertrag")) == []
+    # After a key rotation, before the rekey: found under the old and the new key.
+    _rotate(settings)
+    other = _store(customer2)
+    assert set(search_documents(jc, text="verdienstabrechnung")) == {doc, other}
+
+
+def test_rekey_seals_plain_ocr_text_and_moves_it_to_the_new_key(
+    customer: CustomerProfile, settings: Any
+) -> None:
+    from openjobcenter.core.sealed_fields import is_sealed, raw_key_id
+    from openjobcenter.documents.selectors import search_documents
+
+    doc = _store(customer)
+    table = Document._meta.db_table
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # as written before the column was sealed
+        cursor.execute(
+            f"UPDATE {table} SET ocr_text = %s, ocr_index = '' WHERE id = %s",  # noqa: S608
+            ["Bewilligungsbescheid Nachtarbeit", doc.pk],
+        )
+    assert Document.objects.get(pk=doc.pk).ocr_text == "Bewilligungsbescheid Nachtarbeit"
+    _rotate(settings)
+    call_command("documents_rekey", stdout=StringIO())
+    raw = _raw(table, "ocr_text", doc.pk)
+    assert is_sealed(raw)
+    assert raw_key_id(raw) == "k2"
+    settings.DOCUMENTS = {**settings.DOCUMENTS, "old_keys": []}
+    assert Document.objects.get(pk=doc.pk).ocr_text == "Bewilligungsbescheid Nachtarbeit"
+    assert list(search_documents(customer.jobcenter, text="nachtarbeit")) == [doc]
+
+
+def test_rekey_seals_plain_application_pdfs_and_chat_attachments(
+    customer: CustomerProfile, settings: Any
+) -> None:
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from openjobcenter.core import sealed
+    from openjobcenter.messaging.models import Conversation, Message
+    from tests.applications.staff_data import make_application
+
+    jc = customer.jobcenter
+    # Written plain by an earlier version ...
+    app = make_application(customer)
+    app.pdf_name = default_storage.save("applications/fulda/EA-alt.pdf", ContentFile(b"%PDF alt"))
+    app.receipt_pdf_name = sealed.save(jc, "applications", ".pdf", b"%PDF quittung")
+    app.save(update_fields=["pdf_name", "receipt_pdf_name"])
+    conversation = Conversation.objects.create(jobcenter=jc, customer=customer, subject="Foto")
+    message = Message.objects.create(
+        conversation=conversation, author=customer.user, side="customer", body="", client_id=""
+    )
+    message.attachment.name = default_storage.save("chat/2026/01/foto.png", ContentFile(b"PNGDATA"))
+    message.save(update_fields=["attachment"])
+    plain = [app.pdf_name, message.attachment.name]
+    _rotate(settings)
+    call_command("documents_rekey", stdout=StringIO())
+    settings.DOCUMENTS = {**settings.DOCUMENTS, "old_keys": []}
+    app.refresh_from_db()
+    message.refresh_from_db()
+    assert all(not default_storage.exists(name) for name in plain)  # old files gone
+    for name, content in (
+        (app.pdf_name, b"%PDF alt"),
+        (app.receipt_pdf_name, b"%PDF quittung"),
+        (message.attachment.name, b"PNGDATA"),
+    ):
+        with default_storage.open(name, "rb") as fh:
+            raw = fh.read()
+        assert content not in raw
+        assert not sealed.needs_rekey(name)
+        assert sealed.read(jc, name) == content

@@ -149,6 +149,23 @@ def test_vapid_keys_are_generated_once_and_kept_in_the_database(db: None) -> Non
     from py_vapid import Vapid  # type: ignore[import-untyped]
 
     Vapid.from_string(private_key=first[0])  # pywebpush can use it
+    # The private key is sealed in the database, not stored as it is.
+    stored = VapidKey.objects.get().private_key
+    assert first[0] not in stored
+    assert stored.startswith("OJCT1:")
+    assert VapidKey.objects.get().public_key == first[1]
+
+
+def test_a_plain_vapid_key_from_before_is_sealed_on_first_use(db: None) -> None:
+    from openjobcenter.notifications.vapid import generate_pair
+
+    private, public = generate_pair()
+    VapidKey.objects.create(singleton=1, private_key=private, public_key=public)
+    assert vapid_keys() == (private, public)
+    stored = VapidKey.objects.get().private_key
+    assert private not in stored
+    assert stored.startswith("OJCT1:")
+    assert vapid_keys() == (private, public)
 
 
 def test_vapid_keys_from_settings(db: None, settings: Any) -> None:

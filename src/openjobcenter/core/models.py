@@ -131,9 +131,7 @@ class OutgoingMail(models.Model):
     token = models.CharField(max_length=32, default=_mail_token, editable=False)
     sealed = models.BinaryField(editable=False)
 
-    class Meta:
-        verbose_name = _("ausgehende E-Mail")
-        verbose_name_plural = _("ausgehende E-Mails")
+    # Not registered in the admin: nobody reads these rows but the worker.
 
     def __str__(self) -> str:
         return f"mail #{self.pk}"

@@ -4,10 +4,13 @@ documents storage, encrypted (``crypto.py``)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from openjobcenter.core.sealed_fields import SealedTextField, word_index
 from openjobcenter.documents.kinds import get_kind, kind_choices
 
 
@@ -43,6 +46,11 @@ class PageState(models.TextChoices):
     FAILED = "failed", _("Fehler")
 
 
+def ocr_scope(storage_id: str) -> str:
+    """The blind index of OCR text is keyed per job centre."""
+    return f"documents.ocr:{storage_id}"
+
+
 class Document(models.Model):
     jobcenter = models.ForeignKey("tenants.Jobcenter", on_delete=models.CASCADE)
     customer = models.ForeignKey(
@@ -64,7 +72,9 @@ class Document(models.Model):
     sha256 = models.CharField(max_length=64, blank=True)
     # An uploaded PDF kept as it is (no page previews).
     is_original_pdf = models.BooleanField(default=False)
-    ocr_text = models.TextField(blank=True)
+    # Sealed at rest; searched through ``ocr_index`` (core/sealed_fields.py).
+    ocr_text = SealedTextField(blank=True)
+    ocr_index = models.TextField(blank=True, editable=False)
     suggested_kind = models.CharField(max_length=40, blank=True)
     # Shown to the customer: staff's "new copy needed" reason.
     reason = models.TextField(blank=True)
@@ -99,6 +109,18 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind_label} #{self.pk}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The sealed OCR text is searched through its blind word index: keep them together.
+        fields = kwargs.get("update_fields")
+        if fields is None or "ocr_text" in fields:
+            self.ocr_index = self.index_of(self.ocr_text)
+            if fields is not None:
+                kwargs["update_fields"] = {*fields, "ocr_index"}
+        super().save(*args, **kwargs)
+
+    def index_of(self, text: str) -> str:
+        return word_index(text, ocr_scope(self.jobcenter.storage_id))
 
     @property
     def kind_label(self) -> str:
@@ -136,8 +158,8 @@ class DocumentPage(models.Model):
     redactions = models.JSONField(default=list, blank=True)
     # OCR of the cleaned page (before any redaction), for the early kind suggestion;
     # redacted pages are read again after blacking out, so nothing removed survives here
-    # into the document's text.
-    ocr_text = models.TextField(blank=True)
+    # into the document's text. Sealed at rest.
+    ocr_text = SealedTextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -8,6 +8,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from openjobcenter.accounts.models import CustomerProfile
+from openjobcenter.core.sealed_fields import word_match, words
 from openjobcenter.documents.models import (
     DELIVERED_STATES,
     Document,
@@ -15,6 +16,7 @@ from openjobcenter.documents.models import (
     DocumentRequest,
     DocumentState,
     RequestItem,
+    ocr_scope,
 )
 from openjobcenter.tenants.models import Jobcenter
 
@@ -83,8 +85,18 @@ def search_documents(
         qs = qs.filter(submitted_at__date__gte=since)
     if until:
         qs = qs.filter(submitted_at__date__lte=until)
+    # The OCR text is sealed: it is found through its blind index, by whole words (any
+    # case); the file names are plain and matched in part.
+    scope = ocr_scope(jobcenter.storage_id)
     for word in text.split()[:5]:
-        qs = qs.filter(Q(ocr_text__icontains=word) | Q(original_names__icontains=word))
+        found = Q(original_names__icontains=word)
+        parts = words(word)
+        if parts:
+            by_text = Q()
+            for part in parts[:5]:
+                by_text &= word_match("ocr_index", part, scope)
+            found |= by_text
+        qs = qs.filter(found)
     return qs
 
 

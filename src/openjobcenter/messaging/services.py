@@ -12,7 +12,7 @@ import string
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -307,12 +307,13 @@ def message_send(
     # the conversation's other senders never wait for a virus scan or a file write. A
     # savepoint undoes what the pipeline wrote if the send turns out to be a resend.
     savepoint = transaction.savepoint()
-    _store_attachment(
-        request=request, conversation=conversation, message=message, uploaded=attachment
-    )
     try:
+        _store_attachment(
+            request=request, conversation=conversation, message=message, uploaded=attachment
+        )
         stored = _send_locked(conversation, message, request=request)
     except Exception:
+        transaction.savepoint_rollback(savepoint)
         _drop_attachment_file(message)
         raise
     if stored is not message:  # a resend: the first message keeps its attachment
@@ -333,7 +334,7 @@ def _drop_attachment_file(message: Message) -> None:
 def _send_locked(
     conversation: Conversation, message: Message, *, request: HttpRequest | None
 ) -> Message:
-    author = message.author
+    author = cast("User", message.author)
     # Lock the conversation row first: message ids, and so the cursors clients resume
     # from, then follow the order in which sends commit; and under the lock a client id
     # cannot race in twice.

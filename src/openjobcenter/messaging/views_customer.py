@@ -156,8 +156,9 @@ def attachment_response(
     response = HttpResponse(
         content, content_type=message.attachment_type or "application/octet-stream"
     )
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=message.attachment_name or "anhang"
+    response["Content-Disposition"] = (
+        content_disposition_header(as_attachment=True, filename=message.attachment_name or "anhang")
+        or "attachment"
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

@@ -78,7 +78,7 @@ class VapidKey(models.Model):
     """
 
     singleton = models.PositiveSmallIntegerField(default=1, unique=True)
-    private_key = models.TextField()  # base64url raw private key
+    private_key = models.TextField()  # sealed base64url raw private key (vapid.py)
     public_key = models.TextField()  # base64url uncompressed point (applicationServerKey)
     created_at = models.DateTimeField(auto_now_add=True)
 
