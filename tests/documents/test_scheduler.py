@@ -72,7 +72,8 @@ def test_once_enqueues_every_due_job_once(fresh_schedule: list[scheduler.Periodi
     assert len(enqueued()) == len(fresh_schedule) + len(minutely)
 
 
-@pytest.mark.django_db
+# Committed data: the worker opens and closes database connections as in production.
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("docs_on")
 def test_enqueued_retention_job_deletes_due_documents_when_a_worker_runs(
     fresh_schedule: list[scheduler.PeriodicJob], customer: CustomerProfile, settings: Any
