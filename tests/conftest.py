@@ -21,9 +21,11 @@ from django.utils import translation
 
 from openjobcenter.accounts.models import CustomerProfile, Role, StaffMembership, User
 from openjobcenter.appointments.models import AppointmentType, WeeklyHours
+from openjobcenter.core import clock as clock_module
 from openjobcenter.tenants.demo import load_jobcenters
 from openjobcenter.tenants.models import Jobcenter, Office
 from tests import axe_report
+from tests.clock import ManualClock
 
 PASSWORD = "Sicheres-Passwort-123"
 TOTP_SECRET = "TESTSECRETFORPERSONASABCDEFG2345"
@@ -90,6 +92,15 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         terminalreporter.section("axe-core")
         for line in lines:
             terminalreporter.write_line(line)
+
+
+@pytest.fixture
+def manual_clock() -> Iterator[ManualClock]:
+    """Session and socket lifetimes read this clock (``core.clock``); the test moves it."""
+    fake = ManualClock()
+    previous = clock_module.use(fake)
+    yield fake
+    clock_module.use(previous)
 
 
 def make_user(email: str, first: str = "Erika", last: str = "Muster", **extra: Any) -> User:

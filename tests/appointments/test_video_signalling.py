@@ -30,6 +30,7 @@ from openjobcenter.accounts.models import CustomerProfile, Role, User
 from openjobcenter.appointments.consumers import clean_frame
 from openjobcenter.appointments.models import Appointment, AppointmentType, Status
 from openjobcenter.config.asgi import application
+from tests.clock import ManualClock
 from tests.conftest import login_with_mfa
 
 ORIGIN = b"http://testserver"
@@ -440,34 +441,38 @@ def test_logout_closes_that_sessions_video_socket_only(
     run(scenario)
 
 
+async def still_open(comm: Communicator) -> None:
+    """A malformed frame (not activity) is answered: open, and what came before handled."""
+    await comm.send_to(text_data="not json")
+    assert (await receive(comm))["code"] == "malformed"
+
+
+async def closed_for_the_session(comm: Communicator) -> None:
+    assert await comm.output(timeout=5) == {"type": "websocket.close", "code": 4401}
+
+
 def test_the_call_closes_at_the_sessions_absolute_end(
-    appointment: Appointment, customer: CustomerProfile, advisor: User, settings: Any
+    appointment: Appointment, customer: CustomerProfile, advisor: User, manual_clock: ManualClock
 ) -> None:
-    settings.SESSION_ABSOLUTE_SECONDS = {"customer": 2, "staff": 2}
     customer_session = session_of(customer.user)
     staff_session = session_of(advisor, mfa=True)
 
     async def scenario() -> None:
-        import time
-
-        opened = time.monotonic()
         guest = communicator(appointment.video_room, customer_session)
         assert (await guest.connect())[0]
         host = communicator(appointment.video_room, staff_session)
         assert (await host.connect())[0]
         await presence(guest)
         await presence(host)
-        # A call in progress with signalling on top: neither extends the absolute end.
-        while time.monotonic() - opened < 10:
+        # A call in progress with signalling on top, for 11 h 40 min: open all along.
+        for _ in range(28):
+            manual_clock.advance(25 * 60)
             await guest.send_to(text_data=json.dumps({"type": "ice", "candidate": None}))
-            if await guest.receive_nothing(timeout=0.3):  # (a timed-out receive stops the app)
-                continue
-            assert await guest.output() == {"type": "websocket.close", "code": 4401}
-            assert time.monotonic() - opened >= 1.5
-            break
-        else:
-            pytest.fail("the call outlived its session")
-        assert await closed_code(host) == 4401
+            assert (await receive(host))["type"] == "ice"
+        # Neither extends the absolute end (12 hours for customers, 10 for staff).
+        manual_clock.advance(25 * 60)
+        await closed_for_the_session(guest)
+        await closed_for_the_session(host)
         await guest.disconnect()
         await host.disconnect()
 
@@ -475,52 +480,51 @@ def test_the_call_closes_at_the_sessions_absolute_end(
 
 
 def test_a_lone_socket_closes_when_idle_but_its_frames_keep_it_open(
-    appointment: Appointment, customer: CustomerProfile, settings: Any
+    appointment: Appointment, customer: CustomerProfile, manual_clock: ManualClock
 ) -> None:
-    settings.SESSION_IDLE_SECONDS = {"customer": 2, "staff": 2}
     session = session_of(customer.user)
 
     async def scenario() -> None:
-        import time
-
         guest = communicator(appointment.video_room, session)
         assert (await guest.connect())[0]
-        for _ in range(8):  # 4 s of signalling: twice the idle time, still open
+        for _ in range(6):  # two hours of signalling, every 20 minutes: still open
+            manual_clock.advance(20 * 60)
             await guest.send_to(text_data=json.dumps({"type": "ice", "candidate": None}))
-            assert await guest.receive_nothing(timeout=0.5)
-        quiet = time.monotonic()
-        assert await guest.output(timeout=5) == {"type": "websocket.close", "code": 4401}
-        assert time.monotonic() - quiet >= 1.0
+            await still_open(guest)
+        manual_clock.advance(29 * 60)  # quiet for just under the idle time (30 minutes)
+        await still_open(guest)
+        manual_clock.advance(2 * 60)
+        await closed_for_the_session(guest)
         await guest.disconnect()
 
     run(scenario)
 
 
 def test_a_call_in_progress_is_activity_until_the_other_side_leaves(
-    appointment: Appointment, customer: CustomerProfile, advisor: User, settings: Any
+    appointment: Appointment, customer: CustomerProfile, advisor: User, manual_clock: ManualClock
 ) -> None:
-    settings.SESSION_IDLE_SECONDS = {"customer": 2, "staff": 2}
     customer_session = session_of(customer.user)
     staff_session = session_of(advisor, mfa=True)
 
     async def scenario() -> None:
-        import time
-
         guest = communicator(appointment.video_room, customer_session)
         assert (await guest.connect())[0]
         host = communicator(appointment.video_room, staff_session)
         assert (await host.connect())[0]
         await presence(guest)
         await presence(host)
-        # Media flows between the browsers; the sockets stay silent for twice the idle time.
-        assert await guest.receive_nothing(timeout=4.5)
-        assert await host.receive_nothing(timeout=0.1)
+        # Media flows between the browsers; the sockets stay silent for an hour.
+        for _ in range(3):
+            manual_clock.advance(20 * 60)
+            await still_open(guest)
+            await still_open(host)
         await host.disconnect()
         assert await receive(guest) == {"type": "peer-left", "role": "staff"}
         # The idle time starts when the call ends.
-        ended = time.monotonic()
-        assert await guest.output(timeout=5) == {"type": "websocket.close", "code": 4401}
-        assert time.monotonic() - ended >= 1.0
+        manual_clock.advance(29 * 60)
+        await still_open(guest)
+        manual_clock.advance(2 * 60)
+        await closed_for_the_session(guest)
         await guest.disconnect()
 
     run(scenario)

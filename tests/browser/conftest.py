@@ -7,13 +7,15 @@ test database with the test thread through ``transactional_db``.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import pyotp
 import pytest
@@ -87,9 +89,19 @@ def browser(_async_unsafe_allowed: None) -> Iterator[Browser]:
     except Error as exc:
         playwright.stop()
         _unavailable(f"chromium at {executable} does not start: {exc.message.splitlines()[0]}")
+    unwatch = AXE_WATCH.install(chromium)
     yield chromium
+    unwatch()
     chromium.close()
     playwright.stop()
+
+
+@pytest.fixture(autouse=True)
+def _axe_every_page(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every document a test's pages load is checked with axe-core (see ``AxeWatch``)."""
+    AXE_WATCH.begin(request.node.nodeid)
+    yield
+    AXE_WATCH.end()
 
 
 @pytest.fixture
@@ -158,6 +170,156 @@ def check_a11y(page: Page, label: str) -> list[AxeFinding]:
         f.line() for f in blocking
     )
     return findings
+
+
+class AxeWatch:
+    """axe-core on every loaded document, not only where a test calls ``check_a11y``.
+
+    Each page of every context reports its ``load`` event; the handler only notes the page
+    (Playwright's sync API runs handlers beside the test, so a check started there would
+    race the test's next click). The check runs in the test's own flow instead: before the
+    test's next call into Playwright (every sync call passes ``SyncBase._sync``), on the
+    document as loaded and before the test acts on it, and before a page or context closes.
+    A page that navigates by itself while being checked is checked again on its next load.
+
+    Pages without JavaScript cannot run axe-core (``evaluate`` never returns there): their
+    document's HTML, as the server sent it, is opened in a scripted checker page with the
+    same stylesheets (its own scripts blocked) and checked there.
+    """
+
+    def __init__(self) -> None:
+        self.pending: dict[int, tuple[Page, str]] = {}
+        self.documents: dict[int, Any] = {}  # page id -> its last document response
+        self.checking = False
+        self.test = ""
+        self.main: Any = None
+        self.browser: Browser | None = None
+
+    def install(self, chromium: Browser) -> Callable[[], None]:
+        import greenlet  # type: ignore[import-untyped]
+        from playwright._impl import _sync_base
+
+        self.main = greenlet.getcurrent()
+        self.browser = chromium
+        original_sync = _sync_base.SyncBase._sync
+        original_new_context = chromium.new_context
+        watch = self
+
+        def gated_sync(base: Any, awaitable: Any) -> Any:
+            __tracebackhide__ = True
+            if watch.pending and not watch.checking and greenlet.getcurrent() is watch.main:
+                try:
+                    watch.check_pending()
+                except BaseException:
+                    if asyncio.iscoroutine(awaitable):
+                        awaitable.close()
+                    raise
+            return original_sync(base, awaitable)
+
+        def watched_new_context(**options: Any) -> BrowserContext:
+            created = original_new_context(**options)
+            if not watch.checking:
+                scripted = options.get("java_script_enabled", True)
+                created.on("page", lambda p: watch.watch(p, scripted=scripted))
+            return created
+
+        _sync_base.SyncBase._sync = gated_sync  # type: ignore[method-assign,assignment]
+        chromium.new_context = watched_new_context  # type: ignore[method-assign]
+
+        def uninstall() -> None:
+            _sync_base.SyncBase._sync = original_sync  # type: ignore[method-assign]
+            chromium.new_context = original_new_context  # type: ignore[method-assign]
+
+        return uninstall
+
+    def watch(self, page: Page, *, scripted: bool) -> None:
+        key = id(page)
+
+        def loaded(_: Any) -> None:
+            if self.test:
+                self.pending[key] = (page, page.url)
+
+        def document(response: Any) -> None:
+            request = response.request
+            if request.resource_type == "document" and request.frame == page.main_frame:
+                self.documents[key] = response
+
+        page.on("load", loaded)
+        if not scripted:
+            page.on("response", document)
+
+        def closed(_: Any) -> None:
+            self.pending.pop(key, None)
+
+        page.on("close", closed)
+        page.scripted = scripted  # type: ignore[attr-defined]
+
+    def begin(self, nodeid: str) -> None:
+        self.test = nodeid.rsplit("::", maxsplit=1)[-1]
+        self.pending.clear()
+        self.documents.clear()
+
+    def end(self) -> None:
+        try:
+            if self.pending:
+                self.check_pending()
+        finally:
+            self.test = ""
+            self.pending.clear()
+            self.documents.clear()
+
+    def check_pending(self) -> None:
+        from playwright.sync_api import Error
+
+        self.checking = True
+        try:
+            while self.pending:
+                key, (page, url) = next(iter(self.pending.items()))
+                del self.pending[key]
+                if page.is_closed() or page.url != url:
+                    continue  # replaced before the test touched it; its successor is pending
+                if not url.startswith(("http://", "https://")):
+                    continue  # a test's own markup (set_content), not one of our pages
+                label = f"{self.test}: {urlsplit(url).path or url}"
+                try:
+                    if getattr(page, "scripted", True):
+                        check_a11y(page, label)
+                    else:
+                        self.check_unscripted(page, url, label)
+                except Error as exc:
+                    if "context was destroyed" in str(exc) or "navigat" in str(exc):
+                        continue  # the page moved on by itself; checked at its next load
+                    raise
+        finally:
+            self.checking = False
+
+    def check_unscripted(self, page: Page, url: str, label: str) -> None:
+        response = self.documents.get(id(page))
+        if response is None or response.url != url:
+            return
+        html = response.body()
+        assert self.browser is not None
+        options: dict[str, Any] = {"locale": "de-DE", "viewport": page.viewport_size or DESKTOP}
+        checker_context = self.browser.new_context(**options)
+        try:
+            checker = checker_context.new_page()
+            checker.route(
+                "**/*",
+                lambda route: (
+                    route.fulfill(status=200, body=html, content_type="text/html; charset=utf-8")
+                    if route.request.url == url
+                    else route.abort()
+                    if route.request.resource_type == "script"
+                    else route.continue_()
+                ),
+            )
+            checker.goto(url)
+            check_a11y(checker, f"{label} (without JavaScript)")
+        finally:
+            checker_context.close()
+
+
+AXE_WATCH = AxeWatch()
 
 
 # --- People and log-in ---------------------------------------------------------------------

@@ -9,7 +9,6 @@ test's thread.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -17,6 +16,7 @@ from django.conf import settings as django_settings
 
 from openjobcenter.accounts.models import CustomerProfile, Role, User
 from openjobcenter.messaging.models import Conversation, Message
+from tests.clock import ManualClock
 from tests.messaging.conftest import WS, session_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -417,37 +417,46 @@ def test_logout_closes_that_sessions_sockets_only(
     run(scenario)
 
 
+async def active(ws: WS, conversation: Conversation) -> None:
+    """Typing (activity), then a ping answered: the frame before it has been handled."""
+    await ws.send({"type": "typing", "conversation": conversation.pk})
+    await ws.send({"type": "ping"})
+    assert (await ws.receive())["type"] == "pong"
+
+
+async def still_open(ws: WS) -> None:
+    await ws.send({"type": "ping"})  # pings are not activity
+    assert (await ws.receive())["type"] == "pong"
+
+
+async def closed_for_the_session(ws: WS) -> None:
+    closed = await ws.inner.receive_output(5)
+    assert (closed["type"], closed["code"]) == ("websocket.close", 4401)
+
+
 def test_socket_closes_when_the_session_reaches_its_absolute_end(
-    conversation: Conversation, customer: CustomerProfile, settings: Any
+    conversation: Conversation, customer: CustomerProfile, manual_clock: ManualClock
 ) -> None:
-    settings.SESSION_ABSOLUTE_SECONDS = {"customer": 2, "staff": 2}
+    """A customer's session ends 12 hours after it started, however active it is."""
     session = session_of(customer.user)
 
     async def scenario() -> None:
-        import time
-
         ws = WS(session)
-        opened = time.monotonic()
         assert await ws.connect()
         await ws.send({"type": "subscribe", "conversation": conversation.pk, "cursor": 0})
         await ws.receive_until("subscribed")
-        while time.monotonic() - opened < 10:  # activity does not extend the absolute end
-            await ws.send({"type": "typing", "conversation": conversation.pk})
-            if await ws.nothing(0.3):  # (a timed-out receive would stop the app)
-                continue
-            event = await ws.inner.receive_output(1)
-            assert (event["type"], event["code"]) == ("websocket.close", 4401)
-            assert time.monotonic() - opened >= 1.5
-            return
-        pytest.fail("the socket outlived its session")
+        for _ in range(28):  # active every 25 minutes (idle time: 30) for 11 h 40 min
+            manual_clock.advance(25 * 60)
+            await active(ws, conversation)
+        manual_clock.advance(25 * 60)  # 12 h 05 min: activity does not extend the end
+        await closed_for_the_session(ws)
 
     run(scenario)
 
 
 def test_idle_socket_closes_but_activity_keeps_it_open(
-    conversation: Conversation, customer: CustomerProfile, settings: Any
+    conversation: Conversation, customer: CustomerProfile, manual_clock: ManualClock
 ) -> None:
-    settings.SESSION_IDLE_SECONDS = {"customer": 2, "staff": 2}
     session = session_of(customer.user)
 
     async def scenario() -> None:
@@ -455,14 +464,14 @@ def test_idle_socket_closes_but_activity_keeps_it_open(
         assert await ws.connect()
         await ws.send({"type": "subscribe", "conversation": conversation.pk, "cursor": 0})
         await ws.receive_until("subscribed")
-        for _ in range(8):  # 4 s of typing: twice the idle time, still open
-            await ws.send({"type": "typing", "conversation": conversation.pk})
-            assert await ws.nothing(0.5)
-        await ws.send({"type": "ping"})
-        assert (await ws.receive())["type"] == "pong"
-        # Pings are not activity: idle from here on, it closes.
-        closed = await ws.inner.receive_output(5)
-        assert (closed["type"], closed["code"]) == ("websocket.close", 4401)
+        for _ in range(6):  # two hours of typing, every 20 minutes: still open
+            manual_clock.advance(20 * 60)
+            await active(ws, conversation)
+        # Pings are not activity: open for the idle time (30 minutes), then closed.
+        manual_clock.advance(29 * 60)
+        await still_open(ws)
+        manual_clock.advance(2 * 60)
+        await closed_for_the_session(ws)
 
     run(scenario)
 
@@ -471,19 +480,16 @@ def test_chatting_on_the_socket_keeps_the_pages_logged_in(
     conversation: Conversation,
     customer: CustomerProfile,
     customer2: CustomerProfile,
-    settings: Any,
+    manual_clock: ManualClock,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Half an hour in the chat without loading a page must not log the person out of
-    the pages; a session idle on both stays logged out."""
-    import time
-
+    """Half an hour and more in the chat without loading a page must not log the person
+    out of the pages; a session idle on both stays logged out."""
     from django.test import Client
 
     from openjobcenter.messaging import consumers
 
     monkeypatch.setattr(consumers, "SOCKET_ACTIVITY_EVERY", 0)  # note every frame
-    settings.SESSION_IDLE_SECONDS = {"customer": 2, "staff": 2}
     chatting, idle = session_of(customer.user), session_of(customer2.user)
     pages = {}
     for key in (chatting, idle):
@@ -497,13 +503,12 @@ def test_chatting_on_the_socket_keeps_the_pages_logged_in(
         assert await ws.connect()
         await ws.send({"type": "subscribe", "conversation": conversation.pk, "cursor": 0})
         await ws.receive_until("subscribed")
-        for _ in range(7):  # 3.5 s of typing, no page: longer than the idle time
-            await ws.send({"type": "typing", "conversation": conversation.pk})
-            assert await ws.nothing(0.5)
+        for _ in range(3):  # 45 minutes of typing, no page: longer than the idle time
+            manual_clock.advance(15 * 60)
+            await active(ws, conversation)
         await ws.close()
 
     run(scenario)
-    time.sleep(0.2)
     assert pages[chatting].get("/fulda/mein-bereich/nachrichten/").status_code == 200
     gone = pages[idle].get("/fulda/mein-bereich/nachrichten/")
     assert gone.status_code == 302 and "login" in gone["Location"]

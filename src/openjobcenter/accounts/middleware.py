@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -13,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from openjobcenter.accounts.models import StaffMembership
+from openjobcenter.core import clock
 
 _STARTED = "ojc_started"
 _SEEN = "ojc_seen"
@@ -41,7 +41,7 @@ class SessionLifetimeMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if request.user.is_authenticated:
             session = request.session
-            now = int(time.time())
+            now = int(clock.now())
             role = session.get(_ROLE)
             if role is None:
                 is_staff = StaffMembership.objects.filter(user_id=request.user.pk).exists()
@@ -114,7 +114,7 @@ def session_deadline(
     started = float(data.get(_STARTED, since))
     seen = max(float(data.get(_SEEN, since)), active_at, socket_activity(session_key))
     deadline = _ends_at(str(data.get(_ROLE, "customer")), started, seen)
-    return deadline if deadline > time.time() else None
+    return deadline if deadline > clock.now() else None
 
 
 class UserLanguageMiddleware:

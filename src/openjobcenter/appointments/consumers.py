@@ -45,7 +45,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import time
 from dataclasses import dataclass
 from datetime import datetime
 from types import SimpleNamespace
@@ -64,6 +63,7 @@ from openjobcenter.accounts.middleware import (
 from openjobcenter.appointments import realtime
 from openjobcenter.appointments.models import Appointment, Channel
 from openjobcenter.appointments.video import BuiltinProvider, provider_for, room_window
+from openjobcenter.core import clock
 from openjobcenter.core.access import Perm, has_perm, mfa_verified_in_session, staff_roles
 from openjobcenter.tenants.modules import is_enabled
 
@@ -198,7 +198,7 @@ class VideoSignalConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         person = realtime.user_group(self.scope["user"].pk)
         await self.channel_layer.group_add(person, self.channel_name)
         self._groups = (person,)
-        self._connected_at = self._active_at = time.time()
+        self._connected_at = self._active_at = clock.now()
         deadline = await database_sync_to_async(session_deadline)(
             session_key, since=self._connected_at, active_at=self._active_at
         )
@@ -215,7 +215,7 @@ class VideoSignalConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         # Announce before accepting: the other side's answer (peer.present) is handled
         # after this handler, and a peer connecting right after us cannot see our
         # announcement as well as answer it.
-        self._joined_at = time.time()
+        self._joined_at = clock.now()
         await self.channel_layer.group_send(
             admission.group,
             {
@@ -239,9 +239,9 @@ class VideoSignalConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
     async def _close_when_session_ends(self, session_key: str | None, deadline: float) -> None:
         # The rules and the reasons for what counts as activity: the module docstring.
         while True:
-            await asyncio.sleep(max(1.0, deadline - time.time()))
+            await clock.sleep(max(1.0, deadline - clock.now()))
             if self._peer_here:
-                self._active_at = time.time()
+                self._active_at = clock.now()
                 await self._note_activity()
             found = await database_sync_to_async(session_deadline)(
                 session_key, since=self._connected_at, active_at=self._active_at
@@ -283,7 +283,7 @@ class VideoSignalConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         if isinstance(frame, str):
             await self._send({"type": "error", "code": "malformed", "message": frame})
             return
-        self._active_at = time.time()
+        self._active_at = clock.now()
         await self._note_activity()
         await self.channel_layer.group_send(
             self.admission.group,
@@ -334,7 +334,7 @@ class VideoSignalConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         if self.admission is not None and event["role"] != self.admission.role:
             # The call was on until now: the idle time starts here.
             self._peer_here = False
-            self._active_at = time.time()
+            self._active_at = clock.now()
             await self._send({"type": "peer-left", "role": event["role"]})
 
     async def signal_relay(self, event: dict[str, Any]) -> None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import time
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, cast
@@ -32,6 +31,7 @@ from openjobcenter.accounts.middleware import (
     session_deadline,
 )
 from openjobcenter.accounts.models import CustomerProfile, Role
+from openjobcenter.core import clock
 from openjobcenter.core.access import Perm, has_perm, mfa_verified_in_session, staff_roles
 from openjobcenter.messaging import layerwatch, notices, realtime, selectors, services
 from openjobcenter.messaging.models import Conversation
@@ -230,9 +230,9 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
-        self.connected_at = self.active_at = time.time()
+        self.connected_at = self.active_at = clock.now()
         self.noted_at = 0.0
-        self.expiry: asyncio.TimerHandle | None = None
+        self.expiry: clock.Timer | None = None
         # Told when this process's channel layer lost events (layerwatch): resync.
         layerwatch.register(self)
         await self._check_expiry()
@@ -261,10 +261,8 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         if deadline is None:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
-        delay = max(1.0, deadline - time.time())
-        self.expiry = asyncio.get_running_loop().call_later(
-            delay, lambda: asyncio.ensure_future(self._check_expiry())
-        )
+        delay = max(1.0, deadline - clock.now())
+        self.expiry = clock.call_later(delay, lambda: asyncio.ensure_future(self._check_expiry()))
 
     async def disconnect(self, code: int) -> None:
         if self.user is None:
@@ -318,7 +316,7 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         if kind == "ping":
             await self._send({"type": "pong"})
             return
-        self.active_at = time.time()
+        self.active_at = clock.now()
         if self.active_at - self.noted_at >= SOCKET_ACTIVITY_EVERY:
             # Pages count it too: chatting for half an hour does not log the person out.
             self.noted_at = self.active_at
