@@ -30,6 +30,8 @@ class Connection(Protocol):
 
     async def receive(self, timeout: float = 10) -> dict[str, Any]: ...
 
+    async def nothing(self, timeout: float = 0.2) -> bool: ...
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -148,6 +150,21 @@ class ChatClient:
             await self.sync()
         return False
 
+    async def drain(self, seconds: float) -> list[dict[str, Any]]:
+        """The events of the next ``seconds``, handled as they come."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + seconds
+        events = []
+        while loop.time() < deadline:
+            # Not a receive with a timeout: the test communicator stops the application
+            # when one runs out.
+            if await self.ws.nothing(0.05):
+                continue
+            event = await self.ws.receive()
+            events.append(event)
+            await self.handle(event)
+        return events
+
     async def sync(self) -> None:
         await self.ws.send(
             {"type": "sync", "conversation": self.conversation, "cursor": self.cursor}
@@ -173,6 +190,7 @@ class SocketConnection:
 
     def __init__(self, ws: Any) -> None:
         self.ws = ws
+        self.pending: Any = None  # an event ``nothing`` saw arrive
 
     @classmethod
     async def open(cls, base: str, cookie: str) -> SocketConnection:
@@ -189,7 +207,19 @@ class SocketConnection:
         await self.ws.send(json.dumps(data))
 
     async def receive(self, timeout: float = 10) -> dict[str, Any]:
+        if self.pending is not None:
+            event, self.pending = self.pending, None
+            return dict(event)
         return dict(json.loads(await asyncio.wait_for(self.ws.recv(), timeout)))
+
+    async def nothing(self, timeout: float = 0.2) -> bool:
+        """Nothing arrives within ``timeout`` (what does arrive is kept for receive)."""
+        if self.pending is None:
+            try:
+                self.pending = json.loads(await asyncio.wait_for(self.ws.recv(), timeout))
+            except TimeoutError:
+                return True
+        return False
 
     async def receive_until(self, kind: str, timeout: float = 10) -> dict[str, Any]:
         while True:

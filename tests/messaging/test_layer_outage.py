@@ -12,6 +12,7 @@ uvicorn processes.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from collections.abc import Iterator
 from typing import Any
@@ -79,7 +80,9 @@ def test_both_windows_catch_up_after_redis_was_down(
         acks.append((await amt_ws.receive_until("ack"))["id"])
         await kunde_ws.send(send_frame(conversation, "k2", "Danke!"))
         acks.append((await kunde_ws.receive_until("ack"))["id"])
-        assert await kunde_ws.nothing(0.3) and await amt_ws.nothing(0.3)
+        for client in (kunde, amt):
+            during = await client.drain(0.5)
+            assert not [e for e in during if e["type"] in ("message", "resync")], during
 
         await sync_to_async(own_layer.start)()
         # The server says resync; both fetch what they missed: each message once, in order.
@@ -171,5 +174,58 @@ def test_sync_needs_a_subscription(conversation: Conversation, customer: Custome
         await ws.send({"type": "sync", "conversation": conversation.pk, "cursor": "x"})
         assert (await ws.receive())["code"] == "malformed"
         await ws.close()
+
+    async_to_sync(scenario)()
+
+
+def test_groups_whose_push_failed_are_told_to_resync(
+    own_layer: RedisServer, conversation: Conversation, staff_a: dict[Role, User]
+) -> None:
+    """A push that fails outside a socket (a page's form post, the API, a worker) is
+    remembered per group; the next push that gets through also sends those groups
+    ``chat.resync``, so another process's windows catch up even if its own heartbeat saw
+    nothing (here: a bare subscriber of the conversation's group, no socket, no watch)."""
+    from channels.layers import get_channel_layer
+
+    from openjobcenter.messaging import realtime
+
+    caseworker = staff_a[Role.CASEWORKER]
+
+    def write(body: str) -> int:
+        return services.message_send(conversation=conversation, author=caseworker, body=body).pk
+
+    async def scenario() -> None:
+        layer = get_channel_layer()
+        assert layer is not None
+        channel = await layer.new_channel()
+        await layer.group_add(realtime.conversation_group(conversation.pk), channel)
+        events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+
+        async def listen() -> None:
+            while True:
+                await events.put(await layer.receive(channel))
+
+        listener = asyncio.ensure_future(listen())
+        try:
+            own_layer.stop()
+            lost = await sync_to_async(write)("Während Redis weg ist")
+            await sync_to_async(own_layer.start)()
+            # Wait until this subscriber is back (channels_redis subscribes again).
+            while True:
+                await layer.send(channel, {"type": "probe"})
+                try:
+                    if (await asyncio.wait_for(events.get(), 0.5))["type"] == "probe":
+                        break
+                except TimeoutError:
+                    continue
+            assert events.empty()  # the lost push never comes
+            after = await sync_to_async(write)("Wieder da")
+            got = [await asyncio.wait_for(events.get(), 5) for _ in range(2)]
+            assert got[0]["type"] == "chat.message" and got[0]["message"]["id"] == after
+            assert got[0]["prev"] == lost  # a client without it would sync anyway
+            assert got[1] == {"type": "chat.resync", "conversation": conversation.pk}
+            assert realtime._lost_groups == set()
+        finally:
+            listener.cancel()
 
     async_to_sync(scenario)()
