@@ -4,7 +4,6 @@ import time
 from io import StringIO
 
 import pytest
-
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
