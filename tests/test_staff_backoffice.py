@@ -3,8 +3,8 @@ from __future__ import annotations
 import io
 
 import pyotp
-from allauth.mfa.totp.internal.auth import TOTP
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
