@@ -176,3 +176,33 @@ def test_admin_bulk_delete_is_audited(
     assert deleted.object_type == "admin:accounts.customerprofile"
     assert deleted.object_id == str(customer.pk)
     assert deleted.actor == operator
+
+
+def test_admin_add_and_delete_are_audited_without_values(
+    client: Client, operator: User, customer: CustomerProfile
+) -> None:
+    login_with_mfa(client, operator)
+    secret = "Ganz-Geheim-4711-xyz"
+    response = client.post(
+        "/admin/accounts/user/add/",
+        {
+            "email": "neu-vom-admin@example.org",
+            "password1": secret,
+            "password2": secret,
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    created = User.objects.get(email="neu-vom-admin@example.org")
+    added = AuditEntry.objects.get(action="create", object_type="admin:accounts.user")
+    assert added.object_id == str(created.pk)
+    assert added.subject == created
+    assert secret not in added.detail
+
+    response = client.post(f"/admin/accounts/user/{created.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=created.pk).exists()
+    deleted = AuditEntry.objects.get(action="delete", object_type="admin:accounts.user")
+    assert deleted.object_id == str(created.pk)
+    assert deleted.actor == operator
