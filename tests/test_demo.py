@@ -3,7 +3,9 @@ from __future__ import annotations
 import time
 from io import StringIO
 
+import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from openjobcenter.accounts.models import CustomerProfile, StaffMembership, User
 from openjobcenter.tenants.models import Jobcenter, Office, ServiceArea
@@ -81,3 +83,30 @@ def test_demo_has_conversations_to_try(client, db) -> None:
     answered, unread = conversations
     assert answered.customer_read_upto == answered.last_message_id
     assert unread.customer_read_upto < unread.last_message_id  # shows as new
+
+
+def test_demo_operator_logs_in_to_the_admin_with_the_demo_totp(client, db) -> None:
+    call_command("demo_load", stdout=StringIO())
+    if 30 - time.time() % 30 < 4:
+        time.sleep(30 - time.time() % 30 + 0.5)
+    out = StringIO()
+    call_command("demo_totp", stdout=out)
+    code = out.getvalue().split()[0]
+    response = client.post(
+        "/konto/login/",
+        {"login": "operator@example.org", "password": "Demo-Passwort-2026", "next": "/admin/"},
+    )
+    assert "/konto/2fa/authenticate/" in response["Location"]
+    assert client.get("/admin/").status_code == 302  # password alone: not in
+    response = client.post("/konto/2fa/authenticate/", {"code": code}, follow=True)
+    assert response.redirect_chain[-1][0] == "/admin/"
+    assert response.status_code == 200
+
+
+def test_demo_load_refuses_production(db, settings) -> None:
+    settings.ENVIRONMENT = "production"
+    users = User.objects.count()
+    with pytest.raises(CommandError, match="OJC_ENV=production"):
+        call_command("demo_load", stdout=StringIO())
+    assert User.objects.count() == users
+    assert Jobcenter.objects.count() == 0

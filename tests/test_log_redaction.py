@@ -12,7 +12,7 @@ from django.test import Client
 from openjobcenter.accounts.models import CustomerProfile
 from openjobcenter.appointments.models import AppointmentType, CalendarFeed, feed_token_hash
 
-FEED_TOKEN = "FeedTokenSecret0123456789abcdefghijklmnopq"  # noqa: S105
+FEED_TOKEN = "FeedTokenSecret0123456789abcdefghijklmnopq"
 RESET_KEY = "ResetKeySecret-cv4k2s-0123456789abcdef"
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-FEED_TOKEN = "FeedTokenSecret0123456789abcdefghijklmnopq"  # noqa: S105
+FEED_TOKEN = "FeedTokenSecret0123456789abcdefghijklmnopq"
 RESET_KEY = "ResetKeySecret-cv4k2s-0123456789abcdef"
 
 
@@ -69,7 +69,7 @@ def users_in(database: Path) -> int:
 def production_server(tmp_path: Path) -> Iterator[tuple[int, Path, subprocess.Popen[str]]]:
     port = free_port()
     env = {**production_env(tmp_path, "development"), "PORT": str(port), "HOST": "127.0.0.1"}
-    process = subprocess.Popen(  # noqa: S603
+    process = subprocess.Popen(
         [sys.executable, "-m", "openjobcenter.serve", "--migrate"],
         env=env,
         cwd=tmp_path,
@@ -107,7 +107,7 @@ def production_server(tmp_path: Path) -> Iterator[tuple[int, Path, subprocess.Po
 
 def status_of(url: str) -> int:
     try:
-        with urllib.request.urlopen(url, timeout=10) as response:
+        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 (http://127.0.0.1)
             return int(response.status)
     except urllib.error.HTTPError as error:
         return int(error.code)
@@ -123,7 +123,7 @@ def test_production_start_without_demo_data_and_logs_without_secrets(
     assert status_of(f"http://127.0.0.1:{port}/readyz") == 200
 
     # demo_load refuses production: exit code 1, a clear message, nothing written.
-    refused = subprocess.run(  # noqa: S603
+    refused = subprocess.run(
         [sys.executable, "-m", "openjobcenter.manage", "demo_load"],
         env=production_env(tmp_path),
         cwd=tmp_path,

@@ -4,6 +4,7 @@ import io
 
 import pyotp
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
@@ -12,7 +13,7 @@ from openjobcenter.accounts.models import Role, StaffMembership, User
 from openjobcenter.core.models import AuditEntry
 from openjobcenter.tenants.models import Jobcenter, Office
 
-from .conftest import PASSWORD, TOTP_SECRET, make_staff
+from .conftest import PASSWORD, TOTP_SECRET, login_with_mfa, make_staff
 
 
 def test_staff_logs_in_with_password_and_totp_and_lands_on_dashboard(
@@ -288,6 +289,7 @@ def test_audit_log_is_append_only(customer) -> None:
 
 def test_operator_manages_job_centres_in_django_admin(client: Client, jc_a) -> None:
     operator = User.objects.create_superuser(email="op@example.org", password=PASSWORD)
-    client.force_login(operator)
+    TOTP.activate(operator, TOTP_SECRET)  # the admin asks for the second factor too
+    login_with_mfa(client, operator)
     assert client.get("/admin/tenants/jobcenter/").status_code == 200
     assert Jobcenter.objects.count() == 26

@@ -48,7 +48,10 @@ def _user(email: str, first: str, last: str, **extra: object) -> User:
 def load_people() -> list[DemoLogin]:
     logins: list[DemoLogin] = []
     operator = _user("operator@example.org", "Otto", "Operator", is_staff=True, is_superuser=True)
-    logins.append(DemoLogin(operator.email, "operator: Django admin at /admin/"))
+    # The admin asks for the second factor too (core.admin_site): the same demo secret.
+    if not Authenticator.objects.filter(user=operator, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(operator, DEMO_TOTP_SECRET)
+    logins.append(DemoLogin(operator.email, "operator: Django admin at /admin/ (TOTP below)"))
     for email, first, last, slug, role in STAFF:
         user = _user(email, first, last)
         StaffMembership.objects.get_or_create(

@@ -66,6 +66,8 @@ def after_login(request: HttpRequest) -> HttpResponse:
     profile = CustomerProfile.objects.filter(user=user).select_related("jobcenter").first()
     if profile is not None:
         return redirect("customer:home", jc=profile.jobcenter.slug)
+    if user.is_staff:  # the operator: the admin asks for the second factor itself
+        return redirect("admin:index")
     return redirect("web:landing")
 
 

@@ -62,7 +62,8 @@ def calendar_feed_renew(*, customer: CustomerProfile) -> str:
     """
     token = secrets.token_urlsafe(32)
     _feed, created = CalendarFeed.objects.update_or_create(
-        customer=customer, defaults={"token_hash": feed_token_hash(token), "created_at": timezone.now()}
+        customer=customer,
+        defaults={"token_hash": feed_token_hash(token), "created_at": timezone.now()},
     )
     _audit(customer, "created" if created else "renewed")
     return token

@@ -463,7 +463,7 @@ def ics_download(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
 
 # The plain token of a just-made feed, kept in the session until the next page view shows
 # the address once; afterwards only its hash exists (models.CalendarFeed).
-FRESH_FEED_TOKEN = "appointments.fresh_feed_token"
+FRESH_FEED_TOKEN = "appointments.fresh_feed_token"  # noqa: S105 (a session key)
 
 
 def _feed_of(customer: CustomerProfile) -> CalendarFeed | None:

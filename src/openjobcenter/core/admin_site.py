@@ -144,9 +144,7 @@ class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     ) -> HttpResponse:
         response = super().change_view(request, object_id, form_url, extra_context)
         if request.method == "GET" and response.status_code == 200:
-            self._audit(
-                request, AuditAction.READ, self._shown(response), object_id=object_id[:64]
-            )
+            self._audit(request, AuditAction.READ, self._shown(response), object_id=object_id[:64])
         return response
 
     @staticmethod
@@ -193,7 +191,7 @@ class SecureAdminSite(admin.AdminSite):
             return _to("account_login", next_url)
         if not (user.is_active and user.is_staff):
             raise PermissionDenied
-        if not mfa_enabled(user):  # type: ignore[arg-type]
+        if not mfa_enabled(user):
             messages.info(
                 request,
                 _(

@@ -33,13 +33,13 @@ class RedactPathFilter(logging.Filter):
         if not isinstance(request, HttpRequest):
             return True
         route = route_of(request)
-        secrets = {request.path, request.path_info, request.get_full_path()}
+        paths = {request.path, request.path_info, request.get_full_path()}
         if isinstance(record.args, tuple):
-            record.args = tuple(route if arg in secrets else arg for arg in record.args)
+            record.args = tuple(route if arg in paths else arg for arg in record.args)
         if isinstance(record.msg, str):
-            for secret in secrets:
-                if secret and secret != "/":
-                    record.msg = record.msg.replace(secret, route)
+            for path in paths:
+                if path and path != "/":
+                    record.msg = record.msg.replace(path, route)
         # The JSON formatter would write repr(request), which names the full path.
         record.request = f"{request.method} {route}"
         return True
