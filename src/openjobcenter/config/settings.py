@@ -99,6 +99,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "openjobcenter.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the request: a NUL character is refused (PostgreSQL cannot
+    # store it), 422 on the API, 400 on pages (core/inputs.py).
+    "openjobcenter.core.inputs.NulGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "openjobcenter.tenants.middleware.TenantHostMiddleware",
     "django.middleware.locale.LocaleMiddleware",
