@@ -17,7 +17,7 @@ the permission 403. Writes go through ``services`` (customer) and ``services_sta
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Literal
 
 from django.conf import settings
@@ -54,6 +54,7 @@ from openjobcenter.applications.selectors_staff import (
 )
 from openjobcenter.core.access import Perm, has_perm, staff_roles
 from openjobcenter.core.audit import audit
+from openjobcenter.core.inputs import Day
 from openjobcenter.core.models import AuditAction
 from openjobcenter.tenants.models import Jobcenter
 from openjobcenter.tenants.modules import is_enabled
@@ -194,8 +195,8 @@ class ApplicationInboxQuery(Schema):
         pattern=r"^(mine|unassigned|[0-9]{1,10})$",
         description="'mine', 'unassigned' or a staff member's user id",
     )
-    von: date | None = Field(default=None, description="Submitted on or after (day)")
-    bis: date | None = Field(default=None, description="Submitted on or before (day)")
+    von: Day | None = Field(default=None, description="Submitted on or after (day)")
+    bis: Day | None = Field(default=None, description="Submitted on or before (day)")
     q: str | None = Field(
         default=None, max_length=100, description="Name, customer number or reference"
     )

@@ -15,6 +15,7 @@ from openjobcenter.applications.handoff import HandoffBackend
 from openjobcenter.applications.models import ApplicationKind
 from openjobcenter.applications.selectors_staff import MINE, UNASSIGNED, InboxFilter
 from openjobcenter.applications.services_staff import MAX_MESSAGE, STAFF_STATUSES
+from openjobcenter.core.inputs import day_validators
 
 MAX_HELP_TEXT = 2000
 HELP_LINE_RE = re.compile(r"^\s*([a-z0-9_]{1,40}\.[a-z0-9_]{1,40})\s*[:=]\s*(.+?)\s*$")
@@ -37,10 +38,16 @@ class InboxFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False)
     assignee = forms.ChoiceField(label=_("Zuständig"), required=False)
     von = forms.DateField(
-        label=_("Eingegangen ab"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Eingegangen ab"),
+        required=False,
+        validators=day_validators(),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     bis = forms.DateField(
-        label=_("Eingegangen bis"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Eingegangen bis"),
+        required=False,
+        validators=day_validators(),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     def __init__(self, *args: Any, staff: Iterable[User] = (), **kwargs: Any) -> None:

@@ -37,6 +37,7 @@ from openjobcenter.core.access import (
     staff_roles,
 )
 from openjobcenter.core.audit import audit
+from openjobcenter.core.inputs import Day
 from openjobcenter.core.models import AuditAction
 from openjobcenter.tenants.models import Jobcenter, Office
 from openjobcenter.tenants.modules import is_enabled
@@ -73,8 +74,8 @@ class SlotOut(Schema):
 
 
 class SlotsQuery(Schema):
-    von: date | None = Field(default=None, description="First day (Europe/Berlin), default today")
-    bis: date | None = Field(default=None, description="Last day, inclusive; default: horizon")
+    von: Day | None = Field(default=None, description="First day (Europe/Berlin), default today")
+    bis: Day | None = Field(default=None, description="Last day, inclusive; default: horizon")
 
 
 class AppointmentOfficeOut(Schema):
@@ -140,7 +141,7 @@ class SlotTakenOut(Schema):
 
 
 class CalendarQuery(Schema):
-    tag: date | None = Field(default=None, description="First day (Europe/Berlin), default today")
+    tag: Day | None = Field(default=None, description="First day (Europe/Berlin), default today")
     tage: int = Field(default=1, ge=1, le=7, description="Number of days, 1 to 7")
     person: int | None = Field(default=None, description="Staff member (user id); default: oneself")
 

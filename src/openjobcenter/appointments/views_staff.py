@@ -57,6 +57,7 @@ from openjobcenter.core.access import (
     staff_required,
 )
 from openjobcenter.core.audit import audit
+from openjobcenter.core.inputs import FIRST_DAY, LAST_DAY
 from openjobcenter.core.models import AuditAction
 from openjobcenter.tenants.modules import require_module
 
@@ -91,9 +92,13 @@ def _parse_day(raw: str | None) -> date:
     if not raw:
         return timezone.localdate()
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError:
         raise BadRequest(_("Das Datum ist ungültig.")) from None
+    # The week around it must stay a date (9999-12-31 used to crash the calendar).
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise BadRequest(_("Das Datum ist ungültig."))
+    return day
 
 
 def _local(dt: datetime) -> datetime:

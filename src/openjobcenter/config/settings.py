@@ -102,6 +102,9 @@ MIDDLEWARE = [
     # Errors under /api/ in JSON, whatever answered (unknown path, 405, 500 page).
     "openjobcenter.api.errors.JsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the request: a NUL character is refused (PostgreSQL cannot
+    # store it), 422 on the API, 400 on pages (core/inputs.py).
+    "openjobcenter.core.inputs.NulGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "openjobcenter.tenants.middleware.TenantHostMiddleware",
     "django.middleware.locale.LocaleMiddleware",

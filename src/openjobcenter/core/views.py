@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openjobcenter.core.access import Perm, staff_required
+from openjobcenter.core.inputs import day_validators
 from openjobcenter.core.models import AuditAction, AuditEntry
 
 
@@ -24,11 +25,13 @@ class AuditFilterForm(forms.Form):
     date_from = forms.DateField(
         label=_("Von (Datum)"),
         required=False,
+        validators=day_validators(),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     date_to = forms.DateField(
         label=_("Bis (Datum)"),
         required=False,
+        validators=day_validators(),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 

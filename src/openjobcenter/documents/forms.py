@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from openjobcenter.core.inputs import day_validators
 from openjobcenter.documents.kinds import kind_choices
 from openjobcenter.documents.models import DocumentState, RequestItem
 
@@ -125,10 +126,16 @@ class SearchForm(forms.Form):
         label=_("Art"), choices=[("", _("Alle")), *kind_choices()], required=False
     )
     since = forms.DateField(
-        label=_("Eingang ab"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Eingang ab"),
+        required=False,
+        validators=day_validators(),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     until = forms.DateField(
-        label=_("Eingang bis"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Eingang bis"),
+        required=False,
+        validators=day_validators(),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     text = forms.CharField(label=_("Text im Dokument"), required=False, max_length=100)
 

@@ -7,14 +7,13 @@ notification preferences.
 
 from __future__ import annotations
 
-from datetime import time
-
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import ConfigDict, Field, HttpUrl, field_validator, model_validator
 
 from openjobcenter.api.auth import session_or_token
 from openjobcenter.core.access import request_user
+from openjobcenter.core.inputs import NaiveTime
 from openjobcenter.notifications.services import (
     PreferenceInput,
     preference_of,
@@ -48,8 +47,9 @@ class SubscriptionDeleteIn(Strict):
 class PreferencesIO(Strict):
     email: bool
     push: bool
-    quiet_start: time | None = None
-    quiet_end: time | None = None
+    # Wall-clock times: one with a time zone is refused (422), not stored (issue 16).
+    quiet_start: NaiveTime | None = None
+    quiet_end: NaiveTime | None = None
 
     @field_validator("quiet_start", "quiet_end")
     @classmethod

@@ -58,6 +58,8 @@ def preferences(request: HttpRequest, jc: str) -> HttpResponse:
         request,
         "notifications/preferences.html",
         {"form": form, "vapid_public_key": public},
+        # A refused form (e.g. "22:00+02:00", which is no wall-clock time) is a 4xx.
+        status=422 if request.method == "POST" else 200,
     )
 
 
