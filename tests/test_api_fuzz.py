@@ -46,7 +46,7 @@ from tests.conftest import login_with_mfa
 
 pytestmark = pytest.mark.django_db
 
-MAX_EXAMPLES = 3
+MAX_EXAMPLES = 2
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -135,12 +135,16 @@ def _point_at_existing(case: Any, world: dict[str, Any]) -> None:
     derandomize=True,
     deadline=None,
     database=None,
+    # The explicit phase runs schemathesis' coverage cases (boundary values of each
+    # parameter's schema, e.g. a time with a zone offset, which found a 500); generate adds
+    # MAX_EXAMPLES random ones.
     phases=[Phase.explicit, Phase.generate],
     suppress_health_check=list(HealthCheck),
 )
 def test_api_fuzz(case: Any, world: dict[str, Any]) -> None:
     _point_at_existing(case, world)
-    case.call_and_validate(checks=CHECKS)
+    if not case.operation.definition.raw.get("security"):
+        case.call_and_validate(checks=CHECKS)  # public; refusals without login: test_ownership
     case.call_and_validate(checks=CHECKS, headers=world["customer_headers"])
     case.call_and_validate(
         checks=CHECKS, headers=world["staff_headers"], cookies=world["staff_cookies"]
