@@ -33,7 +33,10 @@ def _operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
 @pytest.fixture(scope="module")
 def spec() -> dict[str, Any]:
     """The document as clients read it (JSON: status codes become strings)."""
-    return json.loads(json.dumps(api.get_openapi_schema(), cls=NinjaJSONEncoder))
+    document: dict[str, Any] = json.loads(
+        json.dumps(api.get_openapi_schema(), cls=NinjaJSONEncoder)
+    )
+    return document
 
 
 def test_component_names_are_unique_across_routers(monkeypatch: pytest.MonkeyPatch) -> None:
