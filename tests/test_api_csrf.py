@@ -49,7 +49,7 @@ def _city(customer: CustomerProfile) -> str:
 def test_bearer_token_writes_without_csrf(customer: CustomerProfile) -> None:
     _token, key = api_token_create(user=customer.user, name="App")
     app = _csrf_client()
-    auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    auth: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
     response = app.patch("/api/v1/me", {"city": "Hünfeld"}, content_type="application/json", **auth)
     assert response.status_code == 200, response.content
     assert response.json()["customer"]["city"] == "Hünfeld"

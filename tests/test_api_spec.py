@@ -33,7 +33,10 @@ def _operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
 @pytest.fixture(scope="module")
 def spec() -> dict[str, Any]:
     """The document as clients read it (JSON: status codes become strings)."""
-    return json.loads(json.dumps(api.get_openapi_schema(), cls=NinjaJSONEncoder))
+    document: dict[str, Any] = json.loads(
+        json.dumps(api.get_openapi_schema(), cls=NinjaJSONEncoder)
+    )
+    return document
 
 
 def test_component_names_are_unique_across_routers(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -135,3 +138,18 @@ def test_an_unhandled_error_under_api_is_json_500(db: None) -> None:
     assert response.status_code == 500
     assert response.json() == {"detail": "Internal Server Error"}
     assert b"boom" not in response.content
+
+
+def test_quiet_hours_with_a_zone_offset_are_refused_not_a_500(customer: Any) -> None:
+    """Found by the fuzzer: SQLite cannot store an aware time, the API answered 500."""
+    client = Client()
+    client.force_login(customer.user)
+    before = client.get("/api/v1/notifications/preferences").json()
+    response = client.put(
+        "/api/v1/notifications/preferences",
+        {"email": True, "push": False, "quiet_start": "22:00:00Z", "quiet_end": "07:00:00"},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][-1] == "quiet_start"
+    assert client.get("/api/v1/notifications/preferences").json() == before
