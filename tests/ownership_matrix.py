@@ -569,6 +569,17 @@ def _fill(template: str, entry: Entry | None, ids: Mapping[str, Any], pattern: s
     return re.sub(pattern, sub, template)
 
 
+# Path arguments that name no object of anyone's (the rest are ids and the feed token).
+NOT_OBJECTS = {"jc", "slug", "section", "kind_slug", "step_key", "key", "name", "version"}
+
+
+def names_object(template: str) -> bool:
+    """Whether a route or API path names one of the owner's objects by id or token (then
+    job centre B's people are also asked for it through B's own URLs)."""
+    names = re.findall(r"<(?:\w+:)?(\w+)>|\{(\w+)\}", template)
+    return any((a or b) not in NOT_OBJECTS for a, b in names)
+
+
 def concrete_url(route: str, entry: Entry | None, ids: Mapping[str, Any]) -> str | None:
     """The URL of ``route`` with the world's objects in it (None for a regex route
     without an explicit ``path``)."""

@@ -16,10 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -34,7 +32,6 @@ from tests import ownership_matrix as matrix
 from tests.documents.conftest import photo, upload
 from tests.ownership_world import PERSONAS, World, ask, build_world, fresh_mfa, login
 
-PROBE = os.environ.get("OWNERSHIP_PROBE", "")
 
 
 # --- The world: built once per module, each test in a savepoint of it -----------------
@@ -247,7 +244,33 @@ def _run(w: World, key: str, entry: matrix.Entry, url: str, *, api: bool) -> Non
                     )
                 if method != "get" and not allowed_pass:
                     refused_writes.append(f"{persona} {method.upper()}")
+    if matrix.names_object(key):
+        problems += _cross_tenant(w, entry, url, body, api=api)
     assert not problems, f"{key}:\n" + "\n".join(problems)
+
+
+def _cross_tenant(w: World, entry: matrix.Entry, url: str, body: Any, *, api: bool) -> list[str]:
+    """Job centre B's customer and staff ask for A's objects through B's own URLs
+    (``/wiesbaden/.../<A's id>/``): refused as through A's URLs (404 where they would
+    be served their own), and nothing changes."""
+    if "/fulda/" not in url:
+        return []
+    url_b = url.replace("/fulda/", "/wiesbaden/", 1)
+    problems = []
+    state = snapshot() if any(m != "get" for m in entry.methods()) else None
+    for method, access in entry.methods().items():
+        for persona in ("customer_b", "staff_b"):
+            expected = "404" if access[persona] in ("ok", "-") else access[persona]
+            send = _file_body(body) if body and body.get("__multipart__") else body
+            got = outcome(call(w, persona, method, url_b, send, api=api))
+            if got != expected:
+                problems.append(
+                    f"{persona} {method.upper()} {url_b}: {got}, another job centre's "
+                    f"object must be {expected}"
+                )
+    if state is not None and snapshot() != state:
+        problems.append(f"cross-tenant writes to {url_b} changed {changed(state, snapshot())}")
+    return problems
 
 
 @pytest.mark.parametrize("route", url_patterns())
@@ -266,32 +289,3 @@ def test_api_operation(w: World, operation: str) -> None:
     entry = matrix.OPERATIONS[operation]
     path = operation.split(" ", 1)[1]
     _run(w, operation, entry, matrix.concrete_api_url(path, entry, w.ids), api=True)
-
-
-# --- Probe: record today's behaviour (authoring aid, not a test) ------------------------
-
-
-@pytest.mark.skipif(not PROBE, reason="authoring aid: OWNERSHIP_PROBE=<file> records answers")
-def test_probe(w: World) -> None:  # pragma: no cover - authoring aid
-    out: dict[str, dict[str, dict[str, str]]] = {}
-    for route in url_patterns():
-        if route.startswith("api/v1/") and route not in ("api/v1/", "api/v1/docs", "api/v1/openapi.json"):
-            continue
-        entry = matrix.ROUTES.get(route)
-        url = matrix.concrete_url(route, entry, w.ids)
-        if url is None:
-            out[route] = {"_": {"_": "no url"}}
-            continue
-        res: dict[str, dict[str, str]] = {}
-        for method in ("get", "post"):
-            res[method] = {}
-            for persona in PERSONAS:
-                sid = transaction.savepoint()
-                try:
-                    r = call(w, persona, method, url, None, api=False)
-                    res[method][persona] = outcome(r)
-                except Exception as exc:  # noqa: BLE001
-                    res[method][persona] = f"EXC {type(exc).__name__}: {exc}"[:120]
-                transaction.savepoint_rollback(sid)
-        out[route] = res
-    Path(PROBE).write_text(json.dumps(out, indent=1))
