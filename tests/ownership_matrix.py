@@ -42,7 +42,7 @@ SAMPLE = ("anonymous", "owner", "staff_b", "admin")
 
 
 def everyone(outcome: str = "ok") -> Access:
-    return {p: outcome for p in PERSONAS}
+    return dict.fromkeys(PERSONAS, outcome)
 
 
 def sample(access: Access) -> Access:
@@ -79,7 +79,7 @@ def staff(allowed: Iterable[str] = ALL_STAFF, refused: str = "403") -> Access:
     allowed = tuple(allowed)
     return {
         "anonymous": "login",
-        **{c: "404" for c in CUSTOMERS},
+        **dict.fromkeys(CUSTOMERS, "404"),
         "staff_b": "404",
         **{r: ("ok" if r in allowed else refused) for r in ROLES},
     }
@@ -106,7 +106,7 @@ def api_staff(allowed: Iterable[str] = ALL_STAFF, refused: str = "403") -> Acces
     allowed = tuple(allowed)
     return {
         "anonymous": "401",
-        **{c: "401" for c in CUSTOMERS},
+        **dict.fromkeys(CUSTOMERS, "401"),
         "staff_b": "404",
         **{r: ("ok" if r in allowed else refused) for r in ROLES},
     }
@@ -328,9 +328,7 @@ ROUTES: dict[str, Entry] = {
     S + "unterlagen/einstellungen/": both(staff(ADMIN)),
     S + "unterlagen/kunde/<int:customer>/": page(staff(APPOINTMENT_STAFF)),
     S + "unterlagen/kunde/<int:customer>/anfordern/": both(staff(APPOINTMENT_STAFF)),
-    S + "unterlagen/anforderung/<int:pk>/": page(
-        staff(APPOINTMENT_STAFF), pk="document_request"
-    ),
+    S + "unterlagen/anforderung/<int:pk>/": page(staff(APPOINTMENT_STAFF), pk="document_request"),
     S + "unterlagen/<int:pk>/": both(
         staff(APPOINTMENT_STAFF), pk="document", body={"action": "accept"}
     ),
@@ -394,7 +392,9 @@ def op(method: str, access: Access, **kw: Any) -> Entry:
 
 OPERATIONS: dict[str, Entry] = {
     "GET /api/v1/jobcenters": op("GET", api_public()),
-    "GET /api/v1/jobcenters/lookup": op("GET", api_public(), path="/api/v1/jobcenters/lookup?q=Fulda"),
+    "GET /api/v1/jobcenters/lookup": op(
+        "GET", api_public(), path="/api/v1/jobcenters/lookup?q=Fulda"
+    ),
     "GET /api/v1/jobcenters/{slug}": op("GET", api_public()),
     "GET /api/v1/me": op("GET", api_signed_in()),
     "PATCH /api/v1/me": op("PATCH", api_signed_in(), body={"preferred_language": "de"}),
@@ -411,9 +411,13 @@ OPERATIONS: dict[str, Entry] = {
     f"POST {A}/appointments": op(
         "POST",
         api_mine(),
-        body={"type_id": "{type_id}", "staff_id": "{advisor}", "starts_at": FUTURE,
-              "channel": "phone"},
-    ),  # fmt: skip
+        body={
+            "type_id": "{type_id}",
+            "staff_id": "{advisor}",
+            "starts_at": FUTURE,
+            "channel": "phone",
+        },
+    ),
     f"GET {A}/appointments/{{pk}}": op("GET", api_owners(), pk="appointment"),
     f"POST {A}/appointments/{{pk}}/confirm": op("POST", api_owners(), pk="appointment"),
     f"POST {A}/appointments/{{pk}}/cancel": op(
@@ -429,31 +433,43 @@ OPERATIONS: dict[str, Entry] = {
     f"POST {A}/staff/invitations": op(
         "POST",
         api_staff(APPOINTMENT_STAFF),
-        body={"customer_id": "{customer}", "type_id": "{type_id}", "starts_at": FUTURE,
-              "channel": "phone"},
-    ),  # fmt: skip
+        body={
+            "customer_id": "{customer}",
+            "type_id": "{type_id}",
+            "starts_at": FUTURE,
+            "channel": "phone",
+        },
+    ),
     f"POST {A}/staff/appointments/{{pk}}/check-in": op(
         "POST", api_staff(("reception", "team_lead", "admin")), pk="appointment"
     ),
     # Applications.
-    f"GET {P}/": op("GET", over(api_signed_in(), staff_b="404", **{r: "404" for r in ROLES})),
+    f"GET {P}/": op("GET", over(api_signed_in(), staff_b="404", **dict.fromkeys(ROLES, "404"))),
     f"POST {P}/": op(
         "POST",
-        over(api_signed_in(), staff_b="404", **{r: "404" for r in ROLES}),
+        over(api_signed_in(), staff_b="404", **dict.fromkeys(ROLES, "404")),
         body={"kind": "initial"},
     ),
     f"GET {P}/{{application_id}}": op("GET", api_owners()),
-    f"GET {P}/{{application_id}}/steps/{{step_key}}": op("GET", api_owners(), args={"application_id": "draft"}),
+    f"GET {P}/{{application_id}}/steps/{{step_key}}": op(
+        "GET", api_owners(), args={"application_id": "draft"}
+    ),
     f"PUT {P}/{{application_id}}/steps/{{step_key}}": op(
-        "PUT", api_owners(), args={"application_id": "draft"},
+        "PUT",
+        api_owners(),
+        args={"application_id": "draft"},
         body={"answers": {}, "base_version": 0},
-    ),  # fmt: skip
+    ),
     f"POST {P}/{{application_id}}/file": op(
-        "POST", api_owners(), args={"application_id": "draft"},
+        "POST",
+        api_owners(),
+        args={"application_id": "draft"},
         body={"answers": {}, "base_version": 0},
-    ),  # fmt: skip
+    ),
     f"GET {P}/{{application_id}}/proofs": op("GET", api_owners()),
-    f"POST {P}/{{application_id}}/submit": op("POST", api_owners(), args={"application_id": "draft"}),
+    f"POST {P}/{{application_id}}/submit": op(
+        "POST", api_owners(), args={"application_id": "draft"}
+    ),
     f"GET {P}/{{application_id}}/history": op("GET", api_owners()),
     f"GET {P}/{{application_id}}/status": op("GET", api_owners()),
     f"POST {P}/{{application_id}}/questions/{{question_id}}/answer": op(
@@ -517,14 +533,17 @@ OPERATIONS: dict[str, Entry] = {
     # endpoint as someone else deletes nothing (the service filters by the user).
     f"GET {N}/vapid-public-key": op("GET", api_signed_in()),
     f"POST {N}/push-subscriptions": op(
-        "POST", api_signed_in(),
+        "POST",
+        api_signed_in(),
         body={"endpoint": "https://push.example.org/new", "p256dh": "k", "auth": "a"},
-    ),  # fmt: skip
+    ),
     f"DELETE {N}/push-subscriptions": op(
-        "DELETE", api_signed_in(), body={"endpoint": "{subscription_endpoint}"},
+        "DELETE",
+        api_signed_in(),
+        body={"endpoint": "{subscription_endpoint}"},
         inert=tuple(p for p in PERSONAS if p not in ("anonymous", "owner")),
         note="someone else's endpoint: 204 and nothing deleted",
-    ),  # fmt: skip
+    ),
     f"GET {N}/preferences": op("GET", api_signed_in()),
     f"PUT {N}/preferences": op("PUT", api_signed_in(), body={"email": True, "push": False}),
 }

@@ -86,7 +86,9 @@ def build_world() -> World:
     owner = make_customer(jc_a, "kunde@example.org", "A-1001")
     other = make_customer(jc_a, "kundin2@example.org", "A-1002")
     customer_b = make_customer(jc_b, "kunde-b@example.org", "B-2001")
-    staff = {str(role.value): make_staff(jc_a, role, f"{role.value}@a.example.org") for role in Role}
+    staff = {
+        str(role.value): make_staff(jc_a, role, f"{role.value}@a.example.org") for role in Role
+    }
     staff_b = make_staff(jc_b, Role.ADMIN, "admin@b.example.org")
     advisor = staff[Role.JOB_ADVISOR.value]
     owner.advisor = advisor
@@ -96,9 +98,13 @@ def build_world() -> World:
     assert office is not None
     for weekday in range(5):
         WeeklyHours.objects.create(
-            jobcenter=jc_a, staff=advisor, office=office, weekday=weekday,
-            start=clock(8), end=clock(12),
-        )  # fmt: skip
+            jobcenter=jc_a,
+            staff=advisor,
+            office=office,
+            weekday=weekday,
+            start=clock(8),
+            end=clock(12),
+        )
     appt_type = AppointmentType.objects.create(
         jobcenter=jc_a,
         name="Beratung",
@@ -153,9 +159,7 @@ def build_world() -> World:
         deadline=timezone.localdate() + timedelta(days=7),
         explanation="",
     )
-    template = TextTemplate.objects.create(
-        jobcenter=jc_a, title="Gruß", body="Guten Tag {vorname}"
-    )
+    template = TextTemplate.objects.create(jobcenter=jc_a, title="Gruß", body="Guten Tag {vorname}")
     subscription = PushSubscription.objects.create(
         user=owner.user, endpoint="https://push.example.org/owner", p256dh="k", auth="a"
     )
@@ -226,9 +230,13 @@ def login(world: World) -> None:
             methods = session.get("account_authentication_methods", [])
             session["account_authentication_methods"] = [
                 *methods,
-                {"method": "password", "at": time.time(), "email": user.email,
-                 "reauthenticated": True},
-            ]  # fmt: skip
+                {
+                    "method": "password",
+                    "at": time.time(),
+                    "email": user.email,
+                    "reauthenticated": True,
+                },
+            ]
             session["account_authentication_methods_user"] = str(user.pk)
             session.save()
         world.clients[persona] = client

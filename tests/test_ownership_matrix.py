@@ -25,14 +25,12 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connection, transaction
 from django.http import HttpResponse
-from django.test import Client, override_settings
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests import ownership_matrix as matrix
 from tests.documents.conftest import photo, upload
 from tests.ownership_world import PERSONAS, World, ask, build_world, fresh_mfa, login
-
-
 
 # --- The world: built once per module, each test in a savepoint of it -----------------
 
@@ -89,7 +87,8 @@ def url_patterns() -> list[str]:
 def api_schema() -> dict[str, Any]:
     from openjobcenter.api.urls import api
 
-    return api.get_openapi_schema()  # type: ignore[no-any-return]
+    schema: dict[str, Any] = api.get_openapi_schema()
+    return schema
 
 
 def api_operations() -> list[str]:
@@ -175,9 +174,7 @@ def call(w: World, persona: str, method: str, url: str, body: Any, *, api: bool)
 def test_every_route_has_an_entry() -> None:
     """A new URL pattern fails here until the matrix says who may use it."""
     operations = {api_route_of(op.split(" ", 1)[1]) for op in api_operations()}
-    missing = [
-        r for r in url_patterns() if matrix.route_entry(r) is None and r not in operations
-    ]
+    missing = [r for r in url_patterns() if matrix.route_entry(r) is None and r not in operations]
     assert not missing, f"URL patterns without an entry in tests/ownership_matrix.py: {missing}"
     stale = sorted(set(matrix.ROUTES) - set(url_patterns()))
     assert not stale, f"entries for URL patterns that no longer exist: {stale}"
@@ -222,8 +219,7 @@ def _run(w: World, key: str, entry: matrix.Entry, url: str, *, api: bool) -> Non
             after = snapshot()
             if after != state:
                 problems.append(
-                    f"refused writes changed {changed(state, after)}; "
-                    f"one of: {refused_writes}"
+                    f"refused writes changed {changed(state, after)}; one of: {refused_writes}"
                 )
         for method, access in methods.items():
             for persona in PERSONAS:
