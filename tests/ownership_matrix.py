@@ -268,7 +268,12 @@ ROUTES: dict[str, Entry] = {
     C + "antrag/<int:pk>/eingangsbestaetigung.pdf": page(owners(), pk="application"),
     C + "unterlagen/": page(mine()),
     C + "unterlagen/senden/": both(mine()),
-    C + "unterlagen/seiten/": action(mine(), body={"draft": "{document}"}),
+    C + "unterlagen/seiten/": action(
+        over(mine(), owner="404", other_customer="404"),
+        body={"__multipart__": True, "__file__": "file", "draft": "{document}"},
+        note="a page for the owner's document, which is no draft (so 404 for the owner "
+        "too): someone else's is 404 whatever its state",
+    ),
     C + "unterlagen/<int:document>/seiten/<int:pk>/": both(owners(), pk="page"),
     C + "unterlagen/<int:document>/seiten/<int:pk>/vorschau.png": page(owners(), pk="page"),
     C + "unterlagen/<int:pk>/": page(owners(), pk="document"),
@@ -597,6 +602,15 @@ def names_object(template: str) -> bool:
     job centre B's people are also asked for it through B's own URLs)."""
     names = re.findall(r"<(?:\w+:)?(\w+)>|\{(\w+)\}", template)
     return any((a or b) not in NOT_OBJECTS for a, b in names)
+
+
+def body_names_object(entry: Entry) -> bool:
+    """Whether a write's body names one of the owner's objects (``"{customer}"``)."""
+    body = entry.body or {}
+    return any(
+        isinstance(v, str) and v.startswith("{") and v.strip("{}") not in ("future",)
+        for v in body.values()
+    )
 
 
 def concrete_url(route: str, entry: Entry | None, ids: Mapping[str, Any]) -> str | None:
