@@ -1,0 +1,640 @@
+"""The ownership matrix: who may use every URL pattern and every API operation
+(DESIGN §7 need-to-know; run by ``tests/test_ownership_matrix.py``).
+
+Every URL pattern django resolves (keyed by its full route string, as
+``<slug:jc>/staff/kunden/<int:pk>/``) and every OpenAPI operation (``"GET /api/v1/me"``)
+needs an entry here, or the generated tests fail. An entry says which HTTP methods the
+route serves and, per method, what each persona gets:
+
+* personas: ``anonymous``; ``owner`` (a customer of job centre A who owns every object
+  the URL names); ``other_customer`` (a second customer of A); ``customer_b`` (a customer
+  of job centre B); ``staff_b`` (B's admin); and A's staff by role: ``reception``,
+  ``caseworker``, ``job_advisor``, ``team_lead``, ``admin``.
+* outcomes: ``ok`` (served: 2xx, a redirect elsewhere than a login, or a 4xx about the
+  input), ``login`` (to /konto/login/), ``mfa`` (asked for the second factor / to
+  re-authenticate), ``admin_login``, ``401``, ``403``, ``404``, ``405``; ``-`` = not asked.
+  A refused write (anything but ``ok`` on a non-GET method) is checked to change nothing.
+
+Profiles below say the common cases; ``over`` records the exceptions. Path arguments are
+filled from the world's objects (``tests/ownership_world.py``): by name (``DEFAULT_ARGS``)
+and, for ``pk``, by the entry's ``pk``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+CUSTOMERS = ("owner", "other_customer", "customer_b")
+ROLES = ("reception", "caseworker", "job_advisor", "team_lead", "admin")
+PERSONAS = ("anonymous", *CUSTOMERS, "staff_b", *ROLES)
+ALL_STAFF = ROLES
+TEAM_LEADS = ("team_lead", "admin")
+ADMIN = ("admin",)
+Access = dict[str, str]
+
+
+# Where every persona gets the same (public pages, one's own account, the operator's
+# admin), these stand for all: a stranger, a customer and staff of both job centres.
+SAMPLE = ("anonymous", "owner", "staff_b", "admin")
+
+
+def everyone(outcome: str = "ok") -> Access:
+    return dict.fromkeys(PERSONAS, outcome)
+
+
+def sample(access: Access) -> Access:
+    return {p: (o if p in SAMPLE else "-") for p, o in access.items()}
+
+
+def public() -> Access:
+    return sample(everyone("ok"))
+
+
+def signed_in() -> Access:
+    """Anyone logged in, for their own account (allauth's pages, API tokens)."""
+    return sample({**everyone("ok"), "anonymous": "login"})
+
+
+def mine() -> Access:
+    """A customer's own list or form: every customer of A, nobody else."""
+    return {
+        **everyone("404"),
+        "anonymous": "login",
+        "owner": "ok",
+        "other_customer": "ok",
+    }
+
+
+def owners() -> Access:
+    """One of the owner's objects: only the owner; everyone else 404."""
+    return {**everyone("404"), "anonymous": "login", "owner": "ok"}
+
+
+def staff(allowed: Iterable[str] = ALL_STAFF, refused: str = "403") -> Access:
+    """A staff page of job centre A: the allowed roles; other roles ``refused``;
+    customers and B's staff 404; strangers to the login."""
+    allowed = tuple(allowed)
+    return {
+        "anonymous": "login",
+        **dict.fromkeys(CUSTOMERS, "404"),
+        "staff_b": "404",
+        **{r: ("ok" if r in allowed else refused) for r in ROLES},
+    }
+
+
+def api_public() -> Access:
+    return sample(everyone("ok"))
+
+
+def api_signed_in() -> Access:
+    return {**everyone("ok"), "anonymous": "401"}
+
+
+def api_mine() -> Access:
+    """A customer's own collection under /{jc}/: A's customers; staff and B's people 404."""
+    return {**everyone("404"), "anonymous": "401", "owner": "ok", "other_customer": "ok"}
+
+
+def api_owners() -> Access:
+    return {**everyone("404"), "anonymous": "401", "owner": "ok"}
+
+
+def api_staff(allowed: Iterable[str] = ALL_STAFF, refused: str = "403") -> Access:
+    allowed = tuple(allowed)
+    return {
+        "anonymous": "401",
+        **dict.fromkeys(CUSTOMERS, "401"),
+        "staff_b": "404",
+        **{r: ("ok" if r in allowed else refused) for r in ROLES},
+    }
+
+
+def operator() -> Access:
+    """The operator's /admin/: no persona is an operator; all are sent to its login."""
+    return sample(everyone("admin_login"))
+
+
+@dataclass(frozen=True)
+class Entry:
+    get: Access | None = None  # None: the route does not serve GET (405 for all)
+    post: Access | None = None
+    pk: str | None = None  # which object of the world ``<pk>`` names
+    path: str | None = None  # a concrete URL (format string over the world's ids)
+    body: Mapping[str, Any] | None = None  # form / JSON body for writes (format strings)
+    method: str | None = None  # API: the operation's method (GET/POST/PUT/PATCH/DELETE)
+    # Personas whose write is answered ``ok`` but must not change anything (acting on an
+    # object that is not theirs answers like "nothing to do"): checked like a refusal.
+    inert: tuple[str, ...] = ()
+    note: str = ""
+    args: Mapping[str, str] = field(default_factory=dict)
+
+    def methods(self) -> dict[str, Access]:
+        out: dict[str, Access] = {}
+        if self.get is not None:
+            out["get"] = self.get
+        if self.post is not None:
+            out[(self.method or "post").lower()] = self.post
+        return out
+
+
+def over(access: Access, **cells: str) -> Access:
+    """``access`` with some personas' outcomes changed (today's exceptions)."""
+    return {**access, **cells}
+
+
+def both(access: Access, **kw: Any) -> Entry:
+    """A route that serves GET and POST alike."""
+    return Entry(get=access, post=access, **kw)
+
+
+def page(access: Access, **kw: Any) -> Entry:
+    """A page that serves GET only."""
+    return Entry(get=access, **kw)
+
+
+def action(access: Access, **kw: Any) -> Entry:
+    """A POST-only action."""
+    return Entry(post=access, **kw)
+
+
+# --- URL patterns ------------------------------------------------------------------------
+
+T = "<slug:jc>/"
+C = "<slug:jc>/mein-bereich/"
+S = "<slug:jc>/staff/"
+PROCESSING = ("caseworker", "team_lead", "admin")  # benefit data (§ 35 SGB I)
+APPOINTMENT_STAFF = ("caseworker", "job_advisor", "team_lead", "admin")
+
+ROUTES: dict[str, Entry] = {
+    # Platform: landing, health, API documents, language, PWA files.
+    "": page(public()),
+    "healthz": both(public()),
+    "readyz": both(public()),
+    "api/v1/openapi.json": both(public()),
+    "api/v1/docs": both(public()),
+    "api/v1/": both(everyone("404"), note="ninja's root: no page"),
+    "sprache/": action(public()),
+    "sw.js": page(public()),
+    "manifest.webmanifest": page(public()),
+    # The account (allauth and ours): each person's own; nothing of anyone else's.
+    "konto/weiter/": both(signed_in()),
+    "konto/api-schluessel/": both(signed_in()),
+    "konto/signup/": both(public()),
+    "konto/login/": both(public()),
+    "konto/logout/": both(public()),
+    "konto/inactive/": page(public()),
+    "konto/reauthenticate/": both(signed_in()),
+    "konto/email/": both(signed_in()),
+    "konto/confirm-email/": page(public()),
+    "konto/password/change/": both(signed_in()),
+    "konto/password/set/": both(signed_in()),
+    "konto/password/reset/": both(public()),
+    "konto/login/code/confirm/": both(signed_in()),
+    r"konto/^confirm-email/(?P<key>[-:\w]+)/$": both(
+        public(), path="/konto/confirm-email/unbekannt/", note="an unknown key: the error page"
+    ),
+    "konto/password/reset/key/done/": page(public()),
+    r"konto/^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$": both(
+        public(), path="/konto/password/reset/key/1-unbekannt/"
+    ),
+    "konto/password/reset/done/": page(public()),
+    "konto/2fa/": page(signed_in()),
+    "konto/2fa/authenticate/": both(signed_in()),
+    "konto/2fa/reauthenticate/": both(
+        over(signed_in(), owner="mfa"),
+        note="customers without a second factor are sent to set one up",
+    ),
+    "konto/2fa/totp/activate/": both(signed_in()),
+    "konto/2fa/totp/deactivate/": both(
+        sample(over(signed_in(), owner="404")), note="customers have no TOTP to deactivate"
+    ),
+    "konto/2fa/recovery-codes/": page(sample(over(everyone("404"), anonymous="login"))),
+    "konto/2fa/recovery-codes/generate/": both(signed_in()),
+    "konto/2fa/recovery-codes/download/": both(sample(over(everyone("404"), anonymous="login"))),
+    "konto/2fa/webauthn/": page(signed_in()),
+    # The owner's security key in the world is a stub that allauth cannot parse: the pages
+    # that read all of a person's keys are not asked for the owner.
+    "konto/2fa/webauthn/add/": page(over(signed_in(), owner="-")),
+    "konto/2fa/webauthn/reauthenticate/": both(
+        over(signed_in(), owner="-", staff_b="mfa", admin="mfa"),
+        note="staff without a key are sent to their other second factor",
+    ),
+    # Someone else's security key: 404 (allauth filters the keys by the requesting user).
+    "konto/2fa/webauthn/keys/<int:pk>/remove/": both(owners(), pk="webauthn"),
+    "konto/2fa/webauthn/keys/<int:pk>/edit/": both(owners(), pk="webauthn"),
+    "konto/2fa/webauthn/login/": both(signed_in()),
+    # A job centre's public pages.
+    T: page(public()),
+    T + "theme.css": page(public()),
+    T + "logo": page(everyone("404"), note="job centre A has no logo uploaded"),
+    T + "vorabcheck/": both(public()),
+    T + "kalender/<str:token>.ics": page(
+        public(), note="the token is the credential (a private calendar-feed URL)"
+    ),
+    T + "antrag/aus-vorabcheck/": action(public()),
+    T + "impressum/": page(public()),
+    T + "datenschutz/": page(public()),
+    T + "barrierefreiheit/": page(public()),
+    # The customer's area: their own lists; their own objects.
+    C: both(mine()),
+    C + "profil/": both(mine()),
+    C + "termine/": page(mine()),
+    C + "termine/buchen/": page(mine()),
+    C + "termine/buchen/<int:type_id>/": both(mine()),
+    C + "termine/kalender/": both(mine()),
+    C + "termine/<int:pk>/": page(owners(), pk="appointment"),
+    C + "termine/<int:pk>/bestaetigen/": action(owners(), pk="appointment"),
+    C + "termine/<int:pk>/absagen/": both(
+        owners(), pk="appointment", body={"reason": "illness", "wish": "cancel"}
+    ),
+    C + "termine/<int:pk>/termin.ics": page(owners(), pk="appointment"),
+    C + "termine/<int:pk>/video/": both(
+        over(owners(), owner="404"), pk="appointment", note="not a video appointment"
+    ),
+    C + "antrag/": page(mine()),
+    C + "antrag/neu/<slug:kind_slug>/": both(mine()),
+    C + "antrag/<int:pk>/": page(owners(), pk="application"),
+    C + "antrag/<int:pk>/schritt/<str:step_key>/": both(owners(), pk="draft"),
+    C + "antrag/<int:pk>/eingang/": page(owners(), pk="application"),
+    C + "antrag/<int:pk>/nachweise/": page(owners(), pk="application"),
+    C + "antrag/<int:pk>/absenden/": both(owners(), pk="draft"),
+    C + "antrag/<int:pk>/fragen/<int:question_id>/": action(
+        owners(), pk="application", body={"message": "Hier ist die Antwort."}
+    ),
+    C + "antrag/<int:pk>/antrag.pdf": page(owners(), pk="application"),
+    C + "antrag/<int:pk>/eingangsbestaetigung.pdf": page(owners(), pk="application"),
+    C + "unterlagen/": page(mine()),
+    C + "unterlagen/senden/": both(mine()),
+    C + "unterlagen/seiten/": action(
+        over(mine(), owner="404", other_customer="404"),
+        body={"__multipart__": True, "__file__": "file", "draft": "{document}"},
+        note="a page for the owner's document, which is no draft (so 404 for the owner "
+        "too): someone else's is 404 whatever its state",
+    ),
+    C + "unterlagen/<int:document>/seiten/<int:pk>/": both(owners(), pk="page"),
+    C + "unterlagen/<int:document>/seiten/<int:pk>/vorschau.png": page(owners(), pk="page"),
+    C + "unterlagen/<int:pk>/": page(owners(), pk="document"),
+    C + "unterlagen/<int:pk>/erneut/": action(owners(), pk="document"),
+    C + "unterlagen/<int:pk>/datei.pdf": page(owners(), pk="document"),
+    C + "unterlagen/<int:pk>/eingangsbestaetigung.pdf": page(owners(), pk="document"),
+    C + "nachrichten/": page(mine()),
+    C + "nachrichten/neu/": both(mine()),
+    C + "nachrichten/<int:pk>/": both(owners(), pk="conversation", body={"body": "Hallo"}),
+    C + "nachrichten/<int:pk>/pdf/": page(owners(), pk="conversation"),
+    C + "nachrichten/<int:pk>/warten/": both(
+        over(owners(), anonymous="404"), pk="conversation", note="long polling: 404, no login"
+    ),
+    C + "nachrichten/<int:pk>/anhang/<int:message_pk>/": page(owners(), pk="conversation"),
+    C + "benachrichtigungen/": both(mine()),
+    # Staff pages of job centre A, by role.
+    S: both(staff()),
+    S + "kunden/": both(staff()),
+    S + "kunden/<int:pk>/": Entry(
+        get=staff(), post=over(staff(), job_advisor="403"), pk="customer"
+    ),
+    S + "team/": both(staff(ADMIN)),
+    S + "team/<int:pk>/entfernen/": action(staff(ADMIN), pk="membership"),
+    S + "standorte/": both(staff(ADMIN)),
+    S + "standorte/neu/": both(staff(ADMIN)),
+    S + "standorte/<int:pk>/": both(staff(ADMIN), pk="office"),
+    S + "standorte/<int:pk>/loeschen/": action(staff(ADMIN), pk="office"),
+    S + "einstellungen/angemessenheit/": both(staff(ADMIN)),
+    S + "einstellungen/<slug:section>/": both(staff(ADMIN)),
+    S + "protokoll/": both(staff(ADMIN)),
+    S + "termine/": page(staff(APPOINTMENT_STAFF)),
+    S + "termine/neu/": both(staff(APPOINTMENT_STAFF)),
+    S + "termine/empfang/": Entry(
+        get=staff(("reception", "team_lead", "admin")),
+        post=over(staff(("reception", "team_lead", "admin")), staff_b="404"),
+        body={"appointment": "{appointment}", "action": "check_in"},
+    ),
+    S + "termine/sprechzeiten/": both(staff(APPOINTMENT_STAFF)),
+    S + "termine/arten/": page(staff(TEAM_LEADS)),
+    S + "termine/arten/neu/": both(staff(TEAM_LEADS)),
+    S + "termine/arten/<int:type_id>/": both(staff(TEAM_LEADS)),
+    S + "termine/<int:pk>/": both(staff(APPOINTMENT_STAFF), pk="appointment"),
+    S + "termine/<int:pk>/video/": both(
+        over(staff(()), job_advisor="404"), pk="appointment", note="not a video appointment"
+    ),
+    S + "antraege/": page(staff(PROCESSING)),
+    S + "antraege/einstellungen/": both(staff(ADMIN)),
+    S + "antraege/auswertung/": page(staff(ADMIN)),
+    S + "antraege/<int:pk>/": both(
+        staff(PROCESSING),
+        pk="application",
+        body={"action": "status", "status": "decided", "reason": "x"},
+    ),
+    S + "antraege/<int:pk>/antrag.pdf": page(staff(PROCESSING), pk="application"),
+    S + "antraege/<int:pk>/antrag.json": page(staff(PROCESSING), pk="application"),
+    S + "unterlagen/": page(staff(APPOINTMENT_STAFF)),
+    S + "unterlagen/einstellungen/": both(staff(ADMIN)),
+    S + "unterlagen/kunde/<int:customer>/": page(staff(APPOINTMENT_STAFF)),
+    S + "unterlagen/kunde/<int:customer>/anfordern/": both(staff(APPOINTMENT_STAFF)),
+    S + "unterlagen/anforderung/<int:pk>/": page(staff(APPOINTMENT_STAFF), pk="document_request"),
+    S + "unterlagen/<int:pk>/": both(
+        staff(APPOINTMENT_STAFF), pk="document", body={"action": "accept"}
+    ),
+    S + "unterlagen/<int:pk>/datei.pdf": page(staff(APPOINTMENT_STAFF), pk="document"),
+    S + "unterlagen/<int:document>/seiten/<int:pk>/bild.png": page(
+        staff(APPOINTMENT_STAFF), pk="page"
+    ),
+    S + "nachrichten/": page(staff()),
+    S + "nachrichten/neu/": both(staff()),
+    S + "nachrichten/einstellungen/": both(staff(TEAM_LEADS)),
+    S + "nachrichten/<int:pk>/": both(staff(), pk="conversation", body={"body": "Hallo"}),
+    S + "nachrichten/<int:pk>/zuweisen/": action(staff(), pk="conversation"),
+    S + "nachrichten/<int:pk>/status/": action(
+        staff(), pk="conversation", body={"status": "closed"}
+    ),
+    S + "nachrichten/<int:pk>/warten/": both(
+        over(staff(), anonymous="404"), pk="conversation", note="long polling: 404, no login"
+    ),
+    S + "nachrichten/<int:pk>/anhang/<int:message_pk>/": page(staff(), pk="conversation"),
+    S + "vorabberechnung/": both(staff(PROCESSING)),
+}
+
+# The operator's admin: generated per registered model by django's AdminSite, every view
+# wrapped in ``admin_view``. One rule covers the block, and every pattern in it is still
+# asked (with the owner's user as ``object_id``), so a view added without the wrapper fails.
+ADMIN_PREFIX = "admin/"
+ADMIN_ENTRY = both(operator())
+ADMIN_PATHS = {
+    "admin/login/": both(public()),
+    "admin/logout/": both(public(), note="logs out whoever asks; nothing else"),
+    r"admin/^(?P<app_label>auth|django_tasks_database|core|tenants|accounts|account|mfa)/$": (
+        both(operator(), path="/admin/accounts/")
+    ),
+    r"admin/(?P<url>.*)$": both(operator(), path="/admin/unbekannt/"),
+}
+
+
+def route_entry(route: str) -> Entry | None:
+    if route in ROUTES:
+        return ROUTES[route]
+    if route.startswith(ADMIN_PREFIX):
+        return ADMIN_PATHS.get(route, ADMIN_ENTRY)
+    return None
+
+
+# --- OpenAPI operations ------------------------------------------------------------------
+
+A = "/api/v1/appointments/{jc}"
+P = "/api/v1/applications"
+D = "/api/v1/documents/{jc}"
+M = "/api/v1/messaging/{jc}"
+N = "/api/v1/notifications"
+FUTURE = "{future}"
+
+
+def op(method: str, access: Access, **kw: Any) -> Entry:
+    if method == "GET":
+        return Entry(get=access, **kw)
+    return Entry(post=access, method=method, **kw)
+
+
+OPERATIONS: dict[str, Entry] = {
+    "GET /api/v1/jobcenters": op("GET", api_public()),
+    "GET /api/v1/jobcenters/lookup": op(
+        "GET", api_public(), path="/api/v1/jobcenters/lookup?q=Fulda"
+    ),
+    "GET /api/v1/jobcenters/{slug}": op("GET", api_public()),
+    "GET /api/v1/me": op("GET", api_signed_in()),
+    "PATCH /api/v1/me": op("PATCH", api_signed_in(), body={"preferred_language": "de"}),
+    "POST /api/v1/benefits/calculate": op("POST", api_public(), body={}),
+    "GET /api/v1/forms/": op("GET", api_public()),
+    "GET /api/v1/forms/{key}": op("GET", api_public()),
+    "GET /api/v1/schemas/": op("GET", api_public()),
+    "GET /api/v1/schemas/{name}/{version}": op("GET", api_public()),
+    "GET /api/v1/documents/kinds": op("GET", api_public()),
+    # Appointments (customer side and staff side).
+    f"GET {A}/types": op("GET", api_mine()),
+    f"GET {A}/types/{{type_id}}/slots": op("GET", api_mine()),
+    f"GET {A}/appointments": op("GET", api_mine()),
+    f"POST {A}/appointments": op(
+        "POST",
+        api_mine(),
+        body={
+            "type_id": "{type_id}",
+            "staff_id": "{advisor}",
+            "starts_at": FUTURE,
+            "channel": "phone",
+        },
+    ),
+    f"GET {A}/appointments/{{pk}}": op("GET", api_owners(), pk="appointment"),
+    f"POST {A}/appointments/{{pk}}/confirm": op("POST", api_owners(), pk="appointment"),
+    f"POST {A}/appointments/{{pk}}/cancel": op(
+        "POST", api_owners(), pk="appointment", body={"reason": "illness"}
+    ),
+    f"POST {A}/appointments/{{pk}}/reschedule-request": op(
+        "POST", api_owners(), pk="appointment", body={"reason": "illness"}
+    ),
+    f"GET {A}/appointments/{{pk}}/video": op(
+        "GET", over(api_owners(), owner="404"), pk="appointment", note="not a video appointment"
+    ),
+    f"GET {A}/staff/calendar": op("GET", api_staff()),
+    f"POST {A}/staff/invitations": op(
+        "POST",
+        api_staff(APPOINTMENT_STAFF),
+        body={
+            "customer_id": "{customer}",
+            "type_id": "{type_id}",
+            "starts_at": FUTURE,
+            "channel": "phone",
+        },
+    ),
+    f"POST {A}/staff/appointments/{{pk}}/check-in": op(
+        "POST", api_staff(("reception", "team_lead", "admin")), pk="appointment"
+    ),
+    # Applications.
+    f"GET {P}/": op("GET", over(api_signed_in(), staff_b="404", **dict.fromkeys(ROLES, "404"))),
+    f"POST {P}/": op(
+        "POST",
+        over(api_signed_in(), staff_b="404", **dict.fromkeys(ROLES, "404")),
+        body={"kind": "initial"},
+    ),
+    f"GET {P}/{{application_id}}": op("GET", api_owners()),
+    f"GET {P}/{{application_id}}/steps/{{step_key}}": op(
+        "GET", api_owners(), args={"application_id": "draft"}
+    ),
+    f"PUT {P}/{{application_id}}/steps/{{step_key}}": op(
+        "PUT",
+        api_owners(),
+        args={"application_id": "draft"},
+        body={"answers": {}, "base_version": 0},
+    ),
+    f"POST {P}/{{application_id}}/file": op(
+        "POST",
+        api_owners(),
+        args={"application_id": "draft"},
+        body={"answers": {}, "base_version": 0},
+    ),
+    f"GET {P}/{{application_id}}/proofs": op("GET", api_owners()),
+    f"POST {P}/{{application_id}}/submit": op(
+        "POST", api_owners(), args={"application_id": "draft"}
+    ),
+    f"GET {P}/{{application_id}}/history": op("GET", api_owners()),
+    f"GET {P}/{{application_id}}/status": op("GET", api_owners()),
+    f"POST {P}/{{application_id}}/questions/{{question_id}}/answer": op(
+        "POST", api_owners(), body={"message": "Hier ist die Antwort."}
+    ),
+    f"GET {P}/staff/{{jc}}/": op("GET", api_staff(PROCESSING)),
+    f"GET {P}/staff/{{jc}}/{{application_id}}": op("GET", api_staff(PROCESSING)),
+    f"POST {P}/staff/{{jc}}/{{application_id}}/status": op(
+        "POST", api_staff(PROCESSING), body={"status": "in_progress", "reason": "x"}
+    ),
+    f"POST {P}/staff/{{jc}}/{{application_id}}/assign": op(
+        "POST", api_staff(PROCESSING), body={"assignee_id": None}
+    ),
+    f"POST {P}/staff/{{jc}}/{{application_id}}/question": op(
+        "POST", api_staff(PROCESSING), body={"question": "Bitte den Kontoauszug."}
+    ),
+    # Documents.
+    f"GET {D}/documents": op("GET", api_mine()),
+    f"GET {D}/documents/{{pk}}": op("GET", api_owners(), pk="document"),
+    f"GET {D}/requests": op("GET", api_mine()),
+    f"POST {D}/upload": op(
+        "POST", api_mine(), body={"__multipart__": True, "__file__": "file", "kind": "payslip"}
+    ),
+    # Messaging.
+    f"GET {M}/conversations": op("GET", api_mine()),
+    f"POST {M}/conversations": op(
+        "POST", api_mine(), body={"subject": "Frage", "body": "Hallo", "topic_id": "{topic}"}
+    ),
+    f"GET {M}/conversations/{{pk}}/messages": op("GET", api_owners(), pk="conversation"),
+    f"POST {M}/conversations/{{pk}}/messages": op(
+        "POST", api_owners(), pk="conversation", body={"body": "Hallo"}
+    ),
+    f"POST {M}/conversations/{{pk}}/attachments": op(
+        "POST", api_owners(), pk="conversation", body={"__multipart__": True, "__file__": "file"}
+    ),
+    f"POST {M}/conversations/{{pk}}/read": op(
+        "POST", api_owners(), pk="conversation", body={"upto": None}
+    ),
+    f"GET {M}/staff/conversations": op("GET", api_staff()),
+    f"POST {M}/staff/conversations": op(
+        "POST", api_staff(), body={"customer_id": "{customer}", "subject": "Frage", "body": "Hallo"}
+    ),
+    f"GET {M}/staff/conversations/{{pk}}/messages": op("GET", api_staff(), pk="conversation"),
+    f"POST {M}/staff/conversations/{{pk}}/messages": op(
+        "POST", api_staff(), pk="conversation", body={"body": "Hallo"}
+    ),
+    f"POST {M}/staff/conversations/{{pk}}/read": op(
+        "POST", api_staff(), pk="conversation", body={"upto": None}
+    ),
+    f"POST {M}/staff/conversations/{{pk}}/assignment": op(
+        "POST", api_staff(), pk="conversation", body={"assignee_id": None}
+    ),
+    f"POST {M}/staff/conversations/{{pk}}/status": op(
+        "POST", api_staff(), pk="conversation", body={"status": "closed"}
+    ),
+    f"GET {M}/staff/templates": op("GET", api_staff()),
+    f"GET {M}/staff/conversations/{{pk}}/templates/{{template_id}}": op(
+        "GET", api_staff(), pk="conversation"
+    ),
+    # Notifications: each person's own devices and preferences. Deleting the owner's
+    # endpoint as someone else deletes nothing (the service filters by the user).
+    f"GET {N}/vapid-public-key": op("GET", api_signed_in()),
+    f"POST {N}/push-subscriptions": op(
+        "POST",
+        api_signed_in(),
+        body={"endpoint": "https://push.example.org/new", "p256dh": "k", "auth": "a"},
+    ),
+    f"DELETE {N}/push-subscriptions": op(
+        "DELETE",
+        api_signed_in(),
+        body={"endpoint": "{subscription_endpoint}"},
+        inert=tuple(p for p in PERSONAS if p not in ("anonymous", "owner")),
+        note="someone else's endpoint: 204 and nothing deleted",
+    ),
+    f"GET {N}/preferences": op("GET", api_signed_in()),
+    f"PUT {N}/preferences": op("PUT", api_signed_in(), body={"email": True, "push": False}),
+}
+
+
+# --- Filling in path arguments -------------------------------------------------------------
+
+DEFAULT_ARGS = {
+    "jc": "jc",
+    "slug": "slug",
+    "type_id": "type_id",
+    "token": "token",
+    "step_key": "step_key",
+    "question_id": "question_id",
+    "kind_slug": "kind_slug",
+    "section": "section",
+    "customer": "customer",
+    "document": "document",
+    "message_pk": "message",
+    "template_id": "template_id",
+    "content_type_id": "user_ct",
+    "object_id": "user",
+    "id": "user",
+    "application_id": "application",
+    "key": "key",
+    "name": "name",
+    "version": "version",
+}
+
+
+def _fill(template: str, entry: Entry | None, ids: Mapping[str, Any], pattern: str) -> str:
+    def sub(m: re.Match[str]) -> str:
+        name = m.group(1)
+        if entry is not None and name in entry.args:
+            return str(ids[entry.args[name]])
+        if name == "pk":
+            if entry is None or entry.pk is None:
+                raise KeyError(f"{template}: say which object <pk> is (Entry(pk=...))")
+            return str(ids[entry.pk])
+        return str(ids[DEFAULT_ARGS.get(name, name)])
+
+    return re.sub(pattern, sub, template)
+
+
+# Path arguments that name no object of anyone's (the rest are ids and the feed token).
+NOT_OBJECTS = {"jc", "slug", "section", "kind_slug", "step_key", "key", "name", "version"}
+
+
+def names_object(template: str) -> bool:
+    """Whether a route or API path names one of the owner's objects by id or token (then
+    job centre B's people are also asked for it through B's own URLs)."""
+    names = re.findall(r"<(?:\w+:)?(\w+)>|\{(\w+)\}", template)
+    return any((a or b) not in NOT_OBJECTS for a, b in names)
+
+
+def body_names_object(entry: Entry) -> bool:
+    """Whether a write's body names one of the owner's objects (``"{customer}"``)."""
+    body = entry.body or {}
+    return any(
+        isinstance(v, str) and v.startswith("{") and v.strip("{}") not in ("future",)
+        for v in body.values()
+    )
+
+
+def concrete_url(route: str, entry: Entry | None, ids: Mapping[str, Any]) -> str | None:
+    """The URL of ``route`` with the world's objects in it (None for a regex route
+    without an explicit ``path``)."""
+    if entry is not None and entry.path is not None:
+        return entry.path.format(**ids)
+    if "(?P" in route or "^" in route:
+        return None
+    return "/" + _fill(route, entry, ids, r"<(?:\w+:)?(\w+)>")
+
+
+def concrete_api_url(path: str, entry: Entry, ids: Mapping[str, Any]) -> str:
+    if entry.path is not None:
+        return entry.path.format(**ids)
+    return _fill(path, entry, ids, r"\{(\w+)\}")
+
+
+def body_of(entry: Entry, ids: Mapping[str, Any]) -> Any:
+    def fill(value: Any) -> Any:
+        if isinstance(value, str) and value.startswith("{") and value.endswith("}"):
+            return ids[value[1:-1]]
+        return value
+
+    if entry.body is None:
+        return None
+    return {k: fill(v) for k, v in entry.body.items()}

@@ -1,0 +1,275 @@
+"""The world the ownership matrix runs in: two job centres, every persona, and one object
+of every kind that a URL or an API operation names by id, all owned by ``owner`` (a
+customer of job centre A) or by job centre A.
+
+Built once per test module (``world`` in ``tests/test_ownership_matrix.py``) inside a
+transaction that is rolled back at the end; each test runs in a savepoint of it.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from datetime import time as clock
+from typing import Any
+from unittest import mock
+from zoneinfo import ZoneInfo
+
+from allauth.mfa.models import Authenticator
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.test import Client
+from django.utils import timezone
+
+from openjobcenter.accounts.models import CustomerProfile, Role, StaffMembership, User
+from openjobcenter.applications.models import ApplicationEvent, EventKind
+from openjobcenter.appointments.calendar import calendar_feed_renew
+from openjobcenter.appointments.models import AppointmentType, WeeklyHours
+from openjobcenter.appointments.services import appointment_invite
+from openjobcenter.documents import services as document_services
+from openjobcenter.documents.services import RequestItemInput
+from openjobcenter.messaging import services as messaging_services
+from openjobcenter.messaging.models import TextTemplate, Topic
+from openjobcenter.notifications.models import PushSubscription
+from openjobcenter.tenants.demo import load_jobcenters
+from openjobcenter.tenants.models import Jobcenter, Office
+from tests.applications.staff_data import make_application
+from tests.conftest import login_with_mfa, make_customer, make_staff
+from tests.documents.conftest import photo, upload
+
+MODULES = ("appointments", "applications", "documents", "messaging", "notifications")
+
+# The personas every entry of the matrix is asked about (DESIGN §4.7, §7 need-to-know).
+CUSTOMER_PERSONAS = ("owner", "other_customer", "customer_b")
+STAFF_ROLES = (
+    Role.RECEPTION,
+    Role.CASEWORKER,
+    Role.JOB_ADVISOR,
+    Role.TEAM_LEAD,
+    Role.ADMIN,
+)
+ROLE_PERSONAS = tuple(str(role.value) for role in STAFF_ROLES)
+PERSONAS = ("anonymous", *CUSTOMER_PERSONAS, "staff_b", *ROLE_PERSONAS)
+
+
+@dataclass
+class World:
+    ids: dict[str, Any]
+    users: dict[str, User | None]
+    clients: dict[str, Client] = field(default_factory=dict)
+    cookies: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def _enable_all(jc: Jobcenter) -> None:
+    jc.enabled_modules = sorted({*jc.enabled_modules, *MODULES})
+    jc.save()
+
+
+def _next_weekday_at(hour: int, days: int = 3) -> datetime:
+    berlin = ZoneInfo("Europe/Berlin")
+    day = timezone.localdate() + timedelta(days=days)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return datetime.combine(day, clock(hour), tzinfo=berlin)
+
+
+def build_world() -> World:
+    """Every object the matrix names, created through the services where they exist."""
+    load_jobcenters()
+    jc_a = Jobcenter.objects.get(slug="fulda")
+    jc_b = Jobcenter.objects.get(slug="wiesbaden")
+    for jc in (jc_a, jc_b):
+        _enable_all(jc)
+        messaging_services.topics_ensure_defaults(jobcenter=jc)
+
+    owner = make_customer(jc_a, "kunde@example.org", "A-1001")
+    other = make_customer(jc_a, "kundin2@example.org", "A-1002")
+    customer_b = make_customer(jc_b, "kunde-b@example.org", "B-2001")
+    staff = {
+        str(role.value): make_staff(jc_a, role, f"{role.value}@a.example.org") for role in Role
+    }
+    staff_b = make_staff(jc_b, Role.ADMIN, "admin@b.example.org")
+    advisor = staff[Role.JOB_ADVISOR.value]
+    owner.advisor = advisor
+    owner.save(update_fields=["advisor"])
+
+    office = Office.objects.filter(jobcenter=jc_a).order_by("position").first()
+    assert office is not None
+    for weekday in range(5):
+        WeeklyHours.objects.create(
+            jobcenter=jc_a,
+            staff=advisor,
+            office=office,
+            weekday=weekday,
+            start=clock(8),
+            end=clock(12),
+        )
+    appt_type = AppointmentType.objects.create(
+        jobcenter=jc_a,
+        name="Beratung",
+        duration_min=30,
+        channels=["in_person", "phone", "video"],
+        self_bookable=True,
+        horizon_days=56,
+        notice_hours=12,
+    )
+    appointment = appointment_invite(
+        request=None,
+        actor=advisor,
+        customer=owner,
+        appt_type=appt_type,
+        staff=advisor,
+        starts_at=_next_weekday_at(10),
+        channel="in_person",
+        office_id=office.pk,
+        note="",
+    )
+    feed = calendar_feed_renew(customer=owner)
+
+    application = make_application(owner)
+    draft = make_application(owner, status="draft")
+    question = ApplicationEvent.objects.create(
+        application=application, kind=EventKind.QUESTION, message="Bitte Kontoauszug?"
+    )
+
+    # Tests never commit: the document pipeline's after-commit work runs at once.
+    with mock.patch.object(transaction, "on_commit", lambda func, using=None, robust=False: func()):
+        document = document_services.document_store_attachment(
+            request=None, customer=owner, uploaded_file=upload(photo(1)), kind="payslip"
+        )
+        topic = Topic.objects.filter(jobcenter=jc_a).order_by("position").first()
+        conversation = messaging_services.conversation_start(
+            customer=owner,
+            author=owner.user,
+            data=messaging_services.StartRequest(
+                subject="Frage zum Bescheid", body="Hallo, ich habe eine Frage.", topic=topic
+            ),
+        )
+        with_file = messaging_services.message_send(
+            conversation=conversation, author=owner.user, body="", attachment=upload(photo(2))
+        )
+    page = document.pages.order_by("pk").first()
+    assert page is not None
+    doc_request = document_services.document_request_create(
+        request=None,
+        jobcenter=jc_a,
+        customer=owner,
+        items=[RequestItemInput(kind="payslip")],
+        deadline=timezone.localdate() + timedelta(days=7),
+        explanation="",
+    )
+    template = TextTemplate.objects.create(jobcenter=jc_a, title="Gruß", body="Guten Tag {vorname}")
+    subscription = PushSubscription.objects.create(
+        user=owner.user, endpoint="https://push.example.org/owner", p256dh="k", auth="a"
+    )
+    webauthn = Authenticator.objects.create(
+        user=owner.user,
+        type=Authenticator.Type.WEBAUTHN,
+        data={"name": "Schlüssel", "credential": {}},
+    )
+    membership = StaffMembership.objects.get(user=staff[Role.CASEWORKER.value], jobcenter=jc_a)
+
+    ids: dict[str, Any] = {
+        "jc": jc_a.slug,
+        "slug": jc_a.slug,
+        "customer": owner.pk,
+        "customer_pk": owner.pk,
+        "membership": membership.pk,
+        "office": office.pk,
+        "section": "branding",
+        "type_id": appt_type.pk,
+        "appointment": appointment.pk,
+        "token": feed.token,
+        "application": application.pk,
+        "draft": draft.pk,
+        "question_id": question.pk,
+        "step_key": "filing",
+        "kind_slug": "erstantrag",
+        "document": document.pk,
+        "page": page.pk,
+        "document_request": doc_request.pk,
+        "conversation": conversation.pk,
+        "message": with_file.pk,
+        "template_id": template.pk,
+        "subscription": subscription.pk,
+        "subscription_endpoint": subscription.endpoint,
+        "webauthn": webauthn.pk,
+        "user": owner.user.pk,
+        "user_ct": ContentType.objects.get_for_model(User).pk,
+        "advisor": advisor.pk,
+        "topic": topic.pk if topic else None,
+        "future": _next_weekday_at(10, days=5).isoformat(),
+        "key": "initial",
+        "name": "application",
+        "version": 1,
+    }
+    users: dict[str, User | None] = {
+        "anonymous": None,
+        "owner": owner.user,
+        "other_customer": other.user,
+        "customer_b": customer_b.user,
+        "staff_b": staff_b,
+        **{role: staff[role] for role in ROLE_PERSONAS},
+    }
+    return World(ids=ids, users=users)
+
+
+def login(world: World) -> None:
+    """One client per persona, logged in once (staff with the second factor)."""
+    for persona, user in world.users.items():
+        client = Client()
+        if user is not None:
+            if persona in ROLE_PERSONAS or persona == "staff_b":
+                login_with_mfa(client, user)
+            else:
+                client.force_login(user)
+            # As right after entering the password again: allauth's re-authentication is
+            # satisfied, so the pages behind it (security keys) answer for ownership.
+            session = client.session
+            methods = session.get("account_authentication_methods", [])
+            session["account_authentication_methods"] = [
+                *methods,
+                {
+                    "method": "password",
+                    "at": time.time(),
+                    "email": user.email,
+                    "reauthenticated": True,
+                },
+            ]
+            session["account_authentication_methods_user"] = str(user.pk)
+            session.save()
+        world.clients[persona] = client
+        world.cookies[persona] = dict(client.cookies.items())
+
+
+def ask(world: World, persona: str, method: str, url: str, **kwargs: Any) -> Any:
+    """One request as ``persona``; the client's cookies are put back afterwards, so a
+    route that logs out or rotates the session (logout, login, signup) does not change
+    who the persona is for the next request."""
+    client = world.clients[persona]
+    try:
+        return getattr(client, method)(url, **kwargs)
+    finally:
+        client.cookies.clear()
+        for name, morsel in world.cookies[persona].items():
+            client.cookies[name] = morsel.value
+
+
+def fresh_mfa(world: World) -> None:
+    """Keep the sessions' authentication recent (staff pages and allauth's sensitive
+    pages ask again after a while); called before each test."""
+    now = time.time()
+    for persona in (*CUSTOMER_PERSONAS, *ROLE_PERSONAS, "staff_b"):
+        session = world.clients[persona].session
+        for method in session.get("account_authentication_methods", []):
+            method["at"] = now
+        session.save()
+
+
+def customers(world: World) -> dict[str, CustomerProfile]:
+    return {
+        p: CustomerProfile.objects.get(user=u)
+        for p, u in world.users.items()
+        if p in CUSTOMER_PERSONAS and u is not None
+    }
