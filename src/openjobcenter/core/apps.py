@@ -6,3 +6,15 @@ class CoreConfig(AppConfig):
     name = "openjobcenter.core"
     label = "core"
     verbose_name = _("Zugriff und Protokoll")
+
+    def ready(self) -> None:
+        from django.conf import settings
+
+        from openjobcenter.core import scheduler, tasklease
+        from openjobcenter.core.tasks import sweep_outbox
+
+        # Runs inside run_scheduler itself (not as a task): it must work while every
+        # worker is busy or dead, since it is what recovers their tasks.
+        scheduler.register("core.task_leases", settings.TASKS_LEASES["sweep_s"],
+                           tasklease.sweep_quietly)
+        scheduler.register("core.outbox", settings.OUTBOX["sweep_s"], sweep_outbox.enqueue)
