@@ -492,6 +492,7 @@ def application_submit(
     ]
     if open_steps:
         raise ApplicationIncomplete(open_steps)
+    failpoints.on_commit("applications.submitted")  # fault tests: die before any callback
     now = timezone.now()
     if application.filed_at is None:  # pragma: no cover - the filing step is always first
         application.filed_at = now
@@ -528,7 +529,6 @@ def application_submit(
     _send_receipt_mail(application, filed=False)
     # The PDFs and the hand-offs commit with the submission (an outbox), so a process
     # that dies right after the commit loses neither (applications/outbox.py).
-    failpoints.on_commit("applications.submitted")
     submission_outbox.record_submitted(application)
     return application
 

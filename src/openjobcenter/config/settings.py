@@ -201,14 +201,14 @@ TASKS = {
 # start is taken to have lost its worker and runs again (tasks are idempotent); after
 # max_attempts tries it is marked failed. run_scheduler checks every sweep_s seconds.
 TASKS_LEASES = {
-    "lease_s": env_int("TASKS_LEASE_S", 600, minimum=5, maximum=86400),
+    "lease_s": env_int("TASKS_LEASE_S", 600, minimum=1, maximum=86400),
     "max_attempts": env_int("TASKS_MAX_ATTEMPTS", 3, minimum=1, maximum=20),
     "sweep_s": 30,
 }
 # The outbox (core/outbox.py): work written with the change that causes it, delivered by
 # the worker right after the commit and by a sweeper every sweep_s seconds, with backoff.
 OUTBOX = {
-    "lease_s": 300,
+    "lease_s": env_int("OUTBOX_LEASE_S", 300, minimum=1, maximum=86400),
     "max_attempts": 10,
     "backoff_base_s": 30,
     "backoff_max_s": 3600,
@@ -381,7 +381,7 @@ APPLICATIONS_HANDOFF = {
     "backoff_base_s": env_int("APPLICATIONS_HANDOFF_BACKOFF_S", 60, minimum=1, maximum=86400),
     "backoff_max_s": 6 * 3600,
     # A try that has not ended after this long lost its worker; the sweeper runs it again.
-    "lease_s": env_int("APPLICATIONS_HANDOFF_LEASE_S", 300, minimum=5, maximum=86400),
+    "lease_s": env_int("APPLICATIONS_HANDOFF_LEASE_S", 300, minimum=1, maximum=86400),
     "timeout_s": env_int("APPLICATIONS_HANDOFF_TIMEOUT_S", 10, minimum=1, maximum=120),
     # Plain http only to this machine, and only in tests and development.
     "allow_http_localhost": TESTING or DEBUG,
