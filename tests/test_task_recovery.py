@@ -23,8 +23,8 @@ from openjobcenter.documents.models import Document, DocumentState
 pytestmark = pytest.mark.django_db
 
 
-def _running_row(started_ago_s: int, tries: int = 1) -> DBTaskResult:
-    row: DBTaskResult = DBTaskResult.objects.create(
+def _running_row(started_ago_s: int, tries: int = 1) -> Any:
+    row = DBTaskResult.objects.create(
         id=uuid.uuid4(),
         status="RUNNING",
         args_kwargs={"args": [], "kwargs": {"document_id": 1}},

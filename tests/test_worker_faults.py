@@ -58,7 +58,9 @@ def _env(tmp_path: Path, failpoints: str = "") -> dict[str, str]:
     parts = urlsplit(os.environ["DATABASE_URL"])
     return {
         **os.environ,
-        "DATABASE_URL": urlunsplit(parts._replace(path="/" + str(connection.settings_dict["NAME"]))),
+        "DATABASE_URL": urlunsplit(
+            parts._replace(path="/" + str(connection.settings_dict["NAME"]))
+        ),
         "DATABASE_POOL_MIN": "0",
         "DATABASE_POOL_SIZE": "3",
         "SECRET_KEY": settings.SECRET_KEY,
@@ -88,7 +90,7 @@ class Processes:
         self.count += 1
         out = self.tmp_path / f"proc{self.count}.log"
         with out.open("wb") as fh:
-            proc = subprocess.Popen(  # noqa: S603
+            proc = subprocess.Popen(
                 [sys.executable, "-m", "openjobcenter.manage", *command],
                 env=_env(self.tmp_path, failpoints),
                 stdout=fh,
@@ -152,7 +154,7 @@ def recover(procs: Processes) -> None:
     procs.sweep()
 
 
-def _running(task_suffix: str) -> list[DBTaskResult]:
+def _running(task_suffix: str) -> list[Any]:
     return list(DBTaskResult.objects.filter(status="RUNNING", task_path__endswith=task_suffix))
 
 
@@ -205,17 +207,18 @@ def test_submission_work_survives_a_killed_worker(
 
     recover(procs)
     wait_for(
-        lambda: HandoffDelivery.objects.filter(
-            application=app, status=DeliveryStatus.DELIVERED
-        ).count()
-        == 1,
+        lambda: (
+            HandoffDelivery.objects.filter(application=app, status=DeliveryStatus.DELIVERED).count()
+            == 1
+        ),
         "the hand-off",
     )
     app.refresh_from_db()
     assert app.pdf_name and app.receipt_pdf_name
     wait_for(
-        lambda: OutboxItem.objects.filter(topic="applications.submitted", delivered_at__isnull=False)
-        .exists(),
+        lambda: OutboxItem.objects.filter(
+            topic="applications.submitted", delivered_at__isnull=False
+        ).exists(),
         "the outbox row",
     )
     delivery = HandoffDelivery.objects.get(application=app)
@@ -258,7 +261,7 @@ def test_a_process_killed_right_after_the_submit_commit_loses_nothing(
         f"application_submit(request=None, application=Application.objects.get(pk={app.pk}))\n"
         "print('not reached')\n"
     )
-    proc = subprocess.run(  # noqa: S603
+    proc = subprocess.run(
         [sys.executable, "-c", script],
         env=_env(procs.tmp_path, "applications.submitted=exit"),
         capture_output=True,

@@ -38,12 +38,8 @@ def record_submitted(application: Application) -> None:
     """In the submission's transaction: the deliveries and the PDFs (idempotent)."""
     from openjobcenter.applications import handoff
 
-    handoff.record_deliveries(
-        application_id=application.pk, jobcenter_id=application.jobcenter_id
-    )
-    outbox.put(
-        topic=SUBMITTED, key=str(application.pk), payload={"application_id": application.pk}
-    )
+    handoff.record_deliveries(application_id=application.pk, jobcenter_id=application.jobcenter_id)
+    outbox.put(topic=SUBMITTED, key=str(application.pk), payload={"application_id": application.pk})
 
 
 def _deliver_filed(payload: Mapping[str, Any]) -> None:

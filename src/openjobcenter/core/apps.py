@@ -15,6 +15,7 @@ class CoreConfig(AppConfig):
 
         # Runs inside run_scheduler itself (not as a task): it must work while every
         # worker is busy or dead, since it is what recovers their tasks.
-        scheduler.register("core.task_leases", settings.TASKS_LEASES["sweep_s"],
-                           tasklease.sweep_quietly)
+        scheduler.register(
+            "core.task_leases", settings.TASKS_LEASES["sweep_s"], tasklease.sweep_quietly
+        )
         scheduler.register("core.outbox", settings.OUTBOX["sweep_s"], sweep_outbox.enqueue)

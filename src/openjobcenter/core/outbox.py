@@ -125,7 +125,5 @@ def sweep(limit: int = 200) -> int:
 
 def prune(*, older_than: timedelta = timedelta(days=7)) -> int:
     """Delivered rows are only history: drop them after a week."""
-    deleted, _ = OutboxItem.objects.filter(
-        delivered_at__lt=timezone.now() - older_than
-    ).delete()
+    deleted, _ = OutboxItem.objects.filter(delivered_at__lt=timezone.now() - older_than).delete()
     return deleted

@@ -84,8 +84,9 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
             )
             if changed:
                 counts["failed"] += 1
-                log.error("task %s (%s) failed: its worker died %s times", pk, task_path,
-                          len(worker_ids))
+                log.error(
+                    "task %s (%s) failed: its worker died %s times", pk, task_path, len(worker_ids)
+                )
             continue
         changed = same_try.update(status="READY", started_at=None)
         if changed:

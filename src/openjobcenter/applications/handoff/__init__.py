@@ -62,6 +62,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+
 def _conf(key: str, default: Any) -> Any:
     return getattr(settings, "APPLICATIONS_HANDOFF", {}).get(key, default)
 
