@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _running_row(started_ago_s: int, tries: int = 1) -> Any:
-    row = DBTaskResult.objects.create(
+    return DBTaskResult.objects.create(
         id=uuid.uuid4(),
         status="RUNNING",
         args_kwargs={"args": [], "kwargs": {"document_id": 1}},
@@ -34,7 +34,6 @@ def _running_row(started_ago_s: int, tries: int = 1) -> Any:
         started_at=timezone.now() - timedelta(seconds=started_ago_s),
         worker_ids=[f"w{n}" for n in range(tries)],
     )
-    return row
 
 
 def test_a_task_past_its_lease_runs_again_and_one_within_it_is_left(settings: Any) -> None:
