@@ -172,3 +172,44 @@ def test_a_second_run_of_a_finished_document_stores_nothing(customer: CustomerPr
         "",
         "",
     )
+
+
+def test_the_submission_and_its_outbox_commit_together(
+    customer: CustomerProfile, settings: Any, tmp_path: Any
+) -> None:
+    """Rolled back with the submission, nothing of its work remains; committed, the
+    deliveries and the outbox row are there before any after-commit callback ran."""
+    from bench.applications import complete_draft
+
+    from openjobcenter.applications import services
+    from openjobcenter.applications.models import Application, HandoffDelivery
+    from tests.applications.staff_data import enable_module
+
+    settings.MEDIA_ROOT = tmp_path
+    enable_module(customer.jobcenter)
+    app = complete_draft(customer)
+
+    class Boom(Exception):
+        pass
+
+    with pytest.raises(Boom), transaction.atomic():
+        services.application_submit(request=None, application=app)
+        raise Boom
+    assert Application.objects.get(pk=app.pk).status == "draft"
+    assert not HandoffDelivery.objects.filter(application=app).exists()
+    assert not OutboxItem.objects.filter(topic="applications.submitted").exists()
+
+    services.application_submit(request=None, application=app)  # callbacks never run here
+    assert Application.objects.get(pk=app.pk).status == "received"
+    assert list(
+        HandoffDelivery.objects.filter(application=app).values_list("backend", "status")
+    ) == [("inbox", "pending")]
+    row = OutboxItem.objects.get(topic="applications.submitted")
+    assert (row.payload, row.delivered_at) == ({"application_id": app.pk}, None)
+    # The sweeper delivers it: PDFs stored, hand-off delivered.
+    assert outbox.sweep() >= 1
+    app.refresh_from_db()
+    assert app.pdf_name and app.receipt_pdf_name
+    assert HandoffDelivery.objects.get(application=app).status == "delivered"
+    row.refresh_from_db()
+    assert row.delivered_at is not None

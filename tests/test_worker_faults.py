@@ -213,14 +213,14 @@ def test_submission_work_survives_a_killed_worker(
         ),
         "the hand-off",
     )
-    app.refresh_from_db()
-    assert app.pdf_name and app.receipt_pdf_name
     wait_for(
         lambda: OutboxItem.objects.filter(
             topic="applications.submitted", delivered_at__isnull=False
         ).exists(),
         "the outbox row",
     )
+    app.refresh_from_db()
+    assert app.pdf_name and app.receipt_pdf_name
     delivery = HandoffDelivery.objects.get(application=app)
     assert delivery.attempts == (2 if point == "applications.handoff" else 1)
     assert app.events.filter(kind="handoff").count() == 1  # delivered once

@@ -7,8 +7,8 @@ in the same transaction as the status change:
 - one ``HandoffDelivery`` per switched-on backend (``handoff.record_deliveries``), and
 - an outbox row ``applications.submitted`` (``core/outbox.py``).
 
-After the commit the worker delivers the row: it stores the summary and the receipt
-PDF, then runs the deliveries (the file drop needs the PDF). The periodic sweepers
+After the commit the worker delivers the row: it stores the summary PDF, runs the
+deliveries (the file drop needs the PDF), then stores the receipt PDF. The periodic sweepers
 (``core.outbox``, ``applications.handoffs``) deliver whatever is left: a nudge that was
 never enqueued, a worker killed mid-way, a receiver that was down. Both steps are
 idempotent (a stored PDF is not drawn again; a delivered hand-off is not due again).
@@ -53,9 +53,11 @@ def _deliver_submitted(payload: Mapping[str, Any]) -> None:
     from openjobcenter.applications.services import application_pdfs_store
 
     application_id = int(payload["application_id"])
-    application_pdfs_store(application_id=application_id)
-    # Right away rather than on the sweeper's next round: the PDF is there now.
+    application_pdfs_store(application_id=application_id, parts=("summary",))
+    # Right away rather than on the sweeper's next round: the summary PDF (what a file
+    # drop hands over) is there now; the receipt is drawn after the hand-off.
     handoff.run_for_application(application_id)
+    application_pdfs_store(application_id=application_id, parts=("receipt",))
 
 
 def register() -> None:

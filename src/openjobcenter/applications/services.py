@@ -572,15 +572,22 @@ def application_answer_question(
 # --- PDFs (called by the task) -----------------------------------------------------------------
 
 
-def application_pdfs_store(*, application_id: int) -> Application:
+def application_pdfs_store(
+    *, application_id: int, parts: tuple[str, ...] = ("summary", "receipt")
+) -> Application:
     """Render and store the summary (once submitted) and the receipt (once filed) through
     the storage API; names kept on the application. Idempotent.
 
-    The summary comes first and is committed on its own: it is what staff and the
-    customer wait for after submitting, so it must not wait for the receipt's render.
+    The summary comes first and is committed on its own: it is what staff, the customer
+    and the hand-off wait for after submitting, so it must not wait for the receipt's
+    render.
     """
-    _store_pdf(application_id=application_id, part="summary")
-    return _store_pdf(application_id=application_id, part="receipt")
+    application: Application | None = None
+    for part in parts:
+        application = _store_pdf(application_id=application_id, part=part)
+    if application is None:  # pragma: no cover - callers name at least one part
+        return Application.objects.get(pk=application_id)
+    return application
 
 
 @transaction.atomic
