@@ -189,12 +189,16 @@ def test_the_submission_and_its_outbox_commit_together(
     enable_module(customer.jobcenter)
     app = complete_draft(customer)
 
-    class Boom(Exception):
+    class RolledBackError(Exception):
         pass
 
-    with pytest.raises(Boom), transaction.atomic():
-        services.application_submit(request=None, application=app)
-        raise Boom
+    def submit_then_fail() -> None:
+        with transaction.atomic():
+            services.application_submit(request=None, application=app)
+            raise RolledBackError
+
+    with pytest.raises(RolledBackError):
+        submit_then_fail()
     assert Application.objects.get(pk=app.pk).status == "draft"
     assert not HandoffDelivery.objects.filter(application=app).exists()
     assert not OutboxItem.objects.filter(topic="applications.submitted").exists()
