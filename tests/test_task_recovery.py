@@ -217,3 +217,17 @@ def test_the_submission_and_its_outbox_commit_together(
     assert HandoffDelivery.objects.get(application=app).status == "delivered"
     row.refresh_from_db()
     assert row.delivered_at is not None
+
+
+def test_the_sweepers_run_from_the_scheduler(settings: Any) -> None:
+    from openjobcenter.core import scheduler
+
+    names = {job.name for job in scheduler.registered()}
+    assert {"core.task_leases", "core.outbox", "applications.handoffs"} <= names
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS_LEASES = {"lease_s": 60, "max_attempts": 3, "sweep_s": 30}
+    row = _running_row(120)
+    job = next(j for j in scheduler.registered() if j.name == "core.task_leases")
+    job.enqueue()  # runs in the scheduler's process
+    row.refresh_from_db()
+    assert row.status == "READY"

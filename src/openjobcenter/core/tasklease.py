@@ -108,4 +108,7 @@ def sweep_quietly() -> None:
     backend = dj_settings.TASKS["default"]["BACKEND"]
     if not backend.startswith("django_tasks_db"):
         return  # the immediate backend (tests, TASKS_IMMEDIATE) has no rows to recover
-    sweep()
+    try:
+        sweep()
+    except Exception:  # the other periodic jobs of this round still run
+        log.exception("task lease sweep failed")
