@@ -10,9 +10,13 @@
     case) or with ``--think-ms`` between a customer's saves. Baseline in the same run:
     a bare ``UPDATE`` of the step row with the same concurrency. Target: p95 < 50 ms.
 (b) **Submitting** 10 complete drafts at once (``services.application_submit``: freeze the
-    data, SHA-256, events, audit; PDF and hand-off enqueued after commit), then the time
-    until each summary PDF is stored by ``db_worker`` processes (``--pdf-workers``, started
-    before the submissions, polling every 0.1 s). Baseline: a bare ``UPDATE`` of the
+    data, SHA-256, events, audit, and the hand-off deliveries and PDF outbox row in the
+    same transaction), then the time until each summary PDF is stored and each hand-off
+    (the built-in inbox) delivered by ``db_worker`` processes (``--pdf-workers``, started
+    before the submissions, polling every 0.1 s), with CPU per submission in the
+    submitting process and in the workers. The old path (PDF task and hand-offs scheduled
+    after the commit, ``legacy_record_submitted``) runs in the same run, rounds
+    alternating (``--rounds`` each). Baseline of the submit: a bare ``UPDATE`` of the
     application row. Targets: submit p95 < 300 ms; every PDF ready < 5 s after its submit.
 (c) **Staff inbox** with ``--rows`` applications (default 500,000; about 10 % drafts) over
     ``--jobcenters`` job centres (default 50), loaded with ``COPY``: the first page (50
@@ -29,9 +33,11 @@ is printed with the figures.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -120,6 +126,10 @@ def django_env(database: str, base_dir: Path) -> dict[str, str]:
         "LOG_LEVEL": "warning",
         "TASKS_IMMEDIATE": "0",
         "EMAIL_HOST": "",
+        # Up to --clients forked processes plus the workers each open a pool: a small one
+        # (the default minimum of 18 connections each exhausts PostgreSQL's 100).
+        "DATABASE_POOL_MIN": "0",
+        "DATABASE_POOL_SIZE": "2",
     }
 
 
@@ -301,19 +311,62 @@ def bench_step_save(jobcenter: Any, clients: int, saves: int, think_ms: int) -> 
 # --- (b) submitting and the PDF -----------------------------------------------------------
 
 
+def legacy_record_submitted(application: Any) -> None:
+    """The path before the outbox (kept here only to compare in the same run): the PDF
+    task enqueued and the hand-off deliveries created after the commit, in the request's
+    process (lost when it dies in between)."""
+    from django.db import transaction
+
+    from openjobcenter.applications.handoff import schedule_handoffs
+    from openjobcenter.applications.tasks import generate_application_pdfs
+
+    app_id = application.pk
+
+    def after_submit() -> None:
+        generate_application_pdfs.enqueue(application_id=app_id)
+        schedule_handoffs(app_id)
+
+    transaction.on_commit(after_submit)
+
+
+def process_cpu_s(pids: list[int]) -> float:
+    """User + system CPU seconds of the processes ``pids`` so far (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
 def bench_submit(
-    jobcenter: Any, count: int, env: dict[str, str], pdf_workers: int
+    jobcenter: Any, count: int, env: dict[str, str], pdf_workers: int, rounds: int
 ) -> dict[str, Any]:
+    """Submit ``count`` drafts at once, ``rounds`` times per path, the two paths
+    alternating (old, new, new, old, ...), with the same ``db_worker`` processes: submit
+    latency and CPU in the submitting process, then the time until the summary PDF is
+    stored and until the hand-off (the built-in inbox) is delivered, with the workers'
+    CPU per submission. Baseline of the submit itself: a bare UPDATE."""
+    from unittest import mock
+
     from django_tasks_db.models import DBTaskResult
 
+    from openjobcenter.applications import outbox as submission_outbox
     from openjobcenter.applications import services
     from openjobcenter.applications.models import Application
 
-    customers = make_customers(jobcenter, count * 2, "submit")
-    apps = [complete_draft(c) for c in customers[:count]]
-    baseline_apps = [complete_draft(c) for c in customers[count:]]
+    paths = ("old: scheduled after commit", "new: outbox in the transaction")
+    customers = make_customers(jobcenter, count * (2 * rounds + 1), "submit")
+    drafts = [complete_draft(c) for c in customers[: count * 2 * rounds]]
+    baseline_apps = [complete_draft(c) for c in customers[count * 2 * rounds :]]
     # Receipts queued while filing are not part of the measurement.
     DBTaskResult.objects.all().delete()
+    from openjobcenter.core.models import OutboxItem
+
+    OutboxItem.objects.all().delete()
     workers = [
         subprocess.Popen(
             [
@@ -334,19 +387,14 @@ def bench_submit(
         )
         for n in range(pdf_workers)
     ]
+    pids = [w.pid for w in workers]
+    figures: dict[str, dict[str, list[float]]] = {
+        p: {"submit_ms": [], "submit_cpu_ms": [], "pdf_s": [], "handoff_s": [], "worker_cpu_ms": []}
+        for p in paths
+    }
+    missing = 0
     try:
         time.sleep(3)  # the workers import Django and WeasyPrint before the first poll
-        submitted_at: dict[int, float] = {}
-
-        def submit_job(number: int) -> list[float]:
-            app = Application.objects.get(pk=apps[number].pk)
-            started = time.perf_counter()
-            services.application_submit(
-                request=None, application=app, idempotency_key=f"bench-{number}"
-            )
-            done = time.perf_counter()
-            # perf_counter is CLOCK_MONOTONIC: comparable across processes of one machine.
-            return [(done - started) * 1000, float(app.pk), done]
 
         def bare_job(number: int) -> list[float]:
             started = time.perf_counter()
@@ -358,42 +406,163 @@ def bench_submit(
             return [(time.perf_counter() - started) * 1000]
 
         bare = run_concurrently(count, bare_job)
-        triples = run_concurrently(count, submit_job)
-        submit = triples[0::3]
-        submitted_at.update(
-            {int(pk): done for pk, done in zip(triples[1::3], triples[2::3], strict=True)}
-        )
-        ready: dict[int, float] = {}
-        deadline = time.perf_counter() + 60
-        while len(ready) < count and time.perf_counter() < deadline:
-            for pk, name in Application.objects.filter(pk__in=list(submitted_at)).values_list(
-                "pk", "pdf_name"
-            ):
-                if name and pk not in ready:
-                    ready[pk] = time.perf_counter() - submitted_at[pk]
-            time.sleep(0.05)
+        batch = 0
+        for round_no in range(rounds):
+            order = paths if round_no % 2 == 0 else paths[::-1]
+            for path in order:
+                apps = drafts[batch * count : (batch + 1) * count]
+                batch += 1
+
+                def submit_job(
+                    number: int, apps: list[Any] = apps, path: str = path
+                ) -> list[float]:
+                    app = Application.objects.get(pk=apps[number].pk)
+                    legacy = path.startswith("old")
+                    with (
+                        mock.patch.object(
+                            submission_outbox, "record_submitted", legacy_record_submitted
+                        )
+                        if legacy
+                        else contextlib.nullcontext()
+                    ):
+                        cpu, started = time.process_time(), time.perf_counter()
+                        services.application_submit(
+                            request=None, application=app, idempotency_key=f"bench-{number}"
+                        )
+                        elapsed = time.perf_counter() - started
+                        cpu = time.process_time() - cpu
+                    return [elapsed * 1000, cpu * 1000, float(app.pk), time.time()]
+
+                cpu_before = process_cpu_s(pids)
+                rows = run_concurrently(count, submit_job)
+                quads = [rows[i : i + 4] for i in range(0, len(rows), 4)]
+                done_at = {int(q[2]): q[3] for q in quads}
+                figures[path]["submit_ms"] += [q[0] for q in quads]
+                figures[path]["submit_cpu_ms"] += [q[1] for q in quads]
+                pdf, handed = wait_until_done(done_at, count)
+                figures[path]["worker_cpu_ms"].append(
+                    (process_cpu_s(pids) - cpu_before) * 1000 / count
+                )
+                figures[path]["pdf_s"] += list(pdf.values())
+                figures[path]["handoff_s"] += list(handed.values())
+                missing += 2 * count - len(pdf) - len(handed)
     finally:
         for worker in workers:
             worker.terminate()
         for worker in workers:
             worker.wait(timeout=10)
-    pdf_s = sorted(ready.values())
-    results = [summary("bare UPDATE (baseline)", bare), summary("application_submit()", submit)]
+
+    return submit_result(
+        figures, paths, bare, count=count, rounds=rounds, workers=pdf_workers, missing=missing
+    )
+
+
+def wait_until_done(
+    done_at: dict[int, float], count: int
+) -> tuple[dict[int, float], dict[int, float]]:
+    """Seconds from each submit (wall clock) until its summary PDF was stored and its
+    hand-off delivered; then until the queue is empty (the old path's receipt)."""
+    from django_tasks_db.models import DBTaskResult
+
+    from openjobcenter.applications.models import Application, HandoffDelivery
+
+    pdf: dict[int, float] = {}
+    handed: dict[int, float] = {}
+    deadline = time.perf_counter() + 120
+    while (len(pdf) < count or len(handed) < count) and time.perf_counter() < deadline:
+        for pk, name in Application.objects.filter(pk__in=list(done_at)).values_list(
+            "pk", "pdf_name"
+        ):
+            if name and pk not in pdf:
+                pdf[pk] = time.time() - done_at[pk]
+        for pk, at in HandoffDelivery.objects.filter(
+            application_id__in=list(done_at), delivered_at__isnull=False
+        ).values_list("application_id", "delivered_at"):
+            if at is not None:
+                handed.setdefault(pk, at.timestamp() - done_at[pk])
+        time.sleep(0.05)
+    while DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).exists():
+        if time.perf_counter() > deadline:
+            break
+        time.sleep(0.05)
+    return pdf, handed
+
+
+def submit_result(
+    figures: dict[str, dict[str, list[float]]],
+    paths: tuple[str, str],
+    bare: list[float],
+    *,
+    count: int,
+    rounds: int,
+    workers: int,
+    missing: int,
+) -> dict[str, Any]:
+    def seconds(values: list[float]) -> dict[str, Any]:
+        ordered = sorted(values)
+        return {
+            "n": len(ordered),
+            "p50": round(percentile(ordered, 50), 3),
+            "p95": round(percentile(ordered, 95), 3),
+            "max": round(ordered[-1], 3) if ordered else None,
+        }
+
+    timings = [summary("bare UPDATE (baseline)", bare)]
+    per_path: dict[str, Any] = {}
+    for path in paths:
+        f = figures[path]
+        timings.append(
+            summary(
+                f"submit, {path}",
+                f["submit_ms"],
+                cpu_ms=round(statistics.fmean(f["submit_cpu_ms"]), 2),
+            )
+        )
+        per_path[path] = {
+            "pdf_ready_s": seconds(f["pdf_s"]),
+            "handoff_delivered_s": seconds(f["handoff_s"]),
+            "worker_cpu_ms_per_submit": round(statistics.fmean(f["worker_cpu_ms"]), 1),
+        }
+    old, new = timings[1], timings[2]
+    new_path = per_path[paths[1]]
+    ratios = {
+        "submit_p95_new_over_old": round(new["p95_ms"] / old["p95_ms"], 2)
+        if old["p95_ms"]
+        else None,
+        "submit_cpu_new_over_old": round(new["cpu_ms"] / old["cpu_ms"], 2)
+        if old["cpu_ms"]
+        else None,
+        "handoff_p95_new_over_old": _ratio(
+            new_path["handoff_delivered_s"]["p95"],
+            per_path[paths[0]]["handoff_delivered_s"]["p95"],
+        ),
+        "pdf_p95_new_over_old": _ratio(
+            new_path["pdf_ready_s"]["p95"], per_path[paths[0]]["pdf_ready_s"]["p95"]
+        ),
+        "worker_cpu_new_over_old": _ratio(
+            new_path["worker_cpu_ms_per_submit"], per_path[paths[0]]["worker_cpu_ms_per_submit"]
+        ),
+    }
+    pdf_max = new_path["pdf_ready_s"]["max"]
     return {
         "concurrent": count,
-        "pdf_workers": pdf_workers,
-        "timings": results,
-        "pdf_ready_s": {
-            "n": len(pdf_s),
-            "p50": round(percentile(pdf_s, 50), 2),
-            "max": round(pdf_s[-1], 2) if pdf_s else None,
-        },
+        "rounds": rounds,
+        "pdf_workers": workers,
+        "timings": timings,
+        "paths": per_path,
+        "ratios": ratios,
+        "missing": missing,
         "target_submit_p95_ms": SUBMIT_TARGET_MS,
         "target_pdf_s": PDF_TARGET_S,
-        "pass": results[1]["p95_ms"] < SUBMIT_TARGET_MS
-        and len(pdf_s) == count
-        and pdf_s[-1] < PDF_TARGET_S,
+        "pass": new["p95_ms"] < SUBMIT_TARGET_MS
+        and missing == 0
+        and pdf_max is not None
+        and pdf_max < PDF_TARGET_S,
     }
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return round(a / b, 2) if a is not None and b else None
 
 
 # --- (c) the inbox -------------------------------------------------------------------------
@@ -675,12 +844,24 @@ def print_report(result: dict[str, Any]) -> None:
         print(f"    target p95 < {s['target_p95_ms']:.0f} ms: {'PASS' if s['pass'] else 'FAIL'}")
     if result.get("submit"):
         s = result["submit"]
-        print_table(f"(b) submitting, {s['concurrent']} at once", s["timings"])
-        print(
-            f"    summary PDF ready after submit ({s['pdf_workers']} worker processes): "
-            f"p50 {s['pdf_ready_s']['p50']} s, max {s['pdf_ready_s']['max']} s "
-            f"({s['pdf_ready_s']['n']} of {s['concurrent']})"
+        print_table(
+            f"(b) submitting, {s['concurrent']} at once, {s['rounds']} rounds per path "
+            "(interleaved)",
+            s["timings"],
         )
+        print(
+            "    submit CPU ms per submission (submitting process): "
+            + ", ".join(f"{t['name']}: {t['cpu_ms']}" for t in s["timings"] if "cpu_ms" in t)
+        )
+        for path, p in s["paths"].items():
+            print(
+                f"    {path}: PDF ready p50 {p['pdf_ready_s']['p50']} s p95 "
+                f"{p['pdf_ready_s']['p95']} s; hand-off delivered p50 "
+                f"{p['handoff_delivered_s']['p50']} s p95 {p['handoff_delivered_s']['p95']} s; "
+                f"worker CPU {p['worker_cpu_ms_per_submit']} ms per submission "
+                f"({s['pdf_workers']} worker processes)"
+            )
+        print(f"    ratios new/old: {s['ratios']}; not done within 120 s: {s['missing']}")
         print(
             f"    targets submit p95 < {s['target_submit_p95_ms']:.0f} ms, PDF < "
             f"{s['target_pdf_s']:.0f} s: {'PASS' if s['pass'] else 'FAIL'}"
@@ -713,6 +894,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--submits", type=int, default=10)
     parser.add_argument("--pdf-workers", type=int, default=2)
+    parser.add_argument(
+        "--rounds", type=int, default=2, help="submit rounds per path (old and new alternate)"
+    )
     parser.add_argument("--rows", type=int, default=500_000)
     parser.add_argument("--jobcenters", type=int, default=50)
     parser.add_argument("--iterations", type=int, default=40)
@@ -753,7 +937,9 @@ def main(argv: list[str] | None = None) -> int:
             if "step" in parts:
                 result["step"] = bench_step_save(jobcenter, args.clients, args.saves, args.think_ms)
             if "submit" in parts:
-                result["submit"] = bench_submit(jobcenter, args.submits, env, args.pdf_workers)
+                result["submit"] = bench_submit(
+                    jobcenter, args.submits, env, args.pdf_workers, args.rounds
+                )
             if "inbox" in parts and args.rows:
                 result["inbox"] = bench_inbox(
                     args.rows, args.jobcenters, args.iterations, args.seed

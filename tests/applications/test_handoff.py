@@ -331,7 +331,7 @@ def test_a_claimed_try_is_not_run_twice(customer: Any) -> None:
         backend="inbox",
         idempotency_key="k",
         status=DeliveryStatus.RETRYING,
-        next_attempt_at=timezone.now() + handoff.LEASE,
+        next_attempt_at=timezone.now() + handoff.lease(),
         attempts=1,
     )
     assert handoff.run_delivery(delivery.pk) is None

@@ -8,8 +8,11 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("Anträge")
 
     def ready(self) -> None:
+        from openjobcenter.applications import outbox
         from openjobcenter.applications.handoff.tasks import retry_due_handoffs
         from openjobcenter.core import scheduler
 
+        # PDFs and hand-offs recorded with a filing or submission (applications/outbox.py).
+        outbox.register()
         # Hand-off tries whose backoff has run out (A2, applications/handoff/).
         scheduler.register("applications.handoffs", 60, retry_due_handoffs.enqueue)

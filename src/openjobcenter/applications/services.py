@@ -21,6 +21,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from openjobcenter.applications import engine
+from openjobcenter.applications import outbox as submission_outbox
 from openjobcenter.applications.models import (
     Application,
     ApplicationEvent,
@@ -36,6 +37,7 @@ from openjobcenter.applications.selectors import (
     latest_submitted,
     open_draft,
 )
+from openjobcenter.core import failpoints
 from openjobcenter.core.audit import audit
 from openjobcenter.core.mail import send_after_commit
 from openjobcenter.core.models import AuditAction
@@ -364,8 +366,7 @@ def _file(request: HttpRequest | None, application: Application, now: Any) -> No
     application.save(update_fields=["filed_at", "updated_at"])
     _event(application, EventKind.FILED, actor=_actor(request))
     _send_receipt_mail(application, filed=True)
-    app_id = application.pk
-    transaction.on_commit(lambda: _enqueue_pdfs(app_id))
+    submission_outbox.record_filed(application)
 
 
 def application_file(
@@ -434,12 +435,6 @@ def _send_receipt_mail(application: Application, *, filed: bool) -> None:
     send_after_commit(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]))
 
 
-def _enqueue_pdfs(application_id: int) -> None:
-    from openjobcenter.applications.tasks import generate_application_pdfs
-
-    generate_application_pdfs.enqueue(application_id=application_id)
-
-
 # --- Submission ------------------------------------------------------------------------------
 
 
@@ -476,13 +471,18 @@ def application_submit(
     idempotency_key: str | None = None,
 ) -> Application:
     """Submit a complete draft: freeze ``submitted_data`` (canonical JSON) and its SHA-256,
-    status RECEIVED, SUBMITTED event; after commit the PDF task, the receipt e-mail and the
-    hand-off backends.
+    status RECEIVED, SUBMITTED event, and in the same transaction the hand-off deliveries
+    and the outbox row for the PDFs (``applications/outbox.py``); the receipt e-mail
+    after commit.
 
     Idempotent: submitting an already submitted application returns it unchanged (no
     second event, the same receipt). ``ApplicationIncomplete`` lists open steps."""
     application = _lock(application)
     if application.status != ApplicationStatus.DRAFT:
+        if application.submitted_at is not None:
+            # A retry finds the work recorded (it committed with the submission); this
+            # only repairs an application submitted before the outbox existed.
+            submission_outbox.record_submitted(application)
         return application
     definition = engine.get_definition(application.form_key, application.form_version)
     rows = list(ApplicationStep.objects.filter(application=application))
@@ -495,6 +495,7 @@ def application_submit(
     ]
     if open_steps:
         raise ApplicationIncomplete(open_steps)
+    failpoints.on_commit("applications.submitted")  # fault tests: die before any callback
     now = timezone.now()
     if application.filed_at is None:  # pragma: no cover - the filing step is always first
         application.filed_at = now
@@ -529,19 +530,10 @@ def application_submit(
     )
     _audit(request, application, AuditAction.UPDATE, "submitted")
     _send_receipt_mail(application, filed=False)
-    app_id = application.pk
-    transaction.on_commit(lambda: _after_submit(app_id))
+    # The PDFs and the hand-offs commit with the submission (an outbox), so a process
+    # that dies right after the commit loses neither (applications/outbox.py).
+    submission_outbox.record_submitted(application)
     return application
-
-
-def _after_submit(application_id: int) -> None:
-    _enqueue_pdfs(application_id)
-    try:
-        from openjobcenter.applications.handoff import schedule_handoffs
-    except ImportError:  # pragma: no cover - hand-off package always shipped
-        logger.exception("hand-off package missing")
-        return
-    schedule_handoffs(application_id)
 
 
 # --- Answer to a staff question ----------------------------------------------------------
@@ -583,15 +575,22 @@ def application_answer_question(
 # --- PDFs (called by the task) -----------------------------------------------------------------
 
 
-def application_pdfs_store(*, application_id: int) -> Application:
+def application_pdfs_store(
+    *, application_id: int, parts: tuple[str, ...] = ("summary", "receipt")
+) -> Application:
     """Render and store the summary (once submitted) and the receipt (once filed) through
     the storage API; names kept on the application. Idempotent.
 
-    The summary comes first and is committed on its own: it is what staff and the
-    customer wait for after submitting, so it must not wait for the receipt's render.
+    The summary comes first and is committed on its own: it is what staff, the customer
+    and the hand-off wait for after submitting, so it must not wait for the receipt's
+    render.
     """
-    _store_pdf(application_id=application_id, part="summary")
-    return _store_pdf(application_id=application_id, part="receipt")
+    application: Application | None = None
+    for part in parts:
+        application = _store_pdf(application_id=application_id, part=part)
+    if application is None:  # pragma: no cover - callers name at least one part
+        return Application.objects.get(pk=application_id)
+    return application
 
 
 _PDF_FIELD = {"summary": "pdf_name", "receipt": "receipt_pdf_name"}
@@ -607,6 +606,7 @@ def _store_pdf(*, application_id: int, part: str) -> Application:
     from openjobcenter.applications import pdf
     from openjobcenter.core import sealed
 
+    failpoints.hit("applications.pdf")
     application = Application.objects.select_related("jobcenter", "customer__user").get(
         pk=application_id
     )

@@ -207,6 +207,23 @@ TASKS = {
         ),
     }
 }
+# Leases of running tasks (core/tasklease.py): a task still RUNNING this long after its
+# start is taken to have lost its worker and runs again (tasks are idempotent); after
+# max_attempts tries it is marked failed. run_scheduler checks every sweep_s seconds.
+TASKS_LEASES = {
+    "lease_s": env_int("TASKS_LEASE_S", 600, minimum=1, maximum=86400),
+    "max_attempts": env_int("TASKS_MAX_ATTEMPTS", 3, minimum=1, maximum=20),
+    "sweep_s": 30,
+}
+# The outbox (core/outbox.py): work written with the change that causes it, delivered by
+# the worker right after the commit and by a sweeper every sweep_s seconds, with backoff.
+OUTBOX = {
+    "lease_s": env_int("OUTBOX_LEASE_S", 300, minimum=1, maximum=86400),
+    "max_attempts": 10,
+    "backoff_base_s": 30,
+    "backoff_max_s": 3600,
+    "sweep_s": 30,
+}
 
 # --- Auth ------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -373,6 +390,8 @@ APPLICATIONS_HANDOFF = {
     "max_attempts": env_int("APPLICATIONS_HANDOFF_MAX_ATTEMPTS", 8, minimum=1, maximum=50),
     "backoff_base_s": env_int("APPLICATIONS_HANDOFF_BACKOFF_S", 60, minimum=1, maximum=86400),
     "backoff_max_s": 6 * 3600,
+    # A try that has not ended after this long lost its worker; the sweeper runs it again.
+    "lease_s": env_int("APPLICATIONS_HANDOFF_LEASE_S", 300, minimum=1, maximum=86400),
     "timeout_s": env_int("APPLICATIONS_HANDOFF_TIMEOUT_S", 10, minimum=1, maximum=120),
     # Plain http only to this machine, and only in tests and development.
     "allow_http_localhost": TESTING or DEBUG,
@@ -416,6 +435,11 @@ DOCUMENTS: dict[str, object] = {
     "max_pages": env_int("DOCUMENTS_MAX_PAGES", 30, minimum=1, maximum=200),
     "ocr": env_bool("DOCUMENTS_OCR", default=True),
     "dpi": env_int("DOCUMENTS_DPI", 300, minimum=150, maximum=400),
+    # A document still "processing" this long after it was sent: the customer is told it
+    # takes too long and may start it again (its task's worker may have died).
+    "processing_deadline_s": env_int(
+        "DOCUMENTS_PROCESSING_DEADLINE_S", 900, minimum=30, maximum=86400
+    ),
 }
 if DOCUMENTS["storage"] == "s3" and not DOCUMENTS["s3_bucket"]:
     msg = "DOCUMENTS_STORAGE=s3 needs DOCUMENTS_S3_BUCKET"

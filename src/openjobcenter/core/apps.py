@@ -8,8 +8,16 @@ class CoreConfig(AppConfig):
     verbose_name = _("Zugriff und Protokoll")
 
     def ready(self) -> None:
-        from openjobcenter.core import scheduler
-        from openjobcenter.core.tasks import prune_task_results
+        from django.conf import settings
+
+        from openjobcenter.core import scheduler, tasklease
+        from openjobcenter.core.tasks import prune_task_results, sweep_outbox
 
         # Finished task rows hold task arguments: keep them briefly (core/tasks.py).
         scheduler.register("core.prune_task_results", 15 * 60, prune_task_results.enqueue)
+        # Runs inside run_scheduler itself (not as a task): it must work while every
+        # worker is busy or dead, since it is what recovers their tasks.
+        scheduler.register(
+            "core.task_leases", settings.TASKS_LEASES["sweep_s"], tasklease.sweep_quietly
+        )
+        scheduler.register("core.outbox", settings.OUTBOX["sweep_s"], sweep_outbox.enqueue)

@@ -135,3 +135,39 @@ class OutgoingMail(models.Model):
 
     def __str__(self) -> str:
         return f"mail #{self.pk}"
+
+
+class OutboxItem(models.Model):
+    """Work that must not be lost, written in the same transaction as the change that
+    causes it (DESIGN §7) and delivered afterwards by the worker, or by the periodic
+    sweeper when the nudge after commit never ran (``core.outbox``)."""
+
+    # What to do: a handler registered under this name (``outbox.register``).
+    topic = models.CharField(max_length=60)
+    # Ids only, never personal data: the handler reads the rest from the database.
+    payload = models.JSONField(default=dict)
+    # A second ``put`` with the same (topic, key) adds nothing.
+    key = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Due from then (NULL: due now). While a try runs it holds the lease's end.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    # Set when ``max_attempts`` tries failed; an operator looks at ``last_error``.
+    failed_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=("topic", "key"), name="core_outbox_topic_key"),
+        )
+        indexes = (
+            models.Index(
+                fields=("next_attempt_at",),
+                name="core_outbox_pending",
+                condition=models.Q(delivered_at__isnull=True, failed_at__isnull=True),
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.topic}:{self.key}"

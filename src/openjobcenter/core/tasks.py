@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 from django_tasks import task
 
+from openjobcenter.core import failpoints
+
 # Finished task rows are kept only briefly: they are for watching the queue, not an
 # archive, and their arguments are data. Failed ones a little longer, to look into.
 KEEP_SUCCESSFUL = timedelta(hours=1)
@@ -19,6 +21,7 @@ def send_email(*, mail_id: int) -> int:
     server never blocks a page; the content is not in the task's arguments."""
     from openjobcenter.core.mail import send_outgoing
 
+    failpoints.hit("core.send_email")
     return send_outgoing(mail_id)
 
 
@@ -41,3 +44,21 @@ def task_results_prune(*, now: datetime | None = None) -> int:
 @task()
 def prune_task_results() -> int:
     return task_results_prune()
+
+
+@task()
+def deliver_outbox_item(*, item_id: int) -> str | None:
+    """Deliver one outbox row right after the commit that wrote it (``core.outbox``)."""
+    from openjobcenter.core import outbox
+
+    return outbox.deliver(item_id)
+
+
+@task()
+def sweep_outbox() -> int:
+    """Periodic (``core.scheduler``): deliver every outbox row still due; prune old ones."""
+    from openjobcenter.core import outbox
+
+    ran = outbox.sweep()
+    outbox.prune()
+    return ran

@@ -100,6 +100,9 @@ class Document(models.Model):
     review_version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # When the current processing began (sending, or a retry): "processing" has a deadline
+    # (DOCUMENTS["processing_deadline_s"]) after which the customer may start it again.
+    processing_since = models.DateTimeField(null=True, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
     delete_after = models.DateField(null=True, blank=True)
 
@@ -136,6 +139,22 @@ class Document(models.Model):
     @property
     def is_delivered(self) -> bool:
         return self.state in DELIVERED_STATES
+
+    @property
+    def processing_overdue(self) -> bool:
+        """Still processing past the deadline: its worker may have died (the task sweeper
+        re-runs it, but the customer need not wait for that): offer a retry."""
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from openjobcenter.documents.conf import conf
+
+        if self.state != DocumentState.PROCESSING:
+            return False
+        since = self.processing_since or self.submitted_at or self.created_at
+        deadline = timedelta(seconds=int(conf()["processing_deadline_s"]))
+        return bool(since and since < timezone.now() - deadline)
 
 
 class DocumentPage(models.Model):

@@ -5,7 +5,9 @@ a refused file is never stored; the original goes encrypted to the scratch area 
 page task is enqueued) → ``document_submit`` (enqueues ``process_document``, which
 finishes every page, burns in redactions, assembles the PDF, runs OCR). A step that
 crashes leaves the document FAILED with its originals kept; ``document_retry`` runs it
-again.
+again, as it does for a document still processing past its deadline
+(``DOCUMENTS["processing_deadline_s"]``: its worker may have died). The tasks are
+idempotent: a run that finds the document finished by another run drops its result.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from openjobcenter.core import failpoints
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
 from openjobcenter.documents import outcome_hooks, storage
@@ -213,7 +216,7 @@ def document_submit(
         document.request_item = request_item
     document.original_names = ", ".join(p.original_name for p in pages.values())[:500]
     document.state = DocumentState.PROCESSING
-    document.submitted_at = timezone.now()
+    document.submitted_at = document.processing_since = timezone.now()
     document.save()
     audit(
         request=request,
@@ -247,13 +250,27 @@ def _clean_rects(raw: object) -> list[list[float]]:
 
 @transaction.atomic
 def document_retry(*, request: HttpRequest | None, document: Document) -> Document:
-    document = Document.objects.select_for_update().get(pk=document.pk)
-    if document.state != DocumentState.FAILED:
+    """Process a failed document again, or one still processing past its deadline (its
+    worker may have died). A slow first run that finishes after all does no harm: only
+    the first run to finish stores its result (``_still_processing``)."""
+    document = Document.objects.select_for_update(of=("self",)).get(pk=document.pk)
+    if document.state != DocumentState.FAILED and not document.processing_overdue:
         raise ValidationError(_("Dieses Dokument muss nicht neu verarbeitet werden."))
+    was = document.state
     document.state = DocumentState.PROCESSING
     document.failure_detail = ""
-    document.save(update_fields=["state", "failure_detail"])
+    document.processing_since = timezone.now()
+    document.save(update_fields=["state", "failure_detail", "processing_since"])
     document.pages.filter(state=PageState.FAILED).update(state=PageState.PENDING)
+    audit(
+        request=request,
+        action=AuditAction.UPDATE,
+        object_type=OBJ,
+        object_id=document.pk,
+        jobcenter=document.jobcenter,
+        subject=document.customer.user,
+        detail=f"retry from {was}",
+    )
     transaction.on_commit(lambda: _enqueue_document(document.pk))
     return document
 
@@ -332,14 +349,22 @@ def _read_page(page: DocumentPage, out: PageOutput) -> None:
 
 def _store_page_output(page: DocumentPage, out: PageOutput) -> None:
     jobcenter = page.document.jobcenter
-    old = [page.cleaned_key, page.preview_key]
-    page.cleaned_key, _k = storage.put(jobcenter, "pages", "", out.data)
-    page.preview_key = storage.put(jobcenter, "previews", "", out.preview)[0] if out.preview else ""
-    page.mime = out.mime
-    page.state, page.message_code = PageState.READY, ""
-    page.save(update_fields=["cleaned_key", "preview_key", "mime", "state", "message_code"])
-    for key in old:
-        storage.delete(key)
+    cleaned, _k = storage.put(jobcenter, "pages", "", out.data)
+    preview = storage.put(jobcenter, "previews", "", out.preview)[0] if out.preview else ""
+    with transaction.atomic():
+        # Two runs of the same page (a re-run after a lease ran out while the first was
+        # only slow): the first to get here keeps its files, the second drops its own.
+        current = DocumentPage.objects.select_for_update(of=("self",)).get(pk=page.pk)
+        if current.state == PageState.READY:
+            storage.delete_many([cleaned, preview])
+            page.refresh_from_db()
+            return
+        old = [current.cleaned_key, current.preview_key]
+        page.cleaned_key, page.preview_key = cleaned, preview
+        page.mime = out.mime
+        page.state, page.message_code = PageState.READY, ""
+        page.save(update_fields=["cleaned_key", "preview_key", "mime", "state", "message_code"])
+        transaction.on_commit(lambda: storage.delete_many([k for k in old if k]))
 
 
 def page_output(page: DocumentPage) -> PageOutput:
@@ -373,7 +398,10 @@ def document_process(*, document_id: int) -> Document | None:
     if document is None or document.state != DocumentState.PROCESSING:
         return document
     document = _process(document)
-    if document.state != DocumentState.PROCESSING:
+    # The run that stored the outcome tells about it, not a second run that dropped its own.
+    if document.state != DocumentState.PROCESSING and not getattr(
+        document, "finished_elsewhere", False
+    ):
         transaction.on_commit(partial(outcome_hooks.run, document))
     return document
 
@@ -390,6 +418,7 @@ def _process(document: Document) -> Document:
     if not ready:
         codes = sorted({p.message_code for p in pages if p.message_code})
         return _refuse(document, codes[0] if codes else "damaged")
+    failpoints.hit("documents.process")
     try:
         outputs = [page_output(p) for p in ready]
         result = run_document(
@@ -406,10 +435,30 @@ def _process(document: Document) -> Document:
     return _deliver(document, ready, result)
 
 
+def _still_processing(document: Document) -> bool:
+    """Lock the document (until the caller's transaction ends) and tell whether this run
+    may still store its outcome: a re-run (lease expired, customer's retry) and a slow
+    first run may both reach the end; only the first one to lock it stores anything."""
+    state = (
+        Document.objects.select_for_update(of=("self",))
+        .filter(pk=document.pk)
+        .values_list("state", flat=True)
+        .first()
+    )
+    if state != DocumentState.PROCESSING:
+        log.info("document %s: another run finished it (%s); result dropped", document.pk, state)
+        document.refresh_from_db()
+        document.finished_elsewhere = True  # type: ignore[attr-defined]
+        return False
+    return True
+
+
 @transaction.atomic
 def _deliver(document: Document, ready: list[DocumentPage], result: DocumentResult) -> Document:
     from openjobcenter.documents.pipeline.imaging import decode_page, make_preview
 
+    if not _still_processing(document):
+        return document
     jobcenter = document.jobcenter
     key, key_id = storage.put(jobcenter, "documents", ".pdf", result.pdf)
     keep = settings_for(jobcenter).keep_originals
@@ -454,14 +503,20 @@ def _deliver(document: Document, ready: list[DocumentPage], result: DocumentResu
     return document
 
 
+@transaction.atomic
 def _fail(document: Document, detail: str) -> Document:
+    if not _still_processing(document):
+        return document
     document.state = DocumentState.FAILED
     document.failure_detail = detail[:300]
     document.save(update_fields=["state", "failure_detail"])
     return document
 
 
+@transaction.atomic
 def _refuse(document: Document, code: str) -> Document:
+    if not _still_processing(document):
+        return document
     document.state = DocumentState.REFUSED
     document.refusal_code = code
     document.save(update_fields=["state", "refusal_code"])

@@ -206,7 +206,8 @@ def document(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
             "refused_pages": [(p, message(p.message_code)) for p in pages if p.message_code],
             "refusal": doc.refusal_message,
             "suggested": KINDS.get(doc.suggested_kind) if doc.suggested_kind != doc.kind else None,
-            "processing": doc.state == DocumentState.PROCESSING,
+            "processing": doc.state == DocumentState.PROCESSING and not doc.processing_overdue,
+            "overdue": doc.processing_overdue,
         },
     )
 

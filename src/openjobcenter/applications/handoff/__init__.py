@@ -1,12 +1,16 @@
 """Hand-off of submitted applications to the job centre's systems.
 
-``schedule_handoffs`` is called (after commit) when an application is submitted: it
-creates one ``HandoffDelivery`` per backend the job centre has switched on (the built-in
-inbox always) and enqueues ``run_handoffs``. Each try of a delivery is claimed with a
-conditional update, so two workers never run the same try; a failed try is retried with
-exponential backoff (``next_attempt_at``) by the periodic job ``applications.handoffs``
-(see ``apps.py``), and after ``max_attempts`` tries the delivery is marked failed and
-staff see it with a "retry now" button.
+``record_deliveries`` runs inside the submission's transaction (``applications/outbox.py``):
+it creates one ``HandoffDelivery`` per backend the job centre has switched on (the
+built-in inbox always). These rows are the hand-off's outbox: they commit with the
+submission or not at all, so a process that dies right after the commit loses nothing.
+The worker runs them right after the summary PDF is stored; every delivery still due is
+run by the periodic job ``applications.handoffs`` (see ``apps.py``). Each try of a
+delivery is claimed with a conditional update that moves ``next_attempt_at`` a lease
+ahead (``lease_s``), so two workers never run the same try and a try whose worker died
+runs again after the lease; a failed try is retried with exponential backoff, and after
+``max_attempts`` tries the delivery is marked failed and staff see it with a "retry now"
+button.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from openjobcenter.applications.handoff.base import (
     HandoffResult,
 )
 from openjobcenter.applications.handoff.registry import all_backends, get_backend, register
-from openjobcenter.core import sealed
+from openjobcenter.core import failpoints, sealed
 
 if TYPE_CHECKING:
     from openjobcenter.applications.models import Application, HandoffDelivery
@@ -46,6 +50,8 @@ __all__ = [
     "backoff",
     "enabled_backends",
     "get_backend",
+    "lease",
+    "record_deliveries",
     "register",
     "retry_due",
     "run_delivery",
@@ -55,9 +61,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-# While a try runs, its delivery is not due again (protects against a second worker).
-LEASE = timedelta(minutes=5)
-
 
 def _conf(key: str, default: Any) -> Any:
     return getattr(settings, "APPLICATIONS_HANDOFF", {}).get(key, default)
@@ -65,6 +68,12 @@ def _conf(key: str, default: Any) -> Any:
 
 def max_attempts() -> int:
     return int(_conf("max_attempts", 8))
+
+
+def lease() -> timedelta:
+    """While a try runs, its delivery is not due again (protects against a second
+    worker); a try still not ended after this long lost its worker and runs again."""
+    return timedelta(seconds=int(_conf("lease_s", 300)))
 
 
 def backoff(attempts: int) -> timedelta:
@@ -95,11 +104,7 @@ def schedule_handoffs(application_id: int) -> None:
     Called after the submission committed; calling it twice creates nothing new.
     """
     from openjobcenter.applications.handoff.tasks import run_handoffs
-    from openjobcenter.applications.models import (
-        Application,
-        ApplicationStatus,
-        HandoffDelivery,
-    )
+    from openjobcenter.applications.models import Application, ApplicationStatus
 
     app = (
         Application.objects.filter(pk=application_id)
@@ -110,13 +115,32 @@ def schedule_handoffs(application_id: int) -> None:
     if app is None:
         return
     with transaction.atomic():
-        for key in enabled_backends(app.jobcenter_id):
-            HandoffDelivery.objects.get_or_create(
-                application_id=app.pk,
-                backend=key,
-                defaults={"idempotency_key": secrets.token_hex(16)},
-            )
+        record_deliveries(application_id=app.pk, jobcenter_id=app.jobcenter_id)
         transaction.on_commit(lambda: run_handoffs.enqueue(application_id=app.pk))
+
+
+def record_deliveries(*, application_id: int, jobcenter_id: int) -> None:
+    """Create the missing deliveries of a submitted application, in the caller's
+    transaction (idempotent: the unique (application, backend) keeps one each)."""
+    from openjobcenter.applications.models import HandoffDelivery
+
+    existing = set(
+        HandoffDelivery.objects.filter(application_id=application_id).values_list(
+            "backend", flat=True
+        )
+    )
+    HandoffDelivery.objects.bulk_create(
+        [
+            HandoffDelivery(
+                application_id=application_id,
+                backend=key,
+                idempotency_key=secrets.token_hex(16),
+            )
+            for key in enabled_backends(jobcenter_id)
+            if key not in existing
+        ],
+        ignore_conflicts=True,  # a concurrent caller created it: its row stands
+    )
 
 
 def _input_for(delivery: HandoffDelivery, config: dict[str, Any]) -> HandoffInput:
@@ -194,10 +218,11 @@ def run_delivery(delivery_id: int) -> str | None:
 
     now = timezone.now()
     claimed = HandoffDelivery.objects.filter(_due(now), pk=delivery_id).update(
-        next_attempt_at=now + LEASE, attempts=F("attempts") + 1
+        next_attempt_at=now + lease(), attempts=F("attempts") + 1
     )
     if not claimed:
         return None
+    failpoints.hit("applications.handoff")
     delivery = HandoffDelivery.objects.select_related("application", "application__jobcenter").get(
         pk=delivery_id
     )

@@ -29,7 +29,7 @@ def seal_existing(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('documents', '0001_initial'),
+        ('documents', '0002_document_review_version'),
         ('tenants', '0002_jobcenter_storage_id'),
     ]
 

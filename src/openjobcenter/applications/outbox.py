@@ -1,0 +1,65 @@
+"""What a filing or a submission leaves to do, recorded in its own transaction.
+
+The PDFs and the hand-offs of a submitted application must not be lost when the process
+dies between the commit and the work (DESIGN §7). So ``application_submit`` writes,
+in the same transaction as the status change:
+
+- one ``HandoffDelivery`` per switched-on backend (``handoff.record_deliveries``), and
+- an outbox row ``applications.submitted`` (``core/outbox.py``).
+
+After the commit the worker delivers the row: it stores the summary PDF, runs the
+deliveries (the file drop needs the PDF), then stores the receipt PDF. The periodic sweepers
+(``core.outbox``, ``applications.handoffs``) deliver whatever is left: a nudge that was
+never enqueued, a worker killed mid-way, a receiver that was down. Both steps are
+idempotent (a stored PDF is not drawn again; a delivered hand-off is not due again).
+A filing (the first step) writes ``applications.filed`` for its receipt PDF.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from openjobcenter.core import outbox
+
+if TYPE_CHECKING:
+    from openjobcenter.applications.models import Application
+
+SUBMITTED = "applications.submitted"
+FILED = "applications.filed"
+
+
+def record_filed(application: Application) -> None:
+    """In the filing's transaction: the receipt PDF is to be drawn."""
+    outbox.put(topic=FILED, key=str(application.pk), payload={"application_id": application.pk})
+
+
+def record_submitted(application: Application) -> None:
+    """In the submission's transaction: the deliveries and the PDFs (idempotent)."""
+    from openjobcenter.applications import handoff
+
+    handoff.record_deliveries(application_id=application.pk, jobcenter_id=application.jobcenter_id)
+    outbox.put(topic=SUBMITTED, key=str(application.pk), payload={"application_id": application.pk})
+
+
+def _deliver_filed(payload: Mapping[str, Any]) -> None:
+    from openjobcenter.applications.services import application_pdfs_store
+
+    application_pdfs_store(application_id=int(payload["application_id"]))
+
+
+def _deliver_submitted(payload: Mapping[str, Any]) -> None:
+    from openjobcenter.applications import handoff
+    from openjobcenter.applications.services import application_pdfs_store
+
+    application_id = int(payload["application_id"])
+    application_pdfs_store(application_id=application_id, parts=("summary",))
+    # Right away rather than on the sweeper's next round: the summary PDF (what a file
+    # drop hands over) is there now; the receipt is drawn after the hand-off.
+    handoff.run_for_application(application_id)
+    application_pdfs_store(application_id=application_id, parts=("receipt",))
+
+
+def register() -> None:
+    outbox.register(FILED, _deliver_filed)
+    outbox.register(SUBMITTED, _deliver_submitted)
