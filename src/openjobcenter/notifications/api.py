@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from pydantic import ConfigDict, Field, HttpUrl, field_validator, model_validator
+from pydantic import ConfigDict, Field, HttpUrl, model_validator
 
 from openjobcenter.api.auth import session_or_token
 from openjobcenter.core.access import request_user
@@ -50,16 +50,6 @@ class PreferencesIO(Strict):
     # Wall-clock times: one with a time zone is refused (422), not stored (issue 16).
     quiet_start: NaiveTime | None = None
     quiet_end: NaiveTime | None = None
-
-    @field_validator("quiet_start", "quiet_end")
-    @classmethod
-    def local_time(cls, value: time | None) -> time | None:
-        # Quiet hours are wall-clock times in the job centre's zone; an offset has no
-        # meaning there (and SQLite cannot store one: it was a 500).
-        if value is not None and value.tzinfo is not None:
-            msg = "quiet hours are local times without a time zone"
-            raise ValueError(msg)
-        return value
 
     @model_validator(mode="after")
     def both_or_neither(self) -> PreferencesIO:
