@@ -15,6 +15,11 @@ route serves and, per method, what each persona gets:
   re-authenticate), ``admin_login``, ``401``, ``403``, ``404``, ``405``; ``-`` = not asked.
   A refused write (anything but ``ok`` on a non-GET method) is checked to change nothing.
 
+Deeper per-module checks stay next to their module and are not repeated here: drafts
+invisible to staff and the module switched off (``tests/applications/test_*_ownership.py``),
+booking another customer's slot (``tests/appointments/test_*_ownership.py``), another
+customer's request item (``tests/documents/test_ownership.py``).
+
 Profiles below say the common cases; ``over`` records the exceptions. Path arguments are
 filled from the world's objects (``tests/ownership_world.py``): by name (``DEFAULT_ARGS``)
 and, for ``pk``, by the entry's ``pk``.

@@ -189,6 +189,20 @@ def test_every_api_operation_has_an_entry() -> None:
     assert not stale, f"entries for API operations that no longer exist: {stale}"
 
 
+def test_a_route_without_entry_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check above really fails for a new route (the admin rule covers only admin/)."""
+    new = "<slug:jc>/staff/neu/<int:pk>/"
+    monkeypatch.setattr(
+        "tests.test_ownership_matrix.url_patterns", lambda: [*url_patterns_of_conf(), new]
+    )
+    with pytest.raises(AssertionError, match="neu"):
+        test_every_route_has_an_entry()
+
+
+def url_patterns_of_conf() -> list[str]:
+    return list(matrix.ROUTES)
+
+
 def test_matrix_entries_name_every_persona() -> None:
     for key, entry in [*matrix.ROUTES.items(), *matrix.OPERATIONS.items()]:
         for method, access in entry.methods().items():
