@@ -10,9 +10,8 @@ job centre's back office (``core.access.staff_required``):
 * ``has_permission`` requires a second factor used in this session, so every admin view
   (they all pass ``admin_view``) refuses a password-only session before showing anything.
 * Every add, change and delete, and every list, detail or delete-confirmation page
-  opened, writes an
-  ``AuditEntry`` naming the operator, the model, the object id and the changed field
-  names (never their values). The site wraps each registered ``ModelAdmin`` class with
+  opened, writes an ``AuditEntry`` naming the operator, the model, the object id and the
+  changed field names (never their values). The site wraps each registered ``ModelAdmin`` class with
   ``AuditedModelAdmin`` on registration, so a model registered later is audited without
   anyone remembering to.
 """
