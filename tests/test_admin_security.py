@@ -200,6 +200,10 @@ def test_admin_add_and_delete_are_audited_without_values(
     assert added.subject == created
     assert secret not in added.detail
 
+    assert client.get(f"/admin/accounts/user/{created.pk}/delete/").status_code == 200
+    shown = AuditEntry.objects.get(action="read", object_type="admin:accounts.user")
+    assert shown.object_id == str(created.pk)
+    assert shown.subject == created
     response = client.post(f"/admin/accounts/user/{created.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert not User.objects.filter(pk=created.pk).exists()

@@ -9,9 +9,9 @@ job centre's back office (``core.access.staff_required``):
   login did not use the second factor is asked for it (reauthentication).
 * ``has_permission`` requires a second factor used in this session, so every admin view
   (they all pass ``admin_view``) refuses a password-only session before showing anything.
-* Every add, change and delete, and every list or detail view opened, writes an
-  ``AuditEntry`` naming the operator, the model, the object id and the changed field
-  names (never their values). The site wraps each registered ``ModelAdmin`` class with
+* Every add, change and delete, and every list, detail or delete-confirmation page
+  opened, writes an ``AuditEntry`` naming the operator, the model, the object id and the
+  changed field names (never their values). The site wraps each registered ``ModelAdmin`` class with
   ``AuditedModelAdmin`` on registration, so a model registered later is audited without
   anyone remembering to.
 """
@@ -147,10 +147,25 @@ class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             self._audit(request, AuditAction.READ, self._shown(response), object_id=object_id[:64])
         return response
 
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        # The confirmation page lists the record and everything deleted with it.
+        response = super().delete_view(request, object_id, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            self._audit(
+                request,
+                AuditAction.READ,
+                self._shown(response, "object"),
+                object_id=object_id[:64],
+                detail="delete confirmation",
+            )
+        return response
+
     @staticmethod
-    def _shown(response: HttpResponse) -> models.Model | None:
+    def _shown(response: HttpResponse, key: str = "original") -> models.Model | None:
         context = getattr(response, "context_data", None) or {}
-        original = context.get("original")
+        original = context.get(key)
         return original if isinstance(original, models.Model) else None
 
 
