@@ -4,7 +4,8 @@
 ``auth=None``; an operation that says so must be listed here (method, path as in the
 OpenAPI document), and ``tests/test_api_public.py`` fails when the two differ. All of them
 answer reference data that is the same for everyone (which job centre is responsible,
-forms, JSON Schemas, document kinds) or compute without storing (the benefit calculator).
+forms, JSON Schemas, document kinds) or compute without storing (the benefit calculator). The OpenAPI document and its docs page
+(``/api/v1/openapi.json``, ``/api/v1/docs``) are public too; they are not operations.
 """
 
 from __future__ import annotations
