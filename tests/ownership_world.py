@@ -125,7 +125,7 @@ def build_world() -> World:
         office_id=office.pk,
         note="",
     )
-    feed = calendar_feed_renew(customer=owner)
+    feed_token = calendar_feed_renew(customer=owner)
 
     application = make_application(owner)
     draft = make_application(owner, status="draft")
@@ -180,7 +180,7 @@ def build_world() -> World:
         "section": "branding",
         "type_id": appt_type.pk,
         "appointment": appointment.pk,
-        "token": feed.token,
+        "token": feed_token,
         "application": application.pk,
         "draft": draft.pk,
         "question_id": question.pk,
