@@ -318,17 +318,8 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         if kind == "ping":
             await self._send({"type": "pong"})
             return
-        self.active_at = time.time()
-        if self.active_at - self.noted_at >= SOCKET_ACTIVITY_EVERY:
-            # Pages count it too: chatting for half an hour does not log the person out.
-            self.noted_at = self.active_at
-            key = getattr(self.scope.get("session"), "session_key", None)
-            try:
-                await database_sync_to_async(note_socket_activity)(key, self.active_at)
-            except Exception:
-                # The cache (Redis) is down: the chat itself goes on; noted next time.
-                self.noted_at = 0.0
-                logger.warning("socket activity not noted", exc_info=True)
+        if kind != "sync":  # a client catching up after a gap: not the person's doing
+            await self._note_activity()
         conversation_id = frame["conversation"]
         if kind == "subscribe":
             await self._subscribe(conversation_id, frame["cursor"])
@@ -376,6 +367,19 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
                 )
             except Exception:  # a hint, never replayed: lost with the layer, no harm
                 logger.debug("typing not relayed", exc_info=True)
+
+    async def _note_activity(self) -> None:
+        self.active_at = time.time()
+        if self.active_at - self.noted_at >= SOCKET_ACTIVITY_EVERY:
+            # Pages count it too: chatting for half an hour does not log the person out.
+            self.noted_at = self.active_at
+            key = getattr(self.scope.get("session"), "session_key", None)
+            try:
+                await database_sync_to_async(note_socket_activity)(key, self.active_at)
+            except Exception:
+                # The cache (Redis) is down: the chat itself goes on; noted next time.
+                self.noted_at = 0.0
+                logger.warning("socket activity not noted", exc_info=True)
 
     async def _subscribe(self, conversation_id: int, cursor: int) -> None:
         if self.user is None:
