@@ -422,6 +422,15 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         socket shows may be behind. Clients fetch the missed messages by cursor
         (``sync``) and reload lists."""
         await self._send({"type": "resync", "conversation": None})
+        await self._recheck_session()
+
+    async def _recheck_session(self) -> None:
+        """A logout's ``chat.session_ended`` may have been among the lost events: look
+        at the session now instead of at its next deadline."""
+        if self.expiry is not None:
+            self.expiry.cancel()
+            self.expiry = None
+        await self._check_expiry()
 
     def _worded(self, message: dict[str, Any]) -> dict[str, Any]:
         """A system notice worded in this socket user's language (events are shared by
@@ -476,6 +485,8 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         conversation = event.get("conversation")
         if conversation is None or conversation in self.subscriptions:
             await self._send({"type": "resync", "conversation": conversation})
+        if conversation is None:  # this person's own group: a logout may be among them
+            await self._recheck_session()
 
     async def chat_updated(self, event: dict[str, Any]) -> None:
         await self._send(
