@@ -254,7 +254,7 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             # The cache (Redis) or the database is away: ask again soon rather than
             # never (the socket must not outlive its session).
             logger.warning("session deadline unknown; checking again", exc_info=True)
-            self.expiry = asyncio.get_running_loop().call_later(
+            self.expiry = clock.call_later(
                 EXPIRY_RETRY_S, lambda: asyncio.ensure_future(self._check_expiry())
             )
             return
@@ -316,17 +316,8 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         if kind == "ping":
             await self._send({"type": "pong"})
             return
-        self.active_at = clock.now()
-        if self.active_at - self.noted_at >= SOCKET_ACTIVITY_EVERY:
-            # Pages count it too: chatting for half an hour does not log the person out.
-            self.noted_at = self.active_at
-            key = getattr(self.scope.get("session"), "session_key", None)
-            try:
-                await database_sync_to_async(note_socket_activity)(key, self.active_at)
-            except Exception:
-                # The cache (Redis) is down: the chat itself goes on; noted next time.
-                self.noted_at = 0.0
-                logger.warning("socket activity not noted", exc_info=True)
+        if kind != "sync":  # a client catching up after a gap: not the person's doing
+            await self._note_activity()
         conversation_id = frame["conversation"]
         if kind == "subscribe":
             await self._subscribe(conversation_id, frame["cursor"])
@@ -375,6 +366,19 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
             except Exception:  # a hint, never replayed: lost with the layer, no harm
                 logger.debug("typing not relayed", exc_info=True)
 
+    async def _note_activity(self) -> None:
+        self.active_at = clock.now()
+        if self.active_at - self.noted_at >= SOCKET_ACTIVITY_EVERY:
+            # Pages count it too: chatting for half an hour does not log the person out.
+            self.noted_at = self.active_at
+            key = getattr(self.scope.get("session"), "session_key", None)
+            try:
+                await database_sync_to_async(note_socket_activity)(key, self.active_at)
+            except Exception:
+                # The cache (Redis) is down: the chat itself goes on; noted next time.
+                self.noted_at = 0.0
+                logger.warning("socket activity not noted", exc_info=True)
+
     async def _subscribe(self, conversation_id: int, cursor: int) -> None:
         if self.user is None:
             return
@@ -416,6 +420,15 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         socket shows may be behind. Clients fetch the missed messages by cursor
         (``sync``) and reload lists."""
         await self._send({"type": "resync", "conversation": None})
+        await self._recheck_session()
+
+    async def _recheck_session(self) -> None:
+        """A logout's ``chat.session_ended`` may have been among the lost events: look
+        at the session now instead of at its next deadline."""
+        if self.expiry is not None:
+            self.expiry.cancel()
+            self.expiry = None
+        await self._check_expiry()
 
     def _worded(self, message: dict[str, Any]) -> dict[str, Any]:
         """A system notice worded in this socket user's language (events are shared by
@@ -470,6 +483,8 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         conversation = event.get("conversation")
         if conversation is None or conversation in self.subscriptions:
             await self._send({"type": "resync", "conversation": conversation})
+        if conversation is None:  # this person's own group: a logout may be among them
+            await self._recheck_session()
 
     async def chat_updated(self, event: dict[str, Any]) -> None:
         await self._send(
