@@ -161,3 +161,18 @@ def test_racing_reviewers_exactly_one_wins(doc: Document, staff_a: dict[Role, Us
     winner = next(o for o in outcomes if o != "conflict")
     assert doc.state == winner
     assert AuditEntry.objects.filter(object_type="document", action="update").count() == 1
+
+
+def test_the_same_decision_twice_is_no_conflict(
+    doc: Document, staff_a: dict[Role, User], jc_a: Jobcenter, outbox: list[Any]
+) -> None:
+    """A double click (or two people who agree) writes once and warns nobody."""
+    client = login_with_mfa(Client(), staff_a[Role.CASEWORKER])
+    url = reverse("staff:document", kwargs={"jc": jc_a.slug, "pk": doc.pk})
+    decision = {"state": "new_copy_needed", "reason": "Seite 2 fehlt.", "version": "0"}
+    assert client.post(url, decision).status_code == 302
+    after_first = review_state(doc)
+    assert client.post(url, decision).status_code == 302
+    assert review_state(doc) == after_first
+    assert AuditEntry.objects.filter(object_type="document", action="update").count() == 1
+    assert len(outbox) == 1

@@ -582,6 +582,10 @@ def document_review(
         )
         if not current.is_delivered:
             raise ValidationError(_("Dieses Dokument ist noch nicht eingegangen."))
+        if (current.state, current.reason) == (state, reason):
+            # The same decision is stored already (a double click, or two people who
+            # agree): nothing would be overwritten, so there is nothing to warn about.
+            return current
         raise ReviewConflict(current)
     document.state, document.reason = state, reason
     document.reviewed_by = request.user  # type: ignore[assignment]
