@@ -152,6 +152,9 @@ def check_a11y(page: Page, label: str) -> list[AxeFinding]:
     """Run axe-core on the page as it is now; fail on serious or critical violations."""
     from axe_playwright_python.sync_playwright import Axe
 
+    waiting = AXE_WATCH.pending.get(id(page))
+    if waiting is not None and waiting[1] == page.url:
+        del AXE_WATCH.pending[id(page)]  # this check covers the loaded document too
     results = Axe().run(page)
     axe_report.CHECKED.append(label)
     findings = [
