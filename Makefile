@@ -40,8 +40,9 @@ serve: install
 
 # One test worker per CPU (pytest-xdist); TEST_WORKERS=0 runs the suite in one process.
 TEST_WORKERS ?= auto
+# COVERAGE=1 measures the run and every Python process it starts (CI; [tool.coverage]).
 test: install-dev
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m $(if $(COVERAGE),coverage run -m )pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .
