@@ -280,7 +280,8 @@ def _previous_endpoint(url: str) -> Callable[[], contextlib.AbstractContextManag
     from django.urls import resolve
 
     from openjobcenter.accounts.models import CustomerProfile
-    from openjobcenter.appointments import api, selectors
+    from openjobcenter.appointments import api_common as api
+    from openjobcenter.appointments import selectors
 
     def old_list_slots(request: HttpRequest, jc: str, type_id: int, params: _Any) -> _Any:
         jobcenter = api._jobcenter(request, jc)

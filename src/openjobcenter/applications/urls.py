@@ -5,17 +5,18 @@ from __future__ import annotations
 from django.urls import URLPattern, path
 
 from openjobcenter.applications import views_customer as _c
+from openjobcenter.applications import views_customer_form as _f
 from openjobcenter.applications import views_staff as _s
 
 # Under /<jc>/mein-bereich/ (namespace "customer").
 customer_patterns: list[URLPattern] = [
     path("antrag/", _c.applications, name="applications"),
-    path("antrag/neu/<slug:kind_slug>/", _c.start, name="application_start"),
+    path("antrag/neu/<slug:kind_slug>/", _f.start, name="application_start"),
     path("antrag/<int:pk>/", _c.application, name="application"),
-    path("antrag/<int:pk>/schritt/<str:step_key>/", _c.step, name="application_step"),
+    path("antrag/<int:pk>/schritt/<str:step_key>/", _f.step, name="application_step"),
     path("antrag/<int:pk>/eingang/", _c.receipt, name="application_receipt"),
     path("antrag/<int:pk>/nachweise/", _c.proofs, name="application_proofs"),
-    path("antrag/<int:pk>/absenden/", _c.submit, name="application_submit"),
+    path("antrag/<int:pk>/absenden/", _f.submit, name="application_submit"),
     path("antrag/<int:pk>/fragen/<int:question_id>/", _c.answer, name="application_answer"),
     path("antrag/<int:pk>/antrag.pdf", _c.summary_pdf, name="application_summary_pdf"),
     path(
@@ -37,5 +38,5 @@ staff_patterns: list[URLPattern] = [
 
 # Under /<jc>/ (namespace "tenant").
 tenant_patterns: list[URLPattern] = [
-    path("antrag/aus-vorabcheck/", _c.from_self_check, name="application_from_self_check"),
+    path("antrag/aus-vorabcheck/", _f.from_self_check, name="application_from_self_check"),
 ]

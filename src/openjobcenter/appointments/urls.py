@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import URLPattern, path
 
 from openjobcenter.appointments import views_customer as c
+from openjobcenter.appointments import views_customer_booking as b
 from openjobcenter.appointments import views_staff as s
 from openjobcenter.appointments import views_staff_config as sc
 from openjobcenter.appointments import views_video as v
@@ -12,8 +13,8 @@ from openjobcenter.appointments import views_video as v
 # Under /<jc>/mein-bereich/ (namespace "customer").
 customer_patterns: list[URLPattern] = [
     path("termine/", c.appointments, name="appointments"),
-    path("termine/buchen/", c.book_choose_type, name="book"),
-    path("termine/buchen/<int:type_id>/", c.book_choose_slot, name="book_slot"),
+    path("termine/buchen/", b.book_choose_type, name="book"),
+    path("termine/buchen/<int:type_id>/", b.book_choose_slot, name="book_slot"),
     path("termine/kalender/", c.calendar_feed, name="calendar_feed"),
     path("termine/<int:pk>/", c.appointment, name="appointment"),
     path("termine/<int:pk>/bestaetigen/", c.confirm, name="appointment_confirm"),

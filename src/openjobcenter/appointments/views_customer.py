@@ -1,16 +1,17 @@
-"""Customer pages of the appointments module: my appointments, booking, answering an
-invitation, "Ich kann den Termin nicht wahrnehmen", .ics download and the private feed.
+"""Customer pages of the appointments module: my appointments, answering an invitation,
+"Ich kann den Termin nicht wahrnehmen", .ics download and the private feed.
 
 Every view is guarded by the module switch and the customer gate; appointments are
 looked up only through ``selectors.get_appointment_for_customer`` (404 for "not yours"),
-and every change goes through ``services``.
+and every change goes through ``services``. Booking (type, slot) is in
+``views_customer_booking``.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
@@ -29,16 +30,10 @@ from openjobcenter.appointments.calendar import (
     calendar_feed_revoke,
     ics_for,
 )
-from openjobcenter.appointments.forms_customer import (
-    CannotComeForm,
-    SlotChoiceForm,
-    Wish,
-    slot_value,
-)
+from openjobcenter.appointments.forms_customer import CannotComeForm, Wish
 from openjobcenter.appointments.models import (
     ACTIVE_STATUSES,
     Appointment,
-    AppointmentType,
     CalendarFeed,
     Channel,
     Status,
@@ -47,22 +42,14 @@ from openjobcenter.appointments.models import (
 from openjobcenter.appointments.proof import proof_upload_available
 from openjobcenter.appointments.selectors import (
     appointments_of_customer,
-    bookable_types,
-    free_slots,
     get_appointment_for_customer,
-    get_type_for,
-    staff_for_type,
-    staff_members,
 )
 from openjobcenter.appointments.services import (
     AppointmentError,
-    BookingRequest,
-    SlotTaken,
-    appointment_book,
     appointment_confirm,
     appointment_request_change,
 )
-from openjobcenter.appointments.slots import BERLIN, Slot
+from openjobcenter.appointments.slots import BERLIN
 from openjobcenter.core.access import (
     customer_required,
     request_customer,
@@ -73,13 +60,12 @@ from openjobcenter.tenants.modules import require_module
 
 if TYPE_CHECKING:
     from openjobcenter.accounts.models import CustomerProfile
-    from openjobcenter.tenants.models import Jobcenter, Office
+    from openjobcenter.tenants.models import Office
+
 
 MODULE = "appointments"
-PAGE_DAYS = 14  # the booking page shows two weeks at a time
 EARLIER_LIMIT = 50
 FEED_PAST_DAYS = 30
-DAY_PARAM = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 FEED_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 OSM_SEARCH = "https://www.openstreetmap.org/search?"
 
@@ -149,203 +135,6 @@ def appointments(request: HttpRequest, jc: str) -> HttpResponse:
             "earlier": earlier,
             "customer": customer,
         },
-    )
-
-
-# --- Booking ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Offer:
-    appt_type: AppointmentType
-    # False when only one's own advisor can be booked and none is assigned yet.
-    available: bool
-    channels: list[str]
-
-
-def channel_labels(appt_type: AppointmentType) -> list[str]:
-    offered = set(appt_type.channels or [])
-    return [str(c.label) for c in Channel if c.value in offered]
-
-
-@require_module(MODULE)
-@customer_required
-@require_GET
-def book_choose_type(request: HttpRequest, jc: str) -> HttpResponse:
-    customer = _customer(request)
-    has_advisor = customer.advisor_id is not None
-    offers = [
-        Offer(t, has_advisor or not t.own_advisor_only, channel_labels(t))
-        for t in bookable_types(_jobcenter(request))
-    ]
-    return render(
-        request,
-        "appointments/customer_book_type.html",
-        {"offers": offers, "missing_advisor": any(not o.available for o in offers)},
-    )
-
-
-@dataclass
-class SlotOption:
-    value: str
-    slot: Slot
-    staff_name: str
-    office: Office | None
-    checked: bool
-
-
-@dataclass
-class Day:
-    day: date
-    options: list[SlotOption] = field(default_factory=list)
-
-
-def _local_midnight(day: date) -> datetime:
-    # Midnight exists on every day in Berlin (the clocks change at 2 and 3 o'clock).
-    return datetime.combine(day, time(0), tzinfo=BERLIN)
-
-
-def _group_by_day(
-    slots: list[Slot], jobcenter: Jobcenter, chosen: str | None
-) -> tuple[list[Day], bool]:
-    """Slots grouped by local day, with names; and whether staff or office differ."""
-    staff_ids = {s.staff_id for s in slots}
-    office_ids = {s.office_id for s in slots if s.office_id is not None}
-    names = {u.pk: u.display_name for u in staff_members(jobcenter).filter(pk__in=staff_ids)}
-    offices = {o.pk: o for o in jobcenter.offices.filter(pk__in=office_ids)}
-    days: dict[date, Day] = {}
-    for slot in slots:
-        day = slot.starts_at.astimezone(BERLIN).date()
-        value = slot_value(slot)
-        days.setdefault(day, Day(day)).options.append(
-            SlotOption(
-                value=value,
-                slot=slot,
-                staff_name=names.get(slot.staff_id, ""),
-                office=offices.get(slot.office_id) if slot.office_id is not None else None,
-                checked=value == chosen,
-            )
-        )
-    varied = len(staff_ids) > 1 or len(office_ids) > 1
-    return list(days.values()), varied
-
-
-def _page_start(raw: str | None, today: date, last_day: date) -> date:
-    """The first day of the shown fortnight; ``ValueError`` if ``?von=`` is malformed."""
-    if raw is None or raw == "":
-        return today
-    if not DAY_PARAM.match(raw):
-        msg = "malformed day"
-        raise ValueError(msg)
-    day = date.fromisoformat(raw)
-    return min(max(day, today), max(last_day, today))
-
-
-def _book_url(jc: str, appt_type: AppointmentType, day: date | None = None) -> str:
-    url = reverse("customer:book_slot", kwargs={"jc": jc, "type_id": appt_type.pk})
-    return f"{url}?{urlencode({'von': day.isoformat()})}" if day else url
-
-
-@require_module(MODULE)
-@customer_required
-@require_http_methods(["GET", "POST"])
-def book_choose_slot(request: HttpRequest, jc: str, type_id: int) -> HttpResponse:
-    customer = _customer(request)
-    jobcenter = _jobcenter(request)
-    appt_type = get_type_for(jobcenter, type_id, self_bookable_only=True)
-    staff_ids = staff_for_type(appt_type, customer)
-    now = timezone.now()
-    today = timezone.localtime(now, BERLIN).date()
-    horizon_end = now + timedelta(days=appt_type.horizon_days)
-    last_day = timezone.localtime(horizon_end, BERLIN).date()
-    try:
-        start_day = _page_start(request.GET.get("von"), today, last_day)
-    except ValueError:
-        return render(
-            request,
-            "appointments/customer_book_slot.html",
-            {"appt_type": appt_type, "bad_day": True, "back_url": _book_url(jc, appt_type)},
-            status=400,
-        )
-
-    form = SlotChoiceForm(request.POST or None, appt_type=appt_type)
-    status = 200
-    alternatives: list[Slot] | None = None
-    if request.method == "POST":
-        if not form.is_valid():
-            status = 400
-        else:
-            starts_at, staff_id = form.cleaned_data["slot"]
-            booking = BookingRequest(
-                appt_type=appt_type,
-                staff_id=staff_id,
-                starts_at=starts_at,
-                channel=form.cleaned_data["channel"],
-            )
-            try:
-                appointment = appointment_book(
-                    request=request, customer=customer, booking=booking, actor=_user(request)
-                )
-            except SlotTaken as exc:
-                form.add_error("slot", exc.message)
-                alternatives = exc.alternatives
-                status = 409
-            except AppointmentError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-                status = 400
-            else:
-                messages.success(
-                    request,
-                    _("Ihr Termin ist gebucht. Sie bekommen eine Bestätigung per E-Mail."),
-                )
-                return redirect("customer:appointment", jc=jc, pk=appointment.pk)
-
-    page_end_day = start_day + timedelta(days=PAGE_DAYS)
-    if alternatives is not None:
-        slots = alternatives
-    else:
-        slots = free_slots(
-            appt_type=appt_type,
-            staff_ids=staff_ids,
-            now=now,
-            start=_local_midnight(start_day),
-            end=_local_midnight(page_end_day),
-        )
-    # The first free slot after this fortnight: "weitere Termine" only where there are
-    # some, and a pointer to it when this fortnight is empty.
-    next_free: Slot | None = None
-    if alternatives is None and staff_ids and page_end_day <= last_day:
-        later = free_slots(
-            appt_type=appt_type, staff_ids=staff_ids, now=now, start=_local_midnight(page_end_day)
-        )
-        next_free = later[0] if later else None
-    chosen = form.data.get("slot") if form.is_bound else None
-    days, varied = _group_by_day(slots, jobcenter, chosen)
-    offices = {o.office.pk: o.office for d in days for o in d.options if o.office}
-    prev_day = max(today, start_day - timedelta(days=PAGE_DAYS))
-    return render(
-        request,
-        "appointments/customer_book_slot.html",
-        {
-            "appt_type": appt_type,
-            "form": form,
-            "days": days,
-            "varied": varied,
-            "single_office": next(iter(offices.values())) if len(offices) == 1 else None,
-            "alternatives": alternatives is not None,
-            "no_advisor": appt_type.own_advisor_only and customer.advisor_id is None,
-            "no_staff": not staff_ids,
-            "period_start": start_day,
-            "period_end": min(page_end_day - timedelta(days=1), last_day),
-            "next_url": _book_url(jc, appt_type, page_end_day) if next_free else "",
-            "prev_url": _book_url(jc, appt_type, prev_day) if start_day > today else "",
-            "next_free": next_free if not slots else None,
-            "next_free_url": _book_url(jc, appt_type, next_free.starts_at.astimezone(BERLIN).date())
-            if next_free
-            else "",
-            "all_url": _book_url(jc, appt_type),
-        },
-        status=status,
     )
 
 
