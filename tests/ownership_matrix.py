@@ -367,7 +367,9 @@ ROUTES: dict[str, Entry] = {
 ADMIN_PREFIX = "admin/"
 ADMIN_ENTRY = both(operator())
 ADMIN_PATHS = {
-    "admin/login/": both(public()),
+    # Not a password form (issue 16, item 6): strangers go to the platform's login (with
+    # its second factor); someone logged in who is not an operator is refused.
+    "admin/login/": both(sample(over(everyone("403"), anonymous="login"))),
     "admin/logout/": both(public(), note="logs out whoever asks; nothing else"),
     r"admin/^(?P<app_label>auth|django_tasks_database|core|tenants|accounts|account|mfa)/$": (
         both(operator(), path="/admin/accounts/")

@@ -136,7 +136,7 @@ def test_an_unhandled_error_under_api_is_json_500(db: None) -> None:
     client = Client(raise_request_exception=False)
     response = client.get("/api/v1/crash")
     assert response.status_code == 500
-    assert response.json() == {"detail": "Internal Server Error"}
+    assert response.json()["detail"] == "Internal server error"
     assert b"boom" not in response.content
 
 
