@@ -42,4 +42,8 @@ def _logo_data_uri(jobcenter: Jobcenter) -> str:
 
 def letterhead(jobcenter: Jobcenter) -> dict[str, Any]:
     colour = jobcenter.primary_colour if _COLOUR.match(jobcenter.primary_colour or "") else ""
-    return {"name": jobcenter.name, "colour": colour or "#1d4f91", "logo": _logo_data_uri(jobcenter)}
+    return {
+        "name": jobcenter.name,
+        "colour": colour or "#1d4f91",
+        "logo": _logo_data_uri(jobcenter),
+    }
