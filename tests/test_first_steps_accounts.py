@@ -29,7 +29,9 @@ def test_confirming_logs_in_and_continues_where_they_were(
     client: Client, jc_a: Any, outbox: list[Any], django_capture_on_commit_callbacks: Any
 ) -> None:
     wanted = "/fulda/mein-bereich/profil/"
-    assert client.get(wanted).status_code == 302  # not logged in yet
+    login = client.get(wanted, follow=True)  # not logged in yet: the login page
+    signup_link = "/konto/signup/?next=%2Ffulda%2Fmein-bereich%2Fprofil%2F"
+    assert f'href="{signup_link}"' in login.content.decode()  # "next" goes along
     form = client.get(f"/konto/signup/?jobcenter=fulda&next={wanted}").content.decode()
     assert f'value="{wanted}"' in form  # carried through the signup form
     with django_capture_on_commit_callbacks(execute=True):
