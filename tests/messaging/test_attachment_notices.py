@@ -71,6 +71,7 @@ def test_photo_refused_in_the_background_gets_a_notice_and_a_notification(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     settings.MEDIA_ROOT = str(tmp_path)
+    settings.NOTIFY_READ_DELAY_S = 0  # timing: test_notify_after_reading.py
     with_documents(conversation)
     client.force_login(customer.user)
     page = f"/fulda/mein-bereich/nachrichten/{conversation.pk}/"

@@ -141,7 +141,9 @@ def test_staff_message_notifies_the_customer_without_content(
     staff_a: dict[Role, User],
     outbox: list[Any],
     django_capture_on_commit_callbacks: Any,
+    settings: Any,
 ) -> None:
+    settings.NOTIFY_READ_DELAY_S = 0  # timing: test_notify_after_reading.py
     with django_capture_on_commit_callbacks(execute=True):
         services.message_send(
             conversation=conversation,
@@ -240,7 +242,9 @@ def test_each_unread_stretch_notifies_once(
     staff_a: dict[Role, User],
     outbox: list[Any],
     django_capture_on_commit_callbacks: Any,
+    settings: Any,
 ) -> None:
+    settings.NOTIFY_READ_DELAY_S = 0  # timing: test_notify_after_reading.py
     caseworker = staff_a[Role.CASEWORKER]
 
     def send(author: User, body: str) -> None:

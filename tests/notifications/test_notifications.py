@@ -48,7 +48,9 @@ def test_email_and_push_carry_only_the_fixed_sentence(
     outbox: list[Any],
     pushes: list[dict[str, Any]],
     django_capture_on_commit_callbacks: Any,
+    settings: Any,
 ) -> None:
+    settings.NOTIFY_READ_DELAY_S = 0  # timing: test_notify_after_reading.py
     subscribe(customer)
     with django_capture_on_commit_callbacks(execute=True):
         services.notify(user=customer.user, event="message.new", url=URL)
@@ -66,8 +68,12 @@ def test_email_and_push_carry_only_the_fixed_sentence(
 
 
 def test_recipients_language(
-    customer: CustomerProfile, outbox: list[Any], django_capture_on_commit_callbacks: Any
+    customer: CustomerProfile,
+    outbox: list[Any],
+    django_capture_on_commit_callbacks: Any,
+    settings: Any,
 ) -> None:
+    settings.NOTIFY_READ_DELAY_S = 0  # timing: test_notify_after_reading.py
     customer.user.preferred_language = "en"
     customer.user.save()
     with django_capture_on_commit_callbacks(execute=True):
@@ -123,8 +129,11 @@ def test_quiet_hours_same_day_window() -> None:
 
 
 def test_gone_push_subscriptions_are_removed(
-    customer: CustomerProfile, monkeypatch: pytest.MonkeyPatch
+    customer: CustomerProfile,
+    monkeypatch: pytest.MonkeyPatch,
+    settings: Any,
 ) -> None:
+    settings.NOTIFY_READ_DELAY_S = 0  # timing: test_notify_after_reading.py
     from pywebpush import WebPushException  # type: ignore[import-untyped]
 
     class Gone:

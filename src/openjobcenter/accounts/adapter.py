@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from email.utils import formataddr, parseaddr
+from types import SimpleNamespace
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.encoding import force_str
 
-from openjobcenter.accounts import logout_hooks
+from openjobcenter.accounts import branding, logout_hooks
 from openjobcenter.core.audit import audit
 from openjobcenter.core.mail import send_after_commit
 from openjobcenter.core.models import AuditAction
@@ -20,9 +24,33 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         from django.contrib.sites.shortcuts import get_current_site
 
         request = allauth_context.request
-        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        site = get_current_site(request)
+        # The mail speaks for the person's job centre (name in sender, subject and text),
+        # never for the platform's host name.
+        user = context.get("user")
+        jobcenter = (
+            branding.jobcenter_of_user(getattr(user, "pk", None))
+            or getattr(request, "jobcenter", None)
+            or (branding.account_jobcenter(request) if request is not None else None)
+        )
+        self._sender_name = jobcenter.name if jobcenter is not None else "OpenJobcenter"
+        ctx = {
+            "request": request,
+            "email": email,
+            "current_site": SimpleNamespace(name=self._sender_name, domain=site.domain),
+            "jobcenter": jobcenter,
+        }
         ctx.update(context)
         send_after_commit(self.render_mail(template_prefix, email, ctx))
+
+    def format_email_subject(self, subject: str) -> str:
+        name = getattr(self, "_sender_name", "")
+        return f"{name}: {force_str(subject)}" if name else force_str(subject)
+
+    def get_from_email(self) -> str:
+        name = getattr(self, "_sender_name", "")
+        _old_name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+        return formataddr((name, address)) if name and address else settings.DEFAULT_FROM_EMAIL
 
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         return reverse("accounts:after_login")

@@ -362,7 +362,13 @@ class Person:
 
     @property
     def name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip() or self.id
+        full = f"{self.first_name} {self.last_name}".strip()
+        if full:
+            return full
+        # Never the internal key ("p2"): a person without a name yet is numbered as
+        # the household list shows them.
+        number = self.id[1:] if self.id[:1] == "p" and self.id[1:].isdigit() else ""
+        return translation.gettext("Person %(n)s") % {"n": number or "?"}
 
     @property
     def age(self) -> int | None:

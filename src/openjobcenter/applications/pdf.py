@@ -16,6 +16,7 @@ from weasyprint import HTML  # type: ignore[import-untyped]
 from openjobcenter.applications import engine
 from openjobcenter.applications.proofs import derive_proofs
 from openjobcenter.applications.selectors import settings_for
+from openjobcenter.tenants.letterhead import letterhead
 
 if TYPE_CHECKING:
     from openjobcenter.applications.models import Application
@@ -33,6 +34,7 @@ def _common(application: Application) -> dict[str, Any]:
     return {
         "application": application,
         "jobcenter": application.jobcenter,
+        "letterhead": letterhead(application.jobcenter),
         "filed_at": timezone.localtime(application.filed_at) if application.filed_at else None,
         "submitted_at": timezone.localtime(application.submitted_at)
         if application.submitted_at

@@ -159,6 +159,10 @@ def application(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
             "definition": definition,
             "progress": rows,
             "open_count": sum(1 for r in rows if r["p"].status == engine.StepStatus.OPEN),
+            # "Weiter ausfüllen" opens the first open step, not the summary page.
+            "next_step_url": next(
+                (r["url"] for r in rows if r["p"].status == engine.StepStatus.OPEN), None
+            ),
             "events": events,
             "open_questions": questions,
             "answer_form": AnswerForm(),

@@ -477,6 +477,9 @@ MESSAGING = {
         maximum=100 * 1024 * 1024,
     ),
 }
+# A notification about a message waits this long; read live by then, it is not sent
+# (notifications/batching.py). The periodic send job runs every 60 s on top of it.
+NOTIFY_READ_DELAY_S = env_int("NOTIFY_READ_DELAY_S", 120, minimum=0, maximum=3600)
 # Web Push (RFC 8291/8292). Empty: a key pair is generated once and kept in the database.
 VAPID_PRIVATE_KEY = env_str("VAPID_PRIVATE_KEY")
 VAPID_PUBLIC_KEY = env_str("VAPID_PUBLIC_KEY")

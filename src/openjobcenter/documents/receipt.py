@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from openjobcenter.documents.models import Document
+from openjobcenter.tenants.letterhead import letterhead
 
 
 def receipt_pdf(document: Document) -> bytes:
@@ -13,6 +14,11 @@ def receipt_pdf(document: Document) -> bytes:
 
     html = render_to_string(
         "documents/receipt.html",
-        {"doc": document, "jobcenter": document.jobcenter, "now": timezone.now()},
+        {
+            "doc": document,
+            "jobcenter": document.jobcenter,
+            "letterhead": letterhead(document.jobcenter),
+            "now": timezone.now(),
+        },
     )
     return bytes(HTML(string=html).write_pdf(pdf_variant="pdf/a-3b"))

@@ -11,10 +11,12 @@ class MessagingConfig(AppConfig):
         from openjobcenter.accounts import logout_hooks
         from openjobcenter.core import scheduler
         from openjobcenter.documents import outcome_hooks
-        from openjobcenter.messaging import realtime, services
+        from openjobcenter.messaging import notify_checks, realtime, services
         from openjobcenter.messaging.tasks import sweep_orphan_attachments
 
         logout_hooks.register(realtime.close_session_sockets)
         # A chat photo that the documents pipeline refuses later gets a notice.
         outcome_hooks.register(services.attachment_processed)
+        # A notification about a message read live in the meantime is not sent.
+        notify_checks.register()
         scheduler.register("messaging.orphan_attachments", 3600, sweep_orphan_attachments.enqueue)

@@ -430,7 +430,10 @@ def _deliver(conversation: Conversation, message: Message, state: _SendState) ->
     if message.side in (AuthorSide.STAFF, AuthorSide.SYSTEM):
         if state.last_message_id <= state.customer_read_upto:
             notify(
-                user=conversation.customer.user, event="message.new", url=customer_url(conversation)
+                user=conversation.customer.user,
+                event="message.new",
+                url=customer_url(conversation),
+                ref=str(message.pk),
             )
     elif message.side == AuthorSide.CUSTOMER:
         recipient_id = state.advisor_id or state.assignee_id
@@ -439,7 +442,12 @@ def _deliver(conversation: Conversation, message: Message, state: _SendState) ->
 
             recipient = User.objects.filter(pk=recipient_id, is_active=True).first()
             if recipient is not None:
-                notify(user=recipient, event="message.new_staff", url=staff_url(conversation))
+                notify(
+                    user=recipient,
+                    event="message.new_staff",
+                    url=staff_url(conversation),
+                    ref=str(message.pk),
+                )
 
 
 def attachment_processed(document: Any) -> None:

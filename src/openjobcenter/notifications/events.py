@@ -21,6 +21,9 @@ class Event:
     body: str | Promise
     # Channels that carry this event; None: every channel the person wants.
     channels: frozenset[str] | None = None
+    # Wait ``NOTIFY_READ_DELAY_S`` before telling: a person who reads it live in the
+    # meantime is not told at all (the read checks in ``batching``).
+    waits_for_reading: bool = False
 
     def allows(self, channel_key: str) -> bool:
         return self.channels is None or channel_key in self.channels
@@ -51,6 +54,7 @@ MESSAGE_NEW = register(
         "message.new",
         _("Neue Nachricht"),
         _("Sie haben eine neue Nachricht von Ihrem Jobcenter."),
+        waits_for_reading=True,
     )
 )
 MESSAGE_NEW_STAFF = register(
@@ -58,6 +62,7 @@ MESSAGE_NEW_STAFF = register(
         "message.new_staff",
         _("Neue Nachricht"),
         _("In Ihrem Postfach wartet eine neue Nachricht."),
+        waits_for_reading=True,
     )
 )
 APPOINTMENT_REMINDER = register(
@@ -68,5 +73,12 @@ APPOINTMENT_REMINDER = register(
         # The e-mail reminder (with time and place) comes from appointments/notify.py;
         # this event adds the push notification beside it, not a second e-mail.
         channels=frozenset({"webpush"}),
+    )
+)
+DIGEST = register(
+    Event(
+        "digest",
+        _("Neuigkeiten für Sie"),
+        _("Es gibt mehrere Neuigkeiten für Sie. Bitte melden Sie sich an, um sie zu sehen."),
     )
 )

@@ -63,6 +63,11 @@ class PendingNotification(models.Model):
     due_at = models.DateTimeField(db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     channels_sent = models.CharField(max_length=100, blank=True)
+    # What the event is about, for the raising module's read check (``batching``): an
+    # opaque id such as the message's, never content.
+    ref = models.CharField(max_length=60, blank=True)
+    # Why it was closed without sending ("read": the person saw it before it was due).
+    skipped = models.CharField(max_length=20, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["sent_at", "due_at"])]

@@ -5,6 +5,8 @@ that something new is waiting for them.
 sends it when it is due. During the person's quiet hours it is due when they end; the
 periodic job ``notifications.send_due`` (``core/scheduler.py``) sends it then. A burst of
 events of one kind for one link makes a single notification, not one per message.
+Messages wait a short while first and are dropped when read live; what is due for a
+person at once goes out as one digest (``batching``).
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone, translation
 
+from openjobcenter.notifications import batching
 from openjobcenter.notifications.channels import Payload, all_channels
-from openjobcenter.notifications.events import get_event
+from openjobcenter.notifications.events import DIGEST, get_event
 from openjobcenter.notifications.models import (
     NotificationPreference,
     PendingNotification,
@@ -62,23 +65,34 @@ def render_payload(user: User, event_key: str, url: str) -> Payload:
 
 
 @transaction.atomic
-def notify(*, user: User, event: str, url: str) -> PendingNotification | None:
+def notify(*, user: User, event: str, url: str, ref: str = "") -> PendingNotification | None:
     """Tell ``user`` that something of kind ``event`` waits at ``url`` (an absolute link).
 
-    Nothing else may be passed: the text is the event's fixed text. Returns the outbox
-    row, or None when the person wants no notifications or one is already pending.
+    Nothing else may be passed: the text is the event's fixed text; ``ref`` (an id, no
+    content) lets the raising module say later whether it was read in the meantime.
+    Returns the outbox row, or None when the person wants no notifications or one is
+    already pending (that one then stands for this event too).
     """
     kind = get_event(event)  # unknown events fail loudly at the caller
     pref = preference_of(user)
     if not any(kind.allows(c.key) and c.wanted(user, pref) for c in all_channels()):
         return None
     now = timezone.now()
-    if PendingNotification.objects.filter(
-        user=user, event=event, url=url, sent_at__isnull=True
-    ).exists():
+    waiting = PendingNotification.objects.filter(user=user, sent_at__isnull=True)
+    same = waiting.filter(event=event, url=url).first()
+    if same is not None:
+        if ref and same.ref != ref:
+            # The earlier one may be read by the time it is due; this one may not.
+            same.ref = ref
+            same.save(update_fields=["ref"])
         return None
-    due_at = quiet_until(pref, now) or now
-    pending = PendingNotification.objects.create(user=user, event=event, url=url, due_at=due_at)
+    own_due = now + batching.read_delay() if kind.waits_for_reading else now
+    earliest = waiting.order_by("due_at").values_list("due_at", flat=True).first()
+    due_at = batching.batch_due_at(earliest, own_due, now)
+    due_at = quiet_until(pref, due_at) or due_at
+    pending = PendingNotification.objects.create(
+        user=user, event=event, url=url, ref=ref, due_at=due_at
+    )
     if due_at <= now:
         from openjobcenter.notifications.tasks import send_notification
 
@@ -88,36 +102,59 @@ def notify(*, user: User, event: str, url: str) -> PendingNotification | None:
 
 
 def notification_send(*, pending_id: int) -> bool:
-    """Send one due outbox row on every channel the person wants; at most once."""
+    """Send one due outbox row, with everything else due for the same person, as one
+    notification per channel the person wants; at most once. Rows whose content the
+    person has read in the meantime are closed without sending."""
     now = timezone.now()
     with transaction.atomic():
-        pending = (
-            # of=("self",): lock the outbox row only, not the joined user row.
-            PendingNotification.objects.select_for_update(of=("self",))
-            .select_related("user")
+        first = (
+            PendingNotification.objects.select_related("user")
             .filter(pk=pending_id, sent_at__isnull=True, due_at__lte=now)
             .first()
         )
-        if pending is None:
+        if first is None:
             return False
-        user = pending.user
+        user = first.user
+        batch = list(
+            # of=("self",): lock the outbox rows only, not the joined user row.
+            PendingNotification.objects.select_for_update(of=("self",))
+            .select_related("user")
+            .filter(user=user, sent_at__isnull=True, due_at__lte=now)
+            .order_by("pk")
+        )
+        if not any(p.pk == pending_id for p in batch):
+            return False  # another worker sent it meanwhile
         pref = preference_of(user)
         later = quiet_until(pref, now)
-        if later is not None:  # quiet hours began after it was queued
-            pending.due_at = later
-            pending.save(update_fields=["due_at"])
+        if later is not None:  # quiet hours began after they were queued
+            PendingNotification.objects.filter(pk__in=[p.pk for p in batch]).update(due_at=later)
             return False
-        pending.sent_at = now
-        payload = render_payload(user, pending.event, pending.url)
-        kind = get_event(pending.event)
-        sent = [
-            c.key
-            for c in all_channels()
-            if kind.allows(c.key) and c.wanted(user, pref) and c.send(user, payload)
-        ]
-        pending.channels_sent = ",".join(sent)
-        pending.save(update_fields=["sent_at", "channels_sent"])
-        return bool(sent)
+        unread = []
+        for pending in batch:
+            pending.sent_at = now
+            if batching.already_read(pending):
+                pending.skipped = "read"
+            else:
+                unread.append(pending)
+        sent_by_row: dict[int, list[str]] = {p.pk: [] for p in unread}
+        for channel in all_channels():
+            if not channel.wanted(user, pref):
+                continue
+            rows = [p for p in unread if get_event(p.event).allows(channel.key)]
+            if not rows:
+                continue
+            if len({(p.event, p.url) for p in rows}) == 1:
+                payload = render_payload(user, rows[0].event, rows[0].url)
+            else:
+                url = batching.digest_url([p.url for p in rows])
+                payload = render_payload(user, DIGEST.key, url)
+            if channel.send(user, payload):
+                for p in rows:
+                    sent_by_row[p.pk].append(channel.key)
+        for pending in batch:
+            pending.channels_sent = ",".join(sent_by_row.get(pending.pk, []))
+        PendingNotification.objects.bulk_update(batch, ["sent_at", "skipped", "channels_sent"])
+        return any(sent_by_row.values())
 
 
 def notifications_send_due() -> int:
