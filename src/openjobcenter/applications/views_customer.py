@@ -47,6 +47,7 @@ from openjobcenter.applications.selectors import (
     settings_for,
     steps_of,
 )
+from openjobcenter.applications.prefill_sources import prefill_note
 from openjobcenter.applications.selfcheck import SESSION_KEY, prefill_from_self_check
 from openjobcenter.applications.services import (
     ApplicationError,
@@ -283,6 +284,7 @@ def _render_step(
             "position": position,
             "total": len(keys),
             "is_filing": inst.step.filing,
+            "prefill_note": prefill_note(app, inst.key),
             # The page shows sent answers (errors, conflict): the script restores nothing.
             "posted": request.method == "POST",
         },
