@@ -163,7 +163,9 @@ def test_self_check_to_application_with_login(client: Client, customer: Customer
     assert "Sie haben voraussichtlich Anspruch auf etwa" in page
     assert 'formaction="/fulda/antrag/aus-vorabcheck/"' in page
     # "Jetzt beantragen": the answers wait in the session; without login nothing is stored.
-    response = client.post(reverse("tenant:application_from_self_check", kwargs={"jc": jc.slug}), FAMILY)
+    response = client.post(
+        reverse("tenant:application_from_self_check", kwargs={"jc": jc.slug}), FAMILY
+    )
     start = reverse("customer:application_start", kwargs={"jc": jc.slug, "kind_slug": "erstantrag"})
     assert response["Location"] == start
     assert SESSION_KEY in client.session

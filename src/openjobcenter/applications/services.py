@@ -20,9 +20,8 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from openjobcenter.applications import engine
+from openjobcenter.applications import engine, prefill_sources
 from openjobcenter.applications import outbox as submission_outbox
-from openjobcenter.applications import prefill_sources
 from openjobcenter.applications.models import (
     Application,
     ApplicationEvent,

@@ -35,6 +35,7 @@ from openjobcenter.applications.models import (
     EventKind,
     StepState,
 )
+from openjobcenter.applications.prefill_sources import prefill_note
 from openjobcenter.applications.proofs import derive_proofs
 from openjobcenter.applications.ratelimit import submission_allowed
 from openjobcenter.applications.selectors import (
@@ -47,7 +48,6 @@ from openjobcenter.applications.selectors import (
     settings_for,
     steps_of,
 )
-from openjobcenter.applications.prefill_sources import prefill_note
 from openjobcenter.applications.selfcheck import SESSION_KEY, prefill_from_self_check
 from openjobcenter.applications.services import (
     ApplicationError,

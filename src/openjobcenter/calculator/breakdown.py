@@ -92,7 +92,11 @@ def _member_lines(member: Mapping[str, Any], name: str) -> list[str]:
         )
     lines.append(
         _("%(name)s: Anteil an Miete und Heizung %(share)s, Bedarf zusammen %(total)s")
-        % {"name": name, "share": euro(member["housing_share"]), "total": euro(member["total_need"])}
+        % {
+            "name": name,
+            "share": euro(member["housing_share"]),
+            "total": euro(member["total_need"]),
+        }
     )
     income = member["income_counted"]
     earned = income.get("earned")
@@ -201,7 +205,7 @@ def breakdown(result: Mapping[str, Any], names: Mapping[str, str] | None = None)
 
 
 def no_claim_kind(result: Mapping[str, Any]) -> str:
-    """"assets" or "income" when there is no claim, else ""."""
+    """ "assets" or "income" when there is no claim, else ""."""
     if not result.get("no_claim_reason"):
         return ""
     assets = result["assets"]

@@ -61,7 +61,9 @@ class SelfCheckForm(forms.Form):
     )
     service_charges_m = money(
         _("Nebenkosten im Monat (ohne Heizung)"),
-        _("Vorauszahlung für Wasser, Müll, Hausmeister und Ähnliches. Bei Eigentum: Grundsteuer, Versicherungen und Ähnliches."),
+        _(
+            "Vorauszahlung für Wasser, Müll, Hausmeister und Ähnliches. Bei Eigentum: Grundsteuer, Versicherungen und Ähnliches."
+        ),
     )
     heating_m = money(_("Heizkosten im Monat"))
     decentral_hot_water = forms.BooleanField(
@@ -180,7 +182,9 @@ class SelfCheckForm(forms.Form):
             )
         return {
             "date": month.replace(day=1).isoformat(),
-            "rent_m": str((d.get("rent_m") or Decimal(0)) + (d.get("service_charges_m") or Decimal(0))),
+            "rent_m": str(
+                (d.get("rent_m") or Decimal(0)) + (d.get("service_charges_m") or Decimal(0))
+            ),
             "heating_m": amount("heating_m"),
             "in_grace_period": in_grace_period,
             "housing_limit_m": None if housing_limit_m is None else str(housing_limit_m),

@@ -73,9 +73,8 @@ def self_check(request: HttpRequest, jc: str) -> HttpResponse:
             # Result first in one sentence; the breakdown in the customer's language (issue 17).
             "explanation": breakdown(result, self_check_names(result)) if result else [],
             "no_claim_kind": no_claim_kind(result) if result else "",
-            "has_children": bool(result) and any(
-                m["role"] == "child" for m in (result or {}).get("members", [])
-            ),
+            "has_children": bool(result)
+            and any(m["role"] == "child" for m in (result or {}).get("members", [])),
             # Issue 4 hand-over: the result can start a first application with these answers.
             "can_apply": is_enabled(request.jobcenter, "applications"),  # type: ignore[attr-defined]
             "apply_label": START_LABEL,
