@@ -10,7 +10,8 @@ from playwright.sync_api import Page, expect
 from openjobcenter.accounts.models import CustomerProfile
 from openjobcenter.applications.models import Application
 from tests.applications.customer_data import enable
-from tests.browser.conftest import PASSWORD, check_a11y, submit
+from tests.browser.conftest import check_a11y, submit
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
