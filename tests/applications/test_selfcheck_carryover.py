@@ -228,3 +228,25 @@ def test_month_of_self_check_is_irrelevant_to_prefill() -> None:
     with time_machine.travel(date(2026, 7, 1), tick=False):
         assert _prefill() == first
     assert Decimal(first["housing"]["cold_rent"]) == Decimal(520)
+
+
+def test_self_check_never_overwrites_an_open_draft(
+    client: Client, customer: CustomerProfile
+) -> None:
+    enable(customer.jobcenter)
+    draft = application_start(request=None, customer=customer, kind="initial")
+    steps_before = list(draft.steps.values_list("step_key", "answers", "version"))
+    client.force_login(customer.user)
+    client.post(
+        reverse("tenant:application_from_self_check", kwargs={"jc": customer.jobcenter.slug}),
+        FAMILY,
+    )
+    start = reverse(
+        "customer:application_start",
+        kwargs={"jc": customer.jobcenter.slug, "kind_slug": "erstantrag"},
+    )
+    page = client.get(start, follow=True).content.decode()
+    assert "Ihre Angaben aus dem Vorab-Check haben wir nicht übernommen" in page
+    assert Application.objects.filter(customer=customer).count() == 1
+    assert list(draft.steps.values_list("step_key", "answers", "version")) == steps_before
+    assert SESSION_KEY not in client.session

@@ -140,6 +140,15 @@ def start(request: HttpRequest, jc: str, kind_slug: str) -> HttpResponse:
         raise Http404
     draft = open_draft(customer, kind)
     if draft is not None:
+        if kind == ApplicationKind.INITIAL and request.session.pop(SESSION_KEY, None):
+            # Never overwrite what the person already entered in the draft (issue 17).
+            messages.info(
+                request,
+                _(
+                    "Sie haben schon einen Antrag begonnen. Ihre Angaben aus dem Vorab-Check "
+                    "haben wir nicht übernommen, damit nichts überschrieben wird."
+                ),
+            )
         return redirect(_url("application", draft))
     definition = engine.latest_definition(kind)
     prefill = request.session.get(SESSION_KEY) if kind == ApplicationKind.INITIAL else None
