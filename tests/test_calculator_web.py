@@ -31,8 +31,16 @@ def test_self_check_without_login_shows_claim_and_explanation(client: Client, jc
     # 2026: standard need level 1 = 563 € (RBSFV 2026) + rent 450 € + heating 80 € = 1,093 €.
     assert "Sie haben voraussichtlich Anspruch auf etwa 1.093,00\xa0€ im Monat." in html
     assert "Nur die Entscheidung Ihres Jobcenters zählt" in html
-    assert "Regelbedarf für Person A (Regelbedarfsstufe 1): 563,00 €" in html
-    assert "/konto/signup/?jobcenter=fulda" in html
+    # The breakdown follows behind a closed disclosure, naming the person as asked.
+    result = html[html.index('id="result"') : html.index("</section>")]
+    assert "<details>" in result and "<details open>" not in result
+    assert "So haben wir gerechnet" in result
+    assert "Sie: Regelbedarf 563,00\xa0€ (§ 20 SGB II)" in result
+    assert "Zusammen im Monat: 1.093,00\xa0€" in result
+    # One way on: "Jetzt beantragen" takes the answers along (no second signup link).
+    assert 'formaction="/fulda/antrag/aus-vorabcheck/"' in result
+    assert "Jetzt beantragen" in result
+    assert "Jetzt Bürgergeld beantragen" not in html
     assert not AuditEntry.objects.exists()  # nothing stored
 
 
@@ -46,7 +54,58 @@ def test_self_check_single_parent_gets_additional_need(client: Client, jc_a) -> 
 @time_machine.travel("2026-03-10 12:00 +0100", tick=False)
 def test_self_check_assets_over_limit_means_no_claim(client: Client, jc_a) -> None:
     html = client.post("/fulda/vorabcheck/", {**SINGLE, "wealth": "60000"}).content.decode()
-    assert "Voraussichtlich kein Anspruch" in html
+    assert "Ihr Vermögen liegt über dem Freibetrag." in html
+    assert "Das Vermögen ist höher als der geschützte Betrag." in html
+
+
+@time_machine.travel("2026-03-10 12:00 +0100", tick=False)
+def test_self_check_income_covering_the_need_says_why_and_points_elsewhere(
+    client: Client, jc_a
+) -> None:
+    # Single parent, 2,000 € gross / 1,500 € net, one child (10) with 500 € maintenance:
+    # the income covers the need (see the § 72 golden case): no claim, and no 25 €
+    # supplement for the child, which has no Bürgergeld of its own.
+    html = client.post(
+        "/fulda/vorabcheck/",
+        {
+            "applicant_age": "35",
+            "rent_m": "500",
+            "service_charges_m": "100",
+            "heating_m": "100",
+            "gross_earnings_m": "2000",
+            "net_earnings_m": "1500",
+            "child_1_age": "10",
+            "child_1_support_m": "500",
+        },
+    ).content.decode()
+    assert (
+        "Ihr Einkommen deckt Ihren Bedarf. Deshalb haben Sie voraussichtlich keinen Anspruch "
+        "auf Bürgergeld." in html
+    )
+    assert "Wohngeld" in html and "Kinderzuschlag" in html
+    assert "Kindersofortzuschlag" not in html
+    assert "Anspruch auf etwa" not in html
+    assert "Zusammen im Monat: 0,00\xa0€" in html
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "line"),
+    [
+        ("en", "You: standard need 563.00\xa0€ (§ 20 SGB II)", "Total per month: 1,093.00\xa0€"),
+        ("ar", "أنت: الاحتياج الأساسي", "المجموع شهريًا"),
+        ("uk", "Ви: базова потреба", "Разом на місяць"),
+    ],
+)
+def test_self_check_breakdown_in_the_customers_language(
+    client: Client, jc_a, language: str, sentence: str, line: str
+) -> None:
+    with time_machine.travel("2026-03-10 12:00 +0100", tick=False):
+        html = client.post(
+            "/fulda/vorabcheck/", SINGLE, HTTP_ACCEPT_LANGUAGE=language
+        ).content.decode()
+    assert sentence in html
+    assert line in html
+    assert "Regelbedarf" not in html
 
 
 @pytest.mark.parametrize(
@@ -75,7 +134,7 @@ def test_self_check_bad_input_names_the_field_and_keeps_answers(
 def test_self_check_in_english(client: Client, jc_a) -> None:
     with time_machine.travel("2026-03-10 12:00 +0100", tick=False):
         html = client.post("/fulda/vorabcheck/", SINGLE, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Standard need for person A (level 1): €563.00" in html
+    assert "You: standard need 563.00\xa0€ (§ 20 SGB II)" in html
     assert "1,093.00\xa0€" in html
 
 

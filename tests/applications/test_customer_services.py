@@ -55,7 +55,7 @@ def test_self_check_hand_over_prefills_after_login(
         "child_1_age": "4",
     }
     page = client.post(f"/{jc.slug}/vorabcheck/", answers).content.decode()
-    assert "Antrag mit diesen Angaben beginnen" in page
+    assert "Jetzt beantragen" in page
     assert Application.objects.count() == 0
     response = client.post(
         reverse("tenant:application_from_self_check", kwargs={"jc": jc.slug}), answers

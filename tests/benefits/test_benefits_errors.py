@@ -143,6 +143,7 @@ def test_wrong_top_level_types(key: str, value: object, field: str) -> None:
         ("pregnant_week", 13.0),
         ("pregnant_week", 0),
         ("disability_additional_need", None),
+        ("education_participation_granted", "yes"),
         ("id", 7),
         ("role", "grandparent"),
     ],

@@ -232,10 +232,13 @@ def test_child_whose_income_covers_its_need_leaves_the_unit() -> None:
     assert result["claim_m"] == "751.56"
 
 
-def test_child_out_of_unit_only_because_of_child_benefit_gets_supplement() -> None:
+def test_child_out_of_unit_only_because_of_child_benefit_gets_no_supplement() -> None:
     # As above with 600 € maintenance: 600 + 259 = 859 ≥ 821 → C leaves; surplus
     # 859 - 821 = 38 €; A's income 38 - 30 = 8 €; A's claim 980.56 - 8 = 972.56 €.
-    # Without Kindergeld C (600 < 821) would have a claim → § 72 Abs. 1 S. 2: 25 €.
+    # § 72 Abs. 1 SGB II pays the supplement to children who are themselves entitled to
+    # Bürgergeld or who receive a granted education-and-participation benefit (§ 28).
+    # C has no claim of its own (its income covers its need), and being short of a claim
+    # only by the child benefit is not a ground: no supplement.
     result = calc(
         [adult(age=40), child("C", 16, child_support_m=600)],
         rent_m=600,
@@ -245,8 +248,66 @@ def test_child_out_of_unit_only_because_of_child_benefit_gets_supplement() -> No
     members = by_id(result)
     assert members["C"]["child_benefit_surplus_to_parent"] == "38.00"
     assert members["A"]["benefit"] == "972.56"
+    assert members["C"]["immediate_supplement"] == "0.00"
+    assert result["claim_m"] == "972.56"
+
+
+def test_child_with_granted_education_benefit_gets_supplement_without_own_claim() -> None:
+    # The same household, but C receives a granted education-and-participation benefit
+    # (§ 28 SGB II, e.g. school lunches): § 72 Abs. 1 SGB II, 25 € beside it.
+    result = calc(
+        [adult(age=40), child("C", 16, child_support_m=600, education_participation_granted=True)],
+        rent_m=600,
+        heating_m=100,
+        single_parent=True,
+    )
+    members = by_id(result)
+    assert members["C"]["benefit"] == "0.00"
     assert members["C"]["immediate_supplement"] == "25.00"
     assert result["claim_m"] == "997.56"
+    assert any("§ 28 SGB II" in line["de"] for line in result["explanation"])
+
+
+def test_income_covering_the_need_means_no_claim_and_no_supplement() -> None:
+    # Single parent A (35), 2,000 € gross / 1,500 € net; C (10) with 500 € maintenance.
+    # Housing 700 / 2 = 350 €.  C: 390 + 350 = 740 € ≤ 500 + 259 Kindergeld → C leaves
+    # the unit (§ 7 Abs. 3 Nr. 4), surplus Kindergeld 19 € goes to A (§ 11 Abs. 1 S. 5).
+    # A: allowance 100 + 84 + 144 + 50 = 378 € (§ 11b Abs. 3, upper limit 1,500 € with a
+    # minor child), counted 1,122 + 19 = 1,141 € ≥ need 563 + 67.56 + 350 = 980.56 €.
+    # The unit's income covers its need: no Bürgergeld (§ 9 Abs. 1), and C, without a
+    # claim of its own and without a granted § 28 benefit, gets no § 72 supplement.
+    # (Before this was corrected the result was a "claim" of 25 €.)
+    result = calc(
+        [
+            adult(age=35, gross_earnings_m=2000, net_earnings_m=1500),
+            child("C", 10, child_support_m=500),
+        ],
+        rent_m=600,
+        heating_m=100,
+        single_parent=True,
+    )
+    assert result["claim_m"] == "0.00"
+    assert all(m["immediate_supplement"] == "0.00" for m in result["members"])
+    assert result["no_claim_reason"] is not None
+    assert result["no_claim_reason"].startswith("Kein Anspruch: Das anrechenbare Einkommen")
+
+
+def test_couple_whose_income_covers_the_need_gets_nothing_for_the_children() -> None:
+    # A and B, 5,000 € gross / 3,300 € net for A; two children 4 and 9, rent 800 + 120.
+    # Counted income far above the unit's need: claim 0 €, no supplement for anyone.
+    result = calc(
+        [
+            adult(age=38, gross_earnings_m=5000, net_earnings_m=3300),
+            {"id": "B", "role": "partner", "age": 36},
+            child("C", 4),
+            child("D", 9),
+        ],
+        rent_m=800,
+        heating_m=120,
+    )
+    assert result["claim_m"] == "0.00"
+    assert [m["immediate_supplement"] for m in result["members"]] == ["0.00"] * 4
+    assert result["no_claim_reason"] is not None
 
 
 def test_adult_child_of_20_in_training() -> None:

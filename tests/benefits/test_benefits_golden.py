@@ -14,6 +14,11 @@ only the few values the worked examples assert:
   the exact error (field and both messages), so the first error reported
   stays the same too.
 
+A case may carry ``legal_basis``: why its expected output is what it is,
+with the paragraphs of the law (for instance the § 72 SGB II cases, whose
+outputs changed when the supplement was restricted to children with a claim
+of their own or a granted § 28 benefit).
+
 Outputs are compared as JSON text, so key order and types count as well.
 Only when a change of the output is intended (and checked by hand), rewrite
 the expected outputs for the stored inputs with

@@ -119,3 +119,36 @@ def test_more_rent_never_decreases_the_claim(data: dict[str, Any], extra_cents: 
     before = claim(data)
     data["rent_m"] = str(Decimal(data["rent_m"]) + Decimal(extra_cents) / 100)
     assert claim(data) >= before
+
+
+@settings(max_examples=300, deadline=None)
+@given(households(), st.integers(min_value=0, max_value=6_000))
+def test_supplement_only_for_children_with_their_own_claim(
+    data: dict[str, Any], gross: int
+) -> None:
+    # § 72 Abs. 1 SGB II: without a granted § 28 benefit (never set here), the 25 €
+    # supplement goes only to a child in the unit with Bürgergeld of its own; so a
+    # household whose income covers its need gets 0 € in total.
+    data["members"][0]["gross_earnings_m"] = gross
+    data["members"][0]["net_earnings_m"] = gross * 7 // 10
+    result: Any = calculate(data)
+    for member in result["members"]:
+        if Decimal(member["immediate_supplement"]) > 0:
+            assert member["role"] == "child"
+            assert member["in_unit"] is True
+            assert Decimal(member["benefit"]) > 0
+    if result["no_claim_reason"] is not None:
+        assert result["claim_m"] == "0.00"
+    else:
+        assert Decimal(result["claim_m"]) > 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(households())
+def test_granted_education_benefit_never_lowers_the_claim(data: dict[str, Any]) -> None:
+    # A granted § 28 benefit can only add the supplement, never take anything away.
+    before = claim(data)
+    for member in data["members"]:
+        if member["role"] == "child":
+            member["education_participation_granted"] = True
+    assert claim(data) >= before

@@ -22,7 +22,7 @@ NOT_BINDING = "Nur die Entscheidung Ihres Jobcenters zählt"
 def fill_single_tenant(page: Page) -> None:
     """One adult of 35, no income, 450 € rent and 80 € heating."""
     page.get_by_label("Ihr Alter", exact=True).fill("35")
-    page.get_by_label("Miete im Monat").fill("450")
+    page.get_by_label("Kaltmiete im Monat").fill("450")
     page.get_by_label("Heizkosten im Monat").fill("80")
 
 
@@ -41,16 +41,17 @@ def test_self_check_empty_with_result_and_with_errors(page: Page, jc_a: Jobcente
     expect(result).to_contain_text(RESULT)
     expect(result).to_contain_text("im Monat.")
     expect(result).to_contain_text(NOT_BINDING)
-    # The explanation is open and lists the steps of the calculation.
-    expect(result.get_by_text("So haben wir gerechnet")).to_be_visible()
+    # The result first; the steps of the calculation behind "So haben wir gerechnet".
+    expect(result.locator("ol.explanation li").first).to_be_hidden()
+    result.get_by_text("So haben wir gerechnet").click()
     expect(result.locator("ol.explanation li").first).to_be_visible()
-    expect(page.get_by_role("link", name="Jetzt Bürgergeld beantragen")).to_be_visible()
+    expect(result.get_by_role("button", name="Jetzt beantragen")).to_be_visible()
     # The answers stay in the form below, to change and calculate again.
-    expect(page.get_by_label("Miete im Monat")).to_have_value("450")
+    expect(page.get_by_label("Kaltmiete im Monat")).to_have_value("450")
     check_a11y(page, "/fulda/vorabcheck/ (result)")
 
     page.get_by_label("Ihr Alter", exact=True).fill("200")
-    submit(page, page.get_by_role("button", name="Berechnen"))
+    submit(page, page.get_by_role("button", name="Neu berechnen"))
     summary = page.locator(".error-summary")
     expect(summary).to_be_visible()
     expect(summary).to_have_attribute("role", "alert")

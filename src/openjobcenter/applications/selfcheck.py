@@ -1,7 +1,11 @@
-"""Hand-over from the self-check (issue 4): its answers become a first application's prefill.
+"""Hand-over from the self-check (issues 4 and 17): its answers become a first application's
+prefill, with the structure the application asks for (cold rent, service charges and heating
+apart; each person; each person's income; the household's assets; pregnancy and single
+parenthood).
 
 Nothing is stored in the database before the person starts the application; the prefill
-waits in the session (``SESSION_KEY``) until then.
+waits in the session (``SESSION_KEY``) until then, and only when the person presses
+"Jetzt beantragen" on the result.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 SESSION_KEY = "applications_self_check_prefill"
 # The self-check result page's button (the calculator shows it; the text lives here).
-START_LABEL = _("Antrag mit diesen Angaben beginnen")
+START_LABEL = _("Jetzt beantragen")
 
 
 def _amount(value: Any) -> str | None:
@@ -67,14 +71,12 @@ def prefill_from_calculation(calc_input: dict[str, Any]) -> dict[str, dict[str, 
         )
     if household:
         data["household"] = {"members": household}
-    rent, heating = _amount(calc_input.get("rent_m")), _amount(calc_input.get("heating_m"))
     housing: dict[str, Any] = {}
+    rent, heating = _amount(calc_input.get("rent_m")), _amount(calc_input.get("heating_m"))
     if rent or heating:
         housing["kind"] = "rent"
         if rent:
-            # The self-check asks rent and service charges together.
             housing["cold_rent"] = rent
-            housing["service_charges"] = "0.00"
         if heating:
             housing["heating_costs"] = heating
     if calc_input.get("decentral_hot_water"):
@@ -88,6 +90,45 @@ def prefill_from_calculation(calc_input: dict[str, Any]) -> dict[str, dict[str, 
     return data
 
 
+def _assets(wealth: Decimal, persons: int) -> dict[str, Any]:
+    """The assets step as the application asks it: "significant" means above the protected
+    amount of the first year (§ 12 Abs. 4 SGB II: 40,000 € and 15,000 € per further person,
+    as the step's help text says); only then are the details asked."""
+    protected = Decimal(40_000) + Decimal(15_000) * (persons - 1)
+    if wealth > protected:
+        return {"significant": "yes", "total_value": str(wealth.quantize(Decimal("0.01")))}
+    return {"significant": "no"}
+
+
+def prefill_from_form(form: Any, calc_input: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The prefill for a valid self-check ``form`` (``calc_input`` is its calculator input).
+
+    On top of :func:`prefill_from_calculation` (which only sees rent plus service charges
+    as one sum): the service charges apart, the assets and the additional needs."""
+    data = prefill_from_calculation(calc_input)
+    d = form.cleaned_data
+    housing = data.get("housing", {})
+    cold, charges = _amount(d.get("rent_m")), _amount(d.get("service_charges_m"))
+    if cold or charges:
+        housing["kind"] = "rent"
+        housing.pop("cold_rent", None)
+        if cold:
+            housing["cold_rent"] = cold
+        if charges:
+            housing["service_charges"] = charges
+        data["housing"] = housing
+    if d.get("wealth") is not None:
+        data["assets"] = _assets(d["wealth"], len(calc_input.get("members") or []))
+    needs: dict[str, Any] = {}
+    if d.get("pregnant_week"):
+        needs["pregnant"] = "yes"
+    if calc_input.get("single_parent"):
+        needs["single_parent"] = "yes"
+    if needs:
+        data["additional_needs"] = needs
+    return data
+
+
 def prefill_from_self_check(post: QueryDict) -> dict[str, dict[str, Any]] | None:
     """The prefill for the self-check answers in ``post``; None when they are not valid."""
     from openjobcenter.calculator.forms import SelfCheckForm
@@ -95,4 +136,4 @@ def prefill_from_self_check(post: QueryDict) -> dict[str, dict[str, Any]] | None
     form = SelfCheckForm(post)
     if not form.is_valid():
         return None
-    return prefill_from_calculation(form.to_calculation_input(month=timezone.localdate()))
+    return prefill_from_form(form, form.to_calculation_input(month=timezone.localdate()))

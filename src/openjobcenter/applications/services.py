@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from openjobcenter.applications import engine
+from openjobcenter.applications import engine, prefill_sources
 from openjobcenter.applications import outbox as submission_outbox
 from openjobcenter.applications.models import (
     Application,
@@ -264,14 +264,26 @@ def application_start(
     else:  # pragma: no cover - 31^8 codes per kind and year
         raise ApplicationError(_("Bitte versuchen Sie es noch einmal."))
     known = {s.key for s in definition.steps}
+    stored = [key for key, values in data.items() if key.partition(":")[0] in known and values]
     ApplicationStep.objects.bulk_create(
         [
-            ApplicationStep(application=application, step_key=key, answers=values, version=1)
-            for key, values in data.items()
-            if key.partition(":")[0] in known and values
+            ApplicationStep(application=application, step_key=key, answers=data[key], version=1)
+            for key in stored
         ]
     )
-    _event(application, EventKind.CREATED, actor=_actor(request))
+    # Each step later says where its answers came from (issue 17).
+    prefilled = prefill_sources.origins(
+        stored,
+        self_check=prefill,
+        previous=((previous.submitted_data or {}).get("answers") or {}) if previous else (),
+        profile=bool(_profile_filing(customer)),
+    )
+    _event(
+        application,
+        EventKind.CREATED,
+        actor=_actor(request),
+        data={"prefilled": prefilled} if prefilled else None,
+    )
     _audit(request, application, AuditAction.CREATE, f"application {kind}")
     return application
 

@@ -33,6 +33,7 @@ from openjobcenter.applications.models import (
     ApplicationStatus,
     StepState,
 )
+from openjobcenter.applications.prefill_sources import prefill_note
 from openjobcenter.applications.ratelimit import submission_allowed
 from openjobcenter.applications.selectors import (
     get_application_for_customer,
@@ -67,6 +68,15 @@ def start(request: HttpRequest, jc: str, kind_slug: str) -> HttpResponse:
         raise Http404
     draft = open_draft(customer, kind)
     if draft is not None:
+        if kind == ApplicationKind.INITIAL and request.session.pop(SESSION_KEY, None):
+            # Never overwrite what the person already entered in the draft (issue 17).
+            messages.info(
+                request,
+                _(
+                    "Sie haben schon einen Antrag begonnen. Ihre Angaben aus dem Vorab-Check "
+                    "haben wir nicht übernommen, damit nichts überschrieben wird."
+                ),
+            )
         return redirect(_url("application", draft))
     definition = engine.latest_definition(kind)
     prefill = request.session.get(SESSION_KEY) if kind == ApplicationKind.INITIAL else None
@@ -136,6 +146,7 @@ def _render_step(
             "position": position,
             "total": len(keys),
             "is_filing": inst.step.filing,
+            "prefill_note": prefill_note(app, inst.key),
             # The page shows sent answers (errors, conflict): the script restores nothing.
             "posted": request.method == "POST",
         },

@@ -30,6 +30,13 @@ Money and rounding
     with exactly two decimals (``"563.00"``) so that no float rounding can
     creep in on the way through JSON.
 
+Children's immediate supplement (§ 72 SGB II)
+    25 € a month (2023 on) for a child who is itself entitled to Bürgergeld,
+    or who receives a granted education-and-participation benefit (§ 28;
+    member field ``education_participation_granted``, default false).  A
+    child whose family's income covers the unit's need has neither; the
+    claim is then 0 € and ``no_claim_reason`` says why.
+
 Simplifications (see also ``engine`` docstring)
     One benefit unit per household; the applicant is taken to receive the
     child benefit; proven higher deductions than the 100 € basic allowance,

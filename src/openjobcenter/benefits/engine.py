@@ -16,7 +16,10 @@ Order of the steps, each following the law:
    need; the partners' income covers the rest of the unit, and the unmet
    need is shared out in proportion to each person's remaining need
    (horizontal method, § 9 Abs. 2 S. 3).
-7. Children's immediate supplement (§ 72).
+7. Children's immediate supplement (§ 72): only for children who are
+   themselves entitled to Bürgergeld, or who receive a granted education-and-
+   participation benefit (§ 28).  A child whose family's income covers the
+   unit's need has no claim of its own, so there is no supplement either.
 """
 
 from __future__ import annotations
@@ -53,7 +56,7 @@ INCOME_KINDS = (
 )
 
 SUPPLEMENT_CLAIM = "claim"
-SUPPLEMENT_CHILD_BENEFIT_ONLY = "child_benefit_only"
+SUPPLEMENT_EDUCATION = "education_participation"
 
 # min() and max() of two Decimals are written out as conditional expressions
 # (``b if b < a else a`` is ``min(a, b)``, ties included): the built-ins cost
@@ -326,7 +329,7 @@ def _leave_unit(people: list[Person]) -> Decimal:
     return surplus
 
 
-def _core(household: Household, state: LegalState, no_child_benefit_for: int | None) -> Result:
+def _core(household: Household, state: LegalState) -> Result:
     members = household.members
     actual = household.rent + household.heating
     recognized = actual
@@ -366,15 +369,11 @@ def _core(household: Household, state: LegalState, no_child_benefit_for: int | N
                 additional = _additional(member, level, standard, household, minor_ages, state)
                 for item in additional:
                     extra += item.amount
-        benefit = (
-            ZERO
-            if member.index == no_child_benefit_for
-            else default_child_benefit(
-                member,
-                state.child_benefit_age_limit,
-                state.child_benefit_education_age_limit,
-                state.child_benefit_amount,
-            )
+        benefit = default_child_benefit(
+            member,
+            state.child_benefit_age_limit,
+            state.child_benefit_education_age_limit,
+            state.child_benefit_amount,
         )
         income = _income(member, benefit, ZERO, minor, state)
         # Living need: standard plus additional needs; total need: plus housing.
@@ -435,7 +434,7 @@ def _share_out(result: Result, unit: list[Person]) -> None:
 
 def compute(household: Household, state: LegalState) -> Result:
     """Compute the claim of ``household`` under ``state``."""
-    result = _core(household, state, None)
+    result = _core(household, state)
     if result.no_claim != NO_CLAIM_ASSETS:
         for person in result.people:
             if person.level not in state.supplement_levels or person.member.role != CHILD:
@@ -445,16 +444,15 @@ def compute(household: Household, state: LegalState) -> Result:
                     state.supplement_amount,
                     SUPPLEMENT_CLAIM,
                 )
-            elif person.income.child_benefit > ZERO:
-                # § 72 Abs. 1 S. 2 Nr. 2: also for children without a claim only
-                # because their child benefit was counted.
-                again = _core(household, state, person.member.index)
-                twin = again.people[person.member.index]
-                if twin.in_unit and twin.claim > ZERO:
-                    person.supplement, person.supplement_reason = (
-                        state.supplement_amount,
-                        SUPPLEMENT_CHILD_BENEFIT_ONLY,
-                    )
+            elif person.member.education_participation:
+                # § 72 Abs. 1 SGB II: a child without its own Bürgergeld gets the
+                # supplement only beside a granted education-and-participation
+                # benefit; being short of a claim only by the child benefit is not
+                # enough (the supplement is not paid to prevent need).
+                person.supplement, person.supplement_reason = (
+                    state.supplement_amount,
+                    SUPPLEMENT_EDUCATION,
+                )
     total = ZERO
     for person in result.people:
         total += person.claim + person.supplement

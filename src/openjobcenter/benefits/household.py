@@ -64,6 +64,7 @@ MEMBER_FIELDS: Final = frozenset(
         "in_education",
         "pregnant_week",
         "disability_additional_need",
+        "education_participation_granted",
         *_MEMBER_AMOUNTS,
     }
 )
@@ -93,6 +94,9 @@ class Member:
     disability: bool
     diet: Decimal
     wealth: Decimal
+    # A granted education-and-participation benefit (§ 28 SGB II); only this makes a
+    # child without its own Bürgergeld eligible for the § 72 supplement.
+    education_participation: bool = False
 
 
 @dataclass(slots=True)
@@ -274,6 +278,9 @@ def _parse_member(raw: object, index: int) -> Member:
     disability = data.get("disability_additional_need", False)
     if not isinstance(disability, bool):
         disability = _bool(data, "disability_additional_need", path)
+    participation = data.get("education_participation_granted", False)
+    if not isinstance(participation, bool):
+        participation = _bool(data, "education_participation_granted", path)
     if net and net > gross:  # ("net and": no comparison in the usual case of no earnings)
         raise _err(
             f"{path}net_earnings_m",
@@ -298,6 +305,7 @@ def _parse_member(raw: object, index: int) -> Member:
         disability,
         diet,
         wealth,
+        participation,
     )
 
 

@@ -17,7 +17,7 @@ from .engine import (
     LEFT_AGE,
     PREGNANCY,
     SINGLE_PARENT,
-    SUPPLEMENT_CHILD_BENEFIT_ONLY,
+    SUPPLEMENT_EDUCATION,
     Earned,
     Person,
 )
@@ -240,9 +240,9 @@ def _claims(person: Person, de: str, en: str, lines: list[Line]) -> tuple[str, s
             }
         )
     if person.supplement > ZERO:
-        if person.supplement_reason == SUPPLEMENT_CHILD_BENEFIT_ONLY:
-            why_de = " (kein Bürgergeld nur wegen des Kindergeldes, § 72 Abs. 1 S. 2 SGB II)"
-            why_en = " (no Bürgergeld only because of child benefit, § 72(1) s. 2 SGB II)"
+        if person.supplement_reason == SUPPLEMENT_EDUCATION:
+            why_de = " (neben bewilligten Leistungen für Bildung und Teilhabe, § 28 SGB II)"
+            why_en = " (beside granted education and participation benefits, § 28 SGB II)"
         else:
             why_de = why_en = ""
         lines.append(

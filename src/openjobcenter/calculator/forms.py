@@ -53,9 +53,17 @@ class SelfCheckForm(forms.Form):
         help_text=_("Nur ausfüllen, wenn jemand im Haushalt schwanger ist."),
     )
 
+    # Asked as the application asks it (cold rent and service charges apart), so that the
+    # answers carry over into the application unchanged (issue 17).
     rent_m = money(
-        _("Miete im Monat (Kaltmiete und Nebenkosten)"),
-        _("Ohne Heizkosten. Bei Eigentum: Zinsen, Grundsteuer und Nebenkosten."),
+        _("Kaltmiete im Monat"),
+        _("Die Miete ohne Nebenkosten und ohne Heizung. Bei Eigentum: die Schuldzinsen."),
+    )
+    service_charges_m = money(
+        _("Nebenkosten im Monat (ohne Heizung)"),
+        _(
+            "Vorauszahlung für Wasser, Müll, Hausmeister und Ähnliches. Bei Eigentum: Grundsteuer, Versicherungen und Ähnliches."
+        ),
     )
     heating_m = money(_("Heizkosten im Monat"))
     decentral_hot_water = forms.BooleanField(
@@ -174,7 +182,9 @@ class SelfCheckForm(forms.Form):
             )
         return {
             "date": month.replace(day=1).isoformat(),
-            "rent_m": amount("rent_m"),
+            "rent_m": str(
+                (d.get("rent_m") or Decimal(0)) + (d.get("service_charges_m") or Decimal(0))
+            ),
             "heating_m": amount("heating_m"),
             "in_grace_period": in_grace_period,
             "housing_limit_m": None if housing_limit_m is None else str(housing_limit_m),

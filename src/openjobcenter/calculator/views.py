@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from openjobcenter.applications.selfcheck import START_LABEL
 from openjobcenter.benefits import CalculationError, calculate
+from openjobcenter.calculator.breakdown import breakdown, no_claim_kind, self_check_names
 from openjobcenter.calculator.forms import (
     MAX_CHILDREN,
     HousingLimitsForm,
@@ -69,7 +70,11 @@ def self_check(request: HttpRequest, jc: str) -> HttpResponse:
             "form": form,
             "children": _child_rows(form),
             "result": result,
-            "explanation": explanation_lines(result) if result else [],
+            # Result first in one sentence; the breakdown in the customer's language (issue 17).
+            "explanation": breakdown(result, self_check_names(result)) if result else [],
+            "no_claim_kind": no_claim_kind(result) if result else "",
+            "has_children": bool(result)
+            and any(m["role"] == "child" for m in (result or {}).get("members", [])),
             # Issue 4 hand-over: the result can start a first application with these answers.
             "can_apply": is_enabled(request.jobcenter, "applications"),  # type: ignore[attr-defined]
             "apply_label": START_LABEL,

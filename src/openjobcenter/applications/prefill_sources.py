@@ -1,0 +1,63 @@
+"""Where a new application's prefilled answers came from (issue 17, "answers follow the
+person"), so that each step can say it: "Aus Ihrem Vorab-Check übernommen", "Aus Ihrem
+Profil übernommen", "Aus Ihrem letzten Antrag übernommen".
+
+The origins are recorded once, in the data of the application's "created" event (no own
+table: they are a fact about the start and never change); the step page reads them back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.utils.functional import Promise
+
+    from openjobcenter.applications.models import Application
+
+SELF_CHECK = "self_check"
+PROFILE = "profile"
+PREVIOUS = "previous"
+
+NOTES: dict[str, Promise] = {
+    SELF_CHECK: _("Aus Ihrem Vorab-Check übernommen. Bitte prüfen und ergänzen Sie die Angaben."),
+    PROFILE: _("Aus Ihrem Profil übernommen. Bitte prüfen Sie, ob die Angaben noch stimmen."),
+    PREVIOUS: _(
+        "Aus Ihrem letzten Antrag übernommen. Bitte prüfen Sie, ob die Angaben noch stimmen."
+    ),
+}
+
+
+def origins(
+    stored: Iterable[str],
+    *,
+    self_check: Mapping[str, Any] | None,
+    previous: Iterable[str],
+    profile: bool,
+) -> dict[str, str]:
+    """The origin of each stored step key. What the person said last counts: the self-check
+    over the last application; the profile for the filing step (name, address, contact)."""
+    from_previous = set(previous)
+    result: dict[str, str] = {}
+    for key in stored:
+        if self_check and self_check.get(key):
+            result[key] = SELF_CHECK
+        elif key == "filing" and profile:
+            result[key] = PROFILE
+        elif key in from_previous:
+            result[key] = PREVIOUS
+    return result
+
+
+def prefill_note(application: Application, step_key: str) -> str:
+    """The note for ``step_key`` of ``application`` ("" when nothing was prefilled)."""
+    from openjobcenter.applications.models import EventKind
+
+    event = application.events.filter(kind=EventKind.CREATED).only("data").first()
+    data = event.data if event is not None and isinstance(event.data, dict) else {}
+    prefilled = data.get("prefilled")
+    origin = prefilled.get(step_key) if isinstance(prefilled, dict) else None
+    return str(NOTES[origin]) if origin in NOTES else ""
