@@ -270,6 +270,11 @@ def appointment_request_change(
     appointment = _lock(appointment)
     if appointment.customer_id != customer.pk or not appointment.is_active:
         raise AppointmentError(_("Dieser Termin kann nicht mehr geändert werden."))
+    if appointment.status == Status.CHANGE_REQUESTED:
+        # Said once already: a second tap (or an old tab) must not overwrite the first.
+        raise AppointmentError(
+            _("Sie haben bereits um einen anderen Termin gebeten. Ihre Ansprechperson meldet sich.")
+        )
     if appointment.starts_at <= timezone.now():
         raise AppointmentError(_("Dieser Termin hat schon begonnen."))
     if reason not in ChangeReason.values:
