@@ -281,22 +281,40 @@ def test_without_a_pending_request_the_invite_form_has_no_replace_field(
     [
         (
             Channel.VIDEO,
-            ["Per Video im Browser: Sie müssen nirgendwohin kommen.", "Zum Videogespräch",
-             "Bitte nehmen Sie zur Terminzeit am Videogespräch teil."],
-            ["Bitte mitbringen", "Personalausweis", "Bitte kommen Sie zu diesem Termin",
-             "Auf der Karte zeigen"],
+            [
+                "Per Video im Browser: Sie müssen nirgendwohin kommen.",
+                "Zum Videogespräch",
+                "Bitte nehmen Sie zur Terminzeit am Videogespräch teil.",
+            ],
+            [
+                "Bitte mitbringen",
+                "Personalausweis",
+                "Bitte kommen Sie zu diesem Termin",
+                "Auf der Karte zeigen",
+            ],
         ),
         (
             Channel.PHONE,
-            ["Ihre Ansprechperson ruft Sie an", "Wir haben noch keine Telefonnummer",
-             "Bitte seien Sie zur Terminzeit am Telefon erreichbar"],
-            ["Bitte mitbringen", "Personalausweis", "Bitte kommen Sie zu diesem Termin",
-             "Auf der Karte zeigen"],
+            [
+                "Ihre Ansprechperson ruft Sie an",
+                "Wir haben noch keine Telefonnummer",
+                "Bitte seien Sie zur Terminzeit am Telefon erreichbar",
+            ],
+            [
+                "Bitte mitbringen",
+                "Personalausweis",
+                "Bitte kommen Sie zu diesem Termin",
+                "Auf der Karte zeigen",
+            ],
         ),
         (
             Channel.IN_PERSON,
-            ["Bitte mitbringen", "Personalausweis", "Auf der Karte zeigen",
-             "Bitte kommen Sie zu diesem Termin"],
+            [
+                "Bitte mitbringen",
+                "Personalausweis",
+                "Auf der Karte zeigen",
+                "Bitte kommen Sie zu diesem Termin",
+            ],
             ["Zum Videogespräch", "ruft Sie an"],
         ),
     ],
@@ -348,8 +366,11 @@ def test_applicant_and_recipient_get_the_notice_that_applies(
 
     Application.objects.filter(customer=customer).update(status=ApplicationStatus.DECIDED)
     assert situation_of(customer) == Situation.RECIPIENT
-    for url in (detail_url(appointment), detail_url(appointment) + "absagen/",
-                "/fulda/mein-bereich/termine/"):
+    for url in (
+        detail_url(appointment),
+        detail_url(appointment) + "absagen/",
+        "/fulda/mein-bereich/termine/",
+    ):
         page = visible(client.get(url))
         assert "Sie bekommen Bürgergeld." in page, url
         assert "für einen Monat um 10 Prozent des Regelbedarfs, der für Sie gilt" in page
@@ -370,7 +391,9 @@ def test_own_bookings_carry_no_legal_notice(
 ) -> None:
     client.force_login(customer.user)
     slot = f"{FIRST_SLOT:%Y-%m-%dT%H:%M:%S}Z|{advisor.pk}"
-    client.post(f"/fulda/mein-bereich/termine/buchen/{appt_type.pk}/", {"slot": slot, "channel": "phone"})
+    client.post(
+        f"/fulda/mein-bereich/termine/buchen/{appt_type.pk}/", {"slot": slot, "channel": "phone"}
+    )
     booked = Appointment.objects.get(customer=customer)
     assert "Was passiert, wenn Sie nicht kommen" not in visible(client.get(detail_url(booked)))
 
@@ -437,7 +460,9 @@ def test_staff_cancelled_appointment_link_says_so(
     client.force_login(customer.user)
     page = visible(client.get(detail_url(appointment) + "absagen/"))
     assert "Ihr Jobcenter hat diesen Termin abgesagt." in page
-    response = client.post(detail_url(appointment) + "absagen/", {"reason": "other", "wish": "cancel"})
+    response = client.post(
+        detail_url(appointment) + "absagen/", {"reason": "other", "wish": "cancel"}
+    )
     assert response.status_code == 409
     assert "Ihr Jobcenter hat diesen Termin abgesagt." in visible(response)
     confirm = client.post(detail_url(appointment) + "bestaetigen/")

@@ -7,9 +7,8 @@ Without it, the customer is told to hand the proof in later, and no file is take
 
 from __future__ import annotations
 
-import re
-
 import io
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path

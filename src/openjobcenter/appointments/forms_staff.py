@@ -122,9 +122,8 @@ class InviteForm(StartsAtMixin):
         if pending is None or not pending.exists():
             del self.fields["replaces"]
         else:
-            replaces = cast("forms.ModelChoiceField", self.fields["replaces"])
-            replaces.queryset = pending
-            replaces.label_from_instance = _pending_label  # type: ignore[method-assign]
+            self.fields["replaces"].queryset = pending  # type: ignore[attr-defined]
+            self.fields["replaces"].label_from_instance = _pending_label  # type: ignore[attr-defined]
         self.fields["appt_type"].queryset = types  # type: ignore[attr-defined]
         self.fields["staff"].queryset = staff  # type: ignore[attr-defined]
         self.fields["staff"].label_from_instance = _person_label  # type: ignore[attr-defined]

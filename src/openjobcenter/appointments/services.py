@@ -260,9 +260,7 @@ def _invite_in_place(
 ) -> Appointment:
     appointment = _lock(old)
     if appointment.customer_id != customer.pk or appointment.jobcenter_id != customer.jobcenter_id:
-        raise AppointmentError(
-            _("Dieser Termin gehört zu einer anderen Person."), field="replaces"
-        )
+        raise AppointmentError(_("Dieser Termin gehört zu einer anderen Person."), field="replaces")
     if appointment.status != Status.CHANGE_REQUESTED:
         # Answered already (a second tap, or a colleague was quicker): nothing moves twice.
         raise AppointmentError(

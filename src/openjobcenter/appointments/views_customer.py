@@ -293,6 +293,10 @@ def _offices_with_hours(jobcenter: Jobcenter, staff_ids: list[int]) -> list[Offi
     return list(jobcenter.offices.filter(pk__in=office_ids).order_by("position", "name"))
 
 
+def _at_office(found: list[Slot], office: Office | None) -> list[Slot]:
+    return found if office is None else [s for s in found if s.office_id == office.pk]
+
+
 def _chosen_office(raw: str | None, offices: list[Office]) -> Office | None:
     """``?standort=``: empty = all; ``ValueError`` for an office that is not offered."""
     if raw is None or raw == "":
@@ -316,30 +320,20 @@ def book_choose_slot(request: HttpRequest, jc: str, type_id: int) -> HttpRespons
     today = timezone.localtime(now, BERLIN).date()
     horizon_end = now + timedelta(days=appt_type.horizon_days)
     last_day = timezone.localtime(horizon_end, BERLIN).date()
-    try:
-        start_day = _page_start(request.GET.get("von"), today, last_day)
-    except ValueError:
-        return render(
-            request,
-            "appointments/customer_book_slot.html",
-            {"appt_type": appt_type, "bad_day": True, "back_url": _book_url(jc, appt_type)},
-            status=400,
-        )
     # A first appointment: the customer chooses where, when there is more than one office.
     office_choices = _offices_with_hours(jobcenter, staff_ids)
     try:
+        start_day = _page_start(request.GET.get("von"), today, last_day)
         office = _chosen_office(request.GET.get("standort"), office_choices)
-    except ValueError:
+    except ValueError as exc:
+        bad = "bad_day" if str(exc) == "malformed day" else "bad_office"
         return render(
             request,
             "appointments/customer_book_slot.html",
-            {"appt_type": appt_type, "bad_office": True, "back_url": _book_url(jc, appt_type)},
+            {"appt_type": appt_type, bad: True, "back_url": _book_url(jc, appt_type)},
             status=400,
         )
     office_id = office.pk if office is not None else None
-
-    def at_office(found: list[Slot]) -> list[Slot]:
-        return found if office is None else [s for s in found if s.office_id == office.pk]
 
     form = SlotChoiceForm(request.POST or None, appt_type=appt_type)
     status = 200
@@ -375,28 +369,30 @@ def book_choose_slot(request: HttpRequest, jc: str, type_id: int) -> HttpRespons
 
     page_end_day = start_day + timedelta(days=PAGE_DAYS)
     if alternatives is not None:
-        slots = at_office(alternatives) or alternatives
+        slots = _at_office(alternatives, office) or alternatives
     else:
-        slots = at_office(
+        slots = _at_office(
             free_slots(
                 appt_type=appt_type,
                 staff_ids=staff_ids,
                 now=now,
                 start=_local_midnight(start_day),
                 end=_local_midnight(page_end_day),
-            )
+            ),
+            office,
         )
     # The first free slot after this fortnight: "weitere Termine" only where there are
     # some, and a pointer to it when this fortnight is empty.
     next_free: Slot | None = None
     if alternatives is None and staff_ids and page_end_day <= last_day:
-        later = at_office(
+        later = _at_office(
             free_slots(
                 appt_type=appt_type,
                 staff_ids=staff_ids,
                 now=now,
                 start=_local_midnight(page_end_day),
-            )
+            ),
+            office,
         )
         next_free = later[0] if later else None
     chosen = form.data.get("slot") if form.is_bound else None
@@ -418,9 +414,7 @@ def book_choose_slot(request: HttpRequest, jc: str, type_id: int) -> HttpRespons
             "period_start": start_day,
             "period_end": min(page_end_day - timedelta(days=1), last_day),
             "next_url": _book_url(jc, appt_type, page_end_day, office_id) if next_free else "",
-            "prev_url": _book_url(jc, appt_type, prev_day, office_id)
-            if start_day > today
-            else "",
+            "prev_url": _book_url(jc, appt_type, prev_day, office_id) if start_day > today else "",
             "next_free": next_free if not slots else None,
             "next_free_url": _book_url(
                 jc, appt_type, next_free.starts_at.astimezone(BERLIN).date(), office_id
@@ -428,9 +422,7 @@ def book_choose_slot(request: HttpRequest, jc: str, type_id: int) -> HttpRespons
             if next_free
             else "",
             "all_url": _book_url(jc, appt_type, None, office_id),
-            "office_choices": [
-                (o, _book_url(jc, appt_type, None, o.pk)) for o in office_choices
-            ]
+            "office_choices": [(o, _book_url(jc, appt_type, None, o.pk)) for o in office_choices]
             if len(office_choices) > 1
             else [],
             "office": office,
