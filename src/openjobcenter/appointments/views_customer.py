@@ -293,6 +293,20 @@ def _offices_with_hours(jobcenter: Jobcenter, staff_ids: list[int]) -> list[Offi
     return list(jobcenter.offices.filter(pk__in=office_ids).order_by("position", "name"))
 
 
+def _page_query(
+    request: HttpRequest, today: date, last_day: date, offices: list[Office]
+) -> tuple[date, Office | None] | str:
+    """``?von=`` and ``?standort=`` of the booking page, or which of them is bad."""
+    try:
+        start_day = _page_start(request.GET.get("von"), today, last_day)
+    except ValueError:
+        return "bad_day"
+    try:
+        return start_day, _chosen_office(request.GET.get("standort"), offices)
+    except ValueError:
+        return "bad_office"
+
+
 def _at_office(found: list[Slot], office: Office | None) -> list[Slot]:
     return found if office is None else [s for s in found if s.office_id == office.pk]
 
@@ -322,17 +336,15 @@ def book_choose_slot(request: HttpRequest, jc: str, type_id: int) -> HttpRespons
     last_day = timezone.localtime(horizon_end, BERLIN).date()
     # A first appointment: the customer chooses where, when there is more than one office.
     office_choices = _offices_with_hours(jobcenter, staff_ids)
-    try:
-        start_day = _page_start(request.GET.get("von"), today, last_day)
-        office = _chosen_office(request.GET.get("standort"), office_choices)
-    except ValueError as exc:
-        bad = "bad_day" if str(exc) == "malformed day" else "bad_office"
+    parsed = _page_query(request, today, last_day, office_choices)
+    if isinstance(parsed, str):
         return render(
             request,
             "appointments/customer_book_slot.html",
-            {"appt_type": appt_type, bad: True, "back_url": _book_url(jc, appt_type)},
+            {"appt_type": appt_type, parsed: True, "back_url": _book_url(jc, appt_type)},
             status=400,
         )
+    start_day, office = parsed
     office_id = office.pk if office is not None else None
 
     form = SlotChoiceForm(request.POST or None, appt_type=appt_type)
