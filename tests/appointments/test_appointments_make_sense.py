@@ -472,3 +472,35 @@ def test_staff_cancelled_appointment_link_says_so(
     assert appointment.status == Status.CANCELLED
     assert appointment.cancelled_by == "staff"
     assert appointment.change_reason == ""
+
+
+def test_invite_cannot_replace_another_customers_request(
+    staff_client: Any,
+    customer: CustomerProfile,
+    customer2: CustomerProfile,
+    appt_type: AppointmentType,
+    advisor: User,
+    moved_wish: Appointment,
+) -> None:
+    office = Office.objects.filter(jobcenter=customer.jobcenter).order_by("position").first()
+    assert office is not None
+    response = staff_client(advisor).post(
+        f"{STAFF_NEW}?kunde={customer2.pk}",
+        {
+            "replaces": str(moved_wish.pk),
+            "appt_type": str(appt_type.pk),
+            "staff": str(advisor.pk),
+            "day": "2026-06-05",
+            "at": "09:00",
+            "channel": "in_person",
+            "office": str(office.pk),
+            "note": "",
+        },
+    )
+    # Customer 2 has no pending request: the field is not there, and the invitation is
+    # an ordinary one; the other customer's appointment stays as it was.
+    moved_wish.refresh_from_db()
+    assert moved_wish.status == Status.CHANGE_REQUESTED
+    assert moved_wish.customer_id == customer.pk
+    assert response.status_code == 302
+    assert Appointment.objects.filter(customer=customer2).count() == 1
