@@ -53,8 +53,9 @@ def test_invitation_detail_shows_legal_notice_and_confirms(
     page = text(logged_in.get(detail_url(invitation)))
     assert "Einladung: Bitte antworten Sie" in page
     assert "Wichtig: Was passiert, wenn Sie nicht kommen?" in page
-    assert "kann Ihr Bürgergeld für eine Zeit gekürzt werden" in page
-    assert "Rechtsfolgenbelehrung im Wortlaut" in page
+    # No decision yet: the applicant's notice (legal_notice.py), not the recipient's.
+    assert "über Ihren Antrag ist noch nicht entschieden" in page
+    assert "Weitere Hinweise Ihres Jobcenters" in page
     assert "§ 32 SGB II" in page
     assert "Bitte bringen Sie Ihren Lebenslauf mit." in page
 
@@ -73,9 +74,12 @@ def test_invitation_detail_shows_legal_notice_and_confirms(
     assert "Wichtig: Was passiert, wenn Sie nicht kommen?" in page
     assert "absagen/" in page
 
-    again = logged_in.post(detail_url(invitation) + "bestaetigen/")
-    assert again.status_code == 400
-    assert "Diese Einladung ist nicht mehr offen" in text(again)
+    # A second tap on "Bestätigen": nothing written twice, no error.
+    updates = len(audit_details(invitation))
+    again = logged_in.post(detail_url(invitation) + "bestaetigen/", follow=True)
+    assert again.redirect_chain == [(detail_url(invitation), 302)]
+    assert "Sie haben diesen Termin schon bestätigt." in text(again)
+    assert len(audit_details(invitation)) == updates
 
 
 def test_own_booking_has_no_legal_notice_and_cannot_be_confirmed(
@@ -84,9 +88,14 @@ def test_own_booking_has_no_legal_notice_and_cannot_be_confirmed(
     logged_in.post(book_url(appt_type), {"slot": value(FIRST_SLOT, advisor), "channel": "video"})
     booked = Appointment.objects.get(customer=customer)
     page = text(logged_in.get(detail_url(booked)))
-    assert "Rechtsfolgenbelehrung" not in page
+    assert "Was passiert, wenn Sie nicht kommen" not in page
     assert "Zum Videogespräch" in page
-    assert logged_in.post(detail_url(booked) + "bestaetigen/").status_code == 400
+    # A video appointment: nothing to bring to a door, no address.
+    assert "Bitte mitbringen" not in page
+    assert "Per Video im Browser: Sie müssen nirgendwohin kommen." in page
+    refused = logged_in.post(detail_url(booked) + "bestaetigen/")
+    assert refused.status_code == 409
+    assert "Dieser Termin ist schon gebucht. Sie müssen ihn nicht bestätigen." in text(refused)
     booked.refresh_from_db()
     assert booked.status == Status.BOOKED
 
@@ -101,7 +110,7 @@ def test_cannot_come_page_explains_in_plain_words(
     assert response.status_code == 200
     page = text(response)
     assert "<h1>Ich kann den Termin nicht wahrnehmen</h1>" in page
-    assert "kann Ihr Bürgergeld für eine Zeit gekürzt werden" in page
+    assert "über Ihren Antrag ist noch nicht entschieden" in page
     for label in ("Krankheit", "Vorstellungsgespräch", "Kinderbetreuung", "Anderer Grund"):
         assert label in page
     assert "Ich bitte um einen anderen Termin" in page
@@ -238,14 +247,21 @@ def test_too_late_or_already_cancelled(
     logged_in.post(detail_url(invitation) + "absagen/", {"reason": "other", "wish": "cancel"})
     invitation.refresh_from_db()
     assert invitation.status == Status.CANCELLED
+    # The stale link says what happened; "I can't come" is not offered again.
     page = text(logged_in.get(detail_url(invitation) + "absagen/"))
-    assert "Dieser Termin kann nicht mehr geändert werden" in page
+    assert "Sie haben diesen Termin bereits abgesagt. Ihre Absage ist angekommen." in page
     assert 'name="reason"' not in page
+    assert "absagen/" not in text(logged_in.get(detail_url(invitation)))
+    listing = text(logged_in.get("/fulda/mein-bereich/termine/"))
+    assert f"/termine/{invitation.pk}/absagen/" not in listing
+    # A second tap on "senden" (or an old tab): nothing changes, no error.
+    updates = len(audit_details(invitation))
     response = logged_in.post(
-        detail_url(invitation) + "absagen/", {"reason": "illness", "wish": "move"}
+        detail_url(invitation) + "absagen/", {"reason": "illness", "wish": "move"}, follow=True
     )
-    assert response.status_code == 400
-    assert "Dieser Termin kann nicht mehr geändert werden" in text(response)
+    assert response.redirect_chain == [(detail_url(invitation), 302)]
+    assert "Ihre Nachricht ist schon angekommen." in text(response)
+    assert len(audit_details(invitation)) == updates
     invitation.refresh_from_db()
     assert invitation.status == Status.CANCELLED
     assert invitation.change_reason == ChangeReason.OTHER
@@ -264,7 +280,8 @@ def test_started_appointment_cannot_be_changed(
     response = client.post(
         detail_url(invitation) + "absagen/", {"reason": "illness", "wish": "move"}
     )
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "Dieser Termin hat schon begonnen" in text(response)
+    assert 'name="reason"' not in text(response)
     invitation.refresh_from_db()
     assert invitation.status == Status.INVITED

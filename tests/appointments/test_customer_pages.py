@@ -428,8 +428,8 @@ def test_lists_upcoming_past_and_open_invitations(
     assert f"/termine/{open_invitation.pk}/absagen/" in invitations
     assert "Ich kann den Termin nicht wahrnehmen" in invitations
     assert "Bitte bringen Sie Ihren Lebenslauf mit." in invitations
-    # The legal notice: in plain words, and the job centre's wording.
-    assert "kann Ihr Bürgergeld für eine Zeit gekürzt werden" in invitations
+    # The legal notice: in plain words for an applicant, and the job centre's wording.
+    assert "über Ihren Antrag ist noch nicht entschieden" in invitations
     assert "§ 32 SGB II" in invitations
     assert "Sie haben zurzeit keine weiteren Termine" in upcoming
     assert f"/termine/{old.pk}/" in earlier

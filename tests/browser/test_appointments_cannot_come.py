@@ -80,17 +80,19 @@ def test_cannot_come_end_to_end(
 
     invitations = page.get_by_role("region", name="Einladungen: Bitte antworten Sie")
     expect(invitations).to_contain_text("Beratung bei Ihrer Ansprechperson")
-    expect(invitations).to_contain_text("kann Ihr Bürgergeld für eine Zeit gekürzt werden")
-    # The job centre's own wording is one click away.
-    expect(invitations.get_by_text("§ 32 SGB II")).to_be_hidden()
-    invitations.get_by_text("Rechtsfolgenbelehrung im Wortlaut").click()
-    expect(invitations.get_by_text("§ 32 SGB II")).to_be_visible()
+    # The notice for an applicant without a decision yet (legal_notice.py).
+    expect(invitations).to_contain_text("über Ihren Antrag ist noch nicht entschieden")
+    # The job centre's own note is one click away.
+    own_note = invitations.get_by_text("kann Ihr Bürgergeld gemindert werden")
+    expect(own_note).to_be_hidden()
+    invitations.get_by_text("Weitere Hinweise Ihres Jobcenters").click()
+    expect(own_note).to_be_visible()
     check_a11y(page, "/fulda/mein-bereich/termine/ (open invitation)")
 
     invitations.get_by_role("link", name="Ich kann den Termin nicht wahrnehmen").click()
     page.wait_for_url(f"**/fulda/mein-bereich/termine/{invitation.pk}/absagen/")
     expect(page.locator("h1")).to_have_text("Ich kann den Termin nicht wahrnehmen")
-    expect(page.locator("main")).to_contain_text("kann Ihr Bürgergeld für eine Zeit gekürzt werden")
+    expect(page.locator("main")).to_contain_text("über Ihren Antrag ist noch nicht entschieden")
     expect(page.locator("main")).to_contain_text("Krankmeldung")
     check_a11y(page, "/fulda/mein-bereich/termine/<pk>/absagen/")
 

@@ -8,10 +8,11 @@ from openjobcenter.accounts.models import CustomerProfile, User
 from openjobcenter.appointments.models import AppointmentType, WeeklyHours
 from openjobcenter.tenants.models import Jobcenter
 
+# The notice itself depends on the person's situation and is built in
+# (appointments/legal_notice.py); the type's text is the job centre's additional note.
 LEGAL_NOTICE = (
-    "Bitte kommen Sie zu diesem Termin. Wenn Sie ohne wichtigen Grund nicht kommen, kann Ihr "
-    "Bürgergeld für einen Monat um 10 Prozent gemindert werden (§ 32 SGB II). Wenn Sie nicht "
-    "kommen können, sagen Sie bitte vorher Bescheid und nennen Sie den Grund."
+    "Wenn Sie Fragen zu dieser Einladung haben, rufen Sie uns bitte an: 0661 6006-0 "
+    "(Montag bis Freitag, 8 bis 12 Uhr)."
 )
 
 
@@ -43,7 +44,10 @@ def load_appointments() -> None:
         },
     )
     advisor = User.objects.get(email="vermittlung@fulda.example.org")
-    office = fulda.offices.order_by("position").first()
+    offices = list(fulda.offices.order_by("position"))
+    office = offices[0] if offices else None
+    # Thursday afternoon in the branch office: a new customer can choose where to go.
+    branch = offices[1] if len(offices) > 1 else office
     if not WeeklyHours.objects.filter(staff=advisor).exists():
         for weekday in range(5):
             WeeklyHours.objects.create(
@@ -55,6 +59,6 @@ def load_appointments() -> None:
                 end=time(12),
             )
         WeeklyHours.objects.create(
-            jobcenter=fulda, staff=advisor, office=office, weekday=3, start=time(14), end=time(17)
+            jobcenter=fulda, staff=advisor, office=branch, weekday=3, start=time(14), end=time(17)
         )
     CustomerProfile.objects.filter(jobcenter=fulda, advisor__isnull=True).update(advisor=advisor)

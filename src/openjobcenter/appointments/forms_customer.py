@@ -127,7 +127,9 @@ class CannotComeForm(forms.Form):
         },
     )
     proof = forms.FileField(
-        label=_("Nachweis (freiwillig)"),
+        # The form renderer marks optional fields itself ("(freiwillig)"), so the label
+        # must not: it read "Nachweis (freiwillig) (freiwillig)".
+        label=_("Nachweis"),
         required=False,
         help_text=_(
             "Zum Beispiel eine Krankmeldung: ein Foto oder eine PDF-Datei. "

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openjobcenter.accounts.models import User
-from openjobcenter.appointments.models import AppointmentType, Channel, WeeklyHours
+from openjobcenter.appointments.models import Appointment, AppointmentType, Channel, WeeklyHours
 from openjobcenter.appointments.services import MAX_MESSAGE
 from openjobcenter.appointments.services_config import TYPE_FIELDS
 from openjobcenter.appointments.slots import local_to_utc
@@ -49,6 +49,11 @@ def to_utc(day: date, at: time) -> datetime | None:
 
 def _person_label(user: User) -> str:
     return user.display_name
+
+
+def _pending_label(appointment: Appointment) -> str:
+    local = timezone.localtime(appointment.starts_at)
+    return f"{appointment.type.name}, {local:%d.%m.%Y %H:%M}"
 
 
 class StartsAtMixin(forms.Form):
@@ -93,7 +98,16 @@ class InviteForm(StartsAtMixin):
         max_length=MAX_MESSAGE,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    field_order = ("appt_type", "staff", "day", "at", "channel", "office", "note")
+    # An invitation that answers "bitte einen anderen Termin" moves that appointment
+    # instead of adding a second one (services.appointment_invite, ``replaces``).
+    replaces = forms.ModelChoiceField(
+        label=_("Beantwortet die Bitte um einen anderen Termin"),
+        queryset=Appointment.objects.none(),
+        required=False,
+        empty_label=_("Nein, ein zusätzlicher Termin"),
+        help_text=_("Der bisherige Termin wird dann auf die neue Zeit verschoben."),
+    )
+    field_order = ("replaces", "appt_type", "staff", "day", "at", "channel", "office", "note")
 
     def __init__(
         self,
@@ -101,9 +115,15 @@ class InviteForm(StartsAtMixin):
         types: QuerySet[AppointmentType],
         staff: QuerySet[User],
         offices: QuerySet[Office],
+        pending: QuerySet[Appointment] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        if pending is None or not pending.exists():
+            del self.fields["replaces"]
+        else:
+            self.fields["replaces"].queryset = pending  # type: ignore[attr-defined]
+            self.fields["replaces"].label_from_instance = _pending_label  # type: ignore[attr-defined]
         self.fields["appt_type"].queryset = types  # type: ignore[attr-defined]
         self.fields["staff"].queryset = staff  # type: ignore[attr-defined]
         self.fields["staff"].label_from_instance = _person_label  # type: ignore[attr-defined]

@@ -221,6 +221,10 @@ class Appointment(models.Model):
         related_name="+",
         verbose_name=_("Nachweis"),
     )
+    # Where the appointment stood before it was moved (staff moved it, or an invitation
+    # answered the customer's request for another date): the same row moves, so there is
+    # one appointment; the audit log keeps every step, this the last one for the pages.
+    rescheduled_from = models.DateTimeField(_("Vorher geplant für"), null=True, blank=True)
     video_room = models.CharField(max_length=40, default=new_room_name, unique=True)
     checked_in_at = models.DateTimeField(_("Angemeldet am Empfang"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -62,3 +62,20 @@ def proof_store(
         )
     except Refused as refused:
         raise ProofRefused(refused.message) from None
+
+
+def proof_later_url(jobcenter: Jobcenter) -> str | None:
+    """Where a customer sends a proof later, if not with the cannot-come form.
+
+    The page must say the same as the form the customer just used: when that form offered
+    an upload (documents module on), the proof goes later through the documents module's
+    upload, preset to a sick note; otherwise (``None``) by post or at the reception.
+    """
+    if not proof_upload_available(jobcenter):
+        return None
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    url = reverse("customer:document_upload", kwargs={"jc": jobcenter.slug})
+    return f"{url}?{urlencode({'kind': PROOF_KIND})}"

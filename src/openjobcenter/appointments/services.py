@@ -198,8 +198,14 @@ def appointment_invite(
     channel: str,
     office_id: int | None,
     note: str = "",
+    replaces: Appointment | None = None,
 ) -> Appointment:
-    """Staff invite a customer (§ 59 SGB II) or book for them; the customer answers."""
+    """Staff invite a customer (§ 59 SGB II) or book for them; the customer answers.
+
+    With ``replaces`` (an appointment the customer asked to move), the invitation is the
+    answer: that appointment moves to the new date as an open invitation (one
+    appointment, not a second one), ``rescheduled_from`` keeps where it stood and the
+    audit entry says both."""
     if appt_type.jobcenter_id != customer.jobcenter_id:
         raise AppointmentError(
             _("Diese Terminart gehört zu einem anderen Jobcenter."), field="type"
@@ -207,6 +213,22 @@ def appointment_invite(
     _check_channel(appt_type, channel)
     if starts_at <= timezone.now():
         raise AppointmentError(_("Dieser Zeitpunkt liegt in der Vergangenheit."), field="starts_at")
+    if replaces is not None:
+        return _invite_in_place(
+            request=request,
+            actor=actor,
+            customer=customer,
+            old=replaces,
+            changes=Appointment(
+                type=appt_type,
+                staff=staff,
+                office_id=office_id if channel == Channel.IN_PERSON else None,
+                channel=channel,
+                starts_at=starts_at,
+                ends_at=starts_at + timedelta(minutes=appt_type.duration_min),
+                note_for_customer=note[:MAX_MESSAGE],
+            ),
+        )
     appointment = Appointment(
         jobcenter=customer.jobcenter,
         type=appt_type,
@@ -223,6 +245,57 @@ def appointment_invite(
     _refuse_overlap(appointment, appt_type)
     _insert(appointment, (appt_type, [staff.pk]))
     _audit(request, actor, appointment, AuditAction.CREATE, f"invited {starts_at:%Y-%m-%d %H:%M}Z")
+    slots_changed(appointment.jobcenter_id)
+    transaction.on_commit(lambda: notify.invited(appointment.pk))
+    return appointment
+
+
+def _invite_in_place(
+    *,
+    request: HttpRequest | None,
+    actor: User,
+    customer: CustomerProfile,
+    old: Appointment,
+    changes: Appointment,
+) -> Appointment:
+    appointment = _lock(old)
+    if appointment.customer_id != customer.pk or appointment.jobcenter_id != customer.jobcenter_id:
+        raise AppointmentError(_("Dieser Termin gehört zu einer anderen Person."), field="replaces")
+    if appointment.status != Status.CHANGE_REQUESTED:
+        # Answered already (a second tap, or a colleague was quicker): nothing moves twice.
+        raise AppointmentError(
+            _("Diese Bitte um einen anderen Termin ist schon beantwortet."), field="replaces"
+        )
+    before = appointment.starts_at
+    appointment.rescheduled_from = before
+    appointment.type = changes.type
+    appointment.staff = changes.staff
+    appointment.office_id = changes.office_id
+    appointment.channel = changes.channel
+    appointment.starts_at = changes.starts_at
+    appointment.ends_at = changes.ends_at
+    appointment.status = Status.INVITED
+    # Now an invitation from the job centre (the legal notice applies to it).
+    appointment.created_by = actor
+    if changes.note_for_customer:
+        appointment.note_for_customer = changes.note_for_customer
+    # The customer's reason and message stay: they are the history of this appointment.
+    _refuse_overlap(appointment, appointment.type)
+    try:
+        with transaction.atomic():
+            appointment.save()
+    except IntegrityError:
+        raise SlotTaken(
+            _next_free(appointment.type, [appointment.staff_id], appointment.starts_at)
+        ) from None
+    _audit(
+        request,
+        actor,
+        appointment,
+        AuditAction.UPDATE,
+        f"invited in answer to change request: moved {before:%Y-%m-%d %H:%M}Z -> "
+        f"{appointment.starts_at:%Y-%m-%d %H:%M}Z",
+    )
     slots_changed(appointment.jobcenter_id)
     transaction.on_commit(lambda: notify.invited(appointment.pk))
     return appointment
@@ -270,6 +343,11 @@ def appointment_request_change(
     appointment = _lock(appointment)
     if appointment.customer_id != customer.pk or not appointment.is_active:
         raise AppointmentError(_("Dieser Termin kann nicht mehr geändert werden."))
+    if appointment.status == Status.CHANGE_REQUESTED:
+        # Said once already: a second tap (or an old tab) must not overwrite the first.
+        raise AppointmentError(
+            _("Sie haben bereits um einen anderen Termin gebeten. Ihre Ansprechperson meldet sich.")
+        )
     if appointment.starts_at <= timezone.now():
         raise AppointmentError(_("Dieser Termin hat schon begonnen."))
     if reason not in ChangeReason.values:
@@ -345,6 +423,7 @@ def appointment_reschedule(
     if starts_at <= timezone.now():
         raise AppointmentError(_("Dieser Zeitpunkt liegt in der Vergangenheit."), field="starts_at")
     old = appointment.starts_at
+    appointment.rescheduled_from = old
     appointment.starts_at = starts_at
     appointment.ends_at = starts_at + timedelta(minutes=appointment.type.duration_min)
     if appointment.status == Status.CHANGE_REQUESTED:
@@ -352,7 +431,9 @@ def appointment_reschedule(
     _refuse_overlap(appointment, appointment.type)
     try:
         with transaction.atomic():
-            appointment.save(update_fields=["starts_at", "ends_at", "status", "updated_at"])
+            appointment.save(
+                update_fields=["starts_at", "ends_at", "status", "rescheduled_from", "updated_at"]
+            )
     except IntegrityError:
         raise SlotTaken(_next_free(appointment.type, [appointment.staff_id], starts_at)) from None
     _audit(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -30,7 +30,11 @@ from openjobcenter.appointments.calendar import (
     calendar_feed_revoke,
     ics_for,
 )
-from openjobcenter.appointments.forms_customer import CannotComeForm, Wish
+from openjobcenter.appointments.forms_customer import (
+    CannotComeForm,
+    Wish,
+)
+from openjobcenter.appointments.legal_notice import notice_paragraphs, situation_of
 from openjobcenter.appointments.models import (
     ACTIVE_STATUSES,
     Appointment,
@@ -39,7 +43,7 @@ from openjobcenter.appointments.models import (
     Status,
     feed_token_hash,
 )
-from openjobcenter.appointments.proof import proof_upload_available
+from openjobcenter.appointments.proof import proof_later_url, proof_upload_available
 from openjobcenter.appointments.selectors import (
     appointments_of_customer,
     get_appointment_for_customer,
@@ -62,10 +66,11 @@ if TYPE_CHECKING:
     from openjobcenter.accounts.models import CustomerProfile
     from openjobcenter.tenants.models import Office
 
-
 MODULE = "appointments"
+PAGE_DAYS = 14  # the booking page shows two weeks at a time
 EARLIER_LIMIT = 50
 FEED_PAST_DAYS = 30
+DAY_PARAM = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 FEED_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 OSM_SEARCH = "https://www.openstreetmap.org/search?"
 
@@ -90,6 +95,9 @@ class Card:
     map_url: str | None
     # The customer told us they cannot come (reason kept on the appointment).
     change_sent: bool
+    # "Ich kann den Termin nicht wahrnehmen" is offered: not once it was said already
+    # (cancelled, or another date asked for), nor for cancelled or past appointments.
+    can_say_cannot_come: bool = False
 
 
 def _card(appointment: Appointment, customer: CustomerProfile, now: datetime) -> Card:
@@ -104,7 +112,30 @@ def _card(appointment: Appointment, customer: CustomerProfile, now: datetime) ->
         map_url=map_url(office) if in_person and office is not None else None,
         change_sent=bool(appointment.change_reason)
         and appointment.status in (Status.CHANGE_REQUESTED, Status.CANCELLED),
+        can_say_cannot_come=can_change and appointment.status in CANNOT_COME_STATUSES,
     )
+
+
+# Where "Ich kann den Termin nicht wahrnehmen" still means something.
+CANNOT_COME_STATUSES = (Status.BOOKED, Status.INVITED, Status.CONFIRMED)
+
+
+def what_happened(appointment: Appointment, now: datetime) -> str:
+    """One sentence for a stale link: why this appointment cannot be changed any more."""
+    if appointment.status == Status.CANCELLED:
+        if appointment.cancelled_by == "customer":
+            return _("Sie haben diesen Termin bereits abgesagt. Ihre Absage ist angekommen.")
+        return _("Ihr Jobcenter hat diesen Termin abgesagt. Sie müssen nichts mehr tun.")
+    if appointment.status == Status.CHANGE_REQUESTED:
+        return _(
+            "Sie haben bereits um einen anderen Termin gebeten. Ihre Ansprechperson meldet "
+            "sich mit einem neuen Termin bei Ihnen."
+        )
+    if appointment.status in (Status.ATTENDED, Status.MISSED) or appointment.ends_at <= now:
+        return _("Dieser Termin ist vorbei. Er kann nicht mehr geändert werden.")
+    if appointment.starts_at <= now:
+        return _("Dieser Termin hat schon begonnen. Er kann nicht mehr geändert werden.")
+    return _("Dieser Termin kann nicht mehr geändert werden. Bitte rufen Sie Ihr Jobcenter an.")
 
 
 # --- My appointments ------------------------------------------------------------------------
@@ -126,19 +157,28 @@ def appointments(request: HttpRequest, jc: str) -> HttpResponse:
             "-starts_at"
         )[:EARLIER_LIMIT]
     ]
+    invitations = [c for c in upcoming if c.is_open_invitation]
     return render(
         request,
         "appointments/customer_appointments.html",
         {
-            "invitations": [c for c in upcoming if c.is_open_invitation],
+            "invitations": invitations,
             "upcoming": [c for c in upcoming if not c.is_open_invitation],
             "earlier": earlier,
             "customer": customer,
+            "legal_notice": notice_paragraphs(situation_of(customer)) if invitations else [],
         },
     )
 
 
 # --- One appointment -------------------------------------------------------------------------
+
+
+def _notice_for(card: Card, customer: CustomerProfile) -> list[Any]:
+    """The legal notice for this person's situation, only where one applies."""
+    if not (card.is_invitation and card.appointment.is_active):
+        return []
+    return list(notice_paragraphs(situation_of(customer)))
 
 
 def _render_detail(
@@ -155,6 +195,10 @@ def _render_detail(
             "customer": customer,
             "documents_on": appointment.proof_id is not None
             and proof_upload_available(customer.jobcenter),
+            # Where a proof can still go: the upload of the documents module when the
+            # cannot-come form offered one, else post or reception (proof.py).
+            "proof_later_url": proof_later_url(customer.jobcenter),
+            "legal_notice": _notice_for(card, customer),
         },
         status=status,
     )
@@ -173,6 +217,19 @@ def appointment(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
 def confirm(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
     customer = _customer(request)
     found = get_appointment_for_customer(customer, pk)
+    if found.status == Status.CONFIRMED:
+        # A second tap on "Bestätigen" (or an old tab): already done, nothing to write.
+        messages.info(request, _("Sie haben diesen Termin schon bestätigt."))
+        return redirect("customer:appointment", jc=jc, pk=pk)
+    if found.status != Status.INVITED:
+        # A stale link: say what happened instead of an error page.
+        messages.info(
+            request,
+            _("Dieser Termin ist schon gebucht. Sie müssen ihn nicht bestätigen.")
+            if found.status == Status.BOOKED
+            else what_happened(found, timezone.now()),
+        )
+        return _render_detail(request, found, status=409)
     try:
         appointment_confirm(request=request, customer=customer, appointment=found)
     except AppointmentError as exc:
@@ -188,6 +245,20 @@ def confirm(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
 def cannot_come(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
     customer = _customer(request)
     found = get_appointment_for_customer(customer, pk)
+    now = timezone.now()
+    card = _card(found, customer, now)
+    if not card.can_say_cannot_come:
+        # Already said, cancelled, or over: a stale link or a second tap on "senden".
+        # Say what happened; a repeated POST stores nothing and is not an error.
+        if request.method == "POST" and card.change_sent and found.cancelled_by != "staff":
+            messages.info(request, _("Ihre Nachricht ist schon angekommen."))
+            return redirect("customer:appointment", jc=jc, pk=pk)
+        return render(
+            request,
+            "appointments/customer_cannot_come.html",
+            {"card": card, "a": found, "stale": what_happened(found, now)},
+            status=409 if request.method == "POST" else 200,
+        )
     with_proof = proof_upload_available(customer.jobcenter)
     form = CannotComeForm(
         request.POST if request.method == "POST" else None,
@@ -226,10 +297,11 @@ def cannot_come(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
         request,
         "appointments/customer_cannot_come.html",
         {
-            "card": _card(found, customer, timezone.now()),
+            "card": card,
             "a": found,
             "form": form,
             "with_proof": with_proof,
+            "legal_notice": _notice_for(card, customer),
         },
         status=status,
     )

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from openjobcenter.appointments.forms_customer import SlotChoiceForm, slot_value
-from openjobcenter.appointments.models import AppointmentType, Channel
+from openjobcenter.appointments.models import AppointmentType, Channel, WeeklyHours
 from openjobcenter.appointments.selectors import (
     bookable_types,
     free_slots,
@@ -148,9 +148,55 @@ def _page_start(raw: str | None, today: date, last_day: date) -> date:
     return min(max(day, today), max(last_day, today))
 
 
-def _book_url(jc: str, appt_type: AppointmentType, day: date | None = None) -> str:
+def _book_url(
+    jc: str, appt_type: AppointmentType, day: date | None = None, office_id: int | None = None
+) -> str:
     url = reverse("customer:book_slot", kwargs={"jc": jc, "type_id": appt_type.pk})
-    return f"{url}?{urlencode({'von': day.isoformat()})}" if day else url
+    query: dict[str, str] = {}
+    if day:
+        query["von"] = day.isoformat()
+    if office_id is not None:
+        query["standort"] = str(office_id)
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def _offices_with_hours(jobcenter: Jobcenter, staff_ids: list[int]) -> list[Office]:
+    """The offices where ``staff_ids`` hold consultation hours: what a customer can choose."""
+    office_ids = (
+        WeeklyHours.objects.filter(jobcenter=jobcenter, staff_id__in=staff_ids)
+        .exclude(office__isnull=True)
+        .values_list("office_id", flat=True)
+    )
+    return list(jobcenter.offices.filter(pk__in=office_ids).order_by("position", "name"))
+
+
+def _page_query(
+    request: HttpRequest, today: date, last_day: date, offices: list[Office]
+) -> tuple[date, Office | None] | str:
+    """``?von=`` and ``?standort=`` of the booking page, or which of them is bad."""
+    try:
+        start_day = _page_start(request.GET.get("von"), today, last_day)
+    except ValueError:
+        return "bad_day"
+    try:
+        return start_day, _chosen_office(request.GET.get("standort"), offices)
+    except ValueError:
+        return "bad_office"
+
+
+def _at_office(found: list[Slot], office: Office | None) -> list[Slot]:
+    return found if office is None else [s for s in found if s.office_id == office.pk]
+
+
+def _chosen_office(raw: str | None, offices: list[Office]) -> Office | None:
+    """``?standort=``: empty = all; ``ValueError`` for an office that is not offered."""
+    if raw is None or raw == "":
+        return None
+    for office in offices:
+        if raw == str(office.pk):
+            return office
+    msg = "unknown office"
+    raise ValueError(msg)
 
 
 @require_module(MODULE)
@@ -165,15 +211,18 @@ def book_choose_slot(request: HttpRequest, jc: str, type_id: int) -> HttpRespons
     today = timezone.localtime(now, BERLIN).date()
     horizon_end = now + timedelta(days=appt_type.horizon_days)
     last_day = timezone.localtime(horizon_end, BERLIN).date()
-    try:
-        start_day = _page_start(request.GET.get("von"), today, last_day)
-    except ValueError:
+    # A first appointment: the customer chooses where, when there is more than one office.
+    office_choices = _offices_with_hours(jobcenter, staff_ids)
+    parsed = _page_query(request, today, last_day, office_choices)
+    if isinstance(parsed, str):
         return render(
             request,
             "appointments/customer_book_slot.html",
-            {"appt_type": appt_type, "bad_day": True, "back_url": _book_url(jc, appt_type)},
+            {"appt_type": appt_type, parsed: True, "back_url": _book_url(jc, appt_type)},
             status=400,
         )
+    start_day, office = parsed
+    office_id = office.pk if office is not None else None
 
     form = SlotChoiceForm(request.POST or None, appt_type=appt_type)
     status = 200
@@ -209,21 +258,30 @@ def book_choose_slot(request: HttpRequest, jc: str, type_id: int) -> HttpRespons
 
     page_end_day = start_day + timedelta(days=PAGE_DAYS)
     if alternatives is not None:
-        slots = alternatives
+        slots = _at_office(alternatives, office) or alternatives
     else:
-        slots = free_slots(
-            appt_type=appt_type,
-            staff_ids=staff_ids,
-            now=now,
-            start=_local_midnight(start_day),
-            end=_local_midnight(page_end_day),
+        slots = _at_office(
+            free_slots(
+                appt_type=appt_type,
+                staff_ids=staff_ids,
+                now=now,
+                start=_local_midnight(start_day),
+                end=_local_midnight(page_end_day),
+            ),
+            office,
         )
     # The first free slot after this fortnight: "weitere Termine" only where there are
     # some, and a pointer to it when this fortnight is empty.
     next_free: Slot | None = None
     if alternatives is None and staff_ids and page_end_day <= last_day:
-        later = free_slots(
-            appt_type=appt_type, staff_ids=staff_ids, now=now, start=_local_midnight(page_end_day)
+        later = _at_office(
+            free_slots(
+                appt_type=appt_type,
+                staff_ids=staff_ids,
+                now=now,
+                start=_local_midnight(page_end_day),
+            ),
+            office,
         )
         next_free = later[0] if later else None
     chosen = form.data.get("slot") if form.is_bound else None
@@ -244,13 +302,20 @@ def book_choose_slot(request: HttpRequest, jc: str, type_id: int) -> HttpRespons
             "no_staff": not staff_ids,
             "period_start": start_day,
             "period_end": min(page_end_day - timedelta(days=1), last_day),
-            "next_url": _book_url(jc, appt_type, page_end_day) if next_free else "",
-            "prev_url": _book_url(jc, appt_type, prev_day) if start_day > today else "",
+            "next_url": _book_url(jc, appt_type, page_end_day, office_id) if next_free else "",
+            "prev_url": _book_url(jc, appt_type, prev_day, office_id) if start_day > today else "",
             "next_free": next_free if not slots else None,
-            "next_free_url": _book_url(jc, appt_type, next_free.starts_at.astimezone(BERLIN).date())
+            "next_free_url": _book_url(
+                jc, appt_type, next_free.starts_at.astimezone(BERLIN).date(), office_id
+            )
             if next_free
             else "",
-            "all_url": _book_url(jc, appt_type),
+            "all_url": _book_url(jc, appt_type, None, office_id),
+            "office_choices": [(o, _book_url(jc, appt_type, None, o.pk)) for o in office_choices]
+            if len(office_choices) > 1
+            else [],
+            "office": office,
+            "any_office_url": _book_url(jc, appt_type),
         },
         status=status,
     )

@@ -31,6 +31,7 @@ from openjobcenter.appointments.forms_staff import (
     InviteForm,
     RescheduleForm,
 )
+from openjobcenter.appointments.legal_notice import notice_paragraphs, situation_of
 from openjobcenter.appointments.models import (
     Appointment,
     AppointmentType,
@@ -212,17 +213,37 @@ def invite(request: HttpRequest, jc: str) -> HttpResponse:
         raise BadRequest(_("Bitte wählen Sie zuerst eine Kundin oder einen Kunden."))
     types = AppointmentType.objects.filter(jobcenter=jobcenter, is_active=True).order_by("name")
     offices = offices_of(jobcenter)
+    # The customer's requests for another date: the invitation answers one by default
+    # (``?ersetzt=<pk>`` from the appointment page picks which), so it is not a second
+    # appointment beside the one to be moved.
+    pending = (
+        appointments_of_jobcenter(jobcenter)
+        .filter(customer=customer, status=Status.CHANGE_REQUESTED)
+        .order_by("-change_requested_at")
+        if customer is not None
+        else None
+    )
+    wanted = request.GET.get("ersetzt", "")
+    chosen = (
+        pending.filter(pk=int(wanted)).first()
+        if pending is not None and wanted.isdigit() and len(wanted) < 18
+        else None
+    )
+    if chosen is None and pending is not None:
+        chosen = pending.first()
     form = InviteForm(
         request.POST or None,
         initial={
-            "staff": user.pk,
-            "channel": Channel.IN_PERSON,
-            "office": offices.first(),
-            "appt_type": types.first(),
+            "staff": chosen.staff_id if chosen else user.pk,
+            "channel": chosen.channel if chosen else Channel.IN_PERSON,
+            "office": chosen.office if chosen and chosen.office else offices.first(),
+            "appt_type": chosen.type if chosen else types.first(),
+            "replaces": chosen,
         },
         types=types,
         staff=bookable_staff(jobcenter),
         offices=offices,
+        pending=pending,
     )
     status, alternatives = 200, []
     if request.method == "POST":
@@ -241,12 +262,18 @@ def invite(request: HttpRequest, jc: str) -> HttpResponse:
                     channel=data["channel"],
                     office_id=data["office"].pk if data["office"] else None,
                     note=data["note"],
+                    replaces=data.get("replaces"),
                 )
             except AppointmentError as exc:
                 _add_service_error(form, exc)
                 status, alternatives = _status_for(exc), _alternatives(exc)
             else:
-                messages.success(request, _("Die Einladung wurde verschickt."))
+                messages.success(
+                    request,
+                    _("Die Einladung wurde verschickt. Der bisherige Termin ist verschoben.")
+                    if data.get("replaces")
+                    else _("Die Einladung wurde verschickt."),
+                )
                 return redirect("staff:appointment", jc=jc, pk=appointment.pk)
     results: list[CustomerProfile] = []
     if customer is None and query:
@@ -279,6 +306,9 @@ def invite(request: HttpRequest, jc: str) -> HttpResponse:
             "form": form,
             "types": list(types),
             "alternatives": alternatives,
+            "legal_notice": list(notice_paragraphs(situation_of(customer)))
+            if customer is not None
+            else [],
         },
         status=status,
     )
