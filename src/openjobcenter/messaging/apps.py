@@ -11,6 +11,10 @@ class MessagingConfig(AppConfig):
         from openjobcenter.accounts import logout_hooks
         from openjobcenter.core import scheduler
         from openjobcenter.documents import outcome_hooks
+        from openjobcenter.home import registry
+        from openjobcenter.messaging.home import UnreadMessagesProvider
+
+        registry.register(UnreadMessagesProvider())
         from openjobcenter.messaging import realtime, services
         from openjobcenter.messaging.tasks import sweep_orphan_attachments
 
