@@ -151,10 +151,11 @@ class Timing:
 
 
 def build_world() -> dict[str, Any]:
+    from tests.home import world
+
     from openjobcenter.accounts.models import CustomerProfile, Role, StaffMembership, User
     from openjobcenter.tenants.demo import load_jobcenters
     from openjobcenter.tenants.models import Jobcenter
-    from tests.home import world
 
     load_jobcenters()
     jobcenter = Jobcenter.objects.get(slug="fulda")

@@ -65,8 +65,8 @@ def test_each_provider_keeps_to_its_queries(
     )
     for provider in providers(Audience.CUSTOMER):
         counts = []
-        for who in (customer, customer2):
-            who = CustomerProfile.objects.select_related("jobcenter", "user").get(pk=who.pk)
+        for person in (customer, customer2):
+            who = CustomerProfile.objects.select_related("jobcenter", "user").get(pk=person.pk)
             with CaptureQueriesContext(connection) as ctx:
                 provider.items(who)
             counts.append(len(ctx.captured_queries))
