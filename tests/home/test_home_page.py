@@ -273,3 +273,28 @@ def test_home_in_the_customers_language(
     assert send in html
     assert "Jetzt senden" not in html
     assert "neue Nachrichten" not in html
+
+
+def test_stale_link_to_a_sent_item_says_what_happened(
+    client: Client,
+    customer_client: Client,
+    jc_a: Jobcenter,
+    customer: CustomerProfile,
+    customer2: CustomerProfile,
+    staff: User,
+) -> None:
+    req = world.add_request(customer)
+    item = req.items.get()
+    link = f"/{jc_a.slug}/mein-bereich/unterlagen/senden/?kind=payslip&item={item.pk}"
+    assert "bereits" not in customer_client.get(link).content.decode()
+    req.items.update(fulfilled_at=timezone.now())
+    response = customer_client.get(link)
+    assert response.status_code == 200
+    html = response.content.decode()
+    today = timezone.localdate().strftime("%d.%m.%Y")
+    assert f"haben Sie uns bereits am {today} gesendet" in html
+    assert "Lohn- oder Gehaltsabrechnung" in html
+    # Another customer following the same link learns nothing about it.
+    client.force_login(customer2.user)
+    other = client.get(link).content.decode()
+    assert "bereits" not in other

@@ -38,8 +38,10 @@ class OpenRequestsProvider(HomeProvider):
             out.append(
                 HomeItem(
                     kind="document_request",
-                    title=ngettext(
-                        "Ihr Jobcenter bittet um eine Unterlage",
+                    title=_("Ihr Jobcenter bittet um eine Unterlage")
+                    if len(items) == 1
+                    else ngettext(
+                        "Ihr Jobcenter bittet um %(count)d Unterlage",
                         "Ihr Jobcenter bittet um %(count)d Unterlagen",
                         len(items),
                     )
