@@ -39,7 +39,13 @@ def test_query_count_is_constant(
         customer, staff, requests=1, appointments=3, unread=1, applications=2, conversations=1
     )
     many = world.make_busy(
-        customer2, staff, requests=12, appointments=9, unread=60, applications=6, conversations=5
+        customer2,
+        staff_a[Role.CASEWORKER],
+        requests=12,
+        appointments=9,
+        unread=60,
+        applications=6,
+        conversations=5,
     )
     client.force_login(customer.user)
     small = queries(client, f"/{jc_a.slug}/mein-bereich/{path}")
@@ -61,7 +67,13 @@ def test_each_provider_keeps_to_its_queries(
         customer, staff, requests=1, appointments=1, unread=1, applications=2, conversations=1
     )
     world.make_busy(
-        customer2, staff, requests=8, appointments=6, unread=30, applications=6, conversations=4
+        customer2,
+        staff_a[Role.CASEWORKER],
+        requests=8,
+        appointments=6,
+        unread=30,
+        applications=6,
+        conversations=4,
     )
     for provider in providers(Audience.CUSTOMER):
         counts = []
