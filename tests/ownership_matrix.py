@@ -244,7 +244,11 @@ ROUTES: dict[str, Entry] = {
     T + "datenschutz/": page(public()),
     T + "barrierefreiheit/": page(public()),
     # The customer's area: their own lists; their own objects.
-    C: both(mine()),
+    C: page(mine()),
+    C + "stand/": page(mine()),
+    C + "gesehen/antrag/<int:pk>/<int:upto>/": action(
+        owners(), pk="application", args={"upto": "question_id"}
+    ),
     C + "profil/": both(mine()),
     C + "termine/": page(mine()),
     C + "termine/buchen/": page(mine()),

@@ -49,7 +49,6 @@ from openjobcenter.core.access import (
 )
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
-from openjobcenter.tenants import modules
 
 _user = request_user
 
@@ -69,13 +68,6 @@ def after_login(request: HttpRequest) -> HttpResponse:
     if user.is_staff:  # the operator: the admin asks for the second factor itself
         return redirect("admin:index")
     return redirect("web:landing")
-
-
-@customer_required
-def customer_home(request: HttpRequest, jc: str) -> HttpResponse:
-    jobcenter = request.jobcenter  # type: ignore[attr-defined]
-    enabled = modules.entries_for(jobcenter)
-    return render(request, "accounts/customer_home.html", {"enabled_modules": enabled})
 
 
 @customer_required

@@ -9,6 +9,10 @@ class ApplicationsConfig(AppConfig):
 
     def ready(self) -> None:
         from openjobcenter.applications import outbox
+        from openjobcenter.applications.home import ApplicationsProvider
+        from openjobcenter.home import registry
+
+        registry.register(ApplicationsProvider())
         from openjobcenter.applications.handoff.tasks import retry_due_handoffs
         from openjobcenter.core import scheduler
 

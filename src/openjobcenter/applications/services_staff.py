@@ -33,6 +33,7 @@ from openjobcenter.applications.selectors_staff import processing_staff
 from openjobcenter.core.audit import audit
 from openjobcenter.core.mail import send_after_commit
 from openjobcenter.core.models import AuditAction
+from openjobcenter.home.realtime import home_changed
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -115,6 +116,7 @@ def _notify_customer(application: Application, notice: Any) -> None:
             "jc": application.jobcenter.name,
         }
     send_after_commit(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]))
+    home_changed(user.pk)
 
 
 # --- Assign, status, question -------------------------------------------------------------

@@ -10,8 +10,12 @@ class AppointmentsConfig(AppConfig):
     def ready(self) -> None:
         from openjobcenter.accounts import logout_hooks
         from openjobcenter.appointments import realtime
+        from openjobcenter.appointments.home import AppointmentsProvider
         from openjobcenter.appointments.tasks import send_due_reminders_task
         from openjobcenter.core import scheduler
+        from openjobcenter.home import registry
+
+        registry.register(AppointmentsProvider())
 
         logout_hooks.register(realtime.close_session_sockets)
         scheduler.register("appointments.reminders", 60, send_due_reminders_task.enqueue)

@@ -24,6 +24,7 @@ from openjobcenter.appointments.selectors import free_slots, staff_for_type
 from openjobcenter.appointments.slot_cache import slots_changed
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
+from openjobcenter.home.realtime import home_changed
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -247,6 +248,7 @@ def appointment_invite(
     _audit(request, actor, appointment, AuditAction.CREATE, f"invited {starts_at:%Y-%m-%d %H:%M}Z")
     slots_changed(appointment.jobcenter_id)
     transaction.on_commit(lambda: notify.invited(appointment.pk))
+    home_changed(appointment.customer.user_id)
     return appointment
 
 
@@ -409,6 +411,7 @@ def appointment_cancel(
     _audit(request, actor, appointment, AuditAction.UPDATE, "cancelled by staff")
     slots_changed(appointment.jobcenter_id)
     transaction.on_commit(lambda: notify.cancelled_by_staff(appointment.pk))
+    home_changed(appointment.customer.user_id)
     return appointment
 
 
@@ -445,6 +448,7 @@ def appointment_reschedule(
     )
     slots_changed(appointment.jobcenter_id)
     transaction.on_commit(lambda: notify.rescheduled(appointment.pk))
+    home_changed(appointment.customer.user_id)
     return appointment
 
 

@@ -12,6 +12,7 @@ from openjobcenter.appointments import urls as appointment_urls
 from openjobcenter.calculator import views as calculator_views
 from openjobcenter.core import views as core_views
 from openjobcenter.documents import urls as document_urls
+from openjobcenter.home import urls as home_urls
 from openjobcenter.messaging import urls as messaging_urls
 from openjobcenter.notifications import urls as notification_urls
 from openjobcenter.tenants import views as tenant_views
@@ -20,7 +21,7 @@ from openjobcenter.web import views as web_views
 
 customer_patterns = (
     [
-        path("", account_views.customer_home, name="home"),
+        *home_urls.customer_patterns,
         path("profil/", account_views.customer_profile, name="profile"),
         *appointment_urls.customer_patterns,
         *application_urls.customer_patterns,

@@ -9,7 +9,11 @@ class DocumentsConfig(AppConfig):
 
     def ready(self) -> None:
         from openjobcenter.core import scheduler
+        from openjobcenter.documents.home import OpenRequestsProvider
         from openjobcenter.documents.tasks import remind_requests_task, retention_task
+        from openjobcenter.home import registry
+
+        registry.register(OpenRequestsProvider())
 
         scheduler.register("documents.request_reminders", 3600, remind_requests_task.enqueue)
         scheduler.register("documents.retention", 6 * 3600, retention_task.enqueue)

@@ -131,6 +131,20 @@ def open_items_for_customer(customer: CustomerProfile) -> QuerySet[RequestItem]:
     ).select_related("request")
 
 
+def fulfilled_item_for_customer(customer: CustomerProfile, pk: int) -> RequestItem | None:
+    """One of the customer's own request items that was already sent, or None."""
+    return (
+        RequestItem.objects.filter(
+            pk=pk,
+            request__customer=customer,
+            request__jobcenter=customer.jobcenter,
+            fulfilled_at__isnull=False,
+        )
+        .select_related("request")
+        .first()
+    )
+
+
 def get_item_for_customer(customer: CustomerProfile, pk: int) -> RequestItem:
     try:
         return open_items_for_customer(customer).get(pk=pk)

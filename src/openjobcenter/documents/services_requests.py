@@ -24,6 +24,7 @@ from openjobcenter.documents.models import (
     DocumentRequest,
     RequestItem,
 )
+from openjobcenter.home.realtime import home_changed
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -92,6 +93,7 @@ def document_request_create(
         ),
         "customer:documents",
     )
+    home_changed(customer.user_id)
     return doc_request
 
 

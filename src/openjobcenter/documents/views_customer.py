@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -86,6 +87,29 @@ def _initial_kind(request: HttpRequest, items: list[Any]) -> dict[str, Any]:
     return initial
 
 
+def _explain_stale_item(request: HttpRequest, customer: Any, items: list[Any]) -> None:
+    """A link to an item that was sent meanwhile (an old e-mail, the home in another
+    tab): say so, instead of silently offering a form without it."""
+    item = request.GET.get("item", "")
+    if not item.isdigit() or any(candidate.pk == int(item) for candidate in items):
+        return
+    sent = selectors.fulfilled_item_for_customer(customer, int(item))
+    if sent is not None and sent.fulfilled_at is not None:
+        messages.info(
+            request,
+            _(
+                "„%(item)s“ haben Sie uns bereits am %(date)s gesendet. Es ist nichts "
+                "mehr zu tun; Sie können aber gern weitere Unterlagen senden."
+            )
+            % {
+                "item": sent.label,
+                "date": formats.date_format(
+                    timezone.localtime(sent.fulfilled_at), "SHORT_DATE_FORMAT"
+                ),
+            },
+        )
+
+
 @require_http_methods(["GET", "POST"])
 @require_module(MODULE)
 @customer_required
@@ -93,6 +117,7 @@ def document_upload(request: HttpRequest, jc: str) -> HttpResponse:
     customer = request_customer(request)
     items = list(selectors.open_items_for_customer(customer))
     if request.method != "POST":
+        _explain_stale_item(request, customer, items)
         form = UploadForm(initial=_initial_kind(request, items), items=items)
         return render(request, "documents/customer_upload.html", {"form": form})
     form = UploadForm(request.POST, request.FILES, items=items)

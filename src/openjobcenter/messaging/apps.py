@@ -11,8 +11,12 @@ class MessagingConfig(AppConfig):
         from openjobcenter.accounts import logout_hooks
         from openjobcenter.core import scheduler
         from openjobcenter.documents import outcome_hooks
+        from openjobcenter.home import registry
         from openjobcenter.messaging import notify_checks, realtime, services
+        from openjobcenter.messaging.home import UnreadMessagesProvider
         from openjobcenter.messaging.tasks import sweep_orphan_attachments
+
+        registry.register(UnreadMessagesProvider())
 
         logout_hooks.register(realtime.close_session_sockets)
         # A chat photo that the documents pipeline refuses later gets a notice.

@@ -486,6 +486,11 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         if conversation is None:  # this person's own group: a logout may be among them
             await self._recheck_session()
 
+    async def home_changed(self, event: dict[str, Any]) -> None:
+        """What waits for this person changed (home/realtime.py): the open home page
+        fetches its list again. Carries nothing itself."""
+        await self._send({"type": "home"})
+
     async def chat_updated(self, event: dict[str, Any]) -> None:
         await self._send(
             {"type": "updated", "conversation": event["conversation"], "last_id": event["last_id"]}

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+
+def _total(request: HttpRequest) -> int:
+    known = getattr(request, "home_total", None)
+    if known is not None:
+        return int(known)
+    from openjobcenter.home.registry import customer_home
+
+    return customer_home(request.customer).total  # type: ignore[attr-defined]
+
+
+def home_badge(request: HttpRequest) -> dict[str, object]:
+    """The count beside "Mein Bereich" in the navigation of the customer area (without
+    JavaScript right on every page load; the home page updates it live). Lazy: only a
+    page that shows the badge pays for the count, and only customer pages have one."""
+    if getattr(request, "customer", None) is None:
+        return {}
+    return {"home_badge": SimpleLazyObject(lambda: _total(request))}

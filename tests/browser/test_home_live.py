@@ -1,0 +1,93 @@
+"""The customer's home in two real browsers: staff ask for a document, the open home
+shows the request and its count without a reload (the chat socket's ``home`` event),
+and the customer opens the upload from there. Needs WebSockets: uvicorn in a
+subprocess, as in the chat test."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser.asgi import AsgiServer, open_as, serve, sessions
+from tests.browser.conftest import check_a11y
+
+pytestmark = pytest.mark.browser
+
+
+def prepare() -> dict[str, Any]:
+    """Run in the setup subprocess: migrate, a customer with an unread message and a
+    caseworker."""
+    from django.core.management import call_command
+
+    from openjobcenter.accounts.models import Role
+    from openjobcenter.tenants.demo import load_jobcenters
+    from openjobcenter.tenants.models import Jobcenter
+    from tests.conftest import make_customer, make_staff
+    from tests.home import world
+
+    call_command("migrate", verbosity=0)
+    load_jobcenters()
+    fulda = Jobcenter.objects.get(slug="fulda")
+    world.enable_modules(fulda)
+    customer = make_customer(fulda, "kunde@example.org", "A-1001")
+    staff = make_staff(fulda, Role.CASEWORKER, "sachbearbeitung@a.example.org")
+    world.add_messages(customer, staff, 2, subject="Ihr Antrag")
+    return {**sessions(customer, staff), "customer_pk": customer.pk}
+
+
+@pytest.fixture
+def asgi_server(tmp_path: Path) -> Iterator[tuple[AsgiServer, dict[str, Any]]]:
+    with serve(
+        tmp_path,
+        prepare="tests.browser.test_home_live:prepare",
+        database="home.sqlite3",
+        unset=("REDIS_URL",),  # one process: the in-memory layer
+    ) as running:
+        yield running
+
+
+def test_request_appears_live_on_the_home_and_opens_the_upload(
+    browser: Any, asgi_server: tuple[AsgiServer, dict[str, Any]]
+) -> None:
+    from django.utils import timezone
+    from playwright.sync_api import expect
+
+    server, data = asgi_server
+    customer = open_as(browser, server.base, data, "customer")
+    customer.goto("/fulda/mein-bereich/")
+    items = customer.locator("[data-home-items] li")
+    expect(items).to_have_count(1)
+    expect(items.first).to_contain_text("2 neue Nachrichten")
+    nav = customer.locator("[data-home-count] [data-home-count-value]")
+    expect(nav).to_have_text("2")
+    check_a11y(customer, "home: customer with a message")
+    customer.wait_for_timeout(500)  # the socket is open
+
+    staff = open_as(browser, server.base, data, "staff")
+    staff.goto(f"/fulda/staff/unterlagen/kunde/{data['customer_pk']}/anfordern/")
+    staff.get_by_label("Lohn- oder Gehaltsabrechnung").check()
+    deadline = timezone.localdate() + timedelta(days=10)
+    staff.get_by_label("Frist").fill(deadline.isoformat())
+    staff.get_by_role("button", name="Anfordern").click()
+    expect(staff.locator(".messages")).to_be_visible()
+
+    # Without a reload: the request is on top (its deadline is closer than nothing).
+    request = customer.locator('[data-home-items] li[data-kind="document_request"]')
+    expect(request).to_contain_text("Ihr Jobcenter bittet um eine Unterlage")
+    expect(request).to_contain_text(deadline.strftime("%d.%m.%Y"))
+    expect(nav).to_have_text("3")
+    expect(
+        customer.locator('[data-module-count="documents"] [data-home-count-value]')
+    ).to_have_text("1")
+    check_a11y(customer, "home: customer with a request")
+
+    request.get_by_role("link", name="Jetzt senden").click()
+    expect(customer).to_have_url(
+        re.compile(r"/fulda/mein-bereich/unterlagen/senden/\?kind=payslip&item=\d+$")
+    )
+    expect(customer.locator("h1")).to_be_visible()
