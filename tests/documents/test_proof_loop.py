@@ -369,8 +369,7 @@ def test_received_in_every_language(
     customer_client: Client, app: Application, language: str, text: str
 ) -> None:
     upload_from_list(customer_client, app)
-    customer_client.cookies["django_language"] = language
-    page = customer_client.get(
-        c_url("application_proofs", app.jobcenter, pk=app.pk), HTTP_ACCEPT_LANGUAGE=language
-    ).content.decode()
-    assert text in page
+    app.customer.user.preferred_language = language
+    app.customer.user.save()
+    page = customer_client.get(c_url("application_proofs", app.jobcenter, pk=app.pk))
+    assert text in page.content.decode()
