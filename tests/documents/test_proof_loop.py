@@ -353,9 +353,7 @@ def test_proof_rows_service(customer: CustomerProfile, app: Application) -> None
     doc = services.document_store_attachment(
         request=None, customer=customer, uploaded_file=upload(photo(1)), kind="tenancy_agreement"
     )
-    Document.objects.filter(pk=doc.pk).update(
-        proof_for=proof_ref(app, "tenancy_agreement", None)
-    )
+    Document.objects.filter(pk=doc.pk).update(proof_for=proof_ref(app, "tenancy_agreement", None))
     rows = {row.proof.kind_key: row for row in proof_rows(app)}
     assert rows["tenancy_agreement"].received
     assert not rows["bank_statement"].received

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from openjobcenter.applications import engine, pdf
+from openjobcenter.applications import engine, pdf, proof_status
 from openjobcenter.applications.forms import (
     AnswerForm,
     SubmitForm,
@@ -36,7 +36,6 @@ from openjobcenter.applications.models import (
     EventKind,
     StepState,
 )
-from openjobcenter.applications import proof_status
 from openjobcenter.applications.ratelimit import submission_allowed
 from openjobcenter.applications.selectors import (
     applications_of_customer,

@@ -161,11 +161,7 @@ def closed_item_for_customer(customer: CustomerProfile, pk: int) -> RequestItem 
 
 def delivered_document_of_item(item: RequestItem) -> Document | None:
     """The document that fulfilled a request item (its receipt is what the lists link)."""
-    return (
-        item.documents.filter(state__in=DELIVERED_STATES)
-        .order_by("processed_at", "pk")
-        .first()
-    )
+    return item.documents.filter(state__in=DELIVERED_STATES).order_by("processed_at", "pk").first()
 
 
 def document_by_submit_key(customer: CustomerProfile, key: str) -> Document | None:

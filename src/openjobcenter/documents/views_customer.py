@@ -117,7 +117,7 @@ def _already_sent(request: HttpRequest, jc: str, doc: Document) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @require_module(MODULE)
 @customer_required
-def document_upload(request: HttpRequest, jc: str) -> HttpResponse:  # noqa: PLR0911, PLR0912
+def document_upload(request: HttpRequest, jc: str) -> HttpResponse:
     customer = request_customer(request)
     items = list(selectors.open_items_for_customer(customer))
     source = request.GET if request.method != "POST" else request.POST
