@@ -269,6 +269,7 @@ ROUTES: dict[str, Entry] = {
     C + "antrag/<int:pk>/schritt/<str:step_key>/": both(owners(), pk="draft"),
     C + "antrag/<int:pk>/eingang/": page(owners(), pk="application"),
     C + "antrag/<int:pk>/nachweise/": page(owners(), pk="application"),
+    C + "antrag/<int:pk>/nachweise/senden/": page(owners(), pk="application"),
     C + "antrag/<int:pk>/absenden/": both(owners(), pk="draft"),
     C + "antrag/<int:pk>/fragen/<int:question_id>/": action(
         owners(), pk="application", body={"message": "Hier ist die Antwort."}

@@ -284,4 +284,5 @@ def test_proofs_link_to_upload_when_documents_module_is_on(
     assert "?kind=tenancy_agreement" not in customer_client.get(url_).content.decode()
     jc.enabled_modules = [*jc.enabled_modules, "documents"]
     jc.save()
-    assert "unterlagen/senden/?kind=tenancy_agreement" in customer_client.get(url_).content.decode()
+    # Through the proof's own link, so what is sent is linked to it (issue 17).
+    assert "nachweise/senden/?kind=tenancy_agreement" in customer_client.get(url_).content.decode()

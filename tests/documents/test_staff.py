@@ -129,8 +129,9 @@ def test_request_documents_and_status(
         reverse("staff:document_request", kwargs={"jc": jc_a.slug, "pk": req.pk})
     )
     html = status.content.decode()
-    assert html.count("erledigt") == 1
-    assert html.count("offen") == 2
+    # Issue 17: the answered item says when it arrived and links the document.
+    assert html.count("erhalten am") == 1
+    assert html.count("fehlt noch") == 2
 
 
 def test_reminder_once_before_deadline(

@@ -286,15 +286,17 @@ def test_stale_link_to_a_sent_item_says_what_happened(
     req = world.add_request(customer)
     item = req.items.get()
     link = f"/{jc_a.slug}/mein-bereich/unterlagen/senden/?kind=payslip&item={item.pk}"
-    assert "bereits" not in customer_client.get(link).content.decode()
+    assert "haben wir schon" not in customer_client.get(link).content.decode()
     req.items.update(fulfilled_at=timezone.now())
     response = customer_client.get(link)
     assert response.status_code == 200
     html = response.content.decode()
-    today = timezone.localdate().strftime("%d.%m.%Y")
-    assert f"haben Sie uns bereits am {today} gesendet" in html
+    # The page of documents/views_customer._stale_item: what happened, nothing to send.
+    assert "Diese Unterlage haben wir schon" in html
+    assert "Sie müssen nichts mehr senden" in html
     assert "Lohn- oder Gehaltsabrechnung" in html
     # Another customer following the same link learns nothing about it.
     client.force_login(customer2.user)
     other = client.get(link).content.decode()
-    assert "bereits" not in other
+    assert "haben wir schon" not in other
+    assert "Lohn- oder Gehaltsabrechnung" not in other

@@ -16,6 +16,7 @@ customer_patterns: list[URLPattern] = [
     path("antrag/<int:pk>/schritt/<str:step_key>/", _f.step, name="application_step"),
     path("antrag/<int:pk>/eingang/", _c.receipt, name="application_receipt"),
     path("antrag/<int:pk>/nachweise/", _c.proofs, name="application_proofs"),
+    path("antrag/<int:pk>/nachweise/senden/", _c.proof_send, name="application_proof_send"),
     path("antrag/<int:pk>/absenden/", _f.submit, name="application_submit"),
     path("antrag/<int:pk>/fragen/<int:question_id>/", _c.answer, name="application_answer"),
     path("antrag/<int:pk>/antrag.pdf", _c.summary_pdf, name="application_summary_pdf"),

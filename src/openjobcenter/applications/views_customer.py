@@ -11,6 +11,7 @@ through ``services``.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from openjobcenter.applications import engine, pdf
+from openjobcenter.applications import engine, pdf, proof_status
 from openjobcenter.applications.forms import AnswerForm
 from openjobcenter.applications.models import (
     Application,
@@ -29,7 +30,6 @@ from openjobcenter.applications.models import (
     EventKind,
     StepState,
 )
-from openjobcenter.applications.proofs import derive_proofs
 from openjobcenter.applications.selectors import (
     applications_of_customer,
     customer_events,
@@ -46,6 +46,7 @@ from openjobcenter.core import sealed
 from openjobcenter.core.access import customer_required, request_customer, request_jobcenter
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
+from openjobcenter.documents import proof_links
 from openjobcenter.tenants.modules import is_enabled, require_module
 
 MODULE = "applications"
@@ -224,12 +225,45 @@ def receipt(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
 @require_GET
 def proofs(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
     app = get_application_for_customer(request_customer(request), pk)
-    can_upload = is_enabled(app.jobcenter, "documents")
+    can_upload = is_enabled(app.jobcenter, "documents") and _upload_url(jc, "other") is not None
     items = [
-        {"proof": p, "upload_url": _upload_url(jc, p.kind_key) if can_upload else None}
-        for p in derive_proofs(app)
+        {
+            "proof": row.proof,
+            "document": row.document,
+            "upload_url": _proof_send_url(app, row) if can_upload else None,
+        }
+        for row in proof_status.proof_rows(app)
     ]
     return render(request, "applications/customer/proofs.html", {"app": app, "items": items})
+
+
+def _proof_send_url(app: Application, row: proof_status.ProofRow) -> str:
+    query = urlencode({"kind": row.proof.kind_key, "person": row.proof.person_id or ""})
+    return _url("application_proof_send", app) + "?" + query
+
+
+@require_module(MODULE)
+@customer_required
+@require_GET
+def proof_send(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
+    """From a proof on the list to the upload page, with a token that links what is sent
+    to this proof. A stale link (the proof arrived meanwhile, or the answers no longer
+    call for it) gets a page that says so, not a second upload."""
+    customer = request_customer(request)
+    app = get_application_for_customer(customer, pk)
+    if not is_enabled(app.jobcenter, "documents") or _upload_url(jc, "other") is None:
+        raise Http404
+    row = proof_status.find_row(
+        app, request.GET.get("kind", ""), request.GET.get("person", "") or None
+    )
+    if row is None or row.received:
+        return render(request, "applications/customer/proof_stale.html", {"app": app, "row": row})
+    token = proof_links.sign(customer, row.ref)
+    return redirect(
+        reverse("customer:document_upload", kwargs={"jc": jc})
+        + "?"
+        + urlencode({"kind": row.proof.kind_key, "proof": token})
+    )
 
 
 @require_module(MODULE)

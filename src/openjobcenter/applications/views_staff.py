@@ -22,7 +22,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from openjobcenter.applications import engine, funnel, handoff, precalc, proofs, services_staff
+from openjobcenter.applications import (
+    engine,
+    funnel,
+    handoff,
+    precalc,
+    proof_status,
+    services_staff,
+)
 from openjobcenter.applications.forms_staff import (
     AssignForm,
     HandoffConfigForm,
@@ -248,7 +255,7 @@ def application(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
         {
             "application": app,
             "groups": _grouped(engine.summary_sections(app)),
-            "proofs": proofs.derive_proofs(app),
+            "proof_rows": proof_status.proof_rows(app),
             "events": _history(app),
             "deliveries": [(d, _backend_label(d.backend)) for d in deliveries_of(app)],
             "assign_form": forms["assign"],

@@ -58,6 +58,10 @@ class UploadForm(forms.Form):
         widget=MultipleFileInput(attrs={"accept": ACCEPT, "capture": "environment"}),
     )
     draft = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # Signed reference to the proof this answers (``proof_links``), and the form's
+    # one-time key against a second tap on "Senden".
+    proof = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
+    once = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
     order = forms.CharField(required=False, widget=forms.HiddenInput)
     redactions = forms.CharField(required=False, widget=forms.HiddenInput)
 

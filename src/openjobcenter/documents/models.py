@@ -90,6 +90,14 @@ class Document(models.Model):
         on_delete=models.SET_NULL,
         related_name="documents",
     )
+    # The proof on another module's list this document answers, e.g.
+    # "application:12:payslip:p2" (``documents.proof_links``): the owner of the list reads
+    # it to show "erhalten am …" instead of asking again. Set only from a signed token the
+    # owning module issued for this customer, so nobody links to someone else's list.
+    proof_for = models.CharField(max_length=120, blank=True, default="")
+    # The upload form's one-time key: a second tap on "Senden" (or a resent POST) finds the
+    # document the first one made instead of making another.
+    submit_key = models.CharField(max_length=40, blank=True, default="")
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -108,7 +116,21 @@ class Document(models.Model):
 
     class Meta:
         ordering = ("-created_at", "-pk")
-        indexes = (models.Index(fields=("jobcenter", "customer", "state")),)
+        indexes = (
+            models.Index(fields=("jobcenter", "customer", "state")),
+            models.Index(
+                fields=("customer", "proof_for"),
+                name="document_proof_for",
+                condition=~models.Q(proof_for=""),
+            ),
+        )
+        constraints = (
+            models.UniqueConstraint(
+                fields=("customer", "submit_key"),
+                name="document_submit_once",
+                condition=~models.Q(submit_key=""),
+            ),
+        )
 
     def __str__(self) -> str:
         return f"{self.kind_label} #{self.pk}"
@@ -139,6 +161,11 @@ class Document(models.Model):
     @property
     def is_delivered(self) -> bool:
         return self.state in DELIVERED_STATES
+
+    @property
+    def is_received(self) -> bool:
+        """Received and not sent back for a new copy: the proof it answers is done."""
+        return self.is_delivered and self.state != DocumentState.NEW_COPY_NEEDED
 
     @property
     def processing_overdue(self) -> bool:
@@ -232,6 +259,25 @@ class RequestItem(models.Model):
     @property
     def label(self) -> str:
         return self.free_text or str(get_kind(self.kind).label)
+
+    @property
+    def upload_query(self) -> str:
+        """Query of the upload page answering this item (once fulfilled, e.g. a copy sent
+        back by staff, a new copy is sent on its own: the item link would be stale)."""
+        if self.fulfilled_at:
+            return f"?kind={self.kind}"
+        return f"?kind={self.kind}&item={self.pk}"
+
+    @property
+    def answer(self) -> Document | None:
+        """The document that tells this item's state: the first one received, else the
+        newest try (still processing, refused, failed). Reads ``documents`` as prefetched
+        by ``selectors._with_items``."""
+        sent = [d for d in self.documents.all() if d.state != DocumentState.DRAFT]
+        received = [d for d in sent if d.is_received]
+        if received:
+            return min(received, key=lambda d: (d.processed_at or d.created_at, d.pk))
+        return max(sent, key=lambda d: (d.created_at, d.pk)) if sent else None
 
 
 class DocumentSettings(models.Model):

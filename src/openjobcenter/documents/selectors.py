@@ -116,7 +116,16 @@ def get_page_for_staff(jobcenter: Jobcenter, document_pk: int, pk: int) -> Docum
 
 
 def _with_items(qs: QuerySet[DocumentRequest]) -> QuerySet[DocumentRequest]:
-    return qs.prefetch_related(Prefetch("items", queryset=RequestItem.objects.order_by("position")))
+    return qs.prefetch_related(
+        Prefetch("items", queryset=RequestItem.objects.order_by("position")),
+        # Each item's answers, for "erhalten am … (Eingangsbestätigung)" on the lists.
+        Prefetch(
+            "items__documents",
+            queryset=Document.objects.exclude(state=DocumentState.DRAFT).select_related(
+                "jobcenter"
+            ),
+        ),
+    )
 
 
 def requests_for_customer(customer: CustomerProfile) -> QuerySet[DocumentRequest]:
@@ -131,25 +140,34 @@ def open_items_for_customer(customer: CustomerProfile) -> QuerySet[RequestItem]:
     ).select_related("request")
 
 
-def fulfilled_item_for_customer(customer: CustomerProfile, pk: int) -> RequestItem | None:
-    """One of the customer's own request items that was already sent, or None."""
-    return (
-        RequestItem.objects.filter(
-            pk=pk,
-            request__customer=customer,
-            request__jobcenter=customer.jobcenter,
-            fulfilled_at__isnull=False,
-        )
-        .select_related("request")
-        .first()
-    )
-
-
 def get_item_for_customer(customer: CustomerProfile, pk: int) -> RequestItem:
     try:
         return open_items_for_customer(customer).get(pk=pk)
     except RequestItem.DoesNotExist:
         raise Http404 from None
+
+
+def closed_item_for_customer(customer: CustomerProfile, pk: int) -> RequestItem | None:
+    """This customer's request item that is already fulfilled (for the stale-link page)."""
+    return (
+        RequestItem.objects.filter(
+            pk=pk, request__customer=customer, request__jobcenter=customer.jobcenter
+        )
+        .exclude(fulfilled_at=None)
+        .select_related("request")
+        .first()
+    )
+
+
+def delivered_document_of_item(item: RequestItem) -> Document | None:
+    """The document that fulfilled a request item (its receipt is what the lists link)."""
+    return item.documents.filter(state__in=DELIVERED_STATES).order_by("processed_at", "pk").first()
+
+
+def document_by_submit_key(customer: CustomerProfile, key: str) -> Document | None:
+    if not key:
+        return None
+    return Document.objects.filter(customer=customer, submit_key=key).first()
 
 
 def requests_of_customer_for_staff(

@@ -106,7 +106,12 @@ def document_draft_create(
     kind: str = "other",
     request_item: RequestItem | None = None,
     source: str = Source.UPLOAD,
+    proof_for: str = "",
+    submit_key: str = "",
 ) -> Document:
+    """A new draft. ``proof_for`` comes only from ``proof_links.read`` (a token signed for
+    this customer); ``submit_key`` is unique per customer, so a second tap on "Senden"
+    raises ``IntegrityError`` here and the caller shows the first document instead."""
     if kind not in KINDS:
         kind = "other"
     return Document.objects.create(
@@ -115,6 +120,8 @@ def document_draft_create(
         kind=kind,
         source=source,
         request_item=request_item,
+        proof_for=proof_for[:120],
+        submit_key=submit_key[:40],
     )
 
 
@@ -193,9 +200,10 @@ def document_submit(
     order: list[int] | None = None,
     redactions: dict[int, list[list[float]]] | None = None,
     request_item: RequestItem | None = None,
+    proof_for: str = "",
 ) -> Document:
     """Send the draft: its pages in ``order`` (page ids), the black-out rectangles per
-    page id; processing continues in the task."""
+    page id; processing continues in the task. ``proof_for``: see ``proof_links``."""
     document = Document.objects.select_for_update().get(pk=document.pk)
     if document.state != DocumentState.DRAFT:
         raise ValidationError(_("Dieses Dokument ist schon gesendet."))
@@ -214,6 +222,8 @@ def document_submit(
     document.kind = kind if kind in KINDS else "other"
     if request_item is not None:
         document.request_item = request_item
+    if proof_for:
+        document.proof_for = proof_for[:120]
     document.original_names = ", ".join(p.original_name for p in pages.values())[:500]
     document.state = DocumentState.PROCESSING
     document.submitted_at = document.processing_since = timezone.now()
@@ -225,7 +235,8 @@ def document_submit(
         object_id=document.pk,
         jobcenter=document.jobcenter,
         subject=document.customer.user,
-        detail=f"kind={document.kind} pages={len(pages)}",
+        detail=f"kind={document.kind} pages={len(pages)}"
+        + (f" for={document.proof_for}" if document.proof_for else ""),
     )
     transaction.on_commit(lambda: _enqueue_document(document.pk))
     return document

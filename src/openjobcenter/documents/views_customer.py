@@ -5,19 +5,20 @@ change through ``services``."""
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from openjobcenter.core.access import customer_required, request_customer
-from openjobcenter.documents import selectors, services, storage
+from openjobcenter.documents import proof_links, selectors, services, storage
 from openjobcenter.documents.forms import UploadForm
 from openjobcenter.documents.kinds import KINDS
 from openjobcenter.documents.models import Document, DocumentPage, DocumentState, PageState
@@ -74,7 +75,7 @@ def documents(request: HttpRequest, jc: str) -> HttpResponse:
 
 
 def _initial_kind(request: HttpRequest, items: list[Any]) -> dict[str, Any]:
-    initial: dict[str, Any] = {}
+    initial: dict[str, Any] = {"once": secrets.token_urlsafe(16)}
     kind = request.GET.get("kind", "")
     if kind in KINDS:
         initial["kind"] = kind
@@ -84,30 +85,33 @@ def _initial_kind(request: HttpRequest, items: list[Any]) -> dict[str, Any]:
             if candidate.pk == int(item):
                 initial["item"] = candidate.pk
                 initial.setdefault("kind", candidate.kind)
+    proof = request.GET.get("proof", "")
+    if proof:
+        initial["proof"] = proof
     return initial
 
 
-def _explain_stale_item(request: HttpRequest, customer: Any, items: list[Any]) -> None:
-    """A link to an item that was sent meanwhile (an old e-mail, the home in another
-    tab): say so, instead of silently offering a form without it."""
-    item = request.GET.get("item", "")
-    if not item.isdigit() or any(candidate.pk == int(item) for candidate in items):
-        return
-    sent = selectors.fulfilled_item_for_customer(customer, int(item))
-    if sent is not None and sent.fulfilled_at is not None:
-        messages.info(
-            request,
-            _(
-                "„%(item)s“ haben Sie uns bereits am %(date)s gesendet. Es ist nichts "
-                "mehr zu tun; Sie können aber gern weitere Unterlagen senden."
-            )
-            % {
-                "item": sent.label,
-                "date": formats.date_format(
-                    timezone.localtime(sent.fulfilled_at), "SHORT_DATE_FORMAT"
-                ),
-            },
-        )
+def _stale_item(request: HttpRequest, raw: str, items: list[Any]) -> HttpResponse | None:
+    """The page for a link to a request item that is no longer open (already received):
+    it says so and links the receipt, instead of an empty form or a 404."""
+    if not raw.isdigit() or any(i.pk == int(raw) for i in items):
+        return None
+    item = selectors.closed_item_for_customer(request_customer(request), int(raw))
+    if item is None:
+        return None
+    status = 200 if request.method == "GET" else 409
+    return render(
+        request,
+        "documents/customer_stale.html",
+        {"item": item, "doc": selectors.delivered_document_of_item(item)},
+        status=status,
+    )
+
+
+def _already_sent(request: HttpRequest, jc: str, doc: Document) -> HttpResponse:
+    """A second tap on "Senden" (or a resent form): show the first one, send nothing."""
+    messages.info(request, _("Diese Unterlage haben Sie schon gesendet. Hier sehen Sie den Stand."))
+    return redirect("customer:document", jc=jc, pk=doc.pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -116,8 +120,13 @@ def _explain_stale_item(request: HttpRequest, customer: Any, items: list[Any]) -
 def document_upload(request: HttpRequest, jc: str) -> HttpResponse:
     customer = request_customer(request)
     items = list(selectors.open_items_for_customer(customer))
+    source = request.GET if request.method != "POST" else request.POST
+    stale = _stale_item(request, str(source.get("item", "")), items)
+    if stale is not None:
+        return stale
+    # A proof token not made for this customer is a 404 before anything is stored.
+    proof_for = proof_links.read(customer, source["proof"]) if source.get("proof") else ""
     if request.method != "POST":
-        _explain_stale_item(request, customer, items)
         form = UploadForm(initial=_initial_kind(request, items), items=items)
         return render(request, "documents/customer_upload.html", {"form": form})
     form = UploadForm(request.POST, request.FILES, items=items)
@@ -125,12 +134,29 @@ def document_upload(request: HttpRequest, jc: str) -> HttpResponse:
         return render(request, "documents/customer_upload.html", {"form": form}, status=422)
     data = form.cleaned_data
     item = selectors.get_item_for_customer(customer, data["item"]) if data.get("item") else None
+    once = data.get("once") or ""
     if data.get("draft"):
-        document = selectors.get_draft_for_customer(customer, data["draft"])
+        document = selectors.get_document_for_customer(customer, data["draft"])
+        if document.state != DocumentState.DRAFT:
+            return _already_sent(request, jc, document)
     else:
-        document = services.document_draft_create(
-            request=request, customer=customer, kind=data["kind"], request_item=item
-        )
+        earlier = selectors.document_by_submit_key(customer, once)
+        if earlier is not None:
+            return _already_sent(request, jc, earlier)
+        try:
+            document = services.document_draft_create(
+                request=request,
+                customer=customer,
+                kind=data["kind"],
+                request_item=item,
+                submit_key=once,
+            )
+        except IntegrityError:
+            # The first tap's request created it a moment ago.
+            earlier = selectors.document_by_submit_key(customer, once)
+            if earlier is None:
+                raise
+            return _already_sent(request, jc, earlier)
     refused: list[str] = []
     for upload in data.get("uploads") or []:
         try:
@@ -149,8 +175,12 @@ def document_upload(request: HttpRequest, jc: str) -> HttpResponse:
             order=data.get("order") or [],
             redactions=data.get("redactions") or {},
             request_item=item,
+            proof_for=proof_for,
         )
     except ValidationError as exc:
+        document.refresh_from_db()
+        if document.state != DocumentState.DRAFT:
+            return _already_sent(request, jc, document)
         form.add_error(None, exc)
         return render(request, "documents/customer_upload.html", {"form": form}, status=422)
     for line in refused:

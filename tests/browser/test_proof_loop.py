@@ -1,0 +1,73 @@
+"""Proofs close the loop in Chromium (issue 17): the customer sends a proof from the
+application's own proof list with the capture page, and the list then says "erhalten am"
+with the receipt link; staff see the same on the application page. axe on each page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from openjobcenter.accounts.models import CustomerProfile, Role, User
+from openjobcenter.documents.models import Document, DocumentState
+from openjobcenter.tenants.models import Jobcenter
+from tests.applications.staff_data import enable_module, make_application
+from tests.browser.conftest import check_a11y, log_in, log_in_staff, new_context, submit
+from tests.documents.conftest import photo
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def docs_enabled(jobcenters: dict[str, Jobcenter], settings: Any, tmp_path: Path) -> Jobcenter:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    jc = jobcenters["fulda"]
+    jc.enabled_modules = [*jc.enabled_modules, "documents"]
+    jc.save()
+    enable_module(jc)
+    return jc
+
+
+def test_proof_sent_from_the_list_shows_received(
+    page: Page,
+    server: str,
+    docs_enabled: Jobcenter,
+    customer: CustomerProfile,
+    staff_a: dict[Role, User],
+    tmp_path: Path,
+    browser: Any,
+) -> None:
+    app = make_application(customer)
+    shot = tmp_path / "mietvertrag.jpg"
+    shot.write_bytes(photo(1))
+    log_in(page, customer.user.email)
+    page.goto(f"/fulda/mein-bereich/antrag/{app.pk}/nachweise/")
+    entry = page.locator('li.panel:has(h2:text-is("Mietvertrag"))')
+    check_a11y(page, "proof loop: proof list before")
+    entry.locator("a", has_text="Jetzt hochladen").click()
+    page.wait_for_url("**/unterlagen/senden/?*")
+    check_a11y(page, "proof loop: capture page from the proof list")
+    page.get_by_label("Fotos oder PDF").set_input_files(str(shot))
+    expect(page.locator(".capture-frame img")).to_be_visible(timeout=30_000)
+    submit(page, page.get_by_role("button", name="Senden"))
+    expect(page.get_by_text("Vielen Dank. Wir haben Ihre Unterlage erhalten.")).to_be_visible()
+    doc = Document.objects.get()
+    assert doc.state == DocumentState.RECEIVED
+    assert doc.kind == "tenancy_agreement"
+
+    page.goto(f"/fulda/mein-bereich/antrag/{app.pk}/nachweise/")
+    expect(entry).to_contain_text("erhalten am")
+    expect(entry.locator("a", has_text="Eingangsbestätigung")).to_have_attribute(
+        "href", f"/fulda/mein-bereich/unterlagen/{doc.pk}/eingangsbestaetigung.pdf"
+    )
+    expect(entry.locator("a", has_text="Jetzt hochladen")).to_have_count(0)
+    check_a11y(page, "proof loop: proof list after")
+
+    staff_page = new_context(browser, server).new_page()
+    log_in_staff(staff_page, staff_a[Role.CASEWORKER], docs_enabled)
+    staff_page.goto(f"/fulda/staff/antraege/{app.pk}/")
+    staff_entry = staff_page.locator("ul.proofs li", has_text="Mietvertrag")
+    expect(staff_entry).to_contain_text("erhalten am")
+    check_a11y(staff_page, "proof loop: staff application page")
