@@ -159,12 +159,12 @@ def test_a_document_stuck_in_processing_offers_a_retry_after_its_deadline(
 
 def test_a_second_run_of_a_finished_document_stores_nothing(customer: CustomerProfile) -> None:
     """A slow first run and a re-run both reach the end: the second drops its result."""
-    from openjobcenter.documents import services
+    from openjobcenter.documents import services_processing
 
     doc = _processing_document(customer, minutes_ago=1)
     Document.objects.filter(pk=doc.pk).update(state=DocumentState.RECEIVED, file_key="first")
-    assert services._refuse(doc, "damaged").state == DocumentState.RECEIVED
-    assert services._fail(doc, "boom").state == DocumentState.RECEIVED
+    assert services_processing._refuse(doc, "damaged").state == DocumentState.RECEIVED
+    assert services_processing._fail(doc, "boom").state == DocumentState.RECEIVED
     doc.refresh_from_db()
     assert (doc.state, doc.file_key, doc.refusal_code, doc.failure_detail) == (
         DocumentState.RECEIVED,

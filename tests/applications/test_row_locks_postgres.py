@@ -17,7 +17,7 @@ import pytest
 from django.db import connection, transaction
 
 from openjobcenter.accounts.models import CustomerProfile
-from openjobcenter.applications import pdf
+from openjobcenter.applications import pdf, services_common
 from openjobcenter.applications import services as app_services
 from openjobcenter.applications.models import Application
 from openjobcenter.tenants.models import Jobcenter
@@ -67,7 +67,7 @@ def test_a_locked_application_leaves_the_job_centre_and_other_customers_free(
     mine, theirs = make_application(customer), make_application(customer2)
     table = Application._meta.db_table
     with transaction.atomic():
-        locked = app_services._lock(mine)
+        locked = services_common._lock(mine)
         assert locked.jobcenter.pk == jc_a.pk  # the joined rows were read ...
         assert not can_lock(other, table, mine.pk)  # ... this row is locked,
         assert can_lock(other, table, theirs.pk)  # the other customer's is not,

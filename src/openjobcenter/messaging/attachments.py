@@ -1,18 +1,20 @@
-"""Checking and storing chat attachments.
+"""Checking, storing and sweeping chat attachments.
 
 When the documents module is on for the job centre the file goes through its pipeline
 (type, size and virus checks, encryption at rest). Otherwise the file is checked here
 the same way (magic bytes against an allow-list, size limit, and the installation's
 virus scanner, ``DOCUMENTS_SCANNER``, failing closed) and stored through the Django
-storage API.
+storage API. ``attachments_sweep_orphans`` deletes stored files no message refers to.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
@@ -98,3 +100,50 @@ def documents_pipeline() -> Any | None:
     except ImportError:
         return None
     return getattr(document_services, "document_store_attachment", None)
+
+
+# --- housekeeping -----------------------------------------------------------------------
+
+ORPHAN_AFTER = timedelta(hours=1)
+
+
+def attachments_sweep_orphans(*, now: Any = None) -> int:
+    """Delete chat attachment files that no message refers to (written, then the
+    message's transaction rolled back, or the process died in between), once they are
+    older than ``ORPHAN_AFTER``, so a file being sent right now is never touched.
+    Returns how many were deleted. Runs from the scheduler (``messaging.tasks``)."""
+    from django.core.files.storage import default_storage
+
+    from openjobcenter.messaging.models import Message
+
+    cutoff = (now or timezone.now()) - ORPHAN_AFTER
+    files = _storage_files(default_storage, "chat")
+    referenced: set[str] = set()
+    for start in range(0, len(files), 500):  # within every database's parameter limit
+        chunk = files[start : start + 500]
+        referenced.update(
+            Message.objects.filter(attachment__in=chunk).values_list("attachment", flat=True)
+        )
+    deleted = 0
+    for path in files:
+        if path in referenced:
+            continue
+        try:
+            if default_storage.get_modified_time(path) > cutoff:
+                continue
+            default_storage.delete(path)
+        except (OSError, NotImplementedError):  # gone meanwhile, or no modified time
+            continue
+        deleted += 1
+    return deleted
+
+
+def _storage_files(storage: Any, folder: str) -> list[str]:
+    try:
+        folders, files = storage.listdir(folder)
+    except (OSError, NotImplementedError):  # no such folder yet
+        return []
+    found = [f"{folder}/{name}" for name in files]
+    for sub in folders:
+        found += _storage_files(storage, f"{folder}/{sub}")
+    return found

@@ -1,0 +1,204 @@
+"""Submitting an application and storing its PDFs (DESIGN §4.1).
+
+``application_submit`` freezes the answers as canonical JSON (``build_submission``,
+``canonical_json``) with its SHA-256, and records the hand-off deliveries and the PDF
+work in the same transaction (``applications/outbox.py``); the receipt e-mail goes after
+commit. ``application_pdfs_store`` (called by the task) renders and seals the summary and
+receipt outside the row lock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from openjobcenter.applications import engine
+from openjobcenter.applications import outbox as submission_outbox
+from openjobcenter.applications.models import (
+    Application,
+    ApplicationStatus,
+    ApplicationStep,
+    EventKind,
+    StepState,
+)
+from openjobcenter.applications.proofs import derive_proofs_for
+from openjobcenter.applications.services_common import (
+    SCHEMA_ID,
+    ApplicationIncomplete,
+    _actor,
+    _audit,
+    _event,
+    _lock,
+    _send_receipt_mail,
+)
+from openjobcenter.core import failpoints
+from openjobcenter.core.models import AuditAction
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+# --- Submission ------------------------------------------------------------------------------
+
+
+def canonical_json(data: Any) -> bytes:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def build_submission(application: Application, answers: engine.Answers) -> dict[str, Any]:
+    """The frozen, language-neutral data of a submitted application (what hand-off
+    backends receive and the JSON Schema describes)."""
+    definition = engine.get_definition(application.form_key, application.form_version)
+    needed = [i for i in engine.step_instances(definition, answers) if i.needed]
+    proofs = derive_proofs_for(definition, answers)
+    return {
+        "$schema": SCHEMA_ID,
+        "form": {"key": definition.key, "version": definition.version},
+        "kind": application.kind,
+        "reference": application.reference,
+        "jobcenter": application.jobcenter.slug,
+        "customer_number": application.customer_number or None,
+        "filed_at": application.filed_at.isoformat() if application.filed_at else None,
+        "submitted_at": application.submitted_at.isoformat() if application.submitted_at else None,
+        "persons": [p.as_json() for p in answers.persons],
+        "answers": {i.key: answers.step(i.key) for i in needed},
+        "proofs": [{"kind": p.kind_key, "person_id": p.person_id} for p in proofs],
+    }
+
+
+@transaction.atomic
+def application_submit(
+    *,
+    request: HttpRequest | None,
+    application: Application,
+    idempotency_key: str | None = None,
+) -> Application:
+    """Submit a complete draft: freeze ``submitted_data`` (canonical JSON) and its SHA-256,
+    status RECEIVED, SUBMITTED event, and in the same transaction the hand-off deliveries
+    and the outbox row for the PDFs (``applications/outbox.py``); the receipt e-mail
+    after commit.
+
+    Idempotent: submitting an already submitted application returns it unchanged (no
+    second event, the same receipt). ``ApplicationIncomplete`` lists open steps."""
+    application = _lock(application)
+    if application.status != ApplicationStatus.DRAFT:
+        if application.submitted_at is not None:
+            # A retry finds the work recorded (it committed with the submission); this
+            # only repairs an application submitted before the outbox existed.
+            submission_outbox.record_submitted(application)
+        return application
+    definition = engine.get_definition(application.form_key, application.form_version)
+    rows = list(ApplicationStep.objects.filter(application=application))
+    answers = engine.Answers({r.step_key: r.answers for r in rows})
+    done = [r.step_key for r in rows if r.state == StepState.DONE]
+    open_steps = [
+        p
+        for p in engine.progress_for(definition, answers, done)
+        if p.status == engine.StepStatus.OPEN
+    ]
+    if open_steps:
+        raise ApplicationIncomplete(open_steps)
+    failpoints.on_commit("applications.submitted")  # fault tests: die before any callback
+    now = timezone.now()
+    if application.filed_at is None:  # pragma: no cover - the filing step is always first
+        application.filed_at = now
+    application.submitted_at = now
+    data = build_submission(application, answers)
+    application.submitted_data = data
+    application.submission_sha256 = hashlib.sha256(canonical_json(data)).hexdigest()
+    application.status = ApplicationStatus.RECEIVED
+    # The receipt is drawn again with the submission date beside the filing date.
+    application.receipt_pdf_name = ""
+    application.save(
+        update_fields=[
+            "receipt_pdf_name",
+            "filed_at",
+            "submitted_at",
+            "submitted_data",
+            "submission_sha256",
+            "status",
+            "updated_at",
+        ]
+    )
+    _event(
+        application,
+        EventKind.SUBMITTED,
+        actor=_actor(request),
+        status_from=ApplicationStatus.DRAFT,
+        status_to=ApplicationStatus.RECEIVED,
+        data={
+            "idempotency_key": (idempotency_key or "")[:100],
+            "sha256": application.submission_sha256,
+        },
+    )
+    _audit(request, application, AuditAction.UPDATE, "submitted")
+    _send_receipt_mail(application, filed=False)
+    # The PDFs and the hand-offs commit with the submission (an outbox), so a process
+    # that dies right after the commit loses neither (applications/outbox.py).
+    submission_outbox.record_submitted(application)
+    return application
+
+
+# --- PDFs (called by the task) -----------------------------------------------------------------
+
+
+def application_pdfs_store(
+    *, application_id: int, parts: tuple[str, ...] = ("summary", "receipt")
+) -> Application:
+    """Render and store the summary (once submitted) and the receipt (once filed) through
+    the storage API; names kept on the application. Idempotent.
+
+    The summary comes first and is committed on its own: it is what staff, the customer
+    and the hand-off wait for after submitting, so it must not wait for the receipt's
+    render.
+    """
+    application: Application | None = None
+    for part in parts:
+        application = _store_pdf(application_id=application_id, part=part)
+    if application is None:  # pragma: no cover - callers name at least one part
+        return Application.objects.get(pk=application_id)
+    return application
+
+
+_PDF_FIELD = {"summary": "pdf_name", "receipt": "receipt_pdf_name"}
+
+
+def _store_pdf(*, application_id: int, part: str) -> Application:
+    """Render and seal one PDF outside any lock, then lock the row only to record it.
+
+    A render takes a second or more (WeasyPrint); holding the application's row lock
+    through it would stall every write to that application (and, before ``of=("self",)``,
+    to its job centre). If another worker recorded the same PDF meanwhile, ours is dropped.
+    """
+    from openjobcenter.applications import pdf
+    from openjobcenter.core import sealed
+
+    failpoints.hit("applications.pdf")
+    application = Application.objects.select_related("jobcenter", "customer__user").get(
+        pk=application_id
+    )
+    field = _PDF_FIELD[part]
+    if part == "receipt":
+        wanted = bool(application.filed_at) and not application.receipt_pdf_name
+    else:
+        wanted = bool(application.submitted_data) and not application.pdf_name
+    if not wanted:
+        return application
+    content = (
+        pdf.render_receipt(application) if part == "receipt" else pdf.render_summary(application)
+    )
+    name = sealed.save(application.jobcenter, "applications", ".pdf", content)
+    with transaction.atomic():
+        locked = _lock(application)
+        # The submission the PDF was made from must still be the one on record (a
+        # re-submission clears the names and renders again).
+        same = locked.submission_sha256 == application.submission_sha256
+        if getattr(locked, field) or not same:
+            transaction.on_commit(lambda: sealed.delete(name))
+            return locked
+        setattr(locked, field, name)
+        locked.save(update_fields=[field, "updated_at"])
+    return locked
