@@ -102,7 +102,7 @@ def test_signup_verification_page_and_mail_are_formal(
     assert len(outbox) == 1
     mail = outbox[0]
     assert mail.subject.endswith("Bitte bestätigen Sie Ihre E-Mail-Adresse")
-    assert "dass Sie " in mail.body
+    assert "Bitte bestätigen Sie sie" in mail.body
     assert_formal(f"{mail.subject}\n{mail.body}", "signup mail")
     text = assert_page_formal(client, mail_link(mail.body, "/konto/confirm-email/"))
     assert "Bitte bestätigen Sie, dass" in text
