@@ -18,7 +18,7 @@ from ninja import Router, Status
 
 from openjobcenter.api.schemas import ErrorOut, ValidationErrorOut
 from openjobcenter.appointments import services
-from openjobcenter.appointments.api_schemas import SlotTakenOut
+from openjobcenter.appointments.api_schemas import OutsideHoursOut, SlotTakenOut
 from openjobcenter.appointments.models import Appointment
 from openjobcenter.appointments.slots import BERLIN, Slot
 from openjobcenter.tenants.models import Jobcenter, Office
@@ -35,10 +35,31 @@ WRITE_ERRORS: dict[int, Any] = {
 }
 
 # Service field names → the API's field names.
-_FIELDS = {"type": "type_id", "slot": "starts_at", "starts_at": "starts_at"}
+_FIELDS = {
+    "type": "type_id",
+    "slot": "starts_at",
+    "starts_at": "starts_at",
+    "staff": "staff_id",
+    "replaces": "replaces_id",
+}
+
+
+STAFF_WRITE_ERRORS: dict[int, Any] = {
+    **WRITE_ERRORS,
+    422: OutsideHoursOut | ValidationErrorOut,
+}
 
 
 def _error(exc: services.AppointmentError) -> Status[Any]:
+    if isinstance(exc, services.OutsideOpeningHours):
+        return Status(
+            422,
+            {
+                "detail": exc.message,
+                "code": exc.code,
+                "reasons": [{"code": c.code, "message": c.message} for c in exc.concerns],
+            },
+        )
     if isinstance(exc, services.SlotTaken):
         return Status(
             409, {"detail": exc.message, "alternatives": [_slot(s) for s in exc.alternatives]}

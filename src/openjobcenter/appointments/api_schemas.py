@@ -2,7 +2,8 @@
 
 Every ninja ``Schema`` the customer and staff operations take or return: appointment
 types, free slots and their query, appointments (with the staff view), booking, change
-and invitation inputs, the video link and the 409 answer for a taken slot. The class
+and invitation inputs, the video link, the 409 answer for a taken slot and the 422
+answer for a time outside opening hours. The class
 names are the OpenAPI component names, so they must not change.
 """
 
@@ -80,6 +81,10 @@ class StaffAppointmentOut(AppointmentOut):
     customer_name: str
     customer_number: str | None
     checked_in_at: datetime | None
+    rescheduled_from: datetime | None = Field(description="Where a moved appointment stood")
+    override_reason: str = Field(
+        description="Why staff set it on a holiday, a weekend or outside opening hours"
+    )
 
 
 class BookIn(Strict):
@@ -109,6 +114,19 @@ class SlotTakenOut(Schema):
     alternatives: list[SlotOut]
 
 
+class ConcernOut(Schema):
+    code: Literal["holiday", "weekend", "closed"]
+    message: str
+
+
+class OutsideHoursOut(Schema):
+    """422 when the time needs a reason: ``code`` is ``outside_opening_hours``."""
+
+    detail: str
+    code: Literal["outside_opening_hours"]
+    reasons: list[ConcernOut]
+
+
 class CalendarQuery(Schema):
     tag: Day | None = Field(default=None, description="First day (Europe/Berlin), default today")
     tage: int = Field(default=1, ge=1, le=7, description="Number of days, 1 to 7")
@@ -123,3 +141,14 @@ class InviteIn(Strict):
     office_id: int | None = None
     staff_id: int | None = Field(default=None, description="Default: oneself")
     note: str = Field(default="", max_length=services.MAX_MESSAGE)
+    replaces_id: int | None = Field(
+        default=None,
+        description="An appointment of this customer that asked for another date: the "
+        "invitation moves it (one appointment) instead of adding a second one",
+    )
+    override_reason: str = Field(
+        default="",
+        max_length=services.MAX_OVERRIDE_REASON,
+        description="Required when the time is on a Hessian public holiday, a weekend or "
+        "outside the office's opening hours (else 422 with code outside_opening_hours)",
+    )

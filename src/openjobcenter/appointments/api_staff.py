@@ -22,6 +22,7 @@ from openjobcenter.api.auth import auth_user, staff_session
 from openjobcenter.api.schemas import ErrorOut
 from openjobcenter.appointments import selectors, services
 from openjobcenter.appointments.api_common import (
+    STAFF_WRITE_ERRORS,
     WRITE_ERRORS,
     _appointment,
     _day_start,
@@ -49,6 +50,8 @@ def _staff_appointment(appointment: Appointment) -> dict[str, Any]:
         "customer_name": appointment.customer.user.display_name,
         "customer_number": appointment.customer.customer_number,
         "checked_in_at": appointment.checked_in_at,
+        "rescheduled_from": appointment.rescheduled_from,
+        "override_reason": appointment.override_reason,
     }
 
 
@@ -107,13 +110,19 @@ def staff_calendar(request: HttpRequest, jc: str, params: Query[CalendarQuery]) 
 
 @router.post(
     "/{jc}/staff/invitations",
-    response={201: StaffAppointmentOut, 403: ErrorOut, **WRITE_ERRORS},
+    response={201: StaffAppointmentOut, 403: ErrorOut, **STAFF_WRITE_ERRORS},
     auth=staff_session,
     summary="Invite a customer to an appointment (§ 59 SGB II)",
     operation_id="openjobcenter_appointments_api_staff_invite",
 )
 def staff_invite(request: HttpRequest, jc: str, payload: InviteIn) -> Any:
-    """Invite for oneself, or (team lead, admin) for a colleague with ``staff_id``."""
+    """Invite for oneself, or (team lead, admin) for a colleague with ``staff_id``.
+
+    ``replaces_id`` answers the customer's request for another date: that appointment
+    moves (sent twice, the second answer is 409 and nothing moves again). On a Hessian
+    public holiday, a weekend or outside the office's opening hours the answer is 422
+    with ``code`` ``outside_opening_hours`` and the ``reasons``, unless
+    ``override_reason`` says why; the reason is stored and audited."""
     jobcenter, roles = _staff(request, jc, Perm.APPOINTMENTS_OWN)
     me: User = auth_user(request)
     staff = me
@@ -126,6 +135,9 @@ def staff_invite(request: HttpRequest, jc: str, payload: InviteIn) -> Any:
         staff = found
     customer = get_customer_for(jobcenter, payload.customer_id)
     appt_type = selectors.get_type_for(jobcenter, payload.type_id, self_bookable_only=False)
+    replaces = None
+    if payload.replaces_id is not None:
+        replaces = selectors.get_appointment_for_staff(jobcenter, payload.replaces_id)
     office_id = None
     if payload.office_id is not None:
         if not jobcenter.offices.filter(pk=payload.office_id).exists():
@@ -155,6 +167,8 @@ def staff_invite(request: HttpRequest, jc: str, payload: InviteIn) -> Any:
             channel=payload.channel,
             office_id=office_id,
             note=payload.note,
+            replaces=replaces,
+            override_reason=payload.override_reason,
         )
     except services.AppointmentError as exc:
         return _error(exc)

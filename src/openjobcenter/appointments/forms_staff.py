@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from openjobcenter.accounts.models import User
 from openjobcenter.appointments.models import Appointment, AppointmentType, Channel, WeeklyHours
-from openjobcenter.appointments.services import MAX_MESSAGE
+from openjobcenter.appointments.selectors import advisor_label
+from openjobcenter.appointments.services import MAX_MESSAGE, MAX_OVERRIDE_REASON
 from openjobcenter.appointments.services_config import TYPE_FIELDS
 from openjobcenter.appointments.slots import local_to_utc
 from openjobcenter.tenants.models import Office
@@ -47,8 +48,20 @@ def to_utc(day: date, at: time) -> datetime | None:
     return local_to_utc(day, at.replace(second=0, microsecond=0))
 
 
-def _person_label(user: User) -> str:
-    return user.display_name
+OVERRIDE_HELP = _(
+    "Nur nötig, wenn der Termin an einem Feiertag, am Wochenende oder außerhalb der "
+    "Öffnungszeiten des Standorts liegt. Die Begründung wird beim Termin gespeichert."
+)
+
+
+def override_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Begründung für einen Termin außerhalb der Öffnungszeiten"),
+        required=False,
+        max_length=MAX_OVERRIDE_REASON,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=OVERRIDE_HELP,
+    )
 
 
 def _pending_label(appointment: Appointment) -> str:
@@ -82,7 +95,15 @@ class InviteForm(StartsAtMixin):
         label=_("Terminart"), queryset=AppointmentType.objects.none(), empty_label=None
     )
     staff = forms.ModelChoiceField(
-        label=_("Bei wem"), queryset=User.objects.none(), empty_label=None
+        label=_("Bei wem"),
+        queryset=User.objects.none(),
+        empty_label=None,
+        error_messages={
+            "invalid_choice": _(
+                "Bei dieser Person können Sie keinen Termin vergeben. Bitte wählen Sie eine "
+                "Person aus der Liste."
+            )
+        },
     )
     channel = forms.ChoiceField(label=_("Weg"), choices=Channel.choices)
     office = forms.ModelChoiceField(
@@ -107,7 +128,18 @@ class InviteForm(StartsAtMixin):
         empty_label=_("Nein, ein zusätzlicher Termin"),
         help_text=_("Der bisherige Termin wird dann auf die neue Zeit verschoben."),
     )
-    field_order = ("replaces", "appt_type", "staff", "day", "at", "channel", "office", "note")
+    override_reason = override_field()
+    field_order = (
+        "replaces",
+        "appt_type",
+        "staff",
+        "day",
+        "at",
+        "channel",
+        "office",
+        "note",
+        "override_reason",
+    )
 
     def __init__(
         self,
@@ -126,7 +158,7 @@ class InviteForm(StartsAtMixin):
             self.fields["replaces"].label_from_instance = _pending_label  # type: ignore[attr-defined]
         self.fields["appt_type"].queryset = types  # type: ignore[attr-defined]
         self.fields["staff"].queryset = staff  # type: ignore[attr-defined]
-        self.fields["staff"].label_from_instance = _person_label  # type: ignore[attr-defined]
+        self.fields["staff"].label_from_instance = advisor_label  # type: ignore[attr-defined]
         self.fields["office"].queryset = offices  # type: ignore[attr-defined]
         self.offices_exist = offices.exists()
 
@@ -142,7 +174,7 @@ class InviteForm(StartsAtMixin):
 
 
 class RescheduleForm(StartsAtMixin):
-    pass
+    override_reason = override_field()
 
 
 class CancelForm(forms.Form):

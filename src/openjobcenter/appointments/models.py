@@ -225,6 +225,11 @@ class Appointment(models.Model):
     # answered the customer's request for another date): the same row moves, so there is
     # one appointment; the audit log keeps every step, this the last one for the pages.
     rescheduled_from = models.DateTimeField(_("Vorher geplant für"), null=True, blank=True)
+    # Why staff set this appointment on a holiday, a weekend or outside the office's
+    # opening hours (appointments/opening.py warned; the reason is also audited).
+    override_reason = models.TextField(
+        _("Begründung für einen Termin außerhalb der Öffnungszeiten"), blank=True
+    )
     video_room = models.CharField(max_length=40, default=new_room_name, unique=True)
     checked_in_at = models.DateTimeField(_("Angemeldet am Empfang"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -255,6 +260,31 @@ class Appointment(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+
+class AppointmentMove(models.Model):
+    """One move of an appointment: where it stood and where it went.
+
+    The appointment row moves (one appointment, not a second); these rows are its
+    history for the pages ("verlegt auf …"), the audit log keeps who saw what."""
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="moves")
+    moved_from = models.DateTimeField(_("Vorher geplant für"))
+    moved_to = models.DateTimeField(_("Verlegt auf"))
+    # True when an invitation answered the customer's request for another date.
+    answered_request = models.BooleanField(default=False)
+    moved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    moved_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("moved_at", "pk")
+        verbose_name = _("Verlegung")
+        verbose_name_plural = _("Verlegungen")
+
+    def __str__(self) -> str:
+        return f"{self.appointment_id} {self.moved_from:%Y-%m-%d %H:%M} -> {self.moved_to:%H:%M}"
 
 
 class ReminderKind(models.TextChoices):

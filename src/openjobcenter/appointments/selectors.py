@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from openjobcenter.accounts.models import CustomerProfile, User
+from openjobcenter.accounts.models import CustomerProfile, StaffMembership, User
 from openjobcenter.appointments.models import (
     ACTIVE_STATUSES,
     Absence,
@@ -153,6 +153,39 @@ def bookable_staff(jobcenter: Jobcenter) -> QuerySet[User]:
         .distinct()
         .order_by("last_name", "first_name", "pk")
     )
+
+
+def advisors_for(jobcenter: Jobcenter) -> QuerySet[User]:
+    """Who can hold an appointment of this job centre: active accounts with a role that
+    has its own appointments (not reception only), sorted by name, each with
+    ``advisor_roles`` (its roles here, for the picker's "Petra Berger – Arbeitsvermittlung").
+
+    Appointment types have no per-type list of people; when they get one, it narrows
+    this list here (the invite form and the services both ask this function)."""
+    roles = [str(r) for r in ROLE_PERMISSIONS[Perm.APPOINTMENTS_OWN]]
+    return (
+        User.objects.filter(
+            is_active=True, memberships__jobcenter=jobcenter, memberships__role__in=roles
+        )
+        .distinct()
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=StaffMembership.objects.filter(
+                    jobcenter=jobcenter, role__in=roles
+                ).order_by("role"),
+                to_attr="advisor_roles",
+            )
+        )
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def advisor_label(user: User) -> str:
+    """ "Petra Berger – Arbeitsvermittlung" (roles from ``advisors_for``)."""
+    memberships = getattr(user, "advisor_roles", [])
+    roles = ", ".join(str(m.get_role_display()) for m in memberships)
+    return f"{user.display_name} – {roles}" if roles else user.display_name
 
 
 def get_staff_member(jobcenter: Jobcenter, raw: str | None) -> User:

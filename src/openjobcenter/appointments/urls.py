@@ -8,6 +8,7 @@ from openjobcenter.appointments import views_customer as c
 from openjobcenter.appointments import views_customer_booking as b
 from openjobcenter.appointments import views_staff as s
 from openjobcenter.appointments import views_staff_config as sc
+from openjobcenter.appointments import views_staff_reception as r
 from openjobcenter.appointments import views_video as v
 
 # Under /<jc>/mein-bereich/ (namespace "customer").
@@ -27,7 +28,7 @@ customer_patterns: list[URLPattern] = [
 staff_patterns: list[URLPattern] = [
     path("termine/", s.calendar, name="calendar"),
     path("termine/neu/", s.invite, name="appointment_new"),
-    path("termine/empfang/", s.reception, name="reception"),
+    path("termine/empfang/", r.reception, name="reception"),
     path("termine/sprechzeiten/", sc.hours, name="hours"),
     path("termine/arten/", sc.types, name="appointment_types"),
     path("termine/arten/neu/", sc.type_edit, name="appointment_type_new"),

@@ -1,5 +1,6 @@
-"""Staff pages of the appointments module: calendar, invitations, one appointment,
-reception check-in, consultation hours and absences, appointment types.
+"""Staff pages of the appointments module: calendar, invitations, one appointment
+(reception in ``views_staff_reception``, hours, absences and types in
+``views_staff_config``).
 
 Every page is behind ``require_module("appointments")`` and ``staff_required``; objects
 are looked up within the request's job centre (404 for "missing" and "not yours");
@@ -40,15 +41,19 @@ from openjobcenter.appointments.models import (
 )
 from openjobcenter.appointments.proof import proof_upload_available
 from openjobcenter.appointments.selectors import (
+    advisors_for,
     appointments_of_jobcenter,
     bookable_staff,
     get_appointment_for_staff,
-    get_office,
     get_staff_member,
     offices_of,
     parse_pk,
 )
-from openjobcenter.appointments.services import AppointmentError, SlotTaken
+from openjobcenter.appointments.services import (
+    AppointmentError,
+    OutsideOpeningHours,
+    SlotTaken,
+)
 from openjobcenter.appointments.slots import BERLIN, Slot, local_to_utc
 from openjobcenter.core.access import (
     Perm,
@@ -63,7 +68,7 @@ from openjobcenter.core.models import AuditAction
 from openjobcenter.tenants.modules import require_module
 
 if TYPE_CHECKING:
-    pass
+    from openjobcenter.tenants.models import Jobcenter
 
 MODULE = "appointments"
 DAY, WEEK = "tag", "woche"
@@ -112,6 +117,10 @@ def _add_service_error(form: BaseForm, exc: AppointmentError) -> None:
 
 def _alternatives(exc: AppointmentError) -> list[Slot]:
     return exc.alternatives if isinstance(exc, SlotTaken) else []
+
+
+def _concerns(exc: AppointmentError) -> list[str]:
+    return [c.message for c in exc.concerns] if isinstance(exc, OutsideOpeningHours) else []
 
 
 def _status_for(exc: AppointmentError) -> int:
@@ -241,13 +250,23 @@ def invite(request: HttpRequest, jc: str) -> HttpResponse:
             "replaces": chosen,
         },
         types=types,
-        staff=bookable_staff(jobcenter),
+        staff=advisors_for(jobcenter),
         offices=offices,
         pending=pending,
     )
-    status, alternatives = 200, []
+    status, alternatives, concerns = 200, [], []
     if request.method == "POST":
         assert customer is not None  # noqa: S101
+        answered = _answered_already(jobcenter, customer, request.POST.get("replaces", ""))
+        if answered is not None:
+            # A second submit (or a colleague was quicker): the appointment moved once.
+            messages.info(
+                request,
+                _(
+                    "Diese Bitte um einen anderen Termin ist schon beantwortet. Hier ist der Termin."
+                ),
+            )
+            return redirect("staff:appointment", jc=jc, pk=answered.pk)
         status = 400
         if form.is_valid():
             data = form.cleaned_data
@@ -263,10 +282,12 @@ def invite(request: HttpRequest, jc: str) -> HttpResponse:
                     office_id=data["office"].pk if data["office"] else None,
                     note=data["note"],
                     replaces=data.get("replaces"),
+                    override_reason=data["override_reason"],
                 )
             except AppointmentError as exc:
                 _add_service_error(form, exc)
                 status, alternatives = _status_for(exc), _alternatives(exc)
+                concerns = _concerns(exc)
             else:
                 messages.success(
                     request,
@@ -306,11 +327,26 @@ def invite(request: HttpRequest, jc: str) -> HttpResponse:
             "form": form,
             "types": list(types),
             "alternatives": alternatives,
+            "concerns": concerns,
             "legal_notice": list(notice_paragraphs(situation_of(customer)))
             if customer is not None
             else [],
         },
         status=status,
+    )
+
+
+def _answered_already(
+    jobcenter: Jobcenter, customer: CustomerProfile, raw: str
+) -> Appointment | None:
+    """The customer's appointment named by ``replaces`` if its move request was answered."""
+    if not raw.isdigit() or len(raw) > 18:
+        return None
+    return (
+        appointments_of_jobcenter(jobcenter)
+        .filter(customer=customer, pk=int(raw), moves__answered_request=True)
+        .exclude(status=Status.CHANGE_REQUESTED)
+        .first()
     )
 
 
@@ -329,7 +365,7 @@ def appointment(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
         prefix="reschedule", initial={"day": local_start.date(), "at": local_start.time()}
     )
     cancel_form = CancelForm(prefix="cancel")
-    status, action_error, alternatives = 200, "", []
+    status, action_error, alternatives, concerns = 200, "", [], []
     if request.method == "POST":
         action = request.POST.get("action", "")
         status = 400
@@ -342,6 +378,7 @@ def appointment(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
                         actor=user,
                         appointment=appt,
                         starts_at=reschedule_form.cleaned_data["starts_at"],
+                        override_reason=reschedule_form.cleaned_data["override_reason"],
                     )
                     messages.success(request, _("Der Termin wurde verschoben."))
                     return redirect("staff:appointment", jc=jc, pk=pk)
@@ -366,6 +403,7 @@ def appointment(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
                 action_error = _("Diese Aktion gibt es nicht.")
         except AppointmentError as exc:
             status, alternatives = _status_for(exc), _alternatives(exc)
+            concerns = _concerns(exc)
             target = {"reschedule": reschedule_form, "cancel": cancel_form}.get(action)
             if target is not None and exc.field in target.fields:
                 target.add_error(exc.field, exc.message)
@@ -392,72 +430,12 @@ def appointment(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
             "cancel_form": cancel_form,
             "action_error": action_error,
             "alternatives": alternatives,
+            "concerns": concerns,
+            "moves": list(appt.moves.select_related("moved_by")),
             "can_change": appt.is_active,
             "can_mark": appt.starts_at <= now and appt.status != Status.CANCELLED,
             "is_past": appt.starts_at <= now,
             "documents_on": appt.proof_id is not None and proof_upload_available(jobcenter),
-        },
-        status=status,
-    )
-
-
-# --- Reception -------------------------------------------------------------------------
-
-
-@require_module(MODULE)
-@staff_required(Perm.APPOINTMENTS_RECEPTION)
-@require_http_methods(["GET", "POST"])
-def reception(request: HttpRequest, jc: str) -> HttpResponse:
-    """Today's appointments on site, with a check-in that tells the advisor."""
-    jobcenter, user = _jc(request), _user(request)
-    offices = list(offices_of(jobcenter))
-    raw_office = request.GET.get("standort", "")
-    office = get_office(jobcenter, raw_office) if raw_office else None
-    today = timezone.localdate()
-    start, end = _day_bounds(today)
-    todays = (
-        appointments_of_jobcenter(jobcenter)
-        .filter(channel=Channel.IN_PERSON, starts_at__gte=start, starts_at__lt=end)
-        .exclude(status=Status.CANCELLED)
-        .order_by("starts_at", "pk")
-    )
-    if office is not None:
-        todays = todays.filter(office=office)
-    status, error = 200, ""
-    if request.method == "POST":
-        appt = get_appointment_for_staff(jobcenter, parse_pk(request.POST.get("appointment")))
-        status = 400
-        if not todays.filter(pk=appt.pk).exists():
-            error = _("Anmelden können Sie nur heutige Termine vor Ort.")
-        else:
-            try:
-                services.appointment_check_in(request=request, actor=user, appointment=appt)
-            except AppointmentError as exc:
-                error = exc.message
-            else:
-                messages.success(
-                    request,
-                    _("%(name)s ist angemeldet. Die Ansprechperson wurde benachrichtigt.")
-                    % {"name": appt.customer.user.display_name},
-                )
-                return redirect(request.get_full_path())
-    rows = list(todays)
-    audit(
-        request=request,
-        action=AuditAction.READ,
-        object_type="appointment_reception",
-        jobcenter=jobcenter,
-        detail=f"{today.isoformat()} office={office.pk if office else '*'} n={len(rows)}",
-    )
-    return render(
-        request,
-        "appointments/staff_reception.html",
-        {
-            "appointments": rows,
-            "offices": offices,
-            "office": office,
-            "today": today,
-            "error": error,
         },
         status=status,
     )
