@@ -76,6 +76,9 @@ def invite(
         channel=channel,
         office_id=office.pk if office else None,
         note="Bitte bringen Sie Ihren Lebenslauf mit.",
+        # These pages show what was set, whatever the hour: any time may be given (the
+        # opening-hours check itself is tests/appointments/test_opening_hours.py).
+        override_reason="Termin nach Absprache",
     )
 
 

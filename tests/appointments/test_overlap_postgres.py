@@ -18,8 +18,9 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from openjobcenter.accounts.models import CustomerProfile, User
-from openjobcenter.appointments import services
+from openjobcenter.appointments import services, services_staff
 from openjobcenter.appointments.models import Appointment, AppointmentType, Status
+from openjobcenter.appointments.opening import holiday_on
 from openjobcenter.appointments.slots import BERLIN
 from openjobcenter.tenants.models import Jobcenter
 from tests.conftest import make_customer
@@ -34,7 +35,10 @@ pytestmark = [
 
 
 def _ten_o_clock() -> datetime:
+    """10:00 on a working day a week or so ahead (inside the office's opening hours)."""
     day = (timezone.now() + timedelta(days=7)).astimezone(BERLIN).date()
+    while day.weekday() >= 5 or holiday_on(day) is not None:
+        day += timedelta(days=1)
     return datetime(day.year, day.month, day.day, 10, tzinfo=BERLIN)
 
 
@@ -68,7 +72,7 @@ def test_concurrent_overlapping_invitations_store_one(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     assert connection.vendor == "postgresql"
-    monkeypatch.setattr(services, "_refuse_overlap", lambda *_args: None)
+    monkeypatch.setattr(services_staff, "_refuse_overlap", lambda *_args: None)
     first = make_customer(jc_a, "ov1@example.org", "OV-1")
     second = make_customer(jc_a, "ov2@example.org", "OV-2")
     start = _ten_o_clock()
@@ -121,7 +125,7 @@ def test_reschedule_onto_overlap_is_refused_by_the_database(
     other = make_customer(jc_a, "ov3@example.org", "OV-3")
     kept = _invite(advisor, customer, appt_type, start)
     moved = _invite(advisor, other, appt_type, start + timedelta(hours=1))
-    monkeypatch.setattr(services, "_refuse_overlap", lambda *_args: None)
+    monkeypatch.setattr(services_staff, "_refuse_overlap", lambda *_args: None)
     with pytest.raises(services.SlotTaken):
         services.appointment_reschedule(
             request=None, actor=advisor, appointment=moved, starts_at=start + timedelta(minutes=20)

@@ -131,10 +131,13 @@ def test_spring_gap_time_is_refused(march, staff_client, advisor, customer, appt
 
 
 def test_autumn_time_is_stored_in_utc(march, staff_client, advisor, customer, appt_type) -> None:
-    # 25 October 2026: back to CET (UTC+1) at 03:00, so 09:00 local is 08:00 UTC.
-    response = _post(
-        staff_client(advisor), customer, _data(appt_type, advisor, day="2026-10-25", at="09:00")
-    )
+    # 25 October 2026: back to CET (UTC+1) at 03:00, so 09:00 local is 08:00 UTC. The
+    # change is on a Sunday, so the invitation needs a reason.
+    data = _data(appt_type, advisor, day="2026-10-25", at="09:00")
+    response = _post(staff_client(advisor), customer, data)
+    assert response.status_code == 400
+    assert "Der 25.10.2026 ist ein Sonntag." in response.content.decode()
+    response = _post(staff_client(advisor), customer, {**data, "override_reason": "Sondertermin"})
     assert response.status_code == 302
     assert Appointment.objects.get().starts_at == utc(2026, 10, 25, 8)
 

@@ -49,6 +49,8 @@ def invitation(customer: CustomerProfile, appt_type: AppointmentType, advisor: U
         channel=Channel.IN_PERSON,
         office_id=office.pk if office else None,
         note="Bitte bringen Sie Ihren Lebenslauf mit.",
+        # Any day and hour (it may be a weekend or after closing): staff gave a reason.
+        override_reason="Termin nach Absprache",
     )
 
 

@@ -9,7 +9,7 @@ from datetime import date, time, timedelta
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from openjobcenter.accounts.models import CustomerProfile, Role, User
 from openjobcenter.appointments.models import (
@@ -18,10 +18,11 @@ from openjobcenter.appointments.models import (
     Channel,
     Status,
 )
+from openjobcenter.appointments.opening import HOLIDAY_NAMES, hessen_holidays, holiday_on
 from openjobcenter.appointments.services import appointment_invite
 from openjobcenter.appointments.slots import BERLIN, local_to_utc
 from openjobcenter.tenants.models import Jobcenter, Office
-from tests.browser.conftest import check_a11y, log_in_staff, submit
+from tests.browser.conftest import check_a11y, log_in, log_in_staff, new_context, submit
 
 pytestmark = pytest.mark.browser
 
@@ -30,6 +31,23 @@ TYPE_NAME = "Beratung bei Ihrer Ansprechperson"
 
 def today() -> date:
     return timezone.localtime(timezone.now(), BERLIN).date()
+
+
+def workday(after: int) -> date:
+    """The first Monday, Tuesday, Wednesday or Friday at least ``after`` days from today
+    that is no public holiday: Fulda's first office is open 8–12 then."""
+    day = today() + timedelta(days=after)
+    while day.weekday() not in (0, 1, 2, 4) or holiday_on(day) is not None:
+        day += timedelta(days=1)
+    return day
+
+
+def next_holiday() -> tuple[date, str]:
+    """The next Hessian public holiday at least two days from today, with its name."""
+    start = today() + timedelta(days=2)
+    days = {**hessen_holidays(start.year), **hessen_holidays(start.year + 1)}
+    day = min(d for d in days if d >= start)
+    return day, str(HOLIDAY_NAMES[days[day]])
 
 
 def first_office(jobcenter: Jobcenter) -> Office:
@@ -58,8 +76,8 @@ def todays(customer: CustomerProfile, appt_type: AppointmentType, advisor: User)
 
 @pytest.fixture
 def invitation(customer: CustomerProfile, appt_type: AppointmentType, advisor: User) -> Appointment:
-    """An open invitation in three days at 14:30, sent through the service."""
-    starts_at = local_to_utc(today() + timedelta(days=3), time(14, 30))
+    """An open invitation in three days or a little later at 10:30, sent through the service."""
+    starts_at = local_to_utc(workday(3), time(10, 30))
     assert starts_at is not None
     return appointment_invite(
         request=None,
@@ -108,9 +126,9 @@ def test_advisor_calendar_invite_appointment_and_hours(
     expect(page.locator("main")).to_contain_text("Kundennummer: A-1001")
     check_a11y(page, "/fulda/staff/termine/neu/?kunde=<pk>")
 
-    clash_day = today() + timedelta(days=3)
+    clash_day = workday(3)
     page.get_by_label("Datum").fill(clash_day.isoformat())
-    page.get_by_label("Uhrzeit").fill("14:30")
+    page.get_by_label("Uhrzeit").fill("10:30")
     submit(page, page.get_by_role("button", name="Einladung senden"))
     summary = page.locator(".error-summary")
     expect(summary).to_be_visible()
@@ -119,7 +137,7 @@ def test_advisor_calendar_invite_appointment_and_hours(
     expect(page.get_by_label("Datum")).to_have_value(clash_day.isoformat())
     check_a11y(page, "/fulda/staff/termine/neu/?kunde=<pk> (slot taken)")
 
-    page.get_by_label("Datum").fill((today() + timedelta(days=7)).isoformat())
+    page.get_by_label("Datum").fill(workday((clash_day - today()).days + 1).isoformat())
     page.get_by_label("Hinweis für die Kundin oder den Kunden").fill("Bitte pünktlich.")
     submit(page, page.get_by_role("button", name="Einladung senden"))
     page.wait_for_url(re.compile(r"/fulda/staff/termine/\d+/$"))
@@ -141,6 +159,54 @@ def test_advisor_calendar_invite_appointment_and_hours(
     weekly = page.get_by_role("table", name="Wöchentliche Sprechzeiten")
     expect(weekly.locator("tbody tr")).to_have_count(5)
     check_a11y(page, "/fulda/staff/termine/sprechzeiten/")
+
+
+def test_invitation_on_a_holiday_with_a_reason_reaches_the_customer(
+    page: Page,
+    browser: Browser,
+    server: str,
+    jc_a: Jobcenter,
+    customer: CustomerProfile,
+    advisor: User,
+    appt_type: AppointmentType,
+) -> None:
+    holiday, name = next_holiday()
+    log_in_staff(page, advisor, jc_a)
+    page.goto(f"/fulda/staff/termine/neu/?kunde={customer.pk}")
+    picker = page.get_by_label("Bei wem")
+    expect(picker.locator("option:checked")).to_have_text(
+        f"{advisor.display_name} – Arbeitsvermittlung"
+    )
+    page.get_by_label("Datum").fill(holiday.isoformat())
+    page.get_by_label("Uhrzeit").fill("09:00")
+    submit(page, page.get_by_role("button", name="Einladung senden"))
+    warning = f"Der {holiday:%d.%m.%Y} ist ein Feiertag in Hessen ({name})."
+    expect(page.locator(".error-summary")).to_contain_text(warning)
+    expect(page.get_by_role("status")).to_contain_text(warning)
+    assert not Appointment.objects.exists()
+    check_a11y(page, "/fulda/staff/termine/neu/?kunde=<pk> (holiday warning)")
+
+    reason = "Die Kundin arbeitet werktags im Schichtdienst."
+    page.get_by_label("Begründung für einen Termin außerhalb der Öffnungszeiten").fill(reason)
+    submit(page, page.get_by_role("button", name="Einladung senden"))
+    page.wait_for_url(re.compile(r"/fulda/staff/termine/\d+/$"))
+    appointment = Appointment.objects.get()
+    assert (appointment.status, appointment.override_reason) == (Status.INVITED, reason)
+    expect(page.locator("main")).to_contain_text(reason)
+    check_a11y(page, "/fulda/staff/termine/<pk>/ (override reason)")
+
+    # The customer, in a browser of their own, finds the invitation on that day.
+    customer_context = new_context(browser, server)
+    customer_page = customer_context.new_page()
+    log_in(customer_page, customer.user.email)
+    customer_page.goto("/fulda/mein-bereich/termine/")
+    invitations = customer_page.get_by_role("region", name="Einladungen: Bitte antworten Sie")
+    expect(invitations).to_contain_text(TYPE_NAME)
+    months = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August"]
+    months += ["September", "Oktober", "November", "Dezember"]
+    expect(invitations).to_contain_text(f"{holiday.day}. {months[holiday.month - 1]}")
+    check_a11y(customer_page, "/fulda/mein-bereich/termine/ (holiday invitation)")
+    customer_context.close()
 
 
 def test_admin_types_and_advisor_assignment(

@@ -139,8 +139,9 @@ def appointment_invite(
             changes=appointment,
             override_reason=override_reason,
         )
-    appointment.override_reason, audit_note = _opening_checked(appointment, override_reason)
+    # A taken time first: a reason to override the opening hours would not help there.
     _refuse_overlap(appointment, appt_type)
+    appointment.override_reason, audit_note = _opening_checked(appointment, override_reason)
     _insert(appointment, (appt_type, [staff.pk]))
     _audit(
         request,
@@ -186,8 +187,8 @@ def _invite_in_place(
     if changes.note_for_customer:
         appointment.note_for_customer = changes.note_for_customer
     # The customer's reason and message stay: they are the history of this appointment.
-    appointment.override_reason, audit_note = _opening_checked(appointment, override_reason)
     _refuse_overlap(appointment, appointment.type)
+    appointment.override_reason, audit_note = _opening_checked(appointment, override_reason)
     try:
         with transaction.atomic():
             appointment.save()
@@ -260,8 +261,8 @@ def appointment_reschedule(
     appointment.ends_at = starts_at + timedelta(minutes=appointment.type.duration_min)
     if answered:
         appointment.status = Status.BOOKED
-    appointment.override_reason, audit_note = _opening_checked(appointment, override_reason)
     _refuse_overlap(appointment, appointment.type)
+    appointment.override_reason, audit_note = _opening_checked(appointment, override_reason)
     try:
         with transaction.atomic():
             appointment.save(
