@@ -106,7 +106,7 @@ def test_a_locked_appointment_leaves_its_type_job_centre_and_customer_free(
 
     from django.utils import timezone
 
-    from openjobcenter.appointments import services as appt_services
+    from openjobcenter.appointments import services_common as appt_services
     from openjobcenter.appointments.models import Appointment
 
     starts = timezone.now() + timedelta(days=3)
