@@ -41,9 +41,9 @@ from openjobcenter.appointments.models import (
 )
 from openjobcenter.appointments.proof import proof_upload_available
 from openjobcenter.appointments.selectors import (
+    advisor_label,
     advisors_for,
     appointments_of_jobcenter,
-    bookable_staff,
     get_appointment_for_staff,
     get_staff_member,
     offices_of,
@@ -174,6 +174,7 @@ def calendar(request: HttpRequest, jc: str) -> HttpResponse:
         detail=f"{view} {days[0].isoformat()} n={len(appointments)}",
     )
     step = timedelta(days=7 if view == WEEK else 1)
+    people = [(p, advisor_label(p)) for p in advisors_for(jobcenter)] if can_configure else []
 
     def link(**changes: Any) -> str:
         params: dict[str, Any] = {"tag": day.isoformat(), "ansicht": view}
@@ -199,7 +200,8 @@ def calendar(request: HttpRequest, jc: str) -> HttpResponse:
             "day_url": link(ansicht=DAY),
             "week_url": link(ansicht=WEEK),
             "can_configure": can_configure,
-            "people": list(bookable_staff(jobcenter)) if can_configure else [],
+            "people": people,
+            "person_listed": any(p == person for p, _label in people),
         },
     )
 
