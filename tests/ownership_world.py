@@ -26,6 +26,7 @@ from openjobcenter.accounts.models import CustomerProfile, Role, StaffMembership
 from openjobcenter.applications.models import ApplicationEvent, EventKind
 from openjobcenter.appointments.calendar import calendar_feed_renew
 from openjobcenter.appointments.models import AppointmentType, WeeklyHours
+from openjobcenter.appointments.opening import holiday_on
 from openjobcenter.appointments.services import appointment_invite
 from openjobcenter.documents import services as document_services
 from openjobcenter.documents.services import RequestItemInput
@@ -69,7 +70,8 @@ def _enable_all(jc: Jobcenter) -> None:
 def _next_weekday_at(hour: int, days: int = 3) -> datetime:
     berlin = ZoneInfo("Europe/Berlin")
     day = timezone.localdate() + timedelta(days=days)
-    while day.weekday() >= 5:
+    # A working day: staff invitations on weekends and public holidays need a reason.
+    while day.weekday() >= 5 or holiday_on(day) is not None:
         day += timedelta(days=1)
     return datetime.combine(day, clock(hour), tzinfo=berlin)
 
