@@ -134,6 +134,13 @@ def test_reschedule_page_warns_and_takes_a_reason(
     assert response.status_code == 302
     appointment.refresh_from_db()
     assert appointment.override_reason == "Notfalltermin"
+    # The same form sent again moves nothing and writes no second history line.
+    writes = AuditEntry.objects.filter(object_type="appointment").exclude(action="read")
+    before = writes.count()
+    response = client.post(url, {**data, "reschedule-override_reason": "Notfalltermin"})
+    assert response.status_code == 302
+    assert AppointmentMove.objects.filter(appointment=appointment).count() == 1
+    assert writes.count() == before
     page = client.get(url).content.decode()
     assert "Verlauf" in page
     assert "verlegt auf 26. Dezember 2026, 10:00 Uhr" in page

@@ -256,6 +256,9 @@ def appointment_reschedule(
         raise AppointmentError(_("Dieser Zeitpunkt liegt in der Vergangenheit."), field="starts_at")
     old = appointment.starts_at
     answered = appointment.status == Status.CHANGE_REQUESTED
+    if starts_at == old and not answered:
+        # Sent twice (or to the time it has): nothing moves, nothing is written.
+        return appointment
     appointment.rescheduled_from = old
     appointment.starts_at = starts_at
     appointment.ends_at = starts_at + timedelta(minutes=appointment.type.duration_min)
