@@ -224,15 +224,33 @@ def step(request: HttpRequest, jc: str, pk: int, step_key: str) -> HttpResponse:
         )
     except StepConflict as conflict:
         return _render_step(
-            request, app, inst, answers, raw, {}, conflict.version, conflict=conflict, status=409
+            request,
+            app,
+            inst,
+            answers,
+            raw,
+            {},
+            conflict.version,
+            extra_rows=0,
+            conflict=conflict,
+            status=409,
         )
     except StepInvalid as invalid:
         values = {**raw, **invalid.cleaned}
         if "members" in raw:
+            # The rows exactly as posted (empty extra rows too): an error never adds or
+            # drops a person, and the error keys ("members.2.first_name") stay aligned.
             values["members"] = raw["members"]
-
         return _render_step(
-            request, app, inst, answers, values, invalid.errors, base_version, status=400
+            request,
+            app,
+            inst,
+            answers,
+            values,
+            invalid.errors,
+            base_version,
+            extra_rows=0,
+            status=400,
         )
     except ApplicationError as exc:
         messages.error(request, exc.message)

@@ -34,6 +34,7 @@ from openjobcenter.applications.engine.answers import (
     Raw,
     Text,
     answers_for,
+    person_label,
     submitted_answers,
 )
 from openjobcenter.applications.engine.cleaning import (
@@ -145,6 +146,7 @@ __all__ = [
     "latest_definition",
     "next_open_step",
     "parse_money",
+    "person_label",
     "progress",
     "progress_for",
     "register",

@@ -41,6 +41,13 @@ PERSON_ROLE_LABELS: dict[str, Text] = {
 }
 
 
+def person_label(number: int | str, name: str) -> str:
+    """ "Person 2 (Anna Beispiel)", or "Person 2" while the person has no name yet."""
+    if name:
+        return translation.gettext("Person %(n)s (%(name)s)") % {"n": number, "name": name}
+    return translation.gettext("Person %(n)s") % {"n": number}
+
+
 @dataclass(frozen=True)
 class Person:
     id: str  # stable: "p1" is the applicant, "p2"... in the order they were added
@@ -59,6 +66,16 @@ class Person:
         # the household list shows them.
         number = self.id[1:] if self.id[:1] == "p" and self.id[1:].isdigit() else ""
         return translation.gettext("Person %(n)s") % {"n": number or "?"}
+
+    @property
+    def number(self) -> str:
+        """The person's number as the household list shows it ("2" for "p2")."""
+        return self.id[1:] if self.id[:1] == "p" and self.id[1:].isdigit() else "?"
+
+    @property
+    def label(self) -> str:
+        """How an error names the person: "Person 2 (Anna Beispiel)"."""
+        return person_label(self.number, f"{self.first_name} {self.last_name}".strip())
 
     @property
     def age(self) -> int | None:

@@ -209,18 +209,30 @@ def _clean_persons(raw: Any, today: date) -> tuple[list[dict[str, Any]], dict[st
         if values["role"] not in MEMBER_ROLES:
             errors[prefix + "role"] = _("Bitte wählen Sie, wer diese Person für Sie ist.")
         partners += values["role"] == PersonRole.PARTNER
-        for name in ("first_name", "last_name"):
-            if not values[name]:
-                errors[prefix + name] = _("Bitte geben Sie den Namen an.")
-            elif len(values[name]) > 100:
-                errors[prefix + name] = _(
-                    "Bitte kürzen Sie Ihre Angabe auf höchstens %(n)s Zeichen."
-                ) % {"n": 100}
+        # Each message names its field: the page puts the person in front ("Person 2
+        # (Anna Beispiel): Bitte geben Sie den Vornamen an."), as a caseworker would ask.
+        if not values["first_name"]:
+            errors[prefix + "first_name"] = _("Bitte geben Sie den Vornamen an.")
+        elif len(values["first_name"]) > 100:
+            errors[prefix + "first_name"] = _(
+                "Bitte kürzen Sie den Vornamen auf höchstens %(n)s Zeichen."
+            ) % {"n": 100}
+        if not values["last_name"]:
+            errors[prefix + "last_name"] = _("Bitte geben Sie den Nachnamen an.")
+        elif len(values["last_name"]) > 100:
+            errors[prefix + "last_name"] = _(
+                "Bitte kürzen Sie den Nachnamen auf höchstens %(n)s Zeichen."
+            ) % {"n": 100}
         birth = ""
-        try:
-            birth = _clean_date(date_field, values["birth_date"], today)
-        except _Refused as refused:
-            errors[prefix + "birth_date"] = refused.message
+        if not values["birth_date"]:
+            errors[prefix + "birth_date"] = _("Bitte geben Sie das Geburtsdatum an.")
+        else:
+            try:
+                birth = _clean_date(date_field, values["birth_date"], today)
+            except _Refused as refused:
+                errors[prefix + "birth_date"] = _("Geburtsdatum: %(error)s") % {
+                    "error": refused.message
+                }
         out.append({"id": pid, **values, "birth_date": birth})
     if partners > 1:
         errors["members"] = _("Bitte geben Sie höchstens eine Partnerin oder einen Partner an.")
