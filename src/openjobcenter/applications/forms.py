@@ -254,3 +254,7 @@ class AnswerForm(forms.Form):
 class SubmitForm(forms.Form):
     # A random key per page view: a second click (or a reload) submits nothing twice.
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100)
+    # Shown only when the application's address differs from the profile's (issue 17).
+    save_address = forms.BooleanField(
+        required=False, label=_("Diese Anschrift auch in Ihrem Profil speichern")
+    )
