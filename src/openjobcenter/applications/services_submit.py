@@ -28,13 +28,13 @@ from openjobcenter.applications.models import (
 )
 from openjobcenter.applications.proofs import derive_proofs_for
 from openjobcenter.applications.services_common import (
-    SCHEMA_ID,
     ApplicationIncomplete,
     _actor,
     _audit,
     _event,
     _lock,
     _send_receipt_mail,
+    schema_id,
 )
 from openjobcenter.core import failpoints
 from openjobcenter.core.models import AuditAction
@@ -56,7 +56,7 @@ def build_submission(application: Application, answers: engine.Answers) -> dict[
     needed = [i for i in engine.step_instances(definition, answers) if i.needed]
     proofs = derive_proofs_for(definition, answers)
     return {
-        "$schema": SCHEMA_ID,
+        "$schema": schema_id(definition.version),
         "form": {"key": definition.key, "version": definition.version},
         "kind": application.kind,
         "reference": application.reference,
