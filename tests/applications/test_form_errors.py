@@ -126,3 +126,15 @@ def test_per_person_step_error_names_the_person(customer_client: Client, app: Ap
     assert label.removeprefix("Person 2 (Eva Kunde), ")  # the question is named
     assert page.count(f"Person 2 (Eva Kunde): {message}") >= 1  # at the field
     assert len(lines) == len(set(lines))
+
+
+def test_person_errors_are_translated() -> None:
+    from django.utils import translation
+
+    raw = {"members": [row("partner", "", "Beispiel", "1990-01-01")]}
+    with translation.override("uk"):
+        _cleaned, errors = engine.validate_step(INITIAL, "household", raw, Answers({}), today=TODAY)
+        assert engine.person_label(2, "Anna Beispiel") == "Особа 2 (Anna Beispiel)"
+    assert errors == {"members.0.first_name": "Будь ласка, вкажіть ім’я."}
+    with translation.override("en"):
+        assert engine.person_label(2, "") == "Person 2"
