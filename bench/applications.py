@@ -104,10 +104,10 @@ ANSWERS: dict[str, dict[str, Any]] = {
         "gross_earnings": "600",
         "net_earnings": "480",
     },
-    "assets": {"significant": "no"},
+    "person_assets:p1": {"has_assets": "no"},
     "maintenance_claims": {"separated_partner": "no"},
     "additional_needs": {"pregnant": "no", "disability": "no", "diet": "no", "other": "no"},
-    "health_insurance": {"kind": "statutory", "insurer": "AOK"},
+    "person_health_insurance:p1": {"kind": "statutory", "insurer": "AOK"},
     "damages": {"third_party": "no"},
     "declarations": {"truthful": True, "report_changes": True, "data_processing": True},
 }

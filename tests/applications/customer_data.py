@@ -1,4 +1,8 @@
-"""Complete answers for the customer-side tests (A1): a couple with one child, renting."""
+"""Complete answers for the customer-side tests (A1): a couple with one child, renting.
+
+``COUPLE`` answers the current first application (version 2: health insurance and assets
+per person); ``COUPLE_V1`` the same household as version 1 asked it (stored drafts and
+submissions of version 1 must keep working)."""
 
 from __future__ import annotations
 
@@ -76,12 +80,32 @@ COUPLE: dict[str, dict[str, Any]] = {
     },
     "income:p2": {"kinds": []},
     "income:p3": {"kinds": ["child_benefit"], "child_benefit": "255"},
-    "assets": {"significant": "no"},
+    "person_assets:p1": {
+        "has_assets": "yes",
+        "kinds": ["accounts", "vehicles"],
+        "accounts_value": "1200,00",
+        "vehicles_value": "3500",
+    },
+    "person_assets:p2": {"has_assets": "no"},
+    "person_assets:p3": {"has_assets": "no"},
     "maintenance_claims": {"separated_partner": "no", "child_other_parent": "no"},
     "additional_needs": {"pregnant": "no", "disability": "no", "diet": "no", "other": "no"},
-    "health_insurance": {"kind": "statutory", "insurer": "AOK Hessen"},
+    "person_health_insurance:p1": {"kind": "statutory", "insurer": "AOK Hessen"},
+    "person_health_insurance:p2": {"kind": "private", "insurer": "Muster PKV"},
+    "person_health_insurance:p3": {
+        "kind": "family",
+        "insurer": "AOK Hessen",
+        "family_via": "Karl Kunde",
+    },
     "damages": {"third_party": "no"},
     "declarations": {"truthful": "1", "report_changes": "1", "data_processing": "1"},
+}
+
+_V2_ONLY = ("person_assets", "person_health_insurance")
+COUPLE_V1: dict[str, dict[str, Any]] = {
+    **{k: v for k, v in COUPLE.items() if k.partition(":")[0] not in _V2_ONLY},
+    "assets": {"significant": "no"},
+    "health_insurance": {"kind": "statutory", "insurer": "AOK Hessen"},
 }
 
 

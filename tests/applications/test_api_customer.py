@@ -127,7 +127,10 @@ def test_whole_customer_flow_through_the_api_alone(
     assert response.status_code == 409
     # 7. The submitted data follows the published JSON Schema.
     app = Application.objects.get(pk=app_id)
-    published = api.get(f"{API}/schemas/application/1").json()
+    assert app.submitted_data is not None
+    version = app.submitted_data["form"]["version"]
+    assert app.submitted_data["$schema"].endswith(f"/application/{version}")
+    published = api.get(f"{API}/schemas/application/{version}").json()
     jsonschema.validate(
         app.submitted_data, published, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )

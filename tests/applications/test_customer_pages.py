@@ -92,7 +92,17 @@ def test_whole_application_submit_and_status(
     assert len(app.submission_sha256) == 64
     data = app.submitted_data
     assert data is not None
-    assert data["form"] == {"key": "initial", "version": 1}
+    assert data["form"] == {"key": "initial", "version": 2}
+    assert data["$schema"].endswith("/application/2")
+    assert data["answers"]["person_health_insurance:p3"] == {
+        "kind": "family",
+        "insurer": "AOK Hessen",
+        "family_via": "Karl Kunde",
+    }
+    assert data["answers"]["person_assets:p1"]["vehicles_value"] == "3500.00"
+    # Proofs per person: the private insurance of p2, the car of p1.
+    assert {"kind": "health_insurance_proof", "person_id": "p2"} in data["proofs"]
+    assert {"kind": "asset_proof", "person_id": "p1"} in data["proofs"]
     assert [p["role"] for p in data["persons"]] == ["applicant", "partner", "child"]
     assert data["answers"]["housing"]["cold_rent"] == "500.00"
     assert data["answers"]["bank"]["iban"] == "DE89370400440532013000"
@@ -112,6 +122,10 @@ def test_whole_application_submit_and_status(
     assert app.submission_sha256[:16] in text.replace("\n", "")
     assert "Bäckerei Muster" in text
     assert "Mia Kunde" in text
+    # Health insurance and assets per person are in the PDF.
+    assert "Muster PKV" in text
+    assert "familienversichert" in text
+    assert "Kraftfahrzeuge" in text
 
 
 def test_submitted_is_read_only(customer_client: Client, app: Application) -> None:

@@ -111,21 +111,24 @@ def test_child_maintenance() -> None:
     assert "income:p3" not in prefill  # no income asked for the first child
 
 
-def test_assets_below_the_protected_amount() -> None:
-    assert _prefill()["assets"] == {"significant": "no"}
-
-
-def test_assets_above_the_protected_amount() -> None:
-    # Four people in the first year: 40,000 + 3 x 15,000 = 85,000 € protected.
-    assert _prefill(wealth="85000")["assets"] == {"significant": "no"}
-    assert _prefill(wealth="85000.01")["assets"] == {
-        "significant": "yes",
-        "total_value": "85000.01",
+def test_assets_carry_over_into_the_annex_structure() -> None:
+    # The self-check's one household amount is kept (it used to vanish below the
+    # protected amount): as the applicant's savings on accounts, to be checked and split.
+    assert _prefill()["person_assets:p1"] == {
+        "has_assets": "yes",
+        "kinds": ["accounts"],
+        "accounts_value": "3000.00",
     }
+    assert _prefill(wealth="85000.01")["person_assets:p1"]["accounts_value"] == "85000.01"
+    assert "assets" not in _prefill()
+
+
+def test_no_assets_is_carried_as_no() -> None:
+    assert _prefill(wealth="0")["person_assets:p1"] == {"has_assets": "no"}
 
 
 def test_assets_not_asked_when_left_empty() -> None:
-    assert "assets" not in _prefill(wealth="")
+    assert "person_assets:p1" not in _prefill(wealth="")
 
 
 def test_pregnancy_and_single_parent() -> None:
@@ -206,7 +209,9 @@ def test_self_check_to_application_with_login(client: Client, customer: Customer
     income = step("income:p1")
     assert "Aus Ihrem Vorab-Check übernommen." in income
     assert 'value="640.00"' in income
-    assert "Aus Ihrem Vorab-Check übernommen." in step("assets")
+    assets = step("person_assets:p1")
+    assert "Aus Ihrem Vorab-Check übernommen." in assets
+    assert 'value="3000.00"' in assets or "accounts_value" in assets
     filing = step("filing")
     assert "Aus Ihrem Profil übernommen." in filing
     assert 'value="Hauptstraße 1"' in filing

@@ -74,7 +74,15 @@ def test_first_application_couple_with_child(page: Page, customer: CustomerProfi
         if key == "filing":
             continue
         page.wait_for_url(f"**/schritt/{key}/")
-        if key in {"household", "bank", "housing", "income:p1", "declarations"}:
+        if key in {
+            "household",
+            "bank",
+            "housing",
+            "income:p1",
+            "person_assets:p1",
+            "person_health_insurance:p3",
+            "declarations",
+        }:
             check_a11y(page, f"step {key}")
         fill_step(page, values)
         submit(page, page.get_by_role("button", name="Speichern und weiter"))

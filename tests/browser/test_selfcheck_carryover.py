@@ -54,6 +54,8 @@ def test_self_check_answers_follow_into_the_application(
     expect(page.locator("[name='heating_costs']")).to_have_value("90.00")
     check_a11y(page, "housing step prefilled")
 
-    page.goto(step("assets"))
+    page.goto(step("person_assets:p1"))
     expect(page.locator(".prefill-note")).to_contain_text("Aus Ihrem Vorab-Check übernommen")
-    expect(page.locator("input[name='significant'][value='no']")).to_be_checked()
+    expect(page.locator("input[name='has_assets'][value='yes']")).to_be_checked()
+    expect(page.locator("input[name='kinds'][value='accounts']")).to_be_checked()
+    expect(page.locator("[name='accounts_value']")).to_have_value("2000.00")

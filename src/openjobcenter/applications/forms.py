@@ -25,6 +25,7 @@ from openjobcenter.applications.engine import (
     Field,
     FieldType,
     StepInstance,
+    person_label,
 )
 
 MAX_MEMBER_ROWS = engine.MAX_PERSONS - 1
@@ -102,6 +103,22 @@ class PageField:
     confirm_error: str = ""
     confirmed: bool = False
     bank_name: str = ""
+    # On a per-person step the error names the person, at the field and in the summary.
+    person: str = ""
+
+    @property
+    def error_text(self) -> str:
+        """The error at the field: "Person 2 (Anna Beispiel): Bitte ..."."""
+        if not self.error or not self.person:
+            return self.error
+        return f"{self.person}: {self.error}"
+
+    @property
+    def summary_text(self) -> str:
+        """The error summary's line: the person, the question, the message."""
+        if self.person:
+            return f"{self.person}, {self.f.label}: {self.error}"
+        return f"{self.f.label}: {self.error}"
 
     @property
     def type(self) -> str:
@@ -134,6 +151,21 @@ class MemberRow:
     last_name: str
     birth_date: str
     errors: dict[str, str]
+
+    @property
+    def number(self) -> int:
+        # Person 1 is the applicant; the household list starts with Person 2, as the
+        # per-person steps name them.
+        return self.index + 2
+
+    @property
+    def label(self) -> str:
+        return person_label(self.number, f"{self.first_name} {self.last_name}".strip())
+
+    @property
+    def error_texts(self) -> dict[str, str]:
+        """Each field's error naming the person, once per field."""
+        return {k: f"{self.label}: {m}" for k, m in self.errors.items() if m}
 
 
 def page_fields(
@@ -175,6 +207,7 @@ def page_fields(
                 confirm_error=confirm_error,
                 confirmed=confirmed,
                 bank_name=engine.bank_of(f, value) if not errors.get(f.key) else "",
+                person=inst.person.label if inst.person else "",
             )
         )
     return out
@@ -221,3 +254,7 @@ class AnswerForm(forms.Form):
 class SubmitForm(forms.Form):
     # A random key per page view: a second click (or a reload) submits nothing twice.
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100)
+    # Shown only when the application's address differs from the profile's (issue 17).
+    save_address = forms.BooleanField(
+        required=False, label=_("Diese Anschrift auch in Ihrem Profil speichern")
+    )

@@ -94,6 +94,34 @@ def _num(amount: Decimal) -> float | int:
     return int(amount) if amount == amount.to_integral_value() else float(amount)
 
 
+# Anlage VM kinds the calculator counts. A car and a self-used home are protected when
+# reasonable (§ 12 Abs. 1 SGB II) and recognised retirement provisions too: staff check
+# those; the pre-calculation leaves them out, as the self-check does.
+COUNTED_ASSET_KINDS = ("cash", "accounts", "building_savings", "securities", "other")
+
+
+def countable_assets(answers: Answers) -> Decimal | None:
+    """The household's assets as the calculator counts them, from the per-person asset
+    steps (form version 2); None when the answers have none."""
+    total: Decimal | None = None
+    for person in answers.persons:
+        assets = answers.step(f"person_assets:{person.id}")
+        if not assets:
+            continue
+        total = total or Decimal(0)
+        if assets.get("has_assets") != "yes":
+            continue
+        kinds = set(assets.get("kinds") or [])
+        for kind in COUNTED_ASSET_KINDS:
+            if kind in kinds:
+                total += _money(assets.get(f"{kind}_value"))
+        if "insurance" in kinds and assets.get("insurance_retirement") != "yes":
+            total += _money(assets.get("insurance_value"))
+        if "property" in kinds and assets.get("property_self_used") != "yes":
+            total += _money(assets.get("property_value"))
+    return total
+
+
 def month_of(application: Application) -> date:
     """The first month of the claim: the month of filing (§ 37 Abs. 2 SGB II)."""
     when = application.filed_at or application.submitted_at or timezone.now()
@@ -210,6 +238,11 @@ def build_input(  # noqa: PLR0915
         assets = answers.step("assets")
         if assets.get("significant") == "yes":
             applicant["wealth"] = _num(_money(assets.get("total_value")))
+        counted = countable_assets(answers)
+        if counted is not None:
+            # Version 2 asks per person (Anlage VM); the calculator takes the household's
+            # total, as the self-check does.
+            applicant["wealth"] = _num(counted)
     if overrides.rent_m is not None:
         rent = overrides.rent_m
     if overrides.heating_m is not None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from openjobcenter.applications.engine import (
     APPLICANT,
@@ -97,6 +98,9 @@ class _Collector:
     def __init__(self) -> None:
         self.items: list[Proof] = []
         self._seen: set[tuple[str, str | None]] = set()
+
+    def has(self, kind: str, person: Person | None = None) -> bool:
+        return (kind, person.id if person else None) in self._seen
 
     def add(self, kind: str, reason: str, person: Person | None = None, note: str = "") -> None:
         key = (kind, person.id if person else None)
@@ -233,6 +237,9 @@ def derive_proofs_for(definition: FormDefinition, answers: Answers) -> list[Proo
             _("Sie sind nicht gesetzlich versichert: bitte einen Nachweis Ihrer Versicherung."),
         )
 
+    for person in answers.persons:
+        _person_health_proofs(out, person, step(f"person_health_insurance:{person.id}"))
+
     if definition.key in {"initial", "renewal"} or step("bank"):
         has_account = step("bank").get("has_account")
         if definition.key != "change_notice" and has_account != "no":
@@ -245,6 +252,8 @@ def derive_proofs_for(definition: FormDefinition, answers: Answers) -> list[Proo
                     "von Einnahmen müssen lesbar bleiben."
                 ),
             )
+    for person in answers.persons:
+        _person_asset_proofs(out, person, step(f"person_assets:{person.id}"))
     if (
         _has_role(answers, PersonRole.CHILD)
         and step("maintenance_claims").get("child_other_parent") == "yes"
@@ -257,6 +266,66 @@ def derive_proofs_for(definition: FormDefinition, answers: Answers) -> list[Proo
             ),
         )
     return out.items
+
+
+# Asset kinds (Anlage VM) → what proves their value; cash needs no proof.
+_ASSET_EVIDENCE: dict[str, Any] = {
+    "building_savings": gettext_lazy("Bausparverträge: Kontoauszug oder Jahresmitteilung"),
+    "insurance": gettext_lazy("Versicherungen: Bescheinigung über den Rückkaufswert"),
+    "securities": gettext_lazy("Wertpapiere: aktueller Depotauszug"),
+    "vehicles": gettext_lazy("Kraftfahrzeuge: Zulassungsbescheinigung Teil I und Kaufvertrag"),
+    "property": gettext_lazy("Haus- und Grundeigentum: Grundbuchauszug"),
+    "other": gettext_lazy("Sonstiges: ein Nachweis über den Wert"),
+}
+
+
+def _person_asset_proofs(out: _Collector, person: Person, assets: dict[str, Any]) -> None:
+    """Anlage VM (version 2): account statements for accounts, one asset proof per person
+    naming what each declared kind needs."""
+    if assets.get("has_assets") != "yes":
+        return
+    kinds = [k for k in assets.get("kinds") or [] if isinstance(k, str)]
+    # The household's statements of all accounts, asked above, cover the accounts too.
+    if "accounts" in kinds and not out.has("bank_statement"):
+        out.add(
+            "bank_statement",
+            _("%(name)s hat Guthaben auf Giro-, Spar- oder Tagesgeldkonten.")
+            % {"name": person.name},
+            person,
+            note=_("Bitte die aktuellen Kontoauszüge aller Konten dieser Person."),
+        )
+    evidence = [str(_ASSET_EVIDENCE[k]) for k in kinds if k in _ASSET_EVIDENCE]
+    if evidence:
+        out.add(
+            "asset_proof",
+            _("%(name)s hat Vermögen angegeben.") % {"name": person.name},
+            person,
+            note="; ".join(evidence),
+        )
+
+
+def _person_health_proofs(out: _Collector, person: Person, health: dict[str, Any]) -> None:
+    match health.get("kind"):
+        case "private":
+            out.add(
+                "health_insurance_proof",
+                _(
+                    "%(name)s ist privat versichert: bitte die aktuelle Beitragsrechnung der "
+                    "Kranken- und Pflegeversicherung."
+                )
+                % {"name": person.name},
+                person,
+            )
+        case "none" | "unknown":
+            out.add(
+                "health_insurance_proof",
+                _(
+                    "Für %(name)s ist keine Krankenversicherung bekannt: bitte, falls vorhanden, "
+                    "einen Nachweis der letzten Versicherung."
+                )
+                % {"name": person.name},
+                person,
+            )
 
 
 def _has_role(answers: Answers, role: str) -> bool:

@@ -90,14 +90,19 @@ def prefill_from_calculation(calc_input: dict[str, Any]) -> dict[str, dict[str, 
     return data
 
 
-def _assets(wealth: Decimal, persons: int) -> dict[str, Any]:
-    """The assets step as the application asks it: "significant" means above the protected
-    amount of the first year (§ 12 Abs. 4 SGB II: 40,000 € and 15,000 € per further person,
-    as the step's help text says); only then are the details asked."""
-    protected = Decimal(40_000) + Decimal(15_000) * (persons - 1)
-    if wealth > protected:
-        return {"significant": "yes", "total_value": str(wealth.quantize(Decimal("0.01")))}
-    return {"significant": "no"}
+def _assets(wealth: Decimal) -> dict[str, Any]:
+    """The applicant's asset step (Anlage VM, form version 2) from the self-check's one
+    household amount ("Erspartes, Konten, Wertpapiere"): the amount is kept, as savings on
+    accounts, for the customer to check and split by kind and person (the step says it was
+    carried over). Nothing is dropped for being under the protected amount: the annex
+    asks for everything and the job centre leaves out what is protected."""
+    if wealth <= 0:
+        return {"has_assets": "no"}
+    return {
+        "has_assets": "yes",
+        "kinds": ["accounts"],
+        "accounts_value": str(wealth.quantize(Decimal("0.01"))),
+    }
 
 
 def prefill_from_form(form: Any, calc_input: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -118,7 +123,7 @@ def prefill_from_form(form: Any, calc_input: dict[str, Any]) -> dict[str, dict[s
             housing["service_charges"] = charges
         data["housing"] = housing
     if d.get("wealth") is not None:
-        data["assets"] = _assets(d["wealth"], len(calc_input.get("members") or []))
+        data["person_assets:p1"] = _assets(d["wealth"])
     needs: dict[str, Any] = {}
     if d.get("pregnant_week"):
         needs["pregnant"] = "yes"

@@ -40,6 +40,14 @@ REFERENCE_PREFIX = {
 # No 0/O, 1/I/L: read aloud on the phone without mistakes. 31^8 ≈ 8.5e11 per year and kind.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 SCHEMA_ID = "https://openjobcenter.de/schemas/application/1"
+
+
+def schema_id(version: int) -> str:
+    """The JSON Schema a submission of a form definition of ``version`` follows
+    (``GET /api/v1/schemas/application/<version>``)."""
+    return SCHEMA_ID.rsplit("/", 1)[0] + f"/{version}"
+
+
 MAX_ANSWER_LENGTH = 2000
 
 

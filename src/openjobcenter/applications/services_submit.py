@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -27,13 +28,13 @@ from openjobcenter.applications.models import (
 )
 from openjobcenter.applications.proofs import derive_proofs_for
 from openjobcenter.applications.services_common import (
-    SCHEMA_ID,
     ApplicationIncomplete,
     _actor,
     _audit,
     _event,
     _lock,
     _send_receipt_mail,
+    schema_id,
 )
 from openjobcenter.core import failpoints
 from openjobcenter.core.models import AuditAction
@@ -55,7 +56,7 @@ def build_submission(application: Application, answers: engine.Answers) -> dict[
     needed = [i for i in engine.step_instances(definition, answers) if i.needed]
     proofs = derive_proofs_for(definition, answers)
     return {
-        "$schema": SCHEMA_ID,
+        "$schema": schema_id(definition.version),
         "form": {"key": definition.key, "version": definition.version},
         "kind": application.kind,
         "reference": application.reference,
@@ -75,11 +76,17 @@ def application_submit(
     request: HttpRequest | None,
     application: Application,
     idempotency_key: str | None = None,
+    address_to_profile: bool = False,
 ) -> Application:
     """Submit a complete draft: freeze ``submitted_data`` (canonical JSON) and its SHA-256,
     status RECEIVED, SUBMITTED event, and in the same transaction the hand-off deliveries
     and the outbox row for the PDFs (``applications/outbox.py``); the receipt e-mail
     after commit.
+
+    ``address_to_profile``: the customer confirmed that the application's address (filing
+    step) shall become their profile's address; it is written through
+    ``customer_profile_update`` (audited) in the same transaction. Without it the profile
+    is never changed by an application.
 
     Idempotent: submitting an already submitted application returns it unchanged (no
     second event, the same receipt). ``ApplicationIncomplete`` lists open steps."""
@@ -139,7 +146,56 @@ def application_submit(
     # The PDFs and the hand-offs commit with the submission (an outbox), so a process
     # that dies right after the commit loses neither (applications/outbox.py).
     submission_outbox.record_submitted(application)
+    if address_to_profile:
+        _address_to_profile(request, application, answers)
     return application
+
+
+# --- The application's address and the profile (issue 17: answers follow the person) -----------
+
+ADDRESS_FIELDS = ("street", "postcode", "city")
+
+
+@dataclass(frozen=True)
+class AddressOffer:
+    """The filing step's address where it differs from the profile's."""
+
+    address: dict[str, str]
+    profile_has_address: bool
+
+    @property
+    def default(self) -> bool:
+        # A profile without an address takes the application's unless the customer
+        # says no; an existing one is changed only when the customer ticks the box.
+        return not self.profile_has_address
+
+
+def profile_address_offer(application: Application, answers: engine.Answers) -> AddressOffer | None:
+    """What to offer on the submit page, or None when the profile already holds it."""
+    filing = answers.step("filing")
+    address = {k: str(filing.get(k) or "") for k in ADDRESS_FIELDS}
+    if not all(address.values()):
+        return None
+    profile = application.customer
+    current = {k: str(getattr(profile, k) or "") for k in ADDRESS_FIELDS}
+    if current == address:
+        return None
+    # A town alone (as a sign-up may leave it) is not an address to protect.
+    return AddressOffer(address, bool(current["street"]))
+
+
+def _address_to_profile(
+    request: HttpRequest | None, application: Application, answers: engine.Answers
+) -> None:
+    from openjobcenter.accounts.services import customer_profile_update
+
+    offer = profile_address_offer(application, answers)
+    if offer is None:
+        return
+    profile = application.customer
+    customer_profile_update(
+        request=request, actor=profile.user, profile=profile, data=dict(offer.address)
+    )
 
 
 # --- PDFs (called by the task) -----------------------------------------------------------------

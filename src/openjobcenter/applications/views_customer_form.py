@@ -53,6 +53,7 @@ from openjobcenter.applications.services import (
     application_step_save,
     application_submit,
 )
+from openjobcenter.applications.services_submit import profile_address_offer
 from openjobcenter.applications.views_customer import KIND_SLUGS, MODULE, _read_only_redirect, _url
 from openjobcenter.core.access import customer_required, request_customer
 from openjobcenter.tenants.modules import require_module
@@ -224,15 +225,33 @@ def step(request: HttpRequest, jc: str, pk: int, step_key: str) -> HttpResponse:
         )
     except StepConflict as conflict:
         return _render_step(
-            request, app, inst, answers, raw, {}, conflict.version, conflict=conflict, status=409
+            request,
+            app,
+            inst,
+            answers,
+            raw,
+            {},
+            conflict.version,
+            extra_rows=0,
+            conflict=conflict,
+            status=409,
         )
     except StepInvalid as invalid:
         values = {**raw, **invalid.cleaned}
         if "members" in raw:
+            # The rows exactly as posted (empty extra rows too): an error never adds or
+            # drops a person, and the error keys ("members.2.first_name") stay aligned.
             values["members"] = raw["members"]
-
         return _render_step(
-            request, app, inst, answers, values, invalid.errors, base_version, status=400
+            request,
+            app,
+            inst,
+            answers,
+            values,
+            invalid.errors,
+            base_version,
+            extra_rows=0,
+            status=400,
         )
     except ApplicationError as exc:
         messages.error(request, exc.message)
@@ -265,8 +284,15 @@ def submit(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
                 _("Sie haben sehr oft hintereinander abgeschickt. Bitte warten Sie eine Stunde."),
             )
             return redirect(_url("application_submit", app), status=303)
+        offer = profile_address_offer(app, engine.answers_for(app))
+        confirmed = bool(form.is_valid() and form.cleaned_data.get("save_address"))
         try:
-            app = application_submit(request=request, application=app, idempotency_key=key)
+            app = application_submit(
+                request=request,
+                application=app,
+                idempotency_key=key,
+                address_to_profile=offer is not None and confirmed,
+            )
         except ApplicationIncomplete:
             messages.error(
                 request,
@@ -278,16 +304,23 @@ def submit(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
             return redirect(_url("application", app))
         messages.success(request, _("Ihr Antrag ist abgeschickt. Vielen Dank!"))
         return redirect(_url("application", app))
+    offer = profile_address_offer(app, engine.answers_for(app))
     return render(
         request,
         "applications/customer/submit.html",
         {
             "app": app,
+            "address_offer": offer,
             "sections": engine.summary_sections(app),
             "open_steps": [
                 {"p": p, "url": _url("application_step", app, step_key=p.key)} for p in open_steps
             ],
-            "form": SubmitForm(initial={"idempotency_key": secrets.token_urlsafe(16)}),
+            "form": SubmitForm(
+                initial={
+                    "idempotency_key": secrets.token_urlsafe(16),
+                    "save_address": offer.default if offer else False,
+                }
+            ),
         },
     )
 

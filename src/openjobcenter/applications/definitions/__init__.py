@@ -4,6 +4,11 @@ Never change a released version's keys or meaning: add ``v2`` beside ``v1`` inst
 submitted application always shows with the questions it was filed with.
 """
 
-from openjobcenter.applications.definitions import change_notice_v1, initial_v1, renewal_v1
+from openjobcenter.applications.definitions import (
+    change_notice_v1,
+    initial_v1,
+    initial_v2,
+    renewal_v1,
+)
 
-__all__ = ["change_notice_v1", "initial_v1", "renewal_v1"]
+__all__ = ["change_notice_v1", "initial_v1", "initial_v2", "renewal_v1"]
