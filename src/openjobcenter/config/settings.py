@@ -502,6 +502,7 @@ LOGGING = {
     "filters": {
         "request_id": {"()": "openjobcenter.core.logging.RequestIdFilter"},
         "redact_path": {"()": "openjobcenter.core.logging.RedactPathFilter"},
+        "client_error_no_trace": {"()": "openjobcenter.core.logging.ClientErrorWithoutTraceFilter"},
     },
     "formatters": {
         "json": {"()": "openjobcenter.core.logging.JsonFormatter"},
@@ -511,15 +512,17 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": LOG_FORMAT,
-            "filters": ["request_id", "redact_path"],
+            "filters": ["request_id", "redact_path", "client_error_no_trace"],
         }
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         # Paths may carry credentials: these loggers name the path (core.logging).
-        "django.request": {"filters": ["redact_path"]},
-        "django.security.csrf": {"filters": ["redact_path"]},
+        # A refusal (4xx) is one line, without a stack trace.
+        "django.request": {"filters": ["redact_path", "client_error_no_trace"]},
+        "django.security": {"filters": ["client_error_no_trace"]},
+        "django.security.csrf": {"filters": ["redact_path", "client_error_no_trace"]},
         # PDF rendering logs every step at INFO; keep only what needs attention.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
