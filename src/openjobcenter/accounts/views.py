@@ -41,6 +41,7 @@ from openjobcenter.accounts.services import (
     staff_membership_revoke,
 )
 from openjobcenter.core.access import (
+    MissingPermission,
     Perm,
     customer_required,
     has_perm,
@@ -173,7 +174,7 @@ def staff_customer_detail(request: HttpRequest, jc: str, pk: int) -> HttpRespons
     )
     if request.method == "POST" and "advisor" in request.POST:
         if not can_assign:
-            return render(request, "web/403.html", status=403)
+            raise MissingPermission(Perm.CUSTOMERS_ASSIGN_NUMBER)
         if advisor_form.is_valid():
             customer_assign_advisor(
                 request=request,
@@ -185,7 +186,7 @@ def staff_customer_detail(request: HttpRequest, jc: str, pk: int) -> HttpRespons
             return redirect("staff:customer", jc=jc, pk=pk)
     elif request.method == "POST":
         if not can_assign:
-            return render(request, "web/403.html", status=403)
+            raise MissingPermission(Perm.CUSTOMERS_ASSIGN_NUMBER)
         if form.is_valid():
             try:
                 customer_assign_number(
