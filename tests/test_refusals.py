@@ -48,9 +48,7 @@ def test_a_refused_write_names_the_role_and_changes_nothing(
     customer: CustomerProfile,
 ) -> None:
     client = staff_client(staff_a[Role.JOB_ADVISOR])
-    response = client.post(
-        f"/fulda/staff/kunden/{customer.pk}/", {"customer_number": "A-9999"}
-    )
+    response = client.post(f"/fulda/staff/kunden/{customer.pk}/", {"customer_number": "A-9999"})
     assert response.status_code == 403
     assert "Empfang, Leistungssachbearbeitung" in response.content.decode()
     customer.refresh_from_db()

@@ -34,8 +34,13 @@ def jonas(customer: CustomerProfile) -> CustomerProfile:
     conf.save()
     jc.phone, jc.email = "0661 6006-0", "post@jobcenter.example"
     jc.save()
-    Office.objects.create(jobcenter=jc, name="Haupthaus", street="Robert-Kircher-Str. 1",
-                          postcode="36037", city="Fulda")
+    Office.objects.create(
+        jobcenter=jc,
+        name="Haupthaus",
+        street="Robert-Kircher-Str. 1",
+        postcode="36037",
+        city="Fulda",
+    )
     return customer
 
 

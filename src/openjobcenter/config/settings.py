@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "openjobcenter.messaging",
     "openjobcenter.notifications",
     "openjobcenter.home",
+    "openjobcenter.casefile",
     "allauth",
     "allauth.account",
     "allauth.mfa",

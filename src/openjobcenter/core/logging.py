@@ -55,7 +55,7 @@ class ClientErrorWithoutTraceFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         status = getattr(record, "status_code", None)
-        if isinstance(status, int) and 400 <= status < 500:  # noqa: PLR2004 - HTTP classes
+        if isinstance(status, int) and 400 <= status < 500:
             record.exc_info = None
             record.exc_text = None
         return True

@@ -26,8 +26,8 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST, require_safe
 
 from openjobcenter.accounts.middleware import set_language_cookie
-from openjobcenter.accounts.services import user_set_language
 from openjobcenter.accounts.models import CustomerProfile, StaffMembership
+from openjobcenter.accounts.services import user_set_language
 from openjobcenter.core.access import MissingPermission, request_jobcenter, roles_with
 from openjobcenter.core.unavailable import is_database_outage, unavailable_response, wants_json
 from openjobcenter.tenants import modules
