@@ -209,3 +209,56 @@ def test_customers_and_other_job_centres_get_404(
     client = Client()
     client.force_login(case.customer.user)
     assert client.get(url).status_code == 404
+
+
+def test_a_caseworker_writes_a_benefit_note_audited(
+    case: Case, staff_a: dict[Role, User], staff_client: Login
+) -> None:
+    caseworker = staff_a[Role.CASEWORKER]
+    response = staff_client(caseworker).post(
+        f"/fulda/staff/kunden/{case.customer.pk}/vermerke/",
+        {"category": "benefit_data", "text": "  Kontoauszüge kommen nächste Woche.  "},
+    )
+    assert response.status_code == 302
+    note = CaseNote.objects.get(text="Kontoauszüge kommen nächste Woche.")
+    assert note.author == caseworker and note.category == "benefit_data"
+    assert AuditEntry.objects.filter(
+        object_type="case_note", object_id=str(note.pk), action="create", actor=caseworker
+    ).exists()
+
+
+def test_a_note_outside_ones_category_is_refused_and_nothing_stored(
+    case: Case, staff_a: dict[Role, User], staff_client: Login
+) -> None:
+    before = CaseNote.objects.count()
+    url = f"/fulda/staff/kunden/{case.customer.pk}/vermerke/"
+    advisor = staff_client(staff_a[Role.JOB_ADVISOR])
+    refused = advisor.post(url, {"category": "benefit_data", "text": "Geht mich nichts an."})
+    assert refused.status_code == 403
+    assert "Dafür fehlt Ihnen die Berechtigung" in refused.content.decode()
+    reception = staff_client(staff_a[Role.RECEPTION])
+    assert reception.post(url, {"category": "placement_data", "text": "x"}).status_code == 403
+    assert CaseNote.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"category": "placement_data", "text": "   "}, "Bitte schreiben Sie den Vermerk."),
+        ({"category": "placement_data", "text": "x" * 4001}, "höchstens 4000 Zeichen"),
+        ({"category": "gossip", "text": "Hallo"}, "Bitte wählen Sie, ob der Vermerk"),
+    ],
+)
+def test_bad_notes_come_back_with_a_reason(
+    case: Case,
+    staff_a: dict[Role, User],
+    staff_client: Login,
+    data: dict[str, str],
+    message: str,
+) -> None:
+    before = CaseNote.objects.count()
+    client = staff_client(staff_a[Role.JOB_ADVISOR])
+    response = client.post(f"/fulda/staff/kunden/{case.customer.pk}/vermerke/", data)
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    assert CaseNote.objects.count() == before
