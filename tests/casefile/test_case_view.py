@@ -64,7 +64,7 @@ def test_caseworker_sees_the_whole_benefit_case(
     assert "Interesse an Umschulung" not in page
     assert "1 Vermerk" in notes and "Inhalt nur für: Arbeitsvermittlung" in notes
     appts = section(page, "appointments-title")
-    assert "Nächste Termine" in appts and "Einladung offen" in appts and "wahrgenommen" in appts
+    assert "Demnächst" in appts and "Einladung offen" in appts and "wahrgenommen" in appts
     # Actions from here.
     for action in ("Nachricht schreiben", "Unterlagen anfordern", "Zum Termin einladen"):
         assert action in page
