@@ -90,9 +90,7 @@ class Case:
 
 
 @pytest.fixture
-def case(
-    customer: CustomerProfile, staff_a: dict[Role, User], appt_type: AppointmentType
-) -> Case:
+def case(customer: CustomerProfile, staff_a: dict[Role, User], appt_type: AppointmentType) -> Case:
     jc = customer.jobcenter
     _enable(jc)
     advisor = staff_a[Role.JOB_ADVISOR]

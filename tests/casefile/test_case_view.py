@@ -47,7 +47,7 @@ def test_caseworker_sees_the_whole_benefit_case(
     assert "Antrag auf Bürgergeld – Erstantrag" in apps
     assert case.application.reference in apps
     assert f'href="/fulda/staff/antraege/{case.application.pk}/"' in apps
-    assert timezone.localtime(case.application.filed_at).strftime("%d.%m.%Y") in apps  # type: ignore[arg-type]
+    assert timezone.localtime(case.application.filed_at).strftime("%d.%m.%Y") in apps
     docs = section(page, "documents-title")
     # Each document says which request item or proof it answers.
     assert "Nachforderung vom" in docs and ": Lohn- oder Gehaltsabrechnung" in docs
