@@ -305,6 +305,12 @@ ROUTES: dict[str, Entry] = {
     S + "kunden/<int:pk>/": Entry(
         get=staff(), post=over(staff(), job_advisor="403"), pk="customer"
     ),
+    S + "kunden/<int:pk>/vermerke/": action(
+        staff(("caseworker", "team_lead", "admin")),
+        pk="customer",
+        body={"category": "benefit_data", "text": "Rückruf vereinbart."},
+        note="a benefit note: reception and job advisors may not write one (403)",
+    ),
     S + "team/": both(staff(ADMIN)),
     S + "team/<int:pk>/entfernen/": action(staff(ADMIN), pk="membership"),
     S + "standorte/": both(staff(ADMIN)),

@@ -82,11 +82,12 @@ def test_caseworker_assigns_customer_number_and_it_is_audited(
     assert AuditEntry.objects.filter(
         action="read", subject=customer2.user, actor=staff_a[Role.CASEWORKER]
     ).exists()
+    # Refused input is a 422 with the reason (the case view answers bad input with 4xx).
     response = client.post(f"/fulda/staff/kunden/{customer2.pk}/", {"customer_number": "A-1001"})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "bereits vergeben" in response.content.decode()
     response = client.post(f"/fulda/staff/kunden/{customer2.pk}/", {"customer_number": "<b>"})
-    assert response.status_code == 200
+    assert response.status_code == 422
     response = client.post(f"/fulda/staff/kunden/{customer2.pk}/", {"customer_number": "A-2002"})
     assert response.status_code == 302
     customer2.refresh_from_db()

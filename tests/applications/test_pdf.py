@@ -39,7 +39,7 @@ def test_summary_is_pdfa_german_complete_and_escaped(
     text = text_of(data)
     for expected in (
         app.reference,
-        "Erstantrag auf Bürgergeld",
+        "Antrag auf Bürgergeld – Erstantrag",
         "Kaltmiete",
         "500,00 €",
         "Bäckerei Muster",

@@ -32,7 +32,7 @@ def test_admin_logs_in_with_totp_and_walks_the_back_office(
 
     page.get_by_role("link", name="Kunde, Karl").click()
     page.wait_for_url(f"**/fulda/staff/kunden/{customer.pk}/")
-    expect(page.get_by_label("Kundennummer")).to_have_value("A-1001")
+    expect(page.get_by_role("textbox", name="Kundennummer")).to_have_value("A-1001")
     check_a11y(page, "/fulda/staff/kunden/<pk>/")
 
     for link, path, heading in [

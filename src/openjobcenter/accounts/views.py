@@ -17,16 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from openjobcenter.accounts.forms import (
-    AdvisorForm,
     ApiTokenForm,
-    AssignNumberForm,
     MembershipForm,
     ProfileForm,
 )
 from openjobcenter.accounts.models import ApiToken, CustomerProfile, Role
 from openjobcenter.accounts.selectors import (
     customers_of,
-    get_customer_for,
     get_membership_for,
     memberships_of,
     staff_jobcenters,
@@ -34,8 +31,6 @@ from openjobcenter.accounts.selectors import (
 from openjobcenter.accounts.services import (
     api_token_create,
     api_token_revoke,
-    customer_assign_advisor,
-    customer_assign_number,
     customer_profile_update,
     staff_membership_grant,
     staff_membership_revoke,
@@ -43,7 +38,6 @@ from openjobcenter.accounts.services import (
 from openjobcenter.core.access import (
     Perm,
     customer_required,
-    has_perm,
     request_user,
     staff_required,
 )
@@ -153,73 +147,6 @@ def staff_customers(request: HttpRequest, jc: str) -> HttpResponse:
         request,
         "accounts/staff_customers.html",
         {"page": page, "query": query, "pager_query": urlencode({"q": query}) if query else ""},
-    )
-
-
-@staff_required(Perm.CUSTOMERS_VIEW)
-@require_http_methods(["GET", "POST"])
-def staff_customer_detail(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
-    jobcenter = request.jobcenter  # type: ignore[attr-defined]
-    profile = get_customer_for(jobcenter, pk)
-    can_assign = has_perm(request.staff_roles, Perm.CUSTOMERS_ASSIGN_NUMBER)  # type: ignore[attr-defined]
-    form = AssignNumberForm(
-        request.POST if "customer_number" in request.POST else None,
-        initial={"customer_number": profile.customer_number or ""},
-    )
-    advisor_form = AdvisorForm(
-        request.POST if "advisor" in request.POST else None,
-        jobcenter=jobcenter,
-        initial={"advisor": profile.advisor_id},
-    )
-    if request.method == "POST" and "advisor" in request.POST:
-        if not can_assign:
-            return render(request, "web/403.html", status=403)
-        if advisor_form.is_valid():
-            customer_assign_advisor(
-                request=request,
-                actor=_user(request),
-                profile=profile,
-                advisor=advisor_form.cleaned_data["advisor"],
-            )
-            messages.success(request, _("Die Ansprechperson wurde gespeichert."))
-            return redirect("staff:customer", jc=jc, pk=pk)
-    elif request.method == "POST":
-        if not can_assign:
-            return render(request, "web/403.html", status=403)
-        if form.is_valid():
-            try:
-                customer_assign_number(
-                    request=request,
-                    actor=_user(request),
-                    profile=profile,
-                    number=form.cleaned_data["customer_number"],
-                )
-            except ValidationError as exc:
-                form.add_error("customer_number", exc.message_dict["customer_number"])
-            else:
-                messages.success(request, _("Die Kundennummer wurde gespeichert."))
-                return redirect("staff:customer", jc=jc, pk=pk)
-    else:
-        audit(
-            request=request,
-            action=AuditAction.READ,
-            object_type="customer_profile",
-            object_id=profile.pk,
-            jobcenter=jobcenter,
-            subject=profile.user,
-        )
-    return render(
-        request,
-        "accounts/staff_customer_detail.html",
-        {
-            "profile": profile,
-            "form": form,
-            "advisor_form": advisor_form,
-            "can_assign": can_assign,
-            "appointments": profile.appointments.select_related("type", "staff").order_by(
-                "-starts_at"
-            )[:10],
-        },
     )
 
 

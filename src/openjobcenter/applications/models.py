@@ -24,6 +24,15 @@ class ApplicationKind(models.TextChoices):
     CHANGE_NOTICE = "change_notice", _("Veränderungsmitteilung")
 
 
+# The title a form carries on paper (PDFs, receipts): what the customer and other
+# offices know it by, never the internal key.
+OFFICIAL_TITLES = {
+    ApplicationKind.INITIAL: _("Antrag auf Bürgergeld – Erstantrag"),
+    ApplicationKind.RENEWAL: _("Weiterbewilligungsantrag"),
+    ApplicationKind.CHANGE_NOTICE: _("Veränderungsmitteilung"),
+}
+
+
 class ApplicationStatus(models.TextChoices):
     # Customer side, before submission.
     DRAFT = "draft", _("Entwurf")
@@ -92,6 +101,11 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def official_title(self) -> str:
+        """The form's title on paper ("Antrag auf Bürgergeld – Erstantrag")."""
+        return str(OFFICIAL_TITLES.get(ApplicationKind(self.kind), self.get_kind_display()))
 
 
 class StepState(models.TextChoices):

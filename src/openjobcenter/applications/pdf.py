@@ -35,6 +35,8 @@ def _common(application: Application) -> dict[str, Any]:
         "application": application,
         "jobcenter": application.jobcenter,
         "letterhead": letterhead(application.jobcenter),
+        # Once, from the account: the answers repeat the name in their own rows.
+        "applicant": application.customer.user.display_name,
         "filed_at": timezone.localtime(application.filed_at) if application.filed_at else None,
         "submitted_at": timezone.localtime(application.submitted_at)
         if application.submitted_at
@@ -49,7 +51,7 @@ def render_summary(application: Application) -> bytes:
         definition = engine.get_definition(application.form_key, application.form_version)
         context = {
             **_common(application),
-            "title": str(definition.title),
+            "title": application.official_title,
             "form": definition,
             "sections": engine.summary_sections(application),
             "proofs": derive_proofs(application),
@@ -61,10 +63,9 @@ def render_summary(application: Application) -> bytes:
 def render_receipt(application: Application) -> bytes:
     """The receipt (Eingangsbestätigung) as PDF/A, in German."""
     with translation.override("de"):
-        definition = engine.get_definition(application.form_key, application.form_version)
         context = {
             **_common(application),
-            "title": str(definition.title),
+            "title": application.official_title,
             "contact": settings_for(application.jobcenter).receipt_contact,
         }
         html = render_to_string("applications/pdf/receipt.html", context)

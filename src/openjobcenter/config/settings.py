@@ -24,6 +24,7 @@ from openjobcenter.config.env import (
     redis_database,
     validate_redis_url,
 )
+from openjobcenter.config.logging_settings import logging_dict
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = Path(env_str("OJC_BASE_DIR") or Path.cwd())
@@ -88,6 +89,7 @@ INSTALLED_APPS = [
     "openjobcenter.messaging",
     "openjobcenter.notifications",
     "openjobcenter.home",
+    "openjobcenter.casefile",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -496,33 +498,4 @@ NINJA_PAGINATION_PER_PAGE = 50
 # --- Logging: one JSON object per line in production, readable lines otherwise ------------
 LOG_FORMAT = env_choice("LOG_FORMAT", "json" if PRODUCTION else "text", ("json", "text"))
 LOG_LEVEL = env_choice("LOG_LEVEL", "info", ("debug", "info", "warning", "error")).upper()
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {
-        "request_id": {"()": "openjobcenter.core.logging.RequestIdFilter"},
-        "redact_path": {"()": "openjobcenter.core.logging.RedactPathFilter"},
-    },
-    "formatters": {
-        "json": {"()": "openjobcenter.core.logging.JsonFormatter"},
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
-    },
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": LOG_FORMAT,
-            "filters": ["request_id", "redact_path"],
-        }
-    },
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        # Paths may carry credentials: these loggers name the path (core.logging).
-        "django.request": {"filters": ["redact_path"]},
-        "django.security.csrf": {"filters": ["redact_path"]},
-        # PDF rendering logs every step at INFO; keep only what needs attention.
-        "weasyprint": {"level": "WARNING"},
-        "fontTools": {"level": "WARNING"},
-        "pikepdf": {"level": "WARNING"},
-    },
-}
+LOGGING = logging_dict(log_format=LOG_FORMAT, level=LOG_LEVEL)

@@ -10,6 +10,7 @@ from openjobcenter.api.urls import api
 from openjobcenter.applications import urls as application_urls
 from openjobcenter.appointments import urls as appointment_urls
 from openjobcenter.calculator import views as calculator_views
+from openjobcenter.casefile import views as casefile_views
 from openjobcenter.core import views as core_views
 from openjobcenter.documents import urls as document_urls
 from openjobcenter.home import urls as home_urls
@@ -36,7 +37,8 @@ staff_patterns = (
     [
         path("", staff_views.dashboard, name="dashboard"),
         path("kunden/", account_views.staff_customers, name="customers"),
-        path("kunden/<int:pk>/", account_views.staff_customer_detail, name="customer"),
+        path("kunden/<int:pk>/", casefile_views.customer_case, name="customer"),
+        path("kunden/<int:pk>/vermerke/", casefile_views.case_note_new, name="case_note_new"),
         path("team/", account_views.staff_team, name="team"),
         path("team/<int:pk>/entfernen/", account_views.staff_membership_remove, name="team_remove"),
         path("standorte/", tenant_views.offices, name="offices"),

@@ -73,6 +73,19 @@ ROLE_PERMISSIONS: dict[Perm, frozenset[Role]] = {
 }
 
 
+class MissingPermission(PermissionDenied):
+    """A staff member's roles lack ``perm``: the 403 page names the roles that have it."""
+
+    def __init__(self, perm: Perm) -> None:
+        super().__init__(str(perm))
+        self.perm = perm
+
+
+def roles_with(perm: Perm) -> list[Role]:
+    """The roles that grant ``perm``, in the order of ``Role``."""
+    return [role for role in Role if role in ROLE_PERMISSIONS[perm]]
+
+
 # The middleware and gates put these on the request; one typed place to read them.
 def request_jobcenter(request: HttpRequest) -> Jobcenter:
     return request.jobcenter  # type: ignore[attr-defined,no-any-return]
@@ -148,7 +161,7 @@ def staff_required(perm: Perm = Perm.DASHBOARD) -> Callable[[F], F]:
             if not mfa_verified_in_session(request):
                 return redirect(f"{reverse('mfa_reauthenticate')}?next={request.path}")
             if not has_perm(roles, perm):
-                raise PermissionDenied
+                raise MissingPermission(perm)
             request.staff_roles = roles  # type: ignore[attr-defined]
             # Templates show only the links the person may follow.
             request.staff_perms = frozenset(  # type: ignore[attr-defined]

@@ -45,6 +45,22 @@ class RedactPathFilter(logging.Filter):
         return True
 
 
+class ClientErrorWithoutTraceFilter(logging.Filter):
+    """Drops the stack trace from Django's lines about a 4xx answer.
+
+    Django passes the exception along when it logs a refusal (``PermissionDenied``,
+    ``SuspiciousOperation``), so every 403 carried a stack trace, though nothing went
+    wrong in the code: a refusal is one line. 5xx lines keep their trace.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        status = getattr(record, "status_code", None)
+        if isinstance(status, int) and 400 <= status < 500:
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         payload: dict[str, object] = {

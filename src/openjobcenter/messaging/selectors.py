@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from openjobcenter.accounts.models import CustomerProfile, Role, StaffMembership
 from openjobcenter.core.access import Perm, has_perm, staff_roles
@@ -179,6 +180,17 @@ def messaging_staff(jobcenter: Jobcenter) -> list[User]:
 
 def is_team_lead(user: User, jobcenter: Jobcenter) -> bool:
     return Role.TEAM_LEAD in staff_roles(user, jobcenter)
+
+
+def customer_label(customer: CustomerProfile) -> str:
+    """How staff see who wrote: the name and the customer number, never "Kundin oder Kunde"."""
+    name = customer.user.display_name
+    if not customer.customer_number:
+        return name
+    return _("%(name)s (Kundennummer %(number)s)") % {
+        "name": name,
+        "number": customer.customer_number,
+    }
 
 
 @dataclass(frozen=True)

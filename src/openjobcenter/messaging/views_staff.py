@@ -120,6 +120,7 @@ def conversation_detail(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
             "form": form,
             "assign_form": assign_form,
             "context": selectors.customer_context(conversation),
+            "customer_label": selectors.customer_label(conversation.customer),
             "templates": selectors.templates_of(jobcenter),
             "statuses": ConversationStatus.choices,
             "last_id": rows[-1].pk if rows else 0,

@@ -40,10 +40,34 @@ def _logo_data_uri(jobcenter: Jobcenter) -> str:
     return ""
 
 
+def _title(jobcenter: Jobcenter) -> str:
+    # Job centres are registered by their district's name ("Landkreis Fulda"); on paper
+    # the sender is the job centre, so it says so unless the name already does.
+    if "jobcenter" in jobcenter.name.casefold():
+        return jobcenter.name
+    return f"Jobcenter {jobcenter.name}"
+
+
+def _address_lines(jobcenter: Jobcenter) -> list[str]:
+    """The main office's address and the job centre's contact: where a reply goes."""
+    lines = []
+    office = jobcenter.offices.order_by("position", "name").first()
+    if office is not None:
+        lines.append(f"{office.street}, {office.postcode} {office.city}")
+    contact = [part for part in (jobcenter.phone, jobcenter.email) if part]
+    if office is not None and not contact and office.phone:
+        contact.append(office.phone)
+    if contact:
+        lines.append(" · ".join(contact))
+    return lines
+
+
 def letterhead(jobcenter: Jobcenter) -> dict[str, Any]:
     colour = jobcenter.primary_colour if _COLOUR.match(jobcenter.primary_colour or "") else ""
     return {
         "name": jobcenter.name,
+        "title": _title(jobcenter),
+        "lines": _address_lines(jobcenter),
         "colour": colour or "#1d4f91",
         "logo": _logo_data_uri(jobcenter),
     }

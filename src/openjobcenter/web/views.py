@@ -26,8 +26,9 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST, require_safe
 
 from openjobcenter.accounts.middleware import set_language_cookie
+from openjobcenter.accounts.models import CustomerProfile, StaffMembership
 from openjobcenter.accounts.services import user_set_language
-from openjobcenter.core.access import request_jobcenter
+from openjobcenter.core.access import MissingPermission, request_jobcenter, roles_with
 from openjobcenter.core.unavailable import is_database_outage, unavailable_response, wants_json
 from openjobcenter.tenants import modules
 from openjobcenter.tenants.colours import on_colour
@@ -125,8 +126,28 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return render(request, "web/404.html", {"landing_url": reverse("web:landing")}, status=404)
 
 
+def _start_page(request: HttpRequest) -> tuple[str, bool]:
+    """Where the refused person works or has their business: (address, is staff)."""
+    jobcenter = getattr(request, "jobcenter", None)
+    user = getattr(request, "user", None)
+    if jobcenter is None or user is None or not user.is_authenticated:
+        return reverse("web:landing"), False
+    if StaffMembership.objects.filter(user=user, jobcenter=jobcenter).exists():
+        return reverse("staff:dashboard", kwargs={"jc": jobcenter.slug}), True
+    if CustomerProfile.objects.filter(user=user, jobcenter=jobcenter).exists():
+        return reverse("customer:home", kwargs={"jc": jobcenter.slug}), False
+    return reverse("web:landing"), False
+
+
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "web/403.html", status=403)
+    """The 403 page: says in plain words what is missing, who would have it, and the way
+    back. (The API answers its own JSON; ``JsonErrorsMiddleware`` keeps it so.)"""
+    start_url, is_staff = _start_page(request)
+    roles = []
+    if is_staff and isinstance(exception, MissingPermission):
+        roles = [role.label for role in roles_with(exception.perm)]
+    context = {"start_url": start_url, "is_staff": is_staff, "roles": roles}
+    return render(request, "web/403.html", context, status=403)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
