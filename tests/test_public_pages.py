@@ -29,7 +29,7 @@ def test_landing_lists_all_26_hessian_job_centres_by_kind(client: Client, jobcen
         ("36088", "Landkreis Fulda"),
         ("Hünfeld", "Landkreis Fulda"),
         ("tann", "Landkreis Fulda"),
-        ("360", "Landkreis Fulda"),
+        ("360", "Eine Postleitzahl hat fünf Ziffern"),
         ("Wiesbaden", "Landeshauptstadt Wiesbaden"),
     ],
 )

@@ -1,4 +1,4 @@
-"""Demo data: the 26 job centres of Hessen, Fulda's service area, demo people.
+"""Demo data: the 26 job centres of Hessen with every municipality, two adapted ones.
 
 Idempotent: running it again updates in place and creates nothing twice.
 """
@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 from django.db import transaction
 
@@ -77,6 +78,36 @@ FULDA_OFFICES = [
 ]
 
 
+def _load_areas(municipalities: list[dict[str, Any]]) -> None:
+    """Every Hessian municipality and postcode to its job centre, in a few queries.
+
+    Rows of the reference job centres that the data no longer names are removed, so a
+    regenerated ``hessen.json`` moves a municipality instead of doubling it.
+    """
+    ids = dict(Jobcenter.objects.values_list("slug", "pk"))
+    wanted = {
+        (ids[m["jobcenter"]], m["name"], postcode)
+        for m in municipalities
+        for postcode in m["postcodes"]
+    }
+    existing = {
+        (jc, name, postcode): pk
+        for pk, jc, name, postcode in ServiceArea.objects.filter(
+            jobcenter_id__in={jc for jc, _n, _p in wanted}
+        ).values_list("pk", "jobcenter_id", "municipality", "postcode")
+    }
+    stale = [pk for key, pk in existing.items() if key not in wanted]
+    if stale:
+        ServiceArea.objects.filter(pk__in=stale).delete()
+    ServiceArea.objects.bulk_create(
+        [
+            ServiceArea(jobcenter_id=jc, municipality=name, postcode=postcode)
+            for jc, name, postcode in sorted(wanted - existing.keys())
+        ],
+        ignore_conflicts=True,
+    )
+
+
 @transaction.atomic
 def load_jobcenters() -> int:
     """Create or update the reference job centres; returns how many exist afterwards."""
@@ -86,12 +117,7 @@ def load_jobcenters() -> int:
             slug=item["slug"],
             defaults={"name": item["name"], "kind": JobcenterKind(item["kind"])},
         )
-    for slug, areas in data["areas"].items():  # type: ignore[attr-defined]
-        jobcenter = Jobcenter.objects.get(slug=slug)
-        for area in areas:
-            ServiceArea.objects.get_or_create(
-                jobcenter=jobcenter, municipality=area["municipality"], postcode=area["postcode"]
-            )
+    _load_areas(data["municipalities"])  # type: ignore[arg-type]
     fulda = Jobcenter.objects.get(slug="fulda")
     if not fulda.intro:
         for field, value in FULDA_TEXTS.items():
