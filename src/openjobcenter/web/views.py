@@ -57,7 +57,11 @@ def tenant_home(request: HttpRequest, jc: str | None = None) -> HttpResponse:
     return render(
         request,
         "web/tenant_home.html",
-        {"offices": list(jobcenter.offices.all()), "enabled_modules": enabled},
+        {
+            "offices": list(jobcenter.offices.all()),
+            "enabled_modules": enabled,
+            "not_offered": modules.not_offered(jobcenter),
+        },
     )
 
 
