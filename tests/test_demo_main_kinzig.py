@@ -39,9 +39,7 @@ def test_demo_load_adapts_main_kinzig_fully_and_idempotently(client: Client, db)
     assert offices == 3 and customers == 2 and types == 3 and hours == 6
     assert staff == 5 and topics == 6 and templates == 2 and chats == 1 and apps == 1
     assert set(
-        StaffMembership.objects.filter(jobcenter__slug="main-kinzig").values_list(
-            "role", flat=True
-        )
+        StaffMembership.objects.filter(jobcenter__slug="main-kinzig").values_list("role", flat=True)
     ) == {Role.ADMIN, Role.CASEWORKER, Role.JOB_ADVISOR, Role.RECEPTION, Role.TEAM_LEAD}
 
     text = out.getvalue()
