@@ -7,6 +7,7 @@ import json
 from collections import defaultdict
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -17,9 +18,10 @@ from openjobcenter.tenants.finder import find_responsible, fold, lookup
 from openjobcenter.tenants.models import Jobcenter, ServiceArea
 
 
-def _data() -> dict:
+def _data() -> dict[str, Any]:
     text = resources.files("openjobcenter.tenants").joinpath("data/hessen.json").read_text("utf-8")
-    return json.loads(text)
+    data: dict[str, Any] = json.loads(text)
+    return data
 
 
 def _results(client: Client, query: str) -> str:
