@@ -41,11 +41,13 @@ def test_data_file_names_its_source_licence_and_date() -> None:
     assert "hessen_gemeinden.csv" in readme and "ODbL" in readme
 
 
-def test_every_hessian_municipality_maps_to_exactly_one_of_the_26_job_centres() -> None:
+def test_every_hessian_municipality_maps_to_exactly_one_job_centre_and_all_are_reached() -> None:
     data = _data()
     slugs = {jc["slug"] for jc in data["jobcenters"]}
-    assert len(slugs) == 26
+    # The 26 of DESIGN §6 and the Jobcenter Hanau (since 2 January 2026).
+    assert len(slugs) == 27
     assert sum(jc["kind"] == "municipal" for jc in data["jobcenters"]) == 16
+    assert sum(jc["kind"] == "joint" for jc in data["jobcenters"]) == 11
     municipalities = data["municipalities"]
     assert len(municipalities) == 422  # Gebietsstand of the AGS list
     keys = [m["ags"] for m in municipalities]
@@ -58,9 +60,13 @@ def test_every_hessian_municipality_maps_to_exactly_one_of_the_26_job_centres() 
         assert isinstance(m["jobcenter"], str) and m["jobcenter"] in slugs
         assert m["postcodes"] and all(len(p) == 5 and p.isdigit() for p in m["postcodes"])
         districts[m["ags"][:5]].add(m["jobcenter"])
-    # The district key decides: one job centre per district, all 26 reached.
+    # The district key decides: one job centre per district, except that Hanau has left
+    # the Main-Kinzig-Kreis (06435) and has its own; all 27 are reached.
     assert len(districts) == 26
-    assert all(len(jcs) == 1 for jcs in districts.values())
+    assert {key: jcs for key, jcs in districts.items() if len(jcs) != 1} == {
+        "06435": {"main-kinzig", "hanau"}
+    }
+    assert [m["name"] for m in municipalities if m["jobcenter"] == "hanau"] == ["Hanau"]
     assert {jc for jcs in districts.values() for jc in jcs} == slugs
 
 
@@ -74,9 +80,11 @@ def test_special_cases_cities_and_their_surrounding_districts() -> None:
     assert by_name["Dreieich"]["jobcenter"] == "kreis-offenbach"
     assert by_name["Wiesbaden"]["jobcenter"] == "wiesbaden"
     assert by_name["Frankfurt am Main"]["jobcenter"] == "frankfurt"
-    # Hanau: independent since 1 January 2026, served by the Main-Kinzig-Kreis's job
-    # centre (tools/build_hessen_areas.py, OVERRIDES).
-    assert by_name["Hanau"]["jobcenter"] == "main-kinzig"
+    # Hanau: independent since 1 January 2026, its own joint job centre since 2 January
+    # (tools/build_hessen_areas.py, OVERRIDES); the rest of the district stays with the KCA.
+    assert by_name["Hanau"]["jobcenter"] == "hanau"
+    assert by_name["Maintal"]["jobcenter"] == "main-kinzig"
+    assert by_name["Gelnhausen"]["jobcenter"] == "main-kinzig"
     assert by_name["Bad Hersfeld"]["jobcenter"] == "hersfeld-rotenburg"
 
 
@@ -121,7 +129,8 @@ def test_fold_treats_case_umlauts_sharp_s_and_spelling_alike() -> None:
         ("Friedberg", "Friedberg (Hessen)", "wetterau"),
         ("Muenster", "Münster (Hessen)", "darmstadt-dieburg"),
         ("Wiesbaden", "Wiesbaden", "wiesbaden"),
-        ("Hanau", "Hanau", "main-kinzig"),
+        ("Hanau", "Hanau", "hanau"),
+        ("Gelnhausen", "Gelnhausen", "main-kinzig"),
     ],
 )
 def test_lookup_by_name(jobcenters, query, municipality, slug) -> None:
@@ -150,6 +159,7 @@ def test_offenbach_finds_the_city_and_names_the_district_job_centre(jobcenters) 
         ("60311", "frankfurt", "Frankfurt am Main"),
         ("64283", "darmstadt", "Darmstadt"),
         ("63065", "offenbach", "Offenbach am Main"),
+        ("63450", "hanau", "Hanau"),
     ],
 )
 def test_lookup_by_postcode(client: Client, jobcenters, postcode, slug, municipality) -> None:

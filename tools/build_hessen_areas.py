@@ -67,11 +67,13 @@ DISTRICTS = {
 }
 
 # Municipalities whose job centre is not the one of their district key. Hanau
-# (06435014) left the Main-Kinzig-Kreis on 1 January 2026 and is an independent city
-# since; its SGB II benefits stay with the Main-Kinzig-Kreis's job centre (the
-# Kommunales Center für Arbeit) as DESIGN §6 lists 26 job centres and no 27th for Hanau.
-# Change this line when Hanau's responsibility changes.
-OVERRIDES = {"06435014": "main-kinzig"}
+# (06435014) left the Main-Kinzig-Kreis on 1 January 2026 (kreisfreie Stadt); since
+# 2 January 2026 the Jobcenter Hanau, a joint facility (gemeinsame Einrichtung) of the
+# city and the Bundesagentur für Arbeit, serves everyone living in Hanau, and the
+# Main-Kinzig-Kreis's Kommunales Center für Arbeit no longer does (announcements of the
+# KCA and of the city, December 2025 / February 2026). So Hessen has 27 job centres; the
+# AGS list of 2021 still files Hanau under 06435.
+OVERRIDES = {"06435014": "hanau"}
 
 # Official short name -> the name OpenStreetMap uses for the same place.
 OSM_NAMES = {
@@ -105,7 +107,8 @@ HEADER = {
         "(OpenStreetMap über suche-postleitzahl.org) und PyPI-Paket "
         "countrystatecity-postal-codes 2.0.1 (Bundesland je Postleitzahl). Zuständiges "
         "Jobcenter: der Kreis bzw. die kreisfreie Stadt aus dem AGS (DESIGN §6); Hanau "
-        "siehe tools/build_hessen_areas.py."
+        "(seit 1.1.2026 kreisfrei) hat seit 2.1.2026 ein eigenes Jobcenter, siehe "
+        "tools/build_hessen_areas.py."
     ),
     "licence": (
         "AGS-Liste: amtliches Werk (§ 5 UrhG). Postleitzahlen: © OpenStreetMap-Mitwirkende, "

@@ -1,4 +1,4 @@
-"""Demo data: the 26 job centres of Hessen with every municipality, two adapted ones.
+"""Demo data: the 27 job centres of Hessen with every municipality, two adapted ones.
 
 Idempotent: running it again updates in place and creates nothing twice.
 """

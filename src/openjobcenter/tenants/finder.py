@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +39,7 @@ _NOISE = frozenset(
 )
 
 
+@lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """A comparison key: case, umlauts, ß, accents and punctuation folded.
 
@@ -70,10 +72,6 @@ class Lookup:
     by_name: list[Jobcenter] = field(default_factory=list)
     # A postcode shared by municipalities of more than one job centre: the person chooses.
     choose: bool = False
-
-    @property
-    def is_postcode(self) -> bool:
-        return bool(_POSTCODE.match(self.query))
 
     @property
     def count(self) -> int:

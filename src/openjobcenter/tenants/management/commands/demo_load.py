@@ -22,7 +22,7 @@ from openjobcenter.tenants.demo import (
 
 
 class Command(BaseCommand):
-    help = "Load the 26 Hessian job centres with every municipality, two adapted ones, demo logins."
+    help = "Load the 27 Hessian job centres with every municipality, two adapted ones, demo logins."
 
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.ENVIRONMENT == "production":
