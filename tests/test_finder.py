@@ -229,3 +229,22 @@ def test_inactive_job_centres_are_not_offered(jobcenters) -> None:
     Jobcenter.objects.filter(slug="wiesbaden").update(is_active=False)
     found = lookup("65183")
     assert not found.matches and found.error
+
+
+def test_postcodes_shared_by_two_job_centres_are_the_known_few() -> None:
+    by_code: dict[str, set[str]] = defaultdict(set)
+    for m in _data()["municipalities"]:
+        for code in m["postcodes"]:
+            by_code[code].add(m["jobcenter"])
+    shared = {code for code, jcs in by_code.items() if len(jcs) > 1}
+    assert shared == {"34127", "34233", "64395"}
+
+
+def test_two_municipalities_of_one_name_are_both_offered(jobcenters) -> None:
+    found = lookup("Lautertal")
+    assert {(m.municipality, m.jobcenter.slug) for m in found.matches} == {
+        ("Lautertal (Odenwald)", "bergstrasse"),
+        ("Lautertal (Vogelsberg)", "vogelsberg"),
+    }
+    assert [m.jobcenter.slug for m in lookup("36369").matches] == ["vogelsberg"]
+    assert [m.jobcenter.slug for m in lookup("64686").matches] == ["bergstrasse"]

@@ -96,7 +96,7 @@ OSM_NAMES = {
 # Names OpenStreetMap gives to two Hessian municipalities alike: their postcodes by hand.
 POSTCODES = {
     "06431014": ["64686"],  # Lautertal (Odenwald), Kreis Bergstraße
-    "06535014": ["36369"],  # Lautertal (Vogelsberg), Vogelsbergkreis
+    "06535012": ["36369"],  # Lautertal (Vogelsberg), Vogelsbergkreis
 }
 
 HEADER = {
@@ -167,6 +167,9 @@ def build(plz_dir: Path, states_dir: Path) -> dict[str, object]:
                 "postcodes": sorted(codes),
             }
         )
+    unknown = set(POSTCODES) - {m["ags"] for m in municipalities}
+    if unknown:
+        sys.exit(f"POSTCODES names unknown municipality keys: {sorted(unknown)}")
     return {"municipalities": municipalities}
 
 
