@@ -44,7 +44,7 @@ def test_demo_load_adapts_main_kinzig_fully_and_idempotently(client: Client, db)
 
     text = out.getvalue()
     assert "admin@main-kinzig.example.org" in text
-    assert "kunde.hanau@example.org" in text
+    assert "kunde.maintal@example.org" in text
     assert "/main-kinzig/" in text
 
     jc = Jobcenter.objects.get(slug="main-kinzig")
@@ -52,7 +52,7 @@ def test_demo_load_adapts_main_kinzig_fully_and_idempotently(client: Client, db)
     assert jc.logo
     home = client.get("/main-kinzig/").content.decode()
     assert "Kommunalen Center für Arbeit" in home
-    assert "KCA Hanau" in home and "Am Freiheitsplatz 6" in home
+    assert "KCA Maintal" in home and "Klosterhofstraße 4" in home
     assert 'href="/main-kinzig/mein-bereich/termine/"' in home
     assert "Noch nicht online" not in home
     logo = client.get("/main-kinzig/logo")
@@ -61,6 +61,6 @@ def test_demo_load_adapts_main_kinzig_fully_and_idempotently(client: Client, db)
     theme = client.get("/main-kinzig/theme.css").content.decode()
     assert "--jc-primary: #7a1f2b" in theme
     # The customer of Main-Kinzig sees their own job centre's topics and conversation.
-    client.force_login(CustomerProfile.objects.get(user__email="kunde.hanau@example.org").user)
+    client.force_login(CustomerProfile.objects.get(user__email="kunde.maintal@example.org").user)
     chat = client.get("/main-kinzig/mein-bereich/nachrichten/").content.decode()
     assert "Nachzahlung Heizkosten" in chat

@@ -43,14 +43,14 @@ CUSTOMERS = [
         "Hünfeld",
     ),
     (
-        "kunde.hanau@example.org",
+        "kunde.maintal@example.org",
         "Lukas",
         "Becker",
         "main-kinzig",
         "MKK-204711",
-        "Nürnberger Straße 12",
-        "63450",
-        "Hanau",
+        "Kennedystraße 8",
+        "63477",
+        "Maintal",
     ),
     (
         "kundin.gelnhausen@example.org",

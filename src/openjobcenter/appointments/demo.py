@@ -118,9 +118,9 @@ def load_main_kinzig_appointments() -> None:
     advisor = User.objects.get(email="vermittlung@main-kinzig.example.org")
     offices = list(jobcenter.offices.order_by("position"))
     if offices and not WeeklyHours.objects.filter(staff=advisor).exists():
-        hanau = offices[1] if len(offices) > 1 else offices[0]
+        maintal = offices[1] if len(offices) > 1 else offices[0]
         for weekday in range(5):
-            # Mornings in Gelnhausen, Thursday afternoon in Hanau.
+            # Mornings in Gelnhausen, Thursday afternoon in Maintal.
             WeeklyHours.objects.create(
                 jobcenter=jobcenter,
                 staff=advisor,
@@ -132,7 +132,7 @@ def load_main_kinzig_appointments() -> None:
         WeeklyHours.objects.create(
             jobcenter=jobcenter,
             staff=advisor,
-            office=hanau,
+            office=maintal,
             weekday=3,
             start=time(14),
             end=time(18),

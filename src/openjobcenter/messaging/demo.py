@@ -99,7 +99,7 @@ MAIN_KINZIG_TEMPLATES = (
 def load_main_kinzig_conversations() -> None:
     jobcenter = Jobcenter.objects.get(slug="main-kinzig")
     customer = CustomerProfile.objects.select_related("user").get(
-        user__email="kunde.hanau@example.org"
+        user__email="kunde.maintal@example.org"
     )
     caseworker = User.objects.get(email="sachbearbeitung@main-kinzig.example.org")
     admin = User.objects.get(email="admin@main-kinzig.example.org")

@@ -143,7 +143,7 @@ MAIN_KINZIG = "main-kinzig"
 MAIN_KINZIG_TEXTS = {
     "intro": (
         "Willkommen beim Kommunalen Center für Arbeit – Jobcenter Main-Kinzig-Kreis (Demo). "
-        "Ob in Hanau, Gelnhausen oder Schlüchtern: Stellen Sie Ihren Antrag, senden Sie "
+        "Ob in Maintal, Gelnhausen oder Schlüchtern: Stellen Sie Ihren Antrag, senden Sie "
         "Unterlagen und buchen Sie Termine online, wann es Ihnen passt."
     ),
     "phone": "06051 9218-0",
@@ -179,11 +179,11 @@ MAIN_KINZIG_OFFICES = [
         "position": 0,
     },
     {
-        "name": "KCA Hanau",
-        "street": "Am Freiheitsplatz 6",
-        "postcode": "63450",
-        "city": "Hanau",
-        "phone": "06181 2906-0",
+        "name": "KCA Maintal",
+        "street": "Klosterhofstraße 4",
+        "postcode": "63477",
+        "city": "Maintal",
+        "phone": "06181 4930-0",
         "opening_hours": "Mo–Fr 8:00–12:00 Uhr\nDo 14:00–18:00 Uhr",
         "accessible_entrance": True,
         "position": 1,
