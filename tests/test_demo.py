@@ -32,7 +32,7 @@ def test_demo_load_is_idempotent_and_prints_logins(db) -> None:
         CustomerProfile.objects.count(),
     )
     assert counts == again
-    assert counts[0] == 26
+    assert counts[0] == 27
     assert (
         ServiceArea.objects.filter(jobcenter__slug="fulda")
         .values("municipality")

@@ -8,14 +8,15 @@ from django.test import Client, override_settings
 from openjobcenter.tenants.models import Jobcenter
 
 
-def test_landing_lists_all_26_hessian_job_centres_by_kind(client: Client, jobcenters) -> None:
+def test_landing_lists_all_27_hessian_job_centres_by_kind(client: Client, jobcenters) -> None:
     response = client.get("/")
     assert response.status_code == 200
     html = response.content.decode()
     assert "Welches Jobcenter ist für mich zuständig?" in html
-    assert len(jobcenters) == 26
+    # DESIGN §6's 26 and the Jobcenter Hanau (a joint facility since 2 January 2026).
+    assert len(jobcenters) == 27
     assert Jobcenter.objects.filter(kind="municipal").count() == 16
-    assert Jobcenter.objects.filter(kind="joint").count() == 10
+    assert Jobcenter.objects.filter(kind="joint").count() == 11
     for jc in jobcenters.values():
         assert f'href="/{jc.slug}/"' in html
     municipal, joint = html.split("Gemeinsame Einrichtungen", 1)
@@ -29,7 +30,7 @@ def test_landing_lists_all_26_hessian_job_centres_by_kind(client: Client, jobcen
         ("36088", "Landkreis Fulda"),
         ("Hünfeld", "Landkreis Fulda"),
         ("tann", "Landkreis Fulda"),
-        ("360", "Landkreis Fulda"),
+        ("360", "Eine Postleitzahl hat fünf Ziffern"),
         ("Wiesbaden", "Landeshauptstadt Wiesbaden"),
     ],
 )

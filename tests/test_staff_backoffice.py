@@ -293,4 +293,4 @@ def test_operator_manages_job_centres_in_django_admin(client: Client, jc_a) -> N
     TOTP.activate(operator, TOTP_SECRET)  # the admin asks for the second factor too
     login_with_mfa(client, operator)
     assert client.get("/admin/tenants/jobcenter/").status_code == 200
-    assert Jobcenter.objects.count() == 26
+    assert Jobcenter.objects.count() == 27  # the 26 of DESIGN §6 and Hanau (since 2026)

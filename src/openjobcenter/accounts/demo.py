@@ -17,6 +17,18 @@ STAFF = [
     ("empfang@fulda.example.org", "Emil", "Empfang", "fulda", Role.RECEPTION),
     ("teamleitung@fulda.example.org", "Tanja", "Teamleitung", "fulda", Role.TEAM_LEAD),
     ("admin@wiesbaden.example.org", "Willi", "Admin", "wiesbaden", Role.ADMIN),
+    # The second fully adapted job centre (tenants.demo.load_main_kinzig).
+    ("admin@main-kinzig.example.org", "Marta", "Adler", "main-kinzig", Role.ADMIN),
+    (
+        "sachbearbeitung@main-kinzig.example.org",
+        "Mehmet",
+        "Yilmaz",
+        "main-kinzig",
+        Role.CASEWORKER,
+    ),
+    ("vermittlung@main-kinzig.example.org", "Katrin", "Berger", "main-kinzig", Role.JOB_ADVISOR),
+    ("empfang@main-kinzig.example.org", "Jonas", "Weber", "main-kinzig", Role.RECEPTION),
+    ("teamleitung@main-kinzig.example.org", "Sabine", "Roth", "main-kinzig", Role.TEAM_LEAD),
 ]
 CUSTOMERS = [
     ("kunde@example.org", "Karl", "Kunde", "fulda", "1234567A", "Marktstraße 3", "36037", "Fulda"),
@@ -29,6 +41,26 @@ CUSTOMERS = [
         "Bahnhofstraße 7",
         "36088",
         "Hünfeld",
+    ),
+    (
+        "kunde.maintal@example.org",
+        "Lukas",
+        "Becker",
+        "main-kinzig",
+        "MKK-204711",
+        "Kennedystraße 8",
+        "63477",
+        "Maintal",
+    ),
+    (
+        "kundin.gelnhausen@example.org",
+        "Amira",
+        "Haddad",
+        "main-kinzig",
+        None,
+        "Kuhgasse 4",
+        "63571",
+        "Gelnhausen",
     ),
 ]
 

@@ -129,3 +129,25 @@ def load_applications() -> None:
                 }
             },
         )
+
+
+@transaction.atomic
+def load_main_kinzig_applications() -> None:
+    """Amira Haddad (Main-Kinzig-Kreis) has filed her application to secure the date."""
+    amira = CustomerProfile.objects.filter(user__email="kundin.gelnhausen@example.org").first()
+    if amira is not None and not Application.objects.filter(customer=amira).exists():
+        app = application_start(request=None, customer=amira, kind="initial")
+        _fill(
+            app,
+            {
+                "filing": {
+                    "first_name": "Amira",
+                    "last_name": "Haddad",
+                    "birth_date": "1993-02-14",
+                    "street": "Kuhgasse 4",
+                    "postcode": "63571",
+                    "city": "Gelnhausen",
+                    "email": "kundin.gelnhausen@example.org",
+                }
+            },
+        )

@@ -71,3 +71,71 @@ def load_conversations() -> None:
             advisor=advisor,
         ),
     )
+
+
+MAIN_KINZIG_TOPICS = (
+    ("Wohnen und Heizkosten", "Miete, Nebenkosten, Umzug, Heizkostenabrechnung"),
+    ("Bildung und Teilhabe", "Schulbedarf, Klassenfahrt, Lernförderung, Vereinsbeitrag"),
+)
+MAIN_KINZIG_TEMPLATES = (
+    (
+        "Kontoauszüge fehlen",
+        (
+            "Guten Tag {vorname} {nachname},\n\nfür Ihren Antrag brauchen wir noch Ihre "
+            "Kontoauszüge der letzten drei Monate. Bitte laden Sie sie unter „Meine Unterlagen“ "
+            "hoch.\n\nFreundliche Grüße\nIhr {jobcenter}"
+        ),
+    ),
+    (
+        "Heizkostenabrechnung erhalten",
+        (
+            "Guten Tag {vorname} {nachname},\n\nvielen Dank für Ihre Heizkostenabrechnung. "
+            "Wir prüfen sie und melden uns, sobald wir entschieden haben.\n\nIhr {jobcenter}"
+        ),
+    ),
+)
+
+
+def load_main_kinzig_conversations() -> None:
+    jobcenter = Jobcenter.objects.get(slug="main-kinzig")
+    customer = CustomerProfile.objects.select_related("user").get(
+        user__email="kunde.maintal@example.org"
+    )
+    caseworker = User.objects.get(email="sachbearbeitung@main-kinzig.example.org")
+    admin = User.objects.get(email="admin@main-kinzig.example.org")
+    services.topics_ensure_defaults(jobcenter=jobcenter)
+    for offset, (name, description) in enumerate(MAIN_KINZIG_TOPICS):
+        if not Topic.objects.filter(jobcenter=jobcenter, name=name).exists():
+            services.topic_save(
+                jobcenter=jobcenter,
+                actor=admin,
+                name=name,
+                description=description,
+                position=10 + offset,
+            )
+    for title, body in MAIN_KINZIG_TEMPLATES:
+        if not TextTemplate.objects.filter(jobcenter=jobcenter, title=title).exists():
+            services.template_save(jobcenter=jobcenter, actor=caseworker, title=title, body=body)
+    if Conversation.objects.filter(customer=customer).exists():
+        return
+    housing = Topic.objects.get(jobcenter=jobcenter, name=MAIN_KINZIG_TOPICS[0][0])
+    question = services.conversation_start(
+        customer=customer,
+        author=customer.user,
+        data=services.StartRequest(
+            subject="Nachzahlung Heizkosten",
+            body=(
+                "Guten Tag, ich habe eine Nachzahlung von 214 Euro für die Heizkosten bekommen. "
+                "Übernimmt das Jobcenter die Kosten?"
+            ),
+            topic=housing,
+        ),
+    )
+    services.message_send(
+        conversation=question,
+        author=caseworker,
+        body=(
+            "Guten Tag Herr Becker, ja, eine Nachzahlung für Ihre Wohnung können wir übernehmen. "
+            "Bitte schicken Sie uns die Abrechnung als Foto oder PDF, dann prüfen wir sie."
+        ),
+    )

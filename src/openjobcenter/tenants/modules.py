@@ -30,6 +30,9 @@ class Module:
     # URL name of the module's customer entry page (takes the ``jc`` slug); None while
     # the module has no customer-facing page yet.
     entry_url_name: str | None = None
+    # How the customer-facing refusal names the service ("die Terminbuchung"): "Das
+    # Jobcenter X bietet die Terminbuchung noch nicht online an."
+    service: str | Promise | None = None
 
 
 _registry: dict[str, Module] = {}
@@ -80,15 +83,54 @@ def entries_for(jobcenter: Jobcenter) -> list[ModuleEntry]:
 F = TypeVar("F", bound=Callable[..., "HttpResponse"])
 
 
+def not_offered(jobcenter: Jobcenter) -> list[Module]:
+    """Modules with a customer page that this job centre has not switched on."""
+    return [m for m in all_modules() if m.entry_url_name and not is_enabled(jobcenter, m.key)]
+
+
+def unavailable_response(request: HttpRequest, jobcenter: Jobcenter, key: str) -> HttpResponse:
+    """The page a switched-off module answers with: it says so and how to reach the job
+    centre instead (customers), or where the module is switched on (staff). Status 404:
+    there is nothing at this address for this job centre."""
+    from django.shortcuts import render
+
+    from openjobcenter.core.access import Perm, has_perm, staff_roles
+
+    module = _registry[key]
+    match = getattr(request, "resolver_match", None)
+    staff = match is not None and match.namespace == "staff"
+    if staff:
+        # Only the job centre's own staff learn what is switched off there.
+        roles = staff_roles(request.user, jobcenter)  # type: ignore[arg-type]
+        if not roles:
+            raise Http404
+        request.staff_perms = frozenset(  # type: ignore[attr-defined]
+            str(p) for p in Perm if has_perm(roles, p)
+        )
+    return render(
+        request,
+        "tenants/module_unavailable.html",
+        {
+            "module": module,
+            "service": module.service or module.label,
+            "staff_side": staff,
+            "offices": [] if staff else list(jobcenter.offices.all()),
+        },
+        status=404,
+    )
+
+
 def require_module(key: str) -> Callable[[F], F]:
-    """View decorator: 404 when the request's job centre has the module switched off."""
+    """View decorator: a job centre that has the module switched off says so (404)."""
 
     def decorator(view: F) -> F:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             jobcenter = getattr(request, "jobcenter", None)
-            if jobcenter is None or not is_enabled(jobcenter, key):
+            if jobcenter is None or key not in _registry:
                 raise Http404
+            if not is_enabled(jobcenter, key):
+                return unavailable_response(request, jobcenter, key)
             return view(request, *args, **kwargs)
 
         return wrapped  # type: ignore[return-value]
@@ -104,30 +146,35 @@ for _module in (
         _("Antrag stellen"),
         _("Bürgergeld digital beantragen"),
         entry_url_name="customer:applications",
+        service=_("den Antrag auf Bürgergeld"),
     ),
     Module(
         "documents",
         _("Unterlagen senden"),
         _("Nachweise mit dem Handy hochladen"),
         entry_url_name="customer:documents",
+        service=_("das Senden von Unterlagen"),
     ),
     Module(
         "appointments",
         _("Termine"),
         _("Termine buchen, verschieben, absagen"),
         entry_url_name="customer:appointments",
+        service=_("die Terminbuchung"),
     ),
     Module(
         "messaging",
         _("Nachrichten"),
         _("Mit dem Jobcenter schreiben"),
         entry_url_name="customer:messages",
+        service=_("Nachrichten an das Jobcenter"),
     ),
     Module(
         "calculator",
         _("Bürgergeld-Rechner"),
         _("Vorab prüfen, ob ein Anspruch besteht"),
         entry_url_name="tenant:self_check",
+        service=_("den Bürgergeld-Rechner"),
     ),
     Module("customer_card", _("Kundenkarte"), _("Digitale Kundenkarte")),
 ):

@@ -32,14 +32,14 @@ from openjobcenter.core.access import MissingPermission, request_jobcenter, role
 from openjobcenter.core.unavailable import is_database_outage, unavailable_response, wants_json
 from openjobcenter.tenants import modules
 from openjobcenter.tenants.colours import on_colour
-from openjobcenter.tenants.selectors import active_jobcenters, find_responsible
+from openjobcenter.tenants.selectors import active_jobcenters, lookup
 
 
 @require_safe
 def landing(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
-    results = find_responsible(query) if query else None
-    context: dict[str, Any] = {"query": query, "results": results}
+    found = lookup(query) if query else None
+    context: dict[str, Any] = {"query": query, "found": found}
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "web/_lookup_results.html", context)
     jobcenters = list(active_jobcenters().only("slug", "name", "kind"))
@@ -58,7 +58,11 @@ def tenant_home(request: HttpRequest, jc: str | None = None) -> HttpResponse:
     return render(
         request,
         "web/tenant_home.html",
-        {"offices": list(jobcenter.offices.all()), "enabled_modules": enabled},
+        {
+            "offices": list(jobcenter.offices.all()),
+            "enabled_modules": enabled,
+            "not_offered": modules.not_offered(jobcenter),
+        },
     )
 
 

@@ -12,11 +12,17 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from openjobcenter.tenants.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, load_jobcenters
+from openjobcenter.tenants.demo import (
+    DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
+    MAIN_KINZIG,
+    load_jobcenters,
+    load_main_kinzig,
+)
 
 
 class Command(BaseCommand):
-    help = "Load the 26 Hessian job centres, Fulda's service area and demo logins."
+    help = "Load the 27 Hessian job centres with every municipality, two adapted ones, demo logins."
 
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.ENVIRONMENT == "production":
@@ -28,17 +34,34 @@ class Command(BaseCommand):
             )
             raise CommandError(msg)
         from openjobcenter.accounts.demo import load_people
-        from openjobcenter.applications.demo import load_applications
-        from openjobcenter.appointments.demo import load_appointments
-        from openjobcenter.messaging.demo import load_conversations
+        from openjobcenter.applications.demo import (
+            load_applications,
+            load_main_kinzig_applications,
+        )
+        from openjobcenter.appointments.demo import (
+            load_appointments,
+            load_main_kinzig_appointments,
+        )
+        from openjobcenter.messaging.demo import (
+            load_conversations,
+            load_main_kinzig_conversations,
+        )
 
         with transaction.atomic():
             count = load_jobcenters()
+            load_main_kinzig()
             people = load_people()
             load_appointments()
+            load_main_kinzig_appointments()
             load_applications()
+            load_main_kinzig_applications()
             load_conversations()
+            load_main_kinzig_conversations()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {count} job centres."))
+        self.stdout.write(
+            f"Fully adapted demo job centres: /fulda/ and /{MAIN_KINZIG}/ "
+            "(own offices, appointment types, chat topics, texts and colours)."
+        )
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
         for login in people:
