@@ -49,6 +49,7 @@ from openjobcenter.core.access import (
 )
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
+from openjobcenter.core.need_to_know import Category, content_required
 
 _user = request_user
 
@@ -157,6 +158,9 @@ def staff_customers(request: HttpRequest, jc: str) -> HttpResponse:
 
 
 @staff_required(Perm.CUSTOMERS_VIEW)
+# Contact data and appointments are general data (core.need_to_know); a job centre's
+# rule narrowing them for a role closes this page for it.
+@content_required(Category.GENERAL)
 @require_http_methods(["GET", "POST"])
 def staff_customer_detail(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
     jobcenter = request.jobcenter  # type: ignore[attr-defined]
@@ -199,15 +203,15 @@ def staff_customer_detail(request: HttpRequest, jc: str, pk: int) -> HttpRespons
             else:
                 messages.success(request, _("Die Kundennummer wurde gespeichert."))
                 return redirect("staff:customer", jc=jc, pk=pk)
-    else:
-        audit(
-            request=request,
-            action=AuditAction.READ,
-            object_type="customer_profile",
-            object_id=profile.pk,
-            jobcenter=jobcenter,
-            subject=profile.user,
-        )
+    # Every showing of the page is a read, also after a form with errors.
+    audit(
+        request=request,
+        action=AuditAction.READ,
+        object_type="customer_profile",
+        object_id=profile.pk,
+        jobcenter=jobcenter,
+        subject=profile.user,
+    )
     return render(
         request,
         "accounts/staff_customer_detail.html",

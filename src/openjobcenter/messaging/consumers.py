@@ -22,6 +22,7 @@ from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from openjobcenter.accounts import logout_hooks
@@ -32,6 +33,7 @@ from openjobcenter.accounts.middleware import (
 )
 from openjobcenter.accounts.models import CustomerProfile, Role
 from openjobcenter.core import clock
+from openjobcenter.core import need_to_know as ntk
 from openjobcenter.core.access import Perm, has_perm, mfa_verified_in_session, staff_roles
 from openjobcenter.messaging import layerwatch, notices, realtime, selectors, services
 from openjobcenter.messaging.models import Conversation
@@ -81,7 +83,7 @@ def admit(user: User, session: Any, conversation_id: int) -> Access | None:
         return None
     try:
         found = selectors.get_conversation_for_staff(jobcenter, user, conversation_id)
-    except Http404:
+    except (Http404, PermissionDenied):  # need-to-know: the same answer as "missing"
         return None
     services.conversation_audit_staff_read(
         conversation=found, request=None, actor=user, via="websocket"
@@ -91,17 +93,25 @@ def admit(user: User, session: Any, conversation_id: int) -> Access | None:
 
 def team_groups(user: User, session: Any) -> list[str]:
     """The team-inbox groups of every job centre where this session may use the chat."""
+    return [realtime.team_group(j) for j in team_access(user, session)]
+
+
+def team_access(user: User, session: Any) -> dict[int, frozenset[str]]:
+    """Per job centre whose team inbox this session may join: the need-to-know categories whose
+    conversations this person may know of there (``core.need_to_know``; read once, at
+    connect: a changed rule applies from the next connection)."""
     from openjobcenter.accounts.models import StaffMembership
+    from openjobcenter.tenants.models import Jobcenter
 
     jobcenter_ids = set(
         StaffMembership.objects.filter(user=user).values_list("jobcenter_id", flat=True)
     )
     if not jobcenter_ids:
-        return []
+        return {}
     fake_request = cast("HttpRequest", SimpleNamespace(session=session, user=user))
     if not mfa_verified_in_session(fake_request):
-        return []
-    groups = []
+        return {}
+    groups: dict[int, frozenset[str]] = {}
     for jobcenter_id in sorted(jobcenter_ids):
         roles = frozenset(
             Role(r)
@@ -110,7 +120,12 @@ def team_groups(user: User, session: Any) -> list[str]:
             ).values_list("role", flat=True)
         )
         if has_perm(roles, Perm.MESSAGING_USE):
-            groups.append(realtime.team_group(jobcenter_id))
+            known = ntk.categories_visible(
+                roles=roles,
+                jobcenter=Jobcenter(pk=jobcenter_id),
+                at_least=ntk.Visibility.EXISTENCE,
+            )
+            groups[jobcenter_id] = frozenset(str(c) for c in known)
     return groups
 
 
@@ -168,7 +183,7 @@ def _send_message(access: Access, user: User, body: str, client_id: str) -> dict
         # taken away, since the subscribe: staff writes are checked again.
         try:
             selectors.get_conversation_for_staff(conversation.jobcenter, user, conversation.pk)
-        except Http404:
+        except (Http404, PermissionDenied):
             raise services.MessagingError("No such conversation.", code="not_found") from None
         if not has_perm(staff_roles(user, conversation.jobcenter), Perm.MESSAGING_USE):
             raise services.MessagingError("No such conversation.", code="not_found")
@@ -223,9 +238,13 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         session = self.scope.get("session")
         self.session_tag = logout_hooks.session_tag(getattr(session, "session_key", None))
         self.subscriptions: dict[int, Access] = {}
+        teams = await database_sync_to_async(team_access)(user, self.scope.get("session"))
+        # Need-to-know: per job centre, the categories of team conversations this person
+        # may know of; team-inbox events of other categories are dropped.
+        self.team_categories = teams
         self.groups_joined = [
             realtime.user_group(user.pk),
-            *await database_sync_to_async(team_groups)(user, self.scope.get("session")),
+            *(realtime.team_group(jobcenter_id) for jobcenter_id in teams),
         ]
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
@@ -492,6 +511,11 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         await self._send({"type": "home"})
 
     async def chat_updated(self, event: dict[str, Any]) -> None:
+        jobcenter_id = event.get("jobcenter")
+        if jobcenter_id is not None:  # a team-inbox event: need-to-know
+            known = getattr(self, "team_categories", {}).get(jobcenter_id, frozenset())
+            if event.get("category") not in known:
+                return
         await self._send(
             {"type": "updated", "conversation": event["conversation"], "last_id": event["last_id"]}
         )

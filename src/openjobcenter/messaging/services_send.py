@@ -414,12 +414,19 @@ def _deliver(conversation: Conversation, message: Message, state: _SendState) ->
         for uid in _participants(conversation)
         if message.author_id is None or uid != message.author_id
     ]
+    updated = {"type": "chat.updated", "conversation": conversation.pk, "last_id": message.pk}
+    realtime.push_after_commit(groups, updated)
     if conversation.advisor_id is None:
-        groups.append(realtime.team_group(conversation.jobcenter_id))
-    realtime.push_after_commit(
-        groups,
-        {"type": "chat.updated", "conversation": conversation.pk, "last_id": message.pk},
-    )
+        # The team inbox: each socket drops it unless its person may know of the
+        # conversation's category (need-to-know, ``ChatConsumer.chat_updated``).
+        realtime.push_after_commit(
+            [realtime.team_group(conversation.jobcenter_id)],
+            {
+                **updated,
+                "jobcenter": conversation.jobcenter_id,
+                "category": str(conversation.category),
+            },
+        )
     from openjobcenter.notifications.services import notify
 
     # One notification per unread stretch, not one per message. Every message after a

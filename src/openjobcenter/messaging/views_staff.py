@@ -53,8 +53,10 @@ def inbox(request: HttpRequest, jc: str) -> HttpResponse:
     topic = next((t for t in topics if t.pk == topic_id), None)
     mine = request.GET.get("meine") == "1"
     status = request.GET.get("status", "active")
-    conversations = list(
-        selectors.staff_inbox(jobcenter, user, topic=topic, mine=mine, status=status)[:200]
+    conversations = selectors.mark_readable(
+        list(selectors.staff_inbox(jobcenter, user, topic=topic, mine=mine, status=status)[:200]),
+        jobcenter,
+        request.staff_roles,  # type: ignore[attr-defined]
     )
     audit(
         request=request,

@@ -126,7 +126,13 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "web/403.html", status=403)
+    from openjobcenter.core.need_to_know import NeedToKnowDenied
+
+    context = {}
+    if isinstance(exception, NeedToKnowDenied):
+        # Need-to-know: the person may know this exists, not read it; say who may.
+        context["need_to_know"] = exception.note()
+    return render(request, "web/403.html", context, status=403)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
