@@ -14,9 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from dataclasses import dataclass
-from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
@@ -31,17 +29,13 @@ from openjobcenter.accounts.middleware import (
     note_socket_activity,
     session_deadline,
 )
-from openjobcenter.accounts.models import CustomerProfile, Role
 from openjobcenter.core import clock
-from openjobcenter.core import need_to_know as ntk
-from openjobcenter.core.access import Perm, has_perm, mfa_verified_in_session, staff_roles
+from openjobcenter.core.access import Perm, has_perm, staff_roles
 from openjobcenter.messaging import layerwatch, notices, realtime, selectors, services
+from openjobcenter.messaging.chat_access import Access, admit, team_access
 from openjobcenter.messaging.models import Conversation
-from openjobcenter.tenants.modules import is_enabled
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest
-
     from openjobcenter.accounts.models import User
 
 logger = logging.getLogger(__name__)
@@ -50,83 +44,6 @@ MAX_FRAME = 64 * 1024
 MAX_SUBSCRIPTIONS = 50
 CLOSE_UNAUTHENTICATED = 4401
 EXPIRY_RETRY_S = 5.0
-
-
-@dataclass(frozen=True)
-class Access:
-    conversation: Conversation
-    side: str  # "customer" or "staff"
-
-
-def admit(user: User, session: Any, conversation_id: int) -> Access | None:
-    """May ``user`` (with this session) read conversation ``conversation_id``?"""
-    conversation = (
-        Conversation.objects.select_related("jobcenter", "customer__user")
-        .filter(pk=conversation_id)
-        .first()
-    )
-    if conversation is None:
-        return None
-    jobcenter = conversation.jobcenter
-    if not jobcenter.is_active or not is_enabled(jobcenter, "messaging"):
-        return None
-    if (
-        conversation.customer.user_id == user.pk
-        and CustomerProfile.objects.filter(
-            pk=conversation.customer_id, user=user, jobcenter=jobcenter
-        ).exists()
-    ):
-        return Access(conversation, "customer")
-    roles = staff_roles(user, jobcenter)
-    fake_request = cast("HttpRequest", SimpleNamespace(session=session, user=user))
-    if not has_perm(roles, Perm.MESSAGING_USE) or not mfa_verified_in_session(fake_request):
-        return None
-    try:
-        found = selectors.get_conversation_for_staff(jobcenter, user, conversation_id)
-    except (Http404, PermissionDenied):  # need-to-know: the same answer as "missing"
-        return None
-    services.conversation_audit_staff_read(
-        conversation=found, request=None, actor=user, via="websocket"
-    )
-    return Access(found, "staff")
-
-
-def team_groups(user: User, session: Any) -> list[str]:
-    """The team-inbox groups of every job centre where this session may use the chat."""
-    return [realtime.team_group(j) for j in team_access(user, session)]
-
-
-def team_access(user: User, session: Any) -> dict[int, frozenset[str]]:
-    """Per job centre whose team inbox this session may join: the need-to-know categories whose
-    conversations this person may know of there (``core.need_to_know``; read once, at
-    connect: a changed rule applies from the next connection)."""
-    from openjobcenter.accounts.models import StaffMembership
-    from openjobcenter.tenants.models import Jobcenter
-
-    jobcenter_ids = set(
-        StaffMembership.objects.filter(user=user).values_list("jobcenter_id", flat=True)
-    )
-    if not jobcenter_ids:
-        return {}
-    fake_request = cast("HttpRequest", SimpleNamespace(session=session, user=user))
-    if not mfa_verified_in_session(fake_request):
-        return {}
-    groups: dict[int, frozenset[str]] = {}
-    for jobcenter_id in sorted(jobcenter_ids):
-        roles = frozenset(
-            Role(r)
-            for r in StaffMembership.objects.filter(
-                user=user, jobcenter_id=jobcenter_id
-            ).values_list("role", flat=True)
-        )
-        if has_perm(roles, Perm.MESSAGING_USE):
-            known = ntk.categories_visible(
-                roles=roles,
-                jobcenter=Jobcenter(pk=jobcenter_id),
-                at_least=ntk.Visibility.EXISTENCE,
-            )
-            groups[jobcenter_id] = frozenset(str(c) for c in known)
-    return groups
 
 
 def _positive_int(value: Any) -> int | None:
@@ -240,7 +157,7 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         self.subscriptions: dict[int, Access] = {}
         teams = await database_sync_to_async(team_access)(user, self.scope.get("session"))
         # Need-to-know: per job centre, the categories of team conversations this person
-        # may know of; team-inbox events of other categories are dropped.
+        # may read; team-inbox events of other categories are dropped.
         self.team_categories = teams
         self.groups_joined = [
             realtime.user_group(user.pk),
