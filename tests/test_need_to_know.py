@@ -169,12 +169,12 @@ def build() -> World:
             )
         if slug == "wiesbaden":
             admin = staff["admin"]
-            for role, category, seen, reason in B_RULES:
+            for role, rule_category, seen, reason in B_RULES:
                 access_rule_set(
                     jobcenter=jc,
                     actor=admin,
                     role=role,
-                    category=category,
+                    category=rule_category,
                     visibility=int(seen),
                     reason=reason,
                 )
@@ -217,7 +217,7 @@ def cells() -> list[tuple[str, str, str]]:
 
 
 def _text(response: Any) -> str:
-    return response.content.decode("utf-8", "replace")
+    return str(response.content.decode("utf-8", "replace"))
 
 
 def _without_query(response: Any, asked: str) -> str:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from openjobcenter.accounts.models import Role
 from openjobcenter.core import need_to_know as ntk
 from openjobcenter.core.access import Perm, request_jobcenter, request_user, staff_required
 from openjobcenter.core.audit import audit
@@ -76,11 +77,11 @@ def access_rules(request: HttpRequest, jc: str) -> HttpResponse:
     rules = [
         {
             "rule": rule,
-            "role": ntk.Role(rule.role).label,
+            "role": Role(rule.role).label,
             "category": ntk.CATEGORY_LABELS.get(ntk.Category(rule.category), rule.category),
             "visibility": ntk.VISIBILITY_LABELS.get(ntk.Visibility(rule.visibility), ""),
             "default": ntk.VISIBILITY_LABELS[
-                ntk.default_visibility(ntk.Role(rule.role), ntk.Category(rule.category))
+                ntk.default_visibility(Role(rule.role), ntk.Category(rule.category))
             ],
         }
         for rule in AccessRule.objects.filter(jobcenter=jobcenter).order_by("role", "category")
