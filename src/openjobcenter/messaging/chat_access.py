@@ -72,14 +72,17 @@ def team_groups(user: User, session: Any) -> list[str]:
     return [realtime.team_group(j) for j in team_access(user, session)]
 
 
-def team_access(user: User, session: Any) -> dict[int, frozenset[str]]:
-    """Per job centre whose team inbox this session may join: the need-to-know categories
-    whose conversations this person may read there (``core.need_to_know``). Team events
-    go to the people who work on a conversation: someone who may only know that it
-    exists sees it in the inbox when the page loads, but gets no live events about it (a
-    job advisor hears nothing of the benefits team's chats). Read once, at connect: a
-    changed rule applies from the next connection."""
+def team_access(user: User, session: Any) -> dict[int, frozenset[int | None]]:
+    """Per job centre whose team inbox this session may join: the topics (``None``: no
+    topic, a general conversation) whose conversations this person may read there
+    (need-to-know, ``core.need_to_know``). Team events go to the people who work on a
+    conversation: someone who may only know that it exists sees it in the inbox when the
+    page loads, but gets no live events about it (a job advisor hears nothing of the
+    benefits team's chats). Read once, at connect: a changed rule, a topic's new category
+    or a new topic applies from the next connection (until then its events are dropped:
+    the safe side). Events name the topic, so sending needs no query for it."""
     from openjobcenter.accounts.models import StaffMembership
+    from openjobcenter.messaging.models import Topic
     from openjobcenter.tenants.models import Jobcenter
 
     jobcenter_ids = set(
@@ -90,7 +93,7 @@ def team_access(user: User, session: Any) -> dict[int, frozenset[str]]:
     fake_request = cast("HttpRequest", SimpleNamespace(session=session, user=user))
     if not mfa_verified_in_session(fake_request):
         return {}
-    groups: dict[int, frozenset[str]] = {}
+    groups: dict[int, frozenset[int | None]] = {}
     for jobcenter_id in sorted(jobcenter_ids):
         roles = frozenset(
             Role(r)
@@ -104,5 +107,12 @@ def team_access(user: User, session: Any) -> dict[int, frozenset[str]]:
                 jobcenter=Jobcenter(pk=jobcenter_id),
                 at_least=ntk.Visibility.CONTENT,
             )
-            groups[jobcenter_id] = frozenset(str(c) for c in readable)
+            topics: set[int | None] = set(
+                Topic.objects.filter(
+                    jobcenter_id=jobcenter_id, category__in=[str(c) for c in readable]
+                ).values_list("pk", flat=True)
+            )
+            if ntk.Category.GENERAL in readable:
+                topics.add(None)
+            groups[jobcenter_id] = frozenset(topics)
     return groups

@@ -156,9 +156,9 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         self.session_tag = logout_hooks.session_tag(getattr(session, "session_key", None))
         self.subscriptions: dict[int, Access] = {}
         teams = await database_sync_to_async(team_access)(user, self.scope.get("session"))
-        # Need-to-know: per job centre, the categories of team conversations this person
-        # may read; team-inbox events of other categories are dropped.
-        self.team_categories = teams
+        # Need-to-know: per job centre, the topics of team conversations this person may
+        # read; team-inbox events of other topics are dropped.
+        self.team_topics = teams
         self.groups_joined = [
             realtime.user_group(user.pk),
             *(realtime.team_group(jobcenter_id) for jobcenter_id in teams),
@@ -430,8 +430,8 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
     async def chat_updated(self, event: dict[str, Any]) -> None:
         jobcenter_id = event.get("jobcenter")
         if jobcenter_id is not None:  # a team-inbox event: need-to-know
-            known = getattr(self, "team_categories", {}).get(jobcenter_id, frozenset())
-            if event.get("category") not in known:
+            readable = getattr(self, "team_topics", {}).get(jobcenter_id, frozenset())
+            if event.get("topic") not in readable:
                 return
         await self._send(
             {"type": "updated", "conversation": event["conversation"], "last_id": event["last_id"]}

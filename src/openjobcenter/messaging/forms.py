@@ -121,6 +121,7 @@ class TopicForm(forms.Form):
         label=_("Datenkategorie"),
         choices=TopicCategory.choices,
         initial=TopicCategory.GENERAL,
+        required=False,  # left out: a new topic is general, an edited one keeps its own
         help_text=_(
             "Bestimmt, wer die Nachrichten dieses Themas lesen darf (siehe „Zugriffsregeln“)."
         ),

@@ -62,7 +62,7 @@ def topic_save(
     description: str = "",
     position: int = 0,
     is_active: bool = True,
-    category: str = TopicCategory.GENERAL,
+    category: str = "",
     topic: Topic | None = None,
     request: HttpRequest | None = None,
 ) -> Topic:
@@ -74,6 +74,10 @@ def topic_save(
         clash = clash.exclude(pk=topic.pk)
     if clash.exists():
         raise MessagingError(_("Ein Thema mit diesem Namen gibt es schon."), field="name")
+    # The need-to-know category (``core.need_to_know``): empty keeps an edited topic's
+    # own and makes a new one general.
+    if not category:
+        category = topic.category if topic is not None else TopicCategory.GENERAL
     if category not in TopicCategory.values:
         raise MessagingError(_("Bitte wählen Sie eine Datenkategorie."), field="category")
     if topic is None:

@@ -421,11 +421,7 @@ def _deliver(conversation: Conversation, message: Message, state: _SendState) ->
         # conversation's category (need-to-know, ``ChatConsumer.chat_updated``).
         realtime.push_after_commit(
             [realtime.team_group(conversation.jobcenter_id)],
-            {
-                **updated,
-                "jobcenter": conversation.jobcenter_id,
-                "category": str(conversation.category),
-            },
+            {**updated, "jobcenter": conversation.jobcenter_id, "topic": conversation.topic_id},
         )
     from openjobcenter.notifications.services import notify
 
