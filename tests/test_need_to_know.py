@@ -485,3 +485,42 @@ def test_topic_category_is_chosen_by_the_admin(w: World) -> None:
     assert defaults["Bürgergeld und Leistungen"] == "benefit_chat"
     assert defaults["Arbeitsvermittlung"] == "placement_chat"
     assert defaults["Termine"] == defaults["Allgemeines"] == "general"
+
+
+def test_a_customers_token_gets_404_from_staff_operations(w: World) -> None:
+    from openjobcenter.accounts.services import api_token_create
+
+    _token, key = api_token_create(user=w.customers["fulda"].user, name="App")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert client.get("/api/v1/messaging/fulda/staff/conversations").status_code == 404
+    # Its own operations still answer.
+    assert client.get("/api/v1/messaging/fulda/conversations").status_code == 200
+
+
+def test_a_team_lead_cannot_choose_who_reads_a_topic(w: World) -> None:
+    lead = w.clients[("fulda", "team_lead")]
+    page = lead.get("/fulda/staff/nachrichten/einstellungen/")
+    assert 'name="topic-category"' not in page.content.decode()
+    lead.post(
+        "/fulda/staff/nachrichten/einstellungen/",
+        {
+            "action": "topic",
+            "topic-name": "Umzug",
+            "topic-position": "8",
+            "topic-is_active": "on",
+            "topic-category": "general",
+        },
+    )
+    assert Topic.objects.get(jobcenter__slug="fulda", name="Umzug").category == "general"
+    lead.post(
+        "/fulda/staff/nachrichten/einstellungen/",
+        {
+            "action": "topic",
+            "topic-name": "Umzug2",
+            "topic-position": "8",
+            "topic-is_active": "on",
+            "topic-category": "placement_chat",
+        },
+    )
+    # The choice is not the team lead's: a new topic is general.
+    assert Topic.objects.get(jobcenter__slug="fulda", name="Umzug2").category == "general"

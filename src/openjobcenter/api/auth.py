@@ -85,12 +85,13 @@ class StaffSessionAuth(CsrfSessionAuth):
 
 
 class NoStaffToken(TokenAuth):
-    """Staff operations take no bearer tokens (a token skips the second factor): a valid
-    token is answered like a customer's session, 404; an invalid one stays a 401."""
+    """Staff operations take no bearer tokens (a token skips the second factor). A
+    customer's valid token is answered like a customer's session, 404; staff's token and
+    an invalid one stay a 401 (staff are to use the session with the second factor)."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         user = super().authenticate(request, token)
-        if user is not None:
+        if user is not None and not _is_staff_anywhere(user):
             raise Http404
         return None
 

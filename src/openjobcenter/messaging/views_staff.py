@@ -15,7 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from openjobcenter.accounts.models import CustomerProfile, User
-from openjobcenter.core.access import Perm, request_jobcenter, request_user, staff_required
+from openjobcenter.core.access import (
+    Perm,
+    has_perm,
+    request_jobcenter,
+    request_user,
+    staff_required,
+)
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
 from openjobcenter.messaging import selectors, services
@@ -303,6 +309,9 @@ def configuration(request: HttpRequest, jc: str) -> HttpResponse:
     chat = selectors.chat_settings_of(jobcenter)
     action = request.POST.get("action") if request.method == "POST" else None
     topic_form = TopicForm(request.POST if action == "topic" else None, prefix="topic")
+    if not has_perm(request.staff_roles, Perm.JOBCENTER_CONFIGURE):  # type: ignore[attr-defined]
+        # Who may read a topic's chats (need-to-know) is the administration's decision.
+        del topic_form.fields["category"]
     template_form = TemplateForm(request.POST if action == "template" else None, prefix="tpl")
     settings_form = ChatSettingsForm(
         request.POST if action == "settings" else None,
