@@ -108,10 +108,12 @@ def api_owners() -> Access:
 
 
 def api_staff(allowed: Iterable[str] = ALL_STAFF, refused: str = "403") -> Access:
+    """A staff operation: customers get 404 like on staff pages (issue 18: not 401, which
+    told them the operation exists and only a login is missing)."""
     allowed = tuple(allowed)
     return {
         "anonymous": "401",
-        **dict.fromkeys(CUSTOMERS, "401"),
+        **dict.fromkeys(CUSTOMERS, "404"),
         "staff_b": "404",
         **{r: ("ok" if r in allowed else refused) for r in ROLES},
     }
@@ -172,6 +174,12 @@ C = "<slug:jc>/mein-bereich/"
 S = "<slug:jc>/staff/"
 PROCESSING = ("caseworker", "team_lead", "admin")  # benefit data (§ 35 SGB I)
 APPOINTMENT_STAFF = ("caseworker", "job_advisor", "team_lead", "admin")
+# Need-to-know (core.need_to_know, issue 18): the world's document is a payslip (financial
+# documents) and its conversation is in the topic "Bürgergeld und Leistungen" (benefit
+# chat). Job advisors and reception may know that these exist, not read them: 403.
+FINANCIAL_DOC = over(staff(APPOINTMENT_STAFF), job_advisor="403")
+BENEFIT_CHAT = over(staff(), job_advisor="403", reception="403")
+BENEFIT_CHAT_API = over(api_staff(), job_advisor="403", reception="403")
 
 ROUTES: dict[str, Entry] = {
     # Platform: landing, health, API documents, language, PWA files.
@@ -320,6 +328,15 @@ ROUTES: dict[str, Entry] = {
     S + "einstellungen/angemessenheit/": both(staff(ADMIN)),
     S + "einstellungen/<slug:section>/": both(staff(ADMIN)),
     S + "protokoll/": both(staff(ADMIN)),
+    S + "zugriffsregeln/": both(
+        staff(ADMIN),
+        body={
+            "role": "job_advisor",
+            "category": "health_documents",
+            "visibility": "2",
+            "reason": "Reha-Beratung nach Dienstanweisung 7/2026",
+        },
+    ),
     S + "termine/": page(staff(APPOINTMENT_STAFF)),
     S + "termine/neu/": both(staff(APPOINTMENT_STAFF)),
     S + "termine/empfang/": Entry(
@@ -351,24 +368,24 @@ ROUTES: dict[str, Entry] = {
     S + "unterlagen/kunde/<int:customer>/anfordern/": both(staff(APPOINTMENT_STAFF)),
     S + "unterlagen/anforderung/<int:pk>/": page(staff(APPOINTMENT_STAFF), pk="document_request"),
     S + "unterlagen/<int:pk>/": both(
-        staff(APPOINTMENT_STAFF), pk="document", body={"action": "accept"}
+        FINANCIAL_DOC, pk="document", body={"action": "accept"}, note="need-to-know: financial"
     ),
-    S + "unterlagen/<int:pk>/datei.pdf": page(staff(APPOINTMENT_STAFF), pk="document"),
-    S + "unterlagen/<int:document>/seiten/<int:pk>/bild.png": page(
-        staff(APPOINTMENT_STAFF), pk="page"
-    ),
+    S + "unterlagen/<int:pk>/datei.pdf": page(FINANCIAL_DOC, pk="document"),
+    S + "unterlagen/<int:document>/seiten/<int:pk>/bild.png": page(FINANCIAL_DOC, pk="page"),
     S + "nachrichten/": page(staff()),
     S + "nachrichten/neu/": both(staff()),
     S + "nachrichten/einstellungen/": both(staff(TEAM_LEADS)),
-    S + "nachrichten/<int:pk>/": both(staff(), pk="conversation", body={"body": "Hallo"}),
-    S + "nachrichten/<int:pk>/zuweisen/": action(staff(), pk="conversation"),
+    S + "nachrichten/<int:pk>/": both(
+        BENEFIT_CHAT, pk="conversation", body={"body": "Hallo"}, note="need-to-know: benefit chat"
+    ),
+    S + "nachrichten/<int:pk>/zuweisen/": action(BENEFIT_CHAT, pk="conversation"),
     S + "nachrichten/<int:pk>/status/": action(
-        staff(), pk="conversation", body={"status": "closed"}
+        BENEFIT_CHAT, pk="conversation", body={"status": "closed"}
     ),
     S + "nachrichten/<int:pk>/warten/": both(
-        over(staff(), anonymous="404"), pk="conversation", note="long polling: 404, no login"
+        over(BENEFIT_CHAT, anonymous="404"), pk="conversation", note="long polling: 404, no login"
     ),
-    S + "nachrichten/<int:pk>/anhang/<int:message_pk>/": page(staff(), pk="conversation"),
+    S + "nachrichten/<int:pk>/anhang/<int:message_pk>/": page(BENEFIT_CHAT, pk="conversation"),
     S + "vorabberechnung/": both(staff(PROCESSING)),
 }
 
@@ -535,22 +552,22 @@ OPERATIONS: dict[str, Entry] = {
     f"POST {M}/staff/conversations": op(
         "POST", api_staff(), body={"customer_id": "{customer}", "subject": "Frage", "body": "Hallo"}
     ),
-    f"GET {M}/staff/conversations/{{pk}}/messages": op("GET", api_staff(), pk="conversation"),
+    f"GET {M}/staff/conversations/{{pk}}/messages": op("GET", BENEFIT_CHAT_API, pk="conversation"),
     f"POST {M}/staff/conversations/{{pk}}/messages": op(
-        "POST", api_staff(), pk="conversation", body={"body": "Hallo"}
+        "POST", BENEFIT_CHAT_API, pk="conversation", body={"body": "Hallo"}
     ),
     f"POST {M}/staff/conversations/{{pk}}/read": op(
-        "POST", api_staff(), pk="conversation", body={"upto": None}
+        "POST", BENEFIT_CHAT_API, pk="conversation", body={"upto": None}
     ),
     f"POST {M}/staff/conversations/{{pk}}/assignment": op(
-        "POST", api_staff(), pk="conversation", body={"assignee_id": None}
+        "POST", BENEFIT_CHAT_API, pk="conversation", body={"assignee_id": None}
     ),
     f"POST {M}/staff/conversations/{{pk}}/status": op(
-        "POST", api_staff(), pk="conversation", body={"status": "closed"}
+        "POST", BENEFIT_CHAT_API, pk="conversation", body={"status": "closed"}
     ),
     f"GET {M}/staff/templates": op("GET", api_staff()),
     f"GET {M}/staff/conversations/{{pk}}/templates/{{template_id}}": op(
-        "GET", api_staff(), pk="conversation"
+        "GET", BENEFIT_CHAT_API, pk="conversation"
     ),
     # Notifications: each person's own devices and preferences. Deleting the owner's
     # endpoint as someone else deletes nothing (the service filters by the user).

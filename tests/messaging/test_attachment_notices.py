@@ -218,7 +218,9 @@ def test_staff_see_the_notice_in_the_conversation(
     document = refused_chat_document(customer)
     attach(conversation, document)
     services.attachment_processed(document)
-    page = staff_client(staff_a[Role.RECEPTION]).get(f"/fulda/staff/nachrichten/{conversation.pk}/")
+    page = staff_client(staff_a[Role.CASEWORKER]).get(
+        f"/fulda/staff/nachrichten/{conversation.pk}/"
+    )
     assert page.status_code == 200
     log = page.content.decode().split("data-chat-log", 1)[1]
     assert "Hinweis" in log and GERMAN in log

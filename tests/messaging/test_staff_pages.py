@@ -37,7 +37,8 @@ def test_inbox_lists_unassigned_first(
     services.conversation_assign(
         conversation=other, actor=staff_a[Role.CASEWORKER], assignee=staff_a[Role.CASEWORKER]
     )
-    client = staff_client(staff_a[Role.RECEPTION])
+    # The benefits topic: its subjects are for the benefits caseworkers (need-to-know).
+    client = staff_client(staff_a[Role.CASEWORKER])
     page = client.get("/fulda/staff/nachrichten/").content.decode()
     assert page.index("Frage zum Bescheid") < page.index("Zweite")
     assert "A-1001" in page
@@ -323,7 +324,8 @@ def test_pipeline_attachment_opens_for_every_staff_role_that_reads_the_chat(
     assert message.document_id is not None
     url = f"/fulda/staff/nachrichten/{conversation.pk}/anhang/{message.pk}/"
     before = AuditEntry.objects.filter(object_type="chat_attachment").count()
-    for role in (Role.RECEPTION, Role.CASEWORKER):
+    # The conversation is in the benefits topic: those who may read it (need-to-know).
+    for role in (Role.TEAM_LEAD, Role.CASEWORKER):
         response = staff_client(staff_a[role]).get(url)
         assert response.status_code == 200, role
         assert response["Content-Type"] == "application/pdf"
@@ -335,7 +337,7 @@ def test_pipeline_attachment_opens_for_every_staff_role_that_reads_the_chat(
         jobcenter=customer2.jobcenter, customer=customer2, state="received", file_key="x"
     )
     Message.objects.filter(pk=message.pk).update(document_id=other.pk)
-    assert staff_client(staff_a[Role.RECEPTION]).get(url).status_code == 404
+    assert staff_client(staff_a[Role.CASEWORKER]).get(url).status_code == 404
 
 
 def test_attachment_still_in_processing_says_so(
@@ -352,7 +354,7 @@ def test_attachment_still_in_processing_says_so(
     message = Message.objects.filter(conversation=conversation).first()
     assert message is not None
     Message.objects.filter(pk=message.pk).update(document_id=document.pk)
-    client = staff_client(staff_a[Role.RECEPTION])
+    client = staff_client(staff_a[Role.CASEWORKER])
     response = client.get(
         f"/fulda/staff/nachrichten/{conversation.pk}/anhang/{message.pk}/", follow=True
     )
@@ -388,7 +390,7 @@ def test_attachment_refused_by_the_pipeline_says_why(
     assert "Diese Datei können wir nicht verwenden: Das Foto ist unscharf" in mine
     assert "Bitte schicken Sie sie neu." in mine
     theirs = (
-        staff_client(staff_a[Role.RECEPTION])
+        staff_client(staff_a[Role.CASEWORKER])
         .get(f"/fulda/staff/nachrichten/{conversation.pk}/anhang/{message.pk}/", follow=True)
         .content.decode()
     )

@@ -351,16 +351,18 @@ def test_team_inbox_hears_about_new_team_messages_but_not_personal_ones(
     staff_a: dict[Role, User],
     staff_b: dict[Role, User],
 ) -> None:
+    """``conversation`` is in the benefits topic: the benefits caseworker's socket hears
+    about it (need-to-know, ``test_team_events_follow_need_to_know`` for the rest)."""
     from openjobcenter.messaging import services
 
-    reception = session_of(staff_a[Role.RECEPTION], mfa=True)
-    other_jc = session_of(staff_b[Role.RECEPTION], mfa=True)
-    no_mfa = session_of(staff_a[Role.CASEWORKER])
+    team_member = session_of(staff_a[Role.CASEWORKER], mfa=True)
+    other_jc = session_of(staff_b[Role.CASEWORKER], mfa=True)
+    no_mfa = session_of(staff_a[Role.TEAM_LEAD])
 
     async def scenario() -> None:
         from channels.db import database_sync_to_async
 
-        team, outsider, weak = WS(reception), WS(other_jc), WS(no_mfa)
+        team, outsider, weak = WS(team_member), WS(other_jc), WS(no_mfa)
         for ws in (team, outsider, weak):
             assert await ws.connect()
 
@@ -383,6 +385,72 @@ def test_team_inbox_hears_about_new_team_messages_but_not_personal_ones(
             await ws.close()
 
     run(scenario)
+
+
+def test_team_events_follow_need_to_know(
+    conversation: Conversation, customer: CustomerProfile, staff_a: dict[Role, User]
+) -> None:
+    """Team-inbox events go to those who may read the topic's category: a job advisor
+    hears nothing of a benefits chat, and hears of a placement chat; reception (which may
+    only know that these exist) hears of a general one only. Nobody outside the benefits
+    team can subscribe to the benefits chat."""
+    from openjobcenter.messaging import services
+    from openjobcenter.messaging.models import Topic
+
+    placement_topic = Topic.objects.get(jobcenter=conversation.jobcenter, category="placement_chat")
+    general_topic = Topic.objects.filter(
+        jobcenter=conversation.jobcenter, category="general"
+    ).first()
+    placement = services.conversation_start(
+        customer=customer,
+        author=customer.user,
+        data=services.StartRequest(subject="Bewerbung", body="Hallo", topic=placement_topic),
+    )
+    general = services.conversation_start(
+        customer=customer,
+        author=customer.user,
+        data=services.StartRequest(subject="Termin", body="Hallo", topic=general_topic),
+    )
+    advisor = session_of(staff_a[Role.JOB_ADVISOR], mfa=True)
+    caseworker = session_of(staff_a[Role.CASEWORKER], mfa=True)
+    reception = session_of(staff_a[Role.RECEPTION], mfa=True)
+    assert subscribe_result(advisor, conversation.pk) == "not_found"
+    assert subscribe_result(reception, conversation.pk) == "not_found"
+    assert subscribe_result(advisor, placement.pk) == "subscribed"
+    assert subscribe_result(caseworker, placement.pk) == "not_found"
+
+    def check(conv: Conversation, hearers: set[str]) -> None:
+        async def scenario() -> None:
+            from channels.db import database_sync_to_async
+
+            sockets = {
+                "advisor": WS(advisor),
+                "caseworker": WS(caseworker),
+                "reception": WS(reception),
+            }
+            for ws in sockets.values():
+                assert await ws.connect()
+
+            def write() -> None:
+                fresh = Conversation.objects.get(pk=conv.pk)
+                services.message_send(conversation=fresh, author=customer.user, body="Neu")
+
+            await database_sync_to_async(write)()
+            # First those who hear (the event has then been fanned out), then the rest.
+            for name in sorted(hearers):
+                event = await sockets[name].receive()
+                assert event["type"] == "updated"
+                assert event["conversation"] == conv.pk
+                assert "body" not in event
+            for name, ws in sockets.items():
+                assert await ws.nothing(), name
+                await ws.close()
+
+        run(scenario)
+
+    check(conversation, {"caseworker"})
+    check(placement, {"advisor"})
+    check(general, {"advisor", "caseworker", "reception"})
 
 
 def test_logout_closes_that_sessions_sockets_only(

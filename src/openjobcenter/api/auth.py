@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
@@ -72,14 +72,38 @@ class CsrfSessionAuth(SessionAuth):
 
 
 class StaffSessionAuth(CsrfSessionAuth):
-    """A session of a logged-in person who used the second factor in it."""
+    """A session of a logged-in person who used the second factor in it.
+
+    Someone logged in who is staff nowhere (a customer) gets 404, as for any staff page:
+    that a staff operation exists is not theirs to learn from a 401.
+    """
 
     def accepts(self, request: HttpRequest) -> bool:
+        if not _is_staff_anywhere(request.user):
+            raise Http404
         return mfa_verified_in_session(request)
 
 
+class NoStaffToken(TokenAuth):
+    """Staff operations take no bearer tokens (a token skips the second factor). A
+    customer's valid token is answered like a customer's session, 404; staff's token and
+    an invalid one stay a 401 (staff are to use the session with the second factor)."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = super().authenticate(request, token)
+        if user is not None and not _is_staff_anywhere(user):
+            raise Http404
+        return None
+
+
+def _is_staff_anywhere(user: Any) -> bool:
+    from openjobcenter.accounts.models import StaffMembership
+
+    return bool(StaffMembership.objects.filter(user=user).exists())
+
+
 session_or_token = [TokenAuth(), CsrfSessionAuth()]
-staff_session = [StaffSessionAuth()]
+staff_session = [StaffSessionAuth(), NoStaffToken()]
 
 
 def auth_user(request: HttpRequest) -> User:

@@ -37,6 +37,7 @@ from openjobcenter.applications.selectors_staff import (
     get_processing_staff,
     inbox,
 )
+from openjobcenter.core import need_to_know as ntk
 from openjobcenter.core.access import Perm, has_perm, staff_roles
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
@@ -56,6 +57,8 @@ def _staff_jobcenter(request: HttpRequest, jc: str) -> Jobcenter:
         raise Http404
     if not has_perm(roles, Perm.APPLICATIONS_PROCESS):
         raise HttpError(403, "Your role may not process applications")
+    if not ntk.may_read(roles=roles, category=ntk.Category.BENEFIT_DATA, jobcenter=jobcenter):
+        raise HttpError(403, "Your role may not read benefit data here")
     return jobcenter
 
 

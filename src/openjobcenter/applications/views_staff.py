@@ -4,7 +4,9 @@ downloads, the admin's settings and the step funnel.
 
 Every page is behind ``require_module("applications")`` and ``staff_required``; objects
 come from ``selectors_staff`` (404 for drafts, missing and other job centres'); writes go
-through ``services_staff``; every read of an application is audited.
+through ``services_staff``; every read of an application is audited. Need-to-know:
+applications are benefit data (``Category.BENEFIT_DATA``): every page here shows their
+content, so a role the job centre's rules narrow below content gets 403.
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ from openjobcenter.core import sealed
 from openjobcenter.core.access import Perm, request_jobcenter, request_user, staff_required
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
+from openjobcenter.core.need_to_know import Category, content_required
 from openjobcenter.tenants.modules import require_module
 
 MODULE = "applications"
@@ -78,6 +81,7 @@ _jc, _user = request_jobcenter, request_user
 
 @require_module(MODULE)
 @staff_required(Perm.APPLICATIONS_PROCESS)
+@content_required(Category.BENEFIT_DATA)
 @require_GET
 @never_cache
 def inbox(request: HttpRequest, jc: str) -> HttpResponse:
@@ -216,6 +220,7 @@ def _handle_action(
 
 @require_module(MODULE)
 @staff_required(Perm.APPLICATIONS_PROCESS)
+@content_required(Category.BENEFIT_DATA)
 @require_http_methods(["GET", "POST"])
 @never_cache
 def application(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
@@ -312,6 +317,7 @@ def _backend_label(key: str) -> str:
 
 @require_module(MODULE)
 @staff_required(Perm.APPLICATIONS_PROCESS)
+@content_required(Category.BENEFIT_DATA)
 @require_GET
 def application_pdf(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
     jobcenter = _jc(request)
@@ -357,6 +363,7 @@ def structured_data(app: Application) -> dict[str, Any]:
 
 @require_module(MODULE)
 @staff_required(Perm.APPLICATIONS_PROCESS)
+@content_required(Category.BENEFIT_DATA)
 @require_GET
 def application_json(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
     jobcenter = _jc(request)

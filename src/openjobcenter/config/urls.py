@@ -12,6 +12,7 @@ from openjobcenter.appointments import urls as appointment_urls
 from openjobcenter.calculator import views as calculator_views
 from openjobcenter.casefile import views as casefile_views
 from openjobcenter.core import views as core_views
+from openjobcenter.core import views_access as core_views_access
 from openjobcenter.documents import urls as document_urls
 from openjobcenter.home import urls as home_urls
 from openjobcenter.messaging import urls as messaging_urls
@@ -52,6 +53,7 @@ staff_patterns = (
         ),
         path("einstellungen/<slug:section>/", tenant_views.settings_section, name="settings"),
         path("protokoll/", core_views.audit_log, name="audit"),
+        path("zugriffsregeln/", core_views_access.access_rules, name="access_rules"),
         *appointment_urls.staff_patterns,
         *application_urls.staff_patterns,
         *document_urls.staff_patterns,

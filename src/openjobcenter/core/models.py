@@ -35,6 +35,7 @@ OBJECT_TYPE_LABELS = {
     "office": _("Standort"),
     "session": _("Sitzung"),
     "me": _("Eigene Daten (API)"),
+    "access_rule": _("Zugriffsregel"),
 }
 
 
@@ -171,3 +172,45 @@ class OutboxItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic}:{self.key}"
+
+
+class AccessRule(models.Model):
+    """A job centre's documented deviation from the need-to-know default
+    (``core.need_to_know``): what ``role`` may see of ``category``, why, who set it, when.
+
+    Widening needs a written reason or legal basis; narrowing below the default is
+    allowed as well. Each change is in the audit log.
+    """
+
+    jobcenter = models.ForeignKey(
+        "tenants.Jobcenter",
+        verbose_name=_("Jobcenter"),
+        on_delete=models.CASCADE,
+        related_name="access_rules",
+    )
+    role = models.CharField(_("Rolle"), max_length=20)
+    category = models.CharField(_("Datenkategorie"), max_length=30)
+    visibility = models.PositiveSmallIntegerField(_("Sichtbarkeit"))
+    reason = models.TextField(_("Begründung oder Rechtsgrundlage"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Geändert von"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    changed_by_label = models.CharField(_("Geändert von (Text)"), max_length=254, blank=True)
+    changed_at = models.DateTimeField(_("Geändert am"), auto_now=True)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(
+                fields=("jobcenter", "role", "category"), name="core_access_rule_unique"
+            ),
+        )
+        verbose_name = _("Zugriffsregel")
+        verbose_name_plural = _("Zugriffsregeln")
+
+    def __str__(self) -> str:
+        return f"{self.jobcenter_id}:{self.role}:{self.category}={self.visibility}"

@@ -14,13 +14,23 @@ queue and the case view ask it instead of checking roles themselves.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from openjobcenter.accounts.models import Role
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest, HttpResponse
+
     from openjobcenter.tenants.models import Jobcenter
+
+F = TypeVar("F", bound="Callable[..., HttpResponse]")
 
 
 class Category(enum.StrEnum):
@@ -79,22 +89,136 @@ DEFAULT_POLICY: dict[Role, dict[Category, Visibility]] = {
 }
 
 
+CATEGORY_LABELS: dict[Category, str | Promise] = {
+    Category.BENEFIT_DATA: _("Leistungsdaten (Anträge, Berechnungen, Bescheide)"),
+    Category.FINANCIAL_DOCUMENTS: _("Unterlagen zu Einkommen, Vermögen und Wohnkosten"),
+    Category.HEALTH_DOCUMENTS: _("Unterlagen zur Gesundheit"),
+    Category.PLACEMENT_DATA: _("Daten der Arbeitsvermittlung"),
+    Category.BENEFIT_CHAT: _("Nachrichten zu Leistungen"),
+    Category.PLACEMENT_CHAT: _("Nachrichten zur Arbeitsvermittlung"),
+    Category.GENERAL: _("Allgemeine Daten (Kontakt, Termine, allgemeine Nachrichten)"),
+}
+
+VISIBILITY_LABELS: dict[Visibility, str | Promise] = {
+    Visibility.NONE: _("nicht sichtbar"),
+    Visibility.EXISTENCE: _("nur dass es existiert"),
+    Visibility.CONTENT: _("Inhalt"),
+}
+
+# Where a job centre's rules are kept on the request's ``Jobcenter`` instance: one query
+# per request (the tenant middleware loads the instance once per request), not per object.
+_CACHE_ATTR = "_need_to_know_rules"
+Rules = dict[tuple[Role, Category], Visibility]
+
+
+def _rules(jobcenter: Jobcenter | None) -> Rules:
+    if jobcenter is None or jobcenter.pk is None:
+        return {}
+    cached: Rules | None = getattr(jobcenter, _CACHE_ATTR, None)
+    if cached is None:
+        from openjobcenter.core.models import AccessRule
+
+        cached = {}
+        rows = AccessRule.objects.filter(jobcenter_id=jobcenter.pk).values_list(
+            "role", "category", "visibility"
+        )
+        for role, category, seen in rows:
+            try:
+                cached[(Role(role), Category(category))] = Visibility(seen)
+            except ValueError:  # a role or category that no longer exists
+                continue
+        setattr(jobcenter, _CACHE_ATTR, cached)
+    return cached
+
+
+def forget_rules(jobcenter: Jobcenter) -> None:
+    """Drop the cached rules (after a change, or for a long-lived holder such as a
+    WebSocket that re-reads them)."""
+    if hasattr(jobcenter, _CACHE_ATTR):
+        delattr(jobcenter, _CACHE_ATTR)
+
+
+def default_visibility(role: Role, category: Category) -> Visibility:
+    return DEFAULT_POLICY.get(role, {}).get(category, Visibility.NONE)
+
+
+def role_visibility(role: Role, category: Category, jobcenter: Jobcenter | None) -> Visibility:
+    """One role's visibility: the job centre's documented rule, else the default."""
+    found = _rules(jobcenter).get((role, category))
+    return found if found is not None else default_visibility(role, category)
+
+
 def visibility(
     *, roles: Iterable[Role | str], category: Category, jobcenter: Jobcenter | None = None
 ) -> Visibility:
     """The most a person with ``roles`` may see of ``category`` in ``jobcenter``.
 
-    Several roles add up (the widest wins). ``jobcenter`` is where a job centre's
-    documented widening will be read from; the default needs none.
+    Several roles add up (the widest wins). With ``jobcenter`` its documented rules
+    (``AccessRule``, widening or narrowing) replace the default for the roles they name.
     """
     best = Visibility.NONE
     for role in roles:
         try:
-            seen = DEFAULT_POLICY[Role(role)][category]
-        except (KeyError, ValueError):
+            seen = role_visibility(Role(role), category, jobcenter)
+        except ValueError:
             continue
         best = max(best, seen)
     return best
+
+
+def effective_matrix(jobcenter: Jobcenter | None) -> dict[Role, dict[Category, Visibility]]:
+    """Role × category as it applies in ``jobcenter`` (for the rules page)."""
+    return {
+        role: {c: role_visibility(role, c, jobcenter) for c in Category} for role in DEFAULT_POLICY
+    }
+
+
+def categories_visible(
+    *, roles: Iterable[Role | str], jobcenter: Jobcenter | None, at_least: Visibility
+) -> frozenset[Category]:
+    roles = tuple(roles)
+    return frozenset(
+        c for c in Category if visibility(roles=roles, category=c, jobcenter=jobcenter) >= at_least
+    )
+
+
+def content_roles(category: Category, jobcenter: Jobcenter | None) -> list[Role]:
+    """The roles that see the content (for "Inhalt nur für …")."""
+    return [r for r in DEFAULT_POLICY if role_visibility(r, category, jobcenter) == _C]
+
+
+def content_note(category: Category, jobcenter: Jobcenter | None) -> str:
+    """ "Inhalt nur für Sachbearbeitung, Teamleitung, Administration" in the reader's
+    language."""
+    from django.utils.translation import gettext
+
+    names = ", ".join(str(r.label) for r in content_roles(category, jobcenter))
+    return gettext("Inhalt nur für: %(roles)s") % {"roles": names}
+
+
+class NeedToKnowDenied(PermissionDenied):
+    """A refused read of content whose existence the person may know: the 403 page
+    says who sees the content."""
+
+    def __init__(self, category: Category, jobcenter: Jobcenter | None) -> None:
+        super().__init__("need-to-know")
+        self.category = category
+        self.jobcenter = jobcenter
+
+    def note(self) -> str:
+        return content_note(self.category, self.jobcenter)
+
+
+def require_content(
+    *, roles: Iterable[Role | str], category: Category, jobcenter: Jobcenter | None
+) -> None:
+    """Gate for opening content: 404 where even the existence is not to be disclosed,
+    403 (the refusal page) where the person may know it exists but not read it."""
+    seen = visibility(roles=roles, category=category, jobcenter=jobcenter)
+    if seen == Visibility.NONE:
+        raise Http404
+    if seen == Visibility.EXISTENCE:
+        raise NeedToKnowDenied(category, jobcenter)
 
 
 def may_read(
@@ -102,3 +226,21 @@ def may_read(
 ) -> bool:
     """May see the content (not only that it exists)."""
     return visibility(roles=roles, category=category, jobcenter=jobcenter) == Visibility.CONTENT
+
+
+def content_required(category: Category) -> Callable[[F], F]:
+    """View decorator, inside ``staff_required``: the page shows ``category`` content."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            require_content(
+                roles=request.staff_roles,  # type: ignore[attr-defined]
+                category=category,
+                jobcenter=request.jobcenter,  # type: ignore[attr-defined]
+            )
+            return view(request, *args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator

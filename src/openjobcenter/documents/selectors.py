@@ -71,6 +71,7 @@ def search_documents(
     jobcenter: Jobcenter,
     *,
     customer: CustomerProfile | None = None,
+    kinds: list[str] | None = None,
     kind: str = "",
     since: date | None = None,
     until: date | None = None,
@@ -79,6 +80,8 @@ def search_documents(
     qs = documents_of_jobcenter(jobcenter)
     if customer is not None:
         qs = qs.filter(customer=customer)
+    if kinds is not None:  # need-to-know: only these kinds (``core.need_to_know``)
+        qs = qs.filter(kind__in=kinds)
     if kind:
         qs = qs.filter(kind=kind)
     if since:

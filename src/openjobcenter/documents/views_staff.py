@@ -1,6 +1,14 @@
 """Staff pages under ``/<jc>/staff/unterlagen/``: search, a customer's documents and
 requests, the page viewer with the review, downloads, new requests, settings. Every read
-of a customer's documents is written to the audit log."""
+of a customer's documents is written to the audit log.
+
+Need-to-know (``core.need_to_know``): each document's kind has a category. Lists show
+only documents whose category the person may at least know of; where they may not read
+it, the row says that it arrived and when, not what it is. The text search and the kind
+filter look only into categories the person may read (a search would otherwise reveal
+content). Opening, downloading or viewing a page of a document the person may not read
+is a 403 (existence known) or a 404 (not even that).
+"""
 
 from __future__ import annotations
 
@@ -11,13 +19,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from openjobcenter.accounts.selectors import get_customer_for
+from openjobcenter.core import need_to_know as ntk
 from openjobcenter.core.access import Perm, request_jobcenter, staff_required
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
 from openjobcenter.documents import selectors, services, storage
 from openjobcenter.documents.forms import RequestForm, ReviewForm, SearchForm, SettingsForm
-from openjobcenter.documents.kinds import KINDS
-from openjobcenter.documents.models import DocumentState
+from openjobcenter.documents.kinds import KINDS, kind_category, kinds_in
+from openjobcenter.documents.models import Document, DocumentState
 from openjobcenter.documents.services import RequestItemInput
 from openjobcenter.documents.views_customer import pdf_response
 from openjobcenter.tenants.modules import require_module
@@ -26,13 +35,48 @@ MODULE = "documents"
 PAGE_SIZE = 100
 
 
-def _search(request: HttpRequest, **scope: object) -> tuple[SearchForm, object]:
+def _roles(request: HttpRequest) -> frozenset[str]:
+    return request.staff_roles  # type: ignore[attr-defined,no-any-return]
+
+
+def _search(request: HttpRequest, **scope: object) -> tuple[SearchForm, list[Document]]:
+    jobcenter = request_jobcenter(request)
     form = SearchForm(request.GET or None)
     filters: dict[str, object] = {}
     if form.is_valid():
         filters = {k: v for k, v in form.cleaned_data.items() if v}
-    qs = selectors.search_documents(request_jobcenter(request), **scope, **filters)  # type: ignore[arg-type]
-    return form, qs[:PAGE_SIZE]
+    roles = _roles(request)
+    known = ntk.categories_visible(
+        roles=roles, jobcenter=jobcenter, at_least=ntk.Visibility.EXISTENCE
+    )
+    readable = ntk.categories_visible(
+        roles=roles, jobcenter=jobcenter, at_least=ntk.Visibility.CONTENT
+    )
+    # Searching by text or kind looks into what a document is: only where it may be read.
+    searching = bool(filters.get("text") or filters.get("kind"))
+    qs = selectors.search_documents(
+        jobcenter,
+        kinds=kinds_in(readable if searching else known),
+        **scope,  # type: ignore[arg-type]
+        **filters,  # type: ignore[arg-type]
+    )
+    found = list(qs[:PAGE_SIZE])
+    for doc in found:
+        category = kind_category(doc.kind)
+        doc.readable = category in readable  # type: ignore[attr-defined]
+        if not doc.readable:  # type: ignore[attr-defined]
+            doc.content_note = ntk.content_note(category, jobcenter)  # type: ignore[attr-defined]
+    return form, found
+
+
+def _document_for_content(request: HttpRequest, pk: int) -> Document:
+    """The document, if this person may read its content (else 403/404)."""
+    jobcenter = request_jobcenter(request)
+    doc = selectors.get_document_for_staff(jobcenter, pk)
+    ntk.require_content(
+        roles=_roles(request), category=kind_category(doc.kind), jobcenter=jobcenter
+    )
+    return doc
 
 
 @require_GET
@@ -79,7 +123,7 @@ def customer_documents(request: HttpRequest, jc: str, customer: int) -> HttpResp
 @staff_required(Perm.DOCUMENTS_PROCESS)
 def document(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
     jobcenter = request_jobcenter(request)
-    doc = selectors.get_document_for_staff(jobcenter, pk)
+    doc = _document_for_content(request, pk)
     form = ReviewForm(
         request.POST or None,
         initial={"state": doc.state, "reason": doc.reason, "version": doc.review_version},
@@ -145,7 +189,7 @@ def _saved() -> str:
 @staff_required(Perm.DOCUMENTS_PROCESS)
 def document_file(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
     jobcenter = request_jobcenter(request)
-    doc = selectors.get_document_for_staff(jobcenter, pk)
+    doc = _document_for_content(request, pk)
     if not doc.file_key:
         raise Http404
     audit(
@@ -165,6 +209,7 @@ def document_file(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
 @staff_required(Perm.DOCUMENTS_PROCESS)
 def page_image(request: HttpRequest, jc: str, document: int, pk: int) -> HttpResponse:
     jobcenter = request_jobcenter(request)
+    _document_for_content(request, document)
     page = selectors.get_page_for_staff(jobcenter, document, pk)
     if not page.preview_key:
         raise Http404

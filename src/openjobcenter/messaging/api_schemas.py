@@ -36,6 +36,9 @@ class StaffConversationOut(ConversationOut):
     customer_id: int
     customer_number: str | None
     assignee_id: int | None
+    # Need-to-know: False where the caller may only know that the conversation exists
+    # (its subject is then empty; reading it is a 403).
+    readable: bool = True
 
 
 class AttachmentOut(Schema):

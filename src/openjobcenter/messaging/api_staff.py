@@ -1,7 +1,10 @@
 """Staff operations of the messaging API: ``/messaging/{jc}/staff/...``.
 
 Only a session in which the second factor was used, and a role with ``MESSAGING_USE``
-(otherwise 403; another job centre's staff get 404). The team inbox, starting a
+(otherwise 403; another job centre's staff and customers get 404). Need-to-know as on
+the pages (``messaging.selectors``): the inbox lists what the caller may know of, with
+``readable`` False and no subject where they may not read it; reading or writing such a
+conversation is a 403. The team inbox, starting a
 conversation with a customer, history, sending, marking read, assigning, changing the
 status, and the job centre's text templates (listed and rendered for a conversation).
 """
@@ -10,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Query, Status
 from ninja.errors import HttpError
@@ -17,6 +21,8 @@ from ninja.errors import HttpError
 from openjobcenter.accounts.models import User
 from openjobcenter.api.auth import staff_session
 from openjobcenter.core.access import Perm, has_perm, request_user, staff_roles
+from openjobcenter.core.audit import audit
+from openjobcenter.core.models import AuditAction
 from openjobcenter.messaging import selectors, services
 from openjobcenter.messaging.api_common import (
     WRITE_ERRORS,
@@ -60,6 +66,13 @@ def _staff(request: HttpRequest, jc: str) -> tuple[Jobcenter, User]:
     return jobcenter, user
 
 
+def _conversation_for(jobcenter: Jobcenter, user: User, pk: int) -> Any:
+    try:
+        return selectors.get_conversation_for_staff(jobcenter, user, pk)
+    except PermissionDenied:
+        raise HttpError(403, "Forbidden") from None
+
+
 @router.get(
     "/{jc}/staff/conversations",
     response=list[StaffConversationOut],
@@ -71,10 +84,31 @@ def staff_inbox(
 ) -> list[dict[str, Any]]:
     jobcenter, user = _staff(request, jc)
     topic = selectors.get_topic_for(jobcenter, query.topic_id) if query.topic_id else None
-    rows = selectors.staff_inbox(
-        jobcenter, user, topic=topic, mine=query.mine, status=query.status
-    )[:200]
-    return [_conversation(c) for c in rows]
+    rows = selectors.mark_readable(
+        list(
+            selectors.staff_inbox(
+                jobcenter, user, topic=topic, mine=query.mine, status=query.status
+            )[:200]
+        ),
+        jobcenter,
+        staff_roles(user, jobcenter),
+    )
+    audit(
+        request=request,
+        action=AuditAction.READ,
+        object_type="conversation_list",
+        jobcenter=jobcenter,
+        actor=user,
+        detail="api",
+    )
+    out = []
+    for c in rows:
+        row = _conversation(c)
+        row["readable"] = c.readable  # type: ignore[attr-defined]
+        if not row["readable"]:
+            row["subject"] = ""
+        out.append(row)
+    return out
 
 
 @router.post(
@@ -140,7 +174,7 @@ def staff_history(
     request: HttpRequest, jc: str, pk: int, query: Query[HistoryQuery]
 ) -> dict[str, Any]:
     jobcenter, user = _staff(request, jc)
-    conversation = selectors.get_conversation_for_staff(jobcenter, user, pk)
+    conversation = _conversation_for(jobcenter, user, pk)
     services.conversation_audit_staff_read(
         conversation=conversation, request=request, actor=user, via="api"
     )
@@ -155,7 +189,7 @@ def staff_history(
 )
 def staff_send(request: HttpRequest, jc: str, pk: int, data: SendIn) -> Status[Any]:
     jobcenter, user = _staff(request, jc)
-    conversation = selectors.get_conversation_for_staff(jobcenter, user, pk)
+    conversation = _conversation_for(jobcenter, user, pk)
     try:
         message = services.message_send(
             conversation=conversation,
@@ -177,7 +211,7 @@ def staff_send(request: HttpRequest, jc: str, pk: int, data: SendIn) -> Status[A
 )
 def staff_mark_read(request: HttpRequest, jc: str, pk: int, data: ReadIn) -> dict[str, int]:
     jobcenter, user = _staff(request, jc)
-    conversation = selectors.get_conversation_for_staff(jobcenter, user, pk)
+    conversation = _conversation_for(jobcenter, user, pk)
     return {
         "upto": services.conversation_mark_read(
             conversation=conversation, user=user, upto=data.upto
@@ -193,7 +227,7 @@ def staff_mark_read(request: HttpRequest, jc: str, pk: int, data: ReadIn) -> dic
 )
 def staff_assign(request: HttpRequest, jc: str, pk: int, data: ConversationAssignIn) -> Status[Any]:
     jobcenter, user = _staff(request, jc)
-    conversation = selectors.get_conversation_for_staff(jobcenter, user, pk)
+    conversation = _conversation_for(jobcenter, user, pk)
     assignee = None
     if data.assignee_id is not None:
         assignee = next(
@@ -218,7 +252,7 @@ def staff_assign(request: HttpRequest, jc: str, pk: int, data: ConversationAssig
 )
 def staff_status(request: HttpRequest, jc: str, pk: int, data: ConversationStatusIn) -> Status[Any]:
     jobcenter, user = _staff(request, jc)
-    conversation = selectors.get_conversation_for_staff(jobcenter, user, pk)
+    conversation = _conversation_for(jobcenter, user, pk)
     services.conversation_set_status(
         conversation=conversation,
         actor=user,
@@ -251,6 +285,6 @@ def staff_template_render(
     request: HttpRequest, jc: str, pk: int, template_id: int
 ) -> dict[str, str]:
     jobcenter, user = _staff(request, jc)
-    conversation = selectors.get_conversation_for_staff(jobcenter, user, pk)
+    conversation = _conversation_for(jobcenter, user, pk)
     template = selectors.get_template_for(jobcenter, template_id)
     return {"text": services.template_render(template, conversation)}

@@ -14,14 +14,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from dataclasses import dataclass
-from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from openjobcenter.accounts import logout_hooks
@@ -30,16 +29,13 @@ from openjobcenter.accounts.middleware import (
     note_socket_activity,
     session_deadline,
 )
-from openjobcenter.accounts.models import CustomerProfile, Role
 from openjobcenter.core import clock
-from openjobcenter.core.access import Perm, has_perm, mfa_verified_in_session, staff_roles
+from openjobcenter.core.access import Perm, has_perm, staff_roles
 from openjobcenter.messaging import layerwatch, notices, realtime, selectors, services
+from openjobcenter.messaging.chat_access import Access, admit, team_access
 from openjobcenter.messaging.models import Conversation
-from openjobcenter.tenants.modules import is_enabled
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest
-
     from openjobcenter.accounts.models import User
 
 logger = logging.getLogger(__name__)
@@ -48,70 +44,6 @@ MAX_FRAME = 64 * 1024
 MAX_SUBSCRIPTIONS = 50
 CLOSE_UNAUTHENTICATED = 4401
 EXPIRY_RETRY_S = 5.0
-
-
-@dataclass(frozen=True)
-class Access:
-    conversation: Conversation
-    side: str  # "customer" or "staff"
-
-
-def admit(user: User, session: Any, conversation_id: int) -> Access | None:
-    """May ``user`` (with this session) read conversation ``conversation_id``?"""
-    conversation = (
-        Conversation.objects.select_related("jobcenter", "customer__user")
-        .filter(pk=conversation_id)
-        .first()
-    )
-    if conversation is None:
-        return None
-    jobcenter = conversation.jobcenter
-    if not jobcenter.is_active or not is_enabled(jobcenter, "messaging"):
-        return None
-    if (
-        conversation.customer.user_id == user.pk
-        and CustomerProfile.objects.filter(
-            pk=conversation.customer_id, user=user, jobcenter=jobcenter
-        ).exists()
-    ):
-        return Access(conversation, "customer")
-    roles = staff_roles(user, jobcenter)
-    fake_request = cast("HttpRequest", SimpleNamespace(session=session, user=user))
-    if not has_perm(roles, Perm.MESSAGING_USE) or not mfa_verified_in_session(fake_request):
-        return None
-    try:
-        found = selectors.get_conversation_for_staff(jobcenter, user, conversation_id)
-    except Http404:
-        return None
-    services.conversation_audit_staff_read(
-        conversation=found, request=None, actor=user, via="websocket"
-    )
-    return Access(found, "staff")
-
-
-def team_groups(user: User, session: Any) -> list[str]:
-    """The team-inbox groups of every job centre where this session may use the chat."""
-    from openjobcenter.accounts.models import StaffMembership
-
-    jobcenter_ids = set(
-        StaffMembership.objects.filter(user=user).values_list("jobcenter_id", flat=True)
-    )
-    if not jobcenter_ids:
-        return []
-    fake_request = cast("HttpRequest", SimpleNamespace(session=session, user=user))
-    if not mfa_verified_in_session(fake_request):
-        return []
-    groups = []
-    for jobcenter_id in sorted(jobcenter_ids):
-        roles = frozenset(
-            Role(r)
-            for r in StaffMembership.objects.filter(
-                user=user, jobcenter_id=jobcenter_id
-            ).values_list("role", flat=True)
-        )
-        if has_perm(roles, Perm.MESSAGING_USE):
-            groups.append(realtime.team_group(jobcenter_id))
-    return groups
 
 
 def _positive_int(value: Any) -> int | None:
@@ -168,7 +100,7 @@ def _send_message(access: Access, user: User, body: str, client_id: str) -> dict
         # taken away, since the subscribe: staff writes are checked again.
         try:
             selectors.get_conversation_for_staff(conversation.jobcenter, user, conversation.pk)
-        except Http404:
+        except (Http404, PermissionDenied):
             raise services.MessagingError("No such conversation.", code="not_found") from None
         if not has_perm(staff_roles(user, conversation.jobcenter), Perm.MESSAGING_USE):
             raise services.MessagingError("No such conversation.", code="not_found")
@@ -223,9 +155,13 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         session = self.scope.get("session")
         self.session_tag = logout_hooks.session_tag(getattr(session, "session_key", None))
         self.subscriptions: dict[int, Access] = {}
+        teams = await database_sync_to_async(team_access)(user, self.scope.get("session"))
+        # Need-to-know: per job centre, the topics of team conversations this person may
+        # read; team-inbox events of other topics are dropped.
+        self.team_topics = teams
         self.groups_joined = [
             realtime.user_group(user.pk),
-            *await database_sync_to_async(team_groups)(user, self.scope.get("session")),
+            *(realtime.team_group(jobcenter_id) for jobcenter_id in teams),
         ]
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
@@ -492,6 +428,11 @@ class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         await self._send({"type": "home"})
 
     async def chat_updated(self, event: dict[str, Any]) -> None:
+        jobcenter_id = event.get("jobcenter")
+        if jobcenter_id is not None:  # a team-inbox event: need-to-know
+            readable = getattr(self, "team_topics", {}).get(jobcenter_id, frozenset())
+            if event.get("topic") not in readable:
+                return
         await self._send(
             {"type": "updated", "conversation": event["conversation"], "last_id": event["last_id"]}
         )

@@ -8,6 +8,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from openjobcenter.messaging.models import TopicCategory
+
 ADVISOR_CHOICE = "advisor"
 
 
@@ -115,6 +117,15 @@ class TopicForm(forms.Form):
     description = forms.CharField(label=_("Beschreibung"), max_length=300, required=False)
     position = forms.IntegerField(label=_("Reihenfolge"), min_value=0, max_value=999, initial=0)
     is_active = forms.BooleanField(label=_("aktiv"), required=False, initial=True)
+    category = forms.ChoiceField(
+        label=_("Datenkategorie"),
+        choices=TopicCategory.choices,
+        initial=TopicCategory.GENERAL,
+        required=False,  # left out: a new topic is general, an edited one keeps its own
+        help_text=_(
+            "Bestimmt, wer die Nachrichten dieses Themas lesen darf (siehe „Zugriffsregeln“)."
+        ),
+    )
 
 
 class TemplateForm(forms.Form):

@@ -12,7 +12,16 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from openjobcenter.accounts.models import CustomerProfile
+from openjobcenter.core.need_to_know import Category
 from openjobcenter.tenants.models import Jobcenter
+
+
+class TopicCategory(models.TextChoices):
+    """The need-to-know category of a topic's conversations (``core.need_to_know``)."""
+
+    BENEFIT_CHAT = Category.BENEFIT_CHAT.value, _("Leistungen (nur Leistungssachbearbeitung)")
+    PLACEMENT_CHAT = Category.PLACEMENT_CHAT.value, _("Arbeitsvermittlung")
+    GENERAL = Category.GENERAL.value, _("Allgemein (alle Teams)")
 
 
 class Topic(models.Model):
@@ -25,6 +34,13 @@ class Topic(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
     is_active = models.BooleanField(_("aktiv"), default=True)
+    # Who may read the topic's conversations: decided by category, not by team name.
+    category = models.CharField(
+        _("Datenkategorie"),
+        max_length=30,
+        choices=TopicCategory.choices,
+        default=TopicCategory.GENERAL,
+    )
 
     class Meta:
         ordering = ["position", "name"]
@@ -50,6 +66,13 @@ DEFAULT_TOPICS = [
     (_("Termine"), _("Termin verschieben, absagen, Fragen zum Termin")),
     (_("Allgemeines"), _("Alles andere")),
 ]
+# The default topics' categories, by their stored (German) name.
+DEFAULT_TOPIC_CATEGORIES = {
+    "Bürgergeld und Leistungen": TopicCategory.BENEFIT_CHAT,
+    "Arbeitsvermittlung": TopicCategory.PLACEMENT_CHAT,
+    "Termine": TopicCategory.GENERAL,
+    "Allgemeines": TopicCategory.GENERAL,
+}
 
 
 class ChatSettings(models.Model):
@@ -164,6 +187,21 @@ class Conversation(models.Model):
 
     def __str__(self) -> str:
         return f"conversation:{self.pk}"
+
+    @property
+    def category(self) -> Category:
+        """The need-to-know category: the topic's; a personal conversation (no topic,
+        seen only by its advisor and the team leads) is general."""
+        return conversation_category(self.topic)
+
+
+def conversation_category(topic: Topic | None) -> Category:
+    if topic is None:
+        return Category.GENERAL
+    try:
+        return Category(topic.category)
+    except ValueError:
+        return Category.GENERAL
 
 
 class AuthorSide(models.TextChoices):

@@ -3,6 +3,12 @@
 Customers see their own conversations; staff see their job centre's team conversations
 and personal conversations addressed to them, and people with ``MESSAGING_MANAGE``
 (team lead, admin) all of their job centre's. Missing and "not yours" are both 404.
+
+Need-to-know (``core.need_to_know``): a conversation's category is its topic's
+(``Topic.category``; personal conversations are general). Staff see only conversations
+whose category they may at least know of (else 404); reading or writing one needs the
+content level (else ``NeedToKnowDenied``, a 403). The inbox marks the rows a person may
+only know of (``readable`` False) and the templates leave out their subject.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openjobcenter.accounts.models import CustomerProfile, Role, StaffMembership
+from openjobcenter.core import need_to_know as ntk
 from openjobcenter.core.access import Perm, has_perm, staff_roles
 from openjobcenter.messaging.models import (
     AuthorSide,
@@ -65,22 +72,53 @@ def staff_sees_all(user: User, jobcenter: Jobcenter) -> bool:
     return has_perm(staff_roles(user, jobcenter), Perm.MESSAGING_MANAGE)
 
 
-def visible_to_staff(jobcenter: Jobcenter, user: User) -> QuerySet[Conversation]:
+def categories_q(categories: frozenset[ntk.Category]) -> Q:
+    """Conversations whose need-to-know category is one of ``categories``."""
+    q = Q(topic__category__in=[str(c) for c in categories])
+    if ntk.Category.GENERAL in categories:
+        q |= Q(topic__isnull=True)
+    return q
+
+
+def visible_to_staff(
+    jobcenter: Jobcenter, user: User, roles: frozenset[Role] | None = None
+) -> QuerySet[Conversation]:
+    if roles is None:
+        roles = staff_roles(user, jobcenter)
     qs = Conversation.objects.filter(jobcenter=jobcenter)
-    if not staff_sees_all(user, jobcenter):
+    if not has_perm(roles, Perm.MESSAGING_MANAGE):
         qs = qs.filter(Q(advisor__isnull=True) | Q(advisor=user))
+    known = ntk.categories_visible(
+        roles=roles, jobcenter=jobcenter, at_least=ntk.Visibility.EXISTENCE
+    )
+    if len(known) < len(ntk.Category):
+        qs = qs.filter(categories_q(known))
     return qs
 
 
-def get_conversation_for_staff(jobcenter: Jobcenter, user: User, pk: int) -> Conversation:
+def may_read_conversation(
+    conversation: Conversation, roles: frozenset[Role], jobcenter: Jobcenter
+) -> bool:
+    return ntk.may_read(roles=roles, category=conversation.category, jobcenter=jobcenter)
+
+
+def get_conversation_for_staff(
+    jobcenter: Jobcenter, user: User, pk: int, *, content: bool = True
+) -> Conversation:
+    """The conversation, for reading or writing it (``content``: else
+    ``NeedToKnowDenied`` where the person may only know it exists)."""
+    roles = staff_roles(user, jobcenter)
     try:
-        return (
-            visible_to_staff(jobcenter, user)
+        found = (
+            visible_to_staff(jobcenter, user, roles)
             .select_related("topic", "advisor", "assignee", "customer__user", "jobcenter")
             .get(pk=pk)
         )
     except (Conversation.DoesNotExist, ValueError, OverflowError):
         raise Http404 from None
+    if content:
+        ntk.require_content(roles=roles, category=found.category, jobcenter=jobcenter)
+    return found
 
 
 def staff_inbox(
@@ -91,7 +129,8 @@ def staff_inbox(
     mine: bool = False,
     status: str = "active",
 ) -> QuerySet[Conversation]:
-    """The team inbox: unassigned first, then by latest message."""
+    """The team inbox: unassigned first, then by latest message. Rows the person may
+    only know of are in it too; ``mark_readable`` tells them apart."""
     qs = visible_to_staff(jobcenter, user).select_related(
         "topic", "advisor", "assignee", "customer__user"
     )
@@ -110,6 +149,20 @@ def staff_inbox(
         ),
         unassigned=ExpressionWrapper(Q(assignee__isnull=True), output_field=BooleanField()),
     ).order_by("-unassigned", F("last_message_at").desc(nulls_last=True), "-pk")
+
+
+def mark_readable(
+    conversations: list[Conversation], jobcenter: Jobcenter, roles: frozenset[Role]
+) -> list[Conversation]:
+    """Set ``readable`` (and, where False, ``content_note``) on each row."""
+    readable = ntk.categories_visible(
+        roles=roles, jobcenter=jobcenter, at_least=ntk.Visibility.CONTENT
+    )
+    for c in conversations:
+        c.readable = c.category in readable  # type: ignore[attr-defined]
+        if not c.readable:  # type: ignore[attr-defined]
+            c.content_note = ntk.content_note(c.category, jobcenter)  # type: ignore[attr-defined]
+    return conversations
 
 
 def messages_after(

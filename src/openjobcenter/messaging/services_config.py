@@ -15,11 +15,13 @@ from django.utils.translation import gettext as _
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
 from openjobcenter.messaging.models import (
+    DEFAULT_TOPIC_CATEGORIES,
     DEFAULT_TOPICS,
     ChatSettings,
     Conversation,
     TextTemplate,
     Topic,
+    TopicCategory,
 )
 from openjobcenter.messaging.services_send import MessagingError, clean_body
 
@@ -43,7 +45,11 @@ def topics_ensure_defaults(*, jobcenter: Jobcenter) -> None:
             Topic.objects.get_or_create(
                 jobcenter=jobcenter,
                 name=str(name),
-                defaults={"description": str(description), "position": position},
+                defaults={
+                    "description": str(description),
+                    "position": position,
+                    "category": DEFAULT_TOPIC_CATEGORIES.get(str(name), TopicCategory.GENERAL),
+                },
             )
 
 
@@ -56,6 +62,7 @@ def topic_save(
     description: str = "",
     position: int = 0,
     is_active: bool = True,
+    category: str = "",
     topic: Topic | None = None,
     request: HttpRequest | None = None,
 ) -> Topic:
@@ -67,13 +74,21 @@ def topic_save(
         clash = clash.exclude(pk=topic.pk)
     if clash.exists():
         raise MessagingError(_("Ein Thema mit diesem Namen gibt es schon."), field="name")
+    # The need-to-know category (``core.need_to_know``): empty keeps an edited topic's
+    # own and makes a new one general.
+    if not category:
+        category = topic.category if topic is not None else TopicCategory.GENERAL
+    if category not in TopicCategory.values:
+        raise MessagingError(_("Bitte wählen Sie eine Datenkategorie."), field="category")
     if topic is None:
         topic = Topic(jobcenter=jobcenter)
-    topic.name, topic.description, topic.position, topic.is_active = (
+    before = topic.category if topic.pk else ""
+    topic.name, topic.description, topic.position, topic.is_active, topic.category = (
         name,
         description[:300],
         position,
         is_active,
+        category,
     )
     topic.save()
     audit(
@@ -83,6 +98,7 @@ def topic_save(
         object_id=f"topic:{topic.pk}",
         jobcenter=jobcenter,
         actor=actor,
+        detail=f"category: {before or '-'} -> {category}",
     )
     return topic
 

@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 
 from openjobcenter.accounts.models import CustomerProfile
 from openjobcenter.core.access import Perm, has_perm, mfa_verified_in_session, staff_roles
-from openjobcenter.messaging import realtime, selectors
+from openjobcenter.messaging import realtime, selectors, services
 from openjobcenter.messaging.models import Conversation
 from openjobcenter.tenants.modules import is_enabled
 
@@ -32,7 +32,12 @@ def _lookup(request: HttpRequest, pk: int, *, staff: bool) -> Conversation:
         roles = staff_roles(user, jobcenter)
         if not has_perm(roles, Perm.MESSAGING_USE) or not mfa_verified_in_session(request):
             raise Http404
-        return selectors.get_conversation_for_staff(jobcenter, user, pk)
+        found = selectors.get_conversation_for_staff(jobcenter, user, pk)
+        # The long poll hands out messages: a read like the page's (once per poll).
+        services.conversation_audit_staff_read(
+            conversation=found, request=request, actor=user, via="poll"
+        )
+        return found
     customer = (
         CustomerProfile.objects.filter(user=user, jobcenter=jobcenter)
         .select_related("jobcenter")

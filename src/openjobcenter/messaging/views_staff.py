@@ -15,7 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from openjobcenter.accounts.models import CustomerProfile, User
-from openjobcenter.core.access import Perm, request_jobcenter, request_user, staff_required
+from openjobcenter.core.access import (
+    Perm,
+    has_perm,
+    request_jobcenter,
+    request_user,
+    staff_required,
+)
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
 from openjobcenter.messaging import selectors, services
@@ -53,8 +59,10 @@ def inbox(request: HttpRequest, jc: str) -> HttpResponse:
     topic = next((t for t in topics if t.pk == topic_id), None)
     mine = request.GET.get("meine") == "1"
     status = request.GET.get("status", "active")
-    conversations = list(
-        selectors.staff_inbox(jobcenter, user, topic=topic, mine=mine, status=status)[:200]
+    conversations = selectors.mark_readable(
+        list(selectors.staff_inbox(jobcenter, user, topic=topic, mine=mine, status=status)[:200]),
+        jobcenter,
+        request.staff_roles,  # type: ignore[attr-defined]
     )
     audit(
         request=request,
@@ -302,6 +310,9 @@ def configuration(request: HttpRequest, jc: str) -> HttpResponse:
     chat = selectors.chat_settings_of(jobcenter)
     action = request.POST.get("action") if request.method == "POST" else None
     topic_form = TopicForm(request.POST if action == "topic" else None, prefix="topic")
+    if not has_perm(request.staff_roles, Perm.JOBCENTER_CONFIGURE):  # type: ignore[attr-defined]
+        # Who may read a topic's chats (need-to-know) is the administration's decision.
+        del topic_form.fields["category"]
     template_form = TemplateForm(request.POST if action == "template" else None, prefix="tpl")
     settings_form = ChatSettingsForm(
         request.POST if action == "settings" else None,

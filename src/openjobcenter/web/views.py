@@ -146,11 +146,16 @@ def _start_page(request: HttpRequest) -> tuple[str, bool]:
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """The 403 page: says in plain words what is missing, who would have it, and the way
     back. (The API answers its own JSON; ``JsonErrorsMiddleware`` keeps it so.)"""
+    from openjobcenter.core.need_to_know import NeedToKnowDenied
+
     start_url, is_staff = _start_page(request)
     roles = []
     if is_staff and isinstance(exception, MissingPermission):
         roles = [role.label for role in roles_with(exception.perm)]
-    context = {"start_url": start_url, "is_staff": is_staff, "roles": roles}
+    context: dict[str, object] = {"start_url": start_url, "is_staff": is_staff, "roles": roles}
+    if isinstance(exception, NeedToKnowDenied):
+        # Need-to-know: the person may know this exists, not read it; say who may.
+        context["need_to_know"] = exception.note()
     return render(request, "web/403.html", context, status=403)
 
 

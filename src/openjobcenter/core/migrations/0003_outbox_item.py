@@ -4,29 +4,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0002_outgoing_mail'),
+        ("core", "0002_outgoing_mail"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OutboxItem',
+            name="OutboxItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('topic', models.CharField(max_length=60)),
-                ('payload', models.JSONField(default=dict)),
-                ('key', models.CharField(max_length=100)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('next_attempt_at', models.DateTimeField(blank=True, null=True)),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('delivered_at', models.DateTimeField(blank=True, null=True)),
-                ('failed_at', models.DateTimeField(blank=True, null=True)),
-                ('last_error', models.CharField(blank=True, max_length=300)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("topic", models.CharField(max_length=60)),
+                ("payload", models.JSONField(default=dict)),
+                ("key", models.CharField(max_length=100)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("next_attempt_at", models.DateTimeField(blank=True, null=True)),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                ("delivered_at", models.DateTimeField(blank=True, null=True)),
+                ("failed_at", models.DateTimeField(blank=True, null=True)),
+                ("last_error", models.CharField(blank=True, max_length=300)),
             ],
             options={
-                'indexes': [models.Index(condition=models.Q(('delivered_at__isnull', True), ('failed_at__isnull', True)), fields=['next_attempt_at'], name='core_outbox_pending')],
-                'constraints': [models.UniqueConstraint(fields=('topic', 'key'), name='core_outbox_topic_key')],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(
+                            ("delivered_at__isnull", True), ("failed_at__isnull", True)
+                        ),
+                        fields=["next_attempt_at"],
+                        name="core_outbox_pending",
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("topic", "key"), name="core_outbox_topic_key")
+                ],
             },
         ),
     ]

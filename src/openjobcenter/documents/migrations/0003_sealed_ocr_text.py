@@ -27,26 +27,25 @@ def seal_existing(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('documents', '0002_document_review_version'),
-        ('tenants', '0002_jobcenter_storage_id'),
+        ("documents", "0002_document_review_version"),
+        ("tenants", "0002_jobcenter_storage_id"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='document',
-            name='ocr_index',
+            model_name="document",
+            name="ocr_index",
             field=models.TextField(blank=True, editable=False),
         ),
         migrations.AlterField(
-            model_name='document',
-            name='ocr_text',
+            model_name="document",
+            name="ocr_text",
             field=openjobcenter.core.sealed_fields.SealedTextField(blank=True),
         ),
         migrations.AlterField(
-            model_name='documentpage',
-            name='ocr_text',
+            model_name="documentpage",
+            name="ocr_text",
             field=openjobcenter.core.sealed_fields.SealedTextField(blank=True),
         ),
         migrations.RunPython(seal_existing, migrations.RunPython.noop),

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('documents', '0003_sealed_ocr_text'),
+        ("documents", "0003_sealed_ocr_text"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='document',
-            name='processing_since',
+            model_name="document",
+            name="processing_since",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]
