@@ -385,7 +385,7 @@ def test_reads_are_audited(w: World) -> None:
     assert mine.filter(object_type="document", object_id=str(doc.pk)).exists()
     assert mine.filter(object_type="conversation", object_id=str(conv.pk)).exists()
     assert mine.filter(object_type="conversation_list", detail="api").exists()
-    assert mine.filter(object_type="customer_profile").exists()
+    assert mine.filter(object_type="customer_case").exists()
 
 
 def test_policy_defaults() -> None:

@@ -1,31 +1,32 @@
 """Which need-to-know category each piece of a case is (``core.need_to_know``).
 
-The categories and who may see them are decided in ``core.need_to_know``; this module
-only says what a document kind or a conversation is about. Unknown kinds and a job
-centre's own chat topics count as benefit data: the strict side.
+The categories and who may see them are decided in ``core.need_to_know``; what a
+document kind or a chat topic is about is decided where they live
+(``documents.kinds``, ``messaging.models.Topic.category``). This module only adapts
+those answers to the case view's queries, so both always agree.
 """
 
 from __future__ import annotations
 
-from openjobcenter.core.need_to_know import Category
+from django.db.models import Q
 
-HEALTH_KINDS = frozenset(
-    {"medical_certificate", "sick_note", "pregnancy_certificate", "disability_proof"}
-)
-# The default topics (messaging.models.DEFAULT_TOPICS) by their stored German name.
-PLACEMENT_TOPICS = frozenset({"Arbeitsvermittlung"})
-GENERAL_TOPICS = frozenset({"Termine", "Allgemeines"})
+from openjobcenter.core.need_to_know import Category
+from openjobcenter.documents.kinds import kind_category
+from openjobcenter.messaging.models import Topic
+from openjobcenter.messaging.models import conversation_category as _topic_category
 
 
 def document_category(kind: str) -> Category:
-    return Category.HEALTH_DOCUMENTS if kind in HEALTH_KINDS else Category.FINANCIAL_DOCUMENTS
+    return kind_category(kind)
 
 
-def conversation_category(*, personal: bool, topic_name: str | None) -> Category:
-    """A personal conversation is with the job advisor (placement); a topic's is the
-    topic's team's."""
-    if personal or topic_name in PLACEMENT_TOPICS:
-        return Category.PLACEMENT_CHAT
-    if topic_name in GENERAL_TOPICS:
-        return Category.GENERAL
-    return Category.BENEFIT_CHAT
+def conversation_category(*, topic: Topic | None) -> Category:
+    """A conversation's category is its topic's; a personal one (no topic) is general."""
+    return _topic_category(topic)
+
+
+def conversation_q(category: Category) -> Q:
+    """The conversations of ``category``, as a filter (the same rule as above)."""
+    if category == Category.GENERAL:
+        return Q(topic__isnull=True) | Q(topic__category=Category.GENERAL.value)
+    return Q(topic__category=category.value)

@@ -25,9 +25,8 @@ from openjobcenter.applications.models import Application, ApplicationStatus, Ap
 from openjobcenter.appointments.models import ACTIVE_STATUSES, Appointment
 from openjobcenter.casefile.models import CaseNote, NoteCategory
 from openjobcenter.casefile.policy import (
-    GENERAL_TOPICS,
-    PLACEMENT_TOPICS,
     conversation_category,
+    conversation_q,
     document_category,
 )
 from openjobcenter.core.need_to_know import Category, Visibility, visibility
@@ -221,17 +220,6 @@ def _open_requests(profile: CustomerProfile) -> Any:
     )
 
 
-def _conversation_q(category: Category) -> Q:
-    personal = Q(advisor__isnull=False)
-    placement = personal | Q(topic__name__in=PLACEMENT_TOPICS)
-    if category == Category.PLACEMENT_CHAT:
-        return placement
-    general = ~placement & Q(topic__name__in=GENERAL_TOPICS)
-    if category == Category.GENERAL:
-        return general
-    return ~placement & ~general
-
-
 _CHAT_CATEGORIES = (Category.PLACEMENT_CHAT, Category.GENERAL, Category.BENEFIT_CHAT)
 
 
@@ -241,7 +229,7 @@ def _visible_conversations(
     qs = visible_to_staff(profile.jobcenter, user).filter(customer=profile)
     for category in _CHAT_CATEGORIES:
         if gates[category.value] == Visibility.NONE:
-            qs = qs.exclude(_conversation_q(category))
+            qs = qs.exclude(conversation_q(category))
     return qs
 
 
@@ -308,9 +296,7 @@ def case_overview(
         .order_by(F("last_message_at").desc(nulls_last=True), "-pk")[:LIST_LIMIT]
     )
     for conv in conversations:
-        category = conversation_category(
-            personal=conv.advisor_id is not None, topic_name=conv.topic.name if conv.topic else None
-        )
+        category = conversation_category(topic=conv.topic)
         overview.conversations.append(
             ConversationRow(conv, gates[category.value] == Visibility.CONTENT, conv.unread_count)
         )
@@ -428,9 +414,7 @@ def timeline(
         .order_by("-last_message_at", "-pk")[:take]
     ):
         assert conv.last_message_at is not None  # noqa: S101 - filtered above
-        category = conversation_category(
-            personal=conv.advisor_id is not None, topic_name=conv.topic.name if conv.topic else None
-        )
+        category = conversation_category(topic=conv.topic)
         if gates[category.value] == Visibility.CONTENT:
             entries.append(
                 TimelineEntry(

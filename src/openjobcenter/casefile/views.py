@@ -26,7 +26,7 @@ from openjobcenter.core.access import (
 )
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
-from openjobcenter.core.need_to_know import Category, may_read
+from openjobcenter.core.need_to_know import Category, content_required, may_read
 
 
 def _page_number(raw: str | None) -> int:
@@ -37,6 +37,9 @@ def _page_number(raw: str | None) -> int:
 
 
 @staff_required(Perm.CUSTOMERS_VIEW)
+# Contact data and appointments are general data (core.need_to_know); a job centre's
+# documented rule narrowing them for a role closes the case view for it.
+@content_required(Category.GENERAL)
 @require_http_methods(["GET", "POST"])
 def customer_case(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
     """Everything about one customer this staff member may see, and what to do next."""
