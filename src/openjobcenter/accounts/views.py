@@ -43,7 +43,6 @@ from openjobcenter.core.access import (
 )
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
-from openjobcenter.core.need_to_know import Category, content_required
 
 _user = request_user
 
