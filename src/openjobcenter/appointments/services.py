@@ -184,6 +184,7 @@ def appointment_book(
     )
     slots_changed(appointment.jobcenter_id)
     transaction.on_commit(lambda: notify.booked(appointment.pk))
+    home_changed(customer.user_id)
     return appointment
 
 
@@ -300,6 +301,7 @@ def _invite_in_place(
     )
     slots_changed(appointment.jobcenter_id)
     transaction.on_commit(lambda: notify.invited(appointment.pk))
+    home_changed(customer.user_id)
     return appointment
 
 
@@ -324,6 +326,7 @@ def appointment_confirm(
     appointment.status = Status.CONFIRMED
     appointment.save(update_fields=["status", "updated_at"])
     _audit(request, customer.user, appointment, AuditAction.UPDATE, "confirmed")
+    home_changed(customer.user_id)
     return appointment
 
 
@@ -392,6 +395,7 @@ def appointment_request_change(
     )
     slots_changed(appointment.jobcenter_id)
     transaction.on_commit(lambda: notify.change_requested(appointment.pk))
+    home_changed(customer.user_id)
     return appointment
 
 
@@ -467,6 +471,7 @@ def appointment_mark(
     appointment.save(update_fields=["status", "updated_at"])
     _audit(request, actor, appointment, AuditAction.UPDATE, appointment.status)
     slots_changed(appointment.jobcenter_id)
+    home_changed(appointment.customer.user_id)
     return appointment
 
 
@@ -483,4 +488,5 @@ def appointment_check_in(
         appointment.save(update_fields=["checked_in_at", "updated_at"])
         _audit(request, actor, appointment, AuditAction.UPDATE, "checked in")
         transaction.on_commit(lambda: notify.arrived(appointment.pk))
+        home_changed(appointment.customer.user_id)
     return appointment

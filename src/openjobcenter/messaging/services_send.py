@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from openjobcenter.core import fastsql
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
+from openjobcenter.home.realtime import home_changed
 from openjobcenter.messaging import notices, realtime
 from openjobcenter.messaging.attachments import (
     AttachmentRefused,
@@ -420,6 +421,8 @@ def _deliver(conversation: Conversation, message: Message, state: _SendState) ->
         groups,
         {"type": "chat.updated", "conversation": conversation.pk, "last_id": message.pk},
     )
+    # The customer's unread count (their home and its badge) has changed.
+    home_changed(state.customer_user_id)
     from openjobcenter.notifications.services import notify
 
     # One notification per unread stretch, not one per message. Every message after a
