@@ -5,6 +5,7 @@ that ends, a deadline that becomes today) without anything being changed."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 import time_machine
@@ -18,6 +19,7 @@ from openjobcenter.accounts.models import CustomerProfile, Role, User
 from openjobcenter.appointments.models import Status
 from openjobcenter.home.cache import cached_customer_home, entry_key
 from openjobcenter.home.registry import Urgency, customer_home
+from openjobcenter.messaging import services as chat
 from openjobcenter.tenants.models import Jobcenter
 from tests.home import world
 
@@ -129,3 +131,22 @@ def test_a_module_switched_off_is_not_served_from_the_cache(customer: CustomerPr
     jc.enabled_modules = [m for m in jc.enabled_modules if m != "documents"]
     jc.save()
     assert kinds(fresh(customer)) == []
+
+
+def test_a_cache_outage_costs_freshness_never_a_write_or_a_page(
+    settings: Any, customer: CustomerProfile, staff_a: dict[Role, User]
+) -> None:
+    """Redis down: a service that changes the home still writes (its bump is skipped),
+    and the home is computed directly."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nobody listens there
+        }
+    }
+    world.enable_modules(customer.jobcenter)
+    request = world.add_request(customer)
+    conversation = world.add_messages(customer, staff_a[Role.CASEWORKER], 1)
+    chat.message_send(conversation=conversation, author=staff_a[Role.CASEWORKER], body="Hallo")
+    assert request.items.count() == 1
+    assert sorted(kinds(fresh(customer))) == ["document_request", "message"]

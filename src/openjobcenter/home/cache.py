@@ -22,12 +22,17 @@ default), not in the process: every node sees the same entry and the same versio
   (the texts are translated and the dates formatted when computed); the entry also
   records the modules the job centre offered, and a change of those recomputes.
 
+Best effort: when the cache cannot be reached (Redis down), the home is computed
+directly and a bump is skipped with a warning; a write (a chat message, a booking)
+never fails because of the cache.
+
 Cached: only plain data (strings, numbers, dates), never lazy objects or model
 instances; ``HomeItem`` objects are made again from it on read.
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -40,6 +45,8 @@ from openjobcenter.home.registry import Home, HomeItem, HomeSection, Urgency, cu
 
 if TYPE_CHECKING:
     from openjobcenter.accounts.models import CustomerProfile
+
+log = logging.getLogger(__name__)
 
 MAX_AGE = 15 * 60  # seconds: the longest an entry counts without a bump
 VERSION_PREFIX = "home:v:"
@@ -60,7 +67,10 @@ def version_bump(user_id: int | None) -> None:
     """What waits for this person changed: every entry of theirs is out of date."""
     if user_id is None:
         return
-    cache.set(version_key(user_id), secrets.token_hex(8), timeout=None)
+    try:
+        cache.set(version_key(user_id), secrets.token_hex(8), timeout=None)
+    except Exception as exc:  # the cache is down: entries expire by themselves (MAX_AGE)
+        log.warning("home version of user %s not bumped: %s", user_id, exc)
 
 
 def current_version(user_id: int) -> str:
@@ -160,8 +170,12 @@ def cached_customer_home(customer: CustomerProfile) -> Home:
     """``registry.customer_home(customer)``, from the cache when nothing has changed."""
     now = timezone.now()
     vkey, ekey = version_key(customer.user_id), entry_key(customer)
-    found = cache.get_many([vkey, ekey])
-    version = _version(customer.user_id, found.get(vkey))
+    try:
+        found = cache.get_many([vkey, ekey])
+        version = _version(customer.user_id, found.get(vkey))
+    except Exception as exc:  # the cache is down: compute, as without a cache
+        log.warning("home cache unavailable: %s", exc)
+        return customer_home(customer)
     modules = _modules(customer)
     entry = _unpack(found.get(ekey))
     if entry is not None and entry.fresh(version, modules, now):
@@ -177,5 +191,8 @@ def cached_customer_home(customer: CustomerProfile) -> Home:
         modules=modules,
         sections=[(s.key, s.module, [_item_data(i) for i in s.items]) for s in home.sections],
     )
-    cache.set(ekey, _pack(entry), timeout=max(1, int((until - now).total_seconds()) + 1))
+    try:
+        cache.set(ekey, _pack(entry), timeout=max(1, int((until - now).total_seconds()) + 1))
+    except Exception as exc:
+        log.warning("home cache unavailable: %s", exc)
     return entry.home()
