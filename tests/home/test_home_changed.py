@@ -56,6 +56,9 @@ class World:
 @pytest.fixture(autouse=True)
 def _fresh_layer(settings: Any, tmp_path: Path) -> Iterator[None]:
     settings.MEDIA_ROOT = tmp_path / "media"
+    # The in-process layer in both passes: this test is about which services send, the
+    # transport through Redis is messaging's (tests/messaging/test_layer_outage*.py).
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     channel_layers.backends = {}
     yield
     channel_layers.backends = {}
