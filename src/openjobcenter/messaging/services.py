@@ -29,17 +29,16 @@ from openjobcenter.messaging.services_conversations import (
     conversation_set_status,
     conversation_start,
 )
+from openjobcenter.messaging.services_notices import attachment_processed, notice_post
 from openjobcenter.messaging.services_send import (
     ATTACHMENT_SUFFIX,
     AUTO_REPLY_EVERY,
     CLIENT_ID_MAX,
     MessagingError,
-    attachment_processed,
     clean_body,
     clean_client_id,
     customer_url,
     message_send,
-    notice_post,
     staff_url,
 )
 

@@ -5,8 +5,8 @@ row with one hand-written statement (``_lock_sql``/``_lock_for_send``), stores a
 attachment first (through the documents pipeline or sealed at rest), applies the rate
 limit, and after commit pushes the message through the Channels layer and asks
 ``notifications.notify`` to tell the recipient that something is waiting (never what).
-System notices (``notice_post``, ``attachment_processed``) and the out-of-hours
-auto-reply go the same way. ``MessagingError`` and the text limits live here too.
+System notices (``services_notices.py``: ``notice_post``, ``attachment_processed``)
+and the out-of-hours auto-reply go the same way. ``MessagingError`` and the text limits live here too.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from openjobcenter.core import fastsql
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
 from openjobcenter.home.realtime import home_changed
-from openjobcenter.messaging import notices, realtime
+from openjobcenter.messaging import realtime
 from openjobcenter.messaging.attachments import (
     AttachmentRefused,
     check_upload,
@@ -449,70 +449,6 @@ def _deliver(conversation: Conversation, message: Message, state: _SendState) ->
                     url=staff_url(conversation),
                     ref=str(message.pk),
                 )
-
-
-def attachment_processed(document: Any) -> None:
-    """A chat attachment left the documents pipeline (``documents.outcome_hooks``).
-
-    The pipeline checks a chat photo in the background, after its message was stored.
-    When it refused the photo (blurred, no page on it …), the conversation gets a notice
-    saying why and asking for a new one, and the customer is notified (without content),
-    so nobody waits for a proof that never arrives. Once per attachment.
-    """
-    if getattr(document, "source", "") != "chat" or getattr(document, "state", "") != "refused":
-        return
-    message = (
-        Message.objects.select_related("conversation__customer__user", "conversation__jobcenter")
-        .filter(document_id=document.pk, conversation__customer_id=document.customer_id)
-        .first()
-    )
-    if message is None:
-        return
-    conversation = message.conversation
-    with transaction.atomic():
-        # Under the conversation's lock: two runs of the hook cannot both post.
-        list(Conversation.objects.select_for_update().filter(pk=conversation.pk).values("pk"))
-        if conversation.messages.filter(notice__message=message.pk).exists():
-            return
-        notice_post(
-            conversation=conversation,
-            notice={
-                "kind": notices.ATTACHMENT_REFUSED,
-                "reason": str(document.refusal_code or ""),
-                "name": message.attachment_name,
-                "message": message.pk,
-            },
-        )
-
-
-@transaction.atomic
-def notice_post(*, conversation: Conversation, notice: dict[str, Any]) -> Message:
-    """A system notice in a conversation (``messaging.notices``): stored with its German
-    wording, pushed after commit like any message, and the customer notified when it
-    starts an unread stretch."""
-    state = _lock_for_send(conversation.pk, author_id=0, client_id="")
-    message = Message(
-        conversation=conversation,
-        author=None,
-        side=AuthorSide.SYSTEM,
-        body=notices.notice_text_in(notice, settings.LANGUAGE_CODE),
-        notice=notice,
-    )
-    fastsql.insert(message)
-    values = {"last_message_at": message.created_at, "last_message_id": message.pk}
-    fastsql.update(Conversation, conversation.pk, values)
-    conversation.__dict__.update(values)
-    audit(
-        request=None,
-        action=AuditAction.CREATE,
-        object_type="chat_message",
-        object_id=message.pk,
-        jobcenter=conversation.jobcenter,
-        subject=conversation.customer.user,
-        detail=str(notice.get("kind", "")),
-    )
-    _deliver(conversation, message, state)
-    return message
 
 
 def _maybe_auto_reply(conversation: Conversation, now: Any) -> None:
