@@ -1,7 +1,9 @@
-"""The customer's home in two real browsers: staff ask for a document, the open home
-shows the request and its count without a reload (the chat socket's ``home`` event),
-and the customer opens the upload from there. Needs WebSockets: uvicorn in a
-subprocess, as in the chat test."""
+"""The customer's home in two real browsers, the whole loop of issue 17: staff ask for a
+document, the customer's open home shows the request and its counts without a reload
+(the chat socket's ``home`` event; the home is served from the cache, so this also
+proves the request bumped it), the customer sends the document from there, staff see
+the request answered, and the item has left the customer's home and its badge. Needs
+WebSockets: uvicorn in a subprocess, as in the chat test. axe on every page."""
 
 from __future__ import annotations
 
@@ -51,11 +53,14 @@ def asgi_server(tmp_path: Path) -> Iterator[tuple[AsgiServer, dict[str, Any]]]:
         yield running
 
 
-def test_request_appears_live_on_the_home_and_opens_the_upload(
-    browser: Any, asgi_server: tuple[AsgiServer, dict[str, Any]]
+def test_request_appears_live_on_the_home_and_is_answered_from_there(
+    browser: Any, asgi_server: tuple[AsgiServer, dict[str, Any]], tmp_path: Path
 ) -> None:
     from django.utils import timezone
     from playwright.sync_api import expect
+
+    from tests.browser.conftest import submit
+    from tests.documents.conftest import photo
 
     server, data = asgi_server
     customer = open_as(browser, server.base, data, "customer")
@@ -91,3 +96,24 @@ def test_request_appears_live_on_the_home_and_opens_the_upload(
         re.compile(r"/fulda/mein-bereich/unterlagen/senden/\?kind=payslip&item=\d+$")
     )
     expect(customer.locator("h1")).to_be_visible()
+    check_a11y(customer, "home: upload opened from the home")
+    shot = tmp_path / "lohnabrechnung.jpg"
+    shot.write_bytes(photo(1))
+    customer.get_by_label("Fotos oder PDF").set_input_files(str(shot))
+    expect(customer.locator(".capture-frame img")).to_be_visible(timeout=30_000)
+    submit(customer, customer.get_by_role("button", name="Senden"))
+    expect(customer.get_by_text("Vielen Dank. Wir haben Ihre Unterlage erhalten.")).to_be_visible()
+
+    # Staff: the request is answered (the document came through the pipeline).
+    staff.goto(f"/fulda/staff/unterlagen/kunde/{data['customer_pk']}/")
+    answered = staff.locator("li", has_text="Lohn- oder Gehaltsabrechnung").last
+    expect(answered).to_contain_text("erhalten am")
+    check_a11y(staff, "home: staff see the request answered")
+
+    # The customer's home: the request is gone, the badge counts the messages only.
+    customer.get_by_role("link", name=re.compile("^Mein Bereich")).click()
+    expect(customer).to_have_url(re.compile(r"/fulda/mein-bereich/$"))
+    expect(customer.locator("[data-home-items] li")).to_have_count(1)
+    expect(customer.locator('[data-home-items] li[data-kind="document_request"]')).to_have_count(0)
+    expect(nav).to_have_text("2")
+    expect(customer.locator('[data-module-count="documents"]')).to_be_hidden()

@@ -76,6 +76,7 @@ def test_document_request_shows_items_deadline_and_leads_to_sending(
     assert page.status_code == 200
     # Every item sent: the request leaves the home.
     req.items.update(fulfilled_at=timezone.now())
+    world.changed(customer)
     html = home(customer_client, jc_a)
     assert items_of(html) == []
     assert nav_count(html) == "0"
@@ -130,6 +131,7 @@ def test_draft_names_the_next_step_and_filed_draft_what_is_missing(
     assert "p2" not in re.sub(r"<[^>]+>", "", html.split("Nächster Schritt:")[1][:200])
     draft.filed_at = timezone.now()
     draft.save(update_fields=["filed_at"])
+    world.changed(customer)
     html = home(customer_client, jc_a)
     assert items_of(html) == ["application_complete"]
     assert "Erstantrag gestellt – bitte vervollständigen" in html
@@ -164,6 +166,7 @@ def test_status_change_shows_until_seen_and_a_second_tap_changes_nothing(
         status_to="decided",
         message="",
     )
+    world.changed(customer)
     html = home(customer_client, jc_a)
     assert "Entscheidung zu Ihrem Erstantrag" in html
 
@@ -176,6 +179,7 @@ def test_open_question_leads_to_the_application(
     ApplicationEvent.objects.create(
         application=app, actor=staff, kind=EventKind.QUESTION, message="Seit wann wohnen Sie dort?"
     )
+    world.changed(customer)
     html = home(customer_client, jc_a)
     assert items_of(html) == ["application_question"]
     assert "Seit wann wohnen Sie dort?" in html
@@ -288,6 +292,7 @@ def test_stale_link_to_a_sent_item_says_what_happened(
     link = f"/{jc_a.slug}/mein-bereich/unterlagen/senden/?kind=payslip&item={item.pk}"
     assert "haben wir schon" not in customer_client.get(link).content.decode()
     req.items.update(fulfilled_at=timezone.now())
+    world.changed(customer)
     response = customer_client.get(link)
     assert response.status_code == 200
     html = response.content.decode()

@@ -9,6 +9,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from openjobcenter.accounts.models import CustomerProfile, Role, User
+from openjobcenter.home.cache import version_bump
 from openjobcenter.home.registry import Audience, customer_home, providers
 from openjobcenter.tenants.models import Jobcenter
 from tests.home import world
@@ -16,8 +17,10 @@ from tests.home import world
 pytestmark = pytest.mark.django_db
 
 
-def queries(client: Client, path: str) -> list[str]:
+def queries(client: Client, path: str, *, changed: CustomerProfile | None = None) -> list[str]:
     client.get(path)  # warm: session, caches
+    if changed is not None:  # the home computed again, not read from the cache
+        version_bump(changed.user_id)
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(path)
     assert response.status_code == 200
@@ -47,12 +50,18 @@ def test_query_count_is_constant(
         applications=6,
         conversations=5,
     )
+    url = f"/{jc_a.slug}/mein-bereich/{path}"
     client.force_login(customer.user)
-    small = queries(client, f"/{jc_a.slug}/mein-bereich/{path}")
+    small = queries(client, url)
+    small_cold = queries(client, url, changed=customer)
     client.force_login(customer2.user)
-    big = queries(client, f"/{jc_a.slug}/mein-bereich/{path}")
+    big = queries(client, url)
+    big_cold = queries(client, url, changed=customer2)
     assert len(customer_home(customer2).items) > 3 * len(customer_home(customer).items)
     assert len(small) == len(big), "\n".join(big)
+    assert len(small_cold) == len(big_cold), "\n".join(big_cold)
+    # Served from the cache, the home makes no query of its own.
+    assert len(big) < len(big_cold)
     assert few.requests and many.requests
 
 

@@ -1,6 +1,8 @@
 """A busy customer for the home tests and ``bench/home.py``: document requests,
 appointments, unread messages and applications, made through the modules' services
-where the home depends on what they store (requests, chat), directly otherwise."""
+where the home depends on what they store (requests, chat), directly otherwise. What
+is stored directly then calls ``changed`` as the services do (``home_changed``: the
+cached home is out of date)."""
 
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from openjobcenter.applications.models import (
 from openjobcenter.appointments.models import Appointment, AppointmentType, Channel, Status
 from openjobcenter.documents.models import DocumentRequest
 from openjobcenter.documents.services_requests import RequestItemInput, document_request_create
+from openjobcenter.home.realtime import home_changed
 from openjobcenter.messaging import services as chat
 from openjobcenter.messaging.models import AuthorSide, Conversation, Message, Topic
 from openjobcenter.tenants.models import Jobcenter
@@ -37,6 +40,11 @@ def enable_modules(jobcenter: Jobcenter) -> None:
     if missing:
         jobcenter.enabled_modules = [*jobcenter.enabled_modules, *missing]
         jobcenter.save()
+
+
+def changed(customer: CustomerProfile) -> None:
+    """Stored directly, not through a service: do what the service would after it."""
+    home_changed(customer.user_id)
 
 
 @dataclass
@@ -75,7 +83,7 @@ def add_appointment(
 ) -> Appointment:
     appt_type = appointment_type(customer.jobcenter)
     starts = timezone.now() + timedelta(hours=hours)
-    return Appointment.objects.create(
+    appointment = Appointment.objects.create(
         jobcenter=customer.jobcenter,
         type=appt_type,
         customer=customer,
@@ -86,6 +94,8 @@ def add_appointment(
         status=status,
         created_by=staff,
     )
+    changed(customer)
+    return appointment
 
 
 def add_messages(
@@ -115,6 +125,7 @@ def add_messages(
             last_message_id=last.pk, last_message_at=last.created_at
         )
     conversation.refresh_from_db()
+    changed(customer)
     return conversation
 
 
@@ -139,6 +150,7 @@ def add_draft(
             state=StepState.DONE,
             completed_at=timezone.now(),
         )
+    changed(customer)
     return app
 
 
@@ -170,6 +182,7 @@ def add_submitted(
         status_to=status,
         message=message,
     )
+    changed(customer)
     return app, event
 
 

@@ -58,6 +58,7 @@ from openjobcenter.applications.services_submit import (
     canonical_json,
 )
 from openjobcenter.core.models import AuditAction
+from openjobcenter.home.realtime import home_changed
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -259,6 +260,8 @@ def application_step_save(
     _audit(request, application, AuditAction.UPDATE, f"step {step_key}")
     if inst.step.filing and application.filed_at is None:
         _file(request, application, now)
+    # The home's "Nächster Schritt" moves on.
+    home_changed(application.customer.user_id)
     return row
 
 

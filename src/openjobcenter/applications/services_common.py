@@ -26,6 +26,7 @@ from openjobcenter.applications.models import (
 from openjobcenter.core.audit import audit
 from openjobcenter.core.mail import send_after_commit
 from openjobcenter.core.models import AuditAction
+from openjobcenter.home.realtime import home_changed
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -119,6 +120,9 @@ def _event(
     status_from: str = "",
     status_to: str = "",
 ) -> ApplicationEvent:
+    # Every event of an application (started, filed, submitted, a status change, a
+    # question or its answer) can change what the customer's home shows.
+    home_changed(application.customer.user_id)
     return ApplicationEvent.objects.create(
         application=application,
         kind=kind,

@@ -58,6 +58,7 @@ class AppointmentsProvider(HomeProvider):
                         action=_("Ansehen und bestätigen"),
                         urgency=min(urgency_for(appt.starts_at), Urgency.SOON),
                         due=appt.starts_at,
+                        until=appt.ends_at,
                     )
                 )
                 continue
@@ -78,6 +79,7 @@ class AppointmentsProvider(HomeProvider):
                     action=_("Termin ansehen"),
                     urgency=urgency_for(appt.starts_at),
                     due=appt.starts_at,
+                    until=appt.ends_at,
                 )
             )
         return out

@@ -47,6 +47,7 @@ from openjobcenter.appointments.services_staff import (
 )
 from openjobcenter.appointments.slot_cache import slots_changed
 from openjobcenter.core.models import AuditAction
+from openjobcenter.home.realtime import home_changed
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -144,6 +145,7 @@ def appointment_book(
     )
     slots_changed(appointment.jobcenter_id)
     transaction.on_commit(lambda: notify.booked(appointment.pk))
+    home_changed(customer.user_id)
     return appointment
 
 
@@ -157,6 +159,7 @@ def appointment_confirm(
     appointment.status = Status.CONFIRMED
     appointment.save(update_fields=["status", "updated_at"])
     _audit(request, customer.user, appointment, AuditAction.UPDATE, "confirmed")
+    home_changed(customer.user_id)
     return appointment
 
 
@@ -225,4 +228,5 @@ def appointment_request_change(
     )
     slots_changed(appointment.jobcenter_id)
     transaction.on_commit(lambda: notify.change_requested(appointment.pk))
+    home_changed(customer.user_id)
     return appointment

@@ -315,6 +315,7 @@ def appointment_mark(
     appointment.save(update_fields=["status", "updated_at"])
     _audit(request, actor, appointment, AuditAction.UPDATE, appointment.status)
     slots_changed(appointment.jobcenter_id)
+    home_changed(appointment.customer.user_id)
     return appointment
 
 
@@ -331,4 +332,5 @@ def appointment_check_in(
         appointment.save(update_fields=["checked_in_at", "updated_at"])
         _audit(request, actor, appointment, AuditAction.UPDATE, "checked in")
         transaction.on_commit(lambda: notify.arrived(appointment.pk))
+        home_changed(appointment.customer.user_id)
     return appointment

@@ -63,6 +63,7 @@ from openjobcenter.documents.services_review import (
     ReviewConflict,
     document_review,
 )
+from openjobcenter.home.realtime import home_changed
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -238,6 +239,7 @@ def document_submit(
         + (f" for={document.proof_for}" if document.proof_for else ""),
     )
     transaction.on_commit(lambda: _enqueue_document(document.pk))
+    home_changed(document.customer.user_id)
     return document
 
 

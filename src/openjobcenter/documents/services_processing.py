@@ -36,6 +36,7 @@ from openjobcenter.documents.services_retention import (
     retention_until,
     settings_for,
 )
+from openjobcenter.home.realtime import home_changed
 
 # The name the log records had before this module was split out of services.py.
 log = logging.getLogger("openjobcenter.documents.services")
@@ -239,6 +240,8 @@ def _deliver(document: Document, ready: list[DocumentPage], result: DocumentResu
             fulfilled_at=now
         )
     transaction.on_commit(lambda: storage.delete_many(scratch))
+    # Received: the request item it answers (if any) leaves the customer's home.
+    home_changed(document.customer.user_id)
     return document
 
 

@@ -25,6 +25,7 @@ from openjobcenter.documents.models import (
 from openjobcenter.documents.services_requests import (
     _mail_customer,
 )
+from openjobcenter.home.realtime import home_changed
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -116,4 +117,5 @@ def document_review(
             ),
             "customer:documents",
         )
+    home_changed(document.customer.user_id)
     return document

@@ -77,6 +77,9 @@ class HomeItem:
     source: str = ""
     # POST instead of a link: the tap records something first (an update marked seen).
     post: bool = False
+    # When the item runs out by itself (an appointment's end): the cached home
+    # (home/cache.py) is computed again from then on.
+    until: datetime | None = None
 
     @property
     def sort_key(self) -> tuple[int, float, str]:

@@ -10,13 +10,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from openjobcenter.core.access import customer_required
-from openjobcenter.home.registry import customer_home
+from openjobcenter.home.cache import cached_customer_home
 from openjobcenter.tenants import modules
 
 
 def _context(request: HttpRequest) -> dict[str, object]:
     customer = request.customer  # type: ignore[attr-defined]
-    home = customer_home(customer)
+    home = cached_customer_home(customer)
     counts = home.counts()
     jobcenter = request.jobcenter  # type: ignore[attr-defined]
     entries = [

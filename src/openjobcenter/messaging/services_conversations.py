@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
+from openjobcenter.home.realtime import home_changed
 from openjobcenter.messaging import realtime
 from openjobcenter.messaging.models import (
     Conversation,
@@ -148,6 +149,7 @@ def conversation_mark_read(
         [realtime.user_group(user.pk)],
         {"type": "chat.updated", "conversation": conv.pk, "last_id": conv.last_message_id},
     )
+    home_changed(conv.customer.user_id)
     return target
 
 

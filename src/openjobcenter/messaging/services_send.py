@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from openjobcenter.core import fastsql
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
+from openjobcenter.home.realtime import home_changed
 from openjobcenter.messaging import realtime
 from openjobcenter.messaging.attachments import (
     AttachmentRefused,
@@ -423,6 +424,8 @@ def _deliver(conversation: Conversation, message: Message, state: _SendState) ->
             [realtime.team_group(conversation.jobcenter_id)],
             {**updated, "jobcenter": conversation.jobcenter_id, "topic": conversation.topic_id},
         )
+    # The customer's unread count (their home and its badge) has changed.
+    home_changed(state.customer_user_id)
     from openjobcenter.notifications.services import notify
 
     # One notification per unread stretch, not one per message. Every message after a
