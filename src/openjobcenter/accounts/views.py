@@ -219,8 +219,23 @@ def staff_customer_detail(request: HttpRequest, jc: str, pk: int) -> HttpRespons
             "appointments": profile.appointments.select_related("type", "staff").order_by(
                 "-starts_at"
             )[:10],
+            "proof_counts": _proof_counts(request, profile),
         },
     )
+
+
+def _proof_counts(request: HttpRequest, profile: CustomerProfile) -> list[Any]:
+    """Per open application: proofs received of all (issue 17.3), for those who may
+    process applications (benefit data, § 35 SGB I)."""
+    from openjobcenter.tenants.modules import is_enabled
+
+    if not is_enabled(profile.jobcenter, "applications") or "applications.process" not in getattr(
+        request, "staff_perms", ()
+    ):
+        return []
+    from openjobcenter.applications.proof_status import proof_counts
+
+    return list(proof_counts(profile))
 
 
 # --- Back office: staff and roles -------------------------------------------------------

@@ -4,20 +4,25 @@ of a customer's documents is written to the audit log."""
 
 from __future__ import annotations
 
+import uuid
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from openjobcenter.accounts.selectors import get_customer_for
 from openjobcenter.core.access import Perm, request_jobcenter, staff_required
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
-from openjobcenter.documents import selectors, services, storage
+from openjobcenter.documents import proof_targets, selectors, services, storage
 from openjobcenter.documents.forms import RequestForm, ReviewForm, SearchForm, SettingsForm
 from openjobcenter.documents.kinds import KINDS
 from openjobcenter.documents.models import DocumentState
+from openjobcenter.documents.notice import default_notice
 from openjobcenter.documents.services import RequestItemInput
 from openjobcenter.documents.views_customer import pdf_response
 from openjobcenter.tenants.modules import require_module
@@ -129,6 +134,7 @@ def document(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
             "form": form,
             "conflict": conflict,
             "suggested": KINDS.get(doc.suggested_kind) if doc.suggested_kind else None,
+            "link": proof_targets.link_states(doc.customer, [doc])[doc.pk],
         },
         status=status,
     )
@@ -185,13 +191,37 @@ def page_image(request: HttpRequest, jc: str, document: int, pk: int) -> HttpRes
 @require_module(MODULE)
 @staff_required(Perm.DOCUMENTS_PROCESS)
 def request_new(request: HttpRequest, jc: str, customer: int) -> HttpResponse:
+    """A new request; from an application (``?nachweise=application:12:``) prefilled with
+    its open proofs, per person and kind (issue 18.4). The deadline proposes the job
+    centre's setting; the duty-to-cooperate notice is shown as the customer will read it."""
     jobcenter = request_jobcenter(request)
     person = get_customer_for(jobcenter, customer)
-    form = RequestForm(request.POST or None)
+    conf = services.settings_for(jobcenter)
+    prefix = request.GET.get("nachweise", "")[:120]
+    targets = proof_targets.targets_with_prefix(person, prefix) if prefix else []
+    by_value = {t.value: t for t in targets}
+    form = RequestForm(
+        request.POST or None,
+        proof_choices=[(t.value, t.label) for t in targets],
+        initial={
+            "proofs": list(by_value),
+            "deadline": timezone.localdate() + timedelta(days=conf.request_deadline_days),
+            "submit_key": uuid.uuid4().hex,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         reason = data.get("reason") or ""
-        items = [RequestItemInput(kind=k, reason=reason) for k in data.get("kinds") or []]
+        items = [
+            RequestItemInput(
+                kind=t.kind,
+                free_text=t.label if t.person_id else "",
+                reason=reason,
+                proof_ref=t.ref,
+            )
+            for t in (by_value[v] for v in data.get("proofs") or [])
+        ]
+        items += [RequestItemInput(kind=k, reason=reason) for k in data.get("kinds") or []]
         if (data.get("free_text") or "").strip():
             items.append(RequestItemInput(kind="other", free_text=data["free_text"], reason=reason))
         try:
@@ -202,6 +232,7 @@ def request_new(request: HttpRequest, jc: str, customer: int) -> HttpResponse:
                 items=items,
                 deadline=data["deadline"],
                 explanation=data.get("explanation") or "",
+                submit_key=data.get("submit_key") or "",
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -210,7 +241,15 @@ def request_new(request: HttpRequest, jc: str, customer: int) -> HttpResponse:
             return redirect("staff:document_request", jc=jc, pk=created.pk)
     status = 422 if request.method == "POST" else 200
     return render(
-        request, "documents/staff_request_new.html", {"person": person, "form": form}, status=status
+        request,
+        "documents/staff_request_new.html",
+        {
+            "person": person,
+            "form": form,
+            "notice": conf.cooperation_notice or default_notice(),
+            "from_application": bool(prefix),
+        },
+        status=status,
     )
 
 
@@ -239,7 +278,12 @@ def settings_page(request: HttpRequest, jc: str) -> HttpResponse:
     conf = services.settings_for(jobcenter)
     form = SettingsForm(
         request.POST or None,
-        initial={"keep_originals": conf.keep_originals, "retention_years": conf.retention_years},
+        initial={
+            "keep_originals": conf.keep_originals,
+            "retention_years": conf.retention_years,
+            "request_deadline_days": conf.request_deadline_days,
+            "cooperation_notice": conf.cooperation_notice,
+        },
     )
     if request.method == "POST" and form.is_valid():
         services.document_settings_update(request=request, jobcenter=jobcenter, **form.cleaned_data)
@@ -252,6 +296,6 @@ def settings_page(request: HttpRequest, jc: str) -> HttpResponse:
     return render(
         request,
         "documents/staff_settings.html",
-        {"form": form, "report": rows, "states": DocumentState},
+        {"form": form, "report": rows, "states": DocumentState, "default_notice": default_notice()},
         status=422 if request.method == "POST" else 200,
     )

@@ -30,7 +30,7 @@ from openjobcenter.messaging.forms import (
 from openjobcenter.messaging.models import ConversationStatus, Topic
 from openjobcenter.messaging.views_customer import attachment_response
 from openjobcenter.tenants.models import Jobcenter
-from openjobcenter.tenants.modules import require_module
+from openjobcenter.tenants.modules import is_enabled, require_module
 
 MODULE = "messaging"
 
@@ -125,6 +125,9 @@ def conversation_detail(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
             "last_id": rows[-1].pk if rows else 0,
             "side": "staff",
             "can_manage": selectors.staff_sees_all(user, jobcenter),
+            # Attachments that went through the documents module can be linked there.
+            "can_link_proofs": is_enabled(jobcenter, "documents")
+            and "documents.process" in getattr(request, "staff_perms", ()),
         },
         status=422 if form.errors else 200,
     )
