@@ -290,6 +290,9 @@ ROUTES: dict[str, Entry] = {
     C + "unterlagen/<int:pk>/erneut/": action(owners(), pk="document"),
     C + "unterlagen/<int:pk>/datei.pdf": page(owners(), pk="document"),
     C + "unterlagen/<int:pk>/eingangsbestaetigung.pdf": page(owners(), pk="document"),
+    C + "unterlagen/<int:pk>/zuordnen/": action(
+        owners(), pk="document", body={"target": "ref:application:{application}:bank_statement:-"}
+    ),
     C + "nachrichten/": page(mine()),
     C + "nachrichten/neu/": both(mine()),
     C + "nachrichten/<int:pk>/": both(owners(), pk="conversation", body={"body": "Hallo"}),
@@ -348,6 +351,11 @@ ROUTES: dict[str, Entry] = {
         staff(APPOINTMENT_STAFF), pk="document", body={"action": "accept"}
     ),
     S + "unterlagen/<int:pk>/datei.pdf": page(staff(APPOINTMENT_STAFF), pk="document"),
+    S + "unterlagen/<int:pk>/zuordnen/": action(
+        staff(APPOINTMENT_STAFF),
+        pk="document",
+        body={"target": "ref:application:{application}:bank_statement:-"},
+    ),
     S + "unterlagen/<int:document>/seiten/<int:pk>/bild.png": page(
         staff(APPOINTMENT_STAFF), pk="page"
     ),
