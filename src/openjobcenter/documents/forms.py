@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -169,7 +169,10 @@ class RequestForm(forms.Form):
         required=False,
         max_length=300,
     )
-    deadline = forms.DateField(label=_("Frist"), widget=forms.DateInput(attrs={"type": "date"}))
+    # ISO in the value: a date field shows nothing for "27.12.2026" (the proposed deadline).
+    deadline = forms.DateField(
+        label=_("Frist"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     explanation = forms.CharField(
         label=_("Kurze Erklärung"),
         required=False,
@@ -182,9 +185,7 @@ class RequestForm(forms.Form):
     def __init__(self, *args: Any, proof_choices: list[tuple[str, str]] | None = None, **kw: Any):
         super().__init__(*args, **kw)
         if proof_choices:
-            field = self.fields["proofs"]
-            assert isinstance(field, forms.MultipleChoiceField)
-            field.choices = proof_choices
+            cast("forms.MultipleChoiceField", self.fields["proofs"]).choices = proof_choices
             self.fields["kinds"].label = _("Weitere Unterlagen")
         else:
             del self.fields["proofs"]
