@@ -209,6 +209,9 @@ def request_new(request: HttpRequest, jc: str, customer: int) -> HttpResponse:
             "submit_key": uuid.uuid4().hex,
         },
     )
+    first = selectors.request_by_submit_key(jobcenter, person, request.POST.get("submit_key", ""))
+    if request.method == "POST" and first is not None:  # a second tap: nothing twice
+        return redirect("staff:document_request", jc=jc, pk=first.pk)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         reason = data.get("reason") or ""
