@@ -290,9 +290,9 @@ ROUTES: dict[str, Entry] = {
     C + "unterlagen/<int:pk>/erneut/": action(owners(), pk="document"),
     C + "unterlagen/<int:pk>/datei.pdf": page(owners(), pk="document"),
     C + "unterlagen/<int:pk>/eingangsbestaetigung.pdf": page(owners(), pk="document"),
-    C + "unterlagen/<int:pk>/zuordnen/": action(
-        owners(), pk="document", body={"target": "ref:application:{application}:bank_statement:-"}
-    ),
+    # An empty choice: the owner is told to choose (400); linking itself, another
+    # customer's item or list, stale choices: tests/documents/test_proof_linking.py.
+    C + "unterlagen/<int:pk>/zuordnen/": action(owners(), pk="document", body={"target": ""}),
     C + "nachrichten/": page(mine()),
     C + "nachrichten/neu/": both(mine()),
     C + "nachrichten/<int:pk>/": both(owners(), pk="conversation", body={"body": "Hallo"}),
@@ -352,9 +352,7 @@ ROUTES: dict[str, Entry] = {
     ),
     S + "unterlagen/<int:pk>/datei.pdf": page(staff(APPOINTMENT_STAFF), pk="document"),
     S + "unterlagen/<int:pk>/zuordnen/": action(
-        staff(APPOINTMENT_STAFF),
-        pk="document",
-        body={"target": "ref:application:{application}:bank_statement:-"},
+        staff(APPOINTMENT_STAFF), pk="document", body={"target": ""}
     ),
     S + "unterlagen/<int:document>/seiten/<int:pk>/bild.png": page(
         staff(APPOINTMENT_STAFF), pk="page"
