@@ -221,6 +221,7 @@ class SettingsForm(forms.Form):
         ),
         min_value=1,
         max_value=90,
+        required=False,
     )
     cooperation_notice = forms.CharField(
         label=_("Hinweis zur Mitwirkungspflicht (§§ 60, 66 SGB I)"),

@@ -289,7 +289,10 @@ def settings_page(request: HttpRequest, jc: str) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
-        services.document_settings_update(request=request, jobcenter=jobcenter, **form.cleaned_data)
+        data = dict(form.cleaned_data)
+        if "cooperation_notice" not in request.POST:  # a form without it keeps the notice
+            data["cooperation_notice"] = None
+        services.document_settings_update(request=request, jobcenter=jobcenter, **data)
         messages.success(request, _saved())
         return redirect("staff:document_settings", jc=jc)
     rows = [
