@@ -62,6 +62,7 @@ def chat_photo(customer: CustomerProfile, seed: int = 1) -> tuple[Message, Docum
         attachment=upload(photo(seed)),
         request=request,
     )
+    assert message.document_id is not None
     document = Document.objects.get(pk=message.document_id)
     assert document.state == DocumentState.RECEIVED and document.source == "chat"
     return message, document
