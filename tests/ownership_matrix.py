@@ -298,6 +298,9 @@ ROUTES: dict[str, Entry] = {
     C + "unterlagen/<int:pk>/erneut/": action(owners(), pk="document"),
     C + "unterlagen/<int:pk>/datei.pdf": page(owners(), pk="document"),
     C + "unterlagen/<int:pk>/eingangsbestaetigung.pdf": page(owners(), pk="document"),
+    # An empty choice: the owner is told to choose (400); linking itself, another
+    # customer's item or list, stale choices: tests/documents/test_proof_linking.py.
+    C + "unterlagen/<int:pk>/zuordnen/": action(owners(), pk="document", body={"target": ""}),
     C + "nachrichten/": page(mine()),
     C + "nachrichten/neu/": both(mine()),
     C + "nachrichten/<int:pk>/": both(owners(), pk="conversation", body={"body": "Hallo"}),
@@ -369,6 +372,9 @@ ROUTES: dict[str, Entry] = {
     S + "unterlagen/anforderung/<int:pk>/": page(staff(APPOINTMENT_STAFF), pk="document_request"),
     S + "unterlagen/<int:pk>/": both(
         FINANCIAL_DOC, pk="document", body={"action": "accept"}, note="need-to-know: financial"
+    ),
+    S + "unterlagen/<int:pk>/zuordnen/": action(
+        FINANCIAL_DOC, pk="document", body={"target": ""}, note="need-to-know: financial"
     ),
     S + "unterlagen/<int:pk>/datei.pdf": page(FINANCIAL_DOC, pk="document"),
     S + "unterlagen/<int:document>/seiten/<int:pk>/bild.png": page(FINANCIAL_DOC, pk="page"),

@@ -71,3 +71,71 @@ def test_proof_sent_from_the_list_shows_received(
     staff_entry = staff_page.locator("ul.proofs li", has_text="Mietvertrag")
     expect(staff_entry).to_contain_text("erhalten am")
     check_a11y(staff_page, "proof loop: staff application page")
+
+
+def test_staff_request_answered_by_a_chat_photo_shows_received(
+    page: Page,
+    server: str,
+    docs_enabled: Jobcenter,
+    customer: CustomerProfile,
+    staff_a: dict[Role, User],
+    tmp_path: Path,
+    browser: Any,
+) -> None:
+    """Issue 17.3 / 18.4 in two contexts: staff request the missing proofs from the
+    application; the customer sees the request with its notice, sends a photo in the chat
+    and says which item it answers; the staff application page shows "erhalten am"."""
+    from openjobcenter.documents.models import DocumentRequest
+    from openjobcenter.messaging import services as chat
+    from openjobcenter.messaging.models import Topic
+
+    docs_enabled.enabled_modules = [*docs_enabled.enabled_modules, "messaging"]
+    docs_enabled.save()
+    chat.topics_ensure_defaults(jobcenter=docs_enabled)
+    conversation = chat.conversation_start(
+        customer=customer,
+        author=customer.user,
+        data=chat.StartRequest(
+            subject="Unterlagen",
+            body="Guten Tag",
+            topic=Topic.objects.filter(jobcenter=docs_enabled).first(),
+        ),
+    )
+    app = make_application(customer)
+
+    staff_page = new_context(browser, server).new_page()
+    log_in_staff(staff_page, staff_a[Role.CASEWORKER], docs_enabled)
+    staff_page.goto(f"/fulda/staff/antraege/{app.pk}/")
+    submit(staff_page, staff_page.get_by_role("link", name="Fehlende Unterlagen anfordern"))
+    missing = staff_page.get_by_role("group", name="Fehlende Nachweise aus dem Antrag")
+    expect(missing.get_by_label("Mietvertrag", exact=True)).to_be_checked()
+    check_a11y(staff_page, "proof loop: request prefilled from the application")
+    submit(staff_page, staff_page.get_by_role("button", name="Anfordern"))
+    doc_request = DocumentRequest.objects.get()
+    assert doc_request.items.filter(kind="tenancy_agreement").exists()
+
+    log_in(page, customer.user.email)
+    page.goto("/fulda/mein-bereich/unterlagen/")
+    expect(page.get_by_text("Ihre Mitwirkung")).to_be_visible()
+    expect(page.locator(".doc-request")).to_contain_text("§ 66 SGB I")
+    check_a11y(page, "proof loop: request with the duty-to-cooperate notice")
+
+    shot = tmp_path / "mietvertrag.jpg"
+    shot.write_bytes(photo(1))
+    page.goto(f"/fulda/mein-bereich/nachrichten/{conversation.pk}/")
+    page.get_by_label("Foto oder Datei anhängen").set_input_files(str(shot))
+    submit(page, page.get_by_role("button", name="Senden"))
+    choice = page.get_by_label("Wofür ist dieses Dokument? (freiwillig)")
+    expect(choice).to_be_visible()
+    check_a11y(page, "proof loop: chat photo with the choice of proof item")
+    choice.select_option(label="Mietvertrag")
+    submit(page, page.get_by_role("button", name="Zuordnen"))
+    expect(page.locator(".chat-proof")).to_contain_text("Zugeordnet: Mietvertrag")
+
+    item = doc_request.items.get(kind="tenancy_agreement")
+    assert item.fulfilled_at is not None
+    staff_page.goto(f"/fulda/staff/antraege/{app.pk}/")
+    entry = staff_page.locator("ul.proofs li", has_text="Mietvertrag")
+    expect(entry).to_contain_text("erhalten am")
+    expect(entry.get_by_role("link", name="Unterlage ansehen")).to_be_visible()
+    check_a11y(staff_page, "proof loop: staff application page after the chat photo")

@@ -13,6 +13,11 @@ class ApplicationsConfig(AppConfig):
         from openjobcenter.home import registry
 
         registry.register(ApplicationsProvider())
+        from openjobcenter.applications.proof_status import proof_targets
+        from openjobcenter.documents import proof_targets as documents_targets
+
+        # The application's proofs are what chat attachments and requests can answer.
+        documents_targets.register(proof_targets)
         from openjobcenter.applications.handoff.tasks import retry_due_handoffs
         from openjobcenter.core import scheduler
 

@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -69,7 +70,7 @@ from openjobcenter.core.access import Perm, request_jobcenter, request_user, sta
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
 from openjobcenter.core.need_to_know import Category, content_required
-from openjobcenter.tenants.modules import require_module
+from openjobcenter.tenants.modules import is_enabled, require_module
 
 MODULE = "applications"
 PER_PAGE = 50
@@ -260,7 +261,9 @@ def application(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
         {
             "application": app,
             "groups": _grouped(engine.summary_sections(app)),
-            "proof_rows": proof_status.proof_rows(app),
+            "proof_states": proof_status.proof_states(app),
+            "documents_link": is_enabled(jobcenter, "documents"),
+            "request_missing_url": _request_missing_url(app),
             "events": _history(app),
             "deliveries": [(d, _backend_label(d.backend)) for d in deliveries_of(app)],
             "assign_form": forms["assign"],
@@ -274,6 +277,19 @@ def application(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
         },
         status=status,
     )
+
+
+def _request_missing_url(app: Application) -> str:
+    """The document-request form prefilled with the application's open proofs (issue
+    18.4), for a filed or submitted application of a job centre using documents."""
+    if not is_enabled(app.jobcenter, "documents") or not (
+        app.filed_at or app.status != ApplicationStatus.DRAFT
+    ):
+        return ""
+    url = reverse(
+        "staff:document_request_new", kwargs={"jc": app.jobcenter.slug, "customer": app.customer_id}
+    )
+    return url + "?" + urlencode({"nachweise": proof_status.ref_prefix(app)})
 
 
 @dataclass

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -145,6 +145,13 @@ class SearchForm(forms.Form):
 
 
 class RequestForm(forms.Form):
+    # The open proofs of an application (``proof_targets``), all ticked when prefilled.
+    proofs = forms.MultipleChoiceField(
+        label=_("Fehlende Nachweise aus dem Antrag"),
+        choices=[],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     kinds = forms.MultipleChoiceField(
         label=_("Welche Unterlagen brauchen Sie?"),
         choices=kind_choices(),
@@ -162,13 +169,26 @@ class RequestForm(forms.Form):
         required=False,
         max_length=300,
     )
-    deadline = forms.DateField(label=_("Frist"), widget=forms.DateInput(attrs={"type": "date"}))
+    # ISO in the value: a date field shows nothing for "27.12.2026" (the proposed deadline).
+    deadline = forms.DateField(
+        label=_("Frist"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     explanation = forms.CharField(
         label=_("Kurze Erklärung"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    submit_key = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, proof_choices: list[tuple[str, str]] | None = None, **kw: Any):
+        super().__init__(*args, **kw)
+        if proof_choices:
+            cast("forms.MultipleChoiceField", self.fields["proofs"]).choices = proof_choices
+            self.fields["kinds"].label = _("Weitere Unterlagen")
+        else:
+            del self.fields["proofs"]
 
     def clean_deadline(self) -> Any:
         deadline = self.cleaned_data["deadline"]
@@ -178,7 +198,11 @@ class RequestForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if not cleaned.get("kinds") and not (cleaned.get("free_text") or "").strip():
+        if (
+            not cleaned.get("kinds")
+            and not cleaned.get("proofs")
+            and not (cleaned.get("free_text") or "").strip()
+        ):
             self.add_error("kinds", _("Bitte wählen Sie mindestens eine Unterlage."))
         return cleaned
 
@@ -189,4 +213,23 @@ class SettingsForm(forms.Form):
     )
     retention_years = forms.IntegerField(
         label=_("Aufbewahrung in Jahren"), min_value=1, max_value=30
+    )
+    request_deadline_days = forms.IntegerField(
+        label=_("Frist für Anforderungen in Tagen"),
+        help_text=_(
+            "Diese Frist schlägt eine neue Anforderung vor; sie ist je Anforderung änderbar."
+        ),
+        min_value=1,
+        max_value=90,
+        required=False,
+    )
+    cooperation_notice = forms.CharField(
+        label=_("Hinweis zur Mitwirkungspflicht (§§ 60, 66 SGB I)"),
+        help_text=_(
+            "Steht auf jeder Anforderung. Leer lassen für den mitgelieferten Text, der in der "
+            "Sprache der Person angezeigt wird."
+        ),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 6}),
     )

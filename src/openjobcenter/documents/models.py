@@ -227,12 +227,25 @@ class DocumentRequest(models.Model):
     )
     deadline = models.DateField(_("Frist"))
     explanation = models.TextField(_("Erklärung"), blank=True)
+    # The duty-to-cooperate notice (§§ 60, 66 SGB I) as the job centre worded it when the
+    # request was made; empty: the shipped default text, in the reader's language
+    # (``notice_text``).
+    cooperation_notice = models.TextField(blank=True, default="")
+    # The staff form's one-time key: a second tap on "Anfordern" finds the first request.
+    submit_key = models.CharField(max_length=40, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     # Set once the reminder went out; the periodic job checks it, so it runs once.
     reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ("-created_at", "-pk")
+        constraints = (
+            models.UniqueConstraint(
+                fields=("jobcenter", "submit_key"),
+                name="document_request_submit_once",
+                condition=~models.Q(submit_key=""),
+            ),
+        )
 
     def __str__(self) -> str:
         return f"request {self.pk} (deadline {self.deadline})"
@@ -240,6 +253,12 @@ class DocumentRequest(models.Model):
     @property
     def is_complete(self) -> bool:
         return all(item.fulfilled_at for item in self.items.all())
+
+    @property
+    def notice_text(self) -> str:
+        from openjobcenter.documents.notice import default_notice
+
+        return self.cooperation_notice or default_notice()
 
 
 class RequestItem(models.Model):
@@ -249,6 +268,9 @@ class RequestItem(models.Model):
     free_text = models.CharField(_("Beschreibung"), max_length=200, blank=True)
     reason = models.CharField(_("Grund"), max_length=300, blank=True)
     fulfilled_at = models.DateTimeField(null=True, blank=True)
+    # The proof on another module's list this item asks for again (``Document.proof_for``,
+    # e.g. "application:12:payslip:p2"): a document answering either one answers both.
+    proof_ref = models.CharField(max_length=120, blank=True, default="")
 
     class Meta:
         ordering = ("position", "pk")
@@ -290,6 +312,12 @@ class DocumentSettings(models.Model):
     retention_years = models.PositiveIntegerField(_("Aufbewahrung in Jahren"), default=10)
     # {"payslip": 5, ...}: years per kind, overriding ``retention_years``.
     retention_by_kind = models.JSONField(default=dict, blank=True)
+    # The deadline a new request proposes (editable per request).
+    request_deadline_days = models.PositiveIntegerField(
+        _("Frist für Anforderungen in Tagen"), default=14
+    )
+    # The duty-to-cooperate notice on every request; empty: the shipped default text.
+    cooperation_notice = models.TextField(_("Hinweis zur Mitwirkungspflicht"), blank=True)
 
     def __str__(self) -> str:
         return f"document settings of {self.jobcenter_id}"

@@ -179,6 +179,17 @@ def requests_of_customer_for_staff(
     return _with_items(DocumentRequest.objects.filter(jobcenter=jobcenter, customer=customer))
 
 
+def request_by_submit_key(
+    jobcenter: Jobcenter, customer: CustomerProfile, key: str
+) -> DocumentRequest | None:
+    """The request a staff form with this one-time key already made (a second tap)."""
+    if not key:
+        return None
+    return DocumentRequest.objects.filter(
+        jobcenter=jobcenter, customer=customer, submit_key=key[:40]
+    ).first()
+
+
 def get_request_for_staff(jobcenter: Jobcenter, pk: int) -> DocumentRequest:
     try:
         return _with_items(

@@ -24,7 +24,6 @@ from openjobcenter.documents.models import (
     DocumentPage,
     DocumentState,
     PageState,
-    RequestItem,
 )
 from openjobcenter.documents.pipeline import (
     DocumentResult,
@@ -32,6 +31,7 @@ from openjobcenter.documents.pipeline import (
     PageOutput,
     Refused,
 )
+from openjobcenter.documents.services_links import proofs_on_receipt
 from openjobcenter.documents.services_retention import (
     retention_until,
     settings_for,
@@ -179,12 +179,16 @@ def _still_processing(document: Document) -> bool:
     """Lock the document (until the caller's transaction ends) and tell whether this run
     may still store its outcome: a re-run (lease expired, customer's retry) and a slow
     first run may both reach the end; only the first one to lock it stores anything."""
-    state = (
+    row = (
         Document.objects.select_for_update(of=("self",))
         .filter(pk=document.pk)
-        .values_list("state", flat=True)
+        .values_list("state", "request_item_id", "proof_for", "kind")
         .first()
     )
+    state = row[0] if row else None
+    if row is not None:
+        # Linked to a proof while it was processing (services_links): keep that link.
+        document.request_item_id, document.proof_for, document.kind = row[1], row[2], row[3]
     if state != DocumentState.PROCESSING:
         log.info("document %s: another run finished it (%s); result dropped", document.pk, state)
         document.refresh_from_db()
@@ -235,10 +239,7 @@ def _deliver(document: Document, ready: list[DocumentPage], result: DocumentResu
     document.processed_at = now
     document.delete_after = retention_until(document, now.date())
     document.save()
-    if document.request_item_id:
-        RequestItem.objects.filter(pk=document.request_item_id, fulfilled_at=None).update(
-            fulfilled_at=now
-        )
+    proofs_on_receipt(document, now)
     transaction.on_commit(lambda: storage.delete_many(scratch))
     # Received: the request item it answers (if any) leaves the customer's home.
     home_changed(document.customer.user_id)

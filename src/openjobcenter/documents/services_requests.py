@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from openjobcenter.documents.models import (
     DocumentRequest,
     RequestItem,
 )
+from openjobcenter.documents.services_retention import settings_for
 from openjobcenter.home.realtime import home_changed
 
 if TYPE_CHECKING:
@@ -40,6 +41,8 @@ class RequestItemInput:
     kind: str = "other"
     free_text: str = ""
     reason: str = ""
+    # The proof on another module's list it asks for again (``RequestItem.proof_ref``).
+    proof_ref: str = ""
 
 
 @transaction.atomic
@@ -51,30 +54,47 @@ def document_request_create(
     items: list[RequestItemInput],
     deadline: date,
     explanation: str,
+    submit_key: str = "",
 ) -> DocumentRequest:
-    """Ask a customer for documents; the customer is told by e-mail (no social data)."""
+    """Ask a customer for documents; the customer is told by e-mail (no social data).
+
+    The request carries the job centre's duty-to-cooperate notice as it is worded now
+    (empty: the shipped default, ``notice.py``). ``submit_key`` is the form's one-time
+    key: a second tap returns the first request and sends nothing again."""
+    if submit_key:
+        first = DocumentRequest.objects.filter(
+            jobcenter=jobcenter, customer=customer, submit_key=submit_key[:40]
+        ).first()
+        if first is not None:
+            return first
     if customer.jobcenter_id != jobcenter.pk:
         raise ValidationError("customer belongs to another job centre")
     if not items:
         raise ValidationError({"items": _("Bitte wählen Sie mindestens eine Unterlage.")})
     if deadline < timezone.localdate():
         raise ValidationError({"deadline": _("Die Frist darf nicht in der Vergangenheit liegen.")})
-    doc_request = DocumentRequest.objects.create(
-        jobcenter=jobcenter,
-        customer=customer,
-        created_by=request.user if request is not None and request.user.is_authenticated else None,
-        deadline=deadline,
-        explanation=explanation.strip()[:MAX_REASON],
-    )
+    if any(item.kind not in KINDS for item in items):
+        raise ValidationError({"items": _("Unbekannte Art von Unterlage.")})
+    try:
+        with transaction.atomic():  # a savepoint: a racing second tap loses here
+            doc_request = _create_request(
+                request=request,
+                jobcenter=jobcenter,
+                customer=customer,
+                deadline=deadline,
+                explanation=explanation,
+                submit_key=submit_key,
+            )
+    except IntegrityError:
+        return DocumentRequest.objects.get(jobcenter=jobcenter, submit_key=submit_key[:40])
     for position, item in enumerate(items, start=1):
-        if item.kind not in KINDS:
-            raise ValidationError({"items": _("Unbekannte Art von Unterlage.")})
         RequestItem.objects.create(
             request=doc_request,
             position=position,
             kind=item.kind,
             free_text=item.free_text.strip()[:200],
             reason=item.reason.strip()[:300],
+            proof_ref=item.proof_ref[:120],
         )
     audit(
         request=request,
@@ -95,6 +115,26 @@ def document_request_create(
     )
     home_changed(customer.user_id)
     return doc_request
+
+
+def _create_request(
+    *,
+    request: HttpRequest | None,
+    jobcenter: Jobcenter,
+    customer: CustomerProfile,
+    deadline: date,
+    explanation: str,
+    submit_key: str,
+) -> DocumentRequest:
+    return DocumentRequest.objects.create(
+        jobcenter=jobcenter,
+        customer=customer,
+        created_by=request.user if request is not None and request.user.is_authenticated else None,
+        deadline=deadline,
+        explanation=explanation.strip()[:MAX_REASON],
+        cooperation_notice=settings_for(jobcenter).cooperation_notice.strip(),
+        submit_key=submit_key[:40],
+    )
 
 
 def _mail_customer(customer: CustomerProfile, subject: str, text: str, url_name: str) -> None:

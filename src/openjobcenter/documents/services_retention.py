@@ -80,10 +80,22 @@ def _delete_document(document: Document, *, detail: str) -> None:
 
 @transaction.atomic
 def document_settings_update(
-    *, request: HttpRequest, jobcenter: Jobcenter, keep_originals: bool, retention_years: int
+    *,
+    request: HttpRequest,
+    jobcenter: Jobcenter,
+    keep_originals: bool,
+    retention_years: int,
+    request_deadline_days: int | None = None,
+    cooperation_notice: str | None = None,
 ) -> DocumentSettings:
+    """Store the job centre's document settings; the request deadline and the
+    duty-to-cooperate notice (empty: the shipped default) only when given."""
     local, _created = DocumentSettings.objects.get_or_create(jobcenter=jobcenter)
     local.keep_originals, local.retention_years = keep_originals, retention_years
+    if request_deadline_days is not None:
+        local.request_deadline_days = request_deadline_days
+    if cooperation_notice is not None:
+        local.cooperation_notice = cooperation_notice.strip()[:4000]
     local.save()
     audit(
         request=request,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import URLPattern, path
 
 from openjobcenter.documents import views_customer as c
+from openjobcenter.documents import views_links as links
 from openjobcenter.documents import views_staff as s
 
 # Under /<jc>/mein-bereich/ (namespace "customer").
@@ -26,6 +27,7 @@ customer_patterns: list[URLPattern] = [
         c.document_receipt,
         name="document_receipt",
     ),
+    path("unterlagen/<int:pk>/zuordnen/", links.customer_link, name="document_link"),
 ]
 
 # Under /<jc>/staff/ (namespace "staff").
@@ -46,6 +48,7 @@ staff_patterns: list[URLPattern] = [
         s.page_image,
         name="document_page_image",
     ),
+    path("unterlagen/<int:pk>/zuordnen/", links.staff_link, name="document_link"),
 ]
 
 # Under /<jc>/ (namespace "tenant").

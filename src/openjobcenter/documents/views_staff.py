@@ -12,10 +12,14 @@ is a 403 (existence known) or a 404 (not even that).
 
 from __future__ import annotations
 
+import uuid
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from openjobcenter.accounts.selectors import get_customer_for
@@ -23,10 +27,11 @@ from openjobcenter.core import need_to_know as ntk
 from openjobcenter.core.access import Perm, request_jobcenter, staff_required
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
-from openjobcenter.documents import selectors, services, storage
+from openjobcenter.documents import proof_targets, selectors, services, storage
 from openjobcenter.documents.forms import RequestForm, ReviewForm, SearchForm, SettingsForm
 from openjobcenter.documents.kinds import KINDS, kind_category, kinds_in
 from openjobcenter.documents.models import Document, DocumentState
+from openjobcenter.documents.notice import default_notice
 from openjobcenter.documents.services import RequestItemInput
 from openjobcenter.documents.views_customer import pdf_response
 from openjobcenter.tenants.modules import require_module
@@ -173,6 +178,7 @@ def document(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
             "form": form,
             "conflict": conflict,
             "suggested": KINDS.get(doc.suggested_kind) if doc.suggested_kind else None,
+            "link": proof_targets.link_states(doc.customer, [doc])[doc.pk],
         },
         status=status,
     )
@@ -230,13 +236,40 @@ def page_image(request: HttpRequest, jc: str, document: int, pk: int) -> HttpRes
 @require_module(MODULE)
 @staff_required(Perm.DOCUMENTS_PROCESS)
 def request_new(request: HttpRequest, jc: str, customer: int) -> HttpResponse:
+    """A new request; from an application (``?nachweise=application:12:``) prefilled with
+    its open proofs, per person and kind (issue 18.4). The deadline proposes the job
+    centre's setting; the duty-to-cooperate notice is shown as the customer will read it."""
     jobcenter = request_jobcenter(request)
     person = get_customer_for(jobcenter, customer)
-    form = RequestForm(request.POST or None)
+    conf = services.settings_for(jobcenter)
+    prefix = request.GET.get("nachweise", "")[:120]
+    targets = proof_targets.targets_with_prefix(person, prefix) if prefix else []
+    by_value = {t.value: t for t in targets}
+    form = RequestForm(
+        request.POST or None,
+        proof_choices=[(t.value, t.label) for t in targets],
+        initial={
+            "proofs": list(by_value),
+            "deadline": timezone.localdate() + timedelta(days=conf.request_deadline_days),
+            "submit_key": uuid.uuid4().hex,
+        },
+    )
+    first = selectors.request_by_submit_key(jobcenter, person, request.POST.get("submit_key", ""))
+    if request.method == "POST" and first is not None:  # a second tap: nothing twice
+        return redirect("staff:document_request", jc=jc, pk=first.pk)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         reason = data.get("reason") or ""
-        items = [RequestItemInput(kind=k, reason=reason) for k in data.get("kinds") or []]
+        items = [
+            RequestItemInput(
+                kind=t.kind,
+                free_text=t.label if t.person_id else "",
+                reason=reason,
+                proof_ref=t.ref,
+            )
+            for t in (by_value[v] for v in data.get("proofs") or [])
+        ]
+        items += [RequestItemInput(kind=k, reason=reason) for k in data.get("kinds") or []]
         if (data.get("free_text") or "").strip():
             items.append(RequestItemInput(kind="other", free_text=data["free_text"], reason=reason))
         try:
@@ -247,6 +280,7 @@ def request_new(request: HttpRequest, jc: str, customer: int) -> HttpResponse:
                 items=items,
                 deadline=data["deadline"],
                 explanation=data.get("explanation") or "",
+                submit_key=data.get("submit_key") or "",
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -255,7 +289,15 @@ def request_new(request: HttpRequest, jc: str, customer: int) -> HttpResponse:
             return redirect("staff:document_request", jc=jc, pk=created.pk)
     status = 422 if request.method == "POST" else 200
     return render(
-        request, "documents/staff_request_new.html", {"person": person, "form": form}, status=status
+        request,
+        "documents/staff_request_new.html",
+        {
+            "person": person,
+            "form": form,
+            "notice": conf.cooperation_notice or default_notice(),
+            "from_application": bool(prefix),
+        },
+        status=status,
     )
 
 
@@ -284,10 +326,18 @@ def settings_page(request: HttpRequest, jc: str) -> HttpResponse:
     conf = services.settings_for(jobcenter)
     form = SettingsForm(
         request.POST or None,
-        initial={"keep_originals": conf.keep_originals, "retention_years": conf.retention_years},
+        initial={
+            "keep_originals": conf.keep_originals,
+            "retention_years": conf.retention_years,
+            "request_deadline_days": conf.request_deadline_days,
+            "cooperation_notice": conf.cooperation_notice,
+        },
     )
     if request.method == "POST" and form.is_valid():
-        services.document_settings_update(request=request, jobcenter=jobcenter, **form.cleaned_data)
+        data = dict(form.cleaned_data)
+        if "cooperation_notice" not in request.POST:  # a form without it keeps the notice
+            data["cooperation_notice"] = None
+        services.document_settings_update(request=request, jobcenter=jobcenter, **data)
         messages.success(request, _saved())
         return redirect("staff:document_settings", jc=jc)
     rows = [
@@ -297,6 +347,6 @@ def settings_page(request: HttpRequest, jc: str) -> HttpResponse:
     return render(
         request,
         "documents/staff_settings.html",
-        {"form": form, "report": rows, "states": DocumentState},
+        {"form": form, "report": rows, "states": DocumentState, "default_notice": default_notice()},
         status=422 if request.method == "POST" else 200,
     )

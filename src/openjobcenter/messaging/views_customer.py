@@ -7,6 +7,7 @@ delivery over the WebSocket, an offline queue and read receipts on top.
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,9 +19,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from openjobcenter.core.access import customer_required, request_customer, request_user
 from openjobcenter.messaging import selectors, services
 from openjobcenter.messaging.forms import ADVISOR_CHOICE, MessageForm, NewConversationForm
-from openjobcenter.messaging.models import Conversation
+from openjobcenter.messaging.models import Conversation, Message
 from openjobcenter.messaging.pdf import conversation_pdf
 from openjobcenter.tenants.modules import require_module
+
+if TYPE_CHECKING:
+    from openjobcenter.accounts.models import CustomerProfile
 
 MODULE = "messaging"
 
@@ -108,6 +112,7 @@ def conversation_detail(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
         else:
             return redirect("customer:conversation", jc=jc, pk=pk)
     rows = selectors.latest_messages(conversation)
+    _attach_proof_links(customer, rows)
     services.conversation_mark_read(conversation=conversation, user=user)
     chat = selectors.chat_settings_of(customer.jobcenter)
     return render(
@@ -123,6 +128,25 @@ def conversation_detail(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
         },
         status=422 if form.errors else 200,
     )
+
+
+def _attach_proof_links(customer: CustomerProfile, rows: list[Message]) -> None:
+    """Beside each of the customer's own attachments: what it answers, or the choice
+    "Wofür ist dieses Dokument?" among the open proof items (``documents.proof_targets``;
+    the choice posts to the documents module, which links it)."""
+    from openjobcenter.tenants.modules import is_enabled
+
+    ids = [m.document_id for m in rows if m.document_id is not None and m.side == "customer"]
+    if not ids or not is_enabled(customer.jobcenter, "documents"):
+        return
+    from openjobcenter.documents.models import Document
+    from openjobcenter.documents.proof_targets import link_states
+
+    docs = list(Document.objects.filter(pk__in=ids, customer=customer))
+    states = link_states(customer, docs)
+    for m in rows:
+        if m.document_id in states and m.side == "customer":
+            m.__dict__["proof_link"] = states[m.document_id]
 
 
 @require_GET

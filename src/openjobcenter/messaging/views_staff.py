@@ -33,10 +33,10 @@ from openjobcenter.messaging.forms import (
     TemplateForm,
     TopicForm,
 )
-from openjobcenter.messaging.models import ConversationStatus, Topic
+from openjobcenter.messaging.models import ConversationStatus, Message, Topic
 from openjobcenter.messaging.views_customer import attachment_response
 from openjobcenter.tenants.models import Jobcenter
-from openjobcenter.tenants.modules import require_module
+from openjobcenter.tenants.modules import is_enabled, require_module
 
 MODULE = "messaging"
 
@@ -134,6 +134,9 @@ def conversation_detail(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
             "last_id": rows[-1].pk if rows else 0,
             "side": "staff",
             "can_manage": selectors.staff_sees_all(user, jobcenter),
+            # Customers' attachments that went through the documents module, were
+            # received and answer nothing yet can be linked there to an open proof.
+            "proof_linkable": _proof_linkable(request, jobcenter, rows),
         },
         status=422 if form.errors else 200,
     )
@@ -375,4 +378,25 @@ def configuration(request: HttpRequest, jc: str) -> HttpResponse:
         status=422
         if action and (topic_form.errors or template_form.errors or settings_form.errors)
         else 200,
+    )
+
+
+def _proof_linkable(request: HttpRequest, jobcenter: Jobcenter, rows: list[Message]) -> set[int]:
+    ids = [m.document_id for m in rows if m.document_id is not None and m.side == "customer"]
+    if (
+        not ids
+        or not is_enabled(jobcenter, "documents")
+        or "documents.process" not in getattr(request, "staff_perms", ())
+    ):
+        return set()
+    from openjobcenter.documents.models import DELIVERED_STATES, Document
+
+    return set(
+        Document.objects.filter(
+            pk__in=ids,
+            jobcenter=jobcenter,
+            state__in=DELIVERED_STATES,
+            request_item=None,
+            proof_for="",
+        ).values_list("pk", flat=True)
     )
