@@ -339,6 +339,8 @@ ROUTES: dict[str, Entry] = {
     ),
     S + "antraege/<int:pk>/antrag.pdf": page(staff(PROCESSING), pk="application"),
     S + "antraege/<int:pk>/antrag.json": page(staff(PROCESSING), pk="application"),
+    # The world's draft is filed (make_application sets filed_at): read-only filing page.
+    S + "antraege/gestellt/<int:pk>/": page(staff(PROCESSING), pk="draft"),
     S + "unterlagen/": page(staff(APPOINTMENT_STAFF)),
     S + "unterlagen/einstellungen/": both(staff(ADMIN)),
     S + "unterlagen/kunde/<int:customer>/": page(staff(APPOINTMENT_STAFF)),

@@ -51,6 +51,7 @@ from openjobcenter.applications.selectors_staff import (
     CappedPaginator,
     deliveries_of,
     events_of,
+    filed_drafts_of,
     get_application_for_staff,
     get_delivery_for_staff,
     get_processing_staff,
@@ -94,12 +95,19 @@ def inbox(request: HttpRequest, jc: str) -> HttpResponse:
     )
     rows = list(page.object_list)
     params = {k: v for k, v in request.GET.items() if k != "page" and v}
+    # Filed, not yet complete: at once in the back office, oldest filing first (the
+    # date is secured; the complete application joins the list below on submission).
+    filings = [] if params else list(
+        filed_drafts_of(jobcenter)
+        .only("pk", "reference", "kind", "customer_name", "customer_number", "filed_at")
+        .order_by("filed_at", "pk")[:PER_PAGE]
+    )
     audit(
         request=request,
         action=AuditAction.READ,
         object_type="application_list",
         jobcenter=jobcenter,
-        detail=f"inbox {urlencode(params)[:300]} n={len(rows)}",
+        detail=f"inbox {urlencode(params)[:300]} n={len(rows)} filed={len(filings)}",
     )
     return render(
         request,
@@ -108,6 +116,7 @@ def inbox(request: HttpRequest, jc: str) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": rows,
+            "filings": filings,
             "query": urlencode(params),
             "filtered": bool(params),
         },
