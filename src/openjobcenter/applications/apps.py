@@ -13,6 +13,11 @@ class ApplicationsConfig(AppConfig):
         from openjobcenter.home import registry
 
         registry.register(ApplicationsProvider())
+
+        from openjobcenter.applications.queue import ApplicationsQueueProvider
+
+        # The staff work queue's part (home/staff_queue.py).
+        registry.register(ApplicationsQueueProvider())
         from openjobcenter.applications.handoff.tasks import retry_due_handoffs
         from openjobcenter.core import scheduler
 

@@ -35,6 +35,8 @@ customer_patterns = (
 staff_patterns = (
     [
         path("", staff_views.dashboard, name="dashboard"),
+        path("warteschlange/", staff_views.queue_fragment, name="queue_fragment"),
+        path("warteschlange/zuweisen/", staff_views.queue_assign, name="queue_assign"),
         path("kunden/", account_views.staff_customers, name="customers"),
         path("kunden/<int:pk>/", account_views.staff_customer_detail, name="customer"),
         path("team/", account_views.staff_team, name="team"),
