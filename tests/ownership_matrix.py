@@ -300,7 +300,13 @@ ROUTES: dict[str, Entry] = {
     C + "nachrichten/<int:pk>/anhang/<int:message_pk>/": page(owners(), pk="conversation"),
     C + "benachrichtigungen/": both(mine()),
     # Staff pages of job centre A, by role.
-    S: both(staff()),
+    S: page(staff()),
+    # The work queue (issue 18): its live part, and assigning from the team lead's view.
+    S + "warteschlange/": page(staff()),
+    S + "warteschlange/zuweisen/": action(
+        staff(TEAM_LEADS),
+        body={"application": "{application}", "assignee": "{caseworker_user}"},
+    ),
     S + "kunden/": both(staff()),
     S + "kunden/<int:pk>/": Entry(
         get=staff(), post=over(staff(), job_advisor="403"), pk="customer"
