@@ -167,9 +167,7 @@ def test_filing_hand_off_is_idempotent_and_the_submission_follows_separately(
     Application.objects.filter(pk=app.pk).update(status=ApplicationStatus.RECEIVED)
     with django_capture_on_commit_callbacks(execute=True):
         handoff.schedule_handoffs(app.pk)
-    phases = sorted(
-        HandoffDelivery.objects.filter(application=app).values_list("phase", "status")
-    )
+    phases = sorted(HandoffDelivery.objects.filter(application=app).values_list("phase", "status"))
     assert phases == [
         (HandoffPhase.FILING, DeliveryStatus.DELIVERED),
         (HandoffPhase.SUBMISSION, DeliveryStatus.DELIVERED),

@@ -28,7 +28,9 @@ from tests.home.world import appointment_type, enable_modules
 _refs = itertools.count(1)
 
 
-def _app(customer: CustomerProfile, *, status: str, days: int, assignee: User | None = None) -> Application:
+def _app(
+    customer: CustomerProfile, *, status: str, days: int, assignee: User | None = None
+) -> Application:
     when = timezone.now() - timedelta(days=days)
     draft = status == ApplicationStatus.DRAFT
     return Application.objects.create(

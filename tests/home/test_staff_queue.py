@@ -77,7 +77,11 @@ def test_job_advisor_sees_benefit_items_only_as_a_count(
     # No permission to process applications: no application items at all.
     assert not [k for k in items if k.startswith("applications.")]
     # Financial and health documents, benefit chat: the count, never a link to content.
-    for kind in ("documents.unchecked", "documents.unchecked_health", "messaging.team.benefit_chat"):
+    for kind in (
+        "documents.unchecked",
+        "documents.unchecked_health",
+        "messaging.team.benefit_chat",
+    ):
         assert items[kind]["count"] == 2, kind
         assert items[kind]["url"] is None, kind
         assert "Nur die Anzahl" in items[kind]["body"]
@@ -141,7 +145,9 @@ def _queries(client: Client, path: str) -> int:
     return len(ctx.captured_queries)
 
 
-@pytest.mark.parametrize("role", [Role.CASEWORKER, Role.JOB_ADVISOR, Role.RECEPTION, Role.TEAM_LEAD])
+@pytest.mark.parametrize(
+    "role", [Role.CASEWORKER, Role.JOB_ADVISOR, Role.RECEPTION, Role.TEAM_LEAD]
+)
 @pytest.mark.parametrize("name", ["dashboard", "queue_fragment"])
 def test_query_count_does_not_grow_with_the_work(
     jc_a: Jobcenter,
@@ -196,7 +202,9 @@ def test_team_lead_sees_the_load_and_assigns(
     row = re.search(rf'<tr data-user="{caseworker.pk}">(.*?)</tr>', page, re.S)
     assert row is not None
     assert re.findall(r"<td>(\d+)</td>", row.group(1)) == ["2", "0", "2"]
-    app = Application.objects.filter(jobcenter=jc_a, assignee__isnull=True, submitted_at__isnull=False).first()
+    app = Application.objects.filter(
+        jobcenter=jc_a, assignee__isnull=True, submitted_at__isnull=False
+    ).first()
     assert app is not None and app.reference in page
     response = client.post(
         _url(jc_a, "queue_assign"), {"application": app.pk, "assignee": caseworker.pk}
@@ -213,7 +221,9 @@ def test_team_lead_sees_the_load_and_assigns(
 def test_assign_refusals_change_nothing(
     work: None, jc_a: Jobcenter, staff_a: dict[Role, User], staff_client: Any
 ) -> None:
-    app = Application.objects.filter(jobcenter=jc_a, assignee__isnull=True, submitted_at__isnull=False).first()
+    app = Application.objects.filter(
+        jobcenter=jc_a, assignee__isnull=True, submitted_at__isnull=False
+    ).first()
     assert app is not None
     url = _url(jc_a, "queue_assign")
     # A caseworker is not a team lead: 403.
@@ -221,11 +231,19 @@ def test_assign_refusals_change_nothing(
     assert staff_client(staff_a[Role.CASEWORKER]).post(url, body).status_code == 403
     lead = staff_client(staff_a[Role.TEAM_LEAD])
     # Reception cannot process applications: not assignable (404).
-    assert lead.post(url, {"application": app.pk, "assignee": staff_a[Role.RECEPTION].pk}).status_code == 404
+    assert (
+        lead.post(url, {"application": app.pk, "assignee": staff_a[Role.RECEPTION].pk}).status_code
+        == 404
+    )
     # A draft (even filed) cannot be assigned from here.
     draft = Application.objects.filter(jobcenter=jc_a, status="draft").first()
     assert draft is not None
-    assert lead.post(url, {"application": draft.pk, "assignee": staff_a[Role.CASEWORKER].pk}).status_code == 404
+    assert (
+        lead.post(
+            url, {"application": draft.pk, "assignee": staff_a[Role.CASEWORKER].pk}
+        ).status_code
+        == 404
+    )
     # Nobody chosen: back with a message.
     response = lead.post(url, {"application": app.pk, "assignee": ""}, follow=True)
     assert "Bitte wählen Sie aus" in response.content.decode()

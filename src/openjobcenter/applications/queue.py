@@ -32,7 +32,9 @@ class ApplicationsQueueProvider(StaffProvider):
         submitted = Q(status__in=OPEN_STATUSES, submitted_at__isnull=False)
         unassigned = submitted & Q(assignee__isnull=True)
         mine = submitted & Q(assignee=ctx.user)
-        found = Application.objects.filter(Q(jobcenter=ctx.jobcenter) & (filed | submitted)).aggregate(
+        found = Application.objects.filter(
+            Q(jobcenter=ctx.jobcenter) & (filed | submitted)
+        ).aggregate(
             filed_n=Count("pk", filter=filed),
             filed_at=Min("filed_at", filter=filed),
             unassigned_n=Count("pk", filter=unassigned),

@@ -79,7 +79,9 @@ def get_filing_for_staff(jobcenter: Jobcenter, pk: int | str) -> Application:
     except (TypeError, ValueError):
         raise Http404 from None
     try:
-        return filed_drafts_of(jobcenter).select_related("customer__user", "jobcenter").get(pk=number)
+        return (
+            filed_drafts_of(jobcenter).select_related("customer__user", "jobcenter").get(pk=number)
+        )
     except Application.DoesNotExist:
         raise Http404 from None
 

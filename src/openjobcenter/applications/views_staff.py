@@ -97,10 +97,14 @@ def inbox(request: HttpRequest, jc: str) -> HttpResponse:
     params = {k: v for k, v in request.GET.items() if k != "page" and v}
     # Filed, not yet complete: at once in the back office, oldest filing first (the
     # date is secured; the complete application joins the list below on submission).
-    filings = [] if params else list(
-        filed_drafts_of(jobcenter)
-        .only("pk", "reference", "kind", "customer_name", "customer_number", "filed_at")
-        .order_by("filed_at", "pk")[:PER_PAGE]
+    filings = (
+        []
+        if params
+        else list(
+            filed_drafts_of(jobcenter)
+            .only("pk", "reference", "kind", "customer_name", "customer_number", "filed_at")
+            .order_by("filed_at", "pk")[:PER_PAGE]
+        )
     )
     audit(
         request=request,

@@ -4,6 +4,8 @@ topic and the person's own. Two queries: the topics and one grouped aggregate.""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Min, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -62,12 +64,14 @@ class MessagingQueueProvider(StaffProvider):
             # Someone else's personal conversations are theirs (as in the team inbox).
             waiting = waiting.filter(Q(advisor__isnull=True) | Q(advisor=ctx.user))
         rows = (
-            waiting.annotate(own=ExpressionWrapper(Q(advisor=ctx.user), output_field=BooleanField()))
+            waiting.annotate(
+                own=ExpressionWrapper(Q(advisor=ctx.user), output_field=BooleanField())
+            )
             .values("topic_id", "own")
             .annotate(n=Count("pk"), oldest=Min("last_message_at"))
             .order_by()
         )
-        team: dict[Category, list[tuple[int, object]]] = {}
+        team: dict[Category, list[tuple[int, datetime | None]]] = {}
         own_n, own_at = 0, None
         for row in rows:
             if row["own"]:
@@ -82,7 +86,7 @@ class MessagingQueueProvider(StaffProvider):
                 kind=f"messaging.team.{category}",
                 title=_title(category),
                 count=sum(n for n, _at in team.get(category, [])),
-                oldest=min((at for _n, at in team.get(category, []) if at), default=None),  # type: ignore[type-var]
+                oldest=min((at for _n, at in team.get(category, []) if at), default=None),
                 category=category,
                 url=url,
                 module=self.module,

@@ -141,9 +141,7 @@ def schedule_handoffs(application_id: int) -> None:
         transaction.on_commit(lambda: run_handoffs.enqueue(application_id=app.pk))
 
 
-def record_deliveries(
-    *, application_id: int, jobcenter_id: int, phase: str = "submission"
-) -> None:
+def record_deliveries(*, application_id: int, jobcenter_id: int, phase: str = "submission") -> None:
     """Create the missing deliveries of a submitted (or, ``phase="filing"``, a filed)
     application, in the caller's transaction (idempotent: the unique (application,
     backend, phase) keeps one each)."""

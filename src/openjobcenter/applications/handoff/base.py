@@ -52,8 +52,8 @@ class HandoffInput:
     load_pdf: Callable[[], bytes | None] = field(default=lambda: None, repr=False)
     # (file name, loader) per attachment, when the documents module provides them.
     attachments: tuple[tuple[str, Callable[[], bytes]], ...] = ()
-    # "filing": the first step only, sent when the customer filed (the date that counts,
-    # § 37 SGB II); "submission": the complete application. Each has its own deliveries
+    # The phase: a filing carries the first step only, sent when the customer filed (the
+    # date that counts, § 37 SGB II); a submission the complete application. Each has its own deliveries
     # and idempotency key; a receiver files the filing first and completes it later.
     phase: str = "submission"
     filed_at: str = ""
