@@ -12,6 +12,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from openjobcenter.accounts.models import CustomerProfile, Role
 from openjobcenter.applications import handoff
@@ -158,13 +159,18 @@ def test_the_filing_is_handed_off_through_the_configured_backends(
 
 
 def test_filing_hand_off_is_idempotent_and_the_submission_follows_separately(
-    customer: CustomerProfile, django_capture_on_commit_callbacks: Any
+    customer: CustomerProfile,
+    staff_a: Any,
+    staff_client: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     app = _filed(customer, django_capture_on_commit_callbacks)
     assert handoff.file_handoffs(app.pk) == {}  # nothing due again
     assert HandoffDelivery.objects.filter(application=app).count() == 1
     # The full application on submission: its own delivery beside the filing's.
-    Application.objects.filter(pk=app.pk).update(status=ApplicationStatus.RECEIVED)
+    Application.objects.filter(pk=app.pk).update(
+        status=ApplicationStatus.RECEIVED, submitted_at=timezone.now(), submitted_data={}
+    )
     with django_capture_on_commit_callbacks(execute=True):
         handoff.schedule_handoffs(app.pk)
     phases = sorted(HandoffDelivery.objects.filter(application=app).values_list("phase", "status"))
@@ -172,3 +178,9 @@ def test_filing_hand_off_is_idempotent_and_the_submission_follows_separately(
         (HandoffPhase.FILING, DeliveryStatus.DELIVERED),
         (HandoffPhase.SUBMISSION, DeliveryStatus.DELIVERED),
     ]
+    # The application's page names both hand-offs apart.
+    page = staff_client(staff_a[Role.CASEWORKER]).get(
+        reverse("staff:application", kwargs={"jc": app.jobcenter.slug, "pk": app.pk})
+    )
+    assert page.status_code == 200
+    assert "Posteingang im Fachbereich (Antragstellung)" in page.content.decode()

@@ -46,6 +46,8 @@ from openjobcenter.applications.models import (
     ApplicationKind,
     ApplicationStatus,
     DeliveryStatus,
+    HandoffDelivery,
+    HandoffPhase,
 )
 from openjobcenter.applications.selectors_staff import (
     CappedPaginator,
@@ -270,7 +272,7 @@ def application(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
             "groups": _grouped(engine.summary_sections(app)),
             "proof_rows": proof_status.proof_rows(app),
             "events": _history(app),
-            "deliveries": [(d, _backend_label(d.backend)) for d in deliveries_of(app)],
+            "deliveries": [(d, _delivery_label(d)) for d in deliveries_of(app)],
             "assign_form": forms["assign"],
             "status_form": forms["status"],
             "question_form": forms["question"],
@@ -282,6 +284,14 @@ def application(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
         },
         status=status,
     )
+
+
+def _delivery_label(delivery: HandoffDelivery) -> str:
+    """The backend's name; a filing's delivery says so (it came before the submission)."""
+    label = _backend_label(delivery.backend)
+    if delivery.phase == HandoffPhase.FILING:
+        return f"{label} ({delivery.get_phase_display()})"
+    return label
 
 
 @dataclass
