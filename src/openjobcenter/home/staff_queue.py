@@ -41,9 +41,6 @@ class Scope(enum.StrEnum):
     ALL = "all"  # everything I may see
 
 
-SCOPE_LABELS: dict[Scope, str | Promise] = {}
-
-
 def scope_labels() -> list[tuple[str, str]]:
     return [
         (Scope.MINE, _("Meine")),
