@@ -20,7 +20,8 @@ in its own forked process, released together, alternately for the work queue pag
 ``--iterations`` times each, through Django's test client (the whole middleware stack,
 session, template). Figures per page: p50/p95 wall time, p95 CPU time of the serving
 thread (the machine is shared: CPU shows the cost apart from waiting), SQL queries per
-request (which must be the same at both sizes). Target: p95 < 100 ms for the queue page.
+request (which must be the same at both sizes) and the database's time per request (the
+sum of its queries' times, one client alone). Target: p95 < 100 ms for the queue page.
 """
 
 from __future__ import annotations
@@ -353,6 +354,17 @@ def count_queries(client: Any, path: str) -> int:
     return len(ctx.captured_queries)
 
 
+def sql_ms(client: Any, path: str, rounds: int = 10) -> float:
+    """Mean time the database took per request (the sum of its queries' times)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        for _ in range(rounds):
+            client.get(path)
+    return round(sum(float(q["time"]) for q in ctx.captured_queries) * 1000 / rounds, 2)
+
+
 def run_clients(
     clients: list[Any], job: Callable[[Any], dict[str, list[tuple[float, float]]]]
 ) -> dict[str, list[tuple[float, float]]]:
@@ -405,6 +417,7 @@ def measure(world: dict[str, Any], clients: int, iterations: int) -> dict[str, A
     lead = logged_in(world["staff"][11])
     queries = {name: count_queries(people[0], path) for name, path in pages.items()}
     queries["work queue page (team lead, with load)"] = count_queries(lead, pages[QUEUE_PAGE])
+    database_ms = {name: sql_ms(people[0], path) for name, path in pages.items()}
 
     def job(client: Any) -> dict[str, list[tuple[float, float]]]:
         out: dict[str, list[tuple[float, float]]] = {name: [] for name in pages}
@@ -437,6 +450,7 @@ def measure(world: dict[str, Any], clients: int, iterations: int) -> dict[str, A
                 cpu_p50_ms=round(percentile(cpus, 50), 2),
                 cpu_p95_ms=round(percentile(cpus, 95), 2),
                 queries=queries[name],
+                sql_ms=database_ms[name],
             )
         )
     return {"timings": timings, "queries": queries}
@@ -454,12 +468,12 @@ def print_size(result: dict[str, Any]) -> None:
     )
     print(
         f"    {'':32} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} "
-        f"{'CPU p50':>8} {'CPU p95':>8} {'queries':>7}"
+        f"{'CPU p50':>8} {'CPU p95':>8} {'queries':>7} {'SQL ms':>7}"
     )
     for t in result["timings"]:
         print(
             f"    {t['name']:32} {t['n']:5d} {t['p50_ms']:8.1f} {t['p95_ms']:8.1f} "
-            f"{t['max_ms']:8.1f} {t['cpu_p50_ms']:8.1f} {t['cpu_p95_ms']:8.1f} {t['queries']:>7}"
+            f"{t['max_ms']:8.1f} {t['cpu_p50_ms']:8.1f} {t['cpu_p95_ms']:8.1f} {t['queries']:>7} {t['sql_ms']:7.1f}"
         )
     lead = result["queries"]["work queue page (team lead, with load)"]
     print(f"    queries, team lead's page (with the team's load): {lead}")
