@@ -311,7 +311,13 @@ ROUTES: dict[str, Entry] = {
     C + "nachrichten/<int:pk>/anhang/<int:message_pk>/": page(owners(), pk="conversation"),
     C + "benachrichtigungen/": both(mine()),
     # Staff pages of job centre A, by role.
-    S: both(staff()),
+    S: page(staff()),
+    # The work queue (issue 18): its live part, and assigning from the team lead's view.
+    S + "warteschlange/": page(staff()),
+    S + "warteschlange/zuweisen/": action(
+        staff(TEAM_LEADS),
+        body={"application": "{application}", "assignee": "{caseworker_user}"},
+    ),
     S + "kunden/": both(staff()),
     S + "kunden/<int:pk>/": Entry(
         get=staff(), post=over(staff(), job_advisor="403"), pk="customer"
@@ -365,6 +371,8 @@ ROUTES: dict[str, Entry] = {
     ),
     S + "antraege/<int:pk>/antrag.pdf": page(staff(PROCESSING), pk="application"),
     S + "antraege/<int:pk>/antrag.json": page(staff(PROCESSING), pk="application"),
+    # The world's draft is filed (make_application sets filed_at): read-only filing page.
+    S + "antraege/gestellt/<int:pk>/": page(staff(PROCESSING), pk="draft"),
     S + "unterlagen/": page(staff(APPOINTMENT_STAFF)),
     S + "unterlagen/einstellungen/": both(staff(ADMIN)),
     S + "unterlagen/kunde/<int:customer>/": page(staff(APPOINTMENT_STAFF)),

@@ -205,6 +205,8 @@ def build_world() -> World:
         "key": "initial",
         "name": "application",
         "version": 1,
+        # Whom the work queue's assign action gives an application to (issue 18).
+        "caseworker_user": staff[Role.CASEWORKER.value].pk,
     }
     users: dict[str, User | None] = {
         "anonymous": None,

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from openjobcenter.accounts.models import Role
 from openjobcenter.applications.models import (
+    Application,
     ApplicationEvent,
     ApplicationSettings,
     ApplicationStatus,
@@ -51,6 +52,10 @@ def test_inbox_lists_submitted_applications_but_never_drafts(
 ) -> None:
     mine = make_application(customer)
     draft = make_application(customer, status="draft")
+    # Issue 18: a filed draft is listed apart ("gestellt, unvollständig"); one that is not
+    # filed stays the customer's alone.
+    filed = make_application(customer, status="draft")
+    Application.objects.filter(pk=draft.pk).update(filed_at=None)
     enable_module(customer_b.jobcenter)
     other = make_application(customer_b)
     response = staff_client(caseworker).get(_inbox(customer.jobcenter))
@@ -59,7 +64,9 @@ def test_inbox_lists_submitted_applications_but_never_drafts(
     assert mine.reference in body
     assert draft.reference not in body
     assert other.reference not in body
-    assert "1 Antrag" in body
+    submitted_part = body.split("Abgeschickte Anträge", 1)[1]
+    assert filed.reference in body and filed.reference not in submitted_part
+    assert "1 Antrag" in submitted_part
     assert AuditEntry.objects.filter(object_type="application_list", actor=caseworker).exists()
 
 

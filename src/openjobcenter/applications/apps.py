@@ -18,6 +18,11 @@ class ApplicationsConfig(AppConfig):
 
         # The application's proofs are what chat attachments and requests can answer.
         documents_targets.register(proof_targets)
+
+        from openjobcenter.applications.queue import ApplicationsQueueProvider
+
+        # The staff work queue's part (home/staff_queue.py).
+        registry.register(ApplicationsQueueProvider())
         from openjobcenter.applications.handoff.tasks import retry_due_handoffs
         from openjobcenter.core import scheduler
 

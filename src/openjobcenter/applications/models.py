@@ -97,6 +97,12 @@ class Application(models.Model):
             models.Index(fields=["jobcenter", "customer_number"], name="app_customer_number"),
             models.Index(fields=["jobcenter", "assignee", "status"], name="app_assignee"),
             models.Index(fields=["customer", "kind", "status"], name="app_customer_kind"),
+            # Filed, not yet complete applications (the inbox's and work queue's filings).
+            models.Index(
+                fields=["jobcenter", "filed_at"],
+                name="app_filed_draft",
+                condition=models.Q(status="draft", filed_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -218,13 +224,24 @@ class DeliveryStatus(models.TextChoices):
     FAILED = "failed", _("Fehlgeschlagen")
 
 
+class HandoffPhase(models.TextChoices):
+    # The filing (first step done, § 37 SGB II): secures the date in the back office.
+    FILING = "filing", _("Antragstellung")
+    # The complete application, after submission.
+    SUBMISSION = "submission", _("Vollständiger Antrag")
+
+
 class HandoffDelivery(models.Model):
-    """The state of one application's hand-off to one backend (visible to staff)."""
+    """The state of one application's hand-off to one backend (visible to staff): one for
+    the filing, one for the complete application."""
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="deliveries"
     )
     backend = models.CharField(max_length=40)
+    phase = models.CharField(
+        max_length=12, choices=HandoffPhase.choices, default=HandoffPhase.SUBMISSION
+    )
     status = models.CharField(
         max_length=12, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
     )
@@ -238,9 +255,11 @@ class HandoffDelivery(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["application", "backend"], name="handoff_unique")
+            models.UniqueConstraint(
+                fields=["application", "backend", "phase"], name="handoff_phase_unique"
+            )
         ]
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="handoff_due")]
 
     def __str__(self) -> str:
-        return f"{self.application_id}:{self.backend}"
+        return f"{self.application_id}:{self.backend}:{self.phase}"

@@ -12,7 +12,9 @@ deliveries (the file drop needs the PDF), then stores the receipt PDF. The perio
 (``core.outbox``, ``applications.handoffs``) deliver whatever is left: a nudge that was
 never enqueued, a worker killed mid-way, a receiver that was down. Both steps are
 idempotent (a stored PDF is not drawn again; a delivered hand-off is not due again).
-A filing (the first step) writes ``applications.filed`` for its receipt PDF.
+A filing (the first step) writes ``applications.filed``: its worker draws the receipt PDF
+and hands the filing off (``handoff.file_handoffs``: deliveries of phase "filing", so the
+filing date is secured in the back-office system before the application is complete).
 """
 
 from __future__ import annotations
@@ -43,9 +45,12 @@ def record_submitted(application: Application) -> None:
 
 
 def _deliver_filed(payload: Mapping[str, Any]) -> None:
+    from openjobcenter.applications import handoff
     from openjobcenter.applications.services import application_pdfs_store
 
-    application_pdfs_store(application_id=int(payload["application_id"]))
+    application_id = int(payload["application_id"])
+    handoff.file_handoffs(application_id)
+    application_pdfs_store(application_id=application_id)
 
 
 def _deliver_submitted(payload: Mapping[str, Any]) -> None:

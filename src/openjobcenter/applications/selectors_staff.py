@@ -62,6 +62,30 @@ def get_application_for_staff(jobcenter: Jobcenter, pk: int | str) -> Applicatio
         raise Http404 from None
 
 
+def filed_drafts_of(jobcenter: Jobcenter) -> QuerySet[Application]:
+    """Applications the customer has filed (first step done, the date secured) but not yet
+    completed: the back office sees that they exist and the filing step, nothing else
+    (index ``app_filed_draft``)."""
+    return Application.objects.filter(
+        jobcenter=jobcenter, status=ApplicationStatus.DRAFT, filed_at__isnull=False
+    )
+
+
+def get_filing_for_staff(jobcenter: Jobcenter, pk: int | str) -> Application:
+    """A filed, not yet submitted application of this job centre; 404 for unfiled drafts,
+    submitted ones (they have their own page), missing and not-yours."""
+    try:
+        number = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    try:
+        return (
+            filed_drafts_of(jobcenter).select_related("customer__user", "jobcenter").get(pk=number)
+        )
+    except Application.DoesNotExist:
+        raise Http404 from None
+
+
 @dataclass(frozen=True)
 class InboxFilter:
     kind: str = ""

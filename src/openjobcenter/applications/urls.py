@@ -7,6 +7,7 @@ from django.urls import URLPattern, path
 from openjobcenter.applications import views_customer as _c
 from openjobcenter.applications import views_customer_form as _f
 from openjobcenter.applications import views_staff as _s
+from openjobcenter.applications import views_staff_filing as _filing
 
 # Under /<jc>/mein-bereich/ (namespace "customer").
 customer_patterns: list[URLPattern] = [
@@ -35,6 +36,7 @@ staff_patterns: list[URLPattern] = [
     path("antraege/<int:pk>/", _s.application, name="application"),
     path("antraege/<int:pk>/antrag.pdf", _s.application_pdf, name="application_pdf"),
     path("antraege/<int:pk>/antrag.json", _s.application_json, name="application_json"),
+    path("antraege/gestellt/<int:pk>/", _filing.filing, name="application_filing"),
 ]
 
 # Under /<jc>/ (namespace "tenant").

@@ -49,11 +49,14 @@ from openjobcenter.applications.models import (
     ApplicationKind,
     ApplicationStatus,
     DeliveryStatus,
+    HandoffDelivery,
+    HandoffPhase,
 )
 from openjobcenter.applications.selectors_staff import (
     CappedPaginator,
     deliveries_of,
     events_of,
+    filed_drafts_of,
     get_application_for_staff,
     get_delivery_for_staff,
     get_processing_staff,
@@ -99,12 +102,23 @@ def inbox(request: HttpRequest, jc: str) -> HttpResponse:
     )
     rows = list(page.object_list)
     params = {k: v for k, v in request.GET.items() if k != "page" and v}
+    # Filed, not yet complete: at once in the back office, oldest filing first (the
+    # date is secured; the complete application joins the list below on submission).
+    filings = (
+        []
+        if params
+        else list(
+            filed_drafts_of(jobcenter)
+            .only("pk", "reference", "kind", "customer_name", "customer_number", "filed_at")
+            .order_by("filed_at", "pk")[:PER_PAGE]
+        )
+    )
     audit(
         request=request,
         action=AuditAction.READ,
         object_type="application_list",
         jobcenter=jobcenter,
-        detail=f"inbox {urlencode(params)[:300]} n={len(rows)}",
+        detail=f"inbox {urlencode(params)[:300]} n={len(rows)} filed={len(filings)}",
     )
     return render(
         request,
@@ -113,6 +127,7 @@ def inbox(request: HttpRequest, jc: str) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": rows,
+            "filings": filings,
             "query": urlencode(params),
             "filtered": bool(params),
         },
@@ -265,7 +280,7 @@ def application(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
             "documents_link": is_enabled(jobcenter, "documents"),
             "request_missing_url": _request_missing_url(app),
             "events": _history(app),
-            "deliveries": [(d, _backend_label(d.backend)) for d in deliveries_of(app)],
+            "deliveries": [(d, _delivery_label(d)) for d in deliveries_of(app)],
             "assign_form": forms["assign"],
             "status_form": forms["status"],
             "question_form": forms["question"],
@@ -290,6 +305,14 @@ def _request_missing_url(app: Application) -> str:
         "staff:document_request_new", kwargs={"jc": app.jobcenter.slug, "customer": app.customer_id}
     )
     return url + "?" + urlencode({"nachweise": proof_status.ref_prefix(app)})
+
+
+def _delivery_label(delivery: HandoffDelivery) -> str:
+    """The backend's name; a filing's delivery says so (it came before the submission)."""
+    label = _backend_label(delivery.backend)
+    if delivery.phase == HandoffPhase.FILING:
+        return f"{label} ({delivery.get_phase_display()})"
+    return label
 
 
 @dataclass

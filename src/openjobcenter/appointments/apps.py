@@ -17,5 +17,10 @@ class AppointmentsConfig(AppConfig):
 
         registry.register(AppointmentsProvider())
 
+        from openjobcenter.appointments.queue import AppointmentsQueueProvider
+
+        # The staff work queue's part (home/staff_queue.py).
+        registry.register(AppointmentsQueueProvider())
+
         logout_hooks.register(realtime.close_session_sockets)
         scheduler.register("appointments.reminders", 60, send_due_reminders_task.enqueue)

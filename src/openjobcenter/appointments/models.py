@@ -252,6 +252,12 @@ class Appointment(models.Model):
         indexes = (
             models.Index(fields=("jobcenter", "starts_at")),
             models.Index(fields=("staff", "starts_at")),
+            # The staff work queue: customers' requests to move an appointment.
+            models.Index(
+                fields=("jobcenter", "change_requested_at"),
+                name="appt_change_requested",
+                condition=models.Q(status="change_requested"),
+            ),
         )
 
     def __str__(self) -> str:

@@ -37,6 +37,8 @@ customer_patterns = (
 staff_patterns = (
     [
         path("", staff_views.dashboard, name="dashboard"),
+        path("warteschlange/", staff_views.queue_fragment, name="queue_fragment"),
+        path("warteschlange/zuweisen/", staff_views.queue_assign, name="queue_assign"),
         path("kunden/", account_views.staff_customers, name="customers"),
         path("kunden/<int:pk>/", casefile_views.customer_case, name="customer"),
         path("kunden/<int:pk>/vermerke/", casefile_views.case_note_new, name="case_note_new"),

@@ -44,6 +44,7 @@ class Perm(enum.StrEnum):
     DOCUMENTS_CONFIGURE = "documents.configure"  # retention, keep originals
     MESSAGING_USE = "messaging.use"  # team inbox, write to customers
     MESSAGING_MANAGE = "messaging.manage"  # reassign, topics, templates, auto-reply
+    QUEUE_LEAD = "queue.lead"  # the team's load on the start page, assign from there
 
 
 ALL_ROLES = frozenset(Role)
@@ -70,6 +71,7 @@ ROLE_PERMISSIONS: dict[Perm, frozenset[Role]] = {
     Perm.DOCUMENTS_CONFIGURE: frozenset({Role.ADMIN}),
     Perm.MESSAGING_USE: ALL_ROLES,
     Perm.MESSAGING_MANAGE: frozenset({Role.TEAM_LEAD, Role.ADMIN}),
+    Perm.QUEUE_LEAD: frozenset({Role.TEAM_LEAD, Role.ADMIN}),
 }
 
 

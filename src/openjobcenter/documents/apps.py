@@ -15,5 +15,10 @@ class DocumentsConfig(AppConfig):
 
         registry.register(OpenRequestsProvider())
 
+        from openjobcenter.documents.queue import DocumentsQueueProvider
+
+        # The staff work queue's part (home/staff_queue.py).
+        registry.register(DocumentsQueueProvider())
+
         scheduler.register("documents.request_reminders", 3600, remind_requests_task.enqueue)
         scheduler.register("documents.retention", 6 * 3600, retention_task.enqueue)

@@ -123,6 +123,12 @@ class Document(models.Model):
                 name="document_proof_for",
                 condition=~models.Q(proof_for=""),
             ),
+            # The staff work queue: received, not yet checked, oldest first.
+            models.Index(
+                fields=("jobcenter", "submitted_at"),
+                name="document_queue_received",
+                condition=models.Q(state="received"),
+            ),
         )
         constraints = (
             models.UniqueConstraint(
@@ -246,6 +252,8 @@ class DocumentRequest(models.Model):
                 condition=~models.Q(submit_key=""),
             ),
         )
+        # The staff work queue: requests whose deadline has passed.
+        indexes = (models.Index(fields=("jobcenter", "deadline"), name="docrequest_deadline"),)
 
     def __str__(self) -> str:
         return f"request {self.pk} (deadline {self.deadline})"

@@ -17,6 +17,10 @@ class MessagingConfig(AppConfig):
         from openjobcenter.messaging.tasks import sweep_orphan_attachments
 
         registry.register(UnreadMessagesProvider())
+        from openjobcenter.messaging.queue import MessagingQueueProvider
+
+        # The staff work queue's part (home/staff_queue.py).
+        registry.register(MessagingQueueProvider())
 
         logout_hooks.register(realtime.close_session_sockets)
         # A chat photo that the documents pipeline refuses later gets a notice.

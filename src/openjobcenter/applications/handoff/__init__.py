@@ -49,6 +49,8 @@ __all__ = [
     "all_backends",
     "backoff",
     "enabled_backends",
+    "file_handoffs",
+    "filing_data",
     "get_backend",
     "lease",
     "record_deliveries",
@@ -98,6 +100,26 @@ def enabled_backends(jobcenter_id: int) -> dict[str, dict[str, Any]]:
     return result
 
 
+def file_handoffs(application_id: int) -> dict[str, str | None]:
+    """Hand off a filing (the ``applications.filed`` outbox row's work): create its
+    deliveries and run them once (idempotent; what fails is retried by the sweeper)."""
+    from openjobcenter.applications.models import Application, HandoffDelivery
+
+    app = (
+        Application.objects.filter(pk=application_id, filed_at__isnull=False)
+        .only("pk", "jobcenter_id")
+        .first()
+    )
+    if app is None:
+        return {}
+    with transaction.atomic():
+        record_deliveries(application_id=app.pk, jobcenter_id=app.jobcenter_id, phase="filing")
+    ids = HandoffDelivery.objects.filter(
+        _due(timezone.now()), application_id=app.pk, phase="filing"
+    ).values_list("pk", "backend")
+    return {backend: run_delivery(pk) for pk, backend in list(ids)}
+
+
 def schedule_handoffs(application_id: int) -> None:
     """Create the deliveries of a submitted application and start them (idempotent).
 
@@ -119,13 +141,14 @@ def schedule_handoffs(application_id: int) -> None:
         transaction.on_commit(lambda: run_handoffs.enqueue(application_id=app.pk))
 
 
-def record_deliveries(*, application_id: int, jobcenter_id: int) -> None:
-    """Create the missing deliveries of a submitted application, in the caller's
-    transaction (idempotent: the unique (application, backend) keeps one each)."""
+def record_deliveries(*, application_id: int, jobcenter_id: int, phase: str = "submission") -> None:
+    """Create the missing deliveries of a submitted (or, ``phase="filing"``, a filed)
+    application, in the caller's transaction (idempotent: the unique (application,
+    backend, phase) keeps one each)."""
     from openjobcenter.applications.models import HandoffDelivery
 
     existing = set(
-        HandoffDelivery.objects.filter(application_id=application_id).values_list(
+        HandoffDelivery.objects.filter(application_id=application_id, phase=phase).values_list(
             "backend", flat=True
         )
     )
@@ -134,6 +157,7 @@ def record_deliveries(*, application_id: int, jobcenter_id: int) -> None:
             HandoffDelivery(
                 application_id=application_id,
                 backend=key,
+                phase=phase,
                 idempotency_key=secrets.token_hex(16),
             )
             for key in enabled_backends(jobcenter_id)
@@ -158,6 +182,24 @@ def _input_for(delivery: HandoffDelivery, config: dict[str, Any]) -> HandoffInpu
     staff_url = settings.SITE_URL + reverse(
         "staff:application", kwargs={"jc": app.jobcenter.slug, "pk": app.pk}
     )
+    if delivery.phase == "filing":
+        return HandoffInput(
+            application_id=app.pk,
+            reference=app.reference,
+            kind=app.kind,
+            jobcenter_slug=app.jobcenter.slug,
+            form_key=app.form_key,
+            form_version=app.form_version,
+            submitted_at="",
+            submission_sha256="",
+            submitted_data=filing_data(app),
+            idempotency_key=delivery.idempotency_key,
+            staff_url=settings.SITE_URL
+            + reverse("staff:application_filing", kwargs={"jc": app.jobcenter.slug, "pk": app.pk}),
+            config=config,
+            phase="filing",
+            filed_at=app.filed_at.isoformat() if app.filed_at else "",
+        )
     return HandoffInput(
         attachments=_attachments(app),
         application_id=app.pk,
@@ -173,7 +215,30 @@ def _input_for(delivery: HandoffDelivery, config: dict[str, Any]) -> HandoffInpu
         staff_url=staff_url,
         config=config,
         load_pdf=load_pdf,
+        filed_at=app.filed_at.isoformat() if app.filed_at else "",
     )
+
+
+def filing_data(app: Application) -> dict[str, Any]:
+    """What a filing hands over: who filed what when, and only the filing step's answers
+    (the rest of a draft is the customer's until they submit it)."""
+    from openjobcenter.applications import engine
+    from openjobcenter.applications.models import ApplicationStep
+
+    step = engine.get_definition(app.form_key, app.form_version).filing_step
+    answers: dict[str, Any] = {}
+    if step is not None:
+        row = ApplicationStep.objects.filter(application=app, step_key=step.key).first()
+        answers = {step.key: dict(row.answers) if row else {}}
+    return {
+        "form": {"key": app.form_key, "version": app.form_version},
+        "kind": app.kind,
+        "reference": app.reference,
+        "jobcenter": app.jobcenter.slug,
+        "customer_number": app.customer_number or None,
+        "filed_at": app.filed_at.isoformat() if app.filed_at else None,
+        "answers": answers,
+    }
 
 
 def _attachments(app: Application) -> tuple[tuple[str, Callable[[], bytes]], ...]:

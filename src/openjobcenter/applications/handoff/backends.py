@@ -227,6 +227,14 @@ class FileDropBackend(HandoffBackend):
         errors = self.validate_config(item.config)
         if errors:
             return HandoffResult(ok=False, error="config: prefix", retry=False)
+        if item.phase == "filing":
+            # A filing has no summary yet: its data secures the date in the e-file.
+            folder = f"{str(item.config['prefix']).strip('/')}/{item.reference}"
+            path = f"{folder}/antragstellung.json"
+            if default_storage.exists(path):
+                default_storage.delete(path)
+            default_storage.save(path, ContentFile(canonical_json(item.envelope())))
+            return HandoffResult(ok=True, detail=f"{folder}/ (1)")
         pdf = item.load_pdf()
         if pdf is None:
             # The summary PDF is made by its own task; try again once it is there.
@@ -280,9 +288,14 @@ class MailboxBackend(HandoffBackend):
 
         with translation.override("de"):
             kind = str(dict(ApplicationKind.choices).get(item.kind, item.kind))
-        subject = f"Neuer Antrag eingegangen: {item.reference}"
+        if item.phase == "filing":
+            subject = f"Antrag gestellt (noch unvollständig): {item.reference}"
+            intro = "Im Fachbereich wurde ein Antrag gestellt; er ist noch nicht vollständig."
+        else:
+            subject = f"Neuer Antrag eingegangen: {item.reference}"
+            intro = "Im Fachbereich ist ein neuer Antrag eingegangen."
         body = (
-            f"Im Fachbereich ist ein neuer Antrag eingegangen.\n\n"
+            f"{intro}\n\n"
             f"Aktenzeichen: {item.reference}\n"
             f"Art: {kind}\n\n"
             f"Zum Antrag (Anmeldung erforderlich):\n{item.staff_url}\n"

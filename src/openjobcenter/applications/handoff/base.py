@@ -52,6 +52,11 @@ class HandoffInput:
     load_pdf: Callable[[], bytes | None] = field(default=lambda: None, repr=False)
     # (file name, loader) per attachment, when the documents module provides them.
     attachments: tuple[tuple[str, Callable[[], bytes]], ...] = ()
+    # The phase: a filing carries the first step only, sent when the customer filed (the
+    # date that counts, § 37 SGB II); a submission the complete application. Each has its own deliveries
+    # and idempotency key; a receiver files the filing first and completes it later.
+    phase: str = "submission"
+    filed_at: str = ""
 
     def envelope(self) -> dict[str, Any]:
         """The JSON document pushed or dropped: metadata plus the submitted data."""
@@ -60,6 +65,8 @@ class HandoffInput:
             "kind": self.kind,
             "jobcenter": self.jobcenter_slug,
             "form": {"key": self.form_key, "version": self.form_version},
+            "phase": self.phase,
+            "filed_at": self.filed_at,
             "submitted_at": self.submitted_at,
             "sha256": self.submission_sha256,
             "data": dict(self.submitted_data),
