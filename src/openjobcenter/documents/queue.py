@@ -13,20 +13,14 @@ from django.utils.translation import gettext as _
 
 from openjobcenter.core.access import Perm, has_perm
 from openjobcenter.core.need_to_know import Category
+from openjobcenter.documents.kinds import kinds_in
 from openjobcenter.documents.models import Document, DocumentState, RequestItem
 from openjobcenter.home.staff_queue import QueueItem, Scope, StaffContext, StaffProvider
 
-# Kinds that say something about a person's health (need-to-know: HEALTH_DOCUMENTS);
-# every other proof is about money, housing or identity (FINANCIAL_DOCUMENTS).
-HEALTH_KINDS = frozenset(
-    {
-        "pregnancy_certificate",
-        "disability_proof",
-        "medical_certificate",
-        "sick_note",
-        "health_insurance_proof",
-    }
-)
+# Kinds that say something about a person's health (need-to-know: HEALTH_DOCUMENTS, as
+# ``documents.kinds`` decides); every other proof counts with the financial ones here,
+# the stricter side for a count.
+HEALTH_KINDS = frozenset(kinds_in({Category.HEALTH_DOCUMENTS}))
 
 
 class DocumentsQueueProvider(StaffProvider):

@@ -13,21 +13,18 @@ from django.utils.translation import gettext as _
 from openjobcenter.core.access import Perm, has_perm
 from openjobcenter.core.need_to_know import Category
 from openjobcenter.home.staff_queue import QueueItem, Scope, StaffContext, StaffProvider
-from openjobcenter.messaging.models import Conversation, ConversationStatus, Topic
+from openjobcenter.messaging.models import (
+    Conversation,
+    ConversationStatus,
+    Topic,
+    conversation_category,
+)
 
-# The default topics by their stored (German) names (``models.DEFAULT_TOPICS``): benefits,
-# placement; every other topic counts as general.
-_BENEFIT_TOPIC = "Bürgergeld und Leistungen"
-_PLACEMENT_TOPIC = "Arbeitsvermittlung"
 
-
-def topic_category(name: str | None) -> Category:
-    """Which need-to-know category a team topic's conversations belong to."""
-    if name == _BENEFIT_TOPIC:
-        return Category.BENEFIT_CHAT
-    if name == _PLACEMENT_TOPIC:
-        return Category.PLACEMENT_CHAT
-    return Category.GENERAL
+def topic_category(topic: Topic) -> Category:
+    """Which need-to-know category a team topic's conversations belong to (the topic's
+    own, ``Topic.category``; the job-centre admin chooses it)."""
+    return conversation_category(topic)
 
 
 def _title(category: Category) -> str:
@@ -47,8 +44,8 @@ class MessagingQueueProvider(StaffProvider):
         if not has_perm(ctx.roles, Perm.MESSAGING_USE):
             return []
         categories = {
-            t.pk: topic_category(t.name)
-            for t in Topic.objects.filter(jobcenter=ctx.jobcenter).only("pk", "name")
+            t.pk: topic_category(t)
+            for t in Topic.objects.filter(jobcenter=ctx.jobcenter).only("pk", "category")
         }
         waiting = Conversation.objects.filter(
             jobcenter=ctx.jobcenter,
