@@ -19,6 +19,7 @@ from openjobcenter.appointments.models import AppointmentType
 from openjobcenter.casefile.models import CaseNote
 from openjobcenter.casefile.services import case_note_add
 from openjobcenter.core.models import AuditEntry
+from openjobcenter.documents.models import Document
 from tests.applications.staff_data import make_application
 from tests.casefile.conftest import Case, add_appointment, add_document, start, topic_named
 
@@ -199,6 +200,50 @@ def test_query_count_does_not_grow_with_the_case(
     assert len(large.captured_queries) == len(small.captured_queries), [
         q["sql"][:120] for q in large.captured_queries
     ]
+
+
+def test_query_count_is_the_same_with_a_personal_advisor(
+    case: Case, staff_a: dict[Role, User], staff_client: Login
+) -> None:
+    """The case view names the customer's advisor: joined with the customer, not one
+    more query for every customer who has one (found by bench/staff_queue.py)."""
+    client = staff_client(staff_a[Role.CASEWORKER])
+    url = f"/fulda/staff/kunden/{case.customer.pk}/"
+    CustomerProfile.objects.filter(pk=case.customer.pk).update(advisor=None)
+    client.get(url)  # warm caches (sessions, content types)
+    with CaptureQueriesContext(connection) as without:
+        assert client.get(url).status_code == 200
+    advisor = staff_a[Role.JOB_ADVISOR]
+    CustomerProfile.objects.filter(pk=case.customer.pk).update(advisor=advisor)
+    with CaptureQueriesContext(connection) as with_advisor:
+        page = client.get(url).content.decode()
+    assert f"<dd>{advisor.display_name}</dd>" in page
+    assert len(with_advisor.captured_queries) == len(without.captured_queries), [
+        q["sql"][:120] for q in with_advisor.captured_queries
+    ]
+
+
+def test_the_document_list_is_the_newest_twenty_with_what_they_answer(
+    case: Case, staff_a: dict[Role, User], staff_client: Login
+) -> None:
+    """The list takes the newest rows first and joins their request items after (one
+    query, however many request items the job centre has)."""
+    customer = case.customer
+    for _ in range(25):
+        add_document(customer, "bank_statement")
+    item = case.request.items.order_by("pk").first()
+    assert item is not None
+    newest = add_document(customer, "payslip", item_pk=item.pk)
+    Document.objects.filter(pk=newest.pk).update(submitted_at=timezone.now())
+    page = case_page(staff_client(staff_a[Role.CASEWORKER]), case)
+    docs = section(page, "documents-title")
+    body = docs[docs.index("<tbody") : docs.index("</tbody>")]
+    assert body.count("<tr>") == 20
+    first_row = body[: body.index("</tr>")]
+    assert f'href="/fulda/staff/unterlagen/{newest.pk}/"' in first_row
+    assert "Nachforderung vom" in first_row and item.label in first_row
+    total = Document.objects.filter(customer=customer).exclude(state="draft").count()
+    assert f"Alle Unterlagen ansehen ({total})" in docs
 
 
 def test_customers_and_other_job_centres_get_404(

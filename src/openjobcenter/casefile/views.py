@@ -11,10 +11,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from openjobcenter.accounts.forms import AdvisorForm, AssignNumberForm
 from openjobcenter.accounts.models import CustomerProfile
-from openjobcenter.accounts.selectors import get_customer_for
 from openjobcenter.accounts.services import customer_assign_advisor, customer_assign_number
 from openjobcenter.casefile.models import NoteCategory
-from openjobcenter.casefile.selectors import case_overview, timeline
+from openjobcenter.casefile.selectors import case_customer, case_overview, timeline
 from openjobcenter.casefile.services import NOTE_MAX_LENGTH, NoteError, case_note_add
 from openjobcenter.core.access import (
     MissingPermission,
@@ -45,7 +44,7 @@ def customer_case(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
     """Everything about one customer this staff member may see, and what to do next."""
     jobcenter, user = request_jobcenter(request), request_user(request)
     roles = request.staff_roles  # type: ignore[attr-defined]
-    profile = get_customer_for(jobcenter, pk)
+    profile = case_customer(jobcenter, pk)
     can_assign = has_perm(roles, Perm.CUSTOMERS_ASSIGN_NUMBER)
     form = AssignNumberForm(
         request.POST if "customer_number" in request.POST else None,
@@ -138,7 +137,7 @@ def case_note_new(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
     """Add a note (Vermerk) to the case. Writing in a category one may not read is a 403;
     an empty or too long note comes back with its reason (422), nothing stored."""
     jobcenter = request_jobcenter(request)
-    profile = get_customer_for(jobcenter, pk)
+    profile = case_customer(jobcenter, pk)
     roles = request.staff_roles  # type: ignore[attr-defined]
     category = request.POST.get("category", "")
     text = request.POST.get("text", "")

@@ -129,6 +129,10 @@ class Document(models.Model):
                 name="document_queue_received",
                 condition=models.Q(state="received"),
             ),
+            # The case view and its timeline: one customer's newest documents, in order.
+            models.Index(
+                fields=("customer", "-submitted_at", "-id"), name="document_customer_recent"
+            ),
         )
         constraints = (
             models.UniqueConstraint(
