@@ -152,7 +152,7 @@ DATABASE_URL = env_str("DATABASE_URL") or "sqlite:///var/db.sqlite3"
 _db = parse_database_url("DATABASE_URL", DATABASE_URL, BASE_DIR)
 # Connection budget: every app process (web or worker) holds at most DATABASE_POOL_SIZE
 # connections, so N processes need N x DATABASE_POOL_SIZE + a few for migrations and admin
-# sessions, below PostgreSQL's max_connections (100 by default; docs/operations.md). The
+# sessions, below PostgreSQL's max_connections (100 by default; docs/architecture.md, "Connection budget"). The
 # default of 10 lets 4 web processes, 2 workers and the scheduler (70) fit with room to
 # spare. A chat node's database threads (MESSAGING_DB_THREADS, 4) take their share of it;
 # only 2 are kept open while idle (DATABASE_POOL_MIN), the rest are opened when needed and
