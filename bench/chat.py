@@ -78,6 +78,9 @@ def server_env(base_dir: Path, secret: str, redis_url: str) -> dict[str, str]:
         "DEBUG": "0",
         "LOG_LEVEL": "warning",
         "MESSAGING_RATE_COUNT": "10000",
+        # The chat threads' connections kept open (the default keeps 2): a burst that first
+        # has to open them tips the process into a backlog (docs/messaging.md).
+        "DATABASE_POOL_MIN": os.environ.get("DATABASE_POOL_MIN", "6"),
         "DJANGO_SETTINGS_MODULE": "openjobcenter.config.settings",
         "PYTHONPATH": os.pathsep.join(
             [str(ROOT), str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]

@@ -150,13 +150,18 @@ TEMPLATES = [
 # --- Database ------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL") or "sqlite:///var/db.sqlite3"
 _db = parse_database_url("DATABASE_URL", DATABASE_URL, BASE_DIR)
-# Enough for the chat's own database threads (MESSAGING_DB_THREADS, 4) and requests.
-# Kept open (DATABASE_POOL_MIN), not opened when a burst of messages needs them: a new
-# connection costs both processes CPU just when it is shortest (bench/chat.py).
+# Connection budget: every app process (web or worker) holds at most DATABASE_POOL_SIZE
+# connections, so N processes need N x DATABASE_POOL_SIZE + a few for migrations and admin
+# sessions, below PostgreSQL's max_connections (100 by default; docs/architecture.md, "Connection budget"). The
+# default of 10 lets 4 web processes, 2 workers and the scheduler (70) fit with room to
+# spare. A chat node's database threads (MESSAGING_DB_THREADS, 4) take their share of it;
+# only 2 are kept open while idle (DATABASE_POOL_MIN), the rest are opened when needed and
+# closed after 10 idle minutes. A node carrying many chats may keep more open (a burst that
+# has to open connections first costs CPU when it is shortest, bench/chat.py).
 _db = dataclasses.replace(
     _db,
-    pool_size=env_int("DATABASE_POOL_SIZE", 24, minimum=1, maximum=200),
-    pool_min=env_int("DATABASE_POOL_MIN", 2 if TESTING else 18, minimum=0, maximum=200),
+    pool_size=env_int("DATABASE_POOL_SIZE", 10, minimum=1, maximum=200),
+    pool_min=env_int("DATABASE_POOL_MIN", 2, minimum=0, maximum=200),
     pool_timeout=env_int("DATABASE_POOL_TIMEOUT", 10, minimum=1, maximum=600),
 )
 DATABASES = {"default": _db.as_django()}
@@ -464,7 +469,8 @@ MESSAGING = {
     # thread, which SQLite wants (one writer) and the tests use.
     "db_threads": env_int(
         "MESSAGING_DB_THREADS",
-        4 if DATABASE_URL.startswith("postgres") and not TESTING else 0,
+        # At most one less than the pool: a small pool (a benchmark's 2) keeps one for requests.
+        min(4, _db.pool_size - 1) if DATABASE_URL.startswith("postgres") and not TESTING else 0,
         minimum=0,
         maximum=128,
     ),
@@ -481,6 +487,13 @@ MESSAGING = {
         maximum=100 * 1024 * 1024,
     ),
 }
+if MESSAGING["db_threads"] and MESSAGING["db_threads"] >= _db.pool_size:
+    # The chat's threads would hold every pooled connection and starve the requests.
+    msg = (
+        f"DATABASE_POOL_SIZE ({_db.pool_size}) must be larger than MESSAGING_DB_THREADS "
+        f"({MESSAGING['db_threads']}): the chat's database threads take that many connections"
+    )
+    raise ConfigError(msg)
 # A notification about a message waits this long; read live by then, it is not sent
 # (notifications/batching.py). The periodic send job runs every 60 s on top of it.
 NOTIFY_READ_DELAY_S = env_int("NOTIFY_READ_DELAY_S", 120, minimum=0, maximum=3600)

@@ -3,6 +3,7 @@
 Path first: every tenant URL starts with ``/<jc>/`` and the view kwarg ``jc`` names the
 job centre; an unknown or inactive slug is a 404. A job centre may also have its own host
 name: then ``/`` on that host serves its start page and slugs of other job centres are 404.
+Both lookups go through a per-process cache kept right on every node (``jccache.py``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponseBase
 
-from openjobcenter.tenants.selectors import get_jobcenter_by_host, get_jobcenter_by_slug
+from openjobcenter.tenants.jccache import cached_by_host, cached_by_slug
 
 # Hosts of the platform itself never map to a tenant; they skip the host lookup query.
 _PLATFORM_HOSTS = {"127.0.0.1", "localhost", "testserver", "[::1]", "::1"}
@@ -28,7 +29,7 @@ class TenantHostMiddleware:
         host = request.get_host().split(":", 1)[0].lower()
         request.host_jobcenter = None  # type: ignore[attr-defined]
         if host not in self.platform_hosts:
-            jobcenter = get_jobcenter_by_host(host)
+            jobcenter = cached_by_host(host) if host else None
             if jobcenter is not None:
                 request.host_jobcenter = jobcenter  # type: ignore[attr-defined]
                 request.urlconf = "openjobcenter.config.urls_host"  # type: ignore[attr-defined]
@@ -56,4 +57,7 @@ class TenantMiddleware:
         host_jc = getattr(request, "host_jobcenter", None)
         if host_jc is not None and host_jc.slug != slug:
             raise Http404
-        request.jobcenter = host_jc or get_jobcenter_by_slug(slug)  # type: ignore[attr-defined]
+        jobcenter = host_jc or cached_by_slug(slug)
+        if jobcenter is None:
+            raise Http404
+        request.jobcenter = jobcenter  # type: ignore[attr-defined]

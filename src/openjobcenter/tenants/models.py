@@ -10,6 +10,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from openjobcenter.tenants.jccache import bump_version
+
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Bitte eine Farbe wie #1d4f91 angeben."))
 postcode_validator = RegexValidator(r"^\d{5}$", _("Eine Postleitzahl hat fünf Ziffern."))
 
@@ -26,6 +28,25 @@ def new_storage_id() -> str:
 def default_modules() -> list[str]:
     # The self-check needs nothing from the job centre, so every new one offers it.
     return ["calculator"]
+
+
+class JobcenterQuerySet(models.QuerySet["Jobcenter"]):
+    """Bulk writes tell the per-process job centre caches too (``jccache.py``)."""
+
+    def update(self, **kwargs: Any) -> int:
+        rows = super().update(**kwargs)
+        bump_version()
+        return rows
+
+    update.alters_data = True  # type: ignore[attr-defined]
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        deleted = super().delete()
+        bump_version()
+        return deleted
+
+    delete.alters_data = True  # type: ignore[attr-defined]
+    delete.queryset_only = True  # type: ignore[attr-defined]
 
 
 class Jobcenter(models.Model):
@@ -76,6 +97,8 @@ class Jobcenter(models.Model):
         _("Präfix der Kundennummer"), max_length=10, blank=True
     )
 
+    objects = JobcenterQuerySet.as_manager()
+
     class Meta:
         ordering = ("name",)
         verbose_name = _("Jobcenter")
@@ -99,6 +122,12 @@ class Jobcenter(models.Model):
                 msg = "storage_id never changes: the job centre's files are encrypted under it"
                 raise ValidationError(msg)
         super().save(*args, **kwargs)
+        bump_version()
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        deleted = super().delete(*args, **kwargs)
+        bump_version()
+        return deleted
 
 
 class Office(models.Model):

@@ -1,0 +1,124 @@
+"""Job centres resolved from a per-process cache, kept right on every node.
+
+Every tenant request needs its job centre (slug from the path, or the host name). Reading
+it from the database each time cost about a sixth of a tenant page's CPU
+(bench/http_baseline.py). Each process therefore keeps the rows it has read, tagged with a
+*version* that lives in the shared cache (Redis in production): one cheap ``GET`` per
+request compares it. Any write to a job centre (``Jobcenter.save``/``delete``, and
+``update``/``delete`` on its query sets) sets a new version, immediately and again once the
+transaction commits, so the next request on every node reads the row afresh: a change of
+branding or modules shows at once everywhere. (The immediate bump alone could let another
+node cache the row read before the commit under the new version; the second one clears
+that.)
+
+Each request gets its own model instance built from the cached values, so nothing a view
+does to ``request.jobcenter`` leaks into other requests. When the shared cache cannot be
+reached the lookup goes to the database, as before.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from django.core.cache import cache
+from django.db import transaction
+
+if TYPE_CHECKING:
+    from openjobcenter.tenants.models import Jobcenter
+
+__all__ = ["bump_version", "cached_by_host", "cached_by_slug", "reset_local"]
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "tenants:jobcenters:version"
+# Bounds the copies per kind: unknown slugs are not kept, hosts are limited by ALLOWED_HOSTS.
+MAX_ENTRIES = 1000
+
+_lock = threading.Lock()
+_state: dict[str, Any] = {"version": None, "slug": {}, "host": {}}
+
+
+def reset_local() -> None:
+    """Forget this process's copies (the next lookup reads the database)."""
+    with _lock:
+        _state.update(version=None, slug={}, host={})
+
+
+def _set_new_version() -> None:
+    try:
+        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    except Exception:  # the cache is down: nobody can use a stale copy without it either
+        logger.warning("job centre cache version not bumped", exc_info=True)
+    reset_local()
+
+
+def bump_version() -> None:
+    """A job centre changed: every process reads it afresh on its next request."""
+    _set_new_version()
+    transaction.on_commit(_set_new_version)
+
+
+def _current_version() -> str | None:
+    try:
+        version = cache.get(VERSION_KEY)
+        if version is None:
+            cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+            version = cache.get(VERSION_KEY)
+    except Exception:
+        logger.warning("job centre cache unavailable, reading the database", exc_info=True)
+        return None
+    return str(version) if version is not None else None
+
+
+def _field_names() -> list[str]:
+    from openjobcenter.tenants.models import Jobcenter
+
+    return [f.attname for f in Jobcenter._meta.concrete_fields]
+
+
+def _build(values: tuple[Any, ...] | None) -> Jobcenter | None:
+    if values is None:
+        return None
+    from openjobcenter.tenants.models import Jobcenter
+
+    return Jobcenter.from_db("default", _field_names(), list(values))
+
+
+def _lookup(kind: str, key: str) -> Jobcenter | None:
+    from openjobcenter.tenants.models import Jobcenter
+
+    version = _current_version()
+    if version is not None:
+        with _lock:
+            if _state["version"] != version:
+                _state.update(version=version, slug={}, host={})
+            table: dict[str, tuple[Any, ...] | None] = _state[kind]
+            if key in table:
+                return _build(table[key])
+    field = "slug" if kind == "slug" else "host"
+    row = (
+        Jobcenter.objects.filter(is_active=True, **{field: key})
+        .values_list(*_field_names())
+        .first()
+    )
+    if version is not None:
+        with _lock:
+            table = _state[kind]
+            if _state["version"] == version and (row is not None or kind == "host"):
+                if len(table) >= MAX_ENTRIES:
+                    table.clear()
+                table[key] = row
+    return _build(row)
+
+
+def cached_by_slug(slug: str) -> Jobcenter | None:
+    """The active job centre with this slug, or None."""
+    return _lookup("slug", slug)
+
+
+def cached_by_host(host: str) -> Jobcenter | None:
+    """The active job centre with its own host name ``host``, or None."""
+    return _lookup("host", host)
