@@ -77,7 +77,9 @@ def make_photos(n: int, megapixels: float = 12.0) -> list[tuple[bytes, str]]:
     photos = []
     for seed in range(n):
         page = render_page(seed)
-        photos.append((make_photo(page.image, seed=seed, megapixels=megapixels, quality=90), page.text))
+        photos.append(
+            (make_photo(page.image, seed=seed, megapixels=megapixels, quality=90), page.text)
+        )
     return photos
 
 
