@@ -41,10 +41,14 @@ if __package__ in {None, ""}:  # run as ``python bench/<name>.py``: make ``bench
 
 from bench.common import (
     ADMIN_URL,
+    SMOKE_HELP,
     database_url,
     percentile,
+    pool_env,
     python_speed_ms,
     recreate_database,
+    smoke_db_name,
+    smoke_require,
     summary,
 )
 
@@ -64,8 +68,8 @@ def setup_django(database: str, base_dir: Path) -> None:
             "LOG_LEVEL": "warning",
             "TASKS_IMMEDIATE": "0",
             "EMAIL_HOST": "",
-            "DATABASE_POOL_MIN": "0",
-            "DATABASE_POOL_SIZE": "2",
+            # Every client is a forked process: one connection each, none held idle.
+            **pool_env(),
         }
     )
     os.environ.pop("REDIS_URL", None)
@@ -486,15 +490,24 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--iterations", type=int, default=30, help="requests per page and client")
     parser.add_argument("--pg-admin-url", default=ADMIN_URL)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--db-name", default=DB_NAME)
     parser.add_argument("--check", action="store_true", help="exit 1 when the target is missed")
-    return parser.parse_args(argv)
+    parser.add_argument("--smoke", action="store_true", help=SMOKE_HELP)
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.sizes, args.clients, args.iterations = "100", 2, 3
+        if args.db_name == DB_NAME:
+            args.db_name = smoke_db_name(DB_NAME)
+    if "bench" not in args.db_name:
+        parser.error("--db-name must contain 'bench' (the database is dropped)")
+    return args
 
 
 def one_size(args: argparse.Namespace, customers: int) -> dict[str, Any]:
     """Run in a child process: Django is set up once per process and per database."""
-    recreate_database(args.pg_admin_url, DB_NAME, create=True)
+    recreate_database(args.pg_admin_url, args.db_name, create=True)
     with tempfile.TemporaryDirectory() as base:
-        setup_django(database_url(args.pg_admin_url, DB_NAME), Path(base))
+        setup_django(database_url(args.pg_admin_url, args.db_name), Path(base))
         migrate()
         world = seed(customers)
         result = measure(world, args.clients, args.iterations)
@@ -533,10 +546,11 @@ def main(argv: list[str] | None = None) -> int:
         proc.join()
         if kind != "ok":
             print(f"size {size}: {value}", file=sys.stderr)
+            recreate_database(args.pg_admin_url, args.db_name, create=False)
             return 2
         results.append(value)
         print_size(value)
-    recreate_database(args.pg_admin_url, DB_NAME, create=False)
+    recreate_database(args.pg_admin_url, args.db_name, create=False)
     queue_p95 = {
         r["customers"]: next(t for t in r["timings"] if t["name"] == QUEUE_PAGE)["p95_ms"]
         for r in results
@@ -556,6 +570,10 @@ def main(argv: list[str] | None = None) -> int:
         args.json.write_text(
             json.dumps({"results": results, "pass": passed}, indent=2, default=str)
         )
+    if args.smoke:  # a page that failed raised above; every page must have its samples
+        for r in results:
+            for t in r["timings"]:
+                smoke_require(t["n"] == args.clients * args.iterations, f"{t['name']}: samples")
     return 1 if args.check and not passed else 0
 
 
