@@ -1,6 +1,6 @@
 """Benchmark of the Bürgergeld calculator: households per second on one core.
 
-Run with ``PYTHONPATH=src python bench/benefits.py [--n 10000] [--rounds 3] [--check]``.
+Run with ``.venv/bin/python bench/benefits.py [--n 10000] [--rounds 3] [--check] [--smoke]``.
 For each typical household it times single calls and prints households per
 second and the p50/p95 latency in microseconds, next to baselines measured in
 the same run: parsing the input JSON (the floor any caller pays), parsing plus

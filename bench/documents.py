@@ -1,6 +1,6 @@
 """Benchmark of the documents pipeline on realistic phone photos.
 
-Run with ``PYTHONPATH=src .venv/bin/python bench/documents.py [--pages 10] [--json FILE]``.
+Run with ``.venv/bin/python bench/documents.py [--pages 10] [--json FILE] [--smoke]``.
 
 Each photo is generated: a rendered payslip (text and a table) placed at an angle and in
 perspective on a textured table, a shadow across the page, uneven light, sensor noise,

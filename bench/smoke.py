@@ -28,6 +28,8 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
+if __package__ in {None, ""}:  # run as ``python bench/smoke.py``: make ``bench`` importable
+    sys.path.insert(0, str(ROOT))
 
 
 @dataclass
@@ -83,7 +85,24 @@ def command(script: Script, postgres: str | None, redis: str | None) -> list[str
     return cmd
 
 
-def run(script: Script, cmd: list[str], timeout: float) -> Outcome:
+def drop_smoke_databases(admin: str, pid: int) -> None:
+    """Drop the databases a killed smoke run left (``<name>_smoke_<pid>``)."""
+    import psycopg
+
+    from bench.common import recreate_database
+
+    with psycopg.connect(admin.replace("postgres://", "postgresql://", 1)) as conn:
+        names = [
+            row[0]
+            for row in conn.execute(
+                "SELECT datname FROM pg_database WHERE datname LIKE %s", [f"%bench%_smoke_{pid}"]
+            )
+        ]
+    for name in names:
+        recreate_database(admin, name, create=False)
+
+
+def run(script: Script, cmd: list[str], timeout: float, postgres: str | None) -> Outcome:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "src")])}
     # The scripts set their own database, cache and settings; an inherited test setting
     # must not leak into them (REDIS_URL reaches a script only as --redis-url).
@@ -105,6 +124,8 @@ def run(script: Script, cmd: list[str], timeout: float) -> Outcome:
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         output, _ = proc.communicate()
+        if postgres:  # killed: its database was not dropped (named by the script's pid)
+            drop_smoke_databases(admin_url(postgres), proc.pid)
         return Outcome(
             script.name,
             "FAILED",
@@ -154,7 +175,9 @@ def main(argv: list[str] | None = None) -> int:
             runnable.append((script, cmd))
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        futures = [pool.submit(run, script, cmd, args.timeout) for script, cmd in runnable]
+        futures = [
+            pool.submit(run, script, cmd, args.timeout, postgres) for script, cmd in runnable
+        ]
         for future in futures:
             outcome = future.result()
             outcomes.append(outcome)
