@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 export PYTHONDONTWRITEBYTECODE := 1
 
 # Domain apps with their own catalogue (<app>/locale) get their strings routed there.
-.PHONY: run serve test lint typecheck check-migrations messages messages-app bench install install-dev clean
+.PHONY: run serve test lint typecheck check-migrations messages messages-app bench bench-smoke install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,11 @@ messages-app: install-dev
 
 bench: install-dev
 	$(BIN)/python bench/http_baseline.py
+
+# Every benchmark in its smoke mode (seconds each, tiny data): PostgreSQL + Redis when
+# DATABASE_URL/REDIS_URL point there, else SQLite where a script can; fails when one is broken.
+bench-smoke: install-dev
+	$(BIN)/python bench/smoke.py
 
 clean:
 	rm -rf $(VENV) var

@@ -54,9 +54,13 @@ if __package__ in {None, ""}:  # run as ``python bench/<name>.py``: make ``bench
 from bench.common import (
     ADMIN_URL,
     LOCAL_HOSTS,
+    SMOKE_HELP,
     database_url,
     percentile,
+    pool_env,
     recreate_database,
+    smoke_db_name,
+    smoke_require,
     summary,
 )
 
@@ -128,8 +132,7 @@ def django_env(database: str, base_dir: Path) -> dict[str, str]:
         "EMAIL_HOST": "",
         # Up to --clients forked processes plus the workers each open a pool: a small one
         # (the default minimum of 18 connections each exhausts PostgreSQL's 100).
-        "DATABASE_POOL_MIN": "0",
-        "DATABASE_POOL_SIZE": "2",
+        **pool_env(),
     }
 
 
@@ -904,7 +907,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=3)
     parser.add_argument("--json", type=Path)
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument("--smoke", action="store_true", help=SMOKE_HELP)
     args = parser.parse_args(argv)
+    if args.smoke:
+        args.clients, args.saves, args.submits, args.rounds = 2, 3, 2, 1
+        args.rows, args.jobcenters, args.iterations = 2_000, 2, 3
+        if args.db_name == DB_NAME:
+            args.db_name = smoke_db_name(DB_NAME)
     if (urlsplit(args.pg_admin_url).hostname or "") not in LOCAL_HOSTS:
         parser.error("--pg-admin-url must point to this machine (127.0.0.1)")
     if "bench" not in args.db_name:
@@ -961,6 +970,13 @@ def main(argv: list[str] | None = None) -> int:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(result, indent=2, default=str))
     ok = all(result[p]["pass"] for p in ("step", "submit", "inbox") if p in result)
+    if args.smoke:  # errors in the clients raised above; every timing must have samples
+        for part in ("step", "submit", "inbox"):
+            for timing in result.get(part, {}).get("timings", []):
+                smoke_require(timing["n"] > 0, f"{part}: {timing['name']} has no samples")
+        smoke_require(
+            not result.get("submit", {}).get("missing"), "a submission's PDF or hand-off never came"
+        )
     return 0 if ok or not args.check else 1
 
 

@@ -56,7 +56,16 @@ from typing import Any
 if __package__ in {None, ""}:  # run as ``python bench/chat.py``: make ``bench`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import ADMIN_URL, database_url, python_speed_ms, recreate_database
+from bench.common import (
+    ADMIN_URL,
+    SMOKE_HELP,
+    database_url,
+    pool_env,
+    python_speed_ms,
+    recreate_database,
+    smoke_db_name,
+    smoke_require,
+)
 from openjobcenter.serve import WS_PER_MESSAGE_DEFLATE, WS_PROTOCOL
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,10 +76,12 @@ TARGET_P99_MS = 100.0
 DRAIN_S = 60.0  # after sending stops, wait at most this long for outstanding messages
 
 
-def server_env(base_dir: Path, secret: str, redis_url: str) -> dict[str, str]:
+def server_env(base_dir: Path, secret: str, redis_url: str, db_name: str) -> dict[str, str]:
     env = {
         **os.environ,
-        "DATABASE_URL": database_url(ADMIN_URL, DB_NAME),
+        "DATABASE_URL": database_url(ADMIN_URL, db_name),
+        # Two servers side by side: each keeps 2 connections open, not the default 18.
+        **pool_env(size=24, minimum=2),
         "REDIS_URL": redis_url,
         "SECRET_KEY": secret,
         "OJC_ENV": "development",
@@ -477,7 +488,12 @@ def main() -> int:  # noqa: PLR0915 - one linear script
     )
     parser.add_argument("--json", type=Path)
     parser.add_argument("--check", action="store_true")
+    parser.add_argument("--smoke", action="store_true", help=SMOKE_HELP)
     args = parser.parse_args()
+    db_name = DB_NAME
+    if args.smoke and args.setup is None:
+        args.idle, args.clients, args.rate, args.duration = 20, 10, 10, 2.0
+        db_name = smoke_db_name(DB_NAME)
     if args.setup is not None:
         print(json.dumps(setup_data(args.setup)))
         return 0
@@ -500,11 +516,11 @@ def main() -> int:  # noqa: PLR0915 - one linear script
     import redis
 
     redis.Redis.from_url(args.redis_url).flushdb()
-    recreate_database(ADMIN_URL, DB_NAME, create=True)
+    recreate_database(ADMIN_URL, db_name, create=True)
     secret = secrets.token_urlsafe(50)
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
-        env = server_env(base, secret, args.redis_url)
+        env = server_env(base, secret, args.redis_url, db_name)
         customers = max(args.clients // 2, min(args.idle, 1000))
         setup = subprocess.run(
             [sys.executable, str(Path(__file__).resolve()), "--setup", str(customers)],
@@ -564,7 +580,7 @@ def main() -> int:  # noqa: PLR0915 - one linear script
                 first = next(n for n, line in enumerate(lines) if line in errors)
                 print(f"server log: {len(errors)} errors; the first:")
                 print(*lines[first : first + 60], sep="\n  ")
-            recreate_database(ADMIN_URL, DB_NAME, create=False)
+            recreate_database(ADMIN_URL, db_name, create=False)
     report.machine["load_avg_1m_end"] = round(os.getloadavg()[0], 2)
     print(json.dumps({"machine": report.machine, **report.parts}, indent=2))
     if args.json:
@@ -580,6 +596,16 @@ def main() -> int:  # noqa: PLR0915 - one linear script
                 and report.parts[key]["lost"] == 0
             )
     print("PASS" if ok else "FAIL (against the issue's targets)")
+    if args.smoke:
+        smoke_require(report.machine["server_log_errors"] == 0, "errors in the server's log")
+        smoke_require(report.parts["idle"]["held"] == args.idle, "idle connections were dropped")
+        for key in ("one_process", "two_processes"):
+            part = report.parts[key]
+            smoke_require(
+                part["received"] > 0 and part["lost"] == 0 and part["errors"] == 0,
+                f"{key}: messages lost or refused",
+            )
+        smoke_require(report.parts["raw_layer"]["received"] > 0, "the raw layer delivered nothing")
     return 0 if ok or not args.check else 1
 
 

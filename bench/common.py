@@ -71,3 +71,42 @@ def python_speed_ms() -> float:
             total += i * i
         best = min(best, time.perf_counter() - start)
     return round(best * 1000, 1)
+
+
+# --- smoke mode and connection budget ------------------------------------------------------
+
+SMOKE_HELP = (
+    "seconds, tiny data: run the real code path once over and exit 1 when anything is "
+    "broken (an exception, a server error, no successful operation); figures meaningless"
+)
+
+
+def pool_env(*, size: int = 2, minimum: int = 0) -> dict[str, str]:
+    """The environment for a small psycopg pool, to merge into ``os.environ`` (or a
+    server's environment) before Django is set up.
+
+    The settings' default keeps 18 connections open per process (``DATABASE_POOL_MIN``);
+    a benchmark that forks 20 clients, or starts two servers beside the tests, would hold
+    more than PostgreSQL's default ``max_connections`` of 100. Forked clients use one
+    connection each: ``size=2, minimum=0`` opens it on first use and never more than two.
+    """
+    return {"DATABASE_POOL_MIN": str(minimum), "DATABASE_POOL_SIZE": str(size)}
+
+
+def smoke_db_name(name: str) -> str:
+    """The database a smoke run uses instead of ``name``: its own per process, so a smoke
+    run beside a full benchmark (or another smoke run, e.g. in CI) drops nothing of theirs."""
+    import os
+
+    return f"{name}_smoke_{os.getpid()}"
+
+
+class SmokeFailure(SystemExit):
+    """A smoke run found the benchmark broken: exit status 1 with the reason."""
+
+
+def smoke_require(condition: object, what: str) -> None:
+    """In a smoke run, stop with exit status 1 unless ``condition`` holds."""
+    if not condition:
+        print(f"SMOKE FAIL: {what}", flush=True)
+        raise SmokeFailure(1)

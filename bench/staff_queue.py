@@ -46,10 +46,14 @@ if __package__ in {None, ""}:  # run as ``python bench/<name>.py``: make ``bench
 
 from bench.common import (
     ADMIN_URL,
+    SMOKE_HELP,
     database_url,
     percentile,
+    pool_env,
     python_speed_ms,
     recreate_database,
+    smoke_db_name,
+    smoke_require,
     summary,
 )
 
@@ -72,8 +76,8 @@ def setup_django(database: str, base_dir: Path) -> None:
             "LOG_LEVEL": "warning",
             "TASKS_IMMEDIATE": "0",
             "EMAIL_HOST": "",
-            "DATABASE_POOL_MIN": "0",
-            "DATABASE_POOL_SIZE": "2",
+            # Every client is a forked process: one connection each, none held idle.
+            **pool_env(),
         }
     )
     os.environ.pop("REDIS_URL", None)
@@ -655,7 +659,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--json", type=Path)
     parser.add_argument("--check", action="store_true", help="exit 1 when the target is missed")
-    return parser.parse_args(argv)
+    parser.add_argument("--smoke", action="store_true", help=SMOKE_HELP)
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.sizes, args.clients, args.iterations = "100", 2, 3
+        if args.db_name == DB_NAME:
+            args.db_name = smoke_db_name(DB_NAME)
+    if "bench" not in args.db_name:
+        parser.error("--db-name must contain 'bench' (the database is dropped)")
+    return args
 
 
 def one_size(args: argparse.Namespace, customers: int) -> dict[str, Any]:
@@ -701,6 +713,7 @@ def main(argv: list[str] | None = None) -> int:
         proc.join()
         if kind != "ok":
             print(f"size {size}: {value}", file=sys.stderr)
+            recreate_database(args.pg_admin_url, args.db_name, create=False)
             return 2
         results.append(value)
         print_size(value)
@@ -736,6 +749,10 @@ def main(argv: list[str] | None = None) -> int:
         args.json.write_text(
             json.dumps({"results": results, "pass": passed}, indent=2, default=str)
         )
+    if args.smoke:  # a page that failed raised above; every page must have its samples
+        for r in results:
+            for t in r["timings"]:
+                smoke_require(t["n"] == args.clients * args.iterations, f"{t['name']}: samples")
     return 1 if args.check and not passed else 0
 
 

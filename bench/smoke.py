@@ -1,0 +1,202 @@
+"""Every benchmark in its smoke mode: seconds each, tiny data, the real code paths.
+
+    make bench-smoke                     # PostgreSQL + Redis when DATABASE_URL/REDIS_URL say so
+    .venv/bin/python bench/smoke.py      # the same
+    .venv/bin/python bench/smoke.py --only home,chat --jobs 1
+
+With ``DATABASE_URL`` pointing to PostgreSQL the scripts use that server (each its own
+throw-away database, ``<name>_smoke_<pid>``, dropped after; the admin connection is the
+URL's with the database ``postgres``) and, with ``REDIS_URL``, that Redis (the chat
+benchmark flushes its database). Without it the scripts that can run on SQLite do, and
+the PostgreSQL-only ones are skipped with a note; under ``CI=true`` nothing is skipped:
+a missing service or a missing ``--smoke`` flag is a failure. Each script runs as a
+subprocess with a time limit; the output of a failed one is printed. Exit status 1 when
+any failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+if __package__ in {None, ""}:  # run as ``python bench/smoke.py``: make ``bench`` importable
+    sys.path.insert(0, str(ROOT))
+
+
+@dataclass
+class Script:
+    name: str
+    sqlite: bool  # can run without PostgreSQL (with --sqlite unless ``needs_flag`` is False)
+    sqlite_flag: bool = True
+    pg_admin: bool = True  # takes --pg-admin-url
+    redis: bool = False  # takes --redis-url
+
+
+# Longest first, so the parallel runs end together.
+SCRIPTS = [
+    Script("applications", sqlite=False),
+    Script("chat", sqlite=False, pg_admin=False, redis=True),
+    Script("appointments", sqlite=True, redis=True),
+    Script("home", sqlite=True, redis=True),
+    Script("http_baseline", sqlite=True),
+    Script("staff_queue", sqlite=False),
+    Script("documents", sqlite=True, sqlite_flag=False, pg_admin=False),
+    Script("benefits", sqlite=True, sqlite_flag=False, pg_admin=False),
+]
+
+
+@dataclass
+class Outcome:
+    name: str
+    status: str  # ok, FAILED, skipped
+    seconds: float
+    note: str = ""
+    output: str = ""
+
+
+def admin_url(database_url: str) -> str:
+    parts = urlsplit(database_url.replace("postgresql://", "postgres://", 1))
+    return urlunsplit((parts.scheme, parts.netloc, "/postgres", parts.query, ""))
+
+
+def command(script: Script, postgres: str | None, redis: str | None) -> list[str] | str:
+    """The command line, or why the script cannot run here."""
+    path = ROOT / "bench" / f"{script.name}.py"
+    if "--smoke" not in path.read_text(encoding="utf-8"):
+        return "no --smoke flag"
+    cmd = [sys.executable, str(path), "--smoke"]
+    if postgres is None:
+        if not script.sqlite:
+            return "needs PostgreSQL (DATABASE_URL)"
+        return cmd + (["--sqlite"] if script.sqlite_flag else [])
+    if script.pg_admin:
+        cmd += ["--pg-admin-url", admin_url(postgres)]
+    if script.redis and redis:
+        cmd += ["--redis-url", redis]
+    return cmd
+
+
+def drop_smoke_databases(admin: str, pid: int) -> None:
+    """Drop the databases a killed smoke run left (``<name>_smoke_<pid>``)."""
+    import psycopg
+
+    from bench.common import recreate_database
+
+    with psycopg.connect(admin.replace("postgres://", "postgresql://", 1)) as conn:
+        names = [
+            row[0]
+            for row in conn.execute(
+                "SELECT datname FROM pg_database WHERE datname LIKE %s", [f"%bench%_smoke_{pid}"]
+            )
+        ]
+    for name in names:
+        recreate_database(admin, name, create=False)
+
+
+def run(script: Script, cmd: list[str], timeout: float, postgres: str | None) -> Outcome:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "src")])}
+    # The scripts set their own database, cache and settings; an inherited test setting
+    # must not leak into them (REDIS_URL reaches a script only as --redis-url).
+    for key in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"):
+        env.pop(key, None)
+    started = time.perf_counter()
+    # Its own process group: a script that hangs is stopped with the servers it started.
+    proc = subprocess.Popen(
+        cmd,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        output, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        output, _ = proc.communicate()
+        if postgres:  # killed: its database was not dropped (named by the script's pid)
+            drop_smoke_databases(admin_url(postgres), proc.pid)
+        return Outcome(
+            script.name,
+            "FAILED",
+            time.perf_counter() - started,
+            f"no end within {timeout:.0f} s",
+            output,
+        )
+    seconds = time.perf_counter() - started
+    if proc.returncode != 0:
+        return Outcome(script.name, "FAILED", seconds, f"exit status {proc.returncode}", output)
+    return Outcome(script.name, "ok", seconds)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--only", help="comma-separated script names")
+    parser.add_argument("--jobs", type=int, default=3, help="scripts at once")
+    parser.add_argument("--timeout", type=float, default=150.0, help="seconds per script")
+    args = parser.parse_args(argv)
+    strict = os.environ.get("CI", "").lower() == "true"
+    database = os.environ.get("DATABASE_URL", "")
+    postgres = database if database.startswith(("postgres://", "postgresql://")) else None
+    redis = os.environ.get("REDIS_URL") or None
+    wanted = set(args.only.split(",")) if args.only else {s.name for s in SCRIPTS}
+    unknown = wanted - {s.name for s in SCRIPTS}
+    if unknown:
+        parser.error(f"unknown scripts: {', '.join(sorted(unknown))}")
+    if strict and postgres is None:
+        print("CI=true: the smoke run needs DATABASE_URL on PostgreSQL (nothing may skip)")
+        return 1
+    print(
+        "bench smoke on "
+        + (f"PostgreSQL ({urlsplit(postgres).hostname})" if postgres else "SQLite")
+        + (f" and Redis ({redis})" if postgres and redis else "")
+        + f", {args.jobs} at once, load average {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
+    outcomes: list[Outcome] = []
+    runnable: list[tuple[Script, list[str]]] = []
+    for script in SCRIPTS:
+        if script.name not in wanted:
+            continue
+        cmd = command(script, postgres, redis)
+        if isinstance(cmd, str):
+            outcomes.append(Outcome(script.name, "FAILED" if strict else "skipped", 0.0, cmd))
+        else:
+            runnable.append((script, cmd))
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        futures = [
+            pool.submit(run, script, cmd, args.timeout, postgres) for script, cmd in runnable
+        ]
+        for future in futures:
+            outcome = future.result()
+            outcomes.append(outcome)
+            print(
+                f"  {outcome.name:<14} {outcome.status:<7} {outcome.seconds:6.1f} s  {outcome.note}",
+                flush=True,
+            )
+    for outcome in outcomes:
+        if outcome.status != "ok" and not outcome.output:
+            print(f"  {outcome.name:<14} {outcome.status:<7} {'':>8}  {outcome.note}")
+    for outcome in outcomes:
+        if outcome.output:
+            print(f"\n== {outcome.name}: {outcome.note}; its last output:")
+            print(outcome.output[-6000:])
+    failed = [o.name for o in outcomes if o.status == "FAILED"]
+    total = time.perf_counter() - started
+    print(f"bench smoke: {'FAILED: ' + ', '.join(failed) if failed else 'ok'} ({total:.0f} s)")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
