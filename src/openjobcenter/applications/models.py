@@ -46,6 +46,13 @@ class ApplicationStatus(models.TextChoices):
 
 
 SUBMITTED_STATUSES = frozenset(ApplicationStatus) - {ApplicationStatus.DRAFT}
+# Submitted and not yet decided: work still to do (the staff work queue).
+OPEN_STATUSES = (
+    ApplicationStatus.RECEIVED,
+    ApplicationStatus.IN_PROGRESS,
+    ApplicationStatus.DOCUMENTS_REQUESTED,
+    ApplicationStatus.COMPLETE,
+)
 
 
 class Application(models.Model):
@@ -102,6 +109,16 @@ class Application(models.Model):
                 fields=["jobcenter", "filed_at"],
                 name="app_filed_draft",
                 condition=models.Q(status="draft", filed_at__isnull=False),
+            ),
+            # Open applications nobody has taken (the work queue's count and oldest).
+            models.Index(
+                fields=["jobcenter", "submitted_at"],
+                name="app_open_unassigned",
+                condition=models.Q(
+                    assignee__isnull=True,
+                    submitted_at__isnull=False,
+                    status__in=[s.value for s in OPEN_STATUSES],
+                ),
             ),
         ]
 
