@@ -27,6 +27,8 @@ from openjobcenter.core.need_to_know import Category
 from openjobcenter.home.staff_queue import QueueItem, Scope, StaffContext, StaffProvider
 from openjobcenter.tenants.models import Jobcenter
 
+__all__ = ["OPEN_STATUSES", "QUEUE_CAP", "ApplicationsQueueProvider"]
+
 # Above this many the queue says "99+": the exact number is the inbox's business.
 QUEUE_CAP = 99
 # Per part: (at most QUEUE_CAP, more than that?, the oldest).
@@ -76,8 +78,10 @@ class ApplicationsQueueProvider(StaffProvider):
             parts["filed"] = (filed_drafts_of(ctx.jobcenter), "filed_at")
             parts["unassigned"] = (open_unassigned_of(ctx.jobcenter), "submitted_at")
         if ctx.scope != Scope.TEAM:
-            mine = submitted_of(ctx.jobcenter).filter(status__in=OPEN_STATUSES, assignee=ctx.user)
-            parts["mine"] = (mine, "submitted_at")
+            assigned = submitted_of(ctx.jobcenter).filter(
+                status__in=OPEN_STATUSES, assignee=ctx.user
+            )
+            parts["mine"] = (assigned, "submitted_at")
         found = _found(ctx.jobcenter, parts)
         inbox = reverse("staff:applications", kwargs={"jc": ctx.jobcenter.slug})
         out = []

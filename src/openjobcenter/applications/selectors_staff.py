@@ -167,6 +167,7 @@ class InboxPage:
     next_after: int | None
     # A name search shows its best matches only (ranked, no further pages).
     ranked: bool = False
+    size: int = PAGE_SIZE
 
 
 def _is_name_search(flt: InboxFilter) -> bool:
@@ -203,7 +204,8 @@ def inbox_page(
     qs = inbox(jobcenter, user, flt)
     if _is_name_search(flt):
         ranked = list(_ranked_by_name(qs, flt.q.strip()[:MAX_QUERY])[: PAGE_SIZE + 1])
-        return InboxPage(ranked[:PAGE_SIZE], len(ranked) > PAGE_SIZE, None, ranked=True)
+        more = len(ranked) > PAGE_SIZE
+        return InboxPage(ranked[:PAGE_SIZE], more, None, ranked=True, size=PAGE_SIZE)
     if after is not None:
         try:
             last = submitted_of(jobcenter).values_list("submitted_at", flat=True).get(pk=after)
@@ -213,7 +215,7 @@ def inbox_page(
     rows = list(qs[: PAGE_SIZE + 1])
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
-    return InboxPage(rows, more, rows[-1].pk if more else None)
+    return InboxPage(rows, more, rows[-1].pk if more else None, size=PAGE_SIZE)
 
 
 # Counting every row of a large city's inbox costs more than the page itself; above this

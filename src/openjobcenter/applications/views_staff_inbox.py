@@ -104,7 +104,7 @@ def inbox(request: HttpRequest, jc: str) -> HttpResponse:
             "next_query": next_query,
             "continued": after is not None,
             "filtered": bool(params),
-            "page_size": PAGE_SIZE,
+            "page_size": page.size,
             "problem": problem,
         },
         status=status,
