@@ -27,7 +27,8 @@ operation once per round, the order rotated) for:
 * ``work queue counts`` — ``ApplicationsQueueProvider.queue`` (capped counts, one query).
 
 Per operation: p50/p95 wall time, p95 CPU time of this process (``time.thread_time``:
-Django's share; PostgreSQL's CPU is in the wall time), and the ratio of p95 to the
+Django's share; PostgreSQL's CPU is in the wall time), p50/p95 of the time spent in SQL
+(the sum of the operation's queries, as the client sees it), and the ratio of p95 to the
 same round's baseline. Across sizes: growth of each p95 from the smallest size (flat ≈
 1.0). The machine's load average is printed beside the figures. Target: p95 < 100 ms at
 every size.
@@ -144,7 +145,7 @@ def grow(world: dict[str, Any], size: int) -> float:
         add,
         {
             "jobcenter_id": str(world["jobcenter"].pk),
-            "customer_id": f"{world['first_customer']} + ({n} * 7919) % {world['customers']}",
+            "customer_id": f"{world['first_customer']} + ({n}::bigint * 7919) % {world['customers']}",
             "kind": f"CASE WHEN {n} % 10 = 3 THEN 'renewal' ELSE 'initial' END",
             "status": status,
             "reference": f"'EA-2026-B' || lpad({n}::text, 8, '0')",
@@ -158,7 +159,7 @@ def grow(world: dict[str, Any], size: int) -> float:
             "assignee_id": f"CASE WHEN {n} % 10 IN (5, 6) THEN {s0} + ({n} % 11) ELSE NULL END",
             "customer_name": f"({first})[{n} % 40 + 1] || ' ' || ({last})[({n} / 40) % 50 + 1]"
             f" || CASE WHEN {n} % 3 = 0 THEN '-' || ({last})[({n} / 7) % 50 + 1] ELSE '' END",
-            "customer_number": f"'K' || (({n} * 7919) % {world['customers']} + 1)",
+            "customer_number": f"'K' || (({n}::bigint * 7919) % {world['customers']} + 1)",
             "created_at": "now()",
             "updated_at": "now()",
         },
@@ -217,18 +218,24 @@ def operations(world: dict[str, Any]) -> dict[str, Callable[[], Any]]:
 
 
 def measure(world: dict[str, Any], rounds: int) -> dict[str, dict[str, float]]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     ops = operations(world)
     names = list(ops)
     for op in ops.values():  # warm caches, sessions, plans
         op()
     samples: dict[str, list[tuple[float, float]]] = {name: [] for name in names}
+    sql: dict[str, list[float]] = {name: [] for name in names}
     for r in range(rounds):
         order = names[r % len(names) :] + names[: r % len(names)]
         for name in order:
-            cpu0, wall0 = time.thread_time(), time.perf_counter()
-            ops[name]()
-            wall, cpu = time.perf_counter() - wall0, time.thread_time() - cpu0
+            with CaptureQueriesContext(connection) as queries:
+                cpu0, wall0 = time.thread_time(), time.perf_counter()
+                ops[name]()
+                wall, cpu = time.perf_counter() - wall0, time.thread_time() - cpu0
             samples[name].append((wall * 1000, cpu * 1000))
+            sql[name].append(sum(float(q["time"]) for q in queries.captured_queries) * 1000)
     out: dict[str, dict[str, float]] = {}
     for name in names:
         walls = sorted(w for w, _ in samples[name])
@@ -238,6 +245,8 @@ def measure(world: dict[str, Any], rounds: int) -> dict[str, dict[str, float]]:
             "p95_ms": round(percentile(walls, 95), 2),
             "cpu_p50_ms": round(percentile(cpus, 50), 2),
             "cpu_p95_ms": round(percentile(cpus, 95), 2),
+            "sql_p50_ms": round(percentile(sorted(sql[name]), 50), 2),
+            "sql_p95_ms": round(percentile(sorted(sql[name]), 95), 2),
         }
     base = out[BASELINE]["p95_ms"] or 0.01
     for name in names:
@@ -258,7 +267,8 @@ def report(size: int, figures: dict[str, dict[str, float]], seed_s: float) -> No
         flag = "" if name == BASELINE or f["p95_ms"] < TARGET_P95_MS else "  > target"
         print(
             f"{name:28} {f['p50_ms']:8.2f} {f['p95_ms']:8.2f} {f['cpu_p50_ms']:8.2f} "
-            f"{f['cpu_p95_ms']:8.2f} {f['x_baseline_p95']:7.1f}{flag}"
+            f"{f['cpu_p95_ms']:8.2f} {f['sql_p50_ms']:8.2f} {f['sql_p95_ms']:8.2f} "
+            f"{f['x_baseline_p95']:7.1f}{flag}"
         )
 
 
