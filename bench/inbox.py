@@ -261,7 +261,8 @@ def report(size: int, figures: dict[str, dict[str, float]], seed_s: float) -> No
         f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}) =="
     )
     print(
-        f"{'operation':28} {'p50 ms':>8} {'p95 ms':>8} {'CPU p50':>8} {'CPU p95':>8} {'×base':>7}"
+        f"{'operation':28} {'p50 ms':>8} {'p95 ms':>8} {'CPU p50':>8} {'CPU p95':>8} "
+        f"{'SQL p50':>8} {'SQL p95':>8} {'×base':>7}"
     )
     for name, f in figures.items():
         flag = "" if name == BASELINE or f["p95_ms"] < TARGET_P95_MS else "  > target"
