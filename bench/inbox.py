@@ -19,7 +19,8 @@ operation once per round, the order rotated) for:
 * ``baseline: pk lookup`` — one application by primary key (the floor of a page's SQL),
 * ``first page`` — ``/<jc>/staff/antraege/``, the newest 50,
 * ``next page`` — the keyset link ``?nach=<id>`` from the first page,
-* ``filter status`` / ``filter kind`` / ``filter mine`` / ``filter unassigned`` /
+* ``filter status`` / ``filter kind`` / ``filter kind (none match)`` (change notices: none
+  are seeded, the worst case of a rare value) / ``filter mine`` / ``filter unassigned`` /
   ``filter date`` (the last 7 days),
 * ``search name (common)`` (``Müller``: ~2 % of rows match, ranked by trigram similarity
   among at most 500 candidates), ``search name (rare)`` (one person's full name),
@@ -206,6 +207,7 @@ def operations(world: dict[str, Any]) -> dict[str, Callable[[], Any]]:
         "next page": page(f"?nach={cursor}"),
         "filter status": page("?status=in_progress"),
         "filter kind": page("?kind=renewal"),
+        "filter kind (none match)": page("?kind=change_notice"),
         "filter mine": page("?assignee=mine"),
         "filter unassigned": page("?assignee=unassigned"),
         "filter date": page(f"?von={week}"),

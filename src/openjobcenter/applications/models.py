@@ -101,6 +101,8 @@ class Application(models.Model):
             # Inbox: newest first within a job centre, filtered by status/kind/assignee.
             models.Index(fields=["jobcenter", "status", "-submitted_at"], name="app_inbox_status"),
             models.Index(fields=["jobcenter", "-submitted_at"], name="app_inbox_all"),
+            # A rare kind (few change notices among 500,000) must not scan app_inbox_all.
+            models.Index(fields=["jobcenter", "kind", "-submitted_at"], name="app_inbox_kind"),
             models.Index(fields=["jobcenter", "customer_number"], name="app_customer_number"),
             models.Index(fields=["jobcenter", "assignee", "status"], name="app_assignee"),
             models.Index(fields=["customer", "kind", "status"], name="app_customer_kind"),
