@@ -62,6 +62,16 @@ class InboxFilterForm(forms.Form):
             *[(str(u.pk), u.display_name) for u in staff],
         ]
 
+    def clean_q(self) -> str:
+        query = str(self.cleaned_data.get("q") or "").strip()
+        # A name is found through trigrams (three letters); shorter parts of a name would
+        # mean reading every application of the job centre.
+        if query and not any(ch.isdigit() for ch in query) and len(query) < 3:
+            raise forms.ValidationError(
+                _("Bitte geben Sie mindestens drei Zeichen des Namens ein.")
+            )
+        return query
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("von") and data.get("bis") and data["von"] > data["bis"]:

@@ -46,6 +46,13 @@ class ApplicationStatus(models.TextChoices):
 
 
 SUBMITTED_STATUSES = frozenset(ApplicationStatus) - {ApplicationStatus.DRAFT}
+# Submitted and not yet decided: work still to do (the staff work queue).
+OPEN_STATUSES = (
+    ApplicationStatus.RECEIVED,
+    ApplicationStatus.IN_PROGRESS,
+    ApplicationStatus.DOCUMENTS_REQUESTED,
+    ApplicationStatus.COMPLETE,
+)
 
 
 class Application(models.Model):
@@ -94,6 +101,8 @@ class Application(models.Model):
             # Inbox: newest first within a job centre, filtered by status/kind/assignee.
             models.Index(fields=["jobcenter", "status", "-submitted_at"], name="app_inbox_status"),
             models.Index(fields=["jobcenter", "-submitted_at"], name="app_inbox_all"),
+            # A rare kind (few change notices among 500,000) must not scan app_inbox_all.
+            models.Index(fields=["jobcenter", "kind", "-submitted_at"], name="app_inbox_kind"),
             models.Index(fields=["jobcenter", "customer_number"], name="app_customer_number"),
             models.Index(fields=["jobcenter", "assignee", "status"], name="app_assignee"),
             models.Index(fields=["customer", "kind", "status"], name="app_customer_kind"),
@@ -102,6 +111,16 @@ class Application(models.Model):
                 fields=["jobcenter", "filed_at"],
                 name="app_filed_draft",
                 condition=models.Q(status="draft", filed_at__isnull=False),
+            ),
+            # Open applications nobody has taken (the work queue's count and oldest).
+            models.Index(
+                fields=["jobcenter", "submitted_at"],
+                name="app_open_unassigned",
+                condition=models.Q(
+                    assignee__isnull=True,
+                    submitted_at__isnull=False,
+                    status__in=[s.value for s in OPEN_STATUSES],
+                ),
             ),
         ]
 

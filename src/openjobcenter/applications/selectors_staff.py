@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -22,6 +23,7 @@ from django.utils.functional import cached_property
 
 from openjobcenter.accounts.models import StaffMembership, User
 from openjobcenter.applications.models import (
+    OPEN_STATUSES,
     Application,
     ApplicationEvent,
     ApplicationSettings,
@@ -68,6 +70,17 @@ def filed_drafts_of(jobcenter: Jobcenter) -> QuerySet[Application]:
     (index ``app_filed_draft``)."""
     return Application.objects.filter(
         jobcenter=jobcenter, status=ApplicationStatus.DRAFT, filed_at__isnull=False
+    )
+
+
+def open_unassigned_of(jobcenter: Jobcenter) -> QuerySet[Application]:
+    """Submitted, not yet decided applications nobody has taken (index
+    ``app_open_unassigned``; the same condition, so PostgreSQL and SQLite use it)."""
+    return Application.objects.filter(
+        jobcenter=jobcenter,
+        assignee__isnull=True,
+        submitted_at__isnull=False,
+        status__in=[s.value for s in OPEN_STATUSES],
     )
 
 
@@ -133,6 +146,76 @@ def inbox(jobcenter: Jobcenter, user: User, flt: InboxFilter) -> QuerySet[Applic
         .defer("submitted_data", "submission_sha256")
         .order_by("-submitted_at", "-pk")
     )
+
+
+# --- The inbox page: no totals, keyset paging, ranked name search ------------------------
+
+# Rows per inbox page. The page fetches one row more to know whether there is a next page.
+PAGE_SIZE = 50
+# A name search ranks at most this many matching rows (found through the trigram index,
+# in no particular order) by similarity: the cost stays bounded however common the name.
+SEARCH_CANDIDATES = 500
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    """One page of the inbox: its rows, whether more follow and the cursor to them."""
+
+    rows: list[Application]
+    has_more: bool
+    # The last row's id: ``?nach=<id>`` continues after it (keyset paging, no OFFSET).
+    next_after: int | None
+    # A name search shows its best matches only (ranked, no further pages).
+    ranked: bool = False
+    size: int = PAGE_SIZE
+
+
+def _is_name_search(flt: InboxFilter) -> bool:
+    query = flt.q.strip()[:MAX_QUERY]
+    return bool(query) and not any(ch.isdigit() for ch in query)
+
+
+def _ranked_by_name(qs: QuerySet[Application], query: str) -> QuerySet[Application]:
+    """Best name matches first. On PostgreSQL: a bounded set of candidates from the
+    trigram index (``app_customer_name_trgm`` serves ``icontains``), ranked by trigram
+    similarity; elsewhere (SQLite) the matches newest first."""
+    if connection.vendor != "postgresql":
+        return qs.order_by("-submitted_at", "-pk")
+    from django.contrib.postgres.search import TrigramSimilarity
+
+    candidates = qs.order_by().values("pk")[:SEARCH_CANDIDATES]
+    return (
+        Application.objects.filter(pk__in=candidates)
+        .annotate(rank=TrigramSimilarity("customer_name", query))
+        .select_related("assignee")
+        .defer("submitted_data", "submission_sha256")
+        .order_by("-rank", "-submitted_at", "-pk")
+    )
+
+
+def inbox_page(
+    jobcenter: Jobcenter, user: User, flt: InboxFilter, *, after: int | None = None
+) -> InboxPage:
+    """One page of the inbox without counting it: ``PAGE_SIZE + 1`` rows are read, the
+    extra one only tells that more follow. ``after`` is the id of the previous page's last
+    row (of this job centre; unknown ids raise ``Http404``). Every query stays on an index
+    and reads a bounded number of rows, so the page costs the same at 10,000 and 500,000
+    applications."""
+    qs = inbox(jobcenter, user, flt)
+    if _is_name_search(flt):
+        ranked = list(_ranked_by_name(qs, flt.q.strip()[:MAX_QUERY])[: PAGE_SIZE + 1])
+        more = len(ranked) > PAGE_SIZE
+        return InboxPage(ranked[:PAGE_SIZE], more, None, ranked=True, size=PAGE_SIZE)
+    if after is not None:
+        try:
+            last = submitted_of(jobcenter).values_list("submitted_at", flat=True).get(pk=after)
+        except Application.DoesNotExist:
+            raise Http404 from None
+        qs = qs.filter(Q(submitted_at__lt=last) | Q(submitted_at=last, pk__lt=after))
+    rows = list(qs[: PAGE_SIZE + 1])
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    return InboxPage(rows, more, rows[-1].pk if more else None, size=PAGE_SIZE)
 
 
 # Counting every row of a large city's inbox costs more than the page itself; above this

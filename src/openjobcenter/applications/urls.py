@@ -8,6 +8,7 @@ from openjobcenter.applications import views_customer as _c
 from openjobcenter.applications import views_customer_form as _f
 from openjobcenter.applications import views_staff as _s
 from openjobcenter.applications import views_staff_filing as _filing
+from openjobcenter.applications import views_staff_inbox as _inbox
 
 # Under /<jc>/mein-bereich/ (namespace "customer").
 customer_patterns: list[URLPattern] = [
@@ -30,7 +31,7 @@ customer_patterns: list[URLPattern] = [
 
 # Under /<jc>/staff/ (namespace "staff").
 staff_patterns: list[URLPattern] = [
-    path("antraege/", _s.inbox, name="applications"),
+    path("antraege/", _inbox.inbox, name="applications"),
     path("antraege/einstellungen/", _s.settings_page, name="applications_settings"),
     path("antraege/auswertung/", _s.funnel_page, name="applications_funnel"),
     path("antraege/<int:pk>/", _s.application, name="application"),

@@ -1,4 +1,4 @@
-"""Back-office pages of the applications module: inbox, one application (answers,
+"""Back-office pages of the applications module (the inbox is in ``views_staff_inbox``): one application (answers,
 proofs, history, hand-off, pre-calculation; assign, status, question), PDF and JSON
 downloads, the admin's settings and the step funnel.
 
@@ -36,7 +36,6 @@ from openjobcenter.applications import (
 from openjobcenter.applications.forms_staff import (
     AssignForm,
     HandoffConfigForm,
-    InboxFilterForm,
     PrecalcForm,
     QuestionForm,
     SettingsForm,
@@ -53,19 +52,14 @@ from openjobcenter.applications.models import (
     HandoffPhase,
 )
 from openjobcenter.applications.selectors_staff import (
-    CappedPaginator,
     deliveries_of,
     events_of,
-    filed_drafts_of,
     get_application_for_staff,
     get_delivery_for_staff,
     get_processing_staff,
     handoff_configs_of,
     processing_staff,
     settings_of,
-)
-from openjobcenter.applications.selectors_staff import (
-    inbox as inbox_query,
 )
 from openjobcenter.applications.services_staff import StaffActionError
 from openjobcenter.core import sealed
@@ -76,63 +70,7 @@ from openjobcenter.core.need_to_know import Category, content_required
 from openjobcenter.tenants.modules import is_enabled, require_module
 
 MODULE = "applications"
-PER_PAGE = 50
 _jc, _user = request_jobcenter, request_user
-
-
-# --- Inbox -----------------------------------------------------------------------------
-
-
-@require_module(MODULE)
-@staff_required(Perm.APPLICATIONS_PROCESS)
-@content_required(Category.BENEFIT_DATA)
-@require_GET
-@never_cache
-def inbox(request: HttpRequest, jc: str) -> HttpResponse:
-    """Submitted applications of the job centre, newest first, 50 per page."""
-    jobcenter, user = _jc(request), _user(request)
-    staff = list(processing_staff(jobcenter))
-    form = InboxFilterForm(request.GET or None, staff=staff)
-    status = 200
-    if form.is_bound and not form.is_valid():
-        status = 400
-    flt = form.to_filter()
-    page = CappedPaginator(inbox_query(jobcenter, user, flt), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    rows = list(page.object_list)
-    params = {k: v for k, v in request.GET.items() if k != "page" and v}
-    # Filed, not yet complete: at once in the back office, oldest filing first (the
-    # date is secured; the complete application joins the list below on submission).
-    filings = (
-        []
-        if params
-        else list(
-            filed_drafts_of(jobcenter)
-            .only("pk", "reference", "kind", "customer_name", "customer_number", "filed_at")
-            .order_by("filed_at", "pk")[:PER_PAGE]
-        )
-    )
-    audit(
-        request=request,
-        action=AuditAction.READ,
-        object_type="application_list",
-        jobcenter=jobcenter,
-        detail=f"inbox {urlencode(params)[:300]} n={len(rows)} filed={len(filings)}",
-    )
-    return render(
-        request,
-        "applications/staff/inbox.html",
-        {
-            "form": form,
-            "page": page,
-            "rows": rows,
-            "filings": filings,
-            "query": urlencode(params),
-            "filtered": bool(params),
-        },
-        status=status,
-    )
 
 
 # --- One application -------------------------------------------------------------------

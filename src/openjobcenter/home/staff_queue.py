@@ -84,6 +84,7 @@ class QueueItem:
     url: str = ""  # the work (a filtered list page); empty when only the count may be shown
     module: str = ""
     urgent: bool = False  # overdue: shown first and marked
+    capped: bool = False  # more than ``count`` (a provider's cap): shown as "99+"
 
     @property
     def linked(self) -> bool:

@@ -1,0 +1,342 @@
+"""Benchmark of the staff applications inbox and the work queue's application counts at
+500,000 applications in ONE job centre (issue 19, item 4).
+
+    .venv/bin/python bench/inbox.py                                  # 10k, 100k, 500k
+    .venv/bin/python bench/inbox.py --sizes 10000,100000 --rounds 20
+    .venv/bin/python bench/inbox.py --smoke                           # seconds, tiny data
+    .venv/bin/python bench/inbox.py --json var/bench-inbox.json
+
+One fresh PostgreSQL database (``ojc_bench_inbox``, created and dropped) is migrated and
+grown to each size in turn with bulk ``INSERT … SELECT generate_series`` (no Python per
+row): 2,000 customers, applications in every status (a fifth assigned to 11 caseworkers,
+10 % renewals, a tenth drafts), names drawn from 40 first × 50 last names so that a common
+name ("Müller") matches 2 % of all rows, submissions spread over two years.
+
+At each size one logged-in caseworker (the whole middleware stack, session, template,
+through Django's test client, one process) asks in interleaved rounds (A/B/A/B: every
+operation once per round, the order rotated) for:
+
+* ``baseline: pk lookup`` — one application by primary key (the floor of a page's SQL),
+* ``first page`` — ``/<jc>/staff/antraege/``, the newest 50,
+* ``next page`` — the keyset link ``?nach=<id>`` from the first page,
+* ``filter status`` / ``filter kind`` / ``filter kind (none match)`` (change notices: none
+  are seeded, the worst case of a rare value) / ``filter mine`` / ``filter unassigned`` /
+  ``filter date`` (the last 7 days),
+* ``search name (common)`` (``Müller``: ~2 % of rows match, ranked by trigram similarity
+  among at most 500 candidates), ``search name (rare)`` (one person's full name),
+  ``search number`` (a customer number), ``search reference``,
+* ``work queue counts`` — ``ApplicationsQueueProvider.queue`` (capped counts, one query).
+
+Per operation: p50/p95 wall time, p95 CPU time of this process (``time.thread_time``:
+Django's share; PostgreSQL's CPU is in the wall time), p50/p95 of the time spent in SQL
+(the sum of the operation's queries, as the client sees it), and the ratio of p95 to the
+same round's baseline. Across sizes: growth of each p95 from the smallest size (flat ≈
+1.0). The machine's load average is printed beside the figures. Target: p95 < 100 ms at
+every size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+if __package__ in {None, ""}:  # run as ``python bench/<name>.py``: make ``bench`` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import ADMIN_URL, database_url, percentile, recreate_database
+from bench.staff_queue import logged_in, migrate, series, setup_django
+
+DB_NAME = "ojc_bench_inbox"
+TARGET_P95_MS = 100.0
+BASELINE = "baseline: pk lookup"
+FIRST = ["Anna", "Ben", "Clara", "David", "Emma", "Felix", "Greta", "Hannah", "Ida", "Jonas"]
+FIRST += ["Karl", "Lena", "Mia", "Noah", "Olga", "Paul", "Quirin", "Rosa", "Sven", "Tina"]
+FIRST += ["Uwe", "Vera", "Wilhelm", "Xenia", "Yusuf", "Zoe", "Ahmet", "Fatma", "Olena", "Taras"]
+FIRST += ["Mehmet", "Ayşe", "Dmytro", "Iryna", "Omar", "Leyla", "Jürgen", "Björn", "Sören", "Ülkü"]
+LAST = ["Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker"]
+LAST += ["Schulz", "Hoffmann", "Schäfer", "Koch", "Bauer", "Richter", "Klein", "Wolf"]
+LAST += ["Schröder", "Neumann", "Schwarz", "Zimmermann", "Braun", "Krüger", "Hofmann", "Hartmann"]
+LAST += ["Lange", "Schmitt", "Werner", "Schmitz", "Krause", "Meier", "Lehmann", "Schmid"]
+LAST += ["Schulze", "Maier", "Köhler", "Herrmann", "König", "Walter", "Mayer", "Huber"]
+LAST += ["Kaiser", "Fuchs", "Peters", "Lang", "Scholz", "Möller", "Weiß", "Jung", "Hahn", "Yılmaz"]
+
+
+def _sql_array(values: list[str]) -> str:
+    return "ARRAY[" + ",".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
+
+
+def seed_base() -> dict[str, Any]:
+    """The job centre, 12 staff members and 2,000 customers."""
+    from openjobcenter.accounts.models import CustomerProfile, Role, StaffMembership, User
+    from openjobcenter.tenants.models import Jobcenter
+
+    jobcenter = Jobcenter.objects.create(
+        slug="bench", name="Jobcenter Bench", enabled_modules=["applications"]
+    )
+    staff = []
+    for k in range(12):
+        user = User.objects.create_user(
+            email=f"team{k}@bench.example.org", password=None, first_name="Team", last_name=str(k)
+        )
+        role = Role.TEAM_LEAD if k == 11 else Role.CASEWORKER
+        StaffMembership.objects.create(user=user, jobcenter=jobcenter, role=role)
+        staff.append(user)
+    first_user = (User.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    customers = 2000
+    series(
+        User,
+        customers,
+        {
+            "id": f"{first_user} + i - 1",
+            "email": "'kunde' || i || '@bench.example.org'",
+            "password": "'!'",
+            "first_name": "'Karla'",
+            "last_name": "'Kunde' || i",
+            "is_active": "true",
+            "date_joined": "now()",
+        },
+    )
+    series(
+        CustomerProfile,
+        customers,
+        {
+            "user_id": f"{first_user} + i - 1",
+            "jobcenter_id": str(jobcenter.pk),
+            "customer_number": "'K' || i",
+        },
+    )
+    first_customer = CustomerProfile.objects.filter(jobcenter=jobcenter).order_by("pk")[0].pk
+    return {
+        "jobcenter": jobcenter,
+        "staff": staff,
+        "first_customer": first_customer,
+        "customers": customers,
+        "size": 0,
+    }
+
+
+def grow(world: dict[str, Any], size: int) -> float:
+    """Add applications until the job centre has ``size``; the seconds it took."""
+    from django.db import connection
+
+    from openjobcenter.applications.models import Application
+
+    start, add = world["size"], size - world["size"]
+    if add <= 0:
+        return 0.0
+    started = time.perf_counter()
+    n = f"(i + {start})"
+    first, last = _sql_array(FIRST), _sql_array(LAST)
+    s0 = world["staff"][0].pk
+    # n % 10: 0 draft, 1 filed draft, 2-4 received, 5 in progress, 6 documents requested,
+    # 7-8 decided, 9 complete. A fifth assigned (in progress, documents requested).
+    status = (
+        "(ARRAY['draft','draft','received','received','received','in_progress',"
+        f"'documents_requested','decided','decided','complete'])[{n} % 10 + 1]"
+    )
+    series(
+        Application,
+        add,
+        {
+            "jobcenter_id": str(world["jobcenter"].pk),
+            "customer_id": f"{world['first_customer']} + ({n}::bigint * 7919) % {world['customers']}",
+            "kind": f"CASE WHEN {n} % 10 = 3 THEN 'renewal' ELSE 'initial' END",
+            "status": status,
+            "reference": f"'EA-2026-B' || lpad({n}::text, 8, '0')",
+            "form_key": "'initial'",
+            "form_version": "1",
+            "filed_at": f"CASE WHEN {n} % 10 = 0 THEN NULL "
+            f"ELSE now() - ({size} - {n}) * interval '2 minutes' END",
+            "submitted_at": f"CASE WHEN {n} % 10 < 2 THEN NULL "
+            f"ELSE now() - ({size} - {n}) * interval '2 minutes' END",
+            "submitted_data": f"CASE WHEN {n} % 10 < 2 THEN NULL ELSE '{{}}'::jsonb END",
+            "assignee_id": f"CASE WHEN {n} % 10 IN (5, 6) THEN {s0} + ({n} % 11) ELSE NULL END",
+            "customer_name": f"({first})[{n} % 40 + 1] || ' ' || ({last})[({n} / 40) % 50 + 1]"
+            f" || CASE WHEN {n} % 3 = 0 THEN '-' || ({last})[({n} / 7) % 50 + 1] ELSE '' END",
+            "customer_number": f"'K' || (({n}::bigint * 7919) % {world['customers']} + 1)",
+            "created_at": "now()",
+            "updated_at": "now()",
+        },
+    )
+    # Newer submissions: the seed's times are relative to its size; keep them ordered by id.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE applications_application")
+    world["size"] = size
+    return round(time.perf_counter() - started, 1)
+
+
+def operations(world: dict[str, Any]) -> dict[str, Callable[[], Any]]:
+    from openjobcenter.accounts.models import Role
+    from openjobcenter.applications.models import Application
+    from openjobcenter.applications.queue import ApplicationsQueueProvider
+    from openjobcenter.home.staff_queue import Scope, StaffContext
+
+    jc = world["jobcenter"]
+    user = world["staff"][0]
+    client = logged_in(user)
+    inbox = f"/{jc.slug}/staff/antraege/"
+    newest = Application.objects.filter(jobcenter=jc).order_by("-pk").values_list("pk", "reference")
+    pk, reference = newest.exclude(submitted_at=None)[0]
+    week = time.strftime("%Y-%m-%d", time.localtime(time.time() - 7 * 86400))
+    first = client.get(inbox).content.decode()
+    marker = 'href="?nach='
+    cursor = first.split(marker, 1)[1].split('"', 1)[0] if marker in first else ""
+    ctx = StaffContext(jobcenter=jc, user=user, roles=frozenset({Role.CASEWORKER}), scope=Scope.ALL)
+    provider = ApplicationsQueueProvider()
+
+    def page(query: str) -> Callable[[], Any]:
+        def get() -> Any:
+            response = client.get(inbox + query)
+            if response.status_code != 200:
+                msg = f"{inbox}{query} answered {response.status_code}"
+                raise RuntimeError(msg)
+            return response
+
+        return get
+
+    return {
+        BASELINE: lambda: Application.objects.only("pk", "reference").get(pk=pk),
+        "first page": page(""),
+        "next page": page(f"?nach={cursor}"),
+        "filter status": page("?status=in_progress"),
+        "filter kind": page("?kind=renewal"),
+        "filter kind (none match)": page("?kind=change_notice"),
+        "filter mine": page("?assignee=mine"),
+        "filter unassigned": page("?assignee=unassigned"),
+        "filter date": page(f"?von={week}"),
+        "search name (common)": page("?q=M%C3%BCller"),
+        "search name (rare)": page("?q=Xenia+Yılmaz-Schröder"),
+        "search number": page("?q=K1234"),
+        "search reference": page(f"?q={reference}"),
+        "work queue counts": lambda: provider.queue(ctx),
+    }
+
+
+def measure(world: dict[str, Any], rounds: int) -> dict[str, dict[str, float]]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ops = operations(world)
+    names = list(ops)
+    for op in ops.values():  # warm caches, sessions, plans
+        op()
+    samples: dict[str, list[tuple[float, float]]] = {name: [] for name in names}
+    sql: dict[str, list[float]] = {name: [] for name in names}
+    for r in range(rounds):
+        order = names[r % len(names) :] + names[: r % len(names)]
+        for name in order:
+            with CaptureQueriesContext(connection) as queries:
+                cpu0, wall0 = time.thread_time(), time.perf_counter()
+                ops[name]()
+                wall, cpu = time.perf_counter() - wall0, time.thread_time() - cpu0
+            samples[name].append((wall * 1000, cpu * 1000))
+            sql[name].append(sum(float(q["time"]) for q in queries.captured_queries) * 1000)
+    out: dict[str, dict[str, float]] = {}
+    for name in names:
+        walls = sorted(w for w, _ in samples[name])
+        cpus = sorted(c for _, c in samples[name])
+        out[name] = {
+            "p50_ms": round(percentile(walls, 50), 2),
+            "p95_ms": round(percentile(walls, 95), 2),
+            "cpu_p50_ms": round(percentile(cpus, 50), 2),
+            "cpu_p95_ms": round(percentile(cpus, 95), 2),
+            "sql_p50_ms": round(percentile(sorted(sql[name]), 50), 2),
+            "sql_p95_ms": round(percentile(sorted(sql[name]), 95), 2),
+        }
+    base = out[BASELINE]["p95_ms"] or 0.01
+    for name in names:
+        out[name]["x_baseline_p95"] = round(out[name]["p95_ms"] / base, 1)
+    return out
+
+
+def report(size: int, figures: dict[str, dict[str, float]], seed_s: float) -> None:
+    load = os.getloadavg()
+    print(
+        f"\n== {size:,} applications in one job centre (seeded in {seed_s} s; "
+        f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}) =="
+    )
+    print(
+        f"{'operation':28} {'p50 ms':>8} {'p95 ms':>8} {'CPU p50':>8} {'CPU p95':>8} "
+        f"{'SQL p50':>8} {'SQL p95':>8} {'×base':>7}"
+    )
+    for name, f in figures.items():
+        flag = "" if name == BASELINE or f["p95_ms"] < TARGET_P95_MS else "  > target"
+        print(
+            f"{name:28} {f['p50_ms']:8.2f} {f['p95_ms']:8.2f} {f['cpu_p50_ms']:8.2f} "
+            f"{f['cpu_p95_ms']:8.2f} {f['sql_p50_ms']:8.2f} {f['sql_p95_ms']:8.2f} "
+            f"{f['x_baseline_p95']:7.1f}{flag}"
+        )
+
+
+def growth(results: dict[int, dict[str, dict[str, float]]]) -> dict[str, dict[int, float]]:
+    sizes = sorted(results)
+    smallest = results[sizes[0]]
+    out: dict[str, dict[int, float]] = {}
+    print(f"\n== growth of p95 from {sizes[0]:,} (1.0 = flat) ==")
+    print(f"{'operation':28} " + " ".join(f"{s:>10,}" for s in sizes))
+    for name in smallest:
+        row = {
+            s: round(results[s][name]["p95_ms"] / (smallest[name]["p95_ms"] or 0.01), 2)
+            for s in sizes
+        }
+        out[name] = row
+        print(f"{name:28} " + " ".join(f"{row[s]:10.2f}" for s in sizes))
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10000,100000,500000")
+    parser.add_argument("--rounds", type=int, default=40)
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, few rounds")
+    parser.add_argument("--admin-url", default=ADMIN_URL)
+    parser.add_argument("--json", help="write the figures here")
+    parser.add_argument("--check", action="store_true", help="exit 1 when a p95 misses 100 ms")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    rounds = args.rounds
+    if args.smoke:
+        sizes, rounds = [300, 1200], 3
+    recreate_database(args.admin_url, DB_NAME, create=True)
+    base_dir = Path(tempfile.mkdtemp(prefix="ojc-bench-inbox-"))
+    try:
+        setup_django(database_url(args.admin_url, DB_NAME), base_dir)
+        migrate()
+        world = seed_base()
+        results: dict[int, dict[str, dict[str, float]]] = {}
+        for size in sizes:
+            seed_s = grow(world, size)
+            results[size] = measure(world, rounds)
+            report(size, results[size], seed_s)
+        ratios = growth(results)
+        if args.json:
+            Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+            Path(args.json).write_text(
+                json.dumps({"sizes": results, "growth": ratios, "load": os.getloadavg()}, indent=2)
+            )
+        missed = [
+            (s, n)
+            for s, figures in results.items()
+            for n, f in figures.items()
+            if n != BASELINE and f["p95_ms"] >= TARGET_P95_MS
+        ]
+        if args.check and missed:
+            print(f"missed the {TARGET_P95_MS:.0f} ms target: {missed}")
+            return 1
+        return 0
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        recreate_database(args.admin_url, DB_NAME, create=False)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
