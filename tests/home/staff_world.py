@@ -69,6 +69,9 @@ def _conversation(
     return conversation
 
 
+_SLOTS = itertools.count()
+
+
 def make_work(
     customer: CustomerProfile,
     *,
@@ -104,7 +107,10 @@ def make_work(
         _conversation(customer, topics["Bürgergeld und Leistungen"], days=1 + i)
         _conversation(customer, topics["Arbeitsvermittlung"], days=1 + i)
         _conversation(customer, None, advisor=advisor, days=2 + i)
-        starts = now + timedelta(days=2, minutes=30 * i)
+        # Unique across calls too: one staff member holds one slot at a time (PostgreSQL's
+        # no-overlap constraint refuses anything else).
+        k = next(_SLOTS)
+        starts = now + timedelta(days=2, minutes=30 * k)
         Appointment.objects.create(
             jobcenter=jobcenter,
             type=appt_type,
@@ -118,7 +124,7 @@ def make_work(
             created_by=advisor,
         )
         # Today, local time, one after the other (a person holds one slot at a time).
-        today = timezone.localtime(now).replace(hour=21, minute=0) - timedelta(minutes=6 * (i + 1))
+        today = timezone.localtime(now).replace(hour=21, minute=0) - timedelta(minutes=6 * (k + 1))
         Appointment.objects.create(
             jobcenter=jobcenter,
             type=appt_type,

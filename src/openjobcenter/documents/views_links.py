@@ -19,7 +19,6 @@ from openjobcenter.core.access import (
     Perm,
     customer_required,
     request_customer,
-    request_jobcenter,
     staff_required,
 )
 from openjobcenter.documents import proof_targets, selectors
@@ -87,7 +86,11 @@ def customer_link(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
 @require_module(MODULE)
 @staff_required(Perm.DOCUMENTS_PROCESS)
 def staff_link(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
-    document = selectors.get_document_for_staff(request_jobcenter(request), pk)
+    # Linking reads what the document is: only for those who may read its content
+    # (need-to-know; 403 where the person may know it exists, 404 where not even that).
+    from openjobcenter.documents.views_staff import _document_for_content
+
+    document = _document_for_content(request, pk)
     text, status = _link(request, document)
     if status == 200:
         messages.success(request, text)
