@@ -331,6 +331,7 @@ def run_delivery(delivery_id: int) -> str | None:
                 internal=True,
                 data={
                     "backend": delivery.backend,
+                    "phase": delivery.phase,
                     "status": str(fields["status"]),
                     "attempts": delivery.attempts,
                     "detail": result.detail[:200] if result.ok else result.error[:200],
