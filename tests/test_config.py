@@ -70,7 +70,7 @@ def test_production_refuses_debug_and_bad_values() -> None:
     base = {
         "SITE_URL": "https://ojc.example",
         "OJC_ENV": "production",
-        "SECRET_KEY": "x" * 50,
+        "SECRET_KEY": "test-secret-" + "0123456789abcdef" * 3,
         "ALLOWED_HOSTS": "ojc.example",
         "EMAIL_HOST": "mail",
         "DOCUMENTS_MASTER_KEY": "a2V5LWtleS1rZXkta2V5LWtleS1rZXkta2V5LWtleS0=",

@@ -2,11 +2,13 @@
 scheduler in one terminal. Worker and scheduler run as child processes, stopped with the
 server.
 
-``--migrate`` first applies the migrations and creates the cache table, ``--collectstatic``
+``--migrate`` first applies the migrations and creates the cache table, one node at a time
+(``manage migrate_safely``: a PostgreSQL advisory lock), ``--collectstatic``
 collects the static files (production serves the hashed, compressed copies; this takes
 minutes, so an image build may do it once instead). Neither loads demo data: ``make serve``
 is the production start with both. ``make run`` (development) loads the demo
-data itself before calling this.
+data itself before calling this. ``--web-only`` leaves out the worker and the scheduler:
+the container image (deploy/) runs each as its own process type.
 """
 
 from __future__ import annotations
@@ -60,6 +62,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--collectstatic", action="store_true", help="collect the static files first"
     )
+    parser.add_argument(
+        "--web-only",
+        action="store_true",
+        help="no task worker and scheduler children (containers run them as their own processes)",
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openjobcenter.config.settings")
     port = os.environ.get("PORT", "8000")
@@ -68,13 +75,14 @@ def main(argv: list[str] | None = None) -> None:
         sys.stderr.write(f"PORT must be a number between 1 and 65535; got {port!r}\n")
         raise SystemExit(2)
     if args.migrate:
-        _manage("migrate", "--no-input", "-v", "0")
-        _manage("createcachetable")
+        # One node at a time (a PostgreSQL advisory lock; core/.../migrate_safely.py).
+        _manage("migrate_safely", "-v", "1")
     if args.collectstatic:
         _manage("collectstatic", "--no-input", "-v", "0")
     children = [
         subprocess.Popen([sys.executable, "-m", "openjobcenter.manage", *command])  # noqa: S603
         for command in (["db_worker", "--queue-name", "*"], ["run_scheduler"])
+        if not args.web_only
     ]
     sys.stdout.write(f"\nOpenJobcenter runs at http://{host}:{port}/  (Ctrl+C stops it)\n\n")
     sys.stdout.flush()

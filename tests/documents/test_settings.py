@@ -11,7 +11,7 @@ import sys
 BASE = {
     "SITE_URL": "https://ojc.example",
     "OJC_ENV": "production",
-    "SECRET_KEY": "x" * 50,
+    "SECRET_KEY": "test-secret-" + "0123456789abcdef" * 3,
     "ALLOWED_HOSTS": "ojc.example",
     "EMAIL_HOST": "mail",
 }

@@ -42,8 +42,9 @@ if not SECRET_KEY:
         msg = "SECRET_KEY must be set when OJC_ENV=production (a long random string)"
         raise ConfigError(msg)
     SECRET_KEY = "insecure-embedded-default-key-do-not-use-in-production-0123456789"  # noqa: S105
-elif PRODUCTION and len(SECRET_KEY) < 40:
-    msg = "SECRET_KEY must be at least 40 characters long in production"
+elif PRODUCTION and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
+    # Django's own bar (check --deploy, security.W009), enforced instead of warned about.
+    msg = "SECRET_KEY must be at least 50 characters long with 5+ different ones in production"
     raise ConfigError(msg)
 
 DEBUG = env_bool("DEBUG", default=False)
@@ -96,6 +97,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz for probes that ask by the pod's address (web/health.py).
+    "openjobcenter.web.health.ProbeMiddleware",
     "openjobcenter.core.middleware.RequestIdMiddleware",
     # Its process_exception turns a view's "database unreachable" into a calm 503; one
     # raised by a middleware below reaches handler500 (web.views.server_error) instead.
@@ -311,7 +314,15 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if PRODUCTION else 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
+# The browsers' preload list binds the whole registrable domain (every subdomain, hard to
+# undo): a decision for the domain's owner, not a default. Off, check --deploy's reminder
+# (security.W021) is silenced below for that reason (docs/configuration.md).
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+# Plain http is redirected to https in production, except the probes: a kubelet or a
+# container's HEALTHCHECK asks over plain http inside the cluster, without the proxy's header.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 if env_bool("BEHIND_TLS_PROXY", default=PRODUCTION):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CONTENT_SECURITY_POLICY = (
@@ -453,6 +464,28 @@ DOCUMENTS: dict[str, object] = {
 if DOCUMENTS["storage"] == "s3" and not DOCUMENTS["s3_bucket"]:
     msg = "DOCUMENTS_STORAGE=s3 needs DOCUMENTS_S3_BUCKET"
     raise ConfigError(msg)
+# Everything else in Django's default storage (job centres' logos, chat attachments when
+# the documents module is off): a local folder is fine on one host; several nodes share
+# an S3-compatible bucket instead (the same store and credentials as the documents).
+MEDIA_STORAGE = env_choice("MEDIA_STORAGE", "filesystem", ("filesystem", "s3"))
+if MEDIA_STORAGE == "s3":
+    MEDIA_S3_BUCKET = env_str("MEDIA_S3_BUCKET")
+    if not MEDIA_S3_BUCKET:
+        msg = "MEDIA_STORAGE=s3 needs MEDIA_S3_BUCKET"
+        raise ConfigError(msg)
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": DOCUMENTS["s3_endpoint_url"] or None,
+            "region_name": DOCUMENTS["s3_region"],
+            "access_key": DOCUMENTS["s3_access_key"] or None,
+            "secret_key": DOCUMENTS["s3_secret_key"] or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 
 # --- Messaging and notifications (messaging/, notifications/) -----------------------
 MESSAGING = {

@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from collections.abc import Callable
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.views.decorators.cache import never_cache
 
 log = logging.getLogger(__name__)
@@ -80,3 +81,24 @@ def readyz(request: HttpRequest) -> JsonResponse:
         {"status": "unavailable" if failing else "ok", "failing": failing, "checks": results},
         status=status,
     )
+
+
+class ProbeMiddleware:
+    """Answers ``/healthz`` and ``/readyz`` before anything reads the Host header.
+
+    A kubelet or a container's HEALTHCHECK asks by the pod's address (``Host: 10.1.2.3:8000``),
+    which is not in ALLOWED_HOSTS and never should be; the probes carry no tenant, no
+    session and no personal data, so they need neither the host check nor the access log
+    line every few seconds. Everything else goes through the full stack.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if request.method in {"GET", "HEAD"}:
+            if request.path == "/healthz":
+                return healthz(request)
+            if request.path == "/readyz":
+                return readyz(request)
+        return self.get_response(request)
