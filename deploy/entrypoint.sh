@@ -1,6 +1,6 @@
 #!/bin/sh
 # The container's process types (docs/operations.md). None of them loads demo data:
-# demo_load refuses OJC_ENV=production, and no command here calls it.
+# the demo loader refuses OJC_ENV=production, and no command here calls it.
 set -eu
 command="${1:-web}"
 [ "$#" -gt 0 ] && shift
