@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 export PYTHONDONTWRITEBYTECODE := 1
 
 # Domain apps with their own catalogue (<app>/locale) get their strings routed there.
-.PHONY: run serve test lint typecheck check-migrations messages messages-app bench bench-smoke install install-dev clean
+.PHONY: run serve test lint typecheck check-migrations messages messages-app bench bench-smoke install install-dev clean lock sbom check-deploy upgrade-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,32 @@ bench: install-dev
 # DATABASE_URL/REDIS_URL point there, else SQLite where a script can; fails when one is broken.
 bench-smoke: install-dev
 	$(BIN)/python bench/smoke.py
+
+# Lock files with hashes (docs/operations.md, "Supply chain"): after changing a pin in
+# pyproject.toml. The image installs requirements.lock with --require-hashes.
+LOCK = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes --quiet --custom-compile-command "make lock"
+lock: install-dev
+	$(LOCK) -o requirements.lock
+	$(LOCK) --extra dev -o requirements-dev.lock
+
+# CycloneDX SBOM of the runtime packages (from the lock), checked to list each of them.
+sbom: install-dev
+	mkdir -p var
+	$(BIN)/cyclonedx-py requirements --pyproject pyproject.toml --of JSON -o var/sbom.cdx.json requirements.lock
+	$(BIN)/python tools/check_sbom.py var/sbom.cdx.json requirements.lock
+
+# Django's deployment checks with the production settings a deployment sets (throwaway
+# secrets); any warning fails.
+check-deploy: install
+	OJC_ENV=production OJC_BASE_DIR=$(CURDIR)/var/check-deploy DEBUG=false \
+	SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(48))')" \
+	ALLOWED_HOSTS=jobcenter.example.org SITE_URL=https://jobcenter.example.org EMAIL_HOST=smtp.example.org \
+	DOCUMENTS_MASTER_KEY="$$($(BIN)/python -c 'import base64, secrets; print(base64.b64encode(secrets.token_bytes(32)).decode())')" \
+	$(BIN)/python -m openjobcenter.manage check --deploy --fail-level WARNING
+
+# The previous release's code on this tree's schema (PostgreSQL: DATABASE_URL).
+upgrade-check: install-dev
+	tools/upgrade_check.sh
 
 clean:
 	rm -rf $(VENV) var

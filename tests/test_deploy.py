@@ -40,6 +40,9 @@ INSTALLATION = REQUIRED_IN_PRODUCTION | {"DATABASE_URL", "REDIS_URL"}
 # --- the settings reference --------------------------------------------------------------
 
 
+ENVIRON_READS = {"os.environ.get", "os.getenv", "os.environ.setdefault"}
+
+
 def variables_read_by_the_code() -> set[str]:
     """Every environment variable named in the package: the env_* parsers' first
     argument and os.environ.get / os.getenv / os.environ[...] with a literal name."""
@@ -50,13 +53,9 @@ def variables_read_by_the_code() -> set[str]:
             literal: ast.expr | None = None
             if isinstance(node, ast.Call) and node.args:
                 func = node.func
-                if isinstance(func, ast.Name) and func.id.startswith("env_"):
-                    literal = node.args[0]
-                elif isinstance(func, ast.Attribute) and ast.unparse(func) in {
-                    "os.environ.get",
-                    "os.getenv",
-                    "os.environ.setdefault",
-                }:
+                parser = isinstance(func, ast.Name) and func.id.startswith("env_")
+                lookup = isinstance(func, ast.Attribute) and ast.unparse(func) in ENVIRON_READS
+                if parser or lookup:
                     literal = node.args[0]
             elif isinstance(node, ast.Subscript) and ast.unparse(node.value) == "os.environ":
                 literal = node.slice
@@ -217,7 +216,7 @@ def test_compose_runs_every_part_on_one_host() -> None:
         assert environment["OJC_ENV"] == "production"
         # Every setting production needs is set; the secrets come from deploy/.env and
         # compose itself refuses to start without them, naming the variable.
-        assert INSTALLATION <= set(environment), name
+        assert set(environment) >= INSTALLATION, name
         for key in ("SECRET_KEY", "DOCUMENTS_MASTER_KEY"):
             assert environment[key].startswith(f"${{{key}:?"), key
         # Names the app reads, no typos.
@@ -282,7 +281,11 @@ def test_chart_lints_clean() -> None:
 def test_chart_renders_web_worker_scheduler_and_a_migration_hook() -> None:
     documents = render(SECRET)
     deployments = of_kind(documents, "Deployment")
-    assert set(deployments) == {"ojc-openjobcenter-web", "ojc-openjobcenter-worker", "ojc-openjobcenter-scheduler"}
+    assert set(deployments) == {
+        "ojc-openjobcenter-web",
+        "ojc-openjobcenter-worker",
+        "ojc-openjobcenter-scheduler",
+    }
     scheduler = deployments["ojc-openjobcenter-scheduler"]["spec"]
     assert scheduler["replicas"] == 1
     assert scheduler["strategy"] == {"type": "Recreate"}

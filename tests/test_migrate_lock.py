@@ -76,7 +76,11 @@ def _waiting_for_lock(db: psycopg.Connection[tuple[object, ...]]) -> int:
 
 def test_two_nodes_starting_at_once_migrate_once(fresh_database: str) -> None:
     env = {
-        **{k: v for k, v in os.environ.items() if k not in {"OJC_ENV", "DJANGO_SETTINGS_MODULE", "REDIS_URL"}},
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if k not in {"OJC_ENV", "DJANGO_SETTINGS_MODULE", "REDIS_URL"}
+        },
         "DATABASE_URL": _url_for(fresh_database),
         "OJC_ENV": "development",
         "LOG_LEVEL": "info",

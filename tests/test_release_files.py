@@ -3,6 +3,7 @@ files that make an install reproducible, agree with pyproject.toml."""
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from pathlib import Path
@@ -39,7 +40,10 @@ def lock(name: str) -> dict[str, tuple[str, list[str]]]:
     for block in re.split(r"\n(?=[A-Za-z0-9])", text):
         head = re.match(r"([A-Za-z0-9_.-]+)==([^\s;\\]+)", block)
         if head:
-            entries[normalise(head[1])] = (head[2], re.findall(r"--hash=sha256:([0-9a-f]{64})", block))
+            entries[normalise(head[1])] = (
+                head[2],
+                re.findall(r"--hash=sha256:([0-9a-f]{64})", block),
+            )
     return entries
 
 
@@ -59,7 +63,16 @@ def test_lock_files_pin_pyprojects_dependencies_with_hashes() -> None:
         assert all(hashes for _, hashes in entries.values())
     # The image installs no test, lint or release tool (websockets is uvicorn's too), and
     # the tests run the versions production runs.
-    tools = {"pytest", "ruff", "mypy", "playwright", "coverage", "uv", "helm-python-sdk", "cyclonedx-bom"}
+    tools = {
+        "pytest",
+        "ruff",
+        "mypy",
+        "playwright",
+        "coverage",
+        "uv",
+        "helm-python-sdk",
+        "cyclonedx-bom",
+    }
     assert tools <= set(dev)
     assert not tools & set(runtime_lock)
     for name, (version, _) in runtime_lock.items():
@@ -113,3 +126,39 @@ def test_security_policy_and_changelog() -> None:
     version = pyproject()["project"]["version"]
     assert re.search(rf"^## \[{re.escape(version)}\] - \d{{4}}-\d{{2}}-\d{{2}}$", changelog, re.M)
     assert f"[{version}]: " in changelog
+
+
+def test_the_sbom_check_names_what_is_missing_or_wrong(tmp_path: Path) -> None:
+    """CI's SBOM check (tools/check_sbom.py) fails on an SBOM that lacks a runtime package."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("check_sbom", ROOT / "tools" / "check_sbom.py")
+    assert spec
+    assert spec.loader
+    check_sbom = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(check_sbom)
+    lock_file = tmp_path / "requirements.lock"
+    lock_file.write_text("django==5.2.19 \\\n    --hash=sha256:" + "a" * 64 + "\nsqlparse==0.5.3\n")
+
+    def component(name: str, version: str) -> dict[str, Any]:
+        return {
+            "name": name,
+            "version": version,
+            "purl": f"pkg:pypi/{name}@{version}",
+            "externalReferences": [{"hashes": [{"alg": "SHA-256", "content": "a" * 64}]}],
+        }
+
+    sbom = {
+        "bomFormat": "CycloneDX",
+        "metadata": {"component": {"name": "openjobcenter"}},
+        "components": [component("django", "5.2.19"), component("pytest", "9.2.0")],
+    }
+    sbom_file = tmp_path / "sbom.json"
+    sbom_file.write_text(json.dumps(sbom))
+    assert check_sbom.problems(sbom_file, lock_file) == [
+        "sqlparse is missing",
+        "pytest is a development tool, not a runtime component",
+    ]
+    sbom["components"] = [component("django", "5.2.19"), component("sqlparse", "0.5.3")]
+    sbom_file.write_text(json.dumps(sbom))
+    assert check_sbom.problems(sbom_file, lock_file) == []
