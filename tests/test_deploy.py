@@ -127,6 +127,30 @@ def test_image_is_multi_stage_non_root_read_only_and_health_checked() -> None:
     assert {".git", ".venv", "var", "tests"} <= set(ignored)
 
 
+def test_dockerfile_passes_hadolint() -> None:
+    """hadolint's rules (and ShellCheck on every RUN line); ignores are commented in place."""
+    hadolint = Path(sys.executable).parent / "hadolint"
+    result = subprocess.run(
+        [str(hadolint), "--no-color", "--failure-threshold", "info", str(DEPLOY / "Dockerfile")],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    # The linter really reads it: a Dockerfile with a known fault fails.
+    bad = subprocess.run(
+        [str(hadolint), "--no-color", "-"],
+        input="FROM python:3.11-slim-bookworm\nRUN cd /tmp && pip install x\n",
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert bad.returncode != 0
+    assert "DL3003" in bad.stdout
+
+
 def test_no_deployment_file_loads_demo_data() -> None:
     for path in [*DEPLOY.rglob("*"), ROOT / "Makefile"]:
         if path.is_file() and path.name != "Makefile":
