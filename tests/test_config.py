@@ -87,6 +87,36 @@ def test_production_refuses_debug_and_bad_values() -> None:
     assert "SITE_URL" in result.stderr
     result = _start({**base, "SESSION_IDLE_STAFF": "ten"})
     assert "SESSION_IDLE_STAFF" in result.stderr
+    # Django's own bar for the key (check --deploy's W009) stops start-up instead of warning.
+    for weak in ("short-" * 5, "x" * 60):
+        result = _start({**base, "SECRET_KEY": weak})
+        assert result.returncode != 0
+        assert "SECRET_KEY must be at least 50 characters" in result.stderr
+    result = _start({**base, "MEDIA_STORAGE": "s3"})
+    assert "MEDIA_STORAGE=s3 needs MEDIA_S3_BUCKET" in result.stderr
+    result = _start({**base, "MEDIA_STORAGE": "nfs"})
+    assert "MEDIA_STORAGE must be one of filesystem, s3" in result.stderr
+
+
+def test_media_in_s3_for_several_nodes() -> None:
+    """MEDIA_STORAGE=s3: Django's default storage (logos, attachments) in a shared bucket."""
+    probe = (
+        "import django; django.setup(); from django.conf import settings; "
+        "from django.core.files.storage import storages; s = storages['default']; "
+        "print(type(s).__name__, s.bucket_name, s.endpoint_url, s.default_acl)"
+    )
+    env = {
+        **os.environ,
+        "MEDIA_STORAGE": "s3",
+        "MEDIA_S3_BUCKET": "ojc-media",
+        "DOCUMENTS_S3_ENDPOINT_URL": "https://s3.example.org",
+        "DJANGO_SETTINGS_MODULE": "openjobcenter.config.settings",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["S3Storage", "ojc-media", "https://s3.example.org", "private"]
 
 
 def test_embedded_default_needs_no_variables() -> None:
