@@ -767,6 +767,8 @@ def server_env(args: argparse.Namespace, base_dir: Path) -> dict[str, str]:
         EMAIL_HOST="localhost",
         SITE_URL="https://ojc-bench.invalid",
         BEHIND_TLS_PROXY="0",
+        # Plain http on 127.0.0.1, no TLS proxy in front: production's https redirect off.
+        SECURE_SSL_REDIRECT="0",
         LOG_LEVEL="warning",
         CACHE_KEY_PREFIX=f"ojc_bench_{secrets.token_hex(4)}",
         # Production refuses to start without it; a throw-away key for a throw-away database.
