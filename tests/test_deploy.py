@@ -21,6 +21,10 @@ import helm_python as helm
 import pytest
 import yaml
 
+# No database involved: once per CI run is enough, so only in the second (PostgreSQL)
+# pass; locally `make test` runs them like any other test.
+pytestmark = pytest.mark.postgres
+
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
 CHART = DEPLOY / "helm" / "openjobcenter"
