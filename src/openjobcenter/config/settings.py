@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "openjobcenter.notifications",
     "openjobcenter.home",
     "openjobcenter.casefile",
+    "openjobcenter.retention",
     "allauth",
     "allauth.account",
     "allauth.mfa",
