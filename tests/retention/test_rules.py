@@ -316,7 +316,9 @@ def test_dry_run_prints_what_would_go_and_deletes_nothing(
     pk, _files = make_at(due_at, _note, jc_a, customer)
     out = io.StringIO()
     call_command("retention_run", "--dry-run", stdout=out)
-    line = next(l for l in out.getvalue().splitlines() if "casefile.notes" in l and jc_a.slug in l)
+    line = next(
+        ln for ln in out.getvalue().splitlines() if "casefile.notes" in ln and jc_a.slug in ln
+    )
     assert line.split("\t")[:4] == ["would delete", "casefile.notes", jc_a.slug, "1"]
     assert CaseNote.objects.filter(pk=pk).exists()
     assert not DeletionReport.objects.exists()

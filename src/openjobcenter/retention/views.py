@@ -23,8 +23,6 @@ class RetentionValueForm(forms.Form):
     rule = forms.CharField(max_length=60, widget=forms.HiddenInput)
     value = forms.IntegerField(
         label=gettext_lazy("Wert"),
-        min_value=0,
-        max_value=100_000,
         error_messages={
             "required": gettext_lazy("Bitte geben Sie einen Wert ein."),
             "invalid": gettext_lazy("Bitte geben Sie eine ganze Zahl ein."),
