@@ -23,30 +23,24 @@ def delete_applications(pks: Sequence[int]) -> int:
     after the commit); an audit entry each (no content)."""
     from openjobcenter.applications.models import Application
     from openjobcenter.core import sealed
-    from openjobcenter.core.audit import audit
-    from openjobcenter.core.models import AuditAction
+    from openjobcenter.retention.auditing import audit_deleted
 
-    names: list[str] = []
-    count = 0
-    for app in Application.objects.filter(pk__in=pks).select_related("jobcenter"):
-        names += [n for n in (app.pdf_name, app.receipt_pdf_name) if n]
-        audit(
-            request=None,
-            action=AuditAction.DELETE,
-            object_type="application",
-            object_id=app.pk,
-            jobcenter=app.jobcenter,
-            detail="retention",
+    rows = list(
+        Application.objects.filter(pk__in=pks).values_list(
+            "pk", "jobcenter_id", "pdf_name", "receipt_pdf_name"
         )
-        app.delete()
-        count += 1
+    )
+    names = [n for _pk, _jc, pdf, receipt in rows for n in (pdf, receipt) if n]
+    # One cascade for the batch (steps, events, hand-off states), one audit INSERT.
+    Application.objects.filter(pk__in=[r[0] for r in rows]).delete()
+    audit_deleted("application", [(r[0], r[1]) for r in rows], detail="retention")
 
     def remove_files() -> None:
         for name in names:
             sealed.delete(name)
 
     transaction.on_commit(remove_files)
-    return count
+    return len(rows)
 
 
 def _drafts_due(jobcenter: Jobcenter | None, cutoff: datetime) -> QuerySet[Any]:

@@ -26,30 +26,18 @@ def _due(jobcenter: Jobcenter | None, cutoff: datetime) -> QuerySet[Any]:
 
 def delete_appointments(pks: Sequence[int]) -> int:
     from openjobcenter.appointments.models import Appointment
-    from openjobcenter.core.audit import audit
-    from openjobcenter.core.models import AuditAction
     from openjobcenter.documents.retention import delete_documents
+    from openjobcenter.retention.auditing import audit_deleted
 
-    proofs = [
-        p
-        for p in Appointment.objects.filter(pk__in=pks).values_list("proof_id", flat=True)
-        if p is not None
-    ]
-    count = 0
-    for appointment in Appointment.objects.filter(pk__in=pks).select_related("jobcenter"):
-        audit(
-            request=None,
-            action=AuditAction.DELETE,
-            object_type="appointment",
-            object_id=appointment.pk,
-            jobcenter=appointment.jobcenter,
-            detail="retention",
-        )
-        appointment.delete()
-        count += 1
+    rows = list(
+        Appointment.objects.filter(pk__in=pks).values_list("pk", "jobcenter_id", "proof_id")
+    )
+    proofs = [proof for _pk, _jc, proof in rows if proof is not None]
+    Appointment.objects.filter(pk__in=[r[0] for r in rows]).delete()
+    audit_deleted("appointment", [(r[0], r[1]) for r in rows], detail="retention")
     # A proof ("Ich kann den Termin nicht wahrnehmen") belongs to the appointment.
     delete_documents(proofs, detail="appointment retention")
-    return count
+    return len(rows)
 
 
 def register_rules() -> None:

@@ -32,9 +32,8 @@ def delete_conversations(pks: Sequence[int]) -> int:
     Attachments that went into the documents module stay there (their own rule)."""
     from django.core.files.storage import default_storage
 
-    from openjobcenter.core.audit import audit
-    from openjobcenter.core.models import AuditAction
     from openjobcenter.messaging.models import Conversation, Message
+    from openjobcenter.retention.auditing import audit_deleted
 
     names = [
         n
@@ -43,25 +42,17 @@ def delete_conversations(pks: Sequence[int]) -> int:
         .values_list("attachment", flat=True)
         if n
     ]
-    count = 0
-    for conv in Conversation.objects.filter(pk__in=pks).select_related("jobcenter"):
-        audit(
-            request=None,
-            action=AuditAction.DELETE,
-            object_type="conversation",
-            object_id=conv.pk,
-            jobcenter=conv.jobcenter,
-            detail="retention",
-        )
-        conv.delete()
-        count += 1
+    rows = list(Conversation.objects.filter(pk__in=pks).values_list("pk", "jobcenter_id"))
+    # One cascade for the whole batch (messages by conversation id), one audit INSERT.
+    Conversation.objects.filter(pk__in=[pk for pk, _jc in rows]).delete()
+    audit_deleted("conversation", rows, detail="retention")
 
     def remove_files() -> None:
         for name in names:
             default_storage.delete(name)
 
     transaction.on_commit(remove_files)
-    return count
+    return len(rows)
 
 
 def register_rules() -> None:
