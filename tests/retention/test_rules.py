@@ -391,3 +391,18 @@ def test_cutoff_counts_years_to_the_end_of_the_calendar_year() -> None:
     rule = registry.get("applications.submitted")
     now = timezone.make_aware(datetime(2026, 12, 6, 9))
     assert rule.cutoff(10, now=now).date() == date(2016, 1, 1)
+
+
+def test_the_customers_home_hears_of_the_deletion(
+    jc_a: Jobcenter, customer: CustomerProfile
+) -> None:
+    from openjobcenter.home.cache import current_version
+
+    rule = registry.get("applications.drafts")
+    due_at, _kept = moments(rule, rule.default)
+    make_at(due_at, _application(ApplicationStatus.DRAFT), jc_a, customer)
+    before = current_version(customer.user_id)
+
+    retention_run()
+
+    assert current_version(customer.user_id) != before

@@ -23,17 +23,18 @@ def delete_applications(pks: Sequence[int]) -> int:
     after the commit); an audit entry each (no content)."""
     from openjobcenter.applications.models import Application
     from openjobcenter.core import sealed
-    from openjobcenter.retention.auditing import audit_deleted
+    from openjobcenter.retention.auditing import audit_deleted, homes_changed
 
     rows = list(
         Application.objects.filter(pk__in=pks).values_list(
-            "pk", "jobcenter_id", "pdf_name", "receipt_pdf_name"
+            "pk", "jobcenter_id", "pdf_name", "receipt_pdf_name", "customer_id"
         )
     )
-    names = [n for _pk, _jc, pdf, receipt in rows for n in (pdf, receipt) if n]
+    names = [n for _pk, _jc, pdf, receipt, _c in rows for n in (pdf, receipt) if n]
     # One cascade for the batch (steps, events, hand-off states), one audit INSERT.
     Application.objects.filter(pk__in=[r[0] for r in rows]).delete()
     audit_deleted("application", [(r[0], r[1]) for r in rows], detail="retention")
+    homes_changed(r[4] for r in rows)
 
     def remove_files() -> None:
         for name in names:

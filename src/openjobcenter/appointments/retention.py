@@ -27,14 +27,17 @@ def _due(jobcenter: Jobcenter | None, cutoff: datetime) -> QuerySet[Any]:
 def delete_appointments(pks: Sequence[int]) -> int:
     from openjobcenter.appointments.models import Appointment
     from openjobcenter.documents.retention import delete_documents
-    from openjobcenter.retention.auditing import audit_deleted
+    from openjobcenter.retention.auditing import audit_deleted, homes_changed
 
     rows = list(
-        Appointment.objects.filter(pk__in=pks).values_list("pk", "jobcenter_id", "proof_id")
+        Appointment.objects.filter(pk__in=pks).values_list(
+            "pk", "jobcenter_id", "proof_id", "customer_id"
+        )
     )
-    proofs = [proof for _pk, _jc, proof in rows if proof is not None]
+    proofs = [r[2] for r in rows if r[2] is not None]
     Appointment.objects.filter(pk__in=[r[0] for r in rows]).delete()
     audit_deleted("appointment", [(r[0], r[1]) for r in rows], detail="retention")
+    homes_changed(r[3] for r in rows)
     # A proof ("Ich kann den Termin nicht wahrnehmen") belongs to the appointment.
     delete_documents(proofs, detail="appointment retention")
     return len(rows)

@@ -24,11 +24,14 @@ def delete_documents(pks: Sequence[int], *, detail: str = "retention") -> int:
     """Delete documents with their pages and files (files after the commit)."""
     from openjobcenter.documents.models import Document
     from openjobcenter.documents.services_retention import _delete_document
+    from openjobcenter.retention.auditing import homes_changed
 
-    count = 0
+    count, customers = 0, set()
     for document in Document.objects.filter(pk__in=pks).select_related("jobcenter"):
+        customers.add(document.customer_id)
         _delete_document(document, detail=detail)
         count += 1
+    homes_changed(customers)
     return count
 
 
@@ -58,7 +61,9 @@ def _requests_due(jobcenter: Jobcenter | None, cutoff: datetime) -> QuerySet[Any
 
 def _requests_delete(pks: Sequence[int]) -> int:
     from openjobcenter.documents.models import DocumentRequest
+    from openjobcenter.retention.auditing import homes_changed
 
+    homes_changed(DocumentRequest.objects.filter(pk__in=pks).values_list("customer_id", flat=True))
     # Items go with their request; documents sent for an item stay (their own rule).
     return int(
         DocumentRequest.objects.filter(pk__in=pks).delete()[1].get("documents.DocumentRequest", 0)

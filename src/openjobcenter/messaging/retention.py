@@ -33,7 +33,7 @@ def delete_conversations(pks: Sequence[int]) -> int:
     from django.core.files.storage import default_storage
 
     from openjobcenter.messaging.models import Conversation, Message
-    from openjobcenter.retention.auditing import audit_deleted
+    from openjobcenter.retention.auditing import audit_deleted, homes_changed
 
     names = [
         n
@@ -42,10 +42,13 @@ def delete_conversations(pks: Sequence[int]) -> int:
         .values_list("attachment", flat=True)
         if n
     ]
-    rows = list(Conversation.objects.filter(pk__in=pks).values_list("pk", "jobcenter_id"))
+    rows = list(
+        Conversation.objects.filter(pk__in=pks).values_list("pk", "jobcenter_id", "customer_id")
+    )
     # One cascade for the whole batch (messages by conversation id), one audit INSERT.
-    Conversation.objects.filter(pk__in=[pk for pk, _jc in rows]).delete()
-    audit_deleted("conversation", rows, detail="retention")
+    Conversation.objects.filter(pk__in=[r[0] for r in rows]).delete()
+    audit_deleted("conversation", [(r[0], r[1]) for r in rows], detail="retention")
+    homes_changed(r[2] for r in rows)
 
     def remove_files() -> None:
         for name in names:

@@ -23,3 +23,15 @@ def audit_deleted(object_type: str, rows: Iterable[tuple[int, int | None]], *, d
         )
         for pk, jobcenter_id in rows
     )
+
+
+def homes_changed(customer_ids: Iterable[int]) -> None:
+    """Tell each affected customer's home (and its cached copy) that items are gone."""
+    from openjobcenter.accounts.models import CustomerProfile
+    from openjobcenter.home.realtime import home_changed
+
+    wanted = set(customer_ids)
+    if not wanted:
+        return
+    for user_id in CustomerProfile.objects.filter(pk__in=wanted).values_list("user_id", flat=True):
+        home_changed(user_id)
