@@ -9,9 +9,9 @@ A throw-away PostgreSQL database (``ojc_bench_retention``, dropped after) is mig
 one job centre with 1,000 customers is created. Each round seeds a fresh set of N
 conversations with M messages each (every one past its retention date, bulk INSERT …
 SELECT generate_series), then deletes them either by the retention rule
-``messaging.conversations`` (in batches of 500: per conversation an audit entry and
-Django's cascade, files through the storage API, each batch a transaction with its report
-count) or by the baseline: two bare ``DELETE … WHERE id IN (…)`` statements per batch of
+``messaging.conversations`` (in batches of 500: one queryset cascade and one audit
+INSERT with an entry per conversation, files through the storage API, each batch a
+transaction with its report count) or by the baseline: two bare ``DELETE … WHERE id IN (…)`` statements per batch of
 500 conversations, nothing else. Rounds alternate A/B/A/B so drift on the shared machine
 hits both. Figures per round: rows (messages + conversations) per second of wall time, CPU
 seconds of this process per 1,000 rows (the database's own CPU is not in it), and the
