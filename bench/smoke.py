@@ -49,6 +49,7 @@ SCRIPTS = [
     Script("home", sqlite=True, redis=True),
     Script("http_baseline", sqlite=True),
     Script("staff_queue", sqlite=False),
+    Script("retention", sqlite=False),
     Script("documents", sqlite=True, sqlite_flag=False, pg_admin=False),
     Script("benefits", sqlite=True, sqlite_flag=False, pg_admin=False),
 ]

@@ -258,6 +258,9 @@ ROUTES: dict[str, Entry] = {
         owners(), pk="application", args={"upto": "question_id"}
     ),
     C + "profil/": both(mine()),
+    # Re-authentication: the world's owner has a second factor and is asked for it; the
+    # other customer (password only) gets the form, 400 without a body: nothing deleted.
+    C + "profil/konto-loeschen/": both(over(mine(), owner="mfa")),
     C + "termine/": page(mine()),
     C + "termine/buchen/": page(mine()),
     C + "termine/buchen/<int:type_id>/": both(mine()),
@@ -337,6 +340,8 @@ ROUTES: dict[str, Entry] = {
     S + "einstellungen/angemessenheit/": both(staff(ADMIN)),
     S + "einstellungen/<slug:section>/": both(staff(ADMIN)),
     S + "protokoll/": both(staff(ADMIN)),
+    S + "aufbewahrung/": both(staff(ADMIN), body={"rule": "casefile.notes", "value": "12"}),
+    S + "loeschprotokoll/": page(staff(TEAM_LEADS)),
     S + "zugriffsregeln/": both(
         staff(ADMIN),
         body={

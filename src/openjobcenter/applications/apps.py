@@ -8,6 +8,9 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("Anträge")
 
     def ready(self) -> None:
+        from openjobcenter.applications.retention import register_rules
+
+        register_rules()
         from openjobcenter.applications import outbox
         from openjobcenter.applications.home import ApplicationsProvider
         from openjobcenter.home import registry

@@ -8,6 +8,9 @@ class AppointmentsConfig(AppConfig):
     verbose_name = _("Termine")
 
     def ready(self) -> None:
+        from openjobcenter.appointments.retention import register_rules
+
+        register_rules()
         from openjobcenter.accounts import logout_hooks
         from openjobcenter.appointments import realtime
         from openjobcenter.appointments.home import AppointmentsProvider

@@ -26,6 +26,7 @@ from openjobcenter.core.access import (
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
 from openjobcenter.core.need_to_know import Category, content_required, may_read
+from openjobcenter.retention.selectors import open_deletion_request
 
 
 def _page_number(raw: str | None) -> int:
@@ -126,6 +127,8 @@ def _render_case(
             "can_assign": has_perm(roles, Perm.CUSTOMERS_ASSIGN_NUMBER),
             "note_error": note_error,
             "note_values": note_values or {},
+            # The customer asked to delete the account (retention/services_account.py).
+            "deletion_request": open_deletion_request(profile),
         },
         status=422 if failed else 200,
     )

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "openjobcenter.notifications",
     "openjobcenter.home",
     "openjobcenter.casefile",
+    "openjobcenter.retention",
     "allauth",
     "allauth.account",
     "allauth.mfa",

@@ -17,6 +17,8 @@ from openjobcenter.documents import urls as document_urls
 from openjobcenter.home import urls as home_urls
 from openjobcenter.messaging import urls as messaging_urls
 from openjobcenter.notifications import urls as notification_urls
+from openjobcenter.retention import views as retention_views
+from openjobcenter.retention import views_account as retention_account_views
 from openjobcenter.tenants import views as tenant_views
 from openjobcenter.web import health, staff_views
 from openjobcenter.web import views as web_views
@@ -25,6 +27,9 @@ customer_patterns = (
     [
         *home_urls.customer_patterns,
         path("profil/", account_views.customer_profile, name="profile"),
+        path(
+            "profil/konto-loeschen/", retention_account_views.account_delete, name="account_delete"
+        ),
         *appointment_urls.customer_patterns,
         *application_urls.customer_patterns,
         *document_urls.customer_patterns,
@@ -56,6 +61,8 @@ staff_patterns = (
         path("einstellungen/<slug:section>/", tenant_views.settings_section, name="settings"),
         path("protokoll/", core_views.audit_log, name="audit"),
         path("zugriffsregeln/", core_views_access.access_rules, name="access_rules"),
+        path("aufbewahrung/", retention_views.retention_settings, name="retention_settings"),
+        path("loeschprotokoll/", retention_views.deletion_reports, name="deletion_reports"),
         *appointment_urls.staff_patterns,
         *application_urls.staff_patterns,
         *document_urls.staff_patterns,

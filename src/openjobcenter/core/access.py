@@ -45,6 +45,8 @@ class Perm(enum.StrEnum):
     MESSAGING_USE = "messaging.use"  # team inbox, write to customers
     MESSAGING_MANAGE = "messaging.manage"  # reassign, topics, templates, auto-reply
     QUEUE_LEAD = "queue.lead"  # the team's load on the start page, assign from there
+    RETENTION_CONFIGURE = "retention.configure"  # retention values within legal bounds
+    RETENTION_REPORTS = "retention.reports"  # the deletion reports (counts, never content)
 
 
 ALL_ROLES = frozenset(Role)
@@ -72,6 +74,8 @@ ROLE_PERMISSIONS: dict[Perm, frozenset[Role]] = {
     Perm.MESSAGING_USE: ALL_ROLES,
     Perm.MESSAGING_MANAGE: frozenset({Role.TEAM_LEAD, Role.ADMIN}),
     Perm.QUEUE_LEAD: frozenset({Role.TEAM_LEAD, Role.ADMIN}),
+    Perm.RETENTION_CONFIGURE: frozenset({Role.ADMIN}),
+    Perm.RETENTION_REPORTS: frozenset({Role.TEAM_LEAD, Role.ADMIN}),
 }
 
 

@@ -20,5 +20,8 @@ class DocumentsConfig(AppConfig):
         # The staff work queue's part (home/staff_queue.py).
         registry.register(DocumentsQueueProvider())
 
+        from openjobcenter.documents.retention import register_rules
+
+        register_rules()
         scheduler.register("documents.request_reminders", 3600, remind_requests_task.enqueue)
         scheduler.register("documents.retention", 6 * 3600, retention_task.enqueue)

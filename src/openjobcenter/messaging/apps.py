@@ -8,6 +8,9 @@ class MessagingConfig(AppConfig):
     verbose_name = _("Nachrichten")
 
     def ready(self) -> None:
+        from openjobcenter.messaging.retention import register_rules
+
+        register_rules()
         from openjobcenter.accounts import logout_hooks
         from openjobcenter.core import scheduler
         from openjobcenter.documents import outcome_hooks
