@@ -15,6 +15,7 @@ from openjobcenter.accounts.models import CustomerProfile, User
 from openjobcenter.applications.models import Application, ApplicationKind, ApplicationStatus
 from openjobcenter.appointments.models import Appointment, Channel, Status
 from openjobcenter.documents.models import Document, DocumentRequest, DocumentState, RequestItem
+from openjobcenter.home.queue_cache import queue_changed
 from openjobcenter.messaging import services as chat
 from openjobcenter.messaging.models import (
     AuthorSide,
@@ -23,7 +24,6 @@ from openjobcenter.messaging.models import (
     Message,
     Topic,
 )
-from openjobcenter.home.queue_cache import queue_changed
 from tests.home.world import appointment_type, enable_modules
 
 _refs = itertools.count(1)

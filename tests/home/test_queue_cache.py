@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
-from django.core.cache import cache
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -31,7 +31,7 @@ from openjobcenter.applications import services_staff as app_staff
 from openjobcenter.applications.models import Application, ApplicationStatus
 from openjobcenter.appointments import services as appts
 from openjobcenter.appointments import services_staff as appts_staff
-from openjobcenter.appointments.models import Appointment, Channel, Status
+from openjobcenter.appointments.models import Appointment, Channel
 from openjobcenter.documents import services as docs
 from openjobcenter.documents.models import Document, DocumentState
 from openjobcenter.documents.services_review import document_review

@@ -47,6 +47,8 @@ elif PRODUCTION and len(SECRET_KEY) < 40:
     raise ConfigError(msg)
 
 DEBUG = env_bool("DEBUG", default=False)
+# ``Server-Timing: app;dur=…, cpu;dur=…`` on every response (core/middleware.py).
+SERVER_TIMING = env_bool("SERVER_TIMING", default=True)
 if PRODUCTION and DEBUG:
     msg = "DEBUG must not be on when OJC_ENV=production"
     raise ConfigError(msg)
@@ -96,6 +98,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: its figure is the whole server side of a request (core/middleware.py).
+    "openjobcenter.core.middleware.ServerTimingMiddleware",
     "openjobcenter.core.middleware.RequestIdMiddleware",
     # Its process_exception turns a view's "database unreachable" into a calm 503; one
     # raised by a middleware below reaches handler500 (web.views.server_error) instead.
