@@ -17,6 +17,7 @@ from openjobcenter.accounts.models import CustomerProfile, Role, User
 from openjobcenter.applications.models import ApplicationStep
 from openjobcenter.appointments.models import AppointmentType
 from openjobcenter.casefile.models import CaseNote
+from openjobcenter.casefile.selectors import LIST_LIMIT
 from openjobcenter.casefile.services import case_note_add
 from openjobcenter.core.models import AuditEntry
 from openjobcenter.documents.models import Document
@@ -223,7 +224,7 @@ def test_query_count_is_the_same_with_a_personal_advisor(
     ]
 
 
-def test_the_document_list_is_the_newest_twenty_with_what_they_answer(
+def test_the_document_list_is_the_newest_few_with_what_they_answer(
     case: Case, staff_a: dict[Role, User], staff_client: Login
 ) -> None:
     """The list takes the newest rows first and joins their request items after (one
@@ -238,7 +239,7 @@ def test_the_document_list_is_the_newest_twenty_with_what_they_answer(
     page = case_page(staff_client(staff_a[Role.CASEWORKER]), case)
     docs = section(page, "documents-title")
     body = docs[docs.index("<tbody") : docs.index("</tbody>")]
-    assert body.count("<tr>") == 20
+    assert body.count("<tr>") == LIST_LIMIT
     first_row = body[: body.index("</tr>")]
     assert f'href="/fulda/staff/unterlagen/{newest.pk}/"' in first_row
     assert "Nachforderung vom" in first_row and item.label in first_row
@@ -307,3 +308,39 @@ def test_bad_notes_come_back_with_a_reason(
     assert response.status_code == 422
     assert message in response.content.decode()
     assert CaseNote.objects.count() == before
+
+
+def test_each_section_shows_its_newest_few_and_all_in_the_timeline(
+    case: Case, staff_a: dict[Role, User], staff_client: Login
+) -> None:
+    """A long case shows the newest ``LIST_LIMIT`` notes; "Alle anzeigen" opens the
+    timeline of the notes alone, paged (the rest of the case left out), and the audit
+    entry says so."""
+    author = staff_a[Role.CASEWORKER]
+    for n in range(LIST_LIMIT + 25):
+        case_note_add(
+            request=None,
+            author=author,
+            roles=[Role.CASEWORKER],
+            customer=case.customer,
+            category="benefit_data",
+            text=f"Vermerk Nummer {n}",
+        )
+    client = staff_client(author)
+    page = case_page(client, case)
+    notes = section(page, "notes-title")
+    assert notes.count("Vermerk Nummer") == LIST_LIMIT
+    assert f"Vermerk Nummer {LIST_LIMIT + 24}" in notes
+    assert '<a href="?nur=vermerke#timeline-title">Alle anzeigen' in notes
+    assert "?nur=antraege" not in page  # one application: nothing more to show
+    only = section(case_page(client, case, "?nur=vermerke"), "timeline-title")
+    assert only.count("<time ") == 20 and only.count("Vermerk Nummer") == 20
+    assert "Frage zum Bescheid" not in only  # the conversation is not a note
+    assert "?verlauf=2&amp;nur=vermerke" in only
+    second = section(case_page(client, case, "?verlauf=2&nur=vermerke"), "timeline-title")
+    assert "Vermerk Nummer 0" in second and "Ganzen Verlauf anzeigen" in second
+    entry = AuditEntry.objects.filter(object_type="customer_case").latest("pk")
+    assert "timeline=2 only=vermerke" in entry.detail
+    # An unknown section shows the whole timeline, never an error.
+    whole = section(case_page(client, case, "?nur=alles"), "timeline-title")
+    assert "Ganzen Verlauf anzeigen" not in whole and "?verlauf=2#timeline-title" in whole

@@ -15,6 +15,7 @@ from openjobcenter.accounts.models import CustomerProfile, User
 from openjobcenter.applications.models import Application, ApplicationKind, ApplicationStatus
 from openjobcenter.appointments.models import Appointment, Channel, Status
 from openjobcenter.documents.models import Document, DocumentRequest, DocumentState, RequestItem
+from openjobcenter.home.queue_cache import queue_changed
 from openjobcenter.messaging import services as chat
 from openjobcenter.messaging.models import (
     AuthorSide,
@@ -28,12 +29,19 @@ from tests.home.world import appointment_type, enable_modules
 _refs = itertools.count(1)
 
 
+def changed(jobcenter_id: int) -> None:
+    """Stored directly, not through the services: do what they do after a change (the
+    cached work queue, ``home/queue_cache.py``, is computed again)."""
+    for module in ("applications", "documents", "messaging", "appointments"):
+        queue_changed(jobcenter_id=jobcenter_id, module=module)
+
+
 def _app(
     customer: CustomerProfile, *, status: str, days: int, assignee: User | None = None
 ) -> Application:
     when = timezone.now() - timedelta(days=days)
     draft = status == ApplicationStatus.DRAFT
-    return Application.objects.create(
+    app = Application.objects.create(
         jobcenter=customer.jobcenter,
         customer=customer,
         kind=ApplicationKind.INITIAL,
@@ -47,6 +55,8 @@ def _app(
         assignee=assignee,
         customer_name="Karla Kundin",
     )
+    changed(customer.jobcenter_id)
+    return app
 
 
 def _conversation(
@@ -136,3 +146,4 @@ def make_work(
             status=Status.CONFIRMED,
             created_by=caseworker,
         )
+    changed(jobcenter.pk)

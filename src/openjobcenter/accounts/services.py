@@ -19,6 +19,7 @@ from openjobcenter.accounts.models import (
 )
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
+from openjobcenter.home.queue_cache import CUSTOMERS, queue_changed
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -45,6 +46,7 @@ def customer_register(
         user.preferred_language = request.LANGUAGE_CODE
     user.save(update_fields=["first_name", "last_name", "preferred_language"])
     profile = CustomerProfile.objects.create(user=user, jobcenter=jobcenter)
+    queue_changed(jobcenter_id=jobcenter.pk, module=CUSTOMERS)  # the start page's counts
     audit(
         request=request,
         action=AuditAction.CREATE,
@@ -109,6 +111,7 @@ def customer_assign_number(
     try:
         with transaction.atomic():
             profile.save(update_fields=["customer_number", "updated_at"])
+            queue_changed(jobcenter_id=profile.jobcenter_id, module=CUSTOMERS)
     except IntegrityError:
         # Two clerks assigned the same number at once: the unique constraint decides.
         raise ValidationError(
@@ -263,6 +266,8 @@ def customer_assign_advisor(
         raise ValidationError({"advisor": _("Diese Person arbeitet nicht in diesem Jobcenter.")})
     profile.advisor = advisor
     profile.save(update_fields=["advisor", "updated_at"])
+    # The work queue counts documents as mine or the team's by the customer's advisor.
+    queue_changed(jobcenter_id=profile.jobcenter_id, module="documents")
     audit(
         request=request,
         action=AuditAction.UPDATE,

@@ -26,6 +26,7 @@ from openjobcenter.applications.models import (
 from openjobcenter.core.audit import audit
 from openjobcenter.core.mail import send_after_commit
 from openjobcenter.core.models import AuditAction
+from openjobcenter.home.queue_cache import queue_changed
 from openjobcenter.home.realtime import home_changed
 
 if TYPE_CHECKING:
@@ -123,6 +124,8 @@ def _event(
     # Every event of an application (started, filed, submitted, a status change, a
     # question or its answer) can change what the customer's home shows.
     home_changed(application.customer.user_id)
+    # Filed, submitted, status changed: the staff work queue counts these too.
+    queue_changed(jobcenter_id=application.jobcenter_id, module="applications")
     return ApplicationEvent.objects.create(
         application=application,
         kind=kind,

@@ -33,6 +33,7 @@ from openjobcenter.applications.selectors_staff import processing_staff
 from openjobcenter.core.audit import audit
 from openjobcenter.core.mail import send_after_commit
 from openjobcenter.core.models import AuditAction
+from openjobcenter.home.queue_cache import queue_changed
 from openjobcenter.home.realtime import home_changed
 
 if TYPE_CHECKING:
@@ -140,6 +141,7 @@ def application_assign(
         return app
     app.assignee = assignee
     app.save(update_fields=["assignee", "updated_at"])
+    queue_changed(jobcenter_id=app.jobcenter_id, module="applications")
     ApplicationEvent.objects.create(
         application=app,
         actor=actor,
@@ -181,6 +183,7 @@ def application_change_status(
     before = app.status
     app.status = status
     app.save(update_fields=["status", "updated_at"])
+    queue_changed(jobcenter_id=app.jobcenter_id, module="applications")
     ApplicationEvent.objects.create(
         application=app,
         actor=actor,

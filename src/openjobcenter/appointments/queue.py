@@ -72,6 +72,7 @@ class AppointmentsQueueProvider(StaffProvider):
                     count=found["arriving_n"],
                     # The age of a check-in is how long past its time it is.
                     oldest=first if first and first <= timezone.now() else None,
+                    until=first if first and first > timezone.now() else None,
                     category=Category.GENERAL,
                     url=reverse("staff:reception", kwargs={"jc": ctx.jobcenter.slug}),
                     module=self.module,

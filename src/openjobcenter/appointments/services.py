@@ -47,6 +47,7 @@ from openjobcenter.appointments.services_staff import (
 )
 from openjobcenter.appointments.slot_cache import slots_changed
 from openjobcenter.core.models import AuditAction
+from openjobcenter.home.queue_cache import queue_changed
 from openjobcenter.home.realtime import home_changed
 
 if TYPE_CHECKING:
@@ -146,6 +147,7 @@ def appointment_book(
     slots_changed(appointment.jobcenter_id)
     transaction.on_commit(lambda: notify.booked(appointment.pk))
     home_changed(customer.user_id)
+    queue_changed(jobcenter_id=customer.jobcenter_id, module="appointments")
     return appointment
 
 
@@ -160,6 +162,7 @@ def appointment_confirm(
     appointment.save(update_fields=["status", "updated_at"])
     _audit(request, customer.user, appointment, AuditAction.UPDATE, "confirmed")
     home_changed(customer.user_id)
+    queue_changed(jobcenter_id=customer.jobcenter_id, module="appointments")
     return appointment
 
 
@@ -229,4 +232,5 @@ def appointment_request_change(
     slots_changed(appointment.jobcenter_id)
     transaction.on_commit(lambda: notify.change_requested(appointment.pk))
     home_changed(customer.user_id)
+    queue_changed(jobcenter_id=customer.jobcenter_id, module="appointments")
     return appointment

@@ -39,7 +39,10 @@ from openjobcenter.messaging.selectors import visible_to_staff
 if TYPE_CHECKING:
     from openjobcenter.accounts.models import User
 
-LIST_LIMIT = 20
+# Each section shows its newest few; "Alle anzeigen" opens the timeline filtered to that
+# section (paged, TIMELINE_PAGE a page). Rendering hundreds of rows, or even 20 a section,
+# cost most of the page's CPU (bench/staff_queue.py).
+LIST_LIMIT = 5
 TIMELINE_PAGE = 20
 TIMELINE_MAX_PAGES = 50  # keeps every timeline query's LIMIT bounded
 # The roles whose work a category is; named when someone else sees only that it exists.
@@ -105,6 +108,9 @@ class CaseOverview:
     address: Address
     gates: dict[str, Visibility]
     applications: list[Application] = field(default_factory=list)
+    # Sections with more than they show ("Alle anzeigen"): applications, requests,
+    # appointments, conversations, notes (documents have their own list page).
+    more: set[str] = field(default_factory=set)
     applications_hidden: Hidden | None = None
     documents: list[DocumentRow] = field(default_factory=list)
     documents_readable: int = 0
@@ -215,6 +221,18 @@ def _documents(overview: CaseOverview, profile: CustomerProfile) -> None:
     docs = list(
         Document.objects.filter(pk__in=newest)
         .select_related("request_item__request")
+        # Never the OCR text (up to 200,000 characters a document) or the review data.
+        .only(
+            "kind",
+            "state",
+            "submitted_at",
+            "proof_for",
+            "request_item",
+            "request_item__request",
+            "request_item__kind",
+            "request_item__free_text",
+            "request_item__request__created_at",
+        )
         .order_by("-submitted_at", "-pk")
     )
     references = {a.pk: a.reference for a in overview.applications}
@@ -252,6 +270,20 @@ def _visible_conversations(
     return qs
 
 
+_APPLICATION_COLUMNS = ("kind", "reference", "status", "filed_at", "created_at")
+_STAFF_COLUMNS = ("staff", "staff__first_name", "staff__last_name", "staff__email")
+_AUTHOR_COLUMNS = ("author", "author__first_name", "author__last_name", "author__email")
+
+
+def _newest(overview: CaseOverview, section: str, qs: Any) -> list[Any]:
+    """The first ``LIST_LIMIT`` rows of ``qs`` (ordered newest or most urgent first);
+    one more is read to tell whether the section has more (then "Alle anzeigen")."""
+    rows = list(qs[: LIST_LIMIT + 1])
+    if len(rows) > LIST_LIMIT:
+        overview.more.add(section)
+    return rows[:LIST_LIMIT]
+
+
 def case_overview(
     *, profile: CustomerProfile, user: User, roles: Iterable[Role | str]
 ) -> CaseOverview:
@@ -265,7 +297,11 @@ def case_overview(
         status=ApplicationStatus.DRAFT, filed_at__isnull=True
     )
     if benefit == Visibility.CONTENT:
-        overview.applications = list(applications.order_by("-created_at", "-pk")[:LIST_LIMIT])
+        overview.applications = _newest(
+            overview,
+            "applications",
+            applications.only(*_APPLICATION_COLUMNS).order_by("-created_at", "-pk"),
+        )
     elif benefit == Visibility.EXISTENCE:
         agg = applications.aggregate(n=Count("pk"), last=Max("filed_at"))
         if agg["n"]:
@@ -276,10 +312,10 @@ def case_overview(
     # Requests name the proofs asked for: as readable as the documents they ask for.
     request_gate = gates[Category.FINANCIAL_DOCUMENTS.value]
     if request_gate == Visibility.CONTENT:
-        overview.requests = list(
-            _open_requests(profile)
-            .prefetch_related("items")
-            .order_by("deadline", "pk")[:LIST_LIMIT]
+        overview.requests = _newest(
+            overview,
+            "requests",
+            _open_requests(profile).prefetch_related("items").order_by("deadline", "pk"),
         )
     elif request_gate == Visibility.EXISTENCE:
         agg = _open_requests(profile).aggregate(
@@ -291,20 +327,38 @@ def case_overview(
     if gates[Category.GENERAL.value] >= Visibility.EXISTENCE:
         now = timezone.now()
         appointments = Appointment.objects.filter(customer=profile, jobcenter=jobcenter)
-        overview.next_appointments = list(
+        columns = ("starts_at", "status", "type", "type__name", *_STAFF_COLUMNS)
+        overview.next_appointments = _newest(
+            overview,
+            "appointments",
             appointments.filter(starts_at__gte=now, status__in=ACTIVE_STATUSES)
             .select_related("type", "staff")
-            .order_by("starts_at")[:5]
+            .only(*columns)
+            .order_by("starts_at"),
         )
-        overview.past_appointments = list(
+        overview.past_appointments = _newest(
+            overview,
+            "appointments",
             appointments.filter(starts_at__lt=now)
             .select_related("type", "staff")
-            .order_by("-starts_at")[:10]
+            .only(*columns)
+            .order_by("-starts_at"),
         )
 
     conversations = (
         _visible_conversations(gates, profile, user)
         .select_related("topic", "advisor")
+        .only(
+            "subject",
+            "last_message_at",
+            "advisor",
+            "topic",
+            "topic__name",
+            "topic__category",
+            "advisor__first_name",
+            "advisor__last_name",
+            "advisor__email",
+        )
         .annotate(
             unread_count=Count(
                 "messages",
@@ -312,9 +366,9 @@ def case_overview(
                 & Q(messages__side=AuthorSide.CUSTOMER),
             )
         )
-        .order_by(F("last_message_at").desc(nulls_last=True), "-pk")[:LIST_LIMIT]
+        .order_by(F("last_message_at").desc(nulls_last=True), "-pk")
     )
-    for conv in conversations:
+    for conv in _newest(overview, "conversations", conversations):
         category = conversation_category(topic=conv.topic)
         overview.conversations.append(
             ConversationRow(conv, gates[category.value] == Visibility.CONTENT, conv.unread_count)
@@ -326,10 +380,13 @@ def case_overview(
     ]
     notes = CaseNote.objects.filter(customer=profile, jobcenter=jobcenter)
     if readable_notes:
-        overview.notes = list(
+        overview.notes = _newest(
+            overview,
+            "notes",
             notes.filter(category__in=readable_notes)
             .select_related("author")
-            .order_by("-created_at", "-pk")[:LIST_LIMIT]
+            .only("created_at", "category", "text", *_AUTHOR_COLUMNS)
+            .order_by("-created_at", "-pk"),
         )
     existence_notes = [c for c in NoteCategory.values if gates[c] == Visibility.EXISTENCE]
     if existence_notes:
@@ -345,22 +402,48 @@ def case_overview(
 # --- Timeline -------------------------------------------------------------------------
 
 
+# The sections the timeline can be narrowed to ("Alle anzeigen" of a section): the
+# ``nur`` parameter of the case view → the section.
+TIMELINE_SECTIONS = {
+    "antraege": "applications",
+    "unterlagen": "documents",
+    "nachforderungen": "requests",
+    "termine": "appointments",
+    "nachrichten": "conversations",
+    "vermerke": "notes",
+}
+
+
 def timeline(
-    *, profile: CustomerProfile, user: User, roles: Iterable[Role | str], page: int
+    *,
+    profile: CustomerProfile,
+    user: User,
+    roles: Iterable[Role | str],
+    page: int,
+    section: str = "",
 ) -> tuple[list[TimelineEntry], bool]:
-    """One page of everything that happened in the case, newest first, and whether there
-    is an older page. Each source gives at most ``offset + size + 1`` rows."""
+    """One page of everything that happened in the case (or in one ``section`` of it, a
+    value of ``TIMELINE_SECTIONS``), newest first, and whether there is an older page.
+    Each source gives at most ``offset + size + 1`` rows."""
     page = min(max(page, 1), TIMELINE_MAX_PAGES)
+
+    def wanted(name: str) -> bool:
+        return not section or section == name
+
     gates = _gates(roles, profile.jobcenter)
     take = page * TIMELINE_PAGE + 1
     jobcenter = profile.jobcenter
     entries: list[TimelineEntry] = []
 
     benefit = gates[Category.BENEFIT_DATA.value]
-    if benefit >= Visibility.EXISTENCE:
-        for app in Application.objects.filter(
-            customer=profile, jobcenter=jobcenter, filed_at__isnull=False
-        ).order_by("-filed_at", "-pk")[:take]:
+    if benefit >= Visibility.EXISTENCE and wanted("applications"):
+        for app in (
+            Application.objects.filter(
+                customer=profile, jobcenter=jobcenter, filed_at__isnull=False
+            )
+            .only("kind", "status", "filed_at")
+            .order_by("-filed_at", "-pk")[:take]
+        ):
             assert app.filed_at is not None  # noqa: S101 - filtered above
             if benefit == Visibility.CONTENT:
                 text = _("%(title)s gestellt (%(status)s)") % {
@@ -375,7 +458,7 @@ def timeline(
 
     seen_kinds = _kinds_at(gates, Visibility.EXISTENCE)
     readable_kinds = set(_kinds_at(gates, Visibility.CONTENT))
-    if seen_kinds:
+    if seen_kinds and wanted("documents"):
         for doc in (
             Document.objects.filter(
                 customer=profile,
@@ -384,6 +467,7 @@ def timeline(
                 kind__in=seen_kinds,
             )
             .exclude(state=DocumentState.DRAFT)
+            .only("kind", "submitted_at")
             .order_by("-submitted_at", "-pk")[:take]
         ):
             assert doc.submitted_at is not None  # noqa: S101 - filtered above
@@ -399,10 +483,12 @@ def timeline(
                 )
 
     request_gate = gates[Category.FINANCIAL_DOCUMENTS.value]
-    if request_gate >= Visibility.EXISTENCE:
-        for req in DocumentRequest.objects.filter(customer=profile, jobcenter=jobcenter).order_by(
-            "-created_at", "-pk"
-        )[:take]:
+    if request_gate >= Visibility.EXISTENCE and wanted("requests"):
+        for req in (
+            DocumentRequest.objects.filter(customer=profile, jobcenter=jobcenter)
+            .only("created_at", "deadline")
+            .order_by("-created_at", "-pk")[:take]
+        ):
             text = _("Unterlagen angefordert, Frist %(date)s") % {
                 "date": req.deadline.strftime("%d.%m.%Y")
             }
@@ -415,10 +501,11 @@ def timeline(
             else:
                 entries.append(TimelineEntry(req.created_at, _("Nachforderung"), text))
 
-    if gates[Category.GENERAL.value] >= Visibility.EXISTENCE:
+    if gates[Category.GENERAL.value] >= Visibility.EXISTENCE and wanted("appointments"):
         for appt in (
             Appointment.objects.filter(customer=profile, jobcenter=jobcenter)
             .select_related("type")
+            .only("starts_at", "status", "type", "type__name")
             .order_by("-starts_at", "-pk")[:take]
         ):
             text = f"{appt.type.name} ({appt.get_status_display()})"
@@ -426,12 +513,14 @@ def timeline(
                 TimelineEntry(appt.starts_at, _("Termin"), text, "staff:appointment", appt.pk)
             )
 
-    for conv in (
+    conversations = (
         _visible_conversations(gates, profile, user)
         .filter(last_message_at__isnull=False)
         .select_related("topic")
+        .only("subject", "last_message_at", "topic", "topic__category")
         .order_by("-last_message_at", "-pk")[:take]
-    ):
+    )
+    for conv in conversations if wanted("conversations") else ():
         assert conv.last_message_at is not None  # noqa: S101 - filtered above
         category = conversation_category(topic=conv.topic)
         if gates[category.value] == Visibility.CONTENT:
@@ -448,10 +537,12 @@ def timeline(
             entries.append(TimelineEntry(conv.last_message_at, _("Nachricht"), _("Unterhaltung")))
 
     note_cats = [c for c in NoteCategory.values if gates[c] >= Visibility.EXISTENCE]
-    if note_cats:
-        for note in CaseNote.objects.filter(
-            customer=profile, jobcenter=jobcenter, category__in=note_cats
-        ).order_by("-created_at", "-pk")[:take]:
+    if note_cats and wanted("notes"):
+        for note in (
+            CaseNote.objects.filter(customer=profile, jobcenter=jobcenter, category__in=note_cats)
+            .only("created_at", "category", "text")
+            .order_by("-created_at", "-pk")[:take]
+        ):
             label = NoteCategory(note.category).label
             if gates[note.category] == Visibility.CONTENT:
                 text = note.text if len(note.text) <= 120 else note.text[:119] + "…"

@@ -13,7 +13,12 @@ from openjobcenter.accounts.forms import AdvisorForm, AssignNumberForm
 from openjobcenter.accounts.models import CustomerProfile
 from openjobcenter.accounts.services import customer_assign_advisor, customer_assign_number
 from openjobcenter.casefile.models import NoteCategory
-from openjobcenter.casefile.selectors import case_customer, case_overview, timeline
+from openjobcenter.casefile.selectors import (
+    TIMELINE_SECTIONS,
+    case_customer,
+    case_overview,
+    timeline,
+)
 from openjobcenter.casefile.services import NOTE_MAX_LENGTH, NoteError, case_note_add
 from openjobcenter.core.access import (
     MissingPermission,
@@ -102,7 +107,14 @@ def _render_case(
     )
     overview = case_overview(profile=profile, user=user, roles=roles)
     page = _page_number(request.GET.get("verlauf"))
-    entries, has_older = timeline(profile=profile, user=user, roles=roles, page=page)
+    # "Alle anzeigen" of a section: the timeline of that section alone (an unknown value
+    # shows the whole timeline).
+    only = request.GET.get("nur", "")
+    section = TIMELINE_SECTIONS.get(only, "")
+    only = only if section else ""
+    entries, has_older = timeline(
+        profile=profile, user=user, roles=roles, page=page, section=section
+    )
     audit(
         request=request,
         action=AuditAction.READ,
@@ -110,7 +122,7 @@ def _render_case(
         object_id=profile.pk,
         jobcenter=jobcenter,
         subject=profile.user,
-        detail=f"{overview.audit_detail()} timeline={page}",
+        detail=f"{overview.audit_detail()} timeline={page}{f' only={only}' if only else ''}",
     )
     failed = bool(form.errors or advisor_form.errors or note_error)
     return render(
@@ -122,6 +134,7 @@ def _render_case(
             "timeline": entries,
             "timeline_page": page,
             "timeline_older": has_older,
+            "timeline_only": only,
             "form": form,
             "advisor_form": advisor_form,
             "can_assign": has_perm(roles, Perm.CUSTOMERS_ASSIGN_NUMBER),

@@ -48,6 +48,8 @@ elif PRODUCTION and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
     raise ConfigError(msg)
 
 DEBUG = env_bool("DEBUG", default=False)
+# ``Server-Timing: app;dur=…, cpu;dur=…`` on every response (core/middleware.py).
+SERVER_TIMING = env_bool("SERVER_TIMING", default=True)
 if PRODUCTION and DEBUG:
     msg = "DEBUG must not be on when OJC_ENV=production"
     raise ConfigError(msg)
@@ -98,6 +100,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: its figure is the whole server side of a request (core/middleware.py).
+    "openjobcenter.core.middleware.ServerTimingMiddleware",
     # /healthz and /readyz for probes that ask by the pod's address (web/health.py).
     "openjobcenter.web.health.ProbeMiddleware",
     "openjobcenter.core.middleware.RequestIdMiddleware",

@@ -19,6 +19,7 @@ from django.utils import timezone
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
 from openjobcenter.documents.models import Document, DocumentState, RequestItem
+from openjobcenter.home.queue_cache import queue_changed
 from openjobcenter.home.realtime import home_changed
 
 if TYPE_CHECKING:
@@ -82,6 +83,8 @@ def document_link_proof(*, request: HttpRequest | None, document: Document, targ
     )
     if locked.is_received:
         proofs_on_receipt(locked, timezone.now())
+    # Its kind may have changed (a health document counts apart in the work queue).
+    queue_changed(jobcenter_id=locked.jobcenter_id, module="documents")
     transaction.on_commit(lambda: home_changed(locked.customer.user_id))
     document.request_item_id, document.proof_for, document.kind = (
         locked.request_item_id,
@@ -110,3 +113,5 @@ def proofs_on_receipt(document: Document, now: datetime) -> None:
             request__jobcenter_id=document.jobcenter_id,
             fulfilled_at=None,
         ).update(fulfilled_at=now)
+    # An answered request item is no longer overdue in the staff work queue.
+    queue_changed(jobcenter_id=document.jobcenter_id, module="documents")

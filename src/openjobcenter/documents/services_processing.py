@@ -36,6 +36,7 @@ from openjobcenter.documents.services_retention import (
     retention_until,
     settings_for,
 )
+from openjobcenter.home.queue_cache import queue_changed
 from openjobcenter.home.realtime import home_changed
 
 # The name the log records had before this module was split out of services.py.
@@ -241,8 +242,10 @@ def _deliver(document: Document, ready: list[DocumentPage], result: DocumentResu
     document.save()
     proofs_on_receipt(document, now)
     transaction.on_commit(lambda: storage.delete_many(scratch))
-    # Received: the request item it answers (if any) leaves the customer's home.
+    # Received: the request item it answers (if any) leaves the customer's home, and
+    # the document waits in the staff work queue.
     home_changed(document.customer.user_id)
+    queue_changed(jobcenter_id=document.jobcenter_id, module="documents")
     return document
 
 

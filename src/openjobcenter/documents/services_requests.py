@@ -25,6 +25,7 @@ from openjobcenter.documents.models import (
     RequestItem,
 )
 from openjobcenter.documents.services_retention import settings_for
+from openjobcenter.home.queue_cache import queue_changed
 from openjobcenter.home.realtime import home_changed
 
 if TYPE_CHECKING:
@@ -114,6 +115,7 @@ def document_request_create(
         "customer:documents",
     )
     home_changed(customer.user_id)
+    queue_changed(jobcenter_id=customer.jobcenter_id, module="documents")
     return doc_request
 
 

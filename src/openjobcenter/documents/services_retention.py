@@ -17,6 +17,7 @@ from openjobcenter.documents.models import (
     DocumentSettings,
     DocumentState,
 )
+from openjobcenter.home.queue_cache import queue_changed
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -74,8 +75,10 @@ def _delete_document(document: Document, *, detail: str) -> None:
         jobcenter=document.jobcenter,
         detail=detail,
     )
+    jobcenter_id = document.jobcenter_id
     document.delete()
     transaction.on_commit(lambda: storage.delete_many(keys))
+    queue_changed(jobcenter_id=jobcenter_id, module="documents")
 
 
 @transaction.atomic

@@ -25,6 +25,7 @@ from openjobcenter.documents.models import (
 from openjobcenter.documents.services_requests import (
     _mail_customer,
 )
+from openjobcenter.home.queue_cache import queue_changed
 from openjobcenter.home.realtime import home_changed
 
 if TYPE_CHECKING:
@@ -118,4 +119,5 @@ def document_review(
             "customer:documents",
         )
     home_changed(document.customer.user_id)
+    queue_changed(jobcenter_id=document.jobcenter_id, module="documents")
     return document

@@ -85,6 +85,9 @@ class QueueItem:
     module: str = ""
     urgent: bool = False  # overdue: shown first and marked
     capped: bool = False  # more than ``count`` (a provider's cap): shown as "99+"
+    # When the item changes by itself (e.g. the first expected arrival's time, from
+    # which on it has an age): the cached queue (home/queue_cache.py) is computed again.
+    until: datetime | None = None
 
     @property
     def linked(self) -> bool:
@@ -123,14 +126,15 @@ def staff_providers() -> list[StaffProvider]:
 def staff_queue(ctx: StaffContext) -> list[QueueItem]:
     """The person's work queue: urgent first, then the oldest waiting first; kinds with
     nothing waiting are kept (a zero tells that the work is done)."""
+    from openjobcenter.home.queue_cache import cached_queue
+
+    enabled = [p for p in staff_providers() if modules.is_enabled(ctx.jobcenter, p.module)]
     out: list[QueueItem] = []
-    for provider in staff_providers():
-        if not modules.is_enabled(ctx.jobcenter, provider.module):
-            continue
-        for item in provider.queue(ctx):
-            shown = restrict(item, ctx)
-            if shown is not None:
-                out.append(shown)
+    # Need-to-know after the cache: a changed access rule counts at once.
+    for item in cached_queue(enabled, ctx):
+        shown = restrict(item, ctx)
+        if shown is not None:
+            out.append(shown)
     far = timezone.now()
     return sorted(
         out,

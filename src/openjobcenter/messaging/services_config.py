@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
+from openjobcenter.home.queue_cache import queue_changed
 from openjobcenter.messaging.models import (
     DEFAULT_TOPIC_CATEGORIES,
     DEFAULT_TOPICS,
@@ -91,6 +92,8 @@ def topic_save(
         category,
     )
     topic.save()
+    # A topic's category decides which team count its conversations are in.
+    queue_changed(jobcenter_id=jobcenter.pk, module="messaging")
     audit(
         request=request,
         action=AuditAction.UPDATE,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
+from openjobcenter.home.queue_cache import queue_changed
 from openjobcenter.home.realtime import home_changed
 from openjobcenter.messaging import realtime
 from openjobcenter.messaging.models import (
@@ -150,6 +151,8 @@ def conversation_mark_read(
         {"type": "chat.updated", "conversation": conv.pk, "last_id": conv.last_message_id},
     )
     home_changed(conv.customer.user_id)
+    if side == "staff":
+        queue_changed(jobcenter_id=conv.jobcenter_id, module="messaging")
     return target
 
 
@@ -229,6 +232,7 @@ def conversation_assign(
         conversation.advisor = assignee  # the new advisor must be able to see it
     conversation.assignee = assignee
     conversation.save(update_fields=["assignee", "advisor"])
+    queue_changed(jobcenter_id=conversation.jobcenter_id, module="messaging")
     _audit_conversation(request, conversation, actor, f"assignee={assignee.pk if assignee else ''}")
     if assignee is not None:
         realtime.push_after_commit(
@@ -250,6 +254,7 @@ def conversation_set_status(
         raise MessagingError(_("Unbekannter Status."), field="status")
     conversation.status = status
     conversation.save(update_fields=["status"])
+    queue_changed(jobcenter_id=conversation.jobcenter_id, module="messaging")
     _audit_conversation(request, conversation, actor, f"status={status}")
     return conversation
 

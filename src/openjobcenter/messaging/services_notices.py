@@ -12,6 +12,7 @@ from django.db import transaction
 from openjobcenter.core import fastsql
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
+from openjobcenter.home.queue_cache import queue_changed
 from openjobcenter.messaging import notices
 from openjobcenter.messaging.models import AuthorSide, Conversation, Message
 from openjobcenter.messaging.services_send import _deliver, _lock_for_send
@@ -68,6 +69,7 @@ def notice_post(*, conversation: Conversation, notice: dict[str, Any]) -> Messag
     values = {"last_message_at": message.created_at, "last_message_id": message.pk}
     fastsql.update(Conversation, conversation.pk, values)
     conversation.__dict__.update(values)
+    queue_changed(jobcenter_id=conversation.jobcenter_id, module="messaging")
     audit(
         request=None,
         action=AuditAction.CREATE,

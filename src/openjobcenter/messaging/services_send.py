@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from openjobcenter.core import fastsql
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
+from openjobcenter.home.queue_cache import queue_changed
 from openjobcenter.home.realtime import home_changed
 from openjobcenter.messaging import realtime
 from openjobcenter.messaging.attachments import (
@@ -361,6 +362,8 @@ def _send_locked(
             values["assignee_id"] = author.pk
     fastsql.update(Conversation, conversation.pk, values)
     conversation.__dict__.update(values)
+    # Waiting for an answer or answered: the staff work queue counts it.
+    queue_changed(jobcenter_id=conversation.jobcenter_id, module="messaging")
     conversation.advisor_id = state.advisor_id
     conversation.assignee_id = values.get("assignee_id", state.assignee_id)
     audit(

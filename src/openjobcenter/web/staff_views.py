@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from openjobcenter.accounts.models import CustomerProfile
 from openjobcenter.core.access import (
     Perm,
     has_perm,
@@ -25,6 +24,7 @@ from openjobcenter.core.access import (
 )
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
+from openjobcenter.home.queue_cache import cached_customer_counts
 from openjobcenter.home.staff_load import team_load, unassigned_applications
 from openjobcenter.home.staff_queue import (
     QueueItem,
@@ -79,7 +79,7 @@ def _audit_queue(request: HttpRequest, items: list[tuple[QueueItem, str]], scope
 def dashboard(request: HttpRequest, jc: str) -> HttpResponse:
     jobcenter = request_jobcenter(request)
     roles = request.staff_roles  # type: ignore[attr-defined]
-    customers = CustomerProfile.objects.filter(jobcenter=jobcenter)
+    customer_count, without_number = cached_customer_counts(jobcenter)
     context, status = _queue_context(request)
     _audit_queue(request, context["queue"], str(context["scope"]))  # type: ignore[arg-type]
     lead = has_perm(roles, Perm.QUEUE_LEAD)
@@ -97,8 +97,8 @@ def dashboard(request: HttpRequest, jc: str) -> HttpResponse:
         {
             **context,
             "roles": sorted(r.label for r in roles),
-            "customer_count": customers.count(),
-            "without_number": customers.filter(customer_number__isnull=True).count(),
+            "customer_count": customer_count,
+            "without_number": without_number,
             "can_configure": has_perm(roles, Perm.JOBCENTER_CONFIGURE),
             "can_manage_staff": has_perm(roles, Perm.STAFF_MANAGE),
             "can_view_audit": has_perm(roles, Perm.AUDIT_VIEW),
