@@ -28,8 +28,7 @@ from openjobcenter.api.schemas import (
 from openjobcenter.applications.api import router as applications_router
 from openjobcenter.appointments.api import router as appointments_router
 from openjobcenter.calculator.api import router as calculator_router
-from openjobcenter.core.audit import audit
-from openjobcenter.core.models import AuditAction
+from openjobcenter.core.audit_buffer import audit_own_read
 from openjobcenter.documents.api import router as documents_router
 from openjobcenter.messaging.api import router as messaging_router
 from openjobcenter.notifications.api import router as notifications_router
@@ -166,7 +165,8 @@ def _me(user: User) -> dict[str, Any]:
 @api.get("/me", response=MeOut, tags=["me"])
 def get_me(request: HttpRequest) -> dict[str, Any]:
     user: User = auth_user(request)
-    audit(request=request, action=AuditAction.READ, object_type="me", subject=user, actor=user)
+    # One's own data: audited through the buffer (no INSERT per request, core/audit_buffer).
+    audit_own_read(request=request, user=user, object_type="me")
     return _me(user)
 
 
