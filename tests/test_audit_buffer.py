@@ -111,9 +111,7 @@ def test_redis_outage_writes_synchronously(
 ) -> None:
     # Redis as the cache, but unreachable (nothing listens on port 1).
     dead = redis.Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.5)
-    settings.CACHES = {
-        "default": {**settings.CACHES["default"], "BACKEND": "x.SharedRedisCache"}
-    }
+    settings.CACHES = {"default": {**settings.CACHES["default"], "BACKEND": "x.SharedRedisCache"}}
     monkeypatch.setattr(audit_buffer, "_client", lambda: dead)
     assert audit_buffer.uses_buffer()
     _me(customer)

@@ -60,6 +60,7 @@ def _letters(i: int) -> str:
 def _more_applications(template: Application, n: int) -> list[Application]:
     """``n`` further submitted applications like ``template``, one minute apart, older."""
     rows = []
+    assert template.submitted_at is not None
     for i in range(n):
         row = Application.objects.get(pk=template.pk)
         row.pk = None

@@ -137,11 +137,20 @@ def get_jobcenter(request: HttpRequest, slug: str) -> Any:
     }
 
 
+_PROFILE_FIELDS = ("customer_number", "street", "postcode", "city", "phone", "contact_channel")
+
+
 def _me(user: User) -> dict[str, Any]:
-    profile = CustomerProfile.objects.filter(user=user).select_related("jobcenter").first()
+    # Only the columns shown (the job centre's row is large: legal texts, branding).
+    profile = (
+        CustomerProfile.objects.filter(user=user)
+        .values("jobcenter__slug", *_PROFILE_FIELDS)
+        .first()
+    )
     roles: dict[str, list[str]] = {}
-    for m in StaffMembership.objects.filter(user=user).select_related("jobcenter"):
-        roles.setdefault(m.jobcenter.slug, []).append(m.role)
+    memberships = StaffMembership.objects.filter(user=user).order_by("pk")
+    for slug, role in memberships.values_list("jobcenter__slug", "role"):
+        roles.setdefault(slug, []).append(role)
     return {
         "email": user.email,
         "first_name": user.first_name,
@@ -150,13 +159,8 @@ def _me(user: User) -> dict[str, Any]:
         "customer": None
         if profile is None
         else {
-            "jobcenter": profile.jobcenter.slug,
-            "customer_number": profile.customer_number,
-            "street": profile.street,
-            "postcode": profile.postcode,
-            "city": profile.city,
-            "phone": profile.phone,
-            "contact_channel": profile.contact_channel,
+            "jobcenter": profile["jobcenter__slug"],
+            **{name: profile[name] for name in _PROFILE_FIELDS},
         },
         "staff_roles": roles,
     }

@@ -117,7 +117,8 @@ def _entries(raw: list[bytes]) -> list[AuditEntry]:
     for r in records:
         at = parse_datetime(r.pop("at"))
         entry = AuditEntry(**r)
-        entry.at = at
+        if at is not None:
+            entry.at = at
         if entry.actor_id not in users:
             entry.actor_id = None
         if entry.subject_id not in users:
