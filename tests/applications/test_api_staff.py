@@ -78,6 +78,9 @@ def test_inbox_pages_by_keyset_without_counting(setup: dict[str, Any], staff_a: 
     with CaptureQueriesContext(connection) as ctx:
         first = client.get(f"{API}/fulda/?kind=initial").json()
     assert not [q for q in ctx.captured_queries if "COUNT(" in q["sql"].upper()]
+    # Not a query per row (a deferred column read row by row cost 50 more).
+    app_queries = [q for q in ctx.captured_queries if "applications_application" in q["sql"]]
+    assert len(app_queries) <= 2, [q["sql"] for q in app_queries]
     assert len(first["results"]) == PAGE_SIZE
     assert first["results"][0]["reference"] == newest.reference
     assert first["has_more"] is True
