@@ -142,11 +142,7 @@ def inbox(jobcenter: Jobcenter, user: User, flt: InboxFilter) -> QuerySet[Applic
             qs = qs.filter(customer_name__icontains=query)
     # The list never shows the answers: leave the (large) frozen data in the database.
     # (The submission hash is small and the API shows it: deferring it cost a query per row.)
-    return (
-        qs.select_related("assignee")
-        .defer("submitted_data")
-        .order_by("-submitted_at", "-pk")
-    )
+    return qs.select_related("assignee").defer("submitted_data").order_by("-submitted_at", "-pk")
 
 
 # --- The inbox page: no totals, keyset paging, ranked name search ------------------------
