@@ -18,7 +18,7 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_urlconf, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.utils.translation import gettext_lazy as _
@@ -71,7 +71,10 @@ def tenant_home(request: HttpRequest, jc: str | None = None) -> HttpResponse:
 
     # The same for everyone of one language and login state: rendered once per process
     # and job-centre version (web/fragments.py), with the offices query.
-    main = cached_part("home", jobcenter, "in" if authenticated else "out", render_main)
+    # The URL configuration is part of the key: the links are reversed under the request's
+    # own (a job centre's host name has its own, config/urls_host.py).
+    variant = f"{'in' if authenticated else 'out'}:{get_urlconf() or ''}"
+    main = cached_part("home", jobcenter, variant, render_main)
     return render(request, "web/tenant_home.html", {"main_html": main})
 
 
