@@ -53,7 +53,7 @@ if __package__ in {None, ""}:  # run as ``python bench/<name>.py``: make ``bench
 from bench.common import ADMIN_URL, database_url, percentile, recreate_database
 from bench.staff_queue import logged_in, migrate, series, setup_django
 
-DB_NAME = "ojc_bench_inbox"
+DB_NAME = "ojc_bench_inbox"  # --db-name: helpers sharing one server each use their own
 TARGET_P95_MS = 100.0
 BASELINE = "baseline: pk lookup"
 FIRST = ["Anna", "Ben", "Clara", "David", "Emma", "Felix", "Greta", "Hannah", "Ida", "Jonas"]
@@ -190,12 +190,15 @@ def operations(world: dict[str, Any]) -> dict[str, Callable[[], Any]]:
     cursor = first.split(marker, 1)[1].split('"', 1)[0] if marker in first else ""
     ctx = StaffContext(jobcenter=jc, user=user, roles=frozenset({Role.CASEWORKER}), scope=Scope.ALL)
     provider = ApplicationsQueueProvider()
+    api = f"/api/v1/applications/staff/{jc.slug}/"
+    api_first = client.get(api).json()
+    api_cursor = api_first["next_after"]
 
-    def page(query: str) -> Callable[[], Any]:
+    def page(query: str, base: str = inbox) -> Callable[[], Any]:
         def get() -> Any:
-            response = client.get(inbox + query)
+            response = client.get(base + query)
             if response.status_code != 200:
-                msg = f"{inbox}{query} answered {response.status_code}"
+                msg = f"{base}{query} answered {response.status_code}"
                 raise RuntimeError(msg)
             return response
 
@@ -216,6 +219,12 @@ def operations(world: dict[str, Any]) -> dict[str, Callable[[], Any]]:
         "search number": page("?q=K1234"),
         "search reference": page(f"?q={reference}"),
         "work queue counts": lambda: provider.queue(ctx),
+        # The staff API's inbox (JSON): the same keyset paging, no counts.
+        "API first page": page("", api),
+        "API next page": page(f"?nach={api_cursor}", api),
+        "API filter status": page("?status=in_progress", api),
+        "API search name (common)": page("?q=M%C3%BCller", api),
+        "API search number": page("?q=K1234", api),
     }
 
 
@@ -254,6 +263,36 @@ def measure(world: dict[str, Any], rounds: int) -> dict[str, dict[str, float]]:
     for name in names:
         out[name]["x_baseline_p95"] = round(out[name]["p95_ms"] / base, 1)
     return out
+
+
+def explain(world: dict[str, Any]) -> None:
+    """The plans of the name searches' SQL (what grows, if anything, with the data)."""
+    from django.db import connection
+
+    from openjobcenter.applications.selectors_staff import InboxFilter, inbox_page
+
+    user = world["staff"][0]
+    for query in ("Müller", "Xenia Yılmaz-Schröder"):
+        captured: list[str] = []
+        with connection.execute_wrapper(_Keep(captured)):
+            inbox_page(world["jobcenter"], user, InboxFilter(q=query))
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + captured[-1])
+            plan = "\n    ".join(row[0] for row in cursor.fetchall())
+        print(f"  plan of the name search {query!r}:\n    {plan}")
+
+
+class _Keep:
+    """An execute wrapper keeping each statement with its parameters bound."""
+
+    def __init__(self, into: list[str]) -> None:
+        self.into = into
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        from django.db import connection
+
+        self.into.append(connection.cursor().mogrify(sql, params))
+        return execute(sql, params, many, context)
 
 
 def report(size: int, figures: dict[str, dict[str, float]], seed_s: float) -> None:
@@ -298,16 +337,22 @@ def main() -> int:
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, few rounds")
     parser.add_argument("--admin-url", default=ADMIN_URL)
     parser.add_argument("--json", help="write the figures here")
+    parser.add_argument("--db-name", default=DB_NAME, help="bench database (dropped after)")
+    parser.add_argument(
+        "--explain", action="store_true", help="print the name searches' query plans per size"
+    )
     parser.add_argument("--check", action="store_true", help="exit 1 when a p95 misses 100 ms")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     rounds = args.rounds
     if args.smoke:
         sizes, rounds = [300, 1200], 3
-    recreate_database(args.admin_url, DB_NAME, create=True)
+    if "bench" not in args.db_name or not args.db_name.replace("_", "").isalnum():
+        parser.error("--db-name must be an identifier containing 'bench' (it is dropped)")
+    recreate_database(args.admin_url, args.db_name, create=True)
     base_dir = Path(tempfile.mkdtemp(prefix="ojc-bench-inbox-"))
     try:
-        setup_django(database_url(args.admin_url, DB_NAME), base_dir)
+        setup_django(database_url(args.admin_url, args.db_name), base_dir)
         migrate()
         world = seed_base()
         results: dict[int, dict[str, dict[str, float]]] = {}
@@ -315,6 +360,8 @@ def main() -> int:
             seed_s = grow(world, size)
             results[size] = measure(world, rounds)
             report(size, results[size], seed_s)
+            if args.explain:
+                explain(world)
         ratios = growth(results)
         if args.json:
             Path(args.json).parent.mkdir(parents=True, exist_ok=True)
@@ -335,7 +382,7 @@ def main() -> int:
         from django.db import connections
 
         connections.close_all()
-        recreate_database(args.admin_url, DB_NAME, create=False)
+        recreate_database(args.admin_url, args.db_name, create=False)
 
 
 if __name__ == "__main__":

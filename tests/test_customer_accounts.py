@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from openjobcenter.accounts.models import CustomerProfile, User
+from openjobcenter.core import audit_buffer
 from openjobcenter.core.models import AuditEntry
 
 from .conftest import PASSWORD
@@ -107,6 +108,7 @@ def test_profile_view_and_edit_are_audited(customer_client: Client, customer) ->
     page = customer_client.get("/fulda/mein-bereich/profil/")
     assert page.status_code == 200
     assert "A-1001" in page.content.decode()
+    audit_buffer.flush()
     assert AuditEntry.objects.filter(
         action="read", object_type="customer_profile", subject=customer.user
     ).exists()

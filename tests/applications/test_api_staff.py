@@ -3,14 +3,18 @@ only; other job centre's staff 404; roles without permission 403; bad input 422.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from openjobcenter.accounts.models import Role
 from openjobcenter.accounts.services import api_token_create
-from openjobcenter.applications.models import ApplicationEvent, EventKind
+from openjobcenter.applications.models import Application, ApplicationEvent, EventKind
+from openjobcenter.applications.selectors_staff import PAGE_SIZE
 from openjobcenter.core.models import AuditEntry
 from tests.applications.staff_data import enable_module, make_application
 from tests.conftest import login_with_mfa
@@ -39,17 +43,82 @@ def test_inbox_lists_own_submitted_only(setup: dict[str, Any], staff_a: Any) -> 
     response = client.get(f"{API}/fulda/")
     assert response.status_code == 200, response.content
     body = response.json()
-    assert body["count"] == 1
     assert [r["reference"] for r in body["results"]] == [setup["a"].reference]
+    assert (body["has_more"], body["next_after"], body["next"]) == (False, None, None)
+    assert "count" not in body
     assert body["results"][0]["customer_number"] == "A-1001"
-    assert client.get(f"{API}/fulda/?q=A-1001").json()["count"] == 1
-    assert client.get(f"{API}/fulda/?q=B-2001").json()["count"] == 0
-    assert client.get(f"{API}/fulda/?assignee=mine").json()["count"] == 0
-    assert client.get(f"{API}/fulda/?status=decided").json()["count"] == 0
+    assert len(client.get(f"{API}/fulda/?q=A-1001").json()["results"]) == 1
+    assert client.get(f"{API}/fulda/?q=B-2001").json()["results"] == []
+    assert client.get(f"{API}/fulda/?assignee=mine").json()["results"] == []
+    assert client.get(f"{API}/fulda/?status=decided").json()["results"] == []
+
+
+def _letters(i: int) -> str:
+    return chr(ord("a") + i // 26) + chr(ord("a") + i % 26)
+
+
+def _more_applications(template: Application, n: int) -> list[Application]:
+    """``n`` further submitted applications like ``template``, one minute apart, older."""
+    rows = []
+    assert template.submitted_at is not None
+    for i in range(n):
+        row = Application.objects.get(pk=template.pk)
+        row.pk = None
+        row.reference = f"EA-2026-P{i:06d}"
+        row.submitted_at = template.submitted_at - timedelta(minutes=i + 1)
+        row.customer_name = f"Person{_letters(i)} Beispiel"
+        rows.append(row)
+    return Application.objects.bulk_create(rows)
+
+
+def test_inbox_pages_by_keyset_without_counting(setup: dict[str, Any], staff_a: Any) -> None:
+    newest = setup["a"]
+    _more_applications(newest, PAGE_SIZE + 4)
+    client = _staff(staff_a[Role.CASEWORKER])
+    with CaptureQueriesContext(connection) as ctx:
+        first = client.get(f"{API}/fulda/?kind=initial").json()
+    assert not [q for q in ctx.captured_queries if "COUNT(" in q["sql"].upper()]
+    # Not a query per row (a deferred column read row by row cost 50 more).
+    app_queries = [q for q in ctx.captured_queries if "applications_application" in q["sql"]]
+    assert len(app_queries) <= 2, [q["sql"] for q in app_queries]
+    assert len(first["results"]) == PAGE_SIZE
+    assert first["results"][0]["reference"] == newest.reference
+    assert first["has_more"] is True
+    assert first["next_after"] == first["results"][-1]["id"]
+    assert first["next"] == f"{API}/fulda/?kind=initial&nach={first['next_after']}"
+    second = client.get(first["next"]).json()
+    assert len(second["results"]) == 5
+    assert (second["has_more"], second["next"]) == (False, None)
+    seen = [r["id"] for r in first["results"] + second["results"]]
+    expected = list(
+        Application.objects.filter(jobcenter=newest.jobcenter, submitted_at__isnull=False)
+        .order_by("-submitted_at", "-pk")
+        .values_list("pk", flat=True)
+    )
+    assert seen == expected
+
+
+def test_inbox_cursor_of_another_job_centre_is_422(setup: dict[str, Any], staff_a: Any) -> None:
+    response = _staff(staff_a[Role.CASEWORKER]).get(f"{API}/fulda/?nach={setup['b'].pk}")
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "nach"]
+    assert setup["b"].reference not in response.content.decode()
+
+
+def test_inbox_name_search_is_ranked_and_limited(setup: dict[str, Any], staff_a: Any) -> None:
+    _more_applications(setup["a"], PAGE_SIZE + 4)
+    body = _staff(staff_a[Role.CASEWORKER]).get(f"{API}/fulda/?q=Personah").json()
+    names = [r["customer_name"] for r in body["results"]]
+    assert names[0] == "Personah Beispiel"
+    assert (body["ranked"], body["next"]) == (True, None)
+    common = _staff(staff_a[Role.CASEWORKER]).get(f"{API}/fulda/?q=Beispiel").json()
+    assert len(common["results"]) == PAGE_SIZE
+    assert common["has_more"] is True
 
 
 @pytest.mark.parametrize(
-    "query", ["status=draft", "kind=x", "assignee=alle", "von=morgen", "page=0", "q=" + "x" * 101]
+    "query",
+    ["status=draft", "kind=x", "assignee=alle", "von=morgen", "nach=0", "nach=x", "q=" + "x" * 101],
 )
 def test_inbox_bad_filters_are_422(setup: dict[str, Any], staff_a: Any, query: str) -> None:
     response = _staff(staff_a[Role.CASEWORKER]).get(f"{API}/fulda/?{query}")

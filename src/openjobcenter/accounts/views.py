@@ -42,6 +42,7 @@ from openjobcenter.core.access import (
     staff_required,
 )
 from openjobcenter.core.audit import audit
+from openjobcenter.core.audit_buffer import audit_own_read
 from openjobcenter.core.models import AuditAction
 
 _user = request_user
@@ -96,13 +97,12 @@ def customer_profile(request: HttpRequest, jc: str) -> HttpResponse:
                 return redirect("customer:profile", jc=jc)
     else:
         form = ProfileForm(initial=initial)
-        audit(
+        audit_own_read(
             request=request,
-            action=AuditAction.READ,
+            user=user,
             object_type="customer_profile",
             object_id=profile.pk,
             jobcenter=profile.jobcenter,
-            subject=user,
         )
     return render(request, "accounts/customer_profile.html", {"form": form, "profile": profile})
 

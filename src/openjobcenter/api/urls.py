@@ -28,8 +28,7 @@ from openjobcenter.api.schemas import (
 from openjobcenter.applications.api import router as applications_router
 from openjobcenter.appointments.api import router as appointments_router
 from openjobcenter.calculator.api import router as calculator_router
-from openjobcenter.core.audit import audit
-from openjobcenter.core.models import AuditAction
+from openjobcenter.core.audit_buffer import audit_own_read
 from openjobcenter.documents.api import router as documents_router
 from openjobcenter.messaging.api import router as messaging_router
 from openjobcenter.notifications.api import router as notifications_router
@@ -138,11 +137,20 @@ def get_jobcenter(request: HttpRequest, slug: str) -> Any:
     }
 
 
+_PROFILE_FIELDS = ("customer_number", "street", "postcode", "city", "phone", "contact_channel")
+
+
 def _me(user: User) -> dict[str, Any]:
-    profile = CustomerProfile.objects.filter(user=user).select_related("jobcenter").first()
+    # Only the columns shown (the job centre's row is large: legal texts, branding).
+    profile = (
+        CustomerProfile.objects.filter(user=user)
+        .values("jobcenter__slug", *_PROFILE_FIELDS)
+        .first()
+    )
     roles: dict[str, list[str]] = {}
-    for m in StaffMembership.objects.filter(user=user).select_related("jobcenter"):
-        roles.setdefault(m.jobcenter.slug, []).append(m.role)
+    memberships = StaffMembership.objects.filter(user=user).order_by("pk")
+    for slug, role in memberships.values_list("jobcenter__slug", "role"):
+        roles.setdefault(slug, []).append(role)
     return {
         "email": user.email,
         "first_name": user.first_name,
@@ -151,13 +159,8 @@ def _me(user: User) -> dict[str, Any]:
         "customer": None
         if profile is None
         else {
-            "jobcenter": profile.jobcenter.slug,
-            "customer_number": profile.customer_number,
-            "street": profile.street,
-            "postcode": profile.postcode,
-            "city": profile.city,
-            "phone": profile.phone,
-            "contact_channel": profile.contact_channel,
+            "jobcenter": profile["jobcenter__slug"],
+            **{name: profile[name] for name in _PROFILE_FIELDS},
         },
         "staff_roles": roles,
     }
@@ -166,7 +169,8 @@ def _me(user: User) -> dict[str, Any]:
 @api.get("/me", response=MeOut, tags=["me"])
 def get_me(request: HttpRequest) -> dict[str, Any]:
     user: User = auth_user(request)
-    audit(request=request, action=AuditAction.READ, object_type="me", subject=user, actor=user)
+    # One's own data: audited through the buffer (no INSERT per request, core/audit_buffer).
+    audit_own_read(request=request, user=user, object_type="me")
     return _me(user)
 
 

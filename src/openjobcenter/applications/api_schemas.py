@@ -150,7 +150,12 @@ class ApplicationInboxQuery(Schema):
     q: str | None = Field(
         default=None, max_length=100, description="Name, customer number or reference"
     )
-    page: int = Field(default=1, ge=1, le=100000)
+    nach: int | None = Field(
+        default=None,
+        ge=1,
+        le=10**18,
+        description="Continue after this application id (the previous page's next_after)",
+    )
 
 
 class StaffApplicationOut(ApplicationOut):
@@ -161,11 +166,15 @@ class StaffApplicationOut(ApplicationOut):
 
 
 class InboxOut(Schema):
-    count: int = Field(description="Matching applications, at most 5,000 (see count_capped)")
-    count_capped: bool = Field(description="More match than counted: narrow the filter")
-    page: int
-    pages: int
-    results: list[StaffApplicationOut]
+    results: list[StaffApplicationOut] = Field(description="At most 50, newest first")
+    has_more: bool = Field(description="More applications match than this page shows")
+    next_after: int | None = Field(
+        description="Pass as ?nach= for the next page (keyset paging; no totals are counted)"
+    )
+    next: str | None = Field(description="The next page's URL, or null")
+    ranked: bool = Field(
+        description="A name search: the best matches by similarity, without further pages"
+    )
 
 
 class StaffApplicationDetailOut(StaffApplicationOut):

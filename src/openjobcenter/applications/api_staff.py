@@ -30,12 +30,11 @@ from openjobcenter.applications.api_schemas import (
 )
 from openjobcenter.applications.models import Application
 from openjobcenter.applications.selectors_staff import (
-    CappedPaginator,
     InboxFilter,
     events_of,
     get_application_for_staff,
     get_processing_staff,
-    inbox,
+    inbox_page,
 )
 from openjobcenter.core import need_to_know as ntk
 from openjobcenter.core.access import Perm, has_perm, staff_roles
@@ -74,13 +73,16 @@ def _staff_app_out(app: Application) -> dict[str, Any]:
 
 @router.get(
     "/applications/staff/{jc}/",
-    response={200: InboxOut, 403: ErrorOut, 404: ErrorOut},
+    response={200: InboxOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
     auth=staff_session,
     tags=["applications (staff)"],
     operation_id="openjobcenter_applications_api_staff_inbox",
 )
 def staff_inbox(request: HttpRequest, jc: str, params: Query[ApplicationInboxQuery]) -> Any:
-    """Submitted applications of the job centre, newest first, 50 per page."""
+    """Submitted applications of the job centre, newest first, 50 per page, continued with
+    ``?nach=<next_after>`` (keyset paging: no totals are counted, so a page costs the same
+    with 500,000 applications as with 50). A name search answers its best matches ranked by
+    similarity, without further pages; a number or reference search the exact matches."""
     jobcenter = _staff_jobcenter(request, jc)
     user: User = auth_user(request)
     flt = InboxFilter(
@@ -91,23 +93,32 @@ def staff_inbox(request: HttpRequest, jc: str, params: Query[ApplicationInboxQue
         date_to=params.bis,
         q=params.q or "",
     )
-    paginator = CappedPaginator(inbox(jobcenter, user, flt), 50)
-    page = paginator.get_page(params.page)
-    rows = list(page.object_list)
+    try:
+        page = inbox_page(jobcenter, user, flt, after=params.nach)
+    except Http404:
+        # Not an application of this job centre (stale, typed or foreign): refused like any
+        # bad parameter, without telling whose it is.
+        detail = {"loc": ["query", "nach"], "msg": "Not an application of this inbox"}
+        return Status(422, {"detail": [{**detail, "type": "value_error"}]})
     audit(
         request=request,
         action=AuditAction.READ,
         object_type="application_list",
         jobcenter=jobcenter,
         actor=user,
-        detail=f"api inbox n={len(rows)}",
+        detail=f"api inbox after={params.nach or ''} n={len(page.rows)}",
     )
+    next_url = None
+    if page.next_after is not None:
+        query = request.GET.copy()
+        query["nach"] = str(page.next_after)
+        next_url = f"{request.path}?{query.urlencode()}"
     return {
-        "count": paginator.count,
-        "count_capped": paginator.capped,
-        "page": page.number,
-        "pages": page.paginator.num_pages,
-        "results": [_staff_app_out(a) for a in rows],
+        "results": [_staff_app_out(a) for a in page.rows],
+        "has_more": page.has_more,
+        "next_after": page.next_after,
+        "next": next_url,
+        "ranked": page.ranked,
     }
 
 

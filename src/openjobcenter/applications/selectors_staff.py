@@ -141,11 +141,8 @@ def inbox(jobcenter: Jobcenter, user: User, flt: InboxFilter) -> QuerySet[Applic
         else:
             qs = qs.filter(customer_name__icontains=query)
     # The list never shows the answers: leave the (large) frozen data in the database.
-    return (
-        qs.select_related("assignee")
-        .defer("submitted_data", "submission_sha256")
-        .order_by("-submitted_at", "-pk")
-    )
+    # (The submission hash is small and the API shows it: deferring it cost a query per row.)
+    return qs.select_related("assignee").defer("submitted_data").order_by("-submitted_at", "-pk")
 
 
 # --- The inbox page: no totals, keyset paging, ranked name search ------------------------
@@ -188,7 +185,7 @@ def _ranked_by_name(qs: QuerySet[Application], query: str) -> QuerySet[Applicati
         Application.objects.filter(pk__in=candidates)
         .annotate(rank=TrigramSimilarity("customer_name", query))
         .select_related("assignee")
-        .defer("submitted_data", "submission_sha256")
+        .defer("submitted_data")
         .order_by("-rank", "-submitted_at", "-pk")
     )
 

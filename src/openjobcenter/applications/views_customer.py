@@ -45,6 +45,7 @@ from openjobcenter.applications.services import ApplicationError, application_an
 from openjobcenter.core import sealed
 from openjobcenter.core.access import customer_required, request_customer, request_jobcenter
 from openjobcenter.core.audit import audit
+from openjobcenter.core.audit_buffer import audit_own_read
 from openjobcenter.core.models import AuditAction
 from openjobcenter.documents import proof_links
 from openjobcenter.tenants.modules import is_enabled, require_module
@@ -135,13 +136,12 @@ def application(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
     app = get_application_for_customer(customer, pk)
     if not getattr(request, "htmx", False):
         # The status page refreshes itself every minute; only the page view is logged.
-        audit(
+        audit_own_read(
             request=request,
-            action=AuditAction.READ,
+            user=customer.user,
             object_type="application",
             object_id=app.pk,
             jobcenter=app.jobcenter,
-            subject=customer.user,
         )
     definition = engine.get_definition(app.form_key, app.form_version)
     events = list(customer_events(app))

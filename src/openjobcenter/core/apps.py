@@ -10,7 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.conf import settings
 
-        from openjobcenter.core import scheduler, tasklease
+        from openjobcenter.core import audit_buffer, scheduler, tasklease
         from openjobcenter.core.tasks import prune_task_results, sweep_outbox
 
         # Finished task rows hold task arguments: keep them briefly (core/tasks.py).
@@ -21,3 +21,6 @@ class CoreConfig(AppConfig):
             "core.task_leases", settings.TASKS_LEASES["sweep_s"], tasklease.sweep_quietly
         )
         scheduler.register("core.outbox", settings.OUTBOX["sweep_s"], sweep_outbox.enqueue)
+        # Own reads buffered in Redis reach the audit table within seconds; run in the
+        # scheduler itself (one bulk INSERT, no task row per flush).
+        scheduler.register("core.audit_own_reads", 5, audit_buffer.flush_quietly)

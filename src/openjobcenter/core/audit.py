@@ -21,7 +21,7 @@ def client_ip(request: HttpRequest | None) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def audit(
+def build_entry(
     *,
     request: HttpRequest | None,
     action: AuditAction,
@@ -32,10 +32,10 @@ def audit(
     actor: User | None = None,
     detail: str = "",
 ) -> AuditEntry:
-    """Append one entry. ``actor`` defaults to the request's user."""
+    """An unsaved entry. ``actor`` defaults to the request's user."""
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user
-    entry = AuditEntry(
+    return AuditEntry(
         jobcenter=jobcenter,
         actor=actor,
         actor_label=actor.email if actor is not None else "",
@@ -47,6 +47,31 @@ def audit(
         detail=detail[:500],
         ip_address=client_ip(request),
         request_id=current_request_id(),
+    )
+
+
+def audit(
+    *,
+    request: HttpRequest | None,
+    action: AuditAction,
+    object_type: str,
+    object_id: str | int = "",
+    jobcenter: Jobcenter | None = None,
+    subject: User | None = None,
+    actor: User | None = None,
+    detail: str = "",
+) -> AuditEntry:
+    """Append one entry at once. ``actor`` defaults to the request's user. (Reads of
+    one's own data may use ``core.audit_buffer.audit_own_read`` instead.)"""
+    entry = build_entry(
+        request=request,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        jobcenter=jobcenter,
+        subject=subject,
+        actor=actor,
+        detail=detail,
     )
     # Append-only, and written on every read of personal data: a plain INSERT, without
     # the ORM's per-call query compiling (``core.fastsql``).

@@ -13,12 +13,36 @@ from __future__ import annotations
 import threading
 from typing import Any, ClassVar
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.utils.functional import cached_property
+
+
+class SharedRedisCacheClient(RedisCacheClient):
+    """Django's client built a new ``redis.Redis`` (and its table of ~170 response
+    callbacks) for every cache call: about a fifth of a cached tenant page's CPU
+    (bench/http_baseline.py). One per connection pool is enough: ``redis.Redis`` is
+    thread-safe and holds no state besides its pool."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._redis_clients: dict[int, Any] = {}
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        django: Any = self
+        pool = django._get_connection_pool(write)
+        client = self._redis_clients.get(id(pool))
+        if client is None:
+            client = self._redis_clients[id(pool)] = django._client(connection_pool=pool)
+        return client
 
 
 class SharedRedisCache(RedisCache):
     _clients: ClassVar[dict[str, Any]] = {}
+
+    def __init__(self, server: str, params: dict[str, Any]) -> None:
+        super().__init__(server, params)
+        self._class = SharedRedisCacheClient
+
     _lock: ClassVar[threading.Lock] = threading.Lock()
 
     @cached_property

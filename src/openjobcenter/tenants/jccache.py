@@ -29,7 +29,7 @@ from django.db import transaction
 if TYPE_CHECKING:
     from openjobcenter.tenants.models import Jobcenter
 
-__all__ = ["bump_version", "cached_by_host", "cached_by_slug", "reset_local"]
+__all__ = ["bump_version", "cached_by_host", "cached_by_slug", "reset_local", "version_of"]
 
 logger = logging.getLogger(__name__)
 
@@ -79,12 +79,27 @@ def _field_names() -> list[str]:
     return [f.attname for f in Jobcenter._meta.concrete_fields]
 
 
-def _build(values: tuple[Any, ...] | None) -> Jobcenter | None:
+# The version an instance was read under, kept on it: what is derived from the job centre
+# (and its offices, which bump the version too) can be cached under the same version.
+_VERSION_ATTR = "_jccache_version"
+
+
+def _build(values: tuple[Any, ...] | None, version: str | None) -> Jobcenter | None:
     if values is None:
         return None
     from openjobcenter.tenants.models import Jobcenter
 
-    return Jobcenter.from_db("default", _field_names(), list(values))
+    jobcenter = Jobcenter.from_db("default", _field_names(), list(values))
+    setattr(jobcenter, _VERSION_ATTR, version)
+    return jobcenter
+
+
+def version_of(jobcenter: Jobcenter) -> str | None:
+    """The shared version ``jobcenter`` was read under (None: not from this cache, or the
+    shared cache was unreachable). Anything derived from the job centre or its offices
+    may be kept per process under it: every change of either sets a new version."""
+    version = getattr(jobcenter, _VERSION_ATTR, None)
+    return version if isinstance(version, str) else None
 
 
 def _lookup(kind: str, key: str) -> Jobcenter | None:
@@ -97,7 +112,7 @@ def _lookup(kind: str, key: str) -> Jobcenter | None:
                 _state.update(version=version, slug={}, host={})
             table: dict[str, tuple[Any, ...] | None] = _state[kind]
             if key in table:
-                return _build(table[key])
+                return _build(table[key], version)
     field = "slug" if kind == "slug" else "host"
     row = (
         Jobcenter.objects.filter(is_active=True, **{field: key})
@@ -111,7 +126,7 @@ def _lookup(kind: str, key: str) -> Jobcenter | None:
                 if len(table) >= MAX_ENTRIES:
                     table.clear()
                 table[key] = row
-    return _build(row)
+    return _build(row, version)
 
 
 def cached_by_slug(slug: str) -> Jobcenter | None:

@@ -130,6 +130,26 @@ class Jobcenter(models.Model):
         return deleted
 
 
+class OfficeQuerySet(models.QuerySet["Office"]):
+    """Offices are cached with their job centre (the start page, ``web/fragments.py``):
+    bulk writes tell the per-process caches too."""
+
+    def update(self, **kwargs: Any) -> int:
+        rows = super().update(**kwargs)
+        bump_version()
+        return rows
+
+    update.alters_data = True  # type: ignore[attr-defined]
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        deleted = super().delete()
+        bump_version()
+        return deleted
+
+    delete.alters_data = True  # type: ignore[attr-defined]
+    delete.queryset_only = True  # type: ignore[attr-defined]
+
+
 class Office(models.Model):
     jobcenter = models.ForeignKey(Jobcenter, on_delete=models.CASCADE, related_name="offices")
     name = models.CharField(_("Name"), max_length=200)
@@ -143,6 +163,8 @@ class Office(models.Model):
     accessible_entrance = models.BooleanField(_("Barrierefreier Zugang"), default=False)
     position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
 
+    objects = OfficeQuerySet.as_manager()
+
     class Meta:
         ordering = ("position", "name")
         verbose_name = _("Standort")
@@ -150,6 +172,15 @@ class Office(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}, {self.city}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        bump_version()
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        deleted = super().delete(*args, **kwargs)
+        bump_version()
+        return deleted
 
     @property
     def opening_hours_lines(self) -> list[str]:

@@ -18,7 +18,7 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_urlconf, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +33,7 @@ from openjobcenter.core.unavailable import is_database_outage, unavailable_respo
 from openjobcenter.tenants import modules
 from openjobcenter.tenants.colours import on_colour
 from openjobcenter.tenants.selectors import active_jobcenters, lookup
+from openjobcenter.web.fragments import cached_part
 
 
 @require_safe
@@ -54,16 +55,27 @@ _jobcenter = request_jobcenter
 @require_safe
 def tenant_home(request: HttpRequest, jc: str | None = None) -> HttpResponse:
     jobcenter = _jobcenter(request)
-    enabled = modules.entries_for(jobcenter)
-    return render(
-        request,
-        "web/tenant_home.html",
-        {
-            "offices": list(jobcenter.offices.all()),
-            "enabled_modules": enabled,
-            "not_offered": modules.not_offered(jobcenter),
-        },
-    )
+    authenticated = bool(request.user.is_authenticated)
+
+    def render_main() -> str:
+        return render_to_string(
+            "web/_tenant_home_main.html",
+            {
+                "jobcenter": jobcenter,
+                "authenticated": authenticated,
+                "offices": list(jobcenter.offices.all()),
+                "enabled_modules": modules.entries_for(jobcenter),
+                "not_offered": modules.not_offered(jobcenter),
+            },
+        )
+
+    # The same for everyone of one language and login state: rendered once per process
+    # and job-centre version (web/fragments.py), with the offices query.
+    # The URL configuration is part of the key: the links are reversed under the request's
+    # own (a job centre's host name has its own, config/urls_host.py).
+    variant = f"{'in' if authenticated else 'out'}:{get_urlconf() or ''}"
+    main = cached_part("home", jobcenter, variant, render_main)
+    return render(request, "web/tenant_home.html", {"main_html": main})
 
 
 LEGAL_PAGES = {

@@ -1,0 +1,148 @@
+"""Reads of one's own data are audited through a Redis list written in bulk; reads of
+another person's data are audited at once; without Redis every entry is written at once
+(core/audit_buffer.py)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import redis
+import time_machine
+from django.test import Client
+from django.utils import timezone
+
+from openjobcenter.accounts.models import Role
+from openjobcenter.accounts.services import api_token_create
+from openjobcenter.core import audit_buffer, scheduler
+from openjobcenter.core.models import AuditEntry
+from tests.applications.staff_data import enable_module
+from tests.conftest import login_with_mfa
+
+pytestmark = pytest.mark.django_db
+
+
+def _need_redis() -> None:
+    if not audit_buffer.uses_buffer():
+        pytest.skip("needs Redis as the cache (REDIS_URL)")
+
+
+def _me(customer: Any, times: int = 1) -> None:
+    _token, key = api_token_create(user=customer.user, name="App")
+    client = Client()
+    for _ in range(times):
+        response = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}")
+        assert response.status_code == 200
+
+
+def _me_entries(customer: Any) -> Any:
+    return AuditEntry.objects.filter(object_type="me", subject=customer.user)
+
+
+@pytest.mark.postgres
+def test_own_read_arrives_after_the_flush_with_actor_time_and_object(customer: Any) -> None:
+    _need_redis()
+    before = timezone.now()
+    _me(customer)
+    after = timezone.now()
+    assert not _me_entries(customer).exists()
+    assert audit_buffer.pending() == 1
+    # Flushed an hour later: the entry keeps the time of the read.
+    with time_machine.travel(after + timedelta(hours=1), tick=False):
+        assert audit_buffer.flush() == 1
+    entry = _me_entries(customer).get()
+    assert entry.actor_id == entry.subject_id == customer.user.pk
+    assert entry.actor_label == customer.user.email
+    assert (entry.action, entry.object_type) == ("read", "me")
+    assert before <= entry.at <= after
+    assert entry.ip_address == "127.0.0.1"
+    assert entry.request_id
+    assert audit_buffer.pending() == 0
+    assert audit_buffer.flush() == 0
+
+
+@pytest.mark.postgres
+def test_nothing_lost_across_batches_and_one_flush_at_a_time(customer: Any) -> None:
+    _need_redis()
+    _me(customer, times=7)
+    client = audit_buffer._client()
+    lock = audit_buffer._key(audit_buffer.LOCK_KEY)
+    client.set(lock, "another-node", ex=60)
+    assert audit_buffer.flush(batch=3) == 0  # another flush holds the lock
+    assert audit_buffer.pending() == 7
+    client.delete(lock)
+    assert audit_buffer.flush(batch=3) == 7
+    assert _me_entries(customer).count() == 7
+    assert audit_buffer.pending() == 0
+
+
+@pytest.mark.postgres
+def test_failed_flush_keeps_the_entries(customer: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    _need_redis()
+    _me(customer, times=2)
+
+    def refused(entries: list[AuditEntry]) -> None:
+        msg = "database refused the write"
+        raise RuntimeError(msg)
+
+    monkeypatch.setattr(audit_buffer, "_insert", refused)
+    audit_buffer.flush_quietly()  # logs, does not raise: the scheduler goes on
+    assert audit_buffer.pending() == 2
+    assert not _me_entries(customer).exists()
+    monkeypatch.undo()
+    assert audit_buffer.flush() == 2
+    assert _me_entries(customer).count() == 2
+
+
+@pytest.mark.postgres
+def test_entry_of_a_deleted_account_keeps_its_labels(customer: Any) -> None:
+    _need_redis()
+    _me(customer)
+    email = customer.user.email
+    customer.user.delete()
+    assert audit_buffer.flush() == 1
+    entry = AuditEntry.objects.get(object_type="me", actor_label=email)
+    assert (entry.actor_id, entry.subject_id, entry.subject_label) == (None, None, email)
+
+
+def test_redis_outage_writes_synchronously(
+    customer: Any, monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    # Redis as the cache, but unreachable (nothing listens on port 1).
+    dead = redis.Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.5)
+    settings.CACHES = {"default": {**settings.CACHES["default"], "BACKEND": "x.SharedRedisCache"}}
+    monkeypatch.setattr(audit_buffer, "_client", lambda: dead)
+    assert audit_buffer.uses_buffer()
+    _me(customer)
+    entry = _me_entries(customer).get()
+    assert entry.actor_id == customer.user.pk
+
+
+def test_without_redis_own_reads_are_written_at_once(customer: Any, settings: Any) -> None:
+    # The embedded default: the database cache (here the local-memory one), no Redis.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    assert not audit_buffer.uses_buffer()
+    _me(customer)
+    assert _me_entries(customer).count() == 1
+    assert audit_buffer.flush() == 0
+
+
+def test_reads_of_another_persons_data_are_audited_at_once(
+    jc_a: Any, customer: Any, staff_a: Any
+) -> None:
+    enable_module(jc_a)
+    client = login_with_mfa(Client(), staff_a[Role.CASEWORKER])
+    pending = audit_buffer.pending()
+    response = client.get("/api/v1/applications/staff/fulda/")
+    assert response.status_code == 200
+    assert AuditEntry.objects.filter(
+        object_type="application_list", actor=staff_a[Role.CASEWORKER]
+    ).exists()
+    assert audit_buffer.pending() == pending
+
+
+def test_scheduler_flushes_the_buffer() -> None:
+    names = {job.name: job for job in scheduler.registered()}
+    assert names["core.audit_own_reads"].enqueue is audit_buffer.flush_quietly
+    assert names["core.audit_own_reads"].interval_s <= 10
