@@ -57,9 +57,7 @@ def value(samples: Samples, name: str, **labels: str) -> float:
     return samples.get((name, frozenset(labels.items())), 0.0)
 
 
-def test_metrics_are_hidden_without_token_or_allowed_address(
-    client: Client, settings: Any
-) -> None:
+def test_metrics_are_hidden_without_token_or_allowed_address(client: Client, settings: Any) -> None:
     assert client.get("/metrics").status_code == 404
     wrong = client.get("/metrics", headers={"Authorization": "Bearer " + "x" * 40})
     assert wrong.status_code == 404
@@ -120,7 +118,9 @@ def test_backlogs_are_read_at_scrape_time(client: Client) -> None:
     assert value(samples, "ojc_task_queue_depth", task=task) == 1
     assert 290 < value(samples, "ojc_task_queue_oldest_age_seconds", task=task) < 400
     assert value(samples, "ojc_outbox_pending", topic="applications.submitted") == 1
-    assert value(samples, "ojc_outbox_oldest_pending_age_seconds", topic="applications.submitted") < 60
+    assert (
+        value(samples, "ojc_outbox_oldest_pending_age_seconds", topic="applications.submitted") < 60
+    )
     assert value(samples, "ojc_metrics_database_up") == 1
 
 
@@ -209,6 +209,8 @@ def test_open_sockets_are_counted_from_accept_to_disconnect() -> None:
     async_to_sync(sockets)()
     assert seen == [start + 2, start + 1, start]
     # The platform's two socket kinds count themselves the same way.
-    assert issubclass(ChatConsumer, metrics.CountedSocketMixin) and ChatConsumer.socket_kind == "chat"
+    assert (
+        issubclass(ChatConsumer, metrics.CountedSocketMixin) and ChatConsumer.socket_kind == "chat"
+    )
     assert issubclass(VideoSignalConsumer, metrics.CountedSocketMixin)
     assert VideoSignalConsumer.socket_kind == "video"

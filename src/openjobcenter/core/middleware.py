@@ -84,36 +84,35 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         incoming = request.headers.get("X-Request-ID", "")
         rid = incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
-        token = _request_id.set(rid)
-        jc_token = _jobcenter.set("")
+        # Set for the rest of this request's context and not reset on the way out: Django
+        # logs a 4xx/5xx answer ("Not Found: ...") after the middleware has returned, and
+        # that line belongs to the request too. The next request sets both afresh.
+        _request_id.set(rid)
+        _jobcenter.set("")
         timer = _QueryTimer()
         started = time.perf_counter()
-        try:
-            with connection.execute_wrapper(timer):
-                response = self.get_response(request)
-            duration = time.perf_counter() - started
-            response["X-Request-ID"] = rid
-            route = route_of(request)
-            status = response.status_code
-            method = request.method or "-"
-            access_log.info(
-                "%s %s %s",
-                method,
-                route,
-                status,
-                extra={
-                    "method": method,
-                    "route": route,
-                    "status": status,
-                    "duration_ms": round(duration * 1000, 1),
-                    "db_queries": timer.count,
-                },
-            )
-            _observe(route, method, status, duration, timer, _jobcenter.get())
-            return response
-        finally:
-            _jobcenter.reset(jc_token)
-            _request_id.reset(token)
+        with connection.execute_wrapper(timer):
+            response = self.get_response(request)
+        duration = time.perf_counter() - started
+        response["X-Request-ID"] = rid
+        route = route_of(request)
+        status = response.status_code
+        method = request.method or "-"
+        access_log.info(
+            "%s %s %s",
+            method,
+            route,
+            status,
+            extra={
+                "method": method,
+                "route": route,
+                "status": status,
+                "duration_ms": round(duration * 1000, 1),
+                "db_queries": timer.count,
+            },
+        )
+        _observe(route, method, status, duration, timer, _jobcenter.get())
+        return response
 
 
 # Methods outside this set are counted as "other": a label must not take any value a
