@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _media(settings: Any, tmp_path: Path) -> Path:
+def media(settings: Any, tmp_path: Path) -> Path:
     media = tmp_path / "media"
     (media / "documents").mkdir(parents=True)
     settings.MEDIA_ROOT = media
@@ -33,7 +33,7 @@ def test_healthz(client: Client) -> None:
     assert response.json() == {"status": "ok"}
 
 
-def test_readyz_checks_every_service_without_writing(client: Client, _media: Path) -> None:
+def test_readyz_checks_every_service_without_writing(client: Client, media: Path) -> None:
     response = client.get("/readyz")
     assert response.status_code == 200
     assert response.json()["checks"] == {
@@ -42,7 +42,7 @@ def test_readyz_checks_every_service_without_writing(client: Client, _media: Pat
         "storage": "ok",
         "task_queue": "ok",
     }
-    assert list(_media.rglob("*")) == [_media / "documents"]  # nothing written
+    assert list(media.rglob("*")) == [media / "documents"]  # nothing written
 
 
 def test_readyz_names_the_failing_part_with_503(client: Client, monkeypatch: Any) -> None:
@@ -133,7 +133,7 @@ def test_a_reachable_s3_store_is_read_not_written(
     assert client.get("/readyz").json()["failing"] == ["storage"]
 
 
-def _ready_task(waited: timedelta) -> DBTaskResult:
+def _ready_task(waited: timedelta) -> DBTaskResult[Any, Any]:
     row = DBTaskResult.objects.create(
         args_kwargs={"args": [], "kwargs": {}},
         task_path="openjobcenter.core.tasks.prune_task_results",

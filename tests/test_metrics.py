@@ -183,7 +183,7 @@ class _Echo(metrics.CountedSocketMixin, AsyncWebsocketConsumer):  # type: ignore
 
 def test_open_sockets_are_counted_from_accept_to_disconnect() -> None:
     gauge = metrics.WEBSOCKETS_OPEN.labels("test")
-    start = gauge._value.get()  # type: ignore[attr-defined]
+    start = gauge._value.get()
     seen: list[float] = []
 
     scope = {"type": "websocket", "path": "/ws/test/", "headers": [], "subprotocols": []}
@@ -200,11 +200,11 @@ def test_open_sockets_are_counted_from_accept_to_disconnect() -> None:
 
     async def sockets() -> None:
         first, second = await connect(), await connect()
-        seen.append(gauge._value.get())  # type: ignore[attr-defined]
+        seen.append(gauge._value.get())
         await disconnect(first)
-        seen.append(gauge._value.get())  # type: ignore[attr-defined]
+        seen.append(gauge._value.get())
         await disconnect(second)
-        seen.append(gauge._value.get())  # type: ignore[attr-defined]
+        seen.append(gauge._value.get())
 
     async_to_sync(sockets)()
     assert seen == [start + 2, start + 1, start]
