@@ -4,7 +4,11 @@ route pattern and bounded names, never a raw path, an id or a person."""
 from __future__ import annotations
 
 import ipaddress
+import os
+import subprocess
+import sys
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -214,3 +218,68 @@ def test_open_sockets_are_counted_from_accept_to_disconnect() -> None:
     )
     assert issubclass(VideoSignalConsumer, metrics.CountedSocketMixin)
     assert VideoSignalConsumer.socket_kind == "video"
+
+
+def test_metrics_settings_fail_loud() -> None:
+    from openjobcenter.config.env import ConfigError
+    from openjobcenter.config.monitoring_settings import metrics_settings, readyz_settings
+
+    with pytest.raises(ConfigError, match="METRICS_TOKEN"):
+        metrics_settings({"METRICS_TOKEN": "short"})
+    with pytest.raises(ConfigError, match="METRICS_ALLOWED_IPS"):
+        metrics_settings({"METRICS_ALLOWED_IPS": "10.0.0.0/8, prometheus.internal"})
+    parsed = metrics_settings(
+        {"METRICS_ALLOWED_IPS": "10.0.0.0/8, fd00::1", "METRICS_TOKEN": TOKEN}
+    )
+    assert parsed["token"] == TOKEN
+    assert parsed["allowed_networks"] == (
+        ipaddress.ip_network("10.0.0.0/8"),
+        ipaddress.ip_network("fd00::1/128"),
+    )
+    assert metrics_settings({}) == {"token": "", "allowed_networks": ()}
+    with pytest.raises(ConfigError, match="READYZ_QUEUE_AGE_MAX_S"):
+        readyz_settings({"READYZ_QUEUE_AGE_MAX_S": "0"})
+
+
+_WORKER = """
+import django; django.setup()
+from openjobcenter.core import metrics
+metrics.pipeline_step("SniffType", "refused")
+metrics.WEBSOCKETS_OPEN.labels("chat").inc()
+"""
+_SCRAPE = """
+import sys, django; django.setup()
+from openjobcenter.core.views_metrics import exposition
+sys.stdout.write(exposition().decode())
+"""
+
+
+def test_one_scrape_sees_every_process_of_the_node(tmp_path: Path) -> None:
+    """Multi-process mode (serve.py): a worker's counters reach the web process's
+    /metrics; a process that ended takes its live gauges (open sockets) with it."""
+    root = Path(__file__).resolve().parents[1]
+    (tmp_path / "metrics").mkdir()
+    env = {
+        **os.environ,
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}",
+        "OJC_ENV": "development",
+        "DJANGO_SETTINGS_MODULE": "openjobcenter.config.settings",
+        "PYTHONPATH": str(root / "src"),
+    }
+    env.pop("REDIS_URL", None)
+    for _ in range(2):  # two worker processes, one after the other
+        subprocess.run([sys.executable, "-c", _WORKER], env=env, check=True, timeout=120)
+    text = subprocess.run(
+        [sys.executable, "-c", _SCRAPE], env=env, check=True, timeout=120, capture_output=True
+    ).stdout.decode()
+    samples = {
+        (s.name, frozenset(s.labels.items())): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
+    step = frozenset({"step": "SniffType", "result": "refused"}.items())
+    assert samples[("ojc_document_pipeline_steps_total", step)] == 2
+    assert samples.get(("ojc_websocket_connections", frozenset({"kind": "chat"}.items())), 0) == 0
+    # The backlog queries found no tables (an empty database): reported, not a failure.
+    assert samples[("ojc_metrics_database_up", frozenset())] == 0

@@ -21,6 +21,7 @@ and at most a job centre's slug. Never a user, an id, an e-mail or a file name.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 from collections.abc import Iterator
@@ -34,6 +35,13 @@ from prometheus_client.registry import Collector
 log = logging.getLogger(__name__)
 
 MULTIPROCESS = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
+if MULTIPROCESS:
+    from prometheus_client import multiprocess as _multiprocess
+
+    # A process that ends removes its live gauges (open sockets, leadership); counters
+    # stay, as Prometheus expects of them. A killed process leaves its files: start each
+    # node with an empty directory (serve.py does).
+    atexit.register(_multiprocess.mark_process_dead, os.getpid())
 
 # --- HTTP --------------------------------------------------------------------------------
 HTTP_REQUESTS = Counter(
