@@ -60,16 +60,15 @@ def setup(base: Path, multiprocess: bool) -> None:
 def switch(on: bool, saved: dict[str, Any]) -> None:
     from openjobcenter.core import middleware
 
+    module: Any = middleware  # patched for the measurement only
     if not saved:
-        saved.update(observe=middleware._observe, connection=middleware.connection)
+        saved.update(observe=module._observe, connection=module.connection)
     if on:
-        middleware._observe = saved["observe"]
-        middleware.connection = saved["connection"]
+        module._observe = saved["observe"]
+        module.connection = saved["connection"]
     else:
-        middleware._observe = lambda *args: None  # type: ignore[assignment]
-        middleware.connection = SimpleNamespace(  # type: ignore[assignment]
-            execute_wrapper=lambda timer: contextlib.nullcontext()
-        )
+        module._observe = lambda *args: None
+        module.connection = SimpleNamespace(execute_wrapper=lambda timer: contextlib.nullcontext())
 
 
 def measure(client: Any, n: int) -> tuple[float, float]:
