@@ -776,6 +776,8 @@ def server_env(args: argparse.Namespace, base_dir: Path) -> dict[str, str]:
         DATABASE_POOL_SIZE=str(POOL_SIZE),
         DATABASE_POOL_MIN="2",
     )
+    # The production server's /readyz wants its media folder (the mounted volume).
+    (base_dir / "var" / "media").mkdir(parents=True, exist_ok=True)
     if args.sqlite:
         env["DATABASE_URL"] = f"sqlite:///{base_dir / 'bench.sqlite3'}"
     else:

@@ -52,6 +52,7 @@ SCRIPTS = [
     Script("retention", sqlite=False),
     Script("documents", sqlite=True, sqlite_flag=False, pg_admin=False),
     Script("benefits", sqlite=True, sqlite_flag=False, pg_admin=False),
+    Script("metrics_overhead", sqlite=True, sqlite_flag=False, pg_admin=False),
 ]
 
 

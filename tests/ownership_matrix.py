@@ -186,6 +186,9 @@ ROUTES: dict[str, Entry] = {
     "": page(public()),
     "healthz": both(public()),
     "readyz": both(public()),
+    # Only the monitoring network or its bearer token (core/views_metrics.py); no persona
+    # is either: 404 as if the route did not exist (tests/test_metrics.py allows them).
+    "metrics": both(sample(everyone("404"))),
     "api/v1/openapi.json": both(public()),
     "api/v1/docs": both(public()),
     "api/v1/": both(everyone("404"), note="ninja's root: no page"),

@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 from typing import Any
 
 # Keep-alive pings spread in time (see the class); bench/chat.py starts uvicorn with it too.
@@ -79,6 +82,7 @@ def main(argv: list[str] | None = None) -> None:
         _manage("migrate_safely", "-v", "1")
     if args.collectstatic:
         _manage("collectstatic", "--no-input", "-v", "0")
+    metrics_dir = _metrics_dir()
     children = [
         subprocess.Popen([sys.executable, "-m", "openjobcenter.manage", *command])  # noqa: S603
         for command in (["db_worker", "--queue-name", "*"], ["run_scheduler"])
@@ -98,6 +102,24 @@ def main(argv: list[str] | None = None) -> None:
                 child.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 child.kill()
+        if metrics_dir is not None:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
+
+
+def _metrics_dir() -> str | None:
+    """The metrics of the server, the worker and the scheduler in one directory
+    (core.metrics): ``/metrics`` then shows the worker's counters too. A directory the
+    operator names is emptied first (values of processes gone would be added forever);
+    otherwise a fresh one, removed on exit (returned)."""
+    named = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if named:
+        Path(named).mkdir(parents=True, exist_ok=True)
+        for old in Path(named).glob("*.db"):
+            old.unlink()
+        return None
+    fresh = tempfile.mkdtemp(prefix="ojc-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = fresh
+    return fresh
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """``manage.py run_scheduler`` (core/scheduler.py): each registered periodic job is
-enqueued on the real task queue (the database backend production uses) when due, not again
-before its interval is over, and a worker then runs it: here the retention job deletes a
-document past its retention date."""
+enqueued on the real task queue (the database backend production uses) once per period,
+not again before its period is over, and a worker then runs it: here the retention job
+deletes a document past its retention date."""
 
 from __future__ import annotations
 
@@ -39,12 +39,12 @@ def queued_jobs(jobs: list[scheduler.PeriodicJob]) -> list[scheduler.PeriodicJob
 def fresh_schedule() -> Iterator[list[scheduler.PeriodicJob]]:
     """Every job due, as when the scheduler starts; the registry's state restored after."""
     jobs = scheduler.registered()
-    before = {job.name: job.next_run for job in jobs}
+    before = {job.name: job.last_period for job in jobs}
     for job in jobs:
-        job.next_run = 0.0
+        job.last_period = None
     yield jobs
     for job in jobs:
-        job.next_run = before[job.name]
+        job.last_period = before[job.name]
 
 
 @pytest.fixture
@@ -70,17 +70,19 @@ def test_once_enqueues_every_due_job_once(fresh_schedule: list[scheduler.Periodi
     queued = queued_jobs(fresh_schedule)
     assert "core.task_leases" not in {job.name for job in queued}
 
-    call_command("run_scheduler", "--once")
+    # At the start of a six-hour period (so that a minute later is still inside it).
+    start = (time.time() // (6 * 3600) - 1) * 6 * 3600 + 1
+    scheduler.run_due(now=start)
 
     assert enqueued() == sorted(task_path(job) for job in queued)
     assert RETENTION in enqueued()
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"READY"}
 
-    call_command("run_scheduler", "--once")  # right after: nothing is due yet
+    scheduler.run_due(now=start + 2)  # right after: nothing is due yet
     assert len(enqueued()) == len(queued)
 
     # A minute later (the scheduler's clock moved, no waiting): only the per-minute jobs.
-    ran = scheduler.run_due(now=time.monotonic() + 61)
+    ran = scheduler.run_due(now=start + 61)
     minutely = {job.name for job in fresh_schedule if job.interval_s <= 61}
     assert set(ran) == minutely and "documents.retention" not in ran
     minutely_queued = [job for job in queued if job.name in minutely]

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.encoding import force_str
 
 from openjobcenter.accounts import branding, logout_hooks
+from openjobcenter.core import metrics
 from openjobcenter.core.audit import audit
 from openjobcenter.core.mail import send_after_commit
 from openjobcenter.core.models import AuditAction
@@ -77,6 +78,7 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
             logout_hooks.run(user_id=int(user_id), session_key=session_key)
 
     def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
+        metrics.LOGIN_FAILURES.inc()
         email = str(credentials.get("email") or credentials.get("username") or "")[:200]
         audit(
             request=request,

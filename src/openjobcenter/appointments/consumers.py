@@ -65,6 +65,7 @@ from openjobcenter.appointments.models import Appointment, Channel
 from openjobcenter.appointments.video import BuiltinProvider, provider_for, room_window
 from openjobcenter.core import clock
 from openjobcenter.core.access import Perm, has_perm, mfa_verified_in_session, staff_roles
+from openjobcenter.core.metrics import CountedSocketMixin
 from openjobcenter.tenants.modules import is_enabled
 
 if TYPE_CHECKING:
@@ -168,7 +169,8 @@ def clean_frame(text: str | None) -> dict[str, Any] | str:
     return "Unknown frame type."
 
 
-class VideoSignalConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
+class VideoSignalConsumer(CountedSocketMixin, AsyncWebsocketConsumer):  # type: ignore[misc]
+    socket_kind = "video"
     admission: Admission | None = None
     _expiry: asyncio.Task[None] | None = None
     _session_watch: asyncio.Task[None] | None = None

@@ -25,6 +25,7 @@ from openjobcenter.config.env import (
     validate_redis_url,
 )
 from openjobcenter.config.logging_settings import logging_dict
+from openjobcenter.config.monitoring_settings import metrics_settings, readyz_settings
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = Path(env_str("OJC_BASE_DIR") or Path.cwd())
@@ -207,12 +208,12 @@ else:
     # the web server and the worker, so the embedded default needs no extra service.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "BACKEND": "openjobcenter.core.cache.CountingDatabaseCache",
             "LOCATION": "ojc_cache",
         }
     }
 if TESTING and not REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "openjobcenter.core.cache.CountingLocMemCache"}}
 
 # --- Background tasks ----------------------------------------------------------------
 TASKS = {
@@ -550,3 +551,6 @@ NINJA_PAGINATION_PER_PAGE = 50
 LOG_FORMAT = env_choice("LOG_FORMAT", "json" if PRODUCTION else "text", ("json", "text"))
 LOG_LEVEL = env_choice("LOG_LEVEL", "info", ("debug", "info", "warning", "error")).upper()
 LOGGING = logging_dict(log_format=LOG_FORMAT, level=LOG_LEVEL)
+# /metrics and /readyz (config/monitoring_settings.py, docs/monitoring.md).
+METRICS = metrics_settings()
+READYZ = readyz_settings()

@@ -13,6 +13,7 @@ from openjobcenter.calculator import views as calculator_views
 from openjobcenter.casefile import views as casefile_views
 from openjobcenter.core import views as core_views
 from openjobcenter.core import views_access as core_views_access
+from openjobcenter.core import views_metrics
 from openjobcenter.documents import urls as document_urls
 from openjobcenter.home import urls as home_urls
 from openjobcenter.messaging import urls as messaging_urls
@@ -99,6 +100,7 @@ tenant_patterns = (
 platform_patterns: list[URLPattern | URLResolver] = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", views_metrics.metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("sprache/", web_views.set_language, name="set_language"),

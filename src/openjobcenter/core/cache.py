@@ -6,6 +6,9 @@ each of those opened its own connection pool, so a new Redis connection (TCP, ``
 ``CLIENT SETINFO``, and redis-py reading its own package metadata) for nearly every
 request and every socket handshake. This backend shares one client, and so one pool, per
 process and server list; redis-py's pool is thread-safe.
+
+Every backend the settings name counts its look-ups as hits or misses
+(``ojc_cache_gets_total``, core.metrics).
 """
 
 from __future__ import annotations
@@ -13,8 +16,36 @@ from __future__ import annotations
 import threading
 from typing import Any, ClassVar
 
+from django.core.cache.backends.db import DatabaseCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.utils.functional import cached_property
+
+from openjobcenter.core.metrics import CACHE_GETS
+
+_MISSING = object()
+_HIT = CACHE_GETS.labels("hit")
+_MISS = CACHE_GETS.labels("miss")
+
+
+class CountingCacheMixin:
+    """``get`` counted as a hit or a miss (a stored ``None`` is a hit)."""
+
+    def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:
+        value = super().get(key, _MISSING, version)  # type: ignore[misc]
+        if value is _MISSING:
+            _MISS.inc()
+            return default
+        _HIT.inc()
+        return value
+
+
+class CountingDatabaseCache(CountingCacheMixin, DatabaseCache):
+    """The embedded default's cache (shared by web server and worker through SQLite)."""
+
+
+class CountingLocMemCache(CountingCacheMixin, LocMemCache):
+    """The tests' cache without Redis."""
 
 
 class SharedRedisCacheClient(RedisCacheClient):
@@ -36,7 +67,7 @@ class SharedRedisCacheClient(RedisCacheClient):
         return client
 
 
-class SharedRedisCache(RedisCache):
+class SharedRedisCache(CountingCacheMixin, RedisCache):
     _clients: ClassVar[dict[str, Any]] = {}
 
     def __init__(self, server: str, params: dict[str, Any]) -> None:

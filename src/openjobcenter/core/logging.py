@@ -8,14 +8,20 @@ from datetime import UTC, datetime
 
 from django.http import HttpRequest
 
-from openjobcenter.core.middleware import current_request_id, route_of
+from openjobcenter.core.middleware import current_jobcenter, current_request_id, route_of
 
-_STANDARD = set(vars(logging.makeLogRecord({})).keys()) | {"message", "asctime", "request_id"}
+_STANDARD = set(vars(logging.makeLogRecord({})).keys()) | {
+    "message",
+    "asctime",
+    "request_id",
+    "jobcenter",
+}
 
 
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = current_request_id() or "-"
+        record.jobcenter = current_jobcenter() or "-"
         return True
 
 
@@ -69,6 +75,7 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "msg": record.getMessage(),
             "request_id": getattr(record, "request_id", "-"),
+            "jobcenter": getattr(record, "jobcenter", "-"),
         }
         for key, value in vars(record).items():
             if key not in _STANDARD and not key.startswith("_"):

@@ -1,5 +1,5 @@
-"""Request id, server timing and the security headers Django does not set by itself
-(CSP, permissions)."""
+"""Request id, server timing, access log and request metrics; the security headers Django
+does not set by itself (CSP, permissions)."""
 
 from __future__ import annotations
 
@@ -11,15 +11,50 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
+from django.db import connection
 from django.http import HttpRequest, HttpResponseBase
 
+from openjobcenter.core import metrics
+
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
+# The slug of the job centre the request belongs to, once resolved (tenants.middleware):
+# every log line written while answering carries it (core.logging.RequestIdFilter).
+_jobcenter: contextvars.ContextVar[str] = contextvars.ContextVar("jobcenter", default="")
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 access_log = logging.getLogger("openjobcenter.access")
 
 
 def current_request_id() -> str:
     return _request_id.get()
+
+
+def current_jobcenter() -> str:
+    return _jobcenter.get()
+
+
+def set_log_jobcenter(slug: str) -> None:
+    """Called once the request's job centre is known (an existing one: a bounded value)."""
+    _jobcenter.set(slug)
+
+
+class _QueryTimer:
+    """Counts and times the database queries of one request (``execute_wrapper``)."""
+
+    __slots__ = ("count", "seconds")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.seconds = 0.0
+
+    def __call__(
+        self, execute: Callable[..., object], sql: str, params: object, many: bool, context: object
+    ) -> object:
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.count += 1
+            self.seconds += time.perf_counter() - started
 
 
 # What the access log writes for a path no route matched (a 404 before any view).
@@ -64,7 +99,8 @@ class ServerTimingMiddleware:
 
 
 class RequestIdMiddleware:
-    """Takes a sane X-Request-ID from the proxy or makes one; logs one line per request."""
+    """Takes a sane X-Request-ID from the proxy or makes one (and sends it back); logs one
+    line per request and counts it in the metrics (core.metrics), by route pattern."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
@@ -72,24 +108,53 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         incoming = request.headers.get("X-Request-ID", "")
         rid = incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
-        token = _request_id.set(rid)
+        # Set for the rest of this request's context and not reset on the way out: Django
+        # logs a 4xx/5xx answer ("Not Found: ...") after the middleware has returned, and
+        # that line belongs to the request too. The next request sets both afresh.
+        _request_id.set(rid)
+        _jobcenter.set("")
+        timer = _QueryTimer()
         started = time.perf_counter()
-        try:
+        with connection.execute_wrapper(timer):
             response = self.get_response(request)
-            response["X-Request-ID"] = rid
-            access_log.info(
-                "%s %s %s",
-                request.method,
-                route_of(request),
-                response.status_code,
-                extra={
-                    "status": response.status_code,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                },
-            )
-            return response
-        finally:
-            _request_id.reset(token)
+        duration = time.perf_counter() - started
+        response["X-Request-ID"] = rid
+        route = route_of(request)
+        status = response.status_code
+        method = request.method or "-"
+        access_log.info(
+            "%s %s %s",
+            method,
+            route,
+            status,
+            extra={
+                "method": method,
+                "route": route,
+                "status": status,
+                "duration_ms": round(duration * 1000, 1),
+                "db_queries": timer.count,
+            },
+        )
+        _observe(route, method, status, duration, timer, _jobcenter.get())
+        return response
+
+
+# Methods outside this set are counted as "other": a label must not take any value a
+# client sends.
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+def _observe(
+    route: str, method: str, status: int, duration: float, timer: _QueryTimer, jobcenter: str
+) -> None:
+    method = method if method in _METHODS else "other"
+    metrics.HTTP_REQUESTS.labels(route, method, str(status)).inc()
+    metrics.HTTP_DURATION.labels(route, method).observe(duration)
+    if timer.count:
+        metrics.DB_QUERIES.labels(route).inc(timer.count)
+        metrics.DB_QUERY_SECONDS.labels(route).inc(timer.seconds)
+    if jobcenter:
+        metrics.HTTP_BY_JOBCENTER.labels(jobcenter, metrics.status_class(status)).inc()
 
 
 class SecurityHeadersMiddleware:

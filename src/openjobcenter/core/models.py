@@ -214,3 +214,23 @@ class AccessRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.jobcenter_id}:{self.role}:{self.category}={self.visibility}"
+
+
+class ScheduledRun(models.Model):
+    """One periodic job's run for one period (``core.scheduler``): the unique pair (job,
+    period start) is what keeps two schedulers, or one taking over from another, from
+    enqueuing the same period twice. Written in the transaction that enqueues the task."""
+
+    job = models.CharField(max_length=80)
+    period_start = models.DateTimeField()
+    ran_at = models.DateTimeField(auto_now_add=True)
+    # host:pid of the scheduler that ran it (operators and the takeover test read it).
+    runner = models.CharField(max_length=120)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=("job", "period_start"), name="core_scheduled_run_once"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.job}@{self.period_start:%Y-%m-%dT%H:%M:%S}"

@@ -8,7 +8,16 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Unterlagen")
 
     def ready(self) -> None:
+        from pathlib import Path
+
+        from django.conf import settings
+
         from openjobcenter.core import scheduler
+
+        if not settings.PRODUCTION:
+            # /readyz wants the media folder (web/health.py); development and tests make
+            # it, production expects the operator's mounted volume and reports it missing.
+            Path(settings.MEDIA_ROOT).mkdir(parents=True, exist_ok=True)
         from openjobcenter.documents.home import OpenRequestsProvider
         from openjobcenter.documents.tasks import remind_requests_task, retention_task
         from openjobcenter.home import registry

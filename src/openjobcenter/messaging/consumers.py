@@ -31,6 +31,7 @@ from openjobcenter.accounts.middleware import (
 )
 from openjobcenter.core import clock
 from openjobcenter.core.access import Perm, has_perm, staff_roles
+from openjobcenter.core.metrics import CountedSocketMixin
 from openjobcenter.messaging import layerwatch, notices, realtime, selectors, services
 from openjobcenter.messaging.chat_access import Access, admit, team_access
 from openjobcenter.messaging.models import Conversation
@@ -143,7 +144,8 @@ def _mark_delivered(access: Access, upto: int) -> None:
     services.conversation_mark_delivered(conversation=access.conversation, upto=upto)
 
 
-class ChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
+class ChatConsumer(CountedSocketMixin, AsyncWebsocketConsumer):  # type: ignore[misc]
+    socket_kind = "chat"
     user: User | None = None
 
     async def connect(self) -> None:

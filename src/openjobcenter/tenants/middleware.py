@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponseBase
 
+from openjobcenter.core.middleware import set_log_jobcenter
 from openjobcenter.tenants.jccache import cached_by_host, cached_by_slug
 
 # Hosts of the platform itself never map to a tenant; they skip the host lookup query.
@@ -42,6 +43,8 @@ class TenantMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         request.jobcenter = getattr(request, "host_jobcenter", None)  # type: ignore[attr-defined]
+        if request.jobcenter is not None:  # type: ignore[attr-defined]
+            set_log_jobcenter(request.jobcenter.slug)  # type: ignore[attr-defined]
         return self.get_response(request)
 
     def process_view(
@@ -61,3 +64,4 @@ class TenantMiddleware:
         if jobcenter is None:
             raise Http404
         request.jobcenter = jobcenter  # type: ignore[attr-defined]
+        set_log_jobcenter(jobcenter.slug)

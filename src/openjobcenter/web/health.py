@@ -1,19 +1,31 @@
-"""Liveness and readiness: /healthz says the process runs, /readyz that its services answer."""
+"""Liveness and readiness: /healthz says the process runs, /readyz that its services answer.
+
+/readyz checks the database, the channel layer, the document storage (read-only: a list
+of its top level, which an unreachable S3 endpoint, a wrong bucket or a missing folder
+fails; nothing is written, so probes leave no objects behind and need no write right) and
+the task queue (the oldest task ready to run waited less than ``READYZ_QUEUE_AGE_MAX_S``:
+otherwise no worker takes tasks). A failing check answers 503 naming it.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
 from collections.abc import Callable
+from pathlib import Path
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import connection
+from django.db.models import Min
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django_tasks_db.models import DBTaskResult
+
+from openjobcenter.documents.storage import documents_storage
 
 log = logging.getLogger(__name__)
 
@@ -47,21 +59,44 @@ def _check_channel_layer() -> None:
 
 
 def _check_storage() -> None:
-    name = default_storage.save(f"readyz/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
-    try:
-        with default_storage.open(name) as handle:
-            if handle.read() != b"ok":
-                msg = "storage returned different content"
-                raise RuntimeError(msg)
-    finally:
-        default_storage.delete(name)
+    """The document storage answers a read: list its top level (no write, no object).
+
+    A local folder is created by the first upload, so before that its parent (the
+    mounted ``MEDIA_ROOT``) must be there and readable instead."""
+    storage = documents_storage()
+    if isinstance(storage, FileSystemStorage):
+        folder = Path(storage.location)
+        probe = folder if folder.exists() else folder.parent
+        if not probe.is_dir():
+            msg = "the document folder and its parent are missing"
+            raise FileNotFoundError(msg)
+        next(probe.iterdir(), None)  # readable
+        return
+    storage.listdir("")
+
+
+def _check_task_queue() -> None:
+    oldest = DBTaskResult.objects.ready().order_by().aggregate(oldest=Min("enqueued_at"))["oldest"]
+    if oldest is None:
+        return
+    waited = (timezone.now() - oldest).total_seconds()
+    limit = settings.READYZ["queue_age_max_s"]
+    if waited > limit:
+        msg = f"oldest ready task waited {waited:.0f} s (limit {limit} s)"
+        raise RuntimeError(msg)
 
 
 CHECKS = {
     "database": _check_database,
     "channel_layer": _check_channel_layer,
     "storage": _check_storage,
+    "task_queue": _check_task_queue,
 }
+
+
+# A check that reads the database says nothing new while the database is down: it is
+# reported as skipped, so that ``failing`` names the cause only.
+NEEDS = {"task_queue": "database"}
 
 
 @never_cache
@@ -69,6 +104,10 @@ def readyz(request: HttpRequest) -> JsonResponse:
     results: dict[str, str] = {}
     failing: list[str] = []
     for name, check in CHECKS.items():
+        needed = NEEDS.get(name)
+        if needed in failing:
+            results[name] = f"skipped: {needed} failed"
+            continue
         try:
             check()
             results[name] = "ok"

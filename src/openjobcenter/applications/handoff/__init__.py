@@ -36,7 +36,7 @@ from openjobcenter.applications.handoff.base import (
     HandoffResult,
 )
 from openjobcenter.applications.handoff.registry import all_backends, get_backend, register
-from openjobcenter.core import failpoints, sealed
+from openjobcenter.core import failpoints, metrics, sealed
 
 if TYPE_CHECKING:
     from openjobcenter.applications.models import Application, HandoffDelivery
@@ -337,7 +337,19 @@ def run_delivery(delivery_id: int) -> str | None:
                     "detail": result.detail[:200] if result.ok else result.error[:200],
                 },
             )
+    _count_try(delivery, str(fields["status"]), now)
     return str(fields["status"])
+
+
+def _count_try(delivery: Any, status: str, now: datetime) -> None:
+    """Metrics of one try: its outcome, and the lag from the filing or the submission (the
+    phase's start) once delivered."""
+    metrics.HANDOFF_ATTEMPTS.labels(delivery.backend, status).inc()
+    app = delivery.application
+    since = app.filed_at if delivery.phase == "filing" else app.submitted_at
+    if status == "delivered" and since is not None:
+        lag = max(0.0, (now - since).total_seconds())
+        metrics.HANDOFF_LAG.labels(delivery.backend).observe(lag)
 
 
 def run_for_application(application_id: int) -> dict[str, str | None]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from openjobcenter.core import metrics
 from openjobcenter.documents.conf import conf
 from openjobcenter.documents.pipeline import assemble as doc
 from openjobcenter.documents.pipeline.base import (
@@ -61,11 +62,24 @@ DOCUMENT_STEPS: tuple[Callable[[doc.DocumentContext], None], ...] = (
 )
 
 
+def _counted(name: str, run: Callable[[], None]) -> None:
+    """Runs one step and counts its outcome (``ojc_document_pipeline_steps_total``)."""
+    try:
+        run()
+    except Refused:
+        metrics.pipeline_step(name, "refused")
+        raise
+    except Exception:
+        metrics.pipeline_step(name, "error")
+        raise
+    metrics.pipeline_step(name, "ok")
+
+
 def _run(steps: Sequence[PageStep], page: PageInput) -> PageContext:
     ctx = PageContext(input=page, dpi=int(conf()["dpi"]))
     for step in steps:
         if step.applies(ctx):
-            step(ctx)
+            _counted(type(step).__name__, lambda step=step: step(ctx))  # type: ignore[misc]
     return ctx
 
 
@@ -109,8 +123,8 @@ def run_document(
         ocr=ocr,
         known_texts=known_texts or [],
     )
-    for step in DOCUMENT_STEPS:
-        step(ctx)
+    for doc_step in DOCUMENT_STEPS:
+        _counted(doc_step.__name__, lambda doc_step=doc_step: doc_step(ctx))  # type: ignore[misc]
     return DocumentResult(
         pdf=ctx.pdf,
         pages=sum(p.pdf_pages if p.is_pdf else 1 for p in ctx.pages),

@@ -1,0 +1,240 @@
+"""Prometheus metrics (issue 20; docs/monitoring.md lists every series).
+
+Two kinds:
+
+* **Counted in the process** (requests, database queries, cache, sockets, pipeline steps,
+  hand-off tries, login failures): ``prometheus_client`` objects defined here and bumped
+  where things happen. When ``PROMETHEUS_MULTIPROC_DIR`` names a directory (``serve.py``
+  sets one for its web server, worker and scheduler), every process of a node writes its
+  values there and ``/metrics`` on that node adds them all up, so the worker's pipeline
+  counters and the scheduler's leadership are seen through the web process. Without the
+  variable, each process keeps its own (tests, a single process).
+* **Read from the database at scrape time** (task queue depth and age, outbox and hand-off
+  backlog, scheduler's last runs): ``DatabaseCollector`` runs a few grouped queries
+  on indexed columns when Prometheus asks; every node reports the same values, so
+  dashboards take ``max`` over nodes.
+
+Labels carry only bounded values the code defines: a route pattern (never the path with
+its ids), an HTTP method and status, a task path, a step name, a backend or topic name,
+and at most a job centre's slug. Never a user, an id, an e-mail or a file name.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from prometheus_client import Counter, Gauge, Histogram
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+
+log = logging.getLogger(__name__)
+
+MULTIPROCESS = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
+if MULTIPROCESS:
+    from prometheus_client import multiprocess as _multiprocess
+
+    # A process that ends removes its live gauges (open sockets, leadership); counters
+    # stay, as Prometheus expects of them. A killed process leaves its files: start each
+    # node with an empty directory (serve.py does).
+    atexit.register(_multiprocess.mark_process_dead, os.getpid())
+
+# --- HTTP --------------------------------------------------------------------------------
+HTTP_REQUESTS = Counter(
+    "ojc_http_requests",
+    "HTTP requests answered, by route pattern, method and status.",
+    ("route", "method", "status"),
+)
+HTTP_DURATION = Histogram(
+    "ojc_http_request_duration_seconds",
+    "Time from the request reaching Django to its response, by route pattern.",
+    ("route", "method"),
+    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+)
+HTTP_BY_JOBCENTER = Counter(
+    "ojc_http_jobcenter_requests",
+    "HTTP requests of a job centre's pages (resolved slug only), by status class.",
+    ("jobcenter", "status_class"),
+)
+DB_QUERIES = Counter(
+    "ojc_db_queries", "Database queries run while answering requests, by route.", ("route",)
+)
+DB_QUERY_SECONDS = Counter(
+    "ojc_db_query_seconds", "Time spent in database queries of requests, by route.", ("route",)
+)
+
+# --- Cache -------------------------------------------------------------------------------
+CACHE_GETS = Counter("ojc_cache_gets", "Cache look-ups, by result (hit or miss).", ("result",))
+
+# --- WebSockets --------------------------------------------------------------------------
+WEBSOCKETS_OPEN = Gauge(
+    "ojc_websocket_connections",
+    "WebSocket connections open now, by kind (chat, video).",
+    ("kind",),
+    multiprocess_mode="livesum",
+)
+
+# --- Background work ---------------------------------------------------------------------
+PIPELINE_STEPS = Counter(
+    "ojc_document_pipeline_steps",
+    "Document pipeline steps run, by step and result (ok, refused, error).",
+    ("step", "result"),
+)
+HANDOFF_ATTEMPTS = Counter(
+    "ojc_handoff_attempts",
+    "Hand-off tries, by backend and outcome (delivered, retrying, failed).",
+    ("backend", "result"),
+)
+HANDOFF_LAG = Histogram(
+    "ojc_handoff_lag_seconds",
+    "Time from an application's submission to its successful hand-off, by backend.",
+    ("backend",),
+    buckets=(1, 5, 15, 60, 300, 900, 3600, 4 * 3600, 24 * 3600),
+)
+SCHEDULER_LEADER = Gauge(
+    "ojc_scheduler_leader",
+    "1 while this process is the active scheduler (holds the scheduler lock).",
+    multiprocess_mode="livesum",
+)
+
+# --- Accounts ----------------------------------------------------------------------------
+LOGIN_FAILURES = Counter("ojc_login_failures", "Failed log-ins (wrong password or unknown e-mail).")
+
+
+def status_class(status: int) -> str:
+    return f"{status // 100}xx"
+
+
+def pipeline_step(step: str, result: str) -> None:
+    PIPELINE_STEPS.labels(step=step, result=result).inc()
+
+
+# --- Scrape time ---------------------------------------------------------------------------
+
+
+def _age(now: datetime, then: datetime | None) -> float:
+    return max(0.0, (now - then).total_seconds()) if then is not None else 0.0
+
+
+class DatabaseCollector(Collector):
+    """Backlogs read from the database when Prometheus scrapes (cheap grouped queries)."""
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        try:
+            yield from self._collect()
+        except Exception:  # a scrape must still return the process metrics
+            log.warning("metrics: database backlog could not be read", exc_info=True)
+            up = GaugeMetricFamily("ojc_metrics_database_up", "1 if the backlog query worked.")
+            up.add_metric([], 0)
+            yield up
+
+    def _collect(self) -> Iterator[GaugeMetricFamily]:
+        from django.db.models import Count, Max, Min
+        from django.utils import timezone
+        from django_tasks_db.models import DBTaskResult
+
+        from openjobcenter.applications.models import DeliveryStatus, HandoffDelivery
+        from openjobcenter.core.models import OutboxItem, ScheduledRun
+
+        now = timezone.now()
+        depth = GaugeMetricFamily(
+            "ojc_task_queue_depth", "Tasks ready to run and not yet claimed.", labels=["task"]
+        )
+        age = GaugeMetricFamily(
+            "ojc_task_queue_oldest_age_seconds",
+            "Age of the oldest task ready to run, by task.",
+            labels=["task"],
+        )
+        rows: Any = (
+            DBTaskResult.objects.ready()
+            .order_by()
+            .values("task_path")
+            .annotate(n=Count("id"), oldest=Min("enqueued_at"))
+        )
+        for row in rows:
+            depth.add_metric([row["task_path"]], row["n"])
+            age.add_metric([row["task_path"]], _age(now, row["oldest"]))
+        yield depth
+        yield age
+
+        pending = GaugeMetricFamily(
+            "ojc_outbox_pending", "Outbox items not yet delivered, by topic.", labels=["topic"]
+        )
+        lag = GaugeMetricFamily(
+            "ojc_outbox_oldest_pending_age_seconds",
+            "Age of the oldest undelivered outbox item (hand-off lag), by topic.",
+            labels=["topic"],
+        )
+        failed = GaugeMetricFamily(
+            "ojc_outbox_failed", "Outbox items that gave up after every try.", labels=["topic"]
+        )
+        for row in (
+            OutboxItem.objects.filter(delivered_at=None, failed_at=None)
+            .order_by()
+            .values("topic")
+            .annotate(n=Count("id"), oldest=Min("created_at"))
+        ):
+            pending.add_metric([row["topic"]], row["n"])
+            lag.add_metric([row["topic"]], _age(now, row["oldest"]))
+        for row in (
+            OutboxItem.objects.exclude(failed_at=None)
+            .order_by()
+            .values("topic")
+            .annotate(n=Count("id"))
+        ):
+            failed.add_metric([row["topic"]], row["n"])
+        yield pending
+        yield lag
+        yield failed
+
+        deliveries = GaugeMetricFamily(
+            "ojc_handoff_deliveries",
+            "Hand-offs not delivered, by backend and status (pending, retrying, failed).",
+            labels=["backend", "status"],
+        )
+        for row in (
+            HandoffDelivery.objects.filter(
+                status__in=[DeliveryStatus.PENDING, DeliveryStatus.RETRYING, DeliveryStatus.FAILED]
+            )
+            .order_by()
+            .values("backend", "status")
+            .annotate(n=Count("id"))
+        ):
+            deliveries.add_metric([row["backend"], row["status"]], row["n"])
+        yield deliveries
+
+        last_run = GaugeMetricFamily(
+            "ojc_scheduler_last_run_age_seconds",
+            "Seconds since the scheduler last started each periodic job.",
+            labels=["job"],
+        )
+        for row in ScheduledRun.objects.order_by().values("job").annotate(last=Max("ran_at")):
+            last_run.add_metric([row["job"]], _age(now, row["last"]))
+        yield last_run
+        up = GaugeMetricFamily("ojc_metrics_database_up", "1 if the backlog query worked.")
+        up.add_metric([], 1)
+        yield up
+
+
+class CountedSocketMixin:
+    """Counts a consumer's socket in ``ojc_websocket_connections`` from its accept to its
+    disconnect. Put it before ``AsyncWebsocketConsumer`` and name the ``socket_kind``."""
+
+    socket_kind = "other"
+    _socket_counted = False
+
+    async def accept(self, subprotocol: str | None = None, headers: Any = None) -> None:
+        await super().accept(subprotocol, headers)  # type: ignore[misc]
+        if not self._socket_counted:
+            self._socket_counted = True
+            WEBSOCKETS_OPEN.labels(self.socket_kind).inc()
+
+    async def websocket_disconnect(self, message: Any) -> None:
+        if self._socket_counted:
+            self._socket_counted = False
+            WEBSOCKETS_OPEN.labels(self.socket_kind).dec()
+        await super().websocket_disconnect(message)  # type: ignore[misc]
