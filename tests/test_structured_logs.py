@@ -81,7 +81,7 @@ def test_access_line_has_request_id_job_centre_route_status_duration(
 def test_a_bad_request_id_is_replaced_and_sent_back(
     client: Client, json_lines: io.StringIO
 ) -> None:
-    response = client.get("/healthz", headers={"X-Request-ID": "bad id\n{injected}"})
+    response = client.get("/", headers={"X-Request-ID": "bad id\n{injected}"})
     made = response["X-Request-ID"]
     assert made != "bad id\n{injected}" and len(made) == 32
     (line,) = [r for r in _records(json_lines) if r["logger"] == "openjobcenter.access"]
