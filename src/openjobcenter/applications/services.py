@@ -58,7 +58,7 @@ from openjobcenter.applications.services_submit import (
     canonical_json,
 )
 from openjobcenter.core.models import AuditAction
-from openjobcenter.home.realtime import home_changed
+from openjobcenter.home.realtime import home_changed, queue_changed
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -287,6 +287,7 @@ def _file(request: HttpRequest | None, application: Application, now: Any) -> No
     _event(application, EventKind.FILED, actor=_actor(request))
     _send_receipt_mail(application, filed=True)
     submission_outbox.record_filed(application)
+    queue_changed(application.jobcenter_id)  # the staff queue's "gestellt"
 
 
 def application_file(

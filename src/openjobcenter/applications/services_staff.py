@@ -33,7 +33,7 @@ from openjobcenter.applications.selectors_staff import processing_staff
 from openjobcenter.core.audit import audit
 from openjobcenter.core.mail import send_after_commit
 from openjobcenter.core.models import AuditAction
-from openjobcenter.home.realtime import home_changed
+from openjobcenter.home.realtime import home_changed, queue_changed
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -157,6 +157,7 @@ def application_assign(
         actor=actor,
         detail=f"assign {assignee.pk if assignee else '-'}",
     )
+    queue_changed(app.jobcenter_id)
     return app
 
 
@@ -199,6 +200,7 @@ def application_change_status(
         actor=actor,
         detail=f"status {before} -> {status}",
     )
+    queue_changed(app.jobcenter_id)
     _notify_customer(app, NOTICE_STATUS)
     return app
 

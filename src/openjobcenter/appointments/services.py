@@ -47,7 +47,7 @@ from openjobcenter.appointments.services_staff import (
 )
 from openjobcenter.appointments.slot_cache import slots_changed
 from openjobcenter.core.models import AuditAction
-from openjobcenter.home.realtime import home_changed
+from openjobcenter.home.realtime import home_changed, queue_changed
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -229,4 +229,5 @@ def appointment_request_change(
     slots_changed(appointment.jobcenter_id)
     transaction.on_commit(lambda: notify.change_requested(appointment.pk))
     home_changed(customer.user_id)
+    queue_changed(appointment.jobcenter_id)  # the staff queue's move requests
     return appointment

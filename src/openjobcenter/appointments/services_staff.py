@@ -42,7 +42,7 @@ from openjobcenter.appointments.services_common import (
 )
 from openjobcenter.appointments.slot_cache import slots_changed
 from openjobcenter.core.models import AuditAction
-from openjobcenter.home.realtime import home_changed
+from openjobcenter.home.realtime import home_changed, queue_changed
 from openjobcenter.tenants.models import Office
 
 if TYPE_CHECKING:
@@ -153,6 +153,7 @@ def appointment_invite(
     slots_changed(appointment.jobcenter_id)
     transaction.on_commit(lambda: notify.invited(appointment.pk))
     home_changed(appointment.customer.user_id)
+    queue_changed(appointment.jobcenter_id)
     return appointment
 
 
@@ -214,6 +215,7 @@ def _invite_in_place(
     slots_changed(appointment.jobcenter_id)
     transaction.on_commit(lambda: notify.invited(appointment.pk))
     home_changed(appointment.customer.user_id)
+    queue_changed(appointment.jobcenter_id)
     return appointment
 
 
@@ -234,6 +236,7 @@ def appointment_cancel(
     slots_changed(appointment.jobcenter_id)
     transaction.on_commit(lambda: notify.cancelled_by_staff(appointment.pk))
     home_changed(appointment.customer.user_id)
+    queue_changed(appointment.jobcenter_id)
     return appointment
 
 
@@ -297,6 +300,7 @@ def appointment_reschedule(
     slots_changed(appointment.jobcenter_id)
     transaction.on_commit(lambda: notify.rescheduled(appointment.pk))
     home_changed(appointment.customer.user_id)
+    queue_changed(appointment.jobcenter_id)
     return appointment
 
 
@@ -316,6 +320,7 @@ def appointment_mark(
     _audit(request, actor, appointment, AuditAction.UPDATE, appointment.status)
     slots_changed(appointment.jobcenter_id)
     home_changed(appointment.customer.user_id)
+    queue_changed(appointment.jobcenter_id)
     return appointment
 
 
@@ -333,4 +338,5 @@ def appointment_check_in(
         _audit(request, actor, appointment, AuditAction.UPDATE, "checked in")
         transaction.on_commit(lambda: notify.arrived(appointment.pk))
         home_changed(appointment.customer.user_id)
+        queue_changed(appointment.jobcenter_id)
     return appointment

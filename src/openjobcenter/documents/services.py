@@ -63,7 +63,7 @@ from openjobcenter.documents.services_review import (
     ReviewConflict,
     document_review,
 )
-from openjobcenter.home.realtime import home_changed
+from openjobcenter.home.realtime import home_changed, queue_changed
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -240,6 +240,7 @@ def document_submit(
     )
     transaction.on_commit(lambda: _enqueue_document(document.pk))
     home_changed(document.customer.user_id)
+    queue_changed(document.jobcenter_id)
     return document
 
 

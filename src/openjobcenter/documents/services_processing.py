@@ -36,7 +36,7 @@ from openjobcenter.documents.services_retention import (
     retention_until,
     settings_for,
 )
-from openjobcenter.home.realtime import home_changed
+from openjobcenter.home.realtime import home_changed, queue_changed
 
 # The name the log records had before this module was split out of services.py.
 log = logging.getLogger("openjobcenter.documents.services")
@@ -241,8 +241,10 @@ def _deliver(document: Document, ready: list[DocumentPage], result: DocumentResu
     document.save()
     proofs_on_receipt(document, now)
     transaction.on_commit(lambda: storage.delete_many(scratch))
-    # Received: the request item it answers (if any) leaves the customer's home.
+    # Received: the request item it answers (if any) leaves the customer's home; the
+    # staff queue counts it as unchecked.
     home_changed(document.customer.user_id)
+    queue_changed(document.jobcenter_id)
     return document
 
 

@@ -25,7 +25,7 @@ from openjobcenter.documents.models import (
     RequestItem,
 )
 from openjobcenter.documents.services_retention import settings_for
-from openjobcenter.home.realtime import home_changed
+from openjobcenter.home.realtime import home_changed, queue_changed
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -114,6 +114,7 @@ def document_request_create(
         "customer:documents",
     )
     home_changed(customer.user_id)
+    queue_changed(customer.jobcenter_id)
     return doc_request
 
 

@@ -25,7 +25,7 @@ from openjobcenter.documents.models import (
 from openjobcenter.documents.services_requests import (
     _mail_customer,
 )
-from openjobcenter.home.realtime import home_changed
+from openjobcenter.home.realtime import home_changed, queue_changed
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -118,4 +118,5 @@ def document_review(
             "customer:documents",
         )
     home_changed(document.customer.user_id)
+    queue_changed(document.jobcenter_id)
     return document

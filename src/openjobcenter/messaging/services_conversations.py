@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
-from openjobcenter.home.realtime import home_changed
+from openjobcenter.home.realtime import home_changed, queue_changed
 from openjobcenter.messaging import realtime
 from openjobcenter.messaging.models import (
     Conversation,
@@ -150,6 +150,8 @@ def conversation_mark_read(
         {"type": "chat.updated", "conversation": conv.pk, "last_id": conv.last_message_id},
     )
     home_changed(conv.customer.user_id)
+    if side == "staff":
+        queue_changed(conv.jobcenter_id)
     return target
 
 

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from openjobcenter.core import fastsql
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
-from openjobcenter.home.realtime import home_changed
+from openjobcenter.home.realtime import home_changed, queue_changed
 from openjobcenter.messaging import realtime
 from openjobcenter.messaging.attachments import (
     AttachmentRefused,
@@ -424,8 +424,10 @@ def _deliver(conversation: Conversation, message: Message, state: _SendState) ->
             [realtime.team_group(conversation.jobcenter_id)],
             {**updated, "jobcenter": conversation.jobcenter_id, "topic": conversation.topic_id},
         )
-    # The customer's unread count (their home and its badge) has changed.
+    # The customer's unread count (their home and its badge) has changed; so has the
+    # staff queue's count of waiting messages.
     home_changed(state.customer_user_id)
+    queue_changed(conversation.jobcenter_id)
     from openjobcenter.notifications.services import notify
 
     # One notification per unread stretch, not one per message. Every message after a
