@@ -86,14 +86,16 @@ DEFAULT: dict[str, dict[str, str]] = {
     "team_lead": dict.fromkeys(OBJECTS, C),
     "admin": dict.fromkeys(OBJECTS, C),
 }
-# Job centre B's documented rules: a widening and two narrowings.
+# Job centre B's documented rules: two widenings and two narrowings.
 B_RULES = (
     ("job_advisor", "health_documents", ntk.Visibility.CONTENT, "Reha-Beratung, DA 7/2026"),
+    ("job_advisor", "benefit_data", ntk.Visibility.CONTENT, "Leistungen aus einer Hand, DA 8"),
     ("caseworker", "benefit_chat", ntk.Visibility.EXISTENCE, "Chat nur im Service-Center"),
     ("team_lead", "benefit_data", ntk.Visibility.EXISTENCE, "Vier-Augen-Prinzip, DA 9/2026"),
 )
 B_CHANGES = {
     ("job_advisor", HEALTH_DOC): C,
+    ("job_advisor", APPLICATION): C,
     ("caseworker", BENEFIT_CHAT): E,
     ("team_lead", APPLICATION): E,
 }
@@ -285,17 +287,51 @@ def _check_application(
 ) -> None:
     inbox = client.get(f"/{jc}/staff/antraege/")
     detail = client.get(f"/{jc}/staff/antraege/{app.pk}/")
+    pdf = client.get(f"/{jc}/staff/antraege/{app.pk}/antrag.pdf")
+    json_export = client.get(f"/{jc}/staff/antraege/{app.pk}/antrag.json")
     api = client.get(f"/api/v1/applications/staff/{jc}/{app.pk}")
+    api_inbox = client.get(f"/api/v1/applications/staff/{jc}/")
     if role in APPLICATION_ROLES and expected == C:
+        assert 'name="action" value="status"' in _text(detail)
+        status_post = api_post = None  # processing is theirs (tested in tests/applications)
+    else:
+        before = (app.status, app.assignee_id, app.events.count())
+        status_post = client.post(
+            f"/{jc}/staff/antraege/{app.pk}/",
+            {"action": "status", "status": "in_progress", "reason": "Wir prüfen."},
+        )
+        api_post = client.post(
+            f"/api/v1/applications/staff/{jc}/{app.pk}/assign",
+            {"assignee_id": None},
+            content_type="application/json",
+        )
+        app.refresh_from_db()
+        assert (app.status, app.assignee_id, app.events.count()) == before
+    if expected == C:
         assert inbox.status_code == 200
         assert hidden in _text(inbox)
         assert detail.status_code == 200
         assert hidden in _text(detail)
+        assert pdf.status_code in (200, 302)  # 302: the PDF is still being made
+        assert json_export.status_code == 200
+        assert hidden in _text(json_export)
         assert api.status_code == 200
         assert api.json()["reference"] == hidden
+        assert api_inbox.status_code == 200
+        if status_post is None or api_post is None:
+            return
+        # Widened by the job centre's documented rule: read, never process.
+        assert 'name="action" value="status"' not in _text(detail)
+        assert "data-read-only" in _text(detail)
+        assert status_post.status_code == 403
+        assert api_post.status_code == 403
         return
-    for response in (inbox, detail, api):
+    assert status_post is not None and api_post is not None
+    for response in (inbox, detail, pdf, json_export, api, api_inbox, status_post, api_post):
         _refused_without_secret(response, 403, hidden)
+    if role not in APPLICATION_ROLES:
+        # The need-to-know page: what the role may know, and who reads the content.
+        assert "Inhalt nur für" in _text(detail)
 
 
 def _check_conversation(client: Client, jc: str, conv: Any, hidden: str, expected: str) -> None:
@@ -524,3 +560,25 @@ def test_a_team_lead_cannot_choose_who_reads_a_topic(w: World) -> None:
     )
     # The choice is not the team lead's: a new topic is general.
     assert Topic.objects.get(jobcenter__slug="fulda", name="Umzug2").category == "general"
+
+
+def test_a_widened_read_of_an_application_is_audited(w: World) -> None:
+    """B's rule lets job advisors read benefit data: each read is in the audit log, marked
+    as read under the rule; A's job advisor (no rule) is refused without a read entry."""
+    app_b = w.objects[("wiesbaden", APPLICATION)]
+    advisor_b = User.objects.get(email="job_advisor@wiesbaden.example.org")
+    client = w.clients[("wiesbaden", "job_advisor")]
+    assert client.get(f"/wiesbaden/staff/antraege/{app_b.pk}/").status_code == 200
+    assert client.get("/wiesbaden/staff/antraege/").status_code == 200
+    mine = AuditEntry.objects.filter(actor=advisor_b, action="read")
+    assert mine.filter(
+        object_type="application", object_id=str(app_b.pk), detail="read-only (access rule)"
+    ).exists()
+    assert mine.filter(object_type="application_list").exists()
+    app_a = w.objects[("fulda", APPLICATION)]
+    advisor_a = User.objects.get(email="job_advisor@fulda.example.org")
+    refused = w.clients[("fulda", "job_advisor")].get(f"/fulda/staff/antraege/{app_a.pk}/")
+    assert refused.status_code == 403
+    assert not AuditEntry.objects.filter(
+        actor=advisor_a, action="read", object_type="application"
+    ).exists()
