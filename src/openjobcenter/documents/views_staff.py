@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from openjobcenter.accounts.selectors import get_customer_for
@@ -52,6 +53,12 @@ def _roles(request: HttpRequest) -> frozenset[str]:
 def _search(request: HttpRequest, **scope: object) -> tuple[SearchForm, list[Document]]:
     jobcenter = request_jobcenter(request)
     form = SearchForm(request.GET or None)
+    # The kind filter offers only kinds the person may read (need-to-know).
+    kind_field = form.fields["kind"]
+    kind_field.choices = [  # type: ignore[attr-defined]
+        ("", _("Alle")),
+        *readable_kind_choices(roles=_roles(request), jobcenter=jobcenter),
+    ]
     filters: dict[str, object] = {}
     if form.is_valid():
         filters = {k: v for k, v in form.cleaned_data.items() if v}
