@@ -250,6 +250,6 @@ def staff_reads(perm: Perm, category: Category) -> Callable[[F], F]:
                 raise MissingPermission(perm)
             return view(request, *args, **kwargs)
 
-        return staff_required()(wrapped)  # type: ignore[arg-type,return-value]
+        return staff_required()(wrapped)  # type: ignore[return-value]
 
     return decorator
