@@ -84,11 +84,17 @@ def test_attachment_follows_the_stricter_category(
         return
     text = page.content.decode()
     assert page.status_code == 200
+    api = client.get(f"/api/v1/messaging/{jc}/staff/conversations/{conversation.pk}/messages")
+    assert api.status_code == 200
+    (shown,) = [m for m in api.json()["messages"] if m["id"] == message.pk]
     if EXPECTED[(jc, role, HEALTH_DOC)] == C:
         assert NAME in text
         assert "Anhang aus einem geschützten Bereich" not in text
         assert opened.status_code != 403
+        assert shown["attachment"]["name"] == NAME
         return
+    assert shown["attachment"] == {"name": "", "size": 0, "url": ""}
+    assert NAME not in api.content.decode()
     # Reads placement chats, not health documents: the attachment exists, nameless.
     assert NAME not in text
     assert "Anhang aus einem geschützten Bereich" in text
