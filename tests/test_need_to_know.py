@@ -10,206 +10,45 @@ checks the list (the entry with its content, the entry as "exists", or nothing),
 the content (200, 403 or 404) and the staff API; every refused answer is checked not to
 carry the object's secret text.
 
-Placement data has no objects on the platform yet (no placement notes); its policy is
-checked in ``test_policy_defaults``.
+Placement data is the case notes of the placement category (``casefile.CaseNote``),
+checked in the case view beside the benefit notes.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.db import transaction
-from django.test import Client, override_settings
-from django.utils import timezone
+from django.test import Client
 
-from openjobcenter.accounts.models import CustomerProfile, Role, User
+from openjobcenter.accounts.models import User
 from openjobcenter.core import need_to_know as ntk
 from openjobcenter.core.models import AccessRule, AuditEntry
-from openjobcenter.core.services_access import access_rule_set
-from openjobcenter.documents.models import Document, DocumentState
-from openjobcenter.messaging import services as messaging_services
-from openjobcenter.messaging.models import Topic, TopicCategory
-from openjobcenter.tenants.demo import load_jobcenters
+from openjobcenter.documents.models import Document
+from openjobcenter.messaging.models import Topic
 from openjobcenter.tenants.models import Jobcenter
-from tests.applications.staff_data import make_application
-from tests.conftest import login_with_mfa, make_customer, make_staff
-
-C, E, N = "content", "existence", "none"
-JOBCENTERS = ("fulda", "wiesbaden")  # A and B
-ROLES = tuple(r.value for r in Role)
-
-# Objects of the world, by the data category they belong to.
-FIN_DOC, HEALTH_DOC, GENERAL_DOC = "financial_doc", "health_doc", "general_doc"
-APPLICATION = "application"
-BENEFIT_CHAT, PLACEMENT_CHAT, GENERAL_CHAT = "benefit_chat", "placement_chat", "general_chat"
-DOCUMENTS = {FIN_DOC: "payslip", HEALTH_DOC: "sick_note", GENERAL_DOC: "identity_document"}
-CHATS = {
-    BENEFIT_CHAT: TopicCategory.BENEFIT_CHAT,
-    PLACEMENT_CHAT: TopicCategory.PLACEMENT_CHAT,
-    GENERAL_CHAT: TopicCategory.GENERAL,
-}
-OBJECTS = (*DOCUMENTS, APPLICATION, *CHATS)
-
-DEFAULT: dict[str, dict[str, str]] = {
-    "reception": {
-        FIN_DOC: N,
-        HEALTH_DOC: N,
-        GENERAL_DOC: C,
-        APPLICATION: E,
-        BENEFIT_CHAT: E,
-        PLACEMENT_CHAT: E,
-        GENERAL_CHAT: C,
-    },
-    "caseworker": {
-        FIN_DOC: C,
-        HEALTH_DOC: C,
-        GENERAL_DOC: C,
-        APPLICATION: C,
-        BENEFIT_CHAT: C,
-        PLACEMENT_CHAT: E,
-        GENERAL_CHAT: C,
-    },
-    "job_advisor": {
-        FIN_DOC: E,
-        HEALTH_DOC: E,
-        GENERAL_DOC: C,
-        APPLICATION: E,
-        BENEFIT_CHAT: E,
-        PLACEMENT_CHAT: C,
-        GENERAL_CHAT: C,
-    },
-    "team_lead": dict.fromkeys(OBJECTS, C),
-    "admin": dict.fromkeys(OBJECTS, C),
-}
-# Job centre B's documented rules: a widening and two narrowings.
-B_RULES = (
-    ("job_advisor", "health_documents", ntk.Visibility.CONTENT, "Reha-Beratung, DA 7/2026"),
-    ("caseworker", "benefit_chat", ntk.Visibility.EXISTENCE, "Chat nur im Service-Center"),
-    ("team_lead", "benefit_data", ntk.Visibility.EXISTENCE, "Vier-Augen-Prinzip, DA 9/2026"),
+from tests.need_to_know_world import (
+    APPLICATION,
+    APPLICATION_ROLES,
+    BENEFIT_CHAT,
+    DOCUMENT_ROLES,
+    DOCUMENTS,
+    EXPECTED,
+    FIN_DOC,
+    GENERAL_CHAT,
+    HEALTH_DOC,
+    JOBCENTERS,
+    NOTES,
+    OBJECTS,
+    ROLES,
+    C,
+    E,
+    World,
+    w,
+    world,
 )
-B_CHANGES = {
-    ("job_advisor", HEALTH_DOC): C,
-    ("caseworker", BENEFIT_CHAT): E,
-    ("team_lead", APPLICATION): E,
-}
-EXPECTED = {
-    (jc, role, obj): (
-        B_CHANGES.get((role, obj), DEFAULT[role][obj]) if jc == "wiesbaden" else DEFAULT[role][obj]
-    )
-    for jc in JOBCENTERS
-    for role in ROLES
-    for obj in OBJECTS
-}
-# The permission gates in front of the categories (core.access): reception does not
-# process documents; only processing roles open the applications pages.
-DOCUMENT_ROLES = ("caseworker", "job_advisor", "team_lead", "admin")
-APPLICATION_ROLES = ("caseworker", "team_lead", "admin")
 
-
-@dataclass
-class World:
-    objects: dict[tuple[str, str], Any] = field(default_factory=dict)  # (jc, obj) -> object
-    secrets: dict[tuple[str, str], str] = field(default_factory=dict)
-    clients: dict[tuple[str, str], Client] = field(default_factory=dict)  # (jc, persona)
-    customers: dict[str, CustomerProfile] = field(default_factory=dict)
-
-
-def secret(jc: str, obj: str) -> str:
-    return f"Geheimwort{obj.replace('_', '')}{jc}"
-
-
-def build() -> World:
-    load_jobcenters()
-    world = World()
-    for slug in JOBCENTERS:
-        jc = Jobcenter.objects.get(slug=slug)
-        jc.enabled_modules = sorted({*jc.enabled_modules, "applications", "documents", "messaging"})
-        jc.save()
-        messaging_services.topics_ensure_defaults(jobcenter=jc)
-        customer = make_customer(jc, f"kunde@{slug}.example.org", f"{slug[0].upper()}-1")
-        world.customers[slug] = customer
-        staff = {role: make_staff(jc, Role(role), f"{role}@{slug}.example.org") for role in ROLES}
-        for role, user in staff.items():
-            world.clients[(slug, role)] = login_with_mfa(Client(), user)
-        customer_client = Client()
-        customer_client.force_login(customer.user)
-        world.clients[(slug, "customer")] = customer_client
-        now = timezone.now()
-        for obj, kind in DOCUMENTS.items():
-            world.secrets[(slug, obj)] = secret(slug, obj)
-            world.objects[(slug, obj)] = Document.objects.create(
-                jobcenter=jc,
-                customer=customer,
-                kind=kind,
-                state=DocumentState.RECEIVED,
-                original_names=f"{secret(slug, obj)}.pdf",
-                ocr_text=f"Seite eins {secret(slug, obj)}",
-                page_count=1,
-                submitted_at=now,
-            )
-        app = make_application(customer)
-        world.objects[(slug, APPLICATION)] = app
-        world.secrets[(slug, APPLICATION)] = app.reference
-        for obj, category in CHATS.items():
-            topic = Topic.objects.filter(jobcenter=jc, category=category).order_by("position")[0]
-            world.secrets[(slug, obj)] = secret(slug, obj)
-            world.objects[(slug, obj)] = messaging_services.conversation_start(
-                customer=customer,
-                author=customer.user,
-                data=messaging_services.StartRequest(
-                    subject=f"Betreff {secret(slug, obj)}",
-                    body=f"Nachricht {secret(slug, obj)}",
-                    topic=topic,
-                ),
-            )
-        if slug == "wiesbaden":
-            admin = staff["admin"]
-            for role, rule_category, seen, reason in B_RULES:
-                access_rule_set(
-                    jobcenter=jc,
-                    actor=admin,
-                    role=role,
-                    category=rule_category,
-                    visibility=int(seen),
-                    reason=reason,
-                )
-    return world
-
-
-@pytest.fixture(scope="module")
-def world(
-    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[World]:
-    media = override_settings(
-        MEDIA_ROOT=str(tmp_path_factory.mktemp("ntk-media")),
-        DOCUMENTS={**settings.DOCUMENTS, "ocr": False},
-    )
-    media.enable()
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            yield build()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            media.disable()
-
-
-@pytest.fixture
-def w(world: World, db: None) -> World:
-    now = time.time()
-    for client in world.clients.values():
-        session = client.session
-        for method in session.get("account_authentication_methods", []):
-            method["at"] = now
-        session.save()
-    return world
+__all__ = ["w", "world"]  # the fixtures, used by name
 
 
 def cells() -> list[tuple[str, str, str]]:
@@ -241,6 +80,8 @@ def test_matrix(w: World, jc: str, role: str, obj: str) -> None:
         _check_document(client, jc, role, thing, hidden, expected)
     elif obj == APPLICATION:
         _check_application(client, jc, role, thing, hidden, expected)
+    elif obj in NOTES:
+        _check_note(client, jc, role, thing, hidden, expected)
     else:
         _check_conversation(client, jc, thing, hidden, expected)
 
@@ -285,17 +126,66 @@ def _check_application(
 ) -> None:
     inbox = client.get(f"/{jc}/staff/antraege/")
     detail = client.get(f"/{jc}/staff/antraege/{app.pk}/")
+    pdf = client.get(f"/{jc}/staff/antraege/{app.pk}/antrag.pdf")
+    json_export = client.get(f"/{jc}/staff/antraege/{app.pk}/antrag.json")
     api = client.get(f"/api/v1/applications/staff/{jc}/{app.pk}")
+    api_inbox = client.get(f"/api/v1/applications/staff/{jc}/")
     if role in APPLICATION_ROLES and expected == C:
+        assert 'name="action" value="status"' in _text(detail)
+        status_post = api_post = None  # processing is theirs (tested in tests/applications)
+    else:
+        before = (app.status, app.assignee_id, app.events.count())
+        status_post = client.post(
+            f"/{jc}/staff/antraege/{app.pk}/",
+            {"action": "status", "status": "in_progress", "reason": "Wir prüfen."},
+        )
+        api_post = client.post(
+            f"/api/v1/applications/staff/{jc}/{app.pk}/assign",
+            {"assignee_id": None},
+            content_type="application/json",
+        )
+        app.refresh_from_db()
+        assert (app.status, app.assignee_id, app.events.count()) == before
+    if expected == C:
         assert inbox.status_code == 200
         assert hidden in _text(inbox)
         assert detail.status_code == 200
         assert hidden in _text(detail)
+        assert pdf.status_code in (200, 302)  # 302: the PDF is still being made
+        assert json_export.status_code == 200
+        assert hidden in _text(json_export)
         assert api.status_code == 200
         assert api.json()["reference"] == hidden
+        assert api_inbox.status_code == 200
+        if status_post is None or api_post is None:
+            return
+        # Widened by the job centre's documented rule: read, never process.
+        assert 'name="action" value="status"' not in _text(detail)
+        assert "data-read-only" in _text(detail)
+        assert status_post.status_code == 403
+        assert api_post.status_code == 403
         return
-    for response in (inbox, detail, api):
+    assert status_post is not None and api_post is not None
+    for response in (inbox, detail, pdf, json_export, api, api_inbox, status_post, api_post):
         _refused_without_secret(response, 403, hidden)
+    if role not in APPLICATION_ROLES:
+        # The need-to-know page: what the role may know, and who reads the content.
+        assert "Inhalt nur für" in _text(detail)
+
+
+def _check_note(client: Client, jc: str, role: str, note: Any, hidden: str, expected: str) -> None:
+    """The case view: a note's text where it may be read; "1 Vermerk" (with who reads it)
+    where only its existence may be known; nothing otherwise."""
+    case = client.get(f"/{jc}/staff/kunden/{note.customer_id}/")
+    assert case.status_code == 200
+    page = _text(case)
+    if expected == C:
+        assert hidden in page
+        return
+    assert hidden not in page
+    # How many notes the role knows of without reading them: one line per category.
+    known = sum(1 for obj in NOTES if EXPECTED[(jc, role, obj)] == E)
+    assert page.count('class="case-hidden">1 Vermerk') == known
 
 
 def _check_conversation(client: Client, jc: str, conv: Any, hidden: str, expected: str) -> None:
@@ -352,6 +242,8 @@ def test_other_job_centre_sees_nothing(w: World) -> None:
             url = f"/wiesbaden/staff/unterlagen/{thing.pk}/"
         elif obj == APPLICATION:
             url = f"/wiesbaden/staff/antraege/{thing.pk}/"
+        elif obj in NOTES:
+            url = f"/wiesbaden/staff/kunden/{thing.customer_id}/"
         else:
             url = f"/wiesbaden/staff/nachrichten/{thing.pk}/"
         _refused_without_secret(client.get(url), 404, hidden)
@@ -524,3 +416,25 @@ def test_a_team_lead_cannot_choose_who_reads_a_topic(w: World) -> None:
     )
     # The choice is not the team lead's: a new topic is general.
     assert Topic.objects.get(jobcenter__slug="fulda", name="Umzug2").category == "general"
+
+
+def test_a_widened_read_of_an_application_is_audited(w: World) -> None:
+    """B's rule lets job advisors read benefit data: each read is in the audit log, marked
+    as read under the rule; A's job advisor (no rule) is refused without a read entry."""
+    app_b = w.objects[("wiesbaden", APPLICATION)]
+    advisor_b = User.objects.get(email="job_advisor@wiesbaden.example.org")
+    client = w.clients[("wiesbaden", "job_advisor")]
+    assert client.get(f"/wiesbaden/staff/antraege/{app_b.pk}/").status_code == 200
+    assert client.get("/wiesbaden/staff/antraege/").status_code == 200
+    mine = AuditEntry.objects.filter(actor=advisor_b, action="read")
+    assert mine.filter(
+        object_type="application", object_id=str(app_b.pk), detail="read-only (access rule)"
+    ).exists()
+    assert mine.filter(object_type="application_list").exists()
+    app_a = w.objects[("fulda", APPLICATION)]
+    advisor_a = User.objects.get(email="job_advisor@fulda.example.org")
+    refused = w.clients[("fulda", "job_advisor")].get(f"/fulda/staff/antraege/{app_a.pk}/")
+    assert refused.status_code == 403
+    assert not AuditEntry.objects.filter(
+        actor=advisor_a, action="read", object_type="application"
+    ).exists()

@@ -27,7 +27,9 @@ def test_staff_without_the_role_get_a_plain_page_naming_who_may(
 ) -> None:
     client = staff_client(staff_a[Role.JOB_ADVISOR])
     caplog.set_level(logging.INFO)
-    response = client.get("/fulda/staff/antraege/")
+    # The pre-calculation: a permission of the benefits roles (the applications pages
+    # answer a job advisor with the need-to-know page instead, tests/test_need_to_know.py).
+    response = client.get("/fulda/staff/vorabberechnung/")
     assert response.status_code == 403
     page = response.content.decode()
     assert "Dafür fehlt Ihnen die Berechtigung" in page

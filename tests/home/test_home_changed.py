@@ -372,3 +372,90 @@ def test_the_version_moves_again_after_the_commit(
     for callback in callbacks:
         callback()
     assert current_version(uid) != inside
+
+
+# --- the staff work queue: the job centre's team group hears "queue changed" -------------
+
+
+@contextmanager
+def captured_team(jobcenter_id: int) -> Iterator[list[dict[str, Any]]]:
+    """The events a job centre's team group receives (staff sockets of that job centre)."""
+    layer = get_channel_layer()
+    assert layer is not None
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(realtime.team_group(jobcenter_id), channel)
+    events: list[dict[str, Any]] = []
+    yield events
+
+    async def drain() -> None:
+        import asyncio
+
+        while True:
+            try:
+                events.append(await asyncio.wait_for(layer.receive(channel), 0.2))
+            except TimeoutError:
+                return
+
+    async_to_sync(drain)()
+
+
+def application_filed(w: World) -> Action:
+    return step_saved(w)
+
+
+def assigned(w: World) -> Action:
+    app = submitted(w)
+    return lambda: app_staff.application_assign(
+        request=None, actor=w.staff, application=app, assignee=w.staff
+    )
+
+
+# What the work queue counts (home/staff_queue.py providers) and the services that change it.
+QUEUE_CASES: list[Callable[[World], Action]] = [
+    application_filed,
+    application_submitted,
+    assigned,
+    decision,
+    document_sent_for_request,
+    document_reviewed,
+    document_request_created,
+    customer_message,
+    read_by_staff,
+    change_requested,
+    checked_in,
+    marked_attended,
+    cancelled_by_staff,
+    moved,
+    invitation_sent,
+]
+
+
+@pytest.mark.parametrize("case", QUEUE_CASES, ids=lambda case: case.__name__)
+def test_service_tells_the_job_centres_work_queues(
+    w: World,
+    jc_b: Jobcenter,
+    case: Callable[[World], Action],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        action = case(w)
+    with (
+        captured_team(jc_b.pk) as others,
+        captured_team(w.jc.pk) as events,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        action()
+    # Only "something changed": no person, no object, no kind.
+    assert {"type": "queue.changed"} in events, f"{case.__name__}: no queue event ({events})"
+    assert all(e == {"type": "queue.changed"} for e in events if e["type"] == "queue.changed")
+    assert not [e for e in others if e["type"] == "queue.changed"], case.__name__
+
+
+def test_the_queue_event_waits_for_the_commit(
+    w: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        send = customer_message(w)
+    with captured_team(w.jc.pk) as events, django_capture_on_commit_callbacks(execute=False):
+        send()
+    assert {"type": "queue.changed"} not in events  # rolled back: nothing said

@@ -127,7 +127,9 @@ def test_live_fragment_follows_new_work_and_the_page_polls(
 ) -> None:
     client = staff_client(staff_a[Role.CASEWORKER])
     page = client.get(_url(jc_a)).content.decode()
-    assert 'hx-trigger="every 30s"' in page
+    # The poll stays as the fallback; the socket's "queue" event triggers it at once.
+    assert 'hx-trigger="every 30s, queue-changed from:body"' in page
+    assert "web/staff_queue.js" in page
     assert _url(jc_a, "queue_fragment") in page
     before = _items(client.get(_url(jc_a, "queue_fragment")).content.decode())
     staff_world._app(customer, status="draft", days=0)

@@ -58,6 +58,7 @@ from openjobcenter.applications.services_submit import (
     canonical_json,
 )
 from openjobcenter.core.models import AuditAction
+from openjobcenter.home.queue_cache import queue_changed
 from openjobcenter.home.realtime import home_changed
 
 if TYPE_CHECKING:
@@ -287,6 +288,7 @@ def _file(request: HttpRequest | None, application: Application, now: Any) -> No
     _event(application, EventKind.FILED, actor=_actor(request))
     _send_receipt_mail(application, filed=True)
     submission_outbox.record_filed(application)
+    queue_changed(jobcenter_id=application.jobcenter_id, module="applications")  # "gestellt"
 
 
 def application_file(

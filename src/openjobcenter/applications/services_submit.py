@@ -38,6 +38,7 @@ from openjobcenter.applications.services_common import (
 )
 from openjobcenter.core import failpoints
 from openjobcenter.core.models import AuditAction
+from openjobcenter.home.queue_cache import queue_changed
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -146,6 +147,7 @@ def application_submit(
     # The PDFs and the hand-offs commit with the submission (an outbox), so a process
     # that dies right after the commit loses neither (applications/outbox.py).
     submission_outbox.record_submitted(application)
+    queue_changed(jobcenter_id=application.jobcenter_id, module="applications")
     if address_to_profile:
         _address_to_profile(request, application, answers)
     return application

@@ -63,10 +63,16 @@ from openjobcenter.applications.selectors_staff import (
 )
 from openjobcenter.applications.services_staff import StaffActionError
 from openjobcenter.core import sealed
-from openjobcenter.core.access import Perm, request_jobcenter, request_user, staff_required
+from openjobcenter.core.access import (
+    Perm,
+    request_jobcenter,
+    request_user,
+    staff_reads,
+    staff_required,
+)
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
-from openjobcenter.core.need_to_know import Category, content_required
+from openjobcenter.core.need_to_know import Category
 from openjobcenter.tenants.modules import is_enabled, require_module
 
 MODULE = "applications"
@@ -173,8 +179,7 @@ def _handle_action(
 
 
 @require_module(MODULE)
-@staff_required(Perm.APPLICATIONS_PROCESS)
-@content_required(Category.BENEFIT_DATA)
+@staff_reads(Perm.APPLICATIONS_PROCESS, Category.BENEFIT_DATA)
 @require_http_methods(["GET", "POST"])
 @never_cache
 def application(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
@@ -200,6 +205,7 @@ def application(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
     if precalc_form.is_bound and not precalc_form.is_valid():
         status = 400
     calc = precalc.precalculate(app, _precalc_overrides(precalc_form))
+    read_only: bool = request.read_only  # type: ignore[attr-defined]
     audit(
         request=request,
         action=AuditAction.READ,
@@ -207,6 +213,7 @@ def application(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
         object_id=app.pk,
         jobcenter=jobcenter,
         subject=app.customer.user,
+        detail="read-only (access rule)" if read_only else "",
     )
     return render(
         request,
@@ -216,7 +223,7 @@ def application(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
             "groups": _grouped(engine.summary_sections(app)),
             "proof_states": proof_status.proof_states(app),
             "documents_link": is_enabled(jobcenter, "documents"),
-            "request_missing_url": _request_missing_url(app),
+            "request_missing_url": "" if read_only else _request_missing_url(app),
             "events": _history(app),
             "deliveries": [(d, _delivery_label(d)) for d in deliveries_of(app)],
             "assign_form": forms["assign"],
@@ -226,6 +233,8 @@ def application(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
             "calc": calc,
             "action_error": action_error,
             "is_mine": app.assignee_id == user.pk,
+            # A role the job centre's rule lets read benefit data, without processing.
+            "read_only": read_only,
             "pdf_ready": bool(app.pdf_name),
         },
         status=status,
@@ -293,8 +302,7 @@ def _backend_label(key: str) -> str:
 
 
 @require_module(MODULE)
-@staff_required(Perm.APPLICATIONS_PROCESS)
-@content_required(Category.BENEFIT_DATA)
+@staff_reads(Perm.APPLICATIONS_PROCESS, Category.BENEFIT_DATA)
 @require_GET
 def application_pdf(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
     jobcenter = _jc(request)
@@ -339,8 +347,7 @@ def structured_data(app: Application) -> dict[str, Any]:
 
 
 @require_module(MODULE)
-@staff_required(Perm.APPLICATIONS_PROCESS)
-@content_required(Category.BENEFIT_DATA)
+@staff_reads(Perm.APPLICATIONS_PROCESS, Category.BENEFIT_DATA)
 @require_GET
 def application_json(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
     jobcenter = _jc(request)

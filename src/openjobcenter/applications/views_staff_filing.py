@@ -16,9 +16,10 @@ from django.views.decorators.http import require_GET
 
 from openjobcenter.applications import engine
 from openjobcenter.applications.selectors_staff import deliveries_of, get_filing_for_staff
-from openjobcenter.core.access import Perm, request_jobcenter, staff_required
+from openjobcenter.core.access import Perm, request_jobcenter, staff_reads
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
+from openjobcenter.core.need_to_know import Category
 from openjobcenter.tenants.modules import require_module
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ def filing_sections(application: Application) -> list[engine.SummarySection]:
 
 
 @require_module("applications")
-@staff_required(Perm.APPLICATIONS_PROCESS)
+@staff_reads(Perm.APPLICATIONS_PROCESS, Category.BENEFIT_DATA)
 @require_GET
 @never_cache
 def filing(request: HttpRequest, jc: str, pk: int) -> HttpResponse:

@@ -25,10 +25,10 @@ from openjobcenter.applications.selectors_staff import (
     inbox_page,
     processing_staff,
 )
-from openjobcenter.core.access import Perm, request_jobcenter, request_user, staff_required
+from openjobcenter.core.access import Perm, request_jobcenter, request_user, staff_reads
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
-from openjobcenter.core.need_to_know import Category, content_required
+from openjobcenter.core.need_to_know import Category
 from openjobcenter.tenants.modules import require_module
 
 MODULE = "applications"
@@ -46,8 +46,7 @@ def _cursor(raw: str | None) -> int | None:
 
 
 @require_module(MODULE)
-@staff_required(Perm.APPLICATIONS_PROCESS)
-@content_required(Category.BENEFIT_DATA)
+@staff_reads(Perm.APPLICATIONS_PROCESS, Category.BENEFIT_DATA)
 @require_GET
 @never_cache
 def inbox(request: HttpRequest, jc: str) -> HttpResponse:

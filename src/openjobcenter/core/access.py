@@ -21,6 +21,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from openjobcenter.accounts.models import CustomerProfile, Role, StaffMembership
+from openjobcenter.core.need_to_know import (
+    Category,
+    NeedToKnowDenied,
+    Visibility,
+    require_content,
+    visibility,
+)
 
 if TYPE_CHECKING:
     from openjobcenter.accounts.models import User
@@ -199,3 +206,54 @@ def customer_required(view: F) -> F:
         return view(request, *args, **kwargs)
 
     return wrapped  # type: ignore[return-value]
+
+
+def read_access(
+    roles: frozenset[Role], *, perm: Perm, category: Category, jobcenter: Jobcenter
+) -> bool:
+    """For pages that show ``category`` content and are worked on with ``perm`` (the
+    applications pages: benefit data, ``APPLICATIONS_PROCESS``): ``True`` to work on them,
+    ``False`` to read them only.
+
+    A role without ``perm`` reads only where the job centre's documented rule
+    (``AccessRule``, page "Zugriffsregeln") gives it the content of ``category``: the
+    default gives it to no such role, so without a rule the answer stays the refusal
+    page that says who reads the content (``NeedToKnowDenied``); where the role may not
+    even know that such data exists, the missing permission's 403. Processing stays with
+    the roles that have ``perm``. A role with ``perm`` still needs the content
+    (a job centre may narrow it: 403, or 404 where nothing is to be known).
+    """
+    if has_perm(roles, perm):
+        require_content(roles=roles, category=category, jobcenter=jobcenter)
+        return True
+    seen = visibility(roles=roles, category=category, jobcenter=jobcenter)
+    if seen == Visibility.CONTENT:
+        return False
+    if seen == Visibility.EXISTENCE:
+        raise NeedToKnowDenied(category, jobcenter)
+    raise MissingPermission(perm)
+
+
+def staff_reads(perm: Perm, category: Category) -> Callable[[F], F]:
+    """Gate for back-office pages that show ``category`` content and are worked on with
+    ``perm``: ``staff_required`` first, then ``read_access``. A person who may only read
+    gets ``request.read_only = True`` (templates leave out every action) and a 403 for
+    anything but GET/HEAD."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            full = read_access(
+                request.staff_roles,  # type: ignore[attr-defined]
+                perm=perm,
+                category=category,
+                jobcenter=request.jobcenter,  # type: ignore[attr-defined]
+            )
+            request.read_only = not full  # type: ignore[attr-defined]
+            if not full and request.method not in ("GET", "HEAD"):
+                raise MissingPermission(perm)
+            return view(request, *args, **kwargs)
+
+        return staff_required()(wrapped)  # type: ignore[return-value]
+
+    return decorator

@@ -182,8 +182,16 @@ class RequestForm(forms.Form):
 
     submit_key = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, proof_choices: list[tuple[str, str]] | None = None, **kw: Any):
+    def __init__(
+        self,
+        *args: Any,
+        proof_choices: list[tuple[str, str]] | None = None,
+        kind_options: list[tuple[str, Any]] | None = None,
+        **kw: Any,
+    ):
         super().__init__(*args, **kw)
+        if kind_options is not None:  # need-to-know: only kinds the person may read
+            cast("forms.MultipleChoiceField", self.fields["kinds"]).choices = kind_options
         if proof_choices:
             cast("forms.MultipleChoiceField", self.fields["proofs"]).choices = proof_choices
             self.fields["kinds"].label = _("Weitere Unterlagen")

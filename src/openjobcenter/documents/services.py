@@ -63,6 +63,7 @@ from openjobcenter.documents.services_review import (
     ReviewConflict,
     document_review,
 )
+from openjobcenter.home.queue_cache import queue_changed
 from openjobcenter.home.realtime import home_changed
 
 if TYPE_CHECKING:
@@ -240,6 +241,7 @@ def document_submit(
     )
     transaction.on_commit(lambda: _enqueue_document(document.pk))
     home_changed(document.customer.user_id)
+    queue_changed(jobcenter_id=document.jobcenter_id, module="documents")
     return document
 
 

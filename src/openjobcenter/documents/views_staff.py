@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from openjobcenter.accounts.selectors import get_customer_for
@@ -32,6 +33,11 @@ from openjobcenter.documents.forms import RequestForm, ReviewForm, SearchForm, S
 from openjobcenter.documents.kinds import KINDS, kind_category, kinds_in
 from openjobcenter.documents.models import Document, DocumentState
 from openjobcenter.documents.notice import default_notice
+from openjobcenter.documents.request_view import (
+    readable_kind_choices,
+    shown_request,
+    shown_requests,
+)
 from openjobcenter.documents.services import RequestItemInput
 from openjobcenter.documents.views_customer import pdf_response
 from openjobcenter.tenants.modules import require_module
@@ -47,6 +53,12 @@ def _roles(request: HttpRequest) -> frozenset[str]:
 def _search(request: HttpRequest, **scope: object) -> tuple[SearchForm, list[Document]]:
     jobcenter = request_jobcenter(request)
     form = SearchForm(request.GET or None)
+    # The kind filter offers only kinds the person may read (need-to-know).
+    kind_field = form.fields["kind"]
+    kind_field.choices = [  # type: ignore[attr-defined]
+        ("", _("Alle")),
+        *readable_kind_choices(roles=_roles(request), jobcenter=jobcenter),
+    ]
     filters: dict[str, object] = {}
     if form.is_valid():
         filters = {k: v for k, v in form.cleaned_data.items() if v}
@@ -118,7 +130,11 @@ def customer_documents(request: HttpRequest, jc: str, customer: int) -> HttpResp
             "person": person,
             "form": form,
             "documents": found,
-            "requests": selectors.requests_of_customer_for_staff(jobcenter, person),
+            "requests": shown_requests(
+                selectors.requests_of_customer_for_staff(jobcenter, person),
+                roles=_roles(request),
+                jobcenter=jobcenter,
+            ),
         },
     )
 
@@ -243,11 +259,16 @@ def request_new(request: HttpRequest, jc: str, customer: int) -> HttpResponse:
     person = get_customer_for(jobcenter, customer)
     conf = services.settings_for(jobcenter)
     prefix = request.GET.get("nachweise", "")[:120]
+    kind_options = readable_kind_choices(roles=_roles(request), jobcenter=jobcenter)
+    readable_kinds = {key for key, _label in kind_options}
     targets = proof_targets.targets_with_prefix(person, prefix) if prefix else []
+    # Open proofs of a category the person may not read are not theirs to ask for.
+    targets = [t for t in targets if t.kind in readable_kinds]
     by_value = {t.value: t for t in targets}
     form = RequestForm(
         request.POST or None,
         proof_choices=[(t.value, t.label) for t in targets],
+        kind_options=kind_options,
         initial={
             "proofs": list(by_value),
             "deadline": timezone.localdate() + timedelta(days=conf.request_deadline_days),
@@ -307,6 +328,7 @@ def request_new(request: HttpRequest, jc: str, customer: int) -> HttpResponse:
 def request_detail(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
     jobcenter = request_jobcenter(request)
     doc_request = selectors.get_request_for_staff(jobcenter, pk)
+    shown = shown_request(doc_request, roles=_roles(request), jobcenter=jobcenter)
     audit(
         request=request,
         action=AuditAction.READ,
@@ -314,8 +336,9 @@ def request_detail(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
         object_id=doc_request.pk,
         jobcenter=jobcenter,
         subject=doc_request.customer.user,
+        detail=f"items={len(shown.items)} protected={shown.protected}",
     )
-    return render(request, "documents/staff_request.html", {"r": doc_request})
+    return render(request, "documents/staff_request.html", {"r": doc_request, "shown": shown})
 
 
 @require_http_methods(["GET", "POST"])

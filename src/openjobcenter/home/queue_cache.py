@@ -44,6 +44,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from openjobcenter.core.need_to_know import Category
+from openjobcenter.home.realtime import queue_event
 
 if TYPE_CHECKING:
     from openjobcenter.home.staff_queue import QueueItem, StaffContext, StaffProvider
@@ -88,6 +89,8 @@ def queue_changed(*, jobcenter_id: int | None, module: str) -> None:
         return
     _bump(jobcenter_id, module)
     transaction.on_commit(lambda: _bump(jobcenter_id, module))
+    # Open start pages of the job centre fetch their queue again (after the commit).
+    queue_event(jobcenter_id)
 
 
 def _version(key: str, found: Any) -> str:

@@ -66,7 +66,13 @@ def _conversation(c: Conversation, *, unread: int = 0) -> dict[str, Any]:
     }
 
 
-def _message(m: Message, *, jc: str, staff: bool) -> dict[str, Any]:
+def _message(m: Message, *, jc: str, staff: bool, hidden: bool = False) -> dict[str, Any]:
+    if hidden:
+        # An attachment of a stricter category than the conversation's, which this person
+        # may not read (``attachment_access``): that it exists, without name or link.
+        data = realtime.message_data(m)
+        data["attachment"] = {"name": "", "size": 0, "url": ""}
+        return data
     url = ""
     if m.has_attachment:
         from django.urls import reverse
@@ -77,12 +83,25 @@ def _message(m: Message, *, jc: str, staff: bool) -> dict[str, Any]:
 
 
 def _history(
-    conversation: Conversation, after: int, limit: int, *, jc: str, staff: bool
+    conversation: Conversation,
+    after: int,
+    limit: int,
+    *,
+    jc: str,
+    staff: bool,
+    roles: frozenset[str] | None = None,
 ) -> dict[str, Any]:
     reset = after > conversation.last_message_id
     rows = selectors.messages_after(conversation, 0 if reset else after, limit)
+    hidden: dict[int, str] = {}
+    if staff and roles is not None:
+        from openjobcenter.messaging.attachment_access import hidden_attachments
+
+        hidden = hidden_attachments(
+            roles=roles, jobcenter=conversation.jobcenter, conversation=conversation, rows=rows
+        )
     return {
-        "messages": [_message(m, jc=jc, staff=staff) for m in rows],
+        "messages": [_message(m, jc=jc, staff=staff, hidden=m.pk in hidden) for m in rows],
         "more": len(rows) == limit,
         "last_id": conversation.last_message_id,
         "reset": reset,

@@ -178,7 +178,8 @@ def staff_history(
     services.conversation_audit_staff_read(
         conversation=conversation, request=request, actor=user, via="api"
     )
-    return _history(conversation, query.after, query.limit, jc=jc, staff=True)
+    roles = frozenset(str(r) for r in staff_roles(user, jobcenter))
+    return _history(conversation, query.after, query.limit, jc=jc, staff=True, roles=roles)
 
 
 @router.post(

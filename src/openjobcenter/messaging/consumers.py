@@ -429,6 +429,12 @@ class ChatConsumer(CountedSocketMixin, AsyncWebsocketConsumer):  # type: ignore[
         fetches its list again. Carries nothing itself."""
         await self._send({"type": "home"})
 
+    async def queue_changed(self, event: dict[str, Any]) -> None:
+        """Something the staff work queue counts changed in one of this socket's job
+        centres (home/realtime.py ``queue_changed``; only team groups carry it): the open
+        start page fetches its queue part again. Carries nothing itself."""
+        await self._send({"type": "queue"})
+
     async def chat_updated(self, event: dict[str, Any]) -> None:
         jobcenter_id = event.get("jobcenter")
         if jobcenter_id is not None:  # a team-inbox event: need-to-know

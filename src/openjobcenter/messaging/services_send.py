@@ -427,7 +427,8 @@ def _deliver(conversation: Conversation, message: Message, state: _SendState) ->
             [realtime.team_group(conversation.jobcenter_id)],
             {**updated, "jobcenter": conversation.jobcenter_id, "topic": conversation.topic_id},
         )
-    # The customer's unread count (their home and its badge) has changed.
+    # The customer's unread count (their home and its badge) has changed; so has the
+    # staff queue's count of waiting messages.
     home_changed(state.customer_user_id)
     from openjobcenter.notifications.services import notify
 

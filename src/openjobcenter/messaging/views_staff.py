@@ -25,6 +25,10 @@ from openjobcenter.core.access import (
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
 from openjobcenter.messaging import selectors, services
+from openjobcenter.messaging.attachment_access import (
+    hidden_attachments,
+    require_attachment_content,
+)
 from openjobcenter.messaging.forms import (
     AssignForm,
     ChatSettingsForm,
@@ -113,6 +117,16 @@ def conversation_detail(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
             return redirect("staff:conversation", jc=jc, pk=pk)
     services.conversation_audit_staff_read(conversation=conversation, request=request, actor=user)
     rows = selectors.latest_messages(conversation)
+    # Attachments of a stricter category than the conversation's (a doctor's certificate
+    # in a placement chat) are shown as existing, not by name.
+    hidden = hidden_attachments(
+        roles=request.staff_roles,  # type: ignore[attr-defined]
+        jobcenter=jobcenter,
+        conversation=conversation,
+        rows=rows,
+    )
+    for row in rows:
+        row.hidden_note = hidden.get(row.pk, "")  # type: ignore[attr-defined]
     services.conversation_mark_read(conversation=conversation, user=user)
     staff = selectors.messaging_staff(jobcenter)
     assign_form = AssignForm(
@@ -192,6 +206,12 @@ def conversation_status(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
 def attachment(request: HttpRequest, jc: str, pk: int, message_pk: int) -> HttpResponse:
     jobcenter, user = request_jobcenter(request), request_user(request)
     conversation = selectors.get_conversation_for_staff(jobcenter, user, pk)
+    require_attachment_content(
+        roles=request.staff_roles,  # type: ignore[attr-defined]
+        jobcenter=jobcenter,
+        conversation=conversation,
+        message=selectors.get_message_for_conversation(conversation, message_pk),
+    )
     audit(
         request=request,
         action=AuditAction.READ,
