@@ -154,7 +154,12 @@ def bench_submit(
         for worker in workers:
             worker.terminate()
         for worker in workers:
-            worker.wait(timeout=10)
+            # A worker finishes its current task first; a busy machine may take longer.
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait(timeout=10)
 
     return submit_result(
         figures, paths, bare, count=count, rounds=rounds, workers=pdf_workers, missing=missing

@@ -185,8 +185,9 @@ def application_step_save(
     except KeyError:
         step = None
     now = timezone.now()
-    # The name is taken from the raw answers here and written again below only once they
-    # passed; a refused save rolls back with everything else.
+    # First the draft's row lock (and the check that it is still a draft): every read
+    # below sees what the last save of this application committed. A refused save rolls
+    # back with everything else.
     if not _touch_draft(application.pk, now, None):
         raise _read_only()
     if step is None:

@@ -23,7 +23,7 @@ from openjobcenter.applications.engine.conditions import (
     Not,
     PersonIs,
 )
-from openjobcenter.applications.engine.definitions import get_definition
+from openjobcenter.applications.engine.definitions import FormDefinition, get_definition
 
 # Where ``Answers.persons`` reads the people from.
 PERSON_STEPS = frozenset({"filing", "personal", "household"})
@@ -47,12 +47,10 @@ def _refs(cond: Cond | None, out: set[str]) -> bool:
     return False
 
 
-@cache
-def step_dependencies(form_key: str, form_version: int, step: str) -> frozenset[str] | None:
+def dependencies_of(definition: FormDefinition, step: str) -> frozenset[str] | None:
     """The step names (without person suffix) whose stored answers the checks of
     ``step`` (a step key without ``":p2"``) can read, the people's steps always among
-    them; ``None``: every step."""
-    definition = get_definition(form_key, form_version)
+    them; ``None``: every step. ``KeyError`` for a step the form does not have."""
     found = definition.step(step)
     names: set[str] = set(PERSON_STEPS)
     conds: list[Cond | None] = [found.show_if, found.per_person]
@@ -60,3 +58,9 @@ def step_dependencies(form_key: str, form_version: int, step: str) -> frozenset[
     if not all(_refs(c, names) for c in conds):
         return None
     return frozenset(names)
+
+
+@cache
+def step_dependencies(form_key: str, form_version: int, step: str) -> frozenset[str] | None:
+    """``dependencies_of`` for a registered form (definitions never change at run time)."""
+    return dependencies_of(get_definition(form_key, form_version), step)
