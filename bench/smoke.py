@@ -43,7 +43,7 @@ class Script:
 
 # Longest first, so the parallel runs end together.
 SCRIPTS = [
-    Script("applications", sqlite=False),
+    Script("applications", sqlite=False, redis=True),
     Script("chat", sqlite=False, pg_admin=False, redis=True),
     Script("appointments", sqlite=True, redis=True),
     Script("home", sqlite=True, redis=True),

@@ -201,7 +201,9 @@ def test_the_submission_and_its_outbox_commit_together(
         submit_then_fail()
     assert Application.objects.get(pk=app.pk).status == "draft"
     assert not HandoffDelivery.objects.filter(application=app).exists()
-    assert not OutboxItem.objects.filter(topic="applications.submitted").exists()
+    assert not OutboxItem.objects.filter(
+        topic__in=["applications.submitted", "applications.receipt"]
+    ).exists()
 
     services.application_submit(request=None, application=app)  # callbacks never run here
     assert Application.objects.get(pk=app.pk).status == "received"
@@ -209,7 +211,13 @@ def test_the_submission_and_its_outbox_commit_together(
         HandoffDelivery.objects.filter(application=app).values_list("backend", "status")
     ) == [("inbox", "pending")]
     row = OutboxItem.objects.get(topic="applications.submitted")
-    assert (row.payload, row.delivered_at) == ({"application_id": app.pk}, None)
+    assert (row.payload, row.delivered_at) == (
+        {"application_id": app.pk, "receipt_apart": True},
+        None,
+    )
+    # The receipt is drawn by a task of its own (issue 19), recorded with the submission too.
+    receipt = OutboxItem.objects.get(topic="applications.receipt")
+    assert (receipt.payload, receipt.delivered_at) == ({"application_id": app.pk}, None)
     # The sweeper delivers it: PDFs stored, hand-off delivered.
     assert outbox.sweep() >= 1
     app.refresh_from_db()

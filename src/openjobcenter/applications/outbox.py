@@ -4,14 +4,19 @@ The PDFs and the hand-offs of a submitted application must not be lost when the 
 dies between the commit and the work (DESIGN §7). So ``application_submit`` writes,
 in the same transaction as the status change:
 
-- one ``HandoffDelivery`` per switched-on backend (``handoff.record_deliveries``), and
-- an outbox row ``applications.submitted`` (``core/outbox.py``).
+- one ``HandoffDelivery`` per switched-on backend (``handoff.record_deliveries``),
+- an outbox row ``applications.submitted`` (``core/outbox.py``): the summary PDF, then
+  the deliveries (the file drop hands the summary over), and
+- an outbox row ``applications.receipt``: the receipt PDF.
 
-After the commit the worker delivers the row: it stores the summary PDF, runs the
-deliveries (the file drop needs the PDF), then stores the receipt PDF. The periodic sweepers
-(``core.outbox``, ``applications.handoffs``) deliver whatever is left: a nudge that was
-never enqueued, a worker killed mid-way, a receiver that was down. Both steps are
-idempotent (a stored PDF is not drawn again; a delivered hand-off is not due again).
+Each row is its own task after the commit (issue 19), so two workers draw the summary
+and the receipt at the same time instead of one after the other; neither is drawn under
+a row lock or inside the submission's transaction (``services_submit._store_pdf``).
+The periodic sweepers (``core.outbox``, ``applications.handoffs``) deliver whatever is
+left: a nudge that was never enqueued, a worker killed mid-way, a receiver that was
+down. Every step is idempotent (a stored PDF is not drawn again; a delivered hand-off is
+not due again). A row ``applications.submitted`` written before the receipt had its own
+row (its payload lacks ``receipt_apart``) still draws the receipt at its end.
 A filing (the first step) writes ``applications.filed``: its worker draws the receipt PDF
 and hands the filing off (``handoff.file_handoffs``: deliveries of phase "filing", so the
 filing date is secured in the back-office system before the application is complete).
@@ -29,6 +34,7 @@ if TYPE_CHECKING:
 
 SUBMITTED = "applications.submitted"
 FILED = "applications.filed"
+RECEIPT = "applications.receipt"
 
 
 def record_filed(application: Application) -> None:
@@ -41,7 +47,12 @@ def record_submitted(application: Application) -> None:
     from openjobcenter.applications import handoff
 
     handoff.record_deliveries(application_id=application.pk, jobcenter_id=application.jobcenter_id)
-    outbox.put(topic=SUBMITTED, key=str(application.pk), payload={"application_id": application.pk})
+    outbox.put(
+        topic=SUBMITTED,
+        key=str(application.pk),
+        payload={"application_id": application.pk, "receipt_apart": True},
+    )
+    outbox.put(topic=RECEIPT, key=str(application.pk), payload={"application_id": application.pk})
 
 
 def _deliver_filed(payload: Mapping[str, Any]) -> None:
@@ -60,11 +71,19 @@ def _deliver_submitted(payload: Mapping[str, Any]) -> None:
     application_id = int(payload["application_id"])
     application_pdfs_store(application_id=application_id, parts=("summary",))
     # Right away rather than on the sweeper's next round: the summary PDF (what a file
-    # drop hands over) is there now; the receipt is drawn after the hand-off.
+    # drop hands over) is there now.
     handoff.run_for_application(application_id)
-    application_pdfs_store(application_id=application_id, parts=("receipt",))
+    if not payload.get("receipt_apart"):  # a row from before the receipt's own row
+        application_pdfs_store(application_id=application_id, parts=("receipt",))
+
+
+def _deliver_receipt(payload: Mapping[str, Any]) -> None:
+    from openjobcenter.applications.services import application_pdfs_store
+
+    application_pdfs_store(application_id=int(payload["application_id"]), parts=("receipt",))
 
 
 def register() -> None:
     outbox.register(FILED, _deliver_filed)
     outbox.register(SUBMITTED, _deliver_submitted)
+    outbox.register(RECEIPT, _deliver_receipt)

@@ -2,7 +2,7 @@
 answer a staff question. Each is atomic, audited, and sends mail / enqueues tasks only
 after commit. Staff-side writes live in ``services_staff.py``.
 
-Start, steps, filing and answers are here; the errors and shared helpers are in
+Start and answers are here; saving steps and filing in ``services_steps.py``, the errors and shared helpers in
 ``services_common.py``, submission and PDFs in ``services_submit.py``, re-exported here
 so callers keep writing ``services.application_submit``. To replace a function in a
 test, patch it in the module that defines it.
@@ -15,19 +15,15 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openjobcenter.applications import engine, prefill_sources
-from openjobcenter.applications import outbox as submission_outbox
 from openjobcenter.applications.models import (
     Application,
     ApplicationEvent,
     ApplicationKind,
-    ApplicationStatus,
     ApplicationStep,
     EventKind,
-    StepState,
 )
 from openjobcenter.applications.selectors import (
     kinds_offered,
@@ -47,9 +43,13 @@ from openjobcenter.applications.services_common import (
     _audit,
     _event,
     _lock,
-    _send_receipt_mail,
     customer_url,
     new_reference,
+)
+from openjobcenter.applications.services_steps import (
+    application_file,
+    application_step_open,
+    application_step_save,
 )
 from openjobcenter.applications.services_submit import (
     application_pdfs_store,
@@ -58,8 +58,6 @@ from openjobcenter.applications.services_submit import (
     canonical_json,
 )
 from openjobcenter.core.models import AuditAction
-from openjobcenter.home.queue_cache import queue_changed
-from openjobcenter.home.realtime import home_changed
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -192,127 +190,6 @@ def application_start(
         data={"prefilled": prefilled} if prefilled else None,
     )
     _audit(request, application, AuditAction.CREATE, f"application {kind}")
-    return application
-
-
-# --- Saving a step and filing ---------------------------------------------------------------
-
-
-def _require_draft(application: Application) -> None:
-    if application.status != ApplicationStatus.DRAFT:
-        raise ApplicationError(
-            _(
-                "Dieser Antrag ist schon abgeschickt und kann nicht mehr geändert werden. "
-                "Änderungen teilen Sie uns bitte mit einer Veränderungsmitteilung mit."
-            ),
-            code="read_only",
-        )
-
-
-@transaction.atomic
-def application_step_save(
-    *,
-    request: HttpRequest | None,
-    application: Application,
-    step_key: str,
-    answers: Mapping[str, Any],
-    base_version: int,
-) -> ApplicationStep:
-    """Check and save the answers of one step instance (``"housing"``, ``"income:p2"``).
-
-    ``base_version`` is the step's ``version`` the person started from (0 for a step never
-    saved). If the stored version differs, someone saved meanwhile (another device):
-    ``StepConflict`` carries the newer answers and nothing is written. Bad answers raise
-    ``StepInvalid`` with messages per field; a submitted application ``ApplicationError``
-    (read-only). Completing the filing step files the application (``filed_at``, FILED
-    event, receipt e-mail)."""
-    application = _lock(application)
-    _require_draft(application)
-    definition = engine.get_definition(application.form_key, application.form_version)
-    rows = {s.step_key: s for s in ApplicationStep.objects.filter(application=application)}
-    context = engine.Answers({k: r.answers for k, r in rows.items()})
-    try:
-        inst = engine.get_instance(definition, context, step_key)
-    except KeyError:
-        raise ApplicationError(_("Diesen Schritt gibt es nicht."), code="unknown_step") from None
-    cleaned, errors = engine.validate_step(definition, step_key, answers, context)
-    row = rows.get(step_key)
-    stored_version = row.version if row is not None else 0
-    # The conflict is told before the checks' messages: the newer answers matter more.
-    if base_version != stored_version:
-        raise StepConflict(step_key, dict(row.answers) if row else {}, stored_version)
-    if errors:
-        raise StepInvalid(errors, cleaned)
-    now = timezone.now()
-    if row is None:
-        row = ApplicationStep(application=application, step_key=step_key)
-    row.answers = cleaned
-    row.state = StepState.DONE
-    row.version = stored_version + 1
-    row.completed_at = now
-    row.save()
-    fields = ["updated_at"]
-    if inst.step.filing:
-        application.customer_name = (
-            f"{cleaned.get('first_name', '')} {cleaned.get('last_name', '')}".strip()
-        )
-        fields.append("customer_name")
-    application.save(update_fields=fields)
-    _audit(request, application, AuditAction.UPDATE, f"step {step_key}")
-    if inst.step.filing and application.filed_at is None:
-        _file(request, application, now)
-    # The home's "Nächster Schritt" moves on.
-    home_changed(application.customer.user_id)
-    return row
-
-
-@transaction.atomic
-def application_step_open(*, application: Application, step_key: str) -> None:
-    """Note that the person reached a step (its ``started_at``), so the step funnel can
-    tell how long people spend on a page and where they stop. Stores no answers; does
-    nothing for a submitted application or a step already begun."""
-    if application.status != ApplicationStatus.DRAFT:
-        return
-    try:
-        with transaction.atomic():
-            ApplicationStep.objects.get_or_create(
-                application=application, step_key=step_key[:80], defaults={"version": 0}
-            )
-    except IntegrityError:  # opened on two devices at the same moment
-        pass
-
-
-def _file(request: HttpRequest | None, application: Application, now: Any) -> None:
-    application.filed_at = now
-    application.save(update_fields=["filed_at", "updated_at"])
-    _event(application, EventKind.FILED, actor=_actor(request))
-    _send_receipt_mail(application, filed=True)
-    submission_outbox.record_filed(application)
-    queue_changed(jobcenter_id=application.jobcenter_id, module="applications")  # "gestellt"
-
-
-def application_file(
-    *,
-    request: HttpRequest | None,
-    application: Application,
-    answers: Mapping[str, Any],
-    base_version: int = 0,
-) -> Application:
-    """Save the minimal first step (name, date of birth, address, contact): the application
-    counts as filed from now (``filed_at``; § 37 SGB II: from the first of the month).
-    The status stays draft until submission. Returns the refreshed application."""
-    definition = engine.get_definition(application.form_key, application.form_version)
-    step = definition.filing_step
-    if step is None:  # pragma: no cover - every definition has one
-        raise ApplicationError(_("Dieser Antrag hat keinen ersten Schritt."))
-    application_step_save(
-        request=request,
-        application=application,
-        step_key=step.key,
-        answers=answers,
-        base_version=base_version,
-    )
-    application.refresh_from_db()
     return application
 
 

@@ -19,7 +19,8 @@ Public API (used by the customer pages, the staff pages, the API and the PDF):
 
 The engine is split by sub-domain: ``answers`` (people, answers), ``conditions``,
 ``definitions`` (fields, steps, the registry), ``progress`` (step instances, status),
-``cleaning`` (value cleaning and validation) and ``summary`` (display, summary, JSON).
+``cleaning`` (value cleaning and validation), ``dependencies`` (which steps a step's
+checks read) and ``summary`` (display, summary, JSON).
 Everything public is re-exported here.
 """
 
@@ -75,6 +76,7 @@ from openjobcenter.applications.engine.definitions import (
     latest_definition,
     register,
 )
+from openjobcenter.applications.engine.dependencies import PERSON_STEPS, step_dependencies
 from openjobcenter.applications.engine.progress import (
     StepInstance,
     StepProgress,
@@ -108,6 +110,7 @@ __all__ = [
     "PERSON_FIELDS",
     "PERSON_ID",
     "PERSON_ROLE_LABELS",
+    "PERSON_STEPS",
     "PHONE_RE",
     "POSTCODE_RE",
     "All",
@@ -150,6 +153,7 @@ __all__ = [
     "progress",
     "progress_for",
     "register",
+    "step_dependencies",
     "step_instances",
     "submitted_answers",
     "summary_sections",

@@ -54,11 +54,25 @@ def step_instances(definition: FormDefinition, answers: Answers) -> list[StepIns
 
 
 def get_instance(definition: FormDefinition, answers: Answers, step_key: str) -> StepInstance:
-    """The step instance with this key; ``KeyError`` if the form has no such step (now)."""
-    for inst in step_instances(definition, answers):
-        if inst.key == step_key:
-            return inst
-    raise KeyError(step_key)
+    """The step instance with this key; ``KeyError`` if the form has no such step (now).
+
+    The instance ``step_instances`` would list under this key, found without expanding
+    the other steps: a save looks at one step only (and may hold only the answers that
+    step's conditions read, ``engine.dependencies``)."""
+    base, _sep, person_id = step_key.partition(":")
+    step = next((s for s in definition.steps if s.key == base), None)
+    if step is None:
+        raise KeyError(step_key)
+    if step.per_person is None:
+        if _sep:
+            raise KeyError(step_key)
+        needed = step.show_if is None or step.show_if.test(answers, None, None)
+        return StepInstance(step.key, step, None, needed)
+    person = answers.person(person_id) if person_id else None
+    if person is None or not step.per_person.test(answers, person, None):
+        raise KeyError(step_key)
+    needed = step.show_if is None or step.show_if.test(answers, person, None)
+    return StepInstance(step_key, step, person, needed)
 
 
 @dataclass(frozen=True)
