@@ -443,7 +443,7 @@ def run_parts(args: argparse.Namespace, env: dict[str, str], log: Path) -> dict[
     parts = set(args.parts.split(","))
     data = make_data(
         env,
-        customers=max(args.conversations, args.idle, args.senders),
+        customers=max(args.conversations, args.idle if "idle" in parts else 0, args.senders),
         devices=max(2, args.clients // args.conversations),
         conversations=max(args.conversations, args.senders),
         idle=args.idle if "idle" in parts else 0,

@@ -31,8 +31,11 @@ def audit(
     subject: User | None = None,
     actor: User | None = None,
     detail: str = "",
+    read_id: bool = True,
 ) -> AuditEntry:
-    """Append one entry. ``actor`` defaults to the request's user."""
+    """Append one entry. ``actor`` defaults to the request's user. ``read_id=False``:
+    the entry's id is not read back (it stays None), so in psycopg's pipeline mode the
+    statement waits to go out with the next ones (``messaging.services_send``)."""
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user
     entry = AuditEntry(
@@ -50,5 +53,5 @@ def audit(
     )
     # Append-only, and written on every read of personal data: a plain INSERT, without
     # the ORM's per-call query compiling (``core.fastsql``).
-    fastsql.insert(entry)
+    fastsql.insert(entry, read_pk=read_id)
     return entry
