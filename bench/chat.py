@@ -451,40 +451,54 @@ def run_parts(args: argparse.Namespace, env: dict[str, str], log: Path) -> dict[
     print(f"set-up: {data['sessions']} sessions; load {load()}", flush=True)
     report: dict[str, Any] = {}
 
+    # A smoke run keeps its servers from part to part (starting one takes seconds); a
+    # full run starts each part on fresh processes (memory, garbage, pools of their own).
+    kept: dict[int, list[Server]] = {}
+
     def on_servers(count: int, name: str, part: Callable[[list[Server]], Any]) -> None:
-        servers = [start_server(env, log) for _ in range(count)]
+        servers = kept.get(count) or [start_server(env, log) for _ in range(count)]
         try:
             report[name] = {"load_before": load(), **asyncio.run(part(servers))}
             report[name]["load_after"] = load()
         finally:
-            for server in servers:
-                stop(server)
+            if args.smoke:
+                kept[count] = servers
+            else:
+                for server in servers:
+                    stop(server)
         print(f"{name}:", json.dumps(report[name]), flush=True)
 
-    blocks = {"block_s": args.block, "rounds": args.rounds}
-    if "idle" in parts:
-        on_servers(1, "idle", lambda s: idle_part(s[0], data, args.idle))
-    if "send" in parts:
-        on_servers(
-            1,
-            "send_alone",
-            lambda s: send_part(s[0], data, senders=args.senders, rate=args.send_rate, **blocks),
-        )
-    delivery = {"clients": args.clients, "conversations": args.conversations, "rate": args.rate}
-    if "one" in parts:
-        on_servers(
-            1, "delivery_one_process", lambda s: delivery_part(s, data, **delivery, **blocks)
-        )
-    if "two" in parts:
-        on_servers(
-            2, "delivery_two_processes", lambda s: delivery_part(s, data, **delivery, **blocks)
-        )
-    if "raw" in parts:
-        receivers = args.clients - args.conversations
-        report["raw_layer"] = asyncio.run(
-            raw_layer_part(args.redis_url, 2 * receivers, args.rate, args.block * args.rounds)
-        )
-        print("raw layer:", json.dumps(report["raw_layer"]), flush=True)
+    try:
+        blocks = {"block_s": args.block, "rounds": args.rounds}
+        if "idle" in parts:
+            on_servers(1, "idle", lambda s: idle_part(s[0], data, args.idle))
+        if "send" in parts:
+            on_servers(
+                1,
+                "send_alone",
+                lambda s: send_part(
+                    s[0], data, senders=args.senders, rate=args.send_rate, **blocks
+                ),
+            )
+        delivery = {"clients": args.clients, "conversations": args.conversations, "rate": args.rate}
+        if "one" in parts:
+            on_servers(
+                1, "delivery_one_process", lambda s: delivery_part(s, data, **delivery, **blocks)
+            )
+        if "two" in parts:
+            on_servers(
+                2, "delivery_two_processes", lambda s: delivery_part(s, data, **delivery, **blocks)
+            )
+        if "raw" in parts:
+            receivers = args.clients - args.conversations
+            report["raw_layer"] = asyncio.run(
+                raw_layer_part(args.redis_url, 2 * receivers, args.rate, args.block * args.rounds)
+            )
+            print("raw layer:", json.dumps(report["raw_layer"]), flush=True)
+    finally:
+        for servers in kept.values():
+            for server in servers:
+                stop(server)
     return report
 
 
