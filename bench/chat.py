@@ -47,7 +47,6 @@ import asyncio
 import contextlib
 import json
 import os
-import random
 import resource
 import secrets
 import sys
@@ -62,9 +61,11 @@ if __package__ in {None, ""}:  # run as ``python bench/chat.py``: make ``bench``
 
 from bench.chat_setup import (
     Server,
+    idle_part,
     make_data,
     open_many,
     percentiles,
+    raw_layer_part,
     server_env,
     start_server,
     stop,
@@ -320,84 +321,6 @@ async def delivery_part(  # noqa: PLR0915 - the part's knobs; one linear run
         "cpu": ratio(send["server_cpu_ms_per_frame"], typing["server_cpu_ms_per_frame"]),
     }
     return out
-
-
-# --- (c) idle sockets -----------------------------------------------------------------------
-
-
-async def idle_part(server: Server, data: dict[str, Any], count: int) -> dict[str, Any]:
-    sessions = [c["idle"] for c in data["customers"][:count]]
-    targets = [(server.port, f"{data['cookie']}={key}") for key in sessions]
-    before = server.rss_mb()
-    started = time.perf_counter()
-    conns, failed = await open_many(targets)
-    took = time.perf_counter() - started
-    await asyncio.sleep(3)
-    alive = 0
-    sample = random.sample(conns, min(200, len(conns)))
-    for ws in sample:
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(ws.ping(), 10)
-            alive += 1
-    after = server.rss_mb()
-    await asyncio.gather(*(ws.close() for ws in conns), return_exceptions=True)
-    held = len(conns)
-    return {
-        "requested": count,
-        "distinct_sessions": len(set(sessions)),
-        "held": held,
-        "failed": failed,
-        "sample_alive_pct": round(100 * alive / max(1, len(sample)), 1),
-        "connect_s": round(took, 1),
-        "rss_before_mb": round(before, 1),
-        "rss_after_mb": round(after, 1),
-        "kb_per_socket": round((after - before) * 1024 / max(1, held), 1),
-    }
-
-
-# --- (d) the raw layer ----------------------------------------------------------------------
-
-
-async def raw_layer_part(
-    redis_url: str, clients: int, rate: int, duration: float
-) -> dict[str, Any]:
-    from channels_redis.pubsub import RedisPubSubChannelLayer
-
-    layer = RedisPubSubChannelLayer(hosts=[redis_url])
-    receivers = clients // 2
-    channels = [await layer.new_channel() for _ in range(receivers)]
-    for n, channel in enumerate(channels):
-        await layer.group_add(f"bench.c.{n}", channel)
-    latencies: list[float] = []
-
-    async def receive(channel: str) -> None:
-        while True:
-            message = await layer.receive(channel)
-            latencies.append((time.perf_counter() - message["t0"]) * 1000)
-
-    tasks = [asyncio.ensure_future(receive(c)) for c in channels]
-    await asyncio.sleep(1)
-    total = int(rate * duration)
-    loop = asyncio.get_running_loop()
-    start = loop.time()
-    for n in range(total):
-        delay = start + n / rate - loop.time()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        await layer.group_send(
-            f"bench.c.{n % receivers}",
-            {"type": "chat.message", "t0": time.perf_counter(), "body": f"Nachricht {n}"},
-        )
-    await asyncio.sleep(2)
-    for task in tasks:
-        task.cancel()
-    await layer.flush()
-    return {
-        "receivers": receivers,
-        "sent": total,
-        "received": len(latencies),
-        "latency_ms": {k: round(v, 1) for k, v in percentiles(latencies).items()},
-    }
 
 
 def raise_fd_limit() -> int:
