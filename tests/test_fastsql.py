@@ -69,6 +69,27 @@ def test_insert_audit_entry_and_null_foreign_keys(jc_a: Jobcenter) -> None:
     assert abs(stored.at - timezone.now()) < timedelta(minutes=1)
 
 
+def test_insert_with_a_given_id_or_without_reading_it_back(
+    conversation: Conversation, customer: CustomerProfile
+) -> None:
+    """The chat's pipelined send: the message's id taken beforehand, the audit entry's
+    not read back. The rows are the ones ``save()`` writes."""
+    by_orm = Message(conversation=conversation, author=customer.user, side="customer", body="a")
+    by_orm.save(force_insert=True)
+    given = by_orm.pk + 1000
+    fast = Message(
+        pk=given, conversation=conversation, author=customer.user, side="customer", body="a"
+    )
+    fastsql.insert(fast)
+    assert fast.pk == given and not fast._state.adding
+    assert _row(Message, given) == _row(Message, by_orm.pk)
+    entry = AuditEntry(action=AuditAction.CREATE, object_type="chat_message", object_id="9")
+    fastsql.insert(entry, read_pk=False)
+    assert entry.pk is None and not entry._state.adding
+    stored = AuditEntry.objects.get(object_type="chat_message", object_id="9")
+    assert stored.action == AuditAction.CREATE and stored.jobcenter_id is None
+
+
 def test_update_by_field_names_and_attnames(
     conversation: Conversation, customer: CustomerProfile
 ) -> None:

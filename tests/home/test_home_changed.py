@@ -459,3 +459,31 @@ def test_the_queue_event_waits_for_the_commit(
     with captured_team(w.jc.pk) as events, django_capture_on_commit_callbacks(execute=False):
         send()
     assert {"type": "queue.changed"} not in events  # rolled back: nothing said
+
+
+def test_a_customer_writing_with_nothing_unread_leaves_the_home_alone(
+    w: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The home lists unread conversations only. The customer's own message with nothing
+    unread before it changes nothing there: no bump, no live event (the commonest send
+    spares both). With a reply still unread, writing reads it: the home says so."""
+    uid = w.customer.user_id
+    home = f"/{w.jc.slug}/mein-bereich/"
+    with django_capture_on_commit_callbacks(execute=True):
+        conv = conversation(w)  # two replies of the staff, unread
+    assert 'data-kind="message"' in w.client.get(home).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        chat.message_send(conversation=conv, author=w.customer.user, body="Danke, gelesen.")
+    assert 'data-kind="message"' not in w.client.get(home).content.decode()
+    before = current_version(uid)
+    with captured(uid) as events, django_capture_on_commit_callbacks(execute=True):
+        chat.message_send(conversation=conv, author=w.customer.user, body="Noch eine Frage.")
+    assert current_version(uid) == before
+    assert {"type": "home.changed"} not in events
+    assert 'data-kind="message"' not in w.client.get(home).content.decode()
+    # The staff's next reply is news again.
+    with captured(uid) as events, django_capture_on_commit_callbacks(execute=True):
+        chat.message_send(conversation=conv, author=w.staff, body="Gern.")
+    assert current_version(uid) != before
+    assert {"type": "home.changed"} in events
+    assert 'data-kind="message"' in w.client.get(home).content.decode()

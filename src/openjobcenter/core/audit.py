@@ -60,9 +60,12 @@ def audit(
     subject: User | None = None,
     actor: User | None = None,
     detail: str = "",
+    read_id: bool = True,
 ) -> AuditEntry:
     """Append one entry at once. ``actor`` defaults to the request's user. (Reads of
-    one's own data may use ``core.audit_buffer.audit_own_read`` instead.)"""
+    one's own data may use ``core.audit_buffer.audit_own_read`` instead.) ``read_id=False``:
+    the entry's id is not read back (it stays None), so in psycopg's pipeline mode the
+    statement waits to go out with the next ones (``messaging.services_send``)."""
     entry = build_entry(
         request=request,
         action=action,
@@ -75,5 +78,5 @@ def audit(
     )
     # Append-only, and written on every read of personal data: a plain INSERT, without
     # the ORM's per-call query compiling (``core.fastsql``).
-    fastsql.insert(entry)
+    fastsql.insert(entry, read_pk=read_id)
     return entry

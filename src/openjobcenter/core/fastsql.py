@@ -32,15 +32,17 @@ def _cached(key: tuple[Any, ...], build: Callable[[], Statement]) -> Statement:
     return found
 
 
-def _insert_sql(model: type[Model], connection: BaseDatabaseWrapper, returning: bool) -> Statement:
+def _insert_sql(
+    model: type[Model], connection: BaseDatabaseWrapper, returning: bool, with_pk: bool = False
+) -> Statement:
     return _cached(
-        ("insert", model, connection.vendor, returning),
-        lambda: _build_insert(model, connection, returning),
+        ("insert", model, connection.vendor, returning, with_pk),
+        lambda: _build_insert(model, connection, returning, with_pk),
     )
 
 
 def _build_insert(
-    model: type[Model], connection: BaseDatabaseWrapper, returning: bool
+    model: type[Model], connection: BaseDatabaseWrapper, returning: bool, with_pk: bool
 ) -> Statement:
     quote = connection.ops.quote_name
     meta = model._meta
@@ -48,7 +50,7 @@ def _build_insert(
     fields = tuple(
         f
         for f in meta.local_concrete_fields
-        if not (f is pk and getattr(f, "db_returning", False))  # the AutoField
+        if with_pk or not (f is pk and getattr(f, "db_returning", False))  # the AutoField
     )
     columns = ", ".join(quote(f.column) for f in fields)
     values = ", ".join(["%s"] * len(fields))
@@ -60,16 +62,24 @@ def _build_insert(
     return sql, fields
 
 
-def insert(obj: Model, *, using: str = "default") -> None:
+def insert(obj: Model, *, using: str = "default", read_pk: bool = True) -> None:
     """Write ``obj`` as a new row and set its primary key, like
-    ``obj.save(force_insert=True)`` for a model without multi-table inheritance."""
+    ``obj.save(force_insert=True)`` for a model without multi-table inheritance.
+
+    With the primary key set already (taken from its sequence by the caller), the row
+    is written with it; with it set or ``read_pk=False`` nothing is read back, so in
+    psycopg's pipeline mode the statement goes out with the next ones in one round
+    trip (``read_pk=False`` leaves a generated key None)."""
     connection = connections[using]
-    returning = bool(connection.features.can_return_columns_from_insert)
-    sql, fields = _insert_sql(type(obj), connection, returning)
+    with_pk = obj.pk is not None
+    returning = bool(connection.features.can_return_columns_from_insert) and not with_pk and read_pk
+    sql, fields = _insert_sql(type(obj), connection, returning, with_pk)
     params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        if returning:
+        if with_pk or not read_pk:
+            pk = obj.pk
+        elif returning:
             row = cursor.fetchone()
             pk = row[0] if row else None
         else:  # pragma: no cover - every supported database returns columns

@@ -431,7 +431,7 @@ class ChatConsumer(CountedSocketMixin, AsyncWebsocketConsumer):  # type: ignore[
 
     async def queue_changed(self, event: dict[str, Any]) -> None:
         """Something the staff work queue counts changed in one of this socket's job
-        centres (home/realtime.py ``queue_changed``; only team groups carry it): the open
+        centres (home/realtime.py ``queue_event``; only team groups carry it): the open
         start page fetches its queue part again. Carries nothing itself."""
         await self._send({"type": "queue"})
 

@@ -12,6 +12,7 @@ To replace a function in a test, patch it in the module that defines it.
 from __future__ import annotations
 
 from openjobcenter.messaging.attachments import ORPHAN_AFTER, attachments_sweep_orphans
+from openjobcenter.messaging.send_lock import AUTO_REPLY_EVERY
 from openjobcenter.messaging.services_config import (
     chat_settings_save,
     template_delete,
@@ -32,7 +33,6 @@ from openjobcenter.messaging.services_conversations import (
 from openjobcenter.messaging.services_notices import attachment_processed, notice_post
 from openjobcenter.messaging.services_send import (
     ATTACHMENT_SUFFIX,
-    AUTO_REPLY_EVERY,
     CLIENT_ID_MAX,
     MessagingError,
     clean_body,

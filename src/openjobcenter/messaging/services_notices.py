@@ -15,7 +15,8 @@ from openjobcenter.core.models import AuditAction
 from openjobcenter.home.queue_cache import queue_changed
 from openjobcenter.messaging import notices
 from openjobcenter.messaging.models import AuthorSide, Conversation, Message
-from openjobcenter.messaging.services_send import _deliver, _lock_for_send
+from openjobcenter.messaging.send_lock import lock_for_send
+from openjobcenter.messaging.services_send import _deliver
 
 
 def attachment_processed(document: Any) -> None:
@@ -57,7 +58,7 @@ def notice_post(*, conversation: Conversation, notice: dict[str, Any]) -> Messag
     """A system notice in a conversation (``messaging.notices``): stored with its German
     wording, pushed after commit like any message, and the customer notified when it
     starts an unread stretch."""
-    state = _lock_for_send(conversation.pk, author_id=0, client_id="")
+    state = lock_for_send(conversation.pk, author_id=0, client_id="")
     message = Message(
         conversation=conversation,
         author=None,

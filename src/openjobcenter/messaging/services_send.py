@@ -1,7 +1,7 @@
 """Sending messages (DESIGN §4.1): ``message_send`` and what it needs.
 
 ``message_send`` is the one way a message comes into being: it locks the conversation
-row with one hand-written statement (``_lock_sql``/``_lock_for_send``), stores an
+row with one hand-written statement (``send_lock``), stores an
 attachment first (through the documents pipeline or sealed at rest), applies the rate
 limit, and after commit pushes the message through the Channels layer and asks
 ``notifications.notify`` to tell the recipient that something is waiting (never what).
@@ -12,13 +12,11 @@ way. ``MessagingError`` and the text limits live here too.
 from __future__ import annotations
 
 import string
-from dataclasses import dataclass
 from datetime import timedelta
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,12 +34,17 @@ from openjobcenter.messaging.attachments import (
 )
 from openjobcenter.messaging.models import (
     AuthorSide,
-    ChatSettings,
     Conversation,
     ConversationStatus,
     Message,
 )
 from openjobcenter.messaging.selectors import chat_settings_of, in_office_hours
+from openjobcenter.messaging.send_lock import (
+    SendState,
+    lock_for_send,
+    pipelined,
+    send_pipeline,
+)
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -50,7 +53,6 @@ if TYPE_CHECKING:
     from openjobcenter.accounts.models import User
 
 
-AUTO_REPLY_EVERY = timedelta(hours=12)
 CLIENT_ID_MAX = 64
 
 
@@ -112,89 +114,6 @@ def staff_url(conversation: Conversation) -> str:
 
 
 # --- sending ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _SendState:
-    """What ``message_send`` decides on, read in the same statement that locks the row."""
-
-    customer_user_id: int
-    advisor_id: int | None
-    assignee_id: int | None
-    last_message_id: int
-    customer_read_upto: int
-    staff_read_upto: int
-    existing_id: int | None  # a message with this client id is already stored
-    recent: int  # the author's messages in the rate window, counted up to the limit
-    auto_reply_due: bool  # on for the job centre, and none sent to it lately
-
-
-_LOCK_SQL = (
-    "SELECT c.advisor_id, c.assignee_id, c.last_message_id, c.customer_read_upto,"
-    " c.staff_read_upto,"
-    " (SELECT p.user_id FROM {profile} p WHERE p.id = c.customer_id),"
-    " (SELECT m.id FROM {msg} m WHERE m.conversation_id = c.id AND m.author_id = %s"
-    "  AND m.client_id = %s AND m.client_id <> ''),"
-    " (SELECT COUNT(*) FROM (SELECT 1 FROM {msg} r WHERE r.author_id = %s"
-    "  AND r.created_at > %s LIMIT %s) recent),"
-    " (SELECT s.auto_reply_enabled FROM {chat} s WHERE s.jobcenter_id = c.jobcenter_id"
-    "  AND s.expected_response <> '')"
-    "  AND (c.last_auto_reply_at IS NULL OR c.last_auto_reply_at <= %s)"
-    " FROM {conv} c WHERE c.id = %s"
-)
-
-
-@lru_cache(maxsize=4)
-def _lock_sql(vendor: str, *, for_update: bool) -> str:
-    """The send's one read: lock the conversation row and bring what the send needs.
-
-    Hand-written because it is the hottest statement of the chat: the ORM's compilation
-    of the same (row lock, three sub-selects) cost more CPU than the database's work, and
-    a chat process is bound by its CPU (``bench/chat.py``). Portable SQL; SQLite has no
-    row locks and serialises writers instead.
-    """
-    del vendor  # part of the cache key only: the SQL text differs by ``for_update``
-    from openjobcenter.accounts.models import CustomerProfile
-
-    q = connection.ops.quote_name
-    conv, msg = q(Conversation._meta.db_table), q(Message._meta.db_table)
-    profile, chat = q(CustomerProfile._meta.db_table), q(ChatSettings._meta.db_table)
-    # Only the models' own table names, quoted, are formatted in; values are parameters.
-    sql = _LOCK_SQL.format(conv=conv, msg=msg, profile=profile, chat=chat)
-    return sql + (" FOR UPDATE OF c" if for_update else "")
-
-
-def _lock_for_send(conversation_id: int, *, author_id: int, client_id: str) -> _SendState:
-    limit = int(settings.MESSAGING["rate_count"])
-    now = timezone.now()
-    since = now - timedelta(seconds=int(settings.MESSAGING["rate_window_s"]))
-    adapt = connection.ops.adapt_datetimefield_value
-    sql = _lock_sql(connection.vendor, for_update=connection.features.has_select_for_update)
-    params: list[Any] = [
-        author_id,
-        client_id,
-        author_id,
-        adapt(since),
-        limit,
-        adapt(now - AUTO_REPLY_EVERY),
-        conversation_id,
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    if row is None:
-        raise Conversation.DoesNotExist
-    return _SendState(
-        advisor_id=row[0],
-        assignee_id=row[1],
-        last_message_id=int(row[2]),
-        customer_read_upto=int(row[3]),
-        staff_read_upto=int(row[4]),
-        customer_user_id=int(row[5]),
-        existing_id=row[6],
-        recent=int(row[7]),
-        auto_reply_due=bool(row[8]),
-    )
 
 
 def _participants(conversation: Conversation) -> list[int]:
@@ -338,14 +257,38 @@ def _send_locked(
     # Lock the conversation row first: message ids, and so the cursors clients resume
     # from, then follow the order in which sends commit; and under the lock a client id
     # cannot race in twice.
-    state = _lock_for_send(conversation.pk, author_id=author.pk, client_id=message.client_id)
+    limit = int(settings.MESSAGING["rate_count"])
+    with send_pipeline():
+        state = lock_for_send(conversation.pk, author_id=author.pk, client_id=message.client_id)
+        fresh = state.existing_id is None and state.recent < limit
+        if fresh:
+            message.side = (
+                AuthorSide.CUSTOMER if author.pk == state.customer_user_id else AuthorSide.STAFF
+            )
+            _write(conversation, message, state, author, request)
     if state.existing_id is not None:
         return Message.objects.get(pk=state.existing_id)
-    side = AuthorSide.CUSTOMER if author.pk == state.customer_user_id else AuthorSide.STAFF
-    if state.recent >= int(settings.MESSAGING["rate_count"]):
+    if not fresh:
         _refuse_rate(author)
-    message.side = side
+    _deliver(conversation, message, state)
+    if message.side == AuthorSide.CUSTOMER and state.auto_reply_due:
+        _maybe_auto_reply(conversation, message.created_at)
+    return message
+
+
+def _write(
+    conversation: Conversation,
+    message: Message,
+    state: SendState,
+    author: User,
+    request: HttpRequest | None,
+) -> None:
+    """The message, the conversation's cursors and the audit entry: in pipeline mode
+    nothing is read back, and the three go out in one round trip with the pipeline's
+    end (an error among them is raised there, and the transaction is rolled back)."""
+    message.pk = state.next_id
     fastsql.insert(message)
+    side = message.side
     values: dict[str, Any] = {
         "last_message_at": message.created_at,
         "last_message_id": message.pk,
@@ -374,11 +317,8 @@ def _send_locked(
         jobcenter=conversation.jobcenter,
         subject=conversation.customer.user,
         actor=author,
+        read_id=not pipelined(),
     )
-    _deliver(conversation, message, state)
-    if side == AuthorSide.CUSTOMER and state.auto_reply_due:
-        _maybe_auto_reply(conversation, message.created_at)
-    return message
 
 
 def _refuse_rate(author: User) -> None:
@@ -402,7 +342,7 @@ def _refuse_rate(author: User) -> None:
     )
 
 
-def _deliver(conversation: Conversation, message: Message, state: _SendState) -> None:
+def _deliver(conversation: Conversation, message: Message, state: SendState) -> None:
     # ``prev``: the conversation's message before this one (read under the row lock, so
     # exact): a client that does not have it knows it missed something and resyncs.
     event = {
@@ -427,9 +367,13 @@ def _deliver(conversation: Conversation, message: Message, state: _SendState) ->
             [realtime.team_group(conversation.jobcenter_id)],
             {**updated, "jobcenter": conversation.jobcenter_id, "topic": conversation.topic_id},
         )
-    # The customer's unread count (their home and its badge) has changed; so has the
-    # staff queue's count of waiting messages.
-    home_changed(state.customer_user_id)
+    # The customer's unread count (their home and its badge) has changed, unless the
+    # customer wrote with nothing unread: it was nought before and is nought after (the
+    # home shows only unread conversations, ``messaging/home.py``). That spares the
+    # commonest send two cache writes, a publish and a ``home`` frame to each of the
+    # customer's open sockets (``bench/chat.py``).
+    if message.side != AuthorSide.CUSTOMER or state.last_message_id > state.customer_read_upto:
+        home_changed(state.customer_user_id)
     from openjobcenter.notifications.services import notify
 
     # One notification per unread stretch, not one per message. Every message after a
