@@ -235,14 +235,21 @@ def backup(folder: Path) -> Result:
     elif vendor == "sqlite":
         dump = folder / "database.sqlite3"
         connection.ensure_connection()
-        with transaction.atomic():
-            counts = row_counts()
-            migrations = applied_migrations()
-            target = sqlite3.connect(dump)
-            try:
-                connection.connection.backup(target)
-            finally:
-                target.close()
+        target = sqlite3.connect(dump)
+        try:
+            connection.connection.backup(target)
+            # Counts and migrations from the copy itself: exactly what it holds.
+            counts = {}
+            for model in counted_models():
+                table = model._meta.db_table
+                row = target.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()  # noqa: S608
+                counts[table] = int(row[0])
+            migrations = sorted(
+                f"{app}.{name}"
+                for app, name in target.execute("SELECT app, name FROM django_migrations")
+            )
+        finally:
+            target.close()
     else:
         msg = f"unsupported database {vendor}"
         raise BackupError(msg)
@@ -392,15 +399,7 @@ def restore(folder: Path, *, force: bool = False) -> dict[str, Any]:
             source.close()
             target.close()
 
-    for storage_name, storage in storages().items():
-        for name in manifest["files"].get(storage_name, {}):
-            if storage.exists(name):
-                storage.delete(name)
-            data = (folder / "files" / storage_name / name).read_bytes()
-            stored = storage.save(name, ContentFile(data))
-            if stored != name:
-                msg = f"the storage renamed {name!r} to {stored!r}"
-                raise BackupError(msg)
+    restore_files(folder, manifest)
 
     counts = row_counts()
     expected = {t: int(c) for t, c in manifest["row_counts"].items()}
@@ -409,3 +408,20 @@ def restore(folder: Path, *, force: bool = False) -> dict[str, Any]:
         msg = f"row counts differ after the restore (table: backup, now): {differ}"
         raise BackupError(msg)
     return manifest
+
+
+def restore_files(folder: Path, manifest: dict[str, Any]) -> int:
+    """Write every file of a verified backup through the storage API, under its own name
+    (the name is bound into the encryption). Returns the number of files written."""
+    written = 0
+    for storage_name, storage in storages().items():
+        for name in manifest["files"].get(storage_name, {}):
+            if storage.exists(name):
+                storage.delete(name)
+            data = (folder / "files" / storage_name / name).read_bytes()
+            written += 1
+            stored = storage.save(name, ContentFile(data))
+            if stored != name:
+                msg = f"the storage renamed {name!r} to {stored!r}"
+                raise BackupError(msg)
+    return written
