@@ -191,7 +191,8 @@ def _client_major(tool: str) -> int:
 def check_pg_tools(tool: str) -> None:
     """pg_dump/pg_restore must be at least as new as the server (older ones refuse or miss things)."""
     client = _client_major(tool)
-    server = connection.cursor().connection.info.server_version // 10000
+    connection.ensure_connection()
+    server = connection.connection.info.server_version // 10000
     if client < server:
         msg = f"{tool} {client} is older than the PostgreSQL server {server}: install the client {server}"
         raise BackupError(msg)
