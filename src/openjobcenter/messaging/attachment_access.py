@@ -10,7 +10,7 @@ documents sees that an attachment exists, not its name, and cannot open it.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from openjobcenter.core import need_to_know as ntk
 from openjobcenter.messaging.models import conversation_category
@@ -20,7 +20,9 @@ if TYPE_CHECKING:
     from openjobcenter.tenants.models import Jobcenter
 
 
-def document_categories(document_ids: Iterable[int], jobcenter: Jobcenter) -> dict[int, set[str]]:
+def document_categories(
+    document_ids: Iterable[int], jobcenter: Jobcenter | int
+) -> dict[int, set[str]]:
     """Per document: the categories of its kind and of the request item it answers (one
     query)."""
     ids = [i for i in document_ids if i is not None]
@@ -30,7 +32,8 @@ def document_categories(document_ids: Iterable[int], jobcenter: Jobcenter) -> di
     from openjobcenter.documents.models import Document
 
     out: dict[int, set[str]] = {}
-    rows = Document.objects.filter(pk__in=ids, jobcenter=jobcenter).values_list(
+    jobcenter_id = jobcenter if isinstance(jobcenter, int) else jobcenter.pk
+    rows = Document.objects.filter(pk__in=ids, jobcenter_id=jobcenter_id).values_list(
         "pk", "kind", "request_item__kind"
     )
     for pk, kind, item_kind in rows:
@@ -101,3 +104,70 @@ def require_attachment_content(
     for category in sorted(found or ()):
         if not ntk.may_read(roles=roles, category=ntk.Category(category), jobcenter=jobcenter):
             raise ntk.NeedToKnowDenied(ntk.Category(category), jobcenter)
+
+
+# --- the chat WebSocket (``messaging.consumers``) ------------------------------------------
+# Events go to every socket of a conversation's group, so they carry the attachment's
+# categories (never sent on to clients) and each staff socket decides with the categories
+# its person may read, cached when it subscribed: no query per event and socket.
+
+# What a staff socket gets instead of an attachment it may not read: the history API's
+# form (``api_common._message``) and the flag the page's script renders
+# "Anhang aus einem geschützten Bereich" from.
+PROTECTED_ATTACHMENT: dict[str, object] = {"name": "", "size": 0, "url": "", "protected": True}
+
+
+def readable_categories(*, roles: Iterable[str], jobcenter: Jobcenter) -> frozenset[str]:
+    """The categories whose content ``roles`` may read in ``jobcenter``."""
+    return frozenset(
+        str(c)
+        for c in ntk.categories_visible(
+            roles=tuple(roles), jobcenter=jobcenter, at_least=ntk.Visibility.CONTENT
+        )
+    )
+
+
+def event_categories(message: Message) -> list[str]:
+    """The categories an attachment's event carries: its document's (one query, only for
+    a message with a document); none for a file kept by the messaging module alone."""
+    if message.document_id is None:
+        return []
+    found = document_categories([message.document_id], message.conversation.jobcenter_id)
+    return sorted(found.get(message.document_id, set()))
+
+
+def protected_for(
+    message: dict[str, Any], categories: Iterable[str] | None, readable: frozenset[str]
+) -> dict[str, Any]:
+    """``message`` as a staff member who reads ``readable`` may get it: with an
+    attachment of a category outside it (or of unknown categories: the safe side)
+    replaced by ``PROTECTED_ATTACHMENT``."""
+    if not message.get("attachment"):
+        return message
+    if categories is not None and all(c in readable for c in categories):
+        return message
+    return {**message, "attachment": dict(PROTECTED_ATTACHMENT)}
+
+
+def protected_page(
+    rows: list[Message],
+    messages: list[dict[str, Any]],
+    readable: frozenset[str],
+    *,
+    jobcenter_id: int,
+) -> list[dict[str, Any]]:
+    """A page of ``messages`` (``realtime.message_data`` of ``rows``) for a staff member
+    who reads ``readable`` (socket history, long poll): one query for its documents."""
+    if not rows:
+        return messages
+    found = document_categories(
+        (m.document_id for m in rows if m.document_id is not None), jobcenter_id
+    )
+    return [
+        protected_for(
+            data,
+            sorted(found.get(m.document_id, ())) if m.document_id is not None else [],
+            readable,
+        )
+        for m, data in zip(rows, messages, strict=True)
+    ]

@@ -19,6 +19,7 @@ from openjobcenter.accounts.models import CustomerProfile, Role
 from openjobcenter.core import need_to_know as ntk
 from openjobcenter.core.access import Perm, has_perm, mfa_verified_in_session, staff_roles
 from openjobcenter.messaging import realtime, selectors, services
+from openjobcenter.messaging.attachment_access import readable_categories
 from openjobcenter.messaging.models import Conversation
 from openjobcenter.tenants.modules import is_enabled
 
@@ -32,6 +33,10 @@ if TYPE_CHECKING:
 class Access:
     conversation: Conversation
     side: str  # "customer" or "staff"
+    # Staff: the categories whose content this person may read in the conversation's job
+    # centre, read at subscribe; an attachment of another category reaches their socket
+    # in its protected form (``attachment_access.protected_for_socket``).
+    readable: frozenset[str] = frozenset()
 
 
 def admit(user: User, session: Any, conversation_id: int) -> Access | None:
@@ -64,7 +69,10 @@ def admit(user: User, session: Any, conversation_id: int) -> Access | None:
     services.conversation_audit_staff_read(
         conversation=found, request=None, actor=user, via="websocket"
     )
-    return Access(found, "staff")
+    readable = readable_categories(roles=roles, jobcenter=jobcenter)
+    if str(found.category) not in readable:  # admitted for content, so never; but safe
+        readable = frozenset()
+    return Access(found, "staff", readable)
 
 
 def team_groups(user: User, session: Any) -> list[str]:

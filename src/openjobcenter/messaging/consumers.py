@@ -33,8 +33,8 @@ from openjobcenter.core import clock
 from openjobcenter.core.access import Perm, has_perm, staff_roles
 from openjobcenter.core.metrics import CountedSocketMixin
 from openjobcenter.messaging import layerwatch, notices, realtime, selectors, services
+from openjobcenter.messaging.attachment_access import protected_for, protected_page
 from openjobcenter.messaging.chat_access import Access, admit, team_access
-from openjobcenter.messaging.models import Conversation
 
 if TYPE_CHECKING:
     from openjobcenter.accounts.models import User
@@ -116,16 +116,24 @@ def _send_message(access: Access, user: User, body: str, client_id: str) -> dict
     }
 
 
-def _history(conversation: Conversation, cursor: int) -> dict[str, Any]:
+def _history(access: Access, cursor: int) -> dict[str, Any]:
+    conversation = access.conversation
     conversation.refresh_from_db(
         fields=["last_message_id", "customer_read_upto", "staff_read_upto", "staff_delivered_upto"]
     )
     reset = cursor > conversation.last_message_id  # stale: from another database or made up
     start = 0 if reset else cursor
     rows = selectors.messages_after(conversation, start)
+    messages = [realtime.message_data(m) for m in rows]
+    if access.side == "staff":
+        # Need-to-know: attachments of a category this person may not read arrive in
+        # their protected form (one query for the page's documents).
+        messages = protected_page(
+            rows, messages, access.readable, jobcenter_id=conversation.jobcenter_id
+        )
     return {
         "reset": reset,
-        "messages": [realtime.message_data(m) for m in rows],
+        "messages": messages,
         "more": len(rows) == selectors.HISTORY_PAGE,
         "last_id": conversation.last_message_id,
         "read": {
@@ -347,7 +355,7 @@ class ChatConsumer(CountedSocketMixin, AsyncWebsocketConsumer):  # type: ignore[
         conversation this socket is subscribed to, no new permission check (as for the
         events it receives) and no second audit entry."""
         conversation_id = access.conversation.pk
-        history = await database_sync_to_async(_history)(access.conversation, cursor)
+        history = await database_sync_to_async(_history)(access, cursor)
         history["messages"] = [self._worded(m) for m in history["messages"]]
         await self._send({"type": "subscribed", "conversation": conversation_id, **history})
         if access.side == "staff" and history["messages"]:
@@ -383,6 +391,10 @@ class ChatConsumer(CountedSocketMixin, AsyncWebsocketConsumer):  # type: ignore[
         access = self.subscriptions.get(message["conversation"]) if self.user else None
         if access is None:
             return
+        if access.side == "staff":
+            # Need-to-know, per socket: the event names the attachment's categories
+            # (absent: unknown, so protected) and this socket knows what its person reads.
+            message = protected_for(message, event.get("attachment_categories"), access.readable)
         await self._send(
             {
                 "type": "message",

@@ -78,6 +78,18 @@ def message_data(message: Message, *, attachment_url: str = "") -> dict[str, Any
     }
 
 
+def message_event(message: Message, prev: int | None) -> dict[str, Any]:
+    """The ``chat.message`` group event. ``attachment_categories``: the categories of an
+    attached document (need-to-know, ``attachment_access``); the consumer decides with
+    them per staff socket and never forwards them."""
+    event: dict[str, Any] = {"type": "chat.message", "message": message_data(message), "prev": prev}
+    if message.has_attachment:
+        from openjobcenter.messaging.attachment_access import event_categories
+
+        event["attachment_categories"] = event_categories(message)
+    return event
+
+
 # Groups whose events this process failed to publish (Redis down): once a publish gets
 # through again they are sent ``chat.resync``, and their sockets fetch what they missed
 # by cursor. A set, so a long outage costs one entry per group, not one per event.

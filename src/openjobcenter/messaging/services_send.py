@@ -345,11 +345,7 @@ def _refuse_rate(author: User) -> None:
 def _deliver(conversation: Conversation, message: Message, state: SendState) -> None:
     # ``prev``: the conversation's message before this one (read under the row lock, so
     # exact): a client that does not have it knows it missed something and resyncs.
-    event = {
-        "type": "chat.message",
-        "message": realtime.message_data(message),
-        "prev": state.last_message_id,
-    }
+    event = realtime.message_event(message, state.last_message_id)
     realtime.push_after_commit([realtime.conversation_group(conversation.pk)], event)
     # "Something new" for the others' lists and badges; the author's own devices get the
     # message itself through the conversation group.
@@ -424,7 +420,7 @@ def _maybe_auto_reply(conversation: Conversation, now: Any) -> None:
     conversation.last_message_id = reply.pk
     realtime.push_after_commit(
         [realtime.conversation_group(conversation.pk)],
-        {"type": "chat.message", "message": realtime.message_data(reply), "prev": prev},
+        realtime.message_event(reply, prev),
     )
 
 

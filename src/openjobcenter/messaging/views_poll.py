@@ -16,14 +16,19 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from openjobcenter.accounts.models import CustomerProfile
 from openjobcenter.core.access import Perm, has_perm, mfa_verified_in_session, staff_roles
 from openjobcenter.messaging import realtime, selectors, services
-from openjobcenter.messaging.models import Conversation
+from openjobcenter.messaging.attachment_access import protected_page, readable_categories
+from openjobcenter.messaging.models import Conversation, Message
 from openjobcenter.tenants.modules import is_enabled
 
 MAX_WAIT_S = 25
 POLL_EVERY_S = 1.0
 
 
-def _lookup(request: HttpRequest, pk: int, *, staff: bool) -> Conversation:
+def _lookup(
+    request: HttpRequest, pk: int, *, staff: bool
+) -> tuple[Conversation, frozenset[str] | None]:
+    """The conversation and, for staff, the categories its reader may read (need-to-know
+    on attachments, as on the socket); None for the customer, who sees their own."""
     user = request.user
     jobcenter = getattr(request, "jobcenter", None)
     if not user.is_authenticated or jobcenter is None or not is_enabled(jobcenter, "messaging"):
@@ -37,7 +42,7 @@ def _lookup(request: HttpRequest, pk: int, *, staff: bool) -> Conversation:
         services.conversation_audit_staff_read(
             conversation=found, request=request, actor=user, via="poll"
         )
-        return found
+        return found, readable_categories(roles=roles, jobcenter=jobcenter)
     customer = (
         CustomerProfile.objects.filter(user=user, jobcenter=jobcenter)
         .select_related("jobcenter")
@@ -45,16 +50,27 @@ def _lookup(request: HttpRequest, pk: int, *, staff: bool) -> Conversation:
     )
     if customer is None:
         raise Http404
-    return selectors.get_conversation_for_customer(customer, pk)
+    return selectors.get_conversation_for_customer(customer, pk), None
 
 
-def _page(conversation: Conversation, after: int) -> dict[str, Any] | None:
+def _messages(
+    conversation: Conversation, rows: list[Message], readable: frozenset[str] | None
+) -> list[dict[str, Any]]:
+    out = [realtime.message_data(m) for m in rows]
+    if readable is None:
+        return out
+    return protected_page(rows, out, readable, jobcenter_id=conversation.jobcenter_id)
+
+
+def _page(
+    conversation: Conversation, after: int, readable: frozenset[str] | None
+) -> dict[str, Any] | None:
     conversation.refresh_from_db(fields=["last_message_id"])
     if after > conversation.last_message_id:
         rows = selectors.messages_after(conversation, 0)
         return {
             "reset": True,
-            "messages": [realtime.message_data(m) for m in rows],
+            "messages": _messages(conversation, rows, readable),
             "last_id": conversation.last_message_id,
         }
     rows = selectors.messages_after(conversation, after)
@@ -62,7 +78,7 @@ def _page(conversation: Conversation, after: int) -> dict[str, Any] | None:
         return None
     return {
         "reset": False,
-        "messages": [realtime.message_data(m) for m in rows],
+        "messages": _messages(conversation, rows, readable),
         "last_id": conversation.last_message_id,
     }
 
@@ -73,11 +89,11 @@ async def _poll(request: HttpRequest, pk: int, *, staff: bool) -> HttpResponse:
         wait = min(MAX_WAIT_S, max(0, int(request.GET.get("wait", str(MAX_WAIT_S)))))
     except ValueError:
         return JsonResponse({"detail": "after and wait must be numbers"}, status=400)
-    conversation = await sync_to_async(_lookup)(request, pk, staff=staff)
+    conversation, readable = await sync_to_async(_lookup)(request, pk, staff=staff)
     loop = asyncio.get_running_loop()
     deadline = loop.time() + wait
     while True:
-        page = await sync_to_async(_page)(conversation, after)
+        page = await sync_to_async(_page)(conversation, after, readable)
         if page is not None:
             return JsonResponse(page)
         if loop.time() >= deadline:

@@ -141,8 +141,15 @@ if (root) {
   function announce(message) {
     if (!announceEl || message.side === side) return;
     const who = label(message.side === "system" ? (message.notice ? "notice" : "system") : message.side);
-    const what = message.body || (message.attachment ? `${label("attachment")}: ${message.attachment.name}` : "");
+    const what = message.body || (message.attachment ? attachmentText(message.attachment) : "");
     announceEl.textContent = `${who}: ${what}`;
+  }
+
+  // An attachment this person may not read (need-to-know) comes without name or link,
+  // flagged ``protected``: the page says so in words, as the server-rendered log does.
+  function attachmentText(attachment) {
+    if (attachment.protected) return label("protected");
+    return `${label("attachment")}: ${attachment.name || label("file")}`;
   }
 
   function render(message) {
@@ -180,12 +187,18 @@ if (root) {
       appendText(body, message.body);
       li.appendChild(body);
     }
-    if (message.attachment) {
+    if (message.attachment && message.attachment.protected) {
+      const para = document.createElement("p");
+      para.className = "attachment-hidden";
+      para.dataset.attachmentHidden = "";
+      para.textContent = attachmentText(message.attachment);
+      li.appendChild(para);
+    } else if (message.attachment) {
       // The same link the page renders: the attachment view checks who may open it.
       const para = document.createElement("p");
       const link = document.createElement("a");
       link.href = root.dataset.attachmentUrl.replace(/\/0\/$/, `/${message.id}/`);
-      link.textContent = `${label("attachment")}: ${message.attachment.name || label("file")}`;
+      link.textContent = attachmentText(message.attachment);
       para.appendChild(link);
       li.appendChild(para);
     }
