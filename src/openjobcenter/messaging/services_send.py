@@ -305,8 +305,6 @@ def _write(
             values["assignee_id"] = author.pk
     fastsql.update(Conversation, conversation.pk, values)
     conversation.__dict__.update(values)
-    # Waiting for an answer or answered: the staff work queue counts it.
-    queue_changed(jobcenter_id=conversation.jobcenter_id, module="messaging")
     conversation.advisor_id = state.advisor_id
     conversation.assignee_id = values.get("assignee_id", state.assignee_id)
     audit(
@@ -363,6 +361,9 @@ def _deliver(conversation: Conversation, message: Message, state: SendState) -> 
             [realtime.team_group(conversation.jobcenter_id)],
             {**updated, "jobcenter": conversation.jobcenter_id, "topic": conversation.topic_id},
         )
+    # Waiting for an answer or answered: the staff work queue counts it (after the chat's own
+    # events, and outside the send's pipeline: the database cache's bump is SQL).
+    queue_changed(jobcenter_id=conversation.jobcenter_id, module="messaging")
     # The customer's unread count (their home and its badge) has changed, unless the
     # customer wrote with nothing unread: it was nought before and is nought after (the
     # home shows only unread conversations, ``messaging/home.py``). That spares the
