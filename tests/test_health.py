@@ -4,6 +4,7 @@ and fails on a task queue no worker empties."""
 from __future__ import annotations
 
 import socket
+import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -88,11 +89,11 @@ def test_a_fresh_installation_without_uploads_is_ready(
     assert client.get("/readyz").status_code == 200
 
 
-def _s3_settings(settings: Any, endpoint: str) -> None:
+def _s3_settings(settings: Any, endpoint: str, bucket: str = "ojc-docs") -> None:
     settings.DOCUMENTS = {
         **settings.DOCUMENTS,
         "storage": "s3",
-        "s3_bucket": "ojc-docs",
+        "s3_bucket": bucket,
         "s3_endpoint_url": endpoint,
         "s3_access_key": "test",
         "s3_secret_key": "test",
@@ -135,14 +136,16 @@ def test_a_reachable_s3_store_is_read_not_written(
     import boto3  # type: ignore[import-untyped]
 
     s3 = boto3.client("s3", endpoint_url=s3_server, region_name="eu-central-1")
+    # moto keeps its buckets per process, across servers: a name of this test's own.
+    bucket = f"ojc-ready-{uuid.uuid4().hex[:12]}"
     s3.create_bucket(
-        Bucket="ojc-docs", CreateBucketConfiguration={"LocationConstraint": "eu-central-1"}
+        Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "eu-central-1"}
     )
-    _s3_settings(settings, s3_server)
+    _s3_settings(settings, s3_server, bucket)
     assert client.get("/readyz").json()["checks"]["storage"] == "ok"
-    assert s3.list_objects_v2(Bucket="ojc-docs")["KeyCount"] == 0
+    assert s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 0
 
-    _s3_settings(settings, s3_server)
+    _s3_settings(settings, s3_server, bucket)
     settings.DOCUMENTS = {**settings.DOCUMENTS, "s3_bucket": "no-such-bucket"}
     assert client.get("/readyz").json()["failing"] == ["storage"]
 
