@@ -153,12 +153,14 @@ class WS:
                 return event
 
     async def nothing(self, timeout: float = 0.2) -> bool:
+        """True when no frame comes within ``timeout``; a waiting frame is left in place
+        (``receive_nothing`` does not take it), except a skipped one, which is dropped."""
         while not await self.inner.receive_nothing(timeout):
-            response = await self.inner.receive_output(timeout)
-            if response["type"] != "websocket.send":
+            waiting = self.inner.output_queue._queue[0]  # peek: asyncio.Queue keeps a deque
+            text = waiting.get("text") if waiting.get("type") == "websocket.send" else None
+            if text is None or json.loads(text).get("type") not in self.skip:
                 return False
-            if json.loads(response["text"]).get("type") not in self.skip:
-                return False
+            self.inner.output_queue.get_nowait()
         return True
 
     async def close(self) -> None:
