@@ -221,6 +221,13 @@ def test_submission_work_survives_a_killed_worker(
         ).exists(),
         "the outbox row",
     )
+    # The receipt is drawn by its own outbox row (issue 19: the two PDFs in parallel).
+    wait_for(
+        lambda: OutboxItem.objects.filter(
+            topic="applications.receipt", delivered_at__isnull=False
+        ).exists(),
+        "the receipt's outbox row",
+    )
     app.refresh_from_db()
     assert app.pdf_name and app.receipt_pdf_name
     # The filing was handed off too (its own outbox row): wait for both phases, then the
