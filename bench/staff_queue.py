@@ -31,6 +31,14 @@ queries' times, one client alone), and each page's figures as a ratio to the inb
 the same run. Target: server p95 < 100 ms for the queue page and the case view, constant
 queries for both.
 
+Each size runs in two modes, one after the other. **Paced** (``--think``, 1 s by default):
+ten staff members working at once, each reading a page about a second (0.5–1.5 s, at
+random) before the next click — much faster than people work, but a load that ten staff
+can make. **Closed loop**: each client's next request goes out as soon as the last one
+answered, i.e. ten requests always in flight on this machine's cores — a saturation test
+(on 2 cores, server time there is mostly waiting for a core: ≈ 5 × the CPU per request).
+The target is stated for both; the issue's "10 concurrent staff" is the paced mode.
+
 The work queue's counts are cached (``home/queue_cache.py``): the clients only read, so
 after the first request each person's queue comes from the cache, as it does between two
 changes in a job centre. With ``--redis-url`` the cache is Redis (as in production), else
@@ -42,6 +50,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import sys
 import tempfile
 import time
@@ -576,7 +585,9 @@ def run_clients(
     return merged
 
 
-def measure(world: dict[str, Any], clients: int, iterations: int) -> dict[str, Any]:
+def measure(
+    world: dict[str, Any], clients: int, iterations: int, think: float = 0.0
+) -> dict[str, Any]:
     slug = world["jobcenter"].slug
     cases = [f"/{slug}/staff/kunden/{pk}/" for pk in world["busy"]]
     pages = {
@@ -597,6 +608,9 @@ def measure(world: dict[str, Any], clients: int, iterations: int) -> dict[str, A
 
     def job(client: Any) -> dict[str, list[Sample]]:
         out: dict[str, list[Sample]] = {name: [] for name in pages}
+        # Paced staff read each page before the next click: a pause of ``think`` seconds on
+        # average (0.5–1.5×, so that the ten do not click in step); 0 is a closed loop.
+        pause = random.Random(os.getpid())
         order = list(pages.items())
         for k in range(iterations):
             # Interleaved, each round in another order; the case view goes through the
@@ -612,6 +626,8 @@ def measure(world: dict[str, Any], clients: int, iterations: int) -> dict[str, A
                     msg = f"{path} answered {response.status_code}"
                     raise RuntimeError(msg)
                 out[name].append((wall, cpu, *server_timing(response)))
+                if think:
+                    time.sleep(think * pause.uniform(0.5, 1.5))
         return out
 
     for client in people:  # warm: templates, sessions, plans
@@ -641,7 +657,7 @@ def measure(world: dict[str, Any], clients: int, iterations: int) -> dict[str, A
     base = next(t for t in timings if t["name"] == INBOX_PAGE)
     for t in timings:
         t["ratio"] = {key: round(t[key] / max(base[key], 0.01), 2) for key in RATIOS}
-    return {"timings": timings, "queries": queries, "load": os.getloadavg()}
+    return {"timings": timings, "queries": queries, "load": os.getloadavg(), "think": think}
 
 
 # --- report -----------------------------------------------------------------------------
@@ -652,7 +668,8 @@ def print_size(result: dict[str, Any]) -> None:
     print(
         f"\n{rows['customers']:,} customers, {rows['applications']:,} applications, "
         f"{rows['documents']:,} documents, {rows['messages']:,} messages "
-        f"(seeded in {result['seed_s']} s); {result['clients']} concurrent staff"
+        f"(seeded in {result['seed_s']} s); {result['clients']} concurrent staff, "
+        f"{mode_name(result['think'])}"
     )
     print(
         "    server: Server-Timing (app: time in the server, cpu: its thread's CPU); "
@@ -690,6 +707,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--sizes", default="5000,50000", help="customers per run, comma-separated")
     parser.add_argument("--clients", type=int, default=10)
     parser.add_argument("--iterations", type=int, default=30, help="requests per page and client")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=1.0,
+        help="seconds a staff member reads a page before the next click, on average "
+        "(measured besides the closed loop; 0: closed loop only)",
+    )
     parser.add_argument("--pg-admin-url", default=ADMIN_URL)
     parser.add_argument(
         "--db-name", default=DB_NAME, help="bench database (dropped; must contain 'bench')"
@@ -704,7 +728,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--smoke", action="store_true", help=SMOKE_HELP)
     args = parser.parse_args(argv)
     if args.smoke:
-        args.sizes, args.clients, args.iterations = "100", 2, 3
+        args.sizes, args.clients, args.iterations, args.think = "100", 2, 3, 0.01
         if args.db_name == DB_NAME:
             args.db_name = smoke_db_name(DB_NAME)
     if "bench" not in args.db_name:
@@ -712,24 +736,35 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def one_size(args: argparse.Namespace, customers: int) -> dict[str, Any]:
-    """Run in a child process: Django is set up once per process and per database."""
+def one_size(args: argparse.Namespace, customers: int) -> list[dict[str, Any]]:
+    """Run in a child process: Django is set up once per process and per database. One
+    result per mode: paced staff (``--think``), then the closed loop."""
     recreate_database(args.pg_admin_url, args.db_name, create=True)
+    modes = [args.think, 0.0] if args.think else [0.0]
     with tempfile.TemporaryDirectory() as base:
         setup_django(database_url(args.pg_admin_url, args.db_name), Path(base), args.redis_url)
         migrate()
         world = seed(customers)
-        result = measure(world, args.clients, args.iterations)
+        results = [measure(world, args.clients, args.iterations, think) for think in modes]
     from django.db import connections
 
     connections.close_all()
-    return {
-        "customers": customers,
-        "clients": args.clients,
-        "seed_s": world["seed_s"],
-        "rows": world["rows"],
-        **result,
-    }
+    return [
+        {
+            "customers": customers,
+            "clients": args.clients,
+            "seed_s": world["seed_s"],
+            "rows": world["rows"],
+            **result,
+        }
+        for result in results
+    ]
+
+
+def mode_name(think: float) -> str:
+    if think:
+        return f"paced: each staff member clicks every {think:g} s on average"
+    return "closed loop: every staff member's next request as soon as the last answered"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -757,9 +792,28 @@ def main(argv: list[str] | None = None) -> int:
             print(f"size {size}: {value}", file=sys.stderr)
             recreate_database(args.pg_admin_url, args.db_name, create=False)
             return 2
-        results.append(value)
-        print_size(value)
+        results.extend(value)
+        for result in value:
+            print_size(result)
     recreate_database(args.pg_admin_url, args.db_name, create=False)
+    passed = True
+    for think in dict.fromkeys(r["think"] for r in results):
+        passed = report_target([r for r in results if r["think"] == think]) and passed
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(
+            json.dumps({"results": results, "pass": passed}, indent=2, default=str)
+        )
+    if args.smoke:  # a page that failed raised above; every page must have its samples
+        for r in results:
+            for t in r["timings"]:
+                smoke_require(t["n"] == args.clients * args.iterations, f"{t['name']}: samples")
+                smoke_require(t["server_p50_ms"] > 0, f"{t['name']}: no Server-Timing")
+    return 1 if args.check and not passed else 0
+
+
+def report_target(results: list[dict[str, Any]]) -> bool:
+    """Growth from the smallest to the largest size and the target, for one mode."""
     p95 = {
         (name, r["customers"]): next(t for t in r["timings"] if t["name"] == name)["server_p95_ms"]
         for r in results
@@ -785,21 +839,11 @@ def main(argv: list[str] | None = None) -> int:
                 f"{big['queries'][name]}"
             )
     print(
-        f"Target server p95 < {TARGET_P95_MS:.0f} ms and constant queries (work queue, "
+        f"Target ({mode_name(results[0]['think'])}) server p95 < {TARGET_P95_MS:.0f} ms and constant queries (work queue, "
         "case view): "
         f"{'PASS' if passed else 'FAIL'}"
     )
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(
-            json.dumps({"results": results, "pass": passed}, indent=2, default=str)
-        )
-    if args.smoke:  # a page that failed raised above; every page must have its samples
-        for r in results:
-            for t in r["timings"]:
-                smoke_require(t["n"] == args.clients * args.iterations, f"{t['name']}: samples")
-                smoke_require(t["server_p50_ms"] > 0, f"{t['name']}: no Server-Timing")
-    return 1 if args.check and not passed else 0
+    return passed
 
 
 if __name__ == "__main__":
