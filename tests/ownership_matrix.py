@@ -173,6 +173,7 @@ T = "<slug:jc>/"
 C = "<slug:jc>/mein-bereich/"
 S = "<slug:jc>/staff/"
 PROCESSING = ("caseworker", "team_lead", "admin")  # benefit data (§ 35 SGB I)
+CUSTOMER_DATA = ("reception", "caseworker", "team_lead", "admin")  # master data, no job advisors
 APPOINTMENT_STAFF = ("caseworker", "job_advisor", "team_lead", "admin")
 # Need-to-know (core.need_to_know, issue 18): the world's document is a payslip (financial
 # documents) and its conversation is in the topic "Bürgergeld und Leistungen" (benefit
@@ -345,6 +346,12 @@ ROUTES: dict[str, Entry] = {
     S + "protokoll/": both(staff(ADMIN)),
     S + "aufbewahrung/": both(staff(ADMIN), body={"rule": "casefile.notes", "value": "12"}),
     S + "loeschprotokoll/": page(staff(TEAM_LEADS)),
+    S + "kontoloeschungen/": page(staff(CUSTOMER_DATA)),
+    S + "kontoloeschungen/<int:pk>/vermerken/": action(
+        staff(CUSTOMER_DATA),
+        pk="account_deletion",
+        note="taking note that the customer is written to by post (customer master data)",
+    ),
     S + "zugriffsregeln/": both(
         staff(ADMIN),
         body={

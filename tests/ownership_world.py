@@ -33,6 +33,7 @@ from openjobcenter.documents.services import RequestItemInput
 from openjobcenter.messaging import services as messaging_services
 from openjobcenter.messaging.models import TextTemplate, Topic
 from openjobcenter.notifications.models import PushSubscription
+from openjobcenter.retention.models import AccountDeletionRequest
 from openjobcenter.tenants.demo import load_jobcenters
 from openjobcenter.tenants.models import Jobcenter, Office
 from tests.applications.staff_data import make_application
@@ -171,6 +172,11 @@ def build_world() -> World:
         data={"name": "Schlüssel", "credential": {}},
     )
     membership = StaffMembership.objects.get(user=staff[Role.CASEWORKER.value], jobcenter=jc_a)
+    # Recorded directly: the service would close the owner's account, which the other
+    # entries still need.
+    deletion = AccountDeletionRequest.objects.create(
+        user=owner.user, jobcenter=jc_a, customer=owner
+    )
 
     ids: dict[str, Any] = {
         "jc": jc_a.slug,
@@ -178,6 +184,7 @@ def build_world() -> World:
         "customer": owner.pk,
         "customer_pk": owner.pk,
         "membership": membership.pk,
+        "account_deletion": deletion.pk,
         "office": office.pk,
         "section": "branding",
         "type_id": appt_type.pk,

@@ -20,6 +20,7 @@ from openjobcenter.messaging import urls as messaging_urls
 from openjobcenter.notifications import urls as notification_urls
 from openjobcenter.retention import views as retention_views
 from openjobcenter.retention import views_account as retention_account_views
+from openjobcenter.retention import views_staff as retention_staff_views
 from openjobcenter.tenants import views as tenant_views
 from openjobcenter.web import health, staff_views
 from openjobcenter.web import views as web_views
@@ -64,6 +65,14 @@ staff_patterns = (
         path("zugriffsregeln/", core_views_access.access_rules, name="access_rules"),
         path("aufbewahrung/", retention_views.retention_settings, name="retention_settings"),
         path("loeschprotokoll/", retention_views.deletion_reports, name="deletion_reports"),
+        path(
+            "kontoloeschungen/", retention_staff_views.account_deletions, name="account_deletions"
+        ),
+        path(
+            "kontoloeschungen/<int:pk>/vermerken/",
+            retention_staff_views.account_deletion_ack,
+            name="account_deletion_ack",
+        ),
         *appointment_urls.staff_patterns,
         *application_urls.staff_patterns,
         *document_urls.staff_patterns,

@@ -98,6 +98,9 @@ class StaffProvider(HomeProvider):
     """A module's contribution to the staff work queue (``Audience.STAFF``)."""
 
     audience = Audience.STAFF
+    # A part of the platform that no job centre switches off (``module`` then only names
+    # the queue cache's version key).
+    core = False
 
     def items(self, customer: CustomerProfile) -> list[HomeItem]:
         """Staff providers have no customer items (the customer's home skips them)."""
@@ -128,7 +131,9 @@ def staff_queue(ctx: StaffContext) -> list[QueueItem]:
     nothing waiting are kept (a zero tells that the work is done)."""
     from openjobcenter.home.queue_cache import cached_queue
 
-    enabled = [p for p in staff_providers() if modules.is_enabled(ctx.jobcenter, p.module)]
+    enabled = [
+        p for p in staff_providers() if p.core or modules.is_enabled(ctx.jobcenter, p.module)
+    ]
     out: list[QueueItem] = []
     # Need-to-know after the cache: a changed access rule counts at once.
     for item in cached_queue(enabled, ctx):

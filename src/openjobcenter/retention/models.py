@@ -95,6 +95,16 @@ class AccountDeletionRequest(models.Model):
     deleted_now = models.JSONField(default=dict)
     kept = models.JSONField(default=dict)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # Staff took note that the customer is reached by post from now on (the account and
+    # with it the online channel are gone); until then the request is in the work queue.
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     def __str__(self) -> str:
         return f"deletion request {self.pk}"

@@ -41,6 +41,7 @@ def reports_for(jobcenter: Jobcenter) -> QuerySet[DeletionReport]:
 def open_deletion_request(profile: CustomerProfile) -> AccountDeletionRequest | None:
     return (
         AccountDeletionRequest.objects.filter(customer=profile, completed_at__isnull=True)
+        .select_related("acknowledged_by")
         .order_by("-requested_at")
         .first()
     )

@@ -13,17 +13,22 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
+from openjobcenter.home.queue_cache import queue_changed
 from openjobcenter.retention.models import AccountDeletionRequest
 from openjobcenter.retention.rules_accounts import kept_counts
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
-    from openjobcenter.accounts.models import CustomerProfile
+    from openjobcenter.accounts.models import CustomerProfile, User
+
+# The work queue's version key for deletion requests (retention/queue.py).
+QUEUE_MODULE = "retention"
 
 
 @transaction.atomic
@@ -73,4 +78,33 @@ def account_deletion_request(
         subject=user,
         actor=user,
     )
+    # Staff must now write by post: the request waits in their work queue.
+    queue_changed(jobcenter_id=profile.jobcenter_id, module=QUEUE_MODULE)
     return created
+
+
+@transaction.atomic
+def account_deletion_acknowledge(
+    *, request: HttpRequest | None, actor: User, deletion: AccountDeletionRequest
+) -> bool:
+    """Staff took note that the customer is reached by post from now on. Idempotent: a
+    second acknowledgement changes nothing (False)."""
+    locked = AccountDeletionRequest.objects.select_for_update().get(pk=deletion.pk)
+    if locked.acknowledged_at is not None:
+        return False
+    locked.acknowledged_at = timezone.now()
+    locked.acknowledged_by = actor
+    locked.save(update_fields=["acknowledged_at", "acknowledged_by"])
+    deletion.acknowledged_at, deletion.acknowledged_by = locked.acknowledged_at, actor
+    audit(
+        request=request,
+        action=AuditAction.UPDATE,
+        object_type="account_deletion_request",
+        object_id=locked.pk,
+        jobcenter=locked.jobcenter,
+        subject=locked.user,
+        actor=actor,
+        detail="acknowledged",
+    )
+    queue_changed(jobcenter_id=locked.jobcenter_id, module=QUEUE_MODULE)
+    return True
