@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import FloatField, Func, Q, QuerySet, Value
+from django.db.models.functions import Upper
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -149,9 +150,6 @@ def inbox(jobcenter: Jobcenter, user: User, flt: InboxFilter) -> QuerySet[Applic
 
 # Rows per inbox page. The page fetches one row more to know whether there is a next page.
 PAGE_SIZE = 50
-# A name search ranks at most this many matching rows (found through the trigram index,
-# in no particular order) by similarity: the cost stays bounded however common the name.
-SEARCH_CANDIDATES = 500
 
 
 @dataclass(frozen=True)
@@ -172,22 +170,25 @@ def _is_name_search(flt: InboxFilter) -> bool:
     return bool(query) and not any(ch.isdigit() for ch in query)
 
 
+class _NameDistance(Func):
+    """``UPPER(customer_name) <-> UPPER(query)``: trigram distance (1 − similarity), the
+    order a GiST trigram index (``app_customer_name_trgm_gist``) returns rows in."""
+
+    arg_joiner = " <-> "
+    template = "%(expressions)s"
+    output_field = FloatField()
+
+
 def _ranked_by_name(qs: QuerySet[Application], query: str) -> QuerySet[Application]:
-    """Best name matches first. On PostgreSQL: a bounded set of candidates from the
-    trigram index (``app_customer_name_trgm`` serves ``icontains``), ranked by trigram
-    similarity; elsewhere (SQLite) the matches newest first."""
+    """Best name matches first. On PostgreSQL the GiST trigram index gives the rows
+    containing the name nearest first and the query stops after the page, however many
+    match (migration 0005); elsewhere (SQLite) the matches newest first."""
     if connection.vendor != "postgresql":
         return qs.order_by("-submitted_at", "-pk")
-    from django.contrib.postgres.search import TrigramSimilarity
-
-    candidates = qs.order_by().values("pk")[:SEARCH_CANDIDATES]
-    return (
-        Application.objects.filter(pk__in=candidates)
-        .annotate(rank=TrigramSimilarity("customer_name", query))
-        .select_related("assignee")
-        .defer("submitted_data")
-        .order_by("-rank", "-submitted_at", "-pk")
-    )
+    distance = _NameDistance(Upper("customer_name"), Upper(Value(query)))
+    # The distance alone: a second sort key would make PostgreSQL sort every match
+    # instead of walking the index (equally near rows: ``inbox_page`` orders the page).
+    return qs.annotate(distance=distance).order_by("distance")
 
 
 def inbox_page(
@@ -201,6 +202,14 @@ def inbox_page(
     qs = inbox(jobcenter, user, flt)
     if _is_name_search(flt):
         ranked = list(_ranked_by_name(qs, flt.q.strip()[:MAX_QUERY])[: PAGE_SIZE + 1])
+        # Equally near matches: the newest first.
+        ranked.sort(
+            key=lambda a: (
+                getattr(a, "distance", 0.0),
+                -a.submitted_at.timestamp() if a.submitted_at else 0.0,
+                -a.pk,
+            )
+        )
         more = len(ranked) > PAGE_SIZE
         return InboxPage(ranked[:PAGE_SIZE], more, None, ranked=True, size=PAGE_SIZE)
     if after is not None:
