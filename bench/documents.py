@@ -2,8 +2,11 @@
 
 Run with ``.venv/bin/python bench/documents.py [--pages 10] [--json FILE] [--smoke]``.
 
-Each photo is generated: a rendered payslip (text and a table) placed at an angle and in
-perspective on a textured table, a shadow across the page, uneven light, sensor noise,
+Each photo is generated from a varied page (``documents/synthetic_kinds.py``, round-robin
+over the kinds: payslip, bank statement, tenancy agreement, service-charge statement,
+heating bill, child benefit notice, termination notice, a free letter; six font families
+in several sizes; random names, addresses, dates, amounts and text, seeded), placed at an
+angle and in perspective on a textured table, a shadow across the page, uneven light, sensor noise,
 slight blur, 12 megapixels, JPEG quality 90. Measured, one core per process:
 
 - time per page through the page steps (type, limits, scan, metadata, page detection,
@@ -12,7 +15,8 @@ slight blur, 12 megapixels, JPEG quality 90. Measured, one core per process:
 - pages per minute with two worker processes (without OCR);
 - output size per A4 page (single-page PDF; target < 200 KB);
 - Tesseract character accuracy (1 - Levenshtein distance / length of the known text) on
-  the output page, next to the same on the raw photo (target >= 98 %);
+  the output page, next to the same on the raw photo (target >= 98 %), over all pages and
+  per document kind, with how often the pipeline's kind suggestion names the right kind;
 - baseline in the same run: the photo put into a PDF by img2pdf, no clean-up (time, size,
   accuracy = the raw photo's).
 """
@@ -71,15 +75,29 @@ def char_accuracy(found: str, truth: str) -> float:
     return max(0.0, 1 - levenshtein(f, t) / max(1, len(t)))
 
 
-def make_photos(n: int, megapixels: float = 12.0) -> list[tuple[bytes, str]]:
-    from openjobcenter.documents.synthetic import make_photo, render_page
+def word_accuracy(found: str, truth: str) -> float:
+    """Share of the page's words that OCR found exactly, in any order. Tesseract reads a
+    table column by column ("--psm 3"), so the character accuracy above (which follows the
+    reading order) counts a perfectly read table as wrong; this one does not."""
+    from collections import Counter
 
+    want = Counter(truth.split())
+    got = Counter(found.split())
+    return sum((want & got).values()) / max(1, sum(want.values()))
+
+
+def make_photos(n: int, megapixels: float = 12.0) -> list[tuple[bytes, str, str]]:
+    """(photo, known text, kind) for ``n`` pages, the kinds in turn."""
+    from openjobcenter.documents.synthetic import make_photo
+    from openjobcenter.documents.synthetic_kinds import KINDS, render_kind
+
+    kinds = list(KINDS)
     photos = []
     for seed in range(n):
-        page = render_page(seed)
-        photos.append(
-            (make_photo(page.image, seed=seed, megapixels=megapixels, quality=90), page.text)
-        )
+        kind = kinds[seed % len(kinds)]
+        page = render_kind(kind, seed)
+        photo = make_photo(page.image, seed=seed, megapixels=megapixels, quality=90)
+        photos.append((photo, page.text, kind))
     return photos
 
 
@@ -89,14 +107,20 @@ def cpu_s() -> float:
     return t.user + t.system + t.children_user + t.children_system
 
 
-def process(photo: bytes, *, ocr: bool) -> tuple[float, float, bytes, str]:
-    """(wall s, CPU s, PDF, OCR text) of one page through the pipeline."""
+def process(photo: bytes, *, ocr: bool) -> tuple[float, float, bytes, str, str]:
+    """(wall s, CPU s, PDF, OCR text, suggested kind) of one page through the pipeline."""
     from openjobcenter.documents.pipeline import PageInput, run_document, run_page
 
     start, cpu = time.perf_counter(), cpu_s()
     page = run_page(PageInput(photo))
     result = run_document([page], ocr=ocr)
-    return time.perf_counter() - start, cpu_s() - cpu, result.pdf, result.ocr_text
+    return (
+        time.perf_counter() - start,
+        cpu_s() - cpu,
+        result.pdf,
+        result.ocr_text,
+        result.suggested_kind,
+    )
 
 
 def _worker_init() -> None:
@@ -122,15 +146,43 @@ def baseline(photo: bytes) -> tuple[float, float, int]:
     return time.perf_counter() - start, cpu_s() - cpu, len(pdf or b"")
 
 
+def print_kinds(
+    figures: dict[str, Any], by_kind: dict[str, list[tuple[float, bool, float, float]]]
+) -> None:
+    """Per document kind: word and character accuracy, kind suggestion, OCR CPU."""
+    print(
+        f"\n{'kind':26} {'pages':>5} {'words mean':>10} {'min':>6} {'chars mean':>10} "
+        f"{'kind right':>10} {'CPU p95 s':>9}"
+    )
+    per_kind = {}
+    for kind, rows in by_kind.items():
+        words = [w for w, _r, _c, _a in rows]
+        per_kind[kind] = {
+            "pages": len(rows),
+            "word_accuracy_mean": statistics.mean(words),
+            "word_accuracy_min": min(words),
+            "char_accuracy_mean": statistics.mean(a for _w, _r, _c, a in rows),
+            "kind_suggestion_right": sum(r for _w, r, _c, _a in rows) / len(rows),
+            "ocr_cpu_s_p95": pct([c for _w, _r, c, _a in rows], 95),
+        }
+        k = per_kind[kind]
+        print(
+            f"{kind:26} {k['pages']:5d} {k['word_accuracy_mean']:10.3f} "
+            f"{k['word_accuracy_min']:6.3f} {k['char_accuracy_mean']:10.3f} "
+            f"{k['kind_suggestion_right']:10.0%} {k['ocr_cpu_s_p95']:9.2f}"
+        )
+    figures["per_kind"] = per_kind
+
+
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     k = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
     return ordered[k]
 
 
-def main() -> None:
+def main() -> None:  # noqa: PLR0915 - one interleaved loop and its report, read top to bottom
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pages", type=int, default=10)
+    parser.add_argument("--pages", type=int, default=16, help="pages (the kinds in turn)")
     parser.add_argument("--json", help="write the figures to this file")
     parser.add_argument("--no-raw-ocr", action="store_true", help="skip OCR of raw photos")
     parser.add_argument("--smoke", action="store_true", help=SMOKE_HELP)
@@ -146,18 +198,24 @@ def main() -> None:
 
     plain, with_ocr, sizes, acc_out, acc_raw, base_t, base_size = [], [], [], [], [], [], []
     plain_cpu, ocr_cpu, base_cpu = [], [], []
+    # word accuracy, kind right, CPU s, character accuracy
+    by_kind: dict[str, list[tuple[float, bool, float, float]]] = {}
+    acc_words: list[float] = []
     # Per photo, the pipeline without OCR, with OCR and the baseline in turn (interleaved).
-    for photo, truth in photos:
-        seconds, cpu, pdf, _t = process(photo, ocr=False)
+    for photo, truth, kind in photos:
+        seconds, cpu, pdf, _t, _k = process(photo, ocr=False)
         plain.append(seconds)
         plain_cpu.append(cpu)
         sizes.append(len(pdf))
-        seconds, cpu, _pdf, text = process(photo, ocr=True)
+        seconds, cpu, _pdf, text, suggested = process(photo, ocr=True)
         with_ocr.append(seconds)
         ocr_cpu.append(cpu)
         acc_out.append(char_accuracy(text, truth))
+        acc_words.append(word_accuracy(text, truth))
+        right = suggested == kind or (kind == "other" and not suggested)
+        by_kind.setdefault(kind, []).append((acc_words[-1], right, cpu, acc_out[-1]))
         if not args.no_raw_ocr:
-            acc_raw.append(char_accuracy(ocr_raw(photo), truth))
+            acc_raw.append(word_accuracy(ocr_raw(photo), truth))
         bt, bc, bs = baseline(photo)
         base_t.append(bt)
         base_cpu.append(bc)
@@ -165,7 +223,7 @@ def main() -> None:
 
     start = time.perf_counter()
     with ProcessPoolExecutor(max_workers=2, initializer=_worker_init) as pool:
-        list(pool.map(_worker, [p for p, _t in photos]))
+        list(pool.map(_worker, [p for p, _t, _k in photos]))
     two_workers = len(photos) / (time.perf_counter() - start) * 60
 
     figures: dict[str, Any] = {
@@ -176,12 +234,15 @@ def main() -> None:
         "pipeline_ocr_s_p95": pct(with_ocr, 95),
         "pipeline_cpu_s_per_page_mean": statistics.mean(plain_cpu),
         "pipeline_ocr_cpu_s_per_page_mean": statistics.mean(ocr_cpu),
+        "pipeline_ocr_cpu_s_per_page_p95": pct(ocr_cpu, 95),
         "pages_per_min_two_workers": two_workers,
         "output_kb_per_page_mean": statistics.mean(sizes) / 1024,
         "output_kb_per_page_max": max(sizes) / 1024,
-        "accuracy_output_mean": statistics.mean(acc_out),
-        "accuracy_output_min": min(acc_out),
-        "accuracy_raw_photo_mean": statistics.mean(acc_raw) if acc_raw else None,
+        "word_accuracy_output_mean": statistics.mean(acc_words),
+        "word_accuracy_output_min": min(acc_words),
+        "char_accuracy_output_mean": statistics.mean(acc_out),
+        "char_accuracy_output_min": min(acc_out),
+        "word_accuracy_raw_photo_mean": statistics.mean(acc_raw) if acc_raw else None,
         "baseline_img2pdf_s_p95": pct(base_t, 95),
         "baseline_img2pdf_cpu_s_mean": statistics.mean(base_cpu),
         "baseline_img2pdf_kb_mean": statistics.mean(base_size) / 1024,
@@ -190,15 +251,25 @@ def main() -> None:
     for key, value in figures.items():
         shown = "-" if value is None else f"{value:.3f}" if isinstance(value, float) else value
         print(f"{key:38} {shown:>10}")
+    print_kinds(figures, by_kind)
+    print(f"load average (1, 5, 15 min): {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     verdict = (
         figures["pipeline_s_p95"] < 1.0
         and figures["output_kb_per_page_max"] < 200
-        and figures["accuracy_output_mean"] >= 0.98
+        and figures["word_accuracy_output_mean"] >= 0.98
     )
-    print("targets (p95 < 1 s, < 200 KB/page, accuracy >= 98 %):", "PASS" if verdict else "FAIL")
+    print(
+        "targets (p95 < 1 s, < 200 KB/page, word accuracy >= 98 %):",
+        "PASS" if verdict else "FAIL",
+    )
+    ocr_ok = figures["pipeline_ocr_cpu_s_per_page_p95"] <= 1.0
+    print(
+        "target with OCR (p95 <= 1 s per page on one core, by CPU):",
+        "PASS" if ocr_ok else "FAIL",
+    )
     if args.smoke:
         smoke_require(all(sizes) and min(sizes) > 1000, "the pipeline produced no PDF")
-        smoke_require(acc_out and min(acc_out) > 0.5, "OCR of the output page found no text")
+        smoke_require(acc_words and min(acc_words) > 0.5, "OCR of the output page found no text")
     if args.json:
         with Path(args.json).open("w", encoding="utf-8") as fh:
             json.dump(figures, fh, indent=2)
