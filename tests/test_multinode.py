@@ -35,6 +35,7 @@ import hashlib
 import itertools
 import json
 import os
+import resource
 import secrets
 import socket
 import subprocess
@@ -136,6 +137,8 @@ class Cluster:
     """The processes of the scenario, their logs, and the shared environment."""
 
     def __init__(self, tmp_path: Path, database_url: str, s3: S3Server) -> None:
+        self.started = time.monotonic()
+        self.phases: list[str] = []
         self.logs = tmp_path / "logs"
         self.logs.mkdir()
         self.media_root = tmp_path / "media-must-stay-empty"
@@ -169,10 +172,14 @@ class Cluster:
             "MEDIA_S3_BUCKET": MEDIA_BUCKET,
             # Tiny data, quick: OCR is a pipeline step like the others, tested elsewhere.
             "DOCUMENTS_OCR": "false",
+            "DOCUMENTS_DPI": "150",
             "DOCUMENTS_SCANNER": "none",
         }
         for name in ("PYTEST_XDIST_WORKER", "COVERAGE_PROCESS_START", "OJC_BASE_DIR"):
             self.env.pop(name, None)
+
+    def phase(self, name: str) -> None:
+        self.phases.append(f"{name} {time.monotonic() - self.started:.1f} s")
 
     def url(self, node: str, path: str) -> str:
         return f"http://127.0.0.1:{self.ports[node]}{path}"
@@ -187,12 +194,12 @@ class Cluster:
             stderr=subprocess.STDOUT,
         )
 
-    def start_web(self, node: str) -> None:
+    def start_web(self, node: str, *options: str) -> None:
         self.start(
             f"web-{node}",
             "-m",
             "openjobcenter.serve",
-            "--migrate",
+            *options,
             "--web-only",
             env={"PORT": str(self.ports[node]), "HOST": "127.0.0.1"},
         )
@@ -204,7 +211,7 @@ class Cluster:
             cwd=ROOT,
             env=self.env,
             capture_output=True,
-            timeout=WAIT_S,
+            timeout=START_S,
             check=False,
         )
         (self.logs / f"{name}.log").write_bytes(done.stdout + done.stderr)
@@ -227,7 +234,7 @@ class Cluster:
             self.check_alive()
             if time.monotonic() > deadline:
                 raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
-            time.sleep(0.1)
+            time.sleep(0.25)
 
     def stop(self) -> None:
         for proc in self.procs.values():
@@ -260,20 +267,62 @@ def _database_urls() -> tuple[str, str, str]:
     )
 
 
+def _code_migrations() -> set[tuple[str, str]]:
+    from django.db.migrations.loader import MigrationLoader
+
+    return set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
+
+
+def _migrated_template(admin: Any, base_url: str) -> str:
+    """A database migrated to this tree's migrations, kept between runs as a template
+    (``<db>_multinode_template``): migrating a fresh database is most of the scenario's
+    time (10 s on a quiet machine, 80 s at load 14), copying one takes a second. Made
+    again whenever the tree's migrations differ from what it holds. Call under the lock."""
+    import psycopg
+
+    name = urlsplit(base_url).path.lstrip("/").rsplit("_multinode", 1)[0] + "_multinode_template"
+    url = urlunsplit(urlsplit(base_url)._replace(path="/" + name, scheme="postgresql"))
+    exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+    if exists:
+        with psycopg.connect(url, autocommit=True) as conn:
+            applied = set(conn.execute("SELECT app, name FROM django_migrations").fetchall())
+        if applied == _code_migrations():
+            return name
+        admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    admin.execute(f'CREATE DATABASE "{name}"')
+    done = subprocess.run(  # the project's own command, as an operator runs it
+        [sys.executable, "-m", "openjobcenter.manage", "migrate", "-v", "0"],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DATABASE_URL": urlunsplit(urlsplit(base_url)._replace(path="/" + name)),
+            "OJC_ENV": "development",
+            "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{ROOT}",
+        },
+        capture_output=True,
+        timeout=600,
+        check=False,
+    )
+    if done.returncode != 0:
+        admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        raise AssertionError("migrating the template failed:\n" + done.stderr.decode()[-3000:])
+    return name
+
+
 @pytest.fixture
 def fresh_database() -> Iterator[tuple[str, Any]]:
-    """A database of its own for the cluster (never the test database's tables); yields its
-    URL and a function that runs a query there."""
+    """A database of its own for the cluster (never the test database's tables), copied
+    from the migrated template; yields its URL and a function that queries it."""
     import psycopg
 
     admin_url, url, name = _database_urls()
-
-    def admin(sql: str) -> None:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(sql)  # type: ignore[arg-type]
-
-    admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin(f'CREATE DATABASE "{name}"')
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        # Parallel test workers share the template: one at a time checks or makes it.
+        admin.execute("SELECT pg_advisory_lock(hashtext('openjobcenter multinode template'))")
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        template = _migrated_template(admin, url)
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        admin.execute("SELECT pg_advisory_unlock(hashtext('openjobcenter multinode template'))")
     query_url = urlunsplit(urlsplit(url)._replace(scheme="postgresql"))
 
     def query(sql: str, *params: Any) -> list[tuple[Any, ...]]:
@@ -283,7 +332,8 @@ def fresh_database() -> Iterator[tuple[str, Any]]:
     try:
         yield url, query
     finally:
-        admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture
@@ -385,22 +435,34 @@ def test_two_web_nodes_two_workers_two_schedulers_share_one_installation(
             f"{failure}\n\nprocess logs ({cluster.logs}):\n{cluster.log_tails()}"
         ) from failure
     finally:
-        sys.stdout.write(f"\nmulti-node scenario: {time.monotonic() - started:.1f} s\n")
+        cluster.stop()  # their CPU counts once they are waited for
+        cpu = sum(
+            getattr(resource.getrusage(who), field)
+            for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+            for field in ("ru_utime", "ru_stime")
+        )
+        sys.stdout.write(
+            f"\nmulti-node scenario: {time.monotonic() - started:.1f} s wall,"
+            f" {cpu:.1f} s CPU of this test run and its processes"
+            f" ({', '.join(cluster.phases)})\n"
+        )
 
 
 def _scenario(cluster: Cluster, query: Callable[..., list[tuple[Any, ...]]], s3: S3Server) -> None:
+    import logging
+
     import httpx
+
+    for noisy in ("httpx", "werkzeug"):  # a line per request, at every poll
+        logging.getLogger(noisy).setLevel(logging.WARNING)
 
     from tests.documents.conftest import photo
 
-    # Both web nodes start at once, each migrating first (one at a time: advisory lock).
-    cluster.start_web("a")
+    # Everything starts at once on the copy of the migrated template: node A by the
+    # production start with ``--migrate`` (finds nothing to do), node B without, as a
+    # second replica would (two migrating nodes: tests/test_migrate_lock.py).
+    cluster.start_web("a", "--migrate")
     cluster.start_web("b")
-    for node in ("a", "b"):
-        cluster.wait(
-            lambda node=node: _answers(cluster.url(node, "/healthz")), f"web {node}", START_S
-        )
-    seeded = json.loads(cluster.run("seed", "-m", "tests.multinode_seed").splitlines()[-1])
     for n in (1, 2):
         cluster.start(
             f"worker-{n}",
@@ -410,7 +472,7 @@ def _scenario(cluster: Cluster, query: Callable[..., list[tuple[Any, ...]]], s3:
             "--queue-name",
             "*",
             "--interval",
-            "0.2",
+            "0.5",
             "--no-startup-delay",
             "--worker-id",
             f"worker-{n}",
@@ -418,10 +480,15 @@ def _scenario(cluster: Cluster, query: Callable[..., list[tuple[Any, ...]]], s3:
         cluster.start(
             f"scheduler-{n}", "-m", "openjobcenter.manage", "run_scheduler", "--tick", "1"
         )
+    seeded = json.loads(cluster.run("seed", "-m", "tests.multinode_seed").splitlines()[-1])
+    cluster.phase("seeded")
     for node in ("a", "b"):
-        status, body = cluster.wait(lambda node=node: _ready(cluster, node), f"/readyz of {node}")
+        status, body = cluster.wait(
+            lambda node=node: _ready(cluster, node), f"/readyz of {node}", START_S
+        )
         assert status == 200, body
 
+    cluster.phase("ready")
     customer = httpx.Client(timeout=15)
     staff = httpx.Client(timeout=15)
     login(customer, cluster, "a", "kunde@example.org", totp=False)
@@ -437,6 +504,7 @@ def _scenario(cluster: Cluster, query: Callable[..., list[tuple[Any, ...]]], s3:
         "the document pipeline",
     )
     assert done["state"] == "received", done
+    cluster.phase("processed")
     via_b = customer.get(cluster.url("b", done["file_url"]))
     via_a = customer.get(cluster.url("a", done["file_url"]))
     assert via_b.status_code == 200
@@ -458,10 +526,12 @@ def _scenario(cluster: Cluster, query: Callable[..., list[tuple[Any, ...]]], s3:
     stored = {item["Key"] for item in s3.client().list_objects_v2(Bucket=DOCS_BUCKET)["Contents"]}
     assert any(key.endswith(".pdf") or "/documents/" in key for key in stored), stored
 
+    cluster.phase("downloaded")
     # (b) Chat across nodes: the customer's socket on A hears what staff send through B.
     asyncio.run(_chat(cluster, customer, staff, int(seeded["conversation"])))
 
     # (d) The object store goes away: not ready, a clear 503, nothing half-stored.
+    cluster.phase("chat")
     rows_before = query("SELECT count(*) FROM documents_document")[0][0]
     s3.stop()
     for node in ("a", "b"):
@@ -474,9 +544,11 @@ def _scenario(cluster: Cluster, query: Callable[..., list[tuple[Any, ...]]], s3:
     assert refused.headers["retry-after"]
     assert query("SELECT count(*) FROM documents_document")[0][0] == rows_before
     assert query("SELECT count(*) FROM documents_documentpage")[0][0] == done["pages"]
+    cluster.phase("refused")
     s3.start()
     for node in ("a", "b"):
         cluster.wait(lambda node=node: _ready(cluster, node)[0] == 200, f"{node} ready again")
+    cluster.phase("ready again")
     again = customer.get(cluster.url("b", done["file_url"]))
     assert again.status_code == 200 and again.content == via_b.content
     answer = upload(customer, cluster, "b", photo(2))
@@ -487,22 +559,19 @@ def _scenario(cluster: Cluster, query: Callable[..., list[tuple[Any, ...]]], s3:
         "the second document",
     )
 
+    cluster.phase("second processed")
     # (c) Every periodic job once per period, with two schedulers running all along.
     _check_schedule(cluster, query, seeded["jobs"])
     assert not [p for p in cluster.media_root.rglob("*") if p.is_file()], "a node wrote locally"
 
 
-def _answers(url: str) -> bool:
+def _ready(cluster: Cluster, node: str) -> tuple[int, dict[str, Any]] | None:
     import httpx
 
     try:
-        return httpx.get(url, timeout=2).status_code == 200
-    except httpx.HTTPError:
-        return False
-
-
-def _ready(cluster: Cluster, node: str) -> tuple[int, dict[str, Any]] | None:
-    status, body = readyz(cluster, node)
+        status, body = readyz(cluster, node)
+    except httpx.HTTPError:  # not listening yet
+        return None
     return (status, body) if status == 200 else None
 
 
