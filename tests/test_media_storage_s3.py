@@ -39,7 +39,7 @@ DOCS = "ojc-test-documents"
 
 def _s3_options(bucket: str, url: str) -> dict[str, Any]:
     """The default storage as settings.py builds it for ``MEDIA_STORAGE=s3``."""
-    from botocore.config import Config
+    from botocore.config import Config  # type: ignore[import-untyped]
 
     return {
         "bucket_name": bucket,

@@ -488,7 +488,7 @@ if MEDIA_STORAGE == "s3":
     if not MEDIA_S3_BUCKET:
         msg = "MEDIA_STORAGE=s3 needs MEDIA_S3_BUCKET"
         raise ConfigError(msg)
-    from botocore.config import Config as _BotoConfig
+    from botocore.config import Config as _BotoConfig  # type: ignore[import-untyped]
 
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",

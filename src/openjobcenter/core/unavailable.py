@@ -71,13 +71,18 @@ def is_database_outage(exc: BaseException | None) -> bool:
 
 
 _STORAGE_ERRORS: tuple[type[BaseException], ...] = ()
+_STORAGE_ANSWERS: tuple[type[BaseException], ...] = ()
 try:  # botocore comes with django-storages' S3 backend
-    from botocore.exceptions import ClientError, ReadTimeoutError
+    from botocore.exceptions import (  # type: ignore[import-untyped]
+        ClientError,
+        ReadTimeoutError,
+    )
     from botocore.exceptions import ConnectionError as BotoConnectionError
 
     _STORAGE_ERRORS = (BotoConnectionError, ReadTimeoutError)
+    _STORAGE_ANSWERS = (ClientError,)
 except ImportError:  # pragma: no cover - installations without the S3 backend
-    ClientError = None  # type: ignore[assignment,misc]
+    pass
 
 
 def is_storage_outage(exc: BaseException | None) -> bool:
@@ -87,8 +92,9 @@ def is_storage_outage(exc: BaseException | None) -> bool:
     while exc is not None and seen < 5:
         if isinstance(exc, _STORAGE_ERRORS):
             return True
-        if ClientError is not None and isinstance(exc, ClientError):
-            status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+        if isinstance(exc, _STORAGE_ANSWERS):
+            answer = getattr(exc, "response", None) or {}
+            status = answer.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
             return int(status or 0) >= 500
         exc = exc.__cause__ or exc.__context__
         seen += 1

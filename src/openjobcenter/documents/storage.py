@@ -156,7 +156,7 @@ def documents_storage() -> Storage:
         return _storage_override
     options = conf()
     if options["storage"] == "s3":
-        from botocore.config import Config
+        from botocore.config import Config  # type: ignore[import-untyped]
         from storages.backends.s3 import S3Storage  # type: ignore[import-untyped]
 
         s3: Storage = S3Storage(
