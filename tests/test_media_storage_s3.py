@@ -195,3 +195,29 @@ def _named(data: bytes, name: str) -> io.BytesIO:
     handle = io.BytesIO(data)
     handle.name = name
     return handle
+
+
+def test_only_an_unreachable_or_failing_store_counts_as_an_outage() -> None:
+    from botocore.exceptions import (  # type: ignore[import-untyped]
+        ClientError,
+        EndpointConnectionError,
+        ReadTimeoutError,
+    )
+
+    from openjobcenter.core.unavailable import is_storage_outage, outage_code
+
+    def answered(status: int, code: str) -> ClientError:
+        meta = {"Error": {"Code": code}, "ResponseMetadata": {"HTTPStatusCode": status}}
+        return ClientError(meta, "PutObject")
+
+    down = EndpointConnectionError(endpoint_url="http://127.0.0.1:9")
+    assert outage_code(down) == "storage_unavailable"
+    assert is_storage_outage(ReadTimeoutError(endpoint_url="http://127.0.0.1:9"))
+    assert is_storage_outage(answered(503, "SlowDown"))
+    wrapped = RuntimeError("upload failed")  # wrapped by a caller: the cause decides
+    wrapped.__cause__ = down
+    assert is_storage_outage(wrapped)
+    # Our own mistakes stay errors (a 500 that gets looked at), not a calm 503.
+    assert not is_storage_outage(answered(404, "NoSuchKey"))
+    assert not is_storage_outage(answered(403, "AccessDenied"))
+    assert outage_code(ValueError("bug")) is None
