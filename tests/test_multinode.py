@@ -1,9 +1,11 @@
 """Scale-out on one machine (issue 20, item 2): two web nodes, two workers, two schedulers.
 
-Everything runs as the operator would run it: ``python -m openjobcenter.serve --migrate
---web-only`` twice (both migrate at once, one at a time under the advisory lock), two
-``manage db_worker`` and two ``manage run_scheduler``, all on one fresh PostgreSQL
-database (``<test db>_multinode``, created and dropped here), the Redis of ``REDIS_URL``
+Everything runs as the operator would run it, all started at once: ``python -m
+openjobcenter.serve --web-only`` twice (node A with ``--migrate``, which finds nothing to
+do; two nodes migrating at once: ``tests/test_migrate_lock.py``), two ``manage
+db_worker`` and two ``manage run_scheduler``, all on one fresh PostgreSQL database
+(``<test db>_multinode``, created here as a copy of a migrated template kept between runs,
+and dropped at the end; never the test database's tables), the Redis of ``REDIS_URL``
 (own cache and channel prefixes) and an S3 API server: **moto's server stands in for the
 S3-compatible object store** (SeaweedFS, MinIO or a cloud bucket in production). Both
 ``DOCUMENTS_STORAGE`` and ``MEDIA_STORAGE`` are S3; ``MEDIA_ROOT`` is a folder that must
@@ -63,10 +65,11 @@ pytestmark = [
 DOCS_BUCKET = "ojc-multinode-documents"
 MEDIA_BUCKET = "ojc-multinode-media"
 JC = "fulda"
-# Up to this long for anything the cluster must do (process, deliver), and for the start
-# (two migrating nodes on a fresh database: 10 s on a quiet machine, 20 s at load 7).
-WAIT_S = 45.0
-START_S = 120.0
+# Up to this long for anything the cluster must do (process, deliver), and for the start.
+# Generous for a shared CI machine (load 15 measured: the seven processes took 120 s to
+# be ready); a process that dies ends the wait at once, with the logs.
+WAIT_S = 90.0
+START_S = 180.0
 
 
 def free_port() -> int:
@@ -623,11 +626,12 @@ def _check_schedule(
         periods.setdefault(job, []).append(start)
     for job, starts in periods.items():
         assert len(starts) == len(set(starts)), f"{job} ran twice in one period"
-    # The 5 s job ran in consecutive periods, each once, while two schedulers ran.
+    # The 5 s job ran period after period, each once, while two schedulers ran (a
+    # period may be skipped when the machine stalls the leader's tick; never doubled).
     flushes = sorted(periods["core.audit_own_reads"])
     assert len(flushes) >= 3, flushes
-    steps = {(b - a).total_seconds() for a, b in itertools.pairwise(flushes)}
-    assert steps == {5.0}, steps
+    steps = [(b - a).total_seconds() for a, b in itertools.pairwise(flushes)]
+    assert all(step >= 5 and step % 5 == 0 for step in steps), steps
     # A job that enqueues a task enqueued it once per period (the row and the task are
     # written in one transaction; a second scheduler would add tasks without rows).
     for job, task_path in jobs.items():
