@@ -179,7 +179,7 @@ class Cluster:
             "DOCUMENTS_DPI": "150",
             "DOCUMENTS_SCANNER": "none",
         }
-        for name in ("PYTEST_XDIST_WORKER", "COVERAGE_PROCESS_START", "OJC_BASE_DIR"):
+        for name in ("PYTEST_XDIST_WORKER", "OJC_BASE_DIR"):
             self.env.pop(name, None)
 
     def phase(self, name: str) -> None:
