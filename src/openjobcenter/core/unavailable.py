@@ -5,6 +5,12 @@ page of a bug, as HTML even on the API. Now every request that fails because the
 is unreachable answers 503 with ``Retry-After``: pages get a "Gleich wieder da" page,
 ``/api/`` gets JSON with the stable code ``database_unavailable``.
 
+The same for the object storage (issue 20, item 2): an S3 endpoint that cannot be
+reached (or answers 5xx) while a request stores or reads a file gives the same 503 with
+the code ``storage_unavailable``. The services write the file before the row, in one
+transaction (``documents.services.document_page_add``), so such a request leaves nothing
+half-stored, and what was stored earlier is untouched.
+
 Two places catch it, because Django turns an exception into a response at each layer:
 
 - ``DatabaseUnavailableMiddleware.process_exception`` for errors raised in a view (and
@@ -64,15 +70,58 @@ def is_database_outage(exc: BaseException | None) -> bool:
     return True
 
 
+_STORAGE_ERRORS: tuple[type[BaseException], ...] = ()
+_STORAGE_ANSWERS: tuple[type[BaseException], ...] = ()
+try:  # botocore comes with django-storages' S3 backend
+    from botocore.exceptions import (  # type: ignore[import-untyped]
+        ClientError,
+        ReadTimeoutError,
+    )
+    from botocore.exceptions import ConnectionError as BotoConnectionError
+
+    _STORAGE_ERRORS = (BotoConnectionError, ReadTimeoutError)
+    _STORAGE_ANSWERS = (ClientError,)
+except ImportError:  # pragma: no cover - installations without the S3 backend
+    pass
+
+
+def is_storage_outage(exc: BaseException | None) -> bool:
+    """Whether ``exc`` (or what caused it) says the object storage cannot be reached
+    or fails on its side (5xx), rather than a mistake of ours (a 4xx, a missing key)."""
+    seen = 0
+    while exc is not None and seen < 5:
+        if isinstance(exc, _STORAGE_ERRORS):
+            return True
+        if isinstance(exc, _STORAGE_ANSWERS):
+            answer = getattr(exc, "response", None) or {}
+            status = answer.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+            return int(status or 0) >= 500
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return False
+
+
+def outage_code(exc: BaseException | None) -> str | None:
+    """``database_unavailable``, ``storage_unavailable`` or None (not an outage)."""
+    if is_database_outage(exc):
+        return "database_unavailable"
+    if is_storage_outage(exc):
+        return "storage_unavailable"
+    return None
+
+
 def wants_json(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
-def unavailable_response(request: HttpRequest, exc: BaseException) -> HttpResponse:
+def unavailable_response(
+    request: HttpRequest, exc: BaseException, code: str = "database_unavailable"
+) -> HttpResponse:
     """The 503 for ``request``, logged once with the cause (never with the full path:
     some paths carry credentials, such as the calendar feed's token)."""
     log.warning(
-        "database unavailable, answered 503: %s %s",
+        "%s, answered 503: %s %s",
+        code.replace("_", " "),
         type(exc).__name__,
         str(exc).splitlines()[0][:300] if str(exc) else "",
         extra={"method": request.method, "status": 503},
@@ -91,7 +140,7 @@ def unavailable_response(request: HttpRequest, exc: BaseException) -> HttpRespon
                         "Der Dienst ist gerade kurz nicht erreichbar. Bitte versuchen Sie "
                         "es gleich noch einmal."
                     ),
-                    "code": "database_unavailable",
+                    "code": code,
                     "retry_after": RETRY_AFTER,
                 },
                 status=503,
@@ -112,7 +161,8 @@ def unavailable_response(request: HttpRequest, exc: BaseException) -> HttpRespon
 
 
 class DatabaseUnavailableMiddleware:
-    """Answers 503 for a view that failed because the database is unreachable."""
+    """Answers 503 for a view that failed because the database or the object storage
+    is unreachable."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
@@ -121,6 +171,7 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if is_database_outage(exception):
-            return unavailable_response(request, exception)
+        code = outage_code(exception)
+        if code is not None:
+            return unavailable_response(request, exception, code)
         return None

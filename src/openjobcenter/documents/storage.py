@@ -156,6 +156,7 @@ def documents_storage() -> Storage:
         return _storage_override
     options = conf()
     if options["storage"] == "s3":
+        from botocore.config import Config  # type: ignore[import-untyped]
         from storages.backends.s3 import S3Storage  # type: ignore[import-untyped]
 
         s3: Storage = S3Storage(
@@ -167,6 +168,7 @@ def documents_storage() -> Storage:
             default_acl="private",
             querystring_auth=True,
             file_overwrite=False,
+            client_config=Config(**settings.S3_CLIENT_OPTIONS),
         )
         return s3
     return FileSystemStorage(location=Path(settings.MEDIA_ROOT) / "documents")

@@ -29,7 +29,7 @@ from openjobcenter.accounts.middleware import set_language_cookie
 from openjobcenter.accounts.models import CustomerProfile, StaffMembership
 from openjobcenter.accounts.services import user_set_language
 from openjobcenter.core.access import MissingPermission, request_jobcenter, roles_with
-from openjobcenter.core.unavailable import is_database_outage, unavailable_response, wants_json
+from openjobcenter.core.unavailable import outage_code, unavailable_response, wants_json
 from openjobcenter.tenants import modules
 from openjobcenter.tenants.colours import on_colour
 from openjobcenter.tenants.selectors import active_jobcenters, lookup
@@ -180,9 +180,10 @@ def server_error(request: HttpRequest) -> HttpResponse:
     # unreachable database raised in a middleware (session, tenant lookup) lands here
     # rather than in DatabaseUnavailableMiddleware, and gets the same calm 503.
     exc = sys.exc_info()[1]
-    if is_database_outage(exc):
-        assert exc is not None  # noqa: S101 - is_database_outage(None) is False
-        return unavailable_response(request, exc)
+    code = outage_code(exc)
+    if code is not None:
+        assert exc is not None  # noqa: S101 - outage_code(None) is None
+        return unavailable_response(request, exc, code)
     if wants_json(request):
         return JsonResponse({"detail": "Internal server error"}, status=500)
     return render(request, "web/500.html", status=500)

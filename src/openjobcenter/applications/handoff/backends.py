@@ -231,9 +231,7 @@ class FileDropBackend(HandoffBackend):
             # A filing has no summary yet: its data secures the date in the e-file.
             folder = f"{str(item.config['prefix']).strip('/')}/{item.reference}"
             path = f"{folder}/antragstellung.json"
-            if default_storage.exists(path):
-                default_storage.delete(path)
-            default_storage.save(path, ContentFile(canonical_json(item.envelope())))
+            _replace(path, canonical_json(item.envelope()))
             return HandoffResult(ok=True, detail=f"{folder}/ (1)")
         pdf = item.load_pdf()
         if pdf is None:
@@ -248,10 +246,21 @@ class FileDropBackend(HandoffBackend):
         for name, content in files:
             path = f"{folder}/{name}"
             # Same names on every try: replace what an earlier, broken try left.
-            if default_storage.exists(path):
-                default_storage.delete(path)
-            default_storage.save(path, ContentFile(content))
+            _replace(path, content)
         return HandoffResult(ok=True, detail=f"{folder}/ ({len(files)})")
+
+
+def _replace(path: str, content: bytes) -> None:
+    """Write ``path`` in the default storage (a folder or a bucket), replacing what an
+    earlier, broken try left. A storage that picks another name (an object appeared in
+    between) fails the try: the back office reads fixed names."""
+    if default_storage.exists(path):
+        default_storage.delete(path)
+    stored = default_storage.save(path, ContentFile(content))
+    if stored != path:
+        default_storage.delete(stored)
+        msg = f"storage wrote {stored!r} instead of {path!r}"
+        raise RuntimeError(msg)
 
 
 @register
