@@ -13,7 +13,7 @@ class TextChangeForm(forms.Form):
     form_key = forms.CharField(label=_("Formular"), max_length=60, required=False)
     step_key = forms.CharField(label=_("Schritt"), max_length=60, required=False)
     changed_on = forms.DateField(
-        label=_("Geändert am"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Geändert am"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     description = forms.CharField(label=_("Was wurde geändert?"), max_length=300)
 
