@@ -21,7 +21,9 @@ class FeedbackConfig(AppConfig):
                 MODULE,
                 _("Rückmeldungen und Mitmachen"),
                 _("„War diese Seite verständlich?“ auf jeder Seite und das Mitmachen-Panel"),
-                entry_url_name="customer:feedback_panel",
+                # No entry on the start page's service list (nor under "Noch nicht
+                # online"): customers reach the panel from "Meine Angaben".
+                entry_url_name=None,
                 service=_("das Mitmachen-Panel"),
             )
         )
