@@ -56,6 +56,25 @@ def test_oversized_comment_shows_the_message_in_place(page: Page, jc_a: Jobcente
     check_a11y(page, "/fulda/vorabcheck/ (feedback refused)")
     assert not Feedback.objects.exists()
 
+    # The same as a plain form POST (the page a browser without JavaScript gets).
+    page.reload()
+    page.locator("[data-feedback] form").evaluate(
+        "form => { const plain = form.cloneNode(true); plain.removeAttribute('hx-post');"
+        " plain.querySelector('textarea').removeAttribute('maxlength');"
+        " form.replaceWith(plain); }"
+    )
+    widget = page.locator("[data-feedback]")
+    widget.get_by_label("Nein").check()
+    widget.get_by_text("Möchten Sie uns mehr sagen?").click()
+    widget.locator("textarea").fill("y" * 1001)
+    submit(page, widget.get_by_role("button", name="Rückmeldung senden"))
+    expect(page.locator("h1")).to_have_text("Rückmeldung nicht gespeichert")
+    expect(page.get_by_role("alert")).to_contain_text("Ihr Kommentar ist zu lang")
+    check_a11y(page, "/fulda/rueckmeldung/ (400 without JavaScript)")
+    page.get_by_role("link", name="Zurück zur Seite").click()
+    page.wait_for_url("**/fulda/vorabcheck/")
+    assert not Feedback.objects.exists()
+
 
 def test_widget_works_without_javascript(browser: Browser, server: str, jc_a: Jobcenter) -> None:
     enable(jc_a)
