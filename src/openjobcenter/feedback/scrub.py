@@ -6,7 +6,8 @@ by the job centre's staff): IBANs (checksum-valid ones of any country, and any G
 cannot be told from another date, so every full date goes), customer and benefit-unit
 numbers (the Federal Employment Agency's formats and anything after a word like
 "Kundennummer"), phone numbers (national, international, with the usual separators)
-and any other run of six or more digits. The raw text is never returned, stored or
+any other run of six or more digits, a street with its house number, and a name where
+people usually write one (after "Frau", "Herr", "mein Name ist"). The raw text is never returned, stored or
 logged; callers keep only ``scrub(text)``.
 """
 
@@ -20,7 +21,18 @@ PHONE_MARK = "[Telefon]"
 DATE_MARK = "[Datum]"
 NUMBER_MARK = "[Kundennummer]"
 DIGITS_MARK = "[Nummer]"
-MARKERS = (IBAN_MARK, EMAIL_MARK, PHONE_MARK, DATE_MARK, NUMBER_MARK, DIGITS_MARK)
+NAME_MARK = "[Name]"
+ADDRESS_MARK = "[Adresse]"
+MARKERS = (
+    IBAN_MARK,
+    EMAIL_MARK,
+    PHONE_MARK,
+    DATE_MARK,
+    NUMBER_MARK,
+    DIGITS_MARK,
+    NAME_MARK,
+    ADDRESS_MARK,
+)
 
 # Where an IBAN may start: two letters and two check digits at a word start. How long
 # it is comes from the country's IBAN length (schwifty's registry); people group it by
@@ -53,6 +65,18 @@ _NUMBER_SHAPE = re.compile(r"\b\d{3}[A-Z]\d{6}\b|\b\d{5}\s?BG\s?\d{7}\b", re.IGN
 # bracketed part; 6 to 18 digits in all (with a bracketed trunk 0).
 _PHONE = re.compile(r"(?<![\w+])(?:\+|00|0)(?:[\s./-]*\(?\d\)?){5,17}(?!\w)")
 _DIGITS = re.compile(r"\d(?:[\s./-]?\d){5,}")
+# A name where people usually write one: after a salutation or "mein Name ist" / "ich
+# heiße" (one or two capitalised words). Names elsewhere cannot be told from other words.
+_NAME = re.compile(
+    r"\b((?:Frau|Herrn?|Hr\.|Fr\.)(?:\s+Dr\.)?|Dr\.|(?i:mein name ist|ich hei(?:ß|ss)e))"
+    r"(\s+)[A-ZÄÖÜ][\w'-]+(?:\s+[A-ZÄÖÜ][\w'-]+)?"
+)
+# A street with its house number ("Musterstraße 12a", "Am Markt 3").
+_ADDRESS = re.compile(
+    r"\b[A-ZÄÖÜ][\wäöüß-]*(?:stra(?:ß|ss)e|str\.|weg|gasse|platz|allee|ring|damm)"
+    r"\s+\d{1,4}\s?[a-z]?\b",
+    re.IGNORECASE,
+)
 
 
 def _iban_length(country: str) -> int | None:
@@ -115,6 +139,8 @@ def scrub(text: str) -> str:
     out = _NUMBER_WORD.sub(lambda m: f"{m.group(1)}{m.group(2)}{NUMBER_MARK}", out)
     out = _NUMBER_SHAPE.sub(NUMBER_MARK, out)
     out = _DATE.sub(DATE_MARK, out)
+    out = _ADDRESS.sub(ADDRESS_MARK, out)
+    out = _NAME.sub(lambda m: f"{m.group(1)}{m.group(2)}{NAME_MARK}", out)
     out = _PHONE.sub(PHONE_MARK, out)
     return _DIGITS.sub(DIGITS_MARK, out)
 

@@ -3,7 +3,7 @@ page and form step beside the applications' step funnel, the scrubbed comments, 
 export, text-change marks and the "Mitmachen" panel's invitations.
 
 Comments are scrubbed before they are stored, but free text can still name a person
-("Frau Müller am Empfang"): every staff read of comments (the dashboard, the export) is
+("Müller am Empfang", without a salutation): every staff read of comments (the dashboard, the export) is
 audited, as a read of the job centre's feedback without a subject."""
 
 from __future__ import annotations
