@@ -53,6 +53,7 @@ SCRIPTS = [
     Script("documents", sqlite=True, sqlite_flag=False, pg_admin=False),
     Script("benefits", sqlite=True, sqlite_flag=False, pg_admin=False),
     Script("metrics_overhead", sqlite=True, sqlite_flag=False, pg_admin=False),
+    Script("feedback", sqlite=True, redis=True),
 ]
 
 

@@ -255,6 +255,10 @@ ROUTES: dict[str, Entry] = {
     T + "impressum/": page(public()),
     T + "datenschutz/": page(public()),
     T + "barrierefreiheit/": page(public()),
+    # "War diese Seite verständlich?" (issue 22 §3): anyone on a customer page, no login.
+    T + "rueckmeldung/": action(
+        public(), body={"page": "tenant:home", "answer": "yes", "next": "/fulda/"}
+    ),
     # The customer's area: their own lists; their own objects.
     C: page(mine()),
     C + "stand/": page(mine()),
@@ -317,6 +321,7 @@ ROUTES: dict[str, Entry] = {
     ),
     C + "nachrichten/<int:pk>/anhang/<int:message_pk>/": page(owners(), pk="conversation"),
     C + "benachrichtigungen/": both(mine()),
+    C + "mitmachen/": both(mine()),
     # Staff pages of job centre A, by role.
     S: page(staff()),
     # The work queue (issue 18): its live part, and assigning from the team lead's view.
@@ -416,6 +421,20 @@ ROUTES: dict[str, Entry] = {
     ),
     S + "nachrichten/<int:pk>/anhang/<int:message_pk>/": page(BENEFIT_CHAT, pk="conversation"),
     S + "vorabberechnung/": both(staff(PROCESSING)),
+    # Feedback (issue 22 §3): every staff member answers about staff pages; the dashboard,
+    # its export (comments: audited), text-change marks and panel invitations: team leads.
+    S + "rueckmeldung/": action(
+        staff(), body={"page": "staff:dashboard", "answer": "yes", "next": "/fulda/staff/"}
+    ),
+    S + "rueckmeldungen/": page(staff(TEAM_LEADS)),
+    S + "rueckmeldungen/export.csv": page(staff(TEAM_LEADS)),
+    S + "rueckmeldungen/textaenderung/": both(
+        staff(TEAM_LEADS),
+        body={"page": "tenant:home", "changed_on": "2026-01-05", "description": "Kürzer"},
+    ),
+    S + "rueckmeldungen/panel/": both(
+        staff(TEAM_LEADS), body={"path": "/fulda/vorabcheck/", "message": "Bitte testen"}
+    ),
 }
 
 # The operator's admin: generated per registered model by django's AdminSite, every view

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "openjobcenter.home",
     "openjobcenter.casefile",
     "openjobcenter.retention",
+    "openjobcenter.feedback",
     "allauth",
     "allauth.account",
     "allauth.mfa",

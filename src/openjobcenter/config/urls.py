@@ -15,6 +15,7 @@ from openjobcenter.core import views as core_views
 from openjobcenter.core import views_access as core_views_access
 from openjobcenter.core import views_metrics
 from openjobcenter.documents import urls as document_urls
+from openjobcenter.feedback import urls as feedback_urls
 from openjobcenter.home import urls as home_urls
 from openjobcenter.messaging import urls as messaging_urls
 from openjobcenter.notifications import urls as notification_urls
@@ -37,6 +38,7 @@ customer_patterns = (
         *document_urls.customer_patterns,
         *messaging_urls.customer_patterns,
         *notification_urls.customer_patterns,
+        *feedback_urls.customer_patterns,
     ],
     "customer",
 )
@@ -78,6 +80,7 @@ staff_patterns = (
         *document_urls.staff_patterns,
         *messaging_urls.staff_patterns,
         *notification_urls.staff_patterns,
+        *feedback_urls.staff_patterns,
         path("vorabberechnung/", calculator_views.pre_calculation, name="pre_calculation"),
     ],
     "staff",
@@ -94,6 +97,7 @@ tenant_patterns = (
         *document_urls.tenant_patterns,
         *messaging_urls.tenant_patterns,
         *notification_urls.tenant_patterns,
+        *feedback_urls.tenant_patterns,
         path("impressum/", web_views.legal_page, {"page": "imprint"}, name="imprint"),
         path("datenschutz/", web_views.legal_page, {"page": "privacy"}, name="privacy"),
         path(

@@ -54,6 +54,7 @@ class Perm(enum.StrEnum):
     QUEUE_LEAD = "queue.lead"  # the team's load on the start page, assign from there
     RETENTION_CONFIGURE = "retention.configure"  # retention values within legal bounds
     RETENTION_REPORTS = "retention.reports"  # the deletion reports (counts, never content)
+    FEEDBACK_VIEW = "feedback.view"  # feedback dashboard, text-change marks, panel invitations
 
 
 ALL_ROLES = frozenset(Role)
@@ -83,6 +84,7 @@ ROLE_PERMISSIONS: dict[Perm, frozenset[Role]] = {
     Perm.QUEUE_LEAD: frozenset({Role.TEAM_LEAD, Role.ADMIN}),
     Perm.RETENTION_CONFIGURE: frozenset({Role.ADMIN}),
     Perm.RETENTION_REPORTS: frozenset({Role.TEAM_LEAD, Role.ADMIN}),
+    Perm.FEEDBACK_VIEW: frozenset({Role.TEAM_LEAD, Role.ADMIN}),
 }
 
 

@@ -41,6 +41,7 @@ def account_deletion_request(
     from openjobcenter.applications.retention import delete_applications
     from openjobcenter.documents.models import Document, DocumentState
     from openjobcenter.documents.retention import delete_documents
+    from openjobcenter.feedback.services import panel_delete_for
     from openjobcenter.notifications.models import PendingNotification, PushSubscription
 
     user = profile.user
@@ -59,6 +60,7 @@ def account_deletion_request(
         "notifications": PendingNotification.objects.filter(
             user=user, sent_at__isnull=True
         ).delete()[0],
+        "feedback_panel": panel_delete_for(customer=profile),
     }
     user.is_active = False
     user.save(update_fields=["is_active"])

@@ -1,0 +1,278 @@
+"""Benchmark of the feedback write ("War diese Seite verständlich?", issue 22 §3).
+
+    .venv/bin/python bench/feedback.py                  # PostgreSQL at 127.0.0.1:5432 + Redis
+    .venv/bin/python bench/feedback.py --sqlite         # the embedded default (database cache)
+    .venv/bin/python bench/feedback.py --smoke          # seconds, tiny data (bench/smoke.py)
+
+Timed one after the other, interleaved and rotated in this process, through Django's
+test client (the whole middleware stack, a session, CSRF off as in the test client):
+
+- **bare view (baseline)**: ``bench/bench_urls.py``'s bare view, POSTed to: what the
+  middleware costs without any page;
+- **plain page GET (baseline)**: the job centre's imprint page, the cheapest real page
+  (with the widget in it);
+- **feedback write, htmx, with comment**: ``POST /<jc>/rueckmeldung/`` as the widget
+  sends it with htmx, a comment holding an e-mail address, an IBAN and a phone number
+  (the scrubber runs), answered with the widget fragment;
+- **feedback write, no JavaScript**: the same without comment and without htmx,
+  answered with the redirect back to the page (a message in the session).
+
+Every write passes the per-session rate limit (one ``INCR`` in the shared cache); the
+benchmark raises the limit so one session can write all its samples. Figures per case:
+p50/p95 wall time, p50/p95 CPU time of this thread (robust when other processes compete
+for the cores), SQL queries per request, each also as a ratio to the bare view. Target:
+feedback write p95 < 50 ms. PostgreSQL only on 127.0.0.1 (user ``postgres``, trust
+auth); the database ``ojc_bench_feedback`` is created and dropped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+if __package__ in {None, ""}:  # run as ``python bench/<name>.py``: make ``bench`` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import (
+    ADMIN_URL,
+    SMOKE_HELP,
+    database_url,
+    percentile,
+    pool_env,
+    python_speed_ms,
+    recreate_database,
+    smoke_db_name,
+    smoke_require,
+    summary,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+DB_NAME = "ojc_bench_feedback"
+TARGET_P95_MS = 50.0
+COMMENT = (
+    "Ich verstehe den zweiten Absatz nicht. Schreiben Sie mir an erika.muster@example.org "
+    "oder rufen Sie an: 0661 / 123 45-67. Meine IBAN ist DE89 3704 0044 0532 0130 00."
+)
+
+
+def setup_django(database: str, base_dir: Path, redis_url: str | None = None) -> None:
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "openjobcenter.config.settings",
+            "DATABASE_URL": database,
+            "OJC_BASE_DIR": str(base_dir),
+            "OJC_ENV": "development",
+            "DEBUG": "0",
+            "LOG_LEVEL": "warning",
+            "TASKS_IMMEDIATE": "0",
+            **pool_env(size=4, minimum=1),
+        }
+    )
+    os.environ.pop("REDIS_URL", None)
+    if redis_url:
+        os.environ["REDIS_URL"] = redis_url
+        os.environ["CACHE_KEY_PREFIX"] = f"benchfeedback{os.getpid()}"
+        os.environ["CHANNEL_LAYER_PREFIX"] = f"benchfeedback{os.getpid()}"
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.urls import clear_url_caches
+
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    settings.ROOT_URLCONF = "bench.bench_urls"
+    clear_url_caches()
+
+
+@dataclass
+class Timing:
+    name: str
+    samples_ms: list[float] = field(default_factory=list)
+    cpu_ms: list[float] = field(default_factory=list)
+    queries: int = 0
+
+    def summary(self) -> dict[str, Any]:
+        return summary(
+            self.name,
+            self.samples_ms,
+            cpu_p50_ms=round(percentile(sorted(self.cpu_ms), 50), 2),
+            cpu_p95_ms=round(percentile(sorted(self.cpu_ms), 95), 2),
+            queries=self.queries,
+        )
+
+
+def run(iterations: int) -> tuple[list[dict[str, Any]], int]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from openjobcenter.feedback import ratelimit
+    from openjobcenter.feedback.models import Feedback
+    from openjobcenter.tenants.demo import load_jobcenters
+    from openjobcenter.tenants.models import Jobcenter
+
+    load_jobcenters()
+    jobcenter = Jobcenter.objects.get(slug="fulda")
+    jobcenter.enabled_modules = sorted({*jobcenter.enabled_modules, "feedback"})
+    jobcenter.save()
+    ratelimit.LIMIT = 10**9  # one session writes every sample (the INCR still runs)
+    client = Client(HTTP_HOST="127.0.0.1")
+    jc = jobcenter.slug
+
+    def call(method: str, path: str, expect: int, **kw: Any) -> Callable[[], None]:
+        def fn() -> None:
+            response = getattr(client, method)(path, **kw)
+            if response.status_code != expect:
+                msg = f"{method.upper()} {path} answered {response.status_code}"
+                raise RuntimeError(msg)
+
+        return fn
+
+    write = {"page": "tenant:imprint", "answer": "partly", "next": f"/{jc}/impressum/"}
+    cases = [
+        (Timing("bare view POST (baseline)"), call("post", "/bench/bare", 200)),
+        (Timing("plain page GET (baseline)"), call("get", f"/{jc}/impressum/", 200)),
+        (
+            Timing("feedback write, htmx, with comment"),
+            call(
+                "post",
+                f"/{jc}/rueckmeldung/",
+                200,
+                data={**write, "text": COMMENT},
+                HTTP_HX_REQUEST="true",
+            ),
+        ),
+        (
+            Timing("feedback write, no JavaScript"),
+            call("post", f"/{jc}/rueckmeldung/", 302, data={**write, "answer": "no"}),
+        ),
+    ]
+    for timing, fn in cases:
+        for _ in range(10):  # warm-up: connections, templates, translations, the session
+            fn()
+        with CaptureQueriesContext(connection) as ctx:
+            fn()
+        timing.queries = len(ctx.captured_queries)
+    for iteration in range(iterations):
+        shift = iteration % len(cases)  # interleaved and rotated
+        for timing, fn in cases[shift:] + cases[:shift]:
+            started, cpu = time.perf_counter(), time.thread_time()
+            fn()
+            timing.samples_ms.append((time.perf_counter() - started) * 1000)
+            timing.cpu_ms.append((time.thread_time() - cpu) * 1000)
+    stored = Feedback.objects.count()
+    leaked = Feedback.objects.filter(comment__contains="@").count()
+    if leaked:
+        msg = f"{leaked} stored comments still hold an e-mail address"
+        raise RuntimeError(msg)
+    results = [t.summary() for t, _ in cases]
+    base = results[0]
+    for result in results:
+        for figure in ("p50_ms", "p95_ms", "cpu_p50_ms", "cpu_p95_ms"):
+            ratio = result[figure] / (base[figure] or 1e-9)
+            result[f"{figure.removesuffix('_ms')}_x_base"] = round(ratio, 2)
+    return results, stored
+
+
+def clear_bench_keys() -> None:
+    from django.conf import settings
+    from django.core.cache import cache
+
+    prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
+    if not str(prefix).startswith("benchfeedback"):
+        return
+    client = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
+    keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--sqlite", action="store_true", help="SQLite instead of PostgreSQL")
+    parser.add_argument("--iterations", type=int, default=300)
+    parser.add_argument("--pg-admin-url", default=ADMIN_URL)
+    parser.add_argument("--db-name", default=DB_NAME)
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        help="the cache with PostgreSQL (keys under a random prefix, removed after)",
+    )
+    parser.add_argument("--json", type=Path, help="write the figures to this file")
+    parser.add_argument("--check", action="store_true", help="exit 1 when the target is missed")
+    parser.add_argument("--smoke", action="store_true", help=SMOKE_HELP)
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.iterations = 3
+        if args.db_name == DB_NAME:
+            args.db_name = smoke_db_name(DB_NAME)
+    if "bench" not in args.db_name:
+        parser.error("--db-name must contain 'bench' (the database is dropped)")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    sys.path.insert(0, str(ROOT / "src"))
+    sys.path.insert(0, str(ROOT))
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    with tempfile.TemporaryDirectory(prefix="ojc-bench-feedback-") as tmp:
+        base = Path(tmp)
+        if args.sqlite:
+            database = f"sqlite:///{base / 'bench.sqlite3'}"
+        else:
+            recreate_database(args.pg_admin_url, args.db_name, create=True)
+            database = database_url(args.pg_admin_url, args.db_name)
+        try:
+            setup_django(database, base, None if args.sqlite else args.redis_url)
+            results, stored = run(args.iterations)
+        finally:
+            from django.db import connections
+
+            if not args.sqlite:
+                clear_bench_keys()
+            connections.close_all()
+            if not args.sqlite:
+                recreate_database(args.pg_admin_url, args.db_name, create=False)
+    describe = {
+        "database": "SQLite, database cache"
+        if args.sqlite
+        else f"PostgreSQL ({args.db_name} on 127.0.0.1), Redis cache",
+        "load_average": None if load is None else round(load, 2),
+        "python_speed_ms": python_speed_ms(),
+        "rows_written": stored,
+    }
+    print(json.dumps(describe))
+    print(
+        f"{'case':38} {'p50 ms':>7} {'p95 ms':>7} {'cpu p50':>7} {'cpu p95':>7} {'queries':>7}"
+        f" | {'x base: p50':>11} {'p95':>5} {'cpu50':>5} {'cpu95':>5}"
+    )
+    for r in results:
+        print(
+            f"{r['name']:38} {r['p50_ms']:7.2f} {r['p95_ms']:7.2f} {r['cpu_p50_ms']:7.2f} "
+            f"{r['cpu_p95_ms']:7.2f} {r['queries']:7d} | {r['p50_x_base']:11.2f} "
+            f"{r['p95_x_base']:5.2f} {r['cpu_p50_x_base']:5.2f} {r['cpu_p95_x_base']:5.2f}"
+        )
+    ok = all(r["p95_ms"] < TARGET_P95_MS for r in results[2:])
+    if args.smoke:
+        smoke_require(all(r["n"] == args.iterations for r in results), "a case has no samples")
+        smoke_require(stored > 0, "no feedback row was written")
+    print(f"target: feedback write p95 < {TARGET_P95_MS:.0f} ms:", "PASS" if ok else "FAIL")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps({"describe": describe, "results": results}, indent=2))
+    return 0 if ok or not args.check else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,51 @@
+"""``{% feedback_widget %}``: the one line the base layout carries. It renders nothing
+where there is no job centre, the module is off, or the page has no pattern name."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.urls import reverse
+
+from openjobcenter.feedback import pages
+from openjobcenter.feedback.apps import MODULE
+from openjobcenter.feedback.models import COMMENT_MAX
+from openjobcenter.tenants.modules import is_enabled
+
+register = template.Library()
+
+
+@register.inclusion_tag("feedback/_widget.html", takes_context=True)
+def feedback_widget(context: Any) -> dict[str, Any]:
+    request = context.get("request")
+    jobcenter = context.get("jobcenter")
+    if request is None or jobcenter is None or not is_enabled(jobcenter, MODULE):
+        return {"show": False}
+    if context.get("feedback_off"):
+        return {"show": False}
+    ref = pages.page_of(request, context)
+    if (
+        ref is None
+        or ref.page.startswith("tenant:feedback")
+        or ref.page.endswith(":feedback_submit")
+    ):
+        return {"show": False}
+    staff = pages.is_staff_page(ref.page)
+    if staff and not getattr(request, "staff_roles", None):
+        return {"show": False}  # a staff error page seen by someone who is not staff
+    name = "staff:feedback_submit" if staff else "tenant:feedback_submit"
+    return {
+        "show": True,
+        "action": reverse(name, kwargs={"jc": jobcenter.slug}),
+        "ref": ref,
+        "next": request.get_full_path(),
+        "staff": staff,
+        "comment_max": COMMENT_MAX,
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.filter
+def get_item(mapping: dict[str, Any], key: str) -> Any:
+    return mapping.get(key) if isinstance(mapping, dict) else None
