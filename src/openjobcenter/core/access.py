@@ -54,6 +54,8 @@ class Perm(enum.StrEnum):
     QUEUE_LEAD = "queue.lead"  # the team's load on the start page, assign from there
     RETENTION_CONFIGURE = "retention.configure"  # retention values within legal bounds
     RETENTION_REPORTS = "retention.reports"  # the deletion reports (counts, never content)
+    NEWS_PUBLISH = "news.publish"  # write, schedule and remove the job centre's posts
+    NEWS_MODERATE = "news.moderate"  # the fediverse inbox: replies and mentions
 
 
 ALL_ROLES = frozenset(Role)
@@ -83,6 +85,8 @@ ROLE_PERMISSIONS: dict[Perm, frozenset[Role]] = {
     Perm.QUEUE_LEAD: frozenset({Role.TEAM_LEAD, Role.ADMIN}),
     Perm.RETENTION_CONFIGURE: frozenset({Role.ADMIN}),
     Perm.RETENTION_REPORTS: frozenset({Role.TEAM_LEAD, Role.ADMIN}),
+    Perm.NEWS_PUBLISH: frozenset({Role.TEAM_LEAD, Role.ADMIN}),
+    Perm.NEWS_MODERATE: frozenset({Role.TEAM_LEAD, Role.ADMIN}),
 }
 
 
