@@ -78,10 +78,12 @@ def clean_image(upload: UploadedFile) -> CleanImage:
             out = io.BytesIO()
             if transparent:
                 clean = img.convert("RGBA")
+                clean.info = {}  # Pillow would carry comments and profiles over
                 clean.save(out, "PNG", optimize=True)
                 content_type, suffix = "image/png", ".png"
             else:
                 clean = img.convert("RGB")
+                clean.info = {}
                 clean.save(out, "JPEG", quality=85, optimize=True)
                 content_type, suffix = "image/jpeg", ".jpg"
             return CleanImage(out.getvalue(), content_type, suffix, clean.width, clean.height)
