@@ -32,6 +32,9 @@ from openjobcenter.documents import services as document_services
 from openjobcenter.documents.services import RequestItemInput
 from openjobcenter.messaging import services as messaging_services
 from openjobcenter.messaging.models import TextTemplate, Topic
+from openjobcenter.news import images as news_images
+from openjobcenter.news import services as news_services
+from openjobcenter.news.models import InboxItem, Post
 from openjobcenter.notifications.models import PushSubscription
 from openjobcenter.tenants.demo import load_jobcenters
 from openjobcenter.tenants.models import Jobcenter, Office
@@ -39,7 +42,7 @@ from tests.applications.staff_data import make_application
 from tests.conftest import login_with_mfa, make_customer, make_staff
 from tests.documents.conftest import photo, upload
 
-MODULES = ("appointments", "applications", "documents", "messaging", "notifications")
+MODULES = ("appointments", "applications", "documents", "messaging", "notifications", "news")
 
 # The personas every entry of the matrix is asked about (DESIGN §4.7, §7 need-to-know).
 CUSTOMER_PERSONAS = ("owner", "other_customer", "customer_b")
@@ -74,6 +77,36 @@ def _next_weekday_at(hour: int, days: int = 3) -> datetime:
     while day.weekday() >= 5 or holiday_on(day) is not None:
         day += timedelta(days=1)
     return datetime.combine(day, clock(hour), tzinfo=berlin)
+
+
+def _news(jc: Jobcenter, lead: User) -> tuple[Post, InboxItem]:
+    """A published post with an image, and a reply to it in the staff inbox."""
+    image = news_images.clean_image(upload(photo(4, megapixels=0.3)))
+    post = news_services.post_create(
+        request=None,
+        jobcenter=jc,
+        author=lead,
+        data=news_services.PostInput(
+            text="Jobmesse am Freitag",
+            link="",
+            image=image,
+            image_alt="Plakat",
+            published_at=timezone.now() - timedelta(minutes=1),
+            expires_at=None,
+        ),
+    )
+    item = InboxItem.objects.create(
+        jobcenter=jc,
+        kind="reply",
+        activity_id="https://social.example/s/1/activity",
+        object_id="https://social.example/s/1",
+        actor_id="https://social.example/users/erika",
+        actor_handle="erika@social.example",
+        text="Danke!",
+        in_reply_to=post,
+        received_at=timezone.now(),
+    )
+    return post, item
 
 
 def build_world() -> World:
@@ -171,6 +204,7 @@ def build_world() -> World:
         data={"name": "Schlüssel", "credential": {}},
     )
     membership = StaffMembership.objects.get(user=staff[Role.CASEWORKER.value], jobcenter=jc_a)
+    news_post, news_item = _news(jc_a, staff[Role.TEAM_LEAD.value])
 
     ids: dict[str, Any] = {
         "jc": jc_a.slug,
@@ -207,6 +241,8 @@ def build_world() -> World:
         "version": 1,
         # Whom the work queue's assign action gives an application to (issue 18).
         "caseworker_user": staff[Role.CASEWORKER.value].pk,
+        "news_post": news_post.pk,
+        "news_item": news_item.pk,
     }
     users: dict[str, User | None] = {
         "anonymous": None,
