@@ -18,7 +18,8 @@ class NewsConfig(AppConfig):
                 "news",
                 _("Neuigkeiten"),
                 _("Aktuelles aus dem Jobcenter, auch im Fediverse"),
-                entry_url_name="tenant:news",
+                # No entry page in the list of online services: a job centre without news
+                # has nothing "not yet online" (the start page shows the posts instead).
                 service=_("Neuigkeiten"),
             )
         )

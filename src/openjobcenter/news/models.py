@@ -157,6 +157,14 @@ class InboxKind(models.TextChoices):
     POST = "post", _("Beitrag eines gefolgten Kontos")
 
 
+PERSONAL_DATA_LABELS = {
+    "iban": _("IBAN"),
+    "email": _("E-Mail-Adresse"),
+    "phone": _("Telefonnummer"),
+    "customer_number": _("Kundennummer"),
+}
+
+
 class InboxItem(models.Model):
     """A reply, mention or followed post: only for the job centre's staff, never public."""
 
@@ -184,3 +192,8 @@ class InboxItem(models.Model):
 
     def __str__(self) -> str:
         return str(f"{self.kind} {self.actor_handle}")
+
+    def personal_data_labels(self) -> str:
+        """What the hint names: "IBAN, Telefonnummer"."""
+        kinds = [k for k in self.personal_data.split(",") if k]
+        return ", ".join(str(PERSONAL_DATA_LABELS.get(k, k)) for k in kinds)
