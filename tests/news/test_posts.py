@@ -164,7 +164,12 @@ def test_editing_and_deleting_show_at_once(
     post = Post.objects.get()
     anonymous = Client()
     assert "Erste Fassung" in anonymous.get("/fulda/").content.decode()
+    assert "Erste Fassung" in anonymous.get("/fulda/neuigkeiten/feed.atom").content.decode()
     client.post(f"/fulda/staff/neuigkeiten/{post.pk}/", {"text": "Zweite Fassung"})
+    # The feed and the outbox are kept per process too: renewed by the same write.
+    atom = anonymous.get("/fulda/neuigkeiten/feed.atom").content.decode()
+    assert "Zweite Fassung" in atom
+    assert "Erste Fassung" not in atom
     home = anonymous.get("/fulda/").content.decode()
     assert "Zweite Fassung" in home
     assert "Erste Fassung" not in home

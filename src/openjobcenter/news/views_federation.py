@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -13,7 +14,7 @@ from openjobcenter.core.access import request_jobcenter
 from openjobcenter.news import federation, selectors, services
 from openjobcenter.news.conf import news_conf
 from openjobcenter.news.models import Follower
-from openjobcenter.news.views_public import MODULE, activity_response
+from openjobcenter.news.views_public import MODULE, activity_response, cached
 from openjobcenter.tenants import modules
 from openjobcenter.tenants.jccache import cached_by_slug
 from openjobcenter.tenants.modules import require_module
@@ -55,29 +56,36 @@ def webfinger(request: HttpRequest) -> HttpResponse:
 @require_module(MODULE)
 @require_safe
 def actor(request: HttpRequest, jc: str) -> HttpResponse:
-    return activity_response(federation.actor_document(request_jobcenter(request)))
+    jobcenter = request_jobcenter(request)
+    return activity_response(
+        cached(request, "news:actor", "", lambda: json.dumps(federation.actor_document(jobcenter)))
+    )
 
 
 @require_module(MODULE)
 @require_safe
 def outbox(request: HttpRequest, jc: str) -> HttpResponse:
     """OrderedCollection of the Create activities, newest first, paged by ``?page=N``."""
+    raw = request.GET.get("page", "")
+    if raw and (not raw.isdigit() or not 1 <= int(raw) <= 10_000):
+        raise Http404
+    return activity_response(
+        cached(request, "news:outbox", raw, lambda: json.dumps(_outbox(request, raw)))
+    )
+
+
+def _outbox(request: HttpRequest, raw: str) -> dict[str, object]:
     jobcenter = request_jobcenter(request)
     posts = selectors.visible_posts(jobcenter)
     url = federation.site() + reverse("tenant:news_outbox", kwargs={"jc": jobcenter.slug})
-    raw = request.GET.get("page", "")
     if not raw:
-        return activity_response(
-            {
-                "@context": federation.AS_CONTEXT,
-                "id": url,
-                "type": "OrderedCollection",
-                "totalItems": posts.count(),
-                "first": f"{url}?page=1",
-            }
-        )
-    if not raw.isdigit() or not 1 <= int(raw) <= 10_000:
-        raise Http404
+        return {
+            "@context": federation.AS_CONTEXT,
+            "id": url,
+            "type": "OrderedCollection",
+            "totalItems": posts.count(),
+            "first": f"{url}?page=1",
+        }
     number = int(raw)
     start = (number - 1) * OUTBOX_PAGE
     chunk = list(posts[start : start + OUTBOX_PAGE + 1])
@@ -92,7 +100,7 @@ def outbox(request: HttpRequest, jc: str) -> HttpResponse:
         doc["next"] = f"{url}?page={number + 1}"
     if number > 1:
         doc["prev"] = f"{url}?page={number - 1}"
-    return activity_response(doc)
+    return doc
 
 
 @require_module(MODULE)

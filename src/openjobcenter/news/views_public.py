@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from typing import cast
 
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import (
     FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseRedirect,
-    JsonResponse,
 )
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -26,6 +29,7 @@ from openjobcenter.news import federation, selectors
 from openjobcenter.news.models import Post
 from openjobcenter.news.sharing import mastodon_share_url, share_links
 from openjobcenter.tenants.modules import require_module
+from openjobcenter.web.fragments import cached_part
 
 MODULE = "news"
 PER_PAGE = 10
@@ -37,8 +41,10 @@ def wants_activity_json(request: HttpRequest) -> bool:
     return "application/activity+json" in accept or "application/ld+json" in accept
 
 
-def activity_response(doc: dict[str, object]) -> JsonResponse:
-    response = JsonResponse(doc, content_type="application/activity+json")
+def activity_response(doc: dict[str, object] | str) -> HttpResponse:
+    """An ActivityPub document (a dict, or its JSON text kept by ``cached``)."""
+    body = doc if isinstance(doc, str) else json.dumps(doc, cls=DjangoJSONEncoder)
+    response = HttpResponse(body, content_type="application/activity+json")
     response["Vary"] = "Accept"
     return response
 
@@ -88,7 +94,27 @@ def image(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
     return cast("HttpResponse", response)
 
 
+def cached(request: HttpRequest, name: str, variant: str, render: Callable[[], str]) -> str:
+    """``render()`` kept per process until the job centre's version changes (every post
+    write) or a scheduled post or an expiry changes what is visible (web/fragments.py)."""
+    jobcenter = request_jobcenter(request)
+    return cached_part(
+        name,
+        jobcenter,
+        variant,
+        render,
+        until=lambda: selectors.next_change(jobcenter, timezone.now()),
+    )
+
+
 def _feed(request: HttpRequest, kind: type[SyndicationFeed]) -> HttpResponse:
+    body = cached(
+        request, f"news:{kind.__name__}", request.get_host(), lambda: _render_feed(request, kind)
+    )
+    return HttpResponse(body, content_type=kind.content_type)  # type: ignore[attr-defined]
+
+
+def _render_feed(request: HttpRequest, kind: type[SyndicationFeed]) -> str:
     jobcenter = request_jobcenter(request)
     home = request.build_absolute_uri(reverse("tenant:news", kwargs={"jc": jobcenter.slug}))
     feed = kind(
@@ -112,9 +138,7 @@ def _feed(request: HttpRequest, kind: type[SyndicationFeed]) -> HttpResponse:
             pubdate=item.published_at,
             updateddate=item.updated_at,
         )
-    response = HttpResponse(content_type=f"{feed.content_type}")  # type: ignore[attr-defined]
-    feed.write(response, "utf-8")
-    return response
+    return feed.writeString("utf-8")
 
 
 @require_module(MODULE)
