@@ -10,6 +10,7 @@ class NewsConfig(AppConfig):
     def ready(self) -> None:
         from openjobcenter.core import scheduler
         from openjobcenter.news import federation
+        from openjobcenter.news.retention import register_rules
         from openjobcenter.news.tasks import publish_due
         from openjobcenter.tenants import modules
 
@@ -24,4 +25,5 @@ class NewsConfig(AppConfig):
             )
         )
         federation.register()
+        register_rules()
         scheduler.register("news.publish_due", 60, publish_due.enqueue)
