@@ -167,6 +167,20 @@ def create_activity(post: Post) -> dict[str, Any]:
     }
 
 
+def update_activity(post: Post) -> dict[str, Any]:
+    note = note_document(post)
+    note["updated"] = post.updated_at.isoformat().replace("+00:00", "Z")
+    return {
+        "@context": AS_CONTEXT,
+        "id": f"{note['id']}#update-{int(post.updated_at.timestamp())}",
+        "type": "Update",
+        "actor": note["attributedTo"],
+        "to": note["to"],
+        "cc": note["cc"],
+        "object": note,
+    }
+
+
 def delete_activity(jobcenter: Jobcenter, note_id: str) -> dict[str, Any]:
     return {
         "@context": AS_CONTEXT,

@@ -43,12 +43,15 @@ class PostInput:
     expires_at: datetime | None
 
 
+def _inboxes(jobcenter: Jobcenter) -> list[str]:
+    return [f.shared_inbox or f.inbox for f in Follower.objects.filter(jobcenter=jobcenter)]
+
+
 def _federate(post: Post) -> None:
     """Send a published post to the followers (once; a scheduled one when it is due)."""
     if post.federated_at is not None or post.published_at > timezone.now():
         return
-    inboxes = [f.shared_inbox or f.inbox for f in Follower.objects.filter(jobcenter=post.jobcenter)]
-    federation.enqueue(post.jobcenter, federation.create_activity(post), inboxes)
+    federation.enqueue(post.jobcenter, federation.create_activity(post), _inboxes(post.jobcenter))
     Post.objects.filter(pk=post.pk).update(federated_at=timezone.now())
     post.federated_at = timezone.now()
 
@@ -94,7 +97,8 @@ def post_create(
 def post_update(
     *, request: HttpRequest | None, post: Post, actor: User, data: PostInput, drop_image: bool
 ) -> Post:
-    """Changes a post. A new image replaces the old one (removed after the commit)."""
+    """Changes a post. A new image replaces the old one (removed after the commit);
+    followers that already have it get an ``Update``."""
     old_image = post.image
     new_image = images.store(post.jobcenter, data.image) if data.image else ""
     try:
@@ -118,6 +122,10 @@ def post_update(
             jobcenter=post.jobcenter,
             actor=actor,
         )
+        if post.federated_at is not None:
+            federation.enqueue(
+                post.jobcenter, federation.update_activity(post), _inboxes(post.jobcenter)
+            )
         _federate(post)
         bump_version()
     except Exception:
@@ -133,9 +141,10 @@ def post_delete(*, request: HttpRequest | None, post: Post, actor: User) -> None
     """Removes a post; followers that got it are sent a Delete."""
     jobcenter = post.jobcenter
     if post.federated_at is not None:
-        inboxes = [f.shared_inbox or f.inbox for f in Follower.objects.filter(jobcenter=jobcenter)]
         federation.enqueue(
-            jobcenter, federation.delete_activity(jobcenter, federation.note_url(post)), inboxes
+            jobcenter,
+            federation.delete_activity(jobcenter, federation.note_url(post)),
+            _inboxes(jobcenter),
         )
     image = post.image
     pk = post.pk
