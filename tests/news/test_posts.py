@@ -213,3 +213,21 @@ def test_share_links_are_plain_links(client: Client, news_jc: Jobcenter) -> None
     bad = client.get(f"/fulda/neuigkeiten/{post.pk}/teilen/?server=javascript:alert(1)")
     assert bad.status_code == 400
     assert "Bitte geben Sie den Namen Ihres Servers an" in bad.content.decode()
+
+
+def test_image_of_a_scheduled_post_only_for_its_editors(
+    lead_client: Callable[[Role], Client], news_jc: Jobcenter
+) -> None:
+    client = lead_client(Role.TEAM_LEAD)
+    client.post(
+        NEW,
+        {
+            "text": "Bald",
+            "image": image_upload(jpeg_with_exif()),
+            "image_alt": "Ein Bild",
+            "published_at": _local(timezone.now() + timedelta(days=1)),
+        },
+    )
+    post = Post.objects.get()
+    assert client.get(f"/fulda/neuigkeiten/{post.pk}/bild").status_code == 200
+    assert Client().get(f"/fulda/neuigkeiten/{post.pk}/bild").status_code == 404

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from openjobcenter.core.access import request_jobcenter
+from openjobcenter.core.access import Perm, has_perm, request_jobcenter, staff_roles
 from openjobcenter.news import federation, selectors
 from openjobcenter.news.models import Post
 from openjobcenter.news.sharing import mastodon_share_url, share_links
@@ -86,7 +86,12 @@ def post(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
 @require_safe
 @cache_control(max_age=3600)
 def image(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
-    found = selectors.get_visible_post(request_jobcenter(request), pk)
+    jobcenter = request_jobcenter(request)
+    roles = staff_roles(request.user, jobcenter)  # type: ignore[arg-type]
+    if has_perm(roles, Perm.NEWS_PUBLISH):  # a scheduled or expired post on its edit page
+        found = selectors.get_post_for_staff(jobcenter, pk)
+    else:
+        found = selectors.get_visible_post(jobcenter, pk)
     if not found.image or not default_storage.exists(found.image):
         raise Http404
     response = FileResponse(default_storage.open(found.image, "rb"), content_type=found.image_type)
