@@ -18,7 +18,7 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from openjobcenter.accounts.models import Role
-from openjobcenter.core.models import OutboxItem
+from openjobcenter.core.models import AuditEntry, OutboxItem
 from openjobcenter.news import remote, signatures
 from openjobcenter.news.models import (
     Follower,
@@ -124,6 +124,7 @@ def test_reply_with_personal_data_reaches_only_the_staff_inbox_flagged(
     page = staff.get("/fulda/staff/neuigkeiten/eingang/").content.decode()
     assert "DE89 3704" in page
     assert "sicheren Nachrichtenbereich" in page
+    assert AuditEntry.objects.filter(object_type="news_inbox", action="read").exists()
     assert lead_client(Role.CASEWORKER).get("/fulda/staff/neuigkeiten/eingang/").status_code == 403
 
 
@@ -288,3 +289,12 @@ def test_outgoing_requests_refuse_private_addresses_and_plain_http() -> None:
         remote.public_address("10.1.2.3", 443)
     with pytest.raises(remote.RemoteError):
         remote.request("GET", "http://social.example/users/x", headers={})
+
+
+def test_note_of_another_server_is_not_taken_as_the_actors(
+    client: Client, erika_key: str, news_jc: Jobcenter
+) -> None:
+    forged = note("<p>@fulda Hallo</p>", to=[OWN])
+    forged["object"]["id"] = "https://other.example/statuses/1"
+    assert deliver(client, forged, key=erika_key).status_code == 202
+    assert not InboxItem.objects.exists()

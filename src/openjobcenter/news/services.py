@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from django.db import transaction
 from django.utils import timezone
@@ -278,6 +279,8 @@ def _note_receive(jobcenter: Jobcenter, activity: dict[str, Any], actor: Any) ->
         return "ignored"
     if _object_id(note.get("attributedTo")) not in ("", actor.actor_id):
         return "ignored"  # a note in someone else's name
+    if urlsplit(_object_id(note)).netloc != urlsplit(actor.actor_id).netloc:
+        return "ignored"  # a note of another server, passed off as the actor's own
     own = federation.actor_url(jobcenter)
     reply_to = _post_replied_to(jobcenter, _object_id(note.get("inReplyTo")))
     tags: list[Any] = note["tag"] if isinstance(note.get("tag"), list) else []

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from openjobcenter.core.access import Perm, request_jobcenter, request_user, staff_required
+from openjobcenter.core.audit import audit
+from openjobcenter.core.models import AuditAction
 from openjobcenter.news import federation, selectors, services
 from openjobcenter.news.forms import PostForm
 from openjobcenter.news.models import InboxStatus, Post
@@ -111,11 +113,20 @@ def inbox(request: HttpRequest, jc: str) -> HttpResponse:
     status = request.GET.get("status", InboxStatus.NEW)
     if status not in InboxStatus.values:
         status = InboxStatus.NEW
+    items = selectors.inbox_items(jobcenter, status)
+    # What strangers wrote, often with personal data: every read is in the audit log.
+    audit(
+        request=request,
+        action=AuditAction.READ,
+        object_type="news_inbox",
+        jobcenter=jobcenter,
+        detail=f"status={status}, {len(items)} entries",
+    )
     return render(
         request,
         "news/staff_inbox.html",
         {
-            "items": selectors.inbox_items(jobcenter, status),
+            "items": items,
             "status": status,
             "statuses": InboxStatus.choices,
         },
