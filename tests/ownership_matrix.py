@@ -435,6 +435,33 @@ ROUTES: dict[str, Entry] = {
     S + "rueckmeldungen/panel/": both(
         staff(TEAM_LEADS), body={"path": "/fulda/vorabcheck/", "message": "Bitte testen"}
     ),
+    # News (issue 22): public pages and ActivityPub documents per job centre; the staff
+    # pages by role. The inbox takes only signed deliveries (tests/news/test_inbox.py).
+    ".well-known/webfinger": page(
+        public(), path="/.well-known/webfinger?resource=acct:{jc}@127.0.0.1:8000"
+    ),
+    T + "neuigkeiten/": page(public()),
+    T + "neuigkeiten/feed.atom": page(public()),
+    T + "neuigkeiten/feed.rss": page(public()),
+    T + "neuigkeiten/<int:pk>/": page(public(), pk="news_post"),
+    T + "neuigkeiten/<int:pk>/bild": page(public(), pk="news_post"),
+    T + "neuigkeiten/<int:pk>/teilen/": page(public(), pk="news_post"),
+    T + "ap/actor": page(public()),
+    T + "ap/outbox": page(public()),
+    T + "ap/followers": page(public()),
+    T + "ap/inbox": action(sample(everyone("401")), note="unsigned: 401, nothing stored"),
+    S + "neuigkeiten/": page(staff(TEAM_LEADS)),
+    S + "neuigkeiten/neu/": both(staff(TEAM_LEADS), body={"text": "Matrix"}),
+    S + "neuigkeiten/<int:pk>/": both(staff(TEAM_LEADS), pk="news_post", body={"text": "Neu"}),
+    S + "neuigkeiten/<int:pk>/loeschen/": action(
+        over(staff(TEAM_LEADS), admin="-"),
+        pk="news_post",
+        note="one post to delete: the team lead does; the admin has the same permission",
+    ),
+    S + "neuigkeiten/eingang/": page(staff(TEAM_LEADS)),
+    S + "neuigkeiten/eingang/<int:pk>/": action(
+        staff(TEAM_LEADS), pk="news_item", body={"status": "done"}
+    ),
 }
 
 # The operator's admin: generated per registered model by django's AdminSite, every view

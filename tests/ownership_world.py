@@ -32,6 +32,9 @@ from openjobcenter.documents import services as document_services
 from openjobcenter.documents.services import RequestItemInput
 from openjobcenter.messaging import services as messaging_services
 from openjobcenter.messaging.models import TextTemplate, Topic
+from openjobcenter.news import images as news_images
+from openjobcenter.news import services as news_services
+from openjobcenter.news.models import InboxItem, Post
 from openjobcenter.notifications.models import PushSubscription
 from openjobcenter.retention.models import AccountDeletionRequest
 from openjobcenter.tenants.demo import load_jobcenters
@@ -47,6 +50,7 @@ MODULES = (
     "messaging",
     "notifications",
     "feedback",
+    "news",
 )
 
 # The personas every entry of the matrix is asked about (DESIGN §4.7, §7 need-to-know).
@@ -82,6 +86,36 @@ def _next_weekday_at(hour: int, days: int = 3) -> datetime:
     while day.weekday() >= 5 or holiday_on(day) is not None:
         day += timedelta(days=1)
     return datetime.combine(day, clock(hour), tzinfo=berlin)
+
+
+def _news(jc: Jobcenter, lead: User) -> tuple[Post, InboxItem]:
+    """A published post with an image, and a reply to it in the staff inbox."""
+    image = news_images.clean_image(upload(photo(4, megapixels=0.3)))
+    post = news_services.post_create(
+        request=None,
+        jobcenter=jc,
+        author=lead,
+        data=news_services.PostInput(
+            text="Jobmesse am Freitag",
+            link="",
+            image=image,
+            image_alt="Plakat",
+            published_at=timezone.now() - timedelta(minutes=1),
+            expires_at=None,
+        ),
+    )
+    item = InboxItem.objects.create(
+        jobcenter=jc,
+        kind="reply",
+        activity_id="https://social.example/s/1/activity",
+        object_id="https://social.example/s/1",
+        actor_id="https://social.example/users/erika",
+        actor_handle="erika@social.example",
+        text="Danke!",
+        in_reply_to=post,
+        received_at=timezone.now(),
+    )
+    return post, item
 
 
 def build_world() -> World:
@@ -184,6 +218,7 @@ def build_world() -> World:
     deletion = AccountDeletionRequest.objects.create(
         user=owner.user, jobcenter=jc_a, customer=owner
     )
+    news_post, news_item = _news(jc_a, staff[Role.TEAM_LEAD.value])
 
     ids: dict[str, Any] = {
         "jc": jc_a.slug,
@@ -221,6 +256,8 @@ def build_world() -> World:
         "version": 1,
         # Whom the work queue's assign action gives an application to (issue 18).
         "caseworker_user": staff[Role.CASEWORKER.value].pk,
+        "news_post": news_post.pk,
+        "news_item": news_item.pk,
     }
     users: dict[str, User | None] = {
         "anonymous": None,

@@ -27,6 +27,7 @@ from openjobcenter.config.env import (
 )
 from openjobcenter.config.logging_settings import logging_dict
 from openjobcenter.config.monitoring_settings import metrics_settings, readyz_settings
+from openjobcenter.config.news_settings import news_settings
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = Path(env_str("OJC_BASE_DIR") or Path.cwd())
@@ -97,6 +98,7 @@ INSTALLED_APPS = [
     "openjobcenter.casefile",
     "openjobcenter.retention",
     "openjobcenter.feedback",
+    "openjobcenter.news",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -567,3 +569,5 @@ LOGGING = logging_dict(log_format=LOG_FORMAT, level=LOG_LEVEL)
 # /metrics and /readyz (config/monitoring_settings.py, docs/monitoring.md).
 METRICS = metrics_settings()
 READYZ = readyz_settings()
+# News and federation (config/news_settings.py, docs/news.md).
+NEWS = news_settings(production=PRODUCTION)

@@ -18,6 +18,7 @@ from openjobcenter.documents import urls as document_urls
 from openjobcenter.feedback import urls as feedback_urls
 from openjobcenter.home import urls as home_urls
 from openjobcenter.messaging import urls as messaging_urls
+from openjobcenter.news import urls as news_urls
 from openjobcenter.notifications import urls as notification_urls
 from openjobcenter.retention import views as retention_views
 from openjobcenter.retention import views_account as retention_account_views
@@ -81,6 +82,7 @@ staff_patterns = (
         *messaging_urls.staff_patterns,
         *notification_urls.staff_patterns,
         *feedback_urls.staff_patterns,
+        *news_urls.staff_patterns,
         path("vorabberechnung/", calculator_views.pre_calculation, name="pre_calculation"),
     ],
     "staff",
@@ -98,6 +100,7 @@ tenant_patterns = (
         *messaging_urls.tenant_patterns,
         *notification_urls.tenant_patterns,
         *feedback_urls.tenant_patterns,
+        *news_urls.tenant_patterns,
         path("impressum/", web_views.legal_page, {"page": "imprint"}, name="imprint"),
         path("datenschutz/", web_views.legal_page, {"page": "privacy"}, name="privacy"),
         path(
@@ -118,6 +121,7 @@ platform_patterns: list[URLPattern | URLResolver] = [
     path("api/v1/", api.urls),
     path("sprache/", web_views.set_language, name="set_language"),
     path("", include(notification_urls.platform_patterns)),  # /sw.js, manifest
+    path("", include((news_urls.platform_patterns, "news"))),  # /.well-known/webfinger
     path(
         "konto/",
         include(

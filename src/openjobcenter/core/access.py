@@ -55,6 +55,8 @@ class Perm(enum.StrEnum):
     RETENTION_CONFIGURE = "retention.configure"  # retention values within legal bounds
     RETENTION_REPORTS = "retention.reports"  # the deletion reports (counts, never content)
     FEEDBACK_VIEW = "feedback.view"  # feedback dashboard, text-change marks, panel invitations
+    NEWS_PUBLISH = "news.publish"  # write, schedule and remove the job centre's posts
+    NEWS_MODERATE = "news.moderate"  # the fediverse inbox: replies and mentions
 
 
 ALL_ROLES = frozenset(Role)
@@ -85,6 +87,8 @@ ROLE_PERMISSIONS: dict[Perm, frozenset[Role]] = {
     Perm.RETENTION_CONFIGURE: frozenset({Role.ADMIN}),
     Perm.RETENTION_REPORTS: frozenset({Role.TEAM_LEAD, Role.ADMIN}),
     Perm.FEEDBACK_VIEW: frozenset({Role.TEAM_LEAD, Role.ADMIN}),
+    Perm.NEWS_PUBLISH: frozenset({Role.TEAM_LEAD, Role.ADMIN}),
+    Perm.NEWS_MODERATE: frozenset({Role.TEAM_LEAD, Role.ADMIN}),
 }
 
 

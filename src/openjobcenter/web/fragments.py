@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING
 
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -32,7 +34,8 @@ __all__ = ["cached_part", "reset"]
 MAX_ENTRIES = 2000
 
 _lock = threading.Lock()
-_parts: dict[tuple[int, str, str, str], SafeString] = {}
+# Each part with the time it stops being right by itself (None: only a new version ends it).
+_parts: dict[tuple[int, str, str, str], tuple[SafeString, datetime | None]] = {}
 _seen: dict[str, str | None] = {"version": None}
 
 
@@ -43,25 +46,36 @@ def reset() -> None:
 
 
 def cached_part(
-    name: str, jobcenter: Jobcenter, variant: str, render: Callable[[], str]
+    name: str,
+    jobcenter: Jobcenter,
+    variant: str,
+    render: Callable[[], str],
+    *,
+    until: Callable[[], datetime | None] | None = None,
 ) -> SafeString:
     """The part ``name`` of ``jobcenter``'s pages, rendered by ``render`` once per version,
-    language and ``variant`` (which must name everything else the part depends on)."""
+    language and ``variant`` (which must name everything else the part depends on).
+
+    ``until`` (asked before each render) says when the part changes by itself, without a
+    write (a scheduled news post appears, another expires): it is rendered anew then."""
     version = version_of(jobcenter)
     if version is None:
         return mark_safe(render())
     key = (jobcenter.pk, get_language() or "", name, variant)
+    now = timezone.now()
     with _lock:
         if _seen["version"] != version:
             # One version for all job centres: a change anywhere renders every part anew.
             _parts.clear()
             _seen["version"] = version
         found = _parts.get(key)
-    if found is None:
-        found = mark_safe(render())
-        with _lock:
-            if _seen["version"] == version:
-                if len(_parts) >= MAX_ENTRIES:
-                    _parts.clear()
-                _parts[key] = found
-    return found
+    if found is not None and (found[1] is None or now < found[1]):
+        return found[0]
+    valid_until = until() if until is not None else None
+    html = mark_safe(render())
+    with _lock:
+        if _seen["version"] == version:
+            if len(_parts) >= MAX_ENTRIES:
+                _parts.clear()
+            _parts[key] = (html, valid_until)
+    return html

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -19,6 +20,7 @@ from django.http import (
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import get_urlconf, reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.utils.translation import gettext_lazy as _
@@ -56,8 +58,14 @@ _jobcenter = request_jobcenter
 def tenant_home(request: HttpRequest, jc: str | None = None) -> HttpResponse:
     jobcenter = _jobcenter(request)
     authenticated = bool(request.user.is_authenticated)
+    with_news = modules.is_enabled(jobcenter, "news")
 
     def render_main() -> str:
+        news_posts = []
+        if with_news:
+            from openjobcenter.news.selectors import visible_posts
+
+            news_posts = list(visible_posts(jobcenter)[:3])
         return render_to_string(
             "web/_tenant_home_main.html",
             {
@@ -66,15 +74,25 @@ def tenant_home(request: HttpRequest, jc: str | None = None) -> HttpResponse:
                 "offices": list(jobcenter.offices.all()),
                 "enabled_modules": modules.entries_for(jobcenter),
                 "not_offered": modules.not_offered(jobcenter),
+                "news_posts": news_posts,
             },
         )
+
+    def news_until() -> datetime | None:
+        # A scheduled post appears or a shown one expires without any write: the cached
+        # part is valid only until then (writes set a new job-centre version).
+        from openjobcenter.news.selectors import next_change
+
+        return next_change(jobcenter, timezone.now())
 
     # The same for everyone of one language and login state: rendered once per process
     # and job-centre version (web/fragments.py), with the offices query.
     # The URL configuration is part of the key: the links are reversed under the request's
     # own (a job centre's host name has its own, config/urls_host.py).
     variant = f"{'in' if authenticated else 'out'}:{get_urlconf() or ''}"
-    main = cached_part("home", jobcenter, variant, render_main)
+    main = cached_part(
+        "home", jobcenter, variant, render_main, until=news_until if with_news else None
+    )
     return render(request, "web/tenant_home.html", {"main_html": main})
 
 

@@ -1,0 +1,40 @@
+"""The fediverse inbox is deleted by its retention rule; posts are not touched."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from openjobcenter.news.models import InboxItem, Post
+from openjobcenter.retention import registry
+from openjobcenter.retention.services import retention_run
+from openjobcenter.tenants.models import Jobcenter
+
+pytestmark = pytest.mark.django_db
+
+
+def _item(jc: Jobcenter, n: int) -> InboxItem:
+    return InboxItem.objects.create(
+        jobcenter=jc,
+        kind="mention",
+        activity_id=f"https://social.example/s/{n}/a",
+        object_id=f"https://social.example/s/{n}",
+        actor_id="https://social.example/users/erika",
+        text="Meine Telefonnummer ist 0661 123456",
+        received_at=timezone.now(),
+    )
+
+
+def test_old_inbox_items_are_deleted_and_recent_ones_kept(news_jc: Jobcenter) -> None:
+    rule = registry.get("news.inbox")
+    with time_machine.travel(timezone.now() - timedelta(days=rule.default + 1), tick=False):
+        old = _item(news_jc, 1)
+    recent = _item(news_jc, 2)
+    post = Post.objects.create(jobcenter=news_jc, text="bleibt", published_at=timezone.now())
+    retention_run()
+    assert not InboxItem.objects.filter(pk=old.pk).exists()
+    assert InboxItem.objects.filter(pk=recent.pk).exists()
+    assert Post.objects.filter(pk=post.pk).exists()
