@@ -57,6 +57,9 @@ class CustomerCard(models.Model):
     # Anything the pass shows changed (appointment, status, settings): PassKit's
     # "updated since" and Last-Modified.
     pass_updated_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # The state (pass_modified) of the last copy the customer downloaded: a newer
+    # state means the copy in their wallet is outdated (the card page says so).
+    pass_downloaded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("Kundenkarte")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
@@ -213,3 +214,10 @@ def card_lookup(*, jobcenter: Jobcenter, payload: str) -> CustomerCard | None:
     if card.jobcenter_id != jobcenter.pk or card.status != CardStatus.ACTIVE:
         return None
     return card
+
+
+def card_pass_downloaded(*, card: CustomerCard, version: datetime) -> None:
+    """Remember which state of the pass the customer now holds (download or a device's
+    update)."""
+    CustomerCard.objects.filter(pk=card.pk).update(pass_downloaded_at=version)
+    card.pass_downloaded_at = version
