@@ -23,6 +23,7 @@ from openjobcenter.tenants.modules import is_enabled
 
 logger = logging.getLogger(__name__)
 _DEVICE = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
+_MAX_TAG = 18
 _PUSH = re.compile(r"^[A-Za-z0-9._:-]{1,200}$")
 
 
@@ -85,7 +86,7 @@ def registration(request: HttpRequest, device: str, pass_type: str, serial: str)
 
 def serials(request: HttpRequest, device: str, pass_type: str) -> HttpResponse:
     """The serial numbers of this device's passes that changed since ``passesUpdatedSince``
-    (our tag: seconds since the epoch); 204 when none."""
+    (our tag: microseconds since the epoch); 204 when none."""
     if request.method != "GET":
         return HttpResponse(status=405, headers={"Allow": "GET"})
     if not _DEVICE.match(device):
@@ -93,22 +94,27 @@ def serials(request: HttpRequest, device: str, pass_type: str) -> HttpResponse:
     since_raw = request.GET.get("passesUpdatedSince", "")
     since = None
     if since_raw:
-        if not since_raw.isdigit() or len(since_raw) > 12:
+        if not since_raw.isdigit() or len(since_raw) > _MAX_TAG:
             return HttpResponse(status=400)
-        since = datetime.fromtimestamp(int(since_raw), tz=UTC)
-    cards = [
-        c
-        for c in selectors.cards_updated_since(device_library_id=device, since=since)
-        if selectors.wallet_settings(c.jobcenter) is not None
-        and selectors.wallet_settings(c.jobcenter).pass_type_identifier == pass_type  # type: ignore[union-attr]
-    ]
+        seconds, micros = divmod(int(since_raw), 1_000_000)
+        try:
+            since = datetime.fromtimestamp(seconds, tz=UTC).replace(microsecond=micros)
+        except (OverflowError, ValueError, OSError):
+            return HttpResponse(status=400)
+    cards = []
+    for card in selectors.cards_updated_since(device_library_id=device, since=since):
+        config = selectors.wallet_settings(card.jobcenter)
+        if config is not None and config.pass_type_identifier == pass_type:
+            cards.append(card)
     if not cards:
         return HttpResponse(status=204)
-    last = max(selectors.pass_modified(c) for c in cards)
+    last = max(selectors.pass_modified_exact(c) for c in cards)
     return JsonResponse(
         {
             "serialNumbers": [str(c.pass_serial) for c in cards],
-            "lastUpdated": str(int(last.timestamp())),
+            "lastUpdated": str(
+                int(last.replace(microsecond=0).timestamp()) * 1_000_000 + last.microsecond
+            ),
         }
     )
 
