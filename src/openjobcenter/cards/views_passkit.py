@@ -11,7 +11,7 @@ import re
 from datetime import UTC, datetime
 
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, RawPostDataException
 from django.utils.http import http_date, parse_http_date_safe
 from django.views.decorators.csrf import csrf_exempt
 
@@ -40,6 +40,15 @@ def _card(request: HttpRequest, pass_type: str, serial: str) -> CustomerCard | N
     return card
 
 
+def _json_body(request: HttpRequest, limit: int = 20_000) -> dict[str, object] | None:
+    """The JSON object sent, or None for anything else (a form post, bad JSON)."""
+    try:
+        data = json.loads(request.body[:limit] or b"{}")
+    except (ValueError, RawPostDataException):
+        return None
+    return data if isinstance(data, dict) else None
+
+
 def _unauthorized() -> HttpResponse:
     return HttpResponse(status=401)
 
@@ -57,10 +66,10 @@ def registration(request: HttpRequest, device: str, pass_type: str, serial: str)
     if request.method == "DELETE":
         PassDevice.objects.filter(card=card, device_library_id=device).delete()
         return HttpResponse(status=200)
-    try:
-        push_token = str(json.loads(request.body or b"{}").get("pushToken", ""))
-    except (ValueError, AttributeError):
+    body = _json_body(request)
+    if body is None:
         return HttpResponse(status=400)
+    push_token = str(body.get("pushToken", ""))
     if not _PUSH.match(push_token):
         return HttpResponse(status=400)
     try:
@@ -162,10 +171,10 @@ def log(request: HttpRequest) -> HttpResponse:
     """Devices report problems with a pass here; we log them (length-limited)."""
     if request.method != "POST":
         return HttpResponse(status=405, headers={"Allow": "POST"})
-    try:
-        logs = json.loads(request.body[:20_000] or b"{}").get("logs", [])
-    except (ValueError, AttributeError):
+    body = _json_body(request)
+    if body is None:
         return HttpResponse(status=400)
+    logs = body.get("logs", [])
     if isinstance(logs, list):
         for line in logs[:20]:
             logger.info("passkit device log: %s", str(line)[:500])
