@@ -171,3 +171,14 @@ def test_print_pdf_is_a_pdf_with_the_qr(
     # The QR is drawn as vector paths: many filled rectangles/lines in the content.
     content = page.get_contents().get_data()  # type: ignore[union-attr]
     assert content.count(b" l") + content.count(b" re") > 50
+
+
+def test_card_on_mein_bereich_with_qr(
+    card_on: Jobcenter, customer: CustomerProfile, customer_client: Client
+) -> None:
+    html = customer_client.get(
+        reverse("customer:home", kwargs={"jc": card_on.slug})
+    ).content.decode()
+    assert "Ihre Kundenkarte" in html
+    assert 'class="card-qr"' in html
+    assert "A-1001" in html
