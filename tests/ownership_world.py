@@ -51,6 +51,7 @@ MODULES = (
     "notifications",
     "feedback",
     "news",
+    "customer_card",
 )
 
 # The personas every entry of the matrix is asked about (DESIGN §4.7, §7 need-to-know).

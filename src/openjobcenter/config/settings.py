@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "openjobcenter.retention",
     "openjobcenter.feedback",
     "openjobcenter.news",
+    "openjobcenter.cards",
     "allauth",
     "allauth.account",
     "allauth.mfa",
