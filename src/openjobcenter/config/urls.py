@@ -21,6 +21,7 @@ from openjobcenter.notifications import urls as notification_urls
 from openjobcenter.retention import views as retention_views
 from openjobcenter.retention import views_account as retention_account_views
 from openjobcenter.tenants import views as tenant_views
+from openjobcenter.videos import urls as video_urls
 from openjobcenter.web import health, staff_views
 from openjobcenter.web import views as web_views
 
@@ -69,6 +70,7 @@ staff_patterns = (
         *document_urls.staff_patterns,
         *messaging_urls.staff_patterns,
         *notification_urls.staff_patterns,
+        *video_urls.staff_patterns,
         path("vorabberechnung/", calculator_views.pre_calculation, name="pre_calculation"),
     ],
     "staff",
@@ -85,6 +87,7 @@ tenant_patterns = (
         *document_urls.tenant_patterns,
         *messaging_urls.tenant_patterns,
         *notification_urls.tenant_patterns,
+        *video_urls.tenant_patterns,
         path("impressum/", web_views.legal_page, {"page": "imprint"}, name="imprint"),
         path("datenschutz/", web_views.legal_page, {"page": "privacy"}, name="privacy"),
         path(

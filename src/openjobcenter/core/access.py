@@ -54,6 +54,8 @@ class Perm(enum.StrEnum):
     QUEUE_LEAD = "queue.lead"  # the team's load on the start page, assign from there
     RETENTION_CONFIGURE = "retention.configure"  # retention values within legal bounds
     RETENTION_REPORTS = "retention.reports"  # the deletion reports (counts, never content)
+    VIDEOS_MANAGE = "videos.manage"  # upload explainer videos, captions, attach, adopt
+    VIDEOS_STATS = "videos.stats"  # views and completion per video (counts only)
 
 
 ALL_ROLES = frozenset(Role)
@@ -83,6 +85,8 @@ ROLE_PERMISSIONS: dict[Perm, frozenset[Role]] = {
     Perm.QUEUE_LEAD: frozenset({Role.TEAM_LEAD, Role.ADMIN}),
     Perm.RETENTION_CONFIGURE: frozenset({Role.ADMIN}),
     Perm.RETENTION_REPORTS: frozenset({Role.TEAM_LEAD, Role.ADMIN}),
+    Perm.VIDEOS_MANAGE: frozenset({Role.ADMIN}),
+    Perm.VIDEOS_STATS: frozenset({Role.TEAM_LEAD, Role.ADMIN}),
 }
 
 
