@@ -38,8 +38,9 @@ from openjobcenter.tenants.models import Jobcenter, Office
 from tests.applications.staff_data import make_application
 from tests.conftest import login_with_mfa, make_customer, make_staff
 from tests.documents.conftest import photo, upload
+from tests.videos.world import make_videos
 
-MODULES = ("appointments", "applications", "documents", "messaging", "notifications")
+MODULES = ("appointments", "applications", "documents", "messaging", "notifications", "videos")
 
 # The personas every entry of the matrix is asked about (DESIGN §4.7, §7 need-to-know).
 CUSTOMER_PERSONAS = ("owner", "other_customer", "customer_b")
@@ -172,7 +173,9 @@ def build_world() -> World:
     )
     membership = StaffMembership.objects.get(user=staff[Role.CASEWORKER.value], jobcenter=jc_a)
 
+    videos = make_videos(jc_a)
     ids: dict[str, Any] = {
+        **videos,
         "jc": jc_a.slug,
         "slug": jc_a.slug,
         "customer": owner.pk,

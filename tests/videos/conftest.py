@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +22,25 @@ def clip(path: Path, *, seconds: float = 2, fmt: str = "mp4", faststart: bool = 
         if fmt in ("mp4", "mov")
         else ["-c:v", "libvpx-vp9", "-deadline", "realtime", "-c:a", "libopus"]
     )
-    subprocess.run(  # noqa: S603
+    subprocess.run(
         [
-            "ffmpeg", "-nostdin", "-loglevel", "error", "-y",
-            "-f", "lavfi", "-i", f"testsrc=duration={seconds}:size=160x120:rate=10",
-            "-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}",
-            *codec, *(["-movflags", "+faststart"] if faststart else []), "-shortest", str(path),
+            "ffmpeg",
+            "-nostdin",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            f"testsrc=duration={seconds}:size=160x120:rate=10",
+            "-f",
+            "lavfi",
+            "-i",
+            f"sine=frequency=440:duration={seconds}",
+            *codec,
+            *(["-movflags", "+faststart"] if faststart else []),
+            "-shortest",
+            str(path),
         ],
         check=True,
         capture_output=True,
@@ -52,16 +64,18 @@ def mp4_bytes(tmp_path: Path) -> bytes:
     return clip(tmp_path / "clip.mp4")
 
 
-def upload(data: bytes, name: str = "clip.mp4", content_type: str = "video/mp4") -> SimpleUploadedFile:
+def upload(
+    data: bytes, name: str = "clip.mp4", content_type: str = "video/mp4"
+) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data, content_type=content_type)
 
 
 @pytest.fixture
-def videos_on(jc_a: Jobcenter, jc_b: Jobcenter) -> Iterator[Jobcenter]:
+def videos_on(jc_a: Jobcenter, jc_b: Jobcenter) -> Jobcenter:
     for jc in (jc_a, jc_b):
         jc.enabled_modules = [*jc.enabled_modules, "videos", "applications"]
         jc.save(update_fields=["enabled_modules"])
-    yield jc_a
+    return jc_a
 
 
 @pytest.fixture
@@ -71,4 +85,11 @@ def admin_a(staff_a: dict[Role, User]) -> User:
 
 @pytest.fixture
 def video_a(videos_on: Jobcenter) -> Video:
-    return Video.objects.create(jobcenter=videos_on, title="So stellen Sie den Antrag", published=True)
+    return Video.objects.create(
+        jobcenter=videos_on, title="So stellen Sie den Antrag", published=True
+    )
+
+
+def jc_of(video: Video) -> Jobcenter:
+    assert video.jobcenter is not None
+    return video.jobcenter

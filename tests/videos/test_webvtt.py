@@ -16,7 +16,10 @@ def test_valid_file_gives_its_cues() -> None:
         (1.5, 3.0, "So geht es"),
     ]
     assert cues[1].identifier == "id-2"
-    assert parse("WEBVTT - Titel\r\n\r\n01:00:00.000 --> 01:00:02.000 align:start\r\nx\r\n")[0].start == 3600
+    assert (
+        parse("WEBVTT - Titel\r\n\r\n01:00:00.000 --> 01:00:02.000 align:start\r\nx\r\n")[0].start
+        == 3600
+    )
 
 
 @pytest.mark.parametrize(
@@ -48,7 +51,10 @@ def test_message_in_the_readers_language() -> None:
 
 def test_chapters_and_time_labels() -> None:
     chapters = parse_chapters("0:00 Einleitung\n1:20 Unterlagen hochladen\n")
-    assert [(c.label, c.title) for c in chapters] == [("0:00", "Einleitung"), ("1:20", "Unterlagen hochladen")]
+    assert [(c.label, c.title) for c in chapters] == [
+        ("0:00", "Einleitung"),
+        ("1:20", "Unterlagen hochladen"),
+    ]
     with pytest.raises(WebVTTError) as caught:
         parse_chapters("0:00 a\nZwei Minuten b")
     assert caught.value.line == 2

@@ -34,7 +34,9 @@ def message_for(code: str, detail: str = "") -> str:
             "Die Umwandlung ist fehlgeschlagen. Versuchen Sie es noch einmal; wenn es wieder "
             "nicht klappt, ist die Datei vermutlich beschädigt."
         ),
-        "missing": _("Die hochgeladene Datei ist nicht mehr vorhanden. Bitte laden Sie sie neu hoch."),
+        "missing": _(
+            "Die hochgeladene Datei ist nicht mehr vorhanden. Bitte laden Sie sie neu hoch."
+        ),
         "timeout": _("Die Umwandlung dauert ungewöhnlich lange und wurde abgebrochen."),
     }
     return messages.get(code, messages["transcode"])

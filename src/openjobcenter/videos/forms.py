@@ -92,7 +92,9 @@ class AttachmentForm(forms.Form):
 
     def __init__(self, *args: Any, choices: list[tuple[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["target"].choices = choices
+        target = self.fields["target"]
+        assert isinstance(target, forms.ChoiceField)  # noqa: S101 - declared above
+        target.choices = choices
 
     def target_pair(self) -> tuple[str, str]:
         kind, _sep, key = self.cleaned_data["target"].partition("|")

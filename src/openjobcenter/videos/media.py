@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.http import quote_etag
 
 from openjobcenter.videos import storage
@@ -44,7 +45,7 @@ def parse_range(header: str, size: int) -> tuple[int, int] | str | None:
     return start, min(end, size - 1)
 
 
-def serve(request: HttpRequest, name: str, content_type: str) -> HttpResponse:
+def serve(request: HttpRequest, name: str, content_type: str) -> HttpResponseBase:
     size = storage.size(name)
     etag = quote_etag(name.rsplit("/", 1)[-1])
     headers = {
@@ -73,13 +74,11 @@ def serve(request: HttpRequest, name: str, content_type: str) -> HttpResponse:
     else:
         start, end = wanted
         status = 206
-    body = (
-        storage.read_range(name, start, end) if request.method != "HEAD" and size else iter(())
-    )
-    response = StreamingHttpResponse(body, status=status, content_type=content_type)
-    response["Content-Length"] = str(end - start + 1 if size else 0)
+    body = storage.read_range(name, start, end) if request.method != "HEAD" and size else iter(())
+    streamed = StreamingHttpResponse(body, status=status, content_type=content_type)
+    streamed["Content-Length"] = str(end - start + 1 if size else 0)
     if status == 206:
-        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+        streamed["Content-Range"] = f"bytes {start}-{end}/{size}"
     for key, value in headers.items():
-        response[key] = value
-    return response
+        streamed[key] = value
+    return streamed

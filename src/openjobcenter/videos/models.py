@@ -77,9 +77,7 @@ class Video(models.Model):
     class Meta:
         ordering = ("title", "pk")
         constraints = (
-            models.UniqueConstraint(
-                fields=("jobcenter", "adopted_from"), name="video_adopt_once"
-            ),
+            models.UniqueConstraint(fields=("jobcenter", "adopted_from"), name="video_adopt_once"),
         )
 
     def __str__(self) -> str:
@@ -96,9 +94,7 @@ class VideoVariant(models.Model):
     kind = models.CharField(
         _("Fassung"), max_length=12, choices=VariantKind.choices, default=VariantKind.STANDARD
     )
-    language = models.CharField(
-        _("Sprache"), max_length=8, choices=VARIANT_LANGUAGES, default="de"
-    )
+    language = models.CharField(_("Sprache"), max_length=8, choices=VARIANT_LANGUAGES, default="de")
     # Storage keys in the videos storage (never local paths).
     source_name = models.CharField(max_length=200, blank=True)
     mp4_name = models.CharField(max_length=200, blank=True)
@@ -170,9 +166,7 @@ class VideoDayStat(models.Model):
     completed = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = (
-            models.UniqueConstraint(fields=("video", "day"), name="video_day_unique"),
-        )
+        constraints = (models.UniqueConstraint(fields=("video", "day"), name="video_day_unique"),)
 
     def __str__(self) -> str:
         return f"{self.video_id}@{self.day}"

@@ -44,7 +44,9 @@ def get_variant_for_admin(video: Video, pk: int) -> VideoVariant:
 
 
 def get_attachment_for_admin(video: Video, pk: int) -> VideoAttachment:
-    attachment = VideoAttachment.objects.filter(video=video, jobcenter=video.jobcenter, pk=pk).first()
+    attachment = VideoAttachment.objects.filter(
+        video=video, jobcenter=video.jobcenter, pk=pk
+    ).first()
     if attachment is None:
         raise Http404
     return attachment

@@ -127,10 +127,7 @@ def video_adopt(
 
 def video_delete(*, request: HttpRequest | None, actor: User | None, video: Video) -> None:
     names = [
-        n
-        for v in video.variants.all()
-        for n in (v.source_name, v.mp4_name, v.poster_name)
-        if n
+        n for v in video.variants.all() for n in (v.source_name, v.mp4_name, v.poster_name) if n
     ]
     with transaction.atomic():
         _audit(request, actor, AuditAction.DELETE, "video", video.pk, video.jobcenter, video.title)
@@ -222,8 +219,13 @@ def variant_retry(
             state=VariantState.PENDING, progress=0, error_code="", error_detail="", started_at=None
         )
         _audit(
-            request, actor, AuditAction.UPDATE, "video_variant", variant.pk,
-            variant.video.jobcenter, "retry",
+            request,
+            actor,
+            AuditAction.UPDATE,
+            "video_variant",
+            variant.pk,
+            variant.video.jobcenter,
+            "retry",
         )
         pk = variant.pk
         transaction.on_commit(lambda: _enqueue(pk))
@@ -244,7 +246,10 @@ def variant_process(*, variant_id: int) -> VideoVariant | None:
     a lost worker starts from the stored source again)."""
     with transaction.atomic():
         variant = (
-            VideoVariant.objects.select_for_update().select_related("video").filter(pk=variant_id).first()
+            VideoVariant.objects.select_for_update()
+            .select_related("video")
+            .filter(pk=variant_id)
+            .first()
         )
         if variant is None or variant.state == VariantState.READY:
             return variant
@@ -276,10 +281,10 @@ def variant_process(*, variant_id: int) -> VideoVariant | None:
             )
             jpg = Path(tmp) / "poster.jpg"
             ffmpeg.poster(mp4, jpg, at_s=min(1.0, info.duration_s / 2))
-            with mp4.open("rb") as fh:
-                new_names.append(storage.put(owner, ".mp4", fh))
-            with jpg.open("rb") as fh:
-                new_names.append(storage.put(owner, ".jpg", fh))
+            with mp4.open("rb") as out_mp4:
+                new_names.append(storage.put(owner, ".mp4", out_mp4))
+            with jpg.open("rb") as out_jpg:
+                new_names.append(storage.put(owner, ".jpg", out_jpg))
     except ffmpeg.ProbeError as exc:
         storage.delete(*new_names)
         VideoVariant.objects.filter(pk=variant_id).update(
@@ -332,8 +337,13 @@ def variant_set_texts(
         variant.chapters = chapters.strip()
         variant.save(update_fields=["captions", "transcript", "chapters", "updated_at"])
         _audit(
-            request, actor, AuditAction.UPDATE, "video_variant", variant.pk,
-            variant.video.jobcenter, "texts",
+            request,
+            actor,
+            AuditAction.UPDATE,
+            "video_variant",
+            variant.pk,
+            variant.video.jobcenter,
+            "texts",
         )
     return variant
 
@@ -358,7 +368,12 @@ def attachment_add(
             jobcenter=jobcenter, video=video, target_kind=target_kind, target_key=target_key
         )
         _audit(
-            request, actor, AuditAction.CREATE, "video_attachment", attachment.pk, jobcenter,
+            request,
+            actor,
+            AuditAction.CREATE,
+            "video_attachment",
+            attachment.pk,
+            jobcenter,
             f"{video.pk} {target_kind} {target_key}",
         )
     return attachment
@@ -369,8 +384,13 @@ def attachment_remove(
 ) -> None:
     with transaction.atomic():
         _audit(
-            request, actor, AuditAction.DELETE, "video_attachment", attachment.pk,
-            attachment.jobcenter, f"{attachment.video_id} {attachment}",
+            request,
+            actor,
+            AuditAction.DELETE,
+            "video_attachment",
+            attachment.pk,
+            attachment.jobcenter,
+            f"{attachment.video_id} {attachment}",
         )
         attachment.delete()
 

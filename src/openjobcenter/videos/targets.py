@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from openjobcenter.videos.models import TargetKind
 
 if TYPE_CHECKING:
+    from openjobcenter.applications.engine.definitions import FormDefinition
     from openjobcenter.tenants.models import Jobcenter
 
 
@@ -19,7 +20,7 @@ def target_choices(jobcenter: Jobcenter) -> list[tuple[str, object]]:
     from openjobcenter.appointments.models import AppointmentType
     from openjobcenter.documents.kinds import all_kinds
 
-    latest = {}
+    latest: dict[str, FormDefinition] = {}
     for definition in all_definitions():
         if definition.key not in latest or definition.version > latest[definition.key].version:
             latest[definition.key] = definition
@@ -37,7 +38,10 @@ def target_choices(jobcenter: Jobcenter) -> list[tuple[str, object]]:
         (str(_("Schritt eines Antrags")), steps),
         (str(_("Art einer Unterlage")), kinds),
         (str(_("Terminart")), types),
-        (str(_("Hilfeseite")), [(f"{TargetKind.HELP_PAGE}|", str(_("Hilfeseite (Kurzname unten)")))]),
+        (
+            str(_("Hilfeseite")),
+            [(f"{TargetKind.HELP_PAGE}|", str(_("Hilfeseite (Kurzname unten)")))],
+        ),
     ]
 
 

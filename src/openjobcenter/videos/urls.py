@@ -22,7 +22,7 @@ staff_patterns = [
     path("videos/neu/", views_staff.video_new, name="video_new"),
     path("videos/gemeinsam/", views_staff.shared_library, name="videos_shared"),
     path(
-        "videos/gemeinsam/<int:pk>/uebernehmen/", views_staff.shared_adopt, name="video_adopt"
+        "videos/gemeinsam/<int:shared>/uebernehmen/", views_staff.shared_adopt, name="video_adopt"
     ),
     path("videos/auswertung/", views_staff.stats, name="videos_stats"),
     path("videos/<int:pk>/", views_staff.video_detail, name="video"),

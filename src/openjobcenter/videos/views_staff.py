@@ -40,9 +40,7 @@ def _state(variant: VideoVariant) -> dict[str, Any]:
 @require_GET
 def video_list(request: HttpRequest, jc: str) -> HttpResponse:
     jobcenter = request_jobcenter(request)
-    return render(
-        request, "videos/staff_list.html", {"videos": selectors.admin_videos(jobcenter)}
-    )
+    return render(request, "videos/staff_list.html", {"videos": selectors.admin_videos(jobcenter)})
 
 
 @require_module("videos")
@@ -59,7 +57,9 @@ def video_new(request: HttpRequest, jc: str) -> HttpResponse:
             video=None,
             data=form.cleaned_data,
         )
-        messages.success(request, _("Das Video wurde angelegt. Laden Sie jetzt die Videodatei hoch."))
+        messages.success(
+            request, _("Das Video wurde angelegt. Laden Sie jetzt die Videodatei hoch.")
+        )
         return redirect("staff:video", jc=jc, pk=video.pk)
     return render(
         request, "videos/staff_new.html", {"form": form}, status=400 if form.errors else 200
@@ -76,9 +76,7 @@ def _detail(
     status: int = 200,
 ) -> HttpResponse:
     jobcenter = request_jobcenter(request)
-    variants = list(
-        VideoVariant.objects.filter(video_id=video.media_video_id)
-    )
+    variants = list(VideoVariant.objects.filter(video_id=video.media_video_id))
     return render(
         request,
         "videos/staff_video.html",
@@ -215,7 +213,11 @@ def variant_retry(request: HttpRequest, jc: str, pk: int, variant: int) -> HttpR
 @require_http_methods(["GET", "POST"])
 def variant_texts(request: HttpRequest, jc: str, pk: int, variant: int) -> HttpResponse:
     video, chosen = _variant(request, pk, variant)
-    initial = {"captions": chosen.captions, "transcript": chosen.transcript, "chapters": chosen.chapters}
+    initial = {
+        "captions": chosen.captions,
+        "transcript": chosen.transcript,
+        "chapters": chosen.chapters,
+    }
     form = VariantTextsForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -291,12 +293,12 @@ def shared_library(request: HttpRequest, jc: str) -> HttpResponse:
 @require_module("videos")
 @staff_required(Perm.VIDEOS_MANAGE)
 @require_POST
-def shared_adopt(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
+def shared_adopt(request: HttpRequest, jc: str, shared: int) -> HttpResponse:
     video = services.video_adopt(
         request=request,
         actor=request_user(request),
         jobcenter=request_jobcenter(request),
-        shared=selectors.get_shared_video(pk),
+        shared=selectors.get_shared_video(shared),
     )
     messages.success(
         request,
@@ -313,5 +315,9 @@ def stats(request: HttpRequest, jc: str) -> HttpResponse:
     return render(
         request,
         "videos/staff_stats.html",
-        {"rows": selectors.video_stats(jobcenter), "days": 90, "step_kind": TargetKind.APPLICATION_STEP},
+        {
+            "rows": selectors.video_stats(jobcenter),
+            "days": 90,
+            "step_kind": TargetKind.APPLICATION_STEP,
+        },
     )

@@ -62,9 +62,7 @@ def parse(text: str) -> list[Cue]:
     # The header may continue until the first blank line.
     while i < len(lines) and lines[i].strip():
         if "-->" in lines[i]:
-            raise WebVTTError(
-                i + 1, _("Nach der Zeile „WEBVTT“ muss eine Leerzeile stehen.")
-            )
+            raise WebVTTError(i + 1, _("Nach der Zeile „WEBVTT“ muss eine Leerzeile stehen."))
         i += 1
     while i < len(lines):
         if not lines[i].strip():
@@ -123,9 +121,7 @@ def _block(block: list[str], block_start: int, cues: list[Cue]) -> Cue | None:
     start = _seconds(g[0], g[1], g[2], g[3])
     end = _seconds(g[4], g[5], g[6], g[7])
     if end <= start:
-        raise WebVTTError(
-            line_no, _("Das Ende des Untertitels muss nach seinem Anfang liegen.")
-        )
+        raise WebVTTError(line_no, _("Das Ende des Untertitels muss nach seinem Anfang liegen."))
     if cues and start < cues[-1].start:
         raise WebVTTError(
             line_no,
