@@ -9,7 +9,10 @@ as RFC 9110 allows. A range that starts beyond the end is answered 416 with the 
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator, Iterator
 
+from asgiref.sync import sync_to_async
+from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.http import quote_etag
@@ -74,7 +77,10 @@ def serve(request: HttpRequest, name: str, content_type: str) -> HttpResponseBas
     else:
         start, end = wanted
         status = 206
-    body = storage.read_range(name, start, end) if request.method != "HEAD" and size else iter(())
+    chunks = storage.read_range(name, start, end) if request.method != "HEAD" and size else iter(())
+    # Under ASGI an async iterator, or Django would read the whole sync one into memory
+    # before sending the first byte; each chunk is read in a worker thread.
+    body = _async_chunks(chunks) if isinstance(request, ASGIRequest) else chunks
     streamed = StreamingHttpResponse(body, status=status, content_type=content_type)
     streamed["Content-Length"] = str(end - start + 1 if size else 0)
     if status == 206:
@@ -82,3 +88,15 @@ def serve(request: HttpRequest, name: str, content_type: str) -> HttpResponseBas
     for key, value in headers.items():
         streamed[key] = value
     return streamed
+
+
+async def _async_chunks(chunks: Iterator[bytes]) -> AsyncIterator[bytes]:
+    # No explicit close on a client's disconnect: the worker thread may still be inside
+    # ``next`` then; the generator closes its file when it is collected.
+    step = sync_to_async(_next_or_none, thread_sensitive=False)
+    while (chunk := await step(chunks)) is not None:
+        yield chunk
+
+
+def _next_or_none(chunks: Iterator[bytes]) -> bytes | None:
+    return next(chunks, None)
