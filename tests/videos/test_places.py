@@ -141,3 +141,30 @@ def test_stats_page_for_team_lead_not_for_caseworker(
     page = staff_client(staff_a[Role.TEAM_LEAD]).get(url)
     assert page.status_code == 200
     assert video_a.title in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_document_kind_and_appointment_type_show_their_videos(
+    video_a: Video, customer: CustomerProfile, client: Client, appt_type: Any
+) -> None:
+    _variant(video_a, "de", 65)
+    jc = jc_of(video_a)
+    jc.enabled_modules = [*jc.enabled_modules, "documents", "appointments"]
+    jc.save(update_fields=["enabled_modules"])
+    appt_type.self_bookable = True
+    appt_type.save()
+    for kind, key in (
+        (TargetKind.DOCUMENT_KIND, "bank_statement"),
+        (TargetKind.APPOINTMENT_TYPE, str(appt_type.pk)),
+    ):
+        VideoAttachment.objects.create(
+            jobcenter=jc, video=video_a, target_kind=kind, target_key=key
+        )
+    client.force_login(customer.user)
+    upload_page = reverse("customer:document_upload", kwargs={"jc": jc.slug})
+    assert (
+        "Video ansehen (1:05)" in client.get(upload_page + "?kind=bank_statement").content.decode()
+    )
+    assert "Video ansehen" not in client.get(upload_page + "?kind=payslip").content.decode()
+    slot_page = reverse("customer:book_slot", kwargs={"jc": jc.slug, "type_id": appt_type.pk})
+    assert "Video ansehen (1:05)" in client.get(slot_page).content.decode()
