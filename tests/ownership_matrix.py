@@ -447,7 +447,7 @@ ADMIN_PATHS = {
     # its second factor); someone logged in who is not an operator is refused.
     "admin/login/": both(sample(over(everyone("403"), anonymous="login"))),
     "admin/logout/": both(public(), note="logs out whoever asks; nothing else"),
-    r"admin/^(?P<app_label>auth|django_tasks_database|core|tenants|accounts|account|mfa)/$": (
+    r"admin/^(?P<app_label>auth|django_tasks_database|core|tenants|accounts|videos|account|mfa)/$": (
         both(operator(), path="/admin/accounts/")
     ),
     r"admin/(?P<url>.*)$": both(operator(), path="/admin/unbekannt/"),

@@ -111,3 +111,63 @@ def test_upload_convert_and_play_with_captions(
         other.wait_for_function("() => document.querySelector('video').paused")
     finally:
         visitor.close()
+
+
+def test_customer_watches_the_video_beside_the_step_in_arabic(
+    browser: Browser,
+    server: str,
+    videos_jc: Jobcenter,
+    customer: Any,
+    tmp_path: Path,
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from openjobcenter.applications.services import application_start
+    from openjobcenter.videos import services
+    from openjobcenter.videos.models import TargetKind, VideoAttachment
+
+    video = Video.objects.create(jobcenter=videos_jc, title="Bankverbindung", published=True)
+    data = clip(tmp_path / "bank.mp4", seconds=2)
+    variant = services.variant_upload(
+        request=None,
+        actor=None,
+        video=video,
+        kind="standard",
+        language="de",
+        upload=SimpleUploadedFile("bank.mp4", data, "video/mp4"),
+    )
+    services.variant_process(variant_id=variant.pk)
+    services.variant_set_texts(
+        request=None, actor=None, variant=variant, captions=VTT, transcript="", chapters=""
+    )
+    VideoAttachment.objects.create(
+        jobcenter=videos_jc,
+        video=video,
+        target_kind=TargetKind.APPLICATION_STEP,
+        target_key="initial:bank",
+    )
+    app = application_start(request=None, customer=customer, kind="initial")
+    customer.user.preferred_language = "ar"
+    customer.user.save(update_fields=["preferred_language"])
+    visitor = new_context(browser, server)
+    try:
+        page = visitor.new_page()
+        from tests.browser.conftest import log_in
+
+        log_in(page, customer.user.email)
+        page.goto(f"/fulda/mein-bereich/antrag/{app.pk}/schritt/bank/")
+        summary = page.locator("summary", has_text="(0:02)")
+        expect(summary).to_be_visible()
+        summary.click()
+        player = page.locator("video")
+        expect(player).to_be_visible()
+        # German audio on an Arabic page: the captions are on.
+        expect(page.locator(".ojc-controls button[aria-pressed]")).to_have_attribute(
+            "aria-pressed", "true"
+        )
+        page.keyboard.press("Tab")
+        page.locator("video").focus()
+        page.keyboard.press("k")
+        page.wait_for_function("() => !document.querySelector('video').paused")
+    finally:
+        visitor.close()
