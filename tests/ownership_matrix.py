@@ -326,7 +326,7 @@ ROUTES: dict[str, Entry] = {
     T + "videos/<int:pk>/ereignis/": action(public(), pk="video", body={"event": "started"}),
     # Staff pages of job centre A, by role.
     S: page(staff()),
-    S + "videos/": page(staff(ADMIN)),
+    S + "videos/": both(staff(ADMIN)),
     S + "videos/neu/": both(staff(ADMIN)),
     S + "videos/gemeinsam/": page(staff(ADMIN)),
     # The shared library's videos belong to no job centre: every admin may adopt them.

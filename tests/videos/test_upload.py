@@ -256,3 +256,46 @@ def test_adopting_a_shared_video(video_a: Video, admin_a: User, staff_client: An
     assert (local.title, shared.title) == ("Kontoauszug – so geht's", "Kontoauszug fotografieren")
     page = Client().get(reverse("tenant:video", kwargs={"jc": jc, "pk": local.pk})).content.decode()
     assert "1:20" in page
+
+
+@pytest.mark.django_db
+def test_captions_required_refuses_upload_and_publishing_without(
+    media: Path,
+    video_a: Video,
+    admin_a: User,
+    staff_client: Any,
+    mp4_bytes: bytes,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    client = staff_client(admin_a)
+    jc = jc_of(video_a).slug
+    assert (
+        client.post(
+            reverse("staff:videos", kwargs={"jc": jc}), {"captions_required": "on"}
+        ).status_code
+        == 302
+    )
+    refused = _upload(client, video_a, mp4_bytes)
+    assert refused.status_code == 400
+    assert "Ihr Jobcenter verlangt Untertitel" in refused.content.decode()
+    assert not VideoVariant.objects.exists()
+    assert stored_files(media) == []
+    # Unpublished, the file is taken; publishing it without captions is refused.
+    Video.objects.filter(pk=video_a.pk).update(published=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _upload(client, video_a, mp4_bytes).status_code == 302
+    detail = reverse("staff:video", kwargs={"jc": jc, "pk": video_a.pk})
+    publish = client.post(detail, {"title": video_a.title, "description": "", "published": "on"})
+    assert publish.status_code == 400
+    assert "Diese Fassungen haben noch keine" in publish.content.decode()
+    video_a.refresh_from_db()
+    assert not video_a.published
+    VideoVariant.objects.filter(video=video_a).update(captions=VTT)
+    assert (
+        client.post(
+            detail, {"title": video_a.title, "description": "", "published": "on"}
+        ).status_code
+        == 302
+    )
+    video_a.refresh_from_db()
+    assert video_a.published

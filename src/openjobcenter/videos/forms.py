@@ -109,3 +109,14 @@ class AttachmentForm(forms.Form):
         ):
             self.add_error("help_page", _("Bitte geben Sie den Kurznamen der Hilfeseite an."))
         return data
+
+
+class VideoSettingsForm(forms.Form):
+    captions_required = forms.BooleanField(
+        label=_("Untertitel sind Pflicht"),
+        required=False,
+        help_text=_(
+            "Dann lässt sich ein Video nur veröffentlichen, wenn jede Fassung mit Sprache "
+            "Untertitel hat."
+        ),
+    )

@@ -170,3 +170,16 @@ class VideoDayStat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.video_id}@{self.day}"
+
+
+class VideoSettings(models.Model):
+    """A job centre's rules for its videos."""
+
+    jobcenter = models.OneToOneField(
+        "tenants.Jobcenter", on_delete=models.CASCADE, related_name="video_settings"
+    )
+    # Published videos must have captions in every variant with speech (not DGS).
+    captions_required = models.BooleanField(_("Untertitel sind Pflicht"), default=False)
+
+    def __str__(self) -> str:
+        return f"video settings {self.jobcenter_id}"

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
@@ -19,10 +20,12 @@ from openjobcenter.videos.conf import conf
 from openjobcenter.videos.errors import VideoInputError, message_for
 from openjobcenter.videos.models import (
     TargetKind,
+    VariantKind,
     VariantState,
     Video,
     VideoAttachment,
     VideoDayStat,
+    VideoSettings,
     VideoVariant,
 )
 from openjobcenter.videos.webvtt import WebVTTError, parse, parse_chapters
@@ -93,10 +96,55 @@ def video_save(
     for field in ("title", "description", "published", "peertube_url"):
         if field in data:
             setattr(video, field, data[field])
+    if video.published and video.pk and jobcenter is not None:
+        missing = missing_captions(jobcenter, video)
+        if missing:
+            raise VideoInputError(
+                _("Ihr Jobcenter verlangt Untertitel. Diese Fassungen haben noch keine: %(list)s.")
+                % {"list": ", ".join(missing)},
+                "published",
+            )
     with transaction.atomic():
         video.save()
         _audit(request, actor, action, "video", video.pk, jobcenter, video.title)
     return video
+
+
+def captions_required(jobcenter: Jobcenter | None) -> bool:
+    if jobcenter is None:
+        return False
+    return VideoSettings.objects.filter(jobcenter=jobcenter, captions_required=True).exists()
+
+
+def missing_captions(jobcenter: Jobcenter, video: Video) -> list[str]:
+    """The variants with speech but without captions, where the job centre requires them
+    (a shared video's variants are the operator's: the job centre cannot add captions)."""
+    if not captions_required(jobcenter) or video.adopted_from_id is not None:
+        return []
+    return [
+        f"{v.get_kind_display()} ({v.get_language_display()})"
+        for v in VideoVariant.objects.filter(video=video)
+        if not v.captions.strip() and v.kind != VariantKind.SIGN_LANGUAGE
+    ]
+
+
+def video_settings_save(
+    *, request: HttpRequest | None, actor: User, jobcenter: Jobcenter, captions_required: bool
+) -> VideoSettings:
+    with transaction.atomic():
+        found, _created = VideoSettings.objects.update_or_create(
+            jobcenter=jobcenter, defaults={"captions_required": captions_required}
+        )
+        _audit(
+            request,
+            actor,
+            AuditAction.UPDATE,
+            "video_settings",
+            found.pk,
+            jobcenter,
+            f"captions_required={captions_required}",
+        )
+    return found
 
 
 def video_adopt(
@@ -146,6 +194,7 @@ def variant_upload(
     kind: str,
     language: str,
     upload: UploadedFile,
+    with_captions: bool = False,
 ) -> VideoVariant:
     """Check the file with ffprobe, store it, and convert it in the background.
 
@@ -158,6 +207,21 @@ def variant_upload(
         raise ValueError(msg)
     if (upload.size or 0) > conf()["max_upload_bytes"]:
         raise VideoInputError(message_for("too_large"), "file")
+    existing = VideoVariant.objects.filter(video=video, kind=kind, language=language).first()
+    if (
+        video.published
+        and captions_required(video.jobcenter)
+        and kind != VariantKind.SIGN_LANGUAGE
+        and not with_captions
+        and not (existing is not None and existing.captions.strip())
+    ):
+        raise VideoInputError(
+            _(
+                "Ihr Jobcenter verlangt Untertitel: Bitte laden Sie die WebVTT-Datei mit "
+                "dem Video hoch."
+            ),
+            "captions_file",
+        )
     with tempfile.TemporaryDirectory(prefix="ojc-video-") as tmp:
         path = Path(tmp) / "upload"
         with path.open("wb") as out:

@@ -20,6 +20,7 @@ from openjobcenter.videos.forms import (
     VariantTextsForm,
     VariantUploadForm,
     VideoForm,
+    VideoSettingsForm,
 )
 from openjobcenter.videos.models import TargetKind, Video, VideoVariant
 from openjobcenter.videos.targets import target_choices, target_label
@@ -37,10 +38,28 @@ def _state(variant: VideoVariant) -> dict[str, Any]:
 
 @require_module("videos")
 @staff_required(Perm.VIDEOS_MANAGE)
-@require_GET
+@require_http_methods(["GET", "POST"])
 def video_list(request: HttpRequest, jc: str) -> HttpResponse:
+    """The job centre's videos, and its rule "captions required" (POST)."""
     jobcenter = request_jobcenter(request)
-    return render(request, "videos/staff_list.html", {"videos": selectors.admin_videos(jobcenter)})
+    form = VideoSettingsForm(
+        request.POST or None,
+        initial={"captions_required": services.captions_required(jobcenter)},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.video_settings_save(
+            request=request,
+            actor=request_user(request),
+            jobcenter=jobcenter,
+            captions_required=form.cleaned_data["captions_required"],
+        )
+        messages.success(request, _("Die Einstellungen wurden gespeichert."))
+        return redirect("staff:videos", jc=jc)
+    return render(
+        request,
+        "videos/staff_list.html",
+        {"videos": selectors.admin_videos(jobcenter), "settings_form": form},
+    )
 
 
 @require_module("videos")
@@ -108,13 +127,18 @@ def video_detail(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
         if not form.is_valid():
             video.refresh_from_db()
             return _detail(request, video, form=form, status=400)
-        services.video_save(
-            request=request,
-            actor=request_user(request),
-            jobcenter=jobcenter,
-            video=video,
-            data=form.cleaned_data,
-        )
+        try:
+            services.video_save(
+                request=request,
+                actor=request_user(request),
+                jobcenter=jobcenter,
+                video=video,
+                data=form.cleaned_data,
+            )
+        except VideoInputError as exc:
+            form.add_error(exc.field or None, exc.message)
+            video.refresh_from_db()
+            return _detail(request, video, form=form, status=400)
         messages.success(request, _("Die Angaben wurden gespeichert."))
         return redirect("staff:video", jc=jc, pk=pk)
     return _detail(request, video)
@@ -166,9 +190,10 @@ def variant_upload(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
             kind=form.cleaned_data["kind"],
             language=form.cleaned_data["language"],
             upload=form.cleaned_data["file"],
+            with_captions=bool(captions),
         )
     except VideoInputError as exc:
-        form.add_error("file", exc.message)
+        form.add_error(exc.field or "file", exc.message)
         return _detail(request, video, upload=form, status=400)
     if captions:
         services.variant_set_texts(
