@@ -52,6 +52,7 @@ SCRIPTS = [
     Script("staff_queue", sqlite=False),
     Script("retention", sqlite=False),
     Script("documents", sqlite=True, sqlite_flag=False, pg_admin=False),
+    Script("videos", sqlite=True, sqlite_flag=False, pg_admin=False),
     Script("benefits", sqlite=True, sqlite_flag=False, pg_admin=False),
     Script("metrics_overhead", sqlite=True, sqlite_flag=False, pg_admin=False),
     Script("feedback", sqlite=True, redis=True),

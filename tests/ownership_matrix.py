@@ -347,8 +347,34 @@ ROUTES: dict[str, Entry] = {
     C + "kundenkarte/sperren/": both(mine()),
     C + "kundenkarte/neu/": both(mine()),
     C + "kundenkarte/anzeige/": action(mine(), body={"show_next_appointment": "1"}),
+    # Explainer videos (videos/): public for a published video of the job centre; the
+    # player's beacon counts without a login (no personal data).
+    T + "videos/": page(public()),
+    T + "videos/<int:pk>/": page(public(), pk="video"),
+    T + "videos/<int:pk>/<int:variant>/video.mp4": page(public(), pk="video"),
+    T + "videos/<int:pk>/<int:variant>/poster.jpg": page(public(), pk="video"),
+    T + "videos/<int:pk>/<int:variant>/untertitel.vtt": page(public(), pk="video"),
+    T + "videos/<int:pk>/ereignis/": action(public(), pk="video", body={"event": "started"}),
     # Staff pages of job centre A, by role.
     S: page(staff()),
+    S + "videos/": both(staff(ADMIN)),
+    S + "videos/neu/": both(staff(ADMIN)),
+    S + "videos/gemeinsam/": page(staff(ADMIN)),
+    # The shared library's videos belong to no job centre: every admin may adopt them.
+    S + "videos/gemeinsam/<int:shared>/uebernehmen/": action(staff(ADMIN)),
+    S + "videos/auswertung/": page(staff(TEAM_LEADS)),
+    S + "videos/<int:pk>/": both(staff(ADMIN), pk="video"),
+    S + "videos/<int:pk>/loeschen/": action(staff(ADMIN), pk="video"),
+    S + "videos/<int:pk>/datei/": action(
+        staff(ADMIN), pk="video", note="no file: the admin is told to choose one (400)"
+    ),
+    S + "videos/<int:pk>/fassungen/<int:variant>/stand/": page(staff(ADMIN), pk="video"),
+    S + "videos/<int:pk>/fassungen/<int:variant>/wiederholen/": action(staff(ADMIN), pk="video"),
+    S + "videos/<int:pk>/fassungen/<int:variant>/texte/": both(staff(ADMIN), pk="video"),
+    S + "videos/<int:pk>/orte/": action(
+        staff(ADMIN), pk="video", body={"target": "application_step|initial:personal"}
+    ),
+    S + "videos/<int:pk>/orte/<int:attachment>/entfernen/": action(staff(ADMIN), pk="video"),
     # The work queue (issue 18): its live part, and assigning from the team lead's view.
     S + "warteschlange/": page(staff()),
     S + "warteschlange/zuweisen/": action(
@@ -501,7 +527,7 @@ ADMIN_PATHS = {
     # its second factor); someone logged in who is not an operator is refused.
     "admin/login/": both(sample(over(everyone("403"), anonymous="login"))),
     "admin/logout/": both(public(), note="logs out whoever asks; nothing else"),
-    r"admin/^(?P<app_label>auth|django_tasks_database|core|tenants|accounts|account|mfa)/$": (
+    r"admin/^(?P<app_label>auth|django_tasks_database|core|tenants|accounts|videos|account|mfa)/$": (
         both(operator(), path="/admin/accounts/")
     ),
     r"admin/(?P<url>.*)$": both(operator(), path="/admin/unbekannt/"),
@@ -714,6 +740,7 @@ DEFAULT_ARGS = {
     "key": "key",
     "name": "name",
     "version": "version",
+    "shared": "shared_video",
 }
 
 
@@ -732,7 +759,18 @@ def _fill(template: str, entry: Entry | None, ids: Mapping[str, Any], pattern: s
 
 
 # Path arguments that name no object of anyone's (the rest are ids and the feed token).
-NOT_OBJECTS = {"jc", "slug", "section", "kind_slug", "step_key", "key", "name", "version"}
+NOT_OBJECTS = {
+    "jc",
+    "slug",
+    "section",
+    "kind_slug",
+    "step_key",
+    "key",
+    "name",
+    "version",
+    # A video of the operator's shared library: no job centre's, any admin adopts it.
+    "shared",
+}
 
 
 def names_object(template: str) -> bool:

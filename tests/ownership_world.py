@@ -42,6 +42,7 @@ from openjobcenter.tenants.models import Jobcenter, Office
 from tests.applications.staff_data import make_application
 from tests.conftest import login_with_mfa, make_customer, make_staff
 from tests.documents.conftest import photo, upload
+from tests.videos.world import make_videos
 
 MODULES = (
     "appointments",
@@ -52,6 +53,7 @@ MODULES = (
     "feedback",
     "news",
     "customer_card",
+    "videos",
 )
 
 # The personas every entry of the matrix is asked about (DESIGN §4.7, §7 need-to-know).
@@ -221,7 +223,9 @@ def build_world() -> World:
     )
     news_post, news_item = _news(jc_a, staff[Role.TEAM_LEAD.value])
 
+    videos = make_videos(jc_a)
     ids: dict[str, Any] = {
+        **videos,
         "jc": jc_a.slug,
         "slug": jc_a.slug,
         "customer": owner.pk,

@@ -79,6 +79,7 @@ def test_fully_switched_on_job_centre_lists_nothing_as_missing(client: Client, j
         "customer_card",
         "documents",
         "messaging",
+        "videos",
     ]
     jc_a.save()
     assert "Noch nicht online" not in client.get("/fulda/").content.decode()

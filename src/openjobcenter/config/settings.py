@@ -9,6 +9,7 @@ the in-memory channel layer, local files, e-mail printed to the console.
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +101,7 @@ INSTALLED_APPS = [
     "openjobcenter.feedback",
     "openjobcenter.news",
     "openjobcenter.cards",
+    "openjobcenter.videos",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -508,6 +510,30 @@ if MEDIA_STORAGE == "s3":
             "file_overwrite": False,
         },
     }
+
+# --- Explainer videos (videos/, docs/videos.md) ---------------------------------------
+VIDEOS = {
+    # Largest upload and longest video accepted (checked with ffprobe before anything is stored).
+    "max_upload_bytes": env_int("VIDEOS_MAX_UPLOAD_MB", 200, minimum=1, maximum=4096) * 1024 * 1024,
+    "max_duration_s": env_int("VIDEOS_MAX_DURATION_S", 600, minimum=5, maximum=7200),
+    # ffmpeg and ffprobe (Debian's package); CI installs it (.ci/run).
+    "ffmpeg": env_str("VIDEOS_FFMPEG", "ffmpeg"),
+    "ffprobe": env_str("VIDEOS_FFPROBE", "ffprobe"),
+    # A variant still "processing" this long after its start is offered for a retry.
+    "processing_deadline_s": env_int(
+        "VIDEOS_PROCESSING_DEADLINE_S", 1800, minimum=30, maximum=86400
+    ),
+    # A self-hosted PeerTube instance (https host name) whose videos may be embedded; the
+    # Content-Security-Policy's frame-src names this host and nothing else. Empty: none.
+    "peertube_host": env_str("VIDEOS_PEERTUBE_HOST").strip().lower(),
+}
+if VIDEOS["peertube_host"] and not re.fullmatch(
+    r"[a-z0-9.-]+(:[0-9]+)?", str(VIDEOS["peertube_host"])
+):
+    msg = "VIDEOS_PEERTUBE_HOST must be a host name (peertube.example.org), without scheme or path"
+    raise ConfigError(msg)
+if VIDEOS["peertube_host"]:
+    CONTENT_SECURITY_POLICY += f"; frame-src https://{VIDEOS['peertube_host']}"
 
 # --- Messaging and notifications (messaging/, notifications/) -----------------------
 MESSAGING = {

@@ -25,6 +25,7 @@ from openjobcenter.retention import views as retention_views
 from openjobcenter.retention import views_account as retention_account_views
 from openjobcenter.retention import views_staff as retention_staff_views
 from openjobcenter.tenants import views as tenant_views
+from openjobcenter.videos import urls as video_urls
 from openjobcenter.web import health, staff_views
 from openjobcenter.web import views as web_views
 
@@ -86,6 +87,7 @@ staff_patterns = (
         *feedback_urls.staff_patterns,
         *news_urls.staff_patterns,
         *card_urls.staff_patterns,
+        *video_urls.staff_patterns,
         path("vorabberechnung/", calculator_views.pre_calculation, name="pre_calculation"),
     ],
     "staff",
@@ -104,6 +106,7 @@ tenant_patterns = (
         *notification_urls.tenant_patterns,
         *feedback_urls.tenant_patterns,
         *news_urls.tenant_patterns,
+        *video_urls.tenant_patterns,
         path("impressum/", web_views.legal_page, {"page": "imprint"}, name="imprint"),
         path("datenschutz/", web_views.legal_page, {"page": "privacy"}, name="privacy"),
         path(

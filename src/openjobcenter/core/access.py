@@ -57,6 +57,8 @@ class Perm(enum.StrEnum):
     FEEDBACK_VIEW = "feedback.view"  # feedback dashboard, text-change marks, panel invitations
     NEWS_PUBLISH = "news.publish"  # write, schedule and remove the job centre's posts
     NEWS_MODERATE = "news.moderate"  # the fediverse inbox: replies and mentions
+    VIDEOS_MANAGE = "videos.manage"  # upload explainer videos, captions, attach, adopt
+    VIDEOS_STATS = "videos.stats"  # views and completion per video (counts only)
 
 
 ALL_ROLES = frozenset(Role)
@@ -89,6 +91,8 @@ ROLE_PERMISSIONS: dict[Perm, frozenset[Role]] = {
     Perm.FEEDBACK_VIEW: frozenset({Role.TEAM_LEAD, Role.ADMIN}),
     Perm.NEWS_PUBLISH: frozenset({Role.TEAM_LEAD, Role.ADMIN}),
     Perm.NEWS_MODERATE: frozenset({Role.TEAM_LEAD, Role.ADMIN}),
+    Perm.VIDEOS_MANAGE: frozenset({Role.ADMIN}),
+    Perm.VIDEOS_STATS: frozenset({Role.TEAM_LEAD, Role.ADMIN}),
 }
 
 

@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class VideosConfig(AppConfig):
+    name = "openjobcenter.videos"
+    label = "videos"
+    verbose_name = _("Erklärvideos")
+
+    def ready(self) -> None:
+        # The module switch (tenants/modules.py's registry, registered by its capability).
+        from openjobcenter.tenants import modules
+
+        modules.register(
+            modules.Module(
+                "videos",
+                _("Erklärvideos"),
+                _("Kurze Videos erklären Anträge, Unterlagen und Termine"),
+                entry_url_name="tenant:videos",
+                service=_("Erklärvideos"),
+            )
+        )

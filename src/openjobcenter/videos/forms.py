@@ -1,0 +1,122 @@
+"""Forms of the videos admin pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from openjobcenter.videos.conf import conf
+from openjobcenter.videos.models import VARIANT_LANGUAGES, TargetKind, VariantKind, Video
+
+ACCEPT = "video/mp4,video/webm,video/quicktime,.mp4,.webm,.mov,.m4v"
+
+
+class VideoForm(forms.ModelForm):  # type: ignore[type-arg]
+    peertube_url = forms.URLField(
+        label=_("PeerTube-Adresse"), required=False, max_length=300, assume_scheme="https"
+    )
+
+    class Meta:
+        model = Video
+        fields = ("title", "description", "published", "peertube_url")
+        help_texts = {
+            "peertube_url": _(
+                "Nur Videos auf der PeerTube-Instanz Ihres Jobcenters; leer lassen, wenn Sie "
+                "das Video hier hochladen."
+            ),
+        }
+
+    def clean_peertube_url(self) -> str:
+        from urllib.parse import urlsplit
+
+        url = str(self.cleaned_data.get("peertube_url") or "").strip()
+        if not url:
+            return ""
+        host = conf()["peertube_host"]
+        parts = urlsplit(url)
+        if not host or parts.scheme != "https" or parts.netloc.lower() != host:
+            raise forms.ValidationError(
+                _("Erlaubt sind nur Videos der PeerTube-Instanz %(host)s.")
+                % {"host": host or _("(keine eingerichtet)")}
+            )
+        if not parts.path.startswith(("/w/", "/videos/watch/", "/videos/embed/")):
+            raise forms.ValidationError(_("Das ist keine Adresse eines PeerTube-Videos."))
+        return url
+
+
+class VariantUploadForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Fassung"), choices=VariantKind.choices)
+    language = forms.ChoiceField(label=_("Sprache"), choices=VARIANT_LANGUAGES, initial="de")
+    file = forms.FileField(
+        label=_("Videodatei (MP4, WebM oder MOV)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+    )
+    captions_file = forms.FileField(
+        label=_("Untertitel (WebVTT-Datei, optional)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".vtt,text/vtt"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") == VariantKind.SIGN_LANGUAGE:
+            data["language"] = "gsg"
+        return data
+
+
+class VariantTextsForm(forms.Form):
+    captions = forms.CharField(
+        label=_("Untertitel (WebVTT)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 14, "class": "code", "spellcheck": "false"}),
+        help_text=_("Beginnt mit „WEBVTT“, dann je Untertitel: Zeitangabe, Text, Leerzeile."),
+    )
+    transcript = forms.CharField(
+        label=_("Transkript"), required=False, widget=forms.Textarea(attrs={"rows": 8})
+    )
+    chapters = forms.CharField(
+        label=_("Kapitel"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Ein Kapitel je Zeile, zum Beispiel „1:20 Unterlagen hochladen“."),
+    )
+
+
+class AttachmentForm(forms.Form):
+    target = forms.ChoiceField(label=_("Wo soll das Video erscheinen?"))
+    help_page = forms.SlugField(
+        label=_("Hilfeseite (Kurzname, nur bei „Hilfeseite“)"), required=False, max_length=60
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        target = self.fields["target"]
+        assert isinstance(target, forms.ChoiceField)  # noqa: S101 - declared above
+        target.choices = choices
+
+    def target_pair(self) -> tuple[str, str]:
+        kind, _sep, key = self.cleaned_data["target"].partition("|")
+        if kind == TargetKind.HELP_PAGE:
+            key = self.cleaned_data.get("help_page") or ""
+        return kind, key
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if str(data.get("target", "")).startswith(TargetKind.HELP_PAGE) and not data.get(
+            "help_page"
+        ):
+            self.add_error("help_page", _("Bitte geben Sie den Kurznamen der Hilfeseite an."))
+        return data
+
+
+class VideoSettingsForm(forms.Form):
+    captions_required = forms.BooleanField(
+        label=_("Untertitel sind Pflicht"),
+        required=False,
+        help_text=_(
+            "Dann lässt sich ein Video nur veröffentlichen, wenn jede Fassung mit Sprache "
+            "Untertitel hat."
+        ),
+    )

@@ -1,0 +1,108 @@
+"""The job centre's public video pages: library, player page, files, beacons."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_POST
+
+from openjobcenter.core.access import Perm, has_perm, request_jobcenter, staff_roles
+from openjobcenter.tenants.modules import require_module
+from openjobcenter.videos import media, selectors, services
+from openjobcenter.videos.models import Video
+
+
+def _preview(request: HttpRequest) -> bool:
+    """The job centre's video admins see unpublished videos too (to check them)."""
+    if not request.user.is_authenticated:
+        return False
+    roles = staff_roles(request.user, request_jobcenter(request))
+    return has_perm(roles, Perm.VIDEOS_MANAGE)
+
+
+def _video(request: HttpRequest, pk: int) -> Video:
+    jobcenter = request_jobcenter(request)
+    try:
+        return selectors.get_video_for_viewer(jobcenter, pk)
+    except Http404:
+        if not _preview(request):
+            raise
+        return selectors.get_video_for_viewer(jobcenter, pk, preview=True)
+
+
+@require_module("videos")
+@require_GET
+def library(request: HttpRequest, jc: str) -> HttpResponse:
+    return render(
+        request,
+        "videos/library.html",
+        {"players": selectors.library(request_jobcenter(request))},
+    )
+
+
+@require_module("videos")
+@require_GET
+def video_page(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
+    video = _video(request, pk)
+    variant = request.GET.get("fassung", "")
+    player = selectors.player_video(video, variant_pk=int(variant) if variant.isdigit() else None)
+    return render(
+        request,
+        "videos/video.html",
+        {"video": video, "player": player, "peertube_embed": peertube_embed(video.peertube_url)},
+    )
+
+
+def peertube_embed(url: str) -> str:
+    """The embed address of a video on the configured PeerTube host ("" otherwise)."""
+    from urllib.parse import urlsplit
+
+    from openjobcenter.videos.conf import conf
+
+    host = conf()["peertube_host"]
+    parts = urlsplit(url)
+    if not url or not host or parts.scheme != "https" or parts.netloc.lower() != host:
+        return ""
+    video_id = parts.path.rstrip("/").rsplit("/", 1)[-1]
+    if not video_id.replace("-", "").isalnum():
+        return ""
+    return f"https://{host}/videos/embed/{video_id}"
+
+
+@require_module("videos")
+@require_GET
+def video_file(request: HttpRequest, jc: str, pk: int, variant: int) -> HttpResponse:
+    chosen = selectors.get_ready_variant(_video(request, pk), variant)
+    # A streamed body (StreamingHttpResponse); the module gate's type wants HttpResponse.
+    return cast("HttpResponse", media.serve(request, chosen.mp4_name, "video/mp4"))
+
+
+@require_module("videos")
+@require_GET
+def poster_file(request: HttpRequest, jc: str, pk: int, variant: int) -> HttpResponse:
+    chosen = selectors.get_ready_variant(_video(request, pk), variant)
+    return cast("HttpResponse", media.serve(request, chosen.poster_name, "image/jpeg"))
+
+
+@require_module("videos")
+@require_GET
+def captions_file(request: HttpRequest, jc: str, pk: int, variant: int) -> HttpResponse:
+    chosen = selectors.get_ready_variant(_video(request, pk), variant)
+    if not chosen.captions:
+        raise Http404
+    response = HttpResponse(chosen.captions, content_type="text/vtt; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@require_module("videos")
+@require_POST
+def beacon(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
+    """The player's progress events (started, 25/50/75/100 %): counted per video and
+    day, nothing about the viewer is kept."""
+    video = selectors.get_video_for_viewer(request_jobcenter(request), pk)
+    if not services.beacon_record(video=video, event=request.POST.get("event", "")):
+        return HttpResponse(status=400)
+    return HttpResponse(status=204)
