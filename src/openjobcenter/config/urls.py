@@ -9,6 +9,7 @@ from openjobcenter.accounts import views as account_views
 from openjobcenter.api.urls import api
 from openjobcenter.applications import urls as application_urls
 from openjobcenter.appointments import urls as appointment_urls
+from openjobcenter.reception import urls as reception_urls
 from openjobcenter.calculator import views as calculator_views
 from openjobcenter.casefile import views as casefile_views
 from openjobcenter.core import views as core_views
@@ -65,6 +66,7 @@ staff_patterns = (
         path("aufbewahrung/", retention_views.retention_settings, name="retention_settings"),
         path("loeschprotokoll/", retention_views.deletion_reports, name="deletion_reports"),
         *appointment_urls.staff_patterns,
+        *reception_urls.staff_patterns,
         *application_urls.staff_patterns,
         *document_urls.staff_patterns,
         *messaging_urls.staff_patterns,
@@ -81,6 +83,7 @@ tenant_patterns = (
         path("logo", web_views.logo, name="logo"),
         path("vorabcheck/", calculator_views.self_check, name="self_check"),
         *appointment_urls.tenant_patterns,
+        *reception_urls.tenant_patterns,
         *application_urls.tenant_patterns,
         *document_urls.tenant_patterns,
         *messaging_urls.tenant_patterns,
