@@ -127,6 +127,10 @@ def customer_assign_number(
         actor=actor,
         detail=f"{old or '-'} -> {number}",
     )
+    # Linking an account to a customer number gives the customer their card (issue 21).
+    from openjobcenter.cards.services import card_issue
+
+    card_issue(customer=profile, actor=actor, request=request)
     return profile
 
 

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "openjobcenter.home",
     "openjobcenter.casefile",
     "openjobcenter.retention",
+    "openjobcenter.cards",
     "openjobcenter.reception",
     "allauth",
     "allauth.account",

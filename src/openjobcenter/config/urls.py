@@ -11,6 +11,7 @@ from openjobcenter.applications import urls as application_urls
 from openjobcenter.appointments import urls as appointment_urls
 from openjobcenter.reception import urls as reception_urls
 from openjobcenter.calculator import views as calculator_views
+from openjobcenter.cards import urls as card_urls
 from openjobcenter.casefile import views as casefile_views
 from openjobcenter.core import views as core_views
 from openjobcenter.core import views_access as core_views_access
@@ -37,6 +38,7 @@ customer_patterns = (
         *document_urls.customer_patterns,
         *messaging_urls.customer_patterns,
         *notification_urls.customer_patterns,
+        *card_urls.customer_patterns,
     ],
     "customer",
 )
@@ -71,6 +73,7 @@ staff_patterns = (
         *document_urls.staff_patterns,
         *messaging_urls.staff_patterns,
         *notification_urls.staff_patterns,
+        *card_urls.staff_patterns,
         path("vorabberechnung/", calculator_views.pre_calculation, name="pre_calculation"),
     ],
     "staff",
@@ -108,6 +111,7 @@ platform_patterns: list[URLPattern | URLResolver] = [
     path("api/v1/", api.urls),
     path("sprache/", web_views.set_language, name="set_language"),
     path("", include(notification_urls.platform_patterns)),  # /sw.js, manifest
+    path("", include(card_urls.platform_patterns)),  # /passkit/v1/... (Apple Wallet)
     path(
         "konto/",
         include(

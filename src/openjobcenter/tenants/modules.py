@@ -176,6 +176,11 @@ for _module in (
         entry_url_name="tenant:self_check",
         service=_("den Bürgergeld-Rechner"),
     ),
-    Module("customer_card", _("Kundenkarte"), _("Digitale Kundenkarte")),
+    Module(
+        "customer_card",
+        _("Kundenkarte"),
+        _("Digitale Kundenkarte"),
+        entry_url_name="customer:card",
+    ),
 ):
     register(_module)
