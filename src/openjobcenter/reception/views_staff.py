@@ -127,7 +127,8 @@ def scan(request: HttpRequest, jc: str) -> HttpResponse:
             "result": result if result and result.customer else None,
             "areas": areas,
             "error": error,
-            "code": request.POST.get("code", "") if status == 200 else "",
+            # The field starts empty for the next scan; a card's code is never echoed.
+            "code": "",
             "topic": request.POST.get("topic", ""),
         },
         status=status,
