@@ -33,6 +33,8 @@ from openjobcenter.documents.services import RequestItemInput
 from openjobcenter.messaging import services as messaging_services
 from openjobcenter.messaging.models import TextTemplate, Topic
 from openjobcenter.notifications.models import PushSubscription
+from openjobcenter.reception import services as reception_services
+from openjobcenter.reception import services_config as reception_config
 from openjobcenter.tenants.demo import load_jobcenters
 from openjobcenter.tenants.models import Jobcenter, Office
 from tests.applications.staff_data import make_application
@@ -171,6 +173,36 @@ def build_world() -> World:
         data={"name": "Schlüssel", "credential": {}},
     )
     membership = StaffMembership.objects.get(user=staff[Role.CASEWORKER.value], jobcenter=jc_a)
+    # Reception (issue 21): a waiting area with a desk, the owner's walk-in ticket, a display.
+    area = reception_config.area_save(
+        request=None,
+        actor=staff["admin"],
+        jobcenter=jc_a,
+        area=None,
+        name="B",
+        prefix="A",
+        active=True,
+    )
+    desk = reception_config.desk_save(
+        request=None,
+        actor=staff["admin"],
+        jobcenter=jc_a,
+        desk=None,
+        area=area,
+        name="Platz 3",
+        active=True,
+    )
+    ticket = reception_services.ticket_walk_in(
+        request=None,
+        actor=staff["reception"],
+        jobcenter=jc_a,
+        customer=owner,
+        topic="Antrag",
+        area=area,
+    )
+    display, display_token = reception_config.display_create(
+        request=None, actor=staff["admin"], jobcenter=jc_a, area=area, name="Flur"
+    )
 
     ids: dict[str, Any] = {
         "jc": jc_a.slug,
@@ -207,6 +239,11 @@ def build_world() -> World:
         "version": 1,
         # Whom the work queue's assign action gives an application to (issue 18).
         "caseworker_user": staff[Role.CASEWORKER.value].pk,
+        "area": area.pk,
+        "desk": desk.pk,
+        "ticket": ticket.pk,
+        "display": display.pk,
+        "display_token": display_token,
     }
     users: dict[str, User | None] = {
         "anonymous": None,
