@@ -47,6 +47,7 @@ SCRIPTS = [
     Script("chat", sqlite=False, pg_admin=False, redis=True),
     Script("appointments", sqlite=True, redis=True),
     Script("home", sqlite=True, redis=True),
+    Script("checkin", sqlite=True, redis=True),
     Script("http_baseline", sqlite=True),
     Script("staff_queue", sqlite=False),
     Script("retention", sqlite=False),
