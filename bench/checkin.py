@@ -93,7 +93,7 @@ def setup_django(database: str, base_dir: Path, redis_url: str | None) -> None:
 
 def build_world(customers: int) -> dict[str, Any]:
     """Fulda with reception set up; ``customers`` customers, each with a card and an
-    appointment on site in the next minutes; sessions for reception, the advisor and
+    appointment on site in the next minutes (the run must not cross midnight); sessions for reception, the advisor and
     each customer."""
     from datetime import timedelta
 
@@ -116,7 +116,12 @@ def build_world(customers: int) -> dict[str, Any]:
     )
     fulda.save()
     admin = make_staff(fulda, Role.ADMIN, "admin@bench.example.org")
-    advisor = make_staff(fulda, Role.JOB_ADVISOR, "advisor@bench.example.org")
+    # Ten advisors with one-minute appointments side by side: PostgreSQL refuses
+    # overlapping appointments of one person (``appointment_no_overlap``).
+    advisors = [
+        make_staff(fulda, Role.JOB_ADVISOR, f"advisor{k}@bench.example.org") for k in range(10)
+    ]
+    advisor = advisors[0]
     devices = max(1, -(-customers // SCANS_PER_DEVICE))
     desks = [
         make_staff(fulda, Role.RECEPTION, f"empfang{i}@bench.example.org") for i in range(devices)
@@ -149,12 +154,12 @@ def build_world(customers: int) -> dict[str, Any]:
             jobcenter=fulda,
             type=kind,
             customer=customer,
-            staff=advisor,
+            staff=advisors[i % len(advisors)],
             office=office,
             channel=Channel.IN_PERSON,
             status=Status.BOOKED,
-            starts_at=start + timedelta(seconds=i),
-            ends_at=start + timedelta(seconds=i, minutes=30),
+            starts_at=start + timedelta(minutes=i // len(advisors)),
+            ends_at=start + timedelta(minutes=i // len(advisors) + 1),
         )
         client = Client()
         client.force_login(customer.user)
