@@ -9,7 +9,6 @@ from openjobcenter.accounts import views as account_views
 from openjobcenter.api.urls import api
 from openjobcenter.applications import urls as application_urls
 from openjobcenter.appointments import urls as appointment_urls
-from openjobcenter.reception import urls as reception_urls
 from openjobcenter.calculator import views as calculator_views
 from openjobcenter.cards import urls as card_urls
 from openjobcenter.casefile import views as casefile_views
@@ -20,6 +19,7 @@ from openjobcenter.documents import urls as document_urls
 from openjobcenter.home import urls as home_urls
 from openjobcenter.messaging import urls as messaging_urls
 from openjobcenter.notifications import urls as notification_urls
+from openjobcenter.reception import urls as reception_urls
 from openjobcenter.retention import views as retention_views
 from openjobcenter.retention import views_account as retention_account_views
 from openjobcenter.tenants import views as tenant_views
