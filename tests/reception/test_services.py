@@ -231,3 +231,30 @@ def test_area_validation(jc_a: Jobcenter, staff_a: dict[Role, User], areas: dict
         active=True,
     )
     assert made.prefix == "E"
+
+
+def test_old_tickets_go_by_the_retention_rule(
+    jc_a: Jobcenter, areas: dict[str, Any], staff_a: dict[Role, User], time_machine: Any
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from openjobcenter.retention.services import retention_run
+
+    actor = staff_a[Role.RECEPTION]
+    time_machine.move_to(timezone.now() - timedelta(days=31))
+    old = services.ticket_walk_in(
+        request=None, actor=actor, jobcenter=jc_a, customer=None, topic="alt", area=areas["b"]
+    )
+    time_machine.move_to(timezone.now() + timedelta(days=2))
+    kept = services.ticket_walk_in(
+        request=None, actor=actor, jobcenter=jc_a, customer=None, topic="neu", area=areas["b"]
+    )
+    time_machine.move_to(timezone.now() + timedelta(days=29))
+    retention_run()
+    assert list(Ticket.objects.values_list("pk", flat=True)) == [kept.pk]
+    assert old.pk != kept.pk
+    assert (
+        AuditEntry.objects.filter(object_type="reception_ticket", detail="retention").count() == 1
+    )

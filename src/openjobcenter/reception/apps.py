@@ -8,6 +8,9 @@ class ReceptionConfig(AppConfig):
     verbose_name = _("Empfang und Wartebereich")
 
     def ready(self) -> None:
+        from openjobcenter.reception.retention import register_rules
+
+        register_rules()
         from openjobcenter.home import registry
         from openjobcenter.reception.home import TicketProvider
 
