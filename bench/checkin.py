@@ -100,9 +100,9 @@ def build_world(customers: int) -> dict[str, Any]:
     from django.conf import settings
     from django.test import Client
     from django.utils import timezone
-    from tests.conftest import login_with_mfa, make_customer, make_staff
+    from tests.conftest import login_with_mfa, make_staff
 
-    from openjobcenter.accounts.models import Role
+    from openjobcenter.accounts.models import CustomerProfile, Role, User
     from openjobcenter.appointments.models import Appointment, AppointmentType, Channel, Status
     from openjobcenter.cards.services import card_issue
     from openjobcenter.reception import services_config
@@ -130,7 +130,6 @@ def build_world(customers: int) -> dict[str, Any]:
         jobcenter=fulda, name="Beratung", duration_min=30, channels=["in_person"]
     )
     office = Office.objects.filter(jobcenter=fulda).first()
-    start = timezone.now().replace(microsecond=0) + timedelta(minutes=1)
     area = services_config.area_save(
         request=None, actor=admin, jobcenter=fulda, area=None, name="B", prefix="A", active=True
     )
@@ -149,17 +148,12 @@ def build_world(customers: int) -> dict[str, Any]:
     cookie = settings.SESSION_COOKIE_NAME
     people = []
     for i in range(customers):
-        customer = make_customer(fulda, f"kunde{i}@bench.example.org", f"B-{10000 + i}")
-        Appointment.objects.create(
-            jobcenter=fulda,
-            type=kind,
-            customer=customer,
-            staff=advisors[i % len(advisors)],
-            office=office,
-            channel=Channel.IN_PERSON,
-            status=Status.BOOKED,
-            starts_at=start + timedelta(minutes=i // len(advisors)),
-            ends_at=start + timedelta(minutes=i // len(advisors) + 1),
+        # No password (its hashing would dominate the set-up); the session logs them in.
+        user = User.objects.create_user(
+            email=f"kunde{i}@bench.example.org", password=None, first_name="Karl", last_name="Kunde"
+        )
+        customer = CustomerProfile.objects.create(
+            user=user, jobcenter=fulda, customer_number=f"B-{10000 + i}", city="Fulda"
         )
         client = Client()
         client.force_login(customer.user)
@@ -171,6 +165,22 @@ def build_world(customers: int) -> dict[str, Any]:
                 "session": client.cookies[cookie].value,
             }
         )
+    # The appointments last: they must still be ahead when the scans begin.
+    start = timezone.now().replace(microsecond=0) + timedelta(minutes=2)
+    Appointment.objects.bulk_create(
+        Appointment(
+            jobcenter=fulda,
+            type=kind,
+            customer_id=int(str(person["id"])),
+            staff=advisors[i % len(advisors)],
+            office=office,
+            channel=Channel.IN_PERSON,
+            status=Status.BOOKED,
+            starts_at=start + timedelta(minutes=i // len(advisors)),
+            ends_at=start + timedelta(minutes=i // len(advisors) + 1),
+        )
+        for i, person in enumerate(people)
+    )
     return {
         "cookie": cookie,
         "people": people,
