@@ -4,8 +4,8 @@
     .venv/bin/python bench/checkin.py --sqlite       # the embedded default (in-memory layer)
     .venv/bin/python bench/checkin.py --smoke        # seconds, tiny data (bench/smoke.py)
 
-uvicorn serves the ASGI application in this process (a thread of its own); the client
-speaks HTTP (httpx) and WebSockets (websockets) to it like browsers do. Two parts:
+uvicorn serves the ASGI application in a process of its own; this process builds the data
+and is the client, speaking HTTP (httpx) and WebSockets (websockets) like browsers do. Two parts:
 
 (a) **Scan → check-in**, at ``--rate`` (20) scans/s, interleaved one by one (A/B/A/B):
     - baseline **lookup by number**: reception's plain lookup, ``POST .../staff/scan``
@@ -37,7 +37,6 @@ import os
 import socket
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -197,23 +196,47 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(port: int) -> Any:
-    import uvicorn
+def start_server(port: int, log: Path) -> Any:
+    """uvicorn in a process of its own (its own GIL and CPU), on this run's database and
+    settings (the environment ``setup_django`` set)."""
+    import subprocess
+    import urllib.request
 
-    from openjobcenter.config.asgi import application
-
-    config = uvicorn.Config(
-        application, host="127.0.0.1", port=port, lifespan="off", log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise SystemExit("uvicorn did not start")
-        time.sleep(0.05)
-    return server
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
+    }
+    with log.open("ab") as out:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "openjobcenter.config.asgi:application",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--lifespan",
+                "off",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
+            return process
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                raise SystemExit(f"uvicorn did not start: {log.read_text()[-2000:]}") from None
+            time.sleep(0.2)
 
 
 def timing(response: Any) -> tuple[float, float]:
@@ -397,14 +420,14 @@ def main(argv: list[str] | None = None) -> int:
             setup_django(database, base_dir, None if args.sqlite else args.redis_url)
             world = build_world(args.scans)
             port = free_port()
-            server = start_server(port)
+            server = start_server(port, base_dir / "uvicorn.log")
             results = asyncio.run(
                 run(f"http://127.0.0.1:{port}", world, args.rate, args.call_rate, args.calls)
             )
         finally:
             if server is not None:
-                server.should_exit = True
-                time.sleep(0.3)
+                server.terminate()
+                server.wait(10)
             from django.db import connections
 
             connections.close_all()
