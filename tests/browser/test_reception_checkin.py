@@ -4,7 +4,9 @@ advisor. Reception reads the customer card's QR code from a PNG drawn by segno: 
 goes through the page's own decode path (``scan.js``: the browser's BarcodeDetector where
 there is one, Chromium on Linux has none, so the bundled jsQR), then a hand scanner types
 the code and Enter. The customer's phone shows "Sie sind angemeldet …" live, the advisor
-calls the next person, and the display and the phone show the call live. axe checks every
+calls the next person, and the display and the phone show the call live. A second test
+plays the code to Chromium's fake camera (a Y4M video of the PNG) and the page reads it
+from the camera stream. axe checks every
 page these contexts load (``tests/browser/conftest.AxeWatch``), the admin's setup page too.
 Needs WebSockets: uvicorn in a subprocess, as in the chat test."""
 
@@ -194,3 +196,61 @@ def test_card_scan_checks_in_live_and_the_display_shows_the_call(
     admin = _open(browser, server.base, data, "admin")
     admin.goto("/fulda/staff/empfang/einrichten/")
     expect(admin.locator("h1")).to_have_text("Empfang einrichten")
+
+
+def _y4m(png: Path, target: Path) -> None:
+    """A still video (Y4M, 4:2:0) of the QR image for Chromium's fake camera."""
+    from PIL import Image
+
+    width, height = 640, 480
+    frame = Image.new("L", (width, height), 255)
+    code = Image.open(png).convert("L")
+    side = min(height - 40, code.width)
+    code = code.resize((side, side), Image.Resampling.NEAREST)
+    frame.paste(code, ((width - side) // 2, (height - side) // 2))
+    chroma = bytes([128]) * (width // 2 * height // 2)
+    with target.open("wb") as out:
+        out.write(f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode())
+        for _ in range(10):
+            out.write(b"FRAME\n" + frame.tobytes() + chroma + chroma)
+
+
+def test_the_device_camera_reads_the_card(
+    browser: Any, asgi_server: tuple[AsgiServer, dict[str, Any]], tmp_path: Path
+) -> None:
+    """The camera path of ``scan.js``: Chromium's fake camera plays a video of the card's
+    QR code; the page reads it from the stream (jsQR: no BarcodeDetector on Linux)."""
+    import segno
+    from playwright.sync_api import expect
+
+    from tests.browser.conftest import CHROMIUM_ARGS, chromium_path
+
+    server, data = asgi_server
+    png = tmp_path / "karte.png"
+    segno.make_qr(data["payload"], error="m").save(str(png), scale=10, border=4)
+    video = tmp_path / "karte.y4m"
+    _y4m(png, video)
+    camera = browser.browser_type.launch(
+        executable_path=chromium_path(),
+        args=[
+            *CHROMIUM_ARGS,
+            "--use-fake-device-for-media-stream",
+            "--use-fake-ui-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}",
+        ],
+    )
+    try:
+        context = camera.new_context(base_url=server.base, locale="de-DE")
+        context.grant_permissions(["camera"], origin=server.base)
+        context.add_cookies(
+            [{"name": data["cookie"], "value": data["reception_session"], "url": server.base}]
+        )
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        page.goto("/fulda/staff/empfang/scannen/")
+        page.get_by_role("button", name="Kamera einschalten").click()
+        result = page.locator("[data-scan-result]")
+        expect(result).to_contain_text("Karl Kunde")
+        expect(result).to_contain_text("A-1001")
+    finally:
+        camera.close()
