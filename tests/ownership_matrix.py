@@ -196,6 +196,21 @@ ROUTES: dict[str, Entry] = {
     "sprache/": action(public()),
     "sw.js": page(public()),
     "manifest.webmanifest": page(public()),
+    # Apple's PassKit web service (issue 21): authenticated by the pass's own token, which
+    # no persona sends: 401; the device's list of changed passes names none: 204 (ok).
+    "passkit/v1/devices/<str:device>/registrations/<str:pass_type>/<str:serial>": Entry(
+        post=sample(everyone("401")),
+        path="/passkit/v1/devices/dev/registrations/pass.x/00000000-0000-0000-0000-000000000000",
+        body={"pushToken": "abc"},
+    ),
+    "passkit/v1/devices/<str:device>/registrations/<str:pass_type>": page(
+        public(), path="/passkit/v1/devices/dev/registrations/pass.x"
+    ),
+    "passkit/v1/passes/<str:pass_type>/<str:serial>": page(
+        sample(everyone("401")),
+        path="/passkit/v1/passes/pass.x/00000000-0000-0000-0000-000000000000",
+    ),
+    "passkit/v1/log": action(public(), body={"logs": []}),
     # The account (allauth and ours): each person's own; nothing of anyone else's.
     "konto/weiter/": both(signed_in()),
     "konto/api-schluessel/": both(signed_in()),
@@ -321,6 +336,16 @@ ROUTES: dict[str, Entry] = {
     ),
     C + "nachrichten/<int:pk>/anhang/<int:message_pk>/": page(owners(), pk="conversation"),
     C + "benachrichtigungen/": both(mine()),
+    # The customer card (issue 21): each customer's own card, no object in the URL.
+    C + "kundenkarte/": page(mine()),
+    C + "kundenkarte/kundenkarte.pdf": page(mine()),
+    # The world's job centre has no wallet certificate / Google issuer: no pass, 404
+    # (with them: tests/cards/test_wallet_pass.py, test_wallet_admin.py).
+    C + "kundenkarte/kundenkarte.pkpass": page(over(mine(), owner="404", other_customer="404")),
+    C + "kundenkarte/google-wallet/": page(over(mine(), owner="404", other_customer="404")),
+    C + "kundenkarte/sperren/": both(mine()),
+    C + "kundenkarte/neu/": both(mine()),
+    C + "kundenkarte/anzeige/": action(mine(), body={"show_next_appointment": "1"}),
     # Staff pages of job centre A, by role.
     S: page(staff()),
     # The work queue (issue 18): its live part, and assigning from the team lead's view.
@@ -330,6 +355,8 @@ ROUTES: dict[str, Entry] = {
         body={"application": "{application}", "assignee": "{caseworker_user}"},
     ),
     S + "kunden/": both(staff()),
+    # The admin's wallet settings (issue 21); an unknown action is answered 400.
+    S + "kundenkarte/": both(staff(ADMIN), body={"action": "none"}),
     S + "kunden/<int:pk>/": Entry(
         get=staff(), post=over(staff(), job_advisor="403"), pk="customer"
     ),
@@ -472,6 +499,7 @@ OPERATIONS: dict[str, Entry] = {
     ),
     "GET /api/v1/jobcenters/{slug}": op("GET", api_public()),
     "GET /api/v1/me": op("GET", api_signed_in()),
+    "GET /api/v1/cards/{jc}/card": op("GET", api_mine()),
     "PATCH /api/v1/me": op("PATCH", api_signed_in(), body={"preferred_language": "de"}),
     "POST /api/v1/benefits/calculate": op("POST", api_public(), body={}),
     "GET /api/v1/forms/": op("GET", api_public()),

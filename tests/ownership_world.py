@@ -41,7 +41,14 @@ from tests.applications.staff_data import make_application
 from tests.conftest import login_with_mfa, make_customer, make_staff
 from tests.documents.conftest import photo, upload
 
-MODULES = ("appointments", "applications", "documents", "messaging", "notifications")
+MODULES = (
+    "appointments",
+    "applications",
+    "documents",
+    "messaging",
+    "notifications",
+    "customer_card",
+)
 
 # The personas every entry of the matrix is asked about (DESIGN §4.7, §7 need-to-know).
 CUSTOMER_PERSONAS = ("owner", "other_customer", "customer_b")

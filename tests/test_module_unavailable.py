@@ -72,7 +72,14 @@ def test_start_page_lists_what_is_not_online_yet(client: Client, giessen) -> Non
 
 
 def test_fully_switched_on_job_centre_lists_nothing_as_missing(client: Client, jc_a) -> None:
-    jc_a.enabled_modules = ["applications", "appointments", "calculator", "documents", "messaging"]
+    jc_a.enabled_modules = [
+        "applications",
+        "appointments",
+        "calculator",
+        "customer_card",
+        "documents",
+        "messaging",
+    ]
     jc_a.save()
     assert "Noch nicht online" not in client.get("/fulda/").content.decode()
 

@@ -18,7 +18,7 @@ PASSWORD = "geheim-123"
 
 
 @dataclass(frozen=True)
-class TestPKI:
+class PKI:
     ca: x509.Certificate
     leaf: x509.Certificate
     p12: bytes
@@ -29,7 +29,7 @@ def _key() -> rsa.RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
-def make_pki(*, days_valid: int = 365, expired: bool = False) -> TestPKI:
+def make_pki(*, days_valid: int = 365, expired: bool = False) -> PKI:
     now = datetime.now(UTC)
     ca_key = _key()
     ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test WWDR CA")])
@@ -102,4 +102,4 @@ def make_pki(*, days_valid: int = 365, expired: bool = False) -> TestPKI:
         [ca],
         serialization.BestAvailableEncryption(PASSWORD.encode()),
     )
-    return TestPKI(ca, leaf, p12, ca.public_bytes(serialization.Encoding.PEM))
+    return PKI(ca, leaf, p12, ca.public_bytes(serialization.Encoding.PEM))

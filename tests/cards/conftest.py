@@ -6,11 +6,11 @@ from openjobcenter.accounts.models import Role, User
 from openjobcenter.cards.models import WalletSettings
 from openjobcenter.cards.services_wallet import wallet_certificate_set
 from openjobcenter.tenants.models import Jobcenter
-from tests.cards.certs import PASSWORD, TestPKI, make_pki
+from tests.cards.certs import PASSWORD, PKI, make_pki
 
 
 @pytest.fixture(scope="session")
-def pki() -> TestPKI:
+def pki() -> PKI:
     return make_pki()
 
 
@@ -23,7 +23,7 @@ def card_on(jc_a: Jobcenter, jc_b: Jobcenter) -> Jobcenter:
 
 
 @pytest.fixture
-def wallet(card_on: Jobcenter, pki: TestPKI, staff_a: dict[Role, User]) -> WalletSettings:
+def wallet(card_on: Jobcenter, pki: PKI, staff_a: dict[Role, User]) -> WalletSettings:
     return wallet_certificate_set(
         jobcenter=card_on, actor=staff_a[Role.ADMIN], data=pki.p12, password=PASSWORD
     )

@@ -28,6 +28,7 @@ from openjobcenter.api.schemas import (
 from openjobcenter.applications.api import router as applications_router
 from openjobcenter.appointments.api import router as appointments_router
 from openjobcenter.calculator.api import router as calculator_router
+from openjobcenter.cards.api import router as cards_router
 from openjobcenter.core.audit_buffer import audit_own_read
 from openjobcenter.documents.api import router as documents_router
 from openjobcenter.messaging.api import router as messaging_router
@@ -58,6 +59,7 @@ api.add_router("/", applications_router)
 api.add_router("/documents", documents_router)
 api.add_router("/messaging", messaging_router)
 api.add_router("/notifications", notifications_router)
+api.add_router("/cards", cards_router)
 api.add_router("/reception", reception_router)
 
 

@@ -65,12 +65,17 @@ def appointments_changed_at(customer_id: int) -> datetime | None:
 def pass_modified(card: CustomerCard) -> datetime:
     """When anything the pass shows last changed, to the second (HTTP dates have no
     fractions)."""
+    return pass_modified_exact(card).replace(microsecond=0)
+
+
+def pass_modified_exact(card: CustomerCard) -> datetime:
+    """When anything the pass shows last changed (the PassKit "updated since" tag)."""
     modified = card.pass_updated_at
     if card.show_next_appointment and card.status == CardStatus.ACTIVE:
         changed = appointments_changed_at(card.customer_id)
         if changed is not None and changed > modified:
             modified = changed
-    return modified.replace(microsecond=0)
+    return modified
 
 
 def card_view(customer: CustomerProfile) -> CardView:

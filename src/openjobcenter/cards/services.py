@@ -179,14 +179,6 @@ def card_set_show_appointment(
     return locked
 
 
-def card_mark_changed(*, customer_id: int) -> None:
-    """Something the wallet pass shows changed (e.g. the next appointment): devices that
-    registered the pass fetch it again; a downloaded copy is shown as outdated."""
-    CustomerCard.objects.filter(customer_id=customer_id, status=CardStatus.ACTIVE).update(
-        pass_updated_at=timezone.now()
-    )
-
-
 def card_lookup(*, jobcenter: Jobcenter, payload: str) -> CustomerCard | None:
     """The active card of ``jobcenter`` whose QR code holds ``payload``, else ``None``.
 

@@ -11,7 +11,7 @@ import re
 from datetime import UTC, datetime
 
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, RawPostDataException
 from django.utils.http import http_date, parse_http_date_safe
 from django.views.decorators.csrf import csrf_exempt
 
@@ -23,6 +23,7 @@ from openjobcenter.tenants.modules import is_enabled
 
 logger = logging.getLogger(__name__)
 _DEVICE = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
+_MAX_TAG = 18
 _PUSH = re.compile(r"^[A-Za-z0-9._:-]{1,200}$")
 
 
@@ -37,6 +38,15 @@ def _card(request: HttpRequest, pass_type: str, serial: str) -> CustomerCard | N
     if config is None or config.pass_type_identifier != pass_type:
         return None
     return card
+
+
+def _json_body(request: HttpRequest, limit: int = 20_000) -> dict[str, object] | None:
+    """The JSON object sent, or None for anything else (a form post, bad JSON)."""
+    try:
+        data = json.loads(request.body[:limit] or b"{}")
+    except (ValueError, RawPostDataException):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def _unauthorized() -> HttpResponse:
@@ -56,10 +66,10 @@ def registration(request: HttpRequest, device: str, pass_type: str, serial: str)
     if request.method == "DELETE":
         PassDevice.objects.filter(card=card, device_library_id=device).delete()
         return HttpResponse(status=200)
-    try:
-        push_token = str(json.loads(request.body or b"{}").get("pushToken", ""))
-    except (ValueError, AttributeError):
+    body = _json_body(request)
+    if body is None:
         return HttpResponse(status=400)
+    push_token = str(body.get("pushToken", ""))
     if not _PUSH.match(push_token):
         return HttpResponse(status=400)
     try:
@@ -85,7 +95,7 @@ def registration(request: HttpRequest, device: str, pass_type: str, serial: str)
 
 def serials(request: HttpRequest, device: str, pass_type: str) -> HttpResponse:
     """The serial numbers of this device's passes that changed since ``passesUpdatedSince``
-    (our tag: seconds since the epoch); 204 when none."""
+    (our tag: microseconds since the epoch); 204 when none."""
     if request.method != "GET":
         return HttpResponse(status=405, headers={"Allow": "GET"})
     if not _DEVICE.match(device):
@@ -93,22 +103,27 @@ def serials(request: HttpRequest, device: str, pass_type: str) -> HttpResponse:
     since_raw = request.GET.get("passesUpdatedSince", "")
     since = None
     if since_raw:
-        if not since_raw.isdigit() or len(since_raw) > 12:
+        if not since_raw.isdigit() or len(since_raw) > _MAX_TAG:
             return HttpResponse(status=400)
-        since = datetime.fromtimestamp(int(since_raw), tz=UTC)
-    cards = [
-        c
-        for c in selectors.cards_updated_since(device_library_id=device, since=since)
-        if selectors.wallet_settings(c.jobcenter) is not None
-        and selectors.wallet_settings(c.jobcenter).pass_type_identifier == pass_type  # type: ignore[union-attr]
-    ]
+        seconds, micros = divmod(int(since_raw), 1_000_000)
+        try:
+            since = datetime.fromtimestamp(seconds, tz=UTC).replace(microsecond=micros)
+        except (OverflowError, ValueError, OSError):
+            return HttpResponse(status=400)
+    cards = []
+    for card in selectors.cards_updated_since(device_library_id=device, since=since):
+        config = selectors.wallet_settings(card.jobcenter)
+        if config is not None and config.pass_type_identifier == pass_type:
+            cards.append(card)
     if not cards:
         return HttpResponse(status=204)
-    last = max(selectors.pass_modified(c) for c in cards)
+    last = max(selectors.pass_modified_exact(c) for c in cards)
     return JsonResponse(
         {
             "serialNumbers": [str(c.pass_serial) for c in cards],
-            "lastUpdated": str(int(last.timestamp())),
+            "lastUpdated": str(
+                int(last.replace(microsecond=0).timestamp()) * 1_000_000 + last.microsecond
+            ),
         }
     )
 
@@ -156,10 +171,10 @@ def log(request: HttpRequest) -> HttpResponse:
     """Devices report problems with a pass here; we log them (length-limited)."""
     if request.method != "POST":
         return HttpResponse(status=405, headers={"Allow": "POST"})
-    try:
-        logs = json.loads(request.body[:20_000] or b"{}").get("logs", [])
-    except (ValueError, AttributeError):
+    body = _json_body(request)
+    if body is None:
         return HttpResponse(status=400)
+    logs = body.get("logs", [])
     if isinstance(logs, list):
         for line in logs[:20]:
             logger.info("passkit device log: %s", str(line)[:500])

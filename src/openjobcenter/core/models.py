@@ -25,6 +25,7 @@ OBJECT_TYPE_LABELS = {
     "customer_profile": _("Kundenprofil"),
     "customer_list": _("Kundenliste"),
     "customer_number": _("Kundennummer"),
+    "customer_card": _("Kundenkarte"),
     "customer_advisor": _("Ansprechperson"),
     "appointment": _("Termin"),
     "appointment_calendar": _("Terminkalender"),

@@ -47,6 +47,10 @@ def customer_home_page(request: HttpRequest, jc: str) -> HttpResponse:
     context = _context(request)
     # The navigation badge of this page comes from the same figures (no second count).
     request.home_total = context["home_total"]  # type: ignore[attr-defined]
+    # The customer card (issue 21) sits on the home page as soon as it exists.
+    from openjobcenter.cards.home import home_card
+
+    context["customer_card"] = home_card(request)
     return render(request, "home/customer_home.html", context)
 
 

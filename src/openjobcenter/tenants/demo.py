@@ -127,6 +127,7 @@ def load_jobcenters() -> int:
             "applications",
             "appointments",
             "calculator",
+            "customer_card",
             "documents",
             "messaging",
         ]
@@ -234,6 +235,7 @@ def load_main_kinzig() -> Jobcenter:
             "applications",
             "appointments",
             "calculator",
+            "customer_card",
             "documents",
             "messaging",
         ]

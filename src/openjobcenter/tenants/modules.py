@@ -140,6 +140,7 @@ def require_module(key: str) -> Callable[[F], F]:
 
 # The capabilities the platform is built around. Each is registered here so a job
 # centre can already choose its set; the issue that builds a module adds its entry URL.
+# The customer card registers itself from ``cards.apps`` (its texts are in its catalogue).
 for _module in (
     Module(
         "applications",
@@ -175,12 +176,6 @@ for _module in (
         _("Vorab prüfen, ob ein Anspruch besteht"),
         entry_url_name="tenant:self_check",
         service=_("den Bürgergeld-Rechner"),
-    ),
-    Module(
-        "customer_card",
-        _("Kundenkarte"),
-        _("Digitale Kundenkarte"),
-        entry_url_name="customer:card",
     ),
 ):
     register(_module)
