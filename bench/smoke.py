@@ -48,6 +48,7 @@ SCRIPTS = [
     Script("appointments", sqlite=True, redis=True),
     Script("home", sqlite=True, redis=True),
     Script("news", sqlite=True, redis=True),
+    Script("checkin", sqlite=True, redis=True),
     Script("http_baseline", sqlite=True),
     Script("staff_queue", sqlite=False),
     Script("retention", sqlite=False),

@@ -175,6 +175,7 @@ S = "<slug:jc>/staff/"
 PROCESSING = ("caseworker", "team_lead", "admin")  # benefit data (§ 35 SGB I)
 CUSTOMER_DATA = ("reception", "caseworker", "team_lead", "admin")  # master data, no job advisors
 APPOINTMENT_STAFF = ("caseworker", "job_advisor", "team_lead", "admin")
+RECEPTION = ("reception", "team_lead", "admin")
 # Need-to-know (core.need_to_know, issue 18): the world's document is a payslip (financial
 # documents) and its conversation is in the topic "Bürgergeld und Leistungen" (benefit
 # chat). Job advisors and reception may know that these exist, not read them: 403.
@@ -267,6 +268,10 @@ ROUTES: dict[str, Entry] = {
         public(), note="the token is the credential (a private calendar-feed URL)"
     ),
     T + "antrag/aus-vorabcheck/": action(public()),
+    # The waiting-room display (issue 21): its link's token is the credential; another job
+    # centre's slug with it is 404 (checked by the cross-tenant pass: the token names A's).
+    T + "wartebereich/<str:token>/": page(public(), args={"token": "display_token"}),
+    T + "wartebereich/<str:token>/aufrufe/": page(public(), args={"token": "display_token"}),
     T + "impressum/": page(public()),
     T + "datenschutz/": page(public()),
     T + "barrierefreiheit/": page(public()),
@@ -421,6 +426,13 @@ ROUTES: dict[str, Entry] = {
     ),
     S + "termine/": page(staff(APPOINTMENT_STAFF)),
     S + "termine/neu/": both(staff(APPOINTMENT_STAFF)),
+    # Reception (issue 21): scanning and check-in at reception; calling is every role's;
+    # setting up areas, desks and displays is the admin's.
+    S + "empfang/scannen/": both(
+        staff(RECEPTION), body={"action": "checkin", "customer": "{customer}"}
+    ),
+    S + "empfang/aufrufe/": both(staff(), body={"action": "done", "ticket": "{ticket}"}),
+    S + "empfang/einrichten/": both(staff(ADMIN), body={"action": "revoke", "pk": "{display}"}),
     S + "termine/empfang/": Entry(
         get=staff(("reception", "team_lead", "admin")),
         post=over(staff(("reception", "team_lead", "admin")), staff_b="404"),
@@ -545,6 +557,7 @@ def route_entry(route: str) -> Entry | None:
 # --- OpenAPI operations ------------------------------------------------------------------
 
 A = "/api/v1/appointments/{jc}"
+R = "/api/v1/reception/{jc}"
 P = "/api/v1/applications"
 D = "/api/v1/documents/{jc}"
 M = "/api/v1/messaging/{jc}"
@@ -612,6 +625,21 @@ OPERATIONS: dict[str, Entry] = {
     f"POST {A}/staff/appointments/{{pk}}/check-in": op(
         "POST", api_staff(("reception", "team_lead", "admin")), pk="appointment"
     ),
+    # Reception (issue 21).
+    f"POST {R}/staff/scan": op("POST", api_staff(RECEPTION), body={"code": "A-1001"}),
+    f"POST {R}/staff/check-in": op(
+        "POST", api_staff(RECEPTION), body={"customer_id": "{customer}"}
+    ),
+    f"POST {R}/staff/walk-in": op(
+        "POST", api_staff(RECEPTION), body={"customer_id": "{customer}", "topic": "Antrag"}
+    ),
+    f"GET {R}/staff/tickets": op("GET", api_staff()),
+    f"POST {R}/staff/call-next": op("POST", api_staff(), body={"desk_id": "{desk}"}),
+    f"POST {R}/staff/tickets/{{pk}}/call": op(
+        "POST", api_staff(), pk="ticket", body={"desk_id": "{desk}"}
+    ),
+    f"POST {R}/staff/tickets/{{pk}}/no-show": op("POST", api_staff(), pk="ticket"),
+    f"POST {R}/staff/tickets/{{pk}}/done": op("POST", api_staff(), pk="ticket"),
     # Applications.
     f"GET {P}/": op("GET", over(api_signed_in(), staff_b="404", **dict.fromkeys(ROLES, "404"))),
     f"POST {P}/": op(

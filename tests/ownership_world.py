@@ -37,6 +37,8 @@ from openjobcenter.news import services as news_services
 from openjobcenter.news.models import InboxItem, Post
 from openjobcenter.notifications.models import PushSubscription
 from openjobcenter.retention.models import AccountDeletionRequest
+from openjobcenter.reception import services as reception_services
+from openjobcenter.reception import services_config as reception_config
 from openjobcenter.tenants.demo import load_jobcenters
 from openjobcenter.tenants.models import Jobcenter, Office
 from tests.applications.staff_data import make_application
@@ -222,6 +224,36 @@ def build_world() -> World:
         user=owner.user, jobcenter=jc_a, customer=owner
     )
     news_post, news_item = _news(jc_a, staff[Role.TEAM_LEAD.value])
+    # Reception (issue 21): a waiting area with a desk, the owner's walk-in ticket, a display.
+    area = reception_config.area_save(
+        request=None,
+        actor=staff["admin"],
+        jobcenter=jc_a,
+        area=None,
+        name="B",
+        prefix="A",
+        active=True,
+    )
+    desk = reception_config.desk_save(
+        request=None,
+        actor=staff["admin"],
+        jobcenter=jc_a,
+        desk=None,
+        area=area,
+        name="Platz 3",
+        active=True,
+    )
+    ticket = reception_services.ticket_walk_in(
+        request=None,
+        actor=staff["reception"],
+        jobcenter=jc_a,
+        customer=owner,
+        topic="Antrag",
+        area=area,
+    )
+    display, display_token = reception_config.display_create(
+        request=None, actor=staff["admin"], jobcenter=jc_a, area=area, name="Flur"
+    )
 
     videos = make_videos(jc_a)
     ids: dict[str, Any] = {
@@ -263,6 +295,11 @@ def build_world() -> World:
         "caseworker_user": staff[Role.CASEWORKER.value].pk,
         "news_post": news_post.pk,
         "news_item": news_item.pk,
+        "area": area.pk,
+        "desk": desk.pk,
+        "ticket": ticket.pk,
+        "display": display.pk,
+        "display_token": display_token,
     }
     users: dict[str, User | None] = {
         "anonymous": None,

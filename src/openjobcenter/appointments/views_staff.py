@@ -65,6 +65,7 @@ from openjobcenter.core.access import (
 from openjobcenter.core.audit import audit
 from openjobcenter.core.inputs import FIRST_DAY, LAST_DAY
 from openjobcenter.core.models import AuditAction
+from openjobcenter.reception.selectors import desks_of
 from openjobcenter.tenants.modules import require_module
 
 if TYPE_CHECKING:
@@ -202,6 +203,9 @@ def calendar(request: HttpRequest, jc: str) -> HttpResponse:
             "can_configure": can_configure,
             "people": people,
             "person_listed": any(p == person for p, _label in people),
+            # Reception (issue 21): call the next person in the waiting room from here.
+            "reception_desks": list(desks_of(jobcenter, active_only=True)),
+            "reception_desk": str(request.session.get("reception_desk", "")),
         },
     )
 

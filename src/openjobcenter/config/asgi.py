@@ -25,10 +25,14 @@ from openjobcenter.appointments.consumers import VideoSignalConsumer  # noqa: E4
 from openjobcenter.messaging.routing import (  # noqa: E402
     websocket_urlpatterns as messaging_websockets,
 )
+from openjobcenter.reception.routing import (  # noqa: E402
+    websocket_urlpatterns as reception_websockets,
+)
 
 websocket_urlpatterns = [
     path("ws/video/<str:room>/", VideoSignalConsumer.as_asgi()),
     *messaging_websockets,
+    *reception_websockets,
 ]
 
 from openjobcenter.config import heap  # noqa: E402

@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "openjobcenter.news",
     "openjobcenter.cards",
     "openjobcenter.videos",
+    "openjobcenter.reception",
     "allauth",
     "allauth.account",
     "allauth.mfa",

@@ -21,6 +21,7 @@ from openjobcenter.home import urls as home_urls
 from openjobcenter.messaging import urls as messaging_urls
 from openjobcenter.news import urls as news_urls
 from openjobcenter.notifications import urls as notification_urls
+from openjobcenter.reception import urls as reception_urls
 from openjobcenter.retention import views as retention_views
 from openjobcenter.retention import views_account as retention_account_views
 from openjobcenter.retention import views_staff as retention_staff_views
@@ -80,6 +81,7 @@ staff_patterns = (
             name="account_deletion_ack",
         ),
         *appointment_urls.staff_patterns,
+        *reception_urls.staff_patterns,
         *application_urls.staff_patterns,
         *document_urls.staff_patterns,
         *messaging_urls.staff_patterns,
@@ -100,6 +102,7 @@ tenant_patterns = (
         path("logo", web_views.logo, name="logo"),
         path("vorabcheck/", calculator_views.self_check, name="self_check"),
         *appointment_urls.tenant_patterns,
+        *reception_urls.tenant_patterns,
         *application_urls.tenant_patterns,
         *document_urls.tenant_patterns,
         *messaging_urls.tenant_patterns,
