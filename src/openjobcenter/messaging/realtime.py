@@ -152,6 +152,10 @@ class _SyncPublisher:
             if "master_name" in host:
                 raise ValueError("sentinel hosts: sent through the layer itself")
             address = host.pop("address", None)
+            # A Redis that hangs must not hold the committing request for long: the event
+            # then counts as lost and its group resyncs (``_note_lost``).
+            host.setdefault("socket_timeout", 2.0)
+            host.setdefault("socket_connect_timeout", 2.0)
             self._clients.append(
                 redis.Redis.from_url(address, **host) if address else redis.Redis(**host)
             )
@@ -188,8 +192,11 @@ def _send(groups: list[str], event: dict[str, Any]) -> None:
         outbox.append((groups, event))
         return
     layer = get_channel_layer()
-    if layer is None:
-        return
+    if layer is not None:
+        _send_through(layer, groups, event)
+
+
+def _send_through(layer: Any, groups: list[str], event: dict[str, Any]) -> None:
     publisher = _sync_publisher(layer)
     send = publisher.publish if publisher is not None else async_to_sync(layer.group_send)
     delivered = False
