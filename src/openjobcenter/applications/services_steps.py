@@ -148,12 +148,11 @@ def _write_step(
         row._state.adding = False
         return row
     row.started_at = now
-    try:
-        with transaction.atomic():
-            fastsql.insert(row)
-    except IntegrityError:
-        # The step was opened on another device at this moment (``application_step_open``
-        # writes an empty row of version 0 without the application's lock): save over it.
+    # ``ON CONFLICT DO NOTHING`` rather than a savepoint (two round trips fewer per first
+    # save): the step may have been opened on another device at this moment
+    # (``application_step_open`` writes an empty row of version 0 without the
+    # application's lock). Then save over that row.
+    if not fastsql.insert(row, ignore_conflict=True):
         row.pk = ApplicationStep.objects.filter(
             application_id=application.pk, step_key=step_key, version=0
         ).values_list("pk", flat=True)[0]
