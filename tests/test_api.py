@@ -152,3 +152,73 @@ def test_token_of_another_user_cannot_be_revoked(client: Client, customer, custo
     client.force_login(customer.user)
     client.post("/konto/api-schluessel/", {"revoke": str(token.pk)})
     assert Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
+
+
+# --- /me reads everything anew on every request (issue 19: one statement each, no cache) ----
+
+
+def test_token_of_a_deactivated_person_stops_at_once(customer) -> None:
+    _token, key = api_token_create(user=customer.user, name="App")
+    bearer = {"Authorization": f"Bearer {key}"}
+    assert Client().get("/api/v1/me", headers=bearer).status_code == 200
+    type(customer.user).objects.filter(pk=customer.user.pk).update(is_active=False)
+    assert Client().get("/api/v1/me", headers=bearer).status_code == 401
+
+
+def test_revoked_through_the_service_stops_at_once(customer) -> None:
+    from openjobcenter.accounts.services import api_token_revoke
+
+    token, key = api_token_create(user=customer.user, name="App")
+    _other, other_key = api_token_create(user=customer.user, name="Other app")
+    bearer = {"Authorization": f"Bearer {key}"}
+    assert Client().get("/api/v1/me", headers=bearer).status_code == 200
+    assert api_token_revoke(user=customer.user, token_id=token.pk)
+    assert Client().get("/api/v1/me", headers=bearer).status_code == 401
+    # The person's other token is untouched.
+    assert Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {other_key}").status_code == 200
+
+
+def test_last_used_is_written_at_most_once_a_minute(customer) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    token, key = api_token_create(user=customer.user, name="App")
+    bearer = {"Authorization": f"Bearer {key}"}
+    assert Client().get("/api/v1/me", headers=bearer).status_code == 200
+    first = ApiToken.objects.get(pk=token.pk).last_used_at
+    assert first is not None
+    assert Client().get("/api/v1/me", headers=bearer).status_code == 200
+    assert ApiToken.objects.get(pk=token.pk).last_used_at == first  # within the minute
+    old = timezone.now() - timedelta(minutes=5)
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=old)
+    assert Client().get("/api/v1/me", headers=bearer).status_code == 200
+    again = ApiToken.objects.get(pk=token.pk).last_used_at
+    assert again is not None and again > old
+
+
+def test_me_of_staff_in_two_job_centres_who_is_also_a_customer(customer, jobcenters) -> None:
+    from openjobcenter.accounts.models import StaffMembership
+    from openjobcenter.tenants.models import Jobcenter
+
+    kassel = Jobcenter.objects.exclude(pk=customer.jobcenter_id).order_by("slug").first()
+    assert kassel is not None
+    user = customer.user
+    StaffMembership.objects.create(user=user, jobcenter=customer.jobcenter, role=Role.CASEWORKER)
+    StaffMembership.objects.create(user=user, jobcenter=kassel, role=Role.TEAM_LEAD)
+    StaffMembership.objects.create(user=user, jobcenter=customer.jobcenter, role=Role.RECEPTION)
+    _token, key = api_token_create(user=user, name="App")
+    me = Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}").json()
+    assert me["customer"] == {
+        "jobcenter": customer.jobcenter.slug,
+        "customer_number": customer.customer_number,
+        "street": customer.street,
+        "postcode": customer.postcode,
+        "city": customer.city,
+        "phone": customer.phone,
+        "contact_channel": customer.contact_channel,
+    }
+    assert me["staff_roles"] == {
+        customer.jobcenter.slug: [Role.CASEWORKER, Role.RECEPTION],
+        kassel.slug: [Role.TEAM_LEAD],
+    }

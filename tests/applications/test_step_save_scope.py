@@ -226,3 +226,26 @@ def test_get_instance_finds_what_step_instances_lists(key: str) -> None:
     for missing in ("nope", "income:p9", "housing:p1"):
         with pytest.raises(KeyError):
             engine.get_instance(definition, answers, missing)
+
+
+def test_a_step_opened_between_the_read_and_the_write_is_saved_over(
+    customer: CustomerProfile,
+) -> None:
+    """The first save read no row, but another device opened the step meanwhile (an empty
+    row of version 0, written without the application's lock): the insert meets the
+    unique constraint (``ON CONFLICT DO NOTHING``, no savepoint) and the save goes over
+    that row, in the same transaction."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from openjobcenter.applications.services_steps import _write_step
+
+    app = _draft(customer, {k: v for k, v in SINGLE.items() if k != "housing"})
+    application_step_open(application=app, step_key="housing")
+    opened = ApplicationStep.objects.get(application=app, step_key="housing")
+    with transaction.atomic():
+        row = _write_step(app, "housing", None, {"kind": "rent"}, timezone.now())
+    stored = ApplicationStep.objects.get(application=app, step_key="housing")
+    assert (stored.pk, stored.version, stored.state) == (opened.pk, 1, "done")
+    assert stored.answers == {"kind": "rent"}
+    assert row.pk == opened.pk

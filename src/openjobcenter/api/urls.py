@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import NinjaAPI, Query
@@ -144,27 +146,48 @@ def get_jobcenter(request: HttpRequest, slug: str) -> Any:
 _PROFILE_FIELDS = ("customer_number", "street", "postcode", "city", "phone", "contact_channel")
 
 
+@functools.cache
+def _me_sql(vendor: str) -> str:
+    """The person's customer profile (the shown columns and the job centre's slug) and
+    staff memberships in one statement without the ORM's compiler: one row per membership
+    (at least one), the profile's columns repeated. Read anew on every request."""
+    qn = connection.ops.quote_name
+    profile = CustomerProfile._meta.db_table
+    member = StaffMembership._meta.db_table
+    jc = Jobcenter._meta.db_table
+    columns = ", ".join(f"p.{qn(name)}" for name in _PROFILE_FIELDS)
+    # Only the models' own table and column names are formatted in; the id is a parameter.
+    return (
+        f"SELECT pj.{qn('slug')}, {columns}, mj.{qn('slug')}, m.{qn('role')} "  # noqa: S608
+        f"FROM {qn(User._meta.db_table)} u "
+        f"LEFT JOIN {qn(profile)} p ON p.{qn('user_id')} = u.{qn('id')} "
+        f"LEFT JOIN {qn(jc)} pj ON pj.{qn('id')} = p.{qn('jobcenter_id')} "
+        f"LEFT JOIN {qn(member)} m ON m.{qn('user_id')} = u.{qn('id')} "
+        f"LEFT JOIN {qn(jc)} mj ON mj.{qn('id')} = m.{qn('jobcenter_id')} "
+        f"WHERE u.{qn('id')} = %s ORDER BY m.{qn('id')}"
+    )
+
+
 def _me(user: User) -> dict[str, Any]:
     # Only the columns shown (the job centre's row is large: legal texts, branding).
-    profile = (
-        CustomerProfile.objects.filter(user=user)
-        .values("jobcenter__slug", *_PROFILE_FIELDS)
-        .first()
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_me_sql(connection.vendor), [user.pk])
+        rows = cursor.fetchall()
     roles: dict[str, list[str]] = {}
-    memberships = StaffMembership.objects.filter(user=user).order_by("pk")
-    for slug, role in memberships.values_list("jobcenter__slug", "role"):
-        roles.setdefault(slug, []).append(role)
+    for row in rows:
+        if row[-1] is not None:
+            roles.setdefault(str(row[-2]), []).append(str(row[-1]))
+    first = rows[0] if rows else None
     return {
         "email": user.email,
         "first_name": user.first_name,
         "last_name": user.last_name,
         "preferred_language": user.preferred_language,
         "customer": None
-        if profile is None
+        if first is None or first[0] is None
         else {
-            "jobcenter": profile["jobcenter__slug"],
-            **{name: profile[name] for name in _PROFILE_FIELDS},
+            "jobcenter": first[0],
+            **dict(zip(_PROFILE_FIELDS, first[1 : 1 + len(_PROFILE_FIELDS)], strict=True)),
         },
         "staff_roles": roles,
     }

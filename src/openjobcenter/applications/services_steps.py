@@ -54,8 +54,8 @@ from openjobcenter.home.realtime import home_changed
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
-# (id, answers, version) of a stored step, by step key.
-StoredSteps = dict[str, tuple[int, dict[str, Any], int]]
+# (id, answers, version, done) of a stored step, by step key.
+StoredSteps = dict[str, tuple[int, dict[str, Any], int, bool]]
 
 
 def _read_only() -> ApplicationError:
@@ -96,7 +96,7 @@ def _load_steps(application_id: int, names: frozenset[str] | None, own_key: str)
     """The stored steps named (each also per person, ``"income:p2"``) and ``own_key``;
     every step when ``names`` is None. Read under the application's row lock."""
     table = ApplicationStep._meta.db_table
-    sql = f"SELECT id, step_key, answers, version FROM {table} WHERE application_id = %s"  # noqa: S608
+    sql = f"SELECT id, step_key, answers, version, state FROM {table} WHERE application_id = %s"  # noqa: S608
     params: list[Any] = [application_id]
     if names is not None:
         keys = sorted({*names, own_key})
@@ -111,17 +111,17 @@ def _load_steps(application_id: int, names: frozenset[str] | None, own_key: str)
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     out: StoredSteps = {}
-    for pk, key, answers, version in rows:
+    for pk, key, answers, version, state in rows:
         # Raw cursors hand JSON over as text on both databases (Django decodes in the field).
         value = json.loads(answers) if isinstance(answers, str | bytes) else answers
-        out[str(key)] = (int(pk), dict(value or {}), int(version))
+        out[str(key)] = (int(pk), dict(value or {}), int(version), state == StepState.DONE)
     return out
 
 
 def _write_step(
     application: Application,
     step_key: str,
-    stored: tuple[int, dict[str, Any], int] | None,
+    stored: tuple[int, dict[str, Any], int, bool] | None,
     cleaned: dict[str, Any],
     now: datetime,
 ) -> ApplicationStep:
@@ -148,12 +148,11 @@ def _write_step(
         row._state.adding = False
         return row
     row.started_at = now
-    try:
-        with transaction.atomic():
-            fastsql.insert(row)
-    except IntegrityError:
-        # The step was opened on another device at this moment (``application_step_open``
-        # writes an empty row of version 0 without the application's lock): save over it.
+    # ``ON CONFLICT DO NOTHING`` rather than a savepoint (two round trips fewer per first
+    # save): the step may have been opened on another device at this moment
+    # (``application_step_open`` writes an empty row of version 0 without the
+    # application's lock). Then save over that row.
+    if not fastsql.insert(row, ignore_conflict=True):
         row.pk = ApplicationStep.objects.filter(
             application_id=application.pk, step_key=step_key, version=0
         ).values_list("pk", flat=True)[0]
@@ -216,8 +215,14 @@ def application_step_save(
         locked = _lock(application)
         if locked.filed_at is None:
             _file(request, locked, now)
-    # The home's "Nächster Schritt" moves on.
-    home_changed(application.customer.user_id)
+    if (
+        row is None
+        or not row[3]
+        or base in (engine.progress_inputs(definition.key, definition.version) or {base})
+    ):
+        # The home's "Nächster Schritt" moves on. A step saved again whose answers no
+        # step-level condition reads leaves the progress, and so the home, as it was.
+        home_changed(application.customer.user_id)
     return saved
 
 

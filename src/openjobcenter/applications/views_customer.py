@@ -304,12 +304,50 @@ def _pdf_response(content: bytes, name: str) -> HttpResponse:
     return response
 
 
+PENDING_RETRY_S = 2
+
+
+def _pdf_pending(request: HttpRequest, app: Application, what: str) -> HttpResponse:
+    """The stored PDF is not drawn yet (the worker draws it within seconds of the filing
+    or submission): say so instead of drawing it in the request (issue 19: a render
+    costs a quarter to a half second of CPU and held a web worker as long). The page
+    asks again every few seconds (htmx); once the PDF is there, the answer to that
+    request sends the browser to the download. Without JavaScript: a link to try again."""
+    if request.htmx:  # type: ignore[attr-defined]
+        # Still drawing: nothing to swap.
+        response = HttpResponse(status=204)
+    else:
+        response = render(
+            request,
+            "applications/customer/pdf_pending.html",
+            {"app": app, "what": what, "retry_s": PENDING_RETRY_S},
+        )
+    response["Retry-After"] = str(PENDING_RETRY_S)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _pdf_ready(request: HttpRequest, content: bytes, name: str) -> HttpResponse:
+    if request.htmx:  # type: ignore[attr-defined]  # the page's poll: the browser fetches the file
+        response = HttpResponse(status=200)
+        response["HX-Redirect"] = request.path
+        response["Cache-Control"] = "private, no-store"
+        return response
+    return _pdf_response(content, name)
+
+
 @require_module(MODULE)
 @customer_required
 @require_GET
 def summary_pdf(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
     customer = request_customer(request)
     app = get_application_for_customer(customer, pk)
+    if app.submitted_data and not app.pdf_name:
+        return _pdf_pending(request, app, _("Ihr Antrag als PDF"))
+    stored = sealed.read(app.jobcenter, app.pdf_name) if app.pdf_name else None
+    # A draft has no stored PDF (it changes with every save), and a stored file that went
+    # missing is not drawn again by the worker: both are drawn for this request.
+    content = stored if stored is not None else pdf.render_summary(app)
     audit(
         request=request,
         action=AuditAction.EXPORT,
@@ -319,9 +357,7 @@ def summary_pdf(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
         subject=customer.user,
         detail="summary pdf",
     )
-    stored = sealed.read(app.jobcenter, app.pdf_name) if app.submitted_data else None
-    content = stored if stored is not None else pdf.render_summary(app)
-    return _pdf_response(content, f"Antrag-{app.reference}.pdf")
+    return _pdf_ready(request, content, f"Antrag-{app.reference}.pdf")
 
 
 @require_module(MODULE)
@@ -331,6 +367,8 @@ def receipt_pdf(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
     app = get_application_for_customer(request_customer(request), pk)
     if app.filed_at is None:
         raise Http404
+    if not app.receipt_pdf_name:
+        return _pdf_pending(request, app, _("Ihre Eingangsbestätigung als PDF"))
     stored = sealed.read(app.jobcenter, app.receipt_pdf_name)
-    content = stored if stored is not None else pdf.render_receipt(app)
-    return _pdf_response(content, f"Eingangsbestaetigung-{app.reference}.pdf")
+    content = stored if stored is not None else pdf.render_receipt(app)  # file gone: drawn
+    return _pdf_ready(request, content, f"Eingangsbestaetigung-{app.reference}.pdf")

@@ -33,16 +33,24 @@ def _cached(key: tuple[Any, ...], build: Callable[[], Statement]) -> Statement:
 
 
 def _insert_sql(
-    model: type[Model], connection: BaseDatabaseWrapper, returning: bool, with_pk: bool = False
+    model: type[Model],
+    connection: BaseDatabaseWrapper,
+    returning: bool,
+    with_pk: bool = False,
+    ignore_conflict: bool = False,
 ) -> Statement:
     return _cached(
-        ("insert", model, connection.vendor, returning, with_pk),
-        lambda: _build_insert(model, connection, returning, with_pk),
+        ("insert", model, connection.vendor, returning, with_pk, ignore_conflict),
+        lambda: _build_insert(model, connection, returning, with_pk, ignore_conflict),
     )
 
 
 def _build_insert(
-    model: type[Model], connection: BaseDatabaseWrapper, returning: bool, with_pk: bool
+    model: type[Model],
+    connection: BaseDatabaseWrapper,
+    returning: bool,
+    with_pk: bool,
+    ignore_conflict: bool = False,
 ) -> Statement:
     quote = connection.ops.quote_name
     meta = model._meta
@@ -57,23 +65,33 @@ def _build_insert(
     # Only the model's own table and column names, quoted, are formatted in; values are
     # parameters.
     sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({values})"  # noqa: S608
+    if ignore_conflict:  # PostgreSQL and SQLite (3.24+) alike
+        sql += " ON CONFLICT DO NOTHING"
     if returning and pk is not None:
         sql += f" RETURNING {quote(pk.column)}"
     return sql, fields
 
 
-def insert(obj: Model, *, using: str = "default", read_pk: bool = True) -> None:
+def insert(
+    obj: Model, *, using: str = "default", read_pk: bool = True, ignore_conflict: bool = False
+) -> bool:
     """Write ``obj`` as a new row and set its primary key, like
     ``obj.save(force_insert=True)`` for a model without multi-table inheritance.
 
     With the primary key set already (taken from its sequence by the caller), the row
     is written with it; with it set or ``read_pk=False`` nothing is read back, so in
     psycopg's pipeline mode the statement goes out with the next ones in one round
-    trip (``read_pk=False`` leaves a generated key None)."""
+    trip (``read_pk=False`` leaves a generated key None).
+
+    ``ignore_conflict``: a row that would break a unique constraint is not written
+    (``ON CONFLICT DO NOTHING``, no savepoint needed); returns False then (the key must be
+    read back to tell). True when the row was written."""
     connection = connections[using]
     with_pk = obj.pk is not None
     returning = bool(connection.features.can_return_columns_from_insert) and not with_pk and read_pk
-    sql, fields = _insert_sql(type(obj), connection, returning, with_pk)
+    if ignore_conflict and not returning:
+        raise ValueError("ignore_conflict needs the generated key read back")
+    sql, fields = _insert_sql(type(obj), connection, returning, with_pk, ignore_conflict)
     params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -82,12 +100,15 @@ def insert(obj: Model, *, using: str = "default", read_pk: bool = True) -> None:
         elif returning:
             row = cursor.fetchone()
             pk = row[0] if row else None
+            if row is None and ignore_conflict:
+                return False
         else:  # pragma: no cover - every supported database returns columns
             pk = connection.ops.last_insert_id(cursor, obj._meta.db_table, obj._meta.pk.column)
     if obj._meta.pk is not None and getattr(obj._meta.pk, "db_returning", False):
         obj.pk = pk
     obj._state.adding = False
     obj._state.db = using
+    return True
 
 
 def _update_sql(

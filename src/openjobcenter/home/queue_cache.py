@@ -13,9 +13,10 @@ default), per person, as ``home/cache.py`` keeps the customer's home.
   change; a document received, checked or linked, a request created or answered, a
   customer's advisor; a message, a read, an assignment or status of a conversation, a
   topic's category; an appointment booked, moved, cancelled, marked or checked in),
-  replaces it at once and again after the commit. An entry carries the version it was
-  computed under and counts only while that is still the module's version (so an
-  entry computed while a change was being committed is never served afterwards).
+  replaces it after the commit (once per transaction, however many changes it makes).
+  An entry carries the version it was computed under and counts only while that is
+  still the module's version (so an entry computed before the commit, or while the
+  change was being committed, is never served afterwards).
   ``tests/home/test_queue_cache.py`` goes through every kind of change.
 - **Per person, scope, roles and language.** An entry's key names all four: the "mine"
   counts are the person's own, and what a provider counts depends on the roles'
@@ -36,14 +37,15 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Hashable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
-from django.db import transaction
 from django.utils import timezone, translation
 
 from openjobcenter.core.need_to_know import Category
+from openjobcenter.core.oncommit import on_commit_once
 from openjobcenter.home.realtime import queue_event
 
 if TYPE_CHECKING:
@@ -81,16 +83,23 @@ def _bump(jobcenter_id: int, module: str) -> None:
         log.warning("queue version of %s/%s not bumped: %s", jobcenter_id, module, exc)
 
 
+def _queue_after_commit(jobcenter_id: int, modules: set[Hashable]) -> None:
+    for module in sorted(str(m) for m in modules):
+        _bump(jobcenter_id, module)
+    # Open start pages of the job centre fetch their queue again (after the bumps).
+    queue_event(jobcenter_id)
+
+
 def queue_changed(*, jobcenter_id: int | None, module: str) -> None:
     """What ``module`` counts in the work queue of this job centre changed: bump its
-    version now and again after the commit (an entry computed from the state before
-    the commit does not count afterwards)."""
+    version after the commit (every entry computed before, from the state before the
+    commit or while it was being committed, does not count afterwards) and tell the open
+    start pages. Once per transaction and job centre: the modules changed are bumped
+    together, then one event (``core.oncommit.on_commit_once``)."""
     if jobcenter_id is None:
         return
-    _bump(jobcenter_id, module)
-    transaction.on_commit(lambda: _bump(jobcenter_id, module))
-    # Open start pages of the job centre fetch their queue again (after the commit).
-    queue_event(jobcenter_id)
+    jc = jobcenter_id
+    on_commit_once(("queue", jc), lambda modules: _queue_after_commit(jc, modules), module)
 
 
 def _version(key: str, found: Any) -> str:

@@ -76,7 +76,11 @@ from openjobcenter.applications.engine.definitions import (
     latest_definition,
     register,
 )
-from openjobcenter.applications.engine.dependencies import PERSON_STEPS, step_dependencies
+from openjobcenter.applications.engine.dependencies import (
+    PERSON_STEPS,
+    progress_inputs,
+    step_dependencies,
+)
 from openjobcenter.applications.engine.progress import (
     StepInstance,
     StepProgress,
@@ -152,6 +156,7 @@ __all__ = [
     "person_label",
     "progress",
     "progress_for",
+    "progress_inputs",
     "register",
     "step_dependencies",
     "step_instances",

@@ -64,3 +64,21 @@ def dependencies_of(definition: FormDefinition, step: str) -> frozenset[str] | N
 def step_dependencies(form_key: str, form_version: int, step: str) -> frozenset[str] | None:
     """``dependencies_of`` for a registered form (definitions never change at run time)."""
     return dependencies_of(get_definition(form_key, form_version), step)
+
+
+def progress_inputs_of(definition: FormDefinition) -> frozenset[str] | None:
+    """The step names whose answers can change the form's progress (which steps there
+    are, per person, and which are needed: ``engine.progress``): the people's steps and
+    every step a step-level condition (``show_if``, ``per_person``) names; ``None``: any
+    step (a condition kind not known here)."""
+    names: set[str] = set(PERSON_STEPS)
+    for step in definition.steps:
+        if not (_refs(step.show_if, names) and _refs(step.per_person, names)):
+            return None
+    return frozenset(names)
+
+
+@cache
+def progress_inputs(form_key: str, form_version: int) -> frozenset[str] | None:
+    """``progress_inputs_of`` for a registered form."""
+    return progress_inputs_of(get_definition(form_key, form_version))

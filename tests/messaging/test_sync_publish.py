@@ -1,0 +1,75 @@
+"""Events sent from sync code (services after their commit, tasks) reach sockets through
+the Redis pub/sub layer by one blocking ``PUBLISH`` (``realtime._SyncPublisher``), not a
+thread and event loop per event. It names channel and shard through the layer's own
+methods: a socket subscribed through the layer must receive what it publishes, also
+with several shards, and a Redis that is gone counts as a lost event (resync later)."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from channels_redis.pubsub import RedisPubSubChannelLayer
+
+from openjobcenter.messaging import realtime
+from tests.messaging.faults import RedisServer, redis_server
+
+__all__ = ["redis_server"]
+
+_prefixes = itertools.count()
+
+
+def _layer(*urls: str) -> RedisPubSubChannelLayer:
+    return RedisPubSubChannelLayer(hosts=list(urls), prefix=f"syncpub{next(_prefixes)}")
+
+
+async def _received(layer: Any, groups: list[str], event: dict[str, Any]) -> list[Any]:
+    channel = await layer.new_channel()
+    for group in groups:
+        await layer.group_add(group, channel)
+    # From a thread without an event loop, as a sync view or a task sends.
+    await sync_to_async(realtime._send_through, thread_sensitive=False)(layer, groups, event)
+    out = []
+    for _ in groups:
+        out.append(await asyncio.wait_for(layer.receive(channel), 5))
+    await layer.flush()
+    return out
+
+
+def test_a_socket_of_the_layer_receives_the_blocking_publish(redis_server: RedisServer) -> None:
+    layer = _layer(redis_server.url)
+    assert realtime._sync_publisher(layer) is not None  # the fast path is the one tested
+    event = {"type": "home.changed"}
+    got = asyncio.run(_received(layer, [realtime.user_group(7)], event))
+    assert got == [event]
+
+
+def test_groups_on_several_shards(redis_server: RedisServer, tmp_path: Any) -> None:
+    second = RedisServer(tmp_path / "second")
+    (tmp_path / "second").mkdir()
+    second.start()
+    try:
+        layer = _layer(redis_server.url, second.url)
+        groups = [realtime.user_group(n) for n in range(1, 9)]
+        publisher = realtime._sync_publisher(layer)
+        assert publisher is not None
+        shards = {
+            publisher._names._get_shard(publisher._names._get_group_channel_name(g)) for g in groups
+        }
+        assert len(shards) == 2  # both shards are used by these groups
+        got = asyncio.run(_received(layer, groups, {"type": "queue.changed"}))
+        assert got == [{"type": "queue.changed"}] * len(groups)
+    finally:
+        second.stop()
+
+
+def test_redis_gone_counts_as_lost(redis_server: RedisServer) -> None:
+    layer = _layer(redis_server.url)
+    redis_server.stop()
+    realtime._take_lost()
+    realtime._send_through(layer, [realtime.user_group(5)], {"type": "home.changed"})
+    assert (realtime.user_group(5), {"type": "chat.resync", "conversation": None}) in (
+        realtime._take_lost()
+    )
