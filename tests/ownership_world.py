@@ -36,9 +36,9 @@ from openjobcenter.news import images as news_images
 from openjobcenter.news import services as news_services
 from openjobcenter.news.models import InboxItem, Post
 from openjobcenter.notifications.models import PushSubscription
-from openjobcenter.retention.models import AccountDeletionRequest
 from openjobcenter.reception import services as reception_services
 from openjobcenter.reception import services_config as reception_config
+from openjobcenter.retention.models import AccountDeletionRequest
 from openjobcenter.tenants.demo import load_jobcenters
 from openjobcenter.tenants.models import Jobcenter, Office
 from tests.applications.staff_data import make_application
