@@ -282,3 +282,13 @@ def advisor(jc_a: Jobcenter, staff_a: dict[Role, User], customer: CustomerProfil
     customer.advisor = user
     customer.save(update_fields=["advisor"])
     return user
+
+
+@pytest.fixture
+def after_commit_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test's transaction never commits: after-commit work (since issue 19 the home's
+    and the work queue's invalidation waits for the commit, once per transaction) runs at
+    once, as after a real commit, so the test's next request sees the change."""
+    from django.db import transaction
+
+    monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())

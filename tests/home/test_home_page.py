@@ -18,17 +18,7 @@ from openjobcenter.messaging import services as chat
 from openjobcenter.tenants.models import Jobcenter
 from tests.home import world
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _after_commit_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The test's transaction never commits: a service's after-commit work (the home's
-    invalidation, once per transaction since issue 19) runs at once, as after a real
-    commit, so the next request of the test sees the new home."""
-    from django.db import transaction
-
-    monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("after_commit_at_once")]
 
 
 @pytest.fixture

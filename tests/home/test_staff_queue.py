@@ -18,16 +18,7 @@ from openjobcenter.home.staff_queue import Scope, StaffContext, staff_providers,
 from openjobcenter.tenants.models import Jobcenter
 from tests.home import staff_world
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _after_commit_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The test's transaction never commits: the work queue's after-commit invalidation
-    (once per transaction since issue 19) runs at once, as after a real commit."""
-    from django.db import transaction
-
-    monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("after_commit_at_once")]
 
 
 def _url(jc: Jobcenter, name: str = "dashboard") -> str:

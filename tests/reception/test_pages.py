@@ -176,6 +176,7 @@ def test_scans_are_rate_limited_per_device(
     )
 
 
+@pytest.mark.usefixtures("after_commit_at_once")
 def test_customer_home_says_checked_in_then_called(
     client: Client,
     staff_a: dict[Role, User],
