@@ -84,10 +84,12 @@ def pytest_make_collect_report(
 #   their own in either pass.
 # - ``db_agnostic``: the modules below, which test pure Python (the benefits calculator, the
 #   application form engine, slot arithmetic), the message catalogues and formal German,
-#   the release and monitoring files, or the calculator's pages (no query of theirs depends
-#   on the database): the SQLite pass only. A module that reads or writes data whose
-#   behaviour may differ between databases (locking, constraints, text search, NUL bytes,
-#   transactions) or that uses Redis does not belong here.
+#   the release files, or the calculator's pages (no query of theirs depends
+#   on the database), or start a process of their own with its own embedded database and
+#   no shared services (the production start, settings checks): the SQLite pass only. A
+#   module that reads or writes data whose behaviour may differ between databases
+#   (locking, constraints, text search, NUL bytes, transactions) or that uses Redis does
+#   not belong here.
 DB_AGNOSTIC = (
     "tests/benefits/",
     "tests/applications/test_engine.py",
@@ -97,8 +99,11 @@ DB_AGNOSTIC = (
     "tests/appointments/test_optional_labels.py",
     "tests/appointments/test_slots.py",
     "tests/documents/test_cli.py",
+    "tests/documents/test_settings.py",
     "tests/test_calculator_web.py",
+    "tests/test_connection_budget.py",
     "tests/test_formal_german.py",
+    "tests/test_production_start.py",
     "tests/test_release_files.py",
     "tests/test_translations.py",
 )
