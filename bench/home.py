@@ -259,12 +259,13 @@ def run(w: dict[str, Any], iterations: int) -> list[dict[str, Any]]:
 def clear_bench_keys() -> None:
     """Remove this run's keys from Redis (its own random prefix)."""
     from django.conf import settings
-    from django.core.cache import cache
+
+    from openjobcenter.core.cache import redis_client
 
     prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
     if not str(prefix).startswith("benchhome"):
         return
-    client = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
+    client = redis_client()
     keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
     if keys:
         client.delete(*keys)

@@ -74,6 +74,48 @@ def pytest_make_collect_report(
     return report
 
 
+# --- Tests that CI runs in one of its two passes only ---------------------------------------
+# CI runs the suite twice, on the embedded default (SQLite, in-memory channel layer) and on
+# the production services (PostgreSQL, Redis); `make test` anywhere runs all of it once.
+# A test goes in one pass only when the configuration cannot change what it checks:
+# - ``browser`` (the pages in Chromium, axe-core on each): the PostgreSQL + Redis pass, as in
+#   production. The views, services and queries under them run in both passes through
+#   their own tests; the ASGI browser tests (tests/browser/asgi.py) serve a SQLite file of
+#   their own in either pass.
+# - ``db_agnostic``: the modules below, which test pure Python (the benefits calculator, the
+#   application form engine, slot arithmetic), the message catalogues and formal German,
+#   the release files, or the calculator's pages (no query of theirs depends
+#   on the database), or start a process of their own with its own embedded database and
+#   no shared services (the production start, settings checks): the SQLite pass only. A
+#   module that reads or writes data whose behaviour may differ between databases
+#   (locking, constraints, text search, NUL bytes, transactions) or that uses Redis does
+#   not belong here.
+DB_AGNOSTIC = (
+    "tests/benefits/",
+    "tests/applications/test_engine.py",
+    "tests/applications/test_proofs.py",
+    "tests/applications/test_schema.py",
+    "tests/applications/test_validators.py",
+    "tests/appointments/test_optional_labels.py",
+    "tests/appointments/test_slots.py",
+    "tests/documents/test_cli.py",
+    "tests/documents/test_settings.py",
+    "tests/test_calculator_web.py",
+    "tests/test_connection_budget.py",
+    "tests/test_formal_german.py",
+    "tests/test_production_start.py",
+    "tests/test_release_files.py",
+    "tests/test_translations.py",
+)
+
+
+@pytest.hookimpl(tryfirst=True)  # before ``-m`` selects
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.nodeid.startswith(DB_AGNOSTIC):
+            item.add_marker(pytest.mark.db_agnostic)
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
     # A parallel worker hands its axe-core results to the controller.
     workeroutput = getattr(session.config, "workeroutput", None)

@@ -231,3 +231,17 @@ def test_redis_cache_shares_one_client_per_process() -> None:
     assert here._cache is backends[0]._cache  # one client behind both
     assert here.get("shared-client-check") == "from a thread"
     here.delete("shared-client-check")
+    # The public way to the client (Redis lists, SCAN): the same client, the same data.
+    from openjobcenter.core.cache import redis_client
+
+    assert redis_client(here) is here._cache.get_client(write=True)
+    assert redis_client().get(here.make_key("shared-client-check")) is None
+
+
+def test_redis_client_refuses_a_cache_that_is_not_redis() -> None:
+    from django.core.cache.backends.locmem import LocMemCache
+
+    from openjobcenter.core.cache import redis_client
+
+    with pytest.raises(TypeError, match="not Redis"):
+        redis_client(LocMemCache("nowhere", {}))

@@ -38,6 +38,8 @@ from openjobcenter.accounts.services import (
 from openjobcenter.core.access import (
     Perm,
     customer_required,
+    request_customer,
+    request_jobcenter,
     request_user,
     staff_required,
 )
@@ -68,7 +70,7 @@ def after_login(request: HttpRequest) -> HttpResponse:
 @customer_required
 @require_http_methods(["GET", "POST"])
 def customer_profile(request: HttpRequest, jc: str) -> HttpResponse:
-    profile: CustomerProfile = request.customer  # type: ignore[attr-defined]
+    profile = request_customer(request)
     user = profile.user
     initial = {
         "first_name": user.first_name,
@@ -133,7 +135,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 
 @staff_required(Perm.CUSTOMERS_VIEW)
 def staff_customers(request: HttpRequest, jc: str) -> HttpResponse:
-    jobcenter = request.jobcenter  # type: ignore[attr-defined]
+    jobcenter = request_jobcenter(request)
     query = request.GET.get("q", "")
     page = Paginator(customers_of(jobcenter, query), 25).get_page(request.GET.get("page"))
     audit(
@@ -156,7 +158,7 @@ def staff_customers(request: HttpRequest, jc: str) -> HttpResponse:
 @staff_required(Perm.STAFF_MANAGE)
 @require_http_methods(["GET", "POST"])
 def staff_team(request: HttpRequest, jc: str) -> HttpResponse:
-    jobcenter = request.jobcenter  # type: ignore[attr-defined]
+    jobcenter = request_jobcenter(request)
     form = MembershipForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -192,7 +194,7 @@ def staff_team(request: HttpRequest, jc: str) -> HttpResponse:
 @staff_required(Perm.STAFF_MANAGE)
 @require_POST
 def staff_membership_remove(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
-    membership = get_membership_for(request.jobcenter, pk)  # type: ignore[attr-defined]
+    membership = get_membership_for(request_jobcenter(request), pk)
     try:
         staff_membership_revoke(request=request, actor=_user(request), membership=membership)
     except ValidationError as exc:

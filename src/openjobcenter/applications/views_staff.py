@@ -66,6 +66,7 @@ from openjobcenter.core import sealed
 from openjobcenter.core.access import (
     Perm,
     request_jobcenter,
+    request_read_only,
     request_user,
     staff_reads,
     staff_required,
@@ -205,7 +206,7 @@ def application(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
     if precalc_form.is_bound and not precalc_form.is_valid():
         status = 400
     calc = precalc.precalculate(app, _precalc_overrides(precalc_form))
-    read_only: bool = request.read_only  # type: ignore[attr-defined]
+    read_only = request_read_only(request)
     audit(
         request=request,
         action=AuditAction.READ,

@@ -33,7 +33,7 @@ from openjobcenter.appointments.api_common import (
 from openjobcenter.appointments.api_schemas import CalendarQuery, InviteIn, StaffAppointmentOut
 from openjobcenter.appointments.models import Appointment, Channel
 from openjobcenter.appointments.slots import BERLIN
-from openjobcenter.core.access import Perm, has_perm, staff_roles
+from openjobcenter.core.access import Perm, has_perm, staff_roles, tenant_request
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
 from openjobcenter.tenants.models import Jobcenter
@@ -63,7 +63,7 @@ def _staff(request: HttpRequest, jc: str, *perms: Perm) -> tuple[Jobcenter, froz
         raise Http404
     if not any(has_perm(roles, perm) for perm in perms):
         raise HttpError(403, "Your role does not allow this.")
-    request.jobcenter = jobcenter  # type: ignore[attr-defined]
+    tenant_request(request).jobcenter = jobcenter
     return jobcenter, roles
 
 

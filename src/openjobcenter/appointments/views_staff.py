@@ -59,6 +59,7 @@ from openjobcenter.core.access import (
     Perm,
     has_perm,
     request_jobcenter,
+    request_staff_roles,
     request_user,
     staff_required,
 )
@@ -83,7 +84,7 @@ _jc, _user = request_jobcenter, request_user
 
 
 def _can_configure(request: HttpRequest) -> bool:
-    return has_perm(request.staff_roles, Perm.APPOINTMENTS_CONFIGURE)  # type: ignore[attr-defined]
+    return has_perm(request_staff_roles(request), Perm.APPOINTMENTS_CONFIGURE)
 
 
 def _day_bounds(day: date) -> tuple[datetime, datetime]:

@@ -22,7 +22,13 @@ from openjobcenter.appointments.selectors import (
     get_appointment_for_staff,
 )
 from openjobcenter.appointments.video import BuiltinProvider, join_appointment, join_window
-from openjobcenter.core.access import Perm, customer_required, staff_required
+from openjobcenter.core.access import (
+    Perm,
+    customer_required,
+    request_customer,
+    request_jobcenter,
+    staff_required,
+)
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
 from openjobcenter.tenants.modules import require_module
@@ -83,14 +89,14 @@ def _page(request: HttpRequest, appointment: Appointment, *, is_staff: bool) -> 
 @require_module("appointments")
 @customer_required
 def customer_join(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
-    appointment = get_appointment_for_customer(request.customer, pk)  # type: ignore[attr-defined]
+    appointment = get_appointment_for_customer(request_customer(request), pk)
     return _page(request, appointment, is_staff=False)
 
 
 @require_module("appointments")
 @staff_required(Perm.APPOINTMENTS_OWN)
 def staff_join(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
-    appointment = get_appointment_for_staff(request.jobcenter, pk)  # type: ignore[attr-defined]
+    appointment = get_appointment_for_staff(request_jobcenter(request), pk)
     if appointment.staff_id != request.user.pk:
         # A colleague's appointment: the call is one-to-one with the person booked.
         raise PermissionDenied

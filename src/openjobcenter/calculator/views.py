@@ -25,7 +25,7 @@ from openjobcenter.calculator.forms import (
 from openjobcenter.calculator.models import MAX_PERSONS
 from openjobcenter.calculator.selectors import housing_limit_for, housing_limits_of
 from openjobcenter.calculator.services import housing_limits_set
-from openjobcenter.core.access import Perm, staff_required
+from openjobcenter.core.access import Perm, request_jobcenter, staff_required
 from openjobcenter.tenants.modules import is_enabled, require_module
 
 
@@ -76,7 +76,7 @@ def self_check(request: HttpRequest, jc: str) -> HttpResponse:
             "has_children": bool(result)
             and any(m["role"] == "child" for m in (result or {}).get("members", [])),
             # Issue 4 hand-over: the result can start a first application with these answers.
-            "can_apply": is_enabled(request.jobcenter, "applications"),  # type: ignore[attr-defined]
+            "can_apply": is_enabled(request_jobcenter(request), "applications"),
             "apply_label": START_LABEL,
         },
         status=200 if request.method == "GET" or form.is_valid() else 400,
@@ -87,7 +87,7 @@ def self_check(request: HttpRequest, jc: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @never_cache
 def pre_calculation(request: HttpRequest, jc: str) -> HttpResponse:
-    jobcenter = request.jobcenter  # type: ignore[attr-defined]
+    jobcenter = request_jobcenter(request)
     form = PreCalculationForm(
         request.POST or None,
         initial={"month": timezone.localdate().replace(day=1), "in_grace_period": True},
@@ -123,7 +123,7 @@ def pre_calculation(request: HttpRequest, jc: str) -> HttpResponse:
 @staff_required(Perm.JOBCENTER_CONFIGURE)
 @require_http_methods(["GET", "POST"])
 def housing_limits(request: HttpRequest, jc: str) -> HttpResponse:
-    jobcenter = request.jobcenter  # type: ignore[attr-defined]
+    jobcenter = request_jobcenter(request)
     current = housing_limits_of(jobcenter)
     form = HousingLimitsForm(
         request.POST or None, initial={f"persons_{p}": a for p, a in current.items()}

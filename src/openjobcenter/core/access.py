@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from functools import wraps
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -109,9 +109,45 @@ def roles_with(perm: Perm) -> list[Role]:
     return [role for role in Role if role in ROLE_PERMISSIONS[perm]]
 
 
-# The middleware and gates put these on the request; one typed place to read them.
+class TenantRequest(HttpRequest):
+    """The request as the tenant middleware and the gates below leave it: Django's
+    ``HttpRequest`` does not declare what middleware adds, so this names it for mypy.
+    Never instantiated; ``tenant_request`` and the ``request_*`` helpers read through it.
+
+    - ``jobcenter``: ``tenants.middleware.TenantMiddleware`` (``None`` outside ``/<jc>/``);
+    - ``staff_roles``, ``staff_perms``: ``staff_required`` (and the switched-off module page);
+    - ``read_only``: ``staff_reads`` (the person may read the page but not act on it);
+    - ``customer``: ``customer_required``.
+    """
+
+    jobcenter: Jobcenter | None
+    staff_roles: frozenset[Role]
+    staff_perms: frozenset[str]
+    read_only: bool
+    customer: CustomerProfile
+
+
+def tenant_request(request: HttpRequest) -> TenantRequest:
+    """The same request, its added attributes typed (to set them, too)."""
+    return cast("TenantRequest", request)
+
+
 def request_jobcenter(request: HttpRequest) -> Jobcenter:
-    return request.jobcenter  # type: ignore[attr-defined,no-any-return]
+    """The job centre of a page under ``/<jc>/`` (the middleware 404s an unknown one)."""
+    jobcenter = tenant_request(request).jobcenter
+    if jobcenter is None:  # a view outside a job centre's pages asked for one
+        raise Http404
+    return jobcenter
+
+
+def request_staff_roles(request: HttpRequest) -> frozenset[Role]:
+    """The caller's roles in the request's job centre (behind ``staff_required``)."""
+    return tenant_request(request).staff_roles
+
+
+def request_read_only(request: HttpRequest) -> bool:
+    """``True`` where ``staff_reads`` lets the caller read the page only."""
+    return tenant_request(request).read_only
 
 
 def request_user(request: HttpRequest) -> User:
@@ -121,7 +157,7 @@ def request_user(request: HttpRequest) -> User:
 
 def request_customer(request: HttpRequest) -> CustomerProfile:
     """The customer profile set by ``customer_required``."""
-    return request.customer  # type: ignore[attr-defined,no-any-return]
+    return tenant_request(request).customer
 
 
 def staff_roles(user: User, jobcenter: Jobcenter) -> frozenset[Role]:
@@ -169,7 +205,7 @@ def staff_required(perm: Perm = Perm.DASHBOARD) -> Callable[[F], F]:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             user: User = request.user
-            roles = staff_roles(user, request.jobcenter)  # type: ignore[attr-defined]
+            roles = staff_roles(user, request_jobcenter(request))
             if not roles:
                 raise Http404
             if not mfa_enabled(user):
@@ -185,11 +221,10 @@ def staff_required(perm: Perm = Perm.DASHBOARD) -> Callable[[F], F]:
                 return redirect(f"{reverse('mfa_reauthenticate')}?next={request.path}")
             if not has_perm(roles, perm):
                 raise MissingPermission(perm)
-            request.staff_roles = roles  # type: ignore[attr-defined]
+            typed = tenant_request(request)
+            typed.staff_roles = roles
             # Templates show only the links the person may follow.
-            request.staff_perms = frozenset(  # type: ignore[attr-defined]
-                str(p) for p in Perm if has_perm(roles, p)
-            )
+            typed.staff_perms = frozenset(str(p) for p in Perm if has_perm(roles, p))
             return view(request, *args, **kwargs)
 
         return wrapped  # type: ignore[return-value]
@@ -208,11 +243,11 @@ def customer_required(view: F) -> F:
         try:
             profile = CustomerProfile.objects.select_related("jobcenter", "user").get(
                 user=request.user,
-                jobcenter=request.jobcenter,  # type: ignore[attr-defined]
+                jobcenter=request_jobcenter(request),
             )
         except CustomerProfile.DoesNotExist:
             raise Http404 from None
-        request.customer = profile  # type: ignore[attr-defined]
+        tenant_request(request).customer = profile
         return view(request, *args, **kwargs)
 
     return wrapped  # type: ignore[return-value]
@@ -254,12 +289,12 @@ def staff_reads(perm: Perm, category: Category) -> Callable[[F], F]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             full = read_access(
-                request.staff_roles,  # type: ignore[attr-defined]
+                request_staff_roles(request),
                 perm=perm,
                 category=category,
-                jobcenter=request.jobcenter,  # type: ignore[attr-defined]
+                jobcenter=request_jobcenter(request),
             )
-            request.read_only = not full  # type: ignore[attr-defined]
+            tenant_request(request).read_only = not full
             if not full and request.method not in ("GET", "HEAD"):
                 raise MissingPermission(perm)
             return view(request, *args, **kwargs)

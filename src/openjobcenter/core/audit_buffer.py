@@ -29,6 +29,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from openjobcenter.core.cache import redis_client
 from openjobcenter.core.models import AuditEntry
 
 if TYPE_CHECKING:
@@ -71,8 +72,8 @@ def uses_buffer() -> bool:
 
 
 def _client() -> Any:
-    # Django's RedisCache: its client's connection pool (one per process, core/cache.py).
-    return cache._cache.get_client(write=True)  # type: ignore[attr-defined]
+    # The cache's own client and connection pool (one per process, core/cache.py).
+    return redis_client()
 
 
 def _key(name: str) -> str:

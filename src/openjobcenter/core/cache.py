@@ -16,6 +16,7 @@ from __future__ import annotations
 import threading
 from typing import Any, ClassVar
 
+from django.core.cache import BaseCache, caches
 from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
@@ -88,3 +89,18 @@ class SharedRedisCache(CountingCacheMixin, RedisCache):
                     client = django._class(django._servers, **django._options)
                     self._clients[key] = client
         return client
+
+    def redis(self) -> Any:
+        """The process's ``redis.Redis`` for this cache's (write) server, for what Django's
+        cache API has no call for (lists, ``SCAN``). Keys given to it are raw: build them
+        with ``make_key`` to stay inside this cache's ``KEY_PREFIX``."""
+        return self._cache.get_client(write=True)
+
+
+def redis_client(backend: BaseCache | None = None) -> Any:
+    """The ``redis.Redis`` behind ``backend`` (this thread's default cache unless given);
+    ``TypeError`` when that cache is not Redis (the embedded default's database cache)."""
+    chosen = caches["default"] if backend is None else backend
+    if not isinstance(chosen, SharedRedisCache):
+        raise TypeError(f"the cache is not Redis but {type(chosen).__name__}")
+    return chosen.redis()

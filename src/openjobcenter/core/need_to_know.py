@@ -234,10 +234,13 @@ def content_required(category: Category) -> Callable[[F], F]:
     def decorator(view: F) -> F:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            # core.access imports this module: its request helpers are imported here.
+            from openjobcenter.core.access import request_jobcenter, request_staff_roles
+
             require_content(
-                roles=request.staff_roles,  # type: ignore[attr-defined]
+                roles=request_staff_roles(request),
                 category=category,
-                jobcenter=request.jobcenter,  # type: ignore[attr-defined]
+                jobcenter=request_jobcenter(request),
             )
             return view(request, *args, **kwargs)
 

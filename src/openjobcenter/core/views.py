@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from openjobcenter.core.access import Perm, staff_required
+from openjobcenter.core.access import Perm, request_jobcenter, staff_required
 from openjobcenter.core.inputs import day_validators
 from openjobcenter.core.models import AuditAction, AuditEntry
 
@@ -38,7 +38,7 @@ class AuditFilterForm(forms.Form):
 
 @staff_required(Perm.AUDIT_VIEW)
 def audit_log(request: HttpRequest, jc: str) -> HttpResponse:
-    jobcenter = request.jobcenter  # type: ignore[attr-defined]
+    jobcenter = request_jobcenter(request)
     form = AuditFilterForm(request.GET or None)
     entries = AuditEntry.objects.filter(jobcenter=jobcenter)
     if form.is_valid():

@@ -25,7 +25,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from openjobcenter.accounts.selectors import get_customer_for
 from openjobcenter.core import need_to_know as ntk
-from openjobcenter.core.access import Perm, request_jobcenter, staff_required
+from openjobcenter.core.access import (
+    Perm,
+    request_jobcenter,
+    request_staff_roles,
+    staff_required,
+)
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
 from openjobcenter.documents import proof_targets, selectors, services, storage
@@ -47,7 +52,7 @@ PAGE_SIZE = 100
 
 
 def _roles(request: HttpRequest) -> frozenset[str]:
-    return request.staff_roles  # type: ignore[attr-defined,no-any-return]
+    return request_staff_roles(request)
 
 
 def _search(request: HttpRequest, **scope: object) -> tuple[SearchForm, list[Document]]:

@@ -8,9 +8,10 @@ def _total(request: HttpRequest) -> int:
     known = getattr(request, "home_total", None)
     if known is not None:
         return int(known)
+    from openjobcenter.core.access import request_customer
     from openjobcenter.home.cache import cached_customer_home
 
-    return cached_customer_home(request.customer).total  # type: ignore[attr-defined]
+    return cached_customer_home(request_customer(request)).total
 
 
 def home_badge(request: HttpRequest) -> dict[str, object]:

@@ -9,16 +9,16 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from openjobcenter.core.access import customer_required
+from openjobcenter.core.access import customer_required, request_customer, request_jobcenter
 from openjobcenter.home.cache import cached_customer_home
 from openjobcenter.tenants import modules
 
 
 def _context(request: HttpRequest) -> dict[str, object]:
-    customer = request.customer  # type: ignore[attr-defined]
+    customer = request_customer(request)
     home = cached_customer_home(customer)
     counts = home.counts()
-    jobcenter = request.jobcenter  # type: ignore[attr-defined]
+    jobcenter = request_jobcenter(request)
     entries = [
         {
             "label": m.label,
@@ -78,7 +78,7 @@ def application_seen(request: HttpRequest, jc: str, pk: int, upto: int) -> HttpR
     from openjobcenter.applications.selectors import get_application_for_customer
     from openjobcenter.home.services import seen_marker_advance
 
-    customer = request.customer  # type: ignore[attr-defined]
+    customer = request_customer(request)
     app = get_application_for_customer(customer, pk)
     # An id beyond any event's is cut to the largest one a marker can hold.
     upto = min(upto, 2**62)

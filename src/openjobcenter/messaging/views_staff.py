@@ -19,6 +19,7 @@ from openjobcenter.core.access import (
     Perm,
     has_perm,
     request_jobcenter,
+    request_staff_roles,
     request_user,
     staff_required,
 )
@@ -66,7 +67,7 @@ def inbox(request: HttpRequest, jc: str) -> HttpResponse:
     conversations = selectors.mark_readable(
         list(selectors.staff_inbox(jobcenter, user, topic=topic, mine=mine, status=status)[:200]),
         jobcenter,
-        request.staff_roles,  # type: ignore[attr-defined]
+        request_staff_roles(request),
     )
     audit(
         request=request,
@@ -120,7 +121,7 @@ def conversation_detail(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
     # Attachments of a stricter category than the conversation's (a doctor's certificate
     # in a placement chat) are shown as existing, not by name.
     hidden = hidden_attachments(
-        roles=request.staff_roles,  # type: ignore[attr-defined]
+        roles=request_staff_roles(request),
         jobcenter=jobcenter,
         conversation=conversation,
         rows=rows,
@@ -207,7 +208,7 @@ def attachment(request: HttpRequest, jc: str, pk: int, message_pk: int) -> HttpR
     jobcenter, user = request_jobcenter(request), request_user(request)
     conversation = selectors.get_conversation_for_staff(jobcenter, user, pk)
     require_attachment_content(
-        roles=request.staff_roles,  # type: ignore[attr-defined]
+        roles=request_staff_roles(request),
         jobcenter=jobcenter,
         conversation=conversation,
         message=selectors.get_message_for_conversation(conversation, message_pk),
@@ -333,7 +334,7 @@ def configuration(request: HttpRequest, jc: str) -> HttpResponse:
     chat = selectors.chat_settings_of(jobcenter)
     action = request.POST.get("action") if request.method == "POST" else None
     topic_form = TopicForm(request.POST if action == "topic" else None, prefix="topic")
-    if not has_perm(request.staff_roles, Perm.JOBCENTER_CONFIGURE):  # type: ignore[attr-defined]
+    if not has_perm(request_staff_roles(request), Perm.JOBCENTER_CONFIGURE):
         # Who may read a topic's chats (need-to-know) is the administration's decision.
         del topic_form.fields["category"]
     template_form = TemplateForm(request.POST if action == "template" else None, prefix="tpl")

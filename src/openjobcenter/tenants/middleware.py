@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponseBase
 
+from openjobcenter.core.access import tenant_request
 from openjobcenter.core.middleware import set_log_jobcenter
 from openjobcenter.tenants.jccache import cached_by_host, cached_by_slug
 
@@ -42,9 +43,9 @@ class TenantMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        request.jobcenter = getattr(request, "host_jobcenter", None)  # type: ignore[attr-defined]
-        if request.jobcenter is not None:  # type: ignore[attr-defined]
-            set_log_jobcenter(request.jobcenter.slug)  # type: ignore[attr-defined]
+        jobcenter = tenant_request(request).jobcenter = getattr(request, "host_jobcenter", None)
+        if jobcenter is not None:
+            set_log_jobcenter(jobcenter.slug)
         return self.get_response(request)
 
     def process_view(
@@ -63,5 +64,5 @@ class TenantMiddleware:
         jobcenter = host_jc or cached_by_slug(slug)
         if jobcenter is None:
             raise Http404
-        request.jobcenter = jobcenter  # type: ignore[attr-defined]
+        tenant_request(request).jobcenter = jobcenter
         set_log_jobcenter(jobcenter.slug)

@@ -94,7 +94,7 @@ def unavailable_response(request: HttpRequest, jobcenter: Jobcenter, key: str) -
     there is nothing at this address for this job centre."""
     from django.shortcuts import render
 
-    from openjobcenter.core.access import Perm, has_perm, staff_roles
+    from openjobcenter.core.access import Perm, has_perm, staff_roles, tenant_request
 
     module = _registry[key]
     match = getattr(request, "resolver_match", None)
@@ -104,9 +104,7 @@ def unavailable_response(request: HttpRequest, jobcenter: Jobcenter, key: str) -
         roles = staff_roles(request.user, jobcenter)  # type: ignore[arg-type]
         if not roles:
             raise Http404
-        request.staff_perms = frozenset(  # type: ignore[attr-defined]
-            str(p) for p in Perm if has_perm(roles, p)
-        )
+        tenant_request(request).staff_perms = frozenset(str(p) for p in Perm if has_perm(roles, p))
     return render(
         request,
         "tenants/module_unavailable.html",
