@@ -51,7 +51,8 @@ if __package__ in {None, ""}:  # run as ``python bench/<name>.py``: make ``bench
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import ADMIN_URL, database_url, percentile, recreate_database
-from bench.staff_queue import logged_in, migrate, series, setup_django
+from bench.seed import seed_customers, seed_staff, series
+from bench.staff_queue import logged_in, migrate, setup_django
 
 DB_NAME = "ojc_bench_inbox"  # --db-name: helpers sharing one server each use their own
 TARGET_P95_MS = 100.0
@@ -74,45 +75,14 @@ def _sql_array(values: list[str]) -> str:
 
 def seed_base() -> dict[str, Any]:
     """The job centre, 12 staff members and 2,000 customers."""
-    from openjobcenter.accounts.models import CustomerProfile, Role, StaffMembership, User
     from openjobcenter.tenants.models import Jobcenter
 
     jobcenter = Jobcenter.objects.create(
         slug="bench", name="Jobcenter Bench", enabled_modules=["applications"]
     )
-    staff = []
-    for k in range(12):
-        user = User.objects.create_user(
-            email=f"team{k}@bench.example.org", password=None, first_name="Team", last_name=str(k)
-        )
-        role = Role.TEAM_LEAD if k == 11 else Role.CASEWORKER
-        StaffMembership.objects.create(user=user, jobcenter=jobcenter, role=role)
-        staff.append(user)
-    first_user = (User.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    staff = seed_staff(jobcenter)
     customers = 2000
-    series(
-        User,
-        customers,
-        {
-            "id": f"{first_user} + i - 1",
-            "email": "'kunde' || i || '@bench.example.org'",
-            "password": "'!'",
-            "first_name": "'Karla'",
-            "last_name": "'Kunde' || i",
-            "is_active": "true",
-            "date_joined": "now()",
-        },
-    )
-    series(
-        CustomerProfile,
-        customers,
-        {
-            "user_id": f"{first_user} + i - 1",
-            "jobcenter_id": str(jobcenter.pk),
-            "customer_number": "'K' || i",
-        },
-    )
-    first_customer = CustomerProfile.objects.filter(jobcenter=jobcenter).order_by("pk")[0].pk
+    first_customer = seed_customers(jobcenter, customers)
     return {
         "jobcenter": jobcenter,
         "staff": staff,

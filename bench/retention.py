@@ -71,7 +71,7 @@ def setup_django(database: str, base_dir: Path) -> None:
 def seed_world() -> Any:
     from django.core.management import call_command
 
-    from bench.staff_queue import series
+    from bench.seed import series
     from openjobcenter.accounts.models import CustomerProfile, User
     from openjobcenter.tenants.demo import load_jobcenters
     from openjobcenter.tenants.models import Jobcenter
@@ -98,7 +98,7 @@ def seed_round(jc: Any, conversations: int, messages: int) -> int:
     """N old conversations with M messages each; returns the rows (both kinds)."""
     from django.db import connection
 
-    from bench.staff_queue import series
+    from bench.seed import series
     from openjobcenter.accounts.models import CustomerProfile
     from openjobcenter.messaging.models import Conversation, Message
 

@@ -73,6 +73,7 @@ from bench.common import (
     smoke_require,
     summary,
 )
+from bench.seed import seed_customers, seed_staff, series
 
 DB_NAME = "ojc_bench_queue"
 TARGET_P95_MS = 100.0
@@ -120,62 +121,11 @@ def migrate() -> None:
 # --- seeding ----------------------------------------------------------------------------
 
 
-def _filler(field: Any) -> str:
-    """An SQL literal for a NOT NULL column the seed does not set (Django keeps defaults
-    in Python, not in the table)."""
-    from django.db import models
-
-    if field.has_default():
-        default = field.get_default()
-        if isinstance(default, bool):
-            return "true" if default else "false"
-        if isinstance(default, (int, float)):
-            return str(default)
-        if isinstance(default, str):
-            return "'" + default.replace("'", "''") + "'"
-        if isinstance(default, (dict, list)):
-            return "'" + json.dumps(default) + "'::jsonb"
-    if isinstance(field, (models.DateTimeField, models.DateField)):
-        return "now()"
-    if isinstance(field, models.BooleanField):
-        return "false"
-    if isinstance(field, (models.IntegerField, models.FloatField, models.DecimalField)):
-        return "0"
-    if isinstance(field, models.JSONField):
-        return "'{}'::jsonb"
-    return "''"
-
-
-def series(model: Any, count: int, values: dict[str, str]) -> None:
-    """Insert ``count`` rows of ``model`` in one statement; ``values`` maps column names to
-    SQL expressions over ``i`` (1..count); other NOT NULL columns get their default."""
-    from django.db import connection
-
-    columns, exprs = [], []
-    for field in model._meta.concrete_fields:
-        if field.primary_key and field.column not in values:
-            continue
-        column = field.column
-        if column in values:
-            columns.append(column)
-            exprs.append(values[column])
-        elif not field.null:
-            columns.append(column)
-            exprs.append(_filler(field))
-    # The bench's own expressions and Django's table names only: no outside input.
-    sql = (
-        f'INSERT INTO "{model._meta.db_table}" ({", ".join(columns)}) '  # noqa: S608
-        f"SELECT {', '.join(exprs)} FROM generate_series(1, {int(count)}) AS i"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-
-
 def seed(customers: int) -> dict[str, Any]:
     """The job centre at ``customers`` customers; returns ids the measurement needs."""
     from django.db import connection
 
-    from openjobcenter.accounts.models import CustomerProfile, Role, StaffMembership, User
+    from openjobcenter.accounts.models import CustomerProfile
     from openjobcenter.applications.models import Application
     from openjobcenter.appointments.models import Appointment, AppointmentType
     from openjobcenter.documents.models import Document, DocumentRequest, RequestItem
@@ -191,45 +141,16 @@ def seed(customers: int) -> dict[str, Any]:
     )
     chat.topics_ensure_defaults(jobcenter=jobcenter)
     topics = list(Topic.objects.filter(jobcenter=jobcenter).values_list("pk", flat=True))
-    staff = []
-    for k in range(12):
-        user = User.objects.create_user(
-            email=f"team{k}@bench.example.org", password=None, first_name="Team", last_name=str(k)
-        )
-        role = Role.TEAM_LEAD if k == 11 else Role.CASEWORKER
-        StaffMembership.objects.create(user=user, jobcenter=jobcenter, role=role)
-        staff.append(user)
+    staff = seed_staff(jobcenter)
     appt_type = AppointmentType.objects.create(
         jobcenter=jobcenter, name="Beratung", duration_min=30, channels=["in_person"]
     )
     jc, s0 = jobcenter.pk, staff[0].pk
     started = time.perf_counter()
-    first_user = (User.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
-    series(
-        User,
-        n,
-        {
-            "id": f"{first_user} + i - 1",
-            "email": "'kunde' || i || '@bench.example.org'",
-            "password": "'!'",
-            "first_name": "'Karla'",
-            "last_name": "'Kunde' || i",
-            "is_active": "true",
-            "date_joined": "now()",
-        },
+    # Every tenth customer has a personal advisor (the "mine" filters).
+    first_customer = seed_customers(
+        jobcenter, n, {"advisor_id": f"CASE WHEN i % 10 = 0 THEN {s0} ELSE NULL END"}
     )
-    series(
-        CustomerProfile,
-        n,
-        {
-            "user_id": f"{first_user} + i - 1",
-            "jobcenter_id": str(jc),
-            "customer_number": "'K' || i",
-            # Every tenth customer has a personal advisor (the "mine" filters).
-            "advisor_id": f"CASE WHEN i % 10 = 0 THEN {s0} ELSE NULL END",
-        },
-    )
-    first_customer = CustomerProfile.objects.filter(jobcenter=jobcenter).order_by("pk")[0].pk
     cust = f"{first_customer} + ((i * 7919) % {n})"
     apps = n * 2 // 5
     # i % 10: 0-1 draft, 2 filed draft, 3-5 received, 6 in progress (assigned), 7 documents

@@ -133,6 +133,42 @@ def page(context: BrowserContext) -> Page:
     return context.new_page()
 
 
+class OtherBrowsers:
+    """Pages in browsers of their own (fresh contexts: no shared cookies), for a second
+    person beside the test's ``page``; the fixture ``other_browsers`` closes them after."""
+
+    def __init__(self, browser: Browser, server: str) -> None:
+        self.browser, self.server = browser, server
+        self.contexts: list[BrowserContext] = []
+
+    def page(self, **options: Any) -> Page:
+        context = new_context(self.browser, self.server, **options)
+        self.contexts.append(context)
+        return context.new_page()
+
+    def staff(self, user: User, jobcenter: Jobcenter) -> Page:
+        """A staff member's page, logged in with the second factor, on the dashboard."""
+        page = self.page()
+        log_in_staff(page, user, jobcenter)
+        return page
+
+    def customer(self, email: str) -> Page:
+        page = self.page()
+        log_in(page, email)
+        return page
+
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()
+
+
+@pytest.fixture
+def other_browsers(browser: Browser, server: str) -> Iterator[OtherBrowsers]:
+    others = OtherBrowsers(browser, server)
+    yield others
+    others.close()
+
+
 # --- Accessibility ------------------------------------------------------------------------
 
 

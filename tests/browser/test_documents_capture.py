@@ -15,7 +15,13 @@ from playwright.sync_api import Page, expect
 from openjobcenter.accounts.models import CustomerProfile, Role, User
 from openjobcenter.documents.models import Document, DocumentState
 from openjobcenter.tenants.models import Jobcenter
-from tests.browser.conftest import check_a11y, log_in, log_in_staff, new_context, submit
+from tests.browser.conftest import (
+    OtherBrowsers,
+    check_a11y,
+    log_in,
+    new_context,
+    submit,
+)
 from tests.documents.conftest import photo
 
 pytestmark = pytest.mark.browser
@@ -49,12 +55,11 @@ def docs_enabled(jobcenters: dict[str, Jobcenter], settings: Any, tmp_path: Path
 
 def test_capture_clean_redact_send(
     page: Page,
-    server: str,
     docs_enabled: Jobcenter,
     customer: CustomerProfile,
     staff_a: dict[Role, User],
     tmp_path: Path,
-    browser: Any,
+    other_browsers: OtherBrowsers,
 ) -> None:
     shot = tmp_path / "IMG_2041.jpg"
     shot.write_bytes(photo(1))
@@ -92,8 +97,7 @@ def test_capture_clean_redact_send(
     page.goto("/fulda/mein-bereich/unterlagen/")
     check_a11y(page, "documents: customer list")
 
-    staff_page = new_context(browser, server).new_page()
-    log_in_staff(staff_page, staff_a[Role.CASEWORKER], docs_enabled)
+    staff_page = other_browsers.staff(staff_a[Role.CASEWORKER], docs_enabled)
     staff_page.goto("/fulda/staff/unterlagen/")
     check_a11y(staff_page, "documents: staff search")
     staff_page.goto(f"/fulda/staff/unterlagen/{doc.pk}/")

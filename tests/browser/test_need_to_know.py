@@ -5,21 +5,20 @@ from __future__ import annotations
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from openjobcenter.accounts.models import CustomerProfile, Role, User
 from openjobcenter.core.models import AccessRule
 from openjobcenter.documents.models import Document, DocumentState
 from openjobcenter.tenants.models import Jobcenter
-from tests.browser.conftest import check_a11y, log_in_staff, new_context, submit
+from tests.browser.conftest import OtherBrowsers, check_a11y, log_in_staff, submit
 
 pytestmark = pytest.mark.browser
 
 
 def test_admin_widens_access_with_a_reason_and_the_advisor_is_refused_before(
     page: Page,
-    server: str,
-    browser: Browser,
+    other_browsers: OtherBrowsers,
     jc_a: Jobcenter,
     staff_a: dict[Role, User],
     customer: CustomerProfile,
@@ -36,9 +35,7 @@ def test_admin_widens_access_with_a_reason_and_the_advisor_is_refused_before(
         submitted_at=timezone.now(),
     )
     # The job advisor: the payslip is listed as existing, opening it is refused.
-    advisor_context = new_context(browser, server)
-    advisor = advisor_context.new_page()
-    log_in_staff(advisor, staff_a[Role.JOB_ADVISOR], jc_a)
+    advisor = other_browsers.staff(staff_a[Role.JOB_ADVISOR], jc_a)
     advisor.goto("/fulda/staff/unterlagen/")
     expect(advisor.get_by_text(f"Unterlage #{payslip.pk}")).to_be_visible()
     expect(advisor.get_by_text("lohn-maerz.pdf")).to_have_count(0)
@@ -71,4 +68,3 @@ def test_admin_widens_access_with_a_reason_and_the_advisor_is_refused_before(
 
     advisor.goto(f"/fulda/staff/unterlagen/{payslip.pk}/")
     expect(advisor.get_by_text("lohn-maerz.pdf")).to_be_visible()
-    advisor_context.close()

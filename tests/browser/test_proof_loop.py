@@ -14,7 +14,12 @@ from openjobcenter.accounts.models import CustomerProfile, Role, User
 from openjobcenter.documents.models import Document, DocumentState
 from openjobcenter.tenants.models import Jobcenter
 from tests.applications.staff_data import enable_module, make_application
-from tests.browser.conftest import check_a11y, log_in, log_in_staff, new_context, submit
+from tests.browser.conftest import (
+    OtherBrowsers,
+    check_a11y,
+    log_in,
+    submit,
+)
 from tests.documents.conftest import photo
 
 pytestmark = pytest.mark.browser
@@ -32,12 +37,11 @@ def docs_enabled(jobcenters: dict[str, Jobcenter], settings: Any, tmp_path: Path
 
 def test_proof_sent_from_the_list_shows_received(
     page: Page,
-    server: str,
     docs_enabled: Jobcenter,
     customer: CustomerProfile,
     staff_a: dict[Role, User],
     tmp_path: Path,
-    browser: Any,
+    other_browsers: OtherBrowsers,
 ) -> None:
     app = make_application(customer)
     shot = tmp_path / "mietvertrag.jpg"
@@ -65,8 +69,7 @@ def test_proof_sent_from_the_list_shows_received(
     expect(entry.locator("a", has_text="Jetzt hochladen")).to_have_count(0)
     check_a11y(page, "proof loop: proof list after")
 
-    staff_page = new_context(browser, server).new_page()
-    log_in_staff(staff_page, staff_a[Role.CASEWORKER], docs_enabled)
+    staff_page = other_browsers.staff(staff_a[Role.CASEWORKER], docs_enabled)
     staff_page.goto(f"/fulda/staff/antraege/{app.pk}/")
     staff_entry = staff_page.locator("ul.proofs li", has_text="Mietvertrag")
     expect(staff_entry).to_contain_text("erhalten am")
@@ -75,12 +78,11 @@ def test_proof_sent_from_the_list_shows_received(
 
 def test_staff_request_answered_by_a_chat_photo_shows_received(
     page: Page,
-    server: str,
     docs_enabled: Jobcenter,
     customer: CustomerProfile,
     staff_a: dict[Role, User],
     tmp_path: Path,
-    browser: Any,
+    other_browsers: OtherBrowsers,
 ) -> None:
     """Issue 17.3 / 18.4 in two contexts: staff request the missing proofs from the
     application; the customer sees the request with its notice, sends a photo in the chat
@@ -103,8 +105,7 @@ def test_staff_request_answered_by_a_chat_photo_shows_received(
     )
     app = make_application(customer)
 
-    staff_page = new_context(browser, server).new_page()
-    log_in_staff(staff_page, staff_a[Role.CASEWORKER], docs_enabled)
+    staff_page = other_browsers.staff(staff_a[Role.CASEWORKER], docs_enabled)
     staff_page.goto(f"/fulda/staff/antraege/{app.pk}/")
     submit(staff_page, staff_page.get_by_role("link", name="Fehlende Unterlagen anfordern"))
     missing = staff_page.get_by_role("group", name="Fehlende Nachweise aus dem Antrag")

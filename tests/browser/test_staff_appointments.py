@@ -9,7 +9,7 @@ from datetime import date, time, timedelta
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from openjobcenter.accounts.models import CustomerProfile, Role, User
 from openjobcenter.appointments.models import (
@@ -22,7 +22,12 @@ from openjobcenter.appointments.opening import HOLIDAY_NAMES, hessen_holidays, h
 from openjobcenter.appointments.services import appointment_invite
 from openjobcenter.appointments.slots import BERLIN, local_to_utc
 from openjobcenter.tenants.models import Jobcenter, Office
-from tests.browser.conftest import check_a11y, log_in, log_in_staff, new_context, submit
+from tests.browser.conftest import (
+    OtherBrowsers,
+    check_a11y,
+    log_in_staff,
+    submit,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -163,8 +168,7 @@ def test_advisor_calendar_invite_appointment_and_hours(
 
 def test_invitation_on_a_holiday_with_a_reason_reaches_the_customer(
     page: Page,
-    browser: Browser,
-    server: str,
+    other_browsers: OtherBrowsers,
     jc_a: Jobcenter,
     customer: CustomerProfile,
     advisor: User,
@@ -196,9 +200,7 @@ def test_invitation_on_a_holiday_with_a_reason_reaches_the_customer(
     check_a11y(page, "/fulda/staff/termine/<pk>/ (override reason)")
 
     # The customer, in a browser of their own, finds the invitation on that day.
-    customer_context = new_context(browser, server)
-    customer_page = customer_context.new_page()
-    log_in(customer_page, customer.user.email)
+    customer_page = other_browsers.customer(customer.user.email)
     customer_page.goto("/fulda/mein-bereich/termine/")
     invitations = customer_page.get_by_role("region", name="Einladungen: Bitte antworten Sie")
     expect(invitations).to_contain_text(TYPE_NAME)
@@ -206,7 +208,6 @@ def test_invitation_on_a_holiday_with_a_reason_reaches_the_customer(
     months += ["September", "Oktober", "November", "Dezember"]
     expect(invitations).to_contain_text(f"{holiday.day}. {months[holiday.month - 1]}")
     check_a11y(customer_page, "/fulda/mein-bereich/termine/ (holiday invitation)")
-    customer_context.close()
 
 
 def test_admin_types_and_advisor_assignment(

@@ -23,7 +23,12 @@ from openjobcenter.applications.services_submit import application_submit
 from openjobcenter.documents.models import Document, DocumentRequest, DocumentState
 from openjobcenter.tenants.models import Jobcenter
 from tests.applications.customer_data import COUPLE
-from tests.browser.conftest import check_a11y, log_in, log_in_staff, new_context, submit
+from tests.browser.conftest import (
+    OtherBrowsers,
+    check_a11y,
+    log_in,
+    submit,
+)
 from tests.documents.conftest import photo
 from tests.home.world import enable_modules
 
@@ -72,12 +77,11 @@ def _send_from_home(customer: Page, shot: Path, *, waiting: str) -> None:
 
 def test_filing_to_request_to_proofs_to_an_empty_queue(
     page: Page,
-    server: str,
     fulda: Jobcenter,
     customer: CustomerProfile,
     staff_a: dict[Role, User],
     tmp_path: Path,
-    browser: Any,
+    other_browsers: OtherBrowsers,
 ) -> None:
     # The customer files: the first step only, the date is secured.
     app = services.application_start(request=None, customer=customer, kind="initial")
@@ -86,8 +90,7 @@ def test_filing_to_request_to_proofs_to_an_empty_queue(
     assert app.filed_at is not None and app.submitted_at is None
 
     # The caseworker's queue counts the filing; its link leads to it in the inbox.
-    staff = new_context(browser, server).new_page()
-    log_in_staff(staff, staff_a[Role.CASEWORKER], fulda)
+    staff = other_browsers.staff(staff_a[Role.CASEWORKER], fulda)
     expect(_count(staff, "applications.filed")).to_have_text("1")
     check_a11y(staff, "staff loop: work queue with the filing")
     staff.locator('[data-kind="applications.filed"] a').click()

@@ -4,37 +4,27 @@ submitted, and submitted applications with their PDFs."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from openjobcenter.retention.registry import Rule, Unit, register
-
-if TYPE_CHECKING:
-    from django.db.models import QuerySet
-
-    from openjobcenter.tenants.models import Jobcenter
+from openjobcenter.retention.registry import Unit, register
+from openjobcenter.retention.rules_model import delete_audited, model_rule
 
 
 def delete_applications(pks: Sequence[int]) -> int:
     """Delete applications with their steps, events, hand-off states and PDFs (the files
     after the commit); an audit entry each (no content)."""
-    from openjobcenter.applications.models import Application
     from openjobcenter.core import sealed
-    from openjobcenter.retention.auditing import audit_deleted, homes_changed
 
-    rows = list(
-        Application.objects.filter(pk__in=pks).values_list(
-            "pk", "jobcenter_id", "pdf_name", "receipt_pdf_name", "customer_id"
-        )
-    )
-    names = [n for _pk, _jc, pdf, receipt, _c in rows for n in (pdf, receipt) if n]
     # One cascade for the batch (steps, events, hand-off states), one audit INSERT.
-    Application.objects.filter(pk__in=[r[0] for r in rows]).delete()
-    audit_deleted("application", [(r[0], r[1]) for r in rows], detail="retention")
-    homes_changed(r[4] for r in rows)
+    rows = delete_audited(
+        "applications.Application",
+        pks,
+        kind="application",
+        fields=("pdf_name", "receipt_pdf_name"),
+    )
+    names = [n for row in rows for n in row[3:] if n]
 
     def remove_files() -> None:
         for name in names:
@@ -44,28 +34,14 @@ def delete_applications(pks: Sequence[int]) -> int:
     return len(rows)
 
 
-def _drafts_due(jobcenter: Jobcenter | None, cutoff: datetime) -> QuerySet[Any]:
-    from openjobcenter.applications.models import Application, ApplicationStatus
-
-    return Application.objects.filter(
-        jobcenter=jobcenter, status=ApplicationStatus.DRAFT, updated_at__lt=cutoff
-    )
-
-
-def _submitted_due(jobcenter: Jobcenter | None, cutoff: datetime) -> QuerySet[Any]:
-    from openjobcenter.applications.models import Application, ApplicationStatus
-
-    # The last change (the decision, a withdrawal) counts; still-open ones are never due.
-    return Application.objects.filter(
-        jobcenter=jobcenter,
-        status__in=(ApplicationStatus.DECIDED, ApplicationStatus.WITHDRAWN),
-        updated_at__lt=cutoff,
-    )
-
-
 def register_rules() -> None:
+    from openjobcenter.applications.models import ApplicationStatus
+
     register(
-        Rule(
+        model_rule(
+            model="applications.Application",
+            date_field="updated_at",
+            where={"status": ApplicationStatus.DRAFT},
             key="applications.drafts",
             label=_("Antragsentwürfe, die nie abgeschickt wurden"),
             basis=_("Letzte Bearbeitung des Entwurfs"),
@@ -78,13 +54,16 @@ def register_rules() -> None:
                 "gehört nicht zur Akte. Frist: Annahme, fachlich zu prüfen."
             ),
             assumption=True,
-            due=_drafts_due,
             delete=delete_applications,
             order=10,
         )
     )
     register(
-        Rule(
+        # The last change (the decision, a withdrawal) counts; still-open ones are never due.
+        model_rule(
+            model="applications.Application",
+            date_field="updated_at",
+            where={"status__in": (ApplicationStatus.DECIDED, ApplicationStatus.WITHDRAWN)},
             key="applications.submitted",
             label=_("Gestellte Anträge mit Antrags-PDF und Eingangsbestätigung"),
             basis=_("Entscheidung oder Rücknahme (letzte Änderung)"),
@@ -99,7 +78,6 @@ def register_rules() -> None:
                 "Annahme, fachlich zu prüfen."
             ),
             assumption=True,
-            due=_submitted_due,
             delete=delete_applications,
             order=11,
         )

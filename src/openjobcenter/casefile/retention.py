@@ -2,35 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
-
 from django.utils.translation import gettext_lazy as _
 
-from openjobcenter.retention.registry import Rule, Unit, register
-
-if TYPE_CHECKING:
-    from django.db.models import QuerySet
-
-    from openjobcenter.tenants.models import Jobcenter
-
-
-def _due(jobcenter: Jobcenter | None, cutoff: datetime) -> QuerySet[Any]:
-    from openjobcenter.casefile.models import CaseNote
-
-    return CaseNote.objects.filter(jobcenter=jobcenter, created_at__lt=cutoff)
-
-
-def _delete(pks: Sequence[int]) -> int:
-    from openjobcenter.casefile.models import CaseNote
-
-    return int(CaseNote.objects.filter(pk__in=pks).delete()[0])
+from openjobcenter.retention.registry import Unit, register
+from openjobcenter.retention.rules_model import model_rule
 
 
 def register_rules() -> None:
     register(
-        Rule(
+        model_rule(
+            model="casefile.CaseNote",
+            date_field="created_at",
             key="casefile.notes",
             label=_("Vermerke zur Fallakte"),
             basis=_("Zeitpunkt des Vermerks"),
@@ -43,8 +25,6 @@ def register_rules() -> None:
                 "10. Kalenderjahres). Annahme, fachlich zu prüfen."
             ),
             assumption=True,
-            due=_due,
-            delete=_delete,
             order=70,
         )
     )

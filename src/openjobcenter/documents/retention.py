@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from openjobcenter.retention.registry import Rule, Unit, register
+from openjobcenter.retention.rules_model import model_rule
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -41,16 +42,6 @@ def _documents_due(jobcenter: Jobcenter | None, _cutoff: datetime) -> QuerySet[A
     # The deletion date is fixed when a document is accepted (``retention_until``, from
     # the job centre's years at that time and per kind): today's value applies to new ones.
     return Document.objects.filter(jobcenter=jobcenter, delete_after__lt=timezone.localdate())
-
-
-def _drafts_due(jobcenter: Jobcenter | None, cutoff: datetime) -> QuerySet[Any]:
-    from openjobcenter.documents.models import Document, DocumentState
-
-    return Document.objects.filter(
-        jobcenter=jobcenter,
-        state__in=(DocumentState.DRAFT, DocumentState.REFUSED),
-        created_at__lt=cutoff,
-    )
 
 
 def _requests_due(jobcenter: Jobcenter | None, cutoff: datetime) -> QuerySet[Any]:
@@ -88,6 +79,8 @@ def _store_years(jobcenter: Jobcenter, value: int) -> None:
 
 
 def register_rules() -> None:
+    from openjobcenter.documents.models import DocumentState
+
     register(
         Rule(
             key="documents.documents",
@@ -111,7 +104,10 @@ def register_rules() -> None:
         )
     )
     register(
-        Rule(
+        model_rule(
+            model="documents.Document",
+            date_field="created_at",
+            where={"state__in": (DocumentState.DRAFT, DocumentState.REFUSED)},
             key="documents.drafts",
             label=_("Nie eingereichte oder abgelehnte Uploads"),
             basis=_("Zeitpunkt des Hochladens"),
@@ -122,7 +118,6 @@ def register_rules() -> None:
             source=_(
                 "Art. 5 Abs. 1 lit. c und e DSGVO: nie eingereicht, also nicht Teil der Akte."
             ),
-            due=_drafts_due,
             delete=lambda pks: delete_documents(pks, detail="draft"),
             order=21,
         )

@@ -10,47 +10,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
-
 from django.utils.translation import gettext_lazy as _
 
-from openjobcenter.retention.registry import Rule, Unit, register
-
-if TYPE_CHECKING:
-    from django.db.models import QuerySet
-
-    from openjobcenter.tenants.models import Jobcenter
-
-
-def _entries_due(jobcenter: Jobcenter | None, cutoff: datetime) -> QuerySet[Any]:
-    from openjobcenter.feedback.models import Feedback
-
-    return Feedback.objects.filter(jobcenter=jobcenter, created_at__lt=cutoff)
-
-
-def _entries_delete(pks: Sequence[int]) -> int:
-    from openjobcenter.feedback.models import Feedback
-
-    return int(Feedback.objects.filter(pk__in=pks).delete()[0])
-
-
-def _panel_due(jobcenter: Jobcenter | None, cutoff: datetime) -> QuerySet[Any]:
-    from openjobcenter.feedback.models import PanelMembership
-
-    return PanelMembership.objects.filter(jobcenter=jobcenter, withdrawn_at__lt=cutoff)
-
-
-def _panel_delete(pks: Sequence[int]) -> int:
-    from openjobcenter.feedback.models import PanelMembership
-
-    return int(PanelMembership.objects.filter(pk__in=pks).delete()[0])
+from openjobcenter.retention.registry import Unit, register
+from openjobcenter.retention.rules_model import model_rule
 
 
 def register_rules() -> None:
     register(
-        Rule(
+        model_rule(
+            model="feedback.Feedback",
+            date_field="created_at",
             key="feedback.entries",
             label=_("Rückmeldungen „War diese Seite verständlich?“"),
             basis=_("Tag der Rückmeldung"),
@@ -63,13 +33,13 @@ def register_rules() -> None:
                 "bereinigt. Frist: Annahme, fachlich zu prüfen."
             ),
             assumption=True,
-            due=_entries_due,
-            delete=_entries_delete,
             order=90,
         )
     )
     register(
-        Rule(
+        model_rule(
+            model="feedback.PanelMembership",
+            date_field="withdrawn_at",
             key="feedback.panel",
             label=_("Mitmachen-Panel: widerrufene Einwilligungen"),
             basis=_("Tag des Widerrufs; beim Löschen des Kontos sofort"),
@@ -82,8 +52,6 @@ def register_rules() -> None:
                 "fachlich zu prüfen."
             ),
             assumption=True,
-            due=_panel_due,
-            delete=_panel_delete,
             order=91,
         )
     )

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from openjobcenter.retention.registry import Rule, Unit, register
+from openjobcenter.retention.rules_model import delete_audited
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -32,8 +33,7 @@ def delete_conversations(pks: Sequence[int]) -> int:
     Attachments that went into the documents module stay there (their own rule)."""
     from django.core.files.storage import default_storage
 
-    from openjobcenter.messaging.models import Conversation, Message
-    from openjobcenter.retention.auditing import audit_deleted, homes_changed
+    from openjobcenter.messaging.models import Message
 
     names = [
         n
@@ -42,13 +42,8 @@ def delete_conversations(pks: Sequence[int]) -> int:
         .values_list("attachment", flat=True)
         if n
     ]
-    rows = list(
-        Conversation.objects.filter(pk__in=pks).values_list("pk", "jobcenter_id", "customer_id")
-    )
     # One cascade for the whole batch (messages by conversation id), one audit INSERT.
-    Conversation.objects.filter(pk__in=[r[0] for r in rows]).delete()
-    audit_deleted("conversation", [(r[0], r[1]) for r in rows], detail="retention")
-    homes_changed(r[2] for r in rows)
+    rows = delete_audited("messaging.Conversation", pks, kind="conversation")
 
     def remove_files() -> None:
         for name in names:

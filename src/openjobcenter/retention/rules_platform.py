@@ -3,23 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 
-from openjobcenter.retention.registry import Rule, Unit, register
-
-if TYPE_CHECKING:
-    from django.db.models import QuerySet
-
-    from openjobcenter.tenants.models import Jobcenter
-
-
-def _audit_due(jobcenter: Jobcenter | None, cutoff: datetime) -> QuerySet[Any]:
-    from openjobcenter.core.models import AuditEntry
-
-    return AuditEntry.objects.filter(jobcenter=jobcenter, at__lt=cutoff)
+from openjobcenter.retention.registry import Unit, register
+from openjobcenter.retention.rules_model import model_rule
 
 
 def _audit_delete(pks: Sequence[int]) -> int:
@@ -32,35 +20,11 @@ def _audit_delete(pks: Sequence[int]) -> int:
     return int(models.QuerySet.delete(AuditEntry.objects.filter(pk__in=pks))[0])
 
 
-def _sessions_due(_jobcenter: Jobcenter | None, cutoff: datetime) -> QuerySet[Any]:
-    from django.contrib.sessions.models import Session
-
-    # What ``manage.py clearsessions`` deletes (expired sessions), in batches.
-    return Session.objects.filter(expire_date__lt=cutoff)
-
-
-def _sessions_delete(pks: Sequence[Any]) -> int:
-    from django.contrib.sessions.models import Session
-
-    return int(Session.objects.filter(pk__in=pks).delete()[0])
-
-
-def _tasks_due(_jobcenter: Jobcenter | None, cutoff: datetime) -> QuerySet[Any]:
-    from django_tasks_db.models import DBTaskResult
-
-    # Finished rows only: waiting and running tasks are work, not records.
-    return DBTaskResult.objects.filter(finished_at__isnull=False, finished_at__lt=cutoff)
-
-
-def _tasks_delete(pks: Sequence[Any]) -> int:
-    from django_tasks_db.models import DBTaskResult
-
-    return int(DBTaskResult.objects.filter(pk__in=pks).delete()[0])
-
-
 def register_rules() -> None:
     register(
-        Rule(
+        model_rule(
+            model="core.AuditEntry",
+            date_field="at",
             key="core.audit",
             label=_("Protokolleinträge (Zugriffe und Änderungen)"),
             basis=_("Zeitpunkt des Eintrags"),
@@ -73,13 +37,15 @@ def register_rules() -> None:
                 "Datenschutzkontrolle. Frist: Annahme, fachlich zu prüfen."
             ),
             assumption=True,
-            due=_audit_due,
             delete=_audit_delete,
             order=80,
         )
     )
     register(
-        Rule(
+        # What ``manage.py clearsessions`` deletes (expired sessions), in batches.
+        model_rule(
+            model="sessions.Session",
+            date_field="expire_date",
             key="core.sessions",
             label=_("Abgelaufene Anmeldungen (Sitzungen)"),
             basis=_("Ablauf der Sitzung"),
@@ -91,14 +57,16 @@ def register_rules() -> None:
                 "Art. 5 Abs. 1 lit. c und e DSGVO: abgelaufene Sitzungen werden nicht "
                 "mehr gebraucht (wie Djangos clearsessions)."
             ),
-            due=_sessions_due,
-            delete=_sessions_delete,
             per_jobcenter=False,
             order=90,
         )
     )
     register(
-        Rule(
+        # Finished rows only: waiting and running tasks are work, not records.
+        model_rule(
+            model="django_tasks_database.DBTaskResult",
+            date_field="finished_at",
+            where={"finished_at__isnull": False},
             key="core.task_results",
             label=_("Ergebnisse von Hintergrundaufgaben"),
             basis=_("Ende der Aufgabe"),
@@ -111,8 +79,6 @@ def register_rules() -> None:
                 "Erfolgreiche werden zusätzlich nach einer Stunde gelöscht "
                 "(core.prune_task_results)."
             ),
-            due=_tasks_due,
-            delete=_tasks_delete,
             per_jobcenter=False,
             order=91,
         )
