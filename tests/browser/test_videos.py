@@ -52,7 +52,7 @@ def test_upload_convert_and_play_with_captions(
     assert not VideoVariant.objects.exists()
 
     page.get_by_label("Videodatei (MP4, WebM oder MOV)").set_input_files(tmp_path / "erklaert.mp4")
-    page.get_by_label("Untertitel (WebVTT-Datei, optional)").set_input_files(tmp_path / "de.vtt")
+    page.get_by_label("Untertitel (WebVTT-Datei)").set_input_files(tmp_path / "de.vtt")
     submit(page, page.get_by_role("button", name="Hochladen"))
     expect(page.get_by_text("Die Datei wurde hochgeladen")).to_be_visible()
     expect(page.locator(".video-state-label")).to_have_text("Bereit")

@@ -28,11 +28,9 @@ class PostForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Reiner Text; Internetadressen werden zu Links. Höchstens 500 Zeichen."),
     )
-    link = forms.URLField(
-        label=_("Link (freiwillig)"), required=False, max_length=500, assume_scheme="https"
-    )
+    link = forms.URLField(label=_("Link"), required=False, max_length=500, assume_scheme="https")
     image = forms.FileField(
-        label=_("Bild (freiwillig)"),
+        label=_("Bild"),
         required=False,
         help_text=_(
             "JPEG, PNG, WebP oder GIF. Bildinformationen wie der Aufnahmeort werden entfernt."
@@ -51,13 +49,13 @@ class PostForm(forms.Form):
     )
     drop_image = forms.BooleanField(label=_("Bild entfernen"), required=False)
     published_at = forms.DateTimeField(
-        label=_("Veröffentlichen am (freiwillig)"),
+        label=_("Veröffentlichen am"),
         required=False,
         widget=LocalDateTimeInput(),
         help_text=_("Leer: sofort."),
     )
     expires_at = forms.DateTimeField(
-        label=_("Sichtbar bis (freiwillig)"),
+        label=_("Sichtbar bis"),
         required=False,
         widget=LocalDateTimeInput(),
         help_text=_("Leer: ohne Ablauf."),

@@ -130,6 +130,7 @@ def load_jobcenters() -> int:
             "customer_card",
             "documents",
             "messaging",
+            "videos",
         ]
         fulda.save()
     for office in FULDA_OFFICES:
@@ -238,6 +239,7 @@ def load_main_kinzig() -> Jobcenter:
             "customer_card",
             "documents",
             "messaging",
+            "videos",
         ]
         jobcenter.save()
     if not jobcenter.logo:

@@ -54,7 +54,7 @@ class VariantUploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
     )
     captions_file = forms.FileField(
-        label=_("Untertitel (WebVTT-Datei, optional)"),
+        label=_("Untertitel (WebVTT-Datei)"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ".vtt,text/vtt"}),
     )
