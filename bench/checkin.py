@@ -54,6 +54,7 @@ from bench.common import (
     pool_env,
     python_speed_ms,
     recreate_database,
+    setup_bench_django,
     smoke_db_name,
     smoke_require,
     summary,
@@ -67,30 +68,9 @@ SCANS_PER_DEVICE = 50  # below the device limit of 60 a minute
 
 
 def setup_django(database: str, base_dir: Path, redis_url: str | None) -> None:
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "openjobcenter.config.settings",
-            "DATABASE_URL": database,
-            "OJC_BASE_DIR": str(base_dir),
-            "OJC_ENV": "development",
-            "DEBUG": "0",
-            "LOG_LEVEL": "warning",
-            "TASKS_IMMEDIATE": "0",
-            **pool_env(size=8, minimum=1),
-        }
+    setup_bench_django(
+        database, base_dir, name="checkin", redis_url=redis_url, pool=pool_env(size=8, minimum=1)
     )
-    os.environ.pop("REDIS_URL", None)
-    if redis_url:
-        os.environ["REDIS_URL"] = redis_url
-        os.environ["CACHE_KEY_PREFIX"] = f"benchcheckin{os.getpid()}"
-        os.environ["CHANNEL_LAYER_PREFIX"] = f"benchcheckin{os.getpid()}"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
 
 
 def build_world(customers: int) -> dict[str, Any]:

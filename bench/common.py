@@ -6,7 +6,9 @@ root on ``sys.path`` before importing this module.
 
 from __future__ import annotations
 
+import os
 import statistics
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -110,3 +112,46 @@ def smoke_require(condition: object, what: str) -> None:
     if not condition:
         print(f"SMOKE FAIL: {what}", flush=True)
         raise SmokeFailure(1)
+
+
+def setup_bench_django(
+    database: str,
+    base_dir: Path,
+    *,
+    name: str,
+    redis_url: str | None = None,
+    pool: dict[str, str] | None = None,
+    extra: dict[str, str] | None = None,
+    migrate: bool = True,
+) -> None:
+    """Django in this benchmark process: the development settings without DEBUG, warnings
+    only, tasks queued (not run at once), ``database`` with a small pool (``pool_env``), and
+    with ``redis_url`` the cache and channel layer in Redis under a prefix of this
+    process's own (``bench<name><pid>``); then, unless ``migrate`` is off, the schema and
+    the cache table. ``extra`` adds or overrides variables."""
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "openjobcenter.config.settings",
+            "DATABASE_URL": database,
+            "OJC_BASE_DIR": str(base_dir),
+            "OJC_ENV": "development",
+            "DEBUG": "0",
+            "LOG_LEVEL": "warning",
+            "TASKS_IMMEDIATE": "0",
+            **(pool if pool is not None else pool_env(size=4, minimum=1)),
+            **(extra or {}),
+        }
+    )
+    os.environ.pop("REDIS_URL", None)
+    if redis_url:
+        os.environ["REDIS_URL"] = redis_url
+        os.environ["CACHE_KEY_PREFIX"] = f"bench{name}{os.getpid()}"
+        os.environ["CHANNEL_LAYER_PREFIX"] = f"bench{name}{os.getpid()}"
+    import django
+
+    django.setup()
+    if migrate:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        call_command("createcachetable", verbosity=0)

@@ -46,9 +46,9 @@ from bench.common import (
     SMOKE_HELP,
     database_url,
     percentile,
-    pool_env,
     python_speed_ms,
     recreate_database,
+    setup_bench_django,
     smoke_db_name,
     smoke_require,
     summary,
@@ -64,32 +64,10 @@ COMMENT = (
 
 
 def setup_django(database: str, base_dir: Path, redis_url: str | None = None) -> None:
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "openjobcenter.config.settings",
-            "DATABASE_URL": database,
-            "OJC_BASE_DIR": str(base_dir),
-            "OJC_ENV": "development",
-            "DEBUG": "0",
-            "LOG_LEVEL": "warning",
-            "TASKS_IMMEDIATE": "0",
-            **pool_env(size=4, minimum=1),
-        }
-    )
-    os.environ.pop("REDIS_URL", None)
-    if redis_url:
-        os.environ["REDIS_URL"] = redis_url
-        os.environ["CACHE_KEY_PREFIX"] = f"benchfeedback{os.getpid()}"
-        os.environ["CHANNEL_LAYER_PREFIX"] = f"benchfeedback{os.getpid()}"
-    import django
-
-    django.setup()
+    setup_bench_django(database, base_dir, name="feedback", redis_url=redis_url)
     from django.conf import settings
-    from django.core.management import call_command
     from django.urls import clear_url_caches
 
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
     settings.ROOT_URLCONF = "bench.bench_urls"
     clear_url_caches()
 

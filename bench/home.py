@@ -51,9 +51,9 @@ from bench.common import (
     SMOKE_HELP,
     database_url,
     percentile,
-    pool_env,
     python_speed_ms,
     recreate_database,
+    setup_bench_django,
     smoke_db_name,
     smoke_require,
     summary,
@@ -84,30 +84,8 @@ STATIC_MENU = """{% extends "web/base.html" %}
 
 
 def setup_django(database: str, base_dir: Path, redis_url: str | None = None) -> None:
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "openjobcenter.config.settings",
-            "DATABASE_URL": database,
-            "OJC_BASE_DIR": str(base_dir),
-            "OJC_ENV": "development",
-            "DEBUG": "0",
-            "LOG_LEVEL": "warning",
-            "TASKS_IMMEDIATE": "0",
-            **pool_env(size=4, minimum=1),  # one thread: one connection
-        }
-    )
-    os.environ.pop("REDIS_URL", None)
-    if redis_url:
-        os.environ["REDIS_URL"] = redis_url
-        os.environ["CACHE_KEY_PREFIX"] = f"benchhome{os.getpid()}"
-        os.environ["CHANNEL_LAYER_PREFIX"] = f"benchhome{os.getpid()}"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
+    # One thread: one connection.
+    setup_bench_django(database, base_dir, name="home", redis_url=redis_url)
 
 
 def install_baseline_route() -> str:

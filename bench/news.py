@@ -42,9 +42,9 @@ from bench.common import (
     SMOKE_HELP,
     database_url,
     percentile,
-    pool_env,
     python_speed_ms,
     recreate_database,
+    setup_bench_django,
     smoke_db_name,
     smoke_require,
     summary,
@@ -57,31 +57,13 @@ TARGETED = ("Atom feed", "RSS feed", "actor", "WebFinger")
 
 
 def setup_django(database: str, base_dir: Path, redis_url: str | None = None) -> None:
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "openjobcenter.config.settings",
-            "DATABASE_URL": database,
-            "OJC_BASE_DIR": str(base_dir),
-            "OJC_ENV": "development",
-            "DEBUG": "0",
-            "LOG_LEVEL": "warning",
-            "TASKS_IMMEDIATE": "0",
-            "SITE_URL": "http://127.0.0.1:8000",
-            **pool_env(size=4, minimum=1),
-        }
+    setup_bench_django(
+        database,
+        base_dir,
+        name="news",
+        redis_url=redis_url,
+        extra={"SITE_URL": "http://127.0.0.1:8000"},
     )
-    os.environ.pop("REDIS_URL", None)
-    if redis_url:
-        os.environ["REDIS_URL"] = redis_url
-        os.environ["CACHE_KEY_PREFIX"] = f"benchnews{os.getpid()}"
-        os.environ["CHANNEL_LAYER_PREFIX"] = f"benchnews{os.getpid()}"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
 
 
 @dataclass
