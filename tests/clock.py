@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 
@@ -53,3 +53,20 @@ class ManualClock:
         for timer in sorted(due, key=lambda t: t.when):
             if not timer.cancelled and not timer.loop.is_closed():
                 timer.loop.call_soon_threadsafe(timer.callback)
+
+
+async def nudge_until_output(
+    clock: ManualClock, nothing_yet: Callable[[float], Awaitable[bool]], limit_s: float = 30
+) -> None:
+    """Move the clock a second at a time until the application sends something.
+
+    A timer is re-armed at the end of a check that is still running (its database call
+    on the sync thread) when the test moves the clock; on a loaded machine the check
+    ends after the move and arms its timer relative to the moved clock, so one move is
+    not enough to fire it. ``nothing_yet(timeout)`` is the communicator's
+    ``receive_nothing`` (which, unlike ``receive_output``, does not cancel the
+    application when nothing came)."""
+    deadline = time.monotonic() + limit_s
+    while await nothing_yet(0.25):
+        assert time.monotonic() < deadline, "nothing sent while the clock moved on"
+        clock.advance(1)

@@ -16,7 +16,7 @@ from django.conf import settings as django_settings
 
 from openjobcenter.accounts.models import CustomerProfile, Role, User
 from openjobcenter.messaging.models import Conversation, Message
-from tests.clock import ManualClock
+from tests.clock import ManualClock, nudge_until_output
 from tests.messaging.conftest import WS, session_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -497,10 +497,11 @@ async def still_open(ws: WS) -> None:
     assert (await ws.receive())["type"] == "pong"
 
 
-async def closed_for_the_session(ws: WS) -> None:
-    # The close follows the expiry timer's database check on the sync thread: generous
-    # under a loaded CI machine (alone it takes milliseconds).
-    closed = await ws.inner.receive_output(20)
+async def closed_for_the_session(ws: WS, clock: ManualClock) -> None:
+    # The close follows the expiry timer's database check on the sync thread; a check
+    # still running when the clock moved re-arms its timer late (``nudge_until_output``).
+    await nudge_until_output(clock, ws.inner.receive_nothing)
+    closed = await ws.inner.receive_output(5)
     assert (closed["type"], closed["code"]) == ("websocket.close", 4401)
 
 
@@ -519,7 +520,7 @@ def test_socket_closes_when_the_session_reaches_its_absolute_end(
             manual_clock.advance(25 * 60)
             await active(ws, conversation)
         manual_clock.advance(25 * 60)  # 12 h 05 min: activity does not extend the end
-        await closed_for_the_session(ws)
+        await closed_for_the_session(ws, manual_clock)
 
     run(scenario)
 
@@ -541,7 +542,7 @@ def test_idle_socket_closes_but_activity_keeps_it_open(
         manual_clock.advance(29 * 60)
         await still_open(ws)
         manual_clock.advance(2 * 60)
-        await closed_for_the_session(ws)
+        await closed_for_the_session(ws, manual_clock)
 
     run(scenario)
 
