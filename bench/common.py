@@ -155,3 +155,20 @@ def setup_bench_django(
 
         call_command("migrate", verbosity=0)
         call_command("createcachetable", verbosity=0)
+
+
+def clear_run_cache_keys(run_prefix: str) -> None:
+    """Remove this run's keys from Redis: the benchmark set a random ``KEY_PREFIX``
+    starting with ``run_prefix`` (nothing happens under any other prefix, so a shared
+    Redis keeps everyone else's keys)."""
+    from django.conf import settings
+
+    from openjobcenter.core.cache import redis_client
+
+    prefix = str(settings.CACHES["default"].get("KEY_PREFIX", ""))
+    if not prefix.startswith(run_prefix):
+        return
+    client = redis_client()
+    keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)

@@ -44,6 +44,7 @@ if __package__ in {None, ""}:  # run as ``python bench/<name>.py``: make ``bench
 from bench.common import (
     ADMIN_URL,
     SMOKE_HELP,
+    clear_run_cache_keys,
     database_url,
     percentile,
     python_speed_ms,
@@ -162,19 +163,6 @@ def run(iterations: int) -> tuple[list[dict[str, Any]], int]:
     return results, stored
 
 
-def clear_bench_keys() -> None:
-    from django.conf import settings
-    from django.core.cache import cache
-
-    prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
-    if not str(prefix).startswith("benchfeedback"):
-        return
-    client = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
-    keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
-    if keys:
-        client.delete(*keys)
-
-
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--sqlite", action="store_true", help="SQLite instead of PostgreSQL")
@@ -218,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
             from django.db import connections
 
             if not args.sqlite:
-                clear_bench_keys()
+                clear_run_cache_keys("benchfeedback")
             connections.close_all()
             if not args.sqlite:
                 recreate_database(args.pg_admin_url, args.db_name, create=False)

@@ -49,6 +49,7 @@ if __package__ in {None, ""}:  # run as ``python bench/<name>.py``: make ``bench
 from bench.common import (
     ADMIN_URL,
     SMOKE_HELP,
+    clear_run_cache_keys,
     database_url,
     percentile,
     python_speed_ms,
@@ -234,21 +235,6 @@ def run(w: dict[str, Any], iterations: int) -> list[dict[str, Any]]:
     return results
 
 
-def clear_bench_keys() -> None:
-    """Remove this run's keys from Redis (its own random prefix)."""
-    from django.conf import settings
-
-    from openjobcenter.core.cache import redis_client
-
-    prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
-    if not str(prefix).startswith("benchhome"):
-        return
-    client = redis_client()
-    keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
-    if keys:
-        client.delete(*keys)
-
-
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sqlite", action="store_true", help="SQLite instead of PostgreSQL")
@@ -293,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
             from django.db import connections
 
             if not args.sqlite:
-                clear_bench_keys()
+                clear_run_cache_keys("benchhome")
             connections.close_all()
             if not args.sqlite:
                 recreate_database(args.pg_admin_url, args.db_name, create=False)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 
 from openjobcenter.cards.qr import qr_svg
+from openjobcenter.core.access import request_customer
 from openjobcenter.tenants.modules import is_enabled
 
 if TYPE_CHECKING:
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
 
 
 def home_card(request: HttpRequest) -> dict[str, object] | None:
-    customer = request.customer  # type: ignore[attr-defined]
+    customer = request_customer(request)
     if not customer.customer_number or not is_enabled(customer.jobcenter, "customer_card"):
         return None
     from openjobcenter.cards.selectors import own_card

@@ -16,7 +16,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from openjobcenter.cards import google, pkpass, selectors, services
 from openjobcenter.cards.models import CardStatus
 from openjobcenter.cards.qr import qr_svg
-from openjobcenter.core.access import customer_required
+from openjobcenter.core.access import (
+    customer_required,
+    request_customer,
+    request_jobcenter,
+    request_user,
+)
 from openjobcenter.core.audit_buffer import audit_own_read
 from openjobcenter.tenants.letterhead import letterhead
 from openjobcenter.tenants.modules import require_module
@@ -27,16 +32,16 @@ MODULE = "customer_card"
 def _audit_read(request: HttpRequest, card_id: int, detail: str) -> None:
     audit_own_read(
         request=request,
-        user=request.user,  # type: ignore[arg-type]
+        user=request_user(request),
         object_type="customer_card",
         object_id=card_id,
-        jobcenter=request.jobcenter,  # type: ignore[attr-defined]
+        jobcenter=request_jobcenter(request),
         detail=detail,
     )
 
 
 def card_context(request: HttpRequest) -> dict[str, object]:
-    customer = request.customer  # type: ignore[attr-defined]
+    customer = request_customer(request)
     view = selectors.card_view(customer)
     card = view.card
     config = selectors.wallet_settings(customer.jobcenter)
@@ -71,7 +76,7 @@ def card_page(request: HttpRequest, jc: str) -> HttpResponse:
 def card_pdf(request: HttpRequest, jc: str) -> HttpResponse:
     from weasyprint import HTML  # type: ignore[import-untyped]
 
-    view = selectors.card_view(request.customer)  # type: ignore[attr-defined]
+    view = selectors.card_view(request_customer(request))
     if not view.card.is_active:
         raise Http404
     html = render_to_string(
@@ -96,7 +101,7 @@ def card_pdf(request: HttpRequest, jc: str) -> HttpResponse:
 @require_module(MODULE)
 @customer_required
 def card_pkpass(request: HttpRequest, jc: str) -> HttpResponse:
-    customer = request.customer  # type: ignore[attr-defined]
+    customer = request_customer(request)
     view = selectors.card_view(customer)
     if not view.card.is_active:
         raise Http404
@@ -117,7 +122,7 @@ def card_pkpass(request: HttpRequest, jc: str) -> HttpResponse:
 @require_module(MODULE)
 @customer_required
 def card_google(request: HttpRequest, jc: str) -> HttpResponse:
-    customer = request.customer  # type: ignore[attr-defined]
+    customer = request_customer(request)
     view = selectors.card_view(customer)
     url = google.save_url(view, selectors.wallet_settings(customer.jobcenter))
     if url is None:
@@ -131,10 +136,10 @@ def card_google(request: HttpRequest, jc: str) -> HttpResponse:
 @require_module(MODULE)
 @customer_required
 def card_block(request: HttpRequest, jc: str) -> HttpResponse:
-    card = selectors.own_card(request.customer)  # type: ignore[attr-defined]
+    card = selectors.own_card(request_customer(request))
     if request.method == "POST":
         if card.status == CardStatus.ACTIVE:
-            services.card_block(card=card, actor=request.user, request=request)  # type: ignore[arg-type]
+            services.card_block(card=card, actor=request_user(request), request=request)
             messages.success(
                 request,
                 _("Ihre Kundenkarte ist gesperrt. Der QR-Code gilt ab sofort nicht mehr."),
@@ -148,9 +153,9 @@ def card_block(request: HttpRequest, jc: str) -> HttpResponse:
 @require_module(MODULE)
 @customer_required
 def card_renew(request: HttpRequest, jc: str) -> HttpResponse:
-    card = selectors.own_card(request.customer)  # type: ignore[attr-defined]
+    card = selectors.own_card(request_customer(request))
     if request.method == "POST":
-        services.card_renew(card=card, actor=request.user, request=request)  # type: ignore[arg-type]
+        services.card_renew(card=card, actor=request_user(request), request=request)
         messages.success(
             request,
             _(
@@ -166,12 +171,12 @@ def card_renew(request: HttpRequest, jc: str) -> HttpResponse:
 @require_module(MODULE)
 @customer_required
 def card_settings(request: HttpRequest, jc: str) -> HttpResponse:
-    card = selectors.own_card(request.customer)  # type: ignore[attr-defined]
+    card = selectors.own_card(request_customer(request))
     show = request.POST.get("show_next_appointment") == "1"
     services.card_set_show_appointment(
         card=card,
         show=show,
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request_user(request),
         request=request,
     )
     messages.success(

@@ -25,6 +25,7 @@ from openjobcenter.core.access import (
     Perm,
     has_perm,
     request_jobcenter,
+    request_staff_roles,
     request_user,
     staff_required,
 )
@@ -49,7 +50,7 @@ def _page_number(raw: str | None) -> int:
 def customer_case(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
     """Everything about one customer this staff member may see, and what to do next."""
     jobcenter, user = request_jobcenter(request), request_user(request)
-    roles = request.staff_roles  # type: ignore[attr-defined]
+    roles = request_staff_roles(request)
     profile = case_customer(jobcenter, pk)
     can_assign = has_perm(roles, Perm.CUSTOMERS_ASSIGN_NUMBER)
     form = AssignNumberForm(
@@ -100,7 +101,7 @@ def _render_case(
     note_values: dict[str, str] | None = None,
 ) -> HttpResponse:
     jobcenter, user = request_jobcenter(request), request_user(request)
-    roles = request.staff_roles  # type: ignore[attr-defined]
+    roles = request_staff_roles(request)
     form = form or AssignNumberForm(initial={"customer_number": profile.customer_number or ""})
     advisor_form = advisor_form or AdvisorForm(
         jobcenter=jobcenter, initial={"advisor": profile.advisor_id}
@@ -154,7 +155,7 @@ def case_note_new(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
     an empty or too long note comes back with its reason (422), nothing stored."""
     jobcenter = request_jobcenter(request)
     profile = case_customer(jobcenter, pk)
-    roles = request.staff_roles  # type: ignore[attr-defined]
+    roles = request_staff_roles(request)
     category = request.POST.get("category", "")
     text = request.POST.get("text", "")
     writable = [c for c in NoteCategory.values if may_read(roles=roles, category=Category(c))]

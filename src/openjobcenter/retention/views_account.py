@@ -14,7 +14,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from openjobcenter.core.access import customer_required, mfa_enabled, mfa_verified_in_session
+from openjobcenter.core.access import (
+    customer_required,
+    mfa_enabled,
+    mfa_verified_in_session,
+    request_customer,
+)
 from openjobcenter.retention import registry
 from openjobcenter.retention.rules_accounts import kept_counts
 from openjobcenter.retention.services import value_for
@@ -53,7 +58,7 @@ class DeleteAccountForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 @customer_required
 def account_delete(request: HttpRequest, jc: str) -> HttpResponse:
-    profile = request.customer  # type: ignore[attr-defined]
+    profile = request_customer(request)
     user = profile.user
     if mfa_enabled(user) and not mfa_verified_in_session(request):
         return redirect(f"{reverse('mfa_reauthenticate')}?next={request.path}")

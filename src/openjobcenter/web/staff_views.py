@@ -19,6 +19,7 @@ from openjobcenter.core.access import (
     Perm,
     has_perm,
     request_jobcenter,
+    request_staff_roles,
     request_user,
     staff_required,
 )
@@ -44,7 +45,7 @@ QUEUE_POLL_S = 30
 
 def _queue_context(request: HttpRequest) -> tuple[dict[str, object], int]:
     jobcenter, user = request_jobcenter(request), request_user(request)
-    roles = request.staff_roles  # type: ignore[attr-defined]
+    roles = request_staff_roles(request)
     scope = parse_scope(request.GET.get("filter"))
     status, filter_error = 200, ""
     if scope is None:
@@ -78,7 +79,7 @@ def _audit_queue(request: HttpRequest, items: list[tuple[QueueItem, str]], scope
 @never_cache
 def dashboard(request: HttpRequest, jc: str) -> HttpResponse:
     jobcenter = request_jobcenter(request)
-    roles = request.staff_roles  # type: ignore[attr-defined]
+    roles = request_staff_roles(request)
     customer_count, without_number = cached_customer_counts(jobcenter)
     context, status = _queue_context(request)
     _audit_queue(request, context["queue"], str(context["scope"]))  # type: ignore[arg-type]
@@ -132,7 +133,7 @@ def queue_assign(request: HttpRequest, jc: str) -> HttpResponse:
 
     jobcenter, user = request_jobcenter(request), request_user(request)
     if not modules.is_enabled(jobcenter, "applications") or not has_perm(
-        request.staff_roles,  # type: ignore[attr-defined]
+        request_staff_roles(request),
         Perm.APPLICATIONS_PROCESS,
     ):
         return redirect("staff:dashboard", jc=jobcenter.slug)
