@@ -39,7 +39,6 @@ import json
 import os
 import socket
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -48,14 +47,12 @@ if __package__ in {None, ""}:  # run as ``python bench/checkin.py``: make ``benc
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import (
-    ADMIN_URL,
-    SMOKE_HELP,
-    database_url,
+    add_database_args,
+    bench_database,
+    check_database_args,
     pool_env,
     python_speed_ms,
-    recreate_database,
     setup_bench_django,
-    smoke_db_name,
     smoke_require,
     summary,
 )
@@ -362,7 +359,6 @@ async def run(  # noqa: PLR0915 - one linear run, both parts
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sqlite", action="store_true", help="SQLite instead of PostgreSQL")
     parser.add_argument("--scans", type=int, default=400, help="scans in all (half each case)")
     parser.add_argument("--rate", type=float, default=20.0, help="scans per second")
     parser.add_argument("--calls", type=int, default=40)
@@ -373,23 +369,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=1,
         help="uvicorn worker processes (more than one needs PostgreSQL and Redis)",
     )
-    parser.add_argument("--pg-admin-url", default=ADMIN_URL)
-    parser.add_argument("--db-name", default=DB_NAME)
-    parser.add_argument(
-        "--redis-url",
-        default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
-        help="cache and channel layer with PostgreSQL (keys under a random prefix)",
-    )
-    parser.add_argument("--json", type=Path, help="write the figures to this file")
-    parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
-    parser.add_argument("--smoke", action="store_true", help=SMOKE_HELP)
+    add_database_args(parser, db_name=DB_NAME)
     args = parser.parse_args(argv)
     if args.smoke:
         args.scans, args.calls = 12, 3
-        if args.db_name == DB_NAME:
-            args.db_name = smoke_db_name(DB_NAME)
-    if "bench" not in args.db_name:
-        parser.error("--db-name must contain 'bench' (the database is dropped)")
+    check_database_args(parser, args, db_name=DB_NAME)
     args.calls = min(args.calls, args.scans // 2)
     if args.workers > 1 and args.sqlite:
         parser.error(
@@ -403,13 +387,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT / "src"))
     sys.path.insert(0, str(ROOT))
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
-    with tempfile.TemporaryDirectory(prefix="ojc-bench-checkin-") as tmp:
-        base_dir = Path(tmp)
-        if args.sqlite:
-            database = f"sqlite:///{base_dir / 'bench.sqlite3'}"
-        else:
-            recreate_database(args.pg_admin_url, args.db_name, create=True)
-            database = database_url(args.pg_admin_url, args.db_name)
+    with bench_database(args, name="checkin") as (database, base_dir):
         server = None
         try:
             setup_django(database, base_dir, None if args.sqlite else args.redis_url)
@@ -423,11 +401,6 @@ def main(argv: list[str] | None = None) -> int:
             if server is not None:
                 server.terminate()
                 server.wait(10)
-            from django.db import connections
-
-            connections.close_all()
-            if not args.sqlite:
-                recreate_database(args.pg_admin_url, args.db_name, create=False)
     describe = {
         "database": "SQLite, in-memory layer"
         if args.sqlite

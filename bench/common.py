@@ -6,8 +6,12 @@ root on ``sys.path`` before importing this module.
 
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -172,3 +176,58 @@ def clear_run_cache_keys(run_prefix: str) -> None:
     keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
     if keys:
         client.delete(*keys)
+
+
+def add_database_args(parser: argparse.ArgumentParser, *, db_name: str) -> None:
+    """The options every database benchmark takes: where it runs (PostgreSQL + Redis, or
+    SQLite with ``--sqlite``), where it writes its figures, and its smoke mode."""
+    parser.add_argument("--sqlite", action="store_true", help="SQLite instead of PostgreSQL")
+    parser.add_argument("--pg-admin-url", default=ADMIN_URL)
+    parser.add_argument("--db-name", default=db_name)
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        help="the cache with PostgreSQL (keys under a random prefix, removed after)",
+    )
+    parser.add_argument("--json", type=Path, help="write the figures to this file")
+    parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument("--smoke", action="store_true", help=SMOKE_HELP)
+
+
+def check_database_args(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, *, db_name: str
+) -> None:
+    """A smoke run gets a database of its own; the database must say ``bench`` in its name
+    (it is dropped at the end)."""
+    if args.smoke and args.db_name == db_name:
+        args.db_name = smoke_db_name(db_name)
+    if "bench" not in args.db_name:
+        parser.error("--db-name must contain 'bench' (the database is dropped)")
+
+
+@contextmanager
+def bench_database(args: argparse.Namespace, *, name: str) -> Iterator[tuple[str, Path]]:
+    """A scratch folder and a fresh database (``args`` from ``add_database_args``): yields
+    the database URL and the folder; afterwards this run's Redis keys are removed, the
+    connections closed and the PostgreSQL database dropped, also when the run failed."""
+    with tempfile.TemporaryDirectory(prefix=f"ojc-bench-{name}-") as tmp:
+        base = Path(tmp)
+        if args.sqlite:
+            database = f"sqlite:///{base / 'bench.sqlite3'}"
+        else:
+            recreate_database(args.pg_admin_url, args.db_name, create=True)
+            database = database_url(args.pg_admin_url, args.db_name)
+        try:
+            yield database, base
+        finally:
+            from django.db import connections
+
+            if not args.sqlite:
+                from django.core.exceptions import ImproperlyConfigured
+
+                # Django never set up, or its cache not Redis: nothing of this run's to clear.
+                with suppress(ImproperlyConfigured, TypeError):
+                    clear_run_cache_keys(f"bench{name}")
+            connections.close_all()
+            if not args.sqlite:
+                recreate_database(args.pg_admin_url, args.db_name, create=False)

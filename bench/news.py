@@ -27,7 +27,6 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,15 +37,12 @@ if __package__ in {None, ""}:  # run as ``python bench/<name>.py``: make ``bench
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import (
-    ADMIN_URL,
-    SMOKE_HELP,
-    clear_run_cache_keys,
-    database_url,
+    add_database_args,
+    bench_database,
+    check_database_args,
     percentile,
     python_speed_ms,
-    recreate_database,
     setup_bench_django,
-    smoke_db_name,
     smoke_require,
     summary,
 )
@@ -190,27 +186,14 @@ def run(w: dict[str, Any], iterations: int) -> list[dict[str, Any]]:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--sqlite", action="store_true", help="SQLite instead of PostgreSQL")
     parser.add_argument("--iterations", type=int, default=400)
     parser.add_argument("--posts", type=int, default=30)
     parser.add_argument("--followers", type=int, default=50)
-    parser.add_argument("--pg-admin-url", default=ADMIN_URL)
-    parser.add_argument("--db-name", default=DB_NAME)
-    parser.add_argument(
-        "--redis-url",
-        default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
-        help="the cache with PostgreSQL (keys under a random prefix, removed after)",
-    )
-    parser.add_argument("--json", type=Path, help="write the figures to this file")
-    parser.add_argument("--check", action="store_true", help="exit 1 when the target is missed")
-    parser.add_argument("--smoke", action="store_true", help=SMOKE_HELP)
+    add_database_args(parser, db_name=DB_NAME)
     args = parser.parse_args(argv)
     if args.smoke:
         args.iterations, args.posts, args.followers = 3, 4, 2
-        if args.db_name == DB_NAME:
-            args.db_name = smoke_db_name(DB_NAME)
-    if "bench" not in args.db_name:
-        parser.error("--db-name must contain 'bench' (the database is dropped)")
+    check_database_args(parser, args, db_name=DB_NAME)
     return args
 
 
@@ -219,25 +202,10 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT / "src"))
     sys.path.insert(0, str(ROOT))
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
-    with tempfile.TemporaryDirectory(prefix="ojc-bench-news-") as tmp:
-        base = Path(tmp)
-        if args.sqlite:
-            database = f"sqlite:///{base / 'bench.sqlite3'}"
-        else:
-            recreate_database(args.pg_admin_url, args.db_name, create=True)
-            database = database_url(args.pg_admin_url, args.db_name)
-        try:
-            setup_django(database, base, None if args.sqlite else args.redis_url)
-            w = build_world(args.posts, args.followers)
-            results = run(w, args.iterations)
-        finally:
-            from django.db import connections
-
-            if not args.sqlite:
-                clear_run_cache_keys("benchnews")
-            connections.close_all()
-            if not args.sqlite:
-                recreate_database(args.pg_admin_url, args.db_name, create=False)
+    with bench_database(args, name="news") as (database, base):
+        setup_django(database, base, None if args.sqlite else args.redis_url)
+        w = build_world(args.posts, args.followers)
+        results = run(w, args.iterations)
     describe = {
         "database": "SQLite, database cache"
         if args.sqlite
