@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 export PYTHONDONTWRITEBYTECODE := 1
 
 # Domain apps with their own catalogue (<app>/locale) get their strings routed there.
-.PHONY: run serve test lint typecheck check-migrations messages messages-app bench bench-smoke install install-dev clean lock sbom check-deploy upgrade-check
+.PHONY: run serve test lint typecheck check-migrations messages messages-app bench bench-smoke install install-dev clean lock sbom check-deploy upgrade-check image-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -92,6 +92,11 @@ check-deploy: install
 # The previous release's code on this tree's schema (PostgreSQL: DATABASE_URL).
 upgrade-check: install-dev
 	tools/upgrade_check.sh
+
+# The container image built and run as an orchestrator runs it (needs a Docker daemon;
+# docs/operations.md "The image").
+image-check:
+	tools/image_check.sh
 
 clean:
 	rm -rf $(VENV) var
