@@ -136,6 +136,8 @@ def test_customer_watches_the_video_beside_the_step_in_arabic(
         language="de",
         upload=SimpleUploadedFile("bank.mp4", data, "video/mp4"),
     )
+    from openjobcenter.videos import conversion
+
     conversion.variant_process(variant_id=variant.pk)
     services.variant_set_texts(
         request=None, actor=None, variant=variant, captions=VTT, transcript="", chapters=""

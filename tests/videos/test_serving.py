@@ -180,3 +180,30 @@ def test_a_flood_of_beacons_counts_once_per_viewer_and_video(
         assert customer_client.post(beacon, {"event": "100"}).status_code == 204
     stat = VideoDayStat.objects.get(video_id=ready.video_id)
     assert (stat.started, stat.completed) == (0, 2)
+
+
+@pytest.mark.django_db
+def test_day_counts_have_a_retention_rule(ready: VideoVariant, jc_b: Jobcenter) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from openjobcenter.retention import registry
+    from openjobcenter.retention.services import retention_run
+    from openjobcenter.videos.models import VideoDayStat
+
+    rule = registry.get("videos.day_stats")
+    today = timezone.localdate()
+    old = VideoDayStat.objects.create(
+        video_id=ready.video_id, day=today - timedelta(days=rule.default + 2), started=3
+    )
+    recent = VideoDayStat.objects.create(video_id=ready.video_id, day=today, started=1)
+    other_jc = Video.objects.create(jobcenter=jc_b, title="B", published=True)
+    other_old = VideoDayStat.objects.create(
+        video=other_jc, day=today - timedelta(days=rule.default + 2), started=1
+    )
+    due = set(rule.due(jc_of(ready.video), rule.cutoff(rule.default)).values_list("pk", flat=True))
+    assert due == {old.pk}  # only this job centre's rows
+    retention_run()
+    assert set(VideoDayStat.objects.values_list("pk", flat=True)) == {recent.pk}
+    assert not VideoDayStat.objects.filter(pk=other_old.pk).exists()
