@@ -10,7 +10,7 @@ class VideosConfig(AppConfig):
     def ready(self) -> None:
         # The module switch (tenants/modules.py's registry, registered by its capability).
         from openjobcenter.tenants import modules
-        from openjobcenter.videos import retention
+        from openjobcenter.videos import feedback_use, retention
 
         modules.register(
             modules.Module(
@@ -23,3 +23,5 @@ class VideosConfig(AppConfig):
         )
         retention.register_rules()
         retention.register_audit_labels()
+        # Views and completion per application step beside the feedback dashboard's rows.
+        feedback_use.register()
