@@ -129,7 +129,9 @@ def load_jobcenters() -> int:
             "calculator",
             "customer_card",
             "documents",
+            "feedback",
             "messaging",
+            "news",
             "videos",
         ]
         fulda.save()
@@ -238,7 +240,9 @@ def load_main_kinzig() -> Jobcenter:
             "calculator",
             "customer_card",
             "documents",
+            "feedback",
             "messaging",
+            "news",
             "videos",
         ]
         jobcenter.save()
