@@ -1,5 +1,10 @@
 """Demo posts of the two adapted demo job centres (``demo_load``): an office closure
-over the holidays and a job fair, as a job centre would write them. Idempotent."""
+over the holidays and a job fair, as a job centre would write them; the first load also
+switches on ``news`` and ``feedback`` there (the start page shows the posts, every page
+asks "War diese Seite verständlich?"). Idempotent.
+
+Kept out of ``tenants.demo.load_jobcenters``, which the test suite's reference job centres
+come from: tests switch modules on themselves."""
 
 from __future__ import annotations
 
@@ -10,6 +15,8 @@ from django.utils import timezone
 from openjobcenter.news.models import Post
 from openjobcenter.tenants.demo import MAIN_KINZIG
 from openjobcenter.tenants.models import Jobcenter
+
+DEMO_MODULES = ("feedback", "news")
 
 
 def _next(month: int, day: int) -> datetime:
@@ -60,6 +67,9 @@ def load_posts() -> int:
         jobcenter = Jobcenter.objects.filter(slug=slug).first()
         if jobcenter is None:
             continue
+        if not Post.objects.filter(jobcenter=jobcenter).exists():
+            jobcenter.enabled_modules = sorted({*jobcenter.enabled_modules, *DEMO_MODULES})
+            jobcenter.save(update_fields=["enabled_modules"])
         for n, post in enumerate(_posts(place, venue, link)):
             _found, created = Post.objects.get_or_create(
                 jobcenter=jobcenter,

@@ -129,9 +129,7 @@ def load_jobcenters() -> int:
             "calculator",
             "customer_card",
             "documents",
-            "feedback",
             "messaging",
-            "news",
             "videos",
         ]
         fulda.save()
@@ -240,9 +238,7 @@ def load_main_kinzig() -> Jobcenter:
             "calculator",
             "customer_card",
             "documents",
-            "feedback",
             "messaging",
-            "news",
             "videos",
         ]
         jobcenter.save()

@@ -94,6 +94,6 @@ def _convert(variant: VideoVariant, new_names: list[str]) -> ffmpeg.ProbeResult:
         )
         ffmpeg.poster(mp4, jpg, at_s=min(1.0, info.duration_s / 2))
         for path, suffix in ((mp4, ".mp4"), (jpg, ".jpg"), (webm, ".webm")):
-            with path.open("rb") as fh:
-                new_names.append(storage.put(owner, suffix, fh))
+            with path.open("rb") as result:
+                new_names.append(storage.put(owner, suffix, result))
     return info
