@@ -156,10 +156,11 @@ def test_new_user_walk_video_news_and_feedback(
     page.get_by_label("Veröffentlicht").check()
     submit(page, page.get_by_role("button", name="Anlegen"))
     for language, name in (("de", "de.mp4"), ("ar", "ar.webm")):
-        page.get_by_label("Sprache").select_option(language)
-        page.get_by_label("Videodatei (MP4, WebM oder MOV)").set_input_files(tmp_path / name)
-        page.get_by_label("Untertitel (WebVTT-Datei)").set_input_files(tmp_path / f"{language}.vtt")
-        submit(page, page.get_by_role("button", name="Hochladen"))
+        form = page.locator("form[action$='/datei/']")
+        form.locator("#id_language").select_option(language)
+        form.get_by_label("Videodatei (MP4, WebM oder MOV)").set_input_files(tmp_path / name)
+        form.get_by_label("Untertitel (WebVTT-Datei)").set_input_files(tmp_path / f"{language}.vtt")
+        submit(page, form.get_by_role("button", name="Hochladen"))
     expect(page.get_by_role("progressbar", name="Fortschritt der Umwandlung")).to_have_count(2)
     expect(page.locator(".video-state-label").first).to_have_text("Wartet auf Umwandlung")
     assert len(held) == 2

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import time_machine
@@ -49,7 +49,7 @@ def test_remote_actors_without_a_follow_are_deleted_after_their_period(
     assert rule.per_jobcenter is False
     old = timezone.now() - timedelta(days=rule.default + 1)
 
-    def actor(name: str, fetched_at: object) -> RemoteActor:
+    def actor(name: str, fetched_at: datetime) -> RemoteActor:
         url = f"https://social.example/users/{name}"
         return RemoteActor.objects.create(
             actor_id=url,
