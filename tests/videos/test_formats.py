@@ -258,3 +258,43 @@ def test_ranges_are_ranged_gets_on_s3(
         client_of_storage.meta.events.unregister(hook, seen)
     assert ranges == ["bytes=1000-1999", f"bytes={len(data) - 16}-{len(data) - 1}"]
     assert list(media_root.rglob("*")) == []
+
+
+@pytest.mark.django_db
+def test_operator_admin_deletes_through_the_services(
+    media: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The Django admin of the shared library: a video or a variant deleted there takes its
+    files with it and is audited (no bare row delete)."""
+    from django.contrib import admin as django_admin
+    from django.test import RequestFactory
+
+    from openjobcenter.videos.admin import SharedVideoAdmin
+
+    shared = Video.objects.create(jobcenter=None, title="Gemeinsam", published=True)
+    names = [storage.put("shared", ".mp4", io.BytesIO(b"\x00" * 32)) for _ in range(4)]
+    first = VideoVariant.objects.create(video=shared, language="de", mp4_name=names[0])
+    VideoVariant.objects.create(
+        video=shared, language="en", mp4_name=names[1], webm_name=names[2], poster_name=names[3]
+    )
+    model_admin = SharedVideoAdmin(Video, django_admin.site)
+    request = RequestFactory().post("/admin/videos/video/")
+    request.user = User.objects.create_superuser(email="op@example.org", password="x" * 20)
+
+    class Formset:
+        deleted_objects = [first]
+
+        def save(self, commit: bool) -> list[VideoVariant]:
+            assert commit is False
+            return []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        model_admin.save_formset(request, None, Formset(), True)
+    assert not storage.videos_storage().exists(names[0])
+    assert all(storage.videos_storage().exists(n) for n in names[1:])
+    with django_capture_on_commit_callbacks(execute=True):
+        model_admin.delete_model(request, shared)
+    assert stored_files(media) == []
+    assert set(
+        AuditEntry.objects.filter(action="delete").values_list("object_type", flat=True)
+    ) == {"video", "video_variant"}
