@@ -5,7 +5,7 @@
 
 1. Transcoding: a source made with ffmpeg's lavfi ``testsrc2`` + ``sine`` (720p, about
    10 MB) goes through the real upload service (ffprobe check, storage) and the real
-   conversion (``videos.services.variant_process``: H.264/AAC MP4 with ``+faststart``,
+   conversion (``videos.conversion.variant_process``: H.264/AAC MP4 with ``+faststart``,
    poster). Throughput is the source's duration divided by the wall time (× real time),
    beside the CPU seconds ffmpeg used per source second.
 2. First frame: the real server (uvicorn, ``bench/videos_asgi.py``, embedded SQLite, local

@@ -357,6 +357,7 @@ ROUTES: dict[str, Entry] = {
     T + "videos/": page(public()),
     T + "videos/<int:pk>/": page(public(), pk="video"),
     T + "videos/<int:pk>/<int:variant>/video.mp4": page(public(), pk="video"),
+    T + "videos/<int:pk>/<int:variant>/video.webm": page(public(), pk="video"),
     T + "videos/<int:pk>/<int:variant>/poster.jpg": page(public(), pk="video"),
     T + "videos/<int:pk>/<int:variant>/untertitel.vtt": page(public(), pk="video"),
     T + "videos/<int:pk>/ereignis/": action(public(), pk="video", body={"event": "started"}),
@@ -376,6 +377,7 @@ ROUTES: dict[str, Entry] = {
     S + "videos/<int:pk>/fassungen/<int:variant>/stand/": page(staff(ADMIN), pk="video"),
     S + "videos/<int:pk>/fassungen/<int:variant>/wiederholen/": action(staff(ADMIN), pk="video"),
     S + "videos/<int:pk>/fassungen/<int:variant>/texte/": both(staff(ADMIN), pk="video"),
+    S + "videos/<int:pk>/fassungen/<int:variant>/loeschen/": action(staff(ADMIN), pk="video"),
     S + "videos/<int:pk>/orte/": action(
         staff(ADMIN), pk="video", body={"target": "application_step|initial:personal"}
     ),

@@ -40,6 +40,15 @@ def test_demo_load_is_idempotent_and_prints_logins(db) -> None:
         .count()
         == 23
     )
+    # The demo job centres show news and ask "War diese Seite verständlich?".
+    from openjobcenter.news.models import Post
+
+    for slug in ("fulda", "main-kinzig"):
+        jobcenter = Jobcenter.objects.get(slug=slug)
+        assert {"news", "feedback", "videos"} <= set(jobcenter.enabled_modules)
+        texts = list(Post.objects.filter(jobcenter=jobcenter).values_list("text", flat=True))
+        assert len(texts) == 2  # loaded twice, stored once
+        assert any("24.12." in t for t in texts) and any("Jobmesse" in t for t in texts)
     text = out.getvalue()
     assert "admin@fulda.example.org" in text
     assert "kunde@example.org" in text

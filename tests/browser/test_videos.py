@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 from openjobcenter.accounts.models import Role, User
 from openjobcenter.tenants.models import Jobcenter
 from openjobcenter.videos.models import VariantState, Video, VideoVariant
-from tests.browser.conftest import log_in_staff, new_context, submit
+from tests.browser.conftest import log_in, log_in_staff, new_context, submit
 from tests.videos.conftest import VTT, clip
 
 pytestmark = pytest.mark.browser
@@ -113,61 +113,116 @@ def test_upload_convert_and_play_with_captions(
         visitor.close()
 
 
-def test_customer_watches_the_video_beside_the_step_in_arabic(
+AR_VTT = "WEBVTT\n\n00:00.000 --> 00:02.000\nمرحبا\n"
+PHONE = {"width": 390, "height": 844}
+WIDE = {"width": 1366, "height": 900}
+
+
+def test_new_user_walk_video_news_and_feedback(
     browser: Browser,
     server: str,
     videos_jc: Jobcenter,
+    staff_a: dict[Role, User],
     customer: Any,
     tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
+    """The three parts of issue 22 together, as people meet them: the admin (German, wide
+    screen) uploads a German and an Arabic file and watches the conversion's progress,
+    attaches the video to the bank-details step and posts news; a customer (Arabic,
+    phone) sees the news on the start page and "Video ansehen (0:02)" in Arabic at the
+    step, plays the Arabic file with captions and answers "War diese Seite
+    verständlich?"; the team lead (German) finds the answer, scrubbed, on the dashboard
+    with the step's name in words and the video's use beside it."""
     from openjobcenter.applications.services import application_start
-    from openjobcenter.videos import services
-    from openjobcenter.videos.models import TargetKind, VideoAttachment
+    from openjobcenter.feedback.models import Feedback
+    from openjobcenter.news.models import Post
+    from openjobcenter.videos import conversion, services
 
-    video = Video.objects.create(jobcenter=videos_jc, title="Bankverbindung", published=True)
-    data = clip(tmp_path / "bank.mp4", seconds=2)
-    variant = services.variant_upload(
-        request=None,
-        actor=None,
-        video=video,
-        kind="standard",
-        language="de",
-        upload=SimpleUploadedFile("bank.mp4", data, "video/mp4"),
+    videos_jc.enabled_modules = sorted({*videos_jc.enabled_modules, "news", "feedback"})
+    videos_jc.save(update_fields=["enabled_modules"])
+    held: list[int] = []  # the conversions, run below while the admin's page polls
+    monkeypatch.setattr(services, "_enqueue", held.append)
+    clip(tmp_path / "de.mp4", seconds=3)
+    clip(tmp_path / "ar.webm", seconds=2, fmt="webm")
+    (tmp_path / "de.vtt").write_text(VTT)
+    (tmp_path / "ar.vtt").write_text(AR_VTT)
+
+    admin = new_context(browser, server, viewport=WIDE)
+    page = admin.new_page()
+    log_in_staff(page, staff_a[Role.ADMIN], videos_jc)
+    page.goto("/fulda/staff/videos/neu/")
+    page.get_by_label("Titel").fill("Bankverbindung angeben")
+    page.get_by_label("Veröffentlicht").check()
+    submit(page, page.get_by_role("button", name="Anlegen"))
+    for language, name in (("de", "de.mp4"), ("ar", "ar.webm")):
+        form = page.locator("form[action$='/datei/']")
+        form.locator("#id_language").select_option(language)
+        form.get_by_label("Videodatei (MP4, WebM oder MOV)").set_input_files(tmp_path / name)
+        form.get_by_label("Untertitel (WebVTT-Datei)").set_input_files(tmp_path / f"{language}.vtt")
+        submit(page, form.get_by_role("button", name="Hochladen"))
+    expect(page.get_by_role("progressbar", name="Fortschritt der Umwandlung")).to_have_count(2)
+    expect(page.locator(".video-state-label").first).to_have_text("Wartet auf Umwandlung")
+    assert len(held) == 2
+    for variant_id in held:
+        conversion.variant_process(variant_id=variant_id)
+    # The page polls the state and reloads itself when the conversion is done.
+    expect(page.locator(".video-state-label")).to_have_text(["Bereit", "Bereit"], timeout=15_000)
+    page.get_by_label("Wo soll das Video erscheinen?").select_option(
+        "application_step|initial:bank"
     )
-    services.variant_process(variant_id=variant.pk)
-    services.variant_set_texts(
-        request=None, actor=None, variant=variant, captions=VTT, transcript="", chapters=""
-    )
-    VideoAttachment.objects.create(
-        jobcenter=videos_jc,
-        video=video,
-        target_kind=TargetKind.APPLICATION_STEP,
-        target_key="initial:bank",
-    )
-    app = application_start(request=None, customer=customer, kind="initial")
+    submit(page, page.get_by_role("button", name="Hinzufügen"))
+    page.goto("/fulda/staff/neuigkeiten/neu/")
+    page.get_by_label("Text", exact=True).fill("Am 24.12. ist das Jobcenter geschlossen.")
+    submit(page, page.get_by_role("button", name="Speichern"))
+    assert Post.objects.filter(jobcenter=videos_jc).count() == 1
+    admin.close()
+
+    # The customer, on a phone, reads Arabic.
     customer.user.preferred_language = "ar"
     customer.user.save(update_fields=["preferred_language"])
-    visitor = new_context(browser, server)
-    try:
-        page = visitor.new_page()
-        from tests.browser.conftest import log_in
+    app = application_start(request=None, customer=customer, kind="initial")
+    phone = new_context(browser, server, viewport=PHONE)
+    page = phone.new_page()
+    log_in(page, customer.user.email)
+    page.goto("/fulda/")
+    expect(page.get_by_text("Am 24.12. ist das Jobcenter geschlossen.")).to_be_visible()
+    page.goto(f"/fulda/mein-bereich/antrag/{app.pk}/schritt/bank/")
+    summary = page.locator("summary", has_text="مشاهدة الفيديو (0:02)")
+    expect(summary).to_be_visible()
+    summary.click()
+    video = page.locator("video")
+    expect(video).to_have_attribute("lang", "ar")  # the Arabic file, not the German one
+    assert page.evaluate("document.querySelector('video').offsetWidth") <= PHONE["width"]
+    captions = page.locator(".ojc-controls button[aria-pressed]")
+    expect(captions).to_have_attribute("aria-pressed", "false")  # Arabic audio, Arabic page
+    captions.click()
+    expect(captions).to_have_attribute("aria-pressed", "true")
+    video.focus()
+    page.keyboard.press("k")
+    page.wait_for_function(
+        "() => { const t = document.querySelector('video').textTracks[0];"
+        " return t.mode === 'showing' && t.activeCues && t.activeCues.length > 0"
+        " && t.activeCues[0].text === 'مرحبا'; }",
+        timeout=10_000,
+    )
+    widget = page.locator("[data-feedback]")
+    widget.get_by_label("لا").check()
+    widget.locator("summary").click()
+    widget.locator("textarea").fill("Unklar. Meine IBAN DE89 3704 0044 0532 0130 00")
+    widget.locator("button[type=submit]").click()
+    expect(page.locator("[data-feedback] [role=status]")).to_be_visible()
+    phone.close()
+    stored = Feedback.objects.get()
+    assert (stored.answer, stored.form_key, stored.step_key) == ("no", app.form_key, "bank")
+    assert "DE89" not in stored.comment
 
-        log_in(page, customer.user.email)
-        page.goto(f"/fulda/mein-bereich/antrag/{app.pk}/schritt/bank/")
-        summary = page.locator("summary", has_text="(0:02)")
-        expect(summary).to_be_visible()
-        summary.click()
-        player = page.locator("video")
-        expect(player).to_be_visible()
-        # German audio on an Arabic page: the captions are on.
-        expect(page.locator(".ojc-controls button[aria-pressed]")).to_have_attribute(
-            "aria-pressed", "true"
-        )
-        page.keyboard.press("Tab")
-        page.locator("video").focus()
-        page.keyboard.press("k")
-        page.wait_for_function("() => !document.querySelector('video').paused")
-    finally:
-        visitor.close()
+    lead = new_context(browser, server, viewport=WIDE)
+    page = lead.new_page()
+    log_in_staff(page, staff_a[Role.TEAM_LEAD], videos_jc)
+    page.goto("/fulda/staff/rueckmeldungen/")
+    row = page.locator("tbody tr", has=page.locator("th", has_text="Bankverbindung")).first
+    expect(row).to_contain_text("1 (100 %)")
+    expect(row).to_contain_text("1 Aufruf")
+    expect(page.get_by_text("Unklar. Meine IBAN [IBAN]")).to_be_visible()
+    lead.close()

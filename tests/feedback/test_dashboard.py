@@ -137,11 +137,11 @@ def test_text_change_for_an_unknown_page_is_refused(feedback_on: Jobcenter, lead
 
 def test_extension_point_adds_a_column(feedback_on: Jobcenter, lead: Client) -> None:
     _give(feedback_on, "tenant:home", "no")
-    extras.register("videos", "Videos", lambda jc, rows: {("tenant:home", "", ""): "12 Aufrufe"})
+    extras.register("test", "Videos", lambda jc, rows: {("tenant:home", "", ""): "12 Aufrufe"})
     try:
         html = lead.get("/fulda/staff/rueckmeldungen/").content.decode()
     finally:
-        extras.unregister("videos")
+        extras.unregister("test")
     assert '<th scope="col">Videos</th>' in html and "12 Aufrufe" in html
 
 
@@ -155,3 +155,59 @@ def test_other_job_centre_sees_nothing_of_ours(
     _give(feedback_on, "tenant:home", "no", "Nur für Fulda")
     html = staff_client(staff_b[Role.TEAM_LEAD]).get("/wiesbaden/staff/rueckmeldungen/")
     assert "Nur für Fulda" not in html.content.decode()
+
+
+def test_pages_are_named_in_words_in_the_readers_language(
+    feedback_on: Jobcenter, lead: Client, customer: CustomerProfile
+) -> None:
+    from openjobcenter.feedback.titles import TITLES
+
+    enable(feedback_on, "applications")
+    app = application_start(request=None, customer=customer, kind="initial")
+    definition = engine.get_definition(app.form_key, app.form_version)
+    step = definition.steps[0]
+    _give(
+        feedback_on, "customer:application_step", "no", "Unklar", form=app.form_key, step=step.key
+    )
+    _give(feedback_on, "tenant:home", "yes")
+    html = lead.get("/fulda/staff/rueckmeldungen/").content.decode()
+    assert "Startseite des Jobcenters" in html
+    assert f"{definition.title} – {step.title}" in html
+    from django.utils import translation
+
+    from openjobcenter.feedback.titles import page_title
+
+    with translation.override("en"):
+        assert page_title("tenant:home") == "Job centre start page"
+    with translation.override("ar"):
+        assert page_title("tenant:home") != "Startseite des Jobcenters"
+    assert page_title("staff:gibt_es_nicht") == "staff:gibt_es_nicht"
+    # Every named page exists (a renamed route would leave a dead entry).
+    assert set(TITLES) <= pages.known_pages()
+
+
+def test_video_use_beside_the_step_funnel_and_feedback(
+    feedback_on: Jobcenter, lead: Client, customer: CustomerProfile
+) -> None:
+    from openjobcenter.videos.models import TargetKind, Video, VideoAttachment, VideoDayStat
+
+    enable(feedback_on, "applications")
+    enable(feedback_on, "videos")
+    app = application_start(request=None, customer=customer, kind="initial")
+    definition = engine.get_definition(app.form_key, app.form_version)
+    first, second = definition.steps[0], definition.steps[1]
+    video = Video.objects.create(jobcenter=feedback_on, title="Erklärt", published=True)
+    for step in (first, second):
+        VideoAttachment.objects.create(
+            jobcenter=feedback_on,
+            video=video,
+            target_kind=TargetKind.APPLICATION_STEP,
+            target_key=f"{app.form_key}:{step.key}",
+        )
+    VideoDayStat.objects.create(video=video, day=timezone.localdate(), started=4, completed=3)
+    _give(feedback_on, "customer:application_step", "no", form=app.form_key, step=first.key)
+    html = lead.get("/fulda/staff/rueckmeldungen/").content.decode()
+    assert "Erklärvideos (90 Tage)" in html
+    # In the page table (the step with feedback) and in the funnel (the started step;
+    # the funnel lists only steps someone started).
+    assert html.count("4 Aufrufe, 75 % bis zum Ende") == 2

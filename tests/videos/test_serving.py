@@ -138,6 +138,9 @@ def test_beacons_count_per_day_without_personal_data(client: Client, ready: Vide
     )
     for event in ("started", "started", "25", "50", "75", "100"):
         assert client.post(beacon, {"event": event}).status_code == 204
+    # A second viewer (another address, no session) counts once more.
+    other = Client(REMOTE_ADDR="192.0.2.7")
+    assert other.post(beacon, {"event": "started"}).status_code == 204
     assert client.post(beacon, {"event": "jemand@example.org"}).status_code == 400
     stat = VideoDayStat.objects.get(video_id=ready.video_id)
     assert (stat.started, stat.reached_25, stat.reached_50, stat.reached_75, stat.completed) == (
@@ -158,3 +161,49 @@ def test_beacons_count_per_day_without_personal_data(client: Client, ready: Vide
         "reached_75",
         "completed",
     }
+
+
+@pytest.mark.django_db
+def test_a_flood_of_beacons_counts_once_per_viewer_and_video(
+    ready: VideoVariant, customer_client: Client
+) -> None:
+    """Replayed beacons are answered like the first and not stored: per session (a logged-in
+    customer) and per address (a visitor without a session), each event once a window."""
+    from openjobcenter.videos.models import VideoDayStat
+
+    beacon = reverse(
+        "tenant:video_beacon", kwargs={"jc": jc_of(ready.video).slug, "pk": ready.video_id}
+    )
+    visitor = Client()
+    for _ in range(50):
+        assert visitor.post(beacon, {"event": "100"}).status_code == 204
+        assert customer_client.post(beacon, {"event": "100"}).status_code == 204
+    stat = VideoDayStat.objects.get(video_id=ready.video_id)
+    assert (stat.started, stat.completed) == (0, 2)
+
+
+@pytest.mark.django_db
+def test_day_counts_have_a_retention_rule(ready: VideoVariant, jc_b: Jobcenter) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from openjobcenter.retention import registry
+    from openjobcenter.retention.services import retention_run
+    from openjobcenter.videos.models import VideoDayStat
+
+    rule = registry.get("videos.day_stats")
+    today = timezone.localdate()
+    old = VideoDayStat.objects.create(
+        video_id=ready.video_id, day=today - timedelta(days=rule.default + 2), started=3
+    )
+    recent = VideoDayStat.objects.create(video_id=ready.video_id, day=today, started=1)
+    other_jc = Video.objects.create(jobcenter=jc_b, title="B", published=True)
+    other_old = VideoDayStat.objects.create(
+        video=other_jc, day=today - timedelta(days=rule.default + 2), started=1
+    )
+    due = set(rule.due(jc_of(ready.video), rule.cutoff(rule.default)).values_list("pk", flat=True))
+    assert due == {old.pk}  # only this job centre's rows
+    retention_run()
+    assert set(VideoDayStat.objects.values_list("pk", flat=True)) == {recent.pk}
+    assert not VideoDayStat.objects.filter(pk=other_old.pk).exists()

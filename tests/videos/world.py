@@ -21,6 +21,9 @@ VTT = "WEBVTT\n\n00:00.000 --> 00:01.000\nHallo\n"
 def make_videos(jobcenter: Jobcenter) -> dict[str, int]:
     video = Video.objects.create(jobcenter=jobcenter, title="Antrag stellen", published=True)
     name = storage.put(jobcenter.storage_id, ".mp4", io.BytesIO(b"\x00" * 2048))
+    webm = storage.put(
+        jobcenter.storage_id, ".webm", io.BytesIO(b"\x1a\x45\xdf\xa3" + b"\x00" * 64)
+    )
     poster = storage.put(jobcenter.storage_id, ".jpg", io.BytesIO(b"\xff\xd8\xff" + b"\x00" * 64))
     variant = VideoVariant.objects.create(
         video=video,
@@ -28,6 +31,7 @@ def make_videos(jobcenter: Jobcenter) -> dict[str, int]:
         error_code="transcode",
         source_name=name,
         mp4_name=name,
+        webm_name=webm,
         poster_name=poster,
         duration_s=80,
         captions=VTT,

@@ -524,8 +524,8 @@ VIDEOS = {
     "processing_deadline_s": env_int(
         "VIDEOS_PROCESSING_DEADLINE_S", 1800, minimum=30, maximum=86400
     ),
-    # A self-hosted PeerTube instance (https host name) whose videos may be embedded; the
-    # Content-Security-Policy's frame-src names this host and nothing else. Empty: none.
+    # A self-hosted PeerTube instance (https host name) whose videos may be embedded, for
+    # job centres that name none of their own (Einstellungen on the videos page). Empty: none.
     "peertube_host": env_str("VIDEOS_PEERTUBE_HOST").strip().lower(),
 }
 if VIDEOS["peertube_host"] and not re.fullmatch(
@@ -533,8 +533,8 @@ if VIDEOS["peertube_host"] and not re.fullmatch(
 ):
     msg = "VIDEOS_PEERTUBE_HOST must be a host name (peertube.example.org), without scheme or path"
     raise ConfigError(msg)
-if VIDEOS["peertube_host"]:
-    CONTENT_SECURITY_POLICY += f"; frame-src https://{VIDEOS['peertube_host']}"
+# No frame-src here: only the player page of an embedded PeerTube video allows frames,
+# from that one host (videos/peertube.py).
 
 # --- Messaging and notifications (messaging/, notifications/) -----------------------
 MESSAGING = {

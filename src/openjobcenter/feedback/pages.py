@@ -79,8 +79,3 @@ def page_of(request: HttpRequest, context: Any) -> PageRef | None:
     if form_key and step_key:
         return PageRef(page, form_key, step_key)
     return PageRef(page)
-
-
-def label(ref_page: str) -> str:
-    """A readable label for a page name: ``customer:application_step`` → the name."""
-    return ref_page.split(":", 1)[-1].replace("_", " ")

@@ -28,6 +28,7 @@ from openjobcenter.feedback.forms import InviteForm, TextChangeForm
 from openjobcenter.feedback.models import Answer, Audience, PanelInvitation
 from openjobcenter.tenants.modules import require_module
 
+STEP_PAGE = "customer:application_step"
 GROUPS = {
     "kunden": (Audience.CUSTOMER, False),
     "panel": (Audience.CUSTOMER, True),
@@ -63,10 +64,13 @@ def _funnels(jobcenter: Any, rows: list[selectors.PageRow]) -> list[dict[str, An
         steps = [
             (
                 row,
-                next((by_form[k][row.step] for k in keys if row.step in by_form.get(k, {})), None),
+                next((by_form[k][row.step] for k in keys if row.step in by_form.get(k, {})), None)
+                or selectors.PageRow(STEP_PAGE, definition.key, row.step, selectors.Counts()),
             )
             for row in funnel.funnel(jobcenter, kind=definition.kind)
         ]
+        # Steps without feedback get the other modules' figures too (videos: use).
+        extras.fill(jobcenter, [fb for _step, fb in steps if not fb.counts.total])
         if steps:
             out.append({"title": definition.title, "steps": steps})
     return out

@@ -65,6 +65,21 @@ class SharedVideoAdmin(admin.ModelAdmin[Video]):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Video]:
         return super().get_queryset(request).filter(jobcenter__isnull=True)
 
+    def delete_model(self, request: HttpRequest, obj: Video) -> None:
+        # Through the service: the files leave the storage too (after the commit).
+        services.video_delete(request=request, actor=request.user, video=obj)  # type: ignore[arg-type]
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Video]) -> None:
+        for video in queryset:
+            self.delete_model(request, video)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        # A variant removed in the inline goes through the service (audited, its files
+        # deleted after the commit), never as a bare row delete that leaves files behind.
+        formset.save(commit=False)
+        for variant in formset.deleted_objects:
+            services.variant_delete(request=request, actor=request.user, variant=variant)  # type: ignore[arg-type]
+
     def save_model(self, request: HttpRequest, obj: Video, form: Any, change: bool) -> None:
         obj.jobcenter = None
         super().save_model(request, obj, form, change)

@@ -10,6 +10,7 @@ class VideosConfig(AppConfig):
     def ready(self) -> None:
         # The module switch (tenants/modules.py's registry, registered by its capability).
         from openjobcenter.tenants import modules
+        from openjobcenter.videos import feedback_use, retention
 
         modules.register(
             modules.Module(
@@ -20,3 +21,7 @@ class VideosConfig(AppConfig):
                 service=_("Erklärvideos"),
             )
         )
+        retention.register_rules()
+        retention.register_audit_labels()
+        # Views and completion per application step beside the feedback dashboard's rows.
+        feedback_use.register()

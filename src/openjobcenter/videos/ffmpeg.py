@@ -101,8 +101,38 @@ def transcode(
     duration_s: float,
     has_audio: bool,
     on_progress: Callable[[int], None],
+    webm_target: Path | None = None,
 ) -> None:
-    """``source`` → ``target`` (MP4, H.264 up to 720p, AAC). Raises ``ProbeError("transcode")``."""
+    """``source`` → ``target`` (MP4, H.264 up to 720p, AAC) and, with ``webm_target``,
+    a VP9/Opus WebM from the same decoding (one ffmpeg run, two outputs; VP9 in libvpx's
+    realtime mode costs about as much CPU as the H.264 encode). Raises
+    ``ProbeError("transcode")``."""
+    maps = ["-map", "0:v:0", *(["-map", "0:a:0"] if has_audio else [])]
+    scale = ["-vf", "scale='min(1280,iw)':-2"]
+    webm = (
+        [
+            *maps,
+            *scale,
+            "-c:v",
+            "libvpx-vp9",
+            "-deadline",
+            "realtime",
+            "-cpu-used",
+            "8",
+            "-row-mt",
+            "1",
+            "-b:v",
+            "0",
+            "-crf",
+            "34",
+            "-pix_fmt",
+            "yuv420p",
+            *(["-c:a", "libopus", "-b:a", "96k", "-ac", "2"] if has_audio else []),
+            str(webm_target),
+        ]
+        if webm_target is not None
+        else []
+    )
     args = [
         conf()["ffmpeg"],
         "-nostdin",
@@ -112,11 +142,8 @@ def transcode(
         "-y",
         "-i",
         str(source),
-        "-map",
-        "0:v:0",
-        *(["-map", "0:a:0"] if has_audio else []),
-        "-vf",
-        "scale='min(1280,iw)':-2",
+        *maps,
+        *scale,
         "-c:v",
         "libx264",
         "-preset",
@@ -132,6 +159,7 @@ def transcode(
         "pipe:1",
         "-nostats",
         str(target),
+        *webm,
     ]
     proc = subprocess.Popen(  # noqa: S603 - fixed program, our own arguments
         args, stdout=subprocess.PIPE, stderr=subprocess.PIPE

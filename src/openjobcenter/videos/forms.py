@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from openjobcenter.videos.conf import conf
+from openjobcenter.videos import peertube
 from openjobcenter.videos.models import VARIANT_LANGUAGES, TargetKind, VariantKind, Video
 
 ACCEPT = "video/mp4,video/webm,video/quicktime,.mp4,.webm,.mov,.m4v"
@@ -28,20 +28,27 @@ class VideoForm(forms.ModelForm):  # type: ignore[type-arg]
             ),
         }
 
-    def clean_peertube_url(self) -> str:
-        from urllib.parse import urlsplit
+    def __init__(self, *args: Any, peertube_host: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.peertube_host = peertube_host
 
+    def clean_peertube_url(self) -> str:
         url = str(self.cleaned_data.get("peertube_url") or "").strip()
         if not url:
             return ""
-        host = conf()["peertube_host"]
-        parts = urlsplit(url)
-        if not host or parts.scheme != "https" or parts.netloc.lower() != host:
+        host = self.peertube_host
+        if not peertube.accepts(url, host):
+            if not host:
+                raise forms.ValidationError(
+                    _(
+                        "Ihr Jobcenter hat keine eigene PeerTube-Instanz eingetragen. Tragen "
+                        "Sie sie unter „Einstellungen“ ein oder laden Sie das Video hoch."
+                    )
+                )
             raise forms.ValidationError(
-                _("Erlaubt sind nur Videos der PeerTube-Instanz %(host)s.")
-                % {"host": host or _("(keine eingerichtet)")}
+                _("Erlaubt sind nur Videos der PeerTube-Instanz %(host)s.") % {"host": host}
             )
-        if not parts.path.startswith(("/w/", "/videos/watch/", "/videos/embed/")):
+        if not peertube.embed_url(url, host):
             raise forms.ValidationError(_("Das ist keine Adresse eines PeerTube-Videos."))
         return url
 
@@ -120,3 +127,22 @@ class VideoSettingsForm(forms.Form):
             "Untertitel hat."
         ),
     )
+    peertube_host = forms.CharField(
+        label=_("Eigene PeerTube-Instanz"),
+        required=False,
+        max_length=120,
+        help_text=_(
+            "Nur der Name des Servers, z. B. videos.jobcenter-beispiel.de. Dann lassen sich "
+            "Videos von dort einbinden, von keinem anderen Server."
+        ),
+    )
+
+    def clean_peertube_host(self) -> str:
+        host = str(self.cleaned_data.get("peertube_host") or "").strip().lower()
+        if host.startswith("https://"):
+            host = host.removeprefix("https://").rstrip("/")
+        if host and not peertube.valid_host(host):
+            raise forms.ValidationError(
+                _("Bitte nur den Namen des Servers angeben, z. B. videos.jobcenter-beispiel.de.")
+            )
+        return host

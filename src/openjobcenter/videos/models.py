@@ -98,6 +98,9 @@ class VideoVariant(models.Model):
     # Storage keys in the videos storage (never local paths).
     source_name = models.CharField(max_length=200, blank=True)
     mp4_name = models.CharField(max_length=200, blank=True)
+    # VP9/Opus WebM beside the MP4 (about half the size where the browser plays it);
+    # empty for variants converted before it existed: those play the MP4 alone.
+    webm_name = models.CharField(max_length=200, blank=True)
     poster_name = models.CharField(max_length=200, blank=True)
     size_bytes = models.BigIntegerField(default=0)
     duration_s = models.FloatField(null=True, blank=True)
@@ -180,6 +183,9 @@ class VideoSettings(models.Model):
     )
     # Published videos must have captions in every variant with speech (not DGS).
     captions_required = models.BooleanField(_("Untertitel sind Pflicht"), default=False)
+    # The job centre's own PeerTube instance (host name): only its videos are embedded,
+    # and only the player page of such a video allows frames from it (CSP frame-src).
+    peertube_host = models.CharField(_("Eigene PeerTube-Instanz"), max_length=120, blank=True)
 
     def __str__(self) -> str:
         return f"video settings {self.jobcenter_id}"

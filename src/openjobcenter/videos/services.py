@@ -48,10 +48,6 @@ BEACON_FIELDS = {
 }
 
 
-def _owner(video: Video) -> str:
-    return video.jobcenter.storage_id if video.jobcenter is not None else "shared"
-
-
 def _audit(
     request: HttpRequest | None,
     actor: User | None,
@@ -129,11 +125,17 @@ def missing_captions(jobcenter: Jobcenter, video: Video) -> list[str]:
 
 
 def video_settings_save(
-    *, request: HttpRequest | None, actor: User, jobcenter: Jobcenter, captions_required: bool
+    *,
+    request: HttpRequest | None,
+    actor: User,
+    jobcenter: Jobcenter,
+    captions_required: bool,
+    peertube_host: str = "",
 ) -> VideoSettings:
     with transaction.atomic():
         found, _created = VideoSettings.objects.update_or_create(
-            jobcenter=jobcenter, defaults={"captions_required": captions_required}
+            jobcenter=jobcenter,
+            defaults={"captions_required": captions_required, "peertube_host": peertube_host},
         )
         _audit(
             request,
@@ -142,7 +144,7 @@ def video_settings_save(
             "video_settings",
             found.pk,
             jobcenter,
-            f"captions_required={captions_required}",
+            f"captions_required={captions_required} peertube_host={peertube_host or '-'}",
         )
     return found
 
@@ -175,7 +177,10 @@ def video_adopt(
 
 def video_delete(*, request: HttpRequest | None, actor: User | None, video: Video) -> None:
     names = [
-        n for v in video.variants.all() for n in (v.source_name, v.mp4_name, v.poster_name) if n
+        n
+        for v in video.variants.all()
+        for n in (v.source_name, v.mp4_name, v.webm_name, v.poster_name)
+        if n
     ]
     with transaction.atomic():
         _audit(request, actor, AuditAction.DELETE, "video", video.pk, video.jobcenter, video.title)
@@ -232,7 +237,7 @@ def variant_upload(
         except ffmpeg.ProbeError as exc:
             raise VideoInputError(message_for(exc.code), "file") from exc
         with path.open("rb") as fh:
-            name = storage.put(_owner(video), SUFFIXES[info.format_name], fh)
+            name = storage.put(storage.owner_of(video), SUFFIXES[info.format_name], fh)
     try:
         with transaction.atomic():
             variant, created = VideoVariant.objects.select_for_update().get_or_create(
@@ -296,6 +301,27 @@ def variant_retry(
     return True
 
 
+def variant_delete(
+    *, request: HttpRequest | None, actor: User | None, variant: VideoVariant
+) -> None:
+    """Remove one file of a video (a language or kind no longer offered). The row goes in
+    one transaction with its audit entry; its files leave the storage only after the
+    commit, so a failed transaction leaves row and files as they were."""
+    names = [variant.source_name, variant.mp4_name, variant.webm_name, variant.poster_name]
+    with transaction.atomic():
+        _audit(
+            request,
+            actor,
+            AuditAction.DELETE,
+            "video_variant",
+            variant.pk,
+            variant.video.jobcenter,
+            f"{variant.video_id} {variant.kind} {variant.language}",
+        )
+        variant.delete()
+        transaction.on_commit(lambda: storage.delete(*names))
+
+
 def variant_can_retry(variant: VideoVariant) -> bool:
     if variant.state == VariantState.FAILED:
         return True
@@ -303,75 +329,6 @@ def variant_can_retry(variant: VideoVariant) -> bool:
         deadline = variant.started_at + timedelta(seconds=conf()["processing_deadline_s"])
         return timezone.now() > deadline
     return False
-
-
-def variant_process(*, variant_id: int) -> VideoVariant | None:
-    """The task's body: convert, make the poster, store both; idempotent (a re-run after
-    a lost worker starts from the stored source again)."""
-    with transaction.atomic():
-        variant = (
-            VideoVariant.objects.select_for_update()
-            .select_related("video")
-            .filter(pk=variant_id)
-            .first()
-        )
-        if variant is None or variant.state == VariantState.READY:
-            return variant
-        variant.state = VariantState.PROCESSING
-        variant.started_at = timezone.now()
-        variant.progress = 0
-        variant.attempts += 1
-        variant.save(update_fields=["state", "started_at", "progress", "attempts", "updated_at"])
-    source_name = variant.source_name
-    owner = _owner(variant.video)
-    new_names: list[str] = []
-    try:
-        with tempfile.TemporaryDirectory(prefix="ojc-transcode-") as tmp:
-            src = Path(tmp) / "source"
-            try:
-                with storage.videos_storage().open(source_name, "rb") as fh, src.open("wb") as out:
-                    while data := fh.read(1024 * 1024):
-                        out.write(data)
-            except (FileNotFoundError, OSError) as exc:
-                raise ffmpeg.ProbeError("missing") from exc
-            info = ffmpeg.probe(src)
-
-            def progress(percent: int) -> None:
-                VideoVariant.objects.filter(pk=variant_id).update(progress=percent)
-
-            mp4 = Path(tmp) / "out.mp4"
-            ffmpeg.transcode(
-                src, mp4, duration_s=info.duration_s, has_audio=info.has_audio, on_progress=progress
-            )
-            jpg = Path(tmp) / "poster.jpg"
-            ffmpeg.poster(mp4, jpg, at_s=min(1.0, info.duration_s / 2))
-            with mp4.open("rb") as out_mp4:
-                new_names.append(storage.put(owner, ".mp4", out_mp4))
-            with jpg.open("rb") as out_jpg:
-                new_names.append(storage.put(owner, ".jpg", out_jpg))
-    except ffmpeg.ProbeError as exc:
-        storage.delete(*new_names)
-        VideoVariant.objects.filter(pk=variant_id).update(
-            state=VariantState.FAILED, error_code=exc.code, error_detail=exc.detail[:300]
-        )
-        log.warning("video variant %s failed: %s", variant_id, exc.code)
-        variant.refresh_from_db()
-        return variant
-    with transaction.atomic():
-        current = VideoVariant.objects.select_for_update().get(pk=variant_id)
-        if current.source_name != source_name:
-            # A new file was uploaded meanwhile: this result is outdated.
-            transaction.on_commit(lambda: storage.delete(*new_names))
-            return current
-        old = [current.mp4_name, current.poster_name]
-        current.mp4_name, current.poster_name = new_names
-        current.duration_s = info.duration_s
-        current.state = VariantState.READY
-        current.progress = 100
-        current.error_code = current.error_detail = ""
-        current.save()
-        transaction.on_commit(lambda: storage.delete(*old))
-    return current
 
 
 def variant_set_texts(

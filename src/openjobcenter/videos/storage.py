@@ -17,6 +17,8 @@ from django.core.files.storage import Storage, storages
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from openjobcenter.videos.models import Video
+
 _override: Storage | None = None
 
 
@@ -28,6 +30,11 @@ def use_storage(storage: Storage | None) -> None:
 
 def videos_storage() -> Storage:
     return _override if _override is not None else storages["default"]
+
+
+def owner_of(video: Video) -> str:
+    """The folder of a video's files: its job centre's storage id, or ``shared``."""
+    return video.jobcenter.storage_id if video.jobcenter is not None else "shared"
 
 
 def new_key(owner: str, suffix: str) -> str:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from openjobcenter.videos import services
+from openjobcenter.videos import conversion
 
 
 @task()
 def transcode_variant_task(*, variant_id: int) -> str:
     """Convert one uploaded variant to a web MP4 and make its poster."""
-    variant = services.variant_process(variant_id=variant_id)
+    variant = conversion.variant_process(variant_id=variant_id)
     return variant.state if variant is not None else "missing"

@@ -10,6 +10,7 @@ tenant_patterns = [
     path("videos/", views.library, name="videos"),
     path("videos/<int:pk>/", views.video_page, name="video"),
     path("videos/<int:pk>/<int:variant>/video.mp4", views.video_file, name="video_file"),
+    path("videos/<int:pk>/<int:variant>/video.webm", views.video_webm, name="video_webm"),
     path("videos/<int:pk>/<int:variant>/poster.jpg", views.poster_file, name="video_poster"),
     path(
         "videos/<int:pk>/<int:variant>/untertitel.vtt", views.captions_file, name="video_captions"
@@ -37,6 +38,11 @@ staff_patterns = [
         "videos/<int:pk>/fassungen/<int:variant>/wiederholen/",
         views_staff.variant_retry,
         name="video_variant_retry",
+    ),
+    path(
+        "videos/<int:pk>/fassungen/<int:variant>/loeschen/",
+        views_staff.variant_delete,
+        name="video_variant_delete",
     ),
     path(
         "videos/<int:pk>/fassungen/<int:variant>/texte/",

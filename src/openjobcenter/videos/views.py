@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from openjobcenter.core.access import Perm, has_perm, request_jobcenter, staff_roles
 from openjobcenter.tenants.modules import require_module
-from openjobcenter.videos import media, selectors, services
+from openjobcenter.videos import beacons, media, peertube, selectors, services
 from openjobcenter.videos.models import Video
 
 
@@ -48,27 +48,13 @@ def video_page(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
     video = _video(request, pk)
     variant = request.GET.get("fassung", "")
     player = selectors.player_video(video, variant_pk=int(variant) if variant.isdigit() else None)
-    return render(
+    embed = peertube.embed_url(video.peertube_url, peertube.host_for(video.jobcenter))
+    response = render(
         request,
         "videos/video.html",
-        {"video": video, "player": player, "peertube_embed": peertube_embed(video.peertube_url)},
+        {"video": video, "player": player, "peertube_embed": embed},
     )
-
-
-def peertube_embed(url: str) -> str:
-    """The embed address of a video on the configured PeerTube host ("" otherwise)."""
-    from urllib.parse import urlsplit
-
-    from openjobcenter.videos.conf import conf
-
-    host = conf()["peertube_host"]
-    parts = urlsplit(url)
-    if not url or not host or parts.scheme != "https" or parts.netloc.lower() != host:
-        return ""
-    video_id = parts.path.rstrip("/").rsplit("/", 1)[-1]
-    if not video_id.replace("-", "").isalnum():
-        return ""
-    return f"https://{host}/videos/embed/{video_id}"
+    return peertube.allow_frame(response, embed)
 
 
 @require_module("videos")
@@ -77,6 +63,15 @@ def video_file(request: HttpRequest, jc: str, pk: int, variant: int) -> HttpResp
     chosen = selectors.get_ready_variant(_video(request, pk), variant)
     # A streamed body (StreamingHttpResponse); the module gate's type wants HttpResponse.
     return cast("HttpResponse", media.serve(request, chosen.mp4_name, "video/mp4"))
+
+
+@require_module("videos")
+@require_GET
+def video_webm(request: HttpRequest, jc: str, pk: int, variant: int) -> HttpResponse:
+    chosen = selectors.get_ready_variant(_video(request, pk), variant)
+    if not chosen.webm_name:
+        raise Http404
+    return cast("HttpResponse", media.serve(request, chosen.webm_name, "video/webm"))
 
 
 @require_module("videos")
@@ -103,6 +98,10 @@ def beacon(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
     """The player's progress events (started, 25/50/75/100 %): counted per video and
     day, nothing about the viewer is kept."""
     video = selectors.get_video_for_viewer(request_jobcenter(request), pk)
-    if not services.beacon_record(video=video, event=request.POST.get("event", "")):
+    event = request.POST.get("event", "")
+    if event not in services.BEACON_FIELDS:
         return HttpResponse(status=400)
+    if beacons.first_time(request, video_id=video.pk, event=event):
+        services.beacon_record(video=video, event=event)
+    # A repeat is answered the same way and not counted: nothing to learn from the answer.
     return HttpResponse(status=204)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from openjobcenter.core.access import Perm, request_jobcenter, request_user, staff_required
 from openjobcenter.tenants.modules import require_module
-from openjobcenter.videos import selectors, services
+from openjobcenter.videos import peertube, selectors, services
 from openjobcenter.videos.conf import conf
 from openjobcenter.videos.errors import VideoInputError, message_for
 from openjobcenter.videos.forms import (
@@ -22,7 +22,7 @@ from openjobcenter.videos.forms import (
     VideoForm,
     VideoSettingsForm,
 )
-from openjobcenter.videos.models import TargetKind, Video, VideoVariant
+from openjobcenter.videos.models import TargetKind, Video, VideoSettings, VideoVariant
 from openjobcenter.videos.targets import target_choices, target_label
 
 
@@ -44,7 +44,12 @@ def video_list(request: HttpRequest, jc: str) -> HttpResponse:
     jobcenter = request_jobcenter(request)
     form = VideoSettingsForm(
         request.POST or None,
-        initial={"captions_required": services.captions_required(jobcenter)},
+        initial={
+            "captions_required": services.captions_required(jobcenter),
+            "peertube_host": VideoSettings.objects.filter(jobcenter=jobcenter)
+            .values_list("peertube_host", flat=True)
+            .first(),
+        },
     )
     if request.method == "POST" and form.is_valid():
         services.video_settings_save(
@@ -52,6 +57,7 @@ def video_list(request: HttpRequest, jc: str) -> HttpResponse:
             actor=request_user(request),
             jobcenter=jobcenter,
             captions_required=form.cleaned_data["captions_required"],
+            peertube_host=form.cleaned_data["peertube_host"],
         )
         messages.success(request, _("Die Einstellungen wurden gespeichert."))
         return redirect("staff:videos", jc=jc)
@@ -67,7 +73,7 @@ def video_list(request: HttpRequest, jc: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def video_new(request: HttpRequest, jc: str) -> HttpResponse:
     jobcenter = request_jobcenter(request)
-    form = VideoForm(request.POST or None)
+    form = VideoForm(request.POST or None, peertube_host=peertube.host_for(jobcenter))
     if request.method == "POST" and form.is_valid():
         video = services.video_save(
             request=request,
@@ -102,6 +108,7 @@ def _detail(
         {
             "video": video,
             "form": form or VideoForm(instance=video),
+            "peertube_host": peertube.host_for(jobcenter),
             "upload": upload or VariantUploadForm(),
             "attach": attach or AttachmentForm(choices=target_choices(jobcenter)),
             "variants": [(v, _state(v)) for v in variants],
@@ -123,7 +130,7 @@ def video_detail(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
     jobcenter = request_jobcenter(request)
     video = selectors.get_video_for_admin(jobcenter, pk)
     if request.method == "POST":
-        form = VideoForm(request.POST, instance=video)
+        form = VideoForm(request.POST, instance=video, peertube_host=peertube.host_for(jobcenter))
         if not form.is_valid():
             video.refresh_from_db()
             return _detail(request, video, form=form, status=400)
@@ -230,6 +237,16 @@ def variant_retry(request: HttpRequest, jc: str, pk: int, variant: int) -> HttpR
     _video, chosen = _variant(request, pk, variant)
     if services.variant_retry(request=request, actor=request_user(request), variant=chosen):
         messages.success(request, _("Die Umwandlung wurde neu gestartet."))
+    return redirect("staff:video", jc=jc, pk=pk)
+
+
+@require_module("videos")
+@staff_required(Perm.VIDEOS_MANAGE)
+@require_POST
+def variant_delete(request: HttpRequest, jc: str, pk: int, variant: int) -> HttpResponse:
+    _video, chosen = _variant(request, pk, variant)  # 404 for a shared video's files
+    services.variant_delete(request=request, actor=request_user(request), variant=chosen)
+    messages.success(request, _("Die Fassung wurde gelöscht."))
     return redirect("staff:video", jc=jc, pk=pk)
 
 

@@ -49,3 +49,11 @@ def feedback_widget(context: Any) -> dict[str, Any]:
 @register.filter
 def get_item(mapping: dict[str, Any], key: str) -> Any:
     return mapping.get(key) if isinstance(mapping, dict) else None
+
+
+@register.simple_tag
+def page_title(page: str, form_key: str = "", step_key: str = "") -> str:
+    """The page's human name (``feedback.titles``), e.g. "Antrag auf Bürgergeld – Bankverbindung"."""
+    from openjobcenter.feedback.titles import page_title as title
+
+    return title(page, form_key, step_key)

@@ -46,6 +46,7 @@ class Command(BaseCommand):
             load_conversations,
             load_main_kinzig_conversations,
         )
+        from openjobcenter.news.demo import load_posts
 
         with transaction.atomic():
             count = load_jobcenters()
@@ -57,6 +58,7 @@ class Command(BaseCommand):
             load_main_kinzig_applications()
             load_conversations()
             load_main_kinzig_conversations()
+            load_posts()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {count} job centres."))
         self.stdout.write(
             f"Fully adapted demo job centres: /fulda/ and /{MAIN_KINZIG}/ "
