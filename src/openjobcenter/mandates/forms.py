@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -40,9 +40,7 @@ class GuardianForm(MandateForm):
 
     def __init__(self, *args: Any, documents: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        proof = self.fields["proof"]
-        assert isinstance(proof, forms.TypedChoiceField)
-        proof.choices = documents
+        cast("forms.TypedChoiceField", self.fields["proof"]).choices = documents
         self.fields["valid_until"].label = _("Gültig bis (laut Betreuerausweis)")
 
 
