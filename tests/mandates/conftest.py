@@ -51,5 +51,5 @@ def acting_client(rep: User, mandate: Mandate) -> Client:
 
 @pytest.fixture
 def active_mandate(mandates_on: Jobcenter, customer: CustomerProfile, rep_user: User) -> Mandate:
-    mandate, code = grant(customer, ["read", "documents"])
+    _mandate, code = grant(customer, ["read", "documents"])
     return services.mandate_accept(request=None, user=rep_user, jobcenter=mandates_on, code=code)
