@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -22,6 +22,20 @@ if TYPE_CHECKING:
 def _app_of(view: Callable[..., HttpResponse]) -> str:
     parts = view.__module__.split(".")
     return parts[1] if len(parts) > 2 else ""
+
+
+F = TypeVar("F", bound=Callable[..., HttpResponse])
+
+
+def acting_module(app: str) -> Callable[[F], F]:
+    """For a page of this app that belongs to another module's scope (the applicant's
+    co-signing page: "applications"); put it below ``customer_required``."""
+
+    def decorator(view: F) -> F:
+        view.acting_module = app  # type: ignore[attr-defined]
+        return view
+
+    return decorator
 
 
 def stop_acting(request: HttpRequest) -> None:
@@ -51,12 +65,10 @@ def resolve(
             ),
         )
         return redirect("customer:mandates_switch", jc=jobcenter.slug)
-    app = _app_of(view)
+    app = getattr(view, "acting_module", None) or _app_of(view)
     if app == "home":
         # The customer's home gathers every module: the representative's overview instead.
         return redirect("customer:mandates_switch", jc=jobcenter.slug)
-    if app == "mandates" and getattr(view, "for_applications", False):
-        app = "applications"
     scope = MODULE_SCOPES.get(app)
     write = request.method not in ("GET", "HEAD", "OPTIONS")
     if scope is None or not scope_allows(mandate.scopes, scope, write=write):

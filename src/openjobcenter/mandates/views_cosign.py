@@ -20,6 +20,7 @@ from openjobcenter.core.access import (
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
 from openjobcenter.mandates import services_cosign
+from openjobcenter.mandates.acting import acting_module
 from openjobcenter.mandates.forms import CodeForm, DecideForm, InviteForm
 from openjobcenter.mandates.models import CosignState
 from openjobcenter.mandates.selectors_cosign import cosignature_for_signer, sections_of
@@ -32,6 +33,7 @@ MODULE = "mandates"
 @require_http_methods(["GET", "POST"])
 @require_module(MODULE)
 @customer_required
+@acting_module("applications")
 def applicant_overview(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
     customer = request_customer(request)
     application = get_application_for_customer(customer, pk)
@@ -60,10 +62,6 @@ def applicant_overview(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
         {"application": application, "rows": rows, "code": code, "open": CosignState.OPEN},
         status=422 if form.errors else 200,
     )
-
-
-# The acting-for check (mandates.acting) asks the "applications" scope for this page.
-applicant_overview.for_applications = True  # type: ignore[attr-defined]
 
 
 @login_required
