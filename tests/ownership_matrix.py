@@ -739,11 +739,15 @@ OPERATIONS: dict[str, Entry] = {
     ),
     f"POST {R}/staff/tickets/{{pk}}/no-show": op("POST", api_staff(), pk="ticket"),
     f"POST {R}/staff/tickets/{{pk}}/done": op("POST", api_staff(), pk="ticket"),
-    # Applications.
-    f"GET {P}/": op("GET", over(api_signed_in(), staff_b="404", **dict.fromkeys(ROLES, "404"))),
+    # Applications: a customer's own (the representative is no customer: the API never
+    # acts for someone else).
+    f"GET {P}/": op(
+        "GET",
+        over(api_signed_in(), staff_b="404", representative="404", **dict.fromkeys(ROLES, "404")),
+    ),
     f"POST {P}/": op(
         "POST",
-        over(api_signed_in(), staff_b="404", **dict.fromkeys(ROLES, "404")),
+        over(api_signed_in(), staff_b="404", representative="404", **dict.fromkeys(ROLES, "404")),
         body={"kind": "initial"},
     ),
     f"GET {P}/{{application_id}}": op("GET", api_owners()),
