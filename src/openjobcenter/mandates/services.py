@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -82,11 +82,34 @@ def _audit(
     )
 
 
-def _with_code(mandate: Mandate) -> str:
+def _create(
+    *,
+    request: HttpRequest | None,
+    customer: CustomerProfile,
+    actor: User,
+    data: MandateInput,
+    kind: MandateKind,
+    **extra: Any,
+) -> tuple[Mandate, str]:
+    """A new invitation with its code (returned once, stored as its hash), audited."""
+    scopes = _check(data, max_days=GUARDIAN_MAX_DAYS if kind == MandateKind.GUARDIAN else MAX_DAYS)
     code = new_code()
-    mandate.code_hash = code_hash(code)
-    mandate.code_expires_at = timezone.now() + timedelta(days=CODE_DAYS)
-    return code
+    mandate = Mandate.objects.create(
+        jobcenter=customer.jobcenter,
+        customer=customer,
+        kind=kind,
+        scopes=scopes,
+        label=data.label.strip()[:120],
+        valid_until=data.valid_until,
+        created_by=actor,
+        code_hash=code_hash(code),
+        code_expires_at=timezone.now() + timedelta(days=CODE_DAYS),
+        **extra,
+    )
+    proof = f" proof={mandate.proof_document_id}" if mandate.proof_document_id else ""
+    detail = f"{kind} scopes={','.join(scopes)} until={data.valid_until}{proof}"
+    _audit(request, AuditAction.CREATE, mandate, detail, actor)
+    return mandate, code
 
 
 @transaction.atomic
@@ -94,26 +117,9 @@ def mandate_invite(
     *, request: HttpRequest | None, customer: CustomerProfile, actor: User, data: MandateInput
 ) -> tuple[Mandate, str]:
     """The customer grants a mandate: an invitation whose code is shown once."""
-    scopes = _check(data, max_days=MAX_DAYS)
-    mandate = Mandate(
-        jobcenter=customer.jobcenter,
-        customer=customer,
-        kind=MandateKind.PERSONAL,
-        scopes=scopes,
-        label=data.label.strip()[:120],
-        valid_until=data.valid_until,
-        created_by=actor,
+    return _create(
+        request=request, customer=customer, actor=actor, data=data, kind=MandateKind.PERSONAL
     )
-    code = _with_code(mandate)
-    mandate.save()
-    _audit(
-        request,
-        AuditAction.CREATE,
-        mandate,
-        f"scopes={','.join(scopes)} until={data.valid_until}",
-        actor,
-    )
-    return mandate, code
 
 
 @transaction.atomic
@@ -132,28 +138,15 @@ def mandate_guardian_create(
         raise MandateError(_("Bitte wählen Sie ein Dokument dieser Person."))
     if not court_reference.strip():
         raise MandateError(_("Bitte geben Sie das Aktenzeichen des Gerichts an."))
-    scopes = _check(data, max_days=GUARDIAN_MAX_DAYS)
-    mandate = Mandate(
-        jobcenter=customer.jobcenter,
+    return _create(
+        request=request,
         customer=customer,
+        actor=actor,
+        data=data,
         kind=MandateKind.GUARDIAN,
-        scopes=scopes,
-        label=data.label.strip()[:120],
-        valid_until=data.valid_until,
-        created_by=actor,
         proof_document=proof,
         court_reference=court_reference.strip()[:80],
     )
-    code = _with_code(mandate)
-    mandate.save()
-    _audit(
-        request,
-        AuditAction.CREATE,
-        mandate,
-        f"guardian scopes={','.join(scopes)} until={data.valid_until} proof={proof.pk}",
-        actor,
-    )
-    return mandate, code
 
 
 @transaction.atomic
