@@ -10,10 +10,11 @@ from django.urls import reverse
 
 from openjobcenter.accounts.models import CustomerProfile, Role, User
 from openjobcenter.applications.models import Application
-from openjobcenter.core.outbox import OutboxItem
+from openjobcenter.core.models import OutboxItem
 from openjobcenter.mandates import services_cosign
 from openjobcenter.mandates.models import Cosignature, CosignState
 from openjobcenter.mandates.selectors_cosign import pdf_rows
+from openjobcenter.mandates.services import MandateError
 from openjobcenter.tenants.models import Jobcenter
 from tests.applications.staff_data import make_application
 from tests.conftest import login_with_mfa, make_user
@@ -132,7 +133,7 @@ def test_objection_needs_a_reason(
     row = services_cosign.cosign_claim(
         request=None, user=partner, jobcenter=application.jobcenter, code=code
     )
-    with pytest.raises(services_cosign.MandateError):
+    with pytest.raises(MandateError):
         services_cosign.cosign_decide(
             request=None, user=partner, cosignature=row, decision="objected", declarations=False
         )
