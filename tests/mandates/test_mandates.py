@@ -303,6 +303,7 @@ def test_staff_enter_a_guardian_with_the_courts_document(
     case = client.get(reverse("staff:customer", kwargs={"jc": "fulda", "pk": customer.pk}))
     text = case.content.decode()
     assert "Rechtliche Betreuung" in text and rep_user.email in text and "XVII 12/26" in text
+    assert "data-guardian-link" in text
     # The customer cannot revoke a court's order; staff can end it.
     own = Client()
     own.force_login(customer.user)

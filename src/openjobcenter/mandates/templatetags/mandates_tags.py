@@ -15,7 +15,11 @@ register = template.Library()
 
 @register.inclusion_tag("mandates/_representation.html", takes_context=True)
 def representation_panel(context: Any, profile: Any) -> dict[str, Any]:
-    return {"representation": representation(profile), "request": context.get("request")}
+    return {
+        "representation": representation(profile),
+        "request": context.get("request"),
+        "profile": profile,
+    }
 
 
 @register.inclusion_tag("mandates/_cosign_staff.html")
