@@ -29,12 +29,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import Any, cast
 
 CUSTOMERS = ("owner", "other_customer", "customer_b")
 ROLES = ("reception", "caseworker", "job_advisor", "team_lead", "admin")
-PERSONAS = ("anonymous", *CUSTOMERS, "staff_b", *ROLES)
+# Issue 25: someone with their own account (no customer of either job centre) who acts
+# for the owner under a mandate with the scopes "read" and "documents" (see the end).
+REPRESENTATIVE = "representative"
+PERSONAS = ("anonymous", *CUSTOMERS, REPRESENTATIVE, "staff_b", *ROLES)
 ALL_STAFF = ROLES
 TEAM_LEADS = ("team_lead", "admin")
 ADMIN = ("admin",)
@@ -85,6 +88,7 @@ def staff(allowed: Iterable[str] = ALL_STAFF, refused: str = "403") -> Access:
     return {
         "anonymous": "login",
         **dict.fromkeys(CUSTOMERS, "404"),
+        REPRESENTATIVE: "404",
         "staff_b": "404",
         **{r: ("ok" if r in allowed else refused) for r in ROLES},
     }
@@ -114,6 +118,7 @@ def api_staff(allowed: Iterable[str] = ALL_STAFF, refused: str = "403") -> Acces
     return {
         "anonymous": "401",
         **dict.fromkeys(CUSTOMERS, "404"),
+        REPRESENTATIVE: "404",
         "staff_b": "404",
         **{r: ("ok" if r in allowed else refused) for r in ROLES},
     }
@@ -534,6 +539,100 @@ ROUTES: dict[str, Entry] = {
 # The operator's admin: generated per registered model by django's AdminSite, every view
 # wrapped in ``admin_view``. One rule covers the block, and every pattern in it is still
 # asked (with the owner's user as ``object_id``), so a view added without the wrapper fails.
+# --- Representatives and co-signing (issue 25, mandates/) -----------------------------
+
+
+def _signed_in_all() -> Access:
+    """Every signed-in person with their own account (not only a sample)."""
+    return {**everyone("ok"), "anonymous": "login"}
+
+
+def _signer() -> Access:
+    """The co-signature of the owner's application claimed by the other customer (the
+    partner with her own account): only she; the applicant too gets 404 there."""
+    return {**everyone("404"), "anonymous": "login", "other_customer": "ok"}
+
+
+MANDATE_STAFF = ("caseworker", "team_lead", "admin")
+ROUTES.update(
+    {
+        # The customer's own mandates: never while acting for someone (404).
+        C + "vertretung/": both(mine()),
+        C + "vertretung/<int:pk>/widerrufen/": action(owners(), pk="mandate"),
+        C + "vertretung/<int:pk>/verlaengern/": action(
+            owners(), pk="mandate", body={"valid_until": "{mandate_until}"}
+        ),
+        # The representative's side: anyone with an account.
+        C + "vertretung/wechseln/": both(_signed_in_all()),
+        C + "vertretung/annehmen/": both(_signed_in_all()),
+        C + "antrag/<int:pk>/mitzeichnen/": both(owners(), pk="application"),
+        T + "mitzeichnen/": both(_signed_in_all()),
+        T + "mitzeichnen/<int:pk>/": both(
+            _signer(), pk="cosignature", body={"decision": "objected", "correction": "x"}
+        ),
+        T + "beratungsstelle/": both(_signed_in_all()),
+        S + "kunden/<int:pk>/vertretung/": both(staff(MANDATE_STAFF), pk="customer"),
+        S + "kunden/<int:pk>/vertretung/<int:mandate>/beenden/": action(
+            staff(MANDATE_STAFF), pk="customer", args={"mandate": "mandate"}
+        ),
+        S + "beratungsstellen/": both(staff(ADMIN), body={"organisation": "{organisation}"}),
+    }
+)
+
+# The representative's cells of the customer area: what the owner gets where the
+# mandate's scopes ("read": every module's pages for reading; "documents": also writing
+# there) cover the page's module, 404 elsewhere (the customer's own account: profile,
+# card, notifications, mandates). "Mein Bereich" itself sends them to their overview.
+REPRESENTATIVE_SCOPES = frozenset({"read", "documents"})
+_MODULE_OF = {
+    "antrag/": "applications",
+    "unterlagen/": "documents",
+    "termine/": "appointments",
+    "nachrichten/": "chat",
+}
+_OWN_ACCOUNT_ONLY = ("vertretung/",)
+
+
+def _representative_cell(rest: str, method: str, owner: str) -> str:
+    if rest in ("", "stand/") or rest.startswith("gesehen/"):
+        return "ok"  # the home: a redirect to the representative's overview
+    if rest.startswith(_OWN_ACCOUNT_ONLY):
+        return "404"
+    scope = next((m for prefix, m in _MODULE_OF.items() if rest.startswith(prefix)), None)
+    write = method != "get"
+    allowed = scope is not None and (
+        scope in REPRESENTATIVE_SCOPES or (not write and "read" in REPRESENTATIVE_SCOPES)
+    )
+    return owner if allowed else "404"
+
+
+def _with_representative(route: str, entry: Entry) -> Entry:
+    if not route.startswith(C) or route in (C + "vertretung/wechseln/", C + "vertretung/annehmen/"):
+        return entry
+    rest = route[len(C) :]
+    get = post = None
+    if entry.get is not None:
+        get = {**entry.get, REPRESENTATIVE: _representative_cell(rest, "get", entry.get["owner"])}
+    if entry.post is not None:
+        post = {
+            **entry.post,
+            REPRESENTATIVE: _representative_cell(rest, "post", entry.post["owner"]),
+        }
+    return replace(entry, get=get, post=post)
+
+
+ROUTES = {route: _with_representative(route, entry) for route, entry in ROUTES.items()}
+# The chat's long polling checks the signed-in person itself (an async view outside
+# ``customer_required``): a representative's page does not poll (404) and shows new
+# messages on reload.
+_POLL = C + "nachrichten/<int:pk>/warten/"
+ROUTES[_POLL] = replace(
+    ROUTES[_POLL],
+    get=over(cast("Access", ROUTES[_POLL].get), representative="404"),
+    post=over(cast("Access", ROUTES[_POLL].post), representative="404"),
+)
+
+
 ADMIN_PREFIX = "admin/"
 ADMIN_ENTRY = both(operator())
 ADMIN_PATHS = {
@@ -642,11 +741,15 @@ OPERATIONS: dict[str, Entry] = {
     ),
     f"POST {R}/staff/tickets/{{pk}}/no-show": op("POST", api_staff(), pk="ticket"),
     f"POST {R}/staff/tickets/{{pk}}/done": op("POST", api_staff(), pk="ticket"),
-    # Applications.
-    f"GET {P}/": op("GET", over(api_signed_in(), staff_b="404", **dict.fromkeys(ROLES, "404"))),
+    # Applications: a customer's own (the representative is no customer: the API never
+    # acts for someone else).
+    f"GET {P}/": op(
+        "GET",
+        over(api_signed_in(), staff_b="404", representative="404", **dict.fromkeys(ROLES, "404")),
+    ),
     f"POST {P}/": op(
         "POST",
-        over(api_signed_in(), staff_b="404", **dict.fromkeys(ROLES, "404")),
+        over(api_signed_in(), staff_b="404", representative="404", **dict.fromkeys(ROLES, "404")),
         body={"kind": "initial"},
     ),
     f"GET {P}/{{application_id}}": op("GET", api_owners()),
@@ -748,6 +851,28 @@ OPERATIONS: dict[str, Entry] = {
 }
 
 
+MA = "/api/v1/mandates/{jc}"
+OPERATIONS.update(
+    {
+        f"GET {MA}/mandates": op("GET", api_mine()),
+        f"POST {MA}/mandates": op(
+            "POST", api_mine(), body={"scopes": ["read"], "valid_until": "{mandate_until}"}
+        ),
+        f"POST {MA}/mandates/{{mandate_id}}/revoke": op("POST", api_owners()),
+        # An unknown code: 422 for everyone signed in (input), nothing accepted.
+        f"POST {MA}/accept": op("POST", api_signed_in(), body={"code": "AAAA-BBBB-CCCC"}),
+        f"GET {MA}/held": op("GET", api_signed_in()),
+        f"GET {MA}/applications/{{application_id}}/cosign": op("GET", api_owners()),
+        f"POST {MA}/cosign/claim": op("POST", api_signed_in(), body={"code": "AAAA-BBBB-CCCC"}),
+        f"POST {MA}/cosign/{{cosign_id}}/confirm": op(
+            "POST",
+            {**everyone("404"), "anonymous": "401", "other_customer": "ok"},
+            body={"decision": "represented"},
+        ),
+    }
+)
+
+
 # --- Filling in path arguments -------------------------------------------------------------
 
 DEFAULT_ARGS = {
@@ -814,7 +939,9 @@ def body_names_object(entry: Entry) -> bool:
     """Whether a write's body names one of the owner's objects (``"{customer}"``)."""
     body = entry.body or {}
     return any(
-        isinstance(v, str) and v.startswith("{") and v.strip("{}") not in ("future",)
+        isinstance(v, str)
+        and v.startswith("{")
+        and v.strip("{}") not in ("future", "mandate_until")
         for v in body.values()
     )
 

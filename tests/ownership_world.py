@@ -23,13 +23,17 @@ from django.test import Client
 from django.utils import timezone
 
 from openjobcenter.accounts.models import CustomerProfile, Role, StaffMembership, User
-from openjobcenter.applications.models import ApplicationEvent, EventKind
+from openjobcenter.applications.models import Application, ApplicationEvent, EventKind
 from openjobcenter.appointments.calendar import calendar_feed_renew
 from openjobcenter.appointments.models import AppointmentType, WeeklyHours
 from openjobcenter.appointments.opening import holiday_on
 from openjobcenter.appointments.services import appointment_invite
+from openjobcenter.core.access import ACTING_SESSION_KEY
 from openjobcenter.documents import services as document_services
 from openjobcenter.documents.services import RequestItemInput
+from openjobcenter.mandates import services as mandate_services
+from openjobcenter.mandates import services_cosign
+from openjobcenter.mandates.models import Organisation
 from openjobcenter.messaging import services as messaging_services
 from openjobcenter.messaging.models import TextTemplate, Topic
 from openjobcenter.news import images as news_images
@@ -42,7 +46,7 @@ from openjobcenter.retention.models import AccountDeletionRequest
 from openjobcenter.tenants.demo import load_jobcenters
 from openjobcenter.tenants.models import Jobcenter, Office
 from tests.applications.staff_data import make_application
-from tests.conftest import login_with_mfa, make_customer, make_staff
+from tests.conftest import login_with_mfa, make_customer, make_staff, make_user
 from tests.documents.conftest import photo, upload
 from tests.videos.world import make_videos
 
@@ -56,6 +60,7 @@ MODULES = (
     "news",
     "customer_card",
     "videos",
+    "mandates",
 )
 
 # The personas every entry of the matrix is asked about (DESIGN §4.7, §7 need-to-know).
@@ -68,7 +73,10 @@ STAFF_ROLES = (
     Role.ADMIN,
 )
 ROLE_PERSONAS = tuple(str(role.value) for role in STAFF_ROLES)
-PERSONAS = ("anonymous", *CUSTOMER_PERSONAS, "staff_b", *ROLE_PERSONAS)
+# Issue 25: someone with their own account (no customer) acting for the owner under a
+# mandate with the scopes "read" and "documents" (the session is switched to the owner).
+REPRESENTATIVE = "representative"
+PERSONAS = ("anonymous", *CUSTOMER_PERSONAS, REPRESENTATIVE, "staff_b", *ROLE_PERSONAS)
 
 
 @dataclass
@@ -121,6 +129,49 @@ def _news(jc: Jobcenter, lead: User) -> tuple[Post, InboxItem]:
         received_at=timezone.now(),
     )
     return post, item
+
+
+REPRESENTATIVE_EMAIL = "vertreter@example.org"
+
+
+def _mandates(
+    jc: Jobcenter, owner: CustomerProfile, other: CustomerProfile, application: Application
+) -> dict[str, Any]:
+    """The representative's active mandate from the owner, an invitation the owner sent
+    (revoked and renewed by the matrix), the owner's application's co-signature claimed
+    by the other customer (the partner with her own account), an advice centre."""
+    representative = make_user(REPRESENTATIVE_EMAIL, "Vera", "Vertreterin")
+    until = timezone.localdate() + timedelta(days=200)
+    _m, code = mandate_services.mandate_invite(
+        request=None,
+        customer=owner,
+        actor=owner.user,
+        data=mandate_services.MandateInput(scopes=["read", "documents"], valid_until=until),
+    )
+    acting = mandate_services.mandate_accept(
+        request=None, user=representative, jobcenter=jc, code=code
+    )
+    invited, _code = mandate_services.mandate_invite(
+        request=None,
+        customer=owner,
+        actor=owner.user,
+        data=mandate_services.MandateInput(scopes=["read"], valid_until=until),
+    )
+    (row,) = services_cosign.cosign_prepare(application=application)
+    cosign_code = services_cosign.cosign_invite(request=None, actor=owner.user, cosignature=row)
+    services_cosign.cosign_claim(request=None, user=other.user, jobcenter=jc, code=cosign_code)
+    organisation = Organisation.objects.create(
+        jobcenter=jc, name="Sozialberatung", address="Markt 1, Fulda", email="s@example.org"
+    )
+    return {
+        "acting_mandate": acting.pk,
+        "mandate": invited.pk,
+        "mandate_id": invited.pk,
+        "cosignature": row.pk,
+        "cosign_id": row.pk,
+        "organisation": organisation.pk,
+        "mandate_until": (timezone.localdate() + timedelta(days=90)).isoformat(),
+    }
 
 
 def build_world() -> World:
@@ -256,6 +307,7 @@ def build_world() -> World:
     )
 
     videos = make_videos(jc_a)
+    mandates = _mandates(jc_a, owner, other, application)
     ids: dict[str, Any] = {
         **videos,
         "jc": jc_a.slug,
@@ -300,12 +352,14 @@ def build_world() -> World:
         "ticket": ticket.pk,
         "display": display.pk,
         "display_token": display_token,
+        **mandates,
     }
     users: dict[str, User | None] = {
         "anonymous": None,
         "owner": owner.user,
         "other_customer": other.user,
         "customer_b": customer_b.user,
+        REPRESENTATIVE: User.objects.get(email=REPRESENTATIVE_EMAIL),
         "staff_b": staff_b,
         **{role: staff[role] for role in ROLE_PERSONAS},
     }
@@ -335,6 +389,8 @@ def login(world: World) -> None:
                 },
             ]
             session["account_authentication_methods_user"] = str(user.pk)
+            if persona == REPRESENTATIVE:
+                session[ACTING_SESSION_KEY] = world.ids["acting_mandate"]
             session.save()
         world.clients[persona] = client
         world.cookies[persona] = dict(client.cookies.items())
@@ -357,7 +413,7 @@ def fresh_mfa(world: World) -> None:
     """Keep the sessions' authentication recent (staff pages and allauth's sensitive
     pages ask again after a while); called before each test."""
     now = time.time()
-    for persona in (*CUSTOMER_PERSONAS, *ROLE_PERSONAS, "staff_b"):
+    for persona in (*CUSTOMER_PERSONAS, REPRESENTATIVE, *ROLE_PERSONAS, "staff_b"):
         session = world.clients[persona].session
         for method in session.get("account_authentication_methods", []):
             method["at"] = now

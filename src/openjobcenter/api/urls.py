@@ -33,6 +33,7 @@ from openjobcenter.calculator.api import router as calculator_router
 from openjobcenter.cards.api import router as cards_router
 from openjobcenter.core.audit_buffer import audit_own_read
 from openjobcenter.documents.api import router as documents_router
+from openjobcenter.mandates.api import router as mandates_router
 from openjobcenter.messaging.api import router as messaging_router
 from openjobcenter.notifications.api import router as notifications_router
 from openjobcenter.reception.api import router as reception_router
@@ -62,6 +63,7 @@ api.add_router("/documents", documents_router)
 api.add_router("/messaging", messaging_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/cards", cards_router)
+api.add_router("/mandates", mandates_router)
 api.add_router("/reception", reception_router)
 
 

@@ -7,6 +7,7 @@ reference, filing date and the SHA-256 of the submitted data. The receipt
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.template.loader import render_to_string
@@ -22,6 +23,14 @@ if TYPE_CHECKING:
     from openjobcenter.applications.models import Application
 
 PDF_VARIANT = "pdf/a-3b"
+
+# What other apps add to the summary PDF (context name -> rows for the application):
+# the co-signing adults of the household (``mandates``, issue 25 §4).
+_summary_extras: dict[str, Callable[[Application], Any]] = {}
+
+
+def register_summary_extra(name: str, rows: Callable[[Application], Any]) -> None:
+    _summary_extras[name] = rows
 
 
 def _write(html: str) -> bytes:
@@ -55,6 +64,7 @@ def render_summary(application: Application) -> bytes:
             "form": definition,
             "sections": engine.summary_sections(application),
             "proofs": derive_proofs(application),
+            **{name: rows(application) for name, rows in _summary_extras.items()},
         }
         html = render_to_string("applications/pdf/summary.html", context)
         return _write(html)

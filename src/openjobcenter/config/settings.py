@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "openjobcenter.feedback",
     "openjobcenter.news",
     "openjobcenter.cards",
+    "openjobcenter.mandates",
     "openjobcenter.videos",
     "openjobcenter.reception",
     "allauth",

@@ -18,6 +18,7 @@ from openjobcenter.core import views_metrics
 from openjobcenter.documents import urls as document_urls
 from openjobcenter.feedback import urls as feedback_urls
 from openjobcenter.home import urls as home_urls
+from openjobcenter.mandates import urls as mandate_urls
 from openjobcenter.messaging import urls as messaging_urls
 from openjobcenter.news import urls as news_urls
 from openjobcenter.notifications import urls as notification_urls
@@ -44,6 +45,7 @@ customer_patterns = (
         *notification_urls.customer_patterns,
         *feedback_urls.customer_patterns,
         *card_urls.customer_patterns,
+        *mandate_urls.customer_patterns,
     ],
     "customer",
 )
@@ -89,6 +91,7 @@ staff_patterns = (
         *feedback_urls.staff_patterns,
         *news_urls.staff_patterns,
         *card_urls.staff_patterns,
+        *mandate_urls.staff_patterns,
         *video_urls.staff_patterns,
         path("vorabberechnung/", calculator_views.pre_calculation, name="pre_calculation"),
     ],
@@ -110,6 +113,7 @@ tenant_patterns = (
         *feedback_urls.tenant_patterns,
         *news_urls.tenant_patterns,
         *video_urls.tenant_patterns,
+        *mandate_urls.tenant_patterns,
         path("impressum/", web_views.legal_page, {"page": "imprint"}, name="imprint"),
         path("datenschutz/", web_views.legal_page, {"page": "privacy"}, name="privacy"),
         path(

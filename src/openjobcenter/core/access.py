@@ -59,6 +59,8 @@ class Perm(enum.StrEnum):
     NEWS_MODERATE = "news.moderate"  # the fediverse inbox: replies and mentions
     VIDEOS_MANAGE = "videos.manage"  # upload explainer videos, captions, attach, adopt
     VIDEOS_STATS = "videos.stats"  # views and completion per video (counts only)
+    MANDATES_MANAGE = "mandates.manage"  # a legal guardian from the court's document
+    ORGANISATIONS_APPROVE = "mandates.organisations"  # approve advice centres
 
 
 ALL_ROLES = frozenset(Role)
@@ -93,6 +95,8 @@ ROLE_PERMISSIONS: dict[Perm, frozenset[Role]] = {
     Perm.NEWS_MODERATE: frozenset({Role.TEAM_LEAD, Role.ADMIN}),
     Perm.VIDEOS_MANAGE: frozenset({Role.ADMIN}),
     Perm.VIDEOS_STATS: frozenset({Role.TEAM_LEAD, Role.ADMIN}),
+    Perm.MANDATES_MANAGE: frozenset({Role.CASEWORKER, Role.TEAM_LEAD, Role.ADMIN}),
+    Perm.ORGANISATIONS_APPROVE: frozenset({Role.ADMIN}),
 }
 
 
@@ -232,14 +236,42 @@ def staff_required(perm: Perm = Perm.DASHBOARD) -> Callable[[F], F]:
     return decorator
 
 
+# A representative acting for a customer (issue 25, ``mandates.acting``): the session
+# names the mandate; the resolver re-checks it on every request and answers the customer
+# it stands for (the module's scope checked: 404 outside it), a response (the mandate
+# ended: back to the representative's own account, with a message) or ``None`` (not
+# acting in this job centre).
+ACTING_SESSION_KEY = "acting_for"
+ActingResolver = Callable[
+    [HttpRequest, Callable[..., HttpResponse]], "CustomerProfile | HttpResponse | None"
+]
+_acting_resolver: ActingResolver | None = None
+
+
+def register_acting_resolver(resolver: ActingResolver) -> None:
+    global _acting_resolver  # noqa: PLW0603 - set once from AppConfig.ready
+    _acting_resolver = resolver
+
+
 def customer_required(view: F) -> F:
     """Gate for the customer area under ``/<jc>/mein-bereich/``: only the job centre's
-    own customers; everyone else who is logged in gets 404."""
+    own customers; everyone else who is logged in gets 404. A representative who switched
+    to a customer they act for gets that customer, within the mandate's scope."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
+        if _acting_resolver is not None and ACTING_SESSION_KEY in request.session:
+            acting = _acting_resolver(request, view)
+            if isinstance(acting, HttpResponse):
+                return acting
+            if acting is not None:
+                from openjobcenter.core.audit import acting_for
+
+                tenant_request(request).customer = acting
+                with acting_for(acting.user_id):
+                    return view(request, *args, **kwargs)
         try:
             profile = CustomerProfile.objects.select_related("jobcenter", "user").get(
                 user=request.user,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 from openjobcenter.core import fastsql
@@ -13,6 +16,20 @@ if TYPE_CHECKING:
 
     from openjobcenter.accounts.models import User
     from openjobcenter.tenants.models import Jobcenter
+
+
+# The customer (their user id) a representative acts for in this request (issue 25): every
+# entry written meanwhile names them in ``acting_for``, with the representative as actor.
+_acting_for: ContextVar[int | None] = ContextVar("audit_acting_for", default=None)
+
+
+@contextmanager
+def acting_for(customer_user_id: int) -> Iterator[None]:
+    token = _acting_for.set(customer_user_id)
+    try:
+        yield
+    finally:
+        _acting_for.reset(token)
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -32,10 +49,22 @@ def build_entry(
     actor: User | None = None,
     detail: str = "",
 ) -> AuditEntry:
-    """An unsaved entry. ``actor`` defaults to the request's user."""
+    """An unsaved entry. ``actor`` defaults to the request's user. While a representative
+    acts for a customer, the entry names the customer in ``acting_for`` and the
+    representative (the request's user) as the actor, also where the caller named the
+    customer as the one who read their own data."""
+    acting = _acting_for.get()
+    if (
+        acting is not None
+        and request is not None
+        and request.user.is_authenticated
+        and (actor is None or actor.pk == acting)
+    ):
+        actor = request.user
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user
     return AuditEntry(
+        acting_for_id=acting,
         jobcenter=jobcenter,
         actor=actor,
         actor_label=actor.email if actor is not None else "",

@@ -56,6 +56,7 @@ _FIELDS = (
     "actor_label",
     "subject_id",
     "subject_label",
+    "acting_for_id",
     "action",
     "object_type",
     "object_id",
@@ -107,7 +108,9 @@ def _entries(raw: list[bytes]) -> list[AuditEntry]:
     records = [json.loads(item) for item in raw]
     # An account or job centre deleted since the read: the entry keeps its text labels
     # (as the table's SET NULL would have left it) instead of failing the whole batch.
-    user_ids = {r[k] for r in records for k in ("actor_id", "subject_id") if r.get(k)}
+    user_ids = {
+        r[k] for r in records for k in ("actor_id", "subject_id", "acting_for_id") if r.get(k)
+    }
     jc_ids = {r["jobcenter_id"] for r in records if r.get("jobcenter_id")}
     from openjobcenter.accounts.models import User
     from openjobcenter.tenants.models import Jobcenter
@@ -124,6 +127,8 @@ def _entries(raw: list[bytes]) -> list[AuditEntry]:
             entry.actor_id = None
         if entry.subject_id not in users:
             entry.subject_id = None
+        if entry.acting_for_id not in users:
+            entry.acting_for_id = None
         if entry.jobcenter_id not in jobcenters:
             entry.jobcenter_id = None
         out.append(entry)

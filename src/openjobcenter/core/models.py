@@ -81,6 +81,15 @@ class AuditEntry(models.Model):
         related_name="+",
     )
     subject_label = models.CharField(_("Betroffene Person (Text)"), max_length=254, blank=True)
+    # Issue 25: the customer a representative acted for (the actor is the representative).
+    acting_for = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Handelnd für"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     action = models.CharField(_("Aktion"), max_length=20, choices=AuditAction.choices)
     object_type = models.CharField(_("Art der Daten"), max_length=60)
     object_id = models.CharField(_("Kennung"), max_length=64, blank=True)

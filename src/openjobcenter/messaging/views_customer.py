@@ -16,7 +16,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from openjobcenter.core.access import customer_required, request_customer, request_user
+from openjobcenter.core.access import customer_required, request_customer
 from openjobcenter.messaging import selectors, services
 from openjobcenter.messaging.forms import ADVISOR_CHOICE, MessageForm, NewConversationForm
 from openjobcenter.messaging.models import Conversation, Message
@@ -68,7 +68,9 @@ def conversation_new(request: HttpRequest, jc: str) -> HttpResponse:
         try:
             conversation = services.conversation_start(
                 customer=customer,
-                author=request_user(request),
+                # A representative acting for the customer writes in the customer's name
+                # (the audit entry names the representative, core.audit.acting_for).
+                author=customer.user,
                 data=services.StartRequest(
                     subject=form.cleaned_data["subject"],
                     body=form.cleaned_data["body"],
@@ -93,7 +95,7 @@ def conversation_new(request: HttpRequest, jc: str) -> HttpResponse:
 def conversation_detail(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
     customer = request_customer(request)
     conversation = selectors.get_conversation_for_customer(customer, pk)
-    user = request_user(request)
+    user = customer.user  # a representative writes in the customer's name (see above)
     form = MessageForm(
         request.POST or None, request.FILES or None, initial={"client_id": uuid.uuid4().hex}
     )
