@@ -1,6 +1,15 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.forms.renderers import DjangoTemplates
+
+# Typed text takes its direction from its first strong letter (dir="auto"): a Latin name
+# typed on a Farsi page, an Arabic name on a German one, both stay readable.
+WIDGET_TEMPLATES = {
+    "django/forms/widgets/input.html": "web/forms/widgets/input.html",
+    "django/forms/widgets/textarea.html": "web/forms/widgets/textarea.html",
+}
 
 
 class FormRenderer(DjangoTemplates):
@@ -8,3 +17,6 @@ class FormRenderer(DjangoTemplates):
 
     form_template_name = "web/forms/form.html"
     field_template_name = "web/forms/field.html"
+
+    def get_template(self, template_name: str) -> Any:
+        return super().get_template(WIDGET_TEMPLATES.get(template_name, template_name))
