@@ -6,8 +6,13 @@ from django.forms.renderers import DjangoTemplates
 
 # Typed text takes its direction from its first strong letter (dir="auto"): a Latin name
 # typed on a Farsi page, an Arabic name on a German one, both stay readable.
+# (Django's text.html, email.html, ... only include input.html, which the template engine
+# resolves, so each is mapped here.)
 WIDGET_TEMPLATES = {
-    "django/forms/widgets/input.html": "web/forms/widgets/input.html",
+    **{
+        f"django/forms/widgets/{kind}.html": "web/forms/widgets/input.html"
+        for kind in ("text", "email", "search", "url", "tel")
+    },
     "django/forms/widgets/textarea.html": "web/forms/widgets/textarea.html",
 }
 
