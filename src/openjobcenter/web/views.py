@@ -28,6 +28,7 @@ from openjobcenter.accounts.middleware import set_language_cookie
 from openjobcenter.accounts.models import CustomerProfile, StaffMembership
 from openjobcenter.accounts.services import user_set_language
 from openjobcenter.core.access import MissingPermission, request_jobcenter, roles_with
+from openjobcenter.core.content_i18n import translated
 from openjobcenter.core.languages import usable_language
 from openjobcenter.core.unavailable import outage_code, unavailable_response, wants_json
 from openjobcenter.tenants import modules
@@ -110,7 +111,7 @@ def legal_page(request: HttpRequest, jc: str, page: str) -> HttpResponse:
     return render(
         request,
         "web/legal_page.html",
-        {"title": title, "page": page, "text": getattr(jobcenter, field)},
+        {"title": title, "page": page, "text": translated(jobcenter, field)},
     )
 
 
