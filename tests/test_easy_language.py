@@ -3,7 +3,7 @@
 Two checks (docs/languages.md):
 
 * every message of the platform's own catalogues that the core pages (start page,
-  Leichte-Sprache page, login, registration, Mein Bereich) look up while rendering has a
+  Leichte-Sprache page, login, registration, Mein Bereich, the self-check) look up while rendering has a
   Leichte-Sprache text; a failing test names the message. Messages of the libraries
   (allauth, Django) stay in their German;
 * a readability check of every Leichte-Sprache text (sentence length, word length, passive
@@ -102,6 +102,7 @@ def test_public_core_pages_are_in_easy_german(client: Client, jc_a) -> None:
             f"/{jc_a.slug}/leichte-sprache/",
             "/konto/login/",
             f"/konto/signup/?jobcenter={jc_a.slug}",
+            f"/{jc_a.slug}/vorabcheck/",
         ],
     )
     assert not missing, "Leichte Sprache fehlt für:\n" + "\n".join(missing)
@@ -147,3 +148,18 @@ def test_easy_german_texts_do_not_get_harder_to_read() -> None:
             if value > before.get(measure, 0):
                 worse.append(f"{key}: {measure} {before.get(measure, 0)} -> {value}")
     assert not worse, "Schwerer zu lesen als vorher:\n" + "\n".join(worse)
+
+
+@pytest.mark.db_agnostic
+def test_readability_measures_sentences_long_words_and_passive() -> None:
+    easy = assess("Sie bekommen eine Antwort. Das Job-Center hilft Ihnen.")
+    assert easy.as_dict() == {"longest_sentence": 4, "long_words": 0, "passive": 0}
+    hard = assess(
+        "Ihre Angaben werden nicht gespeichert. Die Datenschutzerklärung wurde vom Jobcenter"
+        " geprüft und informiert Sie über alles, was Sie wissen müssen, bevor Sie beginnen."
+    )
+    assert hard.passive == 2
+    assert hard.long_words == 1  # Datenschutzerklärung; Job-Center would be two parts
+    assert hard.longest_sentence == 18
+    # Placeholders are not words.
+    assert assess("Guten Tag, %(name)s").longest_sentence == 3
