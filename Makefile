@@ -50,14 +50,20 @@ lint: install-dev
 	$(BIN)/mypy src tests bench
 	$(BIN)/python -m openjobcenter.manage makemigrations --check --dry-run
 
+# Every language the platform knows (config/settings.py ALL_LANGUAGES), by catalogue folder:
+# Leichte Sprache is de_X-ls, Dari fa_AF. A new, empty catalogue is not offered until it
+# translates something (docs/languages.md).
+LOCALES ?= en ar uk de_X-ls tr ru fa fa_AF pl ro
+LOCALE_FLAGS = $(foreach l,$(LOCALES),-l $(l))
+
 messages: install-dev
-	cd src/openjobcenter && OJC_BASE_DIR=$(CURDIR) ../../$(BIN)/python -P -m openjobcenter.manage makemessages -l en -l ar -l uk --no-obsolete --no-location --ignore "benefits/*" && OJC_BASE_DIR=$(CURDIR) ../../$(BIN)/python -P -m openjobcenter.manage compilemessages
+	cd src/openjobcenter && OJC_BASE_DIR=$(CURDIR) ../../$(BIN)/python -P -m openjobcenter.manage makemessages $(LOCALE_FLAGS) --no-obsolete --no-location --ignore "benefits/*" && OJC_BASE_DIR=$(CURDIR) ../../$(BIN)/python -P -m openjobcenter.manage compilemessages $(LOCALE_FLAGS)
 
 # One app's catalogue only (-P: the app folder is the working directory, and its
 # selectors.py must not shadow the standard library's), e.g. `make messages-app APP=documents` (several people can
 # work on different apps' translations at once).
 messages-app: install-dev
-	cd src/openjobcenter/$(APP) && mkdir -p locale && OJC_BASE_DIR=$(CURDIR) ../../../$(BIN)/python -P -m openjobcenter.manage makemessages -l en -l ar -l uk --no-obsolete --no-location && OJC_BASE_DIR=$(CURDIR) ../../../$(BIN)/python -P -m openjobcenter.manage compilemessages -l en -l ar -l uk
+	cd src/openjobcenter/$(APP) && mkdir -p locale && OJC_BASE_DIR=$(CURDIR) ../../../$(BIN)/python -P -m openjobcenter.manage makemessages $(LOCALE_FLAGS) --no-obsolete --no-location && OJC_BASE_DIR=$(CURDIR) ../../../$(BIN)/python -P -m openjobcenter.manage compilemessages $(LOCALE_FLAGS)
 
 bench: install-dev
 	$(BIN)/python bench/http_baseline.py

@@ -200,6 +200,8 @@ ROUTES: dict[str, Entry] = {
     "api/v1/docs": both(public()),
     "api/v1/": both(everyone("404"), note="ninja's root: no page"),
     "sprache/": action(public()),
+    "sprachen/": page(public()),
+    "sprachen/<str:code>/": page(public(), path="/sprachen/ti/"),
     "sw.js": page(public()),
     "manifest.webmanifest": page(public()),
     # Apple's PassKit web service (issue 21): authenticated by the pass's own token, which
@@ -278,6 +280,7 @@ ROUTES: dict[str, Entry] = {
     T + "wartebereich/<str:token>/": page(public(), args={"token": "display_token"}),
     T + "wartebereich/<str:token>/aufrufe/": page(public(), args={"token": "display_token"}),
     T + "impressum/": page(public()),
+    T + "leichte-sprache/": page(public()),
     T + "datenschutz/": page(public()),
     T + "barrierefreiheit/": page(public()),
     # "War diese Seite verständlich?" (issue 22 §3): anyone on a customer page, no login.

@@ -185,8 +185,13 @@ def test_language_switch_is_remembered_for_the_logged_in_user(
     assert '<html lang="ar" dir="rtl">' in html
 
 
-def test_language_switch_refuses_unknown_language_and_foreign_redirect(client: Client, db) -> None:
-    assert client.post("/sprache/", {"language": "klingon"}).status_code == 400
+def test_language_switch_turns_unknown_language_into_german_and_refuses_foreign_redirect(
+    client: Client, db
+) -> None:
+    # An unknown code is no error page: German, and back to the page.
+    unknown = client.post("/sprache/", {"language": "klingon", "next": "/"})
+    assert unknown.status_code == 302
+    assert unknown.cookies["django_language"].value == "de"
     response = client.post("/sprache/", {"language": "en", "next": "https://evil.example/"})
     assert response["Location"] == "/"
 

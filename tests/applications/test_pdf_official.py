@@ -78,3 +78,39 @@ def test_a_name_that_says_jobcenter_is_not_prefixed(jonas: CustomerProfile) -> N
     app = application_start(request=None, customer=jonas, kind="initial")
     flat = " ".join(text_of(render_receipt(app)).split())
     assert flat.startswith("Kreisjobcenter Fulda") and "Jobcenter Kreisjobcenter" not in flat
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("ar", "إشعار الاستلام"),
+        ("uk", "Підтвердження отримання – переклад"),
+        ("de-x-ls", "Wir haben Ihren Antrag bekommen"),
+    ],
+)
+def test_receipt_adds_the_customers_language_beneath_the_german_text(
+    jonas: CustomerProfile, language: str, expected: str
+) -> None:
+    jonas.user.preferred_language = language
+    jonas.user.save(update_fields=["preferred_language"])
+    app = application_start(request=None, customer=jonas, kind="initial")
+    text = text_of(render_receipt(app))
+    # German first (legally binding), then the translation with the same reference.
+    assert text.index("Eingangsbestätigung") < text.index(expected)
+    assert text.count(app.reference) == 2
+    from openjobcenter.applications.pdf import receipt_translation
+
+    translated = receipt_translation(app, language)
+    assert translated is not None
+    assert translated["dir"] == ("rtl" if language == "ar" else "ltr")
+
+
+def test_receipt_for_german_or_unknown_language_has_no_translation(
+    jonas: CustomerProfile,
+) -> None:
+    from openjobcenter.applications.pdf import receipt_translation
+
+    app = application_start(request=None, customer=jonas, kind="initial")
+    assert receipt_translation(app, "de") is None
+    assert receipt_translation(app, "xx") is None
+    assert "Übersetzung" not in text_of(render_receipt(app))

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from openjobcenter.accounts.models import StaffMembership
 from openjobcenter.core import clock
+from openjobcenter.core.languages import usable_language
 
 _STARTED = "ojc_started"
 _SEEN = "ojc_seen"
@@ -126,7 +127,9 @@ class UserLanguageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         language = None
         if request.user.is_authenticated:
-            language = getattr(request.user, "preferred_language", None)
+            stored = getattr(request.user, "preferred_language", None)
+            # A stored code that is not offered (any more) is German, never an error.
+            language = usable_language(stored) if stored else None
             if language and language != getattr(request, "LANGUAGE_CODE", None):
                 translation.activate(language)
                 request.LANGUAGE_CODE = language

@@ -42,7 +42,7 @@ class User(AbstractUser):
     username = None  # type: ignore[assignment]
     email = models.EmailField(_("E-Mail-Adresse"), unique=True)
     preferred_language = models.CharField(
-        _("Bevorzugte Sprache"), max_length=8, choices=settings.LANGUAGES, default="de"
+        _("Bevorzugte Sprache"), max_length=8, choices=settings.ALL_LANGUAGES, default="de"
     )
 
     USERNAME_FIELD = "email"

@@ -2,7 +2,9 @@
 
 The summary is always German (it is the job centre's record): every question and answer,
 reference, filing date and the SHA-256 of the submitted data. The receipt
-(Eingangsbestätigung) names only reference, dates and the job centre's contact line.
+(Eingangsbestätigung) names only reference, dates and the job centre's contact line; for a
+customer who reads another language it adds a translation of its core beneath the German
+text, which alone is legally binding (docs/languages.md).
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import pgettext
 from weasyprint import HTML  # type: ignore[import-untyped]
 
 from openjobcenter.applications import engine
 from openjobcenter.applications.proofs import derive_proofs
 from openjobcenter.applications.selectors import settings_for
+from openjobcenter.core.languages import usable_language
 from openjobcenter.tenants.letterhead import letterhead
 
 if TYPE_CHECKING:
@@ -70,13 +74,43 @@ def render_summary(application: Application) -> bytes:
         return _write(html)
 
 
+def receipt_translation(application: Application, language: str) -> dict[str, str] | None:
+    """The receipt's core in the customer's language, None for German."""
+    language = usable_language(language)
+    if language == "de":
+        return None
+    with translation.override(language):
+        return {
+            "lang": language,
+            "dir": "rtl" if translation.get_language_bidi() else "ltr",
+            "heading": pgettext("receipt", "Eingangsbestätigung – Übersetzung"),
+            "note": pgettext(
+                "receipt",
+                "Diese Übersetzung ist eine Hilfe für Sie. Rechtlich gilt der deutsche Text oben.",
+            ),
+            "confirm": pgettext("receipt", "%(jobcenter)s bestätigt den Eingang Ihres Antrags.")
+            % {"jobcenter": letterhead(application.jobcenter)["title"]},
+            "application": pgettext("receipt", "Antrag"),
+            "reference": pgettext("receipt", "Aktenzeichen"),
+            "filed": pgettext("receipt", "Antragsdatum"),
+            "legal": pgettext(
+                "receipt",
+                "Ihr Antrag gilt ab diesem Datum als gestellt. Bürgergeld kann ab dem Ersten"
+                " dieses Monats gezahlt werden (§ 37 SGB II).",
+            ),
+        }
+
+
 def render_receipt(application: Application) -> bytes:
-    """The receipt (Eingangsbestätigung) as PDF/A, in German."""
+    """The receipt (Eingangsbestätigung) as PDF/A: German, and beneath it a translation
+    into the customer's language when that is not German."""
+    translated = receipt_translation(application, application.customer.user.preferred_language)
     with translation.override("de"):
         context = {
             **_common(application),
             "title": application.official_title,
             "contact": settings_for(application.jobcenter).receipt_contact,
+            "translated": translated,
         }
         html = render_to_string("applications/pdf/receipt.html", context)
         return _write(html)

@@ -24,6 +24,7 @@ from openjobcenter.applications.models import (
     EventKind,
 )
 from openjobcenter.core.audit import audit
+from openjobcenter.core.languages import usable_language
 from openjobcenter.core.mail import send_after_commit
 from openjobcenter.core.models import AuditAction
 from openjobcenter.home.queue_cache import queue_changed
@@ -172,7 +173,7 @@ def _send_receipt_mail(application: Application, *, filed: bool) -> None:
     """In the customer's language; only reference and date, no social data."""
     user = application.customer.user
     when = application.filed_at if filed else application.submitted_at
-    with translation.override(user.preferred_language or "de"):
+    with translation.override(usable_language(user.preferred_language)):
         local = timezone.localtime(when)
         if filed:
             subject = _("Eingangsbestätigung: Ihr Antrag %(ref)s") % {"ref": application.reference}

@@ -31,6 +31,7 @@ from openjobcenter.applications.models import (
 )
 from openjobcenter.applications.selectors_staff import processing_staff
 from openjobcenter.core.audit import audit
+from openjobcenter.core.languages import usable_language
 from openjobcenter.core.mail import send_after_commit
 from openjobcenter.core.models import AuditAction
 from openjobcenter.home.queue_cache import queue_changed
@@ -106,7 +107,7 @@ def _customer_link(application: Application) -> str:
 
 def _notify_customer(application: Application, notice: Any) -> None:
     user = application.customer.user
-    with translation.override(user.preferred_language or "de"):
+    with translation.override(usable_language(user.preferred_language)):
         subject = _("Neuigkeiten zu Ihrem Antrag %(ref)s") % {"ref": application.reference}
         body = _(
             "Guten Tag,\n\n%(text)s\nBitte melden Sie sich an, um mehr zu lesen:\n%(link)s\n\n"

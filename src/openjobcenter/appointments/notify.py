@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from openjobcenter.appointments.models import Appointment
+from openjobcenter.core.languages import usable_language
 from openjobcenter.core.mail import send_after_commit
 
 
@@ -40,7 +41,7 @@ def _to_customer(pk: int, subject: str, text: str) -> None:
     if appointment is None:
         return
     user = appointment.customer.user
-    with translation.override(user.preferred_language):
+    with translation.override(usable_language(user.preferred_language)):
         link = settings.SITE_URL + reverse(
             "customer:appointment", kwargs={"jc": appointment.jobcenter.slug, "pk": pk}
         )
@@ -53,7 +54,7 @@ def _to_customer(pk: int, subject: str, text: str) -> None:
             "link": link,
             "jc": appointment.jobcenter.name,
         }
-        _mail(user.email, user.preferred_language, _(subject), body)
+        _mail(user.email, usable_language(user.preferred_language), _(subject), body)
 
 
 def _to_staff(pk: int, subject: str, text: str) -> None:
@@ -61,7 +62,7 @@ def _to_staff(pk: int, subject: str, text: str) -> None:
     if appointment is None:
         return
     staff = appointment.staff
-    with translation.override(staff.preferred_language):
+    with translation.override(usable_language(staff.preferred_language)):
         link = settings.SITE_URL + reverse(
             "staff:appointment", kwargs={"jc": appointment.jobcenter.slug, "pk": pk}
         )
@@ -71,7 +72,7 @@ def _to_staff(pk: int, subject: str, text: str) -> None:
             "when": when(appointment),
             "link": link,
         }
-        _mail(staff.email, staff.preferred_language, _(subject), body)
+        _mail(staff.email, usable_language(staff.preferred_language), _(subject), body)
 
 
 # The texts are marked (gettext_noop) where they are defined and translated when sent, in the

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _
 
 from openjobcenter.config.env import (
@@ -29,6 +30,7 @@ from openjobcenter.config.env import (
 from openjobcenter.config.logging_settings import logging_dict
 from openjobcenter.config.monitoring_settings import metrics_settings, readyz_settings
 from openjobcenter.config.news_settings import news_settings
+from openjobcenter.core.languages import EASY_GERMAN, with_catalogue
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = Path(env_str("OJC_BASE_DIR") or Path.cwd())
@@ -348,13 +350,52 @@ CONTENT_SECURITY_POLICY = (
 
 # --- Internationalisation ------------------------------------------------------------
 LANGUAGE_CODE = "de"
-LANGUAGES = [
+# Every language the platform knows (profile choices, e-mails): fixed, so the profile's
+# field does not change when a catalogue arrives. Leichte Sprache is German with a
+# private-use subtag (catalogue folder de_X-ls); Dari is fa-af (folder fa_AF).
+ALL_LANGUAGES = [
     ("de", _("Deutsch")),
+    (EASY_GERMAN, _("Leichte Sprache")),
     ("en", _("Englisch")),
     ("ar", _("Arabisch")),
     ("uk", _("Ukrainisch")),
+    ("tr", _("Türkisch")),
+    ("ru", _("Russisch")),
+    ("fa", _("Persisch (Farsi)")),
+    ("fa-af", _("Dari")),
+    ("pl", _("Polnisch")),
+    ("ro", _("Rumänisch")),
 ]
-LANGUAGE_NATIVE_NAMES = {"de": "Deutsch", "en": "English", "ar": "العربية", "uk": "Українська"}
+LANGUAGE_NATIVE_NAMES = {
+    "de": "Deutsch",
+    EASY_GERMAN: "Leichte Sprache",
+    "en": "English",
+    "ar": "العربية",
+    "uk": "Українська",
+    "tr": "Türkçe",
+    "ru": "Русский",
+    "fa": "فارسی",
+    "fa-af": "دری",
+    "pl": "Polski",
+    "ro": "Română",
+}
+# Offered = in the switcher and accepted from cookies, URLs and profiles: by default every
+# language whose platform catalogue (locale/<folder>/LC_MESSAGES/django.mo) translates
+# something; OFFERED_LANGUAGES=de,en,... narrows it (docs/languages.md). Anything else
+# falls back to German.
+_offered_env = env_list("OFFERED_LANGUAGES", [])
+OFFERED_LANGUAGES = [
+    code
+    for code in with_catalogue(PACKAGE_DIR / "locale", [c for c, _n in ALL_LANGUAGES])
+    if not _offered_env or code in _offered_env or code == "de"
+]
+LANGUAGES = [(code, name) for code, name in ALL_LANGUAGES if code in OFFERED_LANGUAGES]
+# Django knows neither Dari nor Leichte Sprache ({% get_language_info %}, the admin).
+LANG_INFO.setdefault("fa-af", {"bidi": True, "code": "fa-af", "name": "Dari", "name_local": "دری"})
+LANG_INFO.setdefault(
+    EASY_GERMAN,
+    {"bidi": False, "code": EASY_GERMAN, "name": "Easy German", "name_local": "Leichte Sprache"},
+)
 # Earlier paths win; locale_overrides (formal "Sie" for allauth) is never touched by makemessages.
 LOCALE_PATHS = [PACKAGE_DIR / "locale_overrides", PACKAGE_DIR / "locale"]
 TIME_ZONE = "Europe/Berlin"

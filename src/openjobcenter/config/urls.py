@@ -30,6 +30,7 @@ from openjobcenter.tenants import views as tenant_views
 from openjobcenter.videos import urls as video_urls
 from openjobcenter.web import health, staff_views
 from openjobcenter.web import views as web_views
+from openjobcenter.web import views_languages as web_languages
 
 customer_patterns = (
     [
@@ -114,6 +115,7 @@ tenant_patterns = (
         *news_urls.tenant_patterns,
         *video_urls.tenant_patterns,
         *mandate_urls.tenant_patterns,
+        path("leichte-sprache/", web_languages.easy_language, name="easy_language"),
         path("impressum/", web_views.legal_page, {"page": "imprint"}, name="imprint"),
         path("datenschutz/", web_views.legal_page, {"page": "privacy"}, name="privacy"),
         path(
@@ -133,6 +135,8 @@ platform_patterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("sprache/", web_views.set_language, name="set_language"),
+    path("sprachen/", web_languages.other_languages, name="other_languages"),
+    path("sprachen/<str:code>/", web_languages.further_language, name="further_language"),
     path("", include(notification_urls.platform_patterns)),  # /sw.js, manifest
     path("", include((news_urls.platform_patterns, "news"))),  # /.well-known/webfinger
     path("", include(card_urls.platform_patterns)),  # /passkit/v1/... (Apple Wallet)

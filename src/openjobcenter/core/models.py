@@ -244,3 +244,27 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job}@{self.period_start:%Y-%m-%dT%H:%M:%S}"
+
+
+class SharedTranslation(models.Model):
+    """A translation the operator ships for a German text that job centres commonly enter
+    ("Erstgespräch", "Fragen zum Antrag"): every job centre whose text is exactly this
+    German adopts it, unless it has entered its own (core/content_i18n.py)."""
+
+    source = models.CharField(_("Deutscher Text"), max_length=500, unique=True)
+    translations = models.JSONField(_("Übersetzungen"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("Geteilte Übersetzung")
+        verbose_name_plural = _("Geteilte Übersetzungen")
+
+    def __str__(self) -> str:
+        return self.source
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from django.core.cache import cache
+
+        from openjobcenter.core.content_i18n import shared_cache_key
+
+        super().save(*args, **kwargs)
+        cache.delete(shared_cache_key(self.source))

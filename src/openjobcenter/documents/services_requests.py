@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from openjobcenter.core.audit import audit
+from openjobcenter.core.languages import usable_language
 from openjobcenter.core.mail import send_after_commit
 from openjobcenter.core.models import AuditAction
 from openjobcenter.documents.kinds import KINDS
@@ -142,7 +143,7 @@ def _create_request(
 def _mail_customer(customer: CustomerProfile, subject: str, text: str, url_name: str) -> None:
     """A mail that says only "please look"; the content stays behind the login."""
     user = customer.user
-    with translation.override(user.preferred_language or "de"):
+    with translation.override(usable_language(user.preferred_language)):
         link = settings.SITE_URL + reverse(url_name, kwargs={"jc": customer.jobcenter.slug})
         body = _("Guten Tag,\n\n%(text)s\n\n%(link)s\n\nIhr %(jc)s") % {
             "text": _(text),

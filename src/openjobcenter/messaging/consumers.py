@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
@@ -31,6 +30,7 @@ from openjobcenter.accounts.middleware import (
 )
 from openjobcenter.core import clock
 from openjobcenter.core.access import Perm, has_perm, staff_roles
+from openjobcenter.core.languages import usable_language
 from openjobcenter.core.metrics import CountedSocketMixin
 from openjobcenter.messaging import layerwatch, notices, realtime, selectors, services
 from openjobcenter.messaging.attachment_access import protected_for, protected_page
@@ -381,7 +381,7 @@ class ChatConsumer(CountedSocketMixin, AsyncWebsocketConsumer):  # type: ignore[
         everyone in the group; only notices carry words of the server's)."""
         if not message.get("notice"):
             return message
-        language = getattr(self.user, "preferred_language", "") or settings.LANGUAGE_CODE
+        language = usable_language(getattr(self.user, "preferred_language", ""))
         return {**message, "body": notices.notice_text_in(message["notice"], language)}
 
     # --- group events -------------------------------------------------------------------

@@ -29,6 +29,8 @@ class Topic(models.Model):
 
     jobcenter = models.ForeignKey(Jobcenter, on_delete=models.CASCADE, related_name="chat_topics")
     name = models.CharField(_("Name"), max_length=100)
+    # Per-language versions of this row's texts (core/content_i18n.py).
+    translations = models.JSONField(_("Übersetzungen"), default=dict, blank=True)
     description = models.CharField(
         _("Beschreibung für Kundinnen und Kunden"), max_length=300, blank=True
     )
@@ -55,9 +57,12 @@ class Topic(models.Model):
 
     @property
     def label(self) -> str:
-        """The name in the reader's language: the default topics' names are in the
-        catalogue; a job centre's own names stay as written."""
-        return gettext(self.name)
+        """The name in the reader's language: the job centre's own translation (or a
+        shared one, core/content_i18n.py), else the catalogue's for the default topics."""
+        from openjobcenter.core.content_i18n import translated
+
+        own = translated(self, "name")
+        return own if own != self.name else gettext(self.name)
 
 
 DEFAULT_TOPICS = [
@@ -107,6 +112,8 @@ class TextTemplate(models.Model):
         Jobcenter, on_delete=models.CASCADE, related_name="chat_templates"
     )
     title = models.CharField(_("Titel"), max_length=100)
+    # Per-language versions of this row's texts (core/content_i18n.py).
+    translations = models.JSONField(_("Übersetzungen"), default=dict, blank=True)
     body = models.TextField(_("Text"))
 
     class Meta:

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone, translation
 
+from openjobcenter.core.languages import usable_language
 from openjobcenter.notifications import batching
 from openjobcenter.notifications.channels import Payload, all_channels
 from openjobcenter.notifications.events import DIGEST, get_event
@@ -60,7 +61,7 @@ def quiet_until(pref: NotificationPreference, now: datetime) -> datetime | None:
 def render_payload(user: User, event_key: str, url: str) -> Payload:
     """The notification text in the recipient's language: fixed words, no content."""
     event = get_event(event_key)
-    with translation.override(user.preferred_language or "de"):
+    with translation.override(usable_language(user.preferred_language)):
         return Payload(event=event.key, title=str(event.title), body=str(event.body), url=url)
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from openjobcenter.core.languages import usable_language
 from openjobcenter.retention.registry import Rule, Unit, register
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ def _warn(user: User) -> None:
     from openjobcenter.retention.models import InactivityWarning
 
     when = timezone.localdate() + WARNING_AHEAD
-    with translation.override(user.preferred_language or "de"):
+    with translation.override(usable_language(user.preferred_language)):
         body = _(
             "Guten Tag,\n\nSie haben sich lange nicht mehr in Ihrem Konto beim Jobcenter "
             "angemeldet. Wir löschen Ihr Konto ab dem %(date)s, wenn Sie sich bis dahin "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from openjobcenter.core.admin import MissingTranslationsColumn
 from openjobcenter.tenants.models import Jobcenter, Office, ServiceArea
 
 
@@ -18,8 +19,10 @@ class ServiceAreaInline(admin.TabularInline[ServiceArea, Jobcenter]):
 
 
 @admin.register(Jobcenter)
-class JobcenterAdmin(admin.ModelAdmin[Jobcenter]):
-    list_display = ("name", "slug", "kind", "host", "is_active")
+class JobcenterAdmin(MissingTranslationsColumn, admin.ModelAdmin[Jobcenter]):
+    translated_fields = ("intro", "imprint", "privacy", "accessibility")
+    list_display = ("name", "slug", "kind", "host", "is_active", "missing_translations")
+    readonly_fields = ("missing_translations",)
     list_filter = ("kind", "is_active", "state")
     search_fields = ("name", "slug", "host")
     prepopulated_fields = {"slug": ("name",)}

@@ -83,6 +83,16 @@ class LegalForm(forms.Form):
     accessibility_feedback_email = forms.EmailField(
         label=_("E-Mail für Rückmeldungen zur Barrierefreiheit"), required=False
     )
+    easy_language = forms.CharField(
+        label=_("Text in Leichter Sprache"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea,
+        help_text=_(
+            "Erklärt die Seite in Leichter Sprache. Leer: Es erscheint der Standardtext"
+            " der Plattform."
+        ),
+    )
 
 
 class ModulesForm(forms.Form):

@@ -89,6 +89,10 @@ class Jobcenter(models.Model):
     accessibility_feedback_email = models.EmailField(
         _("Feedback zur Barrierefreiheit (E-Mail)"), blank=True
     )
+    # BITV 2.0 § 4: what the site offers, in Leichte Sprache (empty: the platform's text).
+    easy_language = models.TextField(_("Text in Leichter Sprache"), blank=True)
+    # Per-language versions of this row's texts (core/content_i18n.py).
+    translations = models.JSONField(_("Übersetzungen"), default=dict, blank=True)
 
     enabled_modules = models.JSONField(
         _("Eingeschaltete Module"), default=default_modules, blank=True

@@ -28,6 +28,7 @@ EDITABLE_FIELDS = frozenset(
         "privacy",
         "accessibility",
         "accessibility_feedback_email",
+        "easy_language",
     }
 )
 

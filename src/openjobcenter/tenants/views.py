@@ -30,7 +30,10 @@ from openjobcenter.tenants.services import (
 SECTIONS = {
     "branding": (BrandingForm, ("primary_colour", "intro")),
     "contact": (ContactForm, ("phone", "email", "website")),
-    "legal": (LegalForm, ("imprint", "privacy", "accessibility", "accessibility_feedback_email")),
+    "legal": (
+        LegalForm,
+        ("imprint", "privacy", "accessibility", "accessibility_feedback_email", "easy_language"),
+    ),
 }
 
 

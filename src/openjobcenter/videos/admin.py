@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from openjobcenter.core.admin import MissingTranslationsColumn
 from openjobcenter.videos import services
 from openjobcenter.videos.errors import VideoInputError
 from openjobcenter.videos.forms import ACCEPT
@@ -36,7 +37,7 @@ class SharedVideoForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = Video
-        fields = ("title", "description", "published")
+        fields = ("title", "translations", "description", "published")
 
     def clean_captions(self) -> str:
         text = str(self.cleaned_data.get("captions") or "")
@@ -57,9 +58,10 @@ class VariantInline(admin.TabularInline[VideoVariant, Video]):
 
 
 @admin.register(Video)
-class SharedVideoAdmin(admin.ModelAdmin[Video]):
+class SharedVideoAdmin(MissingTranslationsColumn, admin.ModelAdmin[Video]):
     form = SharedVideoForm
-    list_display = ("title", "published", "updated_at")
+    translated_fields = ("title",)
+    list_display = ("title", "published", "updated_at", "missing_translations")
     inlines = (VariantInline,)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Video]:

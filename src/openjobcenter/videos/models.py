@@ -67,6 +67,8 @@ class Video(models.Model):
         related_name="adoptions",
     )
     title = models.CharField(_("Titel"), max_length=120)
+    # Per-language versions of this row's texts (core/content_i18n.py).
+    translations = models.JSONField(_("Übersetzungen"), default=dict, blank=True)
     description = models.TextField(_("Beschreibung"), blank=True, max_length=2000)
     published = models.BooleanField(_("Veröffentlicht"), default=False)
     # A self-hosted PeerTube video instead of (or besides) uploaded files.

@@ -156,6 +156,26 @@ def videos_for(jobcenter: Jobcenter, target_kind: str, target_key: str) -> list[
     return out
 
 
+def sign_language_video(jobcenter: Jobcenter, help_page: str) -> PlayerVideo | None:
+    """The job centre's published video in German Sign Language (a variant of kind
+    ``sign``) attached to a help page, e.g. the start page's DGS slot; None without one."""
+    if not is_enabled(jobcenter, "videos"):
+        return None
+    videos = Video.objects.filter(
+        jobcenter=jobcenter,
+        published=True,
+        attachments__target_kind=TargetKind.HELP_PAGE,
+        attachments__target_key=help_page,
+    ).select_related("adopted_from")
+    for video in videos:
+        variants = ready_variants(video)
+        sign = next((v for v in variants if v.kind == VariantKind.SIGN_LANGUAGE), None)
+        if sign is not None:
+            others = [v for v in variants if v.pk != sign.pk]
+            return PlayerVideo(video, sign, others, (get_language() or "de").split("-")[0])
+    return None
+
+
 def library(jobcenter: Jobcenter) -> list[PlayerVideo]:
     videos = Video.objects.filter(jobcenter=jobcenter, published=True).select_related(
         "adopted_from"

@@ -168,6 +168,8 @@ def video_adopt(
                 title=shared.title,
                 description=shared.description,
                 peertube_url=shared.peertube_url,
+                # The operator's translations of the title come along (docs/languages.md).
+                translations=shared.translations,
             )
             _audit(request, actor, AuditAction.CREATE, "video", video.pk, jobcenter, "adopted")
     except IntegrityError:  # adopted at the same moment in another request

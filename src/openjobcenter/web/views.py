@@ -6,14 +6,12 @@ import sys
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.files.storage import default_storage
 from django.http import (
     FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
-    HttpResponseBadRequest,
     HttpResponseRedirect,
     JsonResponse,
 )
@@ -22,7 +20,6 @@ from django.template.loader import render_to_string
 from django.urls import get_urlconf, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import check_for_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST, require_safe
@@ -31,6 +28,8 @@ from openjobcenter.accounts.middleware import set_language_cookie
 from openjobcenter.accounts.models import CustomerProfile, StaffMembership
 from openjobcenter.accounts.services import user_set_language
 from openjobcenter.core.access import MissingPermission, request_jobcenter, roles_with
+from openjobcenter.core.content_i18n import translated
+from openjobcenter.core.languages import usable_language
 from openjobcenter.core.unavailable import outage_code, unavailable_response, wants_json
 from openjobcenter.tenants import modules
 from openjobcenter.tenants.colours import on_colour
@@ -112,7 +111,7 @@ def legal_page(request: HttpRequest, jc: str, page: str) -> HttpResponse:
     return render(
         request,
         "web/legal_page.html",
-        {"title": title, "page": page, "text": getattr(jobcenter, field)},
+        {"title": title, "page": page, "text": translated(jobcenter, field)},
     )
 
 
@@ -141,9 +140,8 @@ def logo(request: HttpRequest, jc: str) -> FileResponse:
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponse:
     """Switch the language (a plain form POST, works without JavaScript) and remember it."""
-    language = request.POST.get("language", "")
-    if not check_for_language(language) or language not in dict(settings.LANGUAGES):
-        return HttpResponseBadRequest(_("Diese Sprache gibt es nicht."))
+    # An unknown or no longer offered language is German, never an error page.
+    language = usable_language(request.POST.get("language", "")[:20])
     next_url = request.POST.get("next", "/")
     if not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()

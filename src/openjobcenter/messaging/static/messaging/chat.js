@@ -184,6 +184,7 @@ if (root) {
     if (message.body) {
       const body = document.createElement("p");
       body.className = "chat-body";
+      body.dir = "auto"; // a Latin name in Farsi text, an Arabic one in German
       appendText(body, message.body);
       li.appendChild(body);
     }
@@ -222,6 +223,7 @@ if (root) {
     meta.textContent = `${label("you")} · ${label("queued")}`;
     const body = document.createElement("p");
     body.className = "chat-body";
+    body.dir = "auto";
     appendText(body, item.body);
     li.append(meta, body);
     log.appendChild(li);
