@@ -35,6 +35,7 @@ from openjobcenter.core.audit_buffer import audit_own_read
 from openjobcenter.documents.api import router as documents_router
 from openjobcenter.messaging.api import router as messaging_router
 from openjobcenter.notifications.api import router as notifications_router
+from openjobcenter.postbox.api import router as postbox_router
 from openjobcenter.reception.api import router as reception_router
 from openjobcenter.tenants.models import Jobcenter
 from openjobcenter.tenants.selectors import (
@@ -63,6 +64,7 @@ api.add_router("/messaging", messaging_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/cards", cards_router)
 api.add_router("/reception", reception_router)
+api.add_router("/postbox", postbox_router)
 
 
 @api.exception_handler(ValidationError)

@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "openjobcenter.cards",
     "openjobcenter.videos",
     "openjobcenter.reception",
+    "openjobcenter.postbox",
     "allauth",
     "allauth.account",
     "allauth.mfa",

@@ -21,6 +21,7 @@ from openjobcenter.home import urls as home_urls
 from openjobcenter.messaging import urls as messaging_urls
 from openjobcenter.news import urls as news_urls
 from openjobcenter.notifications import urls as notification_urls
+from openjobcenter.postbox import urls as postbox_urls
 from openjobcenter.reception import urls as reception_urls
 from openjobcenter.retention import views as retention_views
 from openjobcenter.retention import views_account as retention_account_views
@@ -44,6 +45,7 @@ customer_patterns = (
         *notification_urls.customer_patterns,
         *feedback_urls.customer_patterns,
         *card_urls.customer_patterns,
+        *postbox_urls.customer_patterns,
     ],
     "customer",
 )
@@ -88,6 +90,7 @@ staff_patterns = (
         *notification_urls.staff_patterns,
         *feedback_urls.staff_patterns,
         *news_urls.staff_patterns,
+        *postbox_urls.staff_patterns,
         *card_urls.staff_patterns,
         *video_urls.staff_patterns,
         path("vorabberechnung/", calculator_views.pre_calculation, name="pre_calculation"),

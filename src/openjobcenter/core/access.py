@@ -59,6 +59,7 @@ class Perm(enum.StrEnum):
     NEWS_MODERATE = "news.moderate"  # the fediverse inbox: replies and mentions
     VIDEOS_MANAGE = "videos.manage"  # upload explainer videos, captions, attach, adopt
     VIDEOS_STATS = "videos.stats"  # views and completion per video (counts only)
+    POSTBOX_DEPOSIT = "postbox.deposit"  # notices: deposit, send by post (benefit data)
 
 
 ALL_ROLES = frozenset(Role)
@@ -93,6 +94,7 @@ ROLE_PERMISSIONS: dict[Perm, frozenset[Role]] = {
     Perm.NEWS_MODERATE: frozenset({Role.TEAM_LEAD, Role.ADMIN}),
     Perm.VIDEOS_MANAGE: frozenset({Role.ADMIN}),
     Perm.VIDEOS_STATS: frozenset({Role.TEAM_LEAD, Role.ADMIN}),
+    Perm.POSTBOX_DEPOSIT: frozenset({Role.CASEWORKER, Role.TEAM_LEAD}),
 }
 
 
