@@ -29,7 +29,6 @@ from openjobcenter.core.models import AuditAction
 from openjobcenter.postbox import pdfcheck, selectors, services
 from openjobcenter.postbox.models import Notice, NoticeKind
 from openjobcenter.postbox.views_customer import pdf_response
-from openjobcenter.tenants.models import Jobcenter
 from openjobcenter.tenants.modules import is_enabled
 from openjobcenter.tenants.selectors import get_jobcenter_by_slug
 
@@ -233,16 +232,19 @@ def objection_create(request: HttpRequest, jc: str, pk: int, payload: ObjectionI
 # --- Staff --------------------------------------------------------------------------------
 
 
-def _staff(request: HttpRequest, jc: str) -> Jobcenter:
+def _staff(request: HttpRequest, jc: str, customer_id: int) -> CustomerProfile:
+    """The customer, looked up in the caller's job centre first (another job centre's
+    customer: 404 before any 403), then the permission and need-to-know."""
     jobcenter = get_jobcenter_by_slug(jc)
     roles = staff_roles(auth_user(request), jobcenter)
     if not roles or not is_enabled(jobcenter, MODULE):
         raise Http404
+    customer = selectors.get_customer_for_staff(jobcenter, customer_id)
     if not has_perm(roles, Perm.POSTBOX_DEPOSIT):
         raise HttpError(403, "Your role may not deposit notices")
     if not ntk.may_read(roles=roles, category=ntk.Category.BENEFIT_DATA, jobcenter=jobcenter):
         raise HttpError(403, "Your role may not read benefit data here")
-    return jobcenter
+    return customer
 
 
 def _staff_out(notice: Notice) -> dict[str, Any]:
@@ -262,8 +264,8 @@ def _staff_out(notice: Notice) -> dict[str, Any]:
     auth=staff_session,
 )
 def staff_notices(request: HttpRequest, jc: str, customer_id: int) -> Any:
-    jobcenter = _staff(request, jc)
-    customer = selectors.get_customer_for_staff(jobcenter, customer_id)
+    customer = _staff(request, jc, customer_id)
+    jobcenter = customer.jobcenter
     notices = list(selectors.notices_of_customer_for_staff(customer)[:200])
     audit(
         request=request,
@@ -294,8 +296,7 @@ def staff_deposit(
     """Deposit a notice (PDF, at most 10 MB, not encrypted, no JavaScript or actions).
     With the customer's consent it goes to the postbox and the customer is told;
     without, it is marked for post."""
-    jobcenter = _staff(request, jc)
-    customer = selectors.get_customer_for_staff(jobcenter, customer_id)
+    customer = _staff(request, jc, customer_id)
     application = None
     if application_id is not None:
         application = customer.applications.filter(pk=application_id).first()

@@ -14,7 +14,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from openjobcenter.core.access import (
+    MissingPermission,
     Perm,
+    has_perm,
     request_jobcenter,
     request_staff_roles,
     request_user,
@@ -32,6 +34,10 @@ MODULE = "postbox"
 
 
 def _benefit_data(request: HttpRequest) -> None:
+    """Called after the object was found in the job centre (another job centre's object
+    is a 404 before any 403): the permission, then need-to-know for benefit data."""
+    if not has_perm(request_staff_roles(request), Perm.POSTBOX_DEPOSIT):
+        raise MissingPermission(Perm.POSTBOX_DEPOSIT)
     require_content(
         roles=request_staff_roles(request),
         category=Category.BENEFIT_DATA,
@@ -42,11 +48,11 @@ def _benefit_data(request: HttpRequest) -> None:
 @require_http_methods(["GET", "POST"])
 @never_cache
 @require_module(MODULE)
-@staff_required(Perm.POSTBOX_DEPOSIT)
+@staff_required()
 def customer_notices(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
-    _benefit_data(request)
     jobcenter = request_jobcenter(request)
     customer = selectors.get_customer_for_staff(jobcenter, pk)
+    _benefit_data(request)
     applications = [
         (a.pk, f"{a.reference} ({a.get_kind_display()})")
         for a in customer.applications.exclude(status="draft").order_by("-pk")[:50]
@@ -106,7 +112,7 @@ def customer_notices(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
 @require_GET
 @never_cache
 @require_module(MODULE)
-@staff_required(Perm.POSTBOX_DEPOSIT)
+@staff_required()
 def outgoing(request: HttpRequest, jc: str) -> HttpResponse:
     _benefit_data(request)
     jobcenter = request_jobcenter(request)
@@ -123,10 +129,10 @@ def outgoing(request: HttpRequest, jc: str) -> HttpResponse:
 
 @require_POST
 @require_module(MODULE)
-@staff_required(Perm.POSTBOX_DEPOSIT)
+@staff_required()
 def mark_posted(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
-    _benefit_data(request)
     notice = selectors.get_notice_for_staff(request_jobcenter(request), pk)
+    _benefit_data(request)
     if services.notice_mark_posted(request=request, actor=request_user(request), notice=notice):
         messages.success(request, _("Als per Post gesendet vermerkt."))
     else:
@@ -137,10 +143,10 @@ def mark_posted(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
 @require_GET
 @never_cache
 @require_module(MODULE)
-@staff_required(Perm.POSTBOX_DEPOSIT)
+@staff_required()
 def notice_file(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
-    _benefit_data(request)
     notice = selectors.get_notice_for_staff(request_jobcenter(request), pk)
+    _benefit_data(request)
     audit(
         request=request,
         action=AuditAction.READ,
