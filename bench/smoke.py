@@ -57,6 +57,7 @@ SCRIPTS = [
     Script("benefits", sqlite=True, sqlite_flag=False, pg_admin=False),
     Script("metrics_overhead", sqlite=True, sqlite_flag=False, pg_admin=False),
     Script("feedback", sqlite=True, redis=True),
+    Script("postbox", sqlite=True, redis=True),
 ]
 
 

@@ -356,3 +356,27 @@ def test_question_opens_one_linked_conversation(
     assert conversation.messages.count() == 2
     notice.refresh_from_db()
     assert notice.question_conversation_id == conversation.pk
+
+
+def test_queue_and_home_providers_make_a_fixed_number_of_queries(
+    customer: CustomerProfile, caseworker: User
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ctx = StaffContext(
+        jobcenter=customer.jobcenter, user=caseworker, roles=frozenset({Role.CASEWORKER})
+    )
+    counts = []
+    for n in (1, 5):
+        for _ in range(n):
+            deposit(customer, caseworker)
+            deposit(customer, caseworker, electronic=True)
+        with CaptureQueriesContext(connection) as queue:
+            PostQueueProvider().queue(ctx)
+        with CaptureQueriesContext(connection) as home:
+            NewNoticeProvider().items(customer)
+        counts.append((len(queue.captured_queries), len(home.captured_queries)))
+        services.consent_set(request=None, customer=customer, electronic=False)
+    assert counts[0] == counts[1]
+    assert counts[0][0] <= 2

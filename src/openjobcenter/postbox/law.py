@@ -30,10 +30,11 @@ are Hessen's (the job centres served are Hessian; ``appointments.opening``).
 from __future__ import annotations
 
 import calendar
+import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from openjobcenter.appointments.opening import holiday_on
+from openjobcenter.appointments.opening import hessen_holidays
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,8 +110,14 @@ def bekanntgabe(
     return notified_on + timedelta(days=rule_on(notified_on).days)
 
 
+@functools.lru_cache(maxsize=64)
+def _holidays(year: int) -> frozenset[date]:
+    # Pure and small: a listing of 200 notices asks for the same years again and again.
+    return frozenset(hessen_holidays(year))
+
+
 def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and holiday_on(day) is None
+    return day.weekday() < 5 and day not in _holidays(day.year)
 
 
 def next_working_day(day: date) -> date:

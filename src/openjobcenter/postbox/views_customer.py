@@ -81,8 +81,34 @@ def postbox(request: HttpRequest, jc: str) -> HttpResponse:
     return render(
         request,
         "postbox/postbox.html",
-        {"notices": notices, "electronic": selectors.consents_electronic(customer)},
+        {"rows": list_rows(jc, notices), "electronic": selectors.consents_electronic(customer)},
     )
+
+
+def list_rows(jc: str, notices: list[Notice]) -> list[tuple[str, str, str, bool]]:
+    """(link, title, state, new) per notice, the words looked up once per request: the
+    list stays cheap with hundreds of notices (bench/postbox.py)."""
+    from django.urls import reverse
+    from django.utils import dateformat, formats
+
+    from openjobcenter.postbox.models import NoticeKind
+
+    base = reverse("customer:postbox", kwargs={"jc": jc})
+    kinds = {value: str(label) for value, label in NoticeKind.choices}
+    fmt = formats.get_format("SHORT_DATE_FORMAT")
+    dated = _("vom %(date)s")
+    copy, read, new = _("Kopie – per Post verschickt"), _("gelesen"), _("neu")
+    rows = []
+    for n in notices:
+        title = f"{kinds.get(n.kind, n.kind)} {dated % {'date': dateformat.format(n.dated, fmt)}}"
+        if n.posted_at:
+            state, fresh = copy, False
+        elif n.retrieved_at:
+            state, fresh = read, False
+        else:
+            state, fresh = new, True
+        rows.append((f"{base}{n.pk}/", title, state, fresh))
+    return rows
 
 
 def _notice(request: HttpRequest, pk: int) -> Notice:

@@ -1,0 +1,277 @@
+"""Benchmark of the customer's postbox listing ("Mein Postfach", issue 25 §2).
+
+    .venv/bin/python bench/postbox.py                  # PostgreSQL at 127.0.0.1:5432 + Redis
+    .venv/bin/python bench/postbox.py --sqlite         # the embedded default (database cache)
+    .venv/bin/python bench/postbox.py --smoke          # seconds, tiny data (bench/smoke.py)
+
+Timed one after the other, interleaved and rotated in this process, through Django's
+test client (the whole middleware stack, a logged-in session):
+
+- **bare view (baseline)**: ``bench/bench_urls.py``'s bare view: the middleware alone;
+- **empty postbox (baseline)**: ``GET /<jc>/mein-bereich/postfach/`` of a customer
+  without notices: the page without its list;
+- **postbox, 200 notices**: the same page of a customer with 200 notices (electronic,
+  half of them retrieved, some copies of notices sent by post);
+- **API list, 200 notices**: ``GET /api/v1/postbox/<jc>/notices`` for that customer
+  (each notice with its Bekanntgabe and objection deadline computed).
+
+Figures per case: p50/p95 wall time, p50/p95 CPU time of this thread, SQL queries per
+request, each also as a ratio to the bare view. Target: the 200-notice listing (page and
+API) p95 < 50 ms. PostgreSQL only on 127.0.0.1 (user ``postgres``, trust auth); the
+database ``ojc_bench_postbox`` is created and dropped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+if __package__ in {None, ""}:  # run as ``python bench/<name>.py``: make ``bench`` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import (
+    ADMIN_URL,
+    SMOKE_HELP,
+    database_url,
+    percentile,
+    python_speed_ms,
+    recreate_database,
+    setup_bench_django,
+    smoke_db_name,
+    smoke_require,
+    summary,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+DB_NAME = "ojc_bench_postbox"
+TARGET_P95_MS = 50.0
+NOTICES = 200
+
+
+def setup_django(database: str, base_dir: Path, redis_url: str | None = None) -> None:
+    setup_bench_django(database, base_dir, name="postbox", redis_url=redis_url)
+    from django.conf import settings
+    from django.urls import clear_url_caches
+
+    settings.ROOT_URLCONF = "bench.bench_urls"
+    clear_url_caches()
+
+
+@dataclass
+class Timing:
+    name: str
+    samples_ms: list[float] = field(default_factory=list)
+    cpu_ms: list[float] = field(default_factory=list)
+    queries: int = 0
+
+    def summary(self) -> dict[str, Any]:
+        return summary(
+            self.name,
+            self.samples_ms,
+            cpu_p50_ms=round(percentile(sorted(self.cpu_ms), 50), 2),
+            cpu_p95_ms=round(percentile(sorted(self.cpu_ms), 95), 2),
+            queries=self.queries,
+        )
+
+
+def seed(count: int) -> tuple[Any, Any, str]:
+    """Two customers of one job centre; the first with ``count`` notices (rows only: the
+    listing never reads a file)."""
+    from django.utils import timezone
+
+    from openjobcenter.accounts.models import CustomerProfile, User
+    from openjobcenter.postbox.models import Channel, Notice, NoticeConsent, NoticeKind
+    from openjobcenter.tenants.demo import load_jobcenters
+    from openjobcenter.tenants.models import Jobcenter
+
+    load_jobcenters()
+    jobcenter = Jobcenter.objects.get(slug="fulda")
+    jobcenter.enabled_modules = sorted({*jobcenter.enabled_modules, "postbox"})
+    jobcenter.save()
+    people = []
+    for email in ("voll@example.org", "leer@example.org"):
+        user = User.objects.create_user(email=email, password=None, first_name="Erika")
+        people.append(CustomerProfile.objects.create(user=user, jobcenter=jobcenter))
+    full, empty = people
+    now = timezone.now()
+    NoticeConsent.objects.create(customer=full, electronic=True, changed_at=now)
+    kinds = list(NoticeKind.values)
+    Notice.objects.bulk_create(
+        Notice(
+            jobcenter=jobcenter,
+            customer=full,
+            kind=kinds[i % len(kinds)],
+            dated=(now - timedelta(days=i)).date(),
+            channel=Channel.ELECTRONIC,
+            file_name=f"{jobcenter.storage_id}/notices/bench{i}.pdf",
+            size=1000,
+            sha256="0" * 64,
+            created_at=now - timedelta(days=i),
+            notified_at=now - timedelta(days=i),
+            retrieved_at=now - timedelta(days=i) if i % 2 else None,
+            posted_at=now - timedelta(days=i - 11) if i % 10 == 0 and i > 20 else None,
+        )
+        for i in range(count)
+    )
+    return full, empty, jobcenter.slug
+
+
+def run(iterations: int, count: int) -> list[dict[str, Any]]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    full, empty, jc = seed(count)
+    full_client, empty_client, bare_client = (
+        Client(HTTP_HOST="127.0.0.1"),
+        Client(HTTP_HOST="127.0.0.1"),
+        Client(HTTP_HOST="127.0.0.1"),
+    )
+    full_client.force_login(full.user)
+    empty_client.force_login(empty.user)
+
+    def call(client: Client, path: str, expect: str) -> Callable[[], None]:
+        def fn() -> None:
+            response = client.get(path)
+            if response.status_code != 200 or expect.encode() not in response.content:
+                msg = f"GET {path} answered {response.status_code}"
+                raise RuntimeError(msg)
+
+        return fn
+
+    page = f"/{jc}/mein-bereich/postfach/"
+    cases = [
+        (Timing("bare view (baseline)"), call(bare_client, "/bench/bare", "")),
+        (Timing("empty postbox (baseline)"), call(empty_client, page, "Ihr Postfach ist leer")),
+        (Timing(f"postbox, {count} notices"), call(full_client, page, "Bewilligung")),
+        (
+            Timing(f"API list, {count} notices"),
+            call(full_client, f"/api/v1/postbox/{jc}/notices", "objection_deadline"),
+        ),
+    ]
+    for timing, fn in cases:
+        for _ in range(10):  # warm-up: connections, templates, translations, the session
+            fn()
+        with CaptureQueriesContext(connection) as ctx:
+            fn()
+        timing.queries = len(ctx.captured_queries)
+    for iteration in range(iterations):
+        shift = iteration % len(cases)  # interleaved and rotated
+        for timing, fn in cases[shift:] + cases[:shift]:
+            started, cpu = time.perf_counter(), time.thread_time()
+            fn()
+            timing.samples_ms.append((time.perf_counter() - started) * 1000)
+            timing.cpu_ms.append((time.thread_time() - cpu) * 1000)
+    results = [t.summary() for t, _ in cases]
+    base = results[0]
+    for result in results:
+        for figure in ("p50_ms", "p95_ms", "cpu_p50_ms", "cpu_p95_ms"):
+            ratio = result[figure] / (base[figure] or 1e-9)
+            result[f"{figure.removesuffix('_ms')}_x_base"] = round(ratio, 2)
+    return results
+
+
+def clear_bench_keys() -> None:
+    from django.conf import settings
+    from django.core.cache import cache
+
+    prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
+    if not str(prefix).startswith("benchpostbox"):
+        return
+    client = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
+    keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--sqlite", action="store_true", help="SQLite instead of PostgreSQL")
+    parser.add_argument("--iterations", type=int, default=300)
+    parser.add_argument("--notices", type=int, default=NOTICES)
+    parser.add_argument("--pg-admin-url", default=ADMIN_URL)
+    parser.add_argument("--db-name", default=DB_NAME)
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        help="the cache with PostgreSQL (keys under a random prefix, removed after)",
+    )
+    parser.add_argument("--json", type=Path, help="write the figures to this file")
+    parser.add_argument("--check", action="store_true", help="exit 1 when the target is missed")
+    parser.add_argument("--smoke", action="store_true", help=SMOKE_HELP)
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.iterations, args.notices = 3, 12
+        if args.db_name == DB_NAME:
+            args.db_name = smoke_db_name(DB_NAME)
+    if "bench" not in args.db_name:
+        parser.error("--db-name must contain 'bench' (the database is dropped)")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    sys.path.insert(0, str(ROOT / "src"))
+    sys.path.insert(0, str(ROOT))
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    with tempfile.TemporaryDirectory(prefix="ojc-bench-postbox-") as tmp:
+        base = Path(tmp)
+        if args.sqlite:
+            database = f"sqlite:///{base / 'bench.sqlite3'}"
+        else:
+            recreate_database(args.pg_admin_url, args.db_name, create=True)
+            database = database_url(args.pg_admin_url, args.db_name)
+        try:
+            setup_django(database, base, None if args.sqlite else args.redis_url)
+            results = run(args.iterations, args.notices)
+        finally:
+            from django.db import connections
+
+            if not args.sqlite:
+                clear_bench_keys()
+            connections.close_all()
+            if not args.sqlite:
+                recreate_database(args.pg_admin_url, args.db_name, create=False)
+    describe = {
+        "database": "SQLite, database cache"
+        if args.sqlite
+        else f"PostgreSQL ({args.db_name} on 127.0.0.1), Redis cache",
+        "load_average": None if load is None else round(load, 2),
+        "python_speed_ms": python_speed_ms(),
+        "notices": args.notices,
+    }
+    print(json.dumps(describe))
+    print(
+        f"{'case':38} {'p50 ms':>7} {'p95 ms':>7} {'cpu p50':>7} {'cpu p95':>7} {'queries':>7}"
+        f" | {'x base: p50':>11} {'p95':>5} {'cpu50':>5} {'cpu95':>5}"
+    )
+    for r in results:
+        print(
+            f"{r['name']:38} {r['p50_ms']:7.2f} {r['p95_ms']:7.2f} {r['cpu_p50_ms']:7.2f} "
+            f"{r['cpu_p95_ms']:7.2f} {r['queries']:7d} | {r['p50_x_base']:11.2f} "
+            f"{r['p95_x_base']:5.2f} {r['cpu_p50_x_base']:5.2f} {r['cpu_p95_x_base']:5.2f}"
+        )
+    ok = all(r["p95_ms"] < TARGET_P95_MS for r in results[2:])
+    if args.smoke:
+        smoke_require(all(r["n"] == args.iterations for r in results), "a case has no samples")
+    print(
+        f"target: postbox listing with {args.notices} notices p95 < {TARGET_P95_MS:.0f} ms:",
+        "PASS" if ok else "FAIL",
+    )
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps({"describe": describe, "results": results}, indent=2))
+    return 0 if ok or not args.check else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
