@@ -28,9 +28,7 @@ import json
 import os
 import sys
 import tempfile
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -41,14 +39,16 @@ if __package__ in {None, ""}:  # run as ``python bench/<name>.py``: make ``bench
 from bench.common import (
     ADMIN_URL,
     SMOKE_HELP,
+    Timing,
+    clear_bench_keys,
     database_url,
-    percentile,
+    print_results,
     python_speed_ms,
     recreate_database,
     setup_bench_django,
     smoke_db_name,
     smoke_require,
-    summary,
+    time_interleaved,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,23 +64,6 @@ def setup_django(database: str, base_dir: Path, redis_url: str | None = None) ->
 
     settings.ROOT_URLCONF = "bench.bench_urls"
     clear_url_caches()
-
-
-@dataclass
-class Timing:
-    name: str
-    samples_ms: list[float] = field(default_factory=list)
-    cpu_ms: list[float] = field(default_factory=list)
-    queries: int = 0
-
-    def summary(self) -> dict[str, Any]:
-        return summary(
-            self.name,
-            self.samples_ms,
-            cpu_p50_ms=round(percentile(sorted(self.cpu_ms), 50), 2),
-            cpu_p95_ms=round(percentile(sorted(self.cpu_ms), 95), 2),
-            queries=self.queries,
-        )
 
 
 def seed(count: int) -> tuple[Any, Any, str]:
@@ -126,9 +109,7 @@ def seed(count: int) -> tuple[Any, Any, str]:
 
 
 def run(iterations: int, count: int) -> list[dict[str, Any]]:
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     full, empty, jc = seed(count)
     full_client, empty_client, bare_client = (
@@ -158,39 +139,7 @@ def run(iterations: int, count: int) -> list[dict[str, Any]]:
             call(full_client, f"/api/v1/postbox/{jc}/notices", "objection_deadline"),
         ),
     ]
-    for timing, fn in cases:
-        for _ in range(10):  # warm-up: connections, templates, translations, the session
-            fn()
-        with CaptureQueriesContext(connection) as ctx:
-            fn()
-        timing.queries = len(ctx.captured_queries)
-    for iteration in range(iterations):
-        shift = iteration % len(cases)  # interleaved and rotated
-        for timing, fn in cases[shift:] + cases[:shift]:
-            started, cpu = time.perf_counter(), time.thread_time()
-            fn()
-            timing.samples_ms.append((time.perf_counter() - started) * 1000)
-            timing.cpu_ms.append((time.thread_time() - cpu) * 1000)
-    results = [t.summary() for t, _ in cases]
-    base = results[0]
-    for result in results:
-        for figure in ("p50_ms", "p95_ms", "cpu_p50_ms", "cpu_p95_ms"):
-            ratio = result[figure] / (base[figure] or 1e-9)
-            result[f"{figure.removesuffix('_ms')}_x_base"] = round(ratio, 2)
-    return results
-
-
-def clear_bench_keys() -> None:
-    from django.conf import settings
-    from django.core.cache import cache
-
-    prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
-    if not str(prefix).startswith("benchpostbox"):
-        return
-    client = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
-    keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
-    if keys:
-        client.delete(*keys)
+    return time_interleaved(cases, iterations)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -237,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
             from django.db import connections
 
             if not args.sqlite:
-                clear_bench_keys()
+                clear_bench_keys("postbox")
             connections.close_all()
             if not args.sqlite:
                 recreate_database(args.pg_admin_url, args.db_name, create=False)
@@ -250,16 +199,7 @@ def main(argv: list[str] | None = None) -> int:
         "notices": args.notices,
     }
     print(json.dumps(describe))
-    print(
-        f"{'case':38} {'p50 ms':>7} {'p95 ms':>7} {'cpu p50':>7} {'cpu p95':>7} {'queries':>7}"
-        f" | {'x base: p50':>11} {'p95':>5} {'cpu50':>5} {'cpu95':>5}"
-    )
-    for r in results:
-        print(
-            f"{r['name']:38} {r['p50_ms']:7.2f} {r['p95_ms']:7.2f} {r['cpu_p50_ms']:7.2f} "
-            f"{r['cpu_p95_ms']:7.2f} {r['queries']:7d} | {r['p50_x_base']:11.2f} "
-            f"{r['p95_x_base']:5.2f} {r['cpu_p50_x_base']:5.2f} {r['cpu_p95_x_base']:5.2f}"
-        )
+    print_results(results)
     ok = all(r["p95_ms"] < TARGET_P95_MS for r in results[2:])
     if args.smoke:
         smoke_require(all(r["n"] == args.iterations for r in results), "a case has no samples")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -77,7 +78,7 @@ def test_notices_detail_file_and_objection(
     assert Objection.objects.count() == 1
 
 
-def _deposit(client: Client, jc: str, customer_id: int, data: bytes) -> object:
+def _deposit(client: Client, jc: str, customer_id: int, data: bytes) -> Any:
     return client.post(
         f"/api/v1/postbox/{jc}/staff/customers/{customer_id}/notices",
         {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
+from typing import Any
 
 import pikepdf
 import pytest
@@ -98,7 +99,7 @@ def test_staff_cannot_change_consent_and_see_it_read_only_on_the_case_view(
 # --- Deposit --------------------------------------------------------------------------------
 
 
-def _deposit_page(client: Client, customer: CustomerProfile, **files: bytes) -> object:
+def _deposit_page(client: Client, customer: CustomerProfile, **files: bytes) -> Any:
     data = files.get("data", make_pdf())
     return client.post(
         f"/{customer.jobcenter.slug}/staff/postfach/kunden/{customer.pk}/",

@@ -23,9 +23,7 @@ from openjobcenter.api.auth import auth_user, session_or_token, staff_session
 from openjobcenter.api.schemas import ErrorOut, ValidationErrorOut
 from openjobcenter.core import need_to_know as ntk
 from openjobcenter.core.access import Perm, has_perm, staff_roles
-from openjobcenter.core.audit import audit
 from openjobcenter.core.audit_buffer import audit_own_read
-from openjobcenter.core.models import AuditAction
 from openjobcenter.postbox import pdfcheck, selectors, services
 from openjobcenter.postbox.models import Notice, NoticeKind
 from openjobcenter.postbox.views_customer import pdf_response
@@ -265,17 +263,7 @@ def _staff_out(notice: Notice) -> dict[str, Any]:
 )
 def staff_notices(request: HttpRequest, jc: str, customer_id: int) -> Any:
     customer = _staff(request, jc, customer_id)
-    jobcenter = customer.jobcenter
-    notices = list(selectors.notices_of_customer_for_staff(customer)[:200])
-    audit(
-        request=request,
-        action=AuditAction.READ,
-        object_type="notice_list",
-        object_id=customer.pk,
-        jobcenter=jobcenter,
-        subject=customer.user,
-        detail=f"api {len(notices)} notices",
-    )
+    notices = selectors.notices_of_customer_for_staff(request, customer, limit=200, via="api ")
     return [_staff_out(n) for n in notices]
 
 

@@ -23,6 +23,8 @@ from openjobcenter.postbox.models import (
 )
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
     from openjobcenter.accounts.models import Role, User
     from openjobcenter.tenants.models import Jobcenter
 
@@ -113,8 +115,24 @@ def get_customer_for_staff(jobcenter: Jobcenter, pk: int) -> CustomerProfile:
         raise Http404 from None
 
 
-def notices_of_customer_for_staff(customer: CustomerProfile) -> QuerySet[Notice]:
-    return Notice.objects.filter(customer=customer).order_by("-created_at", "-pk")
+def notices_of_customer_for_staff(
+    request: HttpRequest, customer: CustomerProfile, *, limit: int, via: str = ""
+) -> list[Notice]:
+    """A customer's notices for staff (newest ``limit``); the read is audited."""
+    from openjobcenter.core.audit import audit
+    from openjobcenter.core.models import AuditAction
+
+    notices = list(Notice.objects.filter(customer=customer).order_by("-created_at", "-pk")[:limit])
+    audit(
+        request=request,
+        action=AuditAction.READ,
+        object_type="notice_list",
+        object_id=customer.pk,
+        jobcenter=customer.jobcenter,
+        subject=customer.user,
+        detail=f"{via}{len(notices)} notices",
+    )
+    return notices
 
 
 def get_notice_for_staff(jobcenter: Jobcenter, pk: int) -> Notice:

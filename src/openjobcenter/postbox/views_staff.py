@@ -86,16 +86,7 @@ def customer_notices(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
                 ),
             )
             return redirect("staff:postbox_customer", jc=jc, pk=customer.pk)
-    notices = list(selectors.notices_of_customer_for_staff(customer)[:100])
-    audit(
-        request=request,
-        action=AuditAction.READ,
-        object_type="notice_list",
-        object_id=customer.pk,
-        jobcenter=jobcenter,
-        subject=customer.user,
-        detail=f"{len(notices)} notices",
-    )
+    notices = selectors.notices_of_customer_for_staff(request, customer, limit=100)
     return render(
         request,
         "postbox/staff_customer.html",
