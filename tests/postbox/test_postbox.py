@@ -381,3 +381,25 @@ def test_queue_and_home_providers_make_a_fixed_number_of_queries(
         services.consent_set(request=None, customer=customer, electronic=False)
     assert counts[0] == counts[1]
     assert counts[0][0] <= 2
+
+
+def test_objections_per_notice_are_capped(customer: CustomerProfile, caseworker: User) -> None:
+    notice = deposit(customer, caseworker, electronic=True)
+    for _ in range(services.MAX_OBJECTIONS):
+        services.objection_submit(request=None, customer=customer, notice=notice, reasons="x")
+    with pytest.raises(services.PostboxError, match="schon mehrere Widersprüche"):
+        services.objection_submit(request=None, customer=customer, notice=notice, reasons="x")
+    assert Objection.objects.count() == services.MAX_OBJECTIONS
+
+
+def test_an_electronic_notice_sent_by_post_later_is_a_copy(
+    customer: CustomerProfile, caseworker: User
+) -> None:
+    notice = deposit(customer, caseworker, electronic=True)
+    assert services.notice_mark_posted(request=None, actor=caseworker, notice=notice)
+    client = _customer_client(customer)
+    copy = client.get(f"/{customer.jobcenter.slug}/mein-bereich/postfach/{notice.pk}/schreiben.pdf")
+    assert copy.status_code == 200
+    notice.refresh_from_db()
+    assert notice.retrieved_at is None
+    assert not services.notice_mark_posted(request=None, actor=caseworker, notice=notice)

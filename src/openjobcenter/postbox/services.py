@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 QUEUE_MODULE = "postbox"
 STORAGE_AREA = "notices"
 MAX_TEXT = 5000
+# Objections per notice: enough to correct oneself, not a way to flood the back office.
+MAX_OBJECTIONS = 5
 
 
 class PostboxError(ValueError):
@@ -198,8 +200,9 @@ def notice_retrieve(
     the Bekanntgabe where arrival of the message is disputed); every one is audited. A
     copy of a notice sent by post is stamped "Kopie"."""
     now = timezone.now()
+    # Once sent by post, the postbox holds a copy: opening it is no retrieval.
     first = (
-        Notice.objects.filter(pk=notice.pk, retrieved_at__isnull=True)
+        Notice.objects.filter(pk=notice.pk, retrieved_at__isnull=True, posted_at__isnull=True)
         .exclude(channel=Channel.POST)
         .update(retrieved_at=now)
     )
@@ -218,7 +221,7 @@ def notice_retrieve(
         detail="retrieved (first)" if first else "retrieved",
     )
     data = notice_file(notice)
-    if notice.channel == Channel.POST:
+    if notice.posted_at is not None:
         return pdfcheck.stamp_copy(data, _("KOPIE"))
     return data
 
@@ -277,6 +280,13 @@ def objection_submit(
         raise PostboxError(_("Dieses Schreiben gibt es nicht."))
     if not notice.objectable:
         raise PostboxError(_("Gegen dieses Schreiben ist kein Widerspruch vorgesehen."))
+    if Objection.objects.filter(notice=notice).count() >= MAX_OBJECTIONS:
+        raise PostboxError(
+            _(
+                "Sie haben gegen dieses Schreiben schon mehrere Widersprüche eingelegt. "
+                "Bitte schreiben Sie uns eine Nachricht, wenn Sie etwas ergänzen möchten."
+            )
+        )
     objection = Objection.objects.create(
         jobcenter=customer.jobcenter,
         customer=customer,
