@@ -10,8 +10,9 @@ import argparse
 import os
 import statistics
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -231,3 +232,72 @@ def bench_database(args: argparse.Namespace, *, name: str) -> Iterator[tuple[str
             connections.close_all()
             if not args.sqlite:
                 recreate_database(args.pg_admin_url, args.db_name, create=False)
+
+
+# --- Interleaved request timing (A/B/A/B in one process) ---------------------------------
+
+
+@dataclass
+class Timing:
+    """One case's samples: wall time, this thread's CPU time, SQL queries per request."""
+
+    name: str
+    samples_ms: list[float] = field(default_factory=list)
+    cpu_ms: list[float] = field(default_factory=list)
+    queries: int = 0
+
+    def summary(self) -> dict[str, Any]:
+        return summary(
+            self.name,
+            self.samples_ms,
+            cpu_p50_ms=round(percentile(sorted(self.cpu_ms), 50), 2),
+            cpu_p95_ms=round(percentile(sorted(self.cpu_ms), 95), 2),
+            queries=self.queries,
+        )
+
+
+def time_interleaved(
+    cases: list[tuple[Timing, Callable[[], None]]], iterations: int, *, warmup: int = 10
+) -> list[dict[str, Any]]:
+    """Warm each case up, count its queries once, then time all cases interleaved and
+    rotated (so drift and load hit every case alike); the figures with their ratio to the
+    first case (the baseline)."""
+    import time
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for timing, fn in cases:
+        for _ in range(warmup):
+            fn()
+        with CaptureQueriesContext(connection) as ctx:
+            fn()
+        timing.queries = len(ctx.captured_queries)
+    for iteration in range(iterations):
+        shift = iteration % len(cases)
+        for timing, fn in cases[shift:] + cases[:shift]:
+            started, cpu = time.perf_counter(), time.thread_time()
+            fn()
+            timing.samples_ms.append((time.perf_counter() - started) * 1000)
+            timing.cpu_ms.append((time.thread_time() - cpu) * 1000)
+    results = [t.summary() for t, _ in cases]
+    base = results[0]
+    for result in results:
+        for figure in ("p50_ms", "p95_ms", "cpu_p50_ms", "cpu_p95_ms"):
+            ratio = result[figure] / (base[figure] or 1e-9)
+            result[f"{figure.removesuffix('_ms')}_x_base"] = round(ratio, 2)
+    return results
+
+
+def print_results(results: list[dict[str, Any]]) -> None:
+    """The table every interleaved benchmark prints: latency, CPU, queries, x baseline."""
+    print(
+        f"{'case':38} {'p50 ms':>7} {'p95 ms':>7} {'cpu p50':>7} {'cpu p95':>7} {'queries':>7}"
+        f" | {'x base: p50':>11} {'p95':>5} {'cpu50':>5} {'cpu95':>5}"
+    )
+    for r in results:
+        print(
+            f"{r['name']:38} {r['p50_ms']:7.2f} {r['p95_ms']:7.2f} {r['cpu_p50_ms']:7.2f} "
+            f"{r['cpu_p95_ms']:7.2f} {r['queries']:7d} | {r['p50_x_base']:11.2f} "
+            f"{r['p95_x_base']:5.2f} {r['cpu_p50_x_base']:5.2f} {r['cpu_p95_x_base']:5.2f}"
+        )

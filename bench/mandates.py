@@ -28,10 +28,7 @@ import argparse
 import json
 import os
 import sys
-import tempfile
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -40,38 +37,19 @@ if __package__ in {None, ""}:  # run as ``python bench/<name>.py``: make ``bench
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import (
-    ADMIN_URL,
-    SMOKE_HELP,
-    database_url,
-    percentile,
+    Timing,
+    add_database_args,
+    bench_database,
+    check_database_args,
     python_speed_ms,
-    recreate_database,
     setup_bench_django,
-    smoke_db_name,
     smoke_require,
-    summary,
+    time_interleaved,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
 DB_NAME = "ojc_bench_mandates"
 TARGET_ADDED_MS = 2.0
-
-
-@dataclass
-class Timing:
-    name: str
-    samples_ms: list[float] = field(default_factory=list)
-    cpu_ms: list[float] = field(default_factory=list)
-    queries: int = 0
-
-    def summary(self) -> dict[str, Any]:
-        return summary(
-            self.name,
-            self.samples_ms,
-            cpu_p50_ms=round(percentile(sorted(self.cpu_ms), 50), 2),
-            cpu_p95_ms=round(percentile(sorted(self.cpu_ms), 95), 2),
-            queries=self.queries,
-        )
 
 
 def _world() -> tuple[Any, Any, str]:
@@ -111,9 +89,7 @@ def _world() -> tuple[Any, Any, str]:
 
 
 def run(iterations: int) -> list[dict[str, Any]]:
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from openjobcenter.core.access import ACTING_SESSION_KEY
 
@@ -140,56 +116,17 @@ def run(iterations: int) -> list[dict[str, Any]]:
         (Timing("customer, own account (baseline)"), call(own)),
         (Timing("representative acting for the customer"), call(acting)),
     ]
-    for timing, fn in cases:
-        for _ in range(10):  # warm-up: connections, templates, translations, the session
-            fn()
-        with CaptureQueriesContext(connection) as ctx:
-            fn()
-        timing.queries = len(ctx.captured_queries)
-    for iteration in range(iterations):
-        shift = iteration % len(cases)  # interleaved and rotated: A/B, B/A, ...
-        for timing, fn in cases[shift:] + cases[:shift]:
-            started, cpu = time.perf_counter(), time.thread_time()
-            fn()
-            timing.samples_ms.append((time.perf_counter() - started) * 1000)
-            timing.cpu_ms.append((time.thread_time() - cpu) * 1000)
-    return [t.summary() for t, _ in cases]
-
-
-def clear_bench_keys() -> None:
-    from django.conf import settings
-    from django.core.cache import cache
-
-    prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
-    if not str(prefix).startswith("benchmandates"):
-        return
-    client = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
-    keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
-    if keys:
-        client.delete(*keys)
+    return time_interleaved(cases, iterations)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--sqlite", action="store_true", help="SQLite instead of PostgreSQL")
     parser.add_argument("--iterations", type=int, default=400)
-    parser.add_argument("--pg-admin-url", default=ADMIN_URL)
-    parser.add_argument("--db-name", default=DB_NAME)
-    parser.add_argument(
-        "--redis-url",
-        default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
-        help="the cache with PostgreSQL (keys under a random prefix, removed after)",
-    )
-    parser.add_argument("--json", type=Path, help="write the figures to this file")
-    parser.add_argument("--check", action="store_true", help="exit 1 when the target is missed")
-    parser.add_argument("--smoke", action="store_true", help=SMOKE_HELP)
+    add_database_args(parser, db_name=DB_NAME)
     args = parser.parse_args(argv)
     if args.smoke:
         args.iterations = 4
-        if args.db_name == DB_NAME:
-            args.db_name = smoke_db_name(DB_NAME)
-    if "bench" not in args.db_name:
-        parser.error("--db-name must contain 'bench' (the database is dropped)")
+    check_database_args(parser, args, db_name=DB_NAME)
     return args
 
 
@@ -198,26 +135,11 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT / "src"))
     sys.path.insert(0, str(ROOT))
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
-    with tempfile.TemporaryDirectory(prefix="ojc-bench-mandates-") as tmp:
-        base = Path(tmp)
-        if args.sqlite:
-            database = f"sqlite:///{base / 'bench.sqlite3'}"
-        else:
-            recreate_database(args.pg_admin_url, args.db_name, create=True)
-            database = database_url(args.pg_admin_url, args.db_name)
-        try:
-            setup_bench_django(
-                database, base, name="mandates", redis_url=None if args.sqlite else args.redis_url
-            )
-            results = run(args.iterations)
-        finally:
-            from django.db import connections
-
-            if not args.sqlite:
-                clear_bench_keys()
-            connections.close_all()
-            if not args.sqlite:
-                recreate_database(args.pg_admin_url, args.db_name, create=False)
+    with bench_database(args, name="mandates") as (database, base):
+        setup_bench_django(
+            database, base, name="mandates", redis_url=None if args.sqlite else args.redis_url
+        )
+        results = run(args.iterations)
     base_r, rep = results
     added = {
         f"added_{k}": round(rep[k] - base_r[k], 2)

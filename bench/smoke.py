@@ -58,6 +58,7 @@ SCRIPTS = [
     Script("metrics_overhead", sqlite=True, sqlite_flag=False, pg_admin=False),
     Script("feedback", sqlite=True, redis=True),
     Script("mandates", sqlite=True, redis=True),
+    Script("postbox", sqlite=True, redis=True),
 ]
 
 

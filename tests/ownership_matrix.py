@@ -181,6 +181,7 @@ PROCESSING = ("caseworker", "team_lead", "admin")  # benefit data (§ 35 SGB I)
 CUSTOMER_DATA = ("reception", "caseworker", "team_lead", "admin")  # master data, no job advisors
 APPOINTMENT_STAFF = ("caseworker", "job_advisor", "team_lead", "admin")
 RECEPTION = ("reception", "team_lead", "admin")
+POSTBOX = ("caseworker", "team_lead")  # notices: deposit and post (Perm.POSTBOX_DEPOSIT)
 # Need-to-know (core.need_to_know, issue 18): the world's document is a payslip (financial
 # documents) and its conversation is in the topic "Bürgergeld und Leistungen" (benefit
 # chat). Job advisors and reception may know that these exist, not read them: 403.
@@ -498,6 +499,27 @@ ROUTES: dict[str, Entry] = {
     S + "vorabberechnung/": both(staff(PROCESSING)),
     # Feedback (issue 22 §3): every staff member answers about staff pages; the dashboard,
     # its export (comments: audited), text-change marks and panel invitations: team leads.
+    # Postbox (issue 25 §§ 1–2): consent only by the customer; notices are benefit data,
+    # deposited and sent by post by caseworkers and team leads (Perm.POSTBOX_DEPOSIT).
+    # The world's notice went to the owner's postbox (consent given); a photo as "PDF"
+    # is refused with 422, which answers for ownership without storing anything.
+    C + "profil/einwilligungen/": both(mine(), body={"notices": "electronic"}),
+    C + "postfach/": page(mine()),
+    C + "postfach/<int:pk>/": page(owners(), pk="notice"),
+    C + "postfach/<int:pk>/schreiben.pdf": page(owners(), pk="notice"),
+    C + "postfach/<int:pk>/widerspruch/": both(
+        owners(), pk="notice", body={"reasons": "Falsch berechnet", "confirm": "on"}
+    ),
+    C + "postfach/<int:pk>/frage/": both(owners(), pk="notice", body={"body": "Was heißt das?"}),
+    C + "postfach/widerspruch/<int:pk>/eingangsbestaetigung.pdf": page(owners(), pk="objection"),
+    S + "postfach/postausgang/": page(staff(POSTBOX)),
+    S + "postfach/kunden/<int:pk>/": both(
+        staff(POSTBOX),
+        pk="customer",
+        body={"__multipart__": True, "__file__": "file", "kind": "grant", "dated": "2026-03-02"},
+    ),
+    S + "postfach/<int:pk>/per-post/": action(staff(POSTBOX), pk="notice"),
+    S + "postfach/<int:pk>/datei.pdf": page(staff(POSTBOX), pk="notice"),
     S + "rueckmeldung/": action(
         staff(), body={"page": "staff:dashboard", "answer": "yes", "next": "/fulda/staff/"}
     ),
@@ -666,6 +688,7 @@ P = "/api/v1/applications"
 D = "/api/v1/documents/{jc}"
 M = "/api/v1/messaging/{jc}"
 N = "/api/v1/notifications"
+PB = "/api/v1/postbox/{jc}"
 FUTURE = "{future}"
 
 
@@ -849,6 +872,21 @@ OPERATIONS: dict[str, Entry] = {
         inert=tuple(p for p in PERSONAS if p not in ("anonymous", "owner")),
         note="someone else's endpoint: 204 and nothing deleted",
     ),
+    # Postbox (issue 25): the customer's consent and notices; staff list and deposit.
+    f"GET {PB}/consent": op("GET", api_mine()),
+    f"PUT {PB}/consent": op("PUT", api_mine(), body={"electronic_notices": True}),
+    f"GET {PB}/notices": op("GET", api_mine()),
+    f"GET {PB}/notices/{{pk}}": op("GET", api_owners(), pk="notice"),
+    f"GET {PB}/notices/{{pk}}/file": op("GET", api_owners(), pk="notice"),
+    f"POST {PB}/notices/{{pk}}/objection": op(
+        "POST", api_owners(), pk="notice", body={"reasons": "Falsch berechnet"}
+    ),
+    f"GET {PB}/staff/customers/{{customer_id}}/notices": op("GET", api_staff(POSTBOX)),
+    f"POST {PB}/staff/customers/{{customer_id}}/notices": op(
+        "POST",
+        api_staff(POSTBOX),
+        body={"__multipart__": True, "__file__": "file", "kind": "grant", "dated": "2026-03-02"},
+    ),
     f"GET {N}/preferences": op("GET", api_signed_in()),
     f"PUT {N}/preferences": op("PUT", api_signed_in(), body={"email": True, "push": False}),
 }
@@ -888,6 +926,7 @@ DEFAULT_ARGS = {
     "kind_slug": "kind_slug",
     "section": "section",
     "customer": "customer",
+    "customer_id": "customer",
     "document": "document",
     "message_pk": "message",
     "template_id": "template_id",

@@ -40,6 +40,7 @@ from openjobcenter.news import images as news_images
 from openjobcenter.news import services as news_services
 from openjobcenter.news.models import InboxItem, Post
 from openjobcenter.notifications.models import PushSubscription
+from openjobcenter.postbox import services as postbox_services
 from openjobcenter.reception import services as reception_services
 from openjobcenter.reception import services_config as reception_config
 from openjobcenter.retention.models import AccountDeletionRequest
@@ -48,6 +49,7 @@ from openjobcenter.tenants.models import Jobcenter, Office
 from tests.applications.staff_data import make_application
 from tests.conftest import login_with_mfa, make_customer, make_staff, make_user
 from tests.documents.conftest import photo, upload
+from tests.postbox.conftest import make_pdf as postbox_pdf
 from tests.videos.world import make_videos
 
 MODULES = (
@@ -61,6 +63,7 @@ MODULES = (
     "customer_card",
     "videos",
     "mandates",
+    "postbox",
 )
 
 # The personas every entry of the matrix is asked about (DESIGN §4.7, §7 need-to-know).
@@ -306,6 +309,20 @@ def build_world() -> World:
         request=None, actor=staff["admin"], jobcenter=jc_a, area=area, name="Flur"
     )
 
+    # Postbox (issue 25): the owner consented; one grant in the postbox, one objection.
+    postbox_services.consent_set(request=None, customer=owner, electronic=True)
+    notice = postbox_services.notice_deposit(
+        request=None,
+        actor=staff[Role.CASEWORKER.value],
+        customer=owner,
+        data=postbox_services.NoticeInput(
+            kind="grant", dated=timezone.localdate(), data=postbox_pdf()
+        ),
+    )
+    objection = postbox_services.objection_submit(
+        request=None, customer=owner, notice=notice, reasons="Die Miete fehlt."
+    )
+
     videos = make_videos(jc_a)
     mandates = _mandates(jc_a, owner, other, application)
     ids: dict[str, Any] = {
@@ -353,6 +370,8 @@ def build_world() -> World:
         "display": display.pk,
         "display_token": display_token,
         **mandates,
+        "notice": notice.pk,
+        "objection": objection.pk,
     }
     users: dict[str, User | None] = {
         "anonymous": None,

@@ -36,6 +36,7 @@ from openjobcenter.documents.api import router as documents_router
 from openjobcenter.mandates.api import router as mandates_router
 from openjobcenter.messaging.api import router as messaging_router
 from openjobcenter.notifications.api import router as notifications_router
+from openjobcenter.postbox.api import router as postbox_router
 from openjobcenter.reception.api import router as reception_router
 from openjobcenter.tenants.models import Jobcenter
 from openjobcenter.tenants.selectors import (
@@ -65,6 +66,7 @@ api.add_router("/notifications", notifications_router)
 api.add_router("/cards", cards_router)
 api.add_router("/mandates", mandates_router)
 api.add_router("/reception", reception_router)
+api.add_router("/postbox", postbox_router)
 
 
 @api.exception_handler(ValidationError)

@@ -32,6 +32,7 @@ from openjobcenter.core.access import (
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
 from openjobcenter.core.need_to_know import Category, content_required, may_read
+from openjobcenter.postbox.selectors import case_context as postbox_case_context
 from openjobcenter.retention.selectors import open_deletion_request
 
 
@@ -143,6 +144,8 @@ def _render_case(
             "note_values": note_values or {},
             # The customer asked to delete the account (retention/services_account.py).
             "deletion_request": open_deletion_request(profile),
+            # Consent to electronic notices and alerts, read-only (postbox/, issue 25).
+            **postbox_case_context(profile, roles),
         },
         status=422 if failed else 200,
     )

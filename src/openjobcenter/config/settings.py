@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "openjobcenter.mandates",
     "openjobcenter.videos",
     "openjobcenter.reception",
+    "openjobcenter.postbox",
     "allauth",
     "allauth.account",
     "allauth.mfa",

@@ -22,6 +22,7 @@ from openjobcenter.mandates import urls as mandate_urls
 from openjobcenter.messaging import urls as messaging_urls
 from openjobcenter.news import urls as news_urls
 from openjobcenter.notifications import urls as notification_urls
+from openjobcenter.postbox import urls as postbox_urls
 from openjobcenter.reception import urls as reception_urls
 from openjobcenter.retention import views as retention_views
 from openjobcenter.retention import views_account as retention_account_views
@@ -47,6 +48,7 @@ customer_patterns = (
         *feedback_urls.customer_patterns,
         *card_urls.customer_patterns,
         *mandate_urls.customer_patterns,
+        *postbox_urls.customer_patterns,
     ],
     "customer",
 )
@@ -91,6 +93,7 @@ staff_patterns = (
         *notification_urls.staff_patterns,
         *feedback_urls.staff_patterns,
         *news_urls.staff_patterns,
+        *postbox_urls.staff_patterns,
         *card_urls.staff_patterns,
         *mandate_urls.staff_patterns,
         *video_urls.staff_patterns,

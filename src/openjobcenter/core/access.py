@@ -61,6 +61,7 @@ class Perm(enum.StrEnum):
     VIDEOS_STATS = "videos.stats"  # views and completion per video (counts only)
     MANDATES_MANAGE = "mandates.manage"  # a legal guardian from the court's document
     ORGANISATIONS_APPROVE = "mandates.organisations"  # approve advice centres
+    POSTBOX_DEPOSIT = "postbox.deposit"  # notices: deposit, send by post (benefit data)
 
 
 ALL_ROLES = frozenset(Role)
@@ -97,6 +98,7 @@ ROLE_PERMISSIONS: dict[Perm, frozenset[Role]] = {
     Perm.VIDEOS_STATS: frozenset({Role.TEAM_LEAD, Role.ADMIN}),
     Perm.MANDATES_MANAGE: frozenset({Role.CASEWORKER, Role.TEAM_LEAD, Role.ADMIN}),
     Perm.ORGANISATIONS_APPROVE: frozenset({Role.ADMIN}),
+    Perm.POSTBOX_DEPOSIT: frozenset({Role.CASEWORKER, Role.TEAM_LEAD}),
 }
 
 
