@@ -53,7 +53,10 @@ def test_upload_convert_and_play_with_captions(
 
     page.get_by_label("Videodatei (MP4, WebM oder MOV)").set_input_files(tmp_path / "erklaert.mp4")
     page.get_by_label("Untertitel (WebVTT-Datei)").set_input_files(tmp_path / "de.vtt")
-    submit(page, page.get_by_role("button", name="Hochladen"))
+    # Tests run tasks at once, inside the upload's request (MP4 and WebM): on a loaded
+    # machine that answer takes longer than a page load.
+    with page.expect_navigation(timeout=30_000):
+        page.get_by_role("button", name="Hochladen").click()
     expect(page.get_by_text("Die Datei wurde hochgeladen")).to_be_visible()
     expect(page.locator(".video-state-label")).to_have_text("Bereit")
     variant = VideoVariant.objects.get()
