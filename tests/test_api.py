@@ -88,12 +88,26 @@ def test_patch_me_updates_profile_with_token(customer) -> None:
     assert customer.user.preferred_language == "en"
 
 
+def test_patch_me_takes_leichte_sprache(customer) -> None:
+    _token, key = api_token_create(user=customer.user, name="App")
+    response = Client().patch(
+        "/api/v1/me",
+        data=json.dumps({"preferred_language": "de-x-ls"}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+    )
+    assert response.status_code == 200
+    customer.user.refresh_from_db()
+    assert customer.user.preferred_language == "de-x-ls"
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [
         ({"postcode": "123"}, "postcode"),
         ({"contact_channel": "pigeon"}, "contact_channel"),
         ({"preferred_language": "xx"}, "preferred_language"),
+        ({"preferred_language": "de-x-ls-too-long"}, "preferred_language"),
         ({"is_superuser": True}, "is_superuser"),
         ({"first_name": ""}, "first_name"),
         ({"first_name": "x" * 500}, "first_name"),

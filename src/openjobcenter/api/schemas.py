@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, field_validator
 
 
 class Strict(Schema):
@@ -58,12 +58,24 @@ class MeOut(Schema):
 class MePatch(Strict):
     first_name: str | None = Field(default=None, min_length=1, max_length=150)
     last_name: str | None = Field(default=None, min_length=1, max_length=150)
-    preferred_language: Literal["de", "en", "ar", "uk"] | None = None
+    # One of the offered languages (settings.LANGUAGES, docs/languages.md).
+    preferred_language: str | None = Field(default=None, max_length=8)
     street: str | None = Field(default=None, max_length=200)
     postcode: str | None = Field(default=None, pattern=r"^(\d{5})?$")
     city: str | None = Field(default=None, max_length=100)
     phone: str | None = Field(default=None, pattern=r"^(\+?[0-9 ()/-]{4,40})?$")
     contact_channel: Literal["email", "phone", "post", "app"] | None = None
+
+    @field_validator("preferred_language")
+    @classmethod
+    def offered_language(cls, value: str | None) -> str | None:
+        from django.conf import settings
+
+        offered = [code for code, _name in settings.LANGUAGES]
+        if value is not None and value not in offered:
+            msg = f"one of: {', '.join(offered)}"
+            raise ValueError(msg)
+        return value
 
 
 class LookupQuery(Schema):
