@@ -7,7 +7,7 @@ customer accounts, two production web processes, 50 concurrent users.
 
 Per size (``--sizes``, ascending): the database ``--db-name`` (must contain ``scale``) grows
 to that many customers (``bench/scale_seed.py``: bulk SQL, realistic volumes, 50 job centres
-of 5,000–60,000 customers at the full size), so the sizes share every row of the smaller one;
+of 4,100–49,000 customers at 700,000), so the sizes share every row of the smaller one;
 ``--reuse`` keeps what an earlier run seeded (without it the database is made anew), ``--keep``
 leaves it after the run. Then two web nodes (``python -m openjobcenter.serve --web-only``,
 ``bench/scale_load.py``) start, ``--idle`` chat sockets per node are opened and held by a
@@ -42,6 +42,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -77,7 +79,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--duration", type=float, default=60.0, help="seconds per mode")
     p.add_argument("--think", type=float, default=1.0, help="mean pause after an operation")
     p.add_argument("--idle", type=int, default=5000, help="idle sockets per node")
-    p.add_argument("--pool-size", type=int, default=0, help="DATABASE_POOL_SIZE per node (default: the settings')")
+    p.add_argument(
+        "--pool-size",
+        type=int,
+        default=0,
+        help="DATABASE_POOL_SIZE per node (default: the settings')",
+    )
     p.add_argument("--no-explain", action="store_true")
     p.add_argument("--json", help="write the results here")
     p.add_argument("--smoke", action="store_true", help=SMOKE_HELP)
@@ -100,7 +107,9 @@ def user_mix(users: int) -> dict[str, int]:
 # --- sessions and people (this process, Django set up) --------------------------------
 
 
-def make_world(ports: list[int], jcs: list[dict[str, Any]], mix: dict[str, int], idle: int) -> tuple[Any, list[list[str]]]:
+def make_world(
+    ports: list[int], jcs: list[dict[str, Any]], mix: dict[str, int], idle: int
+) -> tuple[Any, list[list[str]]]:
     """Logged-in sessions for the staff (second factor used), the chat customers and the idle
     sockets (each its own customer), and customers to log in as."""
     from django.conf import settings
@@ -113,7 +122,7 @@ def make_world(ports: list[int], jcs: list[dict[str, Any]], mix: dict[str, int],
     from openjobcenter.accounts.models import User
 
     store = SessionStore()
-    expires = timezone.now() + timezone.timedelta(hours=12)
+    expires = timezone.now() + timedelta(hours=12)
     rows: list[Session] = []
 
     def session(user: Any, *, mfa: bool = False) -> str:
@@ -192,8 +201,10 @@ def explain_operations(world: Any) -> dict[str, Any]:
     staff = Client(HTTP_HOST="127.0.0.1")
     staff.cookies[world.cookie] = world.staff[0][1]
     sslug = world.staff[0][0]
-    ops = {
-        "login": lambda: customer.post("/konto/login/", {"login": email, "password": CUSTOMER_PASSWORD}),
+    ops: dict[str, Callable[[], Any]] = {
+        "login": lambda: customer.post(
+            "/konto/login/", {"login": email, "password": CUSTOMER_PASSWORD}
+        ),
         "mein bereich": lambda: customer.get(f"/{slug}/mein-bereich/"),
         "work queue": lambda: staff.get(f"/{sslug}/staff/"),
         "inbox search": lambda: staff.get(f"/{sslug}/staff/antraege/", {"q": "Müller"}),
@@ -227,9 +238,10 @@ def explain_operations(world: Any) -> dict[str, Any]:
 
 def _seq_scans(node: dict[str, Any]) -> list[str]:
     found = []
-    if node.get("Node Type") == "Seq Scan" and node.get("Plan Rows", 0) + node.get(
-        "Rows Removed by Filter", 0
-    ) > 10_000:
+    if (
+        node.get("Node Type") == "Seq Scan"
+        and node.get("Plan Rows", 0) + node.get("Rows Removed by Filter", 0) > 10_000
+    ):
         found.append(str(node.get("Relation Name")))
     for child in node.get("Plans", []):
         found += _seq_scans(child)
@@ -270,7 +282,9 @@ def summarise(samples: Any, seconds: float) -> list[dict[str, Any]]:
     return rows
 
 
-def measure_mode(world: Any, nodes: list[Any], args: argparse.Namespace, think: float, admin: str) -> dict[str, Any]:
+def measure_mode(
+    world: Any, nodes: list[Any], args: argparse.Namespace, think: float, admin: str
+) -> dict[str, Any]:
     from bench.scale_load import connections_per_node, run_users
 
     conns: dict[str, list[int]] = {n.name: [] for n in nodes}
@@ -292,7 +306,9 @@ def measure_mode(world: Any, nodes: list[Any], args: argparse.Namespace, think: 
     seconds = time.perf_counter() - started
     done.set()
     sampler.join()
-    requests = sum(len(v) for k, v in samples.by_op.items() if k not in ("chat send", "chat ping (baseline)"))
+    requests = sum(
+        len(v) for k, v in samples.by_op.items() if k not in ("chat send", "chat ping (baseline)")
+    )
     return {
         "mode": f"paced, think {think:g} s" if think else "closed loop",
         "seconds": round(seconds, 1),
@@ -302,7 +318,8 @@ def measure_mode(world: Any, nodes: list[Any], args: argparse.Namespace, think: 
         "errors": samples.errors[:20],
         "error_count": len(samples.errors),
         "node_cpu_ms_per_http_request": round(
-            sum(n.cpu_s() - c for n, c in zip(nodes, cpu0, strict=True)) * 1000 / max(1, requests), 2
+            sum(n.cpu_s() - c for n, c in zip(nodes, cpu0, strict=True)) * 1000 / max(1, requests),
+            2,
         ),
         "connections": {
             name: {"mean": round(sum(v) / max(1, len(v)), 1), "max": max(v, default=0)}
@@ -311,7 +328,9 @@ def measure_mode(world: Any, nodes: list[Any], args: argparse.Namespace, think: 
     }
 
 
-def one_size(args: argparse.Namespace, size: int, env: dict[str, str], log_dir: Path) -> dict[str, Any]:
+def one_size(
+    args: argparse.Namespace, size: int, env: dict[str, str], log_dir: Path
+) -> dict[str, Any]:
     from bench.scale_load import hold_idle, start_nodes, stop_nodes
     from bench.scale_seed import grow
 
@@ -427,7 +446,9 @@ def verdict(results: list[dict[str, Any]]) -> None:
                 if t["name"] in OPS and t["server_p95_ms"] >= TARGET_P95_MS
             ]
             state = "PASS" if not over else "FAIL: " + ", ".join(over)
-            print(f"target p95 < {TARGET_P95_MS:.0f} ms, {r['customers']:,}, {mode['mode']}: {state}")
+            print(
+                f"target p95 < {TARGET_P95_MS:.0f} ms, {r['customers']:,}, {mode['mode']}: {state}"
+            )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -438,8 +459,12 @@ def main(argv: list[str] | None = None) -> int:
     else:
         import psycopg
 
-        with psycopg.connect(args.pg_admin_url.replace("postgres://", "postgresql://", 1), autocommit=True) as c:
-            if not c.execute("SELECT 1 FROM pg_database WHERE datname = %s", [args.db_name]).fetchone():
+        with psycopg.connect(
+            args.pg_admin_url.replace("postgres://", "postgresql://", 1), autocommit=True
+        ) as c:
+            if not c.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [args.db_name]
+            ).fetchone():
                 recreate_database(args.pg_admin_url, args.db_name, create=True)
     base_dir = Path(tempfile.mkdtemp(prefix="ojc-scale-"))
     secret = secrets.token_urlsafe(40)

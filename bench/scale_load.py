@@ -89,7 +89,7 @@ def start_nodes(env: dict[str, str], database: str, log_dir: Path) -> list[Node]
     for node in nodes:
         while True:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{node.port}/healthz", timeout=2):  # noqa: S310
+                with urllib.request.urlopen(f"http://127.0.0.1:{node.port}/healthz", timeout=2):
                     break
             except OSError:
                 if node.process.poll() is not None or time.monotonic() > deadline:
@@ -155,10 +155,12 @@ def server_timing(headers: Any) -> tuple[float, float]:
     return float(found.get("app", "nan")), float(found.get("cpu", "nan"))
 
 
-async def _get(http: Any, url: str, op: str, out: Samples, *, ok: tuple[int, ...] = (200,), **kw: Any) -> str:
+async def _get(
+    http: Any, url: str, op: str, out: Samples, *, ok: tuple[int, ...] = (200,), **kw: Any
+) -> str:
     t0 = time.perf_counter()
     async with http.get(url, allow_redirects=False, **kw) as response:
-        body = await response.text()
+        body: str = await response.text()
         wall = (time.perf_counter() - t0) * 1000
         if response.status not in ok:
             out.errors.append(f"{op} {url} {response.status}")
@@ -194,7 +196,11 @@ async def customer_user(k: int, world: World, think: float, until: float, out: S
             page = await _get(http, f"{base}/konto/login/", "login page", out)
             await _get(http, f"{base}/bench/bare", BASELINES[0], out)
             t0 = time.perf_counter()
-            form = {"csrfmiddlewaretoken": _csrf(page), "login": email, "password": CUSTOMER_PASSWORD}
+            form = {
+                "csrfmiddlewaretoken": _csrf(page),
+                "login": email,
+                "password": CUSTOMER_PASSWORD,
+            }
             async with http.post(f"{base}/konto/login/", data=form, allow_redirects=False) as r:
                 await r.read()
                 if r.status != 302:
@@ -222,7 +228,9 @@ async def staff_user(k: int, world: World, think: float, until: float, out: Samp
             await _get(http, f"{base}/bench/bare", BASELINES[0], out)
             await _pause(rng, think)
             name = rng.choice(SURNAMES)
-            await _get(http, f"{base}/{slug}/staff/antraege/", "inbox search", out, params={"q": name})
+            await _get(
+                http, f"{base}/{slug}/staff/antraege/", "inbox search", out, params={"q": name}
+            )
             await _pause(rng, think)
 
 
@@ -260,7 +268,9 @@ async def chat_user(k: int, world: World, think: float, until: float, out: Sampl
                 else:
                     # No Server-Timing on a socket: the round trip on loopback is the
                     # server's time plus the client loop's (an upper bound).
-                    out.add("chat send" if kind == "send" else BASELINES[1], wall, float("nan"), wall)
+                    out.add(
+                        "chat send" if kind == "send" else BASELINES[1], wall, float("nan"), wall
+                    )
             await _pause(rng, think)
     finally:
         await ws.close()
@@ -280,7 +290,9 @@ async def run_users(world: World, mix: dict[str, int], think: float, seconds: fl
 # --- idle sockets (a process of their own) --------------------------------------------
 
 
-def hold_idle(ports: list[int], cookie: str, keys: list[list[str]], ready: Any, stop: Any, result: Any) -> None:
+def hold_idle(
+    ports: list[int], cookie: str, keys: list[list[str]], ready: Any, stop: Any, result: Any
+) -> None:
     """Open a socket per session key on each node (``keys[i]`` for ``ports[i]``), say how
     many are held, hold them until ``stop``, then ping a sample of each node's."""
     from bench.chat import raise_fd_limit
@@ -288,12 +300,15 @@ def hold_idle(ports: list[int], cookie: str, keys: list[list[str]], ready: Any, 
     raise_fd_limit()
 
     async def main() -> dict[str, Any]:
-        held: list[list[Any]] = []
-        failed = []
-        for port, node_keys in zip(ports, keys, strict=True):
-            conns, bad = await open_many([(port, f"{cookie}={key}") for key in node_keys])
-            held.append(conns)
-            failed.append(bad)
+        # Both nodes at once: each opens its sockets on its own core.
+        opened = await asyncio.gather(
+            *(
+                open_many([(port, f"{cookie}={key}") for key in node_keys])
+                for port, node_keys in zip(ports, keys, strict=True)
+            )
+        )
+        held: list[list[Any]] = [conns for conns, _ in opened]
+        failed = [bad for _, bad in opened]
         ready.put({"held": [len(c) for c in held], "failed": failed})
         while not stop.is_set():
             await asyncio.sleep(0.5)
