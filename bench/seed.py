@@ -48,10 +48,10 @@ def series(model: Any, count: int, values: dict[str, str]) -> None:
             continue
         column = field.column
         if column in values:
-            columns.append(column)
+            columns.append(f'"{column}"')
             exprs.append(values[column])
         elif not field.null:
-            columns.append(column)
+            columns.append(f'"{column}"')
             exprs.append(filler(field))
     # The bench's own expressions and Django's table names only: no outside input.
     sql = (

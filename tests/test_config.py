@@ -147,6 +147,33 @@ def test_pooled_connections_are_checked_before_use_and_sqlite_is_unaffected() ->
     assert "pool" not in lite["OPTIONS"]  # type: ignore[operator]
 
 
+def test_server_side_cursors_can_be_switched_off_for_pgbouncer() -> None:
+    """Behind PgBouncer's transaction pooling a server-side cursor must not be used."""
+    import dataclasses
+
+    pg = parse_database_url("DATABASE_URL", "postgres://u@db:5432/ojc", Path("/srv"))
+    assert "DISABLE_SERVER_SIDE_CURSORS" not in pg.as_django()
+    off = dataclasses.replace(pg, disable_server_side_cursors=True).as_django()
+    assert off["DISABLE_SERVER_SIDE_CURSORS"] is True
+
+
+def test_disable_server_side_cursors_is_read_from_the_environment() -> None:
+    pg = {"DATABASE_URL": "postgres://u@db:5432/ojc", "DISABLE_SERVER_SIDE_CURSORS": "1"}
+    show = "from django.conf import settings; print(settings.DATABASES['default'].get('DISABLE_SERVER_SIDE_CURSORS'))"
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {show}"],
+        env={**os.environ, **pg, "DJANGO_SETTINGS_MODULE": "openjobcenter.config.settings"},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.stdout.strip().splitlines()[-1] == "True", result.stderr[-2000:]
+    wrong = _start({**pg, "DISABLE_SERVER_SIDE_CURSORS": "vielleicht"})
+    assert wrong.returncode != 0
+    assert "DISABLE_SERVER_SIDE_CURSORS" in wrong.stderr
+
+
 def test_the_running_pool_checks_connections(db: None) -> None:
     from django.db import connection
 

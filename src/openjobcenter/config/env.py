@@ -97,6 +97,10 @@ class DatabaseConfig:
     # Seconds a request waits for a pooled connection before it fails (and answers 503,
     # core/unavailable.py): while the database is down, this is how long a page hangs.
     pool_timeout: float = 10
+    # Behind PgBouncer in transaction mode a server-side cursor (``.iterator()``) would
+    # outlive the transaction that opened it on another server connection: off, Django
+    # fetches such results client-side (DISABLE_SERVER_SIDE_CURSORS).
+    disable_server_side_cursors: bool = False
 
     def as_django(self) -> dict[str, object]:
         db: dict[str, object] = {"ENGINE": self.engine, "NAME": self.name}
@@ -127,6 +131,8 @@ class DatabaseConfig:
                 CONN_HEALTH_CHECKS=True,
                 OPTIONS=options,
             )
+            if self.disable_server_side_cursors:
+                db["DISABLE_SERVER_SIDE_CURSORS"] = True
         else:
             # WAL lets the web process and the task worker read while the other writes.
             db["OPTIONS"] = {

@@ -184,6 +184,7 @@ _db = dataclasses.replace(
     pool_size=env_int("DATABASE_POOL_SIZE", 10, minimum=1, maximum=200),
     pool_min=env_int("DATABASE_POOL_MIN", 2, minimum=0, maximum=200),
     pool_timeout=env_int("DATABASE_POOL_TIMEOUT", 10, minimum=1, maximum=600),
+    disable_server_side_cursors=env_bool("DISABLE_SERVER_SIDE_CURSORS", False),
 )
 DATABASES = {"default": _db.as_django()}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
