@@ -67,6 +67,18 @@ def may_act_for(user: User, customer: CustomerProfile, scope: str, *, write: boo
     return scope_allows(acting_scope(user, customer), scope, write=write)
 
 
+def notice_representatives(customer: CustomerProfile) -> list[User]:
+    """Who is to be told of the customer's notices (postbox): the holders of an active
+    mandate whose scope covers notices (not those who may only read)."""
+    return [
+        m.representative
+        for m in Mandate.objects.filter(_active(), customer=customer)
+        .select_related("representative")
+        .order_by("pk")
+        if Scope.NOTICES in m.scopes and m.representative is not None
+    ]
+
+
 def session_mandate(user: User, mandate_id: int) -> Mandate | None:
     """The mandate a session acts under, if it is still ``user``'s (one query)."""
     return (

@@ -201,11 +201,18 @@ def notice_dates(notice: Notice) -> NoticeDates:
 
 
 def notice_addressees(notice: Notice) -> list[User]:
-    """Whom a notice is made known to. HOOK for representatives (issue 25 §3, the
-    ``mandates`` app): where the law requires (§ 13 SGB X, a Betreuer's scope), the lead
-    connects this to the mandates so the representative is told and may retrieve it.
-    Today: the customer only."""
-    return [notice.customer.user]
+    """Whom a notice is made known to: the customer, and everyone who holds a mandate
+    for the customer's notices today (§ 13 SGB X: a representative is told; a legal
+    guardian with the court's scope "Behördenangelegenheiten" is entered with it).
+    The representative retrieves the notice by acting for the customer."""
+    from openjobcenter.tenants.modules import is_enabled
+
+    users = [notice.customer.user]
+    if is_enabled(notice.customer.jobcenter, "mandates"):
+        from openjobcenter.mandates.selectors import notice_representatives
+
+        users += [u for u in notice_representatives(notice.customer) if u not in users]
+    return users
 
 
 def case_context(customer: CustomerProfile, roles: frozenset[Role]) -> dict[str, object]:
