@@ -21,6 +21,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import transaction
 
+from openjobcenter.messaging.db_thread import ChatDatabaseCall
 from openjobcenter.messaging.notices import message_text
 
 if TYPE_CHECKING:
@@ -320,9 +321,8 @@ async def run_and_push(func: Callable[..., T], *args: Any) -> T:
         if executor is None:
             result: T = await DatabaseSyncToAsync(func)(*args)
         else:
-            result = await DatabaseSyncToAsync(func, thread_sensitive=False, executor=executor)(
-                *args
-            )
+            # Its threads keep their connection between messages (``db_thread``).
+            result = await ChatDatabaseCall(func, thread_sensitive=False, executor=executor)(*args)
     finally:
         _outbox.reset(token)
         await flush(outbox)
