@@ -238,14 +238,62 @@ def test_a_step_opened_between_the_read_and_the_write_is_saved_over(
     from django.db import transaction
     from django.utils import timezone
 
+    from openjobcenter.applications.services_common import _audit_entry
     from openjobcenter.applications.services_steps import _write_step
+    from openjobcenter.core.models import AuditAction, AuditEntry
 
     app = _draft(customer, {k: v for k, v in SINGLE.items() if k != "housing"})
     application_step_open(application=app, step_key="housing")
     opened = ApplicationStep.objects.get(application=app, step_key="housing")
+    entry = _audit_entry(None, app, AuditAction.UPDATE, "step housing (conflict)")
     with transaction.atomic():
-        row = _write_step(app, "housing", None, {"kind": "rent"}, timezone.now())
+        row = _write_step(app, "housing", None, {"kind": "rent"}, timezone.now(), entry)
     stored = ApplicationStep.objects.get(application=app, step_key="housing")
     assert (stored.pk, stored.version, stored.state) == (opened.pk, 1, "done")
     assert stored.answers == {"kind": "rent"}
     assert row.pk == opened.pk
+    # The audit entry went out with the insert that met the conflict: written once.
+    assert AuditEntry.objects.filter(detail="step housing (conflict)").count() == 1
+
+
+def test_every_save_is_audited_once_and_a_refused_one_not_at_all(
+    customer: CustomerProfile,
+) -> None:
+    """The audit entry goes out in the statement that writes the step (``fastsql``'s
+    ``along``): one entry per save, first and later alike, with the person and job
+    centre; a save refused for a conflict or bad answers leaves none (it rolls back)."""
+    from openjobcenter.core.models import AuditEntry
+
+    app = _draft(customer, {k: v for k, v in SINGLE.items() if k != "housing"})
+    entries = AuditEntry.objects.filter(object_type="application", object_id=str(app.pk))
+    entries = entries.filter(detail="step housing")
+    first = _save(app, "housing", SINGLE["housing"])
+    again = application_step_save(
+        request=None,
+        application=app,
+        step_key="housing",
+        answers={**SINGLE["housing"], "cold_rent": "481"},
+        base_version=first.version,
+    )
+    assert again.version == first.version + 1
+    assert entries.count() == 2
+    entry = entries.first()
+    assert entry is not None
+    assert (entry.subject_id, entry.jobcenter_id) == (customer.user_id, app.jobcenter_id)
+    with pytest.raises(StepConflict):
+        application_step_save(
+            request=None,
+            application=app,
+            step_key="housing",
+            answers=SINGLE["housing"],
+            base_version=first.version,
+        )
+    with pytest.raises(StepInvalid):
+        application_step_save(
+            request=None,
+            application=app,
+            step_key="housing",
+            answers={**SINGLE["housing"], "cold_rent": "viel"},
+            base_version=again.version,
+        )
+    assert entries.count() == 2

@@ -23,10 +23,10 @@ from openjobcenter.applications.models import (
     ApplicationKind,
     EventKind,
 )
-from openjobcenter.core.audit import audit
+from openjobcenter.core.audit import audit, build_entry
 from openjobcenter.core.languages import usable_language
 from openjobcenter.core.mail import send_after_commit
-from openjobcenter.core.models import AuditAction
+from openjobcenter.core.models import AuditAction, AuditEntry
 from openjobcenter.home.queue_cache import queue_changed
 from openjobcenter.home.realtime import home_changed
 
@@ -96,6 +96,22 @@ class ApplicationIncomplete(ApplicationError):  # noqa: N818
             code="incomplete",
         )
         self.open_steps = open_steps
+
+
+def _audit_entry(
+    request: HttpRequest | None, application: Application, action: AuditAction, detail: str
+) -> AuditEntry:
+    """The entry ``_audit`` writes, unsaved: for a write that takes it along
+    (``core.fastsql``'s ``along``)."""
+    return build_entry(
+        request=request,
+        action=action,
+        object_type="application",
+        object_id=application.pk,
+        jobcenter=application.jobcenter,
+        subject=application.customer.user,
+        detail=detail,
+    )
 
 
 def _audit(

@@ -41,13 +41,13 @@ from openjobcenter.applications.services_common import (
     StepConflict,
     StepInvalid,
     _actor,
-    _audit,
+    _audit_entry,
     _event,
     _lock,
     _send_receipt_mail,
 )
 from openjobcenter.core import fastsql
-from openjobcenter.core.models import AuditAction
+from openjobcenter.core.models import AuditAction, AuditEntry
 from openjobcenter.home.queue_cache import queue_changed
 from openjobcenter.home.realtime import home_changed
 
@@ -124,7 +124,9 @@ def _write_step(
     stored: tuple[int, dict[str, Any], int, bool] | None,
     cleaned: dict[str, Any],
     now: datetime,
+    entry: AuditEntry,
 ) -> ApplicationStep:
+    """Write the step's row and, in the same statement, the audit ``entry``."""
     version = (stored[2] if stored else 0) + 1
     row = ApplicationStep(
         application_id=application.pk,
@@ -143,7 +145,7 @@ def _write_step(
         "updated_at": now,
     }
     if stored is not None:
-        fastsql.update(ApplicationStep, stored[0], values)
+        fastsql.update(ApplicationStep, stored[0], values, along=(entry,))
         row.pk = stored[0]
         row._state.adding = False
         return row
@@ -152,7 +154,7 @@ def _write_step(
     # save): the step may have been opened on another device at this moment
     # (``application_step_open`` writes an empty row of version 0 without the
     # application's lock). Then save over that row.
-    if not fastsql.insert(row, ignore_conflict=True):
+    if not fastsql.insert(row, ignore_conflict=True, along=(entry,)):
         row.pk = ApplicationStep.objects.filter(
             application_id=application.pk, step_key=step_key, version=0
         ).values_list("pk", flat=True)[0]
@@ -207,8 +209,8 @@ def application_step_save(
         raise StepConflict(step_key, dict(row[1]) if row else {}, stored_version)
     if errors:
         raise StepInvalid(errors, cleaned)
-    saved = _write_step(application, step_key, row, cleaned, now)
-    _audit(request, application, AuditAction.UPDATE, f"step {step_key}")
+    entry = _audit_entry(request, application, AuditAction.UPDATE, f"step {step_key}")
+    saved = _write_step(application, step_key, row, cleaned, now, entry)
     if inst.step.filing:
         name = f"{cleaned.get('first_name', '')} {cleaned.get('last_name', '')}".strip()
         _touch_draft(application.pk, now, name)

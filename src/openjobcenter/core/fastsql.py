@@ -72,8 +72,36 @@ def _build_insert(
     return sql, fields
 
 
+def _along(
+    objs: tuple[Model, ...], connection: BaseDatabaseWrapper, using: str
+) -> tuple[str, list[Any]]:
+    """``WITH`` clauses that insert ``objs`` in the statement that follows (PostgreSQL's
+    data-modifying ``WITH``): one statement and one round trip instead of one each. The
+    rows' generated keys are not read (they stay None). Elsewhere (SQLite has no such
+    ``WITH``) the rows are written first, each on its own, and the prefix is empty."""
+    if not objs:
+        return "", []
+    if connection.vendor != "postgresql":
+        for obj in objs:
+            insert(obj, using=using, read_pk=False)
+        return "", []
+    clauses, params = [], []
+    for number, obj in enumerate(objs):
+        sql, fields = _insert_sql(type(obj), connection, False, obj.pk is not None)
+        clauses.append(f"along_{number} AS ({sql})")
+        params += [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+        obj._state.adding = False
+        obj._state.db = using
+    return "WITH {} ".format(", ".join(clauses)), params
+
+
 def insert(
-    obj: Model, *, using: str = "default", read_pk: bool = True, ignore_conflict: bool = False
+    obj: Model,
+    *,
+    using: str = "default",
+    read_pk: bool = True,
+    ignore_conflict: bool = False,
+    along: tuple[Model, ...] = (),
 ) -> bool:
     """Write ``obj`` as a new row and set its primary key, like
     ``obj.save(force_insert=True)`` for a model without multi-table inheritance.
@@ -85,16 +113,20 @@ def insert(
 
     ``ignore_conflict``: a row that would break a unique constraint is not written
     (``ON CONFLICT DO NOTHING``, no savepoint needed); returns False then (the key must be
-    read back to tell). True when the row was written."""
+    read back to tell). True when the row was written.
+
+    ``along``: more new rows (e.g. the audit entry) written by the same statement
+    (``_along``), whether or not ``obj`` conflicts; their keys are not read."""
     connection = connections[using]
     with_pk = obj.pk is not None
     returning = bool(connection.features.can_return_columns_from_insert) and not with_pk and read_pk
     if ignore_conflict and not returning:
         raise ValueError("ignore_conflict needs the generated key read back")
     sql, fields = _insert_sql(type(obj), connection, returning, with_pk, ignore_conflict)
-    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    prefix, params = _along(along, connection, using)
+    params += [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(prefix + sql, params)
         if with_pk or not read_pk:
             pk = obj.pk
         elif returning:
@@ -140,17 +172,26 @@ def _build_update(
     return sql, tuple(fields)
 
 
-def update(model: type[Model], pk: Any, values: dict[str, Any], *, using: str = "default") -> int:
+def update(
+    model: type[Model],
+    pk: Any,
+    values: dict[str, Any],
+    *,
+    using: str = "default",
+    along: tuple[Model, ...] = (),
+) -> int:
     """``model.objects.filter(pk=pk).update(**values)`` for plain values (no
     expressions); the keys are field names or attnames (``assignee_id``). Returns the
-    number of rows changed."""
+    number of rows changed. ``along``: new rows written by the same statement, as in
+    ``insert``."""
     connection = connections[using]
     names = tuple(values)
     sql, fields = _update_sql(model, connection, names)
-    params = [
+    prefix, params = _along(along, connection, using)
+    params += [
         f.get_db_prep_save(values[name], connection) for f, name in zip(fields, names, strict=True)
     ]
     params.append(pk)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(prefix + sql, params)
         return int(cursor.rowcount)

@@ -38,10 +38,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.utils import timezone, translation
 
+from openjobcenter.core.cache import redis_client, redis_round_trip
 from openjobcenter.home.registry import Home, HomeItem, HomeSection, Urgency, customer_home
+from openjobcenter.messaging import realtime as chat_realtime
 
 if TYPE_CHECKING:
     from openjobcenter.accounts.models import CustomerProfile
@@ -71,6 +73,39 @@ def version_bump(user_id: int | None) -> None:
         cache.set(version_key(user_id), secrets.token_hex(8), timeout=None)
     except Exception as exc:  # the cache is down: entries expire by themselves (MAX_AGE)
         log.warning("home version of user %s not bumped: %s", user_id, exc)
+
+
+def version_bump_and_publish(user_id: int, group: str, event: dict[str, Any]) -> bool:
+    """``version_bump`` and the chat layer's ``PUBLISH`` of ``event`` to ``group`` in one
+    Redis round trip, bump first (a page told by the event must find the new version).
+    False when the cache and the layer are not the same Redis (then the caller bumps
+    and publishes one after the other). Each failure is handled as in the separate
+    calls: a missed bump is logged, a lost event makes the group resync later."""
+    try:
+        client = redis_client()
+    except TypeError:  # the database or local-memory cache
+        return False
+    publish = chat_realtime.publish_command(client, group, event)
+    if publish is None:
+        return False
+    backend: Any = caches["default"]
+    key = backend.make_and_validate_key(version_key(user_id))
+    # The value as ``cache.set`` stores it (Django's serializer), so ``cache.get`` reads
+    # it back. The SET goes first: a page told by the event must find the new version.
+    value = backend._cache._serializer.dumps(secrets.token_hex(8))
+    try:
+        bumped, published = redis_round_trip(client, [("SET", key, value), publish])
+    except Exception as exc:  # Redis unreachable: neither is known to have gone out
+        log.warning("home version of user %s not bumped: %s", user_id, exc)
+        chat_realtime.publish_failed(group, exc)
+        return True
+    if isinstance(bumped, Exception):
+        log.warning("home version of user %s not bumped: %s", user_id, bumped)
+    if isinstance(published, Exception):
+        chat_realtime.publish_failed(group, published)
+    else:
+        chat_realtime.publish_done()
+    return True
 
 
 def current_version(user_id: int) -> str:

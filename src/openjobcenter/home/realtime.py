@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 
 from openjobcenter.core.oncommit import on_commit_once
-from openjobcenter.home.cache import version_bump
+from openjobcenter.home.cache import version_bump, version_bump_and_publish
 from openjobcenter.messaging import realtime as chat_realtime
 
 EVENT = {"type": "home.changed"}
@@ -36,8 +36,11 @@ EVENT = {"type": "home.changed"}
 def _home_after_commit(user_ids: set[Hashable]) -> None:
     for user_id in user_ids:
         if isinstance(user_id, int):
-            version_bump(user_id)
-            chat_realtime.push_now([chat_realtime.user_group(user_id)], dict(EVENT))
+            group = chat_realtime.user_group(user_id)
+            # With Redis as both cache and chat layer: bump and event in one round trip.
+            if not version_bump_and_publish(user_id, group, dict(EVENT)):
+                version_bump(user_id)
+                chat_realtime.push_now([group], dict(EVENT))
 
 
 def home_changed(user_id: int | None) -> None:

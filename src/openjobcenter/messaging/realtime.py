@@ -21,6 +21,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import transaction
 
+from openjobcenter.messaging.db_thread import ChatDatabaseCall
 from openjobcenter.messaging.notices import message_text
 
 if TYPE_CHECKING:
@@ -160,10 +161,15 @@ class _SyncPublisher:
                 redis.Redis.from_url(address, **host) if address else redis.Redis(**host)
             )
 
-    def publish(self, group: str, event: dict[str, Any]) -> None:
+    def message(self, group: str, event: dict[str, Any]) -> tuple[Any, str, bytes]:
+        """The client of the group's shard, the group's channel and the serialised event."""
         channel = self._names._get_group_channel_name(group)
         shard = self._names._shards.index(self._names._get_shard(channel))
-        self._clients[shard].publish(channel, self._serialize(event))
+        return self._clients[shard], channel, self._serialize(event)
+
+    def publish(self, group: str, event: dict[str, Any]) -> None:
+        client, channel, payload = self.message(group, event)
+        client.publish(channel, payload)
 
 
 _publishers: dict[int, tuple[Any, _SyncPublisher | None]] = {}
@@ -206,12 +212,49 @@ def _send_through(layer: Any, groups: list[str], event: dict[str, Any]) -> None:
             delivered = True
         except Exception as exc:  # a layer hiccup must not undo a stored message
             _note_lost(group, exc)
-    if delivered and _lost_groups:
+    if (delivered or not groups) and _lost_groups:
         for group, resync in _take_lost():
             try:
                 send(group, resync)
             except Exception as exc:
                 _note_lost(group, exc)
+
+
+def _redis_target(client: Any) -> tuple[Any, ...]:
+    kwargs = client.connection_pool.connection_kwargs
+    return (kwargs.get("host"), kwargs.get("port"), kwargs.get("path"), kwargs.get("db", 0))
+
+
+def publish_command(client: Any, group: str, event: dict[str, Any]) -> tuple[Any, ...] | None:
+    """The ``PUBLISH`` command of ``event`` to ``group`` when the chat layer publishes
+    through the same Redis server as the blocking ``client``, for the caller to send with
+    its own commands in one round trip (``home.cache.version_bump_and_publish``; issue
+    19); None otherwise (then ``push_now``). The caller reports the outcome with
+    ``publish_failed`` or ``publish_done``."""
+    if _outbox.get() is not None:
+        return None
+    layer = get_channel_layer()
+    publisher = _sync_publisher(layer) if layer is not None else None
+    if publisher is None:
+        return None
+    shard_client, channel, payload = publisher.message(group, event)
+    if _redis_target(shard_client) != _redis_target(client):
+        return None
+    return ("PUBLISH", channel, payload)
+
+
+def publish_failed(group: str, exc: Exception) -> None:
+    """The ``PUBLISH`` of ``publish_command`` failed: the group resyncs later."""
+    _note_lost(group, exc)
+
+
+def publish_done() -> None:
+    """The ``PUBLISH`` of ``publish_command`` went out: the layer works, so groups
+    whose events were lost earlier are told to resync now (as ``push_now`` does)."""
+    if _lost_groups:
+        layer = get_channel_layer()
+        if layer is not None:
+            _send_through(layer, [], {})
 
 
 def close_session_sockets(user_id: int, session_tag: str) -> None:
@@ -278,9 +321,8 @@ async def run_and_push(func: Callable[..., T], *args: Any) -> T:
         if executor is None:
             result: T = await DatabaseSyncToAsync(func)(*args)
         else:
-            result = await DatabaseSyncToAsync(func, thread_sensitive=False, executor=executor)(
-                *args
-            )
+            # Its threads keep their connection between messages (``db_thread``).
+            result = await ChatDatabaseCall(func, thread_sensitive=False, executor=executor)(*args)
     finally:
         _outbox.reset(token)
         await flush(outbox)
