@@ -614,8 +614,9 @@ _MODULE_OF = {
     "unterlagen/": "documents",
     "termine/": "appointments",
     "nachrichten/": "chat",
+    "postfach/": "notices",
 }
-_OWN_ACCOUNT_ONLY = ("vertretung/",)
+_OWN_ACCOUNT_ONLY = ("vertretung/", "profil/einwilligungen/")
 
 
 def _representative_cell(rest: str, method: str, owner: str) -> str:

@@ -78,7 +78,9 @@ def test_fully_switched_on_job_centre_lists_nothing_as_missing(client: Client, j
         "calculator",
         "customer_card",
         "documents",
+        "mandates",
         "messaging",
+        "postbox",
         "videos",
     ]
     jc_a.save()

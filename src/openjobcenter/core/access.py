@@ -255,6 +255,23 @@ def register_acting_resolver(resolver: ActingResolver) -> None:
     _acting_resolver = resolver
 
 
+# The module whose scope a customer page needs when a representative acts (default: the
+# app the view lives in). ``OWN_ACCOUNT_ONLY`` marks a page only the customer themself may
+# use (a choice the law leaves to them, such as consent): 404 to every representative.
+OWN_ACCOUNT_ONLY = "own_account"
+
+
+def acting_module(app: str) -> Callable[[F], F]:
+    """For a customer page whose scope is another module's (the applicant's co-signing
+    page: "applications") or ``OWN_ACCOUNT_ONLY``; put it below ``customer_required``."""
+
+    def decorator(view: F) -> F:
+        view.acting_module = app  # type: ignore[attr-defined]
+        return view
+
+    return decorator
+
+
 def customer_required(view: F) -> F:
     """Gate for the customer area under ``/<jc>/mein-bereich/``: only the job centre's
     own customers; everyone else who is logged in gets 404. A representative who switched

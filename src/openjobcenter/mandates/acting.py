@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -22,20 +22,6 @@ if TYPE_CHECKING:
 def _app_of(view: Callable[..., HttpResponse]) -> str:
     parts = view.__module__.split(".")
     return parts[1] if len(parts) > 2 else ""
-
-
-F = TypeVar("F", bound=Callable[..., HttpResponse])
-
-
-def acting_module(app: str) -> Callable[[F], F]:
-    """For a page of this app that belongs to another module's scope (the applicant's
-    co-signing page: "applications"); put it below ``customer_required``."""
-
-    def decorator(view: F) -> F:
-        view.acting_module = app  # type: ignore[attr-defined]
-        return view
-
-    return decorator
 
 
 def stop_acting(request: HttpRequest) -> None:

@@ -56,7 +56,7 @@ class OrganisationForm(forms.Form):
 
 class InviteForm(forms.Form):
     cosignature = forms.IntegerField(widget=forms.HiddenInput)
-    email = forms.EmailField(label=_("E-Mail-Adresse (freiwillig)"), required=False)
+    email = forms.EmailField(label=_("E-Mail-Adresse"), required=False)
 
 
 class DecideForm(forms.Form):

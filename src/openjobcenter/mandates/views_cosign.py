@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from openjobcenter.applications.selectors import get_application_for_customer
 from openjobcenter.core.access import (
+    acting_module,
     customer_required,
     request_customer,
     request_jobcenter,
@@ -20,7 +21,6 @@ from openjobcenter.core.access import (
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
 from openjobcenter.mandates import services_cosign
-from openjobcenter.mandates.acting import acting_module
 from openjobcenter.mandates.forms import CodeForm, DecideForm, InviteForm
 from openjobcenter.mandates.models import CosignState
 from openjobcenter.mandates.selectors_cosign import cosignature_for_signer, sections_of

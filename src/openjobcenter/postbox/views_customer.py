@@ -10,7 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from openjobcenter.core.access import customer_required, request_customer
+from openjobcenter.core.access import (
+    OWN_ACCOUNT_ONLY,
+    acting_module,
+    customer_required,
+    request_customer,
+)
 from openjobcenter.core.audit_buffer import audit_own_read
 from openjobcenter.notifications.services import preference_of
 from openjobcenter.postbox import pdf, selectors, services
@@ -45,6 +50,7 @@ def pdf_response(data: bytes, filename: str, *, inline: bool = False) -> HttpRes
 @never_cache
 @require_module(MODULE)
 @customer_required
+@acting_module(OWN_ACCOUNT_ONLY)  # consent is the customer's own (issue 25 §1)
 def consent(request: HttpRequest, jc: str) -> HttpResponse:
     customer = request_customer(request)
     state = selectors.consent_state(customer)

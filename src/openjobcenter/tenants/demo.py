@@ -129,7 +129,9 @@ def load_jobcenters() -> int:
             "calculator",
             "customer_card",
             "documents",
+            "mandates",
             "messaging",
+            "postbox",
             "videos",
         ]
         fulda.save()
@@ -238,7 +240,9 @@ def load_main_kinzig() -> Jobcenter:
             "calculator",
             "customer_card",
             "documents",
+            "mandates",
             "messaging",
+            "postbox",
             "videos",
         ]
         jobcenter.save()
