@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import BigIntegerField, FloatField, Func, Q, QuerySet, Value
-from django.db.models.functions import Cast, Upper
+from django.db.models import FloatField, Func, Q, QuerySet, Value
+from django.db.models.functions import Upper
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -43,17 +43,8 @@ _REFERENCE_RE = re.compile(r"^[A-Z]{2,3}-\d{4}-[A-Z0-9]{4,}$")
 
 
 def submitted_of(jobcenter: Jobcenter) -> QuerySet[Application]:
-    """Every submitted application of a job centre (never drafts).
-
-    The job centre is compared as a ``bigint`` (the column's type): the name search's
-    trigram index leads with ``jobcenter_id`` through ``btree_gist``, which has no
-    ``bigint = integer`` operator, and Django writes the plain filter's value as an
-    integer literal, so PostgreSQL would walk every job centre's names instead of this
-    one's (migration 0006; bench/scale.py at 700,000 customers in 50 job centres: 214 →
-    10 ms). Comparing again beside the plain filter does not help: the planner keeps one
-    of two equal constants, the integer one."""
-    same_jc = Cast(Value(jobcenter.pk), output_field=BigIntegerField())
-    return Application.objects.filter(jobcenter_id=same_jc, submitted_at__isnull=False).exclude(
+    """Every submitted application of a job centre (never drafts)."""
+    return Application.objects.filter(jobcenter=jobcenter, submitted_at__isnull=False).exclude(
         status=ApplicationStatus.DRAFT
     )
 
@@ -181,7 +172,7 @@ def _is_name_search(flt: InboxFilter) -> bool:
 
 class _NameDistance(Func):
     """``UPPER(customer_name) <-> UPPER(query)``: trigram distance (1 − similarity), the
-    order a GiST trigram index (``app_jc_customer_name_trgm``) returns rows in."""
+    order a GiST trigram index (``app_customer_name_trgm_gist``) returns rows in."""
 
     arg_joiner = " <-> "
     template = "%(expressions)s"
@@ -189,10 +180,9 @@ class _NameDistance(Func):
 
 
 def _ranked_by_name(qs: QuerySet[Application], query: str) -> QuerySet[Application]:
-    """Best name matches first. On PostgreSQL the job centre's part of a GiST trigram
-    index gives the rows containing the name nearest first and the query stops after the
-    page, however many match and however many job centres the installation has
-    (migration 0006, ``submitted_of``); elsewhere (SQLite) the matches newest first."""
+    """Best name matches first. On PostgreSQL the GiST trigram index gives the rows
+    containing the name nearest first and the query stops after the page, however many
+    match (migration 0005); elsewhere (SQLite) the matches newest first."""
     if connection.vendor != "postgresql":
         return qs.order_by("-submitted_at", "-pk")
     distance = _NameDistance(Upper("customer_name"), Upper(Value(query)))
