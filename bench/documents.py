@@ -154,7 +154,7 @@ def _worker(photo: bytes) -> float:
 
 
 def ocr_raw(photo: bytes) -> str:
-    import pytesseract  # type: ignore[import-untyped]
+    import pytesseract
     from PIL import Image
 
     return str(pytesseract.image_to_string(Image.open(io.BytesIO(photo)), lang="deu"))

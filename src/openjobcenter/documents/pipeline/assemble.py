@@ -149,7 +149,7 @@ def ocr_image(page: PageOutput) -> tuple[Image.Image, int]:
     if dpi > OCR_DPI:
         h, w = grey.shape
         size = (round(w * OCR_DPI / dpi), round(h * OCR_DPI / dpi))
-        grey = cv2.resize(grey, size, interpolation=cv2.INTER_AREA)
+        grey = np.asarray(cv2.resize(grey, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
         dpi = OCR_DPI
     return Image.fromarray(np.asarray(grey)), dpi
 
