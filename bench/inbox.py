@@ -50,7 +50,7 @@ from typing import Any
 if __package__ in {None, ""}:  # run as ``python bench/<name>.py``: make ``bench`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import ADMIN_URL, database_url, percentile, recreate_database
+from bench.common import ADMIN_URL, database_url, percentile, recreate_database, smoke_db_name
 from bench.seed import seed_customers, seed_staff, series
 from bench.staff_queue import logged_in, migrate, setup_django
 
@@ -367,7 +367,7 @@ def main() -> int:
     parser.add_argument("--sizes", default="10000,100000,500000")
     parser.add_argument("--rounds", type=int, default=40)
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, few rounds")
-    parser.add_argument("--admin-url", default=ADMIN_URL)
+    parser.add_argument("--admin-url", "--pg-admin-url", dest="admin_url", default=ADMIN_URL)
     parser.add_argument("--json", help="write the figures here")
     parser.add_argument("--db-name", default=DB_NAME, help="bench database (dropped after)")
     parser.add_argument(
@@ -388,6 +388,8 @@ def main() -> int:
     rounds = args.rounds
     if args.smoke:
         sizes, rounds = [300, 1200], 3
+        if args.db_name == DB_NAME:
+            args.db_name = smoke_db_name(DB_NAME)
     if "bench" not in args.db_name or not args.db_name.replace("_", "").isalnum():
         parser.error("--db-name must be an identifier containing 'bench' (it is dropped)")
     if not (args.keep and _exists(args.admin_url, args.db_name)):

@@ -51,6 +51,7 @@ SCRIPTS = [
     Script("checkin", sqlite=True, redis=True),
     Script("http_baseline", sqlite=True),
     Script("staff_queue", sqlite=False),
+    Script("inbox", sqlite=False),
     Script("retention", sqlite=False),
     Script("documents", sqlite=True, sqlite_flag=False, pg_admin=False),
     Script("videos", sqlite=True, sqlite_flag=False, pg_admin=False),
