@@ -162,7 +162,13 @@ def ocr_page(page: PageOutput) -> str:
 
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     img, dpi = ocr_image(page)
-    return str(pytesseract.image_to_string(img, lang="deu", config=f"{OCR_CONFIG} --dpi {dpi}"))
+    # Handed over as an uncompressed BMP: pytesseract would write a PNG, whose compression
+    # of the grey page cost about a tenth of the OCR's CPU.
+    with tempfile.NamedTemporaryFile(suffix=".bmp") as fh:
+        img.save(fh, format="BMP")
+        fh.flush()
+        text = pytesseract.image_to_string(fh.name, lang="deu", config=f"{OCR_CONFIG} --dpi {dpi}")
+    return str(text)
 
 
 def pdf_text(data: bytes) -> str:
