@@ -18,7 +18,11 @@ slight blur, 12 megapixels, JPEG quality 90. Measured, one core per process:
   the output page, next to the same on the raw photo (target >= 98 %), over all pages and
   per document kind, with how often the pipeline's kind suggestion names the right kind;
 - baseline in the same run: the photo put into a PDF by img2pdf, no clean-up (time, size,
-  accuracy = the raw photo's).
+  accuracy = the raw photo's);
+- the former OCR call (the 300 dpi page, Tesseract's defaults, ``--psm 3``) beside the
+  pipeline's (200 dpi, no inverted-line pass, one thread), per page in alternating order:
+  the whole pipeline with each, and OCR alone on the same cleaned page (CPU of this process
+  and of Tesseract), with word accuracy and CPU p95 per kind for both.
 """
 
 from __future__ import annotations
@@ -107,13 +111,35 @@ def cpu_s() -> float:
     return t.user + t.system + t.children_user + t.children_system
 
 
-def process(photo: bytes, *, ocr: bool) -> tuple[float, float, bytes, str, str]:
-    """(wall s, CPU s, PDF, OCR text, suggested kind) of one page through the pipeline."""
-    from openjobcenter.documents.pipeline import PageInput, run_document, run_page
+def ocr_before(page: Any) -> str:
+    """The OCR call before issue 19's item 5 (the baseline): the page at its full 300 dpi,
+    Tesseract's default settings with ``--psm 3``."""
+    import numpy as np
+    import pytesseract  # type: ignore[import-untyped]
+    from PIL import Image
+
+    from openjobcenter.documents.pipeline.imaging import decode_page
+
+    img = Image.fromarray(np.asarray(decode_page(page.data)))
+    return str(pytesseract.image_to_string(img, lang="deu", config="--psm 3"))
+
+
+def process(
+    photo: bytes, *, ocr: bool, baseline_ocr: bool = False
+) -> tuple[float, float, bytes, str, str]:
+    """(wall s, CPU s, PDF, OCR text, suggested kind) of one page through the pipeline;
+    ``baseline_ocr``: with the former OCR call instead of the pipeline's."""
+    from unittest import mock
+
+    from openjobcenter.documents.pipeline import PageInput, assemble, run_document, run_page
 
     start, cpu = time.perf_counter(), cpu_s()
     page = run_page(PageInput(photo))
-    result = run_document([page], ocr=ocr)
+    if baseline_ocr:
+        with mock.patch.object(assemble, "ocr_page", ocr_before):
+            result = run_document([page], ocr=ocr)
+    else:
+        result = run_document([page], ocr=ocr)
     return (
         time.perf_counter() - start,
         cpu_s() - cpu,
@@ -132,7 +158,7 @@ def _worker(photo: bytes) -> float:
 
 
 def ocr_raw(photo: bytes) -> str:
-    import pytesseract  # type: ignore[import-untyped]
+    import pytesseract
     from PIL import Image
 
     return str(pytesseract.image_to_string(Image.open(io.BytesIO(photo)), lang="deu"))
@@ -147,12 +173,15 @@ def baseline(photo: bytes) -> tuple[float, float, int]:
 
 
 def print_kinds(
-    figures: dict[str, Any], by_kind: dict[str, list[tuple[float, bool, float, float]]]
+    figures: dict[str, Any],
+    by_kind: dict[str, list[tuple[float, bool, float, float]]],
+    before: dict[str, list[tuple[float, bool, float, float]]],
 ) -> None:
-    """Per document kind: word and character accuracy, kind suggestion, OCR CPU."""
+    """Per document kind: word and character accuracy, kind suggestion, CPU per page with
+    OCR; the baseline (former OCR call) beside it."""
     print(
         f"\n{'kind':26} {'pages':>5} {'words mean':>10} {'min':>6} {'chars mean':>10} "
-        f"{'kind right':>10} {'CPU p95 s':>9}"
+        f"{'kind right':>10} {'CPU p95 s':>9} | {'before: words':>13} {'CPU p95 s':>9}"
     )
     per_kind = {}
     for kind, rows in by_kind.items():
@@ -164,12 +193,15 @@ def print_kinds(
             "char_accuracy_mean": statistics.mean(a for _w, _r, _c, a in rows),
             "kind_suggestion_right": sum(r for _w, r, _c, _a in rows) / len(rows),
             "ocr_cpu_s_p95": pct([c for _w, _r, c, _a in rows], 95),
+            "before_word_accuracy_mean": statistics.mean(w for w, _r, _c, _a in before[kind]),
+            "before_ocr_cpu_s_p95": pct([c for _w, _r, c, _a in before[kind]], 95),
         }
         k = per_kind[kind]
         print(
             f"{kind:26} {k['pages']:5d} {k['word_accuracy_mean']:10.3f} "
             f"{k['word_accuracy_min']:6.3f} {k['char_accuracy_mean']:10.3f} "
-            f"{k['kind_suggestion_right']:10.0%} {k['ocr_cpu_s_p95']:9.2f}"
+            f"{k['kind_suggestion_right']:10.0%} {k['ocr_cpu_s_p95']:9.2f} | "
+            f"{k['before_word_accuracy_mean']:13.3f} {k['before_ocr_cpu_s_p95']:9.2f}"
         )
     figures["per_kind"] = per_kind
 
@@ -200,20 +232,43 @@ def main() -> None:  # noqa: PLR0915 - one interleaved loop and its report, read
     plain_cpu, ocr_cpu, base_cpu = [], [], []
     # word accuracy, kind right, CPU s, character accuracy
     by_kind: dict[str, list[tuple[float, bool, float, float]]] = {}
+    before_kind: dict[str, list[tuple[float, bool, float, float]]] = {}
     acc_words: list[float] = []
-    # Per photo, the pipeline without OCR, with OCR and the baseline in turn (interleaved).
-    for photo, truth, kind in photos:
+    before_words, before_cpu, before_t = [], [], []
+    ocr_alone: list[float] = []
+    ocr_alone_before: list[float] = []
+    from openjobcenter.documents.pipeline import PageInput, run_page
+    from openjobcenter.documents.pipeline.assemble import ocr_page
+
+    # Per photo, the pipeline without OCR, with OCR, with the former OCR call (the two
+    # OCR runs in alternating order: A/B, B/A) and the img2pdf baseline in turn.
+    for n, (photo, truth, kind) in enumerate(photos):
         seconds, cpu, pdf, _t, _k = process(photo, ocr=False)
         plain.append(seconds)
         plain_cpu.append(cpu)
         sizes.append(len(pdf))
-        seconds, cpu, _pdf, text, suggested = process(photo, ocr=True)
-        with_ocr.append(seconds)
-        ocr_cpu.append(cpu)
-        acc_out.append(char_accuracy(text, truth))
-        acc_words.append(word_accuracy(text, truth))
-        right = suggested == kind or (kind == "other" and not suggested)
-        by_kind.setdefault(kind, []).append((acc_words[-1], right, cpu, acc_out[-1]))
+        # OCR alone on the same cleaned page, former call and pipeline's in turn (A/B, B/A).
+        page = run_page(PageInput(photo))
+        for old in (False, True) if n % 2 == 0 else (True, False):
+            cpu = cpu_s()
+            (ocr_before if old else ocr_page)(page)
+            (ocr_alone_before if old else ocr_alone).append(cpu_s() - cpu)
+        for old in (False, True) if n % 2 == 0 else (True, False):
+            seconds, cpu, _pdf, text, suggested = process(photo, ocr=True, baseline_ocr=old)
+            right = suggested == kind or (kind == "other" and not suggested)
+            if old:
+                before_t.append(seconds)
+                before_cpu.append(cpu)
+                before_words.append(word_accuracy(text, truth))
+                before_kind.setdefault(kind, []).append(
+                    (before_words[-1], right, cpu, char_accuracy(text, truth))
+                )
+                continue
+            with_ocr.append(seconds)
+            ocr_cpu.append(cpu)
+            acc_out.append(char_accuracy(text, truth))
+            acc_words.append(word_accuracy(text, truth))
+            by_kind.setdefault(kind, []).append((acc_words[-1], right, cpu, acc_out[-1]))
         if not args.no_raw_ocr:
             acc_raw.append(word_accuracy(ocr_raw(photo), truth))
         bt, bc, bs = baseline(photo)
@@ -235,6 +290,16 @@ def main() -> None:  # noqa: PLR0915 - one interleaved loop and its report, read
         "pipeline_cpu_s_per_page_mean": statistics.mean(plain_cpu),
         "pipeline_ocr_cpu_s_per_page_mean": statistics.mean(ocr_cpu),
         "pipeline_ocr_cpu_s_per_page_p95": pct(ocr_cpu, 95),
+        "before_pipeline_ocr_s_p95": pct(before_t, 95),
+        "before_pipeline_ocr_cpu_s_per_page_mean": statistics.mean(before_cpu),
+        "before_pipeline_ocr_cpu_s_per_page_p95": pct(before_cpu, 95),
+        "ocr_cpu_p95_after_over_before": pct(ocr_cpu, 95) / pct(before_cpu, 95),
+        "ocr_alone_cpu_s_mean": statistics.mean(ocr_alone),
+        "ocr_alone_cpu_s_p95": pct(ocr_alone, 95),
+        "before_ocr_alone_cpu_s_mean": statistics.mean(ocr_alone_before),
+        "before_ocr_alone_cpu_s_p95": pct(ocr_alone_before, 95),
+        "ocr_alone_cpu_mean_after_over_before": statistics.mean(ocr_alone)
+        / statistics.mean(ocr_alone_before),
         "pages_per_min_two_workers": two_workers,
         "output_kb_per_page_mean": statistics.mean(sizes) / 1024,
         "output_kb_per_page_max": max(sizes) / 1024,
@@ -242,6 +307,8 @@ def main() -> None:  # noqa: PLR0915 - one interleaved loop and its report, read
         "word_accuracy_output_min": min(acc_words),
         "char_accuracy_output_mean": statistics.mean(acc_out),
         "char_accuracy_output_min": min(acc_out),
+        "before_word_accuracy_output_mean": statistics.mean(before_words),
+        "before_word_accuracy_output_min": min(before_words),
         "word_accuracy_raw_photo_mean": statistics.mean(acc_raw) if acc_raw else None,
         "baseline_img2pdf_s_p95": pct(base_t, 95),
         "baseline_img2pdf_cpu_s_mean": statistics.mean(base_cpu),
@@ -251,7 +318,7 @@ def main() -> None:  # noqa: PLR0915 - one interleaved loop and its report, read
     for key, value in figures.items():
         shown = "-" if value is None else f"{value:.3f}" if isinstance(value, float) else value
         print(f"{key:38} {shown:>10}")
-    print_kinds(figures, by_kind)
+    print_kinds(figures, by_kind, before_kind)
     print(f"load average (1, 5, 15 min): {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     verdict = (
         figures["pipeline_s_p95"] < 1.0

@@ -50,7 +50,7 @@ from typing import Any
 if __package__ in {None, ""}:  # run as ``python bench/<name>.py``: make ``bench`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import ADMIN_URL, database_url, percentile, recreate_database
+from bench.common import ADMIN_URL, database_url, percentile, recreate_database, smoke_db_name
 from bench.seed import seed_customers, seed_staff, series
 from bench.staff_queue import logged_in, migrate, setup_django
 
@@ -89,6 +89,30 @@ def seed_base() -> dict[str, Any]:
         "first_customer": first_customer,
         "customers": customers,
         "size": 0,
+    }
+
+
+def reuse_base() -> dict[str, Any] | None:
+    """The world an earlier ``--keep`` run left in the database, or ``None``."""
+    from openjobcenter.accounts.models import CustomerProfile, User
+    from openjobcenter.applications.models import Application
+    from openjobcenter.tenants.models import Jobcenter
+
+    jobcenter = Jobcenter.objects.filter(slug="bench").first()
+    if jobcenter is None:
+        return None
+    staff = list(
+        User.objects.filter(
+            email__endswith="@bench.example.org", memberships__jobcenter=jobcenter
+        ).order_by("pk")
+    )
+    profiles = CustomerProfile.objects.filter(jobcenter=jobcenter).order_by("pk")
+    return {
+        "jobcenter": jobcenter,
+        "staff": staff,
+        "first_customer": int(profiles[0].pk),
+        "customers": profiles.count(),
+        "size": Application.objects.filter(jobcenter=jobcenter).count(),
     }
 
 
@@ -136,8 +160,10 @@ def grow(world: dict[str, Any], size: int) -> float:
         },
     )
     # Newer submissions: the seed's times are relative to its size; keep them ordered by id.
+    # VACUUM as autovacuum would after such a load: it sets the visibility map, without
+    # which PostgreSQL cannot answer from an index alone (the name search's window).
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE applications_application")
+        cursor.execute("VACUUM (ANALYZE) applications_application")
     world["size"] = size
     return round(time.perf_counter() - started, 1)
 
@@ -235,21 +261,43 @@ def measure(world: dict[str, Any], rounds: int) -> dict[str, dict[str, float]]:
     return out
 
 
-def explain(world: dict[str, Any]) -> None:
-    """The plans of the name searches' SQL (what grows, if anything, with the data)."""
+# Name searches whose plans are shown: a common surname (~2 % of rows), a double name, a
+# first and last name, one person's full name, a name nobody has.
+EXPLAINED = ("Müller", "Müller-Schmidt", "Clara Weber", "Xenia Yılmaz-Schröder", "Niemandsname")
+
+
+def explain(world: dict[str, Any], *, verbose: bool = False) -> dict[str, dict[str, float]]:
+    """``EXPLAIN (ANALYZE, BUFFERS)`` of every statement a name search runs: the buffers
+    (8 KB pages, hit or read) and milliseconds, summed per search. Pages read are what grows
+    with the data if anything does, and depend less on the machine's load than time."""
     from django.db import connection
 
     from openjobcenter.applications.selectors_staff import InboxFilter, inbox_page
 
     user = world["staff"][0]
-    for query in ("Müller", "Xenia Yılmaz-Schröder"):
+    out: dict[str, dict[str, float]] = {}
+    print(f"  {'EXPLAIN of the name search':34} {'statements':>10} {'buffers':>8} {'ms':>8}")
+    for query in EXPLAINED:
         captured: list[str] = []
         with connection.execute_wrapper(_Keep(captured)):
             inbox_page(world["jobcenter"], user, InboxFilter(q=query))
+        buffers, ms = 0, 0.0
         with connection.cursor() as cursor:
-            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + captured[-1])
-            plan = "\n    ".join(row[0] for row in cursor.fetchall())
-        print(f"  plan of the name search {query!r}:\n    {plan}")
+            for statement in captured:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + statement)
+                plan = cursor.fetchone()[0][0]
+                top = plan["Plan"]
+                buffers += int(top.get("Shared Hit Blocks", 0)) + int(
+                    top.get("Shared Read Blocks", 0)
+                )
+                ms += float(plan["Execution Time"])
+                if verbose:
+                    cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement)
+                    text = "\n      ".join(row[0] for row in cursor.fetchall())
+                    print(f"    plan for {query!r}:\n      {text}")
+        out[query] = {"statements": len(captured), "buffers": buffers, "ms": round(ms, 2)}
+        print(f"  {query!r:34} {len(captured):10d} {buffers:8d} {ms:8.2f}")
+    return out
 
 
 class _Keep:
@@ -300,43 +348,75 @@ def growth(results: dict[int, dict[str, dict[str, float]]]) -> dict[str, dict[in
     return out
 
 
+def explain_growth(plans: dict[int, dict[str, dict[str, float]]]) -> None:
+    sizes = sorted(plans)
+    print(f"\n== name search SQL per size: buffers / ms (EXPLAIN ANALYZE; {sizes[0]:,} = 1.0) ==")
+    print(f"{'search':26} " + " ".join(f"{s:>20,}" for s in sizes))
+    for query in plans[sizes[0]]:
+        first = plans[sizes[0]][query]
+        cells = []
+        for s in sizes:
+            f = plans[s][query]
+            ratio = f["buffers"] / (first["buffers"] or 1)
+            cells.append(f"{f['buffers']:6.0f} /{f['ms']:6.1f} ×{ratio:4.1f}")
+        print(f"{query!r:26} " + " ".join(f"{c:>20}" for c in cells))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10000,100000,500000")
     parser.add_argument("--rounds", type=int, default=40)
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, few rounds")
-    parser.add_argument("--admin-url", default=ADMIN_URL)
+    parser.add_argument("--admin-url", "--pg-admin-url", dest="admin_url", default=ADMIN_URL)
     parser.add_argument("--json", help="write the figures here")
     parser.add_argument("--db-name", default=DB_NAME, help="bench database (dropped after)")
     parser.add_argument(
-        "--explain", action="store_true", help="print the name searches' query plans per size"
+        "--keep",
+        action="store_true",
+        help="keep the database after the run and reuse what an earlier --keep run seeded "
+        "(sizes below the kept one are then measured at the kept size)",
     )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="print the name searches' buffers and ms per size (EXPLAIN ANALYZE)",
+    )
+    parser.add_argument("--plans", action="store_true", help="with --explain: the whole plans")
     parser.add_argument("--check", action="store_true", help="exit 1 when a p95 misses 100 ms")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     rounds = args.rounds
     if args.smoke:
         sizes, rounds = [300, 1200], 3
+        if args.db_name == DB_NAME:
+            args.db_name = smoke_db_name(DB_NAME)
     if "bench" not in args.db_name or not args.db_name.replace("_", "").isalnum():
         parser.error("--db-name must be an identifier containing 'bench' (it is dropped)")
-    recreate_database(args.admin_url, args.db_name, create=True)
+    if not (args.keep and _exists(args.admin_url, args.db_name)):
+        recreate_database(args.admin_url, args.db_name, create=True)
     base_dir = Path(tempfile.mkdtemp(prefix="ojc-bench-inbox-"))
     try:
         setup_django(database_url(args.admin_url, args.db_name), base_dir)
         migrate()
-        world = seed_base()
+        world = (reuse_base() if args.keep else None) or seed_base()
         results: dict[int, dict[str, dict[str, float]]] = {}
+        plans: dict[int, dict[str, dict[str, float]]] = {}
         for size in sizes:
             seed_s = grow(world, size)
             results[size] = measure(world, rounds)
             report(size, results[size], seed_s)
             if args.explain:
-                explain(world)
+                plans[size] = explain(world, verbose=args.plans)
         ratios = growth(results)
+        if len(plans) > 1:
+            explain_growth(plans)
         if args.json:
             Path(args.json).parent.mkdir(parents=True, exist_ok=True)
             Path(args.json).write_text(
-                json.dumps({"sizes": results, "growth": ratios, "load": os.getloadavg()}, indent=2)
+                json.dumps(
+                    {"sizes": results, "growth": ratios, "plans": plans, "load": os.getloadavg()},
+                    indent=2,
+                )
             )
         missed = [
             (s, n)
@@ -352,7 +432,16 @@ def main() -> int:
         from django.db import connections
 
         connections.close_all()
-        recreate_database(args.admin_url, args.db_name, create=False)
+        if not args.keep:
+            recreate_database(args.admin_url, args.db_name, create=False)
+
+
+def _exists(admin_url: str, name: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(admin_url.replace("postgres://", "postgresql://", 1)) as conn:
+        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+    return found is not None
 
 
 if __name__ == "__main__":

@@ -58,6 +58,45 @@ def test_search_by_name_finds_the_person_and_ranks_the_closest_first(
         assert found == [close.reference, further.reference]
 
 
+def test_a_common_name_is_ranked_among_the_newest_and_a_rare_one_found_anywhere(
+    caseworker: Any, customer: Any, staff_client: Any, monkeypatch: Any
+) -> None:
+    """A name that fills the page among the newest submissions is answered from them (the
+    bounded walk that keeps a common name as fast with 500,000 rows as with 10,000); a
+    name found too rarely there is looked up among all (older ones too)."""
+    from openjobcenter.applications import selectors_staff
+
+    monkeypatch.setattr(selectors_staff, "PAGE_SIZE", 3)
+    monkeypatch.setattr(selectors_staff, "NAME_WINDOW", 6)
+    base = timezone.now() - timedelta(hours=2)
+    oldest = make_application(customer, answers={}, name="Eva Schmidt", submitted_at=base)
+    names = ["Anna Schmidtke", "Bernd Weber", "Anna Schmidt", "Clara Schmidt-Lange"]
+    names += ["Dora Schmidtbauer", "Emil Weber"]
+    recent = {
+        n: make_application(
+            customer, answers={}, name=n, submitted_at=base + timedelta(minutes=i + 1)
+        )
+        for i, n in enumerate(names)
+    }
+    client = staff_client(caseworker)
+    status, body = _get(client, customer.jobcenter, "?q=schmidt")
+    found = _refs(body)
+    assert status == 200 and len(found) == 3
+    assert oldest.reference not in found
+    assert not {recent["Bernd Weber"].reference, recent["Emil Weber"].reference} & set(found)
+    if connection.vendor == "postgresql":
+        # Four of the six newest match: the three closest of them, the plain name first.
+        assert found[0] == recent["Anna Schmidt"].reference
+        assert recent["Dora Schmidtbauer"].reference not in found
+    else:
+        # SQLite: the newest matches.
+        newest = ["Dora Schmidtbauer", "Clara Schmidt-Lange", "Anna Schmidt"]
+        assert found == [recent[n].reference for n in newest]
+    # Not among the newest six: still found.
+    status, body = _get(client, customer.jobcenter, "?q=eva+schmidt")
+    assert status == 200 and _refs(body) == [oldest.reference]
+
+
 def test_search_by_customer_number_and_reference(
     caseworker: Any, customer: Any, customer_b: Any, staff_client: Any
 ) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 import tempfile
@@ -127,11 +128,47 @@ def tesseract_available() -> bool:
     return shutil.which("tesseract") is not None
 
 
+# Tesseract reads a cleaned page at 200 dpi as well as at 300 (its LSTM scales every text
+# line to a fixed height anyway) for about two thirds of the work, and better: at 300 dpi
+# the page's bilevel edges confuse it near table rules (issue 19, item 5; bench/documents.py
+# prints both).
+OCR_DPI = 200
+# ``--psm 3``: automatic layout (columns, tables, letters) without orientation detection:
+# the pipeline has already turned the page upright. ``tessedit_do_invert=0``: the pipeline's
+# pages are dark text on white, so Tesseract need not try each line inverted as well.
+OCR_CONFIG = "--psm 3 -c tessedit_do_invert=0"
+
+
+def ocr_image(page: PageOutput) -> tuple[Image.Image, int]:
+    """The page as Tesseract gets it: grey, reduced to ``OCR_DPI`` when finer (area
+    averaging keeps the strokes' edges smooth), with the resolution it then has."""
+    import cv2
+
+    grey = decode_page(page.data)
+    dpi = page.dpi
+    if dpi > OCR_DPI:
+        h, w = grey.shape
+        size = (round(w * OCR_DPI / dpi), round(h * OCR_DPI / dpi))
+        grey = np.asarray(cv2.resize(grey, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
+        dpi = OCR_DPI
+    return Image.fromarray(np.asarray(grey)), dpi
+
+
 def ocr_page(page: PageOutput) -> str:
+    """The page's text. Tesseract runs on one core (``OMP_THREAD_LIMIT=1`` unless the
+    operator set it: its OpenMP threads cost more CPU in total than they save in time, and
+    the workers already run pages side by side)."""
     import pytesseract  # type: ignore[import-untyped]
 
-    img = Image.fromarray(np.asarray(decode_page(page.data)))
-    return str(pytesseract.image_to_string(img, lang="deu", config="--psm 3"))
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    img, dpi = ocr_image(page)
+    # Handed over as an uncompressed BMP: pytesseract would write a PNG, whose compression
+    # of the grey page cost about a tenth of the OCR's CPU.
+    with tempfile.NamedTemporaryFile(suffix=".bmp") as fh:
+        img.save(fh, format="BMP")
+        fh.flush()
+        text = pytesseract.image_to_string(fh.name, lang="deu", config=f"{OCR_CONFIG} --dpi {dpi}")
+    return str(text)
 
 
 def pdf_text(data: bytes) -> str:
