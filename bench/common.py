@@ -10,7 +10,7 @@ import argparse
 import os
 import statistics
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -239,43 +239,51 @@ def bench_database(args: argparse.Namespace, *, name: str) -> Iterator[tuple[str
 
 @dataclass
 class Timing:
-    """One case's samples: wall time, this thread's CPU time, SQL queries per request."""
+    """One case's samples: wall time, this thread's CPU time, SQL queries per request and,
+    where the case's function returns it, the response's size in bytes."""
 
     name: str
     samples_ms: list[float] = field(default_factory=list)
     cpu_ms: list[float] = field(default_factory=list)
     queries: int = 0
+    size: int | None = None
 
     def summary(self) -> dict[str, Any]:
+        extra: dict[str, Any] = {} if self.size is None else {"bytes": self.size}
         return summary(
             self.name,
             self.samples_ms,
-            cpu_p50_ms=round(percentile(sorted(self.cpu_ms), 50), 2),
-            cpu_p95_ms=round(percentile(sorted(self.cpu_ms), 95), 2),
+            cpu_p50_ms=round(percentile(sorted(self.cpu_ms), 50), 3),
+            cpu_p95_ms=round(percentile(sorted(self.cpu_ms), 95), 3),
             queries=self.queries,
+            **extra,
         )
 
 
 def time_interleaved(
-    cases: list[tuple[Timing, Callable[[], None]]], iterations: int, *, warmup: int = 10
+    cases: Sequence[tuple[Timing, Callable[[], object]]], iterations: int, *, warmup: int = 10
 ) -> list[dict[str, Any]]:
-    """Warm each case up, count its queries once, then time all cases interleaved and
-    rotated (so drift and load hit every case alike); the figures with their ratio to the
-    first case (the baseline)."""
+    """Warm each case up (connections, templates, translations, caches), count its
+    queries once, then time all cases interleaved and rotated (A/B, B/A, … so drift and
+    load hit every case alike); the figures with their ratio to the first case (the
+    baseline). A case whose function returns an ``int`` has it kept as its size."""
     import time
 
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     for timing, fn in cases:
+        answer: object = None
         for _ in range(warmup):
-            fn()
+            answer = fn()
+        if isinstance(answer, int):
+            timing.size = answer
         with CaptureQueriesContext(connection) as ctx:
             fn()
         timing.queries = len(ctx.captured_queries)
     for iteration in range(iterations):
         shift = iteration % len(cases)
-        for timing, fn in cases[shift:] + cases[:shift]:
+        for timing, fn in [*cases[shift:], *cases[:shift]]:
             started, cpu = time.perf_counter(), time.thread_time()
             fn()
             timing.samples_ms.append((time.perf_counter() - started) * 1000)
@@ -286,6 +294,7 @@ def time_interleaved(
         for figure in ("p50_ms", "p95_ms", "cpu_p50_ms", "cpu_p95_ms"):
             ratio = result[figure] / (base[figure] or 1e-9)
             result[f"{figure.removesuffix('_ms')}_x_base"] = round(ratio, 2)
+        result["queries_x_base"] = round(result["queries"] / (base["queries"] or 1), 2)
     return results
 
 

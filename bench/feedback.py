@@ -31,9 +31,7 @@ import argparse
 import json
 import os
 import sys
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,14 +39,14 @@ if __package__ in {None, ""}:  # run as ``python bench/<name>.py``: make ``bench
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import (
+    Timing,
     add_database_args,
     bench_database,
     check_database_args,
-    percentile,
     python_speed_ms,
     setup_bench_django,
     smoke_require,
-    summary,
+    time_interleaved,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,27 +67,8 @@ def setup_django(database: str, base_dir: Path, redis_url: str | None = None) ->
     clear_url_caches()
 
 
-@dataclass
-class Timing:
-    name: str
-    samples_ms: list[float] = field(default_factory=list)
-    cpu_ms: list[float] = field(default_factory=list)
-    queries: int = 0
-
-    def summary(self) -> dict[str, Any]:
-        return summary(
-            self.name,
-            self.samples_ms,
-            cpu_p50_ms=round(percentile(sorted(self.cpu_ms), 50), 2),
-            cpu_p95_ms=round(percentile(sorted(self.cpu_ms), 95), 2),
-            queries=self.queries,
-        )
-
-
 def run(iterations: int) -> tuple[list[dict[str, Any]], int]:
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from openjobcenter.feedback import ratelimit
     from openjobcenter.feedback.models import Feedback
@@ -132,30 +111,12 @@ def run(iterations: int) -> tuple[list[dict[str, Any]], int]:
             call("post", f"/{jc}/rueckmeldung/", 302, data={**write, "answer": "no"}),
         ),
     ]
-    for timing, fn in cases:
-        for _ in range(10):  # warm-up: connections, templates, translations, the session
-            fn()
-        with CaptureQueriesContext(connection) as ctx:
-            fn()
-        timing.queries = len(ctx.captured_queries)
-    for iteration in range(iterations):
-        shift = iteration % len(cases)  # interleaved and rotated
-        for timing, fn in cases[shift:] + cases[:shift]:
-            started, cpu = time.perf_counter(), time.thread_time()
-            fn()
-            timing.samples_ms.append((time.perf_counter() - started) * 1000)
-            timing.cpu_ms.append((time.thread_time() - cpu) * 1000)
+    results = time_interleaved(cases, iterations)
     stored = Feedback.objects.count()
     leaked = Feedback.objects.filter(comment__contains="@").count()
     if leaked:
         msg = f"{leaked} stored comments still hold an e-mail address"
         raise RuntimeError(msg)
-    results = [t.summary() for t, _ in cases]
-    base = results[0]
-    for result in results:
-        for figure in ("p50_ms", "p95_ms", "cpu_p50_ms", "cpu_p95_ms"):
-            ratio = result[figure] / (base[figure] or 1e-9)
-            result[f"{figure.removesuffix('_ms')}_x_base"] = round(ratio, 2)
     return results, stored
 
 

@@ -36,9 +36,7 @@ import argparse
 import json
 import os
 import sys
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -46,14 +44,14 @@ if __package__ in {None, ""}:  # run as ``python bench/<name>.py``: make ``bench
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import (
+    Timing,
     add_database_args,
     bench_database,
     check_database_args,
-    percentile,
     python_speed_ms,
     setup_bench_django,
     smoke_require,
-    summary,
+    time_interleaved,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -122,25 +120,6 @@ def install_baseline_route() -> str:
     return "menu-vorher/"
 
 
-@dataclass
-class Timing:
-    name: str
-    samples_ms: list[float] = field(default_factory=list)
-    cpu_ms: list[float] = field(default_factory=list)
-    queries: int = 0
-    size: int = 0
-
-    def summary(self) -> dict[str, Any]:
-        return summary(
-            self.name,
-            self.samples_ms,
-            cpu_p50_ms=round(percentile(sorted(self.cpu_ms), 50), 2),
-            cpu_p95_ms=round(percentile(sorted(self.cpu_ms), 95), 2),
-            queries=self.queries,
-            bytes=self.size,
-        )
-
-
 def build_world() -> dict[str, Any]:
     from tests.home import world
 
@@ -171,9 +150,7 @@ def build_world() -> dict[str, Any]:
 
 
 def run(w: dict[str, Any], iterations: int) -> list[dict[str, Any]]:
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from openjobcenter.home.cache import version_bump
     from openjobcenter.home.registry import customer_home
@@ -208,27 +185,7 @@ def run(w: dict[str, Any], iterations: int) -> list[dict[str, Any]]:
         (Timing("home page, nothing waiting"), get(quiet, base)),
         (Timing("home page, busy, after a change"), after_change),
     ]
-    for timing, fn in cases:
-        for _ in range(10):  # warm-up: connections, templates, translations
-            timing.size = fn()
-        with CaptureQueriesContext(connection) as ctx:
-            fn()
-        timing.queries = len(ctx.captured_queries)
-    for iteration in range(iterations):
-        shift = iteration % len(cases)  # interleaved and rotated: drifting load hits all alike
-        for timing, fn in cases[shift:] + cases[:shift]:
-            started, cpu = time.perf_counter(), time.thread_time()
-            fn()
-            timing.samples_ms.append((time.perf_counter() - started) * 1000)
-            timing.cpu_ms.append((time.thread_time() - cpu) * 1000)
-    results = [t.summary() for t, _ in cases]
-    baseline_result = results[0]
-    for result in results:
-        for figure in ("p50_ms", "p95_ms", "cpu_p50_ms", "cpu_p95_ms"):
-            ratio = result[figure] / (baseline_result[figure] or 1e-9)
-            result[f"{figure.removesuffix('_ms')}_x_base"] = round(ratio, 2)
-        result["queries_x_base"] = round(result["queries"] / (baseline_result["queries"] or 1), 2)
-    return results
+    return time_interleaved(cases, iterations)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

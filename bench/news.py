@@ -27,9 +27,7 @@ import argparse
 import json
 import os
 import sys
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,14 +35,14 @@ if __package__ in {None, ""}:  # run as ``python bench/<name>.py``: make ``bench
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import (
+    Timing,
     add_database_args,
     bench_database,
     check_database_args,
-    percentile,
     python_speed_ms,
     setup_bench_django,
     smoke_require,
-    summary,
+    time_interleaved,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,25 +59,6 @@ def setup_django(database: str, base_dir: Path, redis_url: str | None = None) ->
         redis_url=redis_url,
         extra={"SITE_URL": "http://127.0.0.1:8000"},
     )
-
-
-@dataclass
-class Timing:
-    name: str
-    samples_ms: list[float] = field(default_factory=list)
-    cpu_ms: list[float] = field(default_factory=list)
-    queries: int = 0
-    size: int = 0
-
-    def summary(self) -> dict[str, Any]:
-        return summary(
-            self.name,
-            self.samples_ms,
-            cpu_p50_ms=round(percentile(sorted(self.cpu_ms), 50), 3),
-            cpu_p95_ms=round(percentile(sorted(self.cpu_ms), 95), 3),
-            queries=self.queries,
-            bytes=self.size,
-        )
 
 
 def build_world(posts: int, followers: int) -> dict[str, Any]:
@@ -131,9 +110,7 @@ def build_world(posts: int, followers: int) -> dict[str, Any]:
 
 def run(w: dict[str, Any], iterations: int) -> list[dict[str, Any]]:
     from django.conf import settings
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
     from django.urls import clear_url_caches
 
     settings.ROOT_URLCONF = "bench.bench_urls"
@@ -164,20 +141,7 @@ def run(w: dict[str, Any], iterations: int) -> list[dict[str, Any]]:
         (Timing("outbox page"), get(f"/{slug}/ap/outbox?page=1", **activity)),
         (Timing("news page (no target)"), get(f"/{slug}/neuigkeiten/")),
     ]
-    for timing, fn in cases:
-        for _ in range(10):  # warm-up: connections, templates, translations, caches
-            timing.size = fn()
-        with CaptureQueriesContext(connection) as ctx:
-            fn()
-        timing.queries = len(ctx.captured_queries)
-    for iteration in range(iterations):
-        shift = iteration % len(cases)  # interleaved and rotated: drifting load hits all alike
-        for timing, fn in cases[shift:] + cases[:shift]:
-            started, cpu = time.perf_counter(), time.thread_time()
-            fn()
-            timing.samples_ms.append((time.perf_counter() - started) * 1000)
-            timing.cpu_ms.append((time.thread_time() - cpu) * 1000)
-    results = [t.summary() for t, _ in cases]
+    results = time_interleaved(cases, iterations)
     bare = results[0]["cpu_p50_ms"] or 1e-9
     for result in results:
         result["pct_bare"] = round(100 * bare / (result["cpu_p50_ms"] or 1e-9), 1)
