@@ -202,7 +202,9 @@ def audit_own_read(
 ) -> AuditEntry:
     """Audit ``user`` reading their own data: buffered in Redis (written in bulk by
     ``flush``), or at once without Redis. A read of another person's data must use
-    ``core.audit.audit`` (synchronous)."""
+    ``core.audit.audit`` (synchronous) — and so is this one written at once when a
+    representative reads the customer's data acting for them (the entry's
+    ``acting_for``): that is another person's data, whatever page asked."""
     from openjobcenter.core import fastsql
     from openjobcenter.core.audit import build_entry
     from openjobcenter.core.models import AuditAction
@@ -217,6 +219,6 @@ def audit_own_read(
         actor=user,
         detail=detail,
     )
-    if not buffer_entry(entry):
+    if entry.acting_for_id is not None or not buffer_entry(entry):
         fastsql.insert(entry)
     return entry
