@@ -36,7 +36,7 @@ class AppointmentType(models.Model):
     name = models.CharField(_("Bezeichnung"), max_length=120)
     description = models.TextField(_("Beschreibung"), blank=True)
     # Per-language versions of this row's texts (core/content_i18n.py).
-    translations = models.JSONField(_("Übersetzungen"), default=dict, blank=True)
+    translations = models.JSONField(_("Übersetzungen"), default=dict, db_default={}, blank=True)
     duration_min = models.PositiveSmallIntegerField(
         _("Dauer in Minuten"), validators=[MinValueValidator(5), MaxValueValidator(480)], default=30
     )

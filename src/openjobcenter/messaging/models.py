@@ -30,7 +30,7 @@ class Topic(models.Model):
     jobcenter = models.ForeignKey(Jobcenter, on_delete=models.CASCADE, related_name="chat_topics")
     name = models.CharField(_("Name"), max_length=100)
     # Per-language versions of this row's texts (core/content_i18n.py).
-    translations = models.JSONField(_("Übersetzungen"), default=dict, blank=True)
+    translations = models.JSONField(_("Übersetzungen"), default=dict, db_default={}, blank=True)
     description = models.CharField(
         _("Beschreibung für Kundinnen und Kunden"), max_length=300, blank=True
     )
@@ -113,7 +113,7 @@ class TextTemplate(models.Model):
     )
     title = models.CharField(_("Titel"), max_length=100)
     # Per-language versions of this row's texts (core/content_i18n.py).
-    translations = models.JSONField(_("Übersetzungen"), default=dict, blank=True)
+    translations = models.JSONField(_("Übersetzungen"), default=dict, db_default={}, blank=True)
     body = models.TextField(_("Text"))
 
     class Meta:

@@ -30,7 +30,7 @@ class Post(models.Model):
     # Plain text; links are made clickable when shown, nothing else is markup.
     text = models.TextField(_("Text"))
     # Per-language versions of this row's texts (core/content_i18n.py).
-    translations = models.JSONField(_("Übersetzungen"), default=dict, blank=True)
+    translations = models.JSONField(_("Übersetzungen"), default=dict, db_default={}, blank=True)
     link = models.URLField(_("Link"), blank=True, max_length=500)
     image = models.CharField(max_length=200, blank=True)  # storage name (re-encoded JPEG/PNG)
     image_alt = models.CharField(_("Bildbeschreibung"), max_length=300, blank=True)

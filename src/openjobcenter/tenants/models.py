@@ -90,9 +90,9 @@ class Jobcenter(models.Model):
         _("Feedback zur Barrierefreiheit (E-Mail)"), blank=True
     )
     # BITV 2.0 § 4: what the site offers, in Leichte Sprache (empty: the platform's text).
-    easy_language = models.TextField(_("Text in Leichter Sprache"), blank=True)
+    easy_language = models.TextField(_("Text in Leichter Sprache"), blank=True, db_default="")
     # Per-language versions of this row's texts (core/content_i18n.py).
-    translations = models.JSONField(_("Übersetzungen"), default=dict, blank=True)
+    translations = models.JSONField(_("Übersetzungen"), default=dict, db_default={}, blank=True)
 
     enabled_modules = models.JSONField(
         _("Eingeschaltete Module"), default=default_modules, blank=True

@@ -68,7 +68,7 @@ class Video(models.Model):
     )
     title = models.CharField(_("Titel"), max_length=120)
     # Per-language versions of this row's texts (core/content_i18n.py).
-    translations = models.JSONField(_("Übersetzungen"), default=dict, blank=True)
+    translations = models.JSONField(_("Übersetzungen"), default=dict, db_default={}, blank=True)
     description = models.TextField(_("Beschreibung"), blank=True, max_length=2000)
     published = models.BooleanField(_("Veröffentlicht"), default=False)
     # A self-hosted PeerTube video instead of (or besides) uploaded files.
@@ -102,7 +102,7 @@ class VideoVariant(models.Model):
     mp4_name = models.CharField(max_length=200, blank=True)
     # VP9/Opus WebM beside the MP4 (about half the size where the browser plays it);
     # empty for variants converted before it existed: those play the MP4 alone.
-    webm_name = models.CharField(max_length=200, blank=True)
+    webm_name = models.CharField(max_length=200, blank=True, db_default="")
     poster_name = models.CharField(max_length=200, blank=True)
     size_bytes = models.BigIntegerField(default=0)
     duration_s = models.FloatField(null=True, blank=True)
@@ -187,7 +187,9 @@ class VideoSettings(models.Model):
     captions_required = models.BooleanField(_("Untertitel sind Pflicht"), default=False)
     # The job centre's own PeerTube instance (host name): only its videos are embedded,
     # and only the player page of such a video allows frames from it (CSP frame-src).
-    peertube_host = models.CharField(_("Eigene PeerTube-Instanz"), max_length=120, blank=True)
+    peertube_host = models.CharField(
+        _("Eigene PeerTube-Instanz"), max_length=120, blank=True, db_default=""
+    )
 
     def __str__(self) -> str:
         return f"video settings {self.jobcenter_id}"
