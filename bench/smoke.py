@@ -78,10 +78,17 @@ def admin_url(database_url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, "/postgres", parts.query, ""))
 
 
+def has_smoke_flag(path: Path) -> bool:
+    """Whether the script takes ``--smoke``: its own option, or the shared database options
+    (``bench.common.add_database_args``) that include it."""
+    text = path.read_text(encoding="utf-8")
+    return '"--smoke"' in text or "add_database_args(" in text
+
+
 def command(script: Script, postgres: str | None, redis: str | None) -> list[str] | str:
     """The command line, or why the script cannot run here."""
     path = ROOT / "bench" / f"{script.name}.py"
-    if "--smoke" not in path.read_text(encoding="utf-8"):
+    if not has_smoke_flag(path):
         return "no --smoke flag"
     cmd = [sys.executable, str(path), "--smoke"]
     if postgres is None:

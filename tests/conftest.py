@@ -100,6 +100,7 @@ DB_AGNOSTIC = (
     "tests/appointments/test_slots.py",
     "tests/documents/test_cli.py",
     "tests/documents/test_settings.py",
+    "tests/test_bench_scripts.py",
     "tests/test_calculator_web.py",
     "tests/test_connection_budget.py",
     "tests/test_formal_german.py",
