@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from openjobcenter.core.access import request_user
 from openjobcenter.core.admin import MissingTranslationsColumn
 from openjobcenter.videos import services
 from openjobcenter.videos.errors import VideoInputError
@@ -69,7 +70,7 @@ class SharedVideoAdmin(MissingTranslationsColumn, admin.ModelAdmin[Video]):
 
     def delete_model(self, request: HttpRequest, obj: Video) -> None:
         # Through the service: the files leave the storage too (after the commit).
-        services.video_delete(request=request, actor=request.user, video=obj)  # type: ignore[arg-type]
+        services.video_delete(request=request, actor=request_user(request), video=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Video]) -> None:
         for video in queryset:
@@ -80,7 +81,7 @@ class SharedVideoAdmin(MissingTranslationsColumn, admin.ModelAdmin[Video]):
         # deleted after the commit), never as a bare row delete that leaves files behind.
         formset.save(commit=False)
         for variant in formset.deleted_objects:
-            services.variant_delete(request=request, actor=request.user, variant=variant)  # type: ignore[arg-type]
+            services.variant_delete(request=request, actor=request_user(request), variant=variant)
 
     def save_model(self, request: HttpRequest, obj: Video, form: Any, change: bool) -> None:
         obj.jobcenter = None
@@ -91,7 +92,7 @@ class SharedVideoAdmin(MissingTranslationsColumn, admin.ModelAdmin[Video]):
         try:
             variant = services.variant_upload(
                 request=request,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request_user(request),
                 video=obj,
                 kind=form.cleaned_data["kind"],
                 language=form.cleaned_data["language"],
@@ -103,7 +104,7 @@ class SharedVideoAdmin(MissingTranslationsColumn, admin.ModelAdmin[Video]):
         if form.cleaned_data.get("captions", "").strip():
             services.variant_set_texts(
                 request=request,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request_user(request),
                 variant=variant,
                 captions=form.cleaned_data["captions"],
                 transcript=variant.transcript,
