@@ -80,8 +80,13 @@ teardown() {
 }
 trap teardown EXIT
 
-phase "compose config (both files, the env file)"
+phase "compose config (both files, the env file); without SECRET_KEY it refuses, naming it"
 compose config -q
+grep -v '^SECRET_KEY=' "$work/.env" > "$work/incomplete.env"
+if refused=$($COMPOSE -p "$PROJECT" -f deploy/compose.yaml --env-file "$work/incomplete.env" config -q 2>&1); then
+  fail "compose accepted an env file without SECRET_KEY"
+fi
+grep -q "set SECRET_KEY in deploy/.env" <<<"$refused" || fail "the refusal does not name SECRET_KEY: $refused"
 
 phase "up -d ($COMPOSE)"
 compose up -d --no-build
