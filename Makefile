@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 export PYTHONDONTWRITEBYTECODE := 1
 
 # Domain apps with their own catalogue (<app>/locale) get their strings routed there.
-.PHONY: run serve test lint typecheck check-migrations messages messages-app bench bench-smoke install install-dev clean lock sbom check-deploy upgrade-check image-check
+.PHONY: run serve test lint typecheck check-migrations messages messages-app bench bench-smoke install install-dev clean lock sbom check-deploy upgrade-check image-check compose-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -103,6 +103,11 @@ upgrade-check: install-dev
 # docs/operations.md "The image").
 image-check:
 	tools/image_check.sh
+
+# deploy/compose.yaml brought up with locally built service images and checked, then torn
+# down (needs a Docker daemon and Compose; docs/operations.md "One host").
+compose-check: install-dev
+	tools/compose_check.sh
 
 clean:
 	rm -rf $(VENV) var

@@ -108,8 +108,11 @@ def dockerfile() -> str:
 def test_image_is_multi_stage_non_root_read_only_and_health_checked() -> None:
     text = dockerfile()
     assert "ARG PYTHON_IMAGE=python:3.11-slim-bookworm" in text
-    stages = re.findall(r"^FROM \$\{PYTHON_IMAGE\} AS (\w+)$", text, flags=re.MULTILINE)
-    assert stages == ["build", "runtime"]
+    # One base (Python + the system libraries the app loads), then build and runtime on it:
+    # the build's collectstatic starts the app, which loads WeasyPrint (Pango).
+    stages = re.findall(r"^FROM (\S+) AS (\w+)$", text, flags=re.MULTILINE)
+    assert stages == [("${PYTHON_IMAGE}", "base"), ("base", "build"), ("base", "runtime")]
+    base = text.split("AS base", 1)[1].split("AS build", 1)[0]
     runtime = text.split("AS runtime", 1)[1]
     # The last USER is a numeric non-root one (Kubernetes' runAsNonRoot needs a number).
     users = re.findall(r"^USER (\S+)$", runtime, flags=re.MULTILINE)
@@ -120,7 +123,7 @@ def test_image_is_multi_stage_non_root_read_only_and_health_checked() -> None:
     assert "pip install --require-hashes --no-deps -r /tmp/requirements.lock" in text
     # OCR in German, Pango for PDFs; no ClamAV daemon in the app's image.
     for package in ("tesseract-ocr-deu", "libpango-1.0-0", "libpangoft2-1.0-0"):
-        assert package in runtime
+        assert package in base
     assert "clamav-daemon" not in text
     assert re.search(r"^HEALTHCHECK .*\n?.*/healthz", runtime, flags=re.MULTILINE)
     # Writable only where volumes are: the root file system may be read-only.
@@ -256,6 +259,33 @@ def test_compose_runs_every_part_on_one_host() -> None:
         assert depends["migrate"] == {"condition": "service_completed_successfully"}
     assert "readyz" in " ".join(services["web"]["healthcheck"]["test"])
     assert services["coturn"]["network_mode"] == "host"
+
+
+def test_compose_file_reads_in_compose_v2_and_debian_12s_docker_compose() -> None:
+    """Debian 12 ships docker-compose 1.29, which refuses a top-level ``name`` and inline
+    ``configs`` (found running it: tools/compose_check.sh)."""
+    loaded = compose()
+    assert "name" not in loaded
+    assert "configs" not in loaded
+    assert "COMPOSE_PROJECT_NAME=openjobcenter" in (DEPLOY / "env.example").read_text(
+        encoding="utf-8"
+    )
+
+
+def test_local_images_override_replaces_only_compose_services_and_builds_each() -> None:
+    override: dict[str, Any] = yaml.safe_load(
+        (DEPLOY / "compose.local-images.yaml").read_text(encoding="utf-8")
+    )
+    services = compose()["services"]
+    assert set(override["services"]) == set(services) - set(APP_SERVICES)
+    for name, service in override["services"].items():
+        assert service["image"].startswith("local/ojc-"), name
+        if "build" in service:
+            assert (DEPLOY / service["build"]["context"] / "Dockerfile").is_file(), name
+    # The script builds every image the override names.
+    script = (ROOT / "tools" / "compose_check.sh").read_text(encoding="utf-8")
+    for service in override["services"].values():
+        assert service["image"] in script
 
 
 def test_env_example_names_every_secret_compose_requires() -> None:

@@ -23,15 +23,7 @@ DOCKER=${DOCKER:-docker}
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
   build_args=()
   if [ "${BASE_FROM_DEBOOTSTRAP:-0}" = 1 ]; then
-    base=local/python:3.11-slim-bookworm
-    if ! $DOCKER image inspect "$base" >/dev/null 2>&1; then
-      root=$(mktemp -d)
-      debootstrap --variant=minbase --include=python3,python3-venv,python-is-python3,ca-certificates \
-        bookworm "$root" http://deb.debian.org/debian >/dev/null
-      rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*
-      tar -C "$root" -c . | $DOCKER import - "$base" >/dev/null
-      rm -rf "$root"
-    fi
+    base=$(DOCKER=$DOCKER tools/debian_base.sh)
     build_args+=(--build-arg "PYTHON_IMAGE=$base")
   elif [ -n "${PYTHON_IMAGE:-}" ]; then
     build_args+=(--build-arg "PYTHON_IMAGE=$PYTHON_IMAGE")

@@ -271,7 +271,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Argon2id (BSI TR-02102-1, OWASP) for every new or changed password; PBKDF2 (Django's
+# former default) only verifies the hashes stored before, and Django rewrites such a hash
+# with Argon2id at the account's next successful login. Parameters and reasoning:
+# docs/operations.md, "Passwords".
+PASSWORD_HASHERS = [
+    "openjobcenter.accounts.hashers.Argon2idHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
 if TESTING:
+    # Thousands of users are created in the tests; the hashers' own test switches back.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "accounts:after_login"
