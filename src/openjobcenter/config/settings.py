@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "openjobcenter.videos",
     "openjobcenter.reception",
     "openjobcenter.postbox",
+    "openjobcenter.handoff",
     "allauth",
     "allauth.account",
     "allauth.mfa",
