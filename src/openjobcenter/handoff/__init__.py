@@ -32,6 +32,8 @@ from django.utils import timezone
 
 from openjobcenter.core import failpoints, metrics, sealed
 from openjobcenter.handoff import backends as _backends  # noqa: F401 (registers)
+from openjobcenter.handoff import efile as _efile  # noqa: F401 (registers)
+from openjobcenter.handoff import fitconnect as _fitconnect  # noqa: F401 (registers)
 from openjobcenter.handoff.base import (
     APPLICATION,
     CHANGE_NOTICE,
