@@ -61,6 +61,7 @@ SCRIPTS = [
     Script("feedback", sqlite=True, redis=True),
     Script("mandates", sqlite=True, redis=True),
     Script("postbox", sqlite=True, redis=True),
+    Script("handoff", sqlite=True, sqlite_flag=False, pg_admin=False),
 ]
 
 

@@ -4,6 +4,8 @@ release reads and writes; the runner treats both alike)."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +48,10 @@ class ItemDelivery(models.Model):
     delivered_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Spelled out for the type checker (django-stubs did not infer them for this app).
+    objects: ClassVar[models.Manager[ItemDelivery]] = models.Manager()
+    jobcenter_id: int
 
     class Meta:
         constraints = [
