@@ -30,7 +30,7 @@ def legacy_record_submitted(application: Any) -> None:
     """The path before issue 19 (kept here only to compare in the same run): one outbox
     row whose task draws the summary, runs the hand-offs and then draws the receipt, one
     after the other (a row without ``receipt_apart``, as such rows were written)."""
-    from openjobcenter.applications import handoff
+    from openjobcenter import handoff
     from openjobcenter.applications import outbox as submission_outbox
     from openjobcenter.core import outbox
 

@@ -62,6 +62,7 @@ SCRIPTS = [
     Script("mandates", sqlite=True, redis=True),
     Script("postbox", sqlite=True, redis=True),
     Script("login", sqlite=True, redis=True),
+    Script("handoff", sqlite=True, sqlite_flag=False, pg_admin=False),
 ]
 
 

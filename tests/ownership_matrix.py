@@ -420,6 +420,12 @@ ROUTES: dict[str, Entry] = {
     S + "protokoll/": both(staff(ADMIN)),
     S + "aufbewahrung/": both(staff(ADMIN), body={"rule": "casefile.notes", "value": "12"}),
     S + "loeschprotokoll/": page(staff(TEAM_LEADS)),
+    S + "uebergaben/fehlgeschlagen/": page(staff(TEAM_LEADS)),
+    S + "uebergaben/fehlgeschlagen/erneut/": action(
+        staff(TEAM_LEADS),
+        body={"source": "item", "pk": "{dead_letter}"},
+        note="dead letters of the hand-off: no personal data, team leads and admins",
+    ),
     S + "kontoloeschungen/": page(staff(CUSTOMER_DATA)),
     S + "kontoloeschungen/<int:pk>/vermerken/": action(
         staff(CUSTOMER_DATA),

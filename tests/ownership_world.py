@@ -31,6 +31,7 @@ from openjobcenter.appointments.services import appointment_invite
 from openjobcenter.core.access import ACTING_SESSION_KEY
 from openjobcenter.documents import services as document_services
 from openjobcenter.documents.services import RequestItemInput
+from openjobcenter.handoff.models import ItemDelivery
 from openjobcenter.mandates import services as mandate_services
 from openjobcenter.mandates import services_cosign
 from openjobcenter.mandates.models import Organisation
@@ -322,6 +323,17 @@ def build_world() -> World:
     objection = postbox_services.objection_submit(
         request=None, customer=owner, notice=notice, reasons="Die Miete fehlt."
     )
+    # Hand-off (issue 24): the objection's push failed for good (a dead letter).
+    dead_letter = ItemDelivery.objects.create(
+        jobcenter=jc_a,
+        subject="objection",
+        subject_id=objection.pk,
+        backend="json_push",
+        status="failed",
+        attempts=8,
+        idempotency_key="welt",
+        last_error="HTTP 500",
+    )
 
     videos = make_videos(jc_a)
     mandates = _mandates(jc_a, owner, other, application)
@@ -333,6 +345,7 @@ def build_world() -> World:
         "customer_pk": owner.pk,
         "membership": membership.pk,
         "account_deletion": deletion.pk,
+        "dead_letter": dead_letter.pk,
         "office": office.pk,
         "section": "branding",
         "type_id": appt_type.pk,

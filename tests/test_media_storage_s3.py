@@ -24,8 +24,8 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from PIL import Image
 
+from openjobcenter import handoff
 from openjobcenter.accounts.models import CustomerProfile
-from openjobcenter.applications import handoff
 from openjobcenter.applications.models import DeliveryStatus, HandoffConfig, HandoffDelivery
 from openjobcenter.core import sealed
 from openjobcenter.documents.models import Document, DocumentPage

@@ -19,8 +19,8 @@ from django.core.cache import cache
 from django.test import Client
 from prometheus_client.parser import text_string_to_metric_families
 
+from openjobcenter import handoff
 from openjobcenter.accounts.models import CustomerProfile
-from openjobcenter.applications import handoff
 from openjobcenter.applications.models import HandoffConfig
 from openjobcenter.appointments.consumers import VideoSignalConsumer
 from openjobcenter.core import metrics
@@ -131,7 +131,7 @@ def test_backlogs_are_read_at_scrape_time(client: Client) -> None:
 def test_handoff_tries_and_failures_are_counted(
     client: Client, customer: CustomerProfile, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from openjobcenter.applications.handoff.backends import JsonPushBackend
+    from openjobcenter.handoff.backends import JsonPushBackend
 
     def boom(self: Any, item: Any) -> Any:
         raise RuntimeError("receiver down")

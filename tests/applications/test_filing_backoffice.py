@@ -14,8 +14,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from openjobcenter import handoff
 from openjobcenter.accounts.models import CustomerProfile, Role
-from openjobcenter.applications import handoff
 from openjobcenter.applications.models import (
     Application,
     ApplicationStatus,

@@ -16,8 +16,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from openjobcenter.applications import handoff
-from openjobcenter.applications.handoff.backends import SIGNATURE_HEADER, verify
+from openjobcenter import handoff
 from openjobcenter.applications.models import (
     ApplicationEvent,
     DeliveryStatus,
@@ -25,6 +24,7 @@ from openjobcenter.applications.models import (
     HandoffConfig,
     HandoffDelivery,
 )
+from openjobcenter.handoff.backends import SIGNATURE_HEADER, verify
 from tests.applications.staff_data import make_application
 
 SECRET = "ein-langes-geheimnis-123"
@@ -294,7 +294,7 @@ def test_mailbox_gets_reference_and_link_but_no_personal_data(
 
 
 def test_a_broken_backend_does_not_stop_the_others(customer: Any, monkeypatch: Any) -> None:
-    from openjobcenter.applications.handoff.backends import JsonPushBackend
+    from openjobcenter.handoff.backends import JsonPushBackend
 
     def boom(self: Any, item: Any) -> Any:
         raise RuntimeError("bug with Karl Kunde inside")

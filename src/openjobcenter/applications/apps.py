@@ -26,8 +26,8 @@ class ApplicationsConfig(AppConfig):
 
         # The staff work queue's part (home/staff_queue.py).
         registry.register(ApplicationsQueueProvider())
-        from openjobcenter.applications.handoff.tasks import retry_due_handoffs
         from openjobcenter.core import scheduler
+        from openjobcenter.handoff.tasks import retry_due_handoffs
 
         # PDFs and hand-offs recorded with a filing or submission (applications/outbox.py).
         outbox.register()

@@ -11,11 +11,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from openjobcenter.accounts.models import User
-from openjobcenter.applications.handoff import HandoffBackend
 from openjobcenter.applications.models import ApplicationKind
 from openjobcenter.applications.selectors_staff import MINE, UNASSIGNED, InboxFilter
 from openjobcenter.applications.services_staff import MAX_MESSAGE, STAFF_STATUSES
 from openjobcenter.core.inputs import day_validators
+from openjobcenter.handoff import HandoffBackend
 
 MAX_HELP_TEXT = 2000
 HELP_LINE_RE = re.compile(r"^\s*([a-z0-9_]{1,40}\.[a-z0-9_]{1,40})\s*[:=]\s*(.+?)\s*$")
@@ -210,8 +210,10 @@ class HandoffConfigForm(forms.Form):
                 help_text=f.help_text  # type: ignore[arg-type]
                 or (_("Leer lassen, um den gespeicherten Wert zu behalten.") if f.secret else ""),
                 required=False,
-                max_length=500,
-                widget=forms.PasswordInput(render_value=False) if f.secret else forms.TextInput(),
+                max_length=f.max_length,
+                widget=forms.PasswordInput(render_value=False)
+                if f.secret
+                else (forms.Textarea(attrs={"rows": 6}) if f.multiline else forms.TextInput()),
             )
 
     def config(self) -> dict[str, str]:

@@ -278,6 +278,8 @@ class HandoffDelivery(models.Model):
     idempotency_key = models.CharField(max_length=64)
     last_error = models.TextField(blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # What an earlier try left at the receiver (a FIT-Connect submission id).
+    external_ref = models.CharField(max_length=100, blank=True, default="", db_default="")
     delivered_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

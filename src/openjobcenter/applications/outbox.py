@@ -44,7 +44,7 @@ def record_filed(application: Application) -> None:
 
 def record_submitted(application: Application) -> None:
     """In the submission's transaction: the deliveries and the PDFs (idempotent)."""
-    from openjobcenter.applications import handoff
+    from openjobcenter import handoff
 
     handoff.record_deliveries(application_id=application.pk, jobcenter_id=application.jobcenter_id)
     outbox.put(
@@ -56,7 +56,7 @@ def record_submitted(application: Application) -> None:
 
 
 def _deliver_filed(payload: Mapping[str, Any]) -> None:
-    from openjobcenter.applications import handoff
+    from openjobcenter import handoff
     from openjobcenter.applications.services import application_pdfs_store
 
     application_id = int(payload["application_id"])
@@ -65,7 +65,7 @@ def _deliver_filed(payload: Mapping[str, Any]) -> None:
 
 
 def _deliver_submitted(payload: Mapping[str, Any]) -> None:
-    from openjobcenter.applications import handoff
+    from openjobcenter import handoff
     from openjobcenter.applications.services import application_pdfs_store
 
     application_id = int(payload["application_id"])

@@ -18,7 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from openjobcenter.applications import handoff
+from openjobcenter import handoff
 from openjobcenter.applications.models import (
     Application,
     ApplicationEvent,
@@ -270,7 +270,7 @@ def handoff_retry(
         actor=actor,
         detail=f"retry {delivery.backend}",
     )
-    from openjobcenter.applications.handoff.tasks import run_handoffs
+    from openjobcenter.handoff.tasks import run_handoffs
 
     app_id = application.pk
     transaction.on_commit(lambda: run_handoffs.enqueue(application_id=app_id))

@@ -25,10 +25,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from openjobcenter import handoff
 from openjobcenter.applications import (
     engine,
     funnel,
-    handoff,
     precalc,
     proof_status,
     services_staff,
@@ -41,7 +41,6 @@ from openjobcenter.applications.forms_staff import (
     SettingsForm,
     StatusForm,
 )
-from openjobcenter.applications.handoff.base import HandoffInput
 from openjobcenter.applications.models import (
     Application,
     ApplicationEvent,
@@ -74,6 +73,7 @@ from openjobcenter.core.access import (
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
 from openjobcenter.core.need_to_know import Category
+from openjobcenter.handoff.base import HandoffInput
 from openjobcenter.tenants.modules import is_enabled, require_module
 
 MODULE = "applications"

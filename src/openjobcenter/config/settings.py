@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "openjobcenter.videos",
     "openjobcenter.reception",
     "openjobcenter.postbox",
+    "openjobcenter.handoff",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -472,7 +473,8 @@ if VIDEO["provider"] == "link" and "{room}" not in str(VIDEO["link_pattern"]):
     raise ConfigError(msg)
 
 # --- Applications (applications/) ---------------------------------------------------
-# Hand-off of submitted applications (applications/handoff/): tries, backoff, timeout.
+# Hand-off to the back office (handoff/): applications, documents, objections; tries,
+# backoff, timeout (the name stays APPLICATIONS_HANDOFF for existing deployments).
 APPLICATIONS_HANDOFF = {
     "max_attempts": env_int("APPLICATIONS_HANDOFF_MAX_ATTEMPTS", 8, minimum=1, maximum=50),
     "backoff_base_s": env_int("APPLICATIONS_HANDOFF_BACKOFF_S", 60, minimum=1, maximum=86400),
@@ -485,6 +487,15 @@ APPLICATIONS_HANDOFF = {
     # Host names the operator opens for pushes into internal networks (a Fachverfahren
     # adapter inside); everything else must resolve to public addresses only.
     "private_hosts": env_list("APPLICATIONS_HANDOFF_PRIVATE_HOSTS", []),
+    # FIT-Connect (handoff/fitconnect/): reads of the event log per try and the pause
+    # between them; the shortest destination key accepted (FIT-Connect demands 4096).
+    "fitconnect_poll_tries": env_int("HANDOFF_FITCONNECT_POLL_TRIES", 3, minimum=1, maximum=20),
+    "fitconnect_poll_interval_s": env_int(
+        "HANDOFF_FITCONNECT_POLL_INTERVAL_S", 2, minimum=0, maximum=60
+    ),
+    "fitconnect_min_key_bits": env_int(
+        "HANDOFF_FITCONNECT_MIN_KEY_BITS", 4096, minimum=2048, maximum=16384
+    ),
 }
 # Submissions per customer and hour (web and API), in the shared cache.
 APPLICATIONS_SUBMIT_RATE = env_int("APPLICATIONS_SUBMIT_PER_HOUR", 10, minimum=1, maximum=1000)

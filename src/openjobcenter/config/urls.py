@@ -17,6 +17,7 @@ from openjobcenter.core import views_access as core_views_access
 from openjobcenter.core import views_metrics
 from openjobcenter.documents import urls as document_urls
 from openjobcenter.feedback import urls as feedback_urls
+from openjobcenter.handoff import urls as handoff_urls
 from openjobcenter.home import urls as home_urls
 from openjobcenter.mandates import urls as mandate_urls
 from openjobcenter.messaging import urls as messaging_urls
@@ -97,6 +98,7 @@ staff_patterns = (
         *card_urls.staff_patterns,
         *mandate_urls.staff_patterns,
         *video_urls.staff_patterns,
+        *handoff_urls.staff_patterns,
         path("vorabberechnung/", calculator_views.pre_calculation, name="pre_calculation"),
     ],
     "staff",

@@ -108,6 +108,14 @@ def document_review(
         subject=document.customer.user,
         detail=f"state={state} version={document.review_version}",
     )
+    if state == DocumentState.ACCEPTED:
+        # In this transaction: the accepted document goes to the back office's systems
+        # (handoff/items.py; the outbox row commits with the decision).
+        from openjobcenter.handoff import items as handoff_items
+
+        handoff_items.record(
+            subject="document", subject_id=document.pk, jobcenter_id=document.jobcenter_id
+        )
     if state == DocumentState.NEW_COPY_NEEDED:
         _mail_customer(
             document.customer,

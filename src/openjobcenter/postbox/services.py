@@ -307,6 +307,13 @@ def objection_submit(
         detail=f"notice={notice.pk}",
     )
     queue_changed(jobcenter_id=customer.jobcenter_id, module=QUEUE_MODULE)
+    # The Widerspruch and its receipt go to the back office's systems (handoff/items.py),
+    # recorded in this transaction.
+    from openjobcenter.handoff import items as handoff_items
+
+    handoff_items.record(
+        subject="objection", subject_id=objection.pk, jobcenter_id=customer.jobcenter_id
+    )
     return objection
 
 

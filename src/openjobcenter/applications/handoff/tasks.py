@@ -1,19 +1,6 @@
-"""Background tasks of the hand-off (django-tasks; immediate in tests)."""
+"""Alias of ``openjobcenter.handoff.tasks``: task rows an older release enqueued name
+``openjobcenter.applications.handoff.tasks.<task>``; the worker resolves them here."""
 
-from __future__ import annotations
+from openjobcenter.handoff.tasks import retry_due_handoffs, run_handoffs
 
-from django_tasks import task
-
-from openjobcenter.applications import handoff
-
-
-@task()
-def run_handoffs(*, application_id: int) -> dict[str, str | None]:
-    """Run the due deliveries of one submitted application."""
-    return handoff.run_for_application(application_id)
-
-
-@task()
-def retry_due_handoffs() -> int:
-    """Periodic (``core.scheduler``): run the deliveries whose next try is due."""
-    return handoff.retry_due()
+__all__ = ["retry_due_handoffs", "run_handoffs"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
-    from openjobcenter.applications.handoff.base import HandoffBackend
+    from openjobcenter.handoff.base import HandoffBackend
 
 B = TypeVar("B", bound="type[HandoffBackend]")
 

@@ -1,6 +1,8 @@
 """Contract of a hand-off backend (DESIGN §4.4: a registry and a base class, no signals).
 
-A backend gets one submitted application (``HandoffInput``) and the job centre's
+A backend gets one submission of a kind (``HandoffInput.subject``: an application in its
+filing or submission phase, a change notice, an accepted document, an objection, a chat
+transcript) and the job centre's
 configuration for it, and answers with a ``HandoffResult``. It must be safe to call
 again for the same application: every try carries the same ``idempotency_key``, and a
 receiver drops duplicates by it. A backend raises nothing for expected failures (a
@@ -28,12 +30,28 @@ class ConfigField:
     label: str | Promise
     help_text: str | Promise = ""
     secret: bool = False
+    # A longer text (a PEM certificate): a text area, up to ``max_length`` characters.
+    multiline: bool = False
+    max_length: int = 500
+
+
+# What can be handed off. An application of kind "change_notice" is handed off as the
+# subject "change_notice"; the others are their own records (``handoff/items.py``).
+APPLICATION = "application"
+CHANGE_NOTICE = "change_notice"
+DOCUMENT = "document"
+OBJECTION = "objection"
+CHAT_TRANSCRIPT = "chat_transcript"
+SUBJECTS = (APPLICATION, CHANGE_NOTICE, DOCUMENT, OBJECTION, CHAT_TRANSCRIPT)
 
 
 @dataclass(frozen=True)
 class HandoffInput:
     """What a backend hands over. ``submitted_data`` is the frozen, language-neutral
-    data (the JSON Schema at ``/api/v1/schemas/`` describes it)."""
+    data (the JSON Schema at ``/api/v1/schemas/`` describes it); ``metadata`` the
+    subject's metadata (customer number, kind, date, the request and the application it
+    answers; never names). For subjects other than applications ``application_id`` is the
+    subject's own id and the form fields are empty."""
 
     application_id: int
     reference: str
@@ -57,6 +75,11 @@ class HandoffInput:
     # and idempotency key; a receiver files the filing first and completes it later.
     phase: str = "submission"
     filed_at: str = ""
+    subject: str = APPLICATION
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+    # What an earlier try of this delivery left at the receiver (e.g. a FIT-Connect
+    # submission id that was submitted and awaits its acceptance); empty on the first.
+    external_ref: str = ""
 
     def envelope(self) -> dict[str, Any]:
         """The JSON document pushed or dropped: metadata plus the submitted data."""
@@ -70,6 +93,9 @@ class HandoffInput:
             "submitted_at": self.submitted_at,
             "sha256": self.submission_sha256,
             "data": dict(self.submitted_data),
+            "subject": self.subject,
+            "metadata": dict(self.metadata),
+            "idempotency_key": self.idempotency_key,
         }
 
 
@@ -79,6 +105,8 @@ class HandoffResult:
     detail: str = ""
     error: str = ""
     retry: bool = True
+    # Stored on the delivery and handed to the next try (``HandoffInput.external_ref``).
+    external_ref: str = ""
 
 
 class HandoffBackend(abc.ABC):
@@ -95,6 +123,8 @@ class HandoffBackend(abc.ABC):
     description: ClassVar[str | Promise] = ""
     config_fields: ClassVar[tuple[ConfigField, ...]] = ()
     always_on: ClassVar[bool] = False
+    # The subjects this backend takes (the inbox and the mailbox: applications only).
+    subjects: ClassVar[frozenset[str]] = frozenset(SUBJECTS)
 
     def validate_config(self, config: Mapping[str, Any]) -> dict[str, str]:
         return {}

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import ipaddress
@@ -34,13 +35,15 @@ from django.core.validators import validate_email
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from openjobcenter.applications.handoff.base import (
+from openjobcenter.handoff.base import (
+    APPLICATION,
+    CHANGE_NOTICE,
     ConfigField,
     HandoffBackend,
     HandoffInput,
     HandoffResult,
 )
-from openjobcenter.applications.handoff.registry import register
+from openjobcenter.handoff.registry import register
 
 SIGNATURE_HEADER = "X-OpenJobcenter-Signature"
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
@@ -50,6 +53,14 @@ _PREFIX_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$")
 def canonical_json(data: Any) -> bytes:
     """The exact bytes that are signed and sent (sorted keys, UTF-8, no spaces)."""
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _inline(name: str, content: bytes) -> dict[str, str]:
+    return {
+        "name": name,
+        "sha256": hashlib.sha256(content).hexdigest(),
+        "content_base64": base64.b64encode(content).decode(),
+    }
 
 
 def sign(secret: str, body: bytes) -> str:
@@ -105,6 +116,8 @@ class InboxBackend(HandoffBackend):
     label = _("Posteingang im Fachbereich")
     description = _("Der Antrag erscheint im Posteingang der Anträge. Immer eingeschaltet.")
     always_on = True
+    # Documents and objections are in the platform's back office already, on their own.
+    subjects = frozenset({APPLICATION, CHANGE_NOTICE})
 
     def deliver(self, item: HandoffInput) -> HandoffResult:
         return HandoffResult(ok=True, detail="inbox")
@@ -169,7 +182,11 @@ class JsonPushBackend(HandoffBackend):
                 return HandoffResult(ok=False, error=f"DNS: {exc}"[:300])
             if not public:
                 return HandoffResult(ok=False, error="address not public", retry=False)
-        body = canonical_json(item.envelope())
+        envelope = item.envelope()
+        if item.subject not in (APPLICATION, CHANGE_NOTICE):
+            # A document or an objection is its file: it travels with the metadata.
+            envelope["attachments"] = [_inline(name, load()) for name, load in item.attachments]
+        body = canonical_json(envelope)
         request = urllib.request.Request(  # noqa: S310 - scheme checked in validate_config
             str(item.config["url"]),
             data=body,
@@ -227,6 +244,13 @@ class FileDropBackend(HandoffBackend):
         errors = self.validate_config(item.config)
         if errors:
             return HandoffResult(ok=False, error="config: prefix", retry=False)
+        if item.subject not in (APPLICATION, CHANGE_NOTICE):
+            folder = f"{str(item.config['prefix']).strip('/')}/{item.subject}/{item.reference}"
+            written = [(f"{item.subject}.json", canonical_json(item.envelope()))]
+            written += [(f"anlagen/{name}", load()) for name, load in item.attachments]
+            for name, content in written:
+                _replace(f"{folder}/{name}", content)
+            return HandoffResult(ok=True, detail=f"{folder}/ ({len(written)})")
         if item.phase == "filing":
             # A filing has no summary yet: its data secures the date in the e-file.
             folder = f"{str(item.config['prefix']).strip('/')}/{item.reference}"
@@ -266,6 +290,7 @@ def _replace(path: str, content: bytes) -> None:
 @register
 class MailboxBackend(HandoffBackend):
     key = "mailbox"
+    subjects = frozenset({APPLICATION, CHANGE_NOTICE})
     label = _("Hinweis an ein Funktionspostfach")
     description = _(
         "Schickt eine E-Mail, dass ein Antrag eingegangen ist: nur Aktenzeichen und Link, "

@@ -1,0 +1,77 @@
+"""The shipped FIT-Connect specification files (``spec/``, see its README) as validators:
+the backend checks every request body and every payload against them before it sends,
+and the tests' stand-in server checks what it receives against the same files."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema  # type: ignore[import-untyped]
+from jsonschema import Draft7Validator, Draft202012Validator
+
+SPEC_DIR = Path(__file__).resolve().parent / "spec"
+METADATA_SCHEMA_URI = "https://schema.fitko.de/fit-connect/metadata/1.0.0/metadata.schema.json"
+
+
+class SpecError(ValueError):
+    """A request or a payload does not match the specification (names the first path)."""
+
+
+@cache
+def api() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((SPEC_DIR / "submission-api.subset.json").read_text())
+    return data
+
+
+@cache
+def metadata_schema() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((SPEC_DIR / "metadata.schema.v1.0.0.json").read_text())
+    return data
+
+
+def _component(name: str) -> dict[str, Any]:
+    # The components reference nothing outside themselves; OpenAPI 3.0 schemas are the
+    # JSON Schema draft-7 subset for what they use here.
+    schema: dict[str, Any] = api()["components"]["schemas"][name]
+    return schema
+
+
+def _check(validator: Any, data: Any, what: str) -> None:
+    error = jsonschema.exceptions.best_match(validator.iter_errors(data))
+    if error is not None:
+        path = "/".join(str(p) for p in error.absolute_path) or "(root)"
+        msg = f"{what}: {path}: {error.validator}"
+        raise SpecError(msg)
+
+
+def check_component(name: str, data: Any) -> None:
+    """``data`` matches the API's component schema ``name`` (e.g. ``CreateSubmission``)."""
+    validator = Draft7Validator(_component(name), format_checker=Draft7Validator.FORMAT_CHECKER)
+    _check(validator, data, name)
+
+
+def check_metadata(data: Any) -> None:
+    """``data`` matches the FIT-Connect metadata schema 1.0.0."""
+    validator = Draft202012Validator(
+        metadata_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
+    _check(validator, data, "metadata")
+
+
+def operation(method: str, path: str) -> dict[str, Any] | None:
+    """The API's operation for a concrete ``path`` (``/v1/submissions/<id>``), or None."""
+    parts = path.rstrip("/").split("/")
+    for template, ops in api()["paths"].items():
+        tparts = template.rstrip("/").split("/")
+        if len(tparts) != len(parts):
+            continue
+        if all(
+            t == p or (t.startswith("{") and t.endswith("}"))
+            for t, p in zip(tparts, parts, strict=True)
+        ):
+            op: dict[str, Any] | None = ops.get(method.lower())
+            return op
+    return None
