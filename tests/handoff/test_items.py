@@ -208,3 +208,39 @@ def test_dead_letters_are_for_team_leads_of_the_job_centre_only(
     assert other.post(other_url + "erneut/", {"source": "item", "pk": "x"}).status_code == 404
     delivery.refresh_from_db()
     assert delivery.status == ItemDeliveryStatus.FAILED  # nothing changed
+
+
+def test_failed_application_handoffs_are_dead_letters_too(
+    customer: Any,
+    staff_a: Any,
+    staff_client: Any,
+    receiver: Receiver,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from openjobcenter import handoff
+    from openjobcenter.applications.models import DeliveryStatus, HandoffDelivery
+    from tests.applications.staff_data import make_application
+
+    app = make_application(customer)
+    _push(customer.jobcenter, receiver.url)
+    receiver.answers = [400]  # refused: fails at once
+    handoff.schedule_handoffs(app.pk)
+    handoff.run_for_application(app.pk)
+    delivery = HandoffDelivery.objects.get(application=app, backend="json_push")
+    assert delivery.status == DeliveryStatus.FAILED
+    client = staff_client(staff_a[Role.ADMIN])
+    url = f"/{customer.jobcenter.slug}/staff/uebergaben/fehlgeschlagen/"
+    html = client.get(url).content.decode()
+    assert app.reference in html
+    assert "HTTP 400" in html
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url + "erneut/", {"source": "application", "pk": delivery.pk})
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.DELIVERED
+    assert delivery.attempts == 1  # a fresh round of tries
+
+
+def test_the_item_sweeper_is_scheduled() -> None:
+    from openjobcenter.core import scheduler
+
+    assert "handoff.items" in {job.name for job in scheduler.registered()}

@@ -31,5 +31,5 @@ class ApplicationsConfig(AppConfig):
 
         # PDFs and hand-offs recorded with a filing or submission (applications/outbox.py).
         outbox.register()
-        # Hand-off tries whose backoff has run out (A2, applications/handoff/).
+        # Hand-off tries whose backoff has run out (A2, handoff/).
         scheduler.register("applications.handoffs", 60, retry_due_handoffs.enqueue)
