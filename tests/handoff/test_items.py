@@ -244,3 +244,36 @@ def test_the_item_sweeper_is_scheduled() -> None:
     from openjobcenter.core import scheduler
 
     assert "handoff.items" in {job.name for job in scheduler.registered()}
+
+
+@pytest.mark.usefixtures("after_commit_at_once")
+def test_dead_letters_wait_on_the_team_leads_work_queue(
+    customer: Any,
+    staff_a: Any,
+    staff_client: Any,
+    receiver: Receiver,
+    settings: Any,
+) -> None:
+    from django.urls import reverse
+
+    from tests.home.test_staff_queue import _items
+
+    jc = customer.jobcenter
+    start = reverse("staff:dashboard", kwargs={"jc": jc.slug})
+    lead = staff_client(staff_a[Role.TEAM_LEAD])
+    # Computed (and cached) before anything failed: the failure must replace it.
+    assert _items(lead.get(start).content.decode())["handoff.dead_letters"]["count"] == 0
+    delivery = _fail_until_dead(customer, staff_a, receiver, settings)
+    item = _items(lead.get(start).content.decode())["handoff.dead_letters"]
+    assert item["count"] == 1
+    assert item["url"] == f"/{jc.slug}/staff/uebergaben/fehlgeschlagen/"
+    assert "Fehlgeschlagene Übergaben an das Fachverfahren" in item["body"]
+    caseworker = staff_client(staff_a[Role.CASEWORKER])
+    assert "handoff.dead_letters" not in _items(caseworker.get(start).content.decode())
+    receiver.answers = [200]
+    lead.post(
+        f"/{jc.slug}/staff/uebergaben/fehlgeschlagen/erneut/",
+        {"source": "item", "pk": delivery.pk},
+    )
+    after = _items(lead.get(start).content.decode()).get("handoff.dead_letters")
+    assert after is None or after["count"] == 0

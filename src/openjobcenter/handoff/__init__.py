@@ -357,6 +357,10 @@ def run_delivery(delivery_id: int) -> str | None:
         fields["external_ref"] = result.external_ref[:100]
     with transaction.atomic():
         HandoffDelivery.objects.filter(pk=delivery.pk).update(updated_at=now, **fields)
+        if fields["status"] == DeliveryStatus.FAILED:
+            from openjobcenter.home.queue_cache import queue_changed
+
+            queue_changed(jobcenter_id=delivery.application.jobcenter_id, module="handoff")
         if fields["status"] in (DeliveryStatus.DELIVERED, DeliveryStatus.FAILED):
             ApplicationEvent.objects.create(
                 application_id=delivery.application_id,

@@ -10,8 +10,12 @@ class HandoffAppConfig(AppConfig):
     def ready(self) -> None:
         from openjobcenter.core import scheduler
         from openjobcenter.handoff import items
+        from openjobcenter.handoff.home import DeadLetterProvider
         from openjobcenter.handoff.tasks import retry_due_items
+        from openjobcenter.home import registry
 
         # Documents, objections, transcripts recorded with their event (handoff/items.py).
         items.register()
         scheduler.register("handoff.items", 60, retry_due_items.enqueue)
+        # The team lead's work queue counts the dead letters (handoff/home.py).
+        registry.register(DeadLetterProvider())

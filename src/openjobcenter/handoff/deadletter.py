@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
+from openjobcenter.home.queue_cache import queue_changed
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -166,5 +167,6 @@ def retry(
         actor=actor,
         detail=f"dead letter retry {backend}",
     )
+    queue_changed(jobcenter_id=jobcenter.pk, module="handoff")
     transaction.on_commit(start)
     return True

@@ -185,6 +185,10 @@ def run_item_delivery(delivery_id: int) -> str | None:
         fields["external_ref"] = result.external_ref[:100]
     with transaction.atomic():
         ItemDelivery.objects.filter(pk=delivery.pk).update(updated_at=now, **fields)
+        if fields["status"] == S.FAILED:
+            from openjobcenter.home.queue_cache import queue_changed
+
+            queue_changed(jobcenter_id=delivery.jobcenter_id, module="handoff")
         if fields["status"] in (S.DELIVERED, S.FAILED):
             audit(
                 request=None,
