@@ -12,7 +12,11 @@ baseline through the same stack measured in the same run (A/B/A/B).
     arrival to its ``ack`` (parsing, rate limit, row lock, message row, conversation
     update, audit entry, commit, the pushes to Redis, the ack); the baseline is the
     ``ping`` → ``pong`` of the same sockets through the same stack, alternating in blocks.
-    Reported: server time and client round trip p50/p95/p99, server CPU per frame.
+    Reported: server time and client round trip p50/p95/p99, server CPU per frame and
+    the server threads' wait for a CPU per frame, the send's phases inside the server
+    (``send_phases_ms``, see ``bench/chat_asgi.py``). ``send_before``: the same sends on a
+    second server that pushes through the layer's own ``group_send`` (the code before
+    the batched publishing), in blocks of its own between the others.
 (b) **Delivery** (``one``; ``two``: the same on two server processes, a conversation's
     devices alternating between them): ``--clients`` (1,000) sockets in
     ``--conversations`` (500) conversations, i.e. each conversation's customer on

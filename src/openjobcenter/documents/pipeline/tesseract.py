@@ -51,12 +51,17 @@ def _library() -> ctypes.CDLL | None:
     # One OpenMP thread (as ``assemble.ocr_page`` sets it for the program): libgomp reads
     # the variable when it is loaded, which is with the library.
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    name = ctypes.util.find_library("tesseract")
-    if not name:
-        return None
-    try:
-        lib = ctypes.CDLL(name)
-    except OSError:
+    # ``find_library`` asks ``ldconfig``; the soname of Tesseract 5 (and 4) directly when
+    # that is missing (slim images).
+    names = [ctypes.util.find_library("tesseract"), "libtesseract.so.5", "libtesseract.so.4"]
+    lib = None
+    for name in filter(None, names):
+        try:
+            lib = ctypes.CDLL(name)
+            break
+        except OSError:
+            continue
+    if lib is None:
         return None
     handle, text = ctypes.c_void_p, ctypes.c_char_p
     lib.TessVersion.restype = text
