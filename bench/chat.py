@@ -12,7 +12,11 @@ baseline through the same stack measured in the same run (A/B/A/B).
     arrival to its ``ack`` (parsing, rate limit, row lock, message row, conversation
     update, audit entry, commit, the pushes to Redis, the ack); the baseline is the
     ``ping`` → ``pong`` of the same sockets through the same stack, alternating in blocks.
-    Reported: server time and client round trip p50/p95/p99, server CPU per frame.
+    Reported: server time and client round trip p50/p95/p99, server CPU per frame and
+    the server threads' wait for a CPU per frame, the send's phases inside the server
+    (``send_phases_ms``, see ``bench/chat_asgi.py``). ``send_before``: the same sends on a
+    second server that pushes through the layer's own ``group_send`` (the code before
+    the batched publishing), in blocks of its own between the others.
 (b) **Delivery** (``one``; ``two``: the same on two server processes, a conversation's
     devices alternating between them): ``--clients`` (1,000) sockets in
     ``--conversations`` (500) conversations, i.e. each conversation's customer on
@@ -60,6 +64,7 @@ if __package__ in {None, ""}:  # run as ``python bench/chat.py``: make ``bench``
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.chat_setup import (
+    PHASES,
     Server,
     idle_part,
     make_data,
@@ -100,8 +105,8 @@ def ratio(a: float, b: float) -> float:
 # --- (a) a send alone -----------------------------------------------------------------------
 
 
-async def send_part(
-    server: Server,
+async def send_part(  # noqa: PLR0915 - one interleaved loop and its report
+    servers: list[Server],
     data: dict[str, Any],
     *,
     senders: int,
@@ -109,15 +114,27 @@ async def send_part(
     block_s: float,
     rounds: int,
 ) -> dict[str, Any]:
+    """``servers[0]``: the current code; ``servers[1]``, when given: the same with the
+    chat's pushes through the layer's own ``group_send`` (before issue 19's batched
+    publishing, ``CHAT_BENCH_PUBLISH=layer``), its sends in blocks of their own."""
     customers = data["customers"][:senders]
     cookie = data["cookie"]
-    conns, failed = await open_many(
-        [(server.port, f"{cookie}={c['devices'][0]}") for c in customers]
-    )
-    if failed:
-        return {"error": f"could not open all connections ({failed} failed)"}
-    await subscribe_all([(ws, c["conversation"]) for ws, c in zip(conns, customers, strict=True)])
-    answers: list[asyncio.Queue[dict[str, Any]]] = [asyncio.Queue() for _ in conns]
+    kinds = ["ping", "send"] + (["send_before"] if len(servers) > 1 else [])
+    server_of = {"ping": 0, "send": 0, "send_before": len(servers) - 1}
+    socket_sets: dict[int, list[Any]] = {}
+    for n, server in enumerate(servers):  # each server its own session of the customer
+        conns, failed = await open_many(
+            [(server.port, f"{cookie}={c['devices'][n]}") for c in customers]
+        )
+        if failed:
+            return {"error": f"could not open all connections ({failed} failed)"}
+        await subscribe_all(
+            [(ws, c["conversation"]) for ws, c in zip(conns, customers, strict=True)]
+        )
+        socket_sets[n] = conns
+    answers: dict[Any, asyncio.Queue[dict[str, Any]]] = {
+        ws: asyncio.Queue() for conns in socket_sets.values() for ws in conns
+    }
     errors: list[str] = []
 
     async def reader(ws: Any, queue: asyncio.Queue[dict[str, Any]]) -> None:
@@ -129,33 +146,41 @@ async def send_part(
                         errors.append(str(event.get("code")))
                     queue.put_nowait(event)
 
-    readers = [asyncio.ensure_future(reader(ws, q)) for ws, q in zip(conns, answers, strict=True)]
-    locks = [asyncio.Lock() for _ in conns]
+    readers = [asyncio.ensure_future(reader(ws, q)) for ws, q in answers.items()]
+    locks = {ws: asyncio.Lock() for ws in answers}
     results: dict[str, dict[str, Any]] = {
-        kind: {"server": [], "rtt": [], "cpu_s": 0.0, "n": 0} for kind in ("ping", "send")
+        kind: {"server": [], "rtt": [], "cpu_s": 0.0, "wait_s": 0.0, "n": 0} for kind in kinds
     }
 
     async def one(i: int, kind: str, n: int) -> None:
-        frame: dict[str, Any] = {"type": kind}
-        if kind == "send":
+        ws = socket_sets[server_of[kind]][i]
+        frame: dict[str, Any] = {"type": "ping" if kind == "ping" else "send"}
+        if kind != "ping":
             frame |= {
                 "conversation": customers[i]["conversation"],
                 "client_id": secrets.token_hex(8),
                 "body": f"Nachricht {n}",
             }
-        async with locks[i]:  # one frame at a time per socket: its answer is the next
+        async with locks[ws]:  # one frame at a time per socket: its answer is the next
             t0 = time.perf_counter()
-            await conns[i].send(json.dumps(frame))
-            await asyncio.wait_for(answers[i].get(), 60)
+            await ws.send(json.dumps(frame))
+            await asyncio.wait_for(answers[ws].get(), 60)
             results[kind]["rtt"].append((time.perf_counter() - t0) * 1000)
 
+    # Where a send's server time goes (``bench/chat_asgi.py``): thread queue, database
+    # work (of it: statements, commit), pushes.
+    phases: dict[str, dict[str, list[float]]] = {
+        kind: {p: [] for p in PHASES} for kind in kinds if kind != "ping"
+    }
     loop = asyncio.get_running_loop()
-    server.timings()  # the subscribes' frames are not part of it
+    for server in servers:
+        server.timings()  # the subscribes' frames are not part of it
     for r in range(rounds):
-        order = ("ping", "send") if r % 2 == 0 else ("send", "ping")
-        for kind in order:
+        for kind in kinds if r % 2 == 0 else kinds[::-1]:
+            server = servers[server_of[kind]]
+            conns = socket_sets[server_of[kind]]
             total = max(1, int(rate * block_s))
-            cpu0 = server.cpu_s()
+            cpu0, wait0 = server.cpu_s(), server.run_delay_s()
             start = loop.time()
             tasks = []
             for n in range(total):
@@ -165,25 +190,42 @@ async def send_part(
                 tasks.append(asyncio.ensure_future(one(n % len(conns), kind, n)))
             await asyncio.gather(*tasks, return_exceptions=True)
             results[kind]["cpu_s"] += server.cpu_s() - cpu0
+            results[kind]["wait_s"] += server.run_delay_s() - wait0
             results[kind]["n"] += total
-            results[kind]["server"] += server.timings()[kind]
+            timed = server.timings()
+            results[kind]["server"] += timed["ping" if kind == "ping" else "send"]
+            for phase in phases.get(kind, {}):
+                phases[kind][phase].extend(timed.get(phase, []))
     for task in readers:
         task.cancel()
-    await asyncio.gather(*(ws.close() for ws in conns), return_exceptions=True)
-    out: dict[str, Any] = {"senders": len(conns), "rate": rate, "errors": len(errors)}
-    for kind, label in (("ping", "baseline_ping"), ("send", "send")):
+    await asyncio.gather(*(ws.close() for ws in answers), return_exceptions=True)
+    out: dict[str, Any] = {"senders": len(customers), "rate": rate, "errors": len(errors)}
+    for kind in kinds:
         res = results[kind]
-        out[label] = {
+        out["baseline_ping" if kind == "ping" else kind] = {
             "server_ms": percentiles(res["server"]),
             "round_trip_ms": percentiles(res["rtt"]),
             "server_cpu_ms_per_frame": round(res["cpu_s"] * 1000 / max(1, res["n"]), 2),
+            # Summed over the server's threads: waiting for a CPU while runnable.
+            "server_cpu_wait_ms_per_frame": round(res["wait_s"] * 1000 / max(1, res["n"]), 2),
         }
+        if kind in phases:
+            out[f"{kind}_phases_ms"] = {
+                p.split(".", 1)[1]: percentiles(v) for p, v in phases[kind].items()
+            }
     send, ping = out["send"], out["baseline_ping"]
     out["ratio_to_baseline"] = {
         "server_p50": ratio(send["server_ms"]["p50"], ping["server_ms"]["p50"]),
         "server_p95": ratio(send["server_ms"]["p95"], ping["server_ms"]["p95"]),
         "cpu": ratio(send["server_cpu_ms_per_frame"], ping["server_cpu_ms_per_frame"]),
     }
+    if "send_before" in out:
+        before = out["send_before"]
+        out["ratio_to_before"] = {
+            "server_p50": ratio(send["server_ms"]["p50"], before["server_ms"]["p50"]),
+            "server_p95": ratio(send["server_ms"]["p95"], before["server_ms"]["p95"]),
+            "cpu": ratio(send["server_cpu_ms_per_frame"], before["server_cpu_ms_per_frame"]),
+        }
     return out
 
 
@@ -378,12 +420,26 @@ def run_parts(args: argparse.Namespace, env: dict[str, str], log: Path) -> dict[
     # full run starts each part on fresh processes (memory, garbage, pools of their own).
     kept: dict[int, list[Server]] = {}
 
-    def on_servers(count: int, name: str, part: Callable[[list[Server]], Any]) -> None:
-        servers = kept.get(count) or [start_server(env, log) for _ in range(count)]
+    def on_servers(
+        count: int,
+        name: str,
+        part: Callable[[list[Server]], Any],
+        before_env: dict[str, str] | None = None,
+    ) -> None:
+        """``before_env``: the last of the servers runs with these variables added (the
+        code before, for the part to alternate with; never kept for another part)."""
+        if before_env is not None:
+            servers = kept.get(count - 1) or [start_server(env, log) for _ in range(count - 1)]
+            servers = [*servers, start_server({**env, **before_env}, log)]
+        else:
+            servers = kept.get(count) or [start_server(env, log) for _ in range(count)]
         try:
             report[name] = {"load_before": load(), **asyncio.run(part(servers))}
             report[name]["load_after"] = load()
         finally:
+            if before_env is not None:
+                stop(servers.pop())
+                count -= 1
             if args.smoke:
                 kept[count] = servers
             else:
@@ -397,11 +453,10 @@ def run_parts(args: argparse.Namespace, env: dict[str, str], log: Path) -> dict[
             on_servers(1, "idle", lambda s: idle_part(s[0], data, args.idle))
         if "send" in parts:
             on_servers(
-                1,
+                2,
                 "send_alone",
-                lambda s: send_part(
-                    s[0], data, senders=args.senders, rate=args.send_rate, **blocks
-                ),
+                lambda s: send_part(s, data, senders=args.senders, rate=args.send_rate, **blocks),
+                before_env={"CHAT_BENCH_PUBLISH": "layer"},
             )
         delivery = {"clients": args.clients, "conversations": args.conversations, "rate": args.rate}
         if "one" in parts:

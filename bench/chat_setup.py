@@ -23,6 +23,8 @@ from bench.common import ADMIN_URL, database_url, pool_env
 from openjobcenter.serve import WS_PER_MESSAGE_DEFLATE, WS_PROTOCOL
 
 ROOT = Path(__file__).resolve().parents[1]
+# The parts of a send's server time that ``bench/chat_asgi.py`` records.
+PHASES = ("send.queue", "send.db", "send.sql", "send.commit", "send.push")
 
 
 def server_env(base_dir: Path, secret: str, redis_url: str, db_name: str) -> dict[str, str]:
@@ -174,6 +176,15 @@ class Server:
     def cpu_s(self) -> float:
         fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def run_delay_s(self) -> float:
+        """Time the process's threads spent runnable but waiting for a CPU (the kernel's
+        ``schedstat``): on a loaded machine, where a frame's wall time goes."""
+        total = 0
+        for task in Path(f"/proc/{self.process.pid}/task").iterdir():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                total += int((task / "schedstat").read_text().split()[1])
+        return total / 1e9
 
     def timings(self) -> dict[str, list[float]]:
         """The server's own send and ping times since the last call (``bench/chat_asgi``)."""

@@ -19,10 +19,11 @@ slight blur, 12 megapixels, JPEG quality 90. Measured, one core per process:
   per document kind, with how often the pipeline's kind suggestion names the right kind;
 - baseline in the same run: the photo put into a PDF by img2pdf, no clean-up (time, size,
   accuracy = the raw photo's);
-- the former OCR call (the 300 dpi page, Tesseract's defaults, ``--psm 3``) beside the
-  pipeline's (200 dpi, no inverted-line pass, one thread), per page in alternating order:
-  the whole pipeline with each, and OCR alone on the same cleaned page (CPU of this process
-  and of Tesseract), with word accuracy and CPU p95 per kind for both.
+- the pipeline as it was before (``bench/documents_before.py``: Tesseract started as a
+  program per page, the page and preview encoding of then) beside the current one, per
+  page in alternating order (A/B, B/A): without OCR, with OCR, and OCR alone on the same
+  cleaned page (CPU of this process and of a Tesseract child), with word accuracy and CPU
+  p95 per kind for both, and whether the stored page's pixels are the same.
 """
 
 from __future__ import annotations
@@ -111,42 +112,27 @@ def cpu_s() -> float:
     return t.user + t.system + t.children_user + t.children_system
 
 
-def ocr_before(page: Any) -> str:
-    """The OCR call before issue 19's item 5 (the baseline): the page at its full 300 dpi,
-    Tesseract's default settings with ``--psm 3``."""
+def process(photo: bytes, *, ocr: bool, before: bool = False) -> tuple[float, float, Any, Any]:
+    """(wall s, CPU s, cleaned page, document result) of one page through the pipeline;
+    ``before``: with the code as it was before (``bench/documents_before.py``)."""
+    from contextlib import nullcontext
+
+    from bench import documents_before
+    from openjobcenter.documents.pipeline import PageInput, run_document, run_page
+
+    with documents_before.patched() if before else nullcontext():
+        start, cpu = time.perf_counter(), cpu_s()
+        page = run_page(PageInput(photo))
+        result = run_document([page], ocr=ocr)
+        return time.perf_counter() - start, cpu_s() - cpu, page, result
+
+
+def same_pixels(a: Any, b: Any) -> bool:
     import numpy as np
-    import pytesseract  # type: ignore[import-untyped]
-    from PIL import Image
 
     from openjobcenter.documents.pipeline.imaging import decode_page
 
-    img = Image.fromarray(np.asarray(decode_page(page.data)))
-    return str(pytesseract.image_to_string(img, lang="deu", config="--psm 3"))
-
-
-def process(
-    photo: bytes, *, ocr: bool, baseline_ocr: bool = False
-) -> tuple[float, float, bytes, str, str]:
-    """(wall s, CPU s, PDF, OCR text, suggested kind) of one page through the pipeline;
-    ``baseline_ocr``: with the former OCR call instead of the pipeline's."""
-    from unittest import mock
-
-    from openjobcenter.documents.pipeline import PageInput, assemble, run_document, run_page
-
-    start, cpu = time.perf_counter(), cpu_s()
-    page = run_page(PageInput(photo))
-    if baseline_ocr:
-        with mock.patch.object(assemble, "ocr_page", ocr_before):
-            result = run_document([page], ocr=ocr)
-    else:
-        result = run_document([page], ocr=ocr)
-    return (
-        time.perf_counter() - start,
-        cpu_s() - cpu,
-        result.pdf,
-        result.ocr_text,
-        result.suggested_kind,
-    )
+    return a.mime == b.mime and bool(np.array_equal(decode_page(a.data), decode_page(b.data)))
 
 
 def _worker_init() -> None:
@@ -158,7 +144,7 @@ def _worker(photo: bytes) -> float:
 
 
 def ocr_raw(photo: bytes) -> str:
-    import pytesseract
+    import pytesseract  # type: ignore[import-untyped]
     from PIL import Image
 
     return str(pytesseract.image_to_string(Image.open(io.BytesIO(photo)), lang="deu"))
@@ -226,10 +212,13 @@ def main() -> None:  # noqa: PLR0915 - one interleaved loop and its report, read
     t0 = time.perf_counter()
     photos = make_photos(args.pages, megapixels=3.0 if args.smoke else 12.0)
     print(f"generated {len(photos)} photos in {time.perf_counter() - t0:.1f} s")
-    process(photos[0][0], ocr=False)  # warm-up (imports, ICC profile)
+    process(photos[0][0], ocr=True)  # warm-up (imports, ICC profile, the OCR model)
+    process(photos[0][0], ocr=True, before=True)
 
     plain, with_ocr, sizes, acc_out, acc_raw, base_t, base_size = [], [], [], [], [], [], []
     plain_cpu, ocr_cpu, base_cpu = [], [], []
+    before_plain_cpu: list[float] = []
+    identical: list[bool] = []
     # word accuracy, kind right, CPU s, character accuracy
     by_kind: dict[str, list[tuple[float, bool, float, float]]] = {}
     before_kind: dict[str, list[tuple[float, bool, float, float]]] = {}
@@ -237,24 +226,31 @@ def main() -> None:  # noqa: PLR0915 - one interleaved loop and its report, read
     before_words, before_cpu, before_t = [], [], []
     ocr_alone: list[float] = []
     ocr_alone_before: list[float] = []
-    from openjobcenter.documents.pipeline import PageInput, run_page
+    from bench import documents_before
     from openjobcenter.documents.pipeline.assemble import ocr_page
 
-    # Per photo, the pipeline without OCR, with OCR, with the former OCR call (the two
-    # OCR runs in alternating order: A/B, B/A) and the img2pdf baseline in turn.
+    # Per photo, before and now in alternating order (A/B, B/A): the pipeline without OCR,
+    # OCR alone on the same cleaned page, the pipeline with OCR; then the img2pdf baseline.
     for n, (photo, truth, kind) in enumerate(photos):
-        seconds, cpu, pdf, _t, _k = process(photo, ocr=False)
-        plain.append(seconds)
-        plain_cpu.append(cpu)
-        sizes.append(len(pdf))
-        # OCR alone on the same cleaned page, former call and pipeline's in turn (A/B, B/A).
-        page = run_page(PageInput(photo))
-        for old in (False, True) if n % 2 == 0 else (True, False):
+        order = (False, True) if n % 2 == 0 else (True, False)
+        pages = {}
+        for old in order:
+            seconds, cpu, page, result = process(photo, ocr=False, before=old)
+            pages[old] = page
+            if old:
+                before_plain_cpu.append(cpu)
+                continue
+            plain.append(seconds)
+            plain_cpu.append(cpu)
+            sizes.append(len(result.pdf))
+        identical.append(same_pixels(pages[False], pages[True]))
+        for old in order:
             cpu = cpu_s()
-            (ocr_before if old else ocr_page)(page)
+            (documents_before.ocr_page if old else ocr_page)(pages[False])
             (ocr_alone_before if old else ocr_alone).append(cpu_s() - cpu)
-        for old in (False, True) if n % 2 == 0 else (True, False):
-            seconds, cpu, _pdf, text, suggested = process(photo, ocr=True, baseline_ocr=old)
+        for old in order:
+            seconds, cpu, _page, result = process(photo, ocr=True, before=old)
+            text, suggested = result.ocr_text, result.suggested_kind
             right = suggested == kind or (kind == "other" and not suggested)
             if old:
                 before_t.append(seconds)
@@ -288,12 +284,18 @@ def main() -> None:  # noqa: PLR0915 - one interleaved loop and its report, read
         "pipeline_ocr_s_p50": statistics.median(with_ocr),
         "pipeline_ocr_s_p95": pct(with_ocr, 95),
         "pipeline_cpu_s_per_page_mean": statistics.mean(plain_cpu),
+        "pipeline_cpu_s_per_page_p95": pct(plain_cpu, 95),
+        "before_pipeline_cpu_s_per_page_mean": statistics.mean(before_plain_cpu),
+        "pipeline_cpu_mean_after_over_before": statistics.mean(plain_cpu)
+        / statistics.mean(before_plain_cpu),
+        "stored_page_pixels_identical": sum(identical) / len(identical),
         "pipeline_ocr_cpu_s_per_page_mean": statistics.mean(ocr_cpu),
         "pipeline_ocr_cpu_s_per_page_p95": pct(ocr_cpu, 95),
         "before_pipeline_ocr_s_p95": pct(before_t, 95),
         "before_pipeline_ocr_cpu_s_per_page_mean": statistics.mean(before_cpu),
         "before_pipeline_ocr_cpu_s_per_page_p95": pct(before_cpu, 95),
         "ocr_cpu_p95_after_over_before": pct(ocr_cpu, 95) / pct(before_cpu, 95),
+        "ocr_cpu_mean_after_over_before": statistics.mean(ocr_cpu) / statistics.mean(before_cpu),
         "ocr_alone_cpu_s_mean": statistics.mean(ocr_alone),
         "ocr_alone_cpu_s_p95": pct(ocr_alone, 95),
         "before_ocr_alone_cpu_s_mean": statistics.mean(ocr_alone_before),

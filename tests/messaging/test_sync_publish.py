@@ -73,3 +73,41 @@ def test_redis_gone_counts_as_lost(redis_server: RedisServer) -> None:
     assert (realtime.user_group(5), {"type": "chat.resync", "conversation": None}) in (
         realtime._take_lost()
     )
+
+
+def test_the_event_loop_publishes_in_batches_in_order(redis_server: RedisServer) -> None:
+    """Pushes from the event loop (after a socket's send) go out as pipelines of
+    ``PUBLISH``: what several sends push at once all arrives, and one group's events in
+    the order pushed (clients resync on a gap in ``prev``)."""
+    layer = _layer(redis_server.url)
+    group = realtime.conversation_group(3)
+
+    async def run() -> list[Any]:
+        assert realtime._batch_publisher(layer) is not None  # the fast path is the one tested
+        channel = await layer.new_channel()
+        await layer.group_add(group, channel)
+        other = await layer.new_channel()
+        await layer.group_add(realtime.user_group(4), other)
+        outboxes: list[list[tuple[list[str], dict[str, Any]]]] = [
+            [([group], {"type": "chat.message", "n": n}), ([realtime.user_group(4)], {"n": n})]
+            for n in range(30)
+        ]
+        await asyncio.gather(*(realtime.flush(outbox, layer) for outbox in outboxes))
+        got = [await asyncio.wait_for(layer.receive(channel), 5) for _ in range(30)]
+        got_other = [await asyncio.wait_for(layer.receive(other), 5) for _ in range(30)]
+        await layer.flush()
+        return [got, got_other]
+
+    got, got_other = asyncio.run(run())
+    assert [e["n"] for e in got] == list(range(30))
+    assert [e["n"] for e in got_other] == list(range(30))
+
+
+def test_redis_gone_from_the_event_loop_counts_as_lost(redis_server: RedisServer) -> None:
+    layer = _layer(redis_server.url)
+    redis_server.stop()
+    realtime._take_lost()
+    asyncio.run(realtime.flush([([realtime.user_group(6)], {"type": "home.changed"})], layer))
+    assert (realtime.user_group(6), {"type": "chat.resync", "conversation": None}) in (
+        realtime._take_lost()
+    )

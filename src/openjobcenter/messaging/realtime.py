@@ -148,6 +148,8 @@ class _SyncPublisher:
         self._names = RedisPubSubLoopLayer(*layer._args, **layer._kwargs, channel_layer=layer)
         self._serialize = layer.serialize
         self._clients: list[Any] = []
+        # (address, options) per shard, for the event loop's clients (``_BatchPublisher``).
+        self.hosts: list[tuple[str | None, dict[str, Any]]] = []
         for shard in self._names._shards:
             host = dict(shard.host)
             if "master_name" in host:
@@ -157,6 +159,7 @@ class _SyncPublisher:
             # then counts as lost and its group resyncs (``_note_lost``).
             host.setdefault("socket_timeout", 2.0)
             host.setdefault("socket_connect_timeout", 2.0)
+            self.hosts.append((address, host))
             self._clients.append(
                 redis.Redis.from_url(address, **host) if address else redis.Redis(**host)
             )
@@ -273,9 +276,104 @@ def push_now(groups: list[str], event: dict[str, Any]) -> None:
     _send(groups, event)
 
 
-async def flush(outbox: list[tuple[list[str], dict[str, Any]]]) -> None:
-    layer = get_channel_layer()
+class _BatchPublisher:
+    """The event loop's pushes as ``PUBLISH`` commands in pipelines, one round trip for
+    all that waits.
+
+    The layer's own ``group_send`` publishes one event per round trip, each under a lock
+    on the shard's single connection: a send's three or four events queued behind every
+    other socket's, each waiting for its reply. On a busy machine a round trip costs a
+    wake-up of the process, and this queue was most of a send's server time (at load 14:
+    p50 126 ms of 241, ``bench/chat.py``'s ``send_phases_ms``, issue 19). Here every
+    event pushed while a pipeline is out goes in the next one, in the order pushed (one
+    writer per shard, so a conversation's events keep their order). Channel, shard and
+    payload are the layer's own (``_SyncPublisher.message``).
+    """
+
+    def __init__(self, names: _SyncPublisher) -> None:
+        from redis import asyncio as aioredis
+
+        self._names = names
+        self._clients: list[Any] = [
+            aioredis.Redis.from_url(address, **host) if address else aioredis.Redis(**host)
+            for address, host in names.hosts
+        ]
+        self._waiting: list[tuple[int, str, bytes, Any]] = []
+        self._writer: Any = None
+
+    async def publish(self, items: list[tuple[str, dict[str, Any]]]) -> list[Exception | None]:
+        """Publish each ``(group, event)``; per item None or the error that lost it."""
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        futures = []
+        for group, event in items:
+            client, channel, payload = self._names.message(group, event)
+            future = loop.create_future()
+            self._waiting.append((self._names._clients.index(client), channel, payload, future))
+            futures.append(future)
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.ensure_future(self._write())
+        return list(await asyncio.gather(*futures))
+
+    async def _write(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting, []
+            for shard, client in enumerate(self._clients):
+                mine = [item for item in batch if item[0] == shard]
+                if not mine:
+                    continue
+                pipe = client.pipeline(transaction=False)
+                for _shard, channel, payload, _future in mine:
+                    pipe.publish(channel, payload)
+                try:
+                    results = await pipe.execute(raise_on_error=False)
+                except Exception as exc:  # the connection: each of them is lost
+                    results = [exc] * len(mine)
+                for (*_rest, future), result in zip(mine, results, strict=True):
+                    if not future.done():
+                        future.set_result(result if isinstance(result, Exception) else None)
+
+
+# Per event loop (a redis.asyncio client belongs to the loop it was made in).
+_batch_publishers: dict[int, tuple[Any, Any, _BatchPublisher]] = {}
+
+
+def _batch_publisher(layer: Any) -> _BatchPublisher | None:
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    found = _batch_publishers.get(id(loop))
+    if found is not None and found[0] is loop and found[1] is layer:
+        return found[2]
+    names = _sync_publisher(layer)
+    if names is None:
+        return None
+    for key, (other, _layer, _publisher) in list(_batch_publishers.items()):
+        if other.is_closed():  # a finished loop (tests, ``async_to_sync``): let it go
+            del _batch_publishers[key]
+    publisher = _BatchPublisher(names)
+    _batch_publishers[id(loop)] = (loop, layer, publisher)
+    return publisher
+
+
+async def flush(outbox: list[tuple[list[str], dict[str, Any]]], layer: Any = None) -> None:
+    """Send the events a database call committed (``run_and_push``), through ``layer``
+    (the configured one unless given)."""
+    layer = layer if layer is not None else get_channel_layer()
     if layer is None:
+        return
+    publisher = _batch_publisher(layer)
+    if publisher is not None:
+        items = [(group, event) for groups, event in outbox for group in groups]
+        if not items:
+            return
+        errors = await publisher.publish(items)
+        for (group, _event), error in zip(items, errors, strict=True):
+            if error is not None:
+                _note_lost(group, error)
+        if _lost_groups and any(error is None for error in errors):
+            await send_lost_resyncs()
         return
     delivered = False
     for groups, event in outbox:

@@ -17,6 +17,7 @@ import numpy as np
 import pikepdf
 from PIL import Image, ImageCms
 
+from openjobcenter.documents.pipeline import tesseract
 from openjobcenter.documents.pipeline.base import PageOutput, Refused, StepResult
 from openjobcenter.documents.pipeline.imaging import decode_page, encode_page, make_preview
 
@@ -125,7 +126,7 @@ def assemble(ctx: DocumentContext) -> None:
 
 
 def tesseract_available() -> bool:
-    return shutil.which("tesseract") is not None
+    return tesseract.available() or shutil.which("tesseract") is not None
 
 
 # Tesseract reads a cleaned page at 200 dpi as well as at 300 (its LSTM scales every text
@@ -158,16 +159,22 @@ def ocr_page(page: PageOutput) -> str:
     """The page's text. Tesseract runs on one core (``OMP_THREAD_LIMIT=1`` unless the
     operator set it: its OpenMP threads cost more CPU in total than they save in time, and
     the workers already run pages side by side)."""
-    import pytesseract  # type: ignore[import-untyped]
-
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     img, dpi = ocr_image(page)
+    if tesseract.available():
+        # In this process, the model loaded once per thread (the same library and
+        # settings as the program below: ``pipeline/tesseract.py``).
+        return tesseract.read(np.asarray(img), dpi)
+    import pytesseract  # type: ignore[import-untyped]
+
     # Handed over as an uncompressed BMP: pytesseract would write a PNG, whose compression
     # of the grey page cost about a tenth of the OCR's CPU.
     with tempfile.NamedTemporaryFile(suffix=".bmp") as fh:
         img.save(fh, format="BMP")
         fh.flush()
-        text = pytesseract.image_to_string(fh.name, lang="deu", config=f"{OCR_CONFIG} --dpi {dpi}")
+        text = pytesseract.image_to_string(
+            fh.name, lang=tesseract.LANG, config=f"{OCR_CONFIG} --dpi {dpi}"
+        )
     return str(text)
 
 
