@@ -19,11 +19,13 @@
     PDF is stored (and all of the batch) and each hand-off (the built-in inbox) delivered
     by ``db_worker`` processes (``--pdf-workers``, started before the submissions, polling
     every 0.1 s), with CPU per submission in the submitting process and in the workers.
-    The path before issue 19 (one outbox row whose task draws the summary, hands off and
-    then draws the receipt, ``legacy_record_submitted``) runs in the same run, rounds
-    alternating (``--rounds`` each). Baseline of the submit: a bare ``UPDATE`` of the
-    application row. Targets: submit p95 < 300 ms; all PDFs of 10 concurrent submissions
-    within 5 s on two workers.
+    The write path before (the rows one statement each, the tasks enqueued after the
+    commit, ``rows_one_by_one``) runs in the same run, rounds alternating (``--rounds``
+    each), with a bare ``UPDATE`` of an application row in every round as the baseline;
+    then the render CPU of summary and receipt with WeasyPrint's font configuration made
+    per render (old) and kept per thread (new). Targets: submit p95 < 300 ms at 20
+    clients (``--submits 20``); all PDFs of 10 concurrent submissions within 5 s on two
+    workers (``--submits 10``, the default).
 (c) **Staff inbox** with ``--rows`` applications (default 500,000; about 10 % drafts) over
     ``--jobcenters`` job centres (default 50), loaded with ``COPY``: the first page (50
     rows + the count) and a search by customer number, through ``selectors_staff.inbox`` +
@@ -326,6 +328,11 @@ def print_report(result: dict[str, Any]) -> None:
                 f"({s['pdf_workers']} worker processes)"
             )
         print(f"    ratios new/old: {s['ratios']}; not done within 120 s: {s['missing']}")
+        r = s["render"]
+        print(
+            f"    render CPU ms (this process): {r['cpu_ms']}; new/old summary "
+            f"{r['summary_new_over_old']}, receipt {r['receipt_new_over_old']}"
+        )
         print(
             f"    targets submit p95 < {s['target_submit_p95_ms']:.0f} ms, all PDFs < "
             f"{s['target_pdf_s']:.0f} s: {'PASS' if s['pass'] else 'FAIL'}"

@@ -8,6 +8,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,20 +27,57 @@ SUBMIT_TARGET_MS = 300.0
 PDF_TARGET_S = 5.0
 
 
-def legacy_record_submitted(application: Any) -> None:
-    """The path before issue 19 (kept here only to compare in the same run): one outbox
-    row whose task draws the summary, runs the hand-offs and then draws the receipt, one
-    after the other (a row without ``receipt_apart``, as such rows were written)."""
-    from openjobcenter import handoff
-    from openjobcenter.applications import outbox as submission_outbox
-    from openjobcenter.core import outbox
+@contextlib.contextmanager
+def rows_one_by_one() -> Iterator[None]:
+    """The write path before this change (kept here only to compare in the same run):
+    the submission's rows written one statement each, its three tasks (the receipt mail,
+    the two outbox nudges) enqueued after the commit, each in its own transaction; as
+    SQLite still does (``services_submit._write_submission``)."""
+    from unittest import mock
 
-    handoff.record_deliveries(application_id=application.pk, jobcenter_id=application.jobcenter_id)
-    outbox.put(
-        topic=submission_outbox.SUBMITTED,
-        key=str(application.pk),
-        payload={"application_id": application.pk},
-    )
+    from openjobcenter.core import fastsql
+
+    with mock.patch.object(fastsql, "writes_along", return_value=False):
+        yield
+
+
+def render_cpu(apps: list[Any], rounds: int) -> dict[str, Any]:
+    """CPU per render of the summary and the receipt in this process, with one font
+    configuration per thread (``pdf.font_config``, new) and a new one per render (old,
+    WeasyPrint's default), alternating."""
+    from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
+
+    from openjobcenter.applications import pdf
+    from openjobcenter.applications.models import Application
+
+    loaded = [
+        Application.objects.select_related("jobcenter", "customer__user").get(pk=a.pk) for a in apps
+    ]
+    cached = pdf.font_config
+    pdf.render_summary(loaded[0])  # imports and first layout are not part of a render
+    cpu: dict[str, list[float]] = {}
+    try:
+        for round_no in range(max(2, rounds)):
+            for mode in ("old", "new") if round_no % 2 == 0 else ("new", "old"):
+                pdf.font_config = cached if mode == "new" else FontConfiguration
+                for part, render in (
+                    ("summary", pdf.render_summary),
+                    ("receipt", pdf.render_receipt),
+                ):
+                    for app in loaded:
+                        started = time.process_time()
+                        render(app)
+                        cpu.setdefault(f"{part} {mode}", []).append(
+                            (time.process_time() - started) * 1000
+                        )
+    finally:
+        pdf.font_config = cached
+    means = {k: round(statistics.fmean(v), 1) for k, v in cpu.items()}
+    return {
+        "cpu_ms": means,
+        "summary_new_over_old": round(means["summary new"] / means["summary old"], 2),
+        "receipt_new_over_old": round(means["receipt new"] / means["receipt old"], 2),
+    }
 
 
 def start_workers(env: dict[str, str], count: int) -> list[subprocess.Popen[bytes]]:
@@ -74,16 +112,15 @@ def bench_submit(
     latency and CPU in the submitting process, then the time until the summary and the
     receipt PDF are stored (each, and all ``2 × count`` of the batch) and until the
     hand-off (the built-in inbox) is delivered, with the workers' CPU per submission.
-    Baseline of the submit itself: a bare UPDATE."""
-    from unittest import mock
-
+    Baseline of the submit itself: a bare UPDATE of an application row with the same
+    concurrency, in every round. Then the render CPU of the two PDFs, old and new font
+    configuration (``render_cpu``)."""
     from django_tasks_db.models import DBTaskResult
 
-    from openjobcenter.applications import outbox as submission_outbox
     from openjobcenter.applications import services
     from openjobcenter.applications.models import Application
 
-    paths = ("old: one task, PDFs in series", "new: summary and receipt tasks apart")
+    paths = ("old: rows one by one, tasks after commit", "new: one statement, tasks with it")
     customers = make_customers(jobcenter, count * (2 * rounds + 1), "submit")
     drafts = [complete_draft(c) for c in customers[: count * 2 * rounds]]
     baseline_apps = [complete_draft(c) for c in customers[count * 2 * rounds :]]
@@ -111,6 +148,8 @@ def bench_submit(
         time.sleep(3)  # the workers import Django and WeasyPrint before the first poll
 
         def bare_job(number: int) -> list[float]:
+            # The connection is open before the clock starts, as for a submission.
+            Application.objects.filter(pk=baseline_apps[number].pk).exists()
             started = time.perf_counter()
             Application.objects.filter(pk=baseline_apps[number].pk).update(
                 status="received",
@@ -119,9 +158,11 @@ def bench_submit(
             )
             return [(time.perf_counter() - started) * 1000]
 
-        bare = run_concurrently(count, bare_job)
+        bare: list[float] = []
         batch = 0
         for round_no in range(rounds):
+            # The baseline in every round, beside the two paths (A/B/B/A...).
+            bare += run_concurrently(count, bare_job)
             order = paths if round_no % 2 == 0 else paths[::-1]
             for path in order:
                 apps = drafts[batch * count : (batch + 1) * count]
@@ -132,13 +173,7 @@ def bench_submit(
                 ) -> list[float]:
                     app = Application.objects.get(pk=apps[number].pk)
                     legacy = path.startswith("old")
-                    with (
-                        mock.patch.object(
-                            submission_outbox, "record_submitted", legacy_record_submitted
-                        )
-                        if legacy
-                        else contextlib.nullcontext()
-                    ):
+                    with rows_one_by_one() if legacy else contextlib.nullcontext():
                         cpu, started = time.process_time(), time.perf_counter()
                         services.application_submit(
                             request=None, application=app, idempotency_key=f"bench-{number}"
@@ -161,9 +196,11 @@ def bench_submit(
                 worker.kill()
                 worker.wait(timeout=10)
 
-    return submit_result(
+    result = submit_result(
         figures, paths, bare, count=count, rounds=rounds, workers=pdf_workers, missing=missing
     )
+    result["render"] = render_cpu(drafts[: min(3, len(drafts))], rounds)
+    return result
 
 
 def record_batch(

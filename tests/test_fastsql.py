@@ -107,3 +107,46 @@ def test_update_by_field_names_and_attnames(
     assert fastsql.update(Conversation, conversation.pk + 1000, {"status": "closed"}) == 0
     with pytest.raises(TypeError):  # a reverse relation is no column
         fastsql.update(Conversation, conversation.pk, {"messages": 1})
+
+
+def test_along_rows_if_new_are_written_once(conversation: Conversation) -> None:
+    """``IfNew`` along rows (an outbox row, a hand-off delivery) are written only when no
+    row with their unique key exists, on PostgreSQL in the statement itself, elsewhere
+    one by one; the statement's own write happens either way."""
+    from openjobcenter.core.models import OutboxItem
+
+    first = OutboxItem(topic="test.along", key="k", payload={"n": 1})
+    entry = AuditEntry(action=AuditAction.UPDATE, object_type="along-test", object_id="1")
+    changed = fastsql.update(
+        Conversation, conversation.pk, {"status": "answered"}, along=(fastsql.IfNew(first), entry)
+    )
+    assert changed == 1
+    again = OutboxItem(topic="test.along", key="k", payload={"n": 2})
+    fastsql.update(
+        Conversation, conversation.pk, {"status": "closed"}, along=(fastsql.IfNew(again),)
+    )
+    rows = list(OutboxItem.objects.filter(topic="test.along").values_list("payload", flat=True))
+    assert rows == [{"n": 1}], "the second row with the same key was not written"
+    conversation.refresh_from_db()
+    assert conversation.status == "closed"
+    assert AuditEntry.objects.filter(object_type="along-test", object_id="1").count() == 1
+
+
+def test_reserve_keys_gives_the_rows_their_keys_beforehand(conversation: Conversation) -> None:
+    from openjobcenter.core.models import OutboxItem, OutgoingMail
+
+    mail = OutgoingMail(sealed=b"x")
+    item = OutboxItem(topic="test.reserve", key="k", payload={})
+    reserved = fastsql.reserve_keys([mail, item])
+    assert reserved == fastsql.writes_along()
+    if not reserved:  # SQLite: no sequences, nothing reserved
+        assert mail.pk is None
+        assert item.pk is None
+        return
+    assert mail.pk is not None and item.pk is not None
+    fastsql.update(Conversation, conversation.pk, {"status": "answered"}, along=(mail, item))
+    assert OutgoingMail.objects.get(pk=mail.pk).token == mail.token
+    assert OutboxItem.objects.get(pk=item.pk).topic == "test.reserve"
+    # The sequences moved on: the next row made by the ORM does not collide.
+    later = OutboxItem.objects.create(topic="test.reserve", key="later", payload={})
+    assert later.pk > item.pk

@@ -31,6 +31,8 @@ from openjobcenter.core import outbox
 
 if TYPE_CHECKING:
     from openjobcenter.applications.models import Application
+    from openjobcenter.core.fastsql import Along
+    from openjobcenter.core.models import OutboxItem
 
 SUBMITTED = "applications.submitted"
 FILED = "applications.filed"
@@ -53,6 +55,38 @@ def record_submitted(application: Application) -> None:
         payload={"application_id": application.pk, "receipt_apart": True},
     )
     outbox.put(topic=RECEIPT, key=str(application.pk), payload={"application_id": application.pk})
+
+
+def submitted_items(application: Application) -> list[OutboxItem]:
+    """The two rows ``record_submitted`` puts, unsaved (``submitted_rows`` writes them)."""
+    from openjobcenter.core.models import OutboxItem
+
+    return [
+        OutboxItem(
+            topic=SUBMITTED,
+            key=str(application.pk),
+            payload={"application_id": application.pk, "receipt_apart": True},
+        ),
+        OutboxItem(
+            topic=RECEIPT, key=str(application.pk), payload={"application_id": application.pk}
+        ),
+    ]
+
+
+def submitted_rows(application: Application, items: list[OutboxItem]) -> tuple[Along, ...]:
+    """What ``record_submitted`` writes, as rows to write with the submission in one
+    statement (``core.fastsql``'s ``along``; the items' keys reserved): the deliveries and
+    the outbox rows, each only if new, and the nudges' task rows."""
+    from openjobcenter.applications import handoff
+    from openjobcenter.core.fastsql import IfNew
+
+    deliveries = handoff.new_deliveries(
+        application_id=application.pk, jobcenter_id=application.jobcenter_id
+    )
+    return (
+        *(IfNew(d) for d in deliveries),
+        *(row for item in items for row in outbox.rows_along(item)),
+    )
 
 
 def _deliver_filed(payload: Mapping[str, Any]) -> None:

@@ -154,6 +154,29 @@ def _event(
     )
 
 
+def _event_row(
+    application: Application,
+    kind: EventKind,
+    *,
+    actor: User | None,
+    data: dict[str, Any] | None = None,
+    status_from: str = "",
+    status_to: str = "",
+) -> ApplicationEvent:
+    """``_event``'s row, unsaved, for a write that takes it along (``core.fastsql``)."""
+    home_changed(application.customer.user_id)
+    queue_changed(jobcenter_id=application.jobcenter_id, module="applications")
+    return ApplicationEvent(
+        application=application,
+        kind=kind,
+        actor=actor,
+        message="",
+        data=data or {},
+        status_from=status_from,
+        status_to=status_to,
+    )
+
+
 def _actor(request: HttpRequest | None) -> User | None:
     if request is not None and request.user.is_authenticated:
         return request.user
@@ -187,6 +210,11 @@ def customer_url(application: Application, name: str = "customer:application") -
 
 def _send_receipt_mail(application: Application, *, filed: bool) -> None:
     """In the customer's language; only reference and date, no social data."""
+    send_after_commit(_receipt_message(application, filed=filed))
+
+
+def _receipt_message(application: Application, *, filed: bool) -> EmailMessage:
+    """The receipt e-mail ``_send_receipt_mail`` sends."""
     user = application.customer.user
     when = application.filed_at if filed else application.submitted_at
     with translation.override(usable_language(user.preferred_language)):
@@ -215,4 +243,4 @@ def _send_receipt_mail(application: Application, *, filed: bool) -> None:
                 _("Ihr %(jc)s") % {"jc": application.jobcenter.name},
             ]
         )
-    send_after_commit(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]))
+    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -31,12 +32,17 @@ from openjobcenter.applications.services_common import (
     ApplicationIncomplete,
     _actor,
     _audit,
+    _audit_entry,
     _event,
+    _event_row,
     _lock,
+    _receipt_message,
     _send_receipt_mail,
     schema_id,
 )
-from openjobcenter.core import failpoints
+from openjobcenter.core import failpoints, fastsql
+from openjobcenter.core.mail import rows_along as mail_rows_along
+from openjobcenter.core.mail import sealed_mail
 from openjobcenter.core.models import AuditAction
 from openjobcenter.home.queue_cache import queue_changed
 
@@ -120,37 +126,88 @@ def application_submit(
     application.status = ApplicationStatus.RECEIVED
     # The receipt is drawn again with the submission date beside the filing date.
     application.receipt_pdf_name = ""
-    application.save(
-        update_fields=[
-            "receipt_pdf_name",
-            "filed_at",
-            "submitted_at",
-            "submitted_data",
-            "submission_sha256",
-            "status",
-            "updated_at",
-        ]
-    )
+    event_data = {
+        "idempotency_key": (idempotency_key or "")[:100],
+        "sha256": application.submission_sha256,
+    }
+    if fastsql.writes_along():
+        _write_submission_along(request, application, event_data, now)
+    else:
+        _write_submission(request, application, event_data)
+    queue_changed(jobcenter_id=application.jobcenter_id, module="applications")
+    if address_to_profile:
+        _address_to_profile(request, application, answers)
+    return application
+
+
+_SUBMITTED_FIELDS = (
+    "receipt_pdf_name",
+    "filed_at",
+    "submitted_at",
+    "submitted_data",
+    "submission_sha256",
+    "status",
+)
+
+
+def _write_submission(
+    request: HttpRequest | None, application: Application, event_data: dict[str, Any]
+) -> None:
+    """The submission's writes one by one (SQLite): the row, the event, the audit entry,
+    the receipt mail, and the outbox rows for the PDFs and the hand-offs."""
+    application.save(update_fields=[*_SUBMITTED_FIELDS, "updated_at"])
     _event(
         application,
         EventKind.SUBMITTED,
         actor=_actor(request),
         status_from=ApplicationStatus.DRAFT,
         status_to=ApplicationStatus.RECEIVED,
-        data={
-            "idempotency_key": (idempotency_key or "")[:100],
-            "sha256": application.submission_sha256,
-        },
+        data=event_data,
     )
     _audit(request, application, AuditAction.UPDATE, "submitted")
     _send_receipt_mail(application, filed=False)
     # The PDFs and the hand-offs commit with the submission (an outbox), so a process
     # that dies right after the commit loses neither (applications/outbox.py).
     submission_outbox.record_submitted(application)
-    queue_changed(jobcenter_id=application.jobcenter_id, module="applications")
-    if address_to_profile:
-        _address_to_profile(request, application, answers)
-    return application
+
+
+def _write_submission_along(
+    request: HttpRequest | None,
+    application: Application,
+    event_data: dict[str, Any],
+    now: datetime,
+) -> None:
+    """The same rows as ``_write_submission``, written by one statement (PostgreSQL,
+    ``core.fastsql``'s ``along``): the application's UPDATE takes along its event, the
+    audit entry, the sealed receipt mail, the hand-off deliveries, both outbox rows and
+    the task rows that enqueue the mail and the outbox nudges (``core/taskrows.py``).
+
+    Issue 19: written one by one, a submission made 14 round trips and four commits (the
+    three tasks were enqueued after the commit, each its own transaction); under load
+    each round trip waits for the CPU, and the submission waited on them, not on its
+    own work. Now: the keys of the rows that tasks name (one round trip), the enabled
+    hand-off backends (one), this statement, and one commit."""
+    mail = sealed_mail(_receipt_message(application, filed=False))
+    items = submission_outbox.submitted_items(application)
+    fastsql.reserve_keys([mail, *items])
+    event = _event_row(
+        application,
+        EventKind.SUBMITTED,
+        actor=_actor(request),
+        status_from=ApplicationStatus.DRAFT,
+        status_to=ApplicationStatus.RECEIVED,
+        data=event_data,
+    )
+    entry = _audit_entry(request, application, AuditAction.UPDATE, "submitted")
+    along = (
+        entry,
+        event,
+        *mail_rows_along(mail),
+        *submission_outbox.submitted_rows(application, items),
+    )
+    values = {name: getattr(application, name) for name in _SUBMITTED_FIELDS}
+    application.updated_at = now
+    fastsql.update(Application, application.pk, {**values, "updated_at": now}, along=along)
 
 
 # --- The application's address and the profile (issue 17: answers follow the person) -----------

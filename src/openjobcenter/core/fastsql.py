@@ -12,7 +12,8 @@ is the row ``save()`` would have written. No signals are sent: the platform uses
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections
@@ -72,22 +73,72 @@ def _build_insert(
     return sql, fields
 
 
+@dataclass(frozen=True)
+class IfNew:
+    """An ``along`` row that is written only if it breaks no unique constraint
+    (``ON CONFLICT DO NOTHING``): work recorded idempotently, e.g. an outbox row."""
+
+    obj: Model
+
+
+Along = Model | IfNew
+
+
+def reserve_keys(objs: Sequence[Model], *, using: str = "default") -> bool:
+    """Give each of ``objs`` (unsaved, with a generated integer key) its key from its
+    table's sequence, all in one round trip, so rows written ``along`` can name each
+    other (a task row the outbox row's id). PostgreSQL only: False elsewhere, and the
+    keys stay None."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return False
+    if not objs:
+        return True
+    calls = ", ".join(["nextval(pg_get_serial_sequence(%s, %s))"] * len(objs))
+    params: list[str] = []
+    for obj in objs:
+        meta = obj._meta
+        if meta.pk is None:  # pragma: no cover - every concrete model has one
+            raise TypeError(type(obj))
+        params += [connection.ops.quote_name(meta.db_table), str(meta.pk.column)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {calls}", params)
+        row = cursor.fetchone()
+    for obj, key in zip(objs, row or (), strict=True):
+        obj.pk = key
+    return True
+
+
+def writes_along(using: str = "default") -> bool:
+    """Whether ``along`` rows go out in the same statement (PostgreSQL)."""
+    return connections[using].vendor == "postgresql"
+
+
 def _along(
-    objs: tuple[Model, ...], connection: BaseDatabaseWrapper, using: str
+    objs: tuple[Along, ...], connection: BaseDatabaseWrapper, using: str
 ) -> tuple[str, list[Any]]:
     """``WITH`` clauses that insert ``objs`` in the statement that follows (PostgreSQL's
     data-modifying ``WITH``): one statement and one round trip instead of one each. The
-    rows' generated keys are not read (they stay None). Elsewhere (SQLite has no such
-    ``WITH``) the rows are written first, each on its own, and the prefix is empty."""
+    rows' generated keys are not read (they stay None unless the caller reserved them,
+    ``reserve_keys``). Elsewhere (SQLite has no such ``WITH``) the rows are written
+    first, each on its own, and the prefix is empty."""
     if not objs:
         return "", []
     if connection.vendor != "postgresql":
-        for obj in objs:
-            insert(obj, using=using, read_pk=False)
+        for item in objs:
+            if isinstance(item, IfNew):
+                type(item.obj)._default_manager.using(using).bulk_create(
+                    [item.obj], ignore_conflicts=True
+                )
+            else:
+                insert(item, using=using, read_pk=False)
         return "", []
     clauses, params = [], []
-    for number, obj in enumerate(objs):
-        sql, fields = _insert_sql(type(obj), connection, False, obj.pk is not None)
+    for number, item in enumerate(objs):
+        obj = item.obj if isinstance(item, IfNew) else item
+        sql, fields = _insert_sql(
+            type(obj), connection, False, obj.pk is not None, isinstance(item, IfNew)
+        )
         clauses.append(f"along_{number} AS ({sql})")
         params += [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
         obj._state.adding = False
@@ -101,7 +152,7 @@ def insert(
     using: str = "default",
     read_pk: bool = True,
     ignore_conflict: bool = False,
-    along: tuple[Model, ...] = (),
+    along: tuple[Along, ...] = (),
 ) -> bool:
     """Write ``obj`` as a new row and set its primary key, like
     ``obj.save(force_insert=True)`` for a model without multi-table inheritance.
@@ -178,7 +229,7 @@ def update(
     values: dict[str, Any],
     *,
     using: str = "default",
-    along: tuple[Model, ...] = (),
+    along: tuple[Along, ...] = (),
 ) -> int:
     """``model.objects.filter(pk=pk).update(**values)`` for plain values (no
     expressions); the keys are field names or attnames (``assignee_id``). Returns the

@@ -14,7 +14,9 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Model
 
+from openjobcenter.core import taskrows
 from openjobcenter.core.models import OutgoingMail
 from openjobcenter.core.tasks import send_email
 
@@ -36,7 +38,8 @@ def open_mail(mail: OutgoingMail) -> dict[str, Any]:
     return data
 
 
-def send_after_commit(message: EmailMessage) -> None:
+def sealed_mail(message: EmailMessage) -> OutgoingMail:
+    """The unsaved row that holds ``message``, sealed."""
     html: str | None = None
     if isinstance(message, EmailMultiAlternatives):
         for content, mimetype in message.alternatives:
@@ -51,9 +54,25 @@ def send_after_commit(message: EmailMessage) -> None:
     }
     mail = OutgoingMail(sealed=b"")
     mail.sealed = _seal(payload, mail.token)
+    return mail
+
+
+def send_after_commit(message: EmailMessage) -> None:
+    mail = sealed_mail(message)
     mail.save()
     mail_id = mail.pk
     transaction.on_commit(lambda: send_email.enqueue(mail_id=mail_id))
+
+
+def rows_along(mail: OutgoingMail) -> tuple[Model, ...]:
+    """What ``send_after_commit`` writes, for a caller that writes it with its change in
+    one statement (``core.fastsql``'s ``along``): the sealed row (its key reserved by the
+    caller, ``fastsql.reserve_keys``) and the task's row (``core/taskrows.py``); with
+    another task backend the task is enqueued after the commit."""
+    if mail.pk is None:
+        msg = "reserve the mail's key first (fastsql.reserve_keys)"
+        raise ValueError(msg)
+    return (mail, *taskrows.rows_for(send_email, mail_id=mail.pk))
 
 
 def send_outgoing(mail_id: int) -> int:

@@ -26,7 +26,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from openjobcenter.core import fastsql
+from openjobcenter.core import fastsql, taskrows
 from openjobcenter.core.models import OutboxItem
 
 log = logging.getLogger(__name__)
@@ -64,6 +64,24 @@ def put(*, topic: str, key: str, payload: Mapping[str, Any]) -> OutboxItem:
     item_id = item.pk
     transaction.on_commit(lambda: _nudge(item_id))
     return item
+
+
+def rows_along(item: OutboxItem) -> tuple[fastsql.Along, ...]:
+    """What ``put`` writes, for a caller that writes it with its change in one statement
+    (``core.fastsql``'s ``along``): the row, unless one of its (topic, key) exists, and
+    the nudge's task row (``core/taskrows.py``; with another task backend the nudge is
+    enqueued after the commit). The row's key must be reserved (``fastsql.reserve_keys``);
+    a nudge for a row that was not written finds nothing to deliver."""
+    if item.pk is None:
+        msg = "reserve the outbox row's key first (fastsql.reserve_keys)"
+        raise ValueError(msg)
+    from openjobcenter.core.tasks import deliver_outbox_item
+
+    item.key = item.key[:100]
+    return (
+        fastsql.IfNew(item),
+        *taskrows.rows_for(deliver_outbox_item, best_effort=True, item_id=item.pk),
+    )
 
 
 def _nudge(item_id: int) -> None:

@@ -61,6 +61,7 @@ __all__ = [
     "filing_data",
     "get_backend",
     "lease",
+    "new_deliveries",
     "record_deliveries",
     "register",
     "retry_due",
@@ -173,6 +174,25 @@ def record_deliveries(*, application_id: int, jobcenter_id: int, phase: str = "s
         ],
         ignore_conflicts=True,  # a concurrent caller created it: its row stands
     )
+
+
+def new_deliveries(
+    *, application_id: int, jobcenter_id: int, phase: str = "submission"
+) -> list[HandoffDelivery]:
+    """The deliveries ``record_deliveries`` would create, unsaved, for a caller that
+    writes them with its change in one statement, each only if new
+    (``core.fastsql.IfNew``: the unique (application, backend, phase) keeps one each)."""
+    from openjobcenter.applications.models import HandoffDelivery
+
+    return [
+        HandoffDelivery(
+            application_id=application_id,
+            backend=key,
+            phase=phase,
+            idempotency_key=secrets.token_hex(16),
+        )
+        for key in enabled_backends(jobcenter_id)
+    ]
 
 
 def _input_for(delivery: HandoffDelivery, config: dict[str, Any]) -> HandoffInput:
