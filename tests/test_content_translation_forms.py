@@ -276,6 +276,9 @@ def test_appointment_type_translations_reach_the_booking_page(
     assert client.post(url, data).status_code == 302
     appt_type.refresh_from_db()
     assert appt_type.translations["description"] == {"tr": "Hedefleriniz hakkında konuşuyoruz."}
+    # Only Turkish so far: the list marks the type as still missing translations.
+    listing = client.get("/fulda/staff/termine/arten/").content.decode()
+    assert "Übersetzung fehlt" in listing
     customer_client = Client()  # the staff_client fixture holds the staff login
     customer_client.force_login(customer.user)
     customer.user.preferred_language = "tr"  # the account's language applies after login
