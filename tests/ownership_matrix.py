@@ -491,6 +491,12 @@ ROUTES: dict[str, Entry] = {
     S + "nachrichten/": page(staff()),
     S + "nachrichten/neu/": both(staff()),
     S + "nachrichten/einstellungen/": both(staff(TEAM_LEADS)),
+    S + "nachrichten/einstellungen/themen/<int:topic>/": both(
+        staff(TEAM_LEADS), body={"name": "Matrix", "position": "0"}
+    ),
+    S + "nachrichten/einstellungen/textbausteine/<int:template_id>/": both(
+        staff(TEAM_LEADS), body={"title": "Matrix", "body": "Hallo"}
+    ),
     S + "nachrichten/<int:pk>/": both(
         BENEFIT_CHAT, pk="conversation", body={"body": "Hallo"}, note="need-to-know: benefit chat"
     ),

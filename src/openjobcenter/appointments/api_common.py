@@ -21,6 +21,7 @@ from openjobcenter.appointments import services
 from openjobcenter.appointments.api_schemas import OutsideHoursOut, SlotTakenOut
 from openjobcenter.appointments.models import Appointment
 from openjobcenter.appointments.slots import BERLIN, Slot
+from openjobcenter.core.content_i18n import translated
 from openjobcenter.tenants.models import Jobcenter, Office
 from openjobcenter.tenants.modules import is_enabled
 from openjobcenter.tenants.selectors import get_jobcenter_by_slug
@@ -102,7 +103,7 @@ def _appointment(appointment: Appointment) -> dict[str, Any]:
     return {
         "id": appointment.pk,
         "type_id": appointment.type_id,
-        "type": appointment.type.name,
+        "type": translated(appointment.type, "name"),
         "status": appointment.status,
         "status_label": str(appointment.get_status_display()),
         "channel": appointment.channel,

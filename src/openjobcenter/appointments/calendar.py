@@ -23,6 +23,7 @@ from openjobcenter.appointments.models import (
     feed_token_hash,
 )
 from openjobcenter.core.audit import audit
+from openjobcenter.core.content_i18n import translated
 from openjobcenter.core.models import AuditAction
 
 
@@ -32,7 +33,7 @@ def _event(appointment: Appointment, stamp: datetime) -> Event:
     event.add("dtstamp", stamp)
     event.add("dtstart", appointment.starts_at)
     event.add("dtend", appointment.ends_at)
-    event.add("summary", f"{appointment.type.name} – {appointment.jobcenter.name}")
+    event.add("summary", f"{translated(appointment.type, 'name')} – {appointment.jobcenter.name}")
     if appointment.channel == Channel.IN_PERSON and appointment.office is not None:
         office = appointment.office
         event.add("location", f"{office.name}, {office.street}, {office.postcode} {office.city}")

@@ -18,6 +18,7 @@ from openjobcenter.appointments.selectors import advisor_label
 from openjobcenter.appointments.services import MAX_MESSAGE, MAX_OVERRIDE_REASON
 from openjobcenter.appointments.services_config import TYPE_FIELDS
 from openjobcenter.appointments.slots import local_to_utc
+from openjobcenter.core.content_i18n_forms import TranslationsFormMixin
 from openjobcenter.tenants.models import Office
 
 NO_SUCH_TIME = _(
@@ -264,7 +265,9 @@ class AbsenceForm(forms.Form):
         return data
 
 
-class AppointmentTypeForm(forms.ModelForm):  # type: ignore[type-arg]
+class AppointmentTypeForm(TranslationsFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+    translatable = ("name", "description", "what_to_bring")
+
     channels = forms.MultipleChoiceField(
         label=_("Wege"), choices=Channel.choices, widget=forms.CheckboxSelectMultiple
     )

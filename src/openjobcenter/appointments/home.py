@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from openjobcenter.appointments import selectors
 from openjobcenter.appointments.models import ACTIVE_STATUSES, Status
+from openjobcenter.core.content_i18n import translated
 from openjobcenter.home.registry import HomeItem, HomeProvider, Urgency, urgency_for
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ class AppointmentsProvider(HomeProvider):
             url = reverse(
                 "customer:appointment", kwargs={"jc": customer.jobcenter.slug, "pk": appt.pk}
             )
-            where = str(appt.type.name)
+            where = translated(appt.type, "name")
             if appt.status == Status.INVITED:
                 out.append(
                     HomeItem(

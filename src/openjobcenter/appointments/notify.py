@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from openjobcenter.appointments.models import Appointment
+from openjobcenter.core.content_i18n import translated
 from openjobcenter.core.languages import usable_language
 from openjobcenter.core.mail import send_after_commit
 
@@ -49,7 +50,7 @@ def _to_customer(pk: int, subject: str, text: str) -> None:
             "Guten Tag,\n\n%(text)s\n\nTermin: %(type)s am %(when)s\nDetails: %(link)s\n\nIhr %(jc)s"
         ) % {
             "text": _(text),
-            "type": appointment.type.name,
+            "type": translated(appointment.type, "name"),
             "when": when(appointment),
             "link": link,
             "jc": appointment.jobcenter.name,

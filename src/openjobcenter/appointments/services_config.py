@@ -16,6 +16,7 @@ from openjobcenter.appointments.models import Absence, AppointmentType, Channel,
 from openjobcenter.appointments.services import AppointmentError
 from openjobcenter.appointments.slot_cache import slots_changed
 from openjobcenter.core.audit import audit
+from openjobcenter.core.content_i18n import checked_translations
 from openjobcenter.core.models import AuditAction
 
 if TYPE_CHECKING:
@@ -84,10 +85,12 @@ def appointment_type_save(
     data: dict[str, Any],
 ) -> AppointmentType:
     """Create (``appt_type`` None) or change an appointment type of ``jobcenter``."""
-    unknown = set(data) - set(TYPE_FIELDS)
+    unknown = set(data) - {*TYPE_FIELDS, "translations"}
     if unknown:
         msg = f"Not editable: {sorted(unknown)}"
         raise ValueError(msg)
+    if "translations" in data:
+        data = {**data, "translations": checked_translations(data["translations"])}
     if appt_type is not None and appt_type.jobcenter_id != jobcenter.pk:
         raise AppointmentError(_("Diese Terminart gehört zu einem anderen Jobcenter."))
     channels = [str(c) for c in data.get("channels", appt_type.channels if appt_type else [])]

@@ -184,12 +184,17 @@ def type_edit(request: HttpRequest, jc: str, type_id: int | None = None) -> Http
         else {"channels": [Channel.IN_PERSON.value]}
     )
     # The form never saves: it validates, and the service writes.
-    form = AppointmentTypeForm(request.POST or None, initial=initial)
+    form = AppointmentTypeForm(
+        request.POST or None,
+        initial=initial,
+        translations=appt_type.translations if appt_type is not None else None,
+    )
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
             data = {f: form.cleaned_data[f] for f in services_config.TYPE_FIELDS}
+            data["translations"] = form.translations()
             try:
                 services_config.appointment_type_save(
                     request=request,

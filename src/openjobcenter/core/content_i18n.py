@@ -39,6 +39,12 @@ def _shared(source: str) -> dict[str, str]:
     return dict(found)
 
 
+def shared_translation(source: str, language: str) -> str:
+    """The operator's shared translation of exactly this German text, or ""."""
+    text = _shared(source).get(language)
+    return text if isinstance(text, str) and text.strip() else ""
+
+
 def translated(obj: Any, field: str, language: str | None = None) -> str:
     german = str(getattr(obj, field, "") or "")
     language = language or get_language() or settings.LANGUAGE_CODE
@@ -95,3 +101,28 @@ def set_translation(obj: Any, field: str, language: str, text: str) -> None:
     else:
         data.pop(field, None)
     obj.translations = data
+
+
+def checked_translations(value: Any) -> dict[str, dict[str, str]]:
+    """A ``translations`` value a service may store: ``{field: {language: text}}`` with
+    known language codes and non-empty texts. Anything else is a programming error (the
+    forms produce this shape), so it raises ``TypeError``/``ValueError`` rather than storing it."""
+    if not isinstance(value, dict):
+        msg = "translations must be a dict"
+        raise TypeError(msg)
+    known = {code for code, _name in settings.ALL_LANGUAGES}
+    result: dict[str, dict[str, str]] = {}
+    for field, per_language in value.items():
+        if not isinstance(field, str) or not isinstance(per_language, dict):
+            msg = f"translations[{field!r}] must be a dict"
+            raise TypeError(msg)
+        texts = {}
+        for language, text in per_language.items():
+            if language not in known or not isinstance(text, str):
+                msg = f"translations[{field!r}][{language!r}] is not a text of a known language"
+                raise ValueError(msg)
+            if text.strip():
+                texts[language] = text.strip()
+        if texts:
+            result[field] = texts
+    return result

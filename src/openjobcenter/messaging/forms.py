@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from openjobcenter.core.content_i18n_forms import TranslationsFormMixin
 from openjobcenter.messaging.models import TopicCategory
 
 ADVISOR_CHOICE = "advisor"
@@ -112,7 +113,9 @@ class AssignForm(forms.Form):
         ]
 
 
-class TopicForm(forms.Form):
+class TopicForm(TranslationsFormMixin, forms.Form):
+    translatable = ("name", "description")
+
     name = forms.CharField(label=_("Name des Themas"), max_length=100)
     description = forms.CharField(label=_("Beschreibung"), max_length=300, required=False)
     position = forms.IntegerField(label=_("Reihenfolge"), min_value=0, max_value=999, initial=0)
@@ -128,7 +131,9 @@ class TopicForm(forms.Form):
     )
 
 
-class TemplateForm(forms.Form):
+class TemplateForm(TranslationsFormMixin, forms.Form):
+    translatable = ("body",)  # the title is for the staff only
+
     title = forms.CharField(label=_("Titel"), max_length=100)
     body = forms.CharField(
         label=_("Text"),

@@ -13,6 +13,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from openjobcenter.core.audit import audit
+from openjobcenter.core.content_i18n import checked_translations, translated
+from openjobcenter.core.languages import usable_language
 from openjobcenter.core.models import AuditAction
 from openjobcenter.home.queue_cache import queue_changed
 from openjobcenter.messaging.models import (
@@ -65,6 +67,7 @@ def topic_save(
     is_active: bool = True,
     category: str = "",
     topic: Topic | None = None,
+    translations: dict[str, dict[str, str]] | None = None,
     request: HttpRequest | None = None,
 ) -> Topic:
     name = " ".join(name.split())[:100]
@@ -91,6 +94,8 @@ def topic_save(
         is_active,
         category,
     )
+    if translations is not None:  # None: a caller that does not edit them keeps them
+        topic.translations = checked_translations(translations)
     topic.save()
     # A topic's category decides which team count its conversations are in.
     queue_changed(jobcenter_id=jobcenter.pk, module="messaging")
@@ -114,6 +119,7 @@ def template_save(
     title: str,
     body: str,
     template: TextTemplate | None = None,
+    translations: dict[str, dict[str, str]] | None = None,
     request: HttpRequest | None = None,
 ) -> TextTemplate:
     title = " ".join(title.split())[:100]
@@ -123,6 +129,8 @@ def template_save(
     if template is None:
         template = TextTemplate(jobcenter=jobcenter)
     template.title, template.body = title, body
+    if translations is not None:
+        template.translations = checked_translations(translations)
     template.save()
     audit(
         request=request,
@@ -204,7 +212,9 @@ def template_render(template: TextTemplate, conversation: Conversation) -> str:
     if appointment is not None:
         local = appointment.starts_at.astimezone(ZoneInfo("Europe/Berlin"))
         values["termin"] = local.strftime("%d.%m.%Y, %H:%M Uhr")
+    # In the customer's language where the job centre wrote the template in it.
+    body = translated(template, "body", usable_language(customer.user.preferred_language))
     try:
-        return template.body.format_map(values)
+        return body.format_map(values)
     except (ValueError, IndexError, AttributeError, KeyError):  # stray braces: leave the text alone
-        return template.body
+        return body

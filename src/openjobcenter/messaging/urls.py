@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from openjobcenter.messaging import views_customer, views_poll, views_staff
+from openjobcenter.messaging import views_customer, views_poll, views_staff, views_staff_config
 
 # Under /<jc>/mein-bereich/ (namespace "customer").
 customer_patterns: list[URLPattern] = [
@@ -26,7 +26,17 @@ customer_patterns: list[URLPattern] = [
 staff_patterns: list[URLPattern] = [
     path("nachrichten/", views_staff.inbox, name="messages"),
     path("nachrichten/neu/", views_staff.conversation_start, name="conversation_start"),
-    path("nachrichten/einstellungen/", views_staff.configuration, name="messaging_config"),
+    path("nachrichten/einstellungen/", views_staff_config.configuration, name="messaging_config"),
+    path(
+        "nachrichten/einstellungen/themen/<int:topic>/",
+        views_staff_config.topic_edit,
+        name="messaging_topic_edit",
+    ),
+    path(
+        "nachrichten/einstellungen/textbausteine/<int:template_id>/",
+        views_staff_config.template_edit,
+        name="messaging_template_edit",
+    ),
     path("nachrichten/<int:pk>/", views_staff.conversation_detail, name="conversation"),
     path(
         "nachrichten/<int:pk>/zuweisen/",

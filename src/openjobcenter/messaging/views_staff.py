@@ -1,6 +1,6 @@
 """Staff pages of the messaging module under ``/<jc>/staff/nachrichten/``: the team inbox,
 a conversation with the customer's context, starting a conversation, and the
-configuration (topics, text templates, office hours and auto-reply)."""
+configuration in views_staff_config."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from openjobcenter.accounts.models import CustomerProfile, User
 from openjobcenter.core.access import (
     Perm,
-    has_perm,
     request_jobcenter,
     request_staff_roles,
     request_user,
@@ -32,11 +31,8 @@ from openjobcenter.messaging.attachment_access import (
 )
 from openjobcenter.messaging.forms import (
     AssignForm,
-    ChatSettingsForm,
     MessageForm,
     StaffStartForm,
-    TemplateForm,
-    TopicForm,
 )
 from openjobcenter.messaging.models import ConversationStatus, Message, Topic
 from openjobcenter.messaging.views_customer import attachment_response
@@ -323,83 +319,6 @@ def conversation_start(request: HttpRequest, jc: str) -> HttpResponse:
 def _default_topic(jobcenter: Jobcenter) -> Topic | None:
     services.topics_ensure_defaults(jobcenter=jobcenter)
     return Topic.objects.filter(jobcenter=jobcenter, is_active=True).order_by("-position").first()
-
-
-@require_http_methods(["GET", "POST"])
-@require_module(MODULE)
-@staff_required(Perm.MESSAGING_MANAGE)
-def configuration(request: HttpRequest, jc: str) -> HttpResponse:
-    jobcenter, user = request_jobcenter(request), request_user(request)
-    services.topics_ensure_defaults(jobcenter=jobcenter)
-    chat = selectors.chat_settings_of(jobcenter)
-    action = request.POST.get("action") if request.method == "POST" else None
-    topic_form = TopicForm(request.POST if action == "topic" else None, prefix="topic")
-    if not has_perm(request_staff_roles(request), Perm.JOBCENTER_CONFIGURE):
-        # Who may read a topic's chats (need-to-know) is the administration's decision.
-        del topic_form.fields["category"]
-    template_form = TemplateForm(request.POST if action == "template" else None, prefix="tpl")
-    settings_form = ChatSettingsForm(
-        request.POST if action == "settings" else None,
-        prefix="settings",
-        initial={
-            "office_days": chat.office_days,
-            "office_start": chat.office_start,
-            "office_end": chat.office_end,
-            "auto_reply_enabled": chat.auto_reply_enabled,
-            "expected_response": chat.expected_response,
-        },
-    )
-    try:
-        if action == "topic" and topic_form.is_valid():
-            topic_id = _int_param(request.POST.get("topic_id"))
-            services.topic_save(
-                jobcenter=jobcenter,
-                actor=user,
-                topic=selectors.get_topic_for(jobcenter, topic_id) if topic_id else None,
-                request=request,
-                **topic_form.cleaned_data,
-            )
-            messages.success(request, _("Das Thema ist gespeichert."))
-            return redirect("staff:messaging_config", jc=jc)
-        if action == "template" and template_form.is_valid():
-            services.template_save(
-                jobcenter=jobcenter, actor=user, request=request, **template_form.cleaned_data
-            )
-            messages.success(request, _("Der Textbaustein ist gespeichert."))
-            return redirect("staff:messaging_config", jc=jc)
-        if action == "template_delete":
-            template = selectors.get_template_for(
-                jobcenter, _int_param(request.POST.get("template_id")) or 0
-            )
-            services.template_delete(template=template, actor=user, request=request)
-            messages.success(request, _("Der Textbaustein ist gelöscht."))
-            return redirect("staff:messaging_config", jc=jc)
-        if action == "settings" and settings_form.is_valid():
-            services.chat_settings_save(
-                jobcenter=jobcenter, actor=user, request=request, **settings_form.cleaned_data
-            )
-            messages.success(request, _("Die Einstellungen sind gespeichert."))
-            return redirect("staff:messaging_config", jc=jc)
-    except services.MessagingError as exc:
-        form = {"topic": topic_form, "template": template_form, "settings": settings_form}.get(
-            action or ""
-        )
-        if form is not None:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-    return render(
-        request,
-        "messaging/staff_config.html",
-        {
-            "topics": selectors.all_topics(jobcenter),
-            "templates": selectors.templates_of(jobcenter),
-            "topic_form": topic_form,
-            "template_form": template_form,
-            "settings_form": settings_form,
-        },
-        status=422
-        if action and (topic_form.errors or template_form.errors or settings_form.errors)
-        else 200,
-    )
 
 
 def _proof_linkable(request: HttpRequest, jobcenter: Jobcenter, rows: list[Message]) -> set[int]:

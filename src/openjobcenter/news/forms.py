@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from openjobcenter.core.content_i18n_forms import TranslationsFormMixin
 from openjobcenter.news import images
 from openjobcenter.news.conf import news_conf
 
@@ -22,7 +23,10 @@ class LocalDateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M")
 
 
-class PostForm(forms.Form):
+class PostForm(TranslationsFormMixin, forms.Form):
+    translatable = ("text", "image_alt")
+    translation_fields_later = True  # the text's length limit is set in __init__
+
     text = forms.CharField(
         label=_("Text"),
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -71,6 +75,7 @@ class PostForm(forms.Form):
         self.fields["text"].widget.attrs["maxlength"] = str(max_length)
         if not has_image:
             del self.fields["drop_image"]
+        self.add_translation_fields()
 
     def clean_text(self) -> str:
         text = str(self.cleaned_data["text"]).replace("\r\n", "\n").strip()

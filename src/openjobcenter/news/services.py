@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from openjobcenter.core.audit import audit
+from openjobcenter.core.content_i18n import checked_translations
 from openjobcenter.core.models import AuditAction
 from openjobcenter.news import federation, images
 from openjobcenter.news.models import (
@@ -42,6 +43,8 @@ class PostInput:
     image_alt: str
     published_at: datetime
     expires_at: datetime | None
+    # Per-language texts (core/content_i18n.py); None leaves a post's stored ones alone.
+    translations: dict[str, dict[str, str]] | None = None
 
 
 def _inboxes(jobcenter: Jobcenter) -> list[str]:
@@ -77,6 +80,7 @@ def post_create(
             image_height=data.image.height if data.image else 0,
             published_at=data.published_at,
             expires_at=data.expires_at,
+            translations=checked_translations(data.translations or {}),
         )
         audit(
             request=request,
@@ -114,6 +118,8 @@ def post_update(
         post.image_alt = data.image_alt if post.image else ""
         post.published_at = data.published_at
         post.expires_at = data.expires_at
+        if data.translations is not None:
+            post.translations = checked_translations(data.translations)
         post.save()
         audit(
             request=request,

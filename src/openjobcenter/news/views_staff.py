@@ -29,6 +29,7 @@ def _post_input(form: PostForm) -> services.PostInput:
         image_alt=data["image_alt"],
         published_at=data["published_at"],
         expires_at=data.get("expires_at"),
+        translations=form.translations(),
     )
 
 
@@ -65,7 +66,12 @@ def post_edit(request: HttpRequest, jc: str, pk: int | None = None) -> HttpRespo
         }
     has_image = bool(found and found.image)
     if request.method == "POST":
-        form = PostForm(request.POST, request.FILES, has_image=has_image)
+        form = PostForm(
+            request.POST,
+            request.FILES,
+            has_image=has_image,
+            translations=found.translations if found is not None else None,
+        )
         if form.is_valid():
             if found is None:
                 services.post_create(
@@ -87,7 +93,11 @@ def post_edit(request: HttpRequest, jc: str, pk: int | None = None) -> HttpRespo
             return redirect("staff:news_posts", jc=jobcenter.slug)
         status = 400
     else:
-        form = PostForm(initial=initial, has_image=has_image)
+        form = PostForm(
+            initial=initial,
+            has_image=has_image,
+            translations=found.translations if found is not None else None,
+        )
         status = 200
     return render(
         request, "news/staff_post_edit.html", {"form": form, "post": found}, status=status

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from openjobcenter.core.content_i18n_forms import TranslationsFormMixin
 from openjobcenter.tenants import modules
 from openjobcenter.tenants.colours import contrast_ratio
 from openjobcenter.tenants.models import hex_colour, postcode_validator
@@ -12,7 +13,9 @@ from openjobcenter.tenants.models import hex_colour, postcode_validator
 LOGO_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
 
 
-class BrandingForm(forms.Form):
+class BrandingForm(TranslationsFormMixin, forms.Form):
+    translatable = ("intro",)
+
     primary_colour = forms.CharField(
         label=_("Hauptfarbe"),
         max_length=7,
@@ -67,7 +70,9 @@ class ContactForm(forms.Form):
     website = forms.URLField(label=_("Webseite"), required=False, assume_scheme="https")
 
 
-class LegalForm(forms.Form):
+class LegalForm(TranslationsFormMixin, forms.Form):
+    translatable = ("imprint", "privacy", "accessibility")
+
     imprint = forms.CharField(
         label=_("Impressum"), required=False, max_length=20000, widget=forms.Textarea
     )

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 
 from openjobcenter.core.audit import audit
+from openjobcenter.core.content_i18n import checked_translations
 from openjobcenter.core.models import AuditAction
 from openjobcenter.tenants import modules
 from openjobcenter.tenants.models import Jobcenter, Office
@@ -29,6 +30,7 @@ EDITABLE_FIELDS = frozenset(
         "accessibility",
         "accessibility_feedback_email",
         "easy_language",
+        "translations",
     }
 )
 
@@ -42,6 +44,8 @@ def jobcenter_update(
     if unknown:
         msg = f"Not editable by a job centre: {sorted(unknown)}"
         raise ValueError(msg)
+    if "translations" in data:
+        data = {**data, "translations": checked_translations(data["translations"])}
     changed = [f for f, v in data.items() if getattr(jobcenter, f) != v]
     for field in changed:
         setattr(jobcenter, field, data[field])

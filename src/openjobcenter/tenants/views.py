@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from openjobcenter.accounts.models import User
 from openjobcenter.core.access import Perm, request_jobcenter, request_user, staff_required
+from openjobcenter.core.content_i18n_forms import TranslationsFormMixin
 from openjobcenter.tenants.forms import (
     BrandingForm,
     ContactForm,
@@ -51,10 +52,17 @@ def settings_section(request: HttpRequest, jc: str, section: str) -> HttpRespons
         raise Http404
     form_class, fields = SECTIONS[section]
     initial = {f: getattr(jobcenter, f) for f in fields}
+    translations = (
+        {"translations": jobcenter.translations}
+        if issubclass(form_class, TranslationsFormMixin)
+        else {}
+    )
     if request.method == "POST":
-        form = form_class(request.POST, request.FILES, initial=initial)
+        form = form_class(request.POST, request.FILES, initial=initial, **translations)
         if form.is_valid():
             data = {f: form.cleaned_data[f] for f in fields}
+            if isinstance(form, TranslationsFormMixin):
+                data["translations"] = form.translations()
             jobcenter_update(request=request, actor=user, jobcenter=jobcenter, data=data)
             if section == "branding" and (
                 form.cleaned_data.get("logo") or form.cleaned_data.get("remove_logo")
@@ -68,8 +76,11 @@ def settings_section(request: HttpRequest, jc: str, section: str) -> HttpRespons
             messages.success(request, _("Die Einstellungen wurden gespeichert."))
             return redirect("staff:settings", jc=jc, section=section)
     else:
-        form = form_class(initial=initial)
-    return render(request, "tenants/staff_settings.html", {"form": form, "section": section})
+        form = form_class(initial=initial, **translations)
+    status = 400 if form.errors else 200
+    return render(
+        request, "tenants/staff_settings.html", {"form": form, "section": section}, status=status
+    )
 
 
 def _modules(request: HttpRequest, jobcenter: Jobcenter, user: User) -> HttpResponse:

@@ -38,7 +38,7 @@ class SharedVideoForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = Video
-        fields = ("title", "translations", "description", "published")
+        fields = ("title", "translations", "description", "published", "default_help_page")
 
     def clean_captions(self) -> str:
         text = str(self.cleaned_data.get("captions") or "")
@@ -62,7 +62,13 @@ class VariantInline(admin.TabularInline[VideoVariant, Video]):
 class SharedVideoAdmin(MissingTranslationsColumn, admin.ModelAdmin[Video]):
     form = SharedVideoForm
     translated_fields = ("title",)
-    list_display = ("title", "published", "updated_at", "missing_translations")
+    list_display = (
+        "title",
+        "published",
+        "default_help_page",
+        "updated_at",
+        "missing_translations",
+    )
     inlines = (VariantInline,)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Video]:

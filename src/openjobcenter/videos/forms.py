@@ -7,13 +7,16 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from openjobcenter.core.content_i18n_forms import TranslationsFormMixin
 from openjobcenter.videos import peertube
 from openjobcenter.videos.models import VARIANT_LANGUAGES, TargetKind, VariantKind, Video
 
 ACCEPT = "video/mp4,video/webm,video/quicktime,.mp4,.webm,.mov,.m4v"
 
 
-class VideoForm(forms.ModelForm):  # type: ignore[type-arg]
+class VideoForm(TranslationsFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+    translatable = ("title", "description")
+
     peertube_url = forms.URLField(
         label=_("PeerTube-Adresse"), required=False, max_length=300, assume_scheme="https"
     )
@@ -29,6 +32,9 @@ class VideoForm(forms.ModelForm):  # type: ignore[type-arg]
         }
 
     def __init__(self, *args: Any, peertube_host: str = "", **kwargs: Any) -> None:
+        instance = kwargs.get("instance")
+        if instance is not None and "translations" not in kwargs:
+            kwargs["translations"] = instance.translations
         super().__init__(*args, **kwargs)
         self.peertube_host = peertube_host
 

@@ -73,6 +73,20 @@ class Video(models.Model):
     published = models.BooleanField(_("Veröffentlicht"), default=False)
     # A self-hosted PeerTube video instead of (or besides) uploaded files.
     peertube_url = models.URLField(_("PeerTube-Adresse"), blank=True, max_length=300)
+    # Shared library only: every job centre without its own video for this help page shows
+    # this one (the platform's default DGS video on "startseite", docs/languages.md).
+    default_help_page = models.CharField(
+        _("Standard für die Hilfeseite"),
+        max_length=80,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_(
+            "Nur in der gemeinsamen Bibliothek: Jedes Jobcenter ohne eigenes Video für diese"
+            " Hilfeseite zeigt dieses Video, z. B. „startseite“ für das Video in"
+            " Deutscher Gebärdensprache."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

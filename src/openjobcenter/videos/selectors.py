@@ -59,15 +59,25 @@ def get_shared_video(pk: int) -> Video:
     return video
 
 
-def get_video_for_viewer(jobcenter: Jobcenter, pk: int, *, preview: bool = False) -> Video:
+def get_video_for_viewer(
+    jobcenter: Jobcenter, pk: int, *, preview: bool = False, shared_default: bool = False
+) -> Video:
     """A video the job centre shows: its own, published (``preview``: the admin's own
-    unpublished ones too), with the module switched on."""
-    if not is_enabled(jobcenter, "videos"):
-        raise Http404
-    qs = Video.objects.filter(jobcenter=jobcenter, pk=pk)
-    if not preview:
-        qs = qs.filter(published=True)
-    video = qs.select_related("adopted_from").first()
+    unpublished ones too), with the module switched on. ``shared_default``: also the
+    operator's published default video of a help page, which every job centre shows,
+    with or without the module (``shared_help_video``)."""
+    video = None
+    if is_enabled(jobcenter, "videos"):
+        qs = Video.objects.filter(jobcenter=jobcenter, pk=pk)
+        if not preview:
+            qs = qs.filter(published=True)
+        video = qs.select_related("adopted_from").first()
+    if video is None and shared_default:
+        video = (
+            Video.objects.filter(jobcenter__isnull=True, published=True, pk=pk)
+            .exclude(default_help_page="")
+            .first()
+        )
     if video is None:
         raise Http404
     return video
@@ -157,23 +167,38 @@ def videos_for(jobcenter: Jobcenter, target_kind: str, target_key: str) -> list[
 
 
 def sign_language_video(jobcenter: Jobcenter, help_page: str) -> PlayerVideo | None:
-    """The job centre's published video in German Sign Language (a variant of kind
-    ``sign``) attached to a help page, e.g. the start page's DGS slot; None without one."""
-    if not is_enabled(jobcenter, "videos"):
-        return None
-    videos = Video.objects.filter(
-        jobcenter=jobcenter,
-        published=True,
-        attachments__target_kind=TargetKind.HELP_PAGE,
-        attachments__target_key=help_page,
-    ).select_related("adopted_from")
-    for video in videos:
+    """The video in German Sign Language (a variant of kind ``sign``) for a help page, e.g.
+    the start page's DGS slot: the job centre's own published one attached there, else the
+    operator's shared default for that page (every job centre gets it, with or without
+    the videos module); None without either."""
+    own: list[Video] = []
+    if is_enabled(jobcenter, "videos"):
+        own = list(
+            Video.objects.filter(
+                jobcenter=jobcenter,
+                published=True,
+                attachments__target_kind=TargetKind.HELP_PAGE,
+                attachments__target_key=help_page,
+            ).select_related("adopted_from")
+        )
+    for video in [*own, *shared_help_videos(help_page)]:
         variants = ready_variants(video)
         sign = next((v for v in variants if v.kind == VariantKind.SIGN_LANGUAGE), None)
         if sign is not None:
-            others = [v for v in variants if v.pk != sign.pk]
+            # The shared default's other versions have no page at the job centre.
+            others = [v for v in variants if v.pk != sign.pk] if video.jobcenter_id else []
             return PlayerVideo(video, sign, others, (get_language() or "de").split("-")[0])
     return None
+
+
+def shared_help_videos(help_page: str) -> list[Video]:
+    """The operator's published shared videos marked as default for this help page,
+    newest first."""
+    return list(
+        Video.objects.filter(
+            jobcenter__isnull=True, published=True, default_help_page=help_page
+        ).order_by("-updated_at", "-pk")
+    )
 
 
 def library(jobcenter: Jobcenter) -> list[PlayerVideo]:

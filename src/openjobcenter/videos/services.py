@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openjobcenter.core.audit import audit
+from openjobcenter.core.content_i18n import checked_translations
 from openjobcenter.core.models import AuditAction
 from openjobcenter.videos import ffmpeg, storage
 from openjobcenter.videos.conf import conf
@@ -92,6 +93,8 @@ def video_save(
     for field in ("title", "description", "published", "peertube_url"):
         if field in data:
             setattr(video, field, data[field])
+    if "translations" in data:
+        video.translations = checked_translations(data["translations"])
     if video.published and video.pk and jobcenter is not None:
         missing = missing_captions(jobcenter, video)
         if missing:

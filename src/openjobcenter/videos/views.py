@@ -22,10 +22,12 @@ def _preview(request: HttpRequest) -> bool:
     return has_perm(roles, Perm.VIDEOS_MANAGE)
 
 
-def _video(request: HttpRequest, pk: int) -> Video:
+def _video(request: HttpRequest, pk: int, *, files: bool = False) -> Video:
+    """``files``: the player's files, which also serve the operator's default video of a
+    help page (the DGS video every job centre shows, videos module or not)."""
     jobcenter = request_jobcenter(request)
     try:
-        return selectors.get_video_for_viewer(jobcenter, pk)
+        return selectors.get_video_for_viewer(jobcenter, pk, shared_default=files)
     except Http404:
         if not _preview(request):
             raise
@@ -57,34 +59,30 @@ def video_page(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
     return peertube.allow_frame(response, embed)
 
 
-@require_module("videos")
-@require_GET
+@require_GET  # module gate in _video: the shared default plays without it
 def video_file(request: HttpRequest, jc: str, pk: int, variant: int) -> HttpResponse:
-    chosen = selectors.get_ready_variant(_video(request, pk), variant)
+    chosen = selectors.get_ready_variant(_video(request, pk, files=True), variant)
     # A streamed body (StreamingHttpResponse); the module gate's type wants HttpResponse.
     return cast("HttpResponse", media.serve(request, chosen.mp4_name, "video/mp4"))
 
 
-@require_module("videos")
-@require_GET
+@require_GET  # module gate in _video: the shared default plays without it
 def video_webm(request: HttpRequest, jc: str, pk: int, variant: int) -> HttpResponse:
-    chosen = selectors.get_ready_variant(_video(request, pk), variant)
+    chosen = selectors.get_ready_variant(_video(request, pk, files=True), variant)
     if not chosen.webm_name:
         raise Http404
     return cast("HttpResponse", media.serve(request, chosen.webm_name, "video/webm"))
 
 
-@require_module("videos")
-@require_GET
+@require_GET  # module gate in _video: the shared default plays without it
 def poster_file(request: HttpRequest, jc: str, pk: int, variant: int) -> HttpResponse:
-    chosen = selectors.get_ready_variant(_video(request, pk), variant)
+    chosen = selectors.get_ready_variant(_video(request, pk, files=True), variant)
     return cast("HttpResponse", media.serve(request, chosen.poster_name, "image/jpeg"))
 
 
-@require_module("videos")
-@require_GET
+@require_GET  # module gate in _video: the shared default plays without it
 def captions_file(request: HttpRequest, jc: str, pk: int, variant: int) -> HttpResponse:
-    chosen = selectors.get_ready_variant(_video(request, pk), variant)
+    chosen = selectors.get_ready_variant(_video(request, pk, files=True), variant)
     if not chosen.captions:
         raise Http404
     response = HttpResponse(chosen.captions, content_type="text/vtt; charset=utf-8")

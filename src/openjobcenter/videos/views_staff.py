@@ -80,7 +80,7 @@ def video_new(request: HttpRequest, jc: str) -> HttpResponse:
             actor=request_user(request),
             jobcenter=jobcenter,
             video=None,
-            data=form.cleaned_data,
+            data={**form.german_data(), "translations": form.translations()},
         )
         messages.success(
             request, _("Das Video wurde angelegt. Laden Sie jetzt die Videodatei hoch.")
@@ -140,7 +140,7 @@ def video_detail(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
                 actor=request_user(request),
                 jobcenter=jobcenter,
                 video=video,
-                data=form.cleaned_data,
+                data={**form.german_data(), "translations": form.translations()},
             )
         except VideoInputError as exc:
             form.add_error(exc.field or None, exc.message)
