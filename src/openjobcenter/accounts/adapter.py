@@ -8,7 +8,7 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.encoding import force_str
 
@@ -17,6 +17,16 @@ from openjobcenter.core import metrics
 from openjobcenter.core.audit import audit
 from openjobcenter.core.mail import send_after_commit
 from openjobcenter.core.models import AuditAction
+
+
+def _login_method(request: HttpRequest) -> str:
+    from openjobcenter.core.access import SSO_SESSION_KEY
+
+    sso = request.session.get(SSO_SESSION_KEY)
+    if not sso:
+        return ""
+    factor = "provider" if sso.get("second_factor") else "platform"
+    return f"sso:{sso.get('provider')},second_factor={factor}"
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
@@ -59,9 +69,61 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
     def get_signup_redirect_url(self, request: HttpRequest) -> str:
         return reverse("accounts:after_login")
 
+    def pre_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse | None:
+        signal_kwargs = kwargs.get("signal_kwargs") or {}
+        if "sociallogin" not in signal_kwargs:
+            # A password, code or passkey login: refused where the person's job centre
+            # lets its staff in only through their administration (identity/).
+            from openjobcenter.identity.selectors import passwords_refused_for
+
+            refused = passwords_refused_for(user.pk)
+            if refused:
+                return self._local_login_refused(request, user, refused)
+        response: HttpResponse | None = super().pre_login(request, user, **kwargs)
+        return response
+
+    def _local_login_refused(self, request: HttpRequest, user: Any, providers: list[Any]) -> HttpResponse:
+        from django.shortcuts import render
+        from django.utils.translation import gettext as _
+
+        metrics.LOGIN_FAILURES.inc()
+        audit(
+            request=request,
+            action=AuditAction.LOGIN_FAILED,
+            object_type="session",
+            subject=user,
+            actor=user,
+            jobcenter=providers[0].jobcenter,
+            detail="local_login_refused",
+        )
+        names = ", ".join(p.name for p in providers)
+        return render(
+            request,
+            "identity/login_refused.html",
+            {
+                "message": _(
+                    "Ihr Jobcenter lässt die Anmeldung mit Passwort nicht mehr zu. Bitte "
+                    "melden Sie sich mit dem Konto Ihrer Verwaltung an (%(names)s)."
+                )
+                % {"names": names},
+                "jobcenter": providers[0].jobcenter,
+                "local_login": False,
+            },
+            status=403,
+        )
+
     def login(self, request: HttpRequest, user: Any) -> None:
         super().login(request, user)
-        audit(request=request, action=AuditAction.LOGIN, object_type="session", subject=user)
+        from openjobcenter.identity.services import sso_session_started
+
+        sso_session_started(request, user)
+        audit(
+            request=request,
+            action=AuditAction.LOGIN,
+            object_type="session",
+            subject=user,
+            detail=_login_method(request),
+        )
 
     def logout(self, request: HttpRequest) -> None:
         user_id = request.user.pk if request.user.is_authenticated else None

@@ -18,6 +18,7 @@ from openjobcenter.core import views_metrics
 from openjobcenter.documents import urls as document_urls
 from openjobcenter.feedback import urls as feedback_urls
 from openjobcenter.home import urls as home_urls
+from openjobcenter.identity import urls as identity_urls
 from openjobcenter.mandates import urls as mandate_urls
 from openjobcenter.messaging import urls as messaging_urls
 from openjobcenter.news import urls as news_urls
@@ -97,6 +98,7 @@ staff_patterns = (
         *card_urls.staff_patterns,
         *mandate_urls.staff_patterns,
         *video_urls.staff_patterns,
+        *identity_urls.staff_patterns,
         path("vorabberechnung/", calculator_views.pre_calculation, name="pre_calculation"),
     ],
     "staff",
@@ -155,6 +157,7 @@ platform_patterns: list[URLPattern | URLResolver] = [
             )
         ),
     ),
+    path("", include(identity_urls.platform_patterns)),  # back-channel logout
     path("konto/signup/", account_views.CustomerSignupView.as_view(), name="account_signup"),
     path("konto/", include("allauth.urls")),
 ]

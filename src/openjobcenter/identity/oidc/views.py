@@ -1,0 +1,30 @@
+"""allauth's OpenID Connect login and callback views, with our adapter."""
+
+from __future__ import annotations
+
+from allauth.account.internal.decorators import login_not_required
+from allauth.socialaccount.models import SocialApp
+from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView, OAuth2LoginView
+from django.http import Http404, HttpRequest, HttpResponse
+
+from openjobcenter.identity.oidc import JobcenterOIDCAdapter
+
+
+@login_not_required
+def login(request: HttpRequest, provider_id: str) -> HttpResponse:
+    try:
+        view = OAuth2LoginView.adapter_view(JobcenterOIDCAdapter(request, provider_id))
+        response: HttpResponse = view(request)
+    except SocialApp.DoesNotExist:
+        raise Http404 from None
+    return response
+
+
+@login_not_required
+def callback(request: HttpRequest, provider_id: str) -> HttpResponse:
+    try:
+        view = OAuth2CallbackView.adapter_view(JobcenterOIDCAdapter(request, provider_id))
+        response: HttpResponse = view(request)
+    except SocialApp.DoesNotExist:
+        raise Http404 from None
+    return response
