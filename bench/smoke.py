@@ -61,6 +61,7 @@ SCRIPTS = [
     Script("feedback", sqlite=True, redis=True),
     Script("mandates", sqlite=True, redis=True),
     Script("postbox", sqlite=True, redis=True),
+    Script("sso", sqlite=True, redis=True),
 ]
 
 

@@ -9,7 +9,7 @@ from openjobcenter.accounts.models import Role
 from openjobcenter.identity.models import IdentityProvider
 from openjobcenter.identity.services import identity_provider_save
 from openjobcenter.tenants.models import Jobcenter
-from tests.identity.idp import CLIENT_ID, CLIENT_SECRET, TestProvider
+from tests.identity.idp import CLIENT_ID, CLIENT_SECRET, TestProvider, callback_uris
 
 GROUPS = [
     ("JC-Leistung", Role.CASEWORKER),
@@ -21,7 +21,9 @@ GROUPS = [
 @pytest.fixture(scope="session")
 def idp_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestProvider]:
     state: Path = tmp_path_factory.mktemp("idp")
-    provider = TestProvider(state, extra_redirects=[])
+    # 127.0.0.1 without a port: the provider accepts any loopback port (RFC 8252), for
+    # the browser test against the live server.
+    provider = TestProvider(state, extra_redirects=callback_uris("http://127.0.0.1"))
     yield provider
     provider.stop()
 

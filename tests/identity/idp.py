@@ -16,7 +16,6 @@ import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.test import Client
-from jwcrypto.jwk import JWK
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENT_ID = "openjobcenter-test"
@@ -42,10 +41,9 @@ class TestProvider:
             serialization.NoEncryption(),
         ).decode()
         (state / "key.pem").write_text(self.private_pem)
-        self.kid = JWK.from_pem(self.private_pem.encode()).thumbprint()
         self._control: dict[str, Any] = {"users": {}, "faults": {}}
         self._write()
-        self.process = subprocess.Popen(  # noqa: S603 - our own module
+        self.process = subprocess.Popen(
             [
                 sys.executable,
                 "-m",
@@ -69,6 +67,9 @@ class TestProvider:
         self.port = int(line.split()[1])
         self.base = f"http://127.0.0.1:{self.port}"
         self.issuer = f"{self.base}/o"
+        # The key id the provider publishes (django-oauth-toolkit: the JWK thumbprint).
+        keys = requests.get(f"{self.issuer}/.well-known/jwks.json", timeout=10).json()
+        self.kid = str(keys["keys"][0]["kid"])
 
     def _write(self) -> None:
         tmp = self.state / "control.json.tmp"
@@ -134,7 +135,9 @@ def provider_login(idp: TestProvider, authorize_url: str, username: str) -> str:
         timeout=10,
     )
     assert response.status_code == 302, response.text[:500]
-    response = http.get(urljoin(login_url, response.headers["Location"]), allow_redirects=False, timeout=10)
+    response = http.get(
+        urljoin(login_url, response.headers["Location"]), allow_redirects=False, timeout=10
+    )
     assert response.status_code == 302, response.text[:500]
     return str(response.headers["Location"])
 
@@ -154,12 +157,16 @@ def start_login(client: Client, key: str, next_url: str = "") -> str:
     return str(response["Location"])
 
 
-def finish_login(client: Client, callback: str) -> Any:
+def finish_login(
+    client: Client, callback: str, *, host: str = "testserver", follow: bool = True
+) -> Any:
     parts = urlsplit(callback)
-    assert parts.netloc == "testserver", callback
-    return client.get(f"{parts.path}?{parts.query}", follow=True)
+    assert parts.netloc == host, callback
+    return client.get(f"{parts.path}?{parts.query}", follow=follow)
 
 
-def sso_login(client: Client, idp: TestProvider, key: str, username: str, next_url: str = "") -> Any:
+def sso_login(
+    client: Client, idp: TestProvider, key: str, username: str, next_url: str = ""
+) -> Any:
     authorize = start_login(client, key, next_url)
     return finish_login(client, provider_login(idp, authorize, username))

@@ -161,7 +161,11 @@ def test_customers_keep_their_password_login(
 
 @pytest.mark.parametrize("amr", [["otp"]])
 def test_sso_staff_member_sees_only_their_job_centre(
-    client: Client, idp: TestProvider, sso_provider: IdentityProvider, jc_b: Jobcenter, amr: list[str]
+    client: Client,
+    idp: TestProvider,
+    sso_provider: IdentityProvider,
+    jc_b: Jobcenter,
+    amr: list[str],
 ) -> None:
     idp.set_user("klara", groups=["JC-Admins"], amr=amr)
     sso_login(client, idp, "sso-test", "klara")

@@ -5,14 +5,17 @@ request."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
+
+def state_dir() -> Path:
+    return Path(os.environ["IDP_STATE_DIR"])
 
 
 def state() -> dict[str, Any]:
-    path = Path(settings.STATE) / "control.json"
+    path = state_dir() / "control.json"
     data: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
     data.setdefault("users", {})
     data.setdefault("faults", {})

@@ -18,7 +18,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
     from django.core.wsgi import get_wsgi_application
-    from oauth2_provider.models import Application
+    from oauth2_provider.models import Application  # type: ignore[import-untyped]
 
     call_command("migrate", verbosity=0)
     Application.objects.update_or_create(

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 STATE = Path(os.environ["IDP_STATE_DIR"])
-SECRET_KEY = "test-idp-not-secret"  # noqa: S105 - a throwaway provider on loopback
+SECRET_KEY = "test-idp-not-secret"
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 INSTALLED_APPS = [
@@ -21,7 +21,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
 ]
 ROOT_URLCONF = "tests.idp.urls"
-DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(STATE / "idp.sqlite3")}}
+DATABASES = {
+    "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(STATE / "idp.sqlite3")}
+}
 USE_TZ = True
 LOGIN_URL = "/login/"
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
@@ -38,3 +40,7 @@ OAUTH2_PROVIDER = {
         "groups": "Gruppen",
     },
 }
+# The platform may run on the same loopback address (another port): browsers keep cookies
+# per host, not per port, so the provider's must not be called like the platform's.
+SESSION_COOKIE_NAME = "idp_sessionid"
+CSRF_COOKIE_NAME = "idp_csrftoken"

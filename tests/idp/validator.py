@@ -7,10 +7,9 @@ from typing import Any
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
-from django.conf import settings
-from oauth2_provider.oauth2_validators import OAuth2Validator
+from oauth2_provider.oauth2_validators import OAuth2Validator  # type: ignore[import-untyped]
 
-from tests.idp.control import state
+from tests.idp.control import state, state_dir
 
 
 class Validator(OAuth2Validator):  # type: ignore[misc]
@@ -39,7 +38,7 @@ class Validator(OAuth2Validator):  # type: ignore[misc]
         header = jwt.get_unverified_header(signed)
         claims = json.loads(base64.urlsafe_b64decode(signed.split(".")[1] + "=="))
         fault = faults["id_token"]
-        key: Any = settings.OAUTH2_PROVIDER["OIDC_RSA_PRIVATE_KEY"]
+        key: Any = (state_dir() / "key.pem").read_text()
         if fault == "signature":
             key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         elif fault == "expired":

@@ -24,7 +24,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         person = state()["users"].get(name)
         if person and person.get("password") == request.POST.get("password"):
             user, _created = User.objects.get_or_create(username=name)
-            login(request, user)
+            login(request, user)  # type: ignore[arg-type] # the provider's own User model
             return HttpResponseRedirect(nxt if nxt.startswith("/") else "/")
         return HttpResponse(FORM.format(error="<p>Falsch.</p>", next=escape(nxt)), status=200)
     return HttpResponse(FORM.format(error="", next=escape(nxt)))

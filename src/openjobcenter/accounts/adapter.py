@@ -75,42 +75,14 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
             # A password, code or passkey login: refused where the person's job centre
             # lets its staff in only through their administration (identity/).
             from openjobcenter.identity.selectors import passwords_refused_for
+            from openjobcenter.identity.views import local_login_refused
 
             refused = passwords_refused_for(user.pk)
             if refused:
-                return self._local_login_refused(request, user, refused)
+                metrics.LOGIN_FAILURES.inc()
+                return local_login_refused(request, user, refused)
         response: HttpResponse | None = super().pre_login(request, user, **kwargs)
         return response
-
-    def _local_login_refused(self, request: HttpRequest, user: Any, providers: list[Any]) -> HttpResponse:
-        from django.shortcuts import render
-        from django.utils.translation import gettext as _
-
-        metrics.LOGIN_FAILURES.inc()
-        audit(
-            request=request,
-            action=AuditAction.LOGIN_FAILED,
-            object_type="session",
-            subject=user,
-            actor=user,
-            jobcenter=providers[0].jobcenter,
-            detail="local_login_refused",
-        )
-        names = ", ".join(p.name for p in providers)
-        return render(
-            request,
-            "identity/login_refused.html",
-            {
-                "message": _(
-                    "Ihr Jobcenter lässt die Anmeldung mit Passwort nicht mehr zu. Bitte "
-                    "melden Sie sich mit dem Konto Ihrer Verwaltung an (%(names)s)."
-                )
-                % {"names": names},
-                "jobcenter": providers[0].jobcenter,
-                "local_login": False,
-            },
-            status=403,
-        )
 
     def login(self, request: HttpRequest, user: Any) -> None:
         super().login(request, user)

@@ -72,7 +72,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc]
         provider = selectors.provider_by_key(key)
         if provider is None:
             raise ImmediateHttpResponse(
-                self._refuse(request, None, "unknown_provider", _("Diese Anmeldung ist nicht eingerichtet."))
+                self._refuse(
+                    request, None, "unknown_provider", _("Diese Anmeldung ist nicht eingerichtet.")
+                )
             )
         data = dict(sociallogin.account.extra_data.get("id_token") or {})
         nonce = (sociallogin.state or {}).get("nonce")
@@ -82,7 +84,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc]
                     request,
                     provider,
                     "nonce",
-                    _("Die Antwort Ihrer Verwaltung passt nicht zu dieser Anmeldung. Bitte versuchen Sie es erneut."),
+                    _(
+                        "Die Antwort Ihrer Verwaltung passt nicht zu dieser Anmeldung. Bitte versuchen Sie es erneut."
+                    ),
                 )
             )
         try:

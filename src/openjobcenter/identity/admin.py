@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import allauth.socialaccount.admin  # noqa: F401 - registered first, to be taken out below
+from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from django.contrib import admin
 from django.http import HttpRequest
 
@@ -15,7 +17,7 @@ from openjobcenter.identity.services import format_group_roles, identity_provide
 
 class IdentityProviderAdminForm(IdentityProviderForm):
     class Meta(IdentityProviderForm.Meta):
-        fields = ("jobcenter", *IdentityProviderForm.Meta.fields)
+        fields: tuple[str, ...] = ("jobcenter", *IdentityProviderForm.Meta.fields)
 
 
 @admin.register(IdentityProvider)
@@ -25,7 +27,9 @@ class IdentityProviderAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_filter = ("enabled", "protocol", "jobcenter")
     readonly_fields = ("key",)
 
-    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
         form = super().get_form(request, obj, change, **kwargs)
         if obj is not None:
             form.base_fields["group_roles"].initial = format_group_roles(obj)
@@ -39,3 +43,10 @@ class IdentityProviderAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             secret=form.cleaned_data.get("client_secret") or None,
             group_roles=form.cleaned_data["group_roles"],
         )
+
+
+# Providers are configured here (IdentityProvider), never as allauth SocialApp rows; the
+# links of people to providers are ExternalIdentity rows seen through the staff pages.
+for _model in (SocialApp, SocialAccount, SocialToken):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)

@@ -27,7 +27,7 @@ class IdentityProviderForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = IdentityProvider
-        fields = (
+        fields: tuple[str, ...] = (
             "name",
             "enabled",
             "issuer",
@@ -58,7 +58,9 @@ class IdentityProviderForm(forms.ModelForm):  # type: ignore[type-arg]
                 params={"line": exc.args[0]},
             ) from None
         if not pairs:
-            raise forms.ValidationError(_("Bitte ordnen Sie mindestens einer Gruppe eine Rolle zu."))
+            raise forms.ValidationError(
+                _("Bitte ordnen Sie mindestens einer Gruppe eine Rolle zu.")
+            )
         return pairs
 
     def clean(self) -> dict[str, object]:

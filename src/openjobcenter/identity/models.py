@@ -155,15 +155,25 @@ class ExternalIdentity(models.Model):
 
     class Meta:
         constraints = (
-            models.UniqueConstraint(fields=("provider", "subject"), name="external_identity_unique"),
+            models.UniqueConstraint(
+                fields=("provider", "subject"), name="external_identity_unique"
+            ),
         )
+
+    def __str__(self) -> str:
+        return f"{self.subject} @ {self.provider_id}"
 
 
 class SsoSession(models.Model):
     """A platform session opened through a provider, so that the provider can end it
     (back-channel logout by ``sid`` or ``sub``)."""
 
-    identity = models.ForeignKey(ExternalIdentity, on_delete=models.CASCADE, related_name="sessions")
+    identity = models.ForeignKey(
+        ExternalIdentity, on_delete=models.CASCADE, related_name="sessions"
+    )
     sid = models.CharField(max_length=255, blank=True, db_index=True)
     session_key = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"session of {self.identity_id} ({self.sid or 'no sid'})"

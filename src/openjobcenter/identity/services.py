@@ -8,6 +8,7 @@ import os
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 # Waiting in the session between the provider's answer and the end of the login (a
 # second factor of the platform may be asked for in between).
 PENDING_KEY = "ojc_sso_pending"
-_SECRET_INFO = "identity-provider-secret"
+_SEAL_PURPOSE = "identity-provider-secret"
 
 
 class SsoRefused(Exception):  # noqa: N818 - a refusal, not a crash
@@ -58,11 +59,11 @@ def provider_secret(provider: IdentityProvider) -> str:
     blob = bytes(provider.client_secret_sealed or b"")
     if not blob:
         return ""
-    return storage.unseal(blob, info=_SECRET_INFO, aad=provider.key.encode()).decode()
+    return storage.unseal(blob, info=_SEAL_PURPOSE, aad=provider.key.encode()).decode()
 
 
 def _seal_secret(provider: IdentityProvider, secret: str) -> bytes:
-    return storage.seal(secret.encode(), info=_SECRET_INFO, aad=provider.key.encode())
+    return storage.seal(secret.encode(), info=_SEAL_PURPOSE, aad=provider.key.encode())
 
 
 def parse_group_roles(text: str) -> list[tuple[str, Role]]:
@@ -169,10 +170,7 @@ def read_claims(provider: IdentityProvider, data: Mapping[str, Any]) -> Claims:
     last = str(data.get("family_name") or "").strip()
     if not first and not last:
         first, _sep, last = str(data.get("name") or "").strip().rpartition(" ")
-    raw_groups = data.get(provider.groups_claim) or []
-    if isinstance(raw_groups, str):
-        raw_groups = raw_groups.split()
-    groups = tuple(str(g) for g in raw_groups if isinstance(g, str | int))
+    groups = groups_of(provider, data)
     acr = str(data.get("acr") or "")
     amr = data.get("amr") or []
     amr_set = {str(a) for a in amr} if isinstance(amr, list) else set()
@@ -188,11 +186,18 @@ def read_claims(provider: IdentityProvider, data: Mapping[str, Any]) -> Claims:
     )
 
 
+def groups_of(provider: IdentityProvider, data: Mapping[str, Any]) -> tuple[str, ...]:
+    raw = data.get(provider.groups_claim) or []
+    if isinstance(raw, str):
+        raw = raw.split()
+    if not isinstance(raw, list | tuple):
+        return ()
+    return tuple(str(g) for g in raw if isinstance(g, str | int))
+
+
 def roles_for(provider: IdentityProvider, groups: Iterable[str]) -> frozenset[Role]:
     names = set(groups)
-    return frozenset(
-        Role(gr.role) for gr in provider.group_roles.all() if gr.group in names
-    )
+    return frozenset(Role(gr.role) for gr in provider.group_roles.all() if gr.group in names)
 
 
 def _sync_roles(
@@ -255,9 +260,7 @@ def sso_login_accept(
     if user is None:
         user = User.objects.filter(email__iexact=claims.email).first()
         if user is not None and (
-            user.is_staff
-            or user.is_superuser
-            or CustomerProfile.objects.filter(user=user).exists()
+            user.is_staff or user.is_superuser or CustomerProfile.objects.filter(user=user).exists()
         ):
             raise SsoRefused(
                 "email_taken",
@@ -267,7 +270,6 @@ def sso_login_accept(
                     "Jobcenters."
                 ),
             )
-    created = user is None
     if user is None:
         user = User.objects.create_user(
             email=claims.email,
@@ -305,7 +307,6 @@ def sso_login_accept(
     identity.roles = sorted(str(r) for r in roles)
     identity.last_login_at = timezone.now()
     identity.save(update_fields=["roles", "last_login_at"])
-    del created
     return user
 
 
@@ -322,17 +323,19 @@ def sso_session_started(request: HttpRequest, user: User) -> None:
     session_key = request.session.session_key or ""
     pending["checked"] = time.time()
     request.session[SSO_SESSION_KEY] = pending
-    cutoff = timezone.now() - timezone.timedelta(seconds=max(settings.SESSION_ABSOLUTE_SECONDS.values()))
+    cutoff = timezone.now() - timedelta(seconds=max(settings.SESSION_ABSOLUTE_SECONDS.values()))
     SsoSession.objects.filter(identity__user=user, created_at__lt=cutoff).delete()
-    SsoSession.objects.create(identity=identity, sid=str(pending.get("sid") or ""), session_key=session_key)
+    SsoSession.objects.create(
+        identity=identity, sid=str(pending.get("sid") or ""), session_key=session_key
+    )
 
 
 def sso_roles_confirm(
-    *, request: HttpRequest, provider: IdentityProvider, user: User, claims: Claims
+    *, request: HttpRequest, provider: IdentityProvider, user: User, groups: Iterable[str]
 ) -> frozenset[Role]:
     """The role lifetime ran out and the provider answered afresh: set the roles from
     its groups now (none: the caller ends the session)."""
-    roles = roles_for(provider, claims.groups)
+    roles = roles_for(provider, groups)
     with transaction.atomic():
         _sync_roles(request=request, provider=provider, user=user, roles=roles)
         ExternalIdentity.objects.filter(provider=provider, user=user).update(
@@ -341,7 +344,9 @@ def sso_roles_confirm(
     return roles
 
 
-def end_sessions(sessions: Iterable[SsoSession], *, request: HttpRequest | None, reason: str) -> int:
+def end_sessions(
+    sessions: Iterable[SsoSession], *, request: HttpRequest | None, reason: str
+) -> int:
     """Delete these platform sessions from the session store (their next request is
     anonymous) and audit each."""
     engine = import_module(settings.SESSION_ENGINE)

@@ -16,7 +16,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.translation import gettext as _
 
-from openjobcenter.core.access import SSO_SESSION_KEY
+from openjobcenter.core.access import SSO_SESSION_KEY, request_user
 from openjobcenter.identity import selectors, services
 from openjobcenter.identity.models import IdentityProvider, SsoSession
 
@@ -82,13 +82,21 @@ class RoleLifetimeMiddleware:
             return
         roles: frozenset[Any] = frozenset()
         data = fresh_claims(provider, str(sso.get("access_token", ""))) if provider else None
-        if provider is not None and data is not None and str(data.get("sub")) == str(
-            provider.identities.filter(pk=sso.get("identity")).values_list("subject", flat=True).first()
-        ):
-            claims = services.read_claims(provider, {**data, "email": data.get("email") or "x@x"})
-            roles = services.sso_roles_confirm(
-                request=request, provider=provider, user=request.user, claims=claims  # type: ignore[arg-type]
+        if provider is not None and data is not None:
+            subject = (
+                provider.identities.filter(
+                    pk=int(sso.get("identity") or 0), user_id=request_user(request).pk
+                )
+                .values_list("subject", flat=True)
+                .first()
             )
+            if subject is not None and str(data.get("sub")) == subject:
+                roles = services.sso_roles_confirm(
+                    request=request,
+                    provider=provider,
+                    user=request_user(request),
+                    groups=services.groups_of(provider, data),
+                )
         if roles:
             sso["checked"] = time.time()
             request.session[SSO_SESSION_KEY] = sso

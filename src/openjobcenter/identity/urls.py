@@ -6,9 +6,7 @@ from openjobcenter.identity import views
 
 platform_patterns = (
     [
-        path(
-            "konto/sso/<slug:key>/abmelden/", views.backchannel_logout, name="backchannel_logout"
-        ),
+        path("konto/sso/<slug:key>/abmelden/", views.backchannel_logout, name="backchannel_logout"),
     ],
     "identity",
 )

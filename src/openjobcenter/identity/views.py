@@ -3,9 +3,9 @@ endpoint through which a provider ends sessions (back-channel logout)."""
 
 from __future__ import annotations
 
-from allauth.account.internal.decorators import login_not_required
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from requests import RequestException
 
+from openjobcenter.accounts.models import User
 from openjobcenter.core.access import Perm, request_jobcenter, request_user, staff_required
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
@@ -58,6 +59,33 @@ def provider_edit(request: HttpRequest, jc: str, pk: int | None = None) -> HttpR
     )
 
 
+def local_login_refused(
+    request: HttpRequest, user: User, providers: list[IdentityProvider]
+) -> HttpResponse:
+    """A password (or code, or passkey) login of staff whose job centre admits them
+    only through their administration: refused, pointing to the provider."""
+    audit(
+        request=request,
+        action=AuditAction.LOGIN_FAILED,
+        object_type="session",
+        subject=user,
+        actor=user,
+        jobcenter=providers[0].jobcenter,
+        detail="local_login_refused",
+    )
+    names = ", ".join(p.name for p in providers)
+    message = _(
+        "Ihr Jobcenter lässt die Anmeldung mit Passwort nicht mehr zu. Bitte melden Sie "
+        "sich mit dem Konto Ihrer Verwaltung an (%(names)s)."
+    ) % {"names": names}
+    return render(
+        request,
+        "identity/login_refused.html",
+        {"message": message, "jobcenter": providers[0].jobcenter, "local_login": False},
+        status=403,
+    )
+
+
 @login_not_required
 @csrf_exempt  # the provider posts from its server, without a browser or cookie
 @never_cache
@@ -77,8 +105,9 @@ def backchannel_logout(request: HttpRequest, key: str) -> HttpResponse:
             jobcenter=provider.jobcenter,
             detail=f"backchannel:{provider.key}:{exc}"[:250],
         )
-        response = HttpResponse(_("Ungültiges Abmelde-Token."), status=400, content_type="text/plain")
+        response = HttpResponse(
+            _("Ungültiges Abmelde-Token."), status=400, content_type="text/plain"
+        )
     else:
         response = HttpResponse(status=200)
-    response["Cache-Control"] = "no-cache, no-store"
     return response

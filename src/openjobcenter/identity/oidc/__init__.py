@@ -68,5 +68,3 @@ class JobcenterOIDCProvider(OpenIDConnectProvider):  # type: ignore[misc]
             # Discovery failed: the provider is down or answers nonsense.
             return render_authentication_error(request, self, exception=exc)  # type: ignore[no-any-return]
         return response
-
-

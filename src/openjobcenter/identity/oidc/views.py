@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from allauth.account.internal.decorators import login_not_required
 from allauth.socialaccount.models import SocialApp
 from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView, OAuth2LoginView
+from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 
 from openjobcenter.identity.oidc import JobcenterOIDCAdapter
