@@ -72,9 +72,9 @@ def test_bad_input_is_explained_and_nothing_is_stored(
     url = f"/{jc_a.slug}/staff/anmeldedienste/neu/"
     for change, message in (
         ({"group_roles": "JC-Leistung = Hausmeister"}, "Zeile 1 ist keine Zuordnung"),
-        ({"group_roles": " "}, "Bitte ordnen Sie mindestens einer Gruppe eine Rolle zu"),
+        ({"group_roles": " "}, "erforderlich"),
         ({"client_secret": ""}, "Bitte geben Sie das Client-Geheimnis"),
-        ({"issuer": "kein Link"}, "URL"),
+        ({"issuer": "kein Link"}, "gültige Adresse"),
         ({"role_lifetime_seconds": "5"}, "60"),
         ({"client_secret_env": "kleinbuchstaben"}, "Umgebungsvariablen"),
     ):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +29,7 @@ class IdentityProviderForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = IdentityProvider
+        field_classes = {"issuer": forms.URLField}
         fields: tuple[str, ...] = (
             "name",
             "enabled",
@@ -40,6 +43,10 @@ class IdentityProviderForm(forms.ModelForm):  # type: ignore[type-arg]
             "second_factor_amr",
             "role_lifetime_seconds",
         )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["issuer"].assume_scheme = "https"  # type: ignore[attr-defined]
 
     def clean_issuer(self) -> str:
         issuer: str = self.cleaned_data["issuer"].rstrip("/")

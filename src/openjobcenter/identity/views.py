@@ -3,10 +3,15 @@ endpoint through which a provider ends sessions (back-channel logout)."""
 
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import urlsplit
+
+from allauth.account.views import LoginView as AllauthLoginView
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -14,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from requests import RequestException
 
+from openjobcenter.accounts import branding
 from openjobcenter.accounts.models import User
 from openjobcenter.core.access import Perm, request_jobcenter, request_user, staff_required
 from openjobcenter.core.audit import audit
@@ -21,6 +27,31 @@ from openjobcenter.core.models import AuditAction
 from openjobcenter.identity import selectors, services, sessions
 from openjobcenter.identity.forms import IdentityProviderForm
 from openjobcenter.identity.models import IdentityProvider
+
+
+def allow_form_posts_to(response: HttpResponseBase, providers: list[IdentityProvider]) -> None:
+    """The platform's CSP allows forms to post only to itself (``form-action 'self'``),
+    and browsers apply that to the redirect after the post too: the SSO button's answer
+    sends the browser on to the provider, so its origin is added on pages that show it."""
+    origins = sorted(
+        {f"{urlsplit(p.issuer).scheme}://{urlsplit(p.issuer).netloc}" for p in providers}
+    )
+    if not origins:
+        return
+    policy = response.headers.get("Content-Security-Policy") or settings.CONTENT_SECURITY_POLICY
+    response.headers["Content-Security-Policy"] = policy.replace(
+        "form-action 'self'", "form-action 'self' " + " ".join(origins)
+    )
+
+
+class LoginView(AllauthLoginView):  # type: ignore[misc]
+    """allauth's login page, with the job centre's providers allowed as form targets."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response: HttpResponseBase = super().dispatch(request, *args, **kwargs)
+        jobcenter = getattr(request, "jobcenter", None) or branding.account_jobcenter(request)
+        allow_form_posts_to(response, selectors.login_options(jobcenter))
+        return response
 
 
 @staff_required(Perm.JOBCENTER_CONFIGURE)

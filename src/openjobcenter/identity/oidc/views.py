@@ -8,6 +8,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 
 from openjobcenter.identity.oidc import JobcenterOIDCAdapter
+from openjobcenter.identity.selectors import provider_by_key
+from openjobcenter.identity.views import allow_form_posts_to
 
 
 @login_not_required
@@ -17,6 +19,8 @@ def login(request: HttpRequest, provider_id: str) -> HttpResponse:
         response: HttpResponse = view(request)
     except SocialApp.DoesNotExist:
         raise Http404 from None
+    # GET shows allauth's page with a button that posts here and is sent on to the provider.
+    allow_form_posts_to(response, [p for p in [provider_by_key(provider_id)] if p is not None])
     return response
 
 
