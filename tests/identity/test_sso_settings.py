@@ -35,6 +35,8 @@ def test_admin_adds_a_provider_with_sealed_secret_and_audit(
 ) -> None:
     client = staff_client(staff_a[Role.ADMIN])
     base = f"/{jc_a.slug}/staff/anmeldedienste/"
+    # The admin finds the page in the staff navigation.
+    assert f'href="{base}"' in client.get(f"/{jc_a.slug}/staff/").content.decode()
     assert "Noch kein Anbieter eingerichtet" in client.get(base).content.decode()
     response = client.post(base + "neu/", FORM)
     assert response.status_code == 302, response.content.decode()[:3000]
