@@ -63,6 +63,7 @@ SCRIPTS = [
     Script("postbox", sqlite=True, redis=True),
     Script("login", sqlite=True, redis=True),
     Script("handoff", sqlite=True, sqlite_flag=False, pg_admin=False),
+    Script("sso", sqlite=True, redis=True),
 ]
 
 

@@ -32,6 +32,8 @@ from openjobcenter.core.access import ACTING_SESSION_KEY
 from openjobcenter.documents import services as document_services
 from openjobcenter.documents.services import RequestItemInput
 from openjobcenter.handoff.models import ItemDelivery
+from openjobcenter.identity import services as identity_services
+from openjobcenter.identity.models import IdentityProvider
 from openjobcenter.mandates import services as mandate_services
 from openjobcenter.mandates import services_cosign
 from openjobcenter.mandates.models import Organisation
@@ -336,6 +338,20 @@ def build_world() -> World:
     )
 
     videos = make_videos(jc_a)
+    # Staff single sign-on (issue 24): a provider of A (nothing listens at its address).
+    identity_provider = identity_services.identity_provider_save(
+        request=None,
+        actor=None,
+        provider=IdentityProvider(
+            jobcenter=jc_a,
+            key="welt-verwaltung",
+            name="Welt-Verwaltung",
+            issuer="http://127.0.0.1:9/o",
+            client_id="welt",
+        ),
+        secret="welt-geheim",
+        group_roles=[("Leistung", Role.CASEWORKER)],
+    )
     mandates = _mandates(jc_a, owner, other, application)
     ids: dict[str, Any] = {
         **videos,
@@ -385,6 +401,8 @@ def build_world() -> World:
         **mandates,
         "notice": notice.pk,
         "objection": objection.pk,
+        "identity_provider": identity_provider.pk,
+        "idp_key": identity_provider.key,
     }
     users: dict[str, User | None] = {
         "anonymous": None,

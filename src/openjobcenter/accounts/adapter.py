@@ -8,7 +8,7 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.encoding import force_str
 
@@ -17,6 +17,16 @@ from openjobcenter.core import metrics
 from openjobcenter.core.audit import audit
 from openjobcenter.core.mail import send_after_commit
 from openjobcenter.core.models import AuditAction
+
+
+def _login_method(request: HttpRequest) -> str:
+    from openjobcenter.core.access import SSO_SESSION_KEY
+
+    sso = request.session.get(SSO_SESSION_KEY)
+    if not sso:
+        return ""
+    factor = "provider" if sso.get("second_factor") else "platform"
+    return f"sso:{sso.get('provider')},second_factor={factor}"
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
@@ -59,9 +69,33 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
     def get_signup_redirect_url(self, request: HttpRequest) -> str:
         return reverse("accounts:after_login")
 
+    def pre_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse | None:
+        signal_kwargs = kwargs.get("signal_kwargs") or {}
+        if "sociallogin" not in signal_kwargs:
+            # A password, code or passkey login: refused where the person's job centre
+            # lets its staff in only through their administration (identity/).
+            from openjobcenter.identity.selectors import passwords_refused_for
+            from openjobcenter.identity.views import local_login_refused
+
+            refused = passwords_refused_for(user.pk)
+            if refused:
+                metrics.LOGIN_FAILURES.inc()
+                return local_login_refused(request, user, refused)
+        response: HttpResponse | None = super().pre_login(request, user, **kwargs)
+        return response
+
     def login(self, request: HttpRequest, user: Any) -> None:
         super().login(request, user)
-        audit(request=request, action=AuditAction.LOGIN, object_type="session", subject=user)
+        from openjobcenter.identity.services import sso_session_started
+
+        sso_session_started(request, user)
+        audit(
+            request=request,
+            action=AuditAction.LOGIN,
+            object_type="session",
+            subject=user,
+            detail=_login_method(request),
+        )
 
     def logout(self, request: HttpRequest) -> None:
         user_id = request.user.pk if request.user.is_authenticated else None

@@ -108,9 +108,12 @@ INSTALLED_APPS = [
     "openjobcenter.reception",
     "openjobcenter.postbox",
     "openjobcenter.handoff",
+    "openjobcenter.identity",
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
 ]
 
 MIDDLEWARE = [
@@ -138,6 +141,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "openjobcenter.accounts.middleware.SessionLifetimeMiddleware",
+    # Staff logged in through their administration: roles re-confirmed after their lifetime.
+    "openjobcenter.identity.sessions.RoleLifetimeMiddleware",
     "openjobcenter.accounts.middleware.UserLanguageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -309,6 +314,19 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
 }
+# Staff single sign-on (identity/): the job centres' providers are IdentityProvider rows,
+# served to allauth by the adapter; allauth's OpenID Connect provider with stricter checks.
+SOCIALACCOUNT_ADAPTER = "openjobcenter.identity.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "provider_class": "openjobcenter.identity.oidc.JobcenterOIDCProvider",
+        "OAUTH_PKCE_ENABLED": True,
+    }
+}
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # the provider vouches for its staff's address
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # never log into an account by e-mail alone
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env_int("SSO_HTTP_TIMEOUT", 5, minimum=1)
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION

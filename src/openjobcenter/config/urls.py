@@ -19,6 +19,8 @@ from openjobcenter.documents import urls as document_urls
 from openjobcenter.feedback import urls as feedback_urls
 from openjobcenter.handoff import urls as handoff_urls
 from openjobcenter.home import urls as home_urls
+from openjobcenter.identity import urls as identity_urls
+from openjobcenter.identity import views as identity_views
 from openjobcenter.mandates import urls as mandate_urls
 from openjobcenter.messaging import urls as messaging_urls
 from openjobcenter.news import urls as news_urls
@@ -99,6 +101,7 @@ staff_patterns = (
         *mandate_urls.staff_patterns,
         *video_urls.staff_patterns,
         *handoff_urls.staff_patterns,
+        *identity_urls.staff_patterns,
         path("vorabberechnung/", calculator_views.pre_calculation, name="pre_calculation"),
     ],
     "staff",
@@ -157,6 +160,9 @@ platform_patterns: list[URLPattern | URLResolver] = [
             )
         ),
     ),
+    path("", include(identity_urls.platform_patterns)),  # back-channel logout
+    # allauth's login page, with the job centre's identity providers as form targets (CSP).
+    path("konto/login/", identity_views.LoginView.as_view(), name="account_login"),
     path("konto/signup/", account_views.CustomerSignupView.as_view(), name="account_signup"),
     path("konto/", include("allauth.urls")),
 ]

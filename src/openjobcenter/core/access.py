@@ -187,6 +187,17 @@ def mfa_enabled(user: User) -> bool:
     return bool(is_mfa_enabled(user))
 
 
+# A session opened through a job centre's identity provider (identity/): which provider,
+# when the roles were last confirmed, and whether the provider's login counted as a
+# second factor (its acr/amr against the job centre's minimum).
+SSO_SESSION_KEY = "ojc_sso"
+
+
+def second_factor_from_provider(request: HttpRequest) -> bool:
+    sso = request.session.get(SSO_SESSION_KEY)
+    return bool(sso and sso.get("second_factor"))
+
+
 def mfa_verified_in_session(request: HttpRequest) -> bool:
     from allauth.account.internal.flows.login import get_authentication_records
 
@@ -214,7 +225,9 @@ def staff_required(perm: Perm = Perm.DASHBOARD) -> Callable[[F], F]:
             roles = staff_roles(user, request_jobcenter(request))
             if not roles:
                 raise Http404
-            if not mfa_enabled(user):
+            if second_factor_from_provider(request):
+                pass  # the administration's login was strong enough (acr/amr)
+            elif not mfa_enabled(user):
                 messages.info(
                     request,
                     _(
@@ -223,7 +236,7 @@ def staff_required(perm: Perm = Perm.DASHBOARD) -> Callable[[F], F]:
                     ),
                 )
                 return redirect(f"{reverse('mfa_activate_totp')}?next={request.path}")
-            if not mfa_verified_in_session(request):
+            elif not mfa_verified_in_session(request):
                 return redirect(f"{reverse('mfa_reauthenticate')}?next={request.path}")
             if not has_perm(roles, perm):
                 raise MissingPermission(perm)

@@ -1,0 +1,148 @@
+"""Keeping an SSO session honest after the login: the roles are confirmed again with
+the provider once their lifetime has passed (its userinfo answer, with the access token
+of the login), and the provider can end sessions itself (OpenID Connect Back-Channel
+Logout 1.0)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from allauth.socialaccount.internal import jwtkit
+from allauth.socialaccount.providers.oauth2.client import OAuth2Error
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponseBase
+from django.utils.translation import gettext as _
+
+from openjobcenter.core.access import SSO_SESSION_KEY, request_user
+from openjobcenter.identity import selectors, services
+from openjobcenter.identity.models import IdentityProvider, SsoSession
+
+BACKCHANNEL_EVENT = "http://schemas.openid.net/event/backchannel-logout"
+# A logout token older than this is refused (its iat), whatever its exp says.
+LOGOUT_TOKEN_MAX_AGE = 300
+
+
+def _discovery(provider: IdentityProvider) -> dict[str, Any]:
+    from allauth.socialaccount.adapter import get_adapter
+
+    url = provider.issuer.rstrip("/") + "/.well-known/openid-configuration"
+    with get_adapter().get_requests_session() as http:
+        response = http.get(url)
+        response.raise_for_status()
+        config: dict[str, Any] = response.json()
+    if config.get("issuer") != provider.issuer:
+        msg = "issuer mismatch"
+        raise OAuth2Error(msg)
+    return config
+
+
+def fresh_claims(provider: IdentityProvider, access_token: str) -> dict[str, Any] | None:
+    """The provider's current claims for the person (userinfo), or None when it no
+    longer accepts the login's access token."""
+    from allauth.socialaccount.adapter import get_adapter
+    from requests import RequestException
+
+    try:
+        config = _discovery(provider)
+        with get_adapter().get_requests_session() as http:
+            response = http.get(
+                config["userinfo_endpoint"], headers={"Authorization": f"Bearer {access_token}"}
+            )
+        if response.status_code in (401, 403):
+            return None
+        response.raise_for_status()
+        data: dict[str, Any] = response.json()
+    except (RequestException, ValueError, KeyError, OAuth2Error):
+        return None
+    return data
+
+
+class RoleLifetimeMiddleware:
+    """A person logged in through their administration keeps their roles only as long
+    as the provider confirms them: after the job centre's role lifetime, the groups are
+    read again; removed from every group (or the provider not answering), the session
+    ends at this request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        sso = request.session.get(SSO_SESSION_KEY) if request.user.is_authenticated else None
+        if sso:
+            self._check(request, sso)
+        return self.get_response(request)
+
+    def _check(self, request: HttpRequest, sso: dict[str, Any]) -> None:
+        provider = selectors.provider_by_key(str(sso.get("provider", "")))
+        lifetime = provider.role_lifetime_seconds if provider is not None else 0
+        if provider is not None and time.time() - float(sso.get("checked", 0)) < lifetime:
+            return
+        roles: frozenset[Any] = frozenset()
+        data = fresh_claims(provider, str(sso.get("access_token", ""))) if provider else None
+        if provider is not None and data is not None:
+            subject = (
+                provider.identities.filter(
+                    pk=int(sso.get("identity") or 0), user_id=request_user(request).pk
+                )
+                .values_list("subject", flat=True)
+                .first()
+            )
+            if subject is not None and str(data.get("sub")) == subject:
+                roles = services.sso_roles_confirm(
+                    request=request,
+                    provider=provider,
+                    user=request_user(request),
+                    groups=services.groups_of(provider, data),
+                )
+        if roles:
+            sso["checked"] = time.time()
+            request.session[SSO_SESSION_KEY] = sso
+            return
+        session_key = request.session.session_key
+        SsoSession.objects.filter(session_key=session_key or "").delete()
+        logout(request)
+        messages.info(
+            request,
+            _(
+                "Ihre Verwaltung hat Ihre Berechtigung nicht erneut bestätigt. Bitte melden "
+                "Sie sich erneut an."
+            ),
+        )
+
+
+def backchannel_logout(provider: IdentityProvider, token: str, *, request: HttpRequest) -> int:
+    """End the sessions a valid logout token names (its ``sid``, else every session of
+    its ``sub``); the number ended. OAuth2Error for a token that does not verify."""
+    config = _discovery(provider)
+    data = jwtkit.verify_and_decode(
+        credential=token,
+        keys_url=config["jwks_uri"],
+        issuer=provider.issuer,
+        audience=provider.client_id,
+        lookup_kid=jwtkit.lookup_kid_jwk,
+        verify_signature=True,
+    )
+    events = data.get("events")
+    iat = data.get("iat")
+    if (
+        not isinstance(events, dict)
+        or BACKCHANNEL_EVENT not in events
+        or "nonce" in data
+        or not isinstance(iat, int | float)
+        or abs(time.time() - iat) > LOGOUT_TOKEN_MAX_AGE
+        or not (data.get("sid") or data.get("sub"))
+        or not data.get("jti")
+    ):
+        msg = "not a logout token"
+        raise OAuth2Error(msg)
+    sessions = SsoSession.objects.filter(identity__provider=provider).select_related(
+        "identity__user", "identity__provider__jobcenter"
+    )
+    if data.get("sub"):
+        sessions = sessions.filter(identity__subject=str(data["sub"]))
+    if data.get("sid"):
+        sessions = sessions.filter(sid=str(data["sid"]))
+    return services.end_sessions(list(sessions), request=request, reason="backchannel")
