@@ -34,6 +34,7 @@ from openjobcenter.applications.models import (
     StepState,
 )
 from openjobcenter.applications.prefill_sources import prefill_note
+from openjobcenter.bundid import guard as bundid_guard
 from openjobcenter.applications.ratelimit import submission_allowed
 from openjobcenter.applications.selectors import (
     get_application_for_customer,
@@ -187,6 +188,12 @@ def step(request: HttpRequest, jc: str, pk: int, step_key: str) -> HttpResponse:
         inst = engine.get_instance(definition, answers, step_key)
     except KeyError:
         raise Http404 from None
+    # A job centre may require a BundID login of some level for this step (bank account).
+    guarded = bundid_guard.step_action(step_key)
+    if guarded is not None:
+        refused = bundid_guard.refusal_page(request, app.jobcenter, guarded)
+        if refused is not None:
+            return refused
     row = rows.get(step_key)
     stored_version = row.version if row else 0
     if request.method == "GET":
