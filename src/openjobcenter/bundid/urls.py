@@ -12,7 +12,7 @@ tenant_patterns: list[URLPattern] = [
     path("bundid/acs/", views_saml.AssertionConsumer.as_view(), name="bundid_acs"),
     path("bundid/metadata/", views_saml.metadata, name="bundid_metadata"),
     path("bundid/bestaetigen/", views.confirm, name="bundid_confirm"),
-    path("bundid/verbinden/<str:token>/", views.link, name="bundid_link"),
+    path("bundid/verbinden/<str:key>/", views.link, name="bundid_link"),
 ]
 
 # Under /<jc>/mein-bereich/ (namespace "customer").

@@ -171,7 +171,7 @@ def confirm(request: HttpRequest, jc: str) -> HttpResponse:
                 salt=LINK_SALT,
             )
             url = request.build_absolute_uri(
-                reverse("tenant:bundid_link", kwargs={"jc": jobcenter.slug, "token": token})
+                reverse("tenant:bundid_link", kwargs={"jc": jobcenter.slug, "key": token})
             )
             body = render_to_string(
                 "bundid/link_mail.txt", {"jobcenter": jobcenter, "url": url}, request=request
@@ -204,12 +204,12 @@ def confirm(request: HttpRequest, jc: str) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def link(request: HttpRequest, jc: str, token: str) -> HttpResponse:
+def link(request: HttpRequest, jc: str, key: str) -> HttpResponse:
     """The link from the mail: shows what will be linked; the POST links (a mail
     scanner that opens the link changes nothing)."""
     jobcenter = request_jobcenter(request)
     try:
-        data = signing.loads(token, salt=LINK_SALT, max_age=LINK_MAX_AGE)
+        data = signing.loads(key, salt=LINK_SALT, max_age=LINK_MAX_AGE)
     except signing.BadSignature:
         return error_page(
             request, jobcenter, _("Der Link ist ungültig oder abgelaufen."), 400

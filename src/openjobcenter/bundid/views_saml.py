@@ -207,9 +207,6 @@ class AssertionConsumer(AssertionConsumerServiceView):  # type: ignore[misc]
         self.config = _settings(self.jobcenter)
         return saml.sp_config(self.jobcenter, self.config)
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        raise Http404
-
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         jobcenter = request_jobcenter(request)
         _settings(jobcenter)
