@@ -614,9 +614,7 @@ ROUTES.update(
         T + "bundid/acs/": action(sample(everyone("404")), body={"SAMLResponse": "eA=="}),
         T + "bundid/metadata/": page(public()),
         T + "bundid/bestaetigen/": both(public(), body={"action": "create"}),
-        T + "bundid/verbinden/<str:key>/": both(
-            public(), path="/{jc}/bundid/verbinden/ungueltig/"
-        ),
+        T + "bundid/verbinden/<str:key>/": both(public(), path="/{jc}/bundid/verbinden/ungueltig/"),
         C + "bundid/": both(mine(), body={"fix-field": "city", "fix-value": "X", "fix-note": "Y"}),
         S + "bundid/": both(staff(ADMIN), body={"sp_entity_id": "https://sp.example/"}),
     }

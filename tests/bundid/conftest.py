@@ -71,7 +71,7 @@ def saml_idp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Idp]:
     state = tmp_path_factory.mktemp("idp")
     _write_pair(state, "idp")
     _write_pair(state, "rogue")
-    process = subprocess.Popen(  # noqa: S603 - our own script
+    process = subprocess.Popen(
         [sys.executable, "-m", "tests.bundid.idp_server", str(state)],
         cwd=ROOT,
         stdout=subprocess.PIPE,
@@ -90,7 +90,9 @@ def saml_idp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Idp]:
     process.wait(timeout=10)
 
 
-def enable_bundid(client: Client, jobcenter: Jobcenter, idp: Idp, *, levels: dict[str, int] | None = None) -> None:
+def enable_bundid(
+    client: Client, jobcenter: Jobcenter, idp: Idp, *, levels: dict[str, int] | None = None
+) -> None:
     """Switch the BundID on for ``jobcenter`` with the test IdP's metadata, and give the
     IdP our service provider's metadata as served by our own metadata page."""
     admin = User.objects.create_user(email=f"bundid-admin-{jobcenter.slug}@example.org")
@@ -119,14 +121,14 @@ def idp_answer(client: Client, jobcenter: Jobcenter, query: str = "") -> Posted:
     start = client.get(f"/{jobcenter.slug}/bundid/anmelden/{query}")
     assert start.status_code == 302, start.content[:500]
     location = start["Location"]
-    assert location.startswith(f"http://127.0.0.1:")
+    assert location.startswith("http://127.0.0.1:")
     answer = httpx.get(location, timeout=30)
     assert answer.status_code == 200, answer.text[:500]
     action = unescape(re.search(r'action="([^"]+)"', answer.text).group(1))  # type: ignore[union-attr]
-    fields = dict(
-        (unescape(n), unescape(v))
+    fields = {
+        unescape(n): unescape(v)
         for n, v in re.findall(r'name="([^"]+)"\s+value="([^"]*)"', answer.text)
-    )
+    }
     return Posted(url=action, data=fields)
 
 

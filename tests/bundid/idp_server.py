@@ -83,7 +83,7 @@ def make_handler(state: Path) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(data)
 
-        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        def do_GET(self) -> None:
             parts = urlsplit(self.path)
             if parts.path != "/sso/redirect":
                 self._send(404, "not found", "text/plain")
@@ -124,7 +124,10 @@ def make_handler(state: Path) -> type[BaseHTTPRequestHandler]:
                 destination=acs,
                 sp_entity_id=sp_entity_id,
                 name_id=name_id,
-                authn={"class_ref": scenario.get("level", "STORK-QAA-Level-1"), "authn_auth": ENTITY_ID},
+                authn={
+                    "class_ref": scenario.get("level", "STORK-QAA-Level-1"),
+                    "authn_auth": ENTITY_ID,
+                },
                 sign_assertion=True,
                 sign_response=False,
                 encrypt_assertion=bool(scenario.get("encrypt")),
@@ -149,7 +152,8 @@ def main() -> None:
     port = server.server_address[1]
     conf = _config(state, port, entity_id=ENTITY_ID, key="idp")
     (state / "idp-metadata.xml").write_bytes(create_metadata_string(None, config=conf, valid=24))
-    print(f"PORT {port}", flush=True)
+    sys.stdout.write(f"PORT {port}\n")
+    sys.stdout.flush()
     server.serve_forever()
 
 

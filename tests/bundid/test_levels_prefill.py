@@ -46,17 +46,27 @@ def test_bank_account_needs_the_level_the_job_centre_set(
     refused = client.get(url)
     assert refused.status_code == 403
     text = _text(refused)
-    assert "Für „Bankverbindung angeben oder ändern“ verlangt Ihr Jobcenter eine Anmeldung mit BundID auf dem Vertrauensniveau „substanziell“ oder höher." in text
+    assert (
+        "Für „Bankverbindung angeben oder ändern“ verlangt Ihr Jobcenter eine Anmeldung mit BundID auf dem Vertrauensniveau „substanziell“ oder höher."
+        in text
+    )
     assert "Sie sind jetzt mit dem Vertrauensniveau „basisregistriert“ angemeldet." in text
-    assert f"/{jc_a.slug}/bundid/anmelden/?niveau=3&amp;next=/{jc_a.slug}/mein-bereich/antrag/{app.pk}/schritt/bank/" in text
-    posted = client.post(url, {"has_account": "yes", "iban": "DE02120300000000202051", "base_version": "0"})
+    assert (
+        f"/{jc_a.slug}/bundid/anmelden/?niveau=3&amp;next=/{jc_a.slug}/mein-bereich/antrag/{app.pk}/schritt/bank/"
+        in text
+    )
+    posted = client.post(
+        url, {"has_account": "yes", "iban": "DE02120300000000202051", "base_version": "0"}
+    )
     assert posted.status_code == 403
     assert not ApplicationStep.objects.filter(application=app, step_key="bank").exists()
     api = client.put(
         f"/api/v1/applications/{app.pk}/steps/bank",
         data=json.dumps({"answers": {"has_account": "yes"}, "base_version": 0}),
         content_type="application/json",
-        headers={"x-csrftoken": client.cookies["csrftoken"].value} if "csrftoken" in client.cookies else {},
+        headers={"x-csrftoken": client.cookies["csrftoken"].value}
+        if "csrftoken" in client.cookies
+        else {},
     )
     assert api.status_code == 403
     assert "Vertrauensniveau „substanziell“" in api.json()["detail"]
@@ -97,15 +107,21 @@ def test_verified_values_prefill_the_application_and_corrections_keep_both(
     mine = f"/{jc_a.slug}/mein-bereich/bundid/"
     page = _text(client.get(mine))
     assert "aus BundID, bestätigt" in page and "basisregistriert" in page
-    refused = client.post(mine, {"fix-field": "street", "fix-value": "Bahnhofstraße 1", "fix-note": ""})
+    refused = client.post(
+        mine, {"fix-field": "street", "fix-value": "Bahnhofstraße 1", "fix-note": ""}
+    )
     assert refused.status_code == 400
     assert not BundIDCorrection.objects.exists()
     done = client.post(
-        mine, {"fix-field": "street", "fix-value": "Bahnhofstraße 1", "fix-note": "Umzug am 1. März"}
+        mine,
+        {"fix-field": "street", "fix-value": "Bahnhofstraße 1", "fix-note": "Umzug am 1. März"},
     )
     assert done.status_code == 302
     correction = BundIDCorrection.objects.get()
-    assert (correction.verified_value, correction.corrected_value) == ("Heinrichstraße 8", "Bahnhofstraße 1")
+    assert (correction.verified_value, correction.corrected_value) == (
+        "Heinrichstraße 8",
+        "Bahnhofstraße 1",
+    )
     assert correction.note == "Umzug am 1. März"
     identity = BundIDIdentity.objects.get()
     assert identity.attributes["street"] == "Heinrichstraße 8"  # the confirmed value stays
@@ -114,13 +130,19 @@ def test_verified_values_prefill_the_application_and_corrections_keep_both(
 
     app.delete()
     again = app_services.application_start(request=None, customer=linked, kind="initial")
-    assert ApplicationStep.objects.get(application=again, step_key="filing").answers["street"] == "Bahnhofstraße 1"
+    assert (
+        ApplicationStep.objects.get(application=again, step_key="filing").answers["street"]
+        == "Bahnhofstraße 1"
+    )
 
 
-def test_customer_without_bundid_cannot_correct(client: Client, jc_a: Jobcenter, customer: CustomerProfile) -> None:
+def test_customer_without_bundid_cannot_correct(
+    client: Client, jc_a: Jobcenter, customer: CustomerProfile
+) -> None:
     client.force_login(customer.user)
     response = client.post(
-        f"/{jc_a.slug}/mein-bereich/bundid/", {"fix-field": "city", "fix-value": "X", "fix-note": "Y"}
+        f"/{jc_a.slug}/mein-bereich/bundid/",
+        {"fix-field": "city", "fix-value": "X", "fix-note": "Y"},
     )
     assert response.status_code == 400
     assert not BundIDCorrection.objects.exists()
@@ -133,11 +155,17 @@ def test_admin_sets_up_the_bundid(client: Client, jc_a: Jobcenter, saml_idp: Idp
     page = _text(client.get(url))
     assert f"/{jc_a.slug}/bundid/acs/" in page and f"/{jc_a.slug}/bundid/metadata/" in page
     before = BundIDSettings.objects.get(jobcenter=jc_a)
-    bad = client.post(url, {"enabled": "on", "idp_metadata_xml": "<kein xml", "level_bank_account": "3"})
+    bad = client.post(
+        url, {"enabled": "on", "idp_metadata_xml": "<kein xml", "level_bank_account": "3"}
+    )
     assert bad.status_code == 400
     assert "Die Metadaten sind kein gültiges SAML-XML." in _text(bad)
     after = BundIDSettings.objects.get(jobcenter=jc_a)
-    assert (after.enabled, after.idp_metadata_xml, after.min_levels) == (before.enabled, before.idp_metadata_xml, before.min_levels)
+    assert (after.enabled, after.idp_metadata_xml, after.min_levels) == (
+        before.enabled,
+        before.idp_metadata_xml,
+        before.min_levels,
+    )
     missing = client.post(url, {"enabled": "on", "idp_metadata_xml": ""})
     assert missing.status_code == 400
     done = client.post(

@@ -77,7 +77,11 @@ def test_first_login_creates_the_account_only_after_confirmation(
     assert (user.first_name, user.last_name) == ("Erika", "Mustermann")
     assert not user.has_usable_password()
     profile = CustomerProfile.objects.get(user=user, jobcenter=jc_a)
-    assert (profile.street, profile.postcode, profile.city) == ("Heinrichstraße 8", "36037", "Fulda")
+    assert (profile.street, profile.postcode, profile.city) == (
+        "Heinrichstraße 8",
+        "36037",
+        "Fulda",
+    )
     identity = BundIDIdentity.objects.get(user=user)
     assert identity.level == 3
     assert identity.attributes["birth_date"] == "1984-08-12"
@@ -121,9 +125,15 @@ def test_existing_account_is_linked_only_with_its_password(
     assert 'value="create"' not in page
 
     # Never silently, never a second account for the same address.
-    assert client.post(confirm, {"action": "create", "create-email": "x@example.org", "create-terms": "on"}).status_code == 400
+    assert (
+        client.post(
+            confirm, {"action": "create", "create-email": "x@example.org", "create-terms": "on"}
+        ).status_code
+        == 400
+    )
     wrong = client.post(
-        confirm, {"action": "password", "link-email": "erika@example.org", "link-password": "falsch"}
+        confirm,
+        {"action": "password", "link-email": "erika@example.org", "link-password": "falsch"},
     )
     assert wrong.status_code == 400
     assert "E-Mail-Adresse oder Passwort sind nicht richtig." in _text(wrong)
@@ -293,7 +303,9 @@ def test_garbage_answer_is_a_400(client: Client, jc_a: Jobcenter, bundid: Idp) -
     assert client.post(f"/{jc_a.slug}/bundid/acs/", {}).status_code == 400
 
 
-def test_login_page_offers_bundid(client: Client, jc_a: Jobcenter, jc_b: Jobcenter, bundid: Idp) -> None:
+def test_login_page_offers_bundid(
+    client: Client, jc_a: Jobcenter, jc_b: Jobcenter, bundid: Idp
+) -> None:
     page = _text(client.get(f"/konto/login/?jobcenter={jc_a.slug}"))
     assert "Mit BundID anmelden" in page
     assert f'href="/{jc_a.slug}/bundid/anmelden/"' in page

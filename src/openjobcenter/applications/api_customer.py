@@ -18,7 +18,6 @@ from ninja.errors import HttpError
 from openjobcenter.accounts.models import CustomerProfile, User
 from openjobcenter.api.auth import auth_user, session_or_token
 from openjobcenter.api.schemas import ErrorOut, RateLimitedOut, ValidationErrorOut
-from openjobcenter.bundid import guard as bundid_guard
 from openjobcenter.applications import engine, proofs, ratelimit, services
 from openjobcenter.applications.api_common import MODULE, _app_out, _event_out, router
 from openjobcenter.applications.api_schemas import (
@@ -45,6 +44,7 @@ from openjobcenter.applications.selectors import (
     get_application_for_customer,
     get_question_for_customer,
 )
+from openjobcenter.bundid import guard as bundid_guard
 from openjobcenter.tenants.modules import is_enabled
 
 # Operation ids are pinned to those of the former single ``applications/api.py``

@@ -34,7 +34,6 @@ from openjobcenter.applications.models import (
     StepState,
 )
 from openjobcenter.applications.prefill_sources import prefill_note
-from openjobcenter.bundid import guard as bundid_guard
 from openjobcenter.applications.ratelimit import submission_allowed
 from openjobcenter.applications.selectors import (
     get_application_for_customer,
@@ -56,6 +55,7 @@ from openjobcenter.applications.services import (
 )
 from openjobcenter.applications.services_submit import profile_address_offer
 from openjobcenter.applications.views_customer import KIND_SLUGS, MODULE, _read_only_redirect, _url
+from openjobcenter.bundid import guard as bundid_guard
 from openjobcenter.core.access import customer_required, request_customer
 from openjobcenter.tenants.modules import require_module
 

@@ -38,7 +38,7 @@ LABELS = {
 CORRECTABLE = ("first_name", "last_name", "birth_date", "street", "postcode", "city")
 
 
-class MissingAttributes(Exception):
+class MissingAttributesError(Exception):
     def __init__(self, missing: list[str]) -> None:
         super().__init__(", ".join(missing))
         self.missing = missing
@@ -63,14 +63,14 @@ def _first(ava: Mapping[str, Any], names: tuple[str, ...]) -> str:
 def _date(value: str) -> str:
     for fmt in ("%Y-%m-%d", "%d.%m.%Y", "%Y%m%d"):
         try:
-            return dt.datetime.strptime(value, fmt).date().isoformat()  # noqa: DTZ007 - a date
+            return dt.datetime.strptime(value, fmt).date().isoformat()
         except ValueError:
             continue
     return ""
 
 
 def read(session_info: Mapping[str, Any]) -> Verified:
-    """The pseudonym and the confirmed values; ``MissingAttributes`` when the answer
+    """The pseudonym and the confirmed values; ``MissingAttributesError`` when the answer
     lacks the pseudonym or a required name."""
     ava = session_info.get("ava") or {}
     values = {key: _first(ava, names) for key, names in NAMES.items()}
@@ -83,5 +83,5 @@ def read(session_info: Mapping[str, Any]) -> Verified:
     if not subject:
         missing.insert(0, "subject")
     if missing:
-        raise MissingAttributes(missing)
+        raise MissingAttributesError(missing)
     return Verified(subject=subject, values=values)

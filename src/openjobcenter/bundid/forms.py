@@ -17,7 +17,9 @@ class CreateForm(forms.Form):
     )
     terms = forms.BooleanField(
         label=_("Ich habe die Nutzungsbedingungen und die Datenschutzhinweise gelesen."),
-        error_messages={"required": _("Bitte bestätigen Sie, dass Sie die Hinweise gelesen haben.")},
+        error_messages={
+            "required": _("Bitte bestätigen Sie, dass Sie die Hinweise gelesen haben.")
+        },
     )
 
 
@@ -44,7 +46,9 @@ class SettingsForm(forms.Form):
     enabled = forms.BooleanField(label=_("Anmeldung mit BundID anbieten"), required=False)
     idp_metadata_xml = forms.CharField(
         label=_("SAML-Metadaten des Identitätsanbieters (BundID oder Broker)"),
-        help_text=_("Das XML, das die BundID oder Ihr Keycloak-Broker als Metadaten veröffentlicht."),
+        help_text=_(
+            "Das XML, das die BundID oder Ihr Keycloak-Broker als Metadaten veröffentlicht."
+        ),
         required=False,
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
     )

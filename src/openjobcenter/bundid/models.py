@@ -20,7 +20,9 @@ class BundIDSettings(models.Model):
     jobcenter = models.OneToOneField(
         "tenants.Jobcenter", on_delete=models.CASCADE, related_name="bundid_settings"
     )
-    enabled = models.BooleanField(_("Anmeldung mit BundID anbieten"), default=False, db_default=False)
+    enabled = models.BooleanField(
+        _("Anmeldung mit BundID anbieten"), default=False, db_default=False
+    )
     idp_metadata_xml = models.TextField(_("SAML-Metadaten des Identitätsanbieters"), blank=True)
     idp_entity_id = models.CharField(max_length=500, blank=True, db_default="")
     sp_entity_id = models.CharField(
@@ -78,7 +80,9 @@ class BundIDCorrection(models.Model):
     """The customer's correction of a confirmed value, with their note. The confirmed
     value stays beside it: staff see both."""
 
-    identity = models.ForeignKey(BundIDIdentity, on_delete=models.CASCADE, related_name="corrections")
+    identity = models.ForeignKey(
+        BundIDIdentity, on_delete=models.CASCADE, related_name="corrections"
+    )
     field = models.CharField(max_length=30)
     verified_value = SealedTextField()
     corrected_value = SealedTextField()

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from openjobcenter.tenants.models import Jobcenter
 
 
-class NotConfigured(Exception):
+class NotConfiguredError(Exception):
     """The job centre offers no BundID login (switched off or no metadata)."""
 
 
@@ -91,9 +91,9 @@ def acs_url(jobcenter: Jobcenter) -> str:
 
 
 def sp_config(jobcenter: Jobcenter, config: BundIDSettings, *, with_idp: bool = True) -> SPConfig:
-    """The SPConfig of ``jobcenter``; ``NotConfigured`` when it has no IdP metadata."""
+    """The SPConfig of ``jobcenter``; ``NotConfiguredError`` when it has no IdP metadata."""
     if with_idp and not (config.enabled and config.idp_metadata_xml.strip()):
-        raise NotConfigured
+        raise NotConfiguredError
     key_pem, cert_pem = config.sp_key_pem, config.sp_cert_pem
     key_file, cert_file = _file(key_pem, ".key"), _file(cert_pem, ".crt")
     data: dict[str, Any] = {

@@ -19,7 +19,12 @@ from openjobcenter.accounts.models import CustomerProfile, User
 from openjobcenter.bundid import saml
 from openjobcenter.bundid.attributes import CORRECTABLE, Verified
 from openjobcenter.bundid.levels import Level
-from openjobcenter.bundid.models import BundIDCorrection, BundIDIdentity, BundIDSettings, SeenAssertion
+from openjobcenter.bundid.models import (
+    BundIDCorrection,
+    BundIDIdentity,
+    BundIDSettings,
+    SeenAssertion,
+)
 from openjobcenter.bundid.policy import ACTIONS
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
@@ -180,7 +185,13 @@ def identity_login(
 
 
 def _link(
-    *, request: HttpRequest, user: User, jobcenter: Jobcenter, verified: Verified, level: Level, via: str
+    *,
+    request: HttpRequest,
+    user: User,
+    jobcenter: Jobcenter,
+    verified: Verified,
+    level: Level,
+    via: str,
 ) -> BundIDIdentity:
     identity = BundIDIdentity(
         jobcenter=jobcenter, user=user, subject_hash=subject_hash(verified.subject)
@@ -208,7 +219,13 @@ def _link(
 
 @transaction.atomic
 def identity_link(
-    *, request: HttpRequest, user: User, jobcenter: Jobcenter, verified: Verified, level: Level, via: str
+    *,
+    request: HttpRequest,
+    user: User,
+    jobcenter: Jobcenter,
+    verified: Verified,
+    level: Level,
+    via: str,
 ) -> BundIDIdentity:
     """Link the BundID to an existing customer account of ``jobcenter`` after the
     customer confirmed it (``via``: "password" or "email")."""
@@ -236,9 +253,7 @@ def customer_create(
 
     email = email.strip().lower()
     if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError(
-            {"email": _("Zu dieser E-Mail-Adresse gibt es schon ein Konto.")}
-        )
+        raise ValidationError({"email": _("Zu dieser E-Mail-Adresse gibt es schon ein Konto.")})
     values = verified.values
     user = User.objects.create_user(email=email, password=None)
     # The BundID vouches for its own address only; one the customer typed is checked by mail.
@@ -306,6 +321,8 @@ def current_values(identity: BundIDIdentity) -> dict[str, tuple[str, str | None]
 
 
 def settings_enabled(jobcenter: Jobcenter) -> bool:
-    return BundIDSettings.objects.filter(
-        jobcenter=jobcenter, enabled=True
-    ).exclude(idp_metadata_xml="").exists()
+    return (
+        BundIDSettings.objects.filter(jobcenter=jobcenter, enabled=True)
+        .exclude(idp_metadata_xml="")
+        .exists()
+    )

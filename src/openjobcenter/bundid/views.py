@@ -86,6 +86,46 @@ def _no_pending(request: HttpRequest, jobcenter: Jobcenter) -> HttpResponse:
     )
 
 
+def _link_with_password(
+    request: HttpRequest,
+    jobcenter: Jobcenter,
+    form: PasswordLinkForm,
+    verified: Verified,
+    level: Level,
+) -> User | None:
+    """The existing account whose password was given, linked; None with the form's errors."""
+    failures = int(request.session.get(FAILED_KEY) or 0)
+    if not form.is_valid():
+        return None
+    if failures >= MAX_FAILURES:
+        request.session[FAILED_KEY] = failures + 1
+        form.add_error(
+            None, _("Zu viele falsche Versuche. Lassen Sie sich stattdessen einen Link schicken.")
+        )
+        return None
+    user = auth.authenticate(
+        request, username=form.cleaned_data["email"], password=form.cleaned_data["password"]
+    )
+    if not isinstance(user, User):
+        request.session[FAILED_KEY] = failures + 1
+        form.add_error(None, _("E-Mail-Adresse oder Passwort sind nicht richtig."))
+        return None
+    try:
+        services.identity_link(
+            request=request,
+            user=user,
+            jobcenter=jobcenter,
+            verified=verified,
+            level=level,
+            via="password",
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc.messages)
+        return None
+    request.session.pop(FAILED_KEY, None)
+    return user
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def confirm(request: HttpRequest, jc: str) -> HttpResponse:
@@ -126,48 +166,18 @@ def confirm(request: HttpRequest, jc: str) -> HttpResponse:
                     return _finish(request, jobcenter, identity.user, level, nxt)
             status = 400
         elif action == "password":
-            failures = int(request.session.get(FAILED_KEY) or 0)
             password_form = PasswordLinkForm(request.POST, prefix="link")
-            if failures >= MAX_FAILURES:
-                password_form.is_valid()
-                password_form.add_error(
-                    None,
-                    _("Zu viele falsche Versuche. Lassen Sie sich stattdessen einen Link schicken."),
-                )
-                status = 429
-            elif password_form.is_valid():
-                user = auth.authenticate(
-                    request,
-                    username=password_form.cleaned_data["email"],
-                    password=password_form.cleaned_data["password"],
-                )
-                if user is None:
-                    request.session[FAILED_KEY] = failures + 1
-                    password_form.add_error(
-                        None, _("E-Mail-Adresse oder Passwort sind nicht richtig.")
-                    )
-                    status = 400
-                else:
-                    try:
-                        services.identity_link(
-                            request=request,
-                            user=user,  # type: ignore[arg-type]
-                            jobcenter=jobcenter,
-                            verified=verified,
-                            level=level,
-                            via="password",
-                        )
-                    except ValidationError as exc:
-                        password_form.add_error(None, exc.messages)
-                        status = 400
-                    else:
-                        request.session.pop(FAILED_KEY, None)
-                        return _finish(request, jobcenter, user, level, nxt)  # type: ignore[arg-type]
-            else:
-                status = 400
+            linked = _link_with_password(request, jobcenter, password_form, verified, level)
+            if linked is not None:
+                return _finish(request, jobcenter, linked, level, nxt)
+            status = 429 if int(request.session.get(FAILED_KEY) or 0) > MAX_FAILURES else 400
         elif action == "email" and existing is not None and existing_here:
             token = signing.dumps(
-                {"u": existing.pk, "s": services.subject_hash(verified.subject), "jc": jobcenter.slug},
+                {
+                    "u": existing.pk,
+                    "s": services.subject_hash(verified.subject),
+                    "jc": jobcenter.slug,
+                },
                 salt=LINK_SALT,
             )
             url = request.build_absolute_uri(
@@ -211,9 +221,7 @@ def link(request: HttpRequest, jc: str, key: str) -> HttpResponse:
     try:
         data = signing.loads(key, salt=LINK_SALT, max_age=LINK_MAX_AGE)
     except signing.BadSignature:
-        return error_page(
-            request, jobcenter, _("Der Link ist ungültig oder abgelaufen."), 400
-        )
+        return error_page(request, jobcenter, _("Der Link ist ungültig oder abgelaufen."), 400)
     pending = _pending(request, jobcenter)
     if pending is None or data.get("jc") != jobcenter.slug:
         return _no_pending(request, jobcenter)
@@ -226,7 +234,12 @@ def link(request: HttpRequest, jc: str, key: str) -> HttpResponse:
     if request.method == "POST":
         try:
             services.identity_link(
-                request=request, user=user, jobcenter=jobcenter, verified=verified, level=level, via="email"
+                request=request,
+                user=user,
+                jobcenter=jobcenter,
+                verified=verified,
+                level=level,
+                via="email",
             )
         except ValidationError as exc:
             return error_page(request, jobcenter, " ".join(exc.messages), 409)
@@ -242,7 +255,7 @@ def link(request: HttpRequest, jc: str, key: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def my_bundid(request: HttpRequest, jc: str) -> HttpResponse:
-    """"Meine BundID": the linked identity, its level, the confirmed values ("aus BundID,
+    """ "Meine BundID": the linked identity, its level, the confirmed values ("aus BundID,
     bestätigt") with the customer's corrections, and a form to correct one."""
     customer = request_customer(request)
     jobcenter = customer.jobcenter
@@ -255,7 +268,9 @@ def my_bundid(request: HttpRequest, jc: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if identity is None:
-            return error_page(request, jobcenter, _("Ihr Konto ist mit keiner BundID verbunden."), 400)
+            return error_page(
+                request, jobcenter, _("Ihr Konto ist mit keiner BundID verbunden."), 400
+            )
         form = CorrectionForm(request.POST, prefix="fix")
         if form.is_valid():
             try:
@@ -302,7 +317,9 @@ def my_bundid(request: HttpRequest, jc: str) -> HttpResponse:
     )
 
 
-def level_required_page(request: HttpRequest, jobcenter: Jobcenter, action: str, level: Level) -> HttpResponse:
+def level_required_page(
+    request: HttpRequest, jobcenter: Jobcenter, action: str, level: Level
+) -> HttpResponse:
     """The refusal of an action that needs a higher identity level than this session's."""
     return render(
         request,

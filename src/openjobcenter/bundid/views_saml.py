@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import logging
 import socket
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import urlsplit
 
 import saml2
 from django.contrib import auth
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -70,7 +70,12 @@ def _settings(jobcenter: Jobcenter) -> BundIDSettings:
 
 
 def error_page(
-    request: HttpRequest, jobcenter: Jobcenter, message: str, status: int, *, level: Level | None = None
+    request: HttpRequest,
+    jobcenter: Jobcenter,
+    message: str,
+    status: int,
+    *,
+    level: Level | None = None,
 ) -> HttpResponse:
     return render(
         request,
@@ -171,7 +176,11 @@ def _message(exc: BaseException | None) -> tuple[str, str, int]:
     if isinstance(exc, SignatureError):
         return "signature", _("Die Antwort der BundID ist nicht gültig signiert."), 400
     if isinstance(exc, ResponseLifetimeExceed | ToEarly):
-        return "expired", _("Die Anmeldung ist abgelaufen. Bitte melden Sie sich noch einmal an."), 400
+        return (
+            "expired",
+            _("Die Anmeldung ist abgelaufen. Bitte melden Sie sich noch einmal an."),
+            400,
+        )
     if isinstance(exc, UnsolicitedResponse):
         return (
             "unsolicited",
@@ -201,6 +210,10 @@ class AssertionConsumer(AssertionConsumerServiceView):  # type: ignore[misc]
     confirmation page (nothing is created before the customer confirms)."""
 
     _refused: Refused | None = None
+    _refused_level: Level | None = None
+    level: Level
+    jobcenter: Jobcenter
+    config: BundIDSettings
 
     def get_sp_config(self, request: HttpRequest) -> SPConfig:
         self.jobcenter = request_jobcenter(request)
@@ -228,8 +241,9 @@ class AssertionConsumer(AssertionConsumerServiceView):  # type: ignore[misc]
         ]
         level = from_class_ref(refs[0] if refs else "")
         if level is None:
-            self._refuse("unknown level", _("Die BundID hat kein bekanntes Vertrauensniveau genannt."))
-        assert level is not None
+            self._refuse(
+                "unknown level", _("Die BundID hat kein bekanntes Vertrauensniveau genannt.")
+            )
         if level < wanted:
             self._refuse(
                 "level downgrade",
@@ -250,13 +264,19 @@ class AssertionConsumer(AssertionConsumerServiceView):  # type: ignore[misc]
             )
         self.level = level
 
-    def _refuse(self, reason: str, message: str, status: int = 400, *, level: Level | None = None) -> None:
+    def _refuse(
+        self, reason: str, message: str, status: int = 400, *, level: Level | None = None
+    ) -> NoReturn:
         self._refused = Refused(reason, message, status)
         self._refused_level = level
         raise self._refused
 
     def handle_acs_failure(
-        self, request: HttpRequest, exception: BaseException | None = None, status: int = 403, **kwargs: Any
+        self,
+        request: HttpRequest,
+        exception: BaseException | None = None,
+        status: int = 403,
+        **kwargs: Any,
     ) -> HttpResponse:
         exc = self._refused or exception
         if isinstance(exception, Refused):
@@ -278,7 +298,7 @@ class AssertionConsumer(AssertionConsumerServiceView):  # type: ignore[misc]
     ) -> Any:
         try:
             verified = attributes.read(session_info)
-        except attributes.MissingAttributes as exc:
+        except attributes.MissingAttributesError as exc:
             raise Refused(
                 "missing attributes " + ",".join(exc.missing),
                 _(

@@ -20,16 +20,16 @@ register = template.Library()
 def bundid_login_option(context: dict[str, Any]) -> SafeString:
     request = context.get("request")
     if request is None:
-        return mark_safe("")  # noqa: S308 - empty
+        return mark_safe("")
     jobcenter = account_jobcenter(request)
     if jobcenter is None or not settings_enabled(jobcenter):
-        return mark_safe("")  # noqa: S308 - empty
+        return mark_safe("")
     url = reverse("tenant:bundid_login", kwargs={"jc": jobcenter.slug})
     nxt = request.GET.get("next", "")
     if nxt.startswith(f"/{jobcenter.slug}/"):
         from urllib.parse import quote
 
         url += "?next=" + quote(nxt, safe="/")
-    return mark_safe(  # noqa: S308 - our own template, escaped inside
+    return mark_safe(
         render_to_string("bundid/_login_option.html", {"bundid_login_url": url}, request=request)
     )
