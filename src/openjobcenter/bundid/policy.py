@@ -11,7 +11,7 @@ from openjobcenter.bundid.levels import Level, parse
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
-    from django.utils.functional import Promise
+    from django_stubs_ext import StrPromise
 
     from openjobcenter.tenants.models import Jobcenter
 
@@ -19,7 +19,7 @@ SESSION_KEY = "bundid_levels"  # {job centre slug: level}
 
 # The actions a job centre can protect; each is checked where it happens.
 BANK_ACCOUNT = "bank_account"
-ACTIONS: dict[str, Promise] = {
+ACTIONS: dict[str, StrPromise] = {
     BANK_ACCOUNT: _("Bankverbindung angeben oder ändern"),
 }
 
