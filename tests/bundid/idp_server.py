@@ -23,7 +23,7 @@ import json
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qs, urlsplit
 
 import saml2
@@ -88,8 +88,8 @@ def make_handler(state: Path) -> type[BaseHTTPRequestHandler]:
             if parts.path != "/sso/redirect":
                 self._send(404, "not found", "text/plain")
                 return
-            query = {k: v[0] for k, v in parse_qs(parts.query).items()}
-            port = self.server.server_address[1]
+            query = {k: v[0] for k, v in parse_qs(str(parts.query)).items()}
+            port = cast("ThreadingHTTPServer", self.server).server_port
             scenario = json.loads((state / "scenario.json").read_text())
             idp = Server(config=_config(state, port, entity_id=ENTITY_ID, key="idp"))
             try:
@@ -149,7 +149,7 @@ def make_handler(state: Path) -> type[BaseHTTPRequestHandler]:
 def main() -> None:
     state = Path(sys.argv[1])
     server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(state))
-    port = server.server_address[1]
+    port = server.server_port
     conf = _config(state, port, entity_id=ENTITY_ID, key="idp")
     (state / "idp-metadata.xml").write_bytes(create_metadata_string(None, config=conf, valid=24))
     sys.stdout.write(f"PORT {port}\n")

@@ -44,6 +44,7 @@ from openjobcenter.bundid.models import BundIDSettings
 from openjobcenter.core.access import request_jobcenter
 
 if TYPE_CHECKING:
+    from django.contrib.sessions.backends.base import SessionBase
     from djangosaml2.views import SPConfig
 
     from openjobcenter.tenants.models import Jobcenter
@@ -54,6 +55,12 @@ REQUESTED = "bundid_requested"  # in the SAML session: {request id: level asked 
 PROBE_TIMEOUT = 3.0
 
 saml_session = decorator_from_middleware(SamlSessionMiddleware)
+
+
+def saml_store(request: HttpRequest) -> SessionBase:
+    """djangosaml2's own session (its cookie goes with the IdP's cross-site POST)."""
+    store: SessionBase = request.saml_session  # type: ignore[attr-defined]
+    return store
 
 
 class Refused(PermissionDenied):
@@ -157,14 +164,15 @@ class Login(LoginView):  # type: ignore[misc]
             )
         mutable = request.GET.copy()
         mutable["next"] = safe_next(request, jobcenter, request.GET.get("next"))
-        request.GET = mutable
-        before = set(OutstandingQueriesCache(request.saml_session).outstanding_queries())
+        request.GET = mutable  # type: ignore[assignment]
+        store = saml_store(request)
+        before = set(OutstandingQueriesCache(store).outstanding_queries())
         response: HttpResponse = super().get(request, *args, **kwargs)
-        after = set(OutstandingQueriesCache(request.saml_session).outstanding_queries())
-        asked = dict(request.saml_session.get(REQUESTED) or {})
+        after = set(OutstandingQueriesCache(store).outstanding_queries())
+        asked = dict(store.get(REQUESTED) or {})
         for request_id in after - before:
             asked[request_id] = int(self._level)
-        request.saml_session[REQUESTED] = asked
+        store[REQUESTED] = asked
         return response
 
 
@@ -232,9 +240,10 @@ class AssertionConsumer(AssertionConsumerServiceView):  # type: ignore[misc]
         issuer = response.issuer()
         if issuer != self.config.idp_entity_id:
             self._refuse("issuer", _("Die Antwort kommt nicht von der eingerichteten BundID."))
-        asked = dict(self.request.saml_session.get(REQUESTED) or {})
+        store = saml_store(self.request)
+        asked = dict(store.get(REQUESTED) or {})
         wanted = parse(asked.pop(response.in_response_to, None)) or Level.BASIC
-        self.request.saml_session[REQUESTED] = asked
+        store[REQUESTED] = asked
         refs = [
             str(getattr(getattr(s.authn_context, "authn_context_class_ref", None), "text", ""))
             for s in response.assertion.authn_statement
