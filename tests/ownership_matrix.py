@@ -644,6 +644,22 @@ ROUTES.update(
     }
 )
 
+# --- BundID login (issue 24 §2, bundid/) -------------------------------------------------
+# The world's job centre does not offer the BundID: its SAML endpoints answer 404 to all
+# (tests/bundid/ drive real logins where it is offered). The first-login pages without a
+# BundID login in the session say so (400: ok).
+ROUTES.update(
+    {
+        T + "bundid/anmelden/": page(sample(everyone("404"))),
+        T + "bundid/acs/": action(sample(everyone("404")), body={"SAMLResponse": "eA=="}),
+        T + "bundid/metadata/": page(public()),
+        T + "bundid/bestaetigen/": both(public(), body={"action": "create"}),
+        T + "bundid/verbinden/<str:key>/": both(public(), path="/{jc}/bundid/verbinden/ungueltig/"),
+        C + "bundid/": both(mine(), body={"fix-field": "city", "fix-value": "X", "fix-note": "Y"}),
+        S + "bundid/": both(staff(ADMIN), body={"sp_entity_id": "https://sp.example/"}),
+    }
+)
+
 # The representative's cells of the customer area: what the owner gets where the
 # mandate's scopes ("read": every module's pages for reading; "documents": also writing
 # there) cover the page's module, 404 elsewhere (the customer's own account: profile,

@@ -44,6 +44,7 @@ from openjobcenter.applications.selectors import (
     get_application_for_customer,
     get_question_for_customer,
 )
+from openjobcenter.bundid import guard as bundid_guard
 from openjobcenter.tenants.modules import is_enabled
 
 # Operation ids are pinned to those of the former single ``applications/api.py``
@@ -216,7 +217,7 @@ def get_step(request: HttpRequest, application_id: int, step_key: str) -> Any:
 
 @router.put(
     "/applications/{application_id}/steps/{step_key}",
-    response={200: StepOut, **CUSTOMER_ERRORS},
+    response={200: StepOut, 403: ErrorOut, **CUSTOMER_ERRORS},
     auth=session_or_token,
     operation_id="openjobcenter_applications_api_save_step",
 )
@@ -225,6 +226,10 @@ def save_step(request: HttpRequest, application_id: int, step_key: str, payload:
     saved meanwhile from elsewhere; 422 naming each refused field."""
     app = _own(request, application_id)
     _check_answers(payload.answers)
+    guarded = bundid_guard.step_action(step_key)
+    refused = bundid_guard.refusal_message(request, app.jobcenter, guarded) if guarded else None
+    if refused is not None:
+        return Status(403, {"detail": refused})
     try:
         row = services.application_step_save(
             request=request,

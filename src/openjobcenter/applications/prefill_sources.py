@@ -4,11 +4,16 @@ Profil übernommen", "Aus Ihrem letzten Antrag übernommen".
 
 The origins are recorded once, in the data of the application's "created" event (no own
 table: they are a fact about the start and never change); the step page reads them back.
+
+Other modules add sources of the filing step's answers (name, birth date, address) with
+``register``: the BundID's confirmed attributes (``bundid/prefill.py``). A registered
+source's values override the profile's; its note is shown on the filing step.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 if TYPE_CHECKING:
     from django.utils.functional import Promise
 
+    from openjobcenter.accounts.models import CustomerProfile
     from openjobcenter.applications.models import Application
 
 SELF_CHECK = "self_check"
@@ -31,20 +37,55 @@ NOTES: dict[str, Promise] = {
 }
 
 
+@dataclass(frozen=True)
+class Source:
+    """A source of the filing step's answers: ``filing(customer)`` gives the values it
+    knows (empty when it has none for this customer); ``note`` says so on the step."""
+
+    key: str
+    note: Promise
+    filing: Callable[[CustomerProfile], dict[str, Any]]
+
+
+SOURCES: dict[str, Source] = {}
+
+
+def register(source: Source) -> None:
+    SOURCES[source.key] = source
+    NOTES[source.key] = source.note
+
+
+def filing_from_sources(customer: CustomerProfile) -> tuple[dict[str, Any], str | None]:
+    """The registered sources' filing values, merged in registration order, and the key of
+    the last source that gave any (the step's origin)."""
+    values: dict[str, Any] = {}
+    origin = None
+    for source in SOURCES.values():
+        found = source.filing(customer)
+        if found:
+            values.update(found)
+            origin = source.key
+    return values, origin
+
+
 def origins(
     stored: Iterable[str],
     *,
     self_check: Mapping[str, Any] | None,
     previous: Iterable[str],
     profile: bool,
+    filing_source: str | None = None,
 ) -> dict[str, str]:
     """The origin of each stored step key. What the person said last counts: the self-check
-    over the last application; the profile for the filing step (name, address, contact)."""
+    over the last application; a registered source (``filing_source``) or the profile for
+    the filing step (name, address, contact)."""
     from_previous = set(previous)
     result: dict[str, str] = {}
     for key in stored:
         if self_check and self_check.get(key):
             result[key] = SELF_CHECK
+        elif key == "filing" and filing_source:
+            result[key] = filing_source
         elif key == "filing" and profile:
             result[key] = PROFILE
         elif key in from_previous:

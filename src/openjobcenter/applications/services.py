@@ -118,6 +118,7 @@ def prefill_for(
             data["filing"] = filing
     filing = data.setdefault("filing", {})
     filing.update(_profile_filing(customer))
+    filing.update(prefill_sources.filing_from_sources(customer)[0])
     for key, values in (extra or {}).items():
         data.setdefault(key, {}).update(values)
     return data, previous
@@ -182,6 +183,7 @@ def application_start(
         self_check=prefill,
         previous=((previous.submitted_data or {}).get("answers") or {}) if previous else (),
         profile=bool(_profile_filing(customer)),
+        filing_source=prefill_sources.filing_from_sources(customer)[1],
     )
     _event(
         application,

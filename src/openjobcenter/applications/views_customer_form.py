@@ -55,6 +55,7 @@ from openjobcenter.applications.services import (
 )
 from openjobcenter.applications.services_submit import profile_address_offer
 from openjobcenter.applications.views_customer import KIND_SLUGS, MODULE, _read_only_redirect, _url
+from openjobcenter.bundid import guard as bundid_guard
 from openjobcenter.core.access import customer_required, request_customer
 from openjobcenter.tenants.modules import require_module
 
@@ -187,6 +188,12 @@ def step(request: HttpRequest, jc: str, pk: int, step_key: str) -> HttpResponse:
         inst = engine.get_instance(definition, answers, step_key)
     except KeyError:
         raise Http404 from None
+    # A job centre may require a BundID login of some level for this step (bank account).
+    guarded = bundid_guard.step_action(step_key)
+    if guarded is not None:
+        refused = bundid_guard.refusal_page(request, app.jobcenter, guarded)
+        if refused is not None:
+            return refused
     row = rows.get(step_key)
     stored_version = row.version if row else 0
     if request.method == "GET":

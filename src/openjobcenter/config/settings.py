@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "openjobcenter.postbox",
     "openjobcenter.handoff",
     "openjobcenter.identity",
+    "openjobcenter.bundid",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -353,6 +354,23 @@ LANGUAGE_COOKIE_SECURE = PRODUCTION
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+
+# --- BundID login (SAML through djangosaml2/pysaml2, docs/bundid.md) ----------------------
+# Our service provider's key pair for all job centres (PEM files); unset: each job centre
+# gets its own, generated on first use and sealed in the database.
+BUNDID_SP_KEY_FILE = env_str("BUNDID_SP_KEY_FILE")
+BUNDID_SP_CERT_FILE = env_str("BUNDID_SP_CERT_FILE")
+if bool(BUNDID_SP_KEY_FILE) != bool(BUNDID_SP_CERT_FILE):
+    msg = "BUNDID_SP_KEY_FILE and BUNDID_SP_CERT_FILE must be set together"
+    raise ConfigError(msg)
+BUNDID_CLOCK_SKEW = env_int("BUNDID_CLOCK_SKEW", 60, minimum=0, maximum=600)
+# The identity provider's answer arrives by a cross-site POST: the SAML session's cookie
+# (the outstanding requests) must be sent with it, which needs SameSite=None and Secure.
+SAML_SESSION_COOKIE_NAME = "ojc_saml"
+SAML_SESSION_COOKIE_SAMESITE = "None" if SESSION_COOKIE_SECURE else "Lax"
+SAML_DEFAULT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+SAML_IGNORE_AUTHENTICATED_USERS_ON_LOGIN = False
+SAML_CSP_HANDLER = ""  # our own CSP middleware sets the header
 
 # --- Security headers ---------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -9,6 +9,7 @@ from openjobcenter.accounts import views as account_views
 from openjobcenter.api.urls import api
 from openjobcenter.applications import urls as application_urls
 from openjobcenter.appointments import urls as appointment_urls
+from openjobcenter.bundid import urls as bundid_urls
 from openjobcenter.calculator import views as calculator_views
 from openjobcenter.cards import urls as card_urls
 from openjobcenter.casefile import views as casefile_views
@@ -52,6 +53,7 @@ customer_patterns = (
         *card_urls.customer_patterns,
         *mandate_urls.customer_patterns,
         *postbox_urls.customer_patterns,
+        *bundid_urls.customer_patterns,
     ],
     "customer",
 )
@@ -102,6 +104,7 @@ staff_patterns = (
         *video_urls.staff_patterns,
         *handoff_urls.staff_patterns,
         *identity_urls.staff_patterns,
+        *bundid_urls.staff_patterns,
         path("vorabberechnung/", calculator_views.pre_calculation, name="pre_calculation"),
     ],
     "staff",
@@ -123,6 +126,7 @@ tenant_patterns = (
         *news_urls.tenant_patterns,
         *video_urls.tenant_patterns,
         *mandate_urls.tenant_patterns,
+        *bundid_urls.tenant_patterns,
         path("leichte-sprache/", web_languages.easy_language, name="easy_language"),
         path("impressum/", web_views.legal_page, {"page": "imprint"}, name="imprint"),
         path("datenschutz/", web_views.legal_page, {"page": "privacy"}, name="privacy"),
