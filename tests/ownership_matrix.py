@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, cast
+from typing import Any
 
 CUSTOMERS = ("owner", "other_customer", "customer_b")
 ROLES = ("reception", "caseworker", "job_advisor", "team_lead", "admin")
@@ -648,15 +648,9 @@ def _with_representative(route: str, entry: Entry) -> Entry:
 
 
 ROUTES = {route: _with_representative(route, entry) for route, entry in ROUTES.items()}
-# The chat's long polling checks the signed-in person itself (an async view outside
-# ``customer_required``): a representative's page does not poll (404) and shows new
-# messages on reload.
-_POLL = C + "nachrichten/<int:pk>/warten/"
-ROUTES[_POLL] = replace(
-    ROUTES[_POLL],
-    get=over(cast("Access", ROUTES[_POLL].get), representative="404"),
-    post=over(cast("Access", ROUTES[_POLL].post), representative="404"),
-)
+# The chat's long polling (an async view outside ``customer_required``) asks the mandate
+# itself (``messaging.views_poll``) with the same rule: reading with "read" or "chat",
+# a POST (writing) only with "chat"; so it follows the profile above.
 
 
 ADMIN_PREFIX = "admin/"

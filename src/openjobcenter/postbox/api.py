@@ -22,7 +22,7 @@ from openjobcenter.accounts.models import CustomerProfile
 from openjobcenter.api.auth import auth_user, session_or_token, staff_session
 from openjobcenter.api.schemas import ErrorOut, ValidationErrorOut
 from openjobcenter.core import need_to_know as ntk
-from openjobcenter.core.access import Perm, has_perm, staff_roles
+from openjobcenter.core.access import ACTING_HEADER, Perm, api_customer, has_perm, staff_roles
 from openjobcenter.core.audit_buffer import audit_own_read
 from openjobcenter.postbox import pdfcheck, selectors, services
 from openjobcenter.postbox.models import Notice, NoticeKind
@@ -101,7 +101,15 @@ def _notice_out(notice: Notice) -> dict[str, Any]:
     }
 
 
-def _customer(request: HttpRequest, jc: str) -> CustomerProfile:
+def _customer(request: HttpRequest, jc: str, *, acting: bool = False) -> CustomerProfile:
+    """The caller's own profile. ``acting``: the notices' operations, which with
+    X-Acting-For work for the customer the caller represents (mandate with "notices", or
+    "read" for reading; ``api/acting.py``); consent stays the customer's own."""
+    if acting and ACTING_HEADER in request.headers:
+        jobcenter = get_jobcenter_by_slug(jc)
+        if not is_enabled(jobcenter, MODULE):
+            raise Http404
+        return api_customer(request, auth_user(request), jobcenter, MODULE)
     try:
         customer = CustomerProfile.objects.select_related("jobcenter", "user").get(
             user=auth_user(request), jobcenter__slug=jc, jobcenter__is_active=True
@@ -162,7 +170,7 @@ def consent_put(request: HttpRequest, jc: str, payload: PostboxConsentIn) -> Any
 
 @router.get("/{jc}/notices", response={200: list[NoticeOut], 404: ErrorOut}, auth=session_or_token)
 def notices_list(request: HttpRequest, jc: str) -> Any:
-    customer = _customer(request, jc)
+    customer = _customer(request, jc, acting=True)
     notices = list(selectors.notices_for_customer(customer)[:200])
     _audit_own(request, customer, "notice_list", "", f"{len(notices)} notices")
     return [_notice_out(n) for n in notices]
@@ -170,7 +178,7 @@ def notices_list(request: HttpRequest, jc: str) -> Any:
 
 @router.get("/{jc}/notices/{pk}", response={200: NoticeOut, 404: ErrorOut}, auth=session_or_token)
 def notice_get(request: HttpRequest, jc: str, pk: int) -> Any:
-    customer = _customer(request, jc)
+    customer = _customer(request, jc, acting=True)
     notice = selectors.get_notice_for_customer(customer, pk)
     _audit_own(request, customer, "notice", notice.pk, "detail")
     return _notice_out(notice)
@@ -191,7 +199,7 @@ def notice_get(request: HttpRequest, jc: str, pk: int) -> Any:
 )
 def notice_file(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
     """Retrieve the notice (the first retrieval is recorded, every one audited)."""
-    customer = _customer(request, jc)
+    customer = _customer(request, jc, acting=True)
     notice = selectors.get_notice_for_customer(customer, pk)
     data = services.notice_retrieve(request=request, customer=customer, notice=notice)
     return pdf_response(data, f"schreiben-{notice.pk}.pdf")
@@ -204,7 +212,7 @@ def notice_file(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
 )
 def objection_create(request: HttpRequest, jc: str, pk: int, payload: ObjectionIn) -> Any:
     """File a Widerspruch against a decision; the receipt PDF is on the page."""
-    customer = _customer(request, jc)
+    customer = _customer(request, jc, acting=True)
     notice = selectors.get_notice_for_customer(customer, pk)
     try:
         filed = services.objection_submit(
