@@ -520,6 +520,9 @@ ROUTES: dict[str, Entry] = {
     ),
     S + "postfach/<int:pk>/per-post/": action(staff(POSTBOX), pk="notice"),
     S + "postfach/<int:pk>/datei.pdf": page(staff(POSTBOX), pk="notice"),
+    # The back-office system's keys: the job centre's admin (Perm.JOBCENTER_CONFIGURE).
+    S + "postfach/schnittstelle/": both(staff(ADMIN), body={"name": "Fachverfahren"}),
+    S + "postfach/schnittstelle/<int:pk>/widerrufen/": action(staff(ADMIN), pk="backoffice_token"),
     S + "rueckmeldung/": action(
         staff(), body={"page": "staff:dashboard", "answer": "yes", "next": "/fulda/staff/"}
     ),
@@ -880,6 +883,13 @@ OPERATIONS: dict[str, Entry] = {
     f"POST {PB}/staff/customers/{{customer_id}}/notices": op(
         "POST",
         api_staff(POSTBOX),
+        body={"__multipart__": True, "__file__": "file", "kind": "grant", "dated": "2026-03-02"},
+    ),
+    # The back office deposits with its token only: no persona's session or token is
+    # one (401, nothing stored; the token itself: tests/postbox/test_backoffice.py).
+    f"POST {PB}/backoffice/customers/{{customer_number}}/notices": op(
+        "POST",
+        everyone("401"),
         body={"__multipart__": True, "__file__": "file", "kind": "grant", "dated": "2026-03-02"},
     ),
     f"GET {N}/preferences": op("GET", api_signed_in()),

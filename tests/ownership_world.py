@@ -40,6 +40,7 @@ from openjobcenter.news import images as news_images
 from openjobcenter.news import services as news_services
 from openjobcenter.news.models import InboxItem, Post
 from openjobcenter.notifications.models import PushSubscription
+from openjobcenter.postbox import backoffice as postbox_backoffice
 from openjobcenter.postbox import services as postbox_services
 from openjobcenter.reception import services as reception_services
 from openjobcenter.reception import services_config as reception_config
@@ -322,6 +323,10 @@ def build_world() -> World:
     objection = postbox_services.objection_submit(
         request=None, customer=owner, notice=notice, reasons="Die Miete fehlt."
     )
+    # The back-office system's token (no persona holds its key).
+    backoffice_token, _key = postbox_backoffice.token_create(
+        request=None, jobcenter=jc_a, actor=staff["admin"], name="Fachverfahren"
+    )
 
     videos = make_videos(jc_a)
     mandates = _mandates(jc_a, owner, other, application)
@@ -372,6 +377,8 @@ def build_world() -> World:
         **mandates,
         "notice": notice.pk,
         "objection": objection.pk,
+        "backoffice_token": backoffice_token.pk,
+        "customer_number": owner.customer_number,
     }
     users: dict[str, User | None] = {
         "anonymous": None,

@@ -25,7 +25,8 @@ from openjobcenter.core import need_to_know as ntk
 from openjobcenter.core.access import ACTING_HEADER, Perm, api_customer, has_perm, staff_roles
 from openjobcenter.core.audit_buffer import audit_own_read
 from openjobcenter.postbox import pdfcheck, selectors, services
-from openjobcenter.postbox.models import Notice, NoticeKind
+from openjobcenter.postbox.backoffice import DEPOSIT_THROTTLE, BackOfficeAuth
+from openjobcenter.postbox.models import BackOfficeToken, Notice, NoticeKind, TokenScope
 from openjobcenter.postbox.views_customer import pdf_response
 from openjobcenter.tenants.modules import is_enabled
 from openjobcenter.tenants.selectors import get_jobcenter_by_slug
@@ -308,6 +309,66 @@ def staff_deposit(
                 dated=dated,
                 data=file.read(pdfcheck.MAX_NOTICE_BYTES + 1),
                 application=application,
+            ),
+        )
+    except services.PostboxError as exc:
+        return Status(422, {"detail": exc.message})
+    return Status(201, _staff_out(notice))
+
+
+# --- The back-office system (a machine token, no staff session) --------------------------
+
+
+@router.post(
+    "/{jc}/backoffice/customers/{customer_number}/notices",
+    response={
+        201: StaffNoticeOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        422: ValidationErrorOut,
+    },
+    auth=[BackOfficeAuth()],
+    throttle=[DEPOSIT_THROTTLE],
+)
+def backoffice_deposit(
+    request: HttpRequest,
+    jc: str,
+    customer_number: str,
+    file: File[UploadedFile],
+    kind: Form[NoticeKind],
+    dated: Form[date],
+) -> Any:
+    """The back-office system deposits a notice for the customer with this customer
+    number (Kundennummer), with the job centre's back-office token
+    (``Authorization: Bearer ojcb_…``, scope "notices.deposit", created by the job
+    centre's admin). The same checks and effects as a deposit by staff. Without, with
+    an unknown or a revoked token: 401; a token of another job centre: 403; nothing is
+    stored."""
+    token: BackOfficeToken = request.auth  # type: ignore[attr-defined]
+    if token.jobcenter.slug != jc:
+        raise HttpError(403, "This token is for another job centre")
+    if token.scope != TokenScope.NOTICES_DEPOSIT:
+        raise HttpError(403, "This token may not deposit notices")
+    jobcenter = token.jobcenter
+    if not jobcenter.is_active or not is_enabled(jobcenter, MODULE):
+        raise Http404
+    customer = (
+        CustomerProfile.objects.select_related("jobcenter", "user")
+        .filter(jobcenter=jobcenter, customer_number=customer_number.strip())
+        .exclude(customer_number="")
+        .first()
+    )
+    if customer is None:
+        raise Http404
+    try:
+        notice = services.notice_deposit(
+            request=request,
+            actor=None,
+            via=token,
+            customer=customer,
+            data=services.NoticeInput(
+                kind=kind, dated=dated, data=file.read(pdfcheck.MAX_NOTICE_BYTES + 1)
             ),
         )
     except services.PostboxError as exc:
