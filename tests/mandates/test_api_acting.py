@@ -61,10 +61,10 @@ def test_reading_and_writing_for_the_customer_within_the_scope(
 ) -> None:
     _mandate(mandates_on, customer, rep_user, ["chat"])
     conversation = _conversation(customer)
-    acting = {"HTTP_X_ACTING_FOR": str(customer.pk)}
+    acting = {"X-Acting-For": str(customer.pk)}
     # Without the header: the representative's own account (no customer here): 404.
     assert rep_api.get("/api/v1/messaging/fulda/conversations").status_code == 404
-    listed = rep_api.get("/api/v1/messaging/fulda/conversations", **acting)
+    listed = rep_api.get("/api/v1/messaging/fulda/conversations", headers=acting)
     assert listed.status_code == 200, listed.content
     assert [c["id"] for c in listed.json()] == [conversation.pk]
     read = AuditEntry.objects.get(action=AuditAction.READ, object_type="messaging")
@@ -73,7 +73,7 @@ def test_reading_and_writing_for_the_customer_within_the_scope(
         f"/api/v1/messaging/fulda/conversations/{conversation.pk}/messages",
         {"body": "Über die App, für Herrn Kunde", "client_id": "a1"},
         content_type="application/json",
-        **acting,
+        headers=acting,
     )
     assert sent.status_code == 201, sent.content
     assert sent.json()["representative"] == "Vera Vertreterin"
@@ -88,20 +88,20 @@ def test_read_only_scope_refuses_writes_and_other_modules(
 ) -> None:
     _mandate(mandates_on, customer, rep_user, ["read"])
     conversation = _conversation(customer)
-    acting = {"HTTP_X_ACTING_FOR": str(customer.pk)}
+    acting = {"X-Acting-For": str(customer.pk)}
     history = f"/api/v1/messaging/fulda/conversations/{conversation.pk}/messages"
-    assert rep_api.get(history, **acting).status_code == 200
+    assert rep_api.get(history, headers=acting).status_code == 200
     before = Message.objects.count()
     refused = rep_api.post(
-        history, {"body": "Nein", "client_id": "x"}, content_type="application/json", **acting
+        history, {"body": "Nein", "client_id": "x"}, content_type="application/json", headers=acting
     )
     assert refused.status_code == 404
     assert Message.objects.count() == before
-    assert rep_api.get("/api/v1/documents/fulda/documents", **acting).status_code == 200
+    assert rep_api.get("/api/v1/documents/fulda/documents", headers=acting).status_code == 200
     upload = rep_api.post(
         "/api/v1/documents/fulda/upload",
         {"kind": "other", "file": SimpleUploadedFile("a.pdf", make_pdf(), "application/pdf")},
-        **acting,
+        headers=acting,
     )
     assert upload.status_code == 404
     assert not customer.documents.exists()
@@ -172,16 +172,16 @@ def test_notices_for_the_customer(
     _with_postbox(mandates_on)
     _mandate(mandates_on, customer, rep_user, ["notices"])
     notice = deposit(customer, staff_a[Role.CASEWORKER], electronic=True)
-    acting = {"HTTP_X_ACTING_FOR": str(customer.pk)}
-    listed = rep_api.get("/api/v1/postbox/fulda/notices", **acting)
+    acting = {"X-Acting-For": str(customer.pk)}
+    listed = rep_api.get("/api/v1/postbox/fulda/notices", headers=acting)
     assert [n["id"] for n in listed.json()] == [notice.pk]
-    pdf = rep_api.get(f"/api/v1/postbox/fulda/notices/{notice.pk}/file", **acting)
+    pdf = rep_api.get(f"/api/v1/postbox/fulda/notices/{notice.pk}/file", headers=acting)
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     objection = rep_api.post(
         f"/api/v1/postbox/fulda/notices/{notice.pk}/objection",
         {"reasons": "Die Miete ist falsch berechnet."},
         content_type="application/json",
-        **acting,
+        headers=acting,
     )
     assert objection.status_code == 201, objection.content
     assert AuditEntry.objects.filter(acting_for=customer.user, actor=rep_user).count() >= 3
