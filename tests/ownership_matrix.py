@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, cast
+from typing import Any
 
 CUSTOMERS = ("owner", "other_customer", "customer_b")
 ROLES = ("reception", "caseworker", "job_advisor", "team_lead", "admin")
@@ -560,6 +560,9 @@ ROUTES: dict[str, Entry] = {
     ),
     S + "postfach/<int:pk>/per-post/": action(staff(POSTBOX), pk="notice"),
     S + "postfach/<int:pk>/datei.pdf": page(staff(POSTBOX), pk="notice"),
+    # The back-office system's keys: the job centre's admin (Perm.JOBCENTER_CONFIGURE).
+    S + "postfach/schnittstelle/": both(staff(ADMIN), body={"name": "Fachverfahren"}),
+    S + "postfach/schnittstelle/<int:pk>/widerrufen/": action(staff(ADMIN), pk="backoffice_token"),
     S + "rueckmeldung/": action(
         staff(), body={"page": "staff:dashboard", "answer": "yes", "next": "/fulda/staff/"}
     ),
@@ -704,15 +707,9 @@ def _with_representative(route: str, entry: Entry) -> Entry:
 
 
 ROUTES = {route: _with_representative(route, entry) for route, entry in ROUTES.items()}
-# The chat's long polling checks the signed-in person itself (an async view outside
-# ``customer_required``): a representative's page does not poll (404) and shows new
-# messages on reload.
-_POLL = C + "nachrichten/<int:pk>/warten/"
-ROUTES[_POLL] = replace(
-    ROUTES[_POLL],
-    get=over(cast("Access", ROUTES[_POLL].get), representative="404"),
-    post=over(cast("Access", ROUTES[_POLL].post), representative="404"),
-)
+# The chat's long polling (an async view outside ``customer_required``) asks the mandate
+# itself (``messaging.views_poll``) with the same rule: reading with "read" or "chat",
+# a POST (writing) only with "chat"; so it follows the profile above.
 
 
 ADMIN_PREFIX = "admin/"
@@ -947,6 +944,13 @@ OPERATIONS: dict[str, Entry] = {
     f"POST {PB}/staff/customers/{{customer_id}}/notices": op(
         "POST",
         api_staff(POSTBOX),
+        body={"__multipart__": True, "__file__": "file", "kind": "grant", "dated": "2026-03-02"},
+    ),
+    # The back office deposits with its token only: no persona's session or token is
+    # one (401, nothing stored; the token itself: tests/postbox/test_backoffice.py).
+    f"POST {PB}/backoffice/customers/{{customer_number}}/notices": op(
+        "POST",
+        everyone("401"),
         body={"__multipart__": True, "__file__": "file", "kind": "grant", "dated": "2026-03-02"},
     ),
     f"GET {N}/preferences": op("GET", api_signed_in()),

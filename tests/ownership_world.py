@@ -43,6 +43,7 @@ from openjobcenter.news import images as news_images
 from openjobcenter.news import services as news_services
 from openjobcenter.news.models import InboxItem, Post
 from openjobcenter.notifications.models import PushSubscription
+from openjobcenter.postbox import backoffice as postbox_backoffice
 from openjobcenter.postbox import services as postbox_services
 from openjobcenter.reception import services as reception_services
 from openjobcenter.reception import services_config as reception_config
@@ -336,6 +337,10 @@ def build_world() -> World:
         idempotency_key="welt",
         last_error="HTTP 500",
     )
+    # The back-office system's token (no persona holds its key).
+    backoffice_token, _key = postbox_backoffice.token_create(
+        request=None, jobcenter=jc_a, actor=staff["admin"], name="Fachverfahren"
+    )
 
     videos = make_videos(jc_a)
     # Staff single sign-on (issue 24): a provider of A (nothing listens at its address).
@@ -403,6 +408,8 @@ def build_world() -> World:
         "objection": objection.pk,
         "identity_provider": identity_provider.pk,
         "idp_key": identity_provider.key,
+        "backoffice_token": backoffice_token.pk,
+        "customer_number": owner.customer_number,
     }
     users: dict[str, User | None] = {
         "anonymous": None,

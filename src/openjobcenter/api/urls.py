@@ -8,13 +8,14 @@ from typing import Any
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from ninja import NinjaAPI, Query
+from ninja import Query
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.errors import HttpError as NinjaHttpError
 from ninja.throttling import AnonRateThrottle
 
 from openjobcenter.accounts.models import CustomerProfile, StaffMembership, User
 from openjobcenter.accounts.services import customer_profile_update, user_set_language
+from openjobcenter.api.acting import ActingApi
 from openjobcenter.api.auth import auth_user, session_or_token
 from openjobcenter.api.errors import document_standard_answers
 from openjobcenter.api.schemas import (
@@ -45,7 +46,7 @@ from openjobcenter.tenants.selectors import (
     get_jobcenter_by_slug,
 )
 
-api = NinjaAPI(
+api = ActingApi(
     title="OpenJobcenter API",
     version="1",
     urls_namespace="api",

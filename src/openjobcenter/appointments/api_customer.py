@@ -39,15 +39,23 @@ from openjobcenter.appointments.api_schemas import (
 from openjobcenter.appointments.models import Appointment, Channel
 from openjobcenter.appointments.slot_cache import free_slot_rows
 from openjobcenter.appointments.video import join_appointment, join_window
+from openjobcenter.core.access import ACTING_HEADER, api_customer
 from openjobcenter.tenants.models import Jobcenter
 from openjobcenter.tenants.modules import is_enabled
+from openjobcenter.tenants.selectors import get_jobcenter_by_slug
 
 # Operation ids are pinned to those of the former single ``appointments/api.py``
 # (``openjobcenter_appointments_api_<function>``), so generated clients keep their names.
 
 
 def _customer(request: HttpRequest, jc: str) -> CustomerProfile:
-    """The caller's customer profile at job centre ``jc``, or 404."""
+    """The caller's customer profile at job centre ``jc``, or 404; with X-Acting-For the
+    customer they represent there (``api/acting.py``)."""
+    if ACTING_HEADER in request.headers:
+        acting_in = get_jobcenter_by_slug(jc)
+        if not is_enabled(acting_in, "appointments"):
+            raise Http404
+        return api_customer(request, auth_user(request), acting_in, "appointments")
     jobcenter: Jobcenter | None = getattr(request, "jobcenter", None)
     if jobcenter is not None and jobcenter.slug == jc:
         where: dict[str, Any] = {"jobcenter": jobcenter}

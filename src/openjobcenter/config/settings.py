@@ -130,6 +130,8 @@ MIDDLEWARE = [
     "openjobcenter.core.middleware.SecurityHeadersMiddleware",
     # Errors under /api/ in JSON, whatever answered (unknown path, 405, 500 page).
     "openjobcenter.api.errors.JsonErrorsMiddleware",
+    # X-Acting-For only on the operations that act for a represented customer (api/acting.py).
+    "openjobcenter.api.acting.ActingHeaderMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything reads the request: a NUL character is refused (PostgreSQL cannot
     # store it), 422 on the API, 400 on pages (core/inputs.py).

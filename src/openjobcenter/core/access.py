@@ -123,7 +123,9 @@ class TenantRequest(HttpRequest):
     - ``jobcenter``: ``tenants.middleware.TenantMiddleware`` (``None`` outside ``/<jc>/``);
     - ``staff_roles``, ``staff_perms``: ``staff_required`` (and the switched-off module page);
     - ``read_only``: ``staff_reads`` (the person may read the page but not act on it);
-    - ``customer``: ``customer_required``.
+    - ``customer``: ``customer_required``;
+    - ``acting_mandate``: ``customer_required`` while a representative acts for the
+      customer (``mandates.acting``; the banner in ``web/base.html`` shows it).
     """
 
     jobcenter: Jobcenter | None
@@ -131,6 +133,7 @@ class TenantRequest(HttpRequest):
     staff_perms: frozenset[str]
     read_only: bool
     customer: CustomerProfile
+    acting_mandate: Any
 
 
 def tenant_request(request: HttpRequest) -> TenantRequest:
@@ -366,3 +369,35 @@ def staff_reads(perm: Perm, category: Category) -> Callable[[F], F]:
         return staff_required()(wrapped)  # type: ignore[return-value]
 
     return decorator
+
+
+# The API acting for someone (issue 25): ``X-Acting-For: <customer id>`` on an operation
+# of the customer area (``api.acting.ACTING_PATHS``). The resolver (``mandates.acting``)
+# checks an active mandate of the caller for that customer in the job centre and its
+# scope on every call and marks the request for the audit (``acting_for``).
+ACTING_HEADER = "X-Acting-For"
+ApiActingResolver = Callable[[HttpRequest, "User", "Jobcenter", str], CustomerProfile]
+_api_acting_resolver: ApiActingResolver | None = None
+
+
+def register_api_acting_resolver(resolver: ApiActingResolver) -> None:
+    global _api_acting_resolver  # noqa: PLW0603 - set once from AppConfig.ready
+    _api_acting_resolver = resolver
+
+
+def api_customer(
+    request: HttpRequest, user: User, jobcenter: Jobcenter, module: str
+) -> CustomerProfile:
+    """The customer an API operation of ``module`` works for: the caller's own profile at
+    ``jobcenter``, or with ``X-Acting-For`` the customer the caller represents there
+    (404 without an active mandate covering ``module`` for this method)."""
+    if ACTING_HEADER in request.headers:
+        if _api_acting_resolver is None:
+            raise Http404
+        return _api_acting_resolver(request, user, jobcenter, module)
+    try:
+        return CustomerProfile.objects.select_related("jobcenter", "user").get(
+            user=user, jobcenter=jobcenter
+        )
+    except CustomerProfile.DoesNotExist:
+        raise Http404 from None

@@ -54,6 +54,9 @@ def build_entry(
     representative (the request's user) as the actor, also where the caller named the
     customer as the one who read their own data."""
     acting = _acting_for.get()
+    if acting is None and request is not None:
+        # The API's ``X-Acting-For`` marks the request itself (``mandates.acting``).
+        acting = getattr(request, "acting_for_user_id", None)
     if (
         acting is not None
         and request is not None

@@ -19,6 +19,7 @@ from ninja.files import UploadedFile
 from openjobcenter.accounts.models import CustomerProfile
 from openjobcenter.api.auth import auth_user, session_or_token
 from openjobcenter.api.schemas import ErrorOut, ValidationErrorOut
+from openjobcenter.core.access import api_customer
 from openjobcenter.documents import selectors, services
 from openjobcenter.documents.kinds import KINDS, all_kinds
 from openjobcenter.documents.models import Document
@@ -70,13 +71,8 @@ def _customer(request: HttpRequest, jc: str) -> CustomerProfile:
         jobcenter = get_jobcenter_by_slug(jc)
     if not is_enabled(jobcenter, "documents"):
         raise Http404
-    try:
-        return CustomerProfile.objects.select_related("jobcenter", "user").get(
-            user=auth_user(request),
-            jobcenter=jobcenter,
-        )
-    except CustomerProfile.DoesNotExist:
-        raise Http404 from None
+    # The caller's own, or with X-Acting-For the customer they represent (api/acting.py).
+    return api_customer(request, auth_user(request), jobcenter, "documents")
 
 
 def _document(doc: Document) -> dict[str, Any]:

@@ -25,6 +25,7 @@ class MandatesConfig(AppConfig):
             )
         )
         access.register_acting_resolver(acting.resolve)
+        access.register_api_acting_resolver(acting.api_resolve)
         pdf.register_summary_extra("cosigners", pdf_rows)
         retention.register_rules()
         register_outbox()

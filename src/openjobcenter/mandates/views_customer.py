@@ -18,6 +18,7 @@ from openjobcenter.core.access import (
     request_customer,
     request_jobcenter,
     request_user,
+    tenant_request,
 )
 from openjobcenter.core.audit_buffer import audit_own_read
 from openjobcenter.mandates import selectors, services
@@ -144,6 +145,8 @@ def switch(request: HttpRequest, jc: str) -> HttpResponse:
     acting = next((m for m in held if m.pk == acting_id), None)
     if acting_id is not None and acting is None:
         stop_acting(request)
+    if acting is not None:
+        tenant_request(request).acting_mandate = acting  # the banner of every page
     return render(
         request,
         "mandates/switch.html",

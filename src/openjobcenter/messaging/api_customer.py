@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Status
 from ninja.files import UploadedFile
 
-from openjobcenter.accounts.models import CustomerProfile
-from openjobcenter.api.auth import session_or_token
-from openjobcenter.core.access import request_user
+from openjobcenter.accounts.models import CustomerProfile, User
+from openjobcenter.api.auth import auth_user, session_or_token
+from openjobcenter.core.access import api_customer
 from openjobcenter.messaging import selectors, services
 from openjobcenter.messaging.api_common import (
     WRITE_ERRORS,
@@ -43,15 +43,16 @@ from openjobcenter.messaging.api_schemas import (
 
 
 def _customer(request: HttpRequest, jc: str) -> CustomerProfile:
-    jobcenter = _jobcenter(jc)
-    profile = (
-        CustomerProfile.objects.select_related("user", "jobcenter")
-        .filter(user=request_user(request), jobcenter=jobcenter)
-        .first()
-    )
-    if profile is None:
-        raise Http404
-    return profile
+    """The caller's own profile, or with ``X-Acting-For`` the customer they represent
+    (mandate with "chat", or "read" for reading; ``api.acting``)."""
+    return api_customer(request, auth_user(request), _jobcenter(jc), "messaging")
+
+
+def _author(request: HttpRequest, customer: CustomerProfile) -> tuple[User, User | None]:
+    """Who a message is from: the customer, and the representative writing in their
+    name when the call acts for them."""
+    user = auth_user(request)
+    return (customer.user, user) if user.pk != customer.user_id else (user, None)
 
 
 @router.get(
@@ -85,9 +86,11 @@ def start_conversation(request: HttpRequest, jc: str, data: ConversationStartIn)
             )
         )
     try:
+        author, representative = _author(request, customer)
         conversation = services.conversation_start(
             customer=customer,
-            author=request_user(request),
+            author=author,
+            representative=representative,
             data=services.StartRequest(
                 subject=data.subject,
                 body=data.body,
@@ -120,11 +123,14 @@ def history(request: HttpRequest, jc: str, pk: int, query: Query[HistoryQuery]) 
     operation_id="openjobcenter_messaging_api_send",
 )
 def send(request: HttpRequest, jc: str, pk: int, data: SendIn) -> Status[Any]:
-    conversation = selectors.get_conversation_for_customer(_customer(request, jc), pk)
+    customer = _customer(request, jc)
+    conversation = selectors.get_conversation_for_customer(customer, pk)
+    author, representative = _author(request, customer)
     try:
         message = services.message_send(
             conversation=conversation,
-            author=request_user(request),
+            author=author,
+            representative=representative,
             body=data.body,
             client_id=data.client_id,
             request=request,
@@ -148,11 +154,14 @@ def upload(
     body: Form[str] = "",
     client_id: Form[str] = "",
 ) -> Status[Any]:
-    conversation = selectors.get_conversation_for_customer(_customer(request, jc), pk)
+    customer = _customer(request, jc)
+    conversation = selectors.get_conversation_for_customer(customer, pk)
+    author, representative = _author(request, customer)
     try:
         message = services.message_send(
             conversation=conversation,
-            author=request_user(request),
+            author=author,
+            representative=representative,
             body=body[:100_000],
             client_id=client_id[:100],
             attachment=file,
@@ -170,8 +179,10 @@ def upload(
     operation_id="openjobcenter_messaging_api_mark_read",
 )
 def mark_read(request: HttpRequest, jc: str, pk: int, data: ReadIn) -> dict[str, int]:
-    conversation = selectors.get_conversation_for_customer(_customer(request, jc), pk)
+    customer = _customer(request, jc)
+    conversation = selectors.get_conversation_for_customer(customer, pk)
+    # A representative reads on the customer's side (their cursor).
     upto = services.conversation_mark_read(
-        conversation=conversation, user=request_user(request), upto=data.upto
+        conversation=conversation, user=customer.user, upto=data.upto
     )
     return {"upto": upto}

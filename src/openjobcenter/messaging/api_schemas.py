@@ -52,6 +52,8 @@ class MessageOut(Schema):
     conversation: int
     side: str
     author: str
+    # Set when a representative wrote in the customer's name (mandate with the chat scope).
+    representative: str = ""
     body: str
     client_id: str
     created_at: datetime

@@ -37,6 +37,10 @@ class Access:
     # centre, read at subscribe; an attachment of another category reaches their socket
     # in its protected form (``attachment_access.protected_for_socket``).
     readable: frozenset[str] = frozenset()
+    # A representative acting for the customer (issue 25): the mandate the session acts
+    # under, re-checked on every send (writing needs the chat scope).
+    mandate_id: int | None = None
+    representative: User | None = None
 
 
 def admit(user: User, session: Any, conversation_id: int) -> Access | None:
@@ -58,6 +62,9 @@ def admit(user: User, session: Any, conversation_id: int) -> Access | None:
         ).exists()
     ):
         return Access(conversation, "customer")
+    acting = _admit_representative(user, session, conversation)
+    if acting is not None:
+        return acting
     roles = staff_roles(user, jobcenter)
     fake_request = cast("HttpRequest", SimpleNamespace(session=session, user=user))
     if not has_perm(roles, Perm.MESSAGING_USE) or not mfa_verified_in_session(fake_request):
@@ -73,6 +80,63 @@ def admit(user: User, session: Any, conversation_id: int) -> Access | None:
     if str(found.category) not in readable:  # admitted for content, so never; but safe
         readable = frozenset()
     return Access(found, "staff", readable)
+
+
+def _admit_representative(user: User, session: Any, conversation: Conversation) -> Access | None:
+    """The session acts for the conversation's customer under a mandate that covers
+    reading the chat ("read" or "chat"): admitted on the customer's side; the read is
+    audited at once, acting for the customer."""
+    if not is_enabled(conversation.jobcenter, "mandates"):
+        return None
+    from openjobcenter.core.audit import acting_for, audit
+    from openjobcenter.core.models import AuditAction
+    from openjobcenter.mandates.acting import mandate_allows, session_mandate_id
+
+    mandate_id = session_mandate_id(session)
+    if mandate_id is None:
+        return None
+    mandate = mandate_allows(
+        user,
+        mandate_id,
+        jobcenter_id=conversation.jobcenter_id,
+        customer_id=conversation.customer_id,
+        module="messaging",
+        write=False,
+    )
+    if mandate is None:
+        return None
+    with acting_for(conversation.customer.user_id):
+        audit(
+            request=None,
+            action=AuditAction.READ,
+            object_type="conversation",
+            object_id=conversation.pk,
+            jobcenter=conversation.jobcenter,
+            subject=conversation.customer.user,
+            actor=user,
+            detail="websocket",
+        )
+    return Access(conversation, "customer", mandate_id=mandate.pk, representative=user)
+
+
+def representative_may_write(access: Access) -> bool:
+    """Whether the representative's mandate still covers writing in the chat (revoked,
+    expired or without the chat scope: no)."""
+    from openjobcenter.mandates.acting import mandate_allows
+
+    if access.representative is None or access.mandate_id is None:
+        return False
+    return (
+        mandate_allows(
+            access.representative,
+            access.mandate_id,
+            jobcenter_id=access.conversation.jobcenter_id,
+            customer_id=access.conversation.customer_id,
+            module="messaging",
+            write=True,
+        )
+        is not None
+    )
 
 
 def team_groups(user: User, session: Any) -> list[str]:

@@ -34,7 +34,12 @@ from openjobcenter.core.languages import usable_language
 from openjobcenter.core.metrics import CountedSocketMixin
 from openjobcenter.messaging import layerwatch, notices, realtime, selectors, services
 from openjobcenter.messaging.attachment_access import protected_for, protected_page
-from openjobcenter.messaging.chat_access import Access, admit, team_access
+from openjobcenter.messaging.chat_access import (
+    Access,
+    admit,
+    representative_may_write,
+    team_access,
+)
 
 if TYPE_CHECKING:
     from openjobcenter.accounts.models import User
@@ -105,8 +110,19 @@ def _send_message(access: Access, user: User, body: str, client_id: str) -> dict
             raise services.MessagingError("No such conversation.", code="not_found") from None
         if not has_perm(staff_roles(user, conversation.jobcenter), Perm.MESSAGING_USE):
             raise services.MessagingError("No such conversation.", code="not_found")
+    representative = None
+    if access.representative is not None:
+        # Acting for the customer: the mandate again (revoked since the subscribe, or
+        # reading only: refused), the message in the customer's name.
+        if not representative_may_write(access):
+            raise services.MessagingError("No such conversation.", code="not_found")
+        representative, user = user, conversation.customer.user
     message = services.message_send(
-        conversation=conversation, author=user, body=body, client_id=client_id
+        conversation=conversation,
+        author=user,
+        body=body,
+        client_id=client_id,
+        representative=representative,
     )
     return {
         "type": "ack",
@@ -145,7 +161,9 @@ def _history(access: Access, cursor: int) -> dict[str, Any]:
 
 
 def _mark_read(access: Access, user: User, upto: int) -> None:
-    services.conversation_mark_read(conversation=access.conversation, user=user, upto=upto)
+    # A representative reads on the customer's side (their cursor, not staff's).
+    reader = access.conversation.customer.user if access.representative is not None else user
+    services.conversation_mark_read(conversation=access.conversation, user=reader, upto=upto)
 
 
 def _mark_delivered(access: Access, upto: int) -> None:

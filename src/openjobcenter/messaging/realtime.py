@@ -62,6 +62,11 @@ def message_data(message: Message, *, attachment_url: str = "") -> dict[str, Any
         "author": (author.get_full_name() or "")
         if author is not None and message.side == "staff"
         else "",
+        # Written in the customer's name by their representative (mandates): both sides
+        # see who.
+        "representative": message.representative.display_name
+        if message.representative_id is not None and message.representative is not None
+        else "",
         # A notice in the active language; the socket words it in its reader's.
         "body": message_text(message),
         "notice": message.notice or None,

@@ -171,13 +171,15 @@ def messages_after(
     """Messages with an id above ``cursor``, oldest first, at most ``limit``."""
     return list(
         conversation.messages.filter(pk__gt=max(0, cursor))
-        .select_related("author")
+        .select_related("author", "representative")
         .order_by("pk")[:limit]
     )
 
 
 def latest_messages(conversation: Conversation, limit: int = HISTORY_PAGE) -> list[Message]:
-    rows = list(conversation.messages.select_related("author").order_by("-pk")[:limit])
+    rows = list(
+        conversation.messages.select_related("author", "representative").order_by("-pk")[:limit]
+    )
     rows.reverse()
     return rows
 

@@ -61,8 +61,10 @@ def conversation_start(
     data: StartRequest,
     request: HttpRequest | None = None,
     attachment: UploadedFile | None = None,
+    representative: User | None = None,
 ) -> Conversation:
-    """A new conversation with its first message, by the customer or by staff."""
+    """A new conversation with its first message, by the customer or by staff
+    (``representative``: someone writing in the customer's name, see ``message_send``)."""
     subject = " ".join((data.subject or "").split())[:200]
     if not subject:
         raise MessagingError(_("Bitte geben Sie einen Betreff an."), code="empty", field="subject")
@@ -108,7 +110,7 @@ def conversation_start(
         object_id=conversation.pk,
         jobcenter=customer.jobcenter,
         subject=customer.user,
-        actor=author,
+        actor=representative or author,
     )
     message_send(
         conversation=conversation,
@@ -117,6 +119,7 @@ def conversation_start(
         client_id=data.client_id,
         attachment=attachment,
         request=request,
+        representative=representative,
     )
     return conversation
 

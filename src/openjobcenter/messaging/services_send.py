@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openjobcenter.core import fastsql
-from openjobcenter.core.audit import audit
+from openjobcenter.core.audit import acting_for, audit
 from openjobcenter.core.models import AuditAction
 from openjobcenter.home.queue_cache import queue_changed
 from openjobcenter.home.realtime import home_changed
@@ -209,8 +209,13 @@ def message_send(
     client_id: str = "",
     attachment: UploadedFile | None = None,
     request: HttpRequest | None = None,
+    representative: User | None = None,
 ) -> Message:
     """Store a message from the customer or a staff member and deliver it after commit.
+
+    ``representative``: someone acting for the customer (``author``) under a mandate
+    with the chat scope, checked by the caller; the message names them and the audit
+    entry has them as the actor, acting for the customer.
 
     Resending with the same ``client_id`` returns the stored message instead of a second
     one (an offline queue may send twice). Raises ``MessagingError`` for an empty or
@@ -218,7 +223,27 @@ def message_send(
     """
     client_id = clean_client_id(client_id)
     text = clean_body(body, allow_empty=attachment is not None)
-    message = Message(conversation=conversation, author=author, body=text, client_id=client_id)
+    message = Message(
+        conversation=conversation,
+        author=author,
+        representative=representative,
+        body=text,
+        client_id=client_id,
+    )
+    if representative is not None:
+        if author.pk != conversation.customer.user_id:
+            raise MessagingError("No such conversation.", code="not_found")
+        with acting_for(author.pk):
+            return _send_with(conversation, message, attachment, request)
+    return _send_with(conversation, message, attachment, request)
+
+
+def _send_with(
+    conversation: Conversation,
+    message: Message,
+    attachment: UploadedFile | None,
+    request: HttpRequest | None,
+) -> Message:
     if attachment is None:
         return _send_locked(conversation, message, request=request)
     # An attachment is scanned and stored (or run through the documents pipeline) before
@@ -314,7 +339,7 @@ def _write(
         object_id=message.pk,
         jobcenter=conversation.jobcenter,
         subject=conversation.customer.user,
-        actor=author,
+        actor=message.representative or author,
         read_id=not pipelined(),
     )
 

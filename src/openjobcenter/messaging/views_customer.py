@@ -16,7 +16,12 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from openjobcenter.core.access import customer_required, request_customer
+from openjobcenter.core.access import (
+    customer_required,
+    request_customer,
+    request_user,
+    tenant_request,
+)
 from openjobcenter.messaging import selectors, services
 from openjobcenter.messaging.forms import ADVISOR_CHOICE, MessageForm, NewConversationForm
 from openjobcenter.messaging.models import Conversation, Message
@@ -24,9 +29,16 @@ from openjobcenter.messaging.pdf import conversation_pdf
 from openjobcenter.tenants.modules import require_module
 
 if TYPE_CHECKING:
-    from openjobcenter.accounts.models import CustomerProfile
+    from openjobcenter.accounts.models import CustomerProfile, User
 
 MODULE = "messaging"
+
+
+def _representative(request: HttpRequest, customer: CustomerProfile) -> User | None:
+    """Who writes in the customer's name: the signed-in person when it is not the
+    customer (``customer_required`` let them in under a mandate with the chat scope)."""
+    user = request_user(request)
+    return None if user.pk == customer.user_id else user
 
 
 def _error_to_form(form: MessageForm, exc: services.MessagingError) -> None:
@@ -68,8 +80,8 @@ def conversation_new(request: HttpRequest, jc: str) -> HttpResponse:
         try:
             conversation = services.conversation_start(
                 customer=customer,
-                # A representative acting for the customer writes in the customer's name
-                # (the audit entry names the representative, core.audit.acting_for).
+                # A representative acting for the customer writes in the customer's name;
+                # the message and the audit entry name the representative.
                 author=customer.user,
                 data=services.StartRequest(
                     subject=form.cleaned_data["subject"],
@@ -80,6 +92,7 @@ def conversation_new(request: HttpRequest, jc: str) -> HttpResponse:
                 ),
                 request=request,
                 attachment=form.cleaned_data.get("file"),
+                representative=_representative(request, customer),
             )
         except services.MessagingError as exc:
             _error_to_form(form, exc)
@@ -108,6 +121,7 @@ def conversation_detail(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
                 client_id=form.cleaned_data["client_id"],
                 attachment=form.cleaned_data.get("file"),
                 request=request,
+                representative=_representative(request, customer),
             )
         except services.MessagingError as exc:
             _error_to_form(form, exc)
@@ -127,6 +141,9 @@ def conversation_detail(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
             "chat_settings": chat,
             "last_id": rows[-1].pk if rows else 0,
             "side": "customer",
+            # A representative whose mandate covers reading only: no form.
+            "read_only": _representative(request, customer) is not None
+            and "chat" not in tenant_request(request).acting_mandate.scopes,
         },
         status=422 if form.errors else 200,
     )

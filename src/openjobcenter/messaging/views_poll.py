@@ -8,17 +8,29 @@ second, which also makes it work across app nodes without the channel layer.
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from asgiref.sync import sync_to_async
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 
 from openjobcenter.accounts.models import CustomerProfile
-from openjobcenter.core.access import Perm, has_perm, mfa_verified_in_session, staff_roles
+from openjobcenter.core.access import (
+    ACTING_SESSION_KEY,
+    Perm,
+    has_perm,
+    mfa_verified_in_session,
+    request_user,
+    staff_roles,
+)
+from openjobcenter.core.audit import acting_for, audit
+from openjobcenter.core.models import AuditAction
 from openjobcenter.messaging import realtime, selectors, services
 from openjobcenter.messaging.attachment_access import protected_page, readable_categories
 from openjobcenter.messaging.models import Conversation, Message
 from openjobcenter.tenants.modules import is_enabled
+
+if TYPE_CHECKING:
+    from openjobcenter.tenants.models import Jobcenter
 
 MAX_WAIT_S = 25
 POLL_EVERY_S = 1.0
@@ -43,6 +55,10 @@ def _lookup(
             conversation=found, request=request, actor=user, via="poll"
         )
         return found, readable_categories(roles=roles, jobcenter=jobcenter)
+    if ACTING_SESSION_KEY in request.session and is_enabled(jobcenter, "mandates"):
+        acting = _acting_lookup(request, jobcenter, pk)
+        if acting is not None:
+            return acting, None
     customer = (
         CustomerProfile.objects.filter(user=user, jobcenter=jobcenter)
         .select_related("jobcenter")
@@ -51,6 +67,49 @@ def _lookup(
     if customer is None:
         raise Http404
     return selectors.get_conversation_for_customer(customer, pk), None
+
+
+def _acting_lookup(request: HttpRequest, jobcenter: Jobcenter, pk: int) -> Conversation | None:
+    """A representative's page polls the conversation of the customer they act for, as
+    ``customer_required`` would let them read it: the mandate active and covering the
+    chat (reading: "read" or "chat"), re-checked on every poll; refused: 404. Each poll
+    hands out the customer's messages: audited at once, acting for the customer.
+    ``None``: the session acts for someone in another job centre (here the own account)."""
+    from openjobcenter.mandates.acting import mandate_allows, session_mandate_id
+    from openjobcenter.mandates.selectors import session_mandate
+
+    user = request_user(request)
+    mandate_id = session_mandate_id(request.session)
+    held = session_mandate(user, mandate_id) if mandate_id is not None else None
+    if held is not None and held.jobcenter_id != jobcenter.pk:
+        return None
+    mandate = (
+        mandate_allows(
+            user,
+            mandate_id,
+            jobcenter_id=jobcenter.pk,
+            customer_id=None,
+            module="messaging",
+            write=request.method not in ("GET", "HEAD", "OPTIONS"),
+        )
+        if mandate_id is not None
+        else None
+    )
+    if mandate is None:
+        raise Http404
+    customer = mandate.customer
+    conversation = selectors.get_conversation_for_customer(customer, pk)
+    with acting_for(customer.user_id):
+        audit(
+            request=request,
+            action=AuditAction.READ,
+            object_type="conversation",
+            object_id=conversation.pk,
+            jobcenter=jobcenter,
+            subject=customer.user,
+            detail="poll",
+        )
+    return conversation
 
 
 def _messages(

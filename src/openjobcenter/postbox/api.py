@@ -22,10 +22,11 @@ from openjobcenter.accounts.models import CustomerProfile
 from openjobcenter.api.auth import auth_user, session_or_token, staff_session
 from openjobcenter.api.schemas import ErrorOut, ValidationErrorOut
 from openjobcenter.core import need_to_know as ntk
-from openjobcenter.core.access import Perm, has_perm, staff_roles
+from openjobcenter.core.access import ACTING_HEADER, Perm, api_customer, has_perm, staff_roles
 from openjobcenter.core.audit_buffer import audit_own_read
 from openjobcenter.postbox import pdfcheck, selectors, services
-from openjobcenter.postbox.models import Notice, NoticeKind
+from openjobcenter.postbox.backoffice import DEPOSIT_THROTTLE, BackOfficeAuth
+from openjobcenter.postbox.models import BackOfficeToken, Notice, NoticeKind, TokenScope
 from openjobcenter.postbox.views_customer import pdf_response
 from openjobcenter.tenants.modules import is_enabled
 from openjobcenter.tenants.selectors import get_jobcenter_by_slug
@@ -101,7 +102,15 @@ def _notice_out(notice: Notice) -> dict[str, Any]:
     }
 
 
-def _customer(request: HttpRequest, jc: str) -> CustomerProfile:
+def _customer(request: HttpRequest, jc: str, *, acting: bool = False) -> CustomerProfile:
+    """The caller's own profile. ``acting``: the notices' operations, which with
+    X-Acting-For work for the customer the caller represents (mandate with "notices", or
+    "read" for reading; ``api/acting.py``); consent stays the customer's own."""
+    if acting and ACTING_HEADER in request.headers:
+        jobcenter = get_jobcenter_by_slug(jc)
+        if not is_enabled(jobcenter, MODULE):
+            raise Http404
+        return api_customer(request, auth_user(request), jobcenter, MODULE)
     try:
         customer = CustomerProfile.objects.select_related("jobcenter", "user").get(
             user=auth_user(request), jobcenter__slug=jc, jobcenter__is_active=True
@@ -162,7 +171,7 @@ def consent_put(request: HttpRequest, jc: str, payload: PostboxConsentIn) -> Any
 
 @router.get("/{jc}/notices", response={200: list[NoticeOut], 404: ErrorOut}, auth=session_or_token)
 def notices_list(request: HttpRequest, jc: str) -> Any:
-    customer = _customer(request, jc)
+    customer = _customer(request, jc, acting=True)
     notices = list(selectors.notices_for_customer(customer)[:200])
     _audit_own(request, customer, "notice_list", "", f"{len(notices)} notices")
     return [_notice_out(n) for n in notices]
@@ -170,7 +179,7 @@ def notices_list(request: HttpRequest, jc: str) -> Any:
 
 @router.get("/{jc}/notices/{pk}", response={200: NoticeOut, 404: ErrorOut}, auth=session_or_token)
 def notice_get(request: HttpRequest, jc: str, pk: int) -> Any:
-    customer = _customer(request, jc)
+    customer = _customer(request, jc, acting=True)
     notice = selectors.get_notice_for_customer(customer, pk)
     _audit_own(request, customer, "notice", notice.pk, "detail")
     return _notice_out(notice)
@@ -191,7 +200,7 @@ def notice_get(request: HttpRequest, jc: str, pk: int) -> Any:
 )
 def notice_file(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
     """Retrieve the notice (the first retrieval is recorded, every one audited)."""
-    customer = _customer(request, jc)
+    customer = _customer(request, jc, acting=True)
     notice = selectors.get_notice_for_customer(customer, pk)
     data = services.notice_retrieve(request=request, customer=customer, notice=notice)
     return pdf_response(data, f"schreiben-{notice.pk}.pdf")
@@ -204,7 +213,7 @@ def notice_file(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
 )
 def objection_create(request: HttpRequest, jc: str, pk: int, payload: ObjectionIn) -> Any:
     """File a Widerspruch against a decision; the receipt PDF is on the page."""
-    customer = _customer(request, jc)
+    customer = _customer(request, jc, acting=True)
     notice = selectors.get_notice_for_customer(customer, pk)
     try:
         filed = services.objection_submit(
@@ -300,6 +309,66 @@ def staff_deposit(
                 dated=dated,
                 data=file.read(pdfcheck.MAX_NOTICE_BYTES + 1),
                 application=application,
+            ),
+        )
+    except services.PostboxError as exc:
+        return Status(422, {"detail": exc.message})
+    return Status(201, _staff_out(notice))
+
+
+# --- The back-office system (a machine token, no staff session) --------------------------
+
+
+@router.post(
+    "/{jc}/backoffice/customers/{customer_number}/notices",
+    response={
+        201: StaffNoticeOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        422: ValidationErrorOut,
+    },
+    auth=[BackOfficeAuth()],
+    throttle=[DEPOSIT_THROTTLE],
+)
+def backoffice_deposit(
+    request: HttpRequest,
+    jc: str,
+    customer_number: str,
+    file: File[UploadedFile],
+    kind: Form[NoticeKind],
+    dated: Form[date],
+) -> Any:
+    """The back-office system deposits a notice for the customer with this customer
+    number (Kundennummer), with the job centre's back-office token
+    (``Authorization: Bearer ojcb_…``, scope "notices.deposit", created by the job
+    centre's admin). The same checks and effects as a deposit by staff. Without, with
+    an unknown or a revoked token: 401; a token of another job centre: 403; nothing is
+    stored."""
+    token: BackOfficeToken = request.auth  # type: ignore[attr-defined]
+    if token.jobcenter.slug != jc:
+        raise HttpError(403, "This token is for another job centre")
+    if token.scope != TokenScope.NOTICES_DEPOSIT:
+        raise HttpError(403, "This token may not deposit notices")
+    jobcenter = token.jobcenter
+    if not jobcenter.is_active or not is_enabled(jobcenter, MODULE):
+        raise Http404
+    customer = (
+        CustomerProfile.objects.select_related("jobcenter", "user")
+        .filter(jobcenter=jobcenter, customer_number=customer_number.strip())
+        .exclude(customer_number="")
+        .first()
+    )
+    if customer is None:
+        raise Http404
+    try:
+        notice = services.notice_deposit(
+            request=request,
+            actor=None,
+            via=token,
+            customer=customer,
+            data=services.NoticeInput(
+                kind=kind, dated=dated, data=file.read(pdfcheck.MAX_NOTICE_BYTES + 1)
             ),
         )
     except services.PostboxError as exc:

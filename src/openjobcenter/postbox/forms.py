@@ -85,3 +85,12 @@ class QuestionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": _("Bitte schreiben Sie Ihre Frage.")},
     )
+
+
+class BackOfficeTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Bezeichnung"),
+        help_text=_("Zum Beispiel der Name des Fachverfahrens, das die Bescheide einstellt."),
+        max_length=100,
+        error_messages={"required": _("Bitte geben Sie eine Bezeichnung an.")},
+    )

@@ -104,6 +104,14 @@ class Notice(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # Deposited by the back-office system with its token (no person: ``created_by`` empty).
+    deposited_via = models.ForeignKey(
+        "postbox.BackOfficeToken",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField()
     # Electronic: when the customer was told it is there (the § 37 Abs. 2a date counts
     # from this); first retrieval (download) by the customer.
@@ -158,3 +166,39 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+
+class TokenScope(models.TextChoices):
+    NOTICES_DEPOSIT = "notices.deposit", _("Bescheide einstellen")
+
+
+class BackOfficeToken(models.Model):
+    """A machine token of one job centre's back-office system (Fachverfahren): deposits
+    notices through the API without a staff session (``postbox.backoffice``). Created by
+    the job centre's admin, shown once, stored only as its SHA-256, scoped, revocable;
+    every creation, revocation and use is audited."""
+
+    jobcenter = models.ForeignKey(Jobcenter, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("Bezeichnung"), max_length=100)
+    # The first characters of the key, to recognise it in the list (not enough to use it).
+    prefix = models.CharField(max_length=16)
+    key_hash = models.CharField(max_length=64, unique=True)
+    scope = models.CharField(
+        max_length=30, choices=TokenScope.choices, default=TokenScope.NOTICES_DEPOSIT
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        # The rate limit's key (ninja's AuthRateThrottle hashes str(request.auth)).
+        return f"backoffice-token:{self.pk}"

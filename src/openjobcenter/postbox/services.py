@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from openjobcenter.accounts.models import CustomerProfile, User
     from openjobcenter.applications.models import Application
     from openjobcenter.messaging.models import Conversation
+    from openjobcenter.postbox.models import BackOfficeToken
 
 QUEUE_MODULE = "postbox"
 STORAGE_AREA = "notices"
@@ -116,9 +117,15 @@ def _check_input(customer: CustomerProfile, data: NoticeInput) -> pdfcheck.Check
 
 
 def notice_deposit(
-    *, request: HttpRequest | None, actor: User, customer: CustomerProfile, data: NoticeInput
+    *,
+    request: HttpRequest | None,
+    actor: User | None,
+    customer: CustomerProfile,
+    data: NoticeInput,
+    via: BackOfficeToken | None = None,
 ) -> Notice:
     """Put a notice into the customer's postbox, or mark it for post without consent.
+    ``actor``: the staff member; ``None`` with ``via``, the back-office system's token.
 
     Refusals (not a PDF, too large, encrypted, active content, a wrong application)
     store nothing. The file is sealed like documents (AES-GCM per job centre)."""
@@ -126,7 +133,7 @@ def notice_deposit(
     jobcenter = customer.jobcenter
     name, key_id = storage.put(jobcenter, STORAGE_AREA, ".pdf", checked.data)
     try:
-        return _deposit_row(request, actor, customer, data, checked, name, key_id)
+        return _deposit_row(request, actor, customer, data, checked, name, key_id, via)
     except BaseException:
         storage.delete(name)  # the row is gone with the rollback: no orphan file
         raise
@@ -135,12 +142,13 @@ def notice_deposit(
 @transaction.atomic
 def _deposit_row(
     request: HttpRequest | None,
-    actor: User,
+    actor: User | None,
     customer: CustomerProfile,
     data: NoticeInput,
     checked: pdfcheck.CheckedPdf,
     name: str,
     key_id: str,
+    via: BackOfficeToken | None,
 ) -> Notice:
     from openjobcenter.notifications.services import notify
 
@@ -160,6 +168,7 @@ def _deposit_row(
         pages=checked.pages,
         pdfa=checked.pdfa,
         created_by=actor,
+        deposited_via=via,
         created_at=now,
         notified_at=now if electronic else None,
     )
@@ -179,7 +188,8 @@ def _deposit_row(
         jobcenter=customer.jobcenter,
         subject=customer.user,
         actor=actor,
-        detail=f"kind={notice.kind} channel={notice.channel} pdfa={notice.pdfa or '-'}",
+        detail=f"kind={notice.kind} channel={notice.channel} pdfa={notice.pdfa or '-'}"
+        + (f" via=backoffice-token:{via.pk} ({via.name})" if via is not None else ""),
     )
     queue_changed(jobcenter_id=customer.jobcenter_id, module=QUEUE_MODULE)
     return notice

@@ -27,4 +27,10 @@ staff_patterns: list[URLPattern] = [
     path("postfach/kunden/<int:pk>/", views_staff.customer_notices, name="postbox_customer"),
     path("postfach/<int:pk>/per-post/", views_staff.mark_posted, name="postbox_mark_posted"),
     path("postfach/<int:pk>/datei.pdf", views_staff.notice_file, name="postbox_file"),
+    path("postfach/schnittstelle/", views_staff.backoffice_tokens, name="postbox_tokens"),
+    path(
+        "postfach/schnittstelle/<int:pk>/widerrufen/",
+        views_staff.backoffice_token_revoke,
+        name="postbox_token_revoke",
+    ),
 ]

@@ -25,8 +25,8 @@ from openjobcenter.core.access import (
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
 from openjobcenter.core.need_to_know import Category, require_content
-from openjobcenter.postbox import pdfcheck, selectors, services
-from openjobcenter.postbox.forms import DepositForm
+from openjobcenter.postbox import backoffice, pdfcheck, selectors, services
+from openjobcenter.postbox.forms import BackOfficeTokenForm, DepositForm
 from openjobcenter.postbox.views_customer import pdf_response
 from openjobcenter.tenants.modules import require_module
 
@@ -148,3 +148,39 @@ def notice_file(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
         detail="staff download",
     )
     return pdf_response(services.notice_file(notice), f"schreiben-{notice.pk}.pdf")
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@require_module(MODULE)
+@staff_required(Perm.JOBCENTER_CONFIGURE)
+def backoffice_tokens(request: HttpRequest, jc: str) -> HttpResponse:
+    """The job centre's admin: keys for the back-office system (deposit of notices
+    through the API). A new key is shown on this answer only, never again."""
+    jobcenter = request_jobcenter(request)
+    form = BackOfficeTokenForm(request.POST or None)
+    key = ""
+    if request.method == "POST" and form.is_valid():
+        _token, key = backoffice.token_create(
+            request=request,
+            jobcenter=jobcenter,
+            actor=request_user(request),
+            name=form.cleaned_data["name"],
+        )
+        form = BackOfficeTokenForm()
+    return render(
+        request,
+        "postbox/staff_tokens.html",
+        {"form": form, "key": key, "tokens": backoffice.tokens_of(jobcenter)},
+        status=422 if form.errors else 200,
+    )
+
+
+@require_POST
+@require_module(MODULE)
+@staff_required(Perm.JOBCENTER_CONFIGURE)
+def backoffice_token_revoke(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
+    token = backoffice.token_for_admin(request_jobcenter(request), pk)
+    backoffice.token_revoke(request=request, token=token, actor=request_user(request))
+    messages.success(request, _("Der Schlüssel ist widerrufen. Er gilt ab sofort nicht mehr."))
+    return redirect("staff:postbox_tokens", jc=jc)

@@ -169,6 +169,8 @@ if (root) {
       message.side === "system" ? (message.notice ? "notice" : "system") : message.side === side ? "you" : message.side,
     );
     if (side === "staff" && message.side === "staff" && message.author) who += ` (${message.author})`;
+    // Written in the customer's name by their representative: both sides say who.
+    if (message.representative) who += ` · ${label("representative").replace("{name}", message.representative)}`;
     const time = document.createElement("time");
     time.dateTime = message.created_at;
     const at = new Date(message.created_at);
@@ -328,7 +330,11 @@ if (root) {
     const response = await fetch(root.dataset.sendUrl, {
       method: "POST",
       credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+      // A representative's page acts for the customer it shows (the API checks the mandate).
+      headers: Object.assign(
+        { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+        root.dataset.actingFor ? { "X-Acting-For": root.dataset.actingFor } : {},
+      ),
       body: JSON.stringify({ body: item.body, client_id: item.client_id }),
     });
     if (response.status === 201) {
