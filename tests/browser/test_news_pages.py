@@ -45,7 +45,8 @@ def test_team_lead_writes_a_post_and_the_public_sees_it(
     page.get_by_label("Bild (freiwillig)").set_input_files(
         {"name": "messe.jpg", "mimeType": "image/jpeg", "buffer": jpeg_with_exif()}
     )
-    page.get_by_label("Bildbeschreibung (Alternativtext)").fill("Plakat der Jobmesse")
+    # The German field (the translation sections repeat its label with the language).
+    page.locator("[name=image_alt]").fill("Plakat der Jobmesse")
     submit(page, page.get_by_role("button", name="Speichern"))
     page.wait_for_url("**/fulda/staff/neuigkeiten/")
     post = Post.objects.get()

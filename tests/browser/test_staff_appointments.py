@@ -239,7 +239,7 @@ def test_admin_types_and_advisor_assignment(
     expect(summary.get_by_role("link")).to_have_count(2)
     check_a11y(page, "/fulda/staff/termine/arten/neu/ (errors)")
 
-    page.get_by_label("Bezeichnung").fill("Erstgespräch")
+    page.get_by_label("Bezeichnung", exact=True).fill("Erstgespräch")
     page.get_by_label("am Telefon").check()
     submit(page, page.get_by_role("button", name="Speichern"))
     page.wait_for_url("**/fulda/staff/termine/arten/")

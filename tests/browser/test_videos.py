@@ -39,7 +39,7 @@ def test_upload_convert_and_play_with_captions(
     log_in_staff(page, staff_a[Role.ADMIN], videos_jc)
     page.goto("/fulda/staff/videos/")
     submit(page, page.get_by_role("link", name="Video anlegen"))
-    page.get_by_label("Titel").fill("So stellen Sie den Antrag")
+    page.get_by_label("Titel", exact=True).fill("So stellen Sie den Antrag")
     page.get_by_label("Veröffentlicht").check()
     submit(page, page.get_by_role("button", name="Anlegen"))
     expect(page.get_by_role("heading", level=1)).to_have_text("So stellen Sie den Antrag")
@@ -155,7 +155,7 @@ def test_new_user_walk_video_news_and_feedback(
     page = admin.new_page()
     log_in_staff(page, staff_a[Role.ADMIN], videos_jc)
     page.goto("/fulda/staff/videos/neu/")
-    page.get_by_label("Titel").fill("Bankverbindung angeben")
+    page.get_by_label("Titel", exact=True).fill("Bankverbindung angeben")
     page.get_by_label("Veröffentlicht").check()
     submit(page, page.get_by_role("button", name="Anlegen"))
     for language, name in (("de", "de.mp4"), ("ar", "ar.webm")):
