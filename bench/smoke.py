@@ -163,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--only", help="comma-separated script names")
     parser.add_argument("--jobs", type=int, default=3, help="scripts at once")
-    parser.add_argument("--timeout", type=float, default=150.0, help="seconds per script")
+    parser.add_argument("--timeout", type=float, default=300.0, help="seconds per script")
     args = parser.parse_args(argv)
     strict = os.environ.get("CI", "").lower() == "true"
     database = os.environ.get("DATABASE_URL", "")
