@@ -27,18 +27,32 @@ def database_url(admin_url: str, name: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
 
 
+# A database already migrated to this tree's schema (``bench/smoke.py`` makes one per run):
+# with this variable set, a benchmark's fresh database is a copy of it, so its own
+# ``migrate`` finds nothing to do (about 22 s of CPU saved per script).
+TEMPLATE_DATABASE_ENV = "BENCH_TEMPLATE_DATABASE"
+
+
 def recreate_database(admin_url: str, name: str, *, create: bool) -> None:
-    """Drop the database ``name`` (even while connected) and, with ``create``, make it anew."""
+    """Drop the database ``name`` (even while connected) and, with ``create``, make it anew
+    (a copy of ``$BENCH_TEMPLATE_DATABASE`` when that is set)."""
     import psycopg
     from psycopg import sql
 
+    template = os.environ.get(TEMPLATE_DATABASE_ENV, "")
     with psycopg.connect(
         admin_url.replace("postgres://", "postgresql://", 1), autocommit=True
     ) as conn:
         conn.execute(
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
         )
-        if create:
+        if create and template:
+            conn.execute(
+                sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                    sql.Identifier(name), sql.Identifier(template)
+                )
+            )
+        elif create:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 

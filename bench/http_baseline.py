@@ -57,9 +57,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+if __package__ in {None, ""}:  # run as ``python bench/http_baseline.py``: ``bench`` importable
+    sys.path.insert(0, str(REPO_ROOT))
+
+from bench.common import database_url, recreate_database  # noqa: E402
+
 HOST = "127.0.0.1"
 CUSTOMER_EMAIL = "kunde@example.org"
 TARGET_SHARE_PCT = 50.0
@@ -349,23 +353,6 @@ def stop_server(server: subprocess.Popen[bytes]) -> None:
 
 
 # --- PostgreSQL bench database -------------------------------------------------------------------
-
-
-def database_url(admin_url: str, name: str) -> str:
-    parts = urlsplit(admin_url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
-
-
-def recreate_database(admin_url: str, name: str, *, create: bool) -> None:
-    import psycopg
-    from psycopg import sql
-
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        if create:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 # --- Set-up inside Django (run as a subprocess: ``http_baseline.py _prepare``) -------------------

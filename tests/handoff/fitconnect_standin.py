@@ -315,6 +315,9 @@ class _Quiet(WSGIRequestHandler):
 
 def main() -> None:
     CONFIG.update(json.loads((STATE / "config.json").read_text()))
+    # The spec's validators import jsonschema on first use: load it before the port is
+    # announced, so the first request does not wait for it (seconds on a loaded machine).
+    spec.preload()
     server = make_server("127.0.0.1", 0, app, handler_class=_Quiet)
     (STATE / "port.tmp").write_text(str(server.server_port))
     (STATE / "port.tmp").rename(STATE / "port")

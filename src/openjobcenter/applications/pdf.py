@@ -16,8 +16,6 @@ from typing import TYPE_CHECKING, Any
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import pgettext
-from weasyprint import HTML  # type: ignore[import-untyped]
-from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
 
 from openjobcenter.applications import engine
 from openjobcenter.applications.proofs import derive_proofs
@@ -26,6 +24,8 @@ from openjobcenter.core.languages import usable_language
 from openjobcenter.tenants.letterhead import letterhead
 
 if TYPE_CHECKING:
+    from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
+
     from openjobcenter.applications.models import Application
 
 PDF_VARIANT = "pdf/a-3b"
@@ -49,7 +49,11 @@ def font_config() -> FontConfiguration:
     the document uses is looked up and loaded again (about a tenth of a receipt's
     render). The documents load no fonts of their own (no ``@font-face``), so nothing
     of one document stays in it for the next; per thread, since Pango's font map is not
-    shared between threads."""
+    shared between threads. WeasyPrint is imported here, not with the module: the
+    module is loaded at every process start (tasks, views), WeasyPrint only by the
+    processes that render (0.4 s of CPU per start otherwise)."""
+    from weasyprint.text.fonts import FontConfiguration
+
     found: FontConfiguration | None = getattr(_fonts, "config", None)
     if found is None:
         found = _fonts.config = FontConfiguration()
@@ -57,6 +61,8 @@ def font_config() -> FontConfiguration:
 
 
 def _write(html: str) -> bytes:
+    from weasyprint import HTML  # type: ignore[import-untyped]
+
     document = HTML(string=html, base_url=None)
     # Tagged (structure tree, language) so screen readers can read the PDF, too.
     return bytes(

@@ -9,9 +9,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema  # type: ignore[import-untyped]
-from jsonschema import Draft7Validator, Draft202012Validator
-
 SPEC_DIR = Path(__file__).resolve().parent / "spec"
 METADATA_SCHEMA_URI = "https://schema.fitko.de/fit-connect/metadata/1.0.0/metadata.schema.json"
 
@@ -39,7 +36,19 @@ def _component(name: str) -> dict[str, Any]:
     return schema
 
 
+# jsonschema is imported by the checks, not with the module: this module is loaded at every
+# process start (the hand-off tasks), and jsonschema with its format checkers costs up to
+# 1.3 s of CPU there (rfc3987-syntax builds a grammar on import where it is installed).
+
+
+def preload() -> None:
+    """Import the validators now (a server about to answer requests calls this first)."""
+    import jsonschema  # type: ignore[import-untyped]  # noqa: F401
+
+
 def _check(validator: Any, data: Any, what: str) -> None:
+    import jsonschema  # type: ignore[import-untyped]
+
     error = jsonschema.exceptions.best_match(validator.iter_errors(data))
     if error is not None:
         path = "/".join(str(p) for p in error.absolute_path) or "(root)"
@@ -49,12 +58,16 @@ def _check(validator: Any, data: Any, what: str) -> None:
 
 def check_component(name: str, data: Any) -> None:
     """``data`` matches the API's component schema ``name`` (e.g. ``CreateSubmission``)."""
+    from jsonschema import Draft7Validator
+
     validator = Draft7Validator(_component(name), format_checker=Draft7Validator.FORMAT_CHECKER)
     _check(validator, data, name)
 
 
 def check_metadata(data: Any) -> None:
     """``data`` matches the FIT-Connect metadata schema 1.0.0."""
+    from jsonschema import Draft202012Validator
+
     validator = Draft202012Validator(
         metadata_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER
     )
