@@ -115,9 +115,14 @@ def messages_in(path: Path) -> list[str]:
             name = getattr(func, "id", None) or getattr(func, "attr", None)
             if name not in GETTEXT:
                 continue
-            args = [a.value for a in node.args if isinstance(a, ast.Constant)]
-            if args and all(isinstance(a, str) for a in args):
-                found.append(_key(name, args))
+            needed = 2 if name.lstrip("n").startswith("pgettext") else 1
+            texts = [
+                a.value
+                for a in node.args[:needed]
+                if isinstance(a, ast.Constant) and isinstance(a.value, str)
+            ]
+            if len(texts) == needed:
+                found.append(_key(name, texts))
     else:
         for match in TEMPLATE_CALL.finditer(templatize(path.read_text("utf-8"))):
             found.append(_key(match.group(1), list(ast.literal_eval(f"({match.group(2)},)"))))
@@ -143,7 +148,9 @@ def test_customer_sources_of_the_core_flows_have_easy_german() -> None:
 
 
 def test_the_source_scan_finds_messages_of_templates_and_code() -> None:
-    template = messages_in(PACKAGE_DIR / "appointments/templates/appointments/customer_cannot_come.html")
+    template = messages_in(
+        PACKAGE_DIR / "appointments/templates/appointments/customer_cannot_come.html"
+    )
     assert "Ich kann den Termin nicht wahrnehmen" in template
     code = messages_in(PACKAGE_DIR / "appointments/notify.py")
     assert "Einladung zu einem Termin" in code  # gettext_noop
@@ -217,7 +224,7 @@ def test_chat_and_notification_pages_are_in_easy_german(
 ) -> None:
     jc: Jobcenter = easy_customer.jobcenter
     chat.topics_ensure_defaults(jobcenter=jc)
-    topic = jc.chat_topics.order_by("position").first()  # type: ignore[attr-defined]
+    topic = jc.chat_topics.order_by("position").first()
     conversation = chat.conversation_start(
         customer=easy_customer,
         author=easy_customer.user,
@@ -266,8 +273,9 @@ def test_emails_and_push_messages_are_in_easy_german(
     assert len(mails) == 5
     assert mails[0]["subject"] == "Einladung zu einem Termin"
     assert "Guten Tag" in mails[0]["body"]
-    assert "Bitte bestätigen Sie den Termin. Oder bitten Sie um einen anderen Termin." in (
-        mails[0]["body"]
+    assert (
+        "Bitte bestätigen Sie den Termin. Oder bitten Sie um einen anderen Termin."
+        in (mails[0]["body"])
     )
     bodies = {p.title: p.body for p in payloads}
     assert bodies["Neuer Brief"] == (

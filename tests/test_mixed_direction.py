@@ -69,7 +69,7 @@ def test_chat_subject_and_bubbles_keep_their_own_direction(
 ) -> None:
     customer.user.preferred_language = "fa"
     customer.user.save(update_fields=["preferred_language"])
-    topic = chat_on.chat_topics.order_by("position").first()  # type: ignore[attr-defined]
+    topic = chat_on.chat_topics.order_by("position").first()
     conversation = chat.conversation_start(
         customer=customer,
         author=customer.user,
@@ -124,7 +124,9 @@ def test_an_unknown_language_in_the_url_is_no_error_page(client: Client, code: s
 
 
 @pytest.mark.django_db
-def test_an_unknown_language_in_the_query_string_is_ignored(client: Client, jc_a: Jobcenter) -> None:
+def test_an_unknown_language_in_the_query_string_is_ignored(
+    client: Client, jc_a: Jobcenter
+) -> None:
     response = client.get("/fulda/?language=xx&lang=../../", HTTP_ACCEPT_LANGUAGE="zz")
     assert response.status_code == 200
     assert '<html lang="de" dir="ltr">' in response.content.decode()

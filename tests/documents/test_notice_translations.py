@@ -89,7 +89,9 @@ def test_notice_is_entered_per_language_and_reaches_the_customer(
 def test_every_language_entered_clears_the_marker(staff_a: Any, customer: CustomerProfile) -> None:
     admin = login_with_mfa(Client(), staff_a[Role.ADMIN])
     url = reverse("staff:document_settings", kwargs={"jc": customer.jobcenter.slug})
-    texts = {field_name("cooperation_notice", code): f"{code}: {TURKISH}" for code in target_languages()}
+    texts = {
+        field_name("cooperation_notice", code): f"{code}: {TURKISH}" for code in target_languages()
+    }
     assert admin.post(url, _settings_post(texts)).status_code == 302
     page = admin.get(url).content.decode()
     assert "Übersetzung fehlt" not in page
