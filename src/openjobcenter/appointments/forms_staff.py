@@ -266,7 +266,7 @@ class AbsenceForm(forms.Form):
 
 
 class AppointmentTypeForm(TranslationsFormMixin, forms.ModelForm):  # type: ignore[type-arg]
-    translatable = ("name", "description", "what_to_bring")
+    translatable = ("name", "description", "what_to_bring", "legal_notice")
 
     channels = forms.MultipleChoiceField(
         label=_("Wege"), choices=Channel.choices, widget=forms.CheckboxSelectMultiple

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from openjobcenter.core.content_i18n_forms import TranslationsFormMixin
 from openjobcenter.core.inputs import day_validators
 from openjobcenter.documents.kinds import kind_choices
 from openjobcenter.documents.models import DocumentState, RequestItem
@@ -215,7 +216,9 @@ class RequestForm(forms.Form):
         return cleaned
 
 
-class SettingsForm(forms.Form):
+class SettingsForm(TranslationsFormMixin, forms.Form):
+    translatable = ("cooperation_notice",)
+
     keep_originals = forms.BooleanField(
         label=_("Originalfotos nach der Verarbeitung aufbewahren"), required=False
     )

@@ -241,6 +241,10 @@ class DocumentRequest(models.Model):
     # request was made; empty: the shipped default text, in the reader's language
     # (``notice_text``).
     cooperation_notice = models.TextField(blank=True, default="")
+    # Its translations as the job centre entered them then (``{"cooperation_notice":
+    # {"<language>": "<text>"}}``, core/content_i18n.py); the customer reads it in their
+    # language, German where there is none.
+    translations = models.JSONField(default=dict, db_default={}, blank=True)
     # The staff form's one-time key: a second tap on "Anfordern" finds the first request.
     submit_key = models.CharField(max_length=40, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -270,7 +274,11 @@ class DocumentRequest(models.Model):
     def notice_text(self) -> str:
         from openjobcenter.documents.notice import default_notice
 
-        return self.cooperation_notice or default_notice()
+        if not self.cooperation_notice:
+            return default_notice()
+        from openjobcenter.core.content_i18n import translated
+
+        return translated(self, "cooperation_notice")
 
 
 class RequestItem(models.Model):
@@ -330,6 +338,9 @@ class DocumentSettings(models.Model):
     )
     # The duty-to-cooperate notice on every request; empty: the shipped default text.
     cooperation_notice = models.TextField(_("Hinweis zur Mitwirkungspflicht"), blank=True)
+    # The notice per language, ``{"cooperation_notice": {"<language>": "<text>"}}``
+    # (core/content_i18n.py); German is the fallback.
+    translations = models.JSONField(default=dict, db_default={}, blank=True)
 
     def __str__(self) -> str:
         return f"document settings of {self.jobcenter_id}"

@@ -23,6 +23,7 @@ from openjobcenter.core.models import AuditAction
 from openjobcenter.documents.kinds import KINDS
 from openjobcenter.documents.models import (
     DocumentRequest,
+    DocumentSettings,
     RequestItem,
 )
 from openjobcenter.documents.services_retention import settings_for
@@ -129,15 +130,23 @@ def _create_request(
     explanation: str,
     submit_key: str,
 ) -> DocumentRequest:
+    conf = settings_for(jobcenter)
     return DocumentRequest.objects.create(
         jobcenter=jobcenter,
         customer=customer,
         created_by=request.user if request is not None and request.user.is_authenticated else None,
         deadline=deadline,
         explanation=explanation.strip()[:MAX_REASON],
-        cooperation_notice=settings_for(jobcenter).cooperation_notice.strip(),
+        cooperation_notice=conf.cooperation_notice.strip(),
+        translations=_notice_translations(conf) if conf.cooperation_notice.strip() else {},
         submit_key=submit_key[:40],
     )
+
+
+def _notice_translations(conf: DocumentSettings) -> dict[str, dict[str, str]]:
+    """The settings' translations of the notice, copied onto a new request."""
+    per_language = (conf.translations or {}).get("cooperation_notice") or {}
+    return {"cooperation_notice": dict(per_language)} if per_language else {}
 
 
 def _mail_customer(customer: CustomerProfile, subject: str, text: str, url_name: str) -> None:

@@ -4,12 +4,13 @@ settings."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from openjobcenter.core.audit import audit
+from openjobcenter.core.content_i18n import checked_translations
 from openjobcenter.core.models import AuditAction
 from openjobcenter.documents import storage
 from openjobcenter.documents.models import (
@@ -90,20 +91,25 @@ def document_settings_update(
     retention_years: int,
     request_deadline_days: int | None = None,
     cooperation_notice: str | None = None,
+    translations: dict[str, Any] | None = None,
 ) -> DocumentSettings:
-    """Store the job centre's document settings; the request deadline and the
-    duty-to-cooperate notice (empty: the shipped default) only when given."""
+    """Store the job centre's document settings; the request deadline, the
+    duty-to-cooperate notice (empty: the shipped default) and its translations
+    (``{"cooperation_notice": {language: text}}``) only when given."""
     local, _created = DocumentSettings.objects.get_or_create(jobcenter=jobcenter)
     local.keep_originals, local.retention_years = keep_originals, retention_years
     if request_deadline_days is not None:
         local.request_deadline_days = request_deadline_days
     if cooperation_notice is not None:
         local.cooperation_notice = cooperation_notice.strip()[:4000]
+    if translations is not None:
+        local.translations = checked_translations(translations)
     local.save()
     audit(
         request=request,
         action=AuditAction.UPDATE,
         object_type="document_settings",
         jobcenter=jobcenter,
+        detail="translations" if translations is not None else "",
     )
     return local

@@ -360,11 +360,14 @@ def settings_page(request: HttpRequest, jc: str) -> HttpResponse:
             "request_deadline_days": conf.request_deadline_days,
             "cooperation_notice": conf.cooperation_notice,
         },
+        translations=conf.translations,
     )
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+        data = form.german_data()
         if "cooperation_notice" not in request.POST:  # a form without it keeps the notice
             data["cooperation_notice"] = None
+        else:
+            data["translations"] = form.translations()
         services.document_settings_update(request=request, jobcenter=jobcenter, **data)
         messages.success(request, _saved())
         return redirect("staff:document_settings", jc=jc)
