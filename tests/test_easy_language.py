@@ -16,8 +16,8 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Iterator
-from datetime import timedelta
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,10 +33,10 @@ from openjobcenter.accounts.models import CustomerProfile
 from openjobcenter.applications.models import Application
 from openjobcenter.core.languages import EASY_GERMAN, to_locale
 from openjobcenter.core.readability import assess
-from openjobcenter.web import easy_language_default
 from openjobcenter.documents import services as document_services
 from openjobcenter.documents.models import Document
 from openjobcenter.tenants.models import Jobcenter
+from openjobcenter.web import easy_language_default
 from tests.applications.customer_data import COUPLE, enable, post_data, save, step_url, version
 from tests.documents.conftest import photo, upload
 from tests.test_translations import CATALOG_DIRS, PACKAGE_DIR, parse_po
@@ -188,14 +188,17 @@ def _customer_url(name: str, jc: Jobcenter, **kwargs: Any) -> str:
 
 
 def test_first_application_and_its_hints_are_in_easy_german(
-    customer_client: Client, customer: CustomerProfile, outbox: list[Any], after_commit_at_once: None
+    customer_client: Client,
+    customer: CustomerProfile,
+    outbox: list[Any],
+    after_commit_at_once: None,
 ) -> None:
     customer.user.preferred_language = EASY_GERMAN
     customer.user.save(update_fields=["preferred_language"])
     jc = customer.jobcenter
     enable(jc)
     client = customer_client
-    selfcheck = {k: v for k, v in SELF_CHECK_CASES[1][0].items()}
+    selfcheck = dict(SELF_CHECK_CASES[1][0])
 
     def run() -> None:
         in_easy_german(client.get(_customer_url("applications", jc)))
@@ -208,14 +211,18 @@ def test_first_application_and_its_hints_are_in_easy_german(
         overview = _customer_url("application", jc, pk=app.pk)
         in_easy_german(client.get(overview))
         # Mistakes first: an empty first step, an implausible rent.
-        in_easy_german(client.post(step_url(app, "filing"), post_data({}, version(app, "filing"))), 400)
+        in_easy_german(
+            client.post(step_url(app, "filing"), post_data({}, version(app, "filing"))), 400
+        )
         for key, values in COUPLE.items():
             in_easy_german(client.get(step_url(app, key)))
             response = save(client, app, key, values)
             assert response.status_code == 302, (key, response.content[:2000])
             in_easy_german(client.get(overview))
         hostile = {**COUPLE["housing"], "cold_rent": "9000", "floor_space": "5"}
-        in_easy_german(client.post(step_url(app, "housing"), post_data(hostile, version(app, "housing"))), 400)
+        in_easy_german(
+            client.post(step_url(app, "housing"), post_data(hostile, version(app, "housing"))), 400
+        )
         in_easy_german(client.post(step_url(app, "household"), {
             **post_data(COUPLE["household"], version(app, "household")), "add_member": "1"}))  # fmt: skip
         in_easy_german(client.get(_customer_url("application_proofs", jc, pk=app.pk)))
