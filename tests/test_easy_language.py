@@ -3,8 +3,10 @@
 Two checks (docs/languages.md):
 
 * every message of the platform's own catalogues that the core pages (start page,
-  Leichte-Sprache page, login, registration, Mein Bereich, the self-check) look up while rendering has a
-  Leichte-Sprache text; a failing test names the message. Messages of the libraries
+  Leichte-Sprache page, login, registration, Mein Bereich) and flows (the self-check and
+  its results, the first application with its hints, errors and e-mails, documents and
+  requests) look up while rendering has a Leichte-Sprache text; a failing test names the
+  message. Messages of the libraries
   (allauth, Django) stay in their German;
 * a readability check of every Leichte-Sprache text (sentence length, word length, passive
   voice) against a baseline file: a text may get better, never worse
@@ -23,7 +25,6 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -98,7 +99,9 @@ def missing_while(run: Callable[[], object]) -> list[str]:
     return sorted({m for m in seen if m in own and m not in catalogue and (m, 0) not in catalogue})
 
 
-def in_easy_german(response: HttpResponse, expected: int = 200) -> HttpResponse:
+def in_easy_german(response: Any, expected: int = 200) -> Any:
+    """``response`` (a test client's) has status ``expected`` and, as a page, is in Leichte
+    Sprache."""
     assert response.status_code == expected, (response.status_code, response.content[:2000])
     if expected == 200 and response["Content-Type"].startswith("text/html"):
         assert f'lang="{EASY_GERMAN}"' in response.content.decode()
