@@ -299,6 +299,27 @@ def test_each_easy_german_catalogue_records_who_checked_it() -> None:
         assert "X-Checked-By:" in header, f"{path.relative_to(PACKAGE_DIR)}: X-Checked-By fehlt"
 
 
+@pytest.mark.db_agnostic
+def test_easy_german_keeps_the_formal_german_of_the_login_library() -> None:
+    """locale_overrides/de_X-ls (Django's field messages in Leichte Sprache) makes
+    locale_overrides/de only a fallback for Leichte Sprache: it must repeat its "Sie"."""
+    overrides = PACKAGE_DIR / "locale_overrides"
+    formal = {e["msgid"] for e in parse_po(overrides / "de" / "LC_MESSAGES" / "django.po")}
+    easy = {
+        e["msgid"]
+        for e in parse_po(overrides / LS_FOLDER / "LC_MESSAGES" / "django.po")
+        if e["msgstr"] and e["msgstr"][0]
+    }
+    assert not sorted(formal - easy), "In locale_overrides/de_X-ls fehlt:\n" + "\n".join(
+        sorted(formal - easy)
+    )
+    translation = trans_real.translation(EASY_GERMAN)
+    assert translation.gettext("Please type your current password.") == (
+        "Bitte geben Sie Ihr aktuelles Passwort ein."
+    )
+    assert translation.gettext("This field is required.") == "Bitte füllen Sie dieses Feld aus."
+
+
 def easy_texts() -> dict[str, str]:
     """Every Leichte-Sprache text: the catalogues' translations and the default page."""
     texts: dict[str, str] = {}
