@@ -4,8 +4,11 @@ application's first steps → document upload → appointment booking and "Ich k
 kommen" → chat. axe-core checks every page (conftest's watch). Each page is in the chosen
 language (``lang``, ``dir``) and, in Farsi and Turkish, shows no German running text (a
 message or a job centre's text without translation); nothing scrolls sideways. Leichte
-Sprache is German with partial catalogues by design: its walk checks language, layout and
-axe (tests/test_easy_language.py checks which pages must be in Leichte Sprache)."""
+Sprache is German with partial catalogues by design; on the self-check, the application
+and the documents pages its walk also finds no message in its standard German (a message
+whose Leichte-Sprache text is missing or differs from the German shows up in ``main``
+with the German words: a fallback; tests/test_easy_language.py checks which messages
+these pages look up)."""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from django.utils.translation import trans_real
 from playwright.sync_api import Browser, Page, expect
 
 from openjobcenter.accounts.models import CustomerProfile, User
@@ -27,6 +31,7 @@ from openjobcenter.tenants.models import Jobcenter, Office
 from tests.applications.customer_data import enable
 from tests.browser.conftest import new_context, submit
 from tests.conftest import PASSWORD
+from tests.test_easy_language import project_msgids
 
 pytestmark = pytest.mark.browser
 
@@ -54,6 +59,39 @@ INTRO = {
 }
 
 
+# The pages of the Leichte-Sprache walk that must show no standard-German message.
+EASY_GERMAN_PAGES = {
+    "self-check",
+    "self-check result",
+    "application start",
+    "application: first step",
+    "application overview",
+    "documents",
+    "document upload",
+}
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.split())
+
+
+def standard_german_messages() -> list[str]:
+    """The platform's messages whose Leichte-Sprache text is not the German itself (or is
+    missing): seen in a Leichte-Sprache page, they are standard German. Messages with
+    placeholders or markup, in a context, or too short to be sure about are left out."""
+    catalogue = trans_real.translation(EASY_GERMAN)._catalog  # type: ignore[attr-defined]
+    found = []
+    for msgid in project_msgids():
+        if not isinstance(msgid, str) or "\x04" in msgid or len(msgid) < 20:
+            continue
+        if any(mark in msgid for mark in ("%(", "%s", "{", "<", "\n")):
+            continue
+        easy = catalogue.get(msgid)
+        if easy is None or _plain(easy) != _plain(msgid):
+            found.append(_plain(msgid))
+    return sorted(found)
+
+
 class Walk:
     """One page after the other in one language, with the checks every page gets."""
 
@@ -61,6 +99,7 @@ class Walk:
         self.page, self.language = page, language
         self.seen: list[str] = []
         self.problems: list[str] = []  # all pages' findings at once, asserted at the end
+        self.standard_german = standard_german_messages() if language == EASY_GERMAN else []
 
     def check(self, label: str) -> None:
         page = self.page
@@ -78,6 +117,13 @@ class Walk:
             ]
             if german:
                 self.problems.append(f"{label}: German text: {german}")
+        elif label in EASY_GERMAN_PAGES:
+            text = _plain(page.locator("main").inner_text())
+            shown = [m for m in self.standard_german if m in text]
+            if shown:
+                self.problems.append(
+                    f"{label}: standard German instead of Leichte Sprache: {shown}"
+                )
         self.seen.append(label)
 
 
@@ -165,6 +211,11 @@ def test_core_flow_in_the_chosen_language(
         submit(page, page.locator("main form button[type=submit]").first)
         page.wait_for_url(re.compile(r"/antrag/\d+/"))
         walk.check("application: first step")
+        if language == EASY_GERMAN:
+            # The step links back to it; its progress list names every step.
+            page.goto(re.sub(r"/schritt/.*$", "/", page.url))
+            walk.check("application overview")
+            assert "Bürgergeld-Rechner: Habe ich Anspruch?" in walk.standard_german
 
         page.goto("/fulda/mein-bereich/unterlagen/")
         walk.check("documents")
@@ -183,7 +234,7 @@ def test_core_flow_in_the_chosen_language(
         walk.check("chat list")
         page.goto("/fulda/mein-bereich/nachrichten/neu/")
         walk.check("new chat")
-        assert len(walk.seen) == 15
+        assert len(walk.seen) == (16 if language == EASY_GERMAN else 15)
         assert not walk.problems, f"{language}:\n" + "\n".join(walk.problems)
     finally:
         context.close()
