@@ -30,6 +30,12 @@ pytestmark = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _keep_test_connection() -> None:
+    """Channels' clean-up as in production: the package's conftest turns it off for the
+    consumer tests (they share the test's connection); here it is what is tested."""
+
+
 @pytest.fixture
 def closes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The connections closed (handed back to the pool) in the chat's thread."""
