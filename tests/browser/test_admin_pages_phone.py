@@ -9,6 +9,8 @@ become one block per row that fits the screen, with the row's action button on i
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -104,7 +106,7 @@ def world(
     )
     mandates.mandate_accept(request=None, user=representative, jobcenter=jc_a, code=code)
     bundid.identity_link(
-        request=None,
+        request=None,  # type: ignore[arg-type]  # no request: a link made beforehand
         user=customer2.user,
         jobcenter=jc_a,
         verified=Verified(subject="bpk2-linked", values=VALUES),
@@ -138,6 +140,22 @@ def _rows_fit(page: Page, label: str) -> None:
             place = button.bounding_box()
             assert place is not None and place["x"] >= 0, f"{label}: button {index} off screen"
             assert place["x"] + place["width"] <= PHONE["width"], f"{label}: button {index} cut"
+
+
+@contextmanager
+def _phone(
+    browser: Browser, server: str, email: str = "", cookies: list[Any] | None = None
+) -> Iterator[Page]:
+    """A page on a phone-sized screen in a browser of its own, logged in as ``email``."""
+    context = new_context(browser, server, viewport=PHONE)
+    try:
+        context.add_cookies(cookies or [])
+        page = context.new_page()
+        if email:
+            log_in(page, email)
+        yield page
+    finally:
+        context.close()
 
 
 def _in_language(page: Page, language: str) -> None:
@@ -216,30 +234,20 @@ def test_customer_mandates_and_bundid_pages_fit_a_phone(
     User.objects.filter(pk__in=[customer.user.pk, linked.user.pk]).update(
         preferred_language=language
     )
-    context = new_context(browser, server, viewport=PHONE)
-    try:
-        page = context.new_page()
-        log_in(page, customer.user.email)
+    with _phone(browser, server, customer.user.email) as page:
         page.goto(f"/{jc.slug}/mein-bereich/vertretung/")
         _in_language(page, language)
         _back_link(page, "/mein-bereich/")
         expect(page.locator("main table tbody tr")).to_have_count(1)
         _fits(page, "mandates")
         _rows_fit(page, "mandates")
-    finally:
-        context.close()
 
-    context = new_context(browser, server, viewport=PHONE)
-    try:
-        page = context.new_page()
-        log_in(page, linked.user.email)
+    with _phone(browser, server, linked.user.email) as page:
         page.goto(f"/{jc.slug}/mein-bereich/bundid/")
         _in_language(page, language)
         _back_link(page, "/mein-bereich/")
         expect(page.locator("main")).to_contain_text("Sehr lange Straßenbezeichnung")
         _fits(page, "my BundID")
-    finally:
-        context.close()
 
     # The page of the link from the mail, with the pending login as the BundID's answer
     # leaves it in the session.
@@ -257,23 +265,13 @@ def test_customer_mandates_and_bundid_pages_fit_a_phone(
         {"u": customer.user.pk, "s": bundid.subject_hash("bpk2-new"), "jc": jc.slug},
         salt=LINK_SALT,
     )
-    context = new_context(browser, server, viewport=PHONE)
-    try:
-        context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": str(session.session_key),
-                    "url": server,
-                },
-                {"name": "django_language", "value": language, "url": server},
-            ]
-        )
-        page = context.new_page()
+    cookies = [
+        {"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": server},
+        {"name": "django_language", "value": language, "url": server},
+    ]
+    with _phone(browser, server, cookies=cookies) as page:
         page.goto(f"/{jc.slug}/bundid/verbinden/{key}/")
         _in_language(page, language)
         expect(page.locator("main")).to_contain_text("Sehr lange Straßenbezeichnung")
         expect(page.locator("main form button[type=submit].button")).to_be_visible()
         _fits(page, "BundID link page")
-    finally:
-        context.close()

@@ -112,18 +112,27 @@ def _edit_page(
     request: HttpRequest,
     jc: str,
     form: TopicForm | TemplateForm,
-    save: Callable[[TopicForm | TemplateForm], object],
+    save: Callable[..., object],
     *,
+    target: dict[str, object],
     saved: str,
     heading: str,
     name: str,
 ) -> HttpResponse:
-    """The edit page of one topic or text template: on a valid POST ``save(form)`` (a
-    service, which audits); its refusal stands at the field it names; back to the
-    configuration with ``saved`` as the message."""
+    """The edit page of one topic or text template: on a valid POST the service ``save``
+    (which audits) with the form's German texts and translations and ``target`` (the row
+    edited); its refusal stands at the field it names; back to the configuration with
+    ``saved`` as the message."""
     if request.method == "POST" and form.is_valid():
         try:
-            save(form)
+            save(
+                jobcenter=request_jobcenter(request),
+                actor=request_user(request),
+                request=request,
+                translations=form.translations(),
+                **target,
+                **form.german_data(),
+            )
         except services.MessagingError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
@@ -142,8 +151,7 @@ def _edit_page(
 @staff_required(Perm.MESSAGING_MANAGE)
 def topic_edit(request: HttpRequest, jc: str, topic: int) -> HttpResponse:
     """One topic's name and description, in German and every offered language."""
-    jobcenter, user = request_jobcenter(request), request_user(request)
-    found = selectors.get_topic_for(jobcenter, topic)
+    found = selectors.get_topic_for(request_jobcenter(request), topic)
     initial = {
         "name": found.name,
         "description": found.description,
@@ -154,22 +162,12 @@ def topic_edit(request: HttpRequest, jc: str, topic: int) -> HttpResponse:
     form = TopicForm(request.POST or None, initial=initial, translations=found.translations)
     if not has_perm(request_staff_roles(request), Perm.JOBCENTER_CONFIGURE):
         del form.fields["category"]  # the administration's decision (see configuration)
-
-    def save(valid: TopicForm | TemplateForm) -> object:
-        return services.topic_save(
-            jobcenter=jobcenter,
-            actor=user,
-            topic=found,
-            translations=valid.translations(),
-            request=request,
-            **valid.german_data(),
-        )
-
     return _edit_page(
         request,
         jc,
         form,
-        save,
+        services.topic_save,
+        target={"topic": found},
         saved=_("Das Thema ist gespeichert."),
         heading=_("Thema bearbeiten"),
         name=found.name,
@@ -181,29 +179,18 @@ def topic_edit(request: HttpRequest, jc: str, topic: int) -> HttpResponse:
 @staff_required(Perm.MESSAGING_MANAGE)
 def template_edit(request: HttpRequest, jc: str, template_id: int) -> HttpResponse:
     """One text template, in German and every offered language."""
-    jobcenter, user = request_jobcenter(request), request_user(request)
-    found = selectors.get_template_for(jobcenter, template_id)
+    found = selectors.get_template_for(request_jobcenter(request), template_id)
     form = TemplateForm(
         request.POST or None,
         initial={"title": found.title, "body": found.body},
         translations=found.translations,
     )
-
-    def save(valid: TopicForm | TemplateForm) -> object:
-        return services.template_save(
-            jobcenter=jobcenter,
-            actor=user,
-            template=found,
-            translations=valid.translations(),
-            request=request,
-            **valid.german_data(),
-        )
-
     return _edit_page(
         request,
         jc,
         form,
-        save,
+        services.template_save,
+        target={"template": found},
         saved=_("Der Textbaustein ist gespeichert."),
         heading=_("Textbaustein bearbeiten"),
         name=found.title,
