@@ -7,6 +7,7 @@ root on ``sys.path`` before importing this module.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import tempfile
@@ -312,15 +313,113 @@ def time_interleaved(
     return results
 
 
-def print_results(results: list[dict[str, Any]]) -> None:
-    """The table every interleaved benchmark prints: latency, CPU, queries, x baseline."""
-    print(
-        f"{'case':38} {'p50 ms':>7} {'p95 ms':>7} {'cpu p50':>7} {'cpu p95':>7} {'queries':>7}"
-        f" | {'x base: p50':>11} {'p95':>5} {'cpu50':>5} {'cpu95':>5}"
+def print_results(
+    results: list[dict[str, Any]], *, width: int = 38, ratios: bool = True, sql: bool = False
+) -> None:
+    """The table every interleaved benchmark prints: latency, CPU, queries and, with
+    ``ratios``, each as a multiple of the baseline (with ``sql`` the queries' too)."""
+    head = (
+        f"{'case':{width}} {'p50 ms':>7} {'p95 ms':>7} {'cpu p50':>7} {'cpu p95':>7} {'queries':>7}"
     )
+    if ratios:
+        head += f" | {'x base: p50':>11} {'p95':>5} {'cpu50':>5} {'cpu95':>5}"
+        head += f" {'sql':>5}" if sql else ""
+    print(head)
     for r in results:
-        print(
-            f"{r['name']:38} {r['p50_ms']:7.2f} {r['p95_ms']:7.2f} {r['cpu_p50_ms']:7.2f} "
-            f"{r['cpu_p95_ms']:7.2f} {r['queries']:7d} | {r['p50_x_base']:11.2f} "
-            f"{r['p95_x_base']:5.2f} {r['cpu_p50_x_base']:5.2f} {r['cpu_p95_x_base']:5.2f}"
+        line = (
+            f"{r['name']:{width}} {r['p50_ms']:7.2f} {r['p95_ms']:7.2f} {r['cpu_p50_ms']:7.2f} "
+            f"{r['cpu_p95_ms']:7.2f} {r['queries']:7d}"
         )
+        if ratios:
+            line += (
+                f" | {r['p50_x_base']:11.2f} {r['p95_x_base']:5.2f} "
+                f"{r['cpu_p50_x_base']:5.2f} {r['cpu_p95_x_base']:5.2f}"
+            )
+            line += f" {r['queries_x_base']:5.2f}" if sql else ""
+        print(line)
+
+
+# --- The command line and the run's description (the database benchmarks' main) ----------
+
+
+def parse_database_args(
+    argv: list[str] | None,
+    *,
+    doc: str | None,
+    db_name: str,
+    iterations: int,
+    smoke_iterations: int,
+    options: Callable[[argparse.ArgumentParser], object] | None = None,
+    smoke: dict[str, Any] | None = None,
+) -> argparse.Namespace:
+    """The command line of a database benchmark: ``--iterations`` (``iterations``, in a
+    smoke run ``smoke_iterations``), the benchmark's own ``options``, then the database
+    options (``add_database_args``). ``smoke`` sets further values in a smoke run
+    (e.g. ``{"notices": 12}``). The description is the first line of ``doc``."""
+    parser = argparse.ArgumentParser(description=(doc or "").splitlines()[0])
+    parser.add_argument("--iterations", type=int, default=iterations)
+    if options is not None:
+        options(parser)
+    add_database_args(parser, db_name=db_name)
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.iterations = smoke_iterations
+        for name, value in (smoke or {}).items():
+            setattr(args, name, value)
+    check_database_args(parser, args, db_name=db_name)
+    return args
+
+
+def load_average() -> float | None:
+    """The machine's load over the last minute (rounded), where the system tells it."""
+    return round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None
+
+
+def start_run() -> float | None:
+    """Before the run: the repository and ``src`` importable, and the load average then."""
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    sys.path.insert(0, str(root / "src"))
+    sys.path.insert(0, str(root))
+    return load_average()
+
+
+def describe_run(
+    args: argparse.Namespace, load_before: float | None, **extra: Any
+) -> dict[str, Any]:
+    """What a run's figures depend on, printed (one JSON line) and returned: the database,
+    the load before and after, this machine's Python speed, then ``extra``."""
+    describe = {
+        "database": "SQLite, database cache"
+        if args.sqlite
+        else f"PostgreSQL ({args.db_name} on 127.0.0.1), Redis cache",
+        "load_average": load_before,
+        "load_average_after": load_average(),
+        "python_speed_ms": python_speed_ms(),
+        **extra,
+    }
+    print(json.dumps(describe))
+    return describe
+
+
+def smoke_require_samples(args: argparse.Namespace, results: list[dict[str, Any]]) -> None:
+    """In a smoke run, every case has all its samples (a failed request raised before)."""
+    if args.smoke:
+        smoke_require(all(r["n"] == args.iterations for r in results), "a case has no samples")
+
+
+def finish_run(
+    args: argparse.Namespace,
+    describe: dict[str, Any],
+    results: list[dict[str, Any]],
+    *,
+    ok: bool = True,
+    key: str = "describe",
+) -> int:
+    """Write the figures to ``--json`` (if given); the exit status: 1 when a target was
+    missed under ``--check``."""
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps({key: describe, "results": results}, indent=2))
+    return 0 if ok or not args.check else 1

@@ -28,8 +28,6 @@ auth); the database ``ojc_bench_feedback`` is created and dropped.
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -40,16 +38,18 @@ if __package__ in {None, ""}:  # run as ``python bench/<name>.py``: make ``bench
 
 from bench.common import (
     Timing,
-    add_database_args,
     bench_database,
-    check_database_args,
-    python_speed_ms,
+    describe_run,
+    finish_run,
+    parse_database_args,
+    print_results,
     setup_bench_django,
     smoke_require,
+    smoke_require_samples,
+    start_run,
     time_interleaved,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
 DB_NAME = "ojc_bench_feedback"
 TARGET_P95_MS = 50.0
 COMMENT = (
@@ -121,52 +121,25 @@ def run(iterations: int) -> tuple[list[dict[str, Any]], int]:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--iterations", type=int, default=300)
-    add_database_args(parser, db_name=DB_NAME)
-    args = parser.parse_args(argv)
-    if args.smoke:
-        args.iterations = 3
-    check_database_args(parser, args, db_name=DB_NAME)
-    return args
+    return parse_database_args(
+        argv, doc=__doc__, db_name=DB_NAME, iterations=300, smoke_iterations=3
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    sys.path.insert(0, str(ROOT / "src"))
-    sys.path.insert(0, str(ROOT))
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    load = start_run()
     with bench_database(args, name="feedback") as (database, base):
         setup_django(database, base, None if args.sqlite else args.redis_url)
         results, stored = run(args.iterations)
-    describe = {
-        "database": "SQLite, database cache"
-        if args.sqlite
-        else f"PostgreSQL ({args.db_name} on 127.0.0.1), Redis cache",
-        "load_average": None if load is None else round(load, 2),
-        "python_speed_ms": python_speed_ms(),
-        "rows_written": stored,
-    }
-    print(json.dumps(describe))
-    print(
-        f"{'case':38} {'p50 ms':>7} {'p95 ms':>7} {'cpu p50':>7} {'cpu p95':>7} {'queries':>7}"
-        f" | {'x base: p50':>11} {'p95':>5} {'cpu50':>5} {'cpu95':>5}"
-    )
-    for r in results:
-        print(
-            f"{r['name']:38} {r['p50_ms']:7.2f} {r['p95_ms']:7.2f} {r['cpu_p50_ms']:7.2f} "
-            f"{r['cpu_p95_ms']:7.2f} {r['queries']:7d} | {r['p50_x_base']:11.2f} "
-            f"{r['p95_x_base']:5.2f} {r['cpu_p50_x_base']:5.2f} {r['cpu_p95_x_base']:5.2f}"
-        )
+    describe = describe_run(args, load, rows_written=stored)
+    print_results(results)
     ok = all(r["p95_ms"] < TARGET_P95_MS for r in results[2:])
+    smoke_require_samples(args, results)
     if args.smoke:
-        smoke_require(all(r["n"] == args.iterations for r in results), "a case has no samples")
         smoke_require(stored > 0, "no feedback row was written")
     print(f"target: feedback write p95 < {TARGET_P95_MS:.0f} ms:", "PASS" if ok else "FAIL")
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"describe": describe, "results": results}, indent=2))
-    return 0 if ok or not args.check else 1
+    return finish_run(args, describe, results, ok=ok)
 
 
 if __name__ == "__main__":

@@ -29,8 +29,6 @@ cores), SQL queries, each also as a ratio to the bare view. Target: the login's 
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -41,17 +39,18 @@ if __package__ in {None, ""}:  # run as ``python bench/<name>.py``: make ``bench
 
 from bench.common import (
     Timing,
-    add_database_args,
     bench_database,
-    check_database_args,
+    describe_run,
+    finish_run,
+    parse_database_args,
     print_results,
-    python_speed_ms,
     setup_bench_django,
     smoke_require,
+    smoke_require_samples,
+    start_run,
     time_interleaved,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
 DB_NAME = "ojc_bench_login"
 TARGET_CPU_MS = 100.0
 PASSWORD = "Ein-sicheres-Passwort-2026"  # noqa: S105 (a benchmark account's)
@@ -144,39 +143,23 @@ def run(iterations: int) -> tuple[list[dict[str, Any]], dict[str, str]]:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--iterations", type=int, default=60)
-    add_database_args(parser, db_name=DB_NAME)
-    args = parser.parse_args(argv)
-    if args.smoke:
-        args.iterations = 2
-    check_database_args(parser, args, db_name=DB_NAME)
-    return args
+    return parse_database_args(
+        argv, doc=__doc__, db_name=DB_NAME, iterations=60, smoke_iterations=2
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    sys.path.insert(0, str(ROOT / "src"))
-    sys.path.insert(0, str(ROOT))
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    load = start_run()
     with bench_database(args, name="login") as (database, base):
         setup_django(database, base, None if args.sqlite else args.redis_url)
         results, stored = run(args.iterations)
-    describe = {
-        "database": "SQLite, database cache"
-        if args.sqlite
-        else f"PostgreSQL ({args.db_name} on 127.0.0.1), Redis cache",
-        "load_average": None if load is None else round(load, 2),
-        "load_average_after": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
-        "python_speed_ms": python_speed_ms(),
-        "hash_algorithm_after_run": stored,
-    }
-    print(json.dumps(describe))
+    describe = describe_run(args, load, hash_algorithm_after_run=stored)
     print_results(results)
     argon2 = results[2]
     ok = argon2["cpu_p50_ms"] < TARGET_CPU_MS
+    smoke_require_samples(args, results)
     if args.smoke:
-        smoke_require(all(r["n"] == args.iterations for r in results), "a case has no samples")
         smoke_require(
             stored["jetzt@example.org"] == "argon2", "the Argon2id account's hash changed"
         )
@@ -188,10 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         f"login CPU, Argon2id / PBKDF2 (p50): {argon2['cpu_p50_ms'] / results[1]['cpu_p50_ms']:.3f}"
     )
     print(f"target: login CPU p50 < {TARGET_CPU_MS:.0f} ms:", "PASS" if ok else "FAIL")
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"describe": describe, "results": results}, indent=2))
-    return 0 if ok or not args.check else 1
+    return finish_run(args, describe, results, ok=ok)
 
 
 if __name__ == "__main__":

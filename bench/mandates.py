@@ -25,8 +25,6 @@ PostgreSQL only on 127.0.0.1 (user ``postgres``, trust auth); the database
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import sys
 from collections.abc import Callable
 from datetime import timedelta
@@ -38,16 +36,17 @@ if __package__ in {None, ""}:  # run as ``python bench/<name>.py``: make ``bench
 
 from bench.common import (
     Timing,
-    add_database_args,
     bench_database,
-    check_database_args,
-    python_speed_ms,
+    describe_run,
+    finish_run,
+    parse_database_args,
+    print_results,
     setup_bench_django,
-    smoke_require,
+    smoke_require_samples,
+    start_run,
     time_interleaved,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
 DB_NAME = "ojc_bench_mandates"
 TARGET_ADDED_MS = 2.0
 
@@ -120,21 +119,14 @@ def run(iterations: int) -> list[dict[str, Any]]:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--iterations", type=int, default=400)
-    add_database_args(parser, db_name=DB_NAME)
-    args = parser.parse_args(argv)
-    if args.smoke:
-        args.iterations = 4
-    check_database_args(parser, args, db_name=DB_NAME)
-    return args
+    return parse_database_args(
+        argv, doc=__doc__, db_name=DB_NAME, iterations=400, smoke_iterations=4
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    sys.path.insert(0, str(ROOT / "src"))
-    sys.path.insert(0, str(ROOT))
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    load = start_run()
     with bench_database(args, name="mandates") as (database, base):
         setup_bench_django(
             database, base, name="mandates", redis_url=None if args.sqlite else args.redis_url
@@ -145,34 +137,16 @@ def main(argv: list[str] | None = None) -> int:
         f"added_{k}": round(rep[k] - base_r[k], 2)
         for k in ("p50_ms", "p95_ms", "cpu_p50_ms", "cpu_p95_ms")
     }
-    describe = {
-        "database": "SQLite, database cache"
-        if args.sqlite
-        else f"PostgreSQL ({args.db_name} on 127.0.0.1), Redis cache",
-        "load_average": None if load is None else round(load, 2),
-        "python_speed_ms": python_speed_ms(),
-        **added,
-        "added_queries": rep["queries"] - base_r["queries"],
-    }
-    print(json.dumps(describe))
-    print(f"{'case':42} {'p50 ms':>7} {'p95 ms':>7} {'cpu p50':>7} {'cpu p95':>7} {'queries':>7}")
-    for r in results:
-        print(
-            f"{r['name']:42} {r['p50_ms']:7.2f} {r['p95_ms']:7.2f} {r['cpu_p50_ms']:7.2f} "
-            f"{r['cpu_p95_ms']:7.2f} {r['queries']:7d}"
-        )
+    describe = describe_run(args, load, **added, added_queries=rep["queries"] - base_r["queries"])
+    print_results(results, width=42, ratios=False)
     ok = added["added_cpu_p50_ms"] < TARGET_ADDED_MS
-    if args.smoke:
-        smoke_require(all(r["n"] == args.iterations for r in results), "a case has no samples")
+    smoke_require_samples(args, results)
     print(
         f"target: mandate check adds < {TARGET_ADDED_MS:.0f} ms CPU per request (p50): "
         f"+{added['added_p50_ms']:.2f} ms wall, +{added['added_cpu_p50_ms']:.2f} ms CPU,",
         "PASS" if ok else "FAIL",
     )
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"describe": describe, "results": results}, indent=2))
-    return 0 if ok or not args.check else 1
+    return finish_run(args, describe, results, ok=ok)
 
 
 if __name__ == "__main__":

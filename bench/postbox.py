@@ -24,8 +24,6 @@ database ``ojc_bench_postbox`` is created and dropped.
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import sys
 from collections.abc import Callable
 from datetime import timedelta
@@ -37,17 +35,17 @@ if __package__ in {None, ""}:  # run as ``python bench/<name>.py``: make ``bench
 
 from bench.common import (
     Timing,
-    add_database_args,
     bench_database,
-    check_database_args,
+    describe_run,
+    finish_run,
+    parse_database_args,
     print_results,
-    python_speed_ms,
     setup_bench_django,
-    smoke_require,
+    smoke_require_samples,
+    start_run,
     time_interleaved,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
 DB_NAME = "ojc_bench_postbox"
 TARGET_P95_MS = 50.0
 NOTICES = 200
@@ -139,46 +137,32 @@ def run(iterations: int, count: int) -> list[dict[str, Any]]:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--iterations", type=int, default=300)
-    parser.add_argument("--notices", type=int, default=NOTICES)
-    add_database_args(parser, db_name=DB_NAME)
-    args = parser.parse_args(argv)
-    if args.smoke:
-        args.iterations, args.notices = 3, 12
-    check_database_args(parser, args, db_name=DB_NAME)
-    return args
+    return parse_database_args(
+        argv,
+        doc=__doc__,
+        db_name=DB_NAME,
+        iterations=300,
+        smoke_iterations=3,
+        options=lambda parser: parser.add_argument("--notices", type=int, default=NOTICES),
+        smoke={"notices": 12},
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    sys.path.insert(0, str(ROOT / "src"))
-    sys.path.insert(0, str(ROOT))
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    load = start_run()
     with bench_database(args, name="postbox") as (database, base):
         setup_django(database, base, None if args.sqlite else args.redis_url)
         results = run(args.iterations, args.notices)
-    describe = {
-        "database": "SQLite, database cache"
-        if args.sqlite
-        else f"PostgreSQL ({args.db_name} on 127.0.0.1), Redis cache",
-        "load_average": None if load is None else round(load, 2),
-        "python_speed_ms": python_speed_ms(),
-        "notices": args.notices,
-    }
-    print(json.dumps(describe))
+    describe = describe_run(args, load, notices=args.notices)
     print_results(results)
     ok = all(r["p95_ms"] < TARGET_P95_MS for r in results[2:])
-    if args.smoke:
-        smoke_require(all(r["n"] == args.iterations for r in results), "a case has no samples")
+    smoke_require_samples(args, results)
     print(
         f"target: postbox listing with {args.notices} notices p95 < {TARGET_P95_MS:.0f} ms:",
         "PASS" if ok else "FAIL",
     )
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"describe": describe, "results": results}, indent=2))
-    return 0 if ok or not args.check else 1
+    return finish_run(args, describe, results, ok=ok)
 
 
 if __name__ == "__main__":

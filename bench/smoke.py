@@ -83,9 +83,10 @@ def admin_url(database_url: str) -> str:
 
 def has_smoke_flag(path: Path) -> bool:
     """Whether the script takes ``--smoke``: its own option, or the shared database options
-    (``bench.common.add_database_args``) that include it."""
+    (``bench.common.add_database_args``, also through ``parse_database_args``) that
+    include it."""
     text = path.read_text(encoding="utf-8")
-    return '"--smoke"' in text or "add_database_args(" in text
+    return any(mark in text for mark in ('"--smoke"', "add_database_args(", "parse_database_args("))
 
 
 def command(script: Script, postgres: str | None, redis: str | None) -> list[str] | str:

@@ -26,8 +26,6 @@ production its answers take a network round trip more.
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import sys
 import tempfile
 import time
@@ -39,16 +37,16 @@ if __package__ in {None, ""}:  # run as ``python bench/<name>.py``: make ``bench
 
 from bench.common import (
     Timing,
-    add_database_args,
     bench_database,
-    check_database_args,
+    describe_run,
+    finish_run,
+    parse_database_args,
     print_results,
-    python_speed_ms,
     setup_bench_django,
     smoke_require,
+    start_run,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
 DB_NAME = "ojc_bench_sso"
 PASSWORD = "Bench-Passwort-123"  # noqa: S105 - a throw-away account of the run
 HOST = "127.0.0.1"
@@ -160,21 +158,14 @@ def measure(idp: Any, email: str, iterations: int) -> tuple[Timing, Timing]:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--iterations", type=int, default=100)
-    add_database_args(parser, db_name=DB_NAME)
-    args = parser.parse_args(argv)
-    if args.smoke:
-        args.iterations = 3
-    check_database_args(parser, args, db_name=DB_NAME)
-    return args
+    return parse_database_args(
+        argv, doc=__doc__, db_name=DB_NAME, iterations=100, smoke_iterations=3
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    sys.path.insert(0, str(ROOT / "src"))
-    sys.path.insert(0, str(ROOT))
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    load = start_run()
     with (
         bench_database(args, name="sso") as (database, base),
         tempfile.TemporaryDirectory(prefix="ojc-bench-idp-") as state,
@@ -183,19 +174,9 @@ def main(argv: list[str] | None = None) -> int:
             database, base, name="sso", redis_url=None if args.sqlite else args.redis_url
         )
         results = run(args.iterations, Path(state))
-    describe = {
-        "database": "SQLite, database cache"
-        if args.sqlite
-        else f"PostgreSQL ({args.db_name} on 127.0.0.1), Redis cache",
-        "load_average": None if load is None else round(load, 2),
-        "load_average_after": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
-        "python_speed_ms": python_speed_ms(),
-    }
-    print(json.dumps(describe))
-    print_results([{**r, "queries_x_base": 0} for r in results])
-    if args.json:
-        args.json.write_text(json.dumps({"setup": describe, "results": results}, indent=2))
-    return 0
+    describe = describe_run(args, load)
+    print_results(results)
+    return finish_run(args, describe, results, key="setup")
 
 
 if __name__ == "__main__":

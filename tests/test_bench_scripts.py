@@ -35,5 +35,8 @@ def test_a_script_without_the_flag_is_reported(tmp_path: Path) -> None:
     plain.write_text('parser.add_argument("--iterations")\n', encoding="utf-8")
     shared = tmp_path / "shared.py"
     shared.write_text('add_database_args(parser, db_name="x")\n', encoding="utf-8")
+    parsed = tmp_path / "parsed.py"
+    parsed.write_text('parse_database_args(argv, doc=__doc__, db_name="x")\n', encoding="utf-8")
     assert not smoke.has_smoke_flag(plain)
     assert smoke.has_smoke_flag(shared)
+    assert smoke.has_smoke_flag(parsed)

@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
+from channels.db import DatabaseSyncToAsync
 from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 
@@ -27,6 +28,12 @@ pytestmark = [
         reason="needs DATABASE_URL=postgres://...",
     ),
 ]
+
+
+@pytest.fixture(autouse=True)
+def _keep_test_connection() -> None:
+    """Channels' clean-up as in production: the package's conftest turns it off for the
+    consumer tests (they share the test's connection); here it is what is tested."""
 
 
 @pytest.fixture
@@ -86,3 +93,32 @@ def test_after_keep_s_the_connection_goes_back(
     with ThreadPoolExecutor(max_workers=1) as executor:
         _run(executor, _query)
         assert closes == ["default"]
+
+
+def _run_plain(executor: ThreadPoolExecutor, func: Any) -> None:
+    async def call() -> None:
+        await DatabaseSyncToAsync(func, thread_sensitive=False, executor=executor)()
+
+    asyncio.run(call())
+
+
+def test_only_the_chat_calls_keep_their_connection(closes: list[str]) -> None:
+    """Channels' own class in the same thread hands its connection back after the call."""
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        _run_plain(executor, _query)
+        assert closes == ["default"]
+
+
+def test_a_failing_call_raises_and_the_thread_is_a_plain_one_again(closes: list[str]) -> None:
+    def fails() -> None:
+        _query()
+        raise ValueError("kaputt")
+
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        with pytest.raises(ValueError, match="kaputt"):
+            _run(executor, fails)
+        assert closes == []  # kept: the error was the function's, not the connection's
+        _run_plain(executor, _close)
+        assert closes == ["default"]
+        _run_plain(executor, _query)  # taken outside a chat call: handed back at once
+        assert closes == ["default", "default"]

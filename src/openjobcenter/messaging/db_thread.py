@@ -16,34 +16,43 @@ would anyway).
 
 from __future__ import annotations
 
+import functools
+import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
-from asgiref.sync import SyncToAsync
 from channels.db import DatabaseSyncToAsync
-from django.db import close_old_connections, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.signals import connection_created
 
 KEEP_S = 30.0
 
+_calling = threading.local()  # .active: this thread runs a ChatDatabaseCall's function
 
-def _keep_connections() -> None:
-    """Let each open connection of this thread live ``KEEP_S`` from when it was taken."""
-    for conn in connections.all(initialized_only=True):
-        raw = conn.connection
-        if raw is not None and getattr(conn, "_chat_kept", None) is not raw:
-            conn._chat_kept = raw  # type: ignore[attr-defined]
-            conn.close_at = time.monotonic() + KEEP_S
+
+def _keep_when_taken(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
+    """A connection taken inside a chat call lives ``KEEP_S`` from now instead of until
+    the call's end (``CONN_MAX_AGE=0``); Django's own clean-up does the rest."""
+    if getattr(_calling, "active", False) and connection.close_at is not None:
+        connection.close_at = time.monotonic() + KEEP_S
+
+
+connection_created.connect(_keep_when_taken, dispatch_uid="messaging.db_thread")
 
 
 class ChatDatabaseCall(DatabaseSyncToAsync):  # type: ignore[misc]
-    """``DatabaseSyncToAsync`` for the chat's own threads (module docstring)."""
+    """``DatabaseSyncToAsync`` for the chat's own threads (module docstring): the function
+    runs as Channels runs it; a connection it takes is kept ``KEEP_S``. Only Channels'
+    public constructor and Django's ``connection_created`` signal are used."""
 
-    def thread_handler(self, loop: Any, *args: Any, **kwargs: Any) -> Any:
-        close_old_connections()
-        try:
-            return SyncToAsync.thread_handler(self, loop, *args, **kwargs)  # type: ignore[no-untyped-call]
-        finally:
-            # A connection taken by this call is kept KEEP_S; Channels' clean-up then
-            # closes only what is unusable, left in a transaction or older than that.
-            _keep_connections()
-            close_old_connections()
+    def __init__(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        @functools.wraps(func)
+        def in_chat_call(*call_args: Any, **call_kwargs: Any) -> Any:
+            _calling.active = True
+            try:
+                return func(*call_args, **call_kwargs)
+            finally:
+                _calling.active = False
+
+        super().__init__(in_chat_call, *args, **kwargs)

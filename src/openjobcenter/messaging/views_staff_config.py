@@ -4,6 +4,8 @@ auto-reply."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -106,13 +108,50 @@ def configuration(request: HttpRequest, jc: str) -> HttpResponse:
     )
 
 
+def _edit_page(
+    request: HttpRequest,
+    jc: str,
+    form: TopicForm | TemplateForm,
+    save: Callable[..., object],
+    *,
+    target: dict[str, object],
+    saved: str,
+    heading: str,
+    name: str,
+) -> HttpResponse:
+    """The edit page of one topic or text template: on a valid POST the service ``save``
+    (which audits) with the form's German texts and translations and ``target`` (the row
+    edited); its refusal stands at the field it names; back to the configuration with
+    ``saved`` as the message."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(
+                jobcenter=request_jobcenter(request),
+                actor=request_user(request),
+                request=request,
+                translations=form.translations(),
+                **target,
+                **form.german_data(),
+            )
+        except services.MessagingError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, saved)
+            return redirect("staff:messaging_config", jc=jc)
+    return render(
+        request,
+        "messaging/staff_config_edit.html",
+        {"form": form, "heading": heading, "name": name},
+        status=400 if form.errors else 200,
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @require_module(MODULE)
 @staff_required(Perm.MESSAGING_MANAGE)
 def topic_edit(request: HttpRequest, jc: str, topic: int) -> HttpResponse:
     """One topic's name and description, in German and every offered language."""
-    jobcenter, user = request_jobcenter(request), request_user(request)
-    found = selectors.get_topic_for(jobcenter, topic)
+    found = selectors.get_topic_for(request_jobcenter(request), topic)
     initial = {
         "name": found.name,
         "description": found.description,
@@ -123,26 +162,15 @@ def topic_edit(request: HttpRequest, jc: str, topic: int) -> HttpResponse:
     form = TopicForm(request.POST or None, initial=initial, translations=found.translations)
     if not has_perm(request_staff_roles(request), Perm.JOBCENTER_CONFIGURE):
         del form.fields["category"]  # the administration's decision (see configuration)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.topic_save(
-                jobcenter=jobcenter,
-                actor=user,
-                topic=found,
-                translations=form.translations(),
-                request=request,
-                **form.german_data(),
-            )
-        except services.MessagingError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, _("Das Thema ist gespeichert."))
-            return redirect("staff:messaging_config", jc=jc)
-    return render(
+    return _edit_page(
         request,
-        "messaging/staff_config_edit.html",
-        {"form": form, "heading": _("Thema bearbeiten"), "name": found.name},
-        status=400 if form.errors else 200,
+        jc,
+        form,
+        services.topic_save,
+        target={"topic": found},
+        saved=_("Das Thema ist gespeichert."),
+        heading=_("Thema bearbeiten"),
+        name=found.name,
     )
 
 
@@ -151,31 +179,19 @@ def topic_edit(request: HttpRequest, jc: str, topic: int) -> HttpResponse:
 @staff_required(Perm.MESSAGING_MANAGE)
 def template_edit(request: HttpRequest, jc: str, template_id: int) -> HttpResponse:
     """One text template, in German and every offered language."""
-    jobcenter, user = request_jobcenter(request), request_user(request)
-    found = selectors.get_template_for(jobcenter, template_id)
+    found = selectors.get_template_for(request_jobcenter(request), template_id)
     form = TemplateForm(
         request.POST or None,
         initial={"title": found.title, "body": found.body},
         translations=found.translations,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.template_save(
-                jobcenter=jobcenter,
-                actor=user,
-                template=found,
-                translations=form.translations(),
-                request=request,
-                **form.german_data(),
-            )
-        except services.MessagingError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, _("Der Textbaustein ist gespeichert."))
-            return redirect("staff:messaging_config", jc=jc)
-    return render(
+    return _edit_page(
         request,
-        "messaging/staff_config_edit.html",
-        {"form": form, "heading": _("Textbaustein bearbeiten"), "name": found.title},
-        status=400 if form.errors else 200,
+        jc,
+        form,
+        services.template_save,
+        target={"template": found},
+        saved=_("Der Textbaustein ist gespeichert."),
+        heading=_("Textbaustein bearbeiten"),
+        name=found.title,
     )
