@@ -80,3 +80,20 @@ def test_acr_too_low_asks_for_the_platforms_totp(
     assert AuditEntry.objects.filter(
         action=AuditAction.LOGIN, subject=user, detail="sso:sso-test,second_factor=platform"
     ).exists()
+
+
+def test_the_providers_second_factor_does_not_open_the_operators_admin(
+    client: Client, idp: TestProvider, sso_provider: IdentityProvider, jc_a: Jobcenter
+) -> None:
+    # Made an operator after an SSO login (operators are never created by SSO): the
+    # provider's factor opens the staff area, never /admin/, which wants the platform's.
+    idp.set_user("klara", groups=["JC-Admins"], amr=["otp"])
+    sso_login(client, idp, "sso-test", "klara")
+    User.objects.filter(email="klara@kreis.example").update(is_staff=True, is_superuser=True)
+    assert client.session[SSO_SESSION_KEY]["second_factor"] is True
+    assert client.get(f"/{jc_a.slug}/staff/").status_code == 200
+    response = client.get("/admin/accounts/user/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+    assert "klara@kreis.example" not in response.content.decode()
+    assert not AuditEntry.objects.filter(object_type__startswith="admin:").exists()
