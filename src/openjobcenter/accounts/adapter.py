@@ -82,7 +82,7 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
 
     def pre_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse | None:
         signal_kwargs = kwargs.get("signal_kwargs") or {}
-        if "sociallogin" not in signal_kwargs:
+        if "sociallogin" not in signal_kwargs and "ojc_sso" not in signal_kwargs:
             # A password, code or passkey login: refused where the person's job centre
             # lets its staff in only through their administration (identity/).
             from openjobcenter.identity.selectors import passwords_refused_for

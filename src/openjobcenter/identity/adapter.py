@@ -165,14 +165,27 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc]
         *,
         status: int = 403,
     ) -> HttpResponse:
-        metrics.LOGIN_FAILURES.inc()
-        request.session.pop(services.PENDING_KEY, None)
-        audit(
-            request=request,
-            action=AuditAction.LOGIN_FAILED,
-            object_type="session",
-            jobcenter=provider.jobcenter if provider is not None else None,
-            detail=f"sso:{provider.key if provider else '-'}:{reason}"[:250],
-        )
-        jobcenter = provider.jobcenter if provider is not None else None
-        return refusal(request, message, jobcenter=jobcenter, status=status)
+        return refuse(request, provider, reason, message, status=status)
+
+
+def refuse(
+    request: HttpRequest,
+    provider: IdentityProvider | None,
+    reason: str,
+    message: str,
+    *,
+    status: int = 403,
+) -> HttpResponse:
+    """A login through a provider refused: audited with the reason, nothing pending, the
+    German page with the password login where the job centre allows it."""
+    metrics.LOGIN_FAILURES.inc()
+    request.session.pop(services.PENDING_KEY, None)
+    audit(
+        request=request,
+        action=AuditAction.LOGIN_FAILED,
+        object_type="session",
+        jobcenter=provider.jobcenter if provider is not None else None,
+        detail=f"sso:{provider.key if provider else '-'}:{reason}"[:250],
+    )
+    jobcenter = provider.jobcenter if provider is not None else None
+    return refusal(request, message, jobcenter=jobcenter, status=status)

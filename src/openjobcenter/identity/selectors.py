@@ -25,7 +25,11 @@ def login_options(jobcenter: Jobcenter | None) -> list[IdentityProvider]:
     """The providers a job centre's login page offers."""
     if jobcenter is None:
         return []
-    return list(enabled_providers().filter(jobcenter=jobcenter).order_by("name"))
+    return list(
+        IdentityProvider.objects.filter(enabled=True, jobcenter=jobcenter)
+        .select_related("jobcenter")
+        .order_by("name")
+    )
 
 
 def provider_by_key(key: str, request: HttpRequest | None = None) -> IdentityProvider | None:
@@ -43,10 +47,19 @@ def passwords_refused_for(user_id: int) -> list[IdentityProvider]:
     """Providers of the job centres where this person works that do not allow local
     passwords any more (empty: a password login is fine)."""
     return list(
-        enabled_providers()
+        IdentityProvider.objects.filter(enabled=True)
         .filter(allow_local_passwords=False, jobcenter__memberships__user_id=user_id)
         .distinct()
     )
+
+
+def session_provider(key: str) -> IdentityProvider | None:
+    """The enabled provider (either protocol) a session was opened through."""
+    return IdentityProvider.objects.filter(enabled=True, key=key).first()
+
+
+def saml_provider(key: str) -> IdentityProvider | None:
+    return enabled_providers(Protocol.SAML).filter(key=key).first()
 
 
 def providers_of(jobcenter: Jobcenter) -> QuerySet[IdentityProvider]:

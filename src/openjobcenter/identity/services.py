@@ -28,6 +28,7 @@ from openjobcenter.identity.models import (
     ExternalIdentity,
     GroupRole,
     IdentityProvider,
+    Protocol,
     SsoSession,
 )
 
@@ -141,6 +142,10 @@ def identity_provider_save(
             number += 1
     if secret:
         provider.client_secret_sealed = _seal_secret(provider, secret)
+    if provider.protocol == Protocol.SAML and not (provider.sp_key_pem and provider.sp_cert_pem):
+        from openjobcenter.bundid.saml import new_key_pair
+
+        provider.sp_key_pem, provider.sp_cert_pem = new_key_pair(f"OpenJobcenter {provider.key}")
     provider.full_clean(exclude=["client_secret_sealed"])
     provider.save()
     changed = ["secret"] if secret else []

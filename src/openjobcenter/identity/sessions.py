@@ -122,7 +122,7 @@ class RoleLifetimeMiddleware:
         return self.get_response(request)
 
     def _check(self, request: HttpRequest, sso: dict[str, Any]) -> None:
-        provider = selectors.provider_by_key(str(sso.get("provider", "")))
+        provider = selectors.session_provider(str(sso.get("provider", "")))
         lifetime = provider.role_lifetime_seconds if provider is not None else 0
         if provider is not None and time.time() - float(sso.get("checked", 0)) < lifetime:
             return

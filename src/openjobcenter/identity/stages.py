@@ -20,9 +20,9 @@ class ProviderAwareAuthenticateStage(AuthenticateStage):  # type: ignore[misc]
             and pending
             and pending.get("second_factor") is True
             and pending.get("user") == user.pk
-            # Only the social login that set ``pending`` (never a password login after
+            # Only the provider's login (allauth's social login, or the SAML one) that set ``pending`` (never a password login after
             # an abandoned SSO attempt).
-            and "sociallogin" in (self.login.signal_kwargs or {})
+            and {"sociallogin", "ojc_sso"} & set(self.login.signal_kwargs or {})
         ):
             return False
         return bool(super()._should_handle(request))
