@@ -261,3 +261,41 @@ def test_unknown_or_oidc_key_is_404(
         assert client.get(f"/konto/saml/{key}/login/").status_code == 404
         assert client.post(f"/konto/saml/{key}/acs/", {"SAMLResponse": "x"}).status_code == 404
         assert client.get(f"/konto/saml/{key}/metadata/").status_code == 404
+
+
+def test_the_job_centre_admin_sets_up_a_saml_provider(
+    staff_client: Any,
+    staff_a: dict[Role, User],
+    saml_staff_idp: Idp,
+    jc_a: Jobcenter,
+) -> None:
+    client = staff_client(staff_a[Role.ADMIN])
+    base = f"/{jc_a.slug}/staff/anmeldedienste/"
+    form = {
+        "name": "Landratsamt Test",
+        "protocol": "saml",
+        "enabled": "on",
+        "issuer": ENTITY_ID,
+        "idp_metadata_xml": "<kein-xml",
+        "scopes": "openid",
+        "groups_claim": "groups",
+        "second_factor_acr": STRONG,
+        "second_factor_amr": "",
+        "role_lifetime_seconds": "900",
+        "group_roles": "JC-Leistung = caseworker\n",
+    }
+    response = client.post(base + "neu/", form)
+    assert response.status_code == 200
+    assert "Die Metadaten sind kein gültiges SAML-XML." in response.content.decode()
+    assert not IdentityProvider.objects.exists()
+    response = client.post(base + "neu/", {**form, "idp_metadata_xml": saml_staff_idp.metadata_xml})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    provider = IdentityProvider.objects.get()
+    assert provider.protocol == "saml"
+    assert provider.client_id == ""
+    assert "BEGIN CERTIFICATE" in provider.sp_cert_pem
+    assert "PRIVATE KEY" in provider.sp_key_pem
+    page = client.get(base).content.decode()
+    assert f"/konto/saml/{provider.key}/metadata/" in page
+    metadata = Client().get(f"/konto/saml/{provider.key}/metadata/").content.decode()
+    assert f"/konto/saml/{provider.key}/acs/" in metadata

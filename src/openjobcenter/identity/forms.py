@@ -49,6 +49,10 @@ class IdentityProviderForm(forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["issuer"].assume_scheme = "https"  # type: ignore[attr-defined]
+        self.fields["protocol"].required = False  # not given: OpenID Connect
+
+    def clean_protocol(self) -> str:
+        return str(self.cleaned_data.get("protocol") or Protocol.OIDC)
 
     def clean_issuer(self) -> str:
         issuer: str = self.cleaned_data["issuer"].rstrip("/")
