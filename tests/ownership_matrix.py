@@ -292,6 +292,18 @@ ROUTES: dict[str, Entry] = {
     # The provider's back-channel logout: no session, no CSRF; without a logout token
     # everyone gets 400 (about the input) and nothing ends.
     "konto/sso/<slug:key>/abmelden/": action(public(), args={"key": "idp_key"}),
+    # Staff SAML 2.0 login (identity/views_saml.py): start, assertion consumer and the
+    # platform's metadata for a provider key that does not exist answer 404 to all; the
+    # real logins through a pysaml2 IdP run in tests/identity/test_sso_saml.py.
+    "konto/saml/<slug:key>/login/": page(
+        sample(everyone("404")), path="/konto/saml/unbekannt/login/"
+    ),
+    "konto/saml/<slug:key>/acs/": action(
+        sample(everyone("404")), path="/konto/saml/unbekannt/acs/"
+    ),
+    "konto/saml/<slug:key>/metadata/": page(
+        sample(everyone("404")), path="/konto/saml/unbekannt/metadata/"
+    ),
     # A job centre's public pages.
     T: page(public()),
     T + "theme.css": page(public()),

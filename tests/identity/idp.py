@@ -92,6 +92,11 @@ class TestProvider:
         self._control["faults"] = {"id_token": id_token} if id_token else {}
         self._write()
 
+    def refuse_refresh(self) -> None:
+        """The provider refuses every refresh token from now on (revoked, session over)."""
+        self._control["faults"] = {**self._control["faults"], "refresh": "refuse"}
+        self._write()
+
     def reset(self) -> None:
         self._control = {"users": {}, "faults": {}}
         self._write()

@@ -32,6 +32,9 @@ OAUTH2_PROVIDER = {
     "OIDC_ENABLED": True,
     "OIDC_RSA_PRIVATE_KEY": (STATE / "key.pem").read_text(),
     "PKCE_REQUIRED": True,
+    # Short access tokens (Keycloak's default is 5 minutes, scaled down): the platform
+    # renews them with the refresh token (rotated at each use, the DOT default).
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 2,
     "OAUTH2_VALIDATOR_CLASS": "tests.idp.validator.Validator",
     "SCOPES": {
         "openid": "OpenID Connect",

@@ -29,6 +29,13 @@ class Validator(OAuth2Validator):  # type: ignore[misc]
         }
         return {k: v for k, v in claims.items() if v is not None}
 
+    def validate_refresh_token(
+        self, refresh_token: str, client: Any, request: Any, *args: Any, **kwargs: Any
+    ) -> bool:
+        if state()["faults"].get("refresh") == "refuse":
+            return False  # revoked at the provider: DOT answers invalid_grant
+        return bool(super().validate_refresh_token(refresh_token, client, request, *args, **kwargs))
+
     def finalize_id_token(self, id_token: Any, token: Any, token_handler: Any, request: Any) -> str:
         signed: str = super().finalize_id_token(id_token, token, token_handler, request)
         faults = state()["faults"]

@@ -69,9 +69,20 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
     def get_signup_redirect_url(self, request: HttpRequest) -> str:
         return reverse("accounts:after_login")
 
+    def get_login_stages(self) -> list[str]:
+        # The platform's second factor is not asked again when the administration's
+        # login already counted as one (identity/stages.py).
+        stages: list[str] = super().get_login_stages()
+        return [
+            "openjobcenter.identity.stages.ProviderAwareAuthenticateStage"
+            if stage == "allauth.mfa.stages.AuthenticateStage"
+            else stage
+            for stage in stages
+        ]
+
     def pre_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse | None:
         signal_kwargs = kwargs.get("signal_kwargs") or {}
-        if "sociallogin" not in signal_kwargs:
+        if "sociallogin" not in signal_kwargs and "ojc_sso" not in signal_kwargs:
             # A password, code or passkey login: refused where the person's job centre
             # lets its staff in only through their administration (identity/).
             from openjobcenter.identity.selectors import passwords_refused_for

@@ -57,9 +57,19 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc]
     def list_apps(
         self, request: HttpRequest | None, provider: str | None = None, client_id: str | None = None
     ) -> list[SocialApp]:
-        rows = selectors.enabled_providers()
         if provider and provider != OIDC:
-            rows = rows.filter(key=provider)
+            # One provider (a login or its callback): read once per request, and its
+            # app (with the unsealed secret) built once.
+            row = selectors.provider_by_key(provider, request)
+            if row is None or (client_id and row.client_id != client_id):
+                return []
+            if request is None:
+                return [social_app(row)]
+            apps: dict[str, SocialApp] = request.__dict__.setdefault("_ojc_social_apps", {})
+            if row.key not in apps:
+                apps[row.key] = social_app(row)
+            return [apps[row.key]]
+        rows = selectors.enabled_providers()
         if client_id:
             rows = rows.filter(client_id=client_id)
         return [social_app(row) for row in rows]
@@ -69,7 +79,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc]
 
     def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
         key = sociallogin.account.provider
-        provider = selectors.provider_by_key(key)
+        provider = selectors.provider_by_key(key, request)
         if provider is None:
             raise ImmediateHttpResponse(
                 self._refuse(
@@ -91,25 +101,30 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc]
             )
         try:
             claims = services.read_claims(provider, data)
-            linked = sociallogin.user if sociallogin.is_existing else None
-            user = services.sso_login_accept(
+            existing = bool(sociallogin.is_existing)  # a query each time it is asked
+            linked = sociallogin.user if existing else None
+            user, identity = services.sso_login_accept(
                 request=request, provider=provider, claims=claims, linked_user=linked
             )
         except services.SsoRefused as refused:
             raise ImmediateHttpResponse(
                 self._refuse(request, provider, refused.reason, refused.message)
             ) from None
-        if not sociallogin.is_existing:
+        request.__dict__[services.IDENTITY_OF_REQUEST] = identity
+        if not existing:
             sociallogin.user = user
             sociallogin.save(request, connect=True)
-        identity = provider.identities.get(subject=claims.subject)
+        token = sociallogin.token
         request.session[services.PENDING_KEY] = {
             "user": user.pk,
             "identity": identity.pk,
             "provider": provider.key,
             "sid": claims.sid,
             "second_factor": claims.second_factor,
-            "access_token": sociallogin.token.token if sociallogin.token else "",
+            # Sealed (documents.storage): the role re-check renews the access token
+            # with the refresh token once the role lifetime has passed.
+            "access_token": services.seal_token(provider, token.token if token else ""),
+            "refresh_token": services.seal_token(provider, token.token_secret if token else ""),
         }
 
     def on_authentication_error(
@@ -122,7 +137,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc]
     ) -> None:
         from requests import RequestException
 
-        row = selectors.provider_by_key(getattr(getattr(provider, "app", None), "provider_id", ""))
+        row = selectors.provider_by_key(
+            getattr(getattr(provider, "app", None), "provider_id", ""), request
+        )
         if isinstance(exception, RequestException | ValueError):
             reason = f"unreachable:{type(exception).__name__}"
             message = _(
@@ -148,14 +165,27 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc]
         *,
         status: int = 403,
     ) -> HttpResponse:
-        metrics.LOGIN_FAILURES.inc()
-        request.session.pop(services.PENDING_KEY, None)
-        audit(
-            request=request,
-            action=AuditAction.LOGIN_FAILED,
-            object_type="session",
-            jobcenter=provider.jobcenter if provider is not None else None,
-            detail=f"sso:{provider.key if provider else '-'}:{reason}"[:250],
-        )
-        jobcenter = provider.jobcenter if provider is not None else None
-        return refusal(request, message, jobcenter=jobcenter, status=status)
+        return refuse(request, provider, reason, message, status=status)
+
+
+def refuse(
+    request: HttpRequest,
+    provider: IdentityProvider | None,
+    reason: str,
+    message: str,
+    *,
+    status: int = 403,
+) -> HttpResponse:
+    """A login through a provider refused: audited with the reason, nothing pending, the
+    German page with the password login where the job centre allows it."""
+    metrics.LOGIN_FAILURES.inc()
+    request.session.pop(services.PENDING_KEY, None)
+    audit(
+        request=request,
+        action=AuditAction.LOGIN_FAILED,
+        object_type="session",
+        jobcenter=provider.jobcenter if provider is not None else None,
+        detail=f"sso:{provider.key if provider else '-'}:{reason}"[:250],
+    )
+    jobcenter = provider.jobcenter if provider is not None else None
+    return refusal(request, message, jobcenter=jobcenter, status=status)

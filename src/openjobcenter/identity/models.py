@@ -1,8 +1,8 @@
 """Identity providers of a job centre (staff single sign-on, issue 24).
 
-One row per provider; ``protocol`` says how the platform speaks to it. Only OpenID
-Connect is served so far (through allauth's ``openid_connect`` provider, see
-``identity/oidc.py``); the field leaves room for other protocols without a new table.
+One row per provider; ``protocol`` says how the platform speaks to it: OpenID Connect
+(through allauth's ``openid_connect`` provider, see ``identity/oidc/``) or SAML 2.0
+(pysaml2 with a configuration built per row, see ``identity/saml.py``).
 """
 
 from __future__ import annotations
@@ -14,11 +14,13 @@ from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from openjobcenter.accounts.models import Role
+from openjobcenter.core.sealed_fields import SealedTextField
 from openjobcenter.tenants.models import Jobcenter
 
 
 class Protocol(models.TextChoices):
     OIDC = "oidc", _("OpenID Connect")
+    SAML = "saml", _("SAML 2.0")
 
 
 env_name_validator = RegexValidator(
@@ -53,7 +55,8 @@ class IdentityProvider(models.Model):
         max_length=300,
         help_text=_("Die Adresse des Anbieters, wie sie im Feld „iss“ seiner Tokens steht."),
     )
-    client_id = models.CharField(_("Client-ID"), max_length=200)
+    # OpenID Connect only (SAML: empty).
+    client_id = models.CharField(_("Client-ID"), max_length=200, blank=True)
     # Sealed with the platform's document keys (documents.storage.seal); or, when
     # ``client_secret_env`` is set, read from that environment variable at each login.
     client_secret_sealed = models.BinaryField(editable=False, default=b"", blank=True)
@@ -96,6 +99,14 @@ class IdentityProvider(models.Model):
         db_default=900,
         validators=[MinValueValidator(60), MaxValueValidator(86400)],
     )
+    # SAML only: the IdP's metadata (its entity id is ``issuer``), and the platform's
+    # service-provider key pair for this row (made when the row is created; the key
+    # sealed like every secret of the platform).
+    idp_metadata_xml = models.TextField(
+        _("SAML-Metadaten des Identitätsanbieters"), blank=True, default="", db_default=""
+    )
+    sp_key_pem = SealedTextField(blank=True, editable=False, default="", db_default="")
+    sp_cert_pem = models.TextField(blank=True, editable=False, default="", db_default="")
     created_at = models.DateTimeField(auto_now_add=True, db_default=Now())
     updated_at = models.DateTimeField(auto_now=True, db_default=Now())
 

@@ -4,6 +4,7 @@ may end. Each call leaves an audit entry."""
 
 from __future__ import annotations
 
+import base64
 import os
 import time
 from collections.abc import Iterable, Mapping
@@ -27,6 +28,7 @@ from openjobcenter.identity.models import (
     ExternalIdentity,
     GroupRole,
     IdentityProvider,
+    Protocol,
     SsoSession,
 )
 
@@ -37,6 +39,9 @@ if TYPE_CHECKING:
 # second factor of the platform may be asked for in between).
 PENDING_KEY = "ojc_sso_pending"
 _SEAL_PURPOSE = "identity-provider-secret"
+_TOKEN_PURPOSE = "identity-session-token"  # noqa: S105 - a key-derivation label
+# The ExternalIdentity of a login accepted in this request (an attribute of the request).
+IDENTITY_OF_REQUEST = "_ojc_sso_identity"
 
 
 class SsoRefused(Exception):  # noqa: N818 - a refusal, not a crash
@@ -64,6 +69,27 @@ def provider_secret(provider: IdentityProvider) -> str:
 
 def _seal_secret(provider: IdentityProvider, secret: str) -> bytes:
     return storage.seal(secret.encode(), info=_SEAL_PURPOSE, aad=provider.key.encode())
+
+
+def seal_token(provider: IdentityProvider, token: str) -> str:
+    """A token of the provider (access or refresh token of a login), sealed like the
+    client secret for the server-side session; "" stays ""."""
+    if not token:
+        return ""
+    blob = storage.seal(token.encode(), info=_TOKEN_PURPOSE, aad=provider.key.encode())
+    return base64.urlsafe_b64encode(blob).decode()
+
+
+def unseal_token(provider: IdentityProvider, sealed: str) -> str:
+    """The token, or "" when there is none or it does not decrypt (another provider's,
+    a retired key)."""
+    if not sealed:
+        return ""
+    try:
+        blob = base64.urlsafe_b64decode(sealed.encode())
+        return storage.unseal(blob, info=_TOKEN_PURPOSE, aad=provider.key.encode()).decode()
+    except (ValueError, storage.DecryptionError):
+        return ""
 
 
 def parse_group_roles(text: str) -> list[tuple[str, Role]]:
@@ -116,6 +142,10 @@ def identity_provider_save(
             number += 1
     if secret:
         provider.client_secret_sealed = _seal_secret(provider, secret)
+    if provider.protocol == Protocol.SAML and not (provider.sp_key_pem and provider.sp_cert_pem):
+        from openjobcenter.bundid.saml import new_key_pair
+
+        provider.sp_key_pem, provider.sp_cert_pem = new_key_pair(f"OpenJobcenter {provider.key}")
     provider.full_clean(exclude=["client_secret_sealed"])
     provider.save()
     changed = ["secret"] if secret else []
@@ -235,7 +265,7 @@ def _sync_roles(
 @transaction.atomic
 def sso_login_accept(
     *, request: HttpRequest, provider: IdentityProvider, claims: Claims, linked_user: User | None
-) -> User:
+) -> tuple[User, ExternalIdentity]:
     """The provider vouched for this person: find or create their staff account (just
     in time) and set their roles in the job centre from the groups. Refuses (nothing
     written) when no group gives a role or the address belongs to an account the
@@ -307,7 +337,7 @@ def sso_login_accept(
     identity.roles = sorted(str(r) for r in roles)
     identity.last_login_at = timezone.now()
     identity.save(update_fields=["roles", "last_login_at"])
-    return user
+    return user, identity
 
 
 def sso_session_started(request: HttpRequest, user: User) -> None:
@@ -317,7 +347,11 @@ def sso_session_started(request: HttpRequest, user: User) -> None:
     if not pending or pending.get("user") != user.pk:
         request.session.pop(SSO_SESSION_KEY, None)
         return
-    identity = ExternalIdentity.objects.filter(pk=pending["identity"]).first()
+    # Written in this request (no second factor of the platform asked in between): the
+    # identity is known; else it is read again (it may have gone since).
+    identity = request.__dict__.get(IDENTITY_OF_REQUEST)
+    if identity is None or identity.pk != pending["identity"]:
+        identity = ExternalIdentity.objects.filter(pk=pending["identity"]).first()
     if identity is None:
         return
     session_key = request.session.session_key or ""

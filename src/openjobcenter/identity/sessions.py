@@ -1,6 +1,6 @@
 """Keeping an SSO session honest after the login: the roles are confirmed again with
-the provider once their lifetime has passed (its userinfo answer, with the access token
-of the login), and the provider can end sessions itself (OpenID Connect Back-Channel
+the provider once their lifetime has passed (a new access token from the refresh token
+of the login, then its userinfo answer), and the provider can end sessions itself (OpenID Connect Back-Channel
 Logout 1.0)."""
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def _discovery(provider: IdentityProvider) -> dict[str, Any]:
 
 def fresh_claims(provider: IdentityProvider, access_token: str) -> dict[str, Any] | None:
     """The provider's current claims for the person (userinfo), or None when it no
-    longer accepts the login's access token."""
+    longer accepts the access token."""
     from allauth.socialaccount.adapter import get_adapter
     from requests import RequestException
 
@@ -60,6 +60,52 @@ def fresh_claims(provider: IdentityProvider, access_token: str) -> dict[str, Any
     return data
 
 
+def refreshed_tokens(provider: IdentityProvider, refresh_token: str) -> tuple[str, str] | None:
+    """A new access token (and the refresh token to keep: the provider may rotate it)
+    from the provider's token endpoint, or None when it refuses the refresh token
+    (revoked, expired, the person's provider session ended) or does not answer."""
+    from allauth.socialaccount.adapter import get_adapter
+    from requests import RequestException
+
+    try:
+        config = _discovery(provider)
+        with get_adapter().get_requests_session() as http:
+            response = http.post(
+                config["token_endpoint"],
+                data={"grant_type": "refresh_token", "refresh_token": refresh_token},
+                auth=(provider.client_id, services.provider_secret(provider)),
+                headers={"Accept": "application/json"},
+            )
+        if response.status_code != 200:
+            return None
+        data = response.json()
+        access = str(data.get("access_token") or "")
+    except (RequestException, ValueError, KeyError, AttributeError, OAuth2Error):
+        return None
+    if not access:
+        return None
+    return access, str(data.get("refresh_token") or refresh_token)
+
+
+def current_claims(provider: IdentityProvider, sso: dict[str, Any]) -> dict[str, Any] | None:
+    """The person's claims now: with a refresh token, a new access token first (the
+    login's may have expired long ago; the new tokens go back into ``sso``, sealed),
+    then userinfo. None when the provider refuses or does not answer."""
+    refresh = services.unseal_token(provider, str(sso.get("refresh_token") or ""))
+    if refresh:
+        tokens = refreshed_tokens(provider, refresh)
+        if tokens is None:
+            return None
+        access, refresh = tokens
+        sso["access_token"] = services.seal_token(provider, access)
+        sso["refresh_token"] = services.seal_token(provider, refresh)
+    else:
+        access = services.unseal_token(provider, str(sso.get("access_token") or ""))
+    if not access:
+        return None
+    return fresh_claims(provider, access)
+
+
 class RoleLifetimeMiddleware:
     """A person logged in through their administration keeps their roles only as long
     as the provider confirms them: after the job centre's role lifetime, the groups are
@@ -76,12 +122,12 @@ class RoleLifetimeMiddleware:
         return self.get_response(request)
 
     def _check(self, request: HttpRequest, sso: dict[str, Any]) -> None:
-        provider = selectors.provider_by_key(str(sso.get("provider", "")))
+        provider = selectors.session_provider(str(sso.get("provider", "")))
         lifetime = provider.role_lifetime_seconds if provider is not None else 0
         if provider is not None and time.time() - float(sso.get("checked", 0)) < lifetime:
             return
         roles: frozenset[Any] = frozenset()
-        data = fresh_claims(provider, str(sso.get("access_token", ""))) if provider else None
+        data = current_claims(provider, sso) if provider is not None else None
         if provider is not None and data is not None:
             subject = (
                 provider.identities.filter(

@@ -2,11 +2,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from openjobcenter.identity import views
+from openjobcenter.identity import views, views_saml
 
 platform_patterns = (
     [
         path("konto/sso/<slug:key>/abmelden/", views.backchannel_logout, name="backchannel_logout"),
+        path("konto/saml/<slug:key>/login/", views_saml.saml_login, name="saml_login"),
+        path("konto/saml/<slug:key>/acs/", views_saml.saml_acs, name="saml_acs"),
+        path("konto/saml/<slug:key>/metadata/", views_saml.saml_metadata, name="saml_metadata"),
     ],
     "identity",
 )

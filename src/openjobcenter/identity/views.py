@@ -26,7 +26,7 @@ from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
 from openjobcenter.identity import selectors, services, sessions
 from openjobcenter.identity.forms import IdentityProviderForm
-from openjobcenter.identity.models import IdentityProvider
+from openjobcenter.identity.models import IdentityProvider, Protocol
 
 
 def allow_form_posts_to(response: HttpResponseBase, providers: list[IdentityProvider]) -> None:
@@ -34,7 +34,11 @@ def allow_form_posts_to(response: HttpResponseBase, providers: list[IdentityProv
     and browsers apply that to the redirect after the post too: the SSO button's answer
     sends the browser on to the provider, so its origin is added on pages that show it."""
     origins = sorted(
-        {f"{urlsplit(p.issuer).scheme}://{urlsplit(p.issuer).netloc}" for p in providers}
+        {
+            f"{urlsplit(p.issuer).scheme}://{urlsplit(p.issuer).netloc}"
+            for p in providers
+            if p.protocol == Protocol.OIDC  # SAML's button is a link, no form
+        }
     )
     if not origins:
         return

@@ -20,7 +20,9 @@ def login(request: HttpRequest, provider_id: str) -> HttpResponse:
     except SocialApp.DoesNotExist:
         raise Http404 from None
     # GET shows allauth's page with a button that posts here and is sent on to the provider.
-    allow_form_posts_to(response, [p for p in [provider_by_key(provider_id)] if p is not None])
+    allow_form_posts_to(
+        response, [p for p in [provider_by_key(provider_id, request)] if p is not None]
+    )
     return response
 
 
