@@ -21,12 +21,14 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from openjobcenter import handoff
 from openjobcenter.applications import (
+    prefill_sources,
     engine,
     funnel,
     precalc,
@@ -222,6 +224,9 @@ def application(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
         {
             "application": app,
             "groups": _grouped(engine.summary_sections(app)),
+            "source_panels": [
+                mark_safe(html) for html in prefill_sources.staff_panels(app.customer, request)
+            ],
             "proof_states": proof_status.proof_states(app),
             "documents_link": is_enabled(jobcenter, "documents"),
             "request_missing_url": "" if read_only else _request_missing_url(app),
