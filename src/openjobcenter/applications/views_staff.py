@@ -28,10 +28,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from openjobcenter import handoff
 from openjobcenter.applications import (
-    prefill_sources,
     engine,
     funnel,
     precalc,
+    prefill_sources,
     proof_status,
     services_staff,
 )
