@@ -15,6 +15,11 @@ carries the signed Response to the requester's ACS. Scenario keys: ``subject``,
 ``attributes`` (name -> value), ``level`` (AuthnContextClassRef), ``variant`` (``ok``,
 ``wrong_issuer``: another entity id signs; ``bad_signature``: an unknown key signs),
 ``encrypt`` (the assertion encrypted for the SP).
+
+Single logout: ``/slo/redirect`` takes the SP's LogoutRequest (its signature checked),
+notes it in ``last-logout.json`` and redirects with a signed LogoutResponse to the SP's
+Single Logout Service; ``/test/logout-request?sp=…&name_id=…&variant=ok|unsigned|rogue``
+answers with the address of an IdP-initiated LogoutRequest for the tests.
 """
 
 from __future__ import annotations

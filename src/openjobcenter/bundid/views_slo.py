@@ -26,7 +26,6 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET
 from djangosaml2.cache import IdentityCache, StateCache
 from djangosaml2.views import _get_subject_id
 from saml2.client import Saml2Client
@@ -72,12 +71,18 @@ def _login_page(jobcenter: Jobcenter) -> str:
     return reverse("account_login") + f"?jobcenter={jobcenter.slug}"
 
 
-@require_GET
-@never_cache
-@saml_session
-def logout_start(request: HttpRequest, jc: str) -> HttpResponse:
+@method_decorator([never_cache, saml_session], name="dispatch")
+class LogoutStart(View):
     """GET /<jc>/bundid/abmelden/: after the account's logout, the signed LogoutRequest to
     the IdP (HTTP-Redirect). Without a BundID login in this browser: the login page."""
+
+    http_method_names = ["get"]
+
+    def get(self, request: HttpRequest, jc: str) -> HttpResponse:
+        return _logout_start(request)
+
+
+def _logout_start(request: HttpRequest) -> HttpResponse:
     jobcenter = request_jobcenter(request)
     config = _settings(jobcenter)
     store = saml_store(request)
