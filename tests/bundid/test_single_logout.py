@@ -125,3 +125,13 @@ def test_garbage_on_the_logout_endpoint_is_a_400(
     assert _logged_in(client, jc_a)
     assert client.post(f"/{jc_a.slug}/bundid/slo/", {}).status_code == 400
     assert _logged_in(client, jc_a)
+
+
+def test_logout_start_while_logged_in_ends_nothing(
+    client: Client, jc_a: Jobcenter, saml_idp: Idp, logged_in: CustomerProfile
+) -> None:
+    """A link to the start (say, from another site) does not log anyone out: the logout
+    page asks first."""
+    answer = client.get(f"/{jc_a.slug}/bundid/abmelden/")
+    assert answer.status_code == 302 and answer["Location"] == "/konto/logout/"
+    assert _logged_in(client, jc_a)

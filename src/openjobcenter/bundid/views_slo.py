@@ -87,8 +87,8 @@ def _logout_start(request: HttpRequest) -> HttpResponse:
     config = _settings(jobcenter)
     store = saml_store(request)
     subject = _get_subject_id(store)
-    if request.user.is_authenticated:
-        auth.logout(request)
+    if request.user.is_authenticated:  # not after a logout: ask on the logout page
+        return HttpResponseRedirect(reverse("account_logout"))
     if subject is None:
         return HttpResponseRedirect(_login_page(jobcenter))
     client = _client(request, jobcenter, config)
