@@ -668,6 +668,9 @@ ROUTES.update(
         T + "bundid/anmelden/": page(sample(everyone("404"))),
         T + "bundid/acs/": action(sample(everyone("404")), body={"SAMLResponse": "eA=="}),
         T + "bundid/metadata/": page(public()),
+        # Single logout: 404 where the BundID is not offered, like the login.
+        T + "bundid/abmelden/": page(sample(everyone("404"))),
+        T + "bundid/slo/": both(sample(everyone("404")), body={"SAMLRequest": "eA=="}),
         T + "bundid/bestaetigen/": both(public(), body={"action": "create"}),
         T + "bundid/verbinden/<str:key>/": both(public(), path="/{jc}/bundid/verbinden/ungueltig/"),
         C + "bundid/": both(mine(), body={"fix-field": "city", "fix-value": "X", "fix-note": "Y"}),

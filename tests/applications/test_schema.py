@@ -113,3 +113,22 @@ def test_unknown_schema_is_keyerror() -> None:
     with pytest.raises(KeyError):
         schema.get_schema("other", 1)
     assert copy.deepcopy(schema.application_schema(1))
+
+
+def test_fields_with_a_fim_identifier_carry_it() -> None:
+    """The FIM data-field identifiers (applications/fim.py, sources in docs/handoff.md) are
+    on every form's fields that have one, and on the household members; others have none."""
+    for version in schema.versions()["application"]:
+        published = schema.application_schema(version)
+        for branch in published["allOf"]:
+            filing = branch["then"]["properties"]["answers"]["properties"]["filing"]["properties"]
+            assert filing["last_name"]["x-fim-id"] == "F60000227"
+            assert filing["first_name"]["x-fim-id"] == "F60000228"
+            assert filing["birth_date"]["x-fim-id"] == "G60000083"
+            assert filing["postcode"]["x-fim-id"] == "F60000246"
+            assert filing["city"]["x-fim-id"] == "F60000247"
+            assert "x-fim-id" not in filing["street"]  # street and number: no single field
+            assert "x-fim-id" not in filing["email"]
+        member = published["$defs"]["member"]["properties"]
+        assert member["last_name"]["x-fim-id"] == "F60000227"
+        jsonschema.Draft202012Validator.check_schema(published)

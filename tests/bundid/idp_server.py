@@ -15,6 +15,11 @@ carries the signed Response to the requester's ACS. Scenario keys: ``subject``,
 ``attributes`` (name -> value), ``level`` (AuthnContextClassRef), ``variant`` (``ok``,
 ``wrong_issuer``: another entity id signs; ``bad_signature``: an unknown key signs),
 ``encrypt`` (the assertion encrypted for the SP).
+
+Single logout: ``/slo/redirect`` takes the SP's LogoutRequest (its signature checked),
+notes it in ``last-logout.json`` and redirects with a signed LogoutResponse to the SP's
+Single Logout Service; ``/test/logout-request?sp=…&name_id=…&variant=ok|unsigned|rogue``
+answers with the address of an IdP-initiated LogoutRequest for the tests.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from saml2.config import IdPConfig
 from saml2.metadata import create_metadata_string
 from saml2.saml import NAME_FORMAT_URI, NAMEID_FORMAT_PERSISTENT, NameID
 from saml2.server import Server
+from saml2.xmldsig import SIG_RSA_SHA256
 
 ENTITY_ID = "https://bundid.test/idp"
 ROGUE_ENTITY_ID = "https://rogue.test/idp"
@@ -50,6 +56,9 @@ def _config(state: Path, port: int, *, entity_id: str, key: str) -> IdPConfig:
                 "endpoints": {
                     "single_sign_on_service": [
                         (f"{base}/sso/redirect", saml2.BINDING_HTTP_REDIRECT)
+                    ],
+                    "single_logout_service": [
+                        (f"{base}/slo/redirect", saml2.BINDING_HTTP_REDIRECT)
                     ],
                 },
                 "want_authn_requests_signed": True,
@@ -83,13 +92,86 @@ def make_handler(state: Path) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(data)
 
+        def _redirect(self, location: str) -> None:
+            self.send_response(302)
+            self.send_header("Location", location)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def _slo(self, query: dict[str, str], port: int) -> None:
+            """Our LogoutRequest from the SP (signature checked): a signed LogoutResponse
+            back to the SP's single logout service (HTTP-Redirect)."""
+            idp = Server(config=_config(state, port, entity_id=ENTITY_ID, key="idp"))
+            idp.config.setattr("idp", "want_authn_requests_signed", True)
+            try:
+                req = idp.parse_logout_request(
+                    query["SAMLRequest"],
+                    saml2.BINDING_HTTP_REDIRECT,
+                    relay_state=query.get("RelayState"),
+                    sigalg=query.get("SigAlg"),
+                    signature=query.get("Signature"),
+                )
+            except Exception as exc:
+                self._send(400, f"bad request: {type(exc).__name__}", "text/plain")
+                return
+            (state / "last-logout.json").write_text(
+                json.dumps({"name_id": req.message.name_id.text, "issuer": req.message.issuer.text})
+            )
+            response = idp.create_logout_response(
+                req.message, [saml2.BINDING_HTTP_REDIRECT], sign=False
+            )
+            rinfo = idp.response_args(req.message, [saml2.BINDING_HTTP_REDIRECT])
+            http_args = idp.apply_binding(
+                rinfo["binding"],
+                str(response),
+                rinfo["destination"],
+                query.get("RelayState", ""),
+                response=True,
+                sign=True,
+                sigalg=SIG_RSA_SHA256,
+            )
+            self._redirect(dict(http_args["headers"])["Location"])
+
+        def _mint_logout(self, query: dict[str, str], port: int) -> None:
+            """For the tests: the address of an IdP-initiated LogoutRequest to the SP
+            ``sp`` for the NameID ``name_id``; ``variant``: ``ok`` (signed), ``unsigned``,
+            ``rogue`` (signed with a key the SP does not know)."""
+            variant = query.get("variant", "ok")
+            key = "rogue" if variant == "rogue" else "idp"
+            idp = Server(config=_config(state, port, entity_id=ENTITY_ID, key=key))
+            sp = query["sp"]
+            destination = idp.metadata.single_logout_service(
+                sp, saml2.BINDING_HTTP_REDIRECT, "spsso"
+            )[0]["location"]
+            name_id = NameID(
+                format=NAMEID_FORMAT_PERSISTENT, sp_name_qualifier=sp, text=query["name_id"]
+            )
+            _id, request = idp.create_logout_request(
+                destination, ENTITY_ID, name_id=name_id, sign=False
+            )
+            http_args = idp.apply_binding(
+                saml2.BINDING_HTTP_REDIRECT,
+                str(request),
+                destination,
+                "",
+                sign=variant != "unsigned",
+                sigalg=SIG_RSA_SHA256,
+            )
+            self._send(200, dict(http_args["headers"])["Location"], "text/plain")
+
         def do_GET(self) -> None:
             parts = urlsplit(self.path)
+            query = {k: v[0] for k, v in parse_qs(str(parts.query)).items()}
+            port = cast("ThreadingHTTPServer", self.server).server_port
+            if parts.path == "/slo/redirect":
+                self._slo(query, port)
+                return
+            if parts.path == "/test/logout-request":
+                self._mint_logout(query, port)
+                return
             if parts.path != "/sso/redirect":
                 self._send(404, "not found", "text/plain")
                 return
-            query = {k: v[0] for k, v in parse_qs(str(parts.query)).items()}
-            port = cast("ThreadingHTTPServer", self.server).server_port
             scenario = json.loads((state / "scenario.json").read_text())
             idp = Server(config=_config(state, port, entity_id=ENTITY_ID, key="idp"))
             try:

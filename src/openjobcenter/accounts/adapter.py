@@ -108,6 +108,13 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
             detail=_login_method(request),
         )
 
+    def get_logout_redirect_url(self, request: HttpRequest) -> str:
+        # Called before the logout: a session from a BundID login continues to the
+        # BundID's single logout (bundid/views_slo.py).
+        from openjobcenter.bundid.views_slo import logout_url
+
+        return logout_url(request) or str(super().get_logout_redirect_url(request))
+
     def logout(self, request: HttpRequest) -> None:
         user_id = request.user.pk if request.user.is_authenticated else None
         session_key = request.session.session_key

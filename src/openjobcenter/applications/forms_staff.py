@@ -220,6 +220,20 @@ class HandoffConfigForm(forms.Form):
         return {f.key: self.cleaned_data.get(f.key) or "" for f in self.backend.config_fields}
 
 
+class ChatTranscriptsForm(forms.Form):
+    """The job centre's choice to hand chat transcripts to the back office."""
+
+    chat_transcripts = forms.BooleanField(
+        label=_("Chatverläufe übergeben, wenn das Jobcenter ein Gespräch abschließt"),
+        help_text=_(
+            "Schließt eine Mitarbeiterin oder ein Mitarbeiter ein Gespräch ab, geht der Verlauf "
+            "über die eingeschalteten Wege an das Fachverfahren oder die E-Akte (nicht an das "
+            "Postfach und den Posteingang). Standard: aus."
+        ),
+        required=False,
+    )
+
+
 class PrecalcForm(forms.Form):
     """Caseworker's overrides of the pre-calculation's inputs (GET; nothing stored)."""
 

@@ -7,7 +7,9 @@ table: they are a fact about the start and never change); the step page reads th
 
 Other modules add sources of the filing step's answers (name, birth date, address) with
 ``register``: the BundID's confirmed attributes (``bundid/prefill.py``). A registered
-source's values override the profile's; its note is shown on the filing step.
+source's values override the profile's; its note is shown on the filing step. A source may
+also give staff a panel on the application's page (``staff_panel``): the BundID shows its
+confirmed values beside the customer's corrections and their reasons.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
     from django.utils.functional import Promise
 
     from openjobcenter.accounts.models import CustomerProfile
@@ -45,6 +48,8 @@ class Source:
     key: str
     note: Promise
     filing: Callable[[CustomerProfile], dict[str, Any]]
+    # HTML for the staff's application page ("" when the source has nothing to say).
+    staff_panel: Callable[[CustomerProfile, HttpRequest | None], str] | None = None
 
 
 SOURCES: dict[str, Source] = {}
@@ -66,6 +71,12 @@ def filing_from_sources(customer: CustomerProfile) -> tuple[dict[str, Any], str 
             values.update(found)
             origin = source.key
     return values, origin
+
+
+def staff_panels(customer: CustomerProfile, request: HttpRequest | None) -> list[str]:
+    """The registered sources' panels for the staff's view of ``customer``'s application."""
+    found = (s.staff_panel(customer, request) for s in SOURCES.values() if s.staff_panel)
+    return [html for html in found if html]
 
 
 def origins(

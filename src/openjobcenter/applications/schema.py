@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from openjobcenter.applications import engine
+from openjobcenter.applications import engine, fim
 from openjobcenter.applications.engine import CONFIRM_SUFFIX, FieldType, FormDefinition
 
 BASE_ID = "https://openjobcenter.de/schemas"
@@ -74,7 +74,7 @@ def _field_schema(f: engine.Field) -> dict[str, Any]:
 def _step_schema(step: engine.Step) -> dict[str, Any]:
     props: dict[str, Any] = {}
     for f in step.fields:
-        props[f.key] = {**_field_schema(f), "title": str(f.label)}
+        props[f.key] = fim.annotate(f.key, {**_field_schema(f), "title": str(f.label)})
         if f.confirm_above is not None:
             props[f.key + CONFIRM_SUFFIX] = {"type": "boolean"}
     return {
@@ -175,9 +175,9 @@ def application_schema(version: int) -> dict[str, Any]:
                 "properties": {
                     "id": PERSON_ID,
                     "role": {"type": "string", "enum": [str(r) for r in engine.PersonRole]},
-                    "first_name": {"type": "string", "maxLength": 100},
-                    "last_name": {"type": "string", "maxLength": 100},
-                    "birth_date": {"anyOf": [DATE, {"type": "null"}]},
+                    "first_name": fim.annotate("first_name", {"type": "string", "maxLength": 100}),
+                    "last_name": fim.annotate("last_name", {"type": "string", "maxLength": 100}),
+                    "birth_date": fim.annotate("birth_date", {"anyOf": [DATE, {"type": "null"}]}),
                 },
                 "additionalProperties": False,
             },
@@ -187,9 +187,11 @@ def application_schema(version: int) -> dict[str, Any]:
                 "properties": {
                     "id": PERSON_ID,
                     "role": {"type": "string", "enum": [str(r) for r in engine.MEMBER_ROLES]},
-                    "first_name": {"type": "string", "maxLength": 100},
-                    "last_name": {"type": "string", "maxLength": 100},
-                    "birth_date": {"anyOf": [DATE, {"type": "string", "maxLength": 0}]},
+                    "first_name": fim.annotate("first_name", {"type": "string", "maxLength": 100}),
+                    "last_name": fim.annotate("last_name", {"type": "string", "maxLength": 100}),
+                    "birth_date": fim.annotate(
+                        "birth_date", {"anyOf": [DATE, {"type": "string", "maxLength": 0}]}
+                    ),
                 },
                 "additionalProperties": False,
             },

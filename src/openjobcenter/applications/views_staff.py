@@ -21,6 +21,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -30,11 +31,13 @@ from openjobcenter.applications import (
     engine,
     funnel,
     precalc,
+    prefill_sources,
     proof_status,
     services_staff,
 )
 from openjobcenter.applications.forms_staff import (
     AssignForm,
+    ChatTranscriptsForm,
     HandoffConfigForm,
     PrecalcForm,
     QuestionForm,
@@ -73,6 +76,7 @@ from openjobcenter.core.access import (
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
 from openjobcenter.core.need_to_know import Category
+from openjobcenter.handoff import chat as handoff_chat
 from openjobcenter.handoff.base import HandoffInput
 from openjobcenter.tenants.modules import is_enabled, require_module
 
@@ -222,6 +226,9 @@ def application(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
         {
             "application": app,
             "groups": _grouped(engine.summary_sections(app)),
+            "source_panels": [
+                mark_safe(html) for html in prefill_sources.staff_panels(app.customer, request)
+            ],
             "proof_states": proof_status.proof_states(app),
             "documents_link": is_enabled(jobcenter, "documents"),
             "request_missing_url": "" if read_only else _request_missing_url(app),
@@ -398,6 +405,10 @@ def settings_page(request: HttpRequest, jc: str) -> HttpResponse:
             "notify_mailbox": current.notify_mailbox,
         },
     )
+    chat_form = ChatTranscriptsForm(
+        posted if section == "chat" else None,
+        initial={"chat_transcripts": handoff_chat.transcripts_on(jobcenter.pk)},
+    )
     handoff_forms = []
     for backend in backends:
         cfg = configs.get(backend.key)
@@ -414,6 +425,15 @@ def settings_page(request: HttpRequest, jc: str) -> HttpResponse:
             if section == "texts" and form.is_valid():
                 services_staff.application_settings_update(
                     request=request, actor=user, jobcenter=jobcenter, data=form.cleaned_data
+                )
+                messages.success(request, _("Die Einstellungen wurden gespeichert."))
+                return redirect("staff:applications_settings", jc=jc)
+            if section == "chat" and chat_form.is_valid():
+                handoff_chat.settings_save(
+                    request=request,
+                    actor=user,
+                    jobcenter=jobcenter,
+                    chat_transcripts=chat_form.cleaned_data["chat_transcripts"],
                 )
                 messages.success(request, _("Die Einstellungen wurden gespeichert."))
                 return redirect("staff:applications_settings", jc=jc)
@@ -440,7 +460,7 @@ def settings_page(request: HttpRequest, jc: str) -> HttpResponse:
     return render(
         request,
         "applications/staff/settings.html",
-        {"form": form, "handoff_forms": handoff_forms},
+        {"form": form, "handoff_forms": handoff_forms, "chat_form": chat_form},
         status=status,
     )
 

@@ -90,6 +90,10 @@ def acs_url(jobcenter: Jobcenter) -> str:
     return settings.SITE_URL + reverse("tenant:bundid_acs", kwargs={"jc": jobcenter.slug})
 
 
+def slo_url(jobcenter: Jobcenter) -> str:
+    return settings.SITE_URL + reverse("tenant:bundid_slo", kwargs={"jc": jobcenter.slug})
+
+
 def sp_config(jobcenter: Jobcenter, config: BundIDSettings, *, with_idp: bool = True) -> SPConfig:
     """The SPConfig of ``jobcenter``; ``NotConfiguredError`` when it has no IdP metadata."""
     if with_idp and not (config.enabled and config.idp_metadata_xml.strip()):
@@ -113,8 +117,14 @@ def sp_config(jobcenter: Jobcenter, config: BundIDSettings, *, with_idp: bool = 
                 "want_assertions_signed": True,
                 "want_response_signed": False,
                 "only_use_keys_in_metadata": True,
+                "logout_requests_signed": True,
+                "logout_responses_signed": True,
                 "endpoints": {
                     "assertion_consumer_service": [(acs_url(jobcenter), saml2.BINDING_HTTP_POST)],
+                    "single_logout_service": [
+                        (slo_url(jobcenter), saml2.BINDING_HTTP_REDIRECT),
+                        (slo_url(jobcenter), saml2.BINDING_HTTP_POST),
+                    ],
                 },
             }
         },
@@ -123,4 +133,8 @@ def sp_config(jobcenter: Jobcenter, config: BundIDSettings, *, with_idp: bool = 
         data["metadata"] = {"inline": [config.idp_metadata_xml]}
     conf = SPConfig()
     conf.load(data)
+    # The IdP's LogoutRequests must be signed: pysaml2 reads this switch (named for the
+    # IdP's AuthnRequests) for every request it parses, so an unsigned or badly signed
+    # LogoutRequest is refused before anything ends.
+    conf.setattr("idp", "want_authn_requests_signed", True)
     return conf

@@ -25,7 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from djangosaml2.cache import OutstandingQueriesCache
 from djangosaml2.middleware import SamlSessionMiddleware
-from djangosaml2.views import AssertionConsumerServiceView, LoginView
+from djangosaml2.views import AssertionConsumerServiceView, LoginView, _set_subject_id
 from saml2.metadata import create_metadata_string
 from saml2.response import (
     StatusAuthnFailed,
@@ -316,6 +316,8 @@ class AssertionConsumer(AssertionConsumerServiceView):  # type: ignore[misc]
                     "Sie sich noch einmal an."
                 ),
             ) from exc
+        # For single logout: the NameID the IdP will name in its LogoutRequest.
+        _set_subject_id(saml_store(request), session_info["name_id"])
         identity = services.find_identity(self.jobcenter, verified)
         if identity is not None and identity.user.is_active:
             services.identity_login(

@@ -56,15 +56,16 @@ def idempotency_key(jobcenter_id: int, subject: str, subject_id: int) -> str:
 
 def backends_for(jobcenter_id: int, subject: str) -> dict[str, dict[str, Any]]:
     """Backend key → configuration, for the switched-on backends that take ``subject``.
-    Chat transcripts only where the job centre chose them (``chat_transcripts`` in a
-    backend's configuration)."""
+    Chat transcripts only where the job centre chose them (``handoff/chat.py``)."""
     from openjobcenter.handoff import enabled_backends
+    from openjobcenter.handoff.chat import transcripts_on
+
+    if subject == CHAT_TRANSCRIPT and not transcripts_on(jobcenter_id):
+        return {}
 
     result = {}
     for key, config in enabled_backends(jobcenter_id).items():
         if subject not in get_backend(key).subjects:
-            continue
-        if subject == CHAT_TRANSCRIPT and not config.get("chat_transcripts"):
             continue
         result[key] = config
     return result
@@ -348,6 +349,8 @@ def _transcript(delivery: ItemDelivery, config: Mapping[str, Any]) -> HandoffInp
         "customer_id": conversation.customer_id,
         "document_kind": "chat_transcript",
         "date": timezone.localdate().isoformat(),
+        "request_id": conversation.document_request_id,
+        "application_id": None,
         "messages": len(messages),
     }
     return _base(

@@ -66,3 +66,23 @@ class ItemDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject}:{self.subject_id}:{self.backend}"
+
+
+class HandoffSettings(models.Model):
+    """The job centre's choices about what is handed off beyond applications, documents
+    and objections: chat transcripts only when it switched them on (off by default)."""
+
+    jobcenter = models.OneToOneField(
+        Jobcenter, on_delete=models.CASCADE, related_name="handoff_settings"
+    )
+    chat_transcripts = models.BooleanField(
+        _("Chatverläufe übergeben, wenn das Jobcenter ein Gespräch abschließt"),
+        default=False,
+        db_default=False,
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects: ClassVar[models.Manager[HandoffSettings]] = models.Manager()
+
+    def __str__(self) -> str:
+        return f"hand-off settings of {self.jobcenter_id}"

@@ -255,8 +255,13 @@ def conversation_set_status(
 ) -> Conversation:
     if status not in ConversationStatus.values:
         raise MessagingError(_("Unbekannter Status."), field="status")
+    closing = status == ConversationStatus.CLOSED and conversation.status != status
     conversation.status = status
     conversation.save(update_fields=["status"])
+    if closing:  # the transcript to the back office, where the job centre chose it
+        from openjobcenter.handoff import chat as handoff_chat
+
+        handoff_chat.conversation_closed(conversation)
     queue_changed(jobcenter_id=conversation.jobcenter_id, module="messaging")
     _audit_conversation(request, conversation, actor, f"status={status}")
     return conversation

@@ -33,3 +33,26 @@ def bundid_login_option(context: dict[str, Any]) -> SafeString:
     return mark_safe(
         render_to_string("bundid/_login_option.html", {"bundid_login_url": url}, request=request)
     )
+
+
+@register.simple_tag(takes_context=True)
+def bundid_home_card(context: dict[str, Any]) -> SafeString:
+    """The card "Meine BundID" in the customer's "Mein Bereich" (the list "Alle Bereiche"),
+    when the job centre offers the BundID login or the account is linked to a BundID."""
+    from openjobcenter.bundid.models import BundIDIdentity
+
+    request = context.get("request")
+    jobcenter = context.get("jobcenter")
+    user = getattr(request, "user", None)
+    if request is None or jobcenter is None or user is None or not user.is_authenticated:
+        return mark_safe("")
+    linked = BundIDIdentity.objects.filter(jobcenter=jobcenter, user=user).exists()
+    if not linked and not settings_enabled(jobcenter):
+        return mark_safe("")
+    return mark_safe(
+        render_to_string(
+            "bundid/_home_card.html",
+            {"jobcenter": jobcenter, "linked": linked},
+            request=request,
+        )
+    )
