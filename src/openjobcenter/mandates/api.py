@@ -52,6 +52,14 @@ class CodeIn(Schema):
     code: str
 
 
+class CorrectionOut(Schema):
+    field: str
+    label: str
+    old_value: str
+    new_value: str
+    at: datetime
+
+
 class CosignOut(Schema):
     id: int
     application: str
@@ -59,12 +67,17 @@ class CosignOut(Schema):
     person_name: str
     state: str
     decided_at: datetime | None
+    corrections: list[CorrectionOut]
 
 
 class DecideIn(Schema):
     decision: str
     declarations: bool = False
+    # The reason of an objection.
     correction: str = ""
+    # "corrected": the adult's own fields, key → the right value (keys as in
+    # docs/mandates.md: "members.birth_date", "income:p2.net_earnings").
+    corrections: dict[str, str] = {}
 
 
 def _jobcenter(jc: str) -> Jobcenter:
@@ -108,10 +121,26 @@ def _cosign(c: Cosignature) -> CosignOut:
         person_name=c.person_name,
         state=c.state,
         decided_at=c.decided_at,
+        corrections=[
+            CorrectionOut(
+                field=x.field_key,
+                label=x.label,
+                old_value=x.old_value,
+                new_value=x.new_value,
+                at=x.created_at,
+            )
+            for x in c.corrections.all()
+        ],
     )
 
 
 def _refused(exc: services.MandateError) -> Status[Any]:
+    if isinstance(exc, services_cosign.CorrectionError):
+        detail = [
+            {"loc": ["body", "corrections", key], "msg": msg, "type": "refused"}
+            for key, msg in exc.errors.items()
+        ]
+        return Status(422, {"detail": detail})
     return Status(422, {"detail": [{"loc": ["body"], "msg": str(exc), "type": "refused"}]})
 
 
@@ -236,6 +265,7 @@ def cosign_confirm(request: HttpRequest, jc: str, cosign_id: int, data: DecideIn
             decision=data.decision,
             declarations=data.declarations,
             correction=data.correction,
+            corrections=data.corrections,
         )
     except services.MandateError as exc:
         return _refused(exc)
