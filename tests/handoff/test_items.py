@@ -356,9 +356,7 @@ def test_a_copy_of_a_posted_notice_is_no_retrieval_and_not_handed_off(
 
     _push(customer.jobcenter, receiver.url)
     notice = _retrieval_setup(customer, staff_a)
-    postbox_services.notice_mark_posted(
-        request=None, actor=staff_a[Role.CASEWORKER], notice=notice
-    )
+    postbox_services.notice_mark_posted(request=None, actor=staff_a[Role.CASEWORKER], notice=notice)
     data = postbox_services.notice_retrieve(request=None, customer=customer, notice=notice)
     assert data.startswith(b"%PDF")
     assert not ItemDelivery.objects.filter(subject="notice_retrieval").exists()

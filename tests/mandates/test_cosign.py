@@ -6,16 +6,16 @@ import io
 from typing import Any
 
 import pytest
-from pypdf import PdfReader
 from django.test import Client
 from django.urls import reverse
+from pypdf import PdfReader
 
 from openjobcenter.accounts.models import CustomerProfile, Role, User
 from openjobcenter.applications.models import Application
 from openjobcenter.applications.pdf import render_summary
 from openjobcenter.core.models import OutboxItem
 from openjobcenter.mandates import services_cosign
-from openjobcenter.mandates.models import CosignCorrection, Cosignature, CosignState
+from openjobcenter.mandates.models import Cosignature, CosignCorrection, CosignState
 from openjobcenter.mandates.selectors_cosign import pdf_rows
 from openjobcenter.mandates.services import MandateError
 from openjobcenter.tenants.models import Jobcenter

@@ -140,9 +140,7 @@ def clean_corrections(
     return changes, errors
 
 
-def german_rows(
-    cosignature: Cosignature, changes: list[Change]
-) -> list[tuple[str, str, str, str]]:
+def german_rows(cosignature: Cosignature, changes: list[Change]) -> list[tuple[str, str, str, str]]:
     """(key, label, old, new) as the job centre's file reads them: always German."""
     with translation.override("de"):
         german = {c.key: c for c in correctable_fields(cosignature)}

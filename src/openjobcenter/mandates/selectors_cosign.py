@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from openjobcenter.applications.engine.answers import APPLICANT, submitted_answers
-from openjobcenter.mandates.models import CosignCorrection, Cosignature, CosignState
+from openjobcenter.mandates.models import Cosignature, CosignCorrection, CosignState
 
 if TYPE_CHECKING:
     from openjobcenter.accounts.models import User

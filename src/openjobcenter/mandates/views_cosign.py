@@ -23,8 +23,8 @@ from openjobcenter.core.access import (
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
 from openjobcenter.mandates import services_cosign
-from openjobcenter.mandates.forms import CodeForm, DecideForm, InviteForm
 from openjobcenter.mandates.corrections import correctable_fields
+from openjobcenter.mandates.forms import CodeForm, DecideForm, InviteForm
 from openjobcenter.mandates.models import Cosignature, CosignState
 from openjobcenter.mandates.selectors_cosign import cosignature_for_signer, sections_of
 from openjobcenter.mandates.services import MandateError
@@ -114,11 +114,11 @@ def detail(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
     jobcenter, user = request_jobcenter(request), request_user(request)
     row = cosignature_for_signer(user, jobcenter, pk)
     form = DecideForm(request.POST or None)
-    posted = {
-        k[len(FIX_PREFIX) :]: v
-        for k, v in request.POST.items()
-        if k.startswith(FIX_PREFIX) and v.strip()
-    }
+    posted: dict[str, str] = {}
+    for key in request.POST:
+        value = request.POST.get(key, "")
+        if key.startswith(FIX_PREFIX) and value.strip():
+            posted[key[len(FIX_PREFIX) :]] = value
     field_errors: dict[str, str] = {}
     if request.method == "POST" and form.is_valid():
         try:

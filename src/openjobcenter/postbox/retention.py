@@ -13,7 +13,6 @@ from openjobcenter.documents import storage
 from openjobcenter.retention.registry import Unit, register
 from openjobcenter.retention.rules_model import delete_audited, model_rule
 
-
 # The default: the period in which a notice can still be withdrawn (sources in
 # docs/retention.md, "Postbox and mandates").
 SOURCE = _(
