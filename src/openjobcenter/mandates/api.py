@@ -5,8 +5,9 @@ the pages: another person's mandate or co-signature is 404."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
@@ -144,6 +145,19 @@ def _refused(exc: services.MandateError) -> Status[Any]:
     return Status(422, {"detail": [{"loc": ["body"], "msg": str(exc), "type": "refused"}]})
 
 
+R = TypeVar("R")
+
+
+def _answer(call: Callable[[], R], out: Callable[[R], Any], *, status: int = 200) -> Any:
+    """The shape every writing operation shares: run the service, a refusal is 422 with
+    its message (nothing was written), otherwise the schema of the result."""
+    try:
+        result = call()
+    except services.MandateError as exc:
+        return _refused(exc)
+    return Status(status, out(result)) if status != 200 else out(result)
+
+
 @router.get(
     "/{jc}/mandates",
     response={200: list[MandateOut], 404: ErrorOut},
@@ -161,20 +175,20 @@ def list_mandates(request: HttpRequest, jc: str) -> Any:
     auth=session_or_token,
     summary="Grant a mandate: an invitation whose code is returned once",
 )
-def grant(request: HttpRequest, jc: str, data: MandateIn) -> Status[Any]:
+def grant(request: HttpRequest, jc: str, data: MandateIn) -> Any:
     customer = _customer(request, jc)
-    try:
-        mandate, code = services.mandate_invite(
+    return _answer(
+        lambda: services.mandate_invite(
             request=request,
             customer=customer,
             actor=auth_user(request),
             data=services.MandateInput(
                 scopes=data.scopes, valid_until=data.valid_until, label=data.label
             ),
-        )
-    except services.MandateError as exc:
-        return _refused(exc)
-    return Status(201, GrantedOut(mandate=_out(mandate), code=code))
+        ),
+        lambda granted: GrantedOut(mandate=_out(granted[0]), code=granted[1]),
+        status=201,
+    )
 
 
 @router.post(
@@ -199,13 +213,12 @@ def revoke(request: HttpRequest, jc: str, mandate_id: int) -> Any:
 )
 def accept(request: HttpRequest, jc: str, data: CodeIn) -> Any:
     jobcenter = _jobcenter(jc)
-    try:
-        mandate = services.mandate_accept(
+    return _answer(
+        lambda: services.mandate_accept(
             request=request, user=auth_user(request), jobcenter=jobcenter, code=data.code
-        )
-    except services.MandateError as exc:
-        return _refused(exc)
-    return _out(mandate)
+        ),
+        _out,
+    )
 
 
 @router.get(
@@ -239,13 +252,12 @@ def cosign_state(request: HttpRequest, jc: str, application_id: int) -> Any:
 )
 def cosign_claim(request: HttpRequest, jc: str, data: CodeIn) -> Any:
     jobcenter = _jobcenter(jc)
-    try:
-        row = services_cosign.cosign_claim(
+    return _answer(
+        lambda: services_cosign.cosign_claim(
             request=request, user=auth_user(request), jobcenter=jobcenter, code=data.code
-        )
-    except services.MandateError as exc:
-        return _refused(exc)
-    return _cosign(row)
+        ),
+        _cosign,
+    )
 
 
 @router.post(
@@ -257,8 +269,8 @@ def cosign_claim(request: HttpRequest, jc: str, data: CodeIn) -> Any:
 def cosign_confirm(request: HttpRequest, jc: str, cosign_id: int, data: DecideIn) -> Any:
     user = auth_user(request)
     row = cosignature_for_signer(user, _jobcenter(jc), cosign_id)
-    try:
-        row = services_cosign.cosign_decide(
+    return _answer(
+        lambda: services_cosign.cosign_decide(
             request=request,
             user=user,
             cosignature=row,
@@ -266,7 +278,6 @@ def cosign_confirm(request: HttpRequest, jc: str, cosign_id: int, data: DecideIn
             declarations=data.declarations,
             correction=data.correction,
             corrections=data.corrections,
-        )
-    except services.MandateError as exc:
-        return _refused(exc)
-    return _cosign(row)
+        ),
+        _cosign,
+    )
