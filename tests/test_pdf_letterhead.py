@@ -63,3 +63,19 @@ def test_without_logo_the_name_alone(customer: CustomerProfile) -> None:
     app = application_start(request=None, customer=customer, kind="initial")
     page = PdfReader(io.BytesIO(render_receipt(app))).pages[0]
     assert customer.jobcenter.name in page.extract_text() and len(page.images) == 0
+
+
+def test_objection_receipt_carries_the_letterhead(
+    branded: CustomerProfile, staff_a: dict[Any, Any]
+) -> None:
+    """The postbox's receipt uses the shared include (web/pdf_letterhead.html) too."""
+    from openjobcenter.postbox.pdf import objection_receipt
+    from tests.handoff.conftest import filed_objection
+
+    objection = filed_objection(branded, staff_a)
+    page = PdfReader(io.BytesIO(objection_receipt(objection))).pages[0]
+    text = page.extract_text()
+    assert branded.jobcenter.name in text
+    assert objection.reference in text
+    assert len(page.images) == 1  # the logo
+    assert "OpenJobcenter" not in text

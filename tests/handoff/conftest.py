@@ -15,7 +15,7 @@ from openjobcenter.documents import storage
 from openjobcenter.documents.models import Document, DocumentState
 from openjobcenter.documents.services_review import document_review
 from openjobcenter.postbox import services as postbox_services
-from openjobcenter.postbox.models import Objection
+from openjobcenter.postbox.models import Notice, Objection
 from tests.postbox.conftest import make_pdf
 
 PDF = b"%PDF-1.7\n% Lohnabrechnung Juni\n%%EOF\n"
@@ -41,6 +41,19 @@ def accept(document: Document, staff: dict[Role, Any]) -> Document:
     request.user = staff[Role.CASEWORKER]
     return document_review(
         request=request, document=document, state=DocumentState.ACCEPTED, base_version=0
+    )
+
+
+def deposited_notice(customer: CustomerProfile, staff: dict[Role, Any]) -> Notice:
+    """A decision in the customer's postbox, with consent (told at once)."""
+    postbox_services.consent_set(request=None, customer=customer, electronic=True)
+    return postbox_services.notice_deposit(
+        request=None,
+        actor=staff[Role.CASEWORKER],
+        customer=customer,
+        data=postbox_services.NoticeInput(
+            kind="grant", dated=timezone.localdate(), data=make_pdf()
+        ),
     )
 
 

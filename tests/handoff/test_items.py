@@ -277,3 +277,123 @@ def test_dead_letters_wait_on_the_team_leads_work_queue(
     )
     after = _items(lead.get(start).content.decode()).get("handoff.dead_letters")
     assert after is None or after["count"] == 0
+
+
+# --- A notice's first retrieval (issue 25: the back office learns the Bekanntgabe) ------------
+
+
+def _retrieval_setup(customer: Any, staff_a: Any) -> Any:
+    from tests.handoff.conftest import deposited_notice
+
+    jc = customer.jobcenter
+    jc.enabled_modules = sorted({*jc.enabled_modules, "postbox"})
+    jc.save(update_fields=["enabled_modules"])
+    return deposited_notice(customer, staff_a)
+
+
+def test_first_retrieval_is_handed_off_with_its_dates(
+    customer: Any, staff_a: Any, receiver: Receiver, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.test import Client
+
+    from openjobcenter.postbox.models import Notice
+
+    customer.customer_number = "123D456789"
+    customer.save(update_fields=["customer_number"])
+    _push(customer.jobcenter, receiver.url)
+    # Told on Monday 30.03.2026; the fourth day (§ 37 Abs. 2a SGB X since 2025) is Good
+    # Friday, 03.04.2026 (a fiction, not moved); one month later is Sunday 03.05.2026, so
+    # the deadline ends on Monday 04.05.2026. Retrieved on 31.03.2026: where the message
+    # is disputed, that day counts and the deadline ends on Thursday 30.04.2026.
+    with time_machine.travel("2026-03-30 10:00 +0200", tick=False):
+        notice = _retrieval_setup(customer, staff_a)
+    client = Client()
+    client.force_login(customer.user)
+    url = f"/{customer.jobcenter.slug}/mein-bereich/postfach/{notice.pk}/schreiben.pdf"
+    with (
+        time_machine.travel("2026-03-31 09:00 +0200", tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert client.get(url).status_code == 200
+    delivery = ItemDelivery.objects.get(subject="notice_retrieval", subject_id=notice.pk)
+    assert delivery.status == ItemDeliveryStatus.DELIVERED
+    assert delivery.idempotency_key == items.idempotency_key(
+        customer.jobcenter_id, "notice_retrieval", notice.pk
+    )
+    [request] = receiver.requests
+    assert request["signature_ok"]
+    assert request["idempotency_key"] == delivery.idempotency_key
+    body = json.loads(request["body"])
+    assert body["subject"] == "notice_retrieval"
+    assert body["reference"] == f"B-{notice.pk}"
+    assert body["metadata"]["customer_number"] == "123D456789"
+    assert body["metadata"]["date"] == "2026-03-31"
+    assert body["metadata"]["notice"]["kind"] == "grant"
+    data = body["data"]
+    assert data["notice"]["sha256"] == Notice.objects.get(pk=notice.pk).sha256
+    assert data["bekanntgabe"] == "2026-04-03"
+    assert "BGBl. 2024 I Nr. 236" in data["bekanntgabe_rule"]
+    assert data["objection_deadline"] == "2026-05-04"
+    assert data["bekanntgabe_if_disputed"] == "2026-03-31"
+    assert data["objection_deadline_if_disputed"] == "2026-04-30"
+    assert "attachments" in body and body["attachments"] == []
+    assert "Kunde" not in request["body"].decode()  # no names
+    # Opening it again is audited but hands nothing off a second time.
+    with (
+        time_machine.travel("2026-03-31 09:05 +0200", tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert client.get(url).status_code == 200
+    assert ItemDelivery.objects.filter(subject="notice_retrieval").count() == 1
+    assert OutboxItem.objects.filter(topic=items.TOPIC).count() == 1
+    assert len(receiver.requests) == 1
+
+
+def test_a_copy_of_a_posted_notice_is_no_retrieval_and_not_handed_off(
+    customer: Any, staff_a: Any, receiver: Receiver
+) -> None:
+    from openjobcenter.postbox import services as postbox_services
+
+    _push(customer.jobcenter, receiver.url)
+    notice = _retrieval_setup(customer, staff_a)
+    postbox_services.notice_mark_posted(request=None, actor=staff_a[Role.CASEWORKER], notice=notice)
+    data = postbox_services.notice_retrieve(request=None, customer=customer, notice=notice)
+    assert data.startswith(b"%PDF")
+    assert not ItemDelivery.objects.filter(subject="notice_retrieval").exists()
+    assert not OutboxItem.objects.filter(topic=items.TOPIC).exists()
+
+
+def test_a_failed_retrieval_leaves_no_handoff(
+    customer: Any, staff_a: Any, receiver: Receiver
+) -> None:
+    from openjobcenter.postbox import services as postbox_services
+    from openjobcenter.postbox.models import Notice
+
+    _push(customer.jobcenter, receiver.url)
+    notice = _retrieval_setup(customer, staff_a)
+    notice.file_name = "missing/file.pdf"  # the sealed file cannot be read: rolled back
+    with pytest.raises(Exception):  # noqa: B017, PT011 - whatever storage raises
+        postbox_services.notice_retrieve(request=None, customer=customer, notice=notice)
+    assert Notice.objects.get(pk=notice.pk).retrieved_at is None
+    assert not ItemDelivery.objects.exists()
+    assert not OutboxItem.objects.filter(topic=items.TOPIC).exists()
+
+
+def test_retrieval_lands_in_the_efile_beside_the_notice(
+    customer: Any, staff_a: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from tests.handoff.test_efile import _load
+
+    HandoffConfig.objects.create(
+        jobcenter=customer.jobcenter, backend="efile", config={"prefix": "eakte"}
+    )
+    from openjobcenter.postbox import services as postbox_services
+
+    notice = _retrieval_setup(customer, staff_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        postbox_services.notice_retrieve(request=None, customer=customer, notice=notice)
+    root = f"eakte/kunde-{customer.customer_number}/bescheid-{notice.pk}"
+    assert _load(f"{root}/vorgang.json")["kind"] == "notice"
+    dokument = _load(f"{root}/notice_retrieval-B-{notice.pk}/dokument.json")
+    assert dokument["files"] == []
+    assert dokument["metadata"]["document_kind"] == "notice_retrieval"

@@ -42,7 +42,10 @@ CHANGE_NOTICE = "change_notice"
 DOCUMENT = "document"
 OBJECTION = "objection"
 CHAT_TRANSCRIPT = "chat_transcript"
-SUBJECTS = (APPLICATION, CHANGE_NOTICE, DOCUMENT, OBJECTION, CHAT_TRANSCRIPT)
+# The customer opened a notice in the postbox (first retrieval, § 37 Abs. 2a SGB X): the
+# back office learns the day and the Bekanntgabe and deadline that follow from it.
+NOTICE_RETRIEVAL = "notice_retrieval"
+SUBJECTS = (APPLICATION, CHANGE_NOTICE, DOCUMENT, OBJECTION, CHAT_TRANSCRIPT, NOTICE_RETRIEVAL)
 
 
 @dataclass(frozen=True)

@@ -99,7 +99,8 @@ def _item_reference(subject: str, subject_id: int) -> str:
 
         ref = Objection.objects.filter(pk=subject_id).values_list("reference", flat=True).first()
         return ref or f"W-{subject_id}"
-    return {"document": "D", "chat_transcript": "C"}.get(subject, "?") + f"-{subject_id}"
+    prefix = {"document": "D", "chat_transcript": "C", "notice_retrieval": "B"}.get(subject, "?")
+    return f"{prefix}-{subject_id}"
 
 
 def _item_url(slug: str, subject: str, subject_id: int) -> str:

@@ -61,6 +61,9 @@ def _vorgang(item: HandoffInput) -> tuple[str, str]:
         return f"antrag-{_safe(item.reference)}", item.subject
     if item.subject == "objection":
         return f"widerspruch-{_safe(item.reference)}", "objection"
+    if item.subject == "notice_retrieval":
+        notice = item.metadata.get("notice") or {}
+        return f"bescheid-{notice.get('id') or _safe(item.reference)}", "notice"
     application_id = item.metadata.get("application_id")
     if application_id:
         return f"antrag-id-{application_id}", "application"

@@ -1,5 +1,5 @@
-"""Hand-off of what is not an application: accepted documents, objections, chat
-transcripts (DESIGN §7: ``handoff/`` serves every module).
+"""Hand-off of what is not an application: accepted documents, objections, notices'
+first retrieval, chat transcripts (DESIGN §7: ``handoff/`` serves every module).
 
 ``record`` runs inside the transaction of the event (a received document accepted, an
 objection filed): it writes one ``ItemDelivery`` per switched-on backend that takes the
@@ -34,6 +34,7 @@ from openjobcenter.core.models import AuditAction
 from openjobcenter.handoff.base import (
     CHAT_TRANSCRIPT,
     DOCUMENT,
+    NOTICE_RETRIEVAL,
     OBJECTION,
     HandoffInput,
     HandoffResult,
@@ -326,6 +327,73 @@ def _objection(delivery: ItemDelivery, config: Mapping[str, Any]) -> HandoffInpu
     )
 
 
+def _notice_retrieval(delivery: ItemDelivery, config: Mapping[str, Any]) -> HandoffInput | None:
+    """The customer's first retrieval of a notice: the day, and the Bekanntgabe and
+    objection deadline the platform computed from the message (§ 37 Abs. 2a SGB X) and,
+    where the message's arrival is disputed, from the retrieval. No file: the notice came
+    from the back office."""
+    from openjobcenter.postbox.models import Notice
+    from openjobcenter.postbox.selectors import notice_dates
+
+    notice = (
+        Notice.objects.filter(
+            pk=delivery.subject_id, jobcenter_id=delivery.jobcenter_id, retrieved_at__isnull=False
+        )
+        .select_related("customer")
+        .first()
+    )
+    if notice is None or notice.retrieved_at is None:
+        return None
+    dates = notice_dates(notice)
+    retrieved_on = timezone.localdate(notice.retrieved_at)
+    disputed = dates.disputed_deadline
+
+    def _day(value: Any) -> str | None:
+        return value.isoformat() if value is not None else None
+
+    data = {
+        "notice": {
+            "id": notice.pk,
+            "kind": notice.kind,
+            "dated": notice.dated.isoformat(),
+            "sha256": notice.sha256,
+            "channel": notice.channel,
+        },
+        "notified_at": notice.notified_at.isoformat() if notice.notified_at else None,
+        "retrieved_at": notice.retrieved_at.isoformat(),
+        "bekanntgabe": _day(dates.bekanntgabe),
+        "bekanntgabe_rule": dates.rule.source if dates.rule else None,
+        "objection_deadline": _day(dates.deadline.ends_on if dates.deadline else None),
+        # § 37 Abs. 2a SGB X: where the message's arrival is disputed and not proven, the
+        # day of retrieval counts.
+        "bekanntgabe_if_disputed": retrieved_on.isoformat(),
+        "objection_deadline_if_disputed": _day(disputed.ends_on if disputed else None),
+    }
+    metadata = {
+        "customer_number": notice.customer.customer_number or None,
+        "customer_id": notice.customer_id,
+        "document_kind": "notice_retrieval",
+        "date": retrieved_on.isoformat(),
+        "request_id": None,
+        "application_id": notice.application_id,
+        "notice": data["notice"],
+    }
+    return _base(
+        delivery,
+        config,
+        reference=f"B-{notice.pk}",
+        kind="notice_retrieval",
+        submitted_at=notice.retrieved_at,
+        data=data,
+        metadata=metadata,
+        attachments=(),
+        staff_url=settings.SITE_URL
+        + reverse(
+            "staff:customer", kwargs={"jc": delivery.jobcenter.slug, "pk": notice.customer_id}
+        ),
+    )
+
+
 def _transcript(delivery: ItemDelivery, config: Mapping[str, Any]) -> HandoffInput | None:
     from openjobcenter.messaging.models import Conversation, Message
 
@@ -373,4 +441,5 @@ _BUILDERS: dict[str, Callable[[ItemDelivery, Mapping[str, Any]], HandoffInput | 
     DOCUMENT: _document,
     OBJECTION: _objection,
     CHAT_TRANSCRIPT: _transcript,
+    NOTICE_RETRIEVAL: _notice_retrieval,
 }

@@ -23,6 +23,7 @@ class ItemSubject(models.TextChoices):
     DOCUMENT = "document", _("Unterlage")
     OBJECTION = "objection", _("Widerspruch")
     CHAT_TRANSCRIPT = "chat_transcript", _("Chatverlauf")
+    NOTICE_RETRIEVAL = "notice_retrieval", _("Abruf eines Bescheids")
 
 
 class ItemDelivery(models.Model):

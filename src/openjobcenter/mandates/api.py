@@ -5,8 +5,9 @@ the pages: another person's mandate or co-signature is 404."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
@@ -52,6 +53,14 @@ class CodeIn(Schema):
     code: str
 
 
+class CorrectionOut(Schema):
+    field: str
+    label: str
+    old_value: str
+    new_value: str
+    at: datetime
+
+
 class CosignOut(Schema):
     id: int
     application: str
@@ -59,12 +68,17 @@ class CosignOut(Schema):
     person_name: str
     state: str
     decided_at: datetime | None
+    corrections: list[CorrectionOut]
 
 
 class DecideIn(Schema):
     decision: str
     declarations: bool = False
+    # The reason of an objection.
     correction: str = ""
+    # "corrected": the adult's own fields, key → the right value (keys as in
+    # docs/mandates.md: "members.birth_date", "income:p2.net_earnings").
+    corrections: dict[str, str] = {}
 
 
 def _jobcenter(jc: str) -> Jobcenter:
@@ -108,11 +122,40 @@ def _cosign(c: Cosignature) -> CosignOut:
         person_name=c.person_name,
         state=c.state,
         decided_at=c.decided_at,
+        corrections=[
+            CorrectionOut(
+                field=x.field_key,
+                label=x.label,
+                old_value=x.old_value,
+                new_value=x.new_value,
+                at=x.created_at,
+            )
+            for x in c.corrections.all()
+        ],
     )
 
 
 def _refused(exc: services.MandateError) -> Status[Any]:
+    if isinstance(exc, services_cosign.CorrectionError):
+        detail = [
+            {"loc": ["body", "corrections", key], "msg": msg, "type": "refused"}
+            for key, msg in exc.errors.items()
+        ]
+        return Status(422, {"detail": detail})
     return Status(422, {"detail": [{"loc": ["body"], "msg": str(exc), "type": "refused"}]})
+
+
+R = TypeVar("R")
+
+
+def _answer(call: Callable[[], R], out: Callable[[R], Any], *, status: int = 200) -> Any:
+    """The shape every writing operation shares: run the service, a refusal is 422 with
+    its message (nothing was written), otherwise the schema of the result."""
+    try:
+        result = call()
+    except services.MandateError as exc:
+        return _refused(exc)
+    return Status(status, out(result)) if status != 200 else out(result)
 
 
 @router.get(
@@ -132,20 +175,20 @@ def list_mandates(request: HttpRequest, jc: str) -> Any:
     auth=session_or_token,
     summary="Grant a mandate: an invitation whose code is returned once",
 )
-def grant(request: HttpRequest, jc: str, data: MandateIn) -> Status[Any]:
+def grant(request: HttpRequest, jc: str, data: MandateIn) -> Any:
     customer = _customer(request, jc)
-    try:
-        mandate, code = services.mandate_invite(
+    return _answer(
+        lambda: services.mandate_invite(
             request=request,
             customer=customer,
             actor=auth_user(request),
             data=services.MandateInput(
                 scopes=data.scopes, valid_until=data.valid_until, label=data.label
             ),
-        )
-    except services.MandateError as exc:
-        return _refused(exc)
-    return Status(201, GrantedOut(mandate=_out(mandate), code=code))
+        ),
+        lambda granted: GrantedOut(mandate=_out(granted[0]), code=granted[1]),
+        status=201,
+    )
 
 
 @router.post(
@@ -170,13 +213,12 @@ def revoke(request: HttpRequest, jc: str, mandate_id: int) -> Any:
 )
 def accept(request: HttpRequest, jc: str, data: CodeIn) -> Any:
     jobcenter = _jobcenter(jc)
-    try:
-        mandate = services.mandate_accept(
+    return _answer(
+        lambda: services.mandate_accept(
             request=request, user=auth_user(request), jobcenter=jobcenter, code=data.code
-        )
-    except services.MandateError as exc:
-        return _refused(exc)
-    return _out(mandate)
+        ),
+        _out,
+    )
 
 
 @router.get(
@@ -210,13 +252,12 @@ def cosign_state(request: HttpRequest, jc: str, application_id: int) -> Any:
 )
 def cosign_claim(request: HttpRequest, jc: str, data: CodeIn) -> Any:
     jobcenter = _jobcenter(jc)
-    try:
-        row = services_cosign.cosign_claim(
+    return _answer(
+        lambda: services_cosign.cosign_claim(
             request=request, user=auth_user(request), jobcenter=jobcenter, code=data.code
-        )
-    except services.MandateError as exc:
-        return _refused(exc)
-    return _cosign(row)
+        ),
+        _cosign,
+    )
 
 
 @router.post(
@@ -228,15 +269,15 @@ def cosign_claim(request: HttpRequest, jc: str, data: CodeIn) -> Any:
 def cosign_confirm(request: HttpRequest, jc: str, cosign_id: int, data: DecideIn) -> Any:
     user = auth_user(request)
     row = cosignature_for_signer(user, _jobcenter(jc), cosign_id)
-    try:
-        row = services_cosign.cosign_decide(
+    return _answer(
+        lambda: services_cosign.cosign_decide(
             request=request,
             user=user,
             cosignature=row,
             decision=data.decision,
             declarations=data.declarations,
             correction=data.correction,
-        )
-    except services.MandateError as exc:
-        return _refused(exc)
-    return _cosign(row)
+            corrections=data.corrections,
+        ),
+        _cosign,
+    )

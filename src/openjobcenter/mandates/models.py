@@ -18,6 +18,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from openjobcenter.core.sealed_fields import SealedTextField
+
 
 class Scope(models.TextChoices):
     READ = "read", _("Alles lesen")
@@ -170,3 +172,25 @@ class Cosignature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_name} ({self.get_state_display()})"
+
+
+class CosignCorrection(models.Model):
+    """One field the co-signing adult corrected: what the application said and what they
+    say instead (German labels and values as read, for the file and the PDF; the new
+    value also canonical, as the form stores it). Sealed like other personal data."""
+
+    cosignature = models.ForeignKey(
+        Cosignature, on_delete=models.CASCADE, related_name="corrections"
+    )
+    field_key = models.CharField(max_length=120)
+    label = models.CharField(max_length=300)
+    old_value = SealedTextField(blank=True)
+    new_value = SealedTextField()
+    new_canonical = SealedTextField(blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ("pk",)
+
+    def __str__(self) -> str:
+        return f"{self.cosignature_id}:{self.field_key}"

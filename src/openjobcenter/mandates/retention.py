@@ -47,8 +47,10 @@ def register_rules() -> None:
             minimum=1,
             maximum=10,
             source=_(
-                "§ 84 SGB X; wer wann für wen gehandelt hat, muss nachweisbar bleiben, "
-                "solange Bescheide angefochten werden können. Frist: Annahme, fachlich zu prüfen."
+                "Keine Quelle für eine eigene Frist gefunden. Die Vollmacht belegt, dass "
+                "Handlungen in der Akte wirksam sind (§ 13 Abs. 1 Satz 3 SGB X; Hessisches LSG, "
+                "28.02.2024, L 6 AS 8/24); wer sie so lange wie die Akte braucht, wählt bis zu "
+                "zehn Jahre. Frist: Annahme, fachlich zu prüfen."
             ),
             assumption=True,
             due=_due,

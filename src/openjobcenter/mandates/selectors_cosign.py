@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from openjobcenter.applications.engine.answers import APPLICANT, submitted_answers
-from openjobcenter.mandates.models import Cosignature, CosignState
+from openjobcenter.mandates.models import Cosignature, CosignCorrection, CosignState
 
 if TYPE_CHECKING:
     from openjobcenter.accounts.models import User
@@ -39,7 +39,11 @@ def adults(application: Application) -> list[Person]:
 
 
 def cosignatures(application: Application) -> list[Cosignature]:
-    return list(application.cosignatures.select_related("signer").order_by("person_id"))
+    return list(
+        application.cosignatures.select_related("signer")
+        .prefetch_related("corrections")
+        .order_by("person_id")
+    )
 
 
 def cosignature_for_signer(user: User, jobcenter: Jobcenter, pk: int) -> Cosignature:
@@ -84,6 +88,7 @@ class PdfRow:
     at: datetime | None
     signer: str
     correction: str
+    corrections: list[CosignCorrection]
 
 
 def pdf_rows(application: Application) -> list[PdfRow]:
@@ -95,6 +100,7 @@ def pdf_rows(application: Application) -> list[PdfRow]:
             at=timezone.localtime(c.decided_at) if c.decided_at else None,
             signer=c.signer.email if c.signer and c.state != CosignState.OPEN else "",
             correction=c.correction,
+            corrections=list(c.corrections.all()),
         )
         for c in cosignatures(application)
     ]

@@ -140,6 +140,14 @@ def cosign_claim(
     return cosignature
 
 
+class CorrectionError(MandateError):
+    """Corrections the form's rules refuse: the message per field key (nothing stored)."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        super().__init__(_("Bitte prüfen Sie Ihre Korrekturen."))
+        self.errors = dict(errors)
+
+
 @transaction.atomic
 def cosign_decide(
     *,
@@ -149,26 +157,61 @@ def cosign_decide(
     decision: str,
     declarations: bool,
     correction: str = "",
+    corrections: Mapping[str, Any] | None = None,
 ) -> Cosignature:
-    """The adult confirms (signing the declarations), corrects, lets the applicant
-    represent them (§ 38 SGB II) or objects. The application's PDF is drawn again."""
+    """The adult confirms (signing the declarations), corrects their own data field by
+    field (``corrections``: key → new value, see ``mandates.corrections``), lets the
+    applicant represent them (§ 38 SGB II) or objects (``correction``: the reason). The
+    application's PDF is drawn again. A refusal stores nothing."""
+    from openjobcenter.mandates.corrections import clean_corrections, german_rows
+    from openjobcenter.mandates.models import CosignCorrection
+
     if cosignature.signer_id != user.pk:
         raise MandateError(_("Diese Bestätigung gehört zu einem anderen Konto."))
+    if cosignature.state != CosignState.OPEN:
+        raise MandateError(_("Sie haben schon geantwortet."))
     if decision not in DECISIONS:
         raise MandateError(_("Bitte wählen Sie eine Antwort."))
     correction = correction.strip()
-    if decision in (CosignState.CORRECTED, CosignState.OBJECTED) and not correction:
+    changes: list[Any] = []
+    if decision == CosignState.CORRECTED:
+        changes, errors = clean_corrections(cosignature, corrections or {})
+        if errors:
+            raise CorrectionError(errors)
+        if not changes:
+            raise MandateError(
+                _("Bitte tragen Sie bei mindestens einer Angabe den richtigen Wert ein.")
+            )
+    if decision == CosignState.OBJECTED and not correction:
         raise MandateError(_("Bitte schreiben Sie, was nicht stimmt."))
     if decision in (CosignState.CONFIRMED, CosignState.CORRECTED) and not declarations:
         raise MandateError(_("Bitte bestätigen Sie die Erklärungen."))
+    now = timezone.now()
     cosignature.state = decision
-    cosignature.correction = (
-        correction[:4000] if decision in (CosignState.CORRECTED, CosignState.OBJECTED) else ""
-    )
-    cosignature.decided_at = timezone.now()
+    cosignature.correction = correction[:4000] if decision == CosignState.OBJECTED else ""
+    cosignature.decided_at = now
     cosignature.save(update_fields=["state", "correction", "decided_at"])
+    if changes:
+        canonical = {c.item.key: c.new for c in changes}
+        CosignCorrection.objects.bulk_create(
+            [
+                CosignCorrection(
+                    cosignature=cosignature,
+                    field_key=key,
+                    label=label[:300],
+                    old_value=old,
+                    new_value=new,
+                    new_canonical=str(canonical[key]),
+                    created_at=now,
+                )
+                for key, label, old, new in german_rows(cosignature, changes)
+            ]
+        )
     _redraw_pdf(cosignature.application)
-    _audit(request, cosignature, AuditAction.UPDATE, f"decided {decision}", user)
+    detail = f"decided {decision}"
+    if changes:
+        detail += " fields=" + ",".join(c.item.key for c in changes)
+    _audit(request, cosignature, AuditAction.UPDATE, detail[:500], user)
     return cosignature
 
 

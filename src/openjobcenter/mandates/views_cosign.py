@@ -3,6 +3,8 @@ invitation with their own account and answers for themselves."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,8 +23,9 @@ from openjobcenter.core.access import (
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
 from openjobcenter.mandates import services_cosign
+from openjobcenter.mandates.corrections import correctable_fields
 from openjobcenter.mandates.forms import CodeForm, DecideForm, InviteForm
-from openjobcenter.mandates.models import CosignState
+from openjobcenter.mandates.models import Cosignature, CosignState
 from openjobcenter.mandates.selectors_cosign import cosignature_for_signer, sections_of
 from openjobcenter.mandates.services import MandateError
 from openjobcenter.tenants.modules import require_module
@@ -84,6 +87,26 @@ def claim(request: HttpRequest, jc: str) -> HttpResponse:
     )
 
 
+FIX_PREFIX = "fix:"
+
+
+def _correction_rows(
+    row: Cosignature, posted: Mapping[str, str], errors: Mapping[str, str]
+) -> list[dict[str, str]]:
+    """The adult's own fields with what the application says, what they typed and the
+    refusal, for the form (one input per field)."""
+    return [
+        {
+            "key": c.key,
+            "label": f"{c.section}: {c.label}",
+            "old": c.old_display,
+            "value": posted.get(c.key, ""),
+            "error": errors.get(c.key, ""),
+        }
+        for c in correctable_fields(row)
+    ]
+
+
 @login_required
 @require_module(MODULE)
 @require_http_methods(["GET", "POST"])
@@ -91,6 +114,12 @@ def detail(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
     jobcenter, user = request_jobcenter(request), request_user(request)
     row = cosignature_for_signer(user, jobcenter, pk)
     form = DecideForm(request.POST or None)
+    posted: dict[str, str] = {}
+    for key in request.POST:
+        value = request.POST.get(key, "")
+        if key.startswith(FIX_PREFIX) and value.strip():
+            posted[key[len(FIX_PREFIX) :]] = value
+    field_errors: dict[str, str] = {}
     if request.method == "POST" and form.is_valid():
         try:
             services_cosign.cosign_decide(
@@ -100,7 +129,11 @@ def detail(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
                 decision=form.cleaned_data["decision"],
                 declarations=form.cleaned_data["declarations"],
                 correction=form.cleaned_data["correction"],
+                corrections=posted,
             )
+        except services_cosign.CorrectionError as exc:
+            field_errors = exc.errors
+            form.add_error(None, str(exc))
         except MandateError as exc:
             form.add_error(None, str(exc))
         else:
@@ -117,6 +150,16 @@ def detail(request: HttpRequest, jc: str, pk: int) -> HttpResponse:
     return render(
         request,
         "mandates/cosign_detail.html",
-        {"row": row, "sections": sections_of(row), "form": form, "open": CosignState.OPEN},
+        {
+            "row": row,
+            "sections": sections_of(row),
+            "form": form,
+            "open": CosignState.OPEN,
+            "fix_prefix": FIX_PREFIX,
+            "fix_rows": _correction_rows(row, posted, field_errors)
+            if row.state == CosignState.OPEN
+            else [],
+            "corrections": row.corrections.all(),
+        },
         status=422 if form.errors else 200,
     )

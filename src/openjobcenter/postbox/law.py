@@ -10,8 +10,18 @@ day that counts is the one in force on the day the message was sent.
   von Familienleistungen vom 03.12.2020, BGBl. I S. 2668, which brought the retrieval
   rule into § 37 Abs. 2a SGB X): the **third** day;
 - from 01.01.2025 (Postrechtsmodernisierungsgesetz – PostModG – vom 15.07.2024, BGBl.
-  2024 I Nr. 236, which replaced "dritten" by "vierten" across the procedural codes
-  with the longer letter delivery times of § 18 PostG): the **fourth** day.
+  2024 I Nr. 236, Art. 33 for the SGB X, which replaced "dritten" by "vierten" across
+  the procedural codes with the longer letter delivery times of § 18 PostG): the
+  **fourth** day.
+
+Sources actually read (docs/postbox.md, "Sources"): the wording before 2025 (ra.de's copy
+of § 37 SGB X: "am dritten Tag nach Absendung der elektronischen Benachrichtigung …",
+the disputed-message rule) and the 10.12.2020 version (DRV rvRecht, GRA zu § 37 SGB X);
+the PostModG, its gazette number and its Art. 33 changing the SGB X (Stadt Plauen,
+"Änderung des Postgesetzes macht Anpassungen im Verwaltungsrecht erforderlich"; for the
+parallel § 41 VwVfG WEKA, "Aus drei mach vier"). The official text of § 37 SGB X after
+the PostModG (gesetze-im-internet.de) and the gazette itself were **not found** with the
+search available; the ``source`` strings say so.
 
 Where the customer disputes that the message arrived and the job centre cannot prove it,
 the notice counts as notified on the day the customer retrieved it (§ 37 Abs. 2a
@@ -51,17 +61,18 @@ RETRIEVAL_RULES: tuple[RetrievalRule, ...] = (
         valid_from=date(2020, 12, 10),
         days=3,
         source=(
-            "§ 37 Abs. 2a SGB X i. d. F. des Gesetzes zur Digitalisierung von "
+            "§ 37 Abs. 2a Satz 4 SGB X i. d. F. des Gesetzes zur Digitalisierung von "
             "Verwaltungsverfahren bei der Gewährung von Familienleistungen vom 03.12.2020 "
-            "(BGBl. I S. 2668)"
+            "(BGBl. I S. 2668), in Kraft seit 10.12.2020"
         ),
     ),
     RetrievalRule(
         valid_from=date(2025, 1, 1),
         days=4,
         source=(
-            "§ 37 Abs. 2a SGB X i. d. F. des Postrechtsmodernisierungsgesetzes vom "
-            "15.07.2024 (BGBl. 2024 I Nr. 236), in Kraft seit 01.01.2025"
+            "§ 37 Abs. 2a Satz 4 SGB X i. d. F. von Art. 33 des Postrechtsmodernisierungs"
+            "gesetzes vom 15.07.2024 (BGBl. 2024 I Nr. 236), anzuwenden ab 01.01.2025 "
+            "(amtlicher Wortlaut nicht eingesehen; Angaben nach Sekundärquellen)"
         ),
     ),
 )
@@ -73,8 +84,9 @@ POST_RULES: tuple[RetrievalRule, ...] = (
         valid_from=date(2025, 1, 1),
         days=4,
         source=(
-            "§ 37 Abs. 2 Satz 1 SGB X i. d. F. des Postrechtsmodernisierungsgesetzes vom "
-            "15.07.2024 (BGBl. 2024 I Nr. 236), in Kraft seit 01.01.2025"
+            "§ 37 Abs. 2 Satz 1 SGB X i. d. F. von Art. 33 des Postrechtsmodernisierungs"
+            "gesetzes vom 15.07.2024 (BGBl. 2024 I Nr. 236), anzuwenden ab 01.01.2025 "
+            "(amtlicher Wortlaut nicht eingesehen; Angaben nach Sekundärquellen)"
         ),
     ),
 )

@@ -1,6 +1,7 @@
 """The postbox's retention rules (``retention.registry``): notices with their sealed
-files, and objections. Both are part of the benefits file (§ 84 SGB X); the default is
-the case file's ten years, an assumption to be checked by each job centre."""
+files, and objections. Both are part of the benefits file; the default is ten years, the
+period in which a notice can still be withdrawn (§ 45 Abs. 3 Satz 3 SGB X with § 40
+Abs. 1 SGB II), per job centre within 1-30 years (docs/retention.md)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,16 @@ from django.utils.translation import gettext_lazy as _
 from openjobcenter.documents import storage
 from openjobcenter.retention.registry import Unit, register
 from openjobcenter.retention.rules_model import delete_audited, model_rule
+
+# The default: the period in which a notice can still be withdrawn (sources in
+# docs/retention.md, "Postbox and mandates").
+SOURCE = _(
+    "Teil der Leistungsakte: Ein Bescheid kann bis zu zehn Jahre nach seiner Bekanntgabe "
+    "zurückgenommen werden (§ 45 Abs. 3 Satz 3 SGB X, § 40 Abs. 1 SGB II); so lange "
+    "bleiben Bescheide und Widersprüche bei der Akte (so begründet z. B. in der "
+    "Organisationsanweisung 11/2018 des Jobcenters Sächsische Schweiz-Osterzgebirge). "
+    "Örtliche Regeln gehen vor."
+)
 
 
 def _delete_notices(pks: Sequence[int]) -> int:
@@ -37,11 +48,7 @@ def register_rules() -> None:
             default=10,
             minimum=1,
             maximum=30,
-            source=_(
-                "§ 84 SGB X; Bescheide sind Teil der Leistungsakte und folgen ihrer Frist. "
-                "Annahme, fachlich zu prüfen."
-            ),
-            assumption=True,
+            source=SOURCE,
             order=75,
         )
     )
@@ -57,11 +64,7 @@ def register_rules() -> None:
             default=10,
             minimum=1,
             maximum=30,
-            source=_(
-                "§ 84 SGB X; Widersprüche sind Teil der Leistungsakte und folgen ihrer "
-                "Frist. Annahme, fachlich zu prüfen."
-            ),
-            assumption=True,
+            source=SOURCE,
             order=76,
         )
     )

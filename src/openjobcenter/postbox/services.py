@@ -220,6 +220,14 @@ def notice_retrieve(
         notice.retrieved_at = now
         home_changed(customer.user_id)
         queue_changed(jobcenter_id=customer.jobcenter_id, module=QUEUE_MODULE)
+        # The back office learns of the first retrieval (the day, and the Bekanntgabe it
+        # decides where the message's arrival is disputed) through handoff/, recorded in
+        # this transaction; the item's key is stable (one first retrieval per notice).
+        from openjobcenter.handoff import items as handoff_items
+
+        handoff_items.record(
+            subject="notice_retrieval", subject_id=notice.pk, jobcenter_id=customer.jobcenter_id
+        )
     audit(
         request=request,
         action=AuditAction.READ,

@@ -169,6 +169,20 @@ def _clean_value(f: Field, raw: Any, today: date) -> Any:
     return text
 
 
+def clean_one(f: Field, raw: Any, *, today: date | None = None) -> tuple[Any, str]:
+    """One field checked alone with the form's rules: (canonical value, "") or
+    (None, the message). Used where one answer is corrected (co-signing)."""
+    try:
+        value = _clean_value(f, raw, today or date.today())
+    except _Refused as refused:
+        return None, refused.message
+    except validators.InvalidValueError as invalid:
+        return None, invalid.message
+    if isinstance(value, validators.CheckedIban):
+        value = value.iban
+    return value, ""
+
+
 def _is_empty(f: Field, raw: Any) -> bool:
     if f.type == FieldType.MULTI:
         return not _as_list(raw)

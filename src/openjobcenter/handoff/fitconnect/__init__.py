@@ -407,4 +407,5 @@ def _service_name(item: HandoffInput) -> str:
         "document": "Bürgergeld: Unterlage",
         "objection": "Bürgergeld: Widerspruch",
         "chat_transcript": "Bürgergeld: Chatverlauf",
+        "notice_retrieval": "Bürgergeld: Abruf eines Bescheids",
     }.get(item.subject, "Bürgergeld")
