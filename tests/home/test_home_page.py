@@ -224,8 +224,9 @@ def test_another_customer_sees_none_of_it(
 def test_fragment_gives_the_list_and_the_counts(
     customer_client: Client, jc_a: Jobcenter, customer: CustomerProfile, staff: User
 ) -> None:
-    world.make_busy(customer, staff, unread=4)
-    data = customer_client.get(f"/{jc_a.slug}/mein-bereich/stand/").json()
+    with world.daytime():  # "one appointment today" stays today
+        world.make_busy(customer, staff, unread=4)
+        data = customer_client.get(f"/{jc_a.slug}/mein-bereich/stand/").json()
     assert data["counts"]["documents"] == 10
     assert data["counts"]["messaging"] == 4
     assert data["total"] == sum(data["counts"].values())

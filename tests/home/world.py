@@ -7,10 +7,13 @@ cached home is out of date)."""
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+import time_machine
 from django.utils import timezone
 
 from openjobcenter.accounts.models import CustomerProfile, User
@@ -238,3 +241,16 @@ def summary(busy: Busy) -> dict[str, Any]:
         "conversations": len(busy.conversations),
         "applications": len(busy.applications),
     }
+
+
+@contextmanager
+def daytime() -> Iterator[None]:
+    """From 20:00 in Berlin, back to 10:00 the same day, the clock running: an appointment
+    "in an hour" is still today whenever the suite runs (CI may run at 23:30). Earlier in
+    the day the clock is left alone (going forward would outrun session idle limits)."""
+    local = timezone.localtime()
+    if local.hour < 20:
+        yield
+        return
+    with time_machine.travel(local.replace(hour=10, minute=0, second=0, microsecond=0), tick=True):
+        yield
