@@ -256,14 +256,14 @@ class HandoffConfig(models.Model):
     process keeps the switched-on ones per job centre (``handoff/configcache.py``):
     every write sets the job centres' shared version anew (``tenants/jccache.py``)."""
 
-    objects = HandoffConfigQuerySet.as_manager()
-
     jobcenter = models.ForeignKey(
         Jobcenter, on_delete=models.CASCADE, related_name="handoff_configs"
     )
     backend = models.CharField(max_length=40)
     enabled = models.BooleanField(default=True)
     config: Any = models.JSONField(default=dict, blank=True)
+
+    objects = HandoffConfigQuerySet.as_manager()
 
     class Meta:
         constraints = [
