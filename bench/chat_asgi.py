@@ -15,8 +15,8 @@ A send's server time is also taken apart (``send.*``, wall ms each, from the pat
 ``realtime.run_and_push`` the consumer calls): ``queue`` from the call to its start in a
 chat database thread (the thread pool's queue, the GIL), ``db`` the thread's work (lock,
 insert, update, audit, commit), within it ``sql`` the statements' own calls and
-``commit`` the commit (Django's own timing of it, logged while the connection's queries
-are logged: no patched connection method), then ``push`` from the thread's end to the pushes sent to Redis
+``commit`` the commit (timed by the servers' database backend, ``bench/timed_postgresql``:
+no method of a live connection is replaced), then ``push`` from the thread's end to the pushes sent to Redis
 (the event loop's wake-up and the ``PUBLISH`` round trips). What remains of the server
 time (``send`` minus ``queue + db + push``) is the frame's way in and the ack's way out.
 """
@@ -24,15 +24,14 @@ time (``send`` minus ``queue + db + push``) is the frame's way in and the ack's 
 from __future__ import annotations
 
 import json
-import logging
 import os
-import threading
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from bench.chat_setup import PHASES
+from bench.timed_postgresql.base import commit_clock
 from openjobcenter.config.asgi import application as platform_application
 from openjobcenter.messaging import realtime
 
@@ -46,31 +45,6 @@ _FRAMES = {'{"type": "send"': "send", '{"type": "ping"': "ping"}
 _ANSWERS = ('{"type": "ack"', '{"type": "pong"', '{"type": "error"')
 _timings: dict[str, list[float]] = {"send": [], "ping": [], **{p: [] for p in PHASES}}
 _run_and_push = realtime.run_and_push
-
-
-class _CommitClock(logging.Handler):
-    """Django's own timing of a commit (``django.db.backends.utils.debug_transaction``):
-    while a connection's queries are logged, each ``COMMIT`` is logged to
-    ``django.db.backends`` with its ``duration``. Summed per thread (each chat database
-    thread times its own send), other statements ignored (``sql`` is the execute
-    wrapper's)."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.local = threading.local()
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if getattr(record, "sql", None) == "COMMIT":
-            self.local.seconds = getattr(self.local, "seconds", 0.0) + float(
-                getattr(record, "duration", 0.0)
-            )
-
-
-_COMMITS = _CommitClock()
-_db_log = logging.getLogger("django.db.backends")
-_db_log.addHandler(_COMMITS)
-_db_log.setLevel(logging.DEBUG)
-_db_log.propagate = False  # the timed sends' statements are not the server log's
 
 
 async def _timed_run_and_push(func: Callable[..., Any], *args: Any) -> Any:
@@ -92,18 +66,15 @@ async def _timed_run_and_push(func: Callable[..., Any], *args: Any) -> Any:
             finally:
                 marks["sql"] += time.perf_counter() - t0
 
-        # The commit: Django times it itself and logs it while the connection's queries
-        # are logged (``_COMMITS``); on for this call only, on this thread's connection.
-        _COMMITS.local.seconds = 0.0
-        logged = connection.force_debug_cursor
-        connection.force_debug_cursor = True
-        try:
-            with connection.execute_wrapper(sql):
-                return func(*inner)
-        finally:
-            connection.force_debug_cursor = logged
-            marks["commit"] = _COMMITS.local.seconds
-            marks["end"] = time.perf_counter()
+        # The commit: timed by the servers' database backend (``bench/timed_postgresql``,
+        # set by ``bench/chat_settings.py``) while this thread's clock runs.
+        with commit_clock() as spent:
+            try:
+                with connection.execute_wrapper(sql):
+                    return func(*inner)
+            finally:
+                marks["commit"] = spent[0]
+                marks["end"] = time.perf_counter()
 
     called = time.perf_counter()
     try:
