@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +66,7 @@ def asgi_get(handler: ASGIHandler, path: str, cookie: str = "") -> dict[str, Any
         "client": ("127.0.0.1", 50000),
         "server": ("testserver", 80),
     }
-    sent: list[dict[str, Any]] = []
+    sent: list[Mapping[str, Any]] = []
     requested = False
 
     async def receive() -> dict[str, Any]:
@@ -79,7 +79,7 @@ def asgi_get(handler: ASGIHandler, path: str, cookie: str = "") -> dict[str, Any
         await asyncio.sleep(3600)  # no disconnect while the response goes out
         return {"type": "http.disconnect"}
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: Mapping[str, Any]) -> None:
         sent.append(message)
 
     with warnings.catch_warnings(record=True) as caught:

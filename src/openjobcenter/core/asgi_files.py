@@ -69,7 +69,7 @@ def stream_asynchronously(response: HttpResponseBase) -> None:
         response.streaming_content = _iterator_chunks(chunks)  # type: ignore[attr-defined]
 
 
-class AsyncFilesASGIHandler(ASGIHandler):  # type: ignore[misc]
+class AsyncFilesASGIHandler(ASGIHandler):
     """``ASGIHandler`` that streams synchronous bodies as described in the module."""
 
     async def send_response(self, response: HttpResponseBase, send: Any) -> None:

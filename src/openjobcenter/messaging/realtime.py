@@ -355,13 +355,12 @@ async def flush(outbox: list[Any], layer: Any = None) -> None:
         return
     publisher = _batch_publisher(layer)
     if publisher is not None:
-        items: list[tuple[str, dict[str, Any]] | _Command] = [
-            entry
-            for found in outbox
-            for entry in (
-                [found] if isinstance(found, _Command) else [(g, found[1]) for g in found[0]]
-            )
-        ]
+        items: list[tuple[str, dict[str, Any]] | _Command] = []
+        for found in outbox:
+            if isinstance(found, _Command):
+                items.append(found)
+            else:
+                items.extend((group, found[1]) for group in found[0])
         if not items:
             return
         errors = await publisher.publish(items)
