@@ -935,7 +935,9 @@ def report(
 
 
 def demo_loaded(admin_url: str, db_name: str) -> bool:
-    """Whether ``db_name`` exists with the demo data of an earlier run (``--keep``)."""
+    """Whether ``db_name`` exists with the demo data of an earlier run (``--keep``). The
+    tasks the demo data queued (no worker runs here) are dropped: left from the earlier
+    run, they would be older than ``/readyz`` allows and the server would never be ready."""
     import psycopg
 
     admin = admin_url.replace("postgres://", "postgresql://", 1)
@@ -947,6 +949,7 @@ def demo_loaded(admin_url: str, db_name: str) -> bool:
             database_url(admin_url, db_name).replace("postgres://", "postgresql://", 1)
         ) as conn:
             row = conn.execute("SELECT count(*) FROM tenants_jobcenter").fetchone()
+            conn.execute("DELETE FROM django_tasks_database_dbtaskresult WHERE status = 'READY'")
     except psycopg.Error:
         return False
     return bool(row and row[0])

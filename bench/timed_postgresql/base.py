@@ -33,13 +33,14 @@ def commit_clock() -> Iterator[list[float]]:
         _clock.spent = None
 
 
-class DatabaseWrapper(base.DatabaseWrapper):  # type: ignore[misc]
+class DatabaseWrapper(base.DatabaseWrapper):
     def _commit(self) -> Any:
+        commit = super()._commit  # type: ignore[misc]  # not in django-stubs
         spent = getattr(_clock, "spent", None)
         if spent is None:
-            return super()._commit()
+            return commit()
         started = time.perf_counter()
         try:
-            return super()._commit()
+            return commit()
         finally:
             spent[0] += time.perf_counter() - started
