@@ -15,7 +15,8 @@ A send's server time is also taken apart (``send.*``, wall ms each, from the pat
 ``realtime.run_and_push`` the consumer calls): ``queue`` from the call to its start in a
 chat database thread (the thread pool's queue, the GIL), ``db`` the thread's work (lock,
 insert, update, audit, commit), within it ``sql`` the statements' own calls and
-``commit`` the commit, then ``push`` from the thread's end to the pushes sent to Redis
+``commit`` the commit (timed by the servers' database backend, ``bench/timed_postgresql``:
+no method of a live connection is replaced), then ``push`` from the thread's end to the pushes sent to Redis
 (the event loop's wake-up and the ``PUBLISH`` round trips). What remains of the server
 time (``send`` minus ``queue + db + push``) is the frame's way in and the ack's way out.
 """
@@ -30,6 +31,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from bench.chat_setup import PHASES
+from bench.timed_postgresql.base import commit_clock
 from openjobcenter.config.asgi import application as platform_application
 from openjobcenter.messaging import realtime
 
@@ -64,22 +66,15 @@ async def _timed_run_and_push(func: Callable[..., Any], *args: Any) -> Any:
             finally:
                 marks["sql"] += time.perf_counter() - t0
 
-        commit = connection.commit
-
-        def timed_commit() -> None:
-            t0 = time.perf_counter()
+        # The commit: timed by the servers' database backend (``bench/timed_postgresql``,
+        # set by ``bench/chat_settings.py``) while this thread's clock runs.
+        with commit_clock() as spent:
             try:
-                commit()
+                with connection.execute_wrapper(sql):
+                    return func(*inner)
             finally:
-                marks["commit"] += time.perf_counter() - t0
-
-        connection.commit = timed_commit  # type: ignore[method-assign]
-        try:
-            with connection.execute_wrapper(sql):
-                return func(*inner)
-        finally:
-            del connection.commit
-            marks["end"] = time.perf_counter()
+                marks["commit"] = spent[0]
+                marks["end"] = time.perf_counter()
 
     called = time.perf_counter()
     try:

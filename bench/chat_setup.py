@@ -43,7 +43,8 @@ def server_env(base_dir: Path, secret: str, redis_url: str, db_name: str) -> dic
         # The chat threads' connections kept open (the default keeps 2): a burst that first
         # has to open them tips the process into a backlog (docs/messaging.md).
         "DATABASE_POOL_MIN": os.environ.get("DATABASE_POOL_MIN", "6"),
-        "DJANGO_SETTINGS_MODULE": "openjobcenter.config.settings",
+        # The platform's settings, with commits timed (``bench/chat_settings.py``).
+        "DJANGO_SETTINGS_MODULE": "bench.chat_settings",
         "PYTHONPATH": os.pathsep.join(
             [str(ROOT), str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]
         ),
@@ -226,7 +227,7 @@ def start_server(env: dict[str, str], log: Path) -> Server:
             stdout=out,
             stderr=subprocess.STDOUT,
         )
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180  # a loaded shared machine imports slowly
     while True:
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):

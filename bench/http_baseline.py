@@ -711,6 +711,15 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="PostgreSQL connection used to create and drop the bench database",
     )
     parser.add_argument("--db-name", default="ojc_bench", help="bench database (dropped after)")
+    parser.add_argument(
+        "--keep", action="store_true", help="leave the bench database after the run"
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="use the database a --keep run left (migrated, demo data) instead of making it "
+        "anew: prepare before a quiet window, measure in it",
+    )
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
     parser.add_argument(
         "--ojc-env",
@@ -837,15 +846,23 @@ def describe(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def prepare(args: argparse.Namespace, env: dict[str, str]) -> tuple[str, dict[str, int]]:
-    """Migrate, load the demo data, collect static files; return an API token and query counts."""
-    print("  preparing: migrate, createcachetable, collectstatic, demo_load ...", flush=True)
-    manage(env, "migrate", "--no-input", "-v", "0")
+def prepare(
+    args: argparse.Namespace, env: dict[str, str], *, loaded: bool = False
+) -> tuple[str, dict[str, int]]:
+    """Migrate, load the demo data, collect static files; return an API token and query
+    counts. ``loaded``: the database kept from an earlier run (``--reuse``) has them."""
+    if loaded:
+        print("  preparing: reusing the kept database; createcachetable, collectstatic", flush=True)
+    else:
+        print("  preparing: migrate, createcachetable, collectstatic, demo_load ...", flush=True)
+        manage(env, "migrate", "--no-input", "-v", "0")
     manage(env, "createcachetable")
     manage(env, "collectstatic", "--no-input", "-v", "0")
-    # demo_load refuses production (its logins share a published password): it fills the
-    # throw-away bench database under development settings, the server runs production.
-    manage({**env, "OJC_ENV": "development"}, "demo_load", "-v", "0")
+    if not loaded:
+        # demo_load refuses production (its logins share a published password): it fills
+        # the throw-away bench database under development settings, the server runs
+        # production.
+        manage({**env, "OJC_ENV": "development"}, "demo_load", "-v", "0")
     prepare_cmd = [sys.executable, str(Path(__file__).resolve()), "_prepare"]
     if args.show_sql:
         prepare_cmd.append("--show-sql")
@@ -859,9 +876,9 @@ def prepare(args: argparse.Namespace, env: dict[str, str]) -> tuple[str, dict[st
 
 
 def serve_and_measure(
-    args: argparse.Namespace, env: dict[str, str], base_dir: Path
+    args: argparse.Namespace, env: dict[str, str], base_dir: Path, *, loaded: bool = False
 ) -> tuple[list[Result], list[str]]:
-    token, queries = prepare(args, env)
+    token, queries = prepare(args, env, loaded=loaded)
     port = free_port()
     log = base_dir / "server.log"
     server = start_server(env, port, args.workers, log)
@@ -904,6 +921,27 @@ def report(
     return passed
 
 
+def demo_loaded(admin_url: str, db_name: str) -> bool:
+    """Whether ``db_name`` exists with the demo data of an earlier run (``--keep``). The
+    tasks the demo data queued (no worker runs here) are dropped: left from the earlier
+    run, they would be older than ``/readyz`` allows and the server would never be ready."""
+    import psycopg
+
+    admin = admin_url.replace("postgres://", "postgresql://", 1)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db_name]).fetchone():
+            return False
+    try:
+        with psycopg.connect(
+            database_url(admin_url, db_name).replace("postgres://", "postgresql://", 1)
+        ) as conn:
+            row = conn.execute("SELECT count(*) FROM tenants_jobcenter").fetchone()
+            conn.execute("DELETE FROM django_tasks_database_dbtaskresult WHERE status = 'READY'")
+    except psycopg.Error:
+        return False
+    return bool(row and row[0])
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["_prepare"]:
@@ -926,14 +964,16 @@ def main(argv: list[str] | None = None) -> int:
         )
     with tempfile.TemporaryDirectory(prefix="ojc-bench-") as tmp:
         env = server_env(args, Path(tmp))
-        db_created = False
+        db_created, loaded = False, False
         try:
             if not args.sqlite:
-                recreate_database(args.pg_admin_url, args.db_name, create=True)
+                loaded = args.reuse and demo_loaded(args.pg_admin_url, args.db_name)
+                if not loaded:
+                    recreate_database(args.pg_admin_url, args.db_name, create=True)
                 db_created = True
-            results, errors = serve_and_measure(args, env, Path(tmp))
+            results, errors = serve_and_measure(args, env, Path(tmp), loaded=loaded)
         finally:
-            if db_created:
+            if db_created and not args.keep:
                 recreate_database(args.pg_admin_url, args.db_name, create=False)
     meta["load_average_1m_after"] = load_average()
     passed = report(args, meta, results, errors)

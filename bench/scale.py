@@ -75,6 +75,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--redis-url", default="redis://127.0.0.1:6379/8")
     p.add_argument("--reuse", action="store_true", help="keep and grow an earlier run's data")
     p.add_argument("--keep", action="store_true", help="leave the database after the run")
+    p.add_argument(
+        "--seed-only",
+        action="store_true",
+        help="grow the database to the largest size and stop (implies --keep): "
+        "seed before a quiet window, measure in it with --reuse",
+    )
     p.add_argument("--users", type=int, default=50, help="concurrent users")
     p.add_argument("--duration", type=float, default=60.0, help="seconds per mode")
     p.add_argument("--think", type=float, default=1.0, help="mean pause after an operation")
@@ -95,6 +101,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     if "scale" not in args.db_name:
         p.error("--db-name must contain 'scale' (the database is dropped and made anew)")
     args.sizes = sorted(int(s) for s in args.sizes.split(","))
+    if args.seed_only:
+        args.keep = True
     return args
 
 
@@ -488,6 +496,11 @@ def main(argv: list[str] | None = None) -> int:
     env |= node_pool | {"PYTHONPATH": os.pathsep.join([str(root), str(root / "src")])}
     results = []
     try:
+        if args.seed_only:
+            from bench.scale_seed import grow
+
+            grow(args.sizes[-1])
+            return 0
         for size in args.sizes:
             result = one_size(args, size, env, base_dir)
             results.append(result)

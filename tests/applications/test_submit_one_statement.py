@@ -17,9 +17,10 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult, get_date_max
 
+from openjobcenter import handoff
 from openjobcenter.accounts.models import CustomerProfile
 from openjobcenter.applications import services
-from openjobcenter.applications.models import Application, HandoffDelivery
+from openjobcenter.applications.models import Application, HandoffConfig, HandoffDelivery
 from openjobcenter.core.models import AuditEntry, OutboxItem, OutgoingMail
 from openjobcenter.core.tasks import deliver_outbox_item, send_email
 from tests.applications.staff_data import enable_module
@@ -81,6 +82,7 @@ def test_rolled_back_with_the_submission_nothing_remains(draft: Application) -> 
 def test_the_submission_its_work_and_its_tasks_commit_in_one_statement(
     draft: Application,
 ) -> None:
+    handoff.enabled_backends(draft.jobcenter_id)  # this process's copy is fresh
     with CaptureQueriesContext(connection) as queries:
         services.application_submit(request=None, application=draft, idempotency_key="k1")
     # The test's own transaction makes the service's a savepoint: not a round trip of
@@ -90,8 +92,10 @@ def test_the_submission_its_work_and_its_tasks_commit_in_one_statement(
     # One statement writes everything (the UPDATE with its WITH clauses).
     assert len(writes) == 1, writes
     assert writes[0].startswith("WITH along_0 AS (INSERT")
-    # The lock, the steps, the hand-off backends, the reserved keys, the write.
-    assert len(sent) == 5, [sql[:80] for sql in sent]
+    # The lock, the steps, the reserved keys, the write; the switched-on hand-off
+    # backends come from this process's copy (``handoff/configcache.py``).
+    assert len(sent) == 4, [sql[:80] for sql in sent]
+    assert not [sql for sql in sent if "handoffconfig" in sql]
 
     app = Application.objects.get(pk=draft.pk)
     assert app.status == "received" and app.submitted_at is not None
@@ -149,3 +153,24 @@ def test_a_second_submit_writes_nothing_twice(draft: Application) -> None:
     assert again.status == "received"
     assert (_tasks(), OutboxItem.objects.count(), HandoffDelivery.objects.count()) == before
     assert draft.events.filter(kind="submitted").count() == 1
+
+
+def test_a_backend_switched_on_after_the_copy_was_made_gets_its_delivery(
+    draft: Application,
+) -> None:
+    """The per-process copy of the switched-on backends never hides a change: the
+    switch sets the shared version anew, so the next submission reads them again."""
+    assert set(handoff.enabled_backends(draft.jobcenter_id)) == {"inbox"}  # copy made
+    HandoffConfig.objects.create(
+        jobcenter_id=draft.jobcenter_id,
+        backend="json_push",
+        config={"url": "http://127.0.0.1:9/antraege", "secret": "ein-geheimnis-1234"},
+    )
+    with CaptureQueriesContext(connection) as queries:
+        services.application_submit(request=None, application=draft)
+    assert [q for q in queries if "handoffconfig" in q["sql"]], "read again after the change"
+    assert set(
+        HandoffDelivery.objects.filter(application=draft, phase="submission").values_list(
+            "backend", flat=True
+        )
+    ) == {"inbox", "json_push"}

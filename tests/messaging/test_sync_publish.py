@@ -111,3 +111,81 @@ def test_redis_gone_from_the_event_loop_counts_as_lost(redis_server: RedisServer
     assert (realtime.user_group(6), {"type": "chat.resync", "conversation": None}) in (
         realtime._take_lost()
     )
+
+
+def test_the_queue_bump_goes_with_the_events_before_the_queue_event(
+    redis_server: RedisServer, settings: Any, monkeypatch: Any
+) -> None:
+    """In a socket's send (its events collected), the work queue's version bump is not a
+    round trip of the database thread: it goes in the event loop's pipeline with the
+    events, before ``queue.changed``, so a start page told by the event reads the new
+    version (``realtime.set_along``, ``home.queue_cache._bump``)."""
+    from django.core.cache import cache
+
+    from openjobcenter.home import queue_cache
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "openjobcenter.core.cache.SharedRedisCache",
+            "LOCATION": redis_server.url,
+            "KEY_PREFIX": "setalong",
+        }
+    }
+    layer = _layer(redis_server.url)
+    monkeypatch.setattr(realtime, "get_channel_layer", lambda alias="default": layer)
+    key = queue_cache.version_key(9, "messaging")
+    cache.set(key, "vorher", timeout=None)
+    outbox: list[Any] = []
+
+    def after_commit() -> None:  # as the send's commit hook runs in its database thread
+        token = realtime._outbox.set(outbox)
+        try:
+            queue_cache._queue_after_commit(9, {"messaging"})
+        finally:
+            realtime._outbox.reset(token)
+
+    async def run() -> tuple[Any, Any, Any]:
+        channel = await layer.new_channel()
+        await layer.group_add(realtime.team_group(9), channel)
+        await sync_to_async(after_commit, thread_sensitive=False)()
+        untouched = await sync_to_async(cache.get)(key)  # nothing sent from the thread
+        await realtime.flush(outbox, layer)
+        event = await asyncio.wait_for(layer.receive(channel), 5)
+        bumped = await sync_to_async(cache.get)(key)
+        await layer.flush()
+        return untouched, event, bumped
+
+    untouched, event, bumped = asyncio.run(run())
+    assert untouched == "vorher"
+    assert event == {"type": "queue.changed"}
+    assert isinstance(bumped, str) and bumped != "vorher"
+
+
+def test_without_the_chat_layers_redis_the_queue_bump_is_set_at_once(
+    redis_server: RedisServer, settings: Any, monkeypatch: Any
+) -> None:
+    """A cache on another server than the layer's (or not Redis): the bump is the
+    database thread's own ``SET``, as before."""
+    from django.core.cache import cache
+
+    from openjobcenter.home import queue_cache
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "openjobcenter.core.cache.SharedRedisCache",
+            "LOCATION": redis_server.url,
+            "KEY_PREFIX": "setalong2",
+        }
+    }
+    other = RedisPubSubChannelLayer(hosts=["redis://127.0.0.1:1/0"], prefix="elsewhere")
+    monkeypatch.setattr(realtime, "get_channel_layer", lambda alias="default": other)
+    key = queue_cache.version_key(9, "documents")
+    cache.set(key, "vorher", timeout=None)
+    outbox: list[Any] = []
+    token = realtime._outbox.set(outbox)
+    try:
+        queue_cache._bump(9, "documents")
+    finally:
+        realtime._outbox.reset(token)
+    assert outbox == []
+    assert cache.get(key) not in (None, "vorher")

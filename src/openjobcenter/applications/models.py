@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from openjobcenter.accounts.models import CustomerProfile
+from openjobcenter.tenants.jccache import bump_version
 from openjobcenter.tenants.models import Jobcenter
 
 
@@ -226,8 +227,34 @@ class ApplicationSettings(models.Model):
         return f"{self.jobcenter_id}"
 
 
+class HandoffConfigQuerySet(models.QuerySet["HandoffConfig"]):
+    """Bulk writes tell the per-process copies too (``handoff/configcache.py``)."""
+
+    def update(self, **kwargs: Any) -> int:
+        rows = super().update(**kwargs)
+        bump_version()
+        return rows
+
+    update.alters_data = True  # type: ignore[attr-defined]
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        deleted = super().delete()
+        bump_version()
+        return deleted
+
+    delete.alters_data = True  # type: ignore[attr-defined]
+    delete.queryset_only = True  # type: ignore[attr-defined]
+
+    def bulk_create(self, *args: Any, **kwargs: Any) -> list[HandoffConfig]:
+        created = super().bulk_create(*args, **kwargs)
+        bump_version()
+        return created
+
+
 class HandoffConfig(models.Model):
-    """One hand-off backend switched on for a job centre, with its settings."""
+    """One hand-off backend switched on for a job centre, with its settings. Each
+    process keeps the switched-on ones per job centre (``handoff/configcache.py``):
+    every write sets the job centres' shared version anew (``tenants/jccache.py``)."""
 
     jobcenter = models.ForeignKey(
         Jobcenter, on_delete=models.CASCADE, related_name="handoff_configs"
@@ -236,6 +263,8 @@ class HandoffConfig(models.Model):
     enabled = models.BooleanField(default=True)
     config: Any = models.JSONField(default=dict, blank=True)
 
+    objects = HandoffConfigQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["jobcenter", "backend"], name="handoff_config_unique")
@@ -243,6 +272,15 @@ class HandoffConfig(models.Model):
 
     def __str__(self) -> str:
         return f"{self.jobcenter_id}:{self.backend}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        bump_version()
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        deleted = super().delete(*args, **kwargs)
+        bump_version()
+        return deleted
 
 
 class DeliveryStatus(models.TextChoices):

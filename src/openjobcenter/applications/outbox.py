@@ -73,15 +73,19 @@ def submitted_items(application: Application) -> list[OutboxItem]:
     ]
 
 
-def submitted_rows(application: Application, items: list[OutboxItem]) -> tuple[Along, ...]:
+def submitted_rows(
+    application: Application, items: list[OutboxItem], *, version: str | None = None
+) -> tuple[Along, ...]:
     """What ``record_submitted`` writes, as rows to write with the submission in one
     statement (``core.fastsql``'s ``along``; the items' keys reserved): the deliveries and
-    the outbox rows, each only if new, and the nudges' task rows."""
+    the outbox rows, each only if new, and the nudges' task rows. ``version``: the shared
+    version the job centre was read under (``tenants.jccache.version_of``): the switched-on
+    backends then come from this process's copy without a round trip."""
     from openjobcenter.applications import handoff
     from openjobcenter.core.fastsql import IfNew
 
     deliveries = handoff.new_deliveries(
-        application_id=application.pk, jobcenter_id=application.jobcenter_id
+        application_id=application.pk, jobcenter_id=application.jobcenter_id, version=version
     )
     return (
         *(IfNew(d) for d in deliveries),

@@ -185,8 +185,10 @@ def _write_submission_along(
     Issue 19: written one by one, a submission made 14 round trips and four commits (the
     three tasks were enqueued after the commit, each its own transaction); under load
     each round trip waits for the CPU, and the submission waited on them, not on its
-    own work. Now: the keys of the rows that tasks name (one round trip), the enabled
-    hand-off backends (one), this statement, and one commit."""
+    own work. Now: the keys of the rows that tasks name (one round trip), this statement,
+    and one commit; the enabled hand-off backends come from the process's copy, checked
+    against the version the request's job centre was read under (``handoff.configcache``;
+    a round trip only after a change)."""
     mail = sealed_mail(_receipt_message(application, filed=False))
     items = submission_outbox.submitted_items(application)
     fastsql.reserve_keys([mail, *items])
@@ -203,11 +205,24 @@ def _write_submission_along(
         entry,
         event,
         *mail_rows_along(mail),
-        *submission_outbox.submitted_rows(application, items),
+        *submission_outbox.submitted_rows(
+            application, items, version=_tenant_version(request, application)
+        ),
     )
     values = {name: getattr(application, name) for name in _SUBMITTED_FIELDS}
     application.updated_at = now
     fastsql.update(Application, application.pk, {**values, "updated_at": now}, along=along)
+
+
+def _tenant_version(request: HttpRequest | None, application: Application) -> str | None:
+    """The shared version the request's job centre was read under, when it is the
+    application's (the hand-off backends' per-process copy is checked against it)."""
+    from openjobcenter.tenants.jccache import version_of
+
+    jobcenter = getattr(request, "jobcenter", None) if request is not None else None
+    if jobcenter is None or jobcenter.pk != application.jobcenter_id:
+        return None
+    return version_of(jobcenter)
 
 
 # --- The application's address and the profile (issue 17: answers follow the person) -----------

@@ -1,5 +1,7 @@
 """ASGI entry point: HTTP through Django, WebSockets through Channels.
 
+Files (static files, logos, images) are streamed in chunks read in worker threads
+(``core/asgi_files.py``), not read whole into memory before the first byte.
 WebSockets are authenticated with the Django session cookie (``AuthMiddlewareStack``)
 and accepted only from the platform's own hosts (``AllowedHostsOriginValidator`` checks
 the Origin header against ``ALLOWED_HOSTS``), so another site cannot open a socket with
@@ -12,14 +14,19 @@ import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openjobcenter.config.settings")
 
+import django
 from channels.auth import AuthMiddlewareStack
 from channels.routing import ProtocolTypeRouter, URLRouter
 from channels.security.websocket import AllowedHostsOriginValidator
-from django.core.asgi import get_asgi_application
 from django.urls import path
 
-# Django must be set up (get_asgi_application) before consumers import models.
-django_asgi_app = get_asgi_application()
+# Django must be set up (as ``get_asgi_application`` does) before consumers import models.
+django.setup(set_prefix=False)
+
+# Django's handler, with files streamed instead of read whole first (core/asgi_files.py).
+from openjobcenter.core.asgi_files import AsyncFilesASGIHandler  # noqa: E402
+
+django_asgi_app = AsyncFilesASGIHandler()
 
 from openjobcenter.appointments.consumers import VideoSignalConsumer  # noqa: E402
 from openjobcenter.messaging.routing import (  # noqa: E402

@@ -94,8 +94,16 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(cap, base * 2 ** max(0, attempts - 1)))
 
 
-def enabled_backends(jobcenter_id: int) -> dict[str, dict[str, Any]]:
-    """Backend key → configuration, for the backends a job centre has switched on."""
+def enabled_backends(jobcenter_id: int, *, version: str | None = None) -> dict[str, dict[str, Any]]:
+    """Backend key → configuration, for the backends a job centre has switched on (kept
+    per process under the job centres' shared version, ``configcache``; ``version``: the
+    one the caller's job centre was read under, ``tenants.jccache.version_of``)."""
+    from openjobcenter.handoff import configcache
+
+    return configcache.cached(jobcenter_id, _read_enabled_backends, version=version)
+
+
+def _read_enabled_backends(jobcenter_id: int) -> dict[str, dict[str, Any]]:
     from openjobcenter.applications.models import HandoffConfig
 
     result: dict[str, dict[str, Any]] = {b.key: {} for b in all_backends() if b.always_on}
@@ -177,11 +185,16 @@ def record_deliveries(*, application_id: int, jobcenter_id: int, phase: str = "s
 
 
 def new_deliveries(
-    *, application_id: int, jobcenter_id: int, phase: str = "submission"
+    *,
+    application_id: int,
+    jobcenter_id: int,
+    phase: str = "submission",
+    version: str | None = None,
 ) -> list[HandoffDelivery]:
     """The deliveries ``record_deliveries`` would create, unsaved, for a caller that
     writes them with its change in one statement, each only if new
-    (``core.fastsql.IfNew``: the unique (application, backend, phase) keeps one each)."""
+    (``core.fastsql.IfNew``: the unique (application, backend, phase) keeps one each).
+    ``version``: as for ``enabled_backends`` (no database read when the copy is fresh)."""
     from openjobcenter.applications.models import HandoffDelivery
 
     return [
@@ -191,7 +204,7 @@ def new_deliveries(
             phase=phase,
             idempotency_key=secrets.token_hex(16),
         )
-        for key in enabled_backends(jobcenter_id)
+        for key in enabled_backends(jobcenter_id, version=version)
     ]
 
 

@@ -41,12 +41,13 @@ from collections.abc import Hashable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.utils import timezone, translation
 
 from openjobcenter.core.need_to_know import Category
 from openjobcenter.core.oncommit import on_commit_once
 from openjobcenter.home.realtime import queue_event
+from openjobcenter.messaging import realtime as chat_realtime
 
 if TYPE_CHECKING:
     from openjobcenter.home.staff_queue import QueueItem, StaffContext, StaffProvider
@@ -77,10 +78,33 @@ def entry_key(provider: StaffProvider, ctx: StaffContext) -> str:
 
 
 def _bump(jobcenter_id: int, module: str) -> None:
+    key, token = version_key(jobcenter_id, module), secrets.token_hex(8)
+    if _bump_along(key, token, f"queue version of {jobcenter_id}/{module}"):
+        return
     try:
-        cache.set(version_key(jobcenter_id, module), secrets.token_hex(8), timeout=None)
+        cache.set(key, token, timeout=None)
     except Exception as exc:  # the cache is down: entries expire by themselves (MAX_AGE)
         log.warning("queue version of %s/%s not bumped: %s", jobcenter_id, module, exc)
+
+
+def _bump_along(key: str, token: str, what: str) -> bool:
+    """In a chat socket's send (its events collected): the ``SET`` goes out with the
+    send's events, in the event loop's pipeline, before the ``queue.changed`` event
+    collected after it (``messaging.realtime.set_along``); the database thread makes no
+    round trip of its own for it (issue 19: one per message). The value as ``cache.set``
+    stores it (Django's serializer), so ``cache.get`` reads it back. False when the
+    cache is not Redis or not the chat layer's server: then the caller sets it."""
+    from openjobcenter.core.cache import redis_client
+
+    try:
+        client = redis_client()
+    except TypeError:  # the database or local-memory cache
+        return False
+    backend: Any = caches["default"]
+    value = backend._cache._serializer.dumps(token)
+    return chat_realtime.set_along(
+        client, backend.make_and_validate_key(key), value, what=f"{what} (bump)"
+    )
 
 
 def _queue_after_commit(jobcenter_id: int, modules: set[Hashable]) -> None:

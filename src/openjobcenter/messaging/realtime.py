@@ -21,6 +21,8 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import transaction
 
+from openjobcenter.messaging.batch_publish import BatchPublisher as _BatchPublisher
+from openjobcenter.messaging.batch_publish import Command as _Command
 from openjobcenter.messaging.db_thread import ChatDatabaseCall
 from openjobcenter.messaging.notices import message_text
 
@@ -33,9 +35,7 @@ T = TypeVar("T")
 # Set by the WebSocket consumer around its database work: events committed meanwhile
 # are collected and sent from the event loop afterwards, instead of each push crossing
 # from the worker thread into the loop (or, outside a server, starting its own loop).
-_outbox: ContextVar[list[tuple[list[str], dict[str, Any]]] | None] = ContextVar(
-    "chat_outbox", default=None
-)
+_outbox: ContextVar[list[Any] | None] = ContextVar("chat_outbox", default=None)
 
 
 def conversation_group(conversation_id: int) -> str:
@@ -265,6 +265,29 @@ def publish_done() -> None:
             _send_through(layer, [], {})
 
 
+def set_along(client: Any, key: str, value: bytes, *, what: str) -> bool:
+    """Inside a chat socket's database call (``run_and_push``, its events collected):
+    collect ``SET key value`` for ``client``'s server (no expiry) to go out from the event
+    loop in the pipeline that carries the call's events, before the events collected after
+    it; the database thread makes no round trip for it (issue 19: the work queue's version
+    bump of every message, ``home.queue_cache``). Only when that server is the chat layer's
+    (``publish_command``'s test); False otherwise: then the caller sets it itself. A
+    failure is logged naming ``what``, as the caller's own ``SET`` would be."""
+    outbox = _outbox.get()
+    if outbox is None:
+        return False
+    layer = get_channel_layer()
+    publisher = _sync_publisher(layer) if layer is not None else None
+    if publisher is None:
+        return False
+    target = _redis_target(client)
+    for shard, shard_client in enumerate(publisher._clients):
+        if _redis_target(shard_client) == target:
+            outbox.append(_Command(shard, ("SET", key, value), what))
+            return True
+    return False
+
+
 def close_session_sockets(user_id: int, session_tag: str) -> None:
     """After a logout: the sockets that this session opened close themselves (the
     person's other devices stay connected)."""
@@ -279,65 +302,6 @@ def push_now(groups: list[str], event: dict[str, Any]) -> None:
     """Send at once: for an after-commit callback that coalesces its own events
     (``home.realtime``)."""
     _send(groups, event)
-
-
-class _BatchPublisher:
-    """The event loop's pushes as ``PUBLISH`` commands in pipelines, one round trip for
-    all that waits.
-
-    The layer's own ``group_send`` publishes one event per round trip, each under a lock
-    on the shard's single connection: a send's three or four events queued behind every
-    other socket's, each waiting for its reply. On a busy machine a round trip costs a
-    wake-up of the process, and this queue was most of a send's server time (at load 14:
-    p50 126 ms of 241, ``bench/chat.py``'s ``send_phases_ms``, issue 19). Here every
-    event pushed while a pipeline is out goes in the next one, in the order pushed (one
-    writer per shard, so a conversation's events keep their order). Channel, shard and
-    payload are the layer's own (``_SyncPublisher.message``).
-    """
-
-    def __init__(self, names: _SyncPublisher) -> None:
-        from redis import asyncio as aioredis
-
-        self._names = names
-        self._clients: list[Any] = [
-            aioredis.Redis.from_url(address, **host) if address else aioredis.Redis(**host)
-            for address, host in names.hosts
-        ]
-        self._waiting: list[tuple[int, str, bytes, Any]] = []
-        self._writer: Any = None
-
-    async def publish(self, items: list[tuple[str, dict[str, Any]]]) -> list[Exception | None]:
-        """Publish each ``(group, event)``; per item None or the error that lost it."""
-        import asyncio
-
-        loop = asyncio.get_running_loop()
-        futures = []
-        for group, event in items:
-            client, channel, payload = self._names.message(group, event)
-            future = loop.create_future()
-            self._waiting.append((self._names._clients.index(client), channel, payload, future))
-            futures.append(future)
-        if self._writer is None or self._writer.done():
-            self._writer = asyncio.ensure_future(self._write())
-        return list(await asyncio.gather(*futures))
-
-    async def _write(self) -> None:
-        while self._waiting:
-            batch, self._waiting = self._waiting, []
-            for shard, client in enumerate(self._clients):
-                mine = [item for item in batch if item[0] == shard]
-                if not mine:
-                    continue
-                pipe = client.pipeline(transaction=False)
-                for _shard, channel, payload, _future in mine:
-                    pipe.publish(channel, payload)
-                try:
-                    results = await pipe.execute(raise_on_error=False)
-                except Exception as exc:  # the connection: each of them is lost
-                    results = [exc] * len(mine)
-                for (*_rest, future), result in zip(mine, results, strict=True):
-                    if not future.done():
-                        future.set_result(result if isinstance(result, Exception) else None)
 
 
 # Per event loop (a redis.asyncio client belongs to the loop it was made in).
@@ -362,26 +326,64 @@ def _batch_publisher(layer: Any) -> _BatchPublisher | None:
     return publisher
 
 
-async def flush(outbox: list[tuple[list[str], dict[str, Any]]], layer: Any = None) -> None:
+def _command_failed(command: _Command, exc: BaseException) -> None:
+    logger.warning("%s not set: %s", command.what, exc)
+
+
+async def _send_command(command: _Command) -> None:
+    """A collected command without the batch publisher: its own round trip, from a
+    worker thread (the event loop does not wait on a blocking client)."""
+    from asgiref.sync import sync_to_async
+
+    layer = get_channel_layer()
+    names = _sync_publisher(layer) if layer is not None else None
+    if names is None:  # pragma: no cover - set_along checked it
+        return
+    client = names._clients[command.shard]
+    try:
+        await sync_to_async(client.execute_command, thread_sensitive=False)(*command.args)
+    except Exception as exc:
+        _command_failed(command, exc)
+
+
+async def flush(outbox: list[Any], layer: Any = None) -> None:
     """Send the events a database call committed (``run_and_push``), through ``layer``
-    (the configured one unless given)."""
+    (the configured one unless given), with the commands collected among them
+    (``set_along``), in order."""
     layer = layer if layer is not None else get_channel_layer()
     if layer is None:
         return
     publisher = _batch_publisher(layer)
     if publisher is not None:
-        items = [(group, event) for groups, event in outbox for group in groups]
+        items: list[tuple[str, dict[str, Any]] | _Command] = []
+        for found in outbox:
+            if isinstance(found, _Command):
+                items.append(found)
+            else:
+                items.extend((group, found[1]) for group in found[0])
         if not items:
             return
         errors = await publisher.publish(items)
-        for (group, _event), error in zip(items, errors, strict=True):
-            if error is not None:
-                _note_lost(group, error)
-        if _lost_groups and any(error is None for error in errors):
+        for item, error in zip(items, errors, strict=True):
+            if error is None:
+                continue
+            if isinstance(item, _Command):
+                _command_failed(item, error)
+            else:
+                _note_lost(item[0], error)
+        if _lost_groups and any(
+            error is None
+            for item, error in zip(items, errors, strict=True)
+            if not isinstance(item, _Command)
+        ):
             await send_lost_resyncs()
         return
     delivered = False
-    for groups, event in outbox:
+    for found in outbox:
+        if isinstance(found, _Command):
+            await _send_command(found)
+            continue
+        groups, event = found
         for group in groups:
             try:
                 await layer.group_send(group, event)
@@ -417,7 +419,7 @@ def _db_executor() -> ThreadPoolExecutor | None:
 async def run_and_push(func: Callable[..., T], *args: Any) -> T:
     """Run ``func`` (database work, in the worker thread) and then send the events it
     committed, from the event loop."""
-    outbox: list[tuple[list[str], dict[str, Any]]] = []
+    outbox: list[Any] = []
     token = _outbox.set(outbox)
     try:
         executor = _db_executor()

@@ -29,7 +29,14 @@ from django.db import transaction
 if TYPE_CHECKING:
     from openjobcenter.tenants.models import Jobcenter
 
-__all__ = ["bump_version", "cached_by_host", "cached_by_slug", "reset_local", "version_of"]
+__all__ = [
+    "bump_version",
+    "cached_by_host",
+    "cached_by_slug",
+    "current_version",
+    "reset_local",
+    "version_of",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +78,12 @@ def _current_version() -> str | None:
         logger.warning("job centre cache unavailable, reading the database", exc_info=True)
         return None
     return str(version) if version is not None else None
+
+
+def current_version() -> str | None:
+    """The shared version now (None: the shared cache is unreachable). Other per-process
+    copies of rarely changed rows key on it too (``handoff/configcache.py``)."""
+    return _current_version()
 
 
 def _field_names() -> list[str]:
