@@ -47,7 +47,7 @@ def preload() -> None:
 
 
 def _check(validator: Any, data: Any, what: str) -> None:
-    import jsonschema  # type: ignore[import-untyped]
+    import jsonschema
 
     error = jsonschema.exceptions.best_match(validator.iter_errors(data))
     if error is not None:
