@@ -89,7 +89,11 @@ def pytest_make_collect_report(
 #   no shared services (the production start, settings checks): the SQLite pass only. A
 #   module that reads or writes data whose behaviour may differ between databases
 #   (locking, constraints, text search, NUL bytes, transactions) or that uses Redis does
-#   not belong here.
+#   not belong here. Nor do tests that run whole installations in processes of their own,
+#   except where each has its own SQLite file and, if it needs one, its own Redis server
+#   (the federation between two instances, two app processes through a Redis outage, a
+#   metrics scrape across processes): the pass's database and Redis are not theirs, so
+#   they run once.
 DB_AGNOSTIC = (
     "tests/benefits/",
     "tests/applications/test_engine.py",
@@ -100,10 +104,13 @@ DB_AGNOSTIC = (
     "tests/appointments/test_slots.py",
     "tests/documents/test_cli.py",
     "tests/documents/test_settings.py",
+    "tests/messaging/test_layer_outage_processes.py",
+    "tests/news/test_federation_instances.py",
     "tests/test_bench_scripts.py",
     "tests/test_calculator_web.py",
     "tests/test_connection_budget.py",
     "tests/test_formal_german.py",
+    "tests/test_metrics.py::test_one_scrape_sees_every_process_of_the_node",
     "tests/test_production_start.py",
     "tests/test_release_files.py",
     "tests/test_translations.py",
