@@ -48,7 +48,7 @@ def test_registration_verifies_email_then_logs_in_to_own_job_centre(
     assert confirm.status_code == 302
     home = client.get("/konto/weiter/", follow=True)
     assert home.redirect_chain[-1][0] == "/fulda/mein-bereich/"
-    assert "Guten Tag, Olena Kovalenko" in home.content.decode()
+    assert "Guten Tag, <bdi>Olena Kovalenko</bdi>" in home.content.decode()
     assert AuditEntry.objects.filter(
         subject=user, object_type="customer_profile", action="create"
     ).exists()

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from openjobcenter.accounts.models import CustomerProfile, Role, User
 from openjobcenter.cards.models import WalletSettings
@@ -54,7 +55,8 @@ def test_upload_shows_validity_and_seals_the_key(
     )
     html = response.content.decode()
     assert "Das Pass-Zertifikat ist gespeichert." in html
-    assert pki.leaf.not_valid_after_utc.strftime("%d.%m.%Y") in html
+    # shown in the job centre's time (Berlin): after 23:00 UTC the date is a day later
+    assert timezone.localtime(pki.leaf.not_valid_after_utc).strftime("%d.%m.%Y") in html
     assert 'data-cert-state="valid"' in html
     config = WalletSettings.objects.get(jobcenter=card_on)
     assert config.apple_configured

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -206,13 +206,24 @@ def cancelled_by_staff(w: World) -> Action:
     return lambda: appts.appointment_cancel(request=None, actor=w.advisor, appointment=booked)
 
 
+def _working_day_at_ten(days: int) -> datetime:
+    """10:00 in Berlin on the first working day (no weekend, no Hessian holiday) at least
+    ``days`` days ahead: a move the opening-hours check accepts whatever day CI runs."""
+    from openjobcenter.appointments.opening import holiday_on
+
+    day = timezone.localdate() + timedelta(days=days)
+    while day.weekday() >= 5 or holiday_on(day) is not None:
+        day += timedelta(days=1)
+    return timezone.make_aware(datetime.combine(day, time(10, 0)))
+
+
 def moved(w: World) -> Action:
     booked = appointment(w)
     return lambda: appts.appointment_reschedule(
         request=None,
         actor=w.advisor,
         appointment=booked,
-        starts_at=timezone.now() + timedelta(days=5),
+        starts_at=_working_day_at_ten(5),
     )
 
 

@@ -407,7 +407,7 @@ def test_starting_a_conversation_asks_for_the_person_first(
     assert "Zu dieser Kundennummer finden wir niemanden." in unknown
     assert 'aria-invalid="true"' in unknown and 'name="subject"' not in unknown
     chosen = client.get("/fulda/staff/nachrichten/neu/?kunde=A-1001").content.decode()
-    assert "An: Karl Kunde (Kundennummer A-1001)" in chosen
+    assert "An: <bdi>Karl Kunde</bdi> (Kundennummer A-1001)" in chosen
     assert 'type="hidden" name="customer_number" value="A-1001"' in chosen
     assert 'name="kunde"' not in chosen  # no second number field
 

@@ -275,7 +275,7 @@ def _metadata(app: Application) -> dict[str, Any]:
         "customer_number": app.customer_number or None,
         "customer_id": app.customer_id,
         "document_kind": app.kind,
-        "date": when.date().isoformat() if when else None,
+        "date": timezone.localdate(when).isoformat() if when else None,
         "application_id": app.pk,
         "request_id": None,
     }
