@@ -28,7 +28,7 @@ from ninja.utils import check_csrf
 
 from openjobcenter.accounts.models import ApiToken, User
 from openjobcenter.accounts.services import api_token_touch
-from openjobcenter.core.access import mfa_verified_in_session
+from openjobcenter.core.access import staff_second_factor_in_session
 
 TOUCH_EVERY = timedelta(minutes=1)
 CSRF_FAILED = "CSRF check Failed"
@@ -103,7 +103,8 @@ class CsrfSessionAuth(SessionAuth):
 
 
 class StaffSessionAuth(CsrfSessionAuth):
-    """A session of a logged-in person who used the second factor in it.
+    """A session of a logged-in person who used the second factor in it (the platform's,
+    or the provider's after an SSO login: ``core.access.staff_second_factor_in_session``).
 
     Someone logged in who is staff nowhere (a customer) gets 404, as for any staff page:
     that a staff operation exists is not theirs to learn from a 401.
@@ -112,7 +113,7 @@ class StaffSessionAuth(CsrfSessionAuth):
     def accepts(self, request: HttpRequest) -> bool:
         if not _is_staff_anywhere(request.user):
             raise Http404
-        return mfa_verified_in_session(request)
+        return staff_second_factor_in_session(request)
 
 
 class NoStaffToken(TokenAuth):

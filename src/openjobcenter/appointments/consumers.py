@@ -64,7 +64,7 @@ from openjobcenter.appointments import realtime
 from openjobcenter.appointments.models import Appointment, Channel
 from openjobcenter.appointments.video import BuiltinProvider, provider_for, room_window
 from openjobcenter.core import clock
-from openjobcenter.core.access import Perm, has_perm, mfa_verified_in_session, staff_roles
+from openjobcenter.core.access import Perm, has_perm, staff_roles, staff_second_factor_in_session
 from openjobcenter.core.metrics import CountedSocketMixin
 from openjobcenter.tenants.modules import is_enabled
 
@@ -110,7 +110,9 @@ def admit(room: str, user: User | None, session: Any) -> Admission | None:
     if user.pk == appointment.staff_id:
         roles = staff_roles(user, jobcenter)
         fake_request = cast("HttpRequest", SimpleNamespace(session=session, user=user))
-        if not has_perm(roles, Perm.APPOINTMENTS_OWN) or not mfa_verified_in_session(fake_request):
+        if not has_perm(roles, Perm.APPOINTMENTS_OWN) or not staff_second_factor_in_session(
+            fake_request
+        ):
             return None
         role = "staff"
     elif user.pk == appointment.customer.user_id:

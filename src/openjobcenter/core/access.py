@@ -208,6 +208,19 @@ def mfa_verified_in_session(request: HttpRequest) -> bool:
     return any(record.get("method") == "mfa" for record in records)
 
 
+def staff_second_factor_in_session(request: HttpRequest) -> bool:
+    """Staff's second factor for this session, as ``staff_required`` counts it: the
+    platform's own (allauth's MFA record) or the provider's, recorded for this person's
+    SSO login (its acr/amr met the job centre's minimum). For staff pages, sockets and
+    the staff API; ``request`` may be a stand-in with ``session`` and ``user`` (the
+    sockets). The operator's ``/admin/`` asks for the platform's only
+    (``mfa_verified_in_session``)."""
+    sso = request.session.get(SSO_SESSION_KEY)
+    if sso and sso.get("second_factor") and sso.get("user") == request.user.pk:
+        return True
+    return mfa_verified_in_session(request)
+
+
 F = TypeVar("F", bound=Callable[..., HttpResponse])
 
 

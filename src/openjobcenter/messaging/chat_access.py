@@ -17,7 +17,7 @@ from django.http import Http404
 
 from openjobcenter.accounts.models import CustomerProfile, Role
 from openjobcenter.core import need_to_know as ntk
-from openjobcenter.core.access import Perm, has_perm, mfa_verified_in_session, staff_roles
+from openjobcenter.core.access import Perm, has_perm, staff_roles, staff_second_factor_in_session
 from openjobcenter.messaging import realtime, selectors, services
 from openjobcenter.messaging.attachment_access import readable_categories
 from openjobcenter.messaging.models import Conversation
@@ -67,7 +67,7 @@ def admit(user: User, session: Any, conversation_id: int) -> Access | None:
         return acting
     roles = staff_roles(user, jobcenter)
     fake_request = cast("HttpRequest", SimpleNamespace(session=session, user=user))
-    if not has_perm(roles, Perm.MESSAGING_USE) or not mfa_verified_in_session(fake_request):
+    if not has_perm(roles, Perm.MESSAGING_USE) or not staff_second_factor_in_session(fake_request):
         return None
     try:
         found = selectors.get_conversation_for_staff(jobcenter, user, conversation_id)
@@ -163,7 +163,7 @@ def team_access(user: User, session: Any) -> dict[int, frozenset[int | None]]:
     if not jobcenter_ids:
         return {}
     fake_request = cast("HttpRequest", SimpleNamespace(session=session, user=user))
-    if not mfa_verified_in_session(fake_request):
+    if not staff_second_factor_in_session(fake_request):
         return {}
     groups: dict[int, frozenset[int | None]] = {}
     for jobcenter_id in sorted(jobcenter_ids):

@@ -18,9 +18,9 @@ from openjobcenter.core.access import (
     ACTING_SESSION_KEY,
     Perm,
     has_perm,
-    mfa_verified_in_session,
     request_user,
     staff_roles,
+    staff_second_factor_in_session,
 )
 from openjobcenter.core.audit import acting_for, audit
 from openjobcenter.core.models import AuditAction
@@ -47,7 +47,7 @@ def _lookup(
         raise Http404
     if staff:
         roles = staff_roles(user, jobcenter)
-        if not has_perm(roles, Perm.MESSAGING_USE) or not mfa_verified_in_session(request):
+        if not has_perm(roles, Perm.MESSAGING_USE) or not staff_second_factor_in_session(request):
             raise Http404
         found = selectors.get_conversation_for_staff(jobcenter, user, pk)
         # The long poll hands out messages: a read like the page's (once per poll).
