@@ -29,8 +29,8 @@ from tests.messaging.conftest import (  # noqa: F401  (fixtures for this module)
 )
 
 
-def _poll(jc: Jobcenter, conversation: Conversation) -> str:
-    return f"/{jc.slug}/staff/nachrichten/{conversation.pk}/warten/?after=0&wait=0"
+def _poll(jc: Jobcenter, chat: Conversation) -> str:
+    return f"/{jc.slug}/staff/nachrichten/{chat.pk}/warten/?after=0&wait=0"
 
 
 def _api_inbox(jc: Jobcenter) -> str:
