@@ -159,3 +159,92 @@ def test_easy_language_page_has_default_text_pictograms_and_own_text(client: Cli
     start = client.get("/fulda/").content.decode()
     assert 'href="/fulda/leichte-sprache/"' in start
     assert 'href="/fulda/leichte-sprache/#gebaerdensprache"' in start
+
+
+def _log_in(client: Client) -> None:
+    from tests.conftest import PASSWORD
+
+    response = client.post("/konto/login/", {"login": "kunde@example.org", "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def _german_profile(customer) -> None:
+    customer.user.preferred_language = "de"
+    customer.user.save(update_fields=["preferred_language"])
+
+
+def test_a_language_chosen_before_login_survives_it_and_is_stored_in_the_profile(
+    client: Client, customer
+) -> None:
+    from openjobcenter.core.models import AuditEntry
+
+    _german_profile(customer)
+    # On the login page, before logging in: the switcher.
+    assert client.get("/konto/login/").status_code == 200
+    switched = client.post("/sprache/", {"language": "fa", "next": "/konto/login/"})
+    assert switched.status_code == 302
+    assert '<html lang="fa" dir="rtl">' in client.get("/konto/login/").content.decode()
+    _log_in(client)
+    response = client.get("/fulda/mein-bereich/")
+    assert response.status_code == 200
+    assert '<html lang="fa" dir="rtl">' in response.content.decode()
+    customer.user.refresh_from_db()
+    assert customer.user.preferred_language == "fa"
+    entry = AuditEntry.objects.get(object_type="customer_profile", object_id=str(customer.pk))
+    assert entry.detail == "fields=preferred_language"
+    assert entry.subject_id == customer.user.pk
+    # The choice was used once: on another device, the profile (now Farsi) decides.
+    other = Client()
+    _log_in(other)
+    assert '<html lang="fa" dir="rtl">' in other.get("/fulda/mein-bereich/").content.decode()
+
+
+def test_without_a_choice_before_login_the_profile_language_wins(client: Client, customer) -> None:
+    from openjobcenter.core.models import AuditEntry
+
+    _german_profile(customer)
+    # The browser asks for Farsi, and the cookie still holds the Farsi of whoever was
+    # logged in on this device before: neither is a choice of this person.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fa"
+    assert (
+        '<html lang="fa" dir="rtl">' in client.get("/", HTTP_ACCEPT_LANGUAGE="fa").content.decode()
+    )
+    client.post(
+        "/konto/login/", {"login": "kunde@example.org", "password": "x"}, HTTP_ACCEPT_LANGUAGE="fa"
+    )
+    _log_in(client)
+    response = client.get("/fulda/mein-bereich/", HTTP_ACCEPT_LANGUAGE="fa")
+    assert '<html lang="de" dir="ltr">' in response.content.decode()
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "de"
+    customer.user.refresh_from_db()
+    assert customer.user.preferred_language == "de"
+    assert not AuditEntry.objects.filter(detail="fields=preferred_language").exists()
+
+
+@pytest.mark.parametrize("cookie", ["klingon", "", "fa\x00", "../../etc/passwd"])
+def test_a_bogus_language_cookie_at_login_keeps_the_profile_language(
+    client: Client, customer, cookie: str
+) -> None:
+    _german_profile(customer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = cookie
+    _log_in(client)
+    response = client.get("/fulda/mein-bereich/")
+    assert response.status_code == 200
+    assert '<html lang="de" dir="ltr">' in response.content.decode()
+    customer.user.refresh_from_db()
+    assert customer.user.preferred_language == "de"
+
+
+def test_a_bogus_choice_before_login_is_german_and_the_profile_keeps_its_language(
+    client: Client, customer
+) -> None:
+    customer.user.preferred_language = "en"
+    customer.user.save(update_fields=["preferred_language"])
+    switched = client.post("/sprache/", {"language": "xx-klingon", "next": "/"})
+    assert switched.status_code == 302
+    # The switcher made it German; German chosen before login is a choice all the same.
+    _log_in(client)
+    html = client.get("/fulda/mein-bereich/").content.decode()
+    assert '<html lang="de" dir="ltr">' in html
+    customer.user.refresh_from_db()
+    assert customer.user.preferred_language == "de"

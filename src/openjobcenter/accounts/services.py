@@ -140,6 +140,43 @@ def user_set_language(*, user: User, language: str) -> None:
         user.save(update_fields=["preferred_language"])
 
 
+# The session notes a language the person chose with the switcher before logging in
+# (web.views.set_language); the cookie alone is no choice: after a logout it still holds
+# the account language of whoever was logged in on this device before.
+LANGUAGE_CHOSEN_KEY = "ojc_language_chosen"
+
+
+@transaction.atomic
+def user_keep_chosen_language(*, request: HttpRequest | None, user: User) -> str | None:
+    """At login: store the language the person chose before logging in on their account,
+    so it survives the login (issue 23). Returns the stored code, None when there was no
+    choice, it is not offered (any more), or the account holds it already."""
+    from openjobcenter.core.languages import usable_language
+
+    session = getattr(request, "session", None)
+    if session is None:
+        return None
+    chosen = session.pop(LANGUAGE_CHOSEN_KEY, None)
+    if not isinstance(chosen, str) or not chosen or usable_language(chosen) != chosen:
+        return None
+    if user.preferred_language == chosen:
+        return None
+    user.preferred_language = chosen
+    user.save(update_fields=["preferred_language"])
+    profile = CustomerProfile.objects.filter(user=user).select_related("jobcenter").first()
+    audit(
+        request=request,
+        action=AuditAction.UPDATE,
+        object_type="customer_profile" if profile is not None else "user",
+        object_id=profile.pk if profile is not None else user.pk,
+        jobcenter=profile.jobcenter if profile is not None else None,
+        subject=user,
+        actor=user,
+        detail="fields=preferred_language",
+    )
+    return chosen
+
+
 @transaction.atomic
 def staff_membership_grant(
     *,

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from openjobcenter.accounts.middleware import set_language_cookie
 from openjobcenter.accounts.models import CustomerProfile, StaffMembership
-from openjobcenter.accounts.services import user_set_language
+from openjobcenter.accounts.services import LANGUAGE_CHOSEN_KEY, user_set_language
 from openjobcenter.core.access import MissingPermission, request_jobcenter, roles_with
 from openjobcenter.core.content_i18n import translated
 from openjobcenter.core.languages import usable_language
@@ -149,6 +149,9 @@ def set_language(request: HttpRequest) -> HttpResponse:
         next_url = "/"
     if request.user.is_authenticated:
         user_set_language(user=request.user, language=language)
+    else:
+        # Kept through the login and stored on the account then (issue 23).
+        request.session[LANGUAGE_CHOSEN_KEY] = language
     response = HttpResponseRedirect(next_url)
     set_language_cookie(response, language)
     return response
