@@ -146,7 +146,6 @@ def user_set_language(*, user: User, language: str) -> None:
 LANGUAGE_CHOSEN_KEY = "ojc_language_chosen"
 
 
-@transaction.atomic
 def user_keep_chosen_language(*, request: HttpRequest | None, user: User) -> str | None:
     """At login: store the language the person chose before logging in on their account,
     so it survives the login (issue 23). Returns the stored code, None when there was no
@@ -161,19 +160,22 @@ def user_keep_chosen_language(*, request: HttpRequest | None, user: User) -> str
         return None
     if user.preferred_language == chosen:
         return None
-    user.preferred_language = chosen
-    user.save(update_fields=["preferred_language"])
-    profile = CustomerProfile.objects.filter(user=user).select_related("jobcenter").first()
-    audit(
-        request=request,
-        action=AuditAction.UPDATE,
-        object_type="customer_profile" if profile is not None else "user",
-        object_id=profile.pk if profile is not None else user.pk,
-        jobcenter=profile.jobcenter if profile is not None else None,
-        subject=user,
-        actor=user,
-        detail="fields=preferred_language",
-    )
+    # A transaction only when something is written: every login passes here (no
+    # savepoint round trips for the logins without a choice).
+    with transaction.atomic():
+        user.preferred_language = chosen
+        user.save(update_fields=["preferred_language"])
+        profile = CustomerProfile.objects.filter(user=user).select_related("jobcenter").first()
+        audit(
+            request=request,
+            action=AuditAction.UPDATE,
+            object_type="customer_profile" if profile is not None else "user",
+            object_id=profile.pk if profile is not None else user.pk,
+            jobcenter=profile.jobcenter if profile is not None else None,
+            subject=user,
+            actor=user,
+            detail="fields=preferred_language",
+        )
     return chosen
 
 
