@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from openjobcenter.accounts.models import CustomerProfile
 from openjobcenter.tenants.jccache import bump_version
-from openjobcenter.tenants.models import Jobcenter
+from openjobcenter.tenants.models import Jobcenter, VersionBumpingQuerySet
 
 
 class ApplicationKind(models.TextChoices):
@@ -227,23 +227,8 @@ class ApplicationSettings(models.Model):
         return f"{self.jobcenter_id}"
 
 
-class HandoffConfigQuerySet(models.QuerySet["HandoffConfig"]):
+class HandoffConfigQuerySet(VersionBumpingQuerySet["HandoffConfig"]):
     """Bulk writes tell the per-process copies too (``handoff/configcache.py``)."""
-
-    def update(self, **kwargs: Any) -> int:
-        rows = super().update(**kwargs)
-        bump_version()
-        return rows
-
-    update.alters_data = True  # type: ignore[attr-defined]
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        deleted = super().delete()
-        bump_version()
-        return deleted
-
-    delete.alters_data = True  # type: ignore[attr-defined]
-    delete.queryset_only = True  # type: ignore[attr-defined]
 
     def bulk_create(self, *args: Any, **kwargs: Any) -> list[HandoffConfig]:
         created = super().bulk_create(*args, **kwargs)

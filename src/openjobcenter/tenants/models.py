@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -11,6 +11,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from openjobcenter.tenants.jccache import bump_version
+
+_M = TypeVar("_M", bound=models.Model)
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Bitte eine Farbe wie #1d4f91 angeben."))
 postcode_validator = RegexValidator(r"^\d{5}$", _("Eine Postleitzahl hat fünf Ziffern."))
@@ -30,8 +32,10 @@ def default_modules() -> list[str]:
     return ["calculator"]
 
 
-class JobcenterQuerySet(models.QuerySet["Jobcenter"]):
-    """Bulk writes tell the per-process job centre caches too (``jccache.py``)."""
+class VersionBumpingQuerySet(models.QuerySet[_M]):
+    """Bulk updates and deletes set the job centres' shared version anew, so the
+    per-process copies keyed by it (``jccache.py``, ``handoff/configcache.py``) are read
+    afresh."""
 
     def update(self, **kwargs: Any) -> int:
         rows = super().update(**kwargs)
@@ -47,6 +51,10 @@ class JobcenterQuerySet(models.QuerySet["Jobcenter"]):
 
     delete.alters_data = True  # type: ignore[attr-defined]
     delete.queryset_only = True  # type: ignore[attr-defined]
+
+
+class JobcenterQuerySet(VersionBumpingQuerySet["Jobcenter"]):
+    """Bulk writes tell the per-process job centre caches too (``jccache.py``)."""
 
 
 class Jobcenter(models.Model):
