@@ -16,7 +16,12 @@ from openjobcenter.documents.models import Document, DocumentState
 from openjobcenter.documents.services_review import document_review
 from openjobcenter.postbox import services as postbox_services
 from openjobcenter.postbox.models import Notice, Objection
+from tests.handoff.fitconnect_support import fast_polls, keys, standin
 from tests.postbox.conftest import make_pdf
+
+# The FIT-Connect fixtures, defined once for the folder (the session's 4096-bit key is
+# made once, not once per module that uses it).
+__all__ = ["fast_polls", "keys", "standin"]
 
 PDF = b"%PDF-1.7\n% Lohnabrechnung Juni\n%%EOF\n"
 

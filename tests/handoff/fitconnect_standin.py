@@ -1,8 +1,9 @@
 """A stand-in FIT-Connect submission service for the tests, run in its own process on
 loopback: ``python -m tests.handoff.fitconnect_standin <state dir>``.
 
-It implements the sender's side of the Submission API as ``handoff/fitconnect/spec``
-describes it (token, destination, key, create, attachment, submit, event log, JWKS),
+It implements the sender's side of the Submission API as FITKO's official OpenAPI file
+in ``handoff/fitconnect/spec`` describes it (destination, key, create, attachment, submit,
+the case's event log, JWKS; and the token endpoint),
 checks every request against that specification, decrypts what it receives with the
 destination's private key, checks the metadata against the FIT-Connect metadata schema
 and the hashes against the decrypted data and attachments, and then writes an accept or
@@ -11,7 +12,8 @@ reject event (a PS512-signed Security Event Token) to the submission's log.
 ``<state dir>/config.json`` says who it is (client, destination, keys) and how to behave
 (``refuse_token``, ``reject``, ``decide_after_polls``); it writes its port to
 ``<state dir>/port``, each submission's decrypted parts to ``<state dir>/submissions/<id>/``
-and every problem it found to ``<state dir>/problems.log``.
+(with the requests as received, still encrypted, under ``raw/``, for the tests to decrypt
+themselves) and every problem it found to ``<state dir>/problems.log``.
 """
 
 from __future__ import annotations
@@ -138,6 +140,11 @@ def _store(submission_id: str) -> None:
     )
     for aid, blob in sub["attachments"].items():
         (folder / "attachments" / aid).write_bytes(blob)
+    (folder / "raw").mkdir(exist_ok=True)
+    (folder / "raw" / "create.json").write_text(json.dumps(sub["create_request"]))
+    (folder / "raw" / "submit.json").write_text(json.dumps(sub["submit_request"]))
+    for aid, jose in sub["raw_attachments"].items():
+        (folder / "raw" / f"{aid}.jose").write_text(jose)
 
 
 def app(environ: dict[str, Any], start: Any) -> list[bytes]:
@@ -196,6 +203,7 @@ def app(environ: dict[str, Any], start: Any) -> list[bytes]:
                     "services": [
                         {
                             "identifier": CONFIG["leika"],
+                            "regions": ["DE06631"],
                             "submissionSchemas": [
                                 {
                                     "schemaUri": "urn:openjobcenter:handoff:envelope:1",
@@ -235,6 +243,8 @@ def app(environ: dict[str, Any], start: Any) -> list[bytes]:
             "announced": data["announcedAttachments"],
             "serviceType": data["serviceType"],
             "attachments": {},
+            "create_request": data,
+            "raw_attachments": {},
             "events": [],
             "polls": 0,
             "submitted": False,
@@ -248,6 +258,27 @@ def app(environ: dict[str, Any], start: Any) -> list[bytes]:
                 "submissionId": sid,
                 "caseId": SUBMISSIONS[sid]["caseId"],
             },
+        )
+    if parts[:2] == ["v1", "cases"] and len(parts) == 4 and parts[3] == "events":
+        # The official API keeps the event log per case (``get-case-events``).
+        found = [s for s, v in SUBMISSIONS.items() if v["caseId"] == parts[2]]
+        if not found:
+            return _answer(
+                start, "404 Not Found", {"type": "about:blank", "title": "case", "status": 404}
+            )
+        sub = SUBMISSIONS[found[0]]
+        sub["polls"] += 1
+        if (
+            sub["submitted"]
+            and not sub["events"]
+            and sub["polls"] > int(CONFIG.get("decide_after_polls", 0))
+        ):
+            _decide(found[0])
+        events = sub["events"]
+        return _answer(
+            start,
+            "200 OK",
+            {"count": len(events), "offset": 0, "totalCount": len(events), "eventLog": events},
         )
     sid = parts[2] if len(parts) > 2 else ""
     sub = SUBMISSIONS.get(sid)
@@ -265,6 +296,7 @@ def app(environ: dict[str, Any], start: Any) -> list[bytes]:
             )
         try:
             sub["attachments"][parts[4]] = _decrypt(body.decode())
+            sub["raw_attachments"][parts[4]] = body.decode()
         except Exception as exc:
             _problem(f"attachment does not decrypt: {exc}")
             return _answer(
@@ -278,6 +310,7 @@ def app(environ: dict[str, Any], start: Any) -> list[bytes]:
             spec.check_component("SubmitSubmission", data)
             sub["metadata"] = json.loads(_decrypt(data["encryptedMetadata"]))
             sub["data"] = _decrypt(data["encryptedData"])
+            sub["submit_request"] = data
         except Exception as exc:
             _problem(f"submit: {exc}")
             return _answer(
@@ -294,15 +327,6 @@ def app(environ: dict[str, Any], start: Any) -> list[bytes]:
             "202 Accepted",
             {"destinationId": destination, "submissionId": sid, "caseId": sub["caseId"]},
         )
-    if len(parts) == 4 and parts[3] == "events" and method == "GET":
-        sub["polls"] += 1
-        if (
-            sub["submitted"]
-            and not sub["events"]
-            and sub["polls"] > int(CONFIG.get("decide_after_polls", 0))
-        ):
-            _decide(sid)
-        return _answer(start, "200 OK", {"eventLog": sub["events"]})
     return _answer(
         start, "405 Method Not Allowed", {"type": "about:blank", "title": "method", "status": 405}
     )

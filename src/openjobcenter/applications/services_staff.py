@@ -261,14 +261,18 @@ def handoff_retry(
         internal=True,
         data={"backend": delivery.backend, "status": "retry_requested"},
     )
-    audit(
+    from openjobcenter.handoff import trail
+
+    trail.record_retry(
         request=request,
-        action=AuditAction.UPDATE,
-        object_type="application_handoff",
-        object_id=delivery.pk,
-        jobcenter=application.jobcenter,
         actor=actor,
-        detail=f"retry {delivery.backend}",
+        jobcenter=application.jobcenter,
+        subject=trail.application_subject(application.kind),
+        subject_id=application.pk,
+        backend=delivery.backend,
+        source=trail.APPLICATION_SOURCE,
+        delivery_id=delivery.pk,
+        how="retry now",
     )
     from openjobcenter.handoff.tasks import run_handoffs
 

@@ -34,6 +34,7 @@ from openjobcenter.core import failpoints, metrics, sealed
 from openjobcenter.handoff import backends as _backends  # noqa: F401 (registers)
 from openjobcenter.handoff import efile as _efile  # noqa: F401 (registers)
 from openjobcenter.handoff import fitconnect as _fitconnect  # noqa: F401 (registers)
+from openjobcenter.handoff import trail
 from openjobcenter.handoff.base import (
     APPLICATION,
     CHANGE_NOTICE,
@@ -394,6 +395,19 @@ def run_delivery(delivery_id: int) -> str | None:
             from openjobcenter.home.queue_cache import queue_changed
 
             queue_changed(jobcenter_id=delivery.application.jobcenter_id, module="handoff")
+        app = delivery.application
+        trail.record_try(
+            jobcenter=app.jobcenter,
+            subject=trail.application_subject(app.kind),
+            subject_id=app.pk,
+            backend=delivery.backend,
+            phase=delivery.phase,
+            source=trail.APPLICATION_SOURCE,
+            delivery_id=delivery.pk,
+            attempt=delivery.attempts,
+            status=str(fields["status"]),
+            error=result.error,
+        )
         if fields["status"] in (DeliveryStatus.DELIVERED, DeliveryStatus.FAILED):
             ApplicationEvent.objects.create(
                 application_id=delivery.application_id,

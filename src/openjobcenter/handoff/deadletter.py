@@ -1,7 +1,7 @@
 """Dead letters: deliveries that failed for good (``max_attempts`` tries, or a failure
 another try cannot fix). Team leads and admins see them per job centre with the reason
 (an HTTP status or an error class, never personal data) and start them again; every look
-and every retry is audited (``views.py``).
+and every retry is audited (``views.py``, ``trail.py``).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.urls import reverse
 
-from openjobcenter.core.audit import audit
-from openjobcenter.core.models import AuditAction
+from openjobcenter.handoff import trail
+from openjobcenter.handoff.trail import APPLICATION_SOURCE, ITEM_SOURCE
 from openjobcenter.home.queue_cache import queue_changed
 
 if TYPE_CHECKING:
@@ -23,8 +23,6 @@ if TYPE_CHECKING:
     from openjobcenter.accounts.models import User
     from openjobcenter.tenants.models import Jobcenter
 
-APPLICATION_SOURCE = "application"
-ITEM_SOURCE = "item"
 LIMIT = 200
 
 
@@ -132,8 +130,8 @@ def retry(
         HandoffDelivery.objects.filter(pk=pk).update(
             status=DeliveryStatus.RETRYING, next_attempt_at=None, attempts=0, external_ref=""
         )
-        backend, object_type = app_delivery.backend, "application_handoff"
-        app_id = app_delivery.application_id
+        backend, app_id = app_delivery.backend, app_delivery.application_id
+        subject, subject_id = trail.application_subject(app_delivery.application.kind), app_id
 
         def start() -> None:
             from openjobcenter.handoff.tasks import run_handoffs
@@ -149,7 +147,7 @@ def retry(
         ItemDelivery.objects.filter(pk=pk).update(
             status=ItemDeliveryStatus.RETRYING, next_attempt_at=None, attempts=0, external_ref=""
         )
-        backend, object_type = item.backend, f"handoff_{item.subject}"
+        backend, subject, subject_id = item.backend, item.subject, item.subject_id
         item_id = item.pk
 
         def start() -> None:
@@ -159,14 +157,16 @@ def retry(
 
     else:
         raise NotFound
-    audit(
+    trail.record_retry(
         request=request,
-        action=AuditAction.UPDATE,
-        object_type=object_type,
-        object_id=pk,
-        jobcenter=jobcenter,
         actor=actor,
-        detail=f"dead letter retry {backend}",
+        jobcenter=jobcenter,
+        subject=subject,
+        subject_id=subject_id,
+        backend=backend,
+        source=source,
+        delivery_id=pk,
+        how="dead letter retry",
     )
     queue_changed(jobcenter_id=jobcenter.pk, module="handoff")
     transaction.on_commit(start)

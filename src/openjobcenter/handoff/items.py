@@ -29,8 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from openjobcenter.core import metrics, outbox
-from openjobcenter.core.audit import audit
-from openjobcenter.core.models import AuditAction
+from openjobcenter.handoff import trail
 from openjobcenter.handoff.base import (
     CHAT_TRANSCRIPT,
     DOCUMENT,
@@ -191,15 +190,18 @@ def run_item_delivery(delivery_id: int) -> str | None:
             from openjobcenter.home.queue_cache import queue_changed
 
             queue_changed(jobcenter_id=delivery.jobcenter_id, module="handoff")
-        if fields["status"] in (S.DELIVERED, S.FAILED):
-            audit(
-                request=None,
-                action=AuditAction.UPDATE,
-                object_type=f"handoff_{delivery.subject}",
-                object_id=delivery.subject_id,
-                jobcenter=delivery.jobcenter,
-                detail=f"{delivery.backend} {fields['status']} after {delivery.attempts}",
-            )
+        trail.record_try(
+            jobcenter=delivery.jobcenter,
+            subject=delivery.subject,
+            subject_id=delivery.subject_id,
+            backend=delivery.backend,
+            phase="",
+            source=trail.ITEM_SOURCE,
+            delivery_id=delivery.pk,
+            attempt=delivery.attempts,
+            status=str(fields["status"]),
+            error=result.error,
+        )
     metrics.HANDOFF_ATTEMPTS.labels(delivery.backend, str(fields["status"])).inc()
     return str(fields["status"])
 

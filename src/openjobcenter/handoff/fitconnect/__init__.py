@@ -7,8 +7,8 @@ configured trust anchor), a new submission announcing the attachments, each atta
 and then metadata and data as JWE (RSA-OAEP-256 + A256GCM), submit, and the event log
 polled a few times. Accepted: delivered. Rejected: failed at once (the destination's
 problem types as reason). Neither yet: the try ends "waiting" with the submission id kept
-on the delivery (``HandoffResult.external_ref``), and the next try (with backoff) only
-reads the event log again, so a submitted submission is never sent twice. Every request
+and its case id kept on the delivery (``HandoffResult.external_ref``), and the next try
+(with backoff) only reads the case's event log again, so a submitted submission is never sent twice. Every request
 body and the metadata are checked against the shipped specification (``spec/``) before
 they leave. The metadata's ``additionalReferenceInfo.senderReference`` is the item's
 idempotency key: a receiver drops a duplicate of a try that was submitted but whose answer
@@ -130,7 +130,7 @@ class FitConnectBackend(HandoffBackend):
                 {
                     "destinationId": "00000000-0000-4000-8000-000000000000",
                     "announcedAttachments": [],
-                    "serviceType": {"identifier": str(config.get("leika") or "")},
+                    "serviceType": {"name": "-", "identifier": str(config.get("leika") or "")},
                 },
             )
         except spec.SpecError:
@@ -257,6 +257,11 @@ class _Session:
             raise _Failed("destination does not offer the service (LeiKa)", retry=False)
         kid = str(destination["encryptionKid"])
         _, jwk = self.call("GET", f"/v1/destinations/{self.destination_id}/keys/{kid}")
+        try:
+            # The official JWK: RSA, at least 4096 bits, with its certificate chain (x5c).
+            spec.check_component("JWK", jwk)
+        except spec.SpecError as exc:
+            raise _Failed("destination key does not match the specification", retry=False) from exc
         anchors = crypto.parse_anchors(str(self.config.get("trust_anchor") or ""))
         try:
             key = crypto.destination_key(
@@ -274,25 +279,39 @@ class _Session:
             item, key, kid, destination_id=self.destination_id, leika=str(self.config["leika"])
         )
         _, created = self.call("POST", "/v1/submissions", json_body=prepared.create)
-        submission_id = str(created.get("submissionId") or "") if created else ""
-        if not submission_id or not set(submission_id) <= _UUID_CHARS:
+        try:
+            spec.check_component("SubmissionCreated", created)
+        except spec.SpecError as exc:
+            raise _Failed("create submission: answer does not match the specification") from exc
+        submission_id, case_id = str(created["submissionId"]), str(created["caseId"])
+        if not set(submission_id + case_id) <= _UUID_CHARS:
             raise _Failed("create submission: no submission id")
         for attachment_id, jose in prepared.attachments:
             self.call(
                 "PUT", f"/v1/submissions/{submission_id}/attachments/{attachment_id}", jose=jose
             )
         self.call("PUT", f"/v1/submissions/{submission_id}", json_body=prepared.submit)
-        return self.follow(submission_id)
+        return self.follow(f"{submission_id} {case_id}")
 
-    def follow(self, submission_id: str) -> HandoffResult:
-        """Read the event log a few times: accepted, rejected, or still waiting."""
+    def follow(self, external_ref: str) -> HandoffResult:
+        """Read the case's event log a few times: accepted, rejected, or still waiting.
+
+        ``external_ref`` is "<submission id> <case id>": the sender reads the events of the
+        case (``GET /v1/cases/{caseId}/events``) and picks those about its submission."""
+        submission_id, _, case_id = external_ref.partition(" ")
+        if not case_id or not set(submission_id + case_id) <= _UUID_CHARS:
+            # Written before the case id was kept: its log cannot be read, and sending it
+            # again on its own could duplicate it. Staff decide (dead letter, "retry").
+            return HandoffResult(
+                ok=False, error="submitted, case unknown", retry=False, external_ref=external_ref
+            )
         tries = int(_conf("fitconnect_poll_tries", 3))
         interval = float(_conf("fitconnect_poll_interval_s", 2.0))
         keys: dict[str, Any] | None = None
         for n in range(tries):
             if n:
                 time.sleep(interval)
-            _, log = self.call("GET", f"/v1/submissions/{submission_id}/events")
+            _, log = self.call("GET", f"/v1/cases/{case_id}/events")
             try:
                 spec.check_component("EventLog", log)
             except spec.SpecError as exc:
@@ -309,7 +328,7 @@ class _Session:
                 events = claims.get("events") or {}
                 if ACCEPT in events:
                     return HandoffResult(
-                        ok=True, detail=f"accepted {submission_id}", external_ref=submission_id
+                        ok=True, detail=f"accepted {submission_id}", external_ref=external_ref
                     )
                 if REJECT in events:
                     problems = events[REJECT].get("problems") or []
@@ -318,10 +337,10 @@ class _Session:
                         ok=False,
                         error=f"rejected: {types or 'no reason given'}"[:300],
                         retry=False,
-                        external_ref=submission_id,
+                        external_ref=external_ref,
                     )
         return HandoffResult(
-            ok=False, error="submitted, awaiting acceptance", external_ref=submission_id
+            ok=False, error="submitted, awaiting acceptance", external_ref=external_ref
         )
 
 
