@@ -4,8 +4,13 @@ Run with ``.venv/bin/python bench/handoff.py [--n 200] [--pdf-kb 200] [--smoke]`
 
 Per submission, in one process, interleaved (A/B, B/A, …) so load hits both alike:
 
-- baseline ``json_push``: what the signed JSON push spends before the network: the
-  canonical JSON envelope and its HMAC-SHA256 signature (``handoff/backends.py``);
+- baseline ``json_push``: what the signed JSON push spends before the network for an
+  application: the canonical JSON envelope and its HMAC-SHA256 signature
+  (``handoff/backends.py``; the push carries no files for an application, the receiver
+  fetches the PDF);
+- ``json_push+files``: the same with the two PDFs inline (base64 and SHA-256, as the push
+  sends a document's or an objection's file): the same bytes on the wire as FIT-Connect
+  carries, so the ratio shows what the encryption itself costs;
 - ``fitconnect``: what the FIT-Connect backend spends before the network
   (``handoff.fitconnect.prepare``): metadata with SHA-512 of data and attachment, the
   checks against the shipped specification, and JWE (RSA-OAEP-256 + A256GCM) of metadata,
@@ -46,7 +51,7 @@ def main() -> int:
     django.setup()
     from joserfc.jwk import RSAKey
 
-    from openjobcenter.handoff.backends import canonical_json, sign
+    from openjobcenter.handoff.backends import _inline, canonical_json, sign
     from openjobcenter.handoff.base import HandoffInput
     from openjobcenter.handoff.fitconnect import prepare
 
@@ -83,6 +88,16 @@ def main() -> int:
         sign("ein-langes-geheimnis-123", body)
         return len(body)
 
+    def json_push_files() -> int:
+        envelope = item.envelope()
+        envelope["attachments"] = [
+            _inline(name, load())
+            for name, load in (("summary.pdf", lambda: pdf), *item.attachments)
+        ]
+        body = canonical_json(envelope)
+        sign("ein-langes-geheimnis-123", body)
+        return len(body)
+
     def fitconnect() -> int:
         prepared = prepare(
             item,
@@ -95,7 +110,11 @@ def main() -> int:
 
     load = Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").exists() else []
     results = time_interleaved(
-        [(Timing("json_push"), json_push), (Timing("fitconnect"), fitconnect)],
+        [
+            (Timing("json_push"), json_push),
+            (Timing("json_push+files"), json_push_files),
+            (Timing("fitconnect"), fitconnect),
+        ],
         args.n,
         warmup=2 if args.smoke else 10,
     )
@@ -108,7 +127,7 @@ def main() -> int:
         cpu = r["cpu_p50_ms"]
         per_min = 60_000 / cpu if cpu else float("inf")
         print(
-            f"  {r['name']:<10} ≈ {per_min:>9.0f} submissions/min on one worker (by CPU p50), "
+            f"  {r['name']:<15} ≈ {per_min:>9.0f} submissions/min on one worker (by CPU p50), "
             f"{r.get('bytes', 0)} bytes out"
         )
     return 0
