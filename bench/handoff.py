@@ -90,10 +90,8 @@ def main() -> int:
 
     def json_push_files() -> int:
         envelope = item.envelope()
-        envelope["attachments"] = [
-            _inline(name, load())
-            for name, load in (("summary.pdf", lambda: pdf), *item.attachments)
-        ]
+        files = [("summary.pdf", pdf)] + [(name, load()) for name, load in item.attachments]
+        envelope["attachments"] = [_inline(name, content) for name, content in files]
         body = canonical_json(envelope)
         sign("ein-langes-geheimnis-123", body)
         return len(body)

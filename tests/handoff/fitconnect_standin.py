@@ -266,15 +266,15 @@ def app(environ: dict[str, Any], start: Any) -> list[bytes]:
             return _answer(
                 start, "404 Not Found", {"type": "about:blank", "title": "case", "status": 404}
             )
-        sub = SUBMISSIONS[found[0]]
-        sub["polls"] += 1
+        case = SUBMISSIONS[found[0]]
+        case["polls"] += 1
         if (
-            sub["submitted"]
-            and not sub["events"]
-            and sub["polls"] > int(CONFIG.get("decide_after_polls", 0))
+            case["submitted"]
+            and not case["events"]
+            and case["polls"] > int(CONFIG.get("decide_after_polls", 0))
         ):
             _decide(found[0])
-        events = sub["events"]
+        events = case["events"]
         return _answer(
             start,
             "200 OK",

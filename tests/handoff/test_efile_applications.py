@@ -96,6 +96,7 @@ def test_submitted_application_lands_as_one_process_with_filing_and_submission(
     assert dokument["metadata"]["customer_number"] == "123D456789"
     assert dokument["data"]["answers"]["filing"]["last_name"] == "Kunde"
     pdf = sealed.read(app.jobcenter, app.pdf_name)
+    assert pdf is not None
     assert dokument["files"] == [
         {
             "name": f"{ref}.pdf",
