@@ -196,3 +196,36 @@ def test_the_shipped_json_is_the_official_yaml() -> None:
     yaml = pytest.importorskip("yaml")
     assert spec.api() == yaml.safe_load((spec.SPEC_DIR / "submission-api.v1.1.3.yaml").read_text())
     assert spec.api()["info"]["version"] == "1.1.3"
+
+
+def test_a_submission_kept_without_its_case_is_left_to_staff() -> None:
+    """A delivery from before the case id was kept: its case's log cannot be read, and
+    sending it on its own could make a second submission, so it fails at once (a dead
+    letter staff can retry) without a request."""
+    from openjobcenter.handoff.base import HandoffInput
+    from openjobcenter.handoff.fitconnect import FitConnectBackend
+
+    item = HandoffInput(
+        application_id=1,
+        reference="A-1",
+        kind="initial",
+        jobcenter_slug="x",
+        form_key="initial",
+        form_version=2,
+        submitted_at="",
+        submission_sha256="",
+        submitted_data={},
+        idempotency_key="k",
+        staff_url="",
+        config={
+            "token_url": "https://127.0.0.1:9/token",  # nothing listens: no request is made
+            "api_url": "https://127.0.0.1:9",
+            "client_id": "c",
+            "client_secret": "s",
+            "destination_id": "3b7c4e6a-1f2d-4c3b-9a8e-5d6f7a8b9c0d",
+            "leika": LEIKA,
+        },
+        external_ref="54c46d87-ca9e-4101-a4e8-4052a4bc9102",
+    )
+    result = FitConnectBackend().deliver(item)
+    assert (result.ok, result.retry, result.error) == (False, False, "submitted, case unknown")
