@@ -108,6 +108,12 @@ class TranslationsFormMixin:
                 stored = self.stored_translations.get(field, {}).get(language)
                 if isinstance(stored, str):
                     self._form.initial.setdefault(name, stored)
+                else:
+                    # The operator's shared translation is adopted while the field stays
+                    # empty: the admin sees it as the placeholder (docs/languages.md).
+                    shared = shared_translation(self._german_source(field), language)
+                    if shared:
+                        self._form.fields[name].widget.attrs["placeholder"] = shared
 
     def _copy(self, german: forms.Field, field: str, language: str) -> forms.Field:
         multiline = isinstance(german.widget, forms.Textarea)
@@ -131,6 +137,13 @@ class TranslationsFormMixin:
             value = getattr(getattr(self, "instance", None), field, "")
         return str(value or "")
 
+    def translation_missing(self, field: str, language: str) -> bool:
+        """Whether the stored German text of ``field`` has neither an own nor a shared
+        translation in ``language`` (a form with structured texts refines this)."""
+        german = self._german_source(field)
+        own = self.stored_translations.get(field, {}).get(language, "")
+        return bool(german.strip()) and not own.strip() and not shared_translation(german, language)
+
     def translation_sections(self) -> list[LanguageSection]:
         sections = []
         form: Any = self
@@ -142,9 +155,7 @@ class TranslationsFormMixin:
                 if name not in self._form.fields:
                     continue
                 bound.append(form[name])
-                german = self._german_source(field)
-                own = self.stored_translations.get(field, {}).get(language, "")
-                if german.strip() and not own.strip() and not shared_translation(german, language):
+                if self.translation_missing(field, language):
                     missing.append(str(self._form.fields[field].label))
             sections.append(
                 LanguageSection(

@@ -115,7 +115,9 @@ class ModulesForm(forms.Form):
         ]
 
 
-class OfficeForm(forms.Form):
+class OfficeForm(TranslationsFormMixin, forms.Form):
+    translatable = ("opening_hours",)
+
     name = forms.CharField(label=_("Name"), max_length=200)
     street = forms.CharField(label=_("Straße und Hausnummer"), max_length=200)
     postcode = forms.CharField(

@@ -174,6 +174,9 @@ class Office(models.Model):
     )
     accessible_entrance = models.BooleanField(_("Barrierefreier Zugang"), default=False)
     position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+    # Per-language opening hours (core/content_i18n.py); the German text stays the one
+    # the appointments' opening-hours check reads.
+    translations = models.JSONField(_("Übersetzungen"), default=dict, db_default={}, blank=True)
 
     objects = OfficeQuerySet.as_manager()
 
@@ -196,7 +199,11 @@ class Office(models.Model):
 
     @property
     def opening_hours_lines(self) -> list[str]:
-        return [line.strip() for line in self.opening_hours.splitlines() if line.strip()]
+        """The opening hours in the reader's language (German as the fallback)."""
+        from openjobcenter.core.content_i18n import translated
+
+        text = translated(self, "opening_hours")
+        return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 class ServiceArea(models.Model):

@@ -128,7 +128,7 @@ def office_save(
             raise ValueError(msg)
         action = AuditAction.UPDATE
     for field, value in data.items():
-        setattr(office, field, value)
+        setattr(office, field, checked_translations(value) if field == "translations" else value)
     office.full_clean()
     office.save()
     audit(

@@ -110,10 +110,18 @@ def office_edit(request: HttpRequest, jc: str, pk: int | None = None) -> HttpRes
     jobcenter, user = _ctx(request)
     office = get_office_for(jobcenter, pk) if pk is not None else None
     initial = {f: getattr(office, f) for f in OfficeForm.base_fields} if office else {"position": 0}
-    form = OfficeForm(request.POST or None, initial=initial)
+    form = OfficeForm(
+        request.POST or None,
+        initial=initial,
+        translations=office.translations if office else {},
+    )
     if request.method == "POST" and form.is_valid():
         office_save(
-            request=request, actor=user, jobcenter=jobcenter, office=office, data=form.cleaned_data
+            request=request,
+            actor=user,
+            jobcenter=jobcenter,
+            office=office,
+            data={**form.german_data(), "translations": form.translations()},
         )
         messages.success(request, _("Der Standort wurde gespeichert."))
         return redirect("staff:offices", jc=jc)
