@@ -69,7 +69,7 @@ def extracted(tmp: Path) -> dict[tuple[str, str], str]:
     pot = tmp / "source.pot"
     listing = tmp / "files.txt"
     listing.write_text("\n".join(files), encoding="utf-8")
-    subprocess.run(  # noqa: S603 - fixed arguments, our own files
+    subprocess.run(
         [
             str(shutil.which("xgettext")),
             "--language=Python",

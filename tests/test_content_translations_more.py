@@ -124,7 +124,9 @@ def test_customer_sees_own_then_shared_then_platform_help_never_the_german_overr
     _customer_in(customer, "tr")
     turkish = customer_client.get(url).content.decode()
     assert OWN_TR in turkish and GERMAN_HELP not in turkish
-    listing = customer_client.get(reverse("customer:applications", kwargs={"jc": jc.slug})).content.decode()
+    listing = customer_client.get(
+        reverse("customer:applications", kwargs={"jc": jc.slug})
+    ).content.decode()
     assert "Lütfen belgelerinizi hazır bulundurun." in listing
 
     # Farsi: no own text — the platform's Farsi help, not the German override.
@@ -134,7 +136,9 @@ def test_customer_sees_own_then_shared_then_platform_help_never_the_german_overr
     assert platform_fa != PLATFORM_DE
     assert platform_fa in farsi and GERMAN_HELP not in farsi
     # ... the introduction falls back to German (a job centre's text has no other source).
-    listing = customer_client.get(reverse("customer:applications", kwargs={"jc": jc.slug})).content.decode()
+    listing = customer_client.get(
+        reverse("customer:applications", kwargs={"jc": jc.slug})
+    ).content.decode()
     assert "Bitte halten Sie Ihre Unterlagen bereit." in listing
 
     # The operator ships a translation of exactly that German help: Farsi adopts it.

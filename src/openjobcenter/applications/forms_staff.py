@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -18,7 +17,6 @@ from openjobcenter.applications.services_staff import MAX_MESSAGE, STAFF_STATUSE
 from openjobcenter.core.content_i18n_forms import TranslationsFormMixin, field_name
 from openjobcenter.core.inputs import day_validators
 from openjobcenter.handoff import HandoffBackend
-
 
 
 def _status_choices() -> list[tuple[str, Any]]:
