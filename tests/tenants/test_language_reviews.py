@@ -121,7 +121,7 @@ def test_outsiders_cannot_see_or_change_another_job_centres_reviews(
     assert other_admin.post(URL, {"remove": EASY_GERMAN}).status_code == 404
     # B's own page lists none of A's records.
     assert (
-        "Prüfgruppe"
+        "Lesegruppe Domplatz"
         not in other_admin.get("/wiesbaden/staff/einstellungen/pruefung/").content.decode()
     )
     assert LanguageReview.objects.filter(jobcenter=jc_a).count() == 1

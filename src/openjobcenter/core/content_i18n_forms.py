@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
@@ -65,6 +66,9 @@ class LanguageSection:
     fields: list[BoundField]
     missing: list[str]  # labels of German texts with neither an own nor a shared translation
     open: bool  # errors inside: shown opened
+    adopted: list[str] = dataclass_field(
+        default_factory=list
+    )  # labels shown in the operator's text
 
 
 class TranslationsFormMixin:
@@ -144,19 +148,29 @@ class TranslationsFormMixin:
         own = self.stored_translations.get(field, {}).get(language, "")
         return bool(german.strip()) and not own.strip() and not shared_translation(german, language)
 
+    def _adopted(self, field: str, language: str) -> bool:
+        """No own text, but the operator's shared translation of the German is shown."""
+        own = self.stored_translations.get(field, {}).get(language, "")
+        german = self._german_source(field)
+        return not own.strip() and bool(german.strip() and shared_translation(german, language))
+
     def translation_sections(self) -> list[LanguageSection]:
         sections = []
         form: Any = self
         for language in self.translation_languages:
             bound: list[BoundField] = []
             missing: list[str] = []
+            adopted: list[str] = []
             for field in self.translatable:
                 name = field_name(field, language)
                 if name not in self._form.fields:
                     continue
                 bound.append(form[name])
+                label = str(self._form.fields[field].label)
                 if self.translation_missing(field, language):
-                    missing.append(str(self._form.fields[field].label))
+                    missing.append(label)
+                elif self._adopted(field, language):
+                    adopted.append(label)
             sections.append(
                 LanguageSection(
                     code=language,
@@ -166,6 +180,7 @@ class TranslationsFormMixin:
                     fields=bound,
                     missing=missing,
                     open=any(b.errors for b in bound),
+                    adopted=adopted,
                 )
             )
         return sections
