@@ -79,7 +79,7 @@ def test_bad_input_is_refused_and_nothing_is_stored(
         response = client.post(URL, bad)
         assert response.status_code == 400, bad
     assert (
-        "Das Datum liegt in der Zukunft."
+        "Das Datum darf nicht in der Zukunft liegen."
         in client.post(URL, {**RECORD, "reviewed_on": tomorrow}).content.decode()
     )
     assert not LanguageReview.objects.exists()

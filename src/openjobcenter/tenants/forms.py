@@ -180,5 +180,5 @@ class LanguageReviewForm(forms.Form):
     def clean_reviewed_on(self) -> date:
         day: date = self.cleaned_data["reviewed_on"]
         if day > timezone.localdate():
-            raise forms.ValidationError(_("Das Datum liegt in der Zukunft."))
+            raise forms.ValidationError(_("Das Datum darf nicht in der Zukunft liegen."))
         return day
