@@ -38,7 +38,6 @@ SECTIONS = {
     "branding": (BrandingForm, ("primary_colour", "intro")),
     "contact": (ContactForm, ("phone", "email", "website")),
     "legal": (
-        LanguageReviewForm,
         LegalForm,
         ("imprint", "privacy", "accessibility", "accessibility_feedback_email", "easy_language"),
     ),
