@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.test import Client
+from django.utils import translation
 
 from openjobcenter.accounts.models import Role
 from openjobcenter.calculator.models import HousingLimit
@@ -293,3 +294,46 @@ def test_cli_through_the_openjobcenter_command(tmp_path) -> None:
     )
     assert bad.returncode == 2
     assert "2026-01-01" in bad.stderr
+
+
+@pytest.mark.parametrize("language", ["tr", "fa", "ru", "pl", "ro", "fa-af", "uk", "ar", "en"])
+def test_api_calculate_explains_in_every_offered_language(client: Client, db, language) -> None:
+    body = {
+        "date": "2026-03-01",
+        "rent_m": 450,
+        "heating_m": 80,
+        "in_grace_period": True,
+        "members": [{"id": "A", "role": "adult", "age": 35}],
+    }
+    response = client.post(
+        f"/api/v1/benefits/calculate?language={language}",
+        json.dumps(body),
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    data = response.json()
+    assert data["claim_m"] == "1093.00"
+    assert "de" in data["explanation"][0]  # the calculator's own lines stay
+    localized = data["explanation_localized"]
+    assert localized["language"] == language
+    with translation.override(language):
+        expected = translation.gettext("Zusammen im Monat: %(amount)s")
+    assert expected != "Zusammen im Monat: %(amount)s"
+    assert localized["lines"][-1].startswith(expected.split("%(amount)s")[0])
+
+
+def test_api_calculate_unknown_language_explains_in_german(client: Client, db) -> None:
+    body = {"date": "2026-03-01", "members": [{"id": "A", "role": "adult", "age": 35}]}
+    response = client.post(
+        "/api/v1/benefits/calculate?language=xx-evil",
+        json.dumps(body),
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    localized = response.json()["explanation_localized"]
+    assert localized["language"] == "de"
+    assert localized["lines"][-1].startswith("Zusammen im Monat:")
+    plain = client.post(
+        "/api/v1/benefits/calculate", json.dumps(body), content_type="application/json"
+    )
+    assert "explanation_localized" not in plain.json()

@@ -314,8 +314,12 @@ def test_easy_german_keeps_the_formal_german_of_the_login_library() -> None:
         sorted(formal - easy)
     )
     translation = trans_real.translation(EASY_GERMAN)
+    # Written in Leichte Sprache now (issue 23.5), still with "Sie", never allauth's "du".
     assert translation.gettext("Please type your current password.") == (
-        "Bitte geben Sie Ihr aktuelles Passwort ein."
+        "Bitte schreiben Sie Ihr jetziges Pass-Wort."
+    )
+    assert translation.gettext("Too many failed login attempts. Try again later.").startswith(
+        "Die Anmeldung hat zu oft nicht geklappt."
     )
     assert translation.gettext("This field is required.") == "Bitte füllen Sie dieses Feld aus."
 

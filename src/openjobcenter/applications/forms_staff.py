@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -11,14 +10,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from openjobcenter.accounts.models import User
+from openjobcenter.applications import help_texts
 from openjobcenter.applications.models import ApplicationKind
 from openjobcenter.applications.selectors_staff import MINE, UNASSIGNED, InboxFilter
 from openjobcenter.applications.services_staff import MAX_MESSAGE, STAFF_STATUSES
+from openjobcenter.core.content_i18n_forms import TranslationsFormMixin, field_name
 from openjobcenter.core.inputs import day_validators
 from openjobcenter.handoff import HandoffBackend
-
-MAX_HELP_TEXT = 2000
-HELP_LINE_RE = re.compile(r"^\s*([a-z0-9_]{1,40}\.[a-z0-9_]{1,40})\s*[:=]\s*(.+?)\s*$")
 
 
 def _status_choices() -> list[tuple[str, Any]]:
@@ -127,7 +125,10 @@ class QuestionForm(forms.Form):
     )
 
 
-class SettingsForm(forms.Form):
+class SettingsForm(TranslationsFormMixin, forms.Form):
+    # Per language (core/content_i18n_forms.py); the help lines are checked per language.
+    translatable = ("introduction", "help_texts")
+
     introduction = forms.CharField(
         label=_("Einleitung"),
         help_text=_("Wird vor dem Start eines Antrags angezeigt."),
@@ -169,30 +170,32 @@ class SettingsForm(forms.Form):
         self.known_keys = known_keys
 
     def clean_help_texts(self) -> dict[str, str]:
-        result: dict[str, str] = {}
-        for number, line in enumerate(str(self.cleaned_data["help_texts"]).splitlines(), 1):
-            if not line.strip():
+        return help_texts.parse_lines(str(self.cleaned_data["help_texts"]), self.known_keys)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        for language in self.translation_languages:
+            name = field_name("help_texts", language)
+            if not cleaned.get(name):
                 continue
-            match = HELP_LINE_RE.match(line)
-            if not match:
-                raise ValidationError(
-                    _("Zeile %(n)s: Bitte schreiben Sie „Schritt.Feld: Text“."),
-                    params={"n": number},
-                )
-            key, text = match.group(1), match.group(2)
-            if self.known_keys and key not in self.known_keys:
-                raise ValidationError(
-                    _("Zeile %(n)s: Die Frage „%(key)s“ gibt es nicht."),
-                    params={"n": number, "key": key},
-                )
-            if len(text) > MAX_HELP_TEXT:
-                raise ValidationError(_("Zeile %(n)s: Der Text ist zu lang."), params={"n": number})
-            result[key] = text
-        return result
+            try:
+                parsed = help_texts.parse_lines(str(cleaned[name]), self.known_keys)
+            except ValidationError as exc:
+                self.add_error(name, exc)
+            else:
+                cleaned[name] = help_texts.format_lines(parsed)
+        return cleaned
+
+    def translation_missing(self, field: str, language: str) -> bool:
+        if field != "help_texts":
+            return super().translation_missing(field, language)
+        german = help_texts.lenient(self._german_source(field))
+        own = help_texts.lenient(self.stored_translations.get(field, {}).get(language, ""))
+        return bool(help_texts.missing_keys(german, own, language))
 
     @staticmethod
-    def help_texts_initial(help_texts: dict[str, str]) -> str:
-        return "\n".join(f"{k}: {v}" for k, v in sorted(help_texts.items()))
+    def help_texts_initial(texts: dict[str, str]) -> str:
+        return help_texts.format_lines(texts)
 
 
 class HandoffConfigForm(forms.Form):

@@ -216,8 +216,11 @@ class ApplicationSettings(models.Model):
     )
     introduction = models.TextField(blank=True)
     receipt_contact = models.TextField(blank=True)
-    # {"<step_key>.<field_key>": "local help text"}; shown instead of the shared help.
+    # {"<step_key>.<field_key>": "local help text"}; shown in German instead of the shared
+    # help (other languages: ``translations["help_texts"]``, applications/help_texts.py).
     help_texts: Any = models.JSONField(default=dict, blank=True)
+    # Per-language versions of the introduction and the help lines (core/content_i18n.py).
+    translations: Any = models.JSONField(default=dict, db_default={}, blank=True)
     renewal_enabled = models.BooleanField(default=True)
     change_notice_enabled = models.BooleanField(default=True)
     # Functional mailbox told (without personal data) that something arrived.

@@ -31,6 +31,7 @@ from openjobcenter.applications.models import (
 )
 from openjobcenter.applications.selectors_staff import processing_staff
 from openjobcenter.core.audit import audit
+from openjobcenter.core.content_i18n import checked_translations
 from openjobcenter.core.languages import usable_language
 from openjobcenter.core.mail import send_after_commit
 from openjobcenter.core.models import AuditAction
@@ -53,6 +54,7 @@ SETTINGS_FIELDS = (
     "renewal_enabled",
     "change_notice_enabled",
     "notify_mailbox",
+    "translations",
 )
 
 
@@ -299,7 +301,7 @@ def application_settings_update(
         jobcenter=jobcenter
     )
     for key, value in data.items():
-        setattr(found, key, value)
+        setattr(found, key, checked_translations(value) if key == "translations" else value)
     found.full_clean(exclude=["jobcenter"])
     found.save()
     audit(

@@ -46,6 +46,7 @@ from openjobcenter.core import sealed
 from openjobcenter.core.access import customer_required, request_customer, request_jobcenter
 from openjobcenter.core.audit import audit
 from openjobcenter.core.audit_buffer import audit_own_read
+from openjobcenter.core.content_i18n import translated
 from openjobcenter.core.models import AuditAction
 from openjobcenter.documents import proof_links
 from openjobcenter.tenants.modules import is_enabled, require_module
@@ -108,7 +109,7 @@ def applications(request: HttpRequest, jc: str) -> HttpResponse:
                 }
                 for kind in offered
             ],
-            "introduction": conf.introduction,
+            "introduction": translated(conf, "introduction"),
             "has_prefill": SESSION_KEY in request.session,
         },
     )

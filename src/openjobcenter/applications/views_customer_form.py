@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from openjobcenter.applications import engine
+from openjobcenter.applications import engine, help_texts
 from openjobcenter.applications.forms import (
     SubmitForm,
     member_rows,
@@ -117,10 +117,7 @@ def _render_step(
     status: int = 200,
 ) -> HttpResponse:
     definition = engine.get_definition(app.form_key, app.form_version)
-    help_texts = settings_for(app.jobcenter).help_texts or {}
-    local_help = (
-        {str(k): str(v) for k, v in help_texts.items()} if isinstance(help_texts, dict) else {}
-    )
+    local_help = help_texts.local_help(settings_for(app.jobcenter))
     conflict_rows: list[engine.SummaryRow] = []
     if conflict is not None:
         newer = answers.with_step(inst.key, conflict.answers)

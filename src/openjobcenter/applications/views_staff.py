@@ -404,6 +404,7 @@ def settings_page(request: HttpRequest, jc: str) -> HttpResponse:
             "change_notice_enabled": current.change_notice_enabled,
             "notify_mailbox": current.notify_mailbox,
         },
+        translations=current.translations or {},
     )
     chat_form = ChatTranscriptsForm(
         posted if section == "chat" else None,
@@ -424,7 +425,10 @@ def settings_page(request: HttpRequest, jc: str) -> HttpResponse:
         try:
             if section == "texts" and form.is_valid():
                 services_staff.application_settings_update(
-                    request=request, actor=user, jobcenter=jobcenter, data=form.cleaned_data
+                    request=request,
+                    actor=user,
+                    jobcenter=jobcenter,
+                    data={**form.german_data(), "translations": form.translations()},
                 )
                 messages.success(request, _("Die Einstellungen wurden gespeichert."))
                 return redirect("staff:applications_settings", jc=jc)

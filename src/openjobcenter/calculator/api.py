@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import translation
 from ninja import Body, Router, Status
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
 from openjobcenter.api.schemas import ValidationErrorOut
 from openjobcenter.benefits import CalculationError, calculate
+from openjobcenter.calculator.breakdown import breakdown
+from openjobcenter.core.languages import usable_language
 
 router = Router(tags=["benefits"])
 
@@ -21,10 +24,18 @@ router = Router(tags=["benefits"])
     throttle=[AnonRateThrottle("120/m"), AuthRateThrottle("600/m")],
     summary="Compute the monthly Bürgergeld claim of a household",
 )
-def calculate_claim(request: HttpRequest, household: Body[dict[str, Any]]) -> Any:
-    """Input and output as documented in ``openjobcenter.benefits``; errors name the field."""
+def calculate_claim(
+    request: HttpRequest, household: Body[dict[str, Any]], language: str = ""
+) -> Any:
+    """Input and output as documented in ``openjobcenter.benefits``; errors name the field.
+
+    ``explanation`` is German and English (the calculator's own lines). With
+    ``?language=<code>`` (any language the platform offers, e.g. ``tr``, ``fa``,
+    ``de-x-ls``) the answer adds ``explanation_localized``: ``{"language", "lines"}``, the
+    self-check's "So haben wir gerechnet" in that language, people named by their ``id``;
+    a code the platform does not offer gives German."""
     try:
-        return Status(200, calculate(household))
+        result = calculate(household)
     except CalculationError as exc:
         return Status(
             422,
@@ -39,6 +50,12 @@ def calculate_claim(request: HttpRequest, household: Body[dict[str, Any]]) -> An
                 ]
             },
         )
+    if not language:
+        return Status(200, result)
+    code = usable_language(language[:20])
+    with translation.override(code):
+        lines = breakdown(result)
+    return Status(200, {**result, "explanation_localized": {"language": code, "lines": lines}})
 
 
 def _path(field: str) -> list[str | int]:

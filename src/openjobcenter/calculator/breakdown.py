@@ -135,18 +135,18 @@ def _member_lines(member: Mapping[str, Any], name: str) -> list[str]:
     return lines
 
 
+def legal_line(result: Mapping[str, Any]) -> str:
+    """The legal state in the active language ("Rechtsstand ab 1. Januar 2026"): the rules
+    data's own title is German only."""
+    valid_from = date.fromisoformat(result["legal_state"]["valid_from"])
+    return _("Rechtsstand ab %(date)s") % {"date": date_format(valid_from, "DATE_FORMAT")}
+
+
 def breakdown(result: Mapping[str, Any], names: Mapping[str, str] | None = None) -> list[str]:
     """The lines of "So haben wir gerechnet" for ``result`` in the active language."""
     names = names or {}
     housing = result["housing"]
-    lines = [
-        _("Rechtsstand ab %(date)s")
-        % {
-            "date": date_format(
-                date.fromisoformat(result["legal_state"]["valid_from"]), "DATE_FORMAT"
-            )
-        }
-    ]
+    lines = [legal_line(result)]
     if Decimal(housing["recognized"]) < Decimal(housing["actual"]):
         lines.append(
             _(

@@ -15,7 +15,12 @@ from django.views.decorators.http import require_http_methods
 
 from openjobcenter.applications.selfcheck import START_LABEL
 from openjobcenter.benefits import CalculationError, calculate
-from openjobcenter.calculator.breakdown import breakdown, no_claim_kind, self_check_names
+from openjobcenter.calculator.breakdown import (
+    breakdown,
+    legal_line,
+    no_claim_kind,
+    self_check_names,
+)
 from openjobcenter.calculator.forms import (
     MAX_CHILDREN,
     HousingLimitsForm,
@@ -72,6 +77,8 @@ def self_check(request: HttpRequest, jc: str) -> HttpResponse:
             "result": result,
             # Result first in one sentence; the breakdown in the customer's language (issue 17).
             "explanation": breakdown(result, self_check_names(result)) if result else [],
+            # The rules data's title is German: other languages read the translated line.
+            "legal_line": legal_line(result) if result else "",
             "no_claim_kind": no_claim_kind(result) if result else "",
             "has_children": bool(result)
             and any(m["role"] == "child" for m in (result or {}).get("members", [])),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
@@ -65,6 +66,9 @@ class LanguageSection:
     fields: list[BoundField]
     missing: list[str]  # labels of German texts with neither an own nor a shared translation
     open: bool  # errors inside: shown opened
+    adopted: list[str] = dataclass_field(
+        default_factory=list
+    )  # labels shown in the operator's text
 
 
 class TranslationsFormMixin:
@@ -108,6 +112,12 @@ class TranslationsFormMixin:
                 stored = self.stored_translations.get(field, {}).get(language)
                 if isinstance(stored, str):
                     self._form.initial.setdefault(name, stored)
+                else:
+                    # The operator's shared translation is adopted while the field stays
+                    # empty: the admin sees it as the placeholder (docs/languages.md).
+                    shared = shared_translation(self._german_source(field), language)
+                    if shared:
+                        self._form.fields[name].widget.attrs["placeholder"] = shared
 
     def _copy(self, german: forms.Field, field: str, language: str) -> forms.Field:
         multiline = isinstance(german.widget, forms.Textarea)
@@ -131,21 +141,36 @@ class TranslationsFormMixin:
             value = getattr(getattr(self, "instance", None), field, "")
         return str(value or "")
 
+    def translation_missing(self, field: str, language: str) -> bool:
+        """Whether the stored German text of ``field`` has neither an own nor a shared
+        translation in ``language`` (a form with structured texts refines this)."""
+        german = self._german_source(field)
+        own = self.stored_translations.get(field, {}).get(language, "")
+        return bool(german.strip()) and not own.strip() and not shared_translation(german, language)
+
+    def _adopted(self, field: str, language: str) -> bool:
+        """No own text, but the operator's shared translation of the German is shown."""
+        own = self.stored_translations.get(field, {}).get(language, "")
+        german = self._german_source(field)
+        return not own.strip() and bool(german.strip() and shared_translation(german, language))
+
     def translation_sections(self) -> list[LanguageSection]:
         sections = []
         form: Any = self
         for language in self.translation_languages:
             bound: list[BoundField] = []
             missing: list[str] = []
+            adopted: list[str] = []
             for field in self.translatable:
                 name = field_name(field, language)
                 if name not in self._form.fields:
                     continue
                 bound.append(form[name])
-                german = self._german_source(field)
-                own = self.stored_translations.get(field, {}).get(language, "")
-                if german.strip() and not own.strip() and not shared_translation(german, language):
-                    missing.append(str(self._form.fields[field].label))
+                label = str(self._form.fields[field].label)
+                if self.translation_missing(field, language):
+                    missing.append(label)
+                elif self._adopted(field, language):
+                    adopted.append(label)
             sections.append(
                 LanguageSection(
                     code=language,
@@ -155,6 +180,7 @@ class TranslationsFormMixin:
                     fields=bound,
                     missing=missing,
                     open=any(b.errors for b in bound),
+                    adopted=adopted,
                 )
             )
         return sections

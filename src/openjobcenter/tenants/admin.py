@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from openjobcenter.core.admin import MissingTranslationsColumn
-from openjobcenter.tenants.models import Jobcenter, Office, ServiceArea
+from openjobcenter.tenants.models import Jobcenter, LanguageReview, Office, ServiceArea
 
 
 class OfficeInline(admin.StackedInline[Office, Jobcenter]):
@@ -27,3 +27,14 @@ class JobcenterAdmin(MissingTranslationsColumn, admin.ModelAdmin[Jobcenter]):
     search_fields = ("name", "slug", "host")
     prepopulated_fields = {"slug": ("name",)}
     inlines = (OfficeInline, ServiceAreaInline)
+
+
+@admin.register(LanguageReview)
+class LanguageReviewAdmin(admin.ModelAdmin[LanguageReview]):
+    """Which job centre had its texts in which language checked by a test group (the job
+    centre records it under Einstellungen → Geprüfte Sprachen)."""
+
+    list_display = ("jobcenter", "language", "reviewer", "reviewed_on", "recorded_at")
+    list_filter = ("language",)
+    search_fields = ("jobcenter__name", "reviewer")
+    readonly_fields = ("recorded_by", "recorded_at")

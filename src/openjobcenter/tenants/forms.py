@@ -1,11 +1,17 @@
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from openjobcenter.core.content_i18n_forms import TranslationsFormMixin
+from openjobcenter.core.content_i18n import target_languages
+from openjobcenter.core.content_i18n_forms import TranslationsFormMixin, language_name
+from openjobcenter.core.inputs import day_validators
 from openjobcenter.tenants import modules
 from openjobcenter.tenants.colours import contrast_ratio
 from openjobcenter.tenants.models import hex_colour, postcode_validator
@@ -115,7 +121,9 @@ class ModulesForm(forms.Form):
         ]
 
 
-class OfficeForm(forms.Form):
+class OfficeForm(TranslationsFormMixin, forms.Form):
+    translatable = ("opening_hours",)
+
     name = forms.CharField(label=_("Name"), max_length=200)
     street = forms.CharField(label=_("Straße und Hausnummer"), max_length=200)
     postcode = forms.CharField(
@@ -132,3 +140,45 @@ class OfficeForm(forms.Form):
     )
     accessible_entrance = forms.BooleanField(label=_("Barrierefreier Zugang"), required=False)
     position = forms.IntegerField(label=_("Reihenfolge"), min_value=0, max_value=999, initial=0)
+
+
+class LanguageReviewForm(forms.Form):
+    """Record that the job centre's texts in one language were checked with a test group."""
+
+    language = forms.ChoiceField(label=_("Sprache"))
+    reviewer = forms.CharField(
+        label=_("Geprüft von"),
+        max_length=200,
+        help_text=_("Zum Beispiel: Prüfgruppe der Lebenshilfe Fulda"),
+    )
+    group = forms.CharField(
+        label=_("Prüfgruppe"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Wer hat gelesen? Zum Beispiel: fünf Menschen mit Lernschwierigkeiten."),
+    )
+    scope = forms.CharField(
+        label=_("Geprüfte Texte"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Zum Beispiel: Seite in Leichter Sprache, Terminarten, Hilfetexte."),
+    )
+    reviewed_on = forms.DateField(
+        label=_("Geprüft am"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=day_validators(),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [  # type: ignore[attr-defined]
+            (code, language_name(code)) for code in target_languages()
+        ]
+
+    def clean_reviewed_on(self) -> date:
+        day: date = self.cleaned_data["reviewed_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("Das Datum darf nicht in der Zukunft liegen."))
+        return day

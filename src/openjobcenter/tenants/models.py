@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -174,6 +175,9 @@ class Office(models.Model):
     )
     accessible_entrance = models.BooleanField(_("Barrierefreier Zugang"), default=False)
     position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+    # Per-language opening hours (core/content_i18n.py); the German text stays the one
+    # the appointments' opening-hours check reads.
+    translations = models.JSONField(_("Übersetzungen"), default=dict, db_default={}, blank=True)
 
     objects = OfficeQuerySet.as_manager()
 
@@ -196,7 +200,11 @@ class Office(models.Model):
 
     @property
     def opening_hours_lines(self) -> list[str]:
-        return [line.strip() for line in self.opening_hours.splitlines() if line.strip()]
+        """The opening hours in the reader's language (German as the fallback)."""
+        from openjobcenter.core.content_i18n import translated
+
+        text = translated(self, "opening_hours")
+        return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 class ServiceArea(models.Model):
@@ -219,3 +227,40 @@ class ServiceArea(models.Model):
 
     def __str__(self) -> str:
         return f"{self.postcode} {self.municipality}"
+
+
+class LanguageReview(models.Model):
+    """A job centre's record that its texts in one language were read and checked by a
+    test group of readers ("geprüft", issue 23.1): who, which group, when, which texts.
+    One current record per language (earlier ones stay in the audit log). The platform's
+    own catalogues record the same in their ``X-Checked-By`` header (docs/languages.md)."""
+
+    jobcenter = models.ForeignKey(
+        Jobcenter, on_delete=models.CASCADE, related_name="language_reviews"
+    )
+    language = models.CharField(_("Sprache"), max_length=16)
+    reviewer = models.CharField(_("Geprüft von"), max_length=200)
+    group = models.TextField(_("Prüfgruppe"), blank=True, db_default="")
+    scope = models.TextField(_("Geprüfte Texte"), blank=True, db_default="")
+    reviewed_on = models.DateField(_("Geprüft am"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("language",)
+        verbose_name = _("Prüfung einer Sprache")
+        verbose_name_plural = _("Prüfungen der Sprachen")
+        constraints = (
+            models.UniqueConstraint(
+                fields=("jobcenter", "language"), name="language_review_unique"
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.jobcenter_id}:{self.language}"

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from openjobcenter.tenants.finder import find_responsible, lookup
-from openjobcenter.tenants.models import Jobcenter, Office
+from openjobcenter.tenants.models import Jobcenter, LanguageReview, Office
 
 __all__ = [
     "active_jobcenters",
@@ -14,6 +14,8 @@ __all__ = [
     "get_jobcenter_by_host",
     "get_jobcenter_by_slug",
     "get_office_for",
+    "language_review_of",
+    "language_reviews_of",
     "lookup",
 ]
 
@@ -43,3 +45,12 @@ def get_office_for(jobcenter: Jobcenter, pk: int) -> Office:
         return Office.objects.get(pk=pk, jobcenter=jobcenter)
     except Office.DoesNotExist:
         raise Http404 from None
+
+
+def language_reviews_of(jobcenter: Jobcenter) -> QuerySet[LanguageReview]:
+    """The job centre's records of texts checked with a test group, by language."""
+    return LanguageReview.objects.filter(jobcenter=jobcenter).select_related("recorded_by")
+
+
+def language_review_of(jobcenter: Jobcenter, language: str) -> LanguageReview | None:
+    return LanguageReview.objects.filter(jobcenter=jobcenter, language=language).first()

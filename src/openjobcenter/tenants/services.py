@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import transaction
 
 from openjobcenter.core.audit import audit
 from openjobcenter.core.content_i18n import checked_translations
 from openjobcenter.core.models import AuditAction
 from openjobcenter.tenants import modules
-from openjobcenter.tenants.models import Jobcenter, Office
+from openjobcenter.tenants.models import Jobcenter, LanguageReview, Office
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from django.core.files.uploadedfile import UploadedFile
     from django.http import HttpRequest
 
@@ -128,7 +131,7 @@ def office_save(
             raise ValueError(msg)
         action = AuditAction.UPDATE
     for field, value in data.items():
-        setattr(office, field, value)
+        setattr(office, field, checked_translations(value) if field == "translations" else value)
     office.full_clean()
     office.save()
     audit(
@@ -155,3 +158,66 @@ def office_delete(*, request: HttpRequest | None, actor: User, office: Office) -
         detail=office.name,
     )
     office.delete()
+
+
+@transaction.atomic
+def language_review_save(
+    *,
+    request: HttpRequest | None,
+    actor: User,
+    jobcenter: Jobcenter,
+    language: str,
+    reviewer: str,
+    reviewed_on: date,
+    group: str = "",
+    scope: str = "",
+) -> LanguageReview:
+    """Record that the job centre's texts in ``language`` were checked with a test group
+    ("geprüft"); replaces the language's earlier record (the audit log keeps the history)."""
+    known = {code for code, _name in settings.ALL_LANGUAGES} - {settings.LANGUAGE_CODE}
+    if language not in known:
+        msg = f"Unknown language: {language!r}"
+        raise ValueError(msg)
+    review, created = LanguageReview.objects.select_for_update().get_or_create(
+        jobcenter=jobcenter,
+        language=language,
+        defaults={"reviewer": reviewer, "reviewed_on": reviewed_on},
+    )
+    review.reviewer = reviewer.strip()
+    review.group = group.strip()
+    review.scope = scope.strip()
+    review.reviewed_on = reviewed_on
+    review.recorded_by = actor
+    review.full_clean()
+    review.save()
+    audit(
+        request=request,
+        action=AuditAction.CREATE if created else AuditAction.UPDATE,
+        object_type="language_review",
+        object_id=review.pk,
+        jobcenter=jobcenter,
+        actor=actor,
+        detail=f"{language} {reviewed_on.isoformat()} {review.reviewer}"[:200],
+    )
+    return review
+
+
+@transaction.atomic
+def language_review_delete(
+    *, request: HttpRequest | None, actor: User, jobcenter: Jobcenter, language: str
+) -> bool:
+    """Withdraw the record for ``language`` (e.g. the texts changed a lot since)."""
+    review = LanguageReview.objects.filter(jobcenter=jobcenter, language=language).first()
+    if review is None:
+        return False
+    audit(
+        request=request,
+        action=AuditAction.DELETE,
+        object_type="language_review",
+        object_id=review.pk,
+        jobcenter=jobcenter,
+        actor=actor,
+        detail=language,
+    )
+    review.delete()
+    return True

@@ -10,24 +10,30 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from openjobcenter.accounts.models import User
 from openjobcenter.core.access import Perm, request_jobcenter, request_user, staff_required
-from openjobcenter.core.content_i18n_forms import TranslationsFormMixin
+from openjobcenter.core.content_i18n_forms import TranslationsFormMixin, language_name
+from openjobcenter.core.languages import EASY_GERMAN
 from openjobcenter.tenants.forms import (
     BrandingForm,
     ContactForm,
+    LanguageReviewForm,
     LegalForm,
     ModulesForm,
     OfficeForm,
 )
 from openjobcenter.tenants.models import Jobcenter
-from openjobcenter.tenants.selectors import get_office_for
+from openjobcenter.tenants.selectors import get_office_for, language_reviews_of
 from openjobcenter.tenants.services import (
     jobcenter_set_logo,
     jobcenter_set_modules,
     jobcenter_update,
+    language_review_delete,
+    language_review_save,
     office_delete,
     office_save,
 )
 
+# Settings → "Geprüft": the test-group reviews per language.
+REVIEWS = "pruefung"
 SECTIONS = {
     "branding": (BrandingForm, ("primary_colour", "intro")),
     "contact": (ContactForm, ("phone", "email", "website")),
@@ -48,6 +54,8 @@ def settings_section(request: HttpRequest, jc: str, section: str) -> HttpRespons
     jobcenter, user = _ctx(request)
     if section == "modules":
         return _modules(request, jobcenter, user)
+    if section == REVIEWS:
+        return _reviews(request, jobcenter, user)
     if section not in SECTIONS:
         raise Http404
     form_class, fields = SECTIONS[section]
@@ -83,6 +91,37 @@ def settings_section(request: HttpRequest, jc: str, section: str) -> HttpRespons
     )
 
 
+def _reviews(request: HttpRequest, jobcenter: Jobcenter, user: User) -> HttpResponse:
+    """Which languages' texts were checked with a test group ("geprüft", issue 23.1)."""
+    form = LanguageReviewForm(
+        request.POST if request.method == "POST" and "remove" not in request.POST else None,
+        initial={"language": EASY_GERMAN},
+    )
+    if request.method == "POST":
+        if "remove" in request.POST:
+            language_review_delete(
+                request=request,
+                actor=user,
+                jobcenter=jobcenter,
+                language=str(request.POST.get("remove", "")),
+            )
+            messages.success(request, _("Der Eintrag wurde gelöscht."))
+            return redirect("staff:settings", jc=jobcenter.slug, section=REVIEWS)
+        if form.is_valid():
+            language_review_save(
+                request=request, actor=user, jobcenter=jobcenter, **form.cleaned_data
+            )
+            messages.success(request, _("Die Prüfung wurde eingetragen."))
+            return redirect("staff:settings", jc=jobcenter.slug, section=REVIEWS)
+    reviews = [(r, language_name(r.language)) for r in language_reviews_of(jobcenter)]
+    return render(
+        request,
+        "tenants/staff_reviews.html",
+        {"form": form, "section": REVIEWS, "reviews": reviews},
+        status=400 if form.errors else 200,
+    )
+
+
 def _modules(request: HttpRequest, jobcenter: Jobcenter, user: User) -> HttpResponse:
     initial = {"enabled_modules": jobcenter.enabled_modules}
     form = ModulesForm(request.POST or None, initial=initial)
@@ -110,10 +149,18 @@ def office_edit(request: HttpRequest, jc: str, pk: int | None = None) -> HttpRes
     jobcenter, user = _ctx(request)
     office = get_office_for(jobcenter, pk) if pk is not None else None
     initial = {f: getattr(office, f) for f in OfficeForm.base_fields} if office else {"position": 0}
-    form = OfficeForm(request.POST or None, initial=initial)
+    form = OfficeForm(
+        request.POST or None,
+        initial=initial,
+        translations=office.translations if office else {},
+    )
     if request.method == "POST" and form.is_valid():
         office_save(
-            request=request, actor=user, jobcenter=jobcenter, office=office, data=form.cleaned_data
+            request=request,
+            actor=user,
+            jobcenter=jobcenter,
+            office=office,
+            data={**form.german_data(), "translations": form.translations()},
         )
         messages.success(request, _("Der Standort wurde gespeichert."))
         return redirect("staff:offices", jc=jc)

@@ -42,6 +42,7 @@ def further_language(request: HttpRequest, code: str) -> HttpResponse:
 def easy_language(request: HttpRequest, jc: str) -> HttpResponse:
     """What the site offers, in Leichte Sprache: the job centre's own text, else the
     platform's; and the sign-language video when the job centre has one."""
+    from openjobcenter.tenants.selectors import language_review_of
     from openjobcenter.videos.selectors import sign_language_video
 
     jobcenter = request_jobcenter(request)
@@ -52,5 +53,7 @@ def easy_language(request: HttpRequest, jc: str) -> HttpResponse:
             "own_text": jobcenter.easy_language,
             "default": {"title": default_text.TITLE, "sections": default_text.SECTIONS},
             "sign_player": sign_language_video(jobcenter, START_PAGE_HELP),
+            # "Geprüft": the job centre's record that a test group checked its texts.
+            "review": language_review_of(jobcenter, EASY_GERMAN),
         },
     )
