@@ -163,6 +163,7 @@ def test_document_receipt(persian: CustomerProfile) -> None:
     )
     assert text.index("Wir haben folgende Unterlage erhalten:") < text.index(received)
     assert note.split()[0] in text
+    assert in_language(language, "Übersetzung", "receipt") in text
     assert text.count("Kontoauszug März.pdf") == 2
     assert min(x_of(data, "Art der Unterlage")) < A4_WIDTH / 4
     assert min(x_of(data, in_language(language, "Art der Unterlage"))) > A4_WIDTH / 2

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import pgettext_lazy
 
 from openjobcenter.applications import engine
 from openjobcenter.applications.proofs import derive_proofs
@@ -33,6 +34,10 @@ _summary_extras: dict[str, Callable[[Application], Any]] = {}
 
 def register_summary_extra(name: str, rows: Callable[[Application], Any]) -> None:
     _summary_extras[name] = rows
+
+
+# The translated part has no title of its own: the heading names the document.
+RECEIPT_HEADING = pgettext_lazy("receipt", "Eingangsbestätigung – Übersetzung")
 
 
 def _write(html: str) -> bytes:
@@ -79,6 +84,7 @@ def receipt_translation(
     return beside_german(
         language,
         lambda: render_to_string("applications/pdf/receipt_translation.html", context),
+        heading=RECEIPT_HEADING,
     )
 
 

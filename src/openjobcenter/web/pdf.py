@@ -27,8 +27,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import pgettext
+from django.utils.translation import pgettext, pgettext_lazy
 
 from openjobcenter.core.languages import usable_language
 
@@ -103,8 +104,15 @@ class Translation:
     body: SafeString
 
 
-def beside_german(language: str | None, render: Callable[[], str]) -> Translation | None:
-    """``render()`` in the customer's language, with its heading and the note that only the
+# The translation's heading; a receipt whose translated part has no title of its own
+# passes a fuller one (the application's: "Eingangsbestätigung – Übersetzung").
+TRANSLATION_HEADING = pgettext_lazy("receipt", "Übersetzung")
+
+
+def beside_german(
+    language: str | None, render: Callable[[], str], *, heading: str | Promise = TRANSLATION_HEADING
+) -> Translation | None:
+    """``render()`` in the customer's language, with a heading and the note that only the
     German text is binding; None when that language is German (or not offered any more,
     which means German too)."""
     code = usable_language(language)
@@ -114,7 +122,7 @@ def beside_german(language: str | None, render: Callable[[], str]) -> Translatio
         return Translation(
             lang=code,
             dir=language_direction(code),
-            heading=pgettext("receipt", "Eingangsbestätigung – Übersetzung"),
+            heading=str(heading),
             note=pgettext(
                 "receipt",
                 "Diese Übersetzung ist eine Hilfe für Sie. Rechtlich gilt der deutsche Text oben.",
