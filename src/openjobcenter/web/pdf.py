@@ -140,7 +140,7 @@ def in_german(render: Callable[[], str]) -> SafeString:
 
 
 def binding_receipt_html(
-    body: str, context: dict[str, Any], *, title: str, language: str | None
+    body: str, context: dict[str, Any], *, title: str | Promise, language: str | None
 ) -> str:
     """A receipt's whole HTML (``web/pdf/receipt.html``): the template part ``body`` in
     German, the binding text, then the same part in ``language`` beneath it. ``title``
