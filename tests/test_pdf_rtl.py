@@ -302,3 +302,22 @@ def test_customer_card(persian: CustomerProfile, client: Client) -> None:
     card_left = min(r.x for r in runs(data))
     assert min(x_of(data, label)) > card_left + 100
     only_dejavu_fonts(data)
+
+
+def test_an_arabic_script_name_in_the_german_receipt_keeps_its_direction(
+    customer: CustomerProfile,
+) -> None:
+    from openjobcenter.applications.pdf import receipt_html, render_receipt
+    from openjobcenter.applications.services import application_start
+    from tests.applications.customer_data import enable
+
+    user = customer.user
+    user.first_name, user.last_name = "سارا", "محمدی"
+    user.save()
+    enable(customer.jobcenter)
+    app = application_start(request=None, customer=customer, kind="initial")
+    html = receipt_html(app)
+    assert 'class="translation"' not in html  # German account: German only
+    assert f'<td><bdi dir="rtl">{user.display_name}</bdi></td>' in html
+    text = flat(render_receipt(app))
+    assert "سارا" in text and "محمدی" in text
