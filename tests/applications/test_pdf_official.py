@@ -102,7 +102,7 @@ def test_receipt_adds_the_customers_language_beneath_the_german_text(
 
     translated = receipt_translation(app, language)
     assert translated is not None
-    assert translated["dir"] == ("rtl" if language == "ar" else "ltr")
+    assert translated.dir == ("rtl" if language == "ar" else "ltr")
 
 
 def test_receipt_for_german_or_unknown_language_has_no_translation(

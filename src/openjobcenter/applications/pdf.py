@@ -9,26 +9,23 @@ text, which alone is legally binding (docs/languages.md).
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.translation import pgettext
+from django.utils.translation import pgettext_lazy
 
 from openjobcenter.applications import engine
 from openjobcenter.applications.proofs import derive_proofs
 from openjobcenter.applications.selectors import settings_for
-from openjobcenter.core.languages import usable_language
 from openjobcenter.tenants.letterhead import letterhead
+from openjobcenter.web.pdf import Translation, beside_german, font_config, write_pdf
 
 if TYPE_CHECKING:
-    from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
-
     from openjobcenter.applications.models import Application
 
-PDF_VARIANT = "pdf/a-3b"
+__all__ = ["font_config", "receipt_html", "render_receipt", "render_summary"]
 
 # What other apps add to the summary PDF (context name -> rows for the application):
 # the co-signing adults of the household (``mandates``, issue 25 §4).
@@ -39,35 +36,13 @@ def register_summary_extra(name: str, rows: Callable[[Application], Any]) -> Non
     _summary_extras[name] = rows
 
 
-_fonts = threading.local()
-
-
-def font_config() -> FontConfiguration:
-    """This thread's WeasyPrint font configuration, made once (issue 19).
-
-    Without one, every render makes its own, and with it Pango's font map: every font
-    the document uses is looked up and loaded again (about a tenth of a receipt's
-    render). The documents load no fonts of their own (no ``@font-face``), so nothing
-    of one document stays in it for the next; per thread, since Pango's font map is not
-    shared between threads. WeasyPrint is imported here, not with the module: the
-    module is loaded at every process start (tasks, views), WeasyPrint only by the
-    processes that render (0.4 s of CPU per start otherwise)."""
-    from weasyprint.text.fonts import FontConfiguration
-
-    found: FontConfiguration | None = getattr(_fonts, "config", None)
-    if found is None:
-        found = _fonts.config = FontConfiguration()
-    return found
+# The translated part has no title of its own: the heading names the document.
+RECEIPT_HEADING = pgettext_lazy("receipt", "Eingangsbestätigung – Übersetzung")
 
 
 def _write(html: str) -> bytes:
-    from weasyprint import HTML  # type: ignore[import-untyped]
-
-    document = HTML(string=html, base_url=None)
-    # Tagged (structure tree, language) so screen readers can read the PDF, too.
-    return bytes(
-        document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True, font_config=font_config()) or b""
-    )
+    # ``font_config`` looked up here, at call time: bench/applications_submit.py swaps it.
+    return write_pdf(html, fonts=font_config())
 
 
 def _common(application: Application) -> dict[str, Any]:
@@ -101,43 +76,38 @@ def render_summary(application: Application) -> bytes:
         return _write(html)
 
 
-def receipt_translation(application: Application, language: str) -> dict[str, str] | None:
+def receipt_translation(
+    application: Application, language: str, context: dict[str, Any] | None = None
+) -> Translation | None:
     """The receipt's core in the customer's language, None for German."""
-    language = usable_language(language)
-    if language == "de":
-        return None
-    with translation.override(language):
-        return {
-            "lang": language,
-            "dir": "rtl" if translation.get_language_bidi() else "ltr",
-            "heading": pgettext("receipt", "Eingangsbestätigung – Übersetzung"),
-            "note": pgettext(
-                "receipt",
-                "Diese Übersetzung ist eine Hilfe für Sie. Rechtlich gilt der deutsche Text oben.",
-            ),
-            "confirm": pgettext("receipt", "%(jobcenter)s bestätigt den Eingang Ihres Antrags.")
-            % {"jobcenter": letterhead(application.jobcenter)["title"]},
-            "application": pgettext("receipt", "Antrag"),
-            "reference": pgettext("receipt", "Aktenzeichen"),
-            "filed": pgettext("receipt", "Antragsdatum"),
-            "legal": pgettext(
-                "receipt",
-                "Ihr Antrag gilt ab diesem Datum als gestellt. Bürgergeld kann ab dem Ersten"
-                " dieses Monats gezahlt werden (§ 37 SGB II).",
-            ),
-        }
+    context = context or _receipt_context(application)
+    return beside_german(
+        language,
+        lambda: render_to_string("applications/pdf/receipt_translation.html", context),
+        heading=RECEIPT_HEADING,
+    )
+
+
+def _receipt_context(application: Application) -> dict[str, Any]:
+    return {
+        **_common(application),
+        "title": application.official_title,
+        "contact": settings_for(application.jobcenter).receipt_contact,
+    }
+
+
+def receipt_html(application: Application) -> str:
+    """The receipt's HTML: German, and beneath it the translation (when not German)."""
+    context = _receipt_context(application)
+    language = application.customer.user.preferred_language
+    translated = receipt_translation(application, language, context)
+    with translation.override("de"):
+        return render_to_string(
+            "applications/pdf/receipt.html", {**context, "translated": translated}
+        )
 
 
 def render_receipt(application: Application) -> bytes:
     """The receipt (Eingangsbestätigung) as PDF/A: German, and beneath it a translation
     into the customer's language when that is not German."""
-    translated = receipt_translation(application, application.customer.user.preferred_language)
-    with translation.override("de"):
-        context = {
-            **_common(application),
-            "title": application.official_title,
-            "contact": settings_for(application.jobcenter).receipt_contact,
-            "translated": translated,
-        }
-        html = render_to_string("applications/pdf/receipt.html", context)
-        return _write(html)
+    return _write(receipt_html(application))

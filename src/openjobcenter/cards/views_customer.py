@@ -7,13 +7,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from openjobcenter.cards import google, pkpass, selectors, services
+from openjobcenter.cards import pdf as card_print
 from openjobcenter.cards.models import CardStatus
 from openjobcenter.cards.qr import qr_svg
 from openjobcenter.core.access import (
@@ -23,7 +23,6 @@ from openjobcenter.core.access import (
     request_user,
 )
 from openjobcenter.core.audit_buffer import audit_own_read
-from openjobcenter.tenants.letterhead import letterhead
 from openjobcenter.tenants.modules import require_module
 
 MODULE = "customer_card"
@@ -74,22 +73,10 @@ def card_page(request: HttpRequest, jc: str) -> HttpResponse:
 @require_module(MODULE)
 @customer_required
 def card_pdf(request: HttpRequest, jc: str) -> HttpResponse:
-    from weasyprint import HTML  # type: ignore[import-untyped]
-
     view = selectors.card_view(request_customer(request))
     if not view.card.is_active:
         raise Http404
-    html = render_to_string(
-        "cards/card_print.html",
-        {
-            "view": view,
-            "card": view.card,
-            "qr": qr_svg(view.card.payload, scale=4),
-            "letterhead": letterhead(view.card.jobcenter),
-        },
-        request=request,
-    )
-    pdf = bytes(HTML(string=html).write_pdf(pdf_variant="pdf/a-3b"))
+    pdf = card_print.card_pdf(view, request=request)
     _audit_read(request, view.card.pk, "card pdf")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="kundenkarte.pdf"'

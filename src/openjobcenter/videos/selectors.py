@@ -121,6 +121,20 @@ class PlayerVideo:
         return format_time(self.variant.duration_s or 0)
 
     @property
+    def text_language(self) -> str:
+        """The language of the captions and the transcript: the variant's, German for a
+        sign-language video (its captions, if any, are German)."""
+        return "de" if self.variant.language == "gsg" else self.variant.language
+
+    @property
+    def text_direction(self) -> str:
+        """``rtl`` for captions and transcript in Arabic or Farsi, whatever the page's
+        direction (a German video's transcript on a Farsi page stays left to right)."""
+        from openjobcenter.web.pdf import language_direction
+
+        return language_direction(self.text_language)
+
+    @property
     def captions_default(self) -> bool:
         """Captions on where the page's language differs from the audio's (and for
         sign-language videos, which have none)."""

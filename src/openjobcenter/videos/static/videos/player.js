@@ -52,6 +52,8 @@ function enhance(figure) {
   seek.setAttribute("aria-label", strings.position || "Position");
   const time = document.createElement("span");
   time.className = "ojc-time";
+  // Times are numbers: "0:05 / 1:00" reads left to right on a right-to-left page too.
+  time.dir = "ltr";
   const update = () => {
     seek.max = String(Math.round(video.duration || Number(figure.dataset.duration) || 0));
     seek.value = String(Math.round(video.currentTime));
@@ -92,10 +94,17 @@ function enhance(figure) {
   video.removeAttribute("controls");
   video.tabIndex = 0;
   video.addEventListener("click", () => (video.paused ? video.play() : video.pause()));
+  // The seek slider follows the page's direction (on a right-to-left page its start is on
+  // the right and the left arrow moves forward, as the browser's own slider does and the
+  // WAI-ARIA slider pattern asks); the arrows on the video itself do the same.
+  const rtl = () => getComputedStyle(bar).direction === "rtl";
   video.addEventListener("keydown", (e) => {
     if (e.key === " " || e.key === "k") { e.preventDefault(); video.paused ? video.play() : video.pause(); }
-    if (e.key === "ArrowRight") { video.currentTime += 5; }
-    if (e.key === "ArrowLeft") { video.currentTime -= 5; }
+    if (e.key === "ArrowRight" || e.key === "ArrowLeft") {
+      e.preventDefault();
+      const forward = (e.key === "ArrowRight") !== rtl();
+      video.currentTime = Math.max(0, video.currentTime + (forward ? 5 : -5));
+    }
   });
   figure.querySelector("figcaption").before(bar);
 
