@@ -41,9 +41,11 @@ is printed with the figures.
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import os
 import random
+import secrets
 import statistics
 import sys
 import tempfile
@@ -62,6 +64,7 @@ from bench.applications_common import (
     make_customers,
     run_concurrently,
     start_draft,
+    warm_up,
 )
 from bench.applications_inbox import bench_inbox
 from bench.applications_submit import bench_submit
@@ -98,6 +101,9 @@ def django_env(database: str, base_dir: Path, redis_url: str = "") -> dict[str, 
         "LOG_LEVEL": "warning",
         "TASKS_IMMEDIATE": "0",
         "EMAIL_HOST": "",
+        # As production has it: without it every sealed row (the receipt mail of each
+        # submission) logs a warning that the development key is used.
+        "DOCUMENTS_MASTER_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
         # Up to --clients forked processes plus the workers each open a pool: a small one
         # (the default minimum of 18 connections each exhausts PostgreSQL's 100).
         **pool_env(),
@@ -138,14 +144,6 @@ def bench_step_save(  # noqa: PLR0915 - three interleaved jobs share the set-up
             application_id=app_id, step_key="housing"
         ).values_list("version", flat=True)
         return int(found[0]) if found else 0
-
-    def warm_up() -> None:
-        from django.core.cache import cache
-
-        from openjobcenter.messaging.realtime import push_now
-
-        cache.set("bench:warm-up", 1)
-        push_now(["bench.warm-up"], {"type": "bench.warm_up"})
 
     def service_job(number: int) -> list[float]:
         warm_up()

@@ -54,10 +54,16 @@ ANSWERS: dict[str, dict[str, Any]] = {
 }
 
 
-def run_concurrently(workers: int, job: Callable[[int], list[float]]) -> list[float]:
+def run_concurrently(
+    workers: int,
+    job: Callable[[int], list[float]],
+    prepare: Callable[[int], None] | None = None,
+) -> list[float]:
     """``job(worker_no)`` in ``workers`` processes (forked, one connection each), released
     together. Processes, not threads: a server runs several worker processes, and threads
-    of one process would measure the GIL rather than the code."""
+    of one process would measure the GIL rather than the code. ``prepare(worker_no)``
+    runs in each process before the release (e.g. opening its connections, as a
+    long-lived server process has them open)."""
     import multiprocessing
 
     from django.db import connections
@@ -73,6 +79,8 @@ def run_concurrently(workers: int, job: Callable[[int], list[float]]) -> list[fl
 
     def work(number: int) -> None:
         try:
+            if prepare is not None:
+                prepare(number)
             barrier.wait(timeout=120)
             queue.put(("ok", job(number)))
         except BaseException as exc:
@@ -109,6 +117,18 @@ def process_cpu_s(pids: list[int]) -> float:
             continue
         total += int(fields[11]) + int(fields[12])  # utime, stime
     return total / ticks
+
+
+def warm_up() -> None:
+    """What a long-lived server process has done before the request measured: its
+    connections to the shared cache and the channel layer are open (a forked client
+    opens them on first use)."""
+    from django.core.cache import cache
+
+    from openjobcenter.messaging.realtime import push_now
+
+    cache.set("bench:warm-up", 1)
+    push_now(["bench.warm-up"], {"type": "bench.warm_up"})
 
 
 # --- people -----------------------------------------------------------------------------

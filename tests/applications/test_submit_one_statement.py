@@ -92,9 +92,15 @@ def test_the_submission_its_work_and_its_tasks_commit_in_one_statement(
     # One statement writes everything (the UPDATE with its WITH clauses).
     assert len(writes) == 1, writes
     assert writes[0].startswith("WITH along_0 AS (INSERT")
-    # The lock, the steps, the reserved keys, the write; the switched-on hand-off
-    # backends come from this process's copy (``handoff/configcache.py``).
-    assert len(sent) == 4, [sql[:80] for sql in sent]
+    # The lock, the steps, the reserved keys and the locked row (sent together, in
+    # pipeline mode: ``services_submit._lock_and_read``), then the write; the
+    # switched-on hand-off backends come from this process's copy
+    # (``handoff/configcache.py``).
+    assert len(sent) == 5, [sql[:80] for sql in sent]
+    assert sent[0].endswith("FOR UPDATE") and "applications_application" in sent[0]
+    assert "applications_applicationstep" in sent[1]
+    assert "nextval" in sent[2]
+    assert "applications_application" in sent[3] and "FOR UPDATE" not in sent[3]
     assert not [sql for sql in sent if "handoffconfig" in sql]
 
     app = Application.objects.get(pk=draft.pk)

@@ -83,3 +83,43 @@ def test_without_redis_the_caller_falls_back() -> None:
         assert not home_cache.version_bump_and_publish(
             43, realtime.user_group(43), dict(home_realtime.EVENT)
         )
+
+
+async def _queue_told(jobcenter_id: int) -> tuple[Any, bool]:
+    from openjobcenter.home import queue_cache
+
+    layer = get_channel_layer()
+    channel = await layer.new_channel()
+    await layer.group_add(realtime.team_group(jobcenter_id), channel)
+    loop = asyncio.get_running_loop()
+    done = await loop.run_in_executor(
+        None, queue_cache._bump_and_publish, jobcenter_id, ["applications", "documents"]
+    )
+    event = await asyncio.wait_for(layer.receive(channel), 5)
+    await layer.flush()
+    return event, done
+
+
+def test_queue_versions_and_event_in_one_round_trip(redis_server: RedisServer) -> None:
+    """The work queue's bumps after a commit (``home.queue_cache._bump_and_publish``): both
+    modules get a new version that ``cache.get`` reads back, then ``queue.changed``."""
+    from openjobcenter.home import queue_cache
+
+    with override_settings(**_settings(redis_server.url)):
+        keys = [queue_cache.version_key(51, m) for m in ("applications", "documents")]
+        cache.set_many(dict.fromkeys(keys, "before"), timeout=None)
+        event, done = asyncio.run(_queue_told(51))
+        assert done
+        assert event == {"type": "queue.changed"}
+        after = cache.get_many(keys)
+        assert all(isinstance(v, str) and v != "before" for v in after.values()), after
+        assert len(after) == 2
+
+
+def test_queue_without_redis_the_caller_falls_back() -> None:
+    from openjobcenter.home import queue_cache
+
+    with override_settings(
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    ):
+        assert not queue_cache._bump_and_publish(52, ["applications"])

@@ -109,6 +109,22 @@ def reserve_keys(objs: Sequence[Model], *, using: str = "default") -> bool:
     return True
 
 
+def key_sql(models: Sequence[type[Model]], *, using: str = "default") -> tuple[str, list[str]]:
+    """One ``SELECT`` that takes the next key of each of ``models``' sequences (a model
+    named twice gets two): for a caller that sends it in psycopg's pipeline mode with
+    other statements and reads it later (``reserve_keys`` is the same with its own round
+    trip). PostgreSQL only."""
+    connection = connections[using]
+    calls = ", ".join(["nextval(pg_get_serial_sequence(%s, %s))"] * len(models))
+    params: list[str] = []
+    for model in models:
+        meta = model._meta
+        if meta.pk is None:  # pragma: no cover - every concrete model has one
+            raise TypeError(model)
+        params += [connection.ops.quote_name(meta.db_table), str(meta.pk.column)]
+    return f"SELECT {calls}", params
+
+
 def writes_along(using: str = "default") -> bool:
     """Whether ``along`` rows go out in the same statement (PostgreSQL)."""
     return connections[using].vendor == "postgresql"

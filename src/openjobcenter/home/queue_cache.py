@@ -46,7 +46,7 @@ from django.utils import timezone, translation
 
 from openjobcenter.core.need_to_know import Category
 from openjobcenter.core.oncommit import on_commit_once
-from openjobcenter.home.realtime import queue_event
+from openjobcenter.home.realtime import QUEUE_EVENT, queue_event
 from openjobcenter.messaging import realtime as chat_realtime
 
 if TYPE_CHECKING:
@@ -108,10 +108,59 @@ def _bump_along(key: str, token: str, what: str) -> bool:
 
 
 def _queue_after_commit(jobcenter_id: int, modules: set[Hashable]) -> None:
-    for module in sorted(str(m) for m in modules):
+    names = sorted(str(m) for m in modules)
+    if _bump_and_publish(jobcenter_id, names):
+        return
+    for module in names:
         _bump(jobcenter_id, module)
     # Open start pages of the job centre fetch their queue again (after the bumps).
     queue_event(jobcenter_id)
+
+
+def _bump_and_publish(jobcenter_id: int, modules: list[str]) -> bool:
+    """The modules' version bumps and then ``queue.changed`` to the job centre's team
+    group in one Redis round trip (issue 19: a submission waited on two after its
+    commit, under load each as long as a database statement). False when the cache and
+    the chat layer are not the same Redis, or inside a chat socket's send (its events
+    collected, ``_bump_along``): then the caller bumps and publishes one after the other.
+    Failures are handled as there: a missed bump is logged, a lost event makes the group
+    resync later."""
+    from openjobcenter.core.cache import redis_client, redis_round_trip
+
+    try:
+        client = redis_client()
+    except TypeError:  # the database or local-memory cache
+        return False
+    group = chat_realtime.team_group(jobcenter_id)
+    publish = chat_realtime.publish_command(client, group, dict(QUEUE_EVENT))
+    if publish is None:
+        return False
+    backend: Any = caches["default"]
+    serializer = backend._cache._serializer
+    # The values as ``cache.set`` stores them, so ``cache.get`` reads them back; the SETs
+    # first: a page told by the event must find the new versions.
+    commands: list[tuple[Any, ...]] = [
+        (
+            "SET",
+            backend.make_and_validate_key(version_key(jobcenter_id, module)),
+            serializer.dumps(secrets.token_hex(8)),
+        )
+        for module in modules
+    ]
+    try:
+        replies = redis_round_trip(client, [*commands, publish])
+    except Exception as exc:  # Redis unreachable: nothing is known to have gone out
+        log.warning("queue versions of %s not bumped: %s", jobcenter_id, exc)
+        chat_realtime.publish_failed(group, exc)
+        return True
+    for module, reply in zip(modules, replies, strict=False):
+        if isinstance(reply, Exception):
+            log.warning("queue version of %s/%s not bumped: %s", jobcenter_id, module, reply)
+    if isinstance(replies[-1], Exception):
+        chat_realtime.publish_failed(group, replies[-1])
+    else:
+        chat_realtime.publish_done()
+    return True
 
 
 def queue_changed(*, jobcenter_id: int | None, module: str) -> None:
