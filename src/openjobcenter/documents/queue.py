@@ -6,7 +6,6 @@ whose deadline has passed. One query of scalar subqueries, counts capped at
 from __future__ import annotations
 
 from datetime import datetime, time
-
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
