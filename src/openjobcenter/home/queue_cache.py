@@ -130,6 +130,12 @@ def queue_changed(*, jobcenter_id: int | None, module: str) -> None:
     on_commit_once(("queue", jc), lambda modules: _queue_after_commit(jc, modules), module)
 
 
+def current_version(key: str, found: Any) -> str:
+    """The version under ``key`` (``found``: its value as read, or None): set one when
+    there is none yet."""
+    return _version(key, found)
+
+
 def _version(key: str, found: Any) -> str:
     if isinstance(found, str):
         return found
