@@ -70,7 +70,7 @@ class DocumentsQueueProvider(StaffProvider):
         }
         for n, kind in enumerate(sorted(HEALTH_KINDS)):
             exprs[f"health_at_{n}"] = _oldest(docs.filter(kind=kind), "submitted_at")
-        found = Jobcenter.objects.filter(pk=ctx.jobcenter.pk).values(**exprs).get()
+        found = Jobcenter.objects.filter(pk=ctx.jobcenter.pk).annotate(**exprs).values(*exprs).get()
         health_at = min(
             (found[f"health_at_{n}"] for n in range(len(HEALTH_KINDS)) if found[f"health_at_{n}"]),
             default=None,

@@ -94,7 +94,7 @@ class MessagingQueueProvider(StaffProvider):
             exprs[f"{name}_at"] = Subquery(
                 qs.order_by("last_message_at").values("last_message_at")[:1]
             )
-        found = Jobcenter.objects.filter(pk=ctx.jobcenter.pk).values(**exprs).get()
+        found = Jobcenter.objects.filter(pk=ctx.jobcenter.pk).annotate(**exprs).values(*exprs).get()
         team: dict[Category, list[tuple[int, datetime | None]]] = {}
         for category in (Category.BENEFIT_CHAT, Category.PLACEMENT_CHAT, Category.GENERAL):
             if found.get(f"{category}_n"):
