@@ -176,6 +176,15 @@ def grow(world: dict[str, Any], size: int) -> float:
     # which PostgreSQL cannot answer from an index alone (the name search's window).
     with connection.cursor() as cursor:
         cursor.execute("VACUUM (ANALYZE) applications_application")
+        # The backlogs' statistics too (autovacuum would; without them the planner takes
+        # the bulk-loaded tables for empty and joins them in nested loops).
+        for table in (
+            "documents_document",
+            "documents_documentrequest",
+            "documents_requestitem",
+            "messaging_conversation",
+        ):
+            cursor.execute(f"ANALYZE {table}")
     world["size"] = size
     return round(time.perf_counter() - started, 1)
 
@@ -372,14 +381,19 @@ def explain(world: dict[str, Any], *, verbose: bool = False) -> dict[str, dict[s
             inbox_page(world["jobcenter"], user, InboxFilter(q=query))
         buffers, ms = 0, 0.0
         selects = 0
-        # In one transaction: a ``SET LOCAL`` the search ran before a statement (the name
-        # window's plan settings) applies to its EXPLAIN too.
-        with transaction.atomic(), connection.cursor() as cursor:
-            for statement in captured:
-                if statement.lstrip().upper().startswith("SET"):
-                    cursor.execute(statement)
-                    continue
-                selects += 1
+        # A ``SET LOCAL`` the search ran before a statement (the name window's plan
+        # settings) applies to that statement's EXPLAIN, in its own transaction, and to
+        # no other (the search runs the statements after it without).
+        pending = ""
+        for statement in captured:
+            if statement.lstrip().upper().startswith("SET"):
+                pending = statement
+                continue
+            selects += 1
+            with transaction.atomic(), connection.cursor() as cursor:
+                if pending:
+                    cursor.execute(pending)
+                    pending = ""
                 cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + statement)
                 plan = cursor.fetchone()[0][0]
                 top = plan["Plan"]
@@ -394,6 +408,22 @@ def explain(world: dict[str, Any], *, verbose: bool = False) -> dict[str, dict[s
         out[query] = {"statements": selects, "buffers": buffers, "ms": round(ms, 2)}
         print(f"  {query!r:34} {selects:10d} {buffers:8d} {ms:8.2f}")
     return out
+
+
+def cold_queue_sql(world: dict[str, Any]) -> None:
+    """The cold work queue page's three slowest statements (the cache emptied first)."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = logged_in(world["staff"][-1])
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(f"/{world['jobcenter'].slug}/staff/")
+    slowest = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:3]
+    print(f"  cold work queue page: {len(queries.captured_queries)} statements, slowest:")
+    for q in slowest:
+        print(f"    {float(q['time']) * 1000:8.1f} ms  {q['sql'][:150]}")
 
 
 class _Keep:
@@ -518,6 +548,7 @@ def main() -> int:
             report(size, results[size], seed_s)
             if args.explain:
                 plans[size] = explain(world, verbose=args.plans)
+                cold_queue_sql(world)
         ratios = growth(results)
         if len(plans) > 1:
             explain_growth(plans)
