@@ -255,3 +255,46 @@ def test_assign_refusals_change_nothing(
     app.refresh_from_db()
     assert app.assignee is None
     assert not ApplicationEvent.objects.filter(application=app, kind=EventKind.ASSIGNED).exists()
+
+
+def test_documents_and_messages_are_counted_capped_with_the_true_oldest(
+    jc_a: Jobcenter, customer: CustomerProfile, staff_a: dict[Role, User], monkeypatch: Any
+) -> None:
+    """Above the cap the queue says "N+" (issue 19: no count over a job centre's whole
+    backlog); the age stays the oldest item's, not the oldest of the counted ones."""
+    from openjobcenter.documents import queue as doc_queue
+    from openjobcenter.home import staff_queue as sq
+    from openjobcenter.messaging import queue as chat_queue
+
+    for module in (sq, doc_queue, chat_queue):
+        monkeypatch.setattr(module, "QUEUE_CAP", 2)
+    kw = {"caseworker": staff_a[Role.CASEWORKER], "advisor": staff_a[Role.JOB_ADVISOR]}
+    staff_world.make_work(customer, n=3, **kw)
+    ctx = StaffContext(
+        jobcenter=jc_a, user=staff_a[Role.ADMIN], roles=frozenset({Role.ADMIN}), scope=Scope.ALL
+    )
+    items = {
+        i.kind: i
+        for p in staff_providers()
+        if p.module in ("documents", "messaging")
+        for i in p.queue(ctx)
+    }
+    oldest_doc = customer.documents.order_by("submitted_at").first()
+    assert oldest_doc is not None
+    for kind in (
+        "documents.unchecked",
+        "documents.unchecked_health",
+        "documents.overdue_requests",
+        "messaging.team.benefit_chat",
+        "messaging.team.placement_chat",
+        "messaging.team.general",
+    ):
+        assert (items[kind].count, items[kind].capped) == (2, True), kind
+    assert items["documents.unchecked"].oldest == oldest_doc.submitted_at
+    assert items["documents.unchecked_health"].oldest == oldest_doc.submitted_at
+    # Below the cap: exact, not marked.
+    monkeypatch.setattr(sq, "QUEUE_CAP", 99)
+    for module in (doc_queue, chat_queue):
+        monkeypatch.setattr(module, "QUEUE_CAP", 99)
+    items = {i.kind: i for p in staff_providers() if p.module == "documents" for i in p.queue(ctx)}
+    assert (items["documents.unchecked"].count, items["documents.unchecked"].capped) == (3, False)

@@ -122,6 +122,17 @@ class Application(models.Model):
                 name="app_filed_draft",
                 condition=models.Q(status="draft", filed_at__isnull=False),
             ),
+            # Open applications of one person, oldest first (the work queue's "mine": its
+            # oldest without reading the person's whole caseload).
+            models.Index(
+                fields=["jobcenter", "assignee", "submitted_at"],
+                name="app_open_assigned",
+                condition=models.Q(
+                    assignee__isnull=False,
+                    submitted_at__isnull=False,
+                    status__in=[s.value for s in OPEN_STATUSES],
+                ),
+            ),
             # Open applications nobody has taken (the work queue's count and oldest).
             models.Index(
                 fields=["jobcenter", "submitted_at"],

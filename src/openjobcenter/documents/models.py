@@ -129,6 +129,13 @@ class Document(models.Model):
                 name="document_queue_received",
                 condition=models.Q(state="received"),
             ),
+            # The work queue's health documents: a capped count and the oldest per kind
+            # (documents/queue.py), without reading every unchecked document.
+            models.Index(
+                fields=("jobcenter", "kind", "submitted_at"),
+                name="document_queue_received_kind",
+                condition=models.Q(state="received"),
+            ),
             # The case view and its timeline: one customer's newest documents, in order.
             models.Index(
                 fields=("customer", "-submitted_at", "-id"), name="document_customer_recent"
@@ -294,6 +301,14 @@ class RequestItem(models.Model):
 
     class Meta:
         ordering = ("position", "pk")
+        # The work queue's overdue requests: does a request still have an open item?
+        indexes = (
+            models.Index(
+                fields=("request",),
+                name="requestitem_open",
+                condition=models.Q(fulfilled_at__isnull=True),
+            ),
+        )
 
     def __str__(self) -> str:
         return self.label

@@ -59,6 +59,10 @@ MAX_AGE = 120  # seconds: the longest an entry counts without a bump (safety net
 VERSION_PREFIX = "queue:v:"
 ENTRY_PREFIX = "queue:e:"
 FORMAT = 1  # raise when the entry's layout changes (old entries are then ignored)
+# The customer counts read every customer of the job centre (8-50 ms at 49,000, growing
+# with it): registering and numbering a customer bump them, so the safety net for
+# changes outside the services can be longer than the queue's.
+CUSTOMER_COUNTS_MAX_AGE = 900
 # Not a module: the start page's customer counts (all, and without a customer number),
 # bumped by registering a customer and by assigning a number.
 CUSTOMERS = "customers"
@@ -175,6 +179,12 @@ def queue_changed(*, jobcenter_id: int | None, module: str) -> None:
     on_commit_once(("queue", jc), lambda modules: _queue_after_commit(jc, modules), module)
 
 
+def current_version(key: str, found: Any) -> str:
+    """The version under ``key`` (``found``: its value as read, or None): set one when
+    there is none yet."""
+    return _version(key, found)
+
+
 def _version(key: str, found: Any) -> str:
     if isinstance(found, str):
         return found
@@ -278,7 +288,7 @@ def cached_queue(providers: list[StaffProvider], ctx: StaffContext) -> list[Queu
 def cached_customer_counts(jobcenter: Jobcenter) -> tuple[int, int]:
     """How many customers the job centre has, and how many of them without a customer
     number (the start page's figures): two counts over every customer, kept until a
-    customer registers or gets a number (or ``MAX_AGE``)."""
+    customer registers or gets a number (or ``CUSTOMER_COUNTS_MAX_AGE``)."""
     vkey = version_key(jobcenter.pk, CUSTOMERS)
     ekey = f"{ENTRY_PREFIX}{jobcenter.pk}:{CUSTOMERS}"
     try:
@@ -292,7 +302,7 @@ def cached_customer_counts(jobcenter: Jobcenter) -> tuple[int, int]:
         return int(raw[2]), int(raw[3])
     counts = _customer_counts(jobcenter)
     try:
-        cache.set(ekey, (FORMAT, version, *counts), timeout=MAX_AGE)
+        cache.set(ekey, (FORMAT, version, *counts), timeout=CUSTOMER_COUNTS_MAX_AGE)
     except Exception as exc:
         log.warning("queue cache unavailable: %s", exc)
     return counts

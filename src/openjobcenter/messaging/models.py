@@ -190,7 +190,16 @@ class Conversation(models.Model):
 
     class Meta:
         ordering = ["-last_message_at", "-pk"]
-        indexes = [models.Index(fields=["jobcenter", "status", "assignee"])]
+        indexes = [
+            models.Index(fields=["jobcenter", "status", "assignee"]),
+            # The work queue's conversations waiting for the job centre (the customer
+            # wrote last, nobody here has read it), oldest first (messaging/queue.py).
+            models.Index(
+                fields=["jobcenter", "last_message_at"],
+                name="conversation_waiting",
+                condition=Q(status="open", last_message_id__gt=models.F("staff_read_upto")),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"conversation:{self.pk}"
