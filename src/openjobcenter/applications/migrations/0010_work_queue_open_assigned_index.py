@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("applications", "0008_handoff_external_ref"),
+        ("applications", "0009_application_settings_translations"),
     ]
 
     operations = [
