@@ -405,10 +405,11 @@ def one_size(
             for n, r in zip(nodes, rss0, strict=True)
         }
         asyncio.run(warm(world))
-        result["idle_cost"] = idle_cost(nodes, holder.pid, 2.0 if args.smoke else 15.0)
+        holder_pid = holder.pid or 0  # started above: it has one
+        result["idle_cost"] = idle_cost(nodes, holder_pid, 2.0 if args.smoke else 15.0)
         result["modes"] = [
-            measure_mode(world, nodes, args, args.think, admin, holder.pid),
-            measure_mode(world, nodes, args, 0.0, admin, holder.pid),
+            measure_mode(world, nodes, args, args.think, admin, holder_pid),
+            measure_mode(world, nodes, args, 0.0, admin, holder_pid),
         ]
         stop.set()
         result["idle"] = idle_out.get(timeout=300)

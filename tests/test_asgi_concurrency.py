@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-
 from typing import Any
 
 from django.core.asgi import get_asgi_application
