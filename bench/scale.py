@@ -268,6 +268,27 @@ def _seq_scans(node: dict[str, Any]) -> list[str]:
 # --- one size ------------------------------------------------------------------------------
 
 
+def proc_cpu_s(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` (``/proc``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def idle_cost(nodes: list[Any], holder_pid: int, seconds: float) -> dict[str, Any]:
+    """CPU of each node and of the socket holder while only the idle sockets are open
+    (keep-alive pings and pongs, nothing else): per second, as a share of one core."""
+    n0, h0, t0 = [n.cpu_s() for n in nodes], proc_cpu_s(holder_pid), time.perf_counter()
+    time.sleep(seconds)
+    wall = time.perf_counter() - t0
+    return {
+        "seconds": round(wall, 1),
+        "node_cpu_pct": {
+            n.name: round(100 * (n.cpu_s() - c) / wall, 1) for n, c in zip(nodes, n0, strict=True)
+        },
+        "holder_cpu_pct": round(100 * (proc_cpu_s(holder_pid) - h0) / wall, 1),
+    }
+
+
 def summarise(samples: Any, seconds: float) -> list[dict[str, Any]]:
     from bench.scale_load import BASELINES, OPS
 
@@ -300,7 +321,12 @@ def summarise(samples: Any, seconds: float) -> list[dict[str, Any]]:
 
 
 def measure_mode(
-    world: Any, nodes: list[Any], args: argparse.Namespace, think: float, admin: str
+    world: Any,
+    nodes: list[Any],
+    args: argparse.Namespace,
+    think: float,
+    admin: str,
+    holder_pid: int | None = None,
 ) -> dict[str, Any]:
     from bench.scale_load import connections_per_node, run_users
 
@@ -316,11 +342,19 @@ def measure_mode(
 
     sampler = threading.Thread(target=sample, daemon=True)
     cpu0 = [n.cpu_s() for n in nodes]
+    gen0 = time.process_time()
+    holder0 = proc_cpu_s(holder_pid) if holder_pid else 0.0
     load0 = os.getloadavg()[0]
     sampler.start()
     started = time.perf_counter()
     samples = asyncio.run(run_users(world, user_mix(args.users), think, args.duration))
     seconds = time.perf_counter() - started
+    # What the machine spent besides the nodes: the load generator (this process) and the
+    # idle sockets' holder, as a share of one core.
+    generator_pct = round(100 * (time.process_time() - gen0) / seconds, 1)
+    holder_pct = (
+        round(100 * (proc_cpu_s(holder_pid) - holder0) / seconds, 1) if holder_pid else None
+    )
     done.set()
     sampler.join()
     requests = sum(
@@ -331,6 +365,12 @@ def measure_mode(
         "seconds": round(seconds, 1),
         "load_before": round(load0, 2),
         "load_after": round(os.getloadavg()[0], 2),
+        "generator_cpu_pct": generator_pct,
+        "holder_cpu_pct": holder_pct,
+        "node_cpu_pct": {
+            n.name: round(100 * (n.cpu_s() - c) / seconds, 1)
+            for n, c in zip(nodes, cpu0, strict=True)
+        },
         "timings": summarise(samples, seconds),
         "errors": samples.errors[:20],
         "error_count": len(samples.errors),
@@ -374,9 +414,11 @@ def one_size(
             for n, r in zip(nodes, rss0, strict=True)
         }
         asyncio.run(warm(world))
+        holder_pid = holder.pid or 0  # started above: it has one
+        result["idle_cost"] = idle_cost(nodes, holder_pid, 2.0 if args.smoke else 15.0)
         result["modes"] = [
-            measure_mode(world, nodes, args, args.think, admin),
-            measure_mode(world, nodes, args, 0.0, admin),
+            measure_mode(world, nodes, args, args.think, admin, holder_pid),
+            measure_mode(world, nodes, args, 0.0, admin, holder_pid),
         ]
         stop.set()
         result["idle"] = idle_out.get(timeout=300)
@@ -403,11 +445,20 @@ def print_size(r: dict[str, Any]) -> None:
     print(f"\n== {r['customers']:,} customers: {rows}")
     print(f"   idle sockets opened per node: {r['idle_opened']}, after the load: {r.get('idle')}")
     print(f"   node RSS MB before/after opening them: {r['rss_mb_with_idle']}")
+    ic = r["idle_cost"]
+    print(
+        f"   idle sockets only, {ic['seconds']} s: node CPU % of a core {ic['node_cpu_pct']}, "
+        f"holder {ic['holder_cpu_pct']} %"
+    )
     for mode in r["modes"]:
         print(
             f"\n   {mode['mode']}, {mode['seconds']} s, load {mode['load_before']} → "
             f"{mode['load_after']}, node CPU per HTTP request {mode['node_cpu_ms_per_http_request']} ms, "
             f"PG connections per node {mode['connections']}, errors {mode['error_count']}"
+        )
+        print(
+            f"   CPU % of a core: nodes {mode['node_cpu_pct']}, load generator "
+            f"{mode['generator_cpu_pct']}, idle-socket holder {mode['holder_cpu_pct']}"
         )
         print(
             f"   {'operation':24} {'n':>6} {'/s':>6} {'srv p50':>8} {'srv p95':>8} "

@@ -115,3 +115,32 @@ def test_a_new_password_is_stored_with_argon2id(customer: CustomerProfile) -> No
     assert customer.user.password.startswith(ARGON2ID_PREFIX)
     assert customer.user.check_password("Ein-neues-Passwort-42")
     assert not customer.user.check_password(PASSWORD)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("production_hashers")
+def test_the_hash_is_computed_without_holding_a_pooled_connection(
+    customer: CustomerProfile,
+) -> None:
+    """Tens of milliseconds of CPU and no query: with the pool (PostgreSQL) the request's
+    connection goes back before the hash (core/dbpool.py), so other requests of the node
+    need not wait for it; inside a transaction it stays with the transaction."""
+    from django.db import connection, transaction
+
+    pooled = bool(connection.settings_dict.get("OPTIONS", {}).get("pool"))
+    user = User.objects.get(pk=customer.user.pk)
+    assert connection.connection is not None  # the lookup took a connection
+    assert user.check_password(PASSWORD)
+    assert (connection.connection is None) is pooled
+    assert not user.check_password("Falsches-Passwort-1")
+
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=customer.user.pk)
+        assert locked.check_password(PASSWORD)
+        locked.set_password("Ein-neues-Passwort-42")
+        assert connection.connection is not None  # still the transaction's
+        locked.save(update_fields=["password"])
+    # The next query takes a connection again; the write inside the transaction stands.
+    user.refresh_from_db()
+    assert user.password.startswith(ARGON2ID_PREFIX)
+    assert user.check_password("Ein-neues-Passwort-42")

@@ -90,3 +90,48 @@ def test_another_job_centre_gets_its_own_part(client: Client, jc_a: Jobcenter, j
     assert jc_b.name in other.split("<main")[1]
     assert jc_a.name not in other.split("<main")[1]
     assert jc_a.name in fulda.split("<main")[1]
+
+
+def _between(html: str, start: str, end: str) -> str:
+    return html.split(start, 1)[1].split(end, 1)[0]
+
+
+def test_layout_parts_follow_the_job_centre_and_the_language(
+    client: Client, jc_a: Jobcenter
+) -> None:
+    """The layout's head, brand, language list and footer are kept per process and
+    job-centre version (web/templatetags/parts.py): a rename shows at once everywhere."""
+    first = _page(client)
+    assert f'<span class="brand-name">{jc_a.name}</span>' in first
+    assert '<option value="de" lang="de" selected>' in first
+    assert "/fulda/impressum/" in _between(first, "<footer", "</footer>")
+    jc_a.name = "Jobcenter Fulda (neu)"
+    jc_a.save()
+    renamed = _page(client)
+    assert '<span class="brand-name">Jobcenter Fulda (neu)</span>' in renamed
+    assert "– Jobcenter Fulda (neu)</title>" in renamed
+    english = _page(Client(), accept_language="en")
+    assert '<option value="en" lang="en" selected>' in english
+    assert '<option value="de" lang="de">' in english
+    assert "All job centres" in _between(english, "<footer", "</footer>")
+    assert "Alle Jobcenter" in _between(_page(client), "<footer", "</footer>")
+
+
+def test_what_differs_per_request_stays_outside_the_layout_parts(
+    client: Client, customer_client: Client, jc_a: Jobcenter
+) -> None:
+    anonymous = _page(Client())
+    legal = Client().get("/fulda/impressum/")
+    assert legal.status_code == 200
+    # The language form's return address is the request's own path.
+    assert 'name="next" value="/fulda/"' in anonymous
+    assert 'name="next" value="/fulda/impressum/"' in legal.content.decode()
+    # Each visitor has an own CSRF token in the language form.
+    other = _page(Client())
+    token = 'name="csrfmiddlewaretoken" value="'
+    assert _between(anonymous, token, '"') != _between(other, token, '"')
+    # The navigation follows the login state.
+    mine = _page(customer_client)
+    assert "Abmelden" in _between(mine, "<nav", "</nav>")
+    assert "Anmelden" in _between(anonymous, "<nav", "</nav>")
+    assert "Abmelden" not in _between(anonymous, "<nav", "</nav>")

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from django.contrib.auth.hashers import Argon2PasswordHasher
 
+from openjobcenter.core.dbpool import release_idle_connections
+
 
 class Argon2idHasher(Argon2PasswordHasher):
     """Argon2id, m = 19 MiB, t = 2, p = 1 (OWASP Password Storage Cheat Sheet; RFC 9106)."""
@@ -20,3 +22,17 @@ class Argon2idHasher(Argon2PasswordHasher):
     time_cost = 2
     memory_cost = 19 * 1024  # KiB
     parallelism = 1
+
+    # Computing a hash takes tens of milliseconds of CPU (argon2-cffi lets go of the GIL
+    # meanwhile, so other threads and the event loop go on) and no query: the pooled
+    # database connection the request already took goes back to the pool first, so other
+    # requests need not wait for it (core/dbpool.py). Inside a transaction it stays.
+    def encode(self, password: str, salt: str) -> str:
+        release_idle_connections()
+        encoded: str = super().encode(password, salt)
+        return encoded
+
+    def verify(self, password: str, encoded: str) -> bool:
+        release_idle_connections()
+        ok: bool = super().verify(password, encoded)
+        return ok

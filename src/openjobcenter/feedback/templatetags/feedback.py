@@ -43,6 +43,8 @@ def feedback_widget(context: Any) -> dict[str, Any]:
         "staff": staff,
         "comment_max": COMMENT_MAX,
         "csrf_token": context.get("csrf_token"),
+        # Its unchanging parts are kept per job centre and language ({% sharedpart %}).
+        "jobcenter": jobcenter,
     }
 
 

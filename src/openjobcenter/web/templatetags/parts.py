@@ -1,0 +1,53 @@
+"""``{% sharedpart "name" %}…{% endsharedpart %}``: a piece of the page layout that is the
+same for everyone who sees the same job centre in the same language (the head's links and
+scripts, the brand, the language list, the footer), rendered once per process and
+job-centre version (``web/fragments.py``) instead of on every request.
+
+The URL tags, static file look-ups and translations of the layout were most of a tenant
+page's remaining CPU after its main part was cached (issue 19: ≥ 50 % of the bare view).
+What a part may use: the job centre (``jobcenter`` in the context, read through
+``tenants.jccache``, whose version changes with every change of it), the language and the
+URL configuration (both in the key). Nothing per person or per request may go inside: the
+CSRF token, the current path, the navigation's login state and counts, messages stay
+outside. Without a job centre (or one not read through the cache) the part is rendered
+each time.
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.template.base import NodeList, Parser, Token
+from django.template.context import Context
+from django.urls import get_urlconf
+from django.utils.safestring import SafeString
+
+from openjobcenter.web.fragments import cached_part
+
+register = template.Library()
+
+
+class SharedPartNode(template.Node):
+    def __init__(self, name: str, nodelist: NodeList) -> None:
+        self.name = name
+        self.nodelist = nodelist
+
+    def render(self, context: Context) -> SafeString:
+        jobcenter = context.get("jobcenter")
+        if jobcenter is None:
+            return self.nodelist.render(context)
+        return cached_part(
+            f"layout:{self.name}",
+            jobcenter,
+            get_urlconf() or "",
+            lambda: self.nodelist.render(context),
+        )
+
+
+@register.tag
+def sharedpart(parser: Parser, token: Token) -> SharedPartNode:
+    bits = token.split_contents()
+    if len(bits) != 2 or bits[1][0] not in "\"'" or bits[1][-1] != bits[1][0]:
+        raise template.TemplateSyntaxError('usage: {% sharedpart "name" %}…{% endsharedpart %}')
+    nodelist = parser.parse(("endsharedpart",))
+    parser.delete_first_token()
+    return SharedPartNode(bits[1][1:-1], nodelist)
