@@ -12,6 +12,7 @@ from typing import Any
 from allauth.socialaccount.internal import jwtkit
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from django.contrib import messages
+from django.core.cache import cache
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.translation import gettext as _
@@ -23,6 +24,11 @@ from openjobcenter.identity.models import IdentityProvider, SsoSession
 BACKCHANNEL_EVENT = "http://schemas.openid.net/event/backchannel-logout"
 # A logout token older than this is refused (its iat), whatever its exp says.
 LOGOUT_TOKEN_MAX_AGE = 300
+# How long a logout token's jti is remembered, whether or not it has an ``exp``
+# (allauth's own jti check skips tokens without one): a token is accepted only while its
+# iat is within LOGOUT_TOKEN_MAX_AGE of now, so once this has passed it is refused
+# by its iat anyway (a jti noted at iat - MAX_AGE is kept past iat + MAX_AGE).
+LOGOUT_JTI_SECONDS = 2 * LOGOUT_TOKEN_MAX_AGE + 60
 
 
 def _discovery(provider: IdentityProvider) -> dict[str, Any]:
@@ -183,6 +189,10 @@ def backchannel_logout(provider: IdentityProvider, token: str, *, request: HttpR
         or not data.get("jti")
     ):
         msg = "not a logout token"
+        raise OAuth2Error(msg)
+    jti_key = f"ojc:logout-jti:{provider.key}:{str(data['jti'])[:200]}"
+    if not cache.add(jti_key, 1, LOGOUT_JTI_SECONDS):
+        msg = "token already used"
         raise OAuth2Error(msg)
     sessions = SsoSession.objects.filter(identity__provider=provider).select_related(
         "identity__user", "identity__provider__jobcenter"
