@@ -143,7 +143,7 @@ def identity_provider_save(
     if secret:
         provider.client_secret_sealed = _seal_secret(provider, secret)
     if provider.protocol == Protocol.SAML and not (provider.sp_key_pem and provider.sp_cert_pem):
-        from openjobcenter.bundid.saml import new_key_pair
+        from openjobcenter.core.saml import new_key_pair
 
         provider.sp_key_pem, provider.sp_cert_pem = new_key_pair(f"OpenJobcenter {provider.key}")
     provider.full_clean(exclude=["client_secret_sealed"])

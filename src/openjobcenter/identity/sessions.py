@@ -12,8 +12,8 @@ from typing import Any
 from allauth.socialaccount.internal import jwtkit
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from django.contrib import messages
-from django.core.cache import cache
 from django.contrib.auth import logout
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.translation import gettext as _
 
