@@ -5,7 +5,6 @@ it over HTTP, its signed Response posted back through Django's test client."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,74 +15,18 @@ from openjobcenter.accounts.models import Role, StaffMembership, User
 from openjobcenter.core.access import SSO_SESSION_KEY
 from openjobcenter.core.models import AuditAction, AuditEntry
 from openjobcenter.identity.models import ExternalIdentity, IdentityProvider, SsoSession
-from openjobcenter.identity.services import identity_provider_save
 from openjobcenter.tenants.models import Jobcenter
-from tests.identity.conftest import GROUPS
-from tests.samlidp import harness as samlidp
-from tests.samlidp.harness import Idp, Posted, post_answer, running_idp
-
-KEY = "saml-test"
-ENTITY_ID = "https://idp.kreis.test/saml"
-STRONG = "urn:oasis:names:tc:SAML:2.0:ac:classes:TimeSyncToken"
-WEAK = "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"
-
-
-def person(groups: list[str], **extra: Any) -> dict[str, Any]:
-    return {
-        "subject": "kreis-4711",
-        "level": STRONG,
-        "attributes": {
-            "mail": "ida@landkreis.example",
-            "givenName": "Ida",
-            "sn": "Amt",
-            "groups": groups,
-        },
-        **extra,
-    }
-
-
-@pytest.fixture(scope="session")
-def saml_staff_idp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Idp]:
-    with running_idp(
-        tmp_path_factory, entity_id=ENTITY_ID, name="Kreisverwaltung (Test)", defaults=person([])
-    ) as idp:
-        yield idp
-
-
-def make_saml_provider(idp: Idp, jobcenter: Jobcenter, metadata: str = "") -> IdentityProvider:
-    provider = IdentityProvider(
-        jobcenter=jobcenter,
-        key=KEY,
-        name="Landratsamt Test",
-        protocol="saml",
-        issuer=ENTITY_ID,
-        idp_metadata_xml=metadata or idp.metadata_xml,
-        second_factor_acr=STRONG,
-        second_factor_amr="",
-    )
-    provider = identity_provider_save(
-        request=None, actor=None, provider=provider, secret=None, group_roles=GROUPS
-    )
-    response = Client().get(f"/konto/saml/{KEY}/metadata/")
-    assert response.status_code == 200
-    idp.trust_sp(KEY, response.content.decode())
-    return provider
-
-
-@pytest.fixture
-def saml_provider(saml_staff_idp: Idp, jc_a: Jobcenter) -> IdentityProvider:
-    saml_staff_idp.scenario(**person(["JC-Leistung", "Kantine"]))
-    return make_saml_provider(saml_staff_idp, jc_a)
-
-
-def idp_answer(client: Client, query: str = "") -> Posted:
-    return samlidp.idp_answer(client, f"/konto/saml/{KEY}/login/{query}")
-
-
-def nothing_created() -> None:
-    assert not User.objects.filter(email="ida@landkreis.example").exists()
-    assert not ExternalIdentity.objects.exists()
-    assert not StaffMembership.objects.filter(user__email="ida@landkreis.example").exists()
+from tests.identity.saml_support import (
+    ENTITY_ID,
+    KEY,
+    STRONG,
+    WEAK,
+    idp_answer,
+    make_saml_provider,
+    nothing_created,
+    person,
+)
+from tests.samlidp.harness import Idp, post_answer
 
 
 def test_login_page_offers_the_saml_provider(
