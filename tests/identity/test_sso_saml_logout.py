@@ -171,3 +171,18 @@ def test_a_logout_request_for_someone_without_a_session_ends_nothing(
     assert "SAMLResponse=" in answer["Location"]
     assert logged_in(client, jc_a)
     assert SsoSession.objects.count() == 1
+
+
+def test_a_replayed_logout_request_is_refused(
+    saml_staff_idp: Idp, saml_provider: IdentityProvider, jc_a: Jobcenter
+) -> None:
+    first = Client()
+    saml_login(first)
+    request = local_path(saml_staff_idp.logout_request(SP_ENTITY, "kreis-4711"))
+    assert Client().get(request).status_code == 302
+    assert not logged_in(first, jc_a)
+    again = Client()
+    saml_login(again)
+    replayed = Client().get(request)
+    assert replayed.status_code == 400
+    assert logged_in(again, jc_a)

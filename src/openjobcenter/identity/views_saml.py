@@ -287,6 +287,10 @@ def saml_slo(request: HttpRequest, key: str) -> HttpResponse:
     except shared_saml.LogoutRefused as refused:
         logger.info("staff SAML logout refused: %s", refused.reason)
         return _slo_refused(request, provider, refused.reason)
+    if not cache.add(
+        f"ojc:saml-logout-request:{provider.key}:{message.id}", 1, ASSERTION_SEEN_SECONDS
+    ):
+        return _slo_refused(request, provider, "replay")
     sessions = list(
         SsoSession.objects.filter(
             identity__provider=provider, identity__subject=str(message.name_id.text).strip()
