@@ -8,7 +8,7 @@ from typing import Any
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from ninja import Query
+from ninja import Query, Status
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.errors import HttpError as NinjaHttpError
 from ninja.throttling import AnonRateThrottle
@@ -216,7 +216,7 @@ def patch_me(request: HttpRequest, payload: MePatch) -> Any:
     if profile is not None and bundid_guard.address_changes(profile, data):
         refused = bundid_guard.refusal_message(request, profile.jobcenter, bundid_policy.ADDRESS)
         if refused is not None:
-            return 403, {"detail": refused}
+            return Status(403, {"detail": refused})
     if profile is not None:
         customer_profile_update(request=request, actor=user, profile=profile, data=data)
     else:

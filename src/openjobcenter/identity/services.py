@@ -365,7 +365,7 @@ def sso_session_started(request: HttpRequest, user: User) -> None:
 
 
 def sso_roles_confirm(
-    *, request: HttpRequest, provider: IdentityProvider, user: User, groups: Iterable[str]
+    *, request: HttpRequest | None, provider: IdentityProvider, user: User, groups: Iterable[str]
 ) -> frozenset[Role]:
     """The role lifetime ran out and the provider answered afresh: set the roles from
     its groups now (none: the caller ends the session)."""

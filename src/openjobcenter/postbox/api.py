@@ -173,7 +173,7 @@ def consent_put(request: HttpRequest, jc: str, payload: PostboxConsentIn) -> Any
             request, customer.jobcenter, bundid_policy.POSTBOX_CONSENT
         )
         if refused is not None:
-            return 403, {"detail": refused}
+            return Status(403, {"detail": refused})
     services.consent_set(request=request, customer=customer, electronic=payload.electronic_notices)
     return consent_get(request, jc)
 
