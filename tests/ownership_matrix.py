@@ -304,6 +304,9 @@ ROUTES: dict[str, Entry] = {
     "konto/saml/<slug:key>/metadata/": page(
         sample(everyone("404")), path="/konto/saml/unbekannt/metadata/"
     ),
+    # Single logout (the IdP's LogoutRequest or LogoutResponse, GET and POST): 404 for an
+    # unknown key; the signed requests run in tests/identity/test_sso_saml_logout.py.
+    "konto/saml/<slug:key>/slo/": both(sample(everyone("404")), path="/konto/saml/unbekannt/slo/"),
     # A job centre's public pages.
     T: page(public()),
     T + "theme.css": page(public()),

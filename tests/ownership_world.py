@@ -28,12 +28,12 @@ from openjobcenter.appointments.calendar import calendar_feed_renew
 from openjobcenter.appointments.models import AppointmentType, WeeklyHours
 from openjobcenter.appointments.opening import holiday_on
 from openjobcenter.appointments.services import appointment_invite
-from openjobcenter.core.access import ACTING_SESSION_KEY
+from openjobcenter.core.access import ACTING_SESSION_KEY, SSO_SESSION_KEY
 from openjobcenter.documents import services as document_services
 from openjobcenter.documents.services import RequestItemInput
 from openjobcenter.handoff.models import ItemDelivery
 from openjobcenter.identity import services as identity_services
-from openjobcenter.identity.models import IdentityProvider
+from openjobcenter.identity.models import ExternalIdentity, IdentityProvider, SsoSession
 from openjobcenter.mandates import services as mandate_services
 from openjobcenter.mandates import services_cosign
 from openjobcenter.mandates.models import Organisation
@@ -84,6 +84,11 @@ ROLE_PERSONAS = tuple(str(role.value) for role in STAFF_ROLES)
 # mandate with the scopes "read" and "documents" (the session is switched to the owner).
 REPRESENTATIVE = "representative"
 PERSONAS = ("anonymous", *CUSTOMER_PERSONAS, REPRESENTATIVE, "staff_b", *ROLE_PERSONAS)
+# Issue 24: staff logged in through their administration's provider (the session state
+# the SSO login leaves: the provider's second factor, no platform MFA record; the same
+# account as the local persona, linked to the provider), asked every entry with the
+# expectations of the local persona of that role ("ownership matrix unchanged for SSO").
+SSO_PERSONAS = {"sso_caseworker": "caseworker"}
 
 
 @dataclass
@@ -357,8 +362,18 @@ def build_world() -> World:
         secret="welt-geheim",
         group_roles=[("Leistung", Role.CASEWORKER)],
     )
+    sso_identities = {
+        persona: ExternalIdentity.objects.create(
+            provider=identity_provider,
+            user=staff[role],
+            subject=f"welt-{role}",
+            roles=[role],
+        ).pk
+        for persona, role in SSO_PERSONAS.items()
+    }
     mandates = _mandates(jc_a, owner, other, application)
     ids: dict[str, Any] = {
+        "sso_identities": sso_identities,
         **videos,
         "jc": jc_a.slug,
         "slug": jc_a.slug,
@@ -419,8 +434,32 @@ def build_world() -> World:
         REPRESENTATIVE: User.objects.get(email=REPRESENTATIVE_EMAIL),
         "staff_b": staff_b,
         **{role: staff[role] for role in ROLE_PERSONAS},
+        **{persona: staff[role] for persona, role in SSO_PERSONAS.items()},
     }
     return World(ids=ids, users=users)
+
+
+def _sso_login(world: World, client: Client, persona: str, user: User) -> None:
+    """What the provider's login leaves in the session (``identity.services``): the login
+    by allauth's flow, the SSO record with the provider's second factor, the session
+    known to the provider (back-channel logout)."""
+    client.force_login(user)
+    session = client.session
+    identity_pk = world.ids["sso_identities"][persona]
+    session[SSO_SESSION_KEY] = {
+        "user": user.pk,
+        "identity": identity_pk,
+        "provider": "welt-verwaltung",
+        "sid": f"sid-{persona}",
+        "second_factor": True,
+        "access_token": "",
+        "refresh_token": "",
+        "checked": time.time(),
+    }
+    session.save()
+    SsoSession.objects.create(
+        identity_id=identity_pk, sid=f"sid-{persona}", session_key=session.session_key or ""
+    )
 
 
 def login(world: World) -> None:
@@ -428,7 +467,9 @@ def login(world: World) -> None:
     for persona, user in world.users.items():
         client = Client()
         if user is not None:
-            if persona in ROLE_PERSONAS or persona == "staff_b":
+            if persona in SSO_PERSONAS:
+                _sso_login(world, client, persona, user)
+            elif persona in ROLE_PERSONAS or persona == "staff_b":
                 login_with_mfa(client, user)
             else:
                 client.force_login(user)
@@ -470,10 +511,15 @@ def fresh_mfa(world: World) -> None:
     """Keep the sessions' authentication recent (staff pages and allauth's sensitive
     pages ask again after a while); called before each test."""
     now = time.time()
-    for persona in (*CUSTOMER_PERSONAS, REPRESENTATIVE, *ROLE_PERSONAS, "staff_b"):
+    for persona in (*CUSTOMER_PERSONAS, REPRESENTATIVE, *ROLE_PERSONAS, "staff_b", *SSO_PERSONAS):
         session = world.clients[persona].session
         for method in session.get("account_authentication_methods", []):
             method["at"] = now
+        if persona in SSO_PERSONAS:
+            # Within the role lifetime (no provider listens in the world).
+            sso = session[SSO_SESSION_KEY]
+            sso["checked"] = now
+            session[SSO_SESSION_KEY] = sso
         session.save()
 
 

@@ -30,7 +30,15 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests import ownership_matrix as matrix
 from tests.documents.conftest import photo, upload
-from tests.ownership_world import PERSONAS, World, ask, build_world, fresh_mfa, login
+from tests.ownership_world import (
+    PERSONAS,
+    SSO_PERSONAS,
+    World,
+    ask,
+    build_world,
+    fresh_mfa,
+    login,
+)
 
 # --- The world: built once per module, each test in a savepoint of it -----------------
 
@@ -236,10 +244,12 @@ def _run(w: World, key: str, entry: matrix.Entry, url: str, *, api: bool) -> Non
                     f"refused writes changed {changed(state, after)}; one of: {refused_writes}"
                 )
         for method, access in methods.items():
-            for persona in PERSONAS:
-                expected = access[persona]
+            for persona in (*PERSONAS, *SSO_PERSONAS):
+                # An SSO persona gets what the local persona of its role gets.
+                like = SSO_PERSONAS.get(persona, persona)
+                expected = access[like]
                 # The inert personas' "ok" writes are asked with the refusals.
-                refusal = expected != "ok" or persona in entry.inert
+                refusal = expected != "ok" or like in entry.inert
                 if expected == "-" or refusal == allowed_pass:
                     continue
                 if allowed_pass and method != "get" and "get" in methods:

@@ -36,7 +36,7 @@ from openjobcenter.messaging.services import topics_ensure_defaults
 from openjobcenter.postbox import backoffice
 from openjobcenter.tenants.models import Jobcenter
 from tests.browser.conftest import log_in, log_in_staff, new_context
-from tests.identity.conftest import GROUPS
+from tests.identity.saml_support import GROUPS
 
 pytestmark = pytest.mark.browser
 

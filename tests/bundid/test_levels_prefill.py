@@ -185,3 +185,68 @@ def test_admin_sets_up_the_bundid(client: Client, jc_a: Jobcenter, saml_idp: Idp
     assert "PRIVATE KEY" not in stored  # sealed at rest
     assert list(raw)
     assert User.objects.filter(email="admin-bundid@example.org").exists()
+
+
+def test_address_and_postbox_consent_need_the_level_the_job_centre_set(
+    client: Client, jc_a: Jobcenter, saml_idp: Idp
+) -> None:
+    """Issue 24 §2: more protected actions than the bank account. A basic BundID login
+    may not change the address nor the consent to notices in the postbox where the job
+    centre asks for "substanziell"; nothing changes; a login at that level may."""
+    jc_a.enabled_modules = sorted({*jc_a.enabled_modules, "postbox"})
+    jc_a.save()
+    enable_bundid(client, jc_a, saml_idp, levels={"address": 3, "postbox_consent": 3})
+    saml_idp.scenario(level="STORK-QAA-Level-1")
+    confirm = login(client, jc_a)["Location"]
+    client.post(
+        confirm, {"action": "create", "create-email": "erika@example.org", "create-terms": "on"}
+    )
+    profile = CustomerProfile.objects.get(user__email="erika@example.org")
+    before = (profile.street, profile.postcode, profile.city)
+    form = {
+        "first_name": "Erika",
+        "last_name": "Mustermann",
+        "street": "Neue Straße 1",
+        "postcode": before[1],
+        "city": before[2],
+        "phone": "",
+        "contact_channel": profile.contact_channel,
+        "preferred_language": "de",
+    }
+    profile_url = f"/{jc_a.slug}/mein-bereich/profil/"
+    refused = client.post(profile_url, form)
+    assert refused.status_code == 403
+    assert "Für „Anschrift ändern“ verlangt Ihr Jobcenter" in _text(refused)
+    assert f"/{jc_a.slug}/bundid/anmelden/?niveau=3" in _text(refused)
+    api = client.patch(
+        "/api/v1/me", data=json.dumps({"street": "Neue Straße 1"}), content_type="application/json"
+    )
+    assert api.status_code == 403
+    assert "Vertrauensniveau „substanziell“" in api.json()["detail"]
+    profile.refresh_from_db()
+    assert (profile.street, profile.postcode, profile.city) == before
+    # Other fields without the address: no level needed.
+    same = client.post(profile_url, {**form, "street": before[0], "phone": "0661 12345"})
+    assert same.status_code == 302
+
+    consent_url = f"/{jc_a.slug}/mein-bereich/profil/einwilligungen/"
+    refused = client.post(consent_url, {"notices": "electronic"})
+    assert refused.status_code == 403
+    assert "Einwilligung in Bescheide im Postfach geben oder widerrufen" in _text(refused)
+    api = client.put(
+        f"/api/v1/postbox/{jc_a.slug}/consent",
+        data=json.dumps({"electronic_notices": True}),
+        content_type="application/json",
+    )
+    assert api.status_code == 403, api.content
+    from openjobcenter.postbox import selectors as postbox_selectors
+
+    assert not postbox_selectors.consent_state(profile, history=False).electronic
+
+    saml_idp.scenario(level="STORK-QAA-Level-3")
+    login(client, jc_a, "?niveau=3")
+    assert client.post(profile_url, form).status_code == 302
+    profile.refresh_from_db()
+    assert profile.street == "Neue Straße 1"
+    assert client.post(consent_url, {"notices": "electronic"}).status_code == 302
+    assert postbox_selectors.consent_state(profile, history=False).electronic

@@ -42,14 +42,7 @@ def _sp_entity(jc: Jobcenter) -> str:
 
 
 def _idp_request(idp: Idp, jc: Jobcenter, name_id: str, variant: str = "ok") -> str:
-    answer = httpx.get(
-        f"http://127.0.0.1:{idp.port}/test/logout-request",
-        params={"sp": _sp_entity(jc), "name_id": name_id, "variant": variant},
-        timeout=30,
-    )
-    assert answer.status_code == 200, answer.text
-    url = httpx.URL(answer.text)
-    return url.raw_path.decode()
+    return httpx.URL(idp.logout_request(_sp_entity(jc), name_id, variant)).raw_path.decode()
 
 
 def test_logout_continues_to_the_bundid_and_back(

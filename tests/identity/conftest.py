@@ -5,17 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from openjobcenter.accounts.models import Role
 from openjobcenter.identity.models import IdentityProvider
 from openjobcenter.identity.services import identity_provider_save
 from openjobcenter.tenants.models import Jobcenter
 from tests.identity.idp import CLIENT_ID, CLIENT_SECRET, TestProvider, callback_uris
-
-GROUPS = [
-    ("JC-Leistung", Role.CASEWORKER),
-    ("JC-Vermittlung", Role.JOB_ADVISOR),
-    ("JC-Admins", Role.ADMIN),
-]
+from tests.identity.saml_support import ENTITY_ID, GROUPS, make_saml_provider, person
+from tests.samlidp.harness import Idp, running_idp
 
 
 @pytest.fixture(scope="session")
@@ -55,3 +50,20 @@ def make_provider(
 @pytest.fixture
 def sso_provider(idp: TestProvider, jc_a: Jobcenter) -> IdentityProvider:
     return make_provider(idp, jc_a)
+
+
+# --- A municipality's SAML IdP (the shared test IdP, tests/samlidp/) -----------------
+
+
+@pytest.fixture(scope="session")
+def saml_staff_idp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Idp]:
+    with running_idp(
+        tmp_path_factory, entity_id=ENTITY_ID, name="Kreisverwaltung (Test)", defaults=person([])
+    ) as idp:
+        yield idp
+
+
+@pytest.fixture
+def saml_provider(saml_staff_idp: Idp, jc_a: Jobcenter) -> IdentityProvider:
+    saml_staff_idp.scenario(**person(["JC-Leistung", "Kantine"]))
+    return make_saml_provider(saml_staff_idp, jc_a)

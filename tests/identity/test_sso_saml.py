@@ -1,19 +1,12 @@
 """Staff of a municipality whose identity provider speaks only SAML 2.0: a real pysaml2
-IdP in its own process (``tests/identity/saml_idp.py``), the platform's AuthnRequest to
+IdP in its own process (``tests/samlidp/``, the same as the BundID tests'), the platform's AuthnRequest to
 it over HTTP, its signed Response posted back through Django's test client."""
 
 from __future__ import annotations
 
-import re
-import shutil
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
-from html import unescape
 from typing import Any
 
-import httpx
 import pytest
 import time_machine
 from django.test import Client
@@ -22,102 +15,18 @@ from openjobcenter.accounts.models import Role, StaffMembership, User
 from openjobcenter.core.access import SSO_SESSION_KEY
 from openjobcenter.core.models import AuditAction, AuditEntry
 from openjobcenter.identity.models import ExternalIdentity, IdentityProvider, SsoSession
-from openjobcenter.identity.services import identity_provider_save
 from openjobcenter.tenants.models import Jobcenter
-from tests.bundid.conftest import ROOT, Idp, Posted, _write_pair, post_answer
-from tests.conftest import IN_CI
-from tests.identity.conftest import GROUPS
-from tests.identity.saml_idp import ENTITY_ID
-
-KEY = "saml-test"
-STRONG = "urn:oasis:names:tc:SAML:2.0:ac:classes:TimeSyncToken"
-WEAK = "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"
-
-
-def person(groups: list[str], **extra: Any) -> dict[str, Any]:
-    return {
-        "subject": "kreis-4711",
-        "level": STRONG,
-        "attributes": {
-            "mail": "ida@landkreis.example",
-            "givenName": "Ida",
-            "sn": "Amt",
-            "groups": groups,
-        },
-        **extra,
-    }
-
-
-@pytest.fixture(scope="session")
-def saml_staff_idp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Idp]:
-    if shutil.which("xmlsec1") is None:
-        if IN_CI:
-            pytest.fail("xmlsec1 is missing (apt-get install xmlsec1)", pytrace=False)
-        pytest.skip("xmlsec1 is missing")
-    state = tmp_path_factory.mktemp("saml-staff-idp")
-    _write_pair(state, "idp")
-    _write_pair(state, "rogue")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tests.identity.saml_idp", str(state)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    match = re.match(r"PORT (\d+)", line)
-    if match is None:
-        process.kill()
-        pytest.fail(f"the test IdP did not start: {line!r}")
-    idp = Idp(state=state, port=int(match.group(1)), process=process)
-    yield idp
-    process.terminate()
-    process.wait(timeout=10)
-
-
-def make_saml_provider(idp: Idp, jobcenter: Jobcenter, metadata: str = "") -> IdentityProvider:
-    provider = IdentityProvider(
-        jobcenter=jobcenter,
-        key=KEY,
-        name="Landratsamt Test",
-        protocol="saml",
-        issuer=ENTITY_ID,
-        idp_metadata_xml=metadata or idp.metadata_xml,
-        second_factor_acr=STRONG,
-        second_factor_amr="",
-    )
-    provider = identity_provider_save(
-        request=None, actor=None, provider=provider, secret=None, group_roles=GROUPS
-    )
-    response = Client().get(f"/konto/saml/{KEY}/metadata/")
-    assert response.status_code == 200
-    idp.trust_sp(KEY, response.content.decode())
-    return provider
-
-
-@pytest.fixture
-def saml_provider(saml_staff_idp: Idp, jc_a: Jobcenter) -> IdentityProvider:
-    saml_staff_idp.scenario(**person(["JC-Leistung", "Kantine"]))
-    return make_saml_provider(saml_staff_idp, jc_a)
-
-
-def idp_answer(client: Client, query: str = "") -> Posted:
-    start = client.get(f"/konto/saml/{KEY}/login/{query}")
-    assert start.status_code == 302, start.content[:500]
-    answer = httpx.get(start["Location"], timeout=30)
-    assert answer.status_code == 200, answer.text[:500]
-    action = unescape(re.search(r'action="([^"]+)"', answer.text).group(1))  # type: ignore[union-attr]
-    fields = {
-        unescape(n): unescape(v)
-        for n, v in re.findall(r'name="([^"]+)"\s+value="([^"]*)"', answer.text)
-    }
-    return Posted(url=action, data=fields)
-
-
-def nothing_created() -> None:
-    assert not User.objects.filter(email="ida@landkreis.example").exists()
-    assert not ExternalIdentity.objects.exists()
-    assert not StaffMembership.objects.filter(user__email="ida@landkreis.example").exists()
+from tests.identity.saml_support import (
+    ENTITY_ID,
+    KEY,
+    STRONG,
+    WEAK,
+    idp_answer,
+    make_saml_provider,
+    nothing_created,
+    person,
+)
+from tests.samlidp.harness import Idp, post_answer
 
 
 def test_login_page_offers_the_saml_provider(

@@ -109,11 +109,17 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         )
 
     def get_logout_redirect_url(self, request: HttpRequest) -> str:
-        # Called before the logout: a session from a BundID login continues to the
-        # BundID's single logout (bundid/views_slo.py).
+        # Called before the logout: a session from a staff SAML login continues to the
+        # IdP's single logout with our signed LogoutRequest (identity/views_saml.py), a
+        # session from a BundID login to the BundID's (bundid/views_slo.py).
         from openjobcenter.bundid.views_slo import logout_url
+        from openjobcenter.identity.views_saml import logout_location
 
-        return logout_url(request) or str(super().get_logout_redirect_url(request))
+        return (
+            logout_location(request)
+            or logout_url(request)
+            or str(super().get_logout_redirect_url(request))
+        )
 
     def logout(self, request: HttpRequest) -> None:
         user_id = request.user.pk if request.user.is_authenticated else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -97,6 +98,21 @@ def socket_activity(session_key: str | None) -> float:
     return float(cache.get(_activity_key(session_key)) or 0)
 
 
+# Further deadlines of a session that sockets must honour, registered by the modules
+# that set them (identity/: the roles of an SSO login, confirmed again with the provider
+# after their lifetime). Each is asked with the session's key and its stored data and
+# answers when to ask again (a Unix time; ``math.inf``: never), or None when the
+# session is over (it has ended it).
+SessionCheck = Callable[[str, dict[str, Any]], float | None]
+_session_checks: list[SessionCheck] = []
+
+
+def register_session_check(check: SessionCheck) -> SessionCheck:
+    if check not in _session_checks:
+        _session_checks.append(check)
+    return check
+
+
 def session_deadline(
     session_key: str | None, *, since: float, active_at: float = 0.0
 ) -> float | None:
@@ -115,7 +131,14 @@ def session_deadline(
     started = float(data.get(_STARTED, since))
     seen = max(float(data.get(_SEEN, since)), active_at, socket_activity(session_key))
     deadline = _ends_at(str(data.get(_ROLE, "customer")), started, seen)
-    return deadline if deadline > clock.now() else None
+    if deadline <= clock.now():
+        return None
+    for check in list(_session_checks):
+        found = check(session_key, data)
+        if found is None:
+            return None
+        deadline = min(deadline, found)
+    return deadline
 
 
 class UserLanguageMiddleware:

@@ -35,6 +35,8 @@ from openjobcenter.accounts.services import (
     staff_membership_grant,
     staff_membership_revoke,
 )
+from openjobcenter.bundid import guard as bundid_guard
+from openjobcenter.bundid import policy as bundid_policy
 from openjobcenter.core.access import (
     Perm,
     customer_required,
@@ -84,6 +86,11 @@ def customer_profile(request: HttpRequest, jc: str) -> HttpResponse:
     }
     if request.method == "POST":
         form = ProfileForm(request.POST, initial=initial)
+        if form.is_valid() and bundid_guard.address_changes(profile, form.cleaned_data):
+            # The job centre may require a BundID login of some level to change it.
+            refused = bundid_guard.refusal_page(request, profile.jobcenter, bundid_policy.ADDRESS)
+            if refused is not None:
+                return refused
         if form.is_valid():
             try:
                 changed = customer_profile_update(

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from ninja import Query
+from ninja import Query, Status
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.errors import HttpError as NinjaHttpError
 from ninja.throttling import AnonRateThrottle
@@ -30,6 +30,8 @@ from openjobcenter.api.schemas import (
 )
 from openjobcenter.applications.api import router as applications_router
 from openjobcenter.appointments.api import router as appointments_router
+from openjobcenter.bundid import guard as bundid_guard
+from openjobcenter.bundid import policy as bundid_policy
 from openjobcenter.calculator.api import router as calculator_router
 from openjobcenter.cards.api import router as cards_router
 from openjobcenter.core.audit_buffer import audit_own_read
@@ -206,11 +208,15 @@ def get_me(request: HttpRequest) -> dict[str, Any]:
     return _me(user)
 
 
-@api.patch("/me", response={200: MeOut, 422: ValidationErrorOut}, tags=["me"])
+@api.patch("/me", response={200: MeOut, 403: ErrorOut, 422: ValidationErrorOut}, tags=["me"])
 def patch_me(request: HttpRequest, payload: MePatch) -> Any:
     user: User = auth_user(request)
     data = payload.model_dump(exclude_none=True)
     profile = CustomerProfile.objects.filter(user=user).select_related("jobcenter", "user").first()
+    if profile is not None and bundid_guard.address_changes(profile, data):
+        refused = bundid_guard.refusal_message(request, profile.jobcenter, bundid_policy.ADDRESS)
+        if refused is not None:
+            return Status(403, {"detail": refused})
     if profile is not None:
         customer_profile_update(request=request, actor=user, profile=profile, data=data)
     else:

@@ -3,7 +3,8 @@ centre's minimum per action, ``policy.ACTIONS``)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
@@ -16,6 +17,16 @@ if TYPE_CHECKING:
 
 # Application steps whose answers an action covers.
 STEP_ACTIONS = {"bank": policy.BANK_ACCOUNT}
+# The customer profile's fields that make up the address (``policy.ADDRESS``).
+ADDRESS_FIELDS = ("street", "postcode", "city")
+
+
+def address_changes(profile: Any, data: Mapping[str, Any]) -> bool:
+    """Whether ``data`` (a profile change) gives another address than ``profile`` has."""
+    return any(
+        field in data and str(data[field] or "").strip() != str(getattr(profile, field) or "")
+        for field in ADDRESS_FIELDS
+    )
 
 
 def step_action(step_key: str) -> str | None:

@@ -19,8 +19,12 @@ SESSION_KEY = "bundid_levels"  # {job centre slug: level}
 
 # The actions a job centre can protect; each is checked where it happens.
 BANK_ACCOUNT = "bank_account"
+ADDRESS = "address"
+POSTBOX_CONSENT = "postbox_consent"
 ACTIONS: dict[str, StrPromise] = {
     BANK_ACCOUNT: _("Bankverbindung angeben oder ändern"),
+    ADDRESS: _("Anschrift ändern"),
+    POSTBOX_CONSENT: _("Einwilligung in Bescheide im Postfach geben oder widerrufen"),
 }
 
 

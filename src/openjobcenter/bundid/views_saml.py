@@ -7,25 +7,24 @@ German page with a 4xx and nothing stored but the audit entry."""
 from __future__ import annotations
 
 import logging
-import socket
 from typing import TYPE_CHECKING, Any, NoReturn
-from urllib.parse import urlsplit
 
-import saml2
 from django.contrib import auth
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import decorator_from_middleware, method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from djangosaml2.cache import OutstandingQueriesCache
 from djangosaml2.middleware import SamlSessionMiddleware
-from djangosaml2.views import AssertionConsumerServiceView, LoginView, _set_subject_id
+from djangosaml2.views import AssertionConsumerServiceView, _set_subject_id
+from saml2.client import Saml2Client
 from saml2.metadata import create_metadata_string
 from saml2.response import (
     StatusAuthnFailed,
@@ -41,6 +40,7 @@ from saml2.validate import ResponseLifetimeExceed, ToEarly
 from openjobcenter.bundid import attributes, policy, saml, services
 from openjobcenter.bundid.levels import Level, from_class_ref, parse
 from openjobcenter.bundid.models import BundIDSettings
+from openjobcenter.core import saml as shared_saml
 from openjobcenter.core.access import request_jobcenter
 
 if TYPE_CHECKING:
@@ -52,7 +52,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 PENDING = "bundid_pending"
 REQUESTED = "bundid_requested"  # in the SAML session: {request id: level asked for}
-PROBE_TIMEOUT = 3.0
 
 saml_session = decorator_from_middleware(SamlSessionMiddleware)
 
@@ -110,48 +109,22 @@ def safe_next(request: HttpRequest, jobcenter: Jobcenter, value: str | None) -> 
     return home
 
 
-def _idp_reachable(conf: SPConfig) -> bool:
-    """Whether the identity provider's SSO address answers a TCP connect: a customer is
-    told at once that the BundID is down instead of being sent to a dead page."""
-    idps = list(conf.metadata.identity_providers())
-    if not idps:
-        return False
-    try:
-        location = conf.metadata.single_sign_on_service(idps[0], saml2.BINDING_HTTP_REDIRECT)[0]
-    except (IndexError, KeyError):
-        return False
-    parts = urlsplit(location["location"])
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    try:
-        with socket.create_connection((parts.hostname or "", port), timeout=PROBE_TIMEOUT):
-            return True
-    except OSError:
-        return False
-
-
 @method_decorator([never_cache, saml_session], name="dispatch")
-class Login(LoginView):  # type: ignore[misc]
+class Login(View):
     """GET /<jc>/bundid/anmelden/?niveau=3&next=/<jc>/...: the AuthnRequest, signed, over
-    HTTP-Redirect, asking for at least the level given (default: basisregistriert)."""
+    HTTP-Redirect, asking for at least the level given (default: basisregistriert). The
+    address to go on to (a local one of this job centre, else the customer's home) waits
+    beside the request's id in djangosaml2's outstanding queries, where its assertion
+    consumer reads it; the request's own query is left as it came."""
 
-    def get_sp_config(self, request: HttpRequest) -> SPConfig:
-        return self._conf
+    http_method_names = ["get"]
 
-    def should_prevent_auth(self, request: HttpRequest) -> bool:
-        return False  # a logged-in customer may log in again with a higher level
-
-    def load_sso_kwargs(self, sso_kwargs: dict[str, Any]) -> None:
-        sso_kwargs["requested_authn_context"] = RequestedAuthnContext(
-            authn_context_class_ref=[AuthnContextClassRef(text=self._level.class_ref)],
-            comparison="minimum",
-        )
-
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, jc: str) -> HttpResponse:
         jobcenter = request_jobcenter(request)
         config = _settings(jobcenter)
-        self._level = parse(request.GET.get("niveau")) or Level.BASIC
-        self._conf = saml.sp_config(jobcenter, config)
-        if not _idp_reachable(self._conf):
+        level = parse(request.GET.get("niveau")) or Level.BASIC
+        conf = saml.sp_config(jobcenter, config)
+        if not shared_saml.idp_reachable(conf):
             services.login_failed(request=request, jobcenter=jobcenter, reason="idp unreachable")
             return error_page(
                 request,
@@ -162,18 +135,22 @@ class Login(LoginView):  # type: ignore[misc]
                 ),
                 503,
             )
-        mutable = request.GET.copy()
-        mutable["next"] = safe_next(request, jobcenter, request.GET.get("next"))
-        request.GET = mutable  # type: ignore[assignment]
+        next_path = safe_next(request, jobcenter, request.GET.get("next"))
+        request_id, location = shared_saml.authn_request_location(
+            Saml2Client(conf),
+            idp_entity_id=config.idp_entity_id,
+            relay_state=next_path,
+            requested_authn_context=RequestedAuthnContext(
+                authn_context_class_ref=[AuthnContextClassRef(text=level.class_ref)],
+                comparison="minimum",
+            ),
+        )
         store = saml_store(request)
-        before = set(OutstandingQueriesCache(store).outstanding_queries())
-        response: HttpResponse = super().get(request, *args, **kwargs)
-        after = set(OutstandingQueriesCache(store).outstanding_queries())
+        OutstandingQueriesCache(store).set(request_id, next_path)
         asked = dict(store.get(REQUESTED) or {})
-        for request_id in after - before:
-            asked[request_id] = int(self._level)
+        asked[request_id] = int(level)
         store[REQUESTED] = asked
-        return response
+        return HttpResponseRedirect(location)
 
 
 def _message(exc: BaseException | None) -> tuple[str, str, int]:

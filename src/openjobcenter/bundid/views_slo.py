@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import saml2
 from django.contrib import auth, messages
@@ -33,6 +33,7 @@ from saml2.client import Saml2Client
 from openjobcenter.bundid import policy, saml
 from openjobcenter.bundid.models import BundIDSettings
 from openjobcenter.bundid.views_saml import _settings, error_page, saml_session, saml_store
+from openjobcenter.core import saml as shared_saml
 from openjobcenter.core.access import request_jobcenter
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
@@ -147,23 +148,12 @@ class SingleLogout(View):
                 auth.logout(request)
             messages.info(request, _("Sie sind abgemeldet, auch bei der BundID."))
             return HttpResponseRedirect(_login_page(jobcenter))
-        if "SAMLRequest" not in data:
-            return self._refuse(request, jobcenter, "no message")
-        args: dict[str, Any] = {
-            "relay_state": data.get("RelayState"),
-            "sigalg": data.get("SigAlg"),
-            "signature": data.get("Signature"),
-        }
         try:
-            parsed = client.parse_logout_request(data["SAMLRequest"], binding, **args)
-        except Exception:
-            return self._refuse(request, jobcenter, "signature")
-        if parsed is None:
-            return self._refuse(request, jobcenter, "invalid")
-        message = parsed.message
-        issuer = str(getattr(message.issuer, "text", "") or "")
-        if issuer != config.idp_entity_id:
-            return self._refuse(request, jobcenter, "issuer")
+            message = shared_saml.read_logout_request(
+                client, data, binding, issuer=config.idp_entity_id
+            )
+        except shared_saml.LogoutRefused as refused:
+            return self._refuse(request, jobcenter, refused.reason)
         subject = _get_subject_id(store)
         named = message.name_id
         ours = (
@@ -182,13 +172,8 @@ class SingleLogout(View):
                 detail="single logout by the IdP",
             )
             auth.logout(request)
-        http_info = client.handle_logout_request(
-            data["SAMLRequest"], subject if ours else None, binding, **args
-        )
         if ours:
             store.flush()
         else:
             client.state.sync()
-        if http_info.get("method") == "POST" and "data" in http_info:
-            return HttpResponse(http_info["data"])
-        return HttpResponseRedirect(dict(http_info["headers"])["Location"])
+        return shared_saml.logout_answer(client, message, data, binding, ended=ours)

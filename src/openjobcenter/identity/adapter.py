@@ -41,14 +41,16 @@ def social_app(provider: IdentityProvider) -> SocialApp:
     )
 
 
-def refusal(request: HttpRequest, message: str, *, jobcenter: Any, status: int) -> HttpResponse:
+def refusal(
+    request: HttpRequest, message: str, *, jobcenter: Any, status: int, heading: Any = None
+) -> HttpResponse:
     local = jobcenter is not None and not any(
         not p.allow_local_passwords for p in selectors.login_options(jobcenter)
     )
     return render(
         request,
         "identity/login_refused.html",
-        {"message": message, "jobcenter": jobcenter, "local_login": local},
+        {"message": message, "jobcenter": jobcenter, "local_login": local, "heading": heading},
         status=status,
     )
 
@@ -175,6 +177,7 @@ def refuse(
     message: str,
     *,
     status: int = 403,
+    heading: Any = None,
 ) -> HttpResponse:
     """A login through a provider refused: audited with the reason, nothing pending, the
     German page with the password login where the job centre allows it."""
@@ -188,4 +191,4 @@ def refuse(
         detail=f"sso:{provider.key if provider else '-'}:{reason}"[:250],
     )
     jobcenter = provider.jobcenter if provider is not None else None
-    return refusal(request, message, jobcenter=jobcenter, status=status)
+    return refusal(request, message, jobcenter=jobcenter, status=status, heading=heading)

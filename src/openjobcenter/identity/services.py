@@ -143,7 +143,7 @@ def identity_provider_save(
     if secret:
         provider.client_secret_sealed = _seal_secret(provider, secret)
     if provider.protocol == Protocol.SAML and not (provider.sp_key_pem and provider.sp_cert_pem):
-        from openjobcenter.bundid.saml import new_key_pair
+        from openjobcenter.core.saml import new_key_pair
 
         provider.sp_key_pem, provider.sp_cert_pem = new_key_pair(f"OpenJobcenter {provider.key}")
     provider.full_clean(exclude=["client_secret_sealed"])
@@ -365,7 +365,7 @@ def sso_session_started(request: HttpRequest, user: User) -> None:
 
 
 def sso_roles_confirm(
-    *, request: HttpRequest, provider: IdentityProvider, user: User, groups: Iterable[str]
+    *, request: HttpRequest | None, provider: IdentityProvider, user: User, groups: Iterable[str]
 ) -> frozenset[Role]:
     """The role lifetime ran out and the provider answered afresh: set the roles from
     its groups now (none: the caller ends the session)."""

@@ -10,6 +10,7 @@ platform_patterns = (
         path("konto/saml/<slug:key>/login/", views_saml.saml_login, name="saml_login"),
         path("konto/saml/<slug:key>/acs/", views_saml.saml_acs, name="saml_acs"),
         path("konto/saml/<slug:key>/metadata/", views_saml.saml_metadata, name="saml_metadata"),
+        path("konto/saml/<slug:key>/slo/", views_saml.saml_slo, name="saml_slo"),
     ],
     "identity",
 )

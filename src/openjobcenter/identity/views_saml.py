@@ -17,24 +17,27 @@ from typing import Any
 import saml2
 from allauth.account.internal.flows.login import perform_login
 from allauth.account.models import Login
+from django.contrib import auth, messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from saml2.client import Saml2Client
 from saml2.metadata import create_metadata_string
 from saml2.response import UnsolicitedResponse
 from saml2.sigver import MissingKey, SignatureError
 from saml2.validate import ResponseLifetimeExceed, ToEarly
 
-from openjobcenter.bundid.views_saml import _idp_reachable as idp_reachable
+from openjobcenter.core import saml as shared_saml
+from openjobcenter.core.access import SSO_SESSION_KEY
 from openjobcenter.identity import saml, selectors, services
 from openjobcenter.identity.adapter import refuse
-from openjobcenter.identity.models import IdentityProvider
+from openjobcenter.identity.models import IdentityProvider, SsoSession
 
 logger = logging.getLogger(__name__)
 OUTSTANDING = "ojc_saml_outstanding"  # in the session: {request id: [provider key, next]}
@@ -81,7 +84,7 @@ def saml_login(request: HttpRequest, key: str) -> HttpResponse:
     (never in the request's query)."""
     provider = _provider(key)
     conf = saml.sp_config(provider)
-    if not idp_reachable(conf):
+    if not shared_saml.idp_reachable(conf):
         return refuse(
             request,
             provider,
@@ -92,17 +95,12 @@ def saml_login(request: HttpRequest, key: str) -> HttpResponse:
             ),
             status=503,
         )
-    client = Saml2Client(conf)
-    request_id, info = client.prepare_for_authenticate(
-        entityid=provider.issuer,
-        binding=saml2.BINDING_HTTP_REDIRECT,
-        sign=True,
-        sigalg=saml2.xmldsig.SIG_RSA_SHA256,
+    request_id, location = shared_saml.authn_request_location(
+        Saml2Client(conf), idp_entity_id=provider.issuer
     )
     outstanding = dict(request.session.get(OUTSTANDING) or {})
     outstanding[request_id] = [provider.key, _safe_next(request, request.GET.get("next"))]
     request.session[OUTSTANDING] = dict(list(outstanding.items())[-5:])
-    location = dict(info["headers"])["Location"]
     return HttpResponseRedirect(location)
 
 
@@ -172,6 +170,9 @@ def saml_acs(request: HttpRequest, key: str) -> HttpResponse:
         "acr": class_ref,
         "sid": session_index,
     }
+    # For single logout: the NameID (with its qualifiers) the IdP names in its
+    # LogoutRequest and that ours must name.
+    name_id = shared_saml.encode_name_id(response.name_id)
     try:
         claims = services.read_claims(provider, data)
         user, identity = services.sso_login_accept(
@@ -189,6 +190,7 @@ def saml_acs(request: HttpRequest, key: str) -> HttpResponse:
         # SAML has no tokens: the role lifetime ends the session (sessions.py).
         "access_token": "",
         "refresh_token": "",
+        "saml_name_id": name_id,
     }
     login = Login(user=user, redirect_url=next_url or None, signal_kwargs={"ojc_sso": provider.key})
     result: HttpResponse = perform_login(request, login)
@@ -206,3 +208,98 @@ def saml_metadata(request: HttpRequest, key: str) -> HttpResponse:
     conf = saml.sp_config(provider, with_idp=False)
     xml = create_metadata_string(None, config=conf, valid=24 * 365)
     return HttpResponse(xml, content_type="application/samlmetadata+xml")
+
+
+# --- Single logout ---------------------------------------------------------------------
+
+
+def logout_location(request: HttpRequest) -> str | None:
+    """Where the account's logout of a session from a SAML login continues (asked before
+    the session ends): the IdP's single logout service with our signed LogoutRequest for
+    the person's NameID. None for other sessions, or an IdP whose metadata names no
+    single logout service (HTTP-Redirect): then the logout is the platform's only."""
+    sso = request.session.get(SSO_SESSION_KEY) if request.user.is_authenticated else None
+    if not sso or not sso.get("saml_name_id"):
+        return None
+    provider = selectors.saml_provider(str(sso.get("provider") or ""))
+    name_id = shared_saml.decode_name_id(str(sso["saml_name_id"]))
+    if provider is None or name_id is None or not provider.idp_metadata_xml.strip():
+        return None
+    try:
+        client = Saml2Client(saml.sp_config(provider))
+        return shared_saml.logout_request_location(
+            client,
+            idp_entity_id=provider.issuer,
+            name_id=name_id,
+            session_index=str(sso.get("sid") or ""),
+        )
+    except Exception:  # a metadata the IdP changed under us: log out here all the same
+        logger.warning("staff SAML logout request not made", exc_info=True)
+        return None
+
+
+def _slo_refused(request: HttpRequest, provider: IdentityProvider, reason: str) -> HttpResponse:
+    return refuse(
+        request,
+        provider,
+        f"slo:{reason}",
+        _(
+            "Die Abmeldung durch Ihre Verwaltung konnte nicht geprüft werden. Es wurde "
+            "niemand abgemeldet."
+        ),
+        status=400,
+        heading=_("Abmeldung nicht möglich"),
+    )
+
+
+@login_not_required
+@csrf_exempt  # the IdP sends the browser (Redirect) or its form (POST) across sites
+@never_cache
+@require_http_methods(["GET", "POST"])
+def saml_slo(request: HttpRequest, key: str) -> HttpResponse:
+    """/konto/saml/<key>/slo/: the IdP's LogoutResponse to our LogoutRequest, or the
+    IdP's own LogoutRequest. That must be signed with the key in the configured metadata
+    and issued by the configured entity id (else 400, nothing ends); it ends every
+    session of the person it names at this provider, in every browser, with their open
+    sockets (``services.end_sessions``), and is answered with a signed LogoutResponse."""
+    provider = _provider(key)
+    data: QueryDict = request.GET if request.method == "GET" else request.POST
+    binding = saml2.BINDING_HTTP_REDIRECT if request.method == "GET" else saml2.BINDING_HTTP_POST
+    client = Saml2Client(saml.sp_config(provider))
+    login_page = reverse("account_login") + f"?jobcenter={provider.jobcenter.slug}"
+    if "SAMLResponse" in data:  # the answer to the LogoutRequest of our logout
+        try:
+            answer = client.parse_logout_request_response(str(data["SAMLResponse"]), binding)
+            done = answer is not None and answer.status_ok()
+        except Exception:
+            logger.info("staff SAML logout response not valid", exc_info=True)
+            done = False
+        if not request.user.is_authenticated:
+            messages.info(
+                request,
+                _("Sie sind abgemeldet, auch bei Ihrer Verwaltung.")
+                if done
+                else _("Sie sind abgemeldet."),
+            )
+        return HttpResponseRedirect(login_page)
+    try:
+        message = shared_saml.read_logout_request(client, data, binding, issuer=provider.issuer)
+    except shared_saml.LogoutRefused as refused:
+        logger.info("staff SAML logout refused: %s", refused.reason)
+        return _slo_refused(request, provider, refused.reason)
+    if not cache.add(
+        f"ojc:saml-logout-request:{provider.key}:{message.id}", 1, ASSERTION_SEEN_SECONDS
+    ):
+        return _slo_refused(request, provider, "replay")
+    sessions = list(
+        SsoSession.objects.filter(
+            identity__provider=provider, identity__subject=str(message.name_id.text).strip()
+        ).select_related("identity__user", "identity__provider__jobcenter")
+    )
+    keys = {s.session_key for s in sessions}
+    services.end_sessions(sessions, request=request, reason="saml-slo")
+    if request.session.session_key in keys:
+        # This browser's session is gone from the store: forget it here as well, so
+        # that nothing of it is written back at the end of this request.
+        auth.logout(request)
+    return shared_saml.logout_answer(client, message, data, binding, ended=bool(sessions))

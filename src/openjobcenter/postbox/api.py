@@ -21,6 +21,8 @@ from pydantic import Field
 from openjobcenter.accounts.models import CustomerProfile
 from openjobcenter.api.auth import auth_user, session_or_token, staff_session
 from openjobcenter.api.schemas import ErrorOut, ValidationErrorOut
+from openjobcenter.bundid import guard as bundid_guard
+from openjobcenter.bundid import policy as bundid_policy
 from openjobcenter.core import need_to_know as ntk
 from openjobcenter.core.access import ACTING_HEADER, Perm, api_customer, has_perm, staff_roles
 from openjobcenter.core.audit_buffer import audit_own_read
@@ -158,13 +160,20 @@ def consent_get(request: HttpRequest, jc: str) -> Any:
 
 @router.put(
     "/{jc}/consent",
-    response={200: PostboxConsentOut, 404: ErrorOut, 422: ValidationErrorOut},
+    response={200: PostboxConsentOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
     auth=session_or_token,
 )
 def consent_put(request: HttpRequest, jc: str, payload: PostboxConsentIn) -> Any:
     """Give or withdraw consent to electronic notices; effective for the next notice.
-    Alerts are changed through ``/notifications/preferences``."""
+    Alerts are changed through ``/notifications/preferences``. 403 when the job centre
+    requires a BundID login of a higher level for it than this session's."""
     customer = _customer(request, jc)
+    if payload.electronic_notices != selectors.consent_state(customer, history=False).electronic:
+        refused = bundid_guard.refusal_message(
+            request, customer.jobcenter, bundid_policy.POSTBOX_CONSENT
+        )
+        if refused is not None:
+            return Status(403, {"detail": refused})
     services.consent_set(request=request, customer=customer, electronic=payload.electronic_notices)
     return consent_get(request, jc)
 

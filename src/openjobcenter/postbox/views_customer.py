@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from openjobcenter.bundid import guard as bundid_guard
+from openjobcenter.bundid import policy as bundid_policy
 from openjobcenter.core.access import (
     OWN_ACCOUNT_ONLY,
     acting_module,
@@ -59,6 +61,13 @@ def consent(request: HttpRequest, jc: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         electronic = form.cleaned_data["notices"] == "electronic"
+        if electronic != state.electronic:
+            # The job centre may require a BundID login of some level for it.
+            refused = bundid_guard.refusal_page(
+                request, customer.jobcenter, bundid_policy.POSTBOX_CONSENT
+            )
+            if refused is not None:
+                return refused
         services.consent_set(request=request, customer=customer, electronic=electronic)
         messages.success(
             request,

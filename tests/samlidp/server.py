@@ -1,8 +1,11 @@
-"""A real SAML identity provider for the BundID tests: pysaml2's own ``saml2.server.Server``
-behind a small HTTP server on loopback, started as its own process by
-``tests/bundid/conftest.py``. No Django here.
+"""A real SAML identity provider for the tests of both SAML service providers of the
+platform (the customers' BundID, ``tests/bundid/``, and the staff login through a
+municipality's IdP, ``tests/identity/``): pysaml2's own ``saml2.server.Server`` behind a
+small HTTP server on loopback, in its own process (started by ``tests/samlidp/harness.py``).
+No Django here.
 
-Usage: ``python -m tests.bundid.idp_server STATE_DIR`` prints ``PORT <n>`` once it listens.
+Usage: ``python -m tests.samlidp.server STATE_DIR ENTITY_ID NAME`` prints ``PORT <n>``
+once it listens; ENTITY_ID and NAME make it the BundID or a municipality's IdP.
 
 STATE_DIR holds ``idp.key``/``idp.crt`` (its signing key), ``rogue.key``/``rogue.crt`` (a
 key the service provider does not know), ``sp-*.xml`` (the service providers' metadata,
@@ -12,13 +15,13 @@ request). The IdP writes ``idp-metadata.xml`` for the service provider.
 A GET of ``/sso/redirect`` (HTTP-Redirect binding, signature of the AuthnRequest checked)
 answers at once, without a login form, with the HTML form of the HTTP-POST binding that
 carries the signed Response to the requester's ACS. Scenario keys: ``subject``,
-``attributes`` (name -> value), ``level`` (AuthnContextClassRef), ``variant`` (``ok``,
-``wrong_issuer``: another entity id signs; ``bad_signature``: an unknown key signs),
-``encrypt`` (the assertion encrypted for the SP).
+``attributes`` (name -> value or list of values), ``level`` (AuthnContextClassRef),
+``variant`` (``ok``, ``wrong_issuer``: another entity id signs; ``bad_signature``: an
+unknown key signs), ``encrypt`` (the assertion encrypted for the SP).
 
 Single logout: ``/slo/redirect`` takes the SP's LogoutRequest (its signature checked),
 notes it in ``last-logout.json`` and redirects with a signed LogoutResponse to the SP's
-Single Logout Service; ``/test/logout-request?sp=…&name_id=…&variant=ok|unsigned|rogue``
+Single Logout Service; ``/test/logout-request?sp=…&name_id=…&variant=ok|unsigned|rogue|other_issuer``
 answers with the address of an IdP-initiated LogoutRequest for the tests.
 """
 
@@ -38,11 +41,10 @@ from saml2.saml import NAME_FORMAT_URI, NAMEID_FORMAT_PERSISTENT, NameID
 from saml2.server import Server
 from saml2.xmldsig import SIG_RSA_SHA256
 
-ENTITY_ID = "https://bundid.test/idp"
 ROGUE_ENTITY_ID = "https://rogue.test/idp"
 
 
-def _config(state: Path, port: int, *, entity_id: str, key: str) -> IdPConfig:
+def _config(state: Path, port: int, *, entity_id: str, key: str, name: str = "") -> IdPConfig:
     base = f"http://127.0.0.1:{port}"
     data: dict[str, Any] = {
         "entityid": entity_id,
@@ -52,7 +54,7 @@ def _config(state: Path, port: int, *, entity_id: str, key: str) -> IdPConfig:
         "cert_file": str(state / f"{key}.crt"),
         "service": {
             "idp": {
-                "name": "BundID (Test)",
+                "name": name or "Test-IdP",
                 "endpoints": {
                     "single_sign_on_service": [
                         (f"{base}/sso/redirect", saml2.BINDING_HTTP_REDIRECT)
@@ -79,7 +81,10 @@ def _config(state: Path, port: int, *, entity_id: str, key: str) -> IdPConfig:
     return conf
 
 
-def make_handler(state: Path) -> type[BaseHTTPRequestHandler]:
+def make_handler(state: Path, entity_id: str, name: str) -> type[BaseHTTPRequestHandler]:
+    def config(port: int, *, issuer: str = entity_id, key: str = "idp") -> IdPConfig:
+        return _config(state, port, entity_id=issuer, key=key, name=name)
+
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
             pass
@@ -101,7 +106,7 @@ def make_handler(state: Path) -> type[BaseHTTPRequestHandler]:
         def _slo(self, query: dict[str, str], port: int) -> None:
             """Our LogoutRequest from the SP (signature checked): a signed LogoutResponse
             back to the SP's single logout service (HTTP-Redirect)."""
-            idp = Server(config=_config(state, port, entity_id=ENTITY_ID, key="idp"))
+            idp = Server(config=config(port))
             idp.config.setattr("idp", "want_authn_requests_signed", True)
             try:
                 req = idp.parse_logout_request(
@@ -135,10 +140,12 @@ def make_handler(state: Path) -> type[BaseHTTPRequestHandler]:
         def _mint_logout(self, query: dict[str, str], port: int) -> None:
             """For the tests: the address of an IdP-initiated LogoutRequest to the SP
             ``sp`` for the NameID ``name_id``; ``variant``: ``ok`` (signed), ``unsigned``,
-            ``rogue`` (signed with a key the SP does not know)."""
+            ``rogue`` (signed with a key the SP does not know), ``other_issuer`` (signed
+            with the IdP's key, but naming another entity id as issuer)."""
             variant = query.get("variant", "ok")
             key = "rogue" if variant == "rogue" else "idp"
-            idp = Server(config=_config(state, port, entity_id=ENTITY_ID, key=key))
+            issuer = ROGUE_ENTITY_ID if variant == "other_issuer" else entity_id
+            idp = Server(config=config(port, issuer=issuer, key=key))
             sp = query["sp"]
             destination = idp.metadata.single_logout_service(
                 sp, saml2.BINDING_HTTP_REDIRECT, "spsso"
@@ -147,7 +154,7 @@ def make_handler(state: Path) -> type[BaseHTTPRequestHandler]:
                 format=NAMEID_FORMAT_PERSISTENT, sp_name_qualifier=sp, text=query["name_id"]
             )
             _id, request = idp.create_logout_request(
-                destination, ENTITY_ID, name_id=name_id, sign=False
+                destination, issuer, name_id=name_id, sign=False
             )
             http_args = idp.apply_binding(
                 saml2.BINDING_HTTP_REDIRECT,
@@ -173,7 +180,7 @@ def make_handler(state: Path) -> type[BaseHTTPRequestHandler]:
                 self._send(404, "not found", "text/plain")
                 return
             scenario = json.loads((state / "scenario.json").read_text())
-            idp = Server(config=_config(state, port, entity_id=ENTITY_ID, key="idp"))
+            idp = Server(config=config(port))
             try:
                 req = idp.parse_authn_request(
                     query["SAMLRequest"],
@@ -191,10 +198,13 @@ def make_handler(state: Path) -> type[BaseHTTPRequestHandler]:
             variant = scenario.get("variant", "ok")
             signer = idp
             if variant == "wrong_issuer":
-                signer = Server(config=_config(state, port, entity_id=ROGUE_ENTITY_ID, key="idp"))
+                signer = Server(config=config(port, issuer=ROGUE_ENTITY_ID))
             elif variant == "bad_signature":
-                signer = Server(config=_config(state, port, entity_id=ENTITY_ID, key="rogue"))
-            identity = {k: [v] for k, v in (scenario.get("attributes") or {}).items()}
+                signer = Server(config=config(port, key="rogue"))
+            identity = {
+                k: v if isinstance(v, list) else [v]
+                for k, v in (scenario.get("attributes") or {}).items()
+            }
             name_id = NameID(
                 format=NAMEID_FORMAT_PERSISTENT,
                 sp_name_qualifier=sp_entity_id,
@@ -208,7 +218,7 @@ def make_handler(state: Path) -> type[BaseHTTPRequestHandler]:
                 name_id=name_id,
                 authn={
                     "class_ref": scenario.get("level", "STORK-QAA-Level-1"),
-                    "authn_auth": ENTITY_ID,
+                    "authn_auth": entity_id,
                 },
                 sign_assertion=True,
                 sign_response=False,
@@ -229,10 +239,10 @@ def make_handler(state: Path) -> type[BaseHTTPRequestHandler]:
 
 
 def main() -> None:
-    state = Path(sys.argv[1])
-    server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(state))
+    state, entity_id, name = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+    server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(state, entity_id, name))
     port = server.server_port
-    conf = _config(state, port, entity_id=ENTITY_ID, key="idp")
+    conf = _config(state, port, entity_id=entity_id, key="idp", name=name)
     (state / "idp-metadata.xml").write_bytes(create_metadata_string(None, config=conf, valid=24))
     sys.stdout.write(f"PORT {port}\n")
     sys.stdout.flush()
