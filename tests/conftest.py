@@ -16,7 +16,7 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.core import mail
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import translation
 
 from openjobcenter.accounts.models import CustomerProfile, Role, StaffMembership, User
@@ -142,6 +142,27 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         terminalreporter.section("axe-core")
         for line in lines:
             terminalreporter.write_line(line)
+
+
+@pytest.fixture(autouse=True)
+def _ocr_only_where_tested(request: pytest.FixtureRequest) -> Iterator[None]:
+    """OCR (Tesseract, about 0.5 s of CPU a page) only in tests marked ``ocr``.
+
+    Most tests that upload a photo are about something else (who sees it, the retention
+    rules, chat attachments, the home); for them the documents pipeline runs every step
+    but the reading of the text (``DOCUMENTS["ocr"]``, the operator's ``DOCUMENTS_OCR``):
+    the page, the PDF and a PDF's own text stay as they are, the document's OCR text and
+    kind suggestion stay empty. Tests that look at the text or the suggestion are marked
+    ``@pytest.mark.ocr``; the pipeline's own tests call its steps with ``ocr=True``
+    directly. Servers started in a process of their own read ``DOCUMENTS_OCR`` from their
+    environment and are not changed here. A fixture with a wider scope (a module's
+    world) is built before this one and decides for itself.
+    """
+    if request.node.get_closest_marker("ocr") is not None:
+        yield
+        return
+    with override_settings(DOCUMENTS={**settings.DOCUMENTS, "ocr": False}):
+        yield
 
 
 @pytest.fixture

@@ -24,7 +24,9 @@ from tests.browser.conftest import (
 )
 from tests.documents.conftest import photo
 
-pytestmark = pytest.mark.browser
+# OCR on (tests/conftest.py): the pages show the kind suggestion read from the photo,
+# and axe-core checks them as customers and staff see them.
+pytestmark = [pytest.mark.browser, pytest.mark.ocr]
 
 
 def _shot(page: Page, name: str) -> None:

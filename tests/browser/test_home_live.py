@@ -18,7 +18,9 @@ import pytest
 from tests.browser.asgi import AsgiServer, open_as, serve, sessions
 from tests.browser.conftest import check_a11y
 
-pytestmark = pytest.mark.browser
+# OCR on (tests/conftest.py): the pages show the kind suggestion read from the photo,
+# and axe-core checks them as customers and staff see them.
+pytestmark = [pytest.mark.browser, pytest.mark.ocr]
 
 
 def prepare() -> dict[str, Any]:

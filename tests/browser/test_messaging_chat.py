@@ -316,13 +316,14 @@ def test_a_photo_refused_after_sending_is_explained_on_both_pages(
     over the socket, without reloading) show a notice saying why."""
     from playwright.sync_api import expect
 
-    from openjobcenter.documents.synthetic import make_photo, render_page
+    from tests.documents.conftest import photo as page_photo
 
     server, data = asgi_server
     pages = open_pages(browser, server.base, data)
     customer, staff = pages["customer"], pages["staff"]
     photo = tmp_path / "mietvertrag.jpg"
-    photo.write_bytes(make_photo(render_page(3).image, seed=3, blur_sigma=7.0))
+    # 2 MP, made once per process (a 12 MP one took about 4 s of CPU); still refused as blurred.
+    photo.write_bytes(page_photo(3, blur_sigma=7.0))
 
     customer.get_by_label("Foto oder Datei anhängen").set_input_files(str(photo))
     customer.get_by_role("button", name="Senden").click()

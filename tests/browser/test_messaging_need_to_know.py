@@ -69,7 +69,7 @@ def test_the_advisor_sees_a_protected_attachment_live_without_its_name(
 ) -> None:
     from playwright.sync_api import expect
 
-    from openjobcenter.documents.synthetic import make_photo, render_page
+    from tests.documents.conftest import photo as page_photo
 
     server, data = asgi_server
     pages = {}
@@ -80,7 +80,8 @@ def test_the_advisor_sees_a_protected_attachment_live_without_its_name(
         pages[who] = page
     customer, advisor = pages["customer"], pages["staff"]
     photo = tmp_path / "kontoauszug-geheim.jpg"
-    photo.write_bytes(make_photo(render_page(1).image, seed=1))
+    # The documents tests' phone photo (2 MP, made once per process; 12 MP took about 4 s).
+    photo.write_bytes(page_photo(1))
 
     customer.get_by_label("Foto oder Datei anhängen").set_input_files(str(photo))
     customer.get_by_role("button", name="Senden").click()

@@ -32,7 +32,9 @@ from tests.browser.conftest import (
 from tests.documents.conftest import photo
 from tests.home.world import enable_modules
 
-pytestmark = pytest.mark.browser
+# OCR on (tests/conftest.py): the pages show the kind suggestion read from the photo,
+# and axe-core checks them as customers and staff see them.
+pytestmark = [pytest.mark.browser, pytest.mark.ocr]
 
 # The two proofs the caseworker asks for (of the application's open ones).
 ASKED = ("Mietvertrag", "Lohn- oder Gehaltsabrechnung")

@@ -252,6 +252,7 @@ def _simple_pdf(pages: int = 1) -> bytes:
     return buf.getvalue()
 
 
+@pytest.mark.ocr  # reads the page's text (tests/conftest.py)
 def test_kind_suggested_before_sending_and_redacted_text_gone(
     customer_client: Client, jc_a: Jobcenter
 ) -> None:

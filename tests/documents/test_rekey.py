@@ -159,6 +159,7 @@ def _raw(table: str, column: str, pk: int) -> str:
         return str(cursor.fetchone()[0])
 
 
+@pytest.mark.ocr  # reads the page's text (tests/conftest.py)
 def test_ocr_text_is_sealed_in_the_database_and_still_searchable(
     customer: CustomerProfile, customer2: CustomerProfile, settings: Any
 ) -> None:

@@ -17,10 +17,10 @@ from django.test import Client
 from openjobcenter.accounts.models import CustomerProfile, Role, User
 from openjobcenter.core.models import AuditEntry
 from openjobcenter.documents.models import Document
-from openjobcenter.documents.synthetic import make_photo, render_page
 from openjobcenter.messaging import services
 from openjobcenter.messaging.models import Conversation, Message
 from tests.conftest import make_customer
+from tests.documents.conftest import photo
 from tests.messaging.conftest import WS, session_of
 
 GERMAN = (
@@ -36,7 +36,8 @@ def with_documents(conversation: Conversation) -> None:
 
 
 def blurred_photo() -> SimpleUploadedFile:
-    buffer = io.BytesIO(make_photo(render_page(3).image, seed=3, blur_sigma=7.0))
+    # 2 MP, made once per process (a 12 MP one took about 4 s of CPU); still refused as blurred.
+    buffer = io.BytesIO(photo(3, blur_sigma=7.0))
     return SimpleUploadedFile("mietvertrag.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 

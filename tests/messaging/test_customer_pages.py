@@ -232,10 +232,11 @@ def test_attachment_goes_through_the_documents_pipeline_when_switched_on(
     jobcenter.save()
     client.force_login(customer.user)
 
-    from openjobcenter.documents.synthetic import make_photo, render_page
+    from tests.documents.conftest import photo as page_photo
 
-    # A photographed page (a blank one would be refused as unreadable).
-    buffer = io.BytesIO(make_photo(render_page(1).image, seed=1))
+    # A photographed page (a blank one would be refused as unreadable): the documents
+    # tests' phone photo (2 MP, made once per process; a 12 MP one took about 4 s of CPU).
+    buffer = io.BytesIO(page_photo(1))
     photo = SimpleUploadedFile("mietvertrag.jpg", buffer.getvalue(), content_type="image/jpeg")
     with django_capture_on_commit_callbacks(execute=True):  # the pipeline runs
         response = client.post(
