@@ -83,7 +83,8 @@ def pytest_make_collect_report(
 #   their own tests; the ASGI browser tests (tests/browser/asgi.py) serve a SQLite file of
 #   their own in either pass.
 # - ``db_agnostic``: the modules below, which test pure Python (the benefits calculator, the
-#   application form engine, slot arithmetic), the message catalogues and formal German,
+#   application form engine, slot arithmetic), the message catalogues (complete, matching
+#   the marked source, Leichte Sprache of the core flows' texts) and formal German,
 #   the release files, or the calculator's pages (no query of theirs depends
 #   on the database), or start a process of their own with its own embedded database and
 #   no shared services (the production start, settings checks): the SQLite pass only. A
@@ -108,7 +109,10 @@ DB_AGNOSTIC = (
     "tests/news/test_federation_instances.py",
     "tests/test_bench_scripts.py",
     "tests/test_calculator_web.py",
+    "tests/test_catalogue_source.py",
+    "tests/test_config.py",
     "tests/test_connection_budget.py",
+    "tests/test_easy_language_flows.py",
     "tests/test_formal_german.py",
     "tests/test_metrics.py::test_one_scrape_sees_every_process_of_the_node",
     "tests/test_production_start.py",
