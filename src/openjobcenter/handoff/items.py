@@ -406,19 +406,25 @@ def _transcript(delivery: ItemDelivery, config: Mapping[str, Any]) -> HandoffInp
     )
     if conversation is None:
         return None
+    # The conversation as staff closed it (the delivery was written in that transaction):
+    # a try that runs later (backlog, retry, after a reopening) sends the same messages
+    # and the same date, not what was written since.
+    closed_at = delivery.created_at
     messages = [
         {
             "at": m.created_at.isoformat(),
             "from_customer": m.author_id == conversation.customer.user_id,
             "body": m.body,
         }
-        for m in Message.objects.filter(conversation=conversation).order_by("created_at", "pk")
+        for m in Message.objects.filter(
+            conversation=conversation, created_at__lte=closed_at
+        ).order_by("created_at", "pk")
     ]
     metadata = {
         "customer_number": conversation.customer.customer_number or None,
         "customer_id": conversation.customer_id,
         "document_kind": "chat_transcript",
-        "date": timezone.localdate().isoformat(),
+        "date": timezone.localdate(closed_at).isoformat(),
         "request_id": conversation.document_request_id,
         "application_id": None,
         "messages": len(messages),
