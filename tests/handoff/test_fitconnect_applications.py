@@ -20,6 +20,7 @@ from openjobcenter.applications.models import Application, DeliveryStatus, Hando
 from openjobcenter.core import sealed
 from openjobcenter.core.models import AuditEntry
 from openjobcenter.handoff.fitconnect import crypto, spec
+from openjobcenter.handoff.models import ItemDelivery
 from tests.handoff.fitconnect_support import LEIKA, StandIn, configure, decrypt
 from tests.handoff.submitted import submit
 
@@ -31,7 +32,9 @@ def _fast_polls(fast_polls: None) -> None:
     pass
 
 
-def _opened(server: StandIn, keys: dict[str, Any], delivery: HandoffDelivery) -> dict[str, Any]:
+def _opened(
+    server: StandIn, keys: dict[str, Any], delivery: HandoffDelivery | ItemDelivery
+) -> dict[str, Any]:
     """The submission of ``delivery`` as the destination receives it: the requests checked
     against the official API, metadata and data decrypted and checked, the attachments
     decrypted and matched with the metadata's hashes."""
