@@ -228,6 +228,7 @@ def test_incomplete_submission_is_422_with_open_steps(api: Client) -> None:
     assert "personal" in response.json()["open_steps"]
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_submission_is_rate_limited(api: Client, customer: Any, settings: Any) -> None:
     settings.APPLICATIONS_SUBMIT_RATE = 2
     app_id = api.post(

@@ -140,6 +140,7 @@ def test_forged_or_unknown_values_are_refused(
     assert not Feedback.objects.exists()
 
 
+@pytest.mark.usefixtures("one_rate_window")
 def test_rate_limit_per_session(feedback_on: Jobcenter, client: Client) -> None:
     data = {"page": "tenant:home", "answer": "yes", "next": "/fulda/"}
     for _ in range(ratelimit.LIMIT):
