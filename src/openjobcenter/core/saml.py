@@ -17,9 +17,9 @@ import os
 import shutil
 import socket
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
 import saml2
@@ -48,7 +48,12 @@ PROBE_TIMEOUT = 3.0
 # outstanding at an IdP: its cookie (``ojc_saml``, SameSite=None and Secure in production)
 # goes with the IdP's cross-site POST to our ACS; the platform's session cookie
 # (SameSite=Lax) does not.
-saml_session = decorator_from_middleware(SamlSessionMiddleware)
+_saml_session = decorator_from_middleware(SamlSessionMiddleware)
+
+
+def saml_session(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The view with djangosaml2's session as ``request.saml_session``, saved after."""
+    return cast("Callable[..., HttpResponse]", _saml_session(view))
 
 
 def saml_store(request: HttpRequest) -> SessionBase:
