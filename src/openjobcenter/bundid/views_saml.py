@@ -15,14 +15,13 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.decorators import decorator_from_middleware, method_decorator
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from djangosaml2.cache import OutstandingQueriesCache
-from djangosaml2.middleware import SamlSessionMiddleware
 from djangosaml2.views import AssertionConsumerServiceView, _set_subject_id
 from saml2.client import Saml2Client
 from saml2.metadata import create_metadata_string
@@ -44,7 +43,6 @@ from openjobcenter.core import saml as shared_saml
 from openjobcenter.core.access import request_jobcenter
 
 if TYPE_CHECKING:
-    from django.contrib.sessions.backends.base import SessionBase
     from djangosaml2.views import SPConfig
 
     from openjobcenter.tenants.models import Jobcenter
@@ -53,13 +51,8 @@ logger = logging.getLogger(__name__)
 PENDING = "bundid_pending"
 REQUESTED = "bundid_requested"  # in the SAML session: {request id: level asked for}
 
-saml_session = decorator_from_middleware(SamlSessionMiddleware)
-
-
-def saml_store(request: HttpRequest) -> SessionBase:
-    """djangosaml2's own session (its cookie goes with the IdP's cross-site POST)."""
-    store: SessionBase = request.saml_session  # type: ignore[attr-defined]
-    return store
+saml_session = shared_saml.saml_session
+saml_store = shared_saml.saml_store
 
 
 class Refused(PermissionDenied):

@@ -167,6 +167,8 @@ platform_patterns: list[URLPattern | URLResolver] = [
     path("", include(identity_urls.platform_patterns)),  # back-channel logout
     # allauth's login page, with the job centre's identity providers as form targets (CSP).
     path("konto/login/", identity_views.LoginView.as_view(), name="account_login"),
+    # allauth's logout page, with the SAML IdP's single logout as a form target (CSP).
+    path("konto/logout/", identity_views.LogoutView.as_view(), name="account_logout"),
     path("konto/signup/", account_views.CustomerSignupView.as_view(), name="account_signup"),
     path("konto/", include("allauth.urls")),
 ]

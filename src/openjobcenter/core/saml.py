@@ -17,9 +17,9 @@ import os
 import shutil
 import socket
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
 import saml2
@@ -28,7 +28,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.decorators import decorator_from_middleware
+from djangosaml2.middleware import SamlSessionMiddleware
 from saml2.client import Saml2Client
 from saml2.config import SPConfig
 from saml2.ident import code, decode
@@ -37,7 +39,27 @@ from saml2.saml import NAMEID_FORMAT_PERSISTENT, NameID
 from saml2.samlp import STATUS_UNKNOWN_PRINCIPAL, LogoutRequest
 from saml2.xmldsig import SIG_RSA_SHA256
 
+if TYPE_CHECKING:
+    from django.contrib.sessions.backends.base import SessionBase
+
 PROBE_TIMEOUT = 3.0
+
+# djangosaml2's own session beside the platform's, for the requests a browser has
+# outstanding at an IdP: its cookie (``ojc_saml``, SameSite=None and Secure in production)
+# goes with the IdP's cross-site POST to our ACS; the platform's session cookie
+# (SameSite=Lax) does not.
+_saml_session = decorator_from_middleware(SamlSessionMiddleware)
+
+
+def saml_session(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The view with djangosaml2's session as ``request.saml_session``, saved after."""
+    return cast("Callable[..., HttpResponse]", _saml_session(view))
+
+
+def saml_store(request: HttpRequest) -> SessionBase:
+    """djangosaml2's session of this request (views decorated with ``saml_session``)."""
+    store: SessionBase = request.saml_session  # type: ignore[attr-defined]
+    return store
 
 
 def new_key_pair(common_name: str) -> tuple[str, str]:

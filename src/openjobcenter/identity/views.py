@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from allauth.account.views import LoginView as AllauthLoginView
+from allauth.account.views import LogoutView as AllauthLogoutView
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from django.conf import settings
 from django.contrib import messages
@@ -24,7 +25,7 @@ from openjobcenter.accounts.models import User
 from openjobcenter.core.access import Perm, request_jobcenter, request_user, staff_required
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
-from openjobcenter.identity import selectors, services, sessions
+from openjobcenter.identity import selectors, services, sessions, views_saml
 from openjobcenter.identity.forms import IdentityProviderForm
 from openjobcenter.identity.models import IdentityProvider, Protocol
 
@@ -33,18 +34,23 @@ def allow_form_posts_to(response: HttpResponseBase, providers: list[IdentityProv
     """The platform's CSP allows forms to post only to itself (``form-action 'self'``),
     and browsers apply that to the redirect after the post too: the SSO button's answer
     sends the browser on to the provider, so its origin is added on pages that show it."""
-    origins = sorted(
-        {
+    allow_form_action(
+        response,
+        [
             f"{urlsplit(p.issuer).scheme}://{urlsplit(p.issuer).netloc}"
             for p in providers
             if p.protocol == Protocol.OIDC  # SAML's button is a link, no form
-        }
+        ],
     )
+
+
+def allow_form_action(response: HttpResponseBase, origins: list[str]) -> None:
+    """Add ``origins`` to the response's CSP ``form-action``."""
     if not origins:
         return
     policy = response.headers.get("Content-Security-Policy") or settings.CONTENT_SECURITY_POLICY
     response.headers["Content-Security-Policy"] = policy.replace(
-        "form-action 'self'", "form-action 'self' " + " ".join(origins)
+        "form-action 'self'", "form-action 'self' " + " ".join(sorted(set(origins)))
     )
 
 
@@ -55,6 +61,19 @@ class LoginView(AllauthLoginView):  # type: ignore[misc]
         response: HttpResponseBase = super().dispatch(request, *args, **kwargs)
         jobcenter = getattr(request, "jobcenter", None) or branding.account_jobcenter(request)
         allow_form_posts_to(response, selectors.login_options(jobcenter))
+        return response
+
+
+class LogoutView(AllauthLogoutView):  # type: ignore[misc]
+    """allauth's logout page. After a staff SAML login its form's answer sends the
+    browser on to the IdP's single logout service (``views_saml.logout_location``):
+    that origin is allowed as a form target, else the browser stops the redirect."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        origin = views_saml.logout_origin(request) if request.method == "GET" else None
+        response: HttpResponseBase = super().dispatch(request, *args, **kwargs)
+        if origin:
+            allow_form_action(response, [origin])
         return response
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import urlsplit
 
 import saml2
 from allauth.account.internal.flows.login import perform_login
@@ -30,6 +31,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from saml2.client import Saml2Client
 from saml2.metadata import create_metadata_string
 from saml2.response import UnsolicitedResponse
+from saml2.saml import NameID
 from saml2.sigver import MissingKey, SignatureError
 from saml2.validate import ResponseLifetimeExceed, ToEarly
 
@@ -40,7 +42,8 @@ from openjobcenter.identity.adapter import refuse
 from openjobcenter.identity.models import IdentityProvider, SsoSession
 
 logger = logging.getLogger(__name__)
-OUTSTANDING = "ojc_saml_outstanding"  # in the session: {request id: [provider key, next]}
+# In djangosaml2's session (``core.saml.saml_store``): {request id: [provider key, next]}
+OUTSTANDING = "ojc_saml_outstanding"
 ASSERTION_SEEN_SECONDS = 24 * 3600
 EMAIL_ATTRIBUTES = ("mail", "email", "urn:oid:0.9.2342.19200300.100.1.3")
 GIVEN_NAME_ATTRIBUTES = ("givenName", "urn:oid:2.5.4.42")
@@ -78,6 +81,7 @@ def _safe_next(request: HttpRequest, value: str | None) -> str:
 @login_not_required
 @never_cache
 @require_GET
+@shared_saml.saml_session
 def saml_login(request: HttpRequest, key: str) -> HttpResponse:
     """GET /konto/saml/<key>/login/?next=…: to the IdP with a signed AuthnRequest. The
     address to go on to after the login stays in the session beside the request's id
@@ -98,9 +102,10 @@ def saml_login(request: HttpRequest, key: str) -> HttpResponse:
     request_id, location = shared_saml.authn_request_location(
         Saml2Client(conf), idp_entity_id=provider.issuer
     )
-    outstanding = dict(request.session.get(OUTSTANDING) or {})
+    store = shared_saml.saml_store(request)
+    outstanding = dict(store.get(OUTSTANDING) or {})
     outstanding[request_id] = [provider.key, _safe_next(request, request.GET.get("next"))]
-    request.session[OUTSTANDING] = dict(list(outstanding.items())[-5:])
+    store[OUTSTANDING] = dict(list(outstanding.items())[-5:])
     return HttpResponseRedirect(location)
 
 
@@ -125,12 +130,14 @@ def _first(ava: dict[str, Any], names: tuple[str, ...]) -> str:
 
 
 @login_not_required
-@csrf_exempt  # the IdP's form posts across sites; InResponseTo binds it to this session
+@csrf_exempt  # the IdP's form posts across sites; InResponseTo binds it to this browser
 @never_cache
 @require_POST
+@shared_saml.saml_session
 def saml_acs(request: HttpRequest, key: str) -> HttpResponse:
     provider = _provider(key)
-    outstanding = dict(request.session.get(OUTSTANDING) or {})
+    store = shared_saml.saml_store(request)
+    outstanding = dict(store.get(OUTSTANDING) or {})
     mine = {rid: value[1] for rid, value in outstanding.items() if value[0] == provider.key}
     raw = str(request.POST.get("SAMLResponse") or "")
     if not raw:
@@ -146,7 +153,7 @@ def saml_acs(request: HttpRequest, key: str) -> HttpResponse:
     if response.issuer() != provider.issuer:
         return _failed(request, provider, "issuer")
     next_url = outstanding.pop(str(response.in_response_to), [provider.key, ""])[1]
-    request.session[OUTSTANDING] = outstanding
+    store[OUTSTANDING] = outstanding
     assertion_id = str(response.assertion.id or "")
     if not assertion_id or not cache.add(
         f"ojc:saml-assertion:{provider.key}:{assertion_id}", 1, ASSERTION_SEEN_SECONDS
@@ -213,11 +220,10 @@ def saml_metadata(request: HttpRequest, key: str) -> HttpResponse:
 # --- Single logout ---------------------------------------------------------------------
 
 
-def logout_location(request: HttpRequest) -> str | None:
-    """Where the account's logout of a session from a SAML login continues (asked before
-    the session ends): the IdP's single logout service with our signed LogoutRequest for
-    the person's NameID. None for other sessions, or an IdP whose metadata names no
-    single logout service (HTTP-Redirect): then the logout is the platform's only."""
+def _logout_subject(
+    request: HttpRequest,
+) -> tuple[IdentityProvider, NameID, dict[str, Any]] | None:
+    """The provider and NameID of this session's SAML login, or None."""
     sso = request.session.get(SSO_SESSION_KEY) if request.user.is_authenticated else None
     if not sso or not sso.get("saml_name_id"):
         return None
@@ -225,6 +231,18 @@ def logout_location(request: HttpRequest) -> str | None:
     name_id = shared_saml.decode_name_id(str(sso["saml_name_id"]))
     if provider is None or name_id is None or not provider.idp_metadata_xml.strip():
         return None
+    return provider, name_id, sso
+
+
+def logout_location(request: HttpRequest) -> str | None:
+    """Where the account's logout of a session from a SAML login continues (asked before
+    the session ends): the IdP's single logout service with our signed LogoutRequest for
+    the person's NameID. None for other sessions, or an IdP whose metadata names no
+    single logout service (HTTP-Redirect): then the logout is the platform's only."""
+    subject = _logout_subject(request)
+    if subject is None:
+        return None
+    provider, name_id, sso = subject
     try:
         client = Saml2Client(saml.sp_config(provider))
         return shared_saml.logout_request_location(
@@ -236,6 +254,27 @@ def logout_location(request: HttpRequest) -> str | None:
     except Exception:  # a metadata the IdP changed under us: log out here all the same
         logger.warning("staff SAML logout request not made", exc_info=True)
         return None
+
+
+def logout_origin(request: HttpRequest) -> str | None:
+    """The origin (scheme://host:port) of the IdP's single logout service that the
+    logout form of this session leads to, for the logout page's CSP ``form-action``
+    (browsers apply it to the redirect after the form's post); None as above."""
+    subject = _logout_subject(request)
+    if subject is None:
+        return None
+    provider = subject[0]
+    try:
+        client = Saml2Client(saml.sp_config(provider))
+        services = client.metadata.single_logout_service(
+            provider.issuer, saml2.BINDING_HTTP_REDIRECT, "idpsso"
+        )
+        location = urlsplit(str(services[0]["location"]))
+    except Exception:  # no single logout service: the logout stays on this platform
+        return None
+    if location.scheme not in ("http", "https") or not location.netloc:
+        return None
+    return f"{location.scheme}://{location.netloc}"
 
 
 def _slo_refused(request: HttpRequest, provider: IdentityProvider, reason: str) -> HttpResponse:
