@@ -10,6 +10,7 @@ import json
 import httpx
 import pytest
 from django.conf import settings
+from django.http import HttpResponseBase
 from django.test import Client
 
 from openjobcenter.accounts.models import CustomerProfile
@@ -33,6 +34,13 @@ def logged_in(client: Client, jc_a: Jobcenter, saml_idp: Idp) -> CustomerProfile
     return CustomerProfile.objects.get(user__email="erika@example.org")
 
 
+def _form_action(response: HttpResponseBase) -> list[str]:
+    """The sources of the response's CSP ``form-action``."""
+    policy = response.headers["Content-Security-Policy"]
+    directive = next(d.strip() for d in policy.split(";") if d.strip().startswith("form-action"))
+    return directive.split()[1:]
+
+
 def _logged_in(client: Client, jc: Jobcenter) -> bool:
     return client.get(f"/{jc.slug}/mein-bereich/").status_code == 200
 
@@ -48,6 +56,11 @@ def _idp_request(idp: Idp, jc: Jobcenter, name_id: str, variant: str = "ok") -> 
 def test_logout_continues_to_the_bundid_and_back(
     client: Client, jc_a: Jobcenter, saml_idp: Idp, logged_in: CustomerProfile
 ) -> None:
+    # The logout page allows its form's answer to lead on to the IdP (browsers apply the
+    # CSP's form-action to the redirects after the post).
+    page = client.get("/konto/logout/")
+    assert page.status_code == 200
+    assert _form_action(page) == ["'self'", f"http://127.0.0.1:{saml_idp.port}"]
     out = client.post("/konto/logout/")
     assert out.status_code == 302
     assert out["Location"] == f"/{jc_a.slug}/bundid/abmelden/"
@@ -73,6 +86,7 @@ def test_password_session_logs_out_locally(
 ) -> None:
     enable_bundid(client, jc_a, saml_idp)
     client.force_login(customer.user)
+    assert _form_action(client.get("/konto/logout/")) == ["'self'"]
     out = client.post("/konto/logout/")
     assert out.status_code == 302
     assert "bundid" not in out["Location"]

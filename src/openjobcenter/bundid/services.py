@@ -320,9 +320,14 @@ def current_values(identity: BundIDIdentity) -> dict[str, tuple[str, str | None]
     return {k: (str(v), corrected.get(k)) for k, v in identity.attributes.items()}
 
 
-def settings_enabled(jobcenter: Jobcenter) -> bool:
+def enabled_settings(jobcenter: Jobcenter) -> BundIDSettings | None:
+    """The job centre's BundID settings when it offers the BundID (on, with metadata)."""
     return (
         BundIDSettings.objects.filter(jobcenter=jobcenter, enabled=True)
         .exclude(idp_metadata_xml="")
-        .exists()
+        .first()
     )
+
+
+def settings_enabled(jobcenter: Jobcenter) -> bool:
+    return enabled_settings(jobcenter) is not None

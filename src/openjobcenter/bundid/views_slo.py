@@ -45,18 +45,46 @@ logger = logging.getLogger(__name__)
 SUBJECT_KEY = "_saml2_subject_id"
 
 
-def logout_url(request: HttpRequest) -> str | None:
-    """Where the account's logout continues: our SP-initiated logout when this session
-    came from a BundID login of a job centre that still offers it, else ``None``."""
-    from openjobcenter.bundid.services import settings_enabled
+def _logout_jobcenter(request: HttpRequest) -> tuple[Jobcenter, BundIDSettings] | None:
+    """The job centre (and its settings) of this session's BundID login, when it still
+    offers the BundID; else None."""
+    from openjobcenter.bundid.services import enabled_settings
     from openjobcenter.tenants.models import Jobcenter
 
     levels = request.session.get(policy.SESSION_KEY) or {}
     for slug in levels:
         jobcenter = Jobcenter.objects.filter(slug=slug).first()
-        if jobcenter is not None and settings_enabled(jobcenter):
-            return reverse("tenant:bundid_logout", kwargs={"jc": slug})
+        config = enabled_settings(jobcenter) if jobcenter is not None else None
+        if jobcenter is not None and config is not None:
+            return jobcenter, config
     return None
+
+
+def logout_url(request: HttpRequest) -> str | None:
+    """Where the account's logout continues: our SP-initiated logout when this session
+    came from a BundID login of a job centre that still offers it, else ``None``."""
+    found = _logout_jobcenter(request)
+    if found is None:
+        return None
+    return reverse("tenant:bundid_logout", kwargs={"jc": found[0].slug})
+
+
+def logout_origin(request: HttpRequest) -> str | None:
+    """The origin (scheme://host:port) of the BundID's single logout service, where the
+    logout form of a session from a BundID login leads (``logout_url``, then
+    ``_logout_start``'s redirect): for the logout page's CSP ``form-action``, which
+    browsers apply to the redirects after the form's post. None for other sessions or
+    an IdP whose metadata names no single logout service (HTTP-Redirect)."""
+    found = _logout_jobcenter(request)
+    if found is None:
+        return None
+    jobcenter, config = found
+    try:
+        client = Saml2Client(saml.sp_config(jobcenter, config))
+    except Exception:  # metadata we cannot read: the logout stays on this platform
+        logger.info("bundid metadata not readable for the logout page", exc_info=True)
+        return None
+    return shared_saml.single_logout_origin(client, config.idp_entity_id)
 
 
 def _client(request: HttpRequest, jobcenter: Jobcenter, config: BundIDSettings) -> Saml2Client:

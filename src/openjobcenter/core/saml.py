@@ -188,18 +188,38 @@ def decode_name_id(text: str) -> NameID | None:
         return None
 
 
+def single_logout_service(client: Saml2Client, idp_entity_id: str) -> str | None:
+    """The IdP's single logout service (HTTP-Redirect binding) in its metadata, or None
+    when the metadata names none (then the logout is local only)."""
+    try:
+        services = client.metadata.single_logout_service(
+            idp_entity_id, saml2.BINDING_HTTP_REDIRECT, "idpsso"
+        )
+        return str(services[0]["location"])
+    except (IndexError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def single_logout_origin(client: Saml2Client, idp_entity_id: str) -> str | None:
+    """The origin (scheme://host:port) of the IdP's single logout service, for the CSP
+    ``form-action`` of a logout page whose form's answer leads there (browsers apply
+    ``form-action`` to the redirects after a form's post too); None as above, or for an
+    address that is not http(s)."""
+    location = single_logout_service(client, idp_entity_id)
+    parts = urlsplit(location or "")
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def logout_request_location(
     client: Saml2Client, *, idp_entity_id: str, name_id: NameID, session_index: str = ""
 ) -> str | None:
     """The IdP address (HTTP-Redirect binding) that carries our signed LogoutRequest
     for ``name_id``; None when the IdP's metadata names no single logout service for
     that binding (then the logout is local only)."""
-    try:
-        services = client.metadata.single_logout_service(
-            idp_entity_id, saml2.BINDING_HTTP_REDIRECT, "idpsso"
-        )
-        destination = services[0]["location"]
-    except (IndexError, KeyError, TypeError, AttributeError):
+    destination = single_logout_service(client, idp_entity_id)
+    if destination is None:
         return None
     request_id, request = client.create_logout_request(
         destination,

@@ -66,14 +66,21 @@ class LoginView(AllauthLoginView):  # type: ignore[misc]
 
 class LogoutView(AllauthLogoutView):  # type: ignore[misc]
     """allauth's logout page. After a staff SAML login its form's answer sends the
-    browser on to the IdP's single logout service (``views_saml.logout_location``):
-    that origin is allowed as a form target, else the browser stops the redirect."""
+    browser on to the IdP's single logout service (``views_saml.logout_location``),
+    after a BundID login through ``/<jc>/bundid/abmelden/`` to the BundID's
+    (``bundid.views_slo.logout_url``): those origins are allowed as form targets, else
+    the browser stops the redirect (asked before the logout, while the session lasts)."""
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        origin = views_saml.logout_origin(request) if request.method == "GET" else None
+        from openjobcenter.bundid import views_slo as bundid_slo
+
+        origins = (
+            [views_saml.logout_origin(request), bundid_slo.logout_origin(request)]
+            if request.method == "GET"
+            else []
+        )
         response: HttpResponseBase = super().dispatch(request, *args, **kwargs)
-        if origin:
-            allow_form_action(response, [origin])
+        allow_form_action(response, [o for o in origins if o])
         return response
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-from urllib.parse import urlsplit
 
 import saml2
 from allauth.account.internal.flows.login import perform_login
@@ -266,15 +265,9 @@ def logout_origin(request: HttpRequest) -> str | None:
     provider = subject[0]
     try:
         client = Saml2Client(saml.sp_config(provider))
-        services = client.metadata.single_logout_service(
-            provider.issuer, saml2.BINDING_HTTP_REDIRECT, "idpsso"
-        )
-        location = urlsplit(str(services[0]["location"]))
-    except Exception:  # no single logout service: the logout stays on this platform
+    except Exception:  # metadata we cannot read: the logout stays on this platform
         return None
-    if location.scheme not in ("http", "https") or not location.netloc:
-        return None
-    return f"{location.scheme}://{location.netloc}"
+    return shared_saml.single_logout_origin(client, provider.issuer)
 
 
 def _slo_refused(request: HttpRequest, provider: IdentityProvider, reason: str) -> HttpResponse:
