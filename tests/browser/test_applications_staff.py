@@ -79,7 +79,7 @@ def test_admin_settings_and_funnel(
     log_in_staff(page, staff_a[Role.ADMIN], jobcenter)
     page.goto(f"/{jobcenter.slug}/staff/antraege/einstellungen/")
     check_a11y(page, "staff applications settings")
-    page.get_by_label("Einleitung").fill("Willkommen beim digitalen Antrag.")
+    page.locator("#id_introduction").fill("Willkommen beim digitalen Antrag.")
     submit(page, page.get_by_role("button", name="Speichern").first)
     expect(page.get_by_text("Die Einstellungen wurden gespeichert.")).to_be_visible()
     page.goto(f"/{jobcenter.slug}/staff/antraege/auswertung/")

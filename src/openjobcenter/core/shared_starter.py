@@ -171,10 +171,15 @@ STARTER: dict[str, dict[str, str]] = {
 }
 
 
-def load_starter(model: Any) -> int:
+def load_starter(model: Any, *, clear_cache: bool = True) -> int:
     """Add the starter set to ``model`` (``SharedTranslation`` or its historical version in
     a migration): new sources, and languages a stored source lacks. Texts already stored
-    stay as they are (the operator may have improved them). Returns the rows written."""
+    stay as they are (the operator may have improved them). Returns the rows written.
+
+    ``clear_cache=False`` in the migration: the database cache's table may not exist yet
+    (``createcachetable`` runs after ``migrate``), and on PostgreSQL a failed query, even a
+    suppressed one, aborts the migration's transaction; copies cached before expire in
+    5 minutes."""
     from django.core.cache import cache
 
     from openjobcenter.core.content_i18n import shared_cache_key
@@ -192,7 +197,8 @@ def load_starter(model: Any) -> int:
             row.translations = {**stored, **missing}
             row.save(update_fields=["translations"])
         written += 1
-        # An unreachable cache is no reason to fail a migration: the copy expires in 5 min.
-        with contextlib.suppress(Exception):
-            cache.delete(shared_cache_key(source))
+        if clear_cache:
+            # An unreachable cache is no reason to fail: the copy expires in 5 minutes.
+            with contextlib.suppress(Exception):
+                cache.delete(shared_cache_key(source))
     return written

@@ -6,7 +6,7 @@ from django.db import migrations
 def load(apps, schema_editor):
     from openjobcenter.core.shared_starter import load_starter
 
-    load_starter(apps.get_model("core", "SharedTranslation"))
+    load_starter(apps.get_model("core", "SharedTranslation"), clear_cache=False)
 
 
 class Migration(migrations.Migration):

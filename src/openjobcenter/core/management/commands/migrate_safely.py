@@ -24,6 +24,14 @@ log = logging.getLogger(__name__)
 # One fixed key for "the schema of this database"; any 64-bit number unlikely to collide
 # with other users of advisory locks in the same database (the digits spell "OJC-MIGR").
 MIGRATION_LOCK_KEY = 0x4F4A_432D_4D49_4752
+LOCK_POLL_S = 0.5
+
+
+def _try_lock(lock_connection: Any) -> bool:
+    got = lock_connection.execute(
+        "SELECT pg_try_advisory_lock(%s)", [MIGRATION_LOCK_KEY]
+    ).fetchone()
+    return bool(got and got[0])
 
 
 class Command(BaseCommand):
@@ -47,12 +55,14 @@ class Command(BaseCommand):
             application_name="openjobcenter migrate_safely",
         ) as lock_connection:
             started = time.monotonic()
-            got = lock_connection.execute(
-                "SELECT pg_try_advisory_lock(%s)", [MIGRATION_LOCK_KEY]
-            ).fetchone()
-            if not (got and got[0]):
+            if not _try_lock(lock_connection):
                 log.info("another node is migrating this database; waiting for it")
-                lock_connection.execute("SELECT pg_advisory_lock(%s)", [MIGRATION_LOCK_KEY])
+                # Asked again and again, never waited for in one statement: a statement
+                # waiting for the lock holds a snapshot, and the migrating node's CREATE
+                # INDEX CONCURRENTLY waits until every older snapshot has ended, so the two
+                # would wait for each other for ever (core.dbops; seen in CI).
+                while not _try_lock(lock_connection):
+                    time.sleep(LOCK_POLL_S)
                 log.info("migration lock free after %.1f s", time.monotonic() - started)
             try:
                 self._migrate(verbosity)
