@@ -191,7 +191,7 @@ def check_a11y(page: Page, label: str) -> list[AxeFinding]:
     waiting = AXE_WATCH.pending.get(id(page))
     if waiting is not None and waiting[1] == page.url:
         del AXE_WATCH.pending[id(page)]  # this check covers the loaded document too
-    results = Axe().run(page)
+    results = _axe_run_settled(page, Axe())
     axe_report.CHECKED.append(label)
     findings = [
         AxeFinding(
@@ -209,6 +209,25 @@ def check_a11y(page: Page, label: str) -> list[AxeFinding]:
         f.line() for f in blocking
     )
     return findings
+
+
+# What Chromium says when axe runs while the page is navigating away: the
+# evaluation lost its document (CI saw it once after a link click).
+_NAVIGATING = ("Execution context was destroyed", "reading 'documentElement'")
+
+
+def _axe_run_settled(page: Page, axe: object, tries: int = 3) -> object:
+    """Run axe on a loaded document; if a navigation replaced it meanwhile, wait and run again."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    for attempt in range(tries):
+        page.wait_for_load_state("load")
+        try:
+            return axe.run(page)  # type: ignore[attr-defined]
+        except PlaywrightError as exc:
+            if attempt == tries - 1 or not any(m in str(exc) for m in _NAVIGATING):
+                raise
+    raise AssertionError("unreachable")
 
 
 class AxeWatch:

@@ -52,6 +52,7 @@ def test_first_application_couple_with_child(page: Page, customer: CustomerProfi
     expect(page.locator("h1")).to_have_text("Meine Anträge")
     check_a11y(page, "applications list")
     page.locator("a[href$='/antrag/neu/erstantrag/']").click()
+    expect(page.get_by_role("button", name="Antrag beginnen")).to_be_visible()
     check_a11y(page, "application start")
     submit(page, page.get_by_role("button", name="Antrag beginnen"))
     expect(page.locator("h1")).to_have_text("Antrag stellen")

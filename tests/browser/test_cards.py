@@ -92,6 +92,7 @@ def test_block_without_javascript_flow_and_axe(
     expect(page.locator("svg.card-qr")).to_have_count(0)
     check_a11y(page, "/fulda/mein-bereich/kundenkarte/ (blocked)")
     page.get_by_role("link", name="Neue Karte ausstellen").click()
+    expect(page.get_by_role("button", name="Ja, neue Karte ausstellen")).to_be_visible()
     check_a11y(page, "/fulda/mein-bereich/kundenkarte/neu/")
     submit(page, page.get_by_role("button", name="Ja, neue Karte ausstellen"))
     expect(page.locator("svg.card-qr")).to_be_visible()
