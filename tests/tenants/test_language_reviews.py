@@ -128,3 +128,19 @@ def test_outsiders_cannot_see_or_change_another_job_centres_reviews(
     customer_client = Client()
     customer_client.force_login(customer.user)
     assert customer_client.get(URL).status_code == 404
+
+
+def test_removing_a_language_without_a_record_changes_and_audits_nothing(
+    staff_client: Callable[[User], Client], staff_a: dict[Role, User], jc_a: Jobcenter
+) -> None:
+    # A second tab's "Löschen" after the first one removed it, or a forged language:
+    # the other languages' records stay and the audit log gains no entry.
+    LanguageReview.objects.create(
+        jobcenter=jc_a, language="uk", reviewer="Lesegruppe", reviewed_on=date(2026, 1, 5)
+    )
+    client = staff_client(staff_a[Role.ADMIN])
+    for language in (EASY_GERMAN, "xx"):
+        response = client.post(URL, {"remove": language})
+        assert response.status_code == 302 and response["Location"] == URL
+    assert list(LanguageReview.objects.values_list("language", flat=True)) == ["uk"]
+    assert not AuditEntry.objects.filter(object_type="language_review").exists()
