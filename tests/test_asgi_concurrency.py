@@ -1,23 +1,27 @@
-"""Sync views under the ASGI handler do not wait for each other (issue 20).
+"""Sync views under the platform's ASGI handler (issue 20).
 
-Django runs each request's sync middleware chain and view through ``sync_to_async`` inside
-a ``ThreadSensitiveContext`` of its own: one thread per request, not one for all. So a
+Each request's sync middleware chain and view run through ``sync_to_async`` inside a
+``ThreadSensitiveContext`` of its own: one thread per request, not one for all. So a
 view that waits (for the database, for a pooled connection, for a password hash, which
 lets go of the GIL) does not hold up the next request; what requests do share is the GIL
-for pure-Python work and the pool's connections (core/dbpool.py).
+for pure-Python work and the pool's connections (core/dbpool.py). And the chain runs in
+that thread from the outermost middleware to the view without crossing to the event
+loop and back (core/asgi_handler.py).
 """
 
 from __future__ import annotations
 
 import asyncio
+import inspect
 import threading
 import time
 from typing import Any
 
-from django.core.asgi import get_asgi_application
 from django.http import HttpRequest, HttpResponse
 from django.test import override_settings
 from django.urls import path
+
+from openjobcenter.core.asgi_handler import SyncChainASGIHandler
 
 WAIT_S = 0.4
 
@@ -27,7 +31,34 @@ def _waiting_view(request: HttpRequest) -> HttpResponse:
     return HttpResponse(str(threading.get_ident()))
 
 
-urlpatterns = [path("wait/", _waiting_view)]
+def _stack_view(request: HttpRequest) -> HttpResponse:
+    """Names the asgiref adapters between the event loop and this view."""
+    crossings = [
+        f.frame.f_code.co_qualname
+        for f in inspect.stack()
+        if f.filename.endswith("asgiref/sync.py")
+        and f.function in {"__call__", "thread_handler"}
+    ]
+    return HttpResponse(",".join(crossings))
+
+
+async def _async_view(request: HttpRequest) -> HttpResponse:
+    await asyncio.sleep(0)
+    return HttpResponse(
+        f"async on the loop: {threading.current_thread() is threading.main_thread()}"
+    )
+
+
+def _failing_view(request: HttpRequest) -> HttpResponse:
+    raise RuntimeError("a bug")
+
+
+urlpatterns = [
+    path("wait/", _waiting_view),
+    path("stack/", _stack_view),
+    path("async/", _async_view),
+    path("fails/", _failing_view),
+]
 
 
 async def _get(app: Any, url: str) -> tuple[int, str]:
@@ -69,7 +100,7 @@ async def _get(app: Any, url: str) -> tuple[int, str]:
 
 @override_settings(ROOT_URLCONF=__name__)
 def test_two_slow_sync_requests_run_side_by_side() -> None:
-    app = get_asgi_application()
+    app = SyncChainASGIHandler()
 
     async def both() -> tuple[float, list[str]]:
         await _get(app, "/wait/")  # middleware and URLs loaded
@@ -82,3 +113,33 @@ def test_two_slow_sync_requests_run_side_by_side() -> None:
     # One after the other would take 2 x WAIT_S; side by side about WAIT_S.
     assert elapsed < 1.6 * WAIT_S, elapsed
     assert threads[0] != threads[1]
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_the_middleware_chain_reaches_a_sync_view_without_a_trip_to_the_event_loop() -> None:
+    """Django's own handler builds an async chain: below our innermost (sync) middleware
+    the request went back to the event loop (``AsyncToSync``) and then to the thread
+    again (``SyncToAsync``) for the view; under load each crossing waited for the busy
+    loop. Here the view's thread has only the one ``SyncToAsync`` it started in (the
+coroutine side of an adapter is not on a thread's stack; its thread side is)."""
+    status, body = asyncio.run(_get(SyncChainASGIHandler(), "/stack/"))
+    assert status == 200
+    crossings = body.split(",") if body else []
+    assert not [c for c in crossings if c.startswith("AsyncToSync")], crossings
+    assert crossings == ["SyncToAsync.thread_handler"]
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_an_async_view_still_runs_on_the_event_loop() -> None:
+    # The chat's long poll is ``async def``: it must keep waiting on the loop.
+    status, body = asyncio.run(_get(SyncChainASGIHandler(), "/async/"))
+    assert (status, body) == (200, "async on the loop: True")
+
+
+@override_settings(ROOT_URLCONF=__name__, DEBUG=False)
+def test_errors_answer_as_before_404_and_500() -> None:
+    app = SyncChainASGIHandler()
+    assert asyncio.run(_get(app, "/missing/"))[0] == 404
+    status, body = asyncio.run(_get(app, "/fails/"))
+    assert status == 500
+    assert "a bug" not in body

@@ -25,7 +25,8 @@ from django.test import Client
 from django.urls import reverse
 
 from openjobcenter.accounts.models import CustomerProfile
-from openjobcenter.core.asgi_files import CHUNK, AsyncFilesASGIHandler
+from openjobcenter.core.asgi_files import CHUNK
+from openjobcenter.core.asgi_handler import SyncChainASGIHandler
 from openjobcenter.documents import services, storage
 from openjobcenter.tenants.models import Jobcenter
 from tests.documents.conftest import _commit_now, docs_on, photo, upload  # noqa: F401 (fixtures)
@@ -112,7 +113,7 @@ def test_a_large_logo_streams_in_chunks_byte_for_byte(jc_a: Jobcenter, media: Pa
     Jobcenter.objects.filter(pk=jc_a.pk).update(logo=jc_a.logo.name)
     path = reverse("tenant:logo", kwargs={"jc": jc_a.slug})
 
-    got = asgi_get(AsyncFilesASGIHandler(), path)
+    got = asgi_get(SyncChainASGIHandler(), path)
     assert got["status"] == 200
     assert got["body"] == data
     assert got["headers"]["content-length"] == str(len(data))
@@ -131,7 +132,7 @@ def test_a_static_file_streams_byte_for_byte() -> None:
     found = finders.find("reception/vendor/jsQR.js")
     assert found
     data = Path(found).read_bytes()
-    got = asgi_get(AsyncFilesASGIHandler(), "/static/reception/vendor/jsQR.js")
+    got = asgi_get(SyncChainASGIHandler(), "/static/reception/vendor/jsQR.js")
     assert got["status"] == 200
     assert got["body"] == data
     assert got["warnings"] == []
@@ -152,11 +153,11 @@ def test_a_large_pdf_downloads_identically(
     doc.save(update_fields=["file_key", "key_id", "sha256"])
     path = reverse("customer:document_file", kwargs={"jc": customer.jobcenter.slug, "pk": doc.pk})
 
-    got = asgi_get(AsyncFilesASGIHandler(), path, _session_cookie(customer_client))
+    got = asgi_get(SyncChainASGIHandler(), path, _session_cookie(customer_client))
     assert got["status"] == 200
     assert got["headers"]["content-type"] == "application/pdf"
     assert hashlib.sha256(got["body"]).hexdigest() == doc.sha256
     assert got["body"] == customer_client.get(path).content  # the same as through WSGI
     assert got["warnings"] == []
     # Another customer's session gets nothing of it.
-    assert asgi_get(AsyncFilesASGIHandler(), path)["status"] in (302, 404)
+    assert asgi_get(SyncChainASGIHandler(), path)["status"] in (302, 404)

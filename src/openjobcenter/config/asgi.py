@@ -23,10 +23,11 @@ from django.urls import path
 # Django must be set up (as ``get_asgi_application`` does) before consumers import models.
 django.setup(set_prefix=False)
 
-# Django's handler, with files streamed instead of read whole first (core/asgi_files.py).
-from openjobcenter.core.asgi_files import AsyncFilesASGIHandler  # noqa: E402
+# Django's handler, with the middleware chain and views in one thread per request
+# (core/asgi_handler.py) and files streamed instead of read whole first (core/asgi_files.py).
+from openjobcenter.core.asgi_handler import SyncChainASGIHandler  # noqa: E402
 
-django_asgi_app = AsyncFilesASGIHandler()
+django_asgi_app = SyncChainASGIHandler()
 
 from openjobcenter.appointments.consumers import VideoSignalConsumer  # noqa: E402
 from openjobcenter.messaging.routing import (  # noqa: E402
