@@ -52,6 +52,7 @@ SCRIPTS = [
     Script("http_baseline", sqlite=True),
     Script("staff_queue", sqlite=False),
     Script("scale", sqlite=False, redis=True),
+    Script("scale_ops", sqlite=False, redis=True),
     Script("inbox", sqlite=False),
     Script("retention", sqlite=False),
     Script("documents", sqlite=True, sqlite_flag=False, pg_admin=False),
