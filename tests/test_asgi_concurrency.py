@@ -17,6 +17,7 @@ import threading
 import time
 from typing import Any
 
+import pytest
 from django.http import HttpRequest, HttpResponse
 from django.test import override_settings
 from django.urls import path
@@ -36,8 +37,7 @@ def _stack_view(request: HttpRequest) -> HttpResponse:
     crossings = [
         f.frame.f_code.co_qualname
         for f in inspect.stack()
-        if f.filename.endswith("asgiref/sync.py")
-        and f.function in {"__call__", "thread_handler"}
+        if f.filename.endswith("asgiref/sync.py") and f.function in {"__call__", "thread_handler"}
     ]
     return HttpResponse(",".join(crossings))
 
@@ -118,10 +118,10 @@ def test_two_slow_sync_requests_run_side_by_side() -> None:
 @override_settings(ROOT_URLCONF=__name__)
 def test_the_middleware_chain_reaches_a_sync_view_without_a_trip_to_the_event_loop() -> None:
     """Django's own handler builds an async chain: below our innermost (sync) middleware
-    the request went back to the event loop (``AsyncToSync``) and then to the thread
-    again (``SyncToAsync``) for the view; under load each crossing waited for the busy
-    loop. Here the view's thread has only the one ``SyncToAsync`` it started in (the
-coroutine side of an adapter is not on a thread's stack; its thread side is)."""
+        the request went back to the event loop (``AsyncToSync``) and then to the thread
+        again (``SyncToAsync``) for the view; under load each crossing waited for the busy
+        loop. Here the view's thread has only the one ``SyncToAsync`` it started in (the
+    coroutine side of an adapter is not on a thread's stack; its thread side is)."""
     status, body = asyncio.run(_get(SyncChainASGIHandler(), "/stack/"))
     assert status == 200
     crossings = body.split(",") if body else []
@@ -143,3 +143,61 @@ def test_errors_answer_as_before_404_and_500() -> None:
     status, body = asyncio.run(_get(app, "/fails/"))
     assert status == 500
     assert "a bug" not in body
+
+
+def _thread_view(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(str(threading.get_ident()))
+
+
+urlpatterns.append(path("thread/", _thread_view))
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_requests_borrow_long_lived_threads_instead_of_starting_new_ones() -> None:
+    """asgiref made a thread per request (and one more to end it), while the event loop
+    waited for each to start; the handler lends its threads instead."""
+    app = SyncChainASGIHandler()
+
+    async def run() -> tuple[list[str], list[str]]:
+        one_by_one = [(await _get(app, "/thread/"))[1] for _ in range(5)]
+        at_once = await asyncio.gather(_get(app, "/wait/"), _get(app, "/wait/"))
+        return one_by_one, [body for _status, body in at_once]
+
+    one_by_one, at_once = asyncio.run(run())
+    assert len(set(one_by_one)) == 1  # the same thread each time
+    assert at_once[0] != at_once[1]  # side by side: two threads
+    assert one_by_one[0] in at_once
+    assert app.threads.made == 2
+    assert app.threads.idle == 2
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_idle_threads_beyond_the_limit_end() -> None:
+    app = SyncChainASGIHandler()
+    app.threads.idle_limit = 1
+
+    async def run() -> None:
+        await asyncio.gather(_get(app, "/wait/"), _get(app, "/wait/"), _get(app, "/wait/"))
+
+    asyncio.run(run())
+    assert (app.threads.made, app.threads.idle, app.threads.ended) == (3, 1, 2)
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_a_websocket_scope_is_refused_as_django_refuses_it() -> None:
+    app = SyncChainASGIHandler()
+    with pytest.raises(ValueError, match="websocket"):
+        asyncio.run(app({"type": "websocket"}, None, None))
+    assert app.threads.made == 0
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_a_sync_caller_waiting_through_async_to_sync_serves_the_request_itself() -> None:
+    # As in Django: a test's thread (inside its database transaction) calling the app
+    # through async_to_sync runs the view itself, so the view sees the test's data.
+    from asgiref.sync import async_to_sync
+
+    app = SyncChainASGIHandler()
+    status, body = async_to_sync(_get)(app, "/thread/")
+    assert (status, body) == (200, str(threading.get_ident()))
+    assert app.threads.made == 0
