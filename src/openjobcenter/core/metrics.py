@@ -29,7 +29,7 @@ from datetime import datetime
 from typing import Any
 
 from prometheus_client import Counter, Gauge, Histogram
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 log = logging.getLogger(__name__)
@@ -218,6 +218,67 @@ class DatabaseCollector(Collector):
         up = GaugeMetricFamily("ojc_metrics_database_up", "1 if the backlog query worked.")
         up.add_metric([], 1)
         yield up
+
+
+class PoolCollector(Collector):
+    """This process's database connection pools (psycopg's pool, PostgreSQL only), read when
+    Prometheus scrapes: connections in use and idle, requests waiting now, and since the
+    start how many requests took a connection, how many of them had to wait for one,
+    how long they waited in all, and how many gave up (``DATABASE_POOL_TIMEOUT``, a 503).
+    A pool that is always full shows as waits here long before it shows as 503s (issue
+    20: the scale bench reads these per node). Reported by the process that answers
+    ``/metrics``: the web process of its node."""
+
+    def collect(self) -> Iterator[GaugeMetricFamily | CounterMetricFamily]:
+        from django.db import connections
+
+        stats = {}
+        for alias in connections:
+            if not connections.settings[alias].get("OPTIONS", {}).get("pool"):
+                continue
+            pool = getattr(connections[alias], "pool", None)
+            if pool is not None:
+                stats[alias] = pool.get_stats()
+        if not stats:
+            return
+        in_use = GaugeMetricFamily(
+            "ojc_db_pool_connections",
+            "Pooled database connections of this process, by state (in_use, idle).",
+            labels=("alias", "state"),
+        )
+        size = GaugeMetricFamily(
+            "ojc_db_pool_max_connections", "DATABASE_POOL_SIZE.", labels=("alias",)
+        )
+        waiting = GaugeMetricFamily(
+            "ojc_db_pool_waiting", "Requests waiting for a connection now.", labels=("alias",)
+        )
+        taken = CounterMetricFamily(
+            "ojc_db_pool_requests", "Connections taken from the pool.", labels=("alias",)
+        )
+        queued = CounterMetricFamily(
+            "ojc_db_pool_waited_requests",
+            "Connections taken only after waiting for one.",
+            labels=("alias",),
+        )
+        wait = CounterMetricFamily(
+            "ojc_db_pool_wait_seconds", "Time spent waiting for a connection.", labels=("alias",)
+        )
+        timeouts = CounterMetricFamily(
+            "ojc_db_pool_timeouts",
+            "Requests that gave up waiting (DATABASE_POOL_TIMEOUT).",
+            labels=("alias",),
+        )
+        for alias, s in stats.items():
+            available = s.get("pool_available", 0)
+            in_use.add_metric([alias, "in_use"], s.get("pool_size", 0) - available)
+            in_use.add_metric([alias, "idle"], available)
+            size.add_metric([alias], s.get("pool_max", 0))
+            waiting.add_metric([alias], s.get("requests_waiting", 0))
+            taken.add_metric([alias], s.get("requests_num", 0))
+            queued.add_metric([alias], s.get("requests_queued", 0))
+            wait.add_metric([alias], s.get("requests_wait_ms", 0) / 1000)
+            timeouts.add_metric([alias], s.get("requests_errors", 0))
+        yield from (in_use, size, waiting, taken, queued, wait, timeouts)
 
 
 class CountedSocketMixin:

@@ -20,10 +20,11 @@ from django.views.decorators.csrf import csrf_exempt
 from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 
-from openjobcenter.core.metrics import MULTIPROCESS, DatabaseCollector
+from openjobcenter.core.metrics import MULTIPROCESS, DatabaseCollector, PoolCollector
 
 _database = CollectorRegistry(auto_describe=False)
 _database.register(DatabaseCollector())
+_database.register(PoolCollector())
 
 
 def allowed(request: HttpRequest) -> bool:
