@@ -10,6 +10,17 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from openjobcenter.core.sealed_fields import SealedTextField
+from openjobcenter.tenants.jccache import bump_version
+from openjobcenter.tenants.models import VersionBumpingQuerySet
+
+
+class BundIDSettingsQuerySet(VersionBumpingQuerySet["BundIDSettings"]):
+    """Bulk writes tell the per-process copies too (``services.settings_enabled``)."""
+
+    def bulk_create(self, *args: Any, **kwargs: Any) -> list[BundIDSettings]:
+        created = super().bulk_create(*args, **kwargs)
+        bump_version()
+        return created
 
 
 class BundIDSettings(models.Model):
@@ -36,8 +47,21 @@ class BundIDSettings(models.Model):
     min_levels = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Whether a job centre offers the BundID is kept per process (``services.
+    # settings_enabled``): every write sets the job centres' version anew.
+    objects = BundIDSettingsQuerySet.as_manager()
+
     def __str__(self) -> str:
         return f"BundID settings of {self.jobcenter_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        bump_version()
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        deleted = super().delete(*args, **kwargs)
+        bump_version()
+        return deleted
 
 
 class BundIDIdentity(models.Model):

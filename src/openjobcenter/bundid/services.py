@@ -28,6 +28,7 @@ from openjobcenter.bundid.models import (
 from openjobcenter.bundid.policy import ACTIONS
 from openjobcenter.core.audit import audit
 from openjobcenter.core.models import AuditAction
+from openjobcenter.tenants import jccache
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -329,5 +330,16 @@ def enabled_settings(jobcenter: Jobcenter) -> BundIDSettings | None:
     )
 
 
+def _offered(jobcenter: Jobcenter) -> bool:
+    return (
+        BundIDSettings.objects.filter(jobcenter=jobcenter, enabled=True)
+        .exclude(idp_metadata_xml="")
+        .exists()
+    )
+
+
 def settings_enabled(jobcenter: Jobcenter) -> bool:
-    return enabled_settings(jobcenter) is not None
+    """Whether the job centre offers the BundID login: asked on every "Mein Bereich" and
+    login page, so kept per process under the job centres' version (every write of the
+    settings sets a new one, ``models.BundIDSettings``)."""
+    return jccache.derived("bundid_offered", jobcenter, _offered)

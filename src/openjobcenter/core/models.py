@@ -8,6 +8,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from openjobcenter.tenants.jccache import bump_version
+from openjobcenter.tenants.models import VersionBumpingQuerySet
+
 
 class AuditAction(models.TextChoices):
     READ = "read", _("gelesen")
@@ -184,6 +187,15 @@ class OutboxItem(models.Model):
         return f"{self.topic}:{self.key}"
 
 
+class AccessRuleQuerySet(VersionBumpingQuerySet["AccessRule"]):
+    """Bulk writes tell the per-process copies of the rules too."""
+
+    def bulk_create(self, *args: Any, **kwargs: Any) -> list[AccessRule]:
+        created = super().bulk_create(*args, **kwargs)
+        bump_version()
+        return created
+
+
 class AccessRule(models.Model):
     """A job centre's documented deviation from the need-to-know default
     (``core.need_to_know``): what ``role`` may see of ``category``, why, who set it, when.
@@ -213,6 +225,10 @@ class AccessRule(models.Model):
     changed_by_label = models.CharField(_("Geändert von (Text)"), max_length=254, blank=True)
     changed_at = models.DateTimeField(_("Geändert am"), auto_now=True)
 
+    # Every staff page reads its job centre's rules (``need_to_know._rules``); each process
+    # keeps them under the job centres' version, which every write here sets anew.
+    objects = AccessRuleQuerySet.as_manager()
+
     class Meta:
         constraints = (
             models.UniqueConstraint(
@@ -224,6 +240,15 @@ class AccessRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.jobcenter_id}:{self.role}:{self.category}={self.visibility}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        bump_version()
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        deleted = super().delete(*args, **kwargs)
+        bump_version()
+        return deleted
 
 
 class ScheduledRun(models.Model):

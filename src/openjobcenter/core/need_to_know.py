@@ -111,22 +111,31 @@ _CACHE_ATTR = "_need_to_know_rules"
 Rules = dict[tuple[Role, Category], Visibility]
 
 
+def _read_rules(jobcenter: Jobcenter) -> Rules:
+    from openjobcenter.core.models import AccessRule
+
+    rules: Rules = {}
+    rows = AccessRule.objects.filter(jobcenter_id=jobcenter.pk).values_list(
+        "role", "category", "visibility"
+    )
+    for role, category, seen in rows:
+        try:
+            rules[(Role(role), Category(category))] = Visibility(seen)
+        except ValueError:  # a role or category that no longer exists
+            continue
+    return rules
+
+
 def _rules(jobcenter: Jobcenter | None) -> Rules:
     if jobcenter is None or jobcenter.pk is None:
         return {}
     cached: Rules | None = getattr(jobcenter, _CACHE_ATTR, None)
     if cached is None:
-        from openjobcenter.core.models import AccessRule
+        # Every staff page asks: kept per process under the job centres' version, which
+        # every write of a rule sets anew (``core.models.AccessRule``). Read only.
+        from openjobcenter.tenants.jccache import derived
 
-        cached = {}
-        rows = AccessRule.objects.filter(jobcenter_id=jobcenter.pk).values_list(
-            "role", "category", "visibility"
-        )
-        for role, category, seen in rows:
-            try:
-                cached[(Role(role), Category(category))] = Visibility(seen)
-            except ValueError:  # a role or category that no longer exists
-                continue
+        cached = derived("access_rules", jobcenter, _read_rules)
         setattr(jobcenter, _CACHE_ATTR, cached)
     return cached
 

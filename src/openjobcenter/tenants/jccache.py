@@ -21,7 +21,8 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
@@ -34,6 +35,7 @@ __all__ = [
     "cached_by_host",
     "cached_by_slug",
     "current_version",
+    "derived",
     "reset_local",
     "version_of",
 ]
@@ -46,12 +48,16 @@ MAX_ENTRIES = 1000
 
 _lock = threading.Lock()
 _state: dict[str, Any] = {"version": None, "slug": {}, "host": {}}
+# What ``derived`` keeps: (kind, job centre id) -> (version, value).
+_derived: dict[tuple[str, int], tuple[str, Any]] = {}
+_T = TypeVar("_T")
 
 
 def reset_local() -> None:
     """Forget this process's copies (the next lookup reads the database)."""
     with _lock:
         _state.update(version=None, slug={}, host={})
+        _derived.clear()
 
 
 def _set_new_version() -> None:
@@ -150,3 +156,28 @@ def cached_by_slug(slug: str) -> Jobcenter | None:
 def cached_by_host(host: str) -> Jobcenter | None:
     """The active job centre with its own host name ``host``, or None."""
     return _lookup("host", host)
+
+
+def derived(kind: str, jobcenter: Jobcenter, read: Callable[[Jobcenter], _T]) -> _T:
+    """``read(jobcenter)``, kept in this process under the version ``jobcenter`` was read
+    under (``version_of``): for a job centre's rarely changed rows whose every write sets
+    a new version (``tenants.models.VersionBumpingQuerySet`` and the model's ``save`` and
+    ``delete``), e.g. its BundID switch or its access rules, which every page of a kind
+    asked the database for. ``kind`` names what is kept; the value is shared by every
+    request of the process and must not be changed by the caller. A job centre not read
+    through this cache (or while the shared cache is away) is read afresh each time."""
+    version = version_of(jobcenter)
+    if version is None or jobcenter.pk is None:
+        return read(jobcenter)
+    key = (kind, int(jobcenter.pk))
+    with _lock:
+        found = _derived.get(key)
+    if found is not None and found[0] == version:
+        value: _T = found[1]
+        return value
+    value = read(jobcenter)
+    with _lock:
+        if len(_derived) >= MAX_ENTRIES:
+            _derived.clear()
+        _derived[key] = (version, value)
+    return value

@@ -16,7 +16,7 @@ each time.
 from __future__ import annotations
 
 from django import template
-from django.template.base import NodeList, Parser, Token
+from django.template.base import FilterExpression, NodeList, Parser, Token
 from django.template.context import Context
 from django.urls import get_urlconf
 from django.utils.safestring import SafeString
@@ -27,27 +27,40 @@ register = template.Library()
 
 
 class SharedPartNode(template.Node):
-    def __init__(self, name: str, nodelist: NodeList) -> None:
+    def __init__(self, name: str, nodelist: NodeList, by: FilterExpression | None = None) -> None:
         self.name = name
         self.nodelist = nodelist
+        self.by = by
 
     def render(self, context: Context) -> SafeString:
         jobcenter = context.get("jobcenter")
         if jobcenter is None:
             return self.nodelist.render(context)
+        variant = get_urlconf() or ""
+        if self.by is not None:
+            # A set of names (a staff member's permissions): the part once per set.
+            value = self.by.resolve(context)
+            variant += "|" + ",".join(sorted(str(v) for v in value or ()))
         return cached_part(
             f"layout:{self.name}",
             jobcenter,
-            get_urlconf() or "",
+            variant,
             lambda: self.nodelist.render(context),
         )
 
 
 @register.tag
 def sharedpart(parser: Parser, token: Token) -> SharedPartNode:
+    """``{% sharedpart "name" %}``, or ``{% sharedpart "name" by expr %}`` for a part that
+    also depends on ``expr``, a set of names that is not personal (the staff's
+    permissions, ``request.staff_perms``): kept once per distinct set."""
     bits = token.split_contents()
-    if len(bits) != 2 or bits[1][0] not in "\"'" or bits[1][-1] != bits[1][0]:
-        raise template.TemplateSyntaxError('usage: {% sharedpart "name" %}…{% endsharedpart %}')
+    usage = 'usage: {% sharedpart "name" [by expr] %}…{% endsharedpart %}'
+    if len(bits) not in (2, 4) or bits[1][0] not in "\"'" or bits[1][-1] != bits[1][0]:
+        raise template.TemplateSyntaxError(usage)
+    if len(bits) == 4 and bits[2] != "by":
+        raise template.TemplateSyntaxError(usage)
+    by = parser.compile_filter(bits[3]) if len(bits) == 4 else None
     nodelist = parser.parse(("endsharedpart",))
     parser.delete_first_token()
-    return SharedPartNode(bits[1][1:-1], nodelist)
+    return SharedPartNode(bits[1][1:-1], nodelist, by)
