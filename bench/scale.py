@@ -328,8 +328,9 @@ def measure_mode(
     admin: str,
     holder_pid: int | None = None,
 ) -> dict[str, Any]:
-    from bench.scale_load import connections_per_node, run_users
+    from bench.scale_load import connections_per_node, pool_counters, run_users
 
+    pool0 = {n.name: pool_counters(n, args.metrics_token) for n in nodes}
     conns: dict[str, list[int]] = {n.name: [] for n in nodes}
     done = threading.Event()
 
@@ -357,6 +358,7 @@ def measure_mode(
     )
     done.set()
     sampler.join()
+    pool1 = {n.name: pool_counters(n, args.metrics_token) for n in nodes}
     requests = sum(
         len(v) for k, v in samples.by_op.items() if k not in ("chat send", "chat ping (baseline)")
     )
@@ -382,6 +384,21 @@ def measure_mode(
             name: {"mean": round(sum(v) / max(1, len(v)), 1), "max": max(v, default=0)}
             for name, v in conns.items()
         },
+        # Waits for a pooled connection (all of the node's: requests and chat threads).
+        "pool": {name: _pool_delta(pool0[name], pool1[name]) for name in pool0},
+    }
+
+
+def _pool_delta(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+    taken = after.get("taken", 0) - before.get("taken", 0)
+    waited = after.get("waited", 0) - before.get("waited", 0)
+    wait_ms = 1000 * (after.get("wait_s", 0) - before.get("wait_s", 0))
+    return {
+        "taken": taken,
+        "waited_pct": round(100 * waited / max(1, taken), 1),
+        "ms_waited_per_take": round(wait_ms / max(1, taken), 2),
+        "ms_per_wait": round(wait_ms / max(1, waited), 1),
+        "timeouts": after.get("timeouts", 0) - before.get("timeouts", 0),
     }
 
 
@@ -460,6 +477,7 @@ def print_size(r: dict[str, Any]) -> None:
             f"   CPU % of a core: nodes {mode['node_cpu_pct']}, load generator "
             f"{mode['generator_cpu_pct']}, idle-socket holder {mode['holder_cpu_pct']}"
         )
+        print(f"   pooled connections per node (waits): {mode.get('pool')}")
         print(
             f"   {'operation':24} {'n':>6} {'/s':>6} {'srv p50':>8} {'srv p95':>8} "
             f"{'cpu p50':>8} {'cpu p95':>8} {'×base p95':>9} {'×base cpu':>9}"
@@ -554,6 +572,9 @@ def main(argv: list[str] | None = None) -> int:
     root = Path(__file__).resolve().parents[1]
     env = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_POOL")}
     env |= node_pool | {"PYTHONPATH": os.pathsep.join([str(root), str(root / "src")])}
+    # The nodes' /metrics (their connection pools' waits) for this run only.
+    args.metrics_token = secrets.token_urlsafe(32)
+    env["METRICS_TOKEN"] = args.metrics_token
     results = []
     try:
         if args.seed_only:

@@ -122,6 +122,30 @@ def connections_per_node(admin_dsn: str, db_name: str) -> dict[str, int]:
     return {str(name).removeprefix("scale_node_"): int(n) for name, n in rows}
 
 
+def pool_counters(node: Node, token: str) -> dict[str, float]:
+    """The node's connection-pool counters from its ``/metrics`` (core.metrics.PoolCollector):
+    connections taken, taken after waiting, seconds waited, timeouts."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{node.port}/metrics", headers={"Authorization": f"Bearer {token}"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        text = response.read().decode()
+    wanted = {
+        "ojc_db_pool_requests_total": "taken",
+        "ojc_db_pool_waited_requests_total": "waited",
+        "ojc_db_pool_wait_seconds_total": "wait_s",
+        "ojc_db_pool_timeouts_total": "timeouts",
+    }
+    found: dict[str, float] = {}
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name in wanted and sample.labels.get("alias") == "default":
+                found[wanted[sample.name]] = sample.value
+    return found
+
+
 # --- virtual users --------------------------------------------------------------------
 
 
