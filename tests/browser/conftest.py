@@ -216,14 +216,14 @@ def check_a11y(page: Page, label: str) -> list[AxeFinding]:
 _NAVIGATING = ("Execution context was destroyed", "reading 'documentElement'")
 
 
-def _axe_run_settled(page: Page, axe: object, tries: int = 3) -> object:
+def _axe_run_settled(page: Page, axe: Any, tries: int = 3) -> Any:
     """Run axe on a loaded document; if a navigation replaced it meanwhile, wait and run again."""
     from playwright.sync_api import Error as PlaywrightError
 
     for attempt in range(tries):
         page.wait_for_load_state("load")
         try:
-            return axe.run(page)  # type: ignore[attr-defined]
+            return axe.run(page)
         except PlaywrightError as exc:
             if attempt == tries - 1 or not any(m in str(exc) for m in _NAVIGATING):
                 raise
