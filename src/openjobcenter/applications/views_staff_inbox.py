@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from openjobcenter.applications.forms_staff import InboxFilterForm
+from openjobcenter.applications.inbox_rows import filed_rows, submitted_rows
 from openjobcenter.applications.selectors_staff import (
     PAGE_SIZE,
     filed_drafts_of,
@@ -98,7 +99,9 @@ def inbox(request: HttpRequest, jc: str) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": page.rows,
+            "rows_html": submitted_rows(page.rows, jobcenter.slug),
             "filings": filings,
+            "filings_html": filed_rows(filings, jobcenter.slug),
             "query": query,
             "next_query": next_query,
             "continued": after is not None,
