@@ -11,7 +11,7 @@ from django import forms
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 
-from openjobcenter.web.forms import PlainSelect
+from openjobcenter.web.forms import PlainFieldsMixin, PlainSelect
 
 CHOICES: list[Any] = [
     ("", gettext_lazy("Alle")),
@@ -49,3 +49,49 @@ def test_a_form_field_with_a_plain_select_renders_as_before() -> None:
 
     assert str(Plain({"f": "x"})) == str(Templated({"f": "x"}))
     assert '<option value="x" selected>Ix</option>' in str(Plain({"f": "x"}))
+
+
+class _Plain(PlainFieldsMixin, forms.Form):
+    q = forms.CharField(label="Suche <&>", help_text='Name "oder" <Nummer>', required=False)
+    n = forms.IntegerField(label="Zahl", required=True)
+    s = forms.ChoiceField(choices=CHOICES, required=False, widget=PlainSelect)
+    d = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+def _templated(form: forms.Form) -> str:
+    """The form through ``web/forms/form.html`` and ``field.html`` (the template path)."""
+    return str(form.render(template_name=form.template_name))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [None, {"q": 'Mül<ler> & "Co"', "n": "3", "s": "y", "d": "2026-02-01"}, {"q": "x", "n": "z"}],
+)
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_plain_fields_are_the_html_of_the_field_templates(data: Any, language: str) -> None:
+    with translation.override(language):
+        form = _Plain(data)
+        assert str(form) == _templated(form)
+        if data and data["n"] == "z":  # errors: the templates render it (the summary)
+            assert 'class="error-summary"' in str(form)
+        elif language == "en":
+            assert '<span class="optional">(optional)</span>' in str(form)
+
+
+def test_forms_the_fields_cannot_write_out_render_through_the_templates() -> None:
+    class WithCheckbox(_Plain):
+        c = forms.BooleanField(label="Ja", required=False)
+
+    class WithHidden(_Plain):
+        h = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class WithFieldset(_Plain):
+        r = forms.ChoiceField(choices=[("a", "A")], widget=forms.RadioSelect)
+
+    for form in (WithCheckbox(), WithHidden(), WithFieldset()):
+        assert str(form) == _templated(form)
+    assert 'class="field field-checkbox"' in str(WithCheckbox())
+    assert 'type="hidden" name="h"' in str(WithHidden())
+    assert "<legend>" in str(WithFieldset())
+    plain = _Plain()
+    assert str(plain.render(renderer=plain.renderer)) == str(plain)

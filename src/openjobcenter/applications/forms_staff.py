@@ -17,7 +17,7 @@ from openjobcenter.applications.services_staff import MAX_MESSAGE, STAFF_STATUSE
 from openjobcenter.core.content_i18n_forms import TranslationsFormMixin, field_name
 from openjobcenter.core.inputs import day_validators
 from openjobcenter.handoff import HandoffBackend
-from openjobcenter.web.forms import PlainSelect
+from openjobcenter.web.forms import PlainFieldsMixin, PlainSelect
 
 
 def _status_choices() -> list[tuple[str, Any]]:
@@ -26,7 +26,7 @@ def _status_choices() -> list[tuple[str, Any]]:
     return [(s.value, s.label) for s in ApplicationStatus if s in STAFF_STATUSES]
 
 
-class InboxFilterForm(forms.Form):
+class InboxFilterForm(PlainFieldsMixin, forms.Form):
     q = forms.CharField(
         label=_("Suche"),
         help_text=_("Name, Kundennummer oder Aktenzeichen"),

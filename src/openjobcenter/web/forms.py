@@ -6,6 +6,7 @@ from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 # Typed text takes its direction from its first strong letter (dir="auto"): a Latin name
 # typed on a Farsi page, an Arabic name on a German one, both stay readable.
@@ -68,3 +69,52 @@ class PlainSelect(forms.Select):
                 out.append("\n  </optgroup>")
         out.append("\n</select>")
         return mark_safe("".join(out))  # every value above is escaped
+
+
+class PlainFieldsMixin:
+    """A form whose ``{{ form }}`` writes its field groups out in Python when it has no
+    errors, no hidden fields and only plain fields (no fieldset, no checkbox): the HTML of
+    ``web/forms/form.html`` with ``field.html`` per field, byte for byte, without a
+    template per field (a filter form shown on every request of a busy page; issue 20).
+    Any other case, and an explicit template, renders through the templates."""
+
+    def render(
+        self,
+        template_name: str | None = None,
+        context: dict[str, Any] | None = None,
+        renderer: Any = None,
+    ) -> SafeString:
+        form: Any = self
+        fields = form.visible_fields()
+        if (
+            template_name is not None
+            or context is not None
+            or renderer is not None
+            or not isinstance(form.renderer, FormRenderer)
+            or form.template_name != FormRenderer.form_template_name
+            or form.errors
+            or form.hidden_fields()
+            or any(
+                f.use_fieldset or f.widget_type == "checkbox" or f.field.template_name
+                for f in fields
+            )
+        ):
+            return super().render(template_name, context, renderer)  # type: ignore[misc,no-any-return]
+        optional = f' <span class="optional">({conditional_escape(gettext("freiwillig"))})</span>'
+        out = []
+        for field in fields:
+            auto_id = conditional_escape(field.auto_id)
+            hint = (
+                f'<div class="hint" id="{auto_id}_helptext">'
+                f"{conditional_escape(field.help_text)}</div>"
+                if field.help_text
+                else ""
+            )
+            out.append(
+                f'<div class="field">\n\n  <label for="{auto_id}">'
+                f"{conditional_escape(field.label)}{'' if field.field.required else optional}"
+                f"</label>\n  {hint}\n  \n  {field}\n\n</div>"
+            )
+        return mark_safe("".join(out))  # every value above is escaped
+
+    __str__ = __html__ = render
