@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from openjobcenter.accounts.models import Role
@@ -236,3 +237,29 @@ def test_work_queue_counts_are_capped(
     assert (free.count, free.capped) == (2, True)
     mine = items["applications.mine"]
     assert (mine.count, mine.capped, mine.oldest) == (1, False, taken.submitted_at)
+
+
+def test_a_name_search_reads_only_the_shown_columns_without_a_query_per_row(
+    caseworker: Any, customer: Any, staff_client: Any, staff_a: Any
+) -> None:
+    """The page reads only the columns its rows show (``PAGE_COLUMNS``): the assignee's
+    name and the row's fields come with the rows, none is loaded afterwards one by one."""
+    for i in range(55):
+        app = make_application(customer, answers={}, name=f"Jana Lindqvist {i}")
+        if i % 2:
+            app.assignee = staff_a[Role.TEAM_LEAD]
+            app.save()
+    make_application(customer, answers={}, name="Olaf Sommerfeld")
+    client = staff_client(caseworker)
+    _get(client, customer.jobcenter, "?q=sommerfeld")  # warm the session and caches
+    with CaptureQueriesContext(connection) as one:
+        status, body = _get(client, customer.jobcenter, "?q=sommerfeld")
+    assert status == 200 and "1 Treffer" in body
+    with CaptureQueriesContext(connection) as many:
+        status, body = _get(client, customer.jobcenter, "?q=lindqvist")
+    assert status == 200 and "Mehr als 50 Treffer" in body
+    assert f"<bdi>{staff_a[Role.TEAM_LEAD].display_name}</bdi>" in body
+    assert len(_refs(body)) == 50
+    assert len(many) <= len(one) + 2, [q["sql"] for q in many.captured_queries]
+    # A column the rows do not show is not read.
+    assert not [q["sql"] for q in many.captured_queries if "pdf_name" in q["sql"]]

@@ -19,7 +19,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from openjobcenter.applications.forms_staff import InboxFilterForm
+from openjobcenter.applications.inbox_rows import filed_rows, submitted_rows
 from openjobcenter.applications.selectors_staff import (
+    PAGE_COLUMNS,
     PAGE_SIZE,
     filed_drafts_of,
     inbox_page,
@@ -62,13 +64,13 @@ def inbox(request: HttpRequest, jc: str) -> HttpResponse:
     flt = form.to_filter()
     try:
         after = _cursor(request.GET.get(AFTER))
-        page = inbox_page(jobcenter, user, flt, after=after)
+        page = inbox_page(jobcenter, user, flt, after=after, columns=PAGE_COLUMNS)
     except (ValueError, Http404):
         # A cursor that is no application of this job centre (typed, stale or foreign):
         # the first page again, with a word why.
         status, after = 400, None
         problem = _("Die Seitenangabe ist ungültig. Es wird wieder die erste Seite gezeigt.")
-        page = inbox_page(jobcenter, user, flt)
+        page = inbox_page(jobcenter, user, flt, columns=PAGE_COLUMNS)
     # Filed, not yet complete: at once in the back office, oldest filing first (the
     # date is secured; the complete application joins the list below on submission).
     filings = (
@@ -98,7 +100,9 @@ def inbox(request: HttpRequest, jc: str) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": page.rows,
+            "rows_html": submitted_rows(page.rows, jobcenter.slug),
             "filings": filings,
+            "filings_html": filed_rows(filings, jobcenter.slug),
             "query": query,
             "next_query": next_query,
             "continued": after is not None,
