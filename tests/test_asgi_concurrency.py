@@ -191,6 +191,7 @@ def test_a_websocket_scope_is_refused_as_django_refuses_it() -> None:
     assert app.threads.made == 0
 
 
+@pytest.mark.django_db  # on this thread, middleware may read the database
 @override_settings(ROOT_URLCONF=__name__)
 def test_a_sync_caller_waiting_through_async_to_sync_serves_the_request_itself() -> None:
     # As in Django: a test's thread (inside its database transaction) calling the app

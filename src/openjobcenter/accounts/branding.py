@@ -5,24 +5,32 @@ outside any job centre's address, yet a customer came from one: they carry its n
 logo and colours, not the platform's or a host name. The job centre is the one chosen
 in the link (``?jobcenter=fulda``), the one the ``next`` address leads into, the one
 remembered for this browser session from such a link, or the logged-in person's own.
+
+Job centres are read through the per-process cache (``tenants.jccache``): one login page
+asks up to four times (context processor, SSO buttons, BundID box, the view's CSP), and
+the layout's shared parts are kept per process only for a job centre read that way. The
+logged-in person's own job centre is read once per request.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from openjobcenter.tenants.jccache import cached_by_slug
 from openjobcenter.tenants.models import Jobcenter
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
 SESSION_KEY = "account_jobcenter"
+# The logged-in person's own job centre, per user id, for the rest of the request.
+_REQUEST_CACHE = "_ojc_account_jobcenter"
 
 
 def _active(slug: str) -> Jobcenter | None:
     if not slug or len(slug) > 60:
         return None
-    return Jobcenter.objects.filter(slug=slug, is_active=True).first()
+    return cached_by_slug(slug)
 
 
 def jobcenter_of_user(user_id: int | None) -> Jobcenter | None:
@@ -31,16 +39,24 @@ def jobcenter_of_user(user_id: int | None) -> Jobcenter | None:
         return None
     from openjobcenter.accounts.models import CustomerProfile, StaffMembership
 
-    profile = CustomerProfile.objects.filter(user_id=user_id).select_related("jobcenter").first()
-    if profile is not None:
-        return profile.jobcenter
-    membership = (
-        StaffMembership.objects.filter(user_id=user_id, jobcenter__is_active=True)
-        .select_related("jobcenter")
-        .order_by("pk")
+    # Only the slug from the database; the row itself from the per-process cache.
+    row = (
+        CustomerProfile.objects.filter(user_id=user_id)
+        .values_list("jobcenter__slug", "jobcenter__is_active")
         .first()
     )
-    return membership.jobcenter if membership is not None else None
+    if row is not None:
+        slug, active = row
+        # A customer's job centre speaks for them even when it is not active (any more).
+        found = cached_by_slug(slug) if active else None
+        return found or Jobcenter.objects.filter(slug=slug).first()
+    staff_slug = (
+        StaffMembership.objects.filter(user_id=user_id, jobcenter__is_active=True)
+        .order_by("pk")
+        .values_list("jobcenter__slug", flat=True)
+        .first()
+    )
+    return _active(staff_slug) if staff_slug is not None else None
 
 
 def account_jobcenter(request: HttpRequest) -> Jobcenter | None:
@@ -57,7 +73,10 @@ def account_jobcenter(request: HttpRequest) -> Jobcenter | None:
         return found
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        own = jobcenter_of_user(user.pk)
+        known: dict[int, Jobcenter | None] = request.__dict__.setdefault(_REQUEST_CACHE, {})
+        if user.pk not in known:
+            known[user.pk] = jobcenter_of_user(user.pk)
+        own = known[user.pk]
         if own is not None:
             return own
     return _active(str(session.get(SESSION_KEY, ""))) if session is not None else None

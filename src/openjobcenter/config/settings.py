@@ -346,6 +346,9 @@ SESSION_ABSOLUTE_SECONDS = {
     "staff": env_int("SESSION_ABSOLUTE_STAFF", 10 * 3600, minimum=300),
 }
 SESSION_COOKIE_AGE = max(SESSION_ABSOLUTE_SECONDS.values())
+# Django's database sessions without the existence query before each new key (every
+# login cycles it): the insert's unique key checks it (accounts/session_store.py).
+SESSION_ENGINE = "openjobcenter.accounts.session_store"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = PRODUCTION

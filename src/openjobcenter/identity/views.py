@@ -59,6 +59,9 @@ class LoginView(AllauthLoginView):  # type: ignore[misc]
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         response: HttpResponseBase = super().dispatch(request, *args, **kwargs)
+        if 300 <= response.status_code < 400:
+            # No page (a successful login goes on): no form whose target the CSP names.
+            return response
         jobcenter = getattr(request, "jobcenter", None) or branding.account_jobcenter(request)
         allow_form_posts_to(response, selectors.login_options(jobcenter))
         return response

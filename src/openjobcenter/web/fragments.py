@@ -10,6 +10,12 @@ the part is rendered afresh each time.
 
 Nothing per person is kept: what differs between people (CSRF token, the navigation's
 counts, messages) stays in the page around the part.
+
+Pages without a job centre (the platform's own: the login page without a chosen job
+centre, the landing page) have layout parts that depend on nothing stored at all, only on
+the language, the URL configuration, the static files and the translations, which a
+process keeps until it ends: ``platform_part`` keeps those per process (a changed setting
+in the tests forgets them).
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from django.core.signals import setting_changed
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -28,7 +35,7 @@ from openjobcenter.tenants.jccache import version_of
 if TYPE_CHECKING:
     from openjobcenter.tenants.models import Jobcenter
 
-__all__ = ["cached_part", "reset"]
+__all__ = ["cached_part", "platform_part", "reset"]
 
 # Job centres x languages x variants: bounded, cleared when full.
 MAX_ENTRIES = 2000
@@ -37,12 +44,33 @@ _lock = threading.Lock()
 # Each part with the time it stops being right by itself (None: only a new version ends it).
 _parts: dict[tuple[int, str, str, str], tuple[SafeString, datetime | None]] = {}
 _seen: dict[str, str | None] = {"version": None}
+# Parts without a job centre, by language, name and variant: bounded by the code.
+_platform_parts: dict[tuple[str, str, str], SafeString] = {}
 
 
-def reset() -> None:
+def reset(**_kwargs: object) -> None:
     with _lock:
         _parts.clear()
+        _platform_parts.clear()
         _seen["version"] = None
+
+
+setting_changed.connect(reset, dispatch_uid="openjobcenter.web.fragments.reset")
+
+
+def platform_part(name: str, variant: str, render: Callable[[], str]) -> SafeString:
+    """The part ``name`` of pages without a job centre, rendered by ``render`` once per
+    process, language and ``variant`` (which must name everything else it depends on)."""
+    key = (get_language() or "", name, variant)
+    found = _platform_parts.get(key)
+    if found is not None:
+        return found
+    html = mark_safe(render())
+    with _lock:
+        if len(_platform_parts) >= MAX_ENTRIES:
+            _platform_parts.clear()
+        _platform_parts[key] = html
+    return html
 
 
 def cached_part(

@@ -9,8 +9,9 @@ What a part may use: the job centre (``jobcenter`` in the context, read through
 ``tenants.jccache``, whose version changes with every change of it), the language and the
 URL configuration (both in the key). Nothing per person or per request may go inside: the
 CSRF token, the current path, the navigation's login state and counts, messages stay
-outside. Without a job centre (or one not read through the cache) the part is rendered
-each time.
+outside. Without a job centre the part depends on the language and URL configuration
+alone and is kept per process (``fragments.platform_part``: the login page, the landing
+page); with one not read through the cache it is rendered each time.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from django.template.context import Context
 from django.urls import get_urlconf
 from django.utils.safestring import SafeString
 
-from openjobcenter.web.fragments import cached_part
+from openjobcenter.web.fragments import cached_part, platform_part
 
 register = template.Library()
 
@@ -34,13 +35,15 @@ class SharedPartNode(template.Node):
 
     def render(self, context: Context) -> SafeString:
         jobcenter = context.get("jobcenter")
-        if jobcenter is None:
-            return self.nodelist.render(context)
         variant = get_urlconf() or ""
         if self.by is not None:
             # A set of names (a staff member's permissions): the part once per set.
             value = self.by.resolve(context)
             variant += "|" + ",".join(sorted(str(v) for v in value or ()))
+        if jobcenter is None:
+            return platform_part(
+                f"layout:{self.name}", variant, lambda: self.nodelist.render(context)
+            )
         return cached_part(
             f"layout:{self.name}",
             jobcenter,

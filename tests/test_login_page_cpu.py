@@ -1,0 +1,124 @@
+"""The login page and the login, with less CPU (issue 20): the platform layout's parts
+kept per process, the account pages' job centre read through the per-process cache and
+the person's own once per request, sessions created without a look-up before the key."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test import Client, RequestFactory, override_settings
+from django.test.utils import CaptureQueriesContext
+
+from openjobcenter.accounts import branding, session_store
+from openjobcenter.accounts.models import CustomerProfile, Role
+from openjobcenter.tenants.models import Jobcenter
+from openjobcenter.web import fragments
+
+from .conftest import PASSWORD, make_staff
+
+pytestmark = pytest.mark.django_db
+
+
+def _layout(html: str) -> str:
+    """The page without its CSRF tokens."""
+    return "".join(
+        part.split('"', 1)[-1] for part in html.split('name="csrfmiddlewaretoken" value="')
+    )
+
+
+def test_the_login_page_without_job_centre_is_the_same_from_memory(client: Client) -> None:
+    fragments.reset()
+    first = client.get("/konto/login/").content.decode()
+    second = Client().get("/konto/login/").content.decode()
+    assert _layout(second) == _layout(first)
+    assert 'href="/konto/signup/"' in second
+    assert '<option value="de" lang="de" selected>Deutsch</option>' in second
+    english = Client().get("/konto/login/", headers={"accept-language": "en"}).content.decode()
+    assert '<option value="en" lang="en" selected>English</option>' in english
+    assert "Skip to content" in english
+    assert "Zum Inhalt springen" not in english
+    # A full store starts again, and keeps serving the right language.
+    fragments.MAX_ENTRIES, limit = 1, fragments.MAX_ENTRIES
+    try:
+        again = Client().get("/konto/login/").content.decode()
+        assert _layout(again) == _layout(first)
+    finally:
+        fragments.MAX_ENTRIES = limit
+
+
+def test_a_changed_setting_shows_on_the_login_page(client: Client) -> None:
+    client.get("/konto/login/")
+    names = {**settings.LANGUAGE_NATIVE_NAMES, "en": "Englisch (geändert)"}
+    with override_settings(LANGUAGE_NATIVE_NAMES=names):
+        assert "Englisch (geändert)" in Client().get("/konto/login/").content.decode()
+    assert "Englisch (geändert)" not in Client().get("/konto/login/").content.decode()
+
+
+def test_the_login_page_of_a_job_centre_wears_its_brand(client: Client, jc_a: Jobcenter) -> None:
+    page = client.get("/konto/login/?jobcenter=fulda").content.decode()
+    assert jc_a.name in page
+    assert "?jobcenter=fulda" in page
+    # Remembered for the session: the next page without the link wears it too.
+    assert jc_a.name in client.get("/konto/login/").content.decode()
+    Jobcenter.objects.filter(pk=jc_a.pk).update(name="Jobcenter Fulda (neu)")
+    assert "Jobcenter Fulda (neu)" in client.get("/konto/login/").content.decode()
+
+
+def test_a_customer_of_an_inactive_job_centre_keeps_its_brand(customer: CustomerProfile) -> None:
+    Jobcenter.objects.filter(pk=customer.jobcenter_id).update(is_active=False)
+    found = branding.jobcenter_of_user(customer.user_id)
+    assert found is not None
+    assert found.pk == customer.jobcenter_id
+
+
+def test_staff_wear_their_active_job_centre(jc_a: Jobcenter, jc_b: Jobcenter) -> None:
+    staff = make_staff(jc_a, Role.CASEWORKER, "sachbearbeitung@example.org", mfa=False)
+    found = branding.jobcenter_of_user(staff.pk)
+    assert found is not None
+    assert found.pk == jc_a.pk
+    Jobcenter.objects.filter(pk=jc_a.pk).update(is_active=False)
+    assert branding.jobcenter_of_user(staff.pk) is None
+    assert branding.jobcenter_of_user(None) is None
+
+
+def test_the_own_job_centre_is_read_once_per_request(customer: CustomerProfile) -> None:
+    request = RequestFactory().get("/konto/login/")
+    request.user = customer.user
+    request.session = Client().session
+    with CaptureQueriesContext(connection) as ctx:
+        first = branding.account_jobcenter(request)
+        second = branding.account_jobcenter(request)
+    assert first is not None
+    assert second is first
+    assert first.pk == customer.jobcenter_id
+    profile_reads = [q for q in ctx.captured_queries if "accounts_customerprofile" in q["sql"]]
+    assert len(profile_reads) == 1
+
+
+def test_login_cycles_the_session_key(client: Client, customer: CustomerProfile) -> None:
+    client.get("/konto/login/?jobcenter=fulda")  # a session before the login
+    before = client.cookies[settings.SESSION_COOKIE_NAME].value
+    response = client.post("/konto/login/", {"login": customer.user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    after = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert after != before
+    assert not Session.objects.filter(session_key=before).exists()
+    assert Session.objects.filter(session_key=after).exists()
+    assert client.get("/konto/login/").wsgi_request.user == customer.user
+
+
+def test_a_taken_session_key_is_drawn_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    taken = session_store.SessionStore()
+    taken["owner"] = "first"
+    taken.create()
+    keys = iter([taken.session_key, "z" * 32])
+    monkeypatch.setattr(session_store, "get_random_string", lambda n, chars: next(keys))
+    store = session_store.SessionStore()
+    store["owner"] = "second"
+    store.create()
+    assert store.session_key == "z" * 32
+    assert set(VALID_KEY_CHARS) >= set(store.session_key)
+    assert session_store.SessionStore(taken.session_key).load() == {"owner": "first"}
