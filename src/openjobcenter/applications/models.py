@@ -15,8 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from openjobcenter.accounts.models import CustomerProfile
-from openjobcenter.tenants.jccache import bump_version
-from openjobcenter.tenants.models import Jobcenter, VersionBumpingQuerySet
+from openjobcenter.tenants.models import Jobcenter, VersionBumpingModel, VersionBumpingQuerySet
 
 
 class ApplicationKind(models.TextChoices):
@@ -244,13 +243,8 @@ class ApplicationSettings(models.Model):
 class HandoffConfigQuerySet(VersionBumpingQuerySet["HandoffConfig"]):
     """Bulk writes tell the per-process copies too (``handoff/configcache.py``)."""
 
-    def bulk_create(self, *args: Any, **kwargs: Any) -> list[HandoffConfig]:
-        created = super().bulk_create(*args, **kwargs)
-        bump_version()
-        return created
 
-
-class HandoffConfig(models.Model):
+class HandoffConfig(VersionBumpingModel):
     """One hand-off backend switched on for a job centre, with its settings. Each
     process keeps the switched-on ones per job centre (``handoff/configcache.py``):
     every write sets the job centres' shared version anew (``tenants/jccache.py``)."""
@@ -271,15 +265,6 @@ class HandoffConfig(models.Model):
 
     def __str__(self) -> str:
         return f"{self.jobcenter_id}:{self.backend}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        super().save(*args, **kwargs)
-        bump_version()
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        deleted = super().delete(*args, **kwargs)
-        bump_version()
-        return deleted
 
 
 class DeliveryStatus(models.TextChoices):

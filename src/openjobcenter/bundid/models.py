@@ -10,20 +10,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from openjobcenter.core.sealed_fields import SealedTextField
-from openjobcenter.tenants.jccache import bump_version
-from openjobcenter.tenants.models import VersionBumpingQuerySet
+from openjobcenter.tenants.models import VersionBumpingModel, VersionBumpingQuerySet
 
 
 class BundIDSettingsQuerySet(VersionBumpingQuerySet["BundIDSettings"]):
     """Bulk writes tell the per-process copies too (``services.settings_enabled``)."""
 
-    def bulk_create(self, *args: Any, **kwargs: Any) -> list[BundIDSettings]:
-        created = super().bulk_create(*args, **kwargs)
-        bump_version()
-        return created
 
-
-class BundIDSettings(models.Model):
+class BundIDSettings(VersionBumpingModel):
     """How one job centre reaches the BundID (directly or through a broker such as a
     Keycloak realm): the identity provider's SAML metadata, our service provider's entity
     id and key pair, and the minimum identity level per action."""
@@ -53,15 +47,6 @@ class BundIDSettings(models.Model):
 
     def __str__(self) -> str:
         return f"BundID settings of {self.jobcenter_id}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        super().save(*args, **kwargs)
-        bump_version()
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        deleted = super().delete(*args, **kwargs)
-        bump_version()
-        return deleted
 
 
 class BundIDIdentity(models.Model):

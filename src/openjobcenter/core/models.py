@@ -8,8 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from openjobcenter.tenants.jccache import bump_version
-from openjobcenter.tenants.models import VersionBumpingQuerySet
+from openjobcenter.tenants.models import VersionBumpingModel, VersionBumpingQuerySet
 
 
 class AuditAction(models.TextChoices):
@@ -190,13 +189,8 @@ class OutboxItem(models.Model):
 class AccessRuleQuerySet(VersionBumpingQuerySet["AccessRule"]):
     """Bulk writes tell the per-process copies of the rules too."""
 
-    def bulk_create(self, *args: Any, **kwargs: Any) -> list[AccessRule]:
-        created = super().bulk_create(*args, **kwargs)
-        bump_version()
-        return created
 
-
-class AccessRule(models.Model):
+class AccessRule(VersionBumpingModel):
     """A job centre's documented deviation from the need-to-know default
     (``core.need_to_know``): what ``role`` may see of ``category``, why, who set it, when.
 
@@ -240,15 +234,6 @@ class AccessRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.jobcenter_id}:{self.role}:{self.category}={self.visibility}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        super().save(*args, **kwargs)
-        bump_version()
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        deleted = super().delete(*args, **kwargs)
-        bump_version()
-        return deleted
 
 
 class ScheduledRun(models.Model):

@@ -53,6 +53,30 @@ class VersionBumpingQuerySet(models.QuerySet[_M]):
     delete.alters_data = True  # type: ignore[attr-defined]
     delete.queryset_only = True  # type: ignore[attr-defined]
 
+    def bulk_create(self, *args: Any, **kwargs: Any) -> list[_M]:
+        created = super().bulk_create(*args, **kwargs)
+        bump_version()
+        return created
+
+
+class VersionBumpingModel(models.Model):
+    """A row that per-process copies keyed by the job centres' version depend on (a job
+    centre's offices, hand-off backends, BundID switch, access rules): saving or deleting
+    one sets the version anew. Pair it with a ``VersionBumpingQuerySet`` manager for the
+    bulk writes."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        bump_version()
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        deleted = super().delete(*args, **kwargs)
+        bump_version()
+        return deleted
+
 
 class JobcenterQuerySet(VersionBumpingQuerySet["Jobcenter"]):
     """Bulk writes tell the per-process job centre caches too (``jccache.py``)."""
@@ -163,7 +187,7 @@ class OfficeQuerySet(models.QuerySet["Office"]):
     delete.queryset_only = True  # type: ignore[attr-defined]
 
 
-class Office(models.Model):
+class Office(VersionBumpingModel):
     jobcenter = models.ForeignKey(Jobcenter, on_delete=models.CASCADE, related_name="offices")
     name = models.CharField(_("Name"), max_length=200)
     street = models.CharField(_("Straße und Hausnummer"), max_length=200)
@@ -188,15 +212,6 @@ class Office(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}, {self.city}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        super().save(*args, **kwargs)
-        bump_version()
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        deleted = super().delete(*args, **kwargs)
-        bump_version()
-        return deleted
 
     @property
     def opening_hours_lines(self) -> list[str]:
