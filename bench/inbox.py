@@ -5,6 +5,7 @@
     .venv/bin/python bench/inbox.py --sizes 10000,100000 --rounds 20
     .venv/bin/python bench/inbox.py --smoke                           # seconds, tiny data
     .venv/bin/python bench/inbox.py --json var/bench-inbox.json
+    .venv/bin/python bench/inbox.py --redis-url redis://127.0.0.1:6379/0  # cache as in production
 
 One fresh PostgreSQL database (``ojc_bench_inbox``, created and dropped) is migrated and
 grown to each size in turn with bulk ``INSERT … SELECT generate_series`` (no Python per
@@ -249,8 +250,6 @@ def grow_backlog(world: dict[str, Any], start: int, add: int) -> None:
 
 
 def operations(world: dict[str, Any]) -> dict[str, Callable[[], Any]]:
-    from django.core.cache import cache
-
     from openjobcenter.accounts.models import Role
     from openjobcenter.applications.models import Application
     from openjobcenter.applications.queue import ApplicationsQueueProvider
@@ -276,7 +275,7 @@ def operations(world: dict[str, Any]) -> dict[str, Callable[[], Any]]:
 
     def cold(get: Callable[[], Any]) -> Callable[[], Any]:
         # ``measure`` empties the cache before timing it (``prepare``): not part of the page.
-        get.prepare = cache.clear  # type: ignore[attr-defined]
+        get.prepare = empty_cache  # type: ignore[attr-defined]
         return get
 
     def page(query: str, base: str = inbox, who: Any = client) -> Callable[[], Any]:
@@ -410,14 +409,28 @@ def explain(world: dict[str, Any], *, verbose: bool = False) -> dict[str, dict[s
     return out
 
 
+def empty_cache() -> None:
+    """Every entry of the bench's cache: in Redis only the keys under its own prefix
+    (``cache.clear()`` would empty the whole Redis database, other users' keys too)."""
+    from django.core.cache import cache
+
+    redis = getattr(cache, "redis", None)
+    if redis is None:
+        cache.clear()
+        return
+    client = redis()
+    keys = list(client.scan_iter(match=cache.make_key("*"), count=1000))
+    if keys:
+        client.delete(*keys)
+
+
 def cold_queue_sql(world: dict[str, Any]) -> None:
     """The cold work queue page's three slowest statements (the cache emptied first)."""
-    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     client = logged_in(world["staff"][-1])
-    cache.clear()
+    empty_cache()
     with CaptureQueriesContext(connection) as queries:
         client.get(f"/{world['jobcenter'].slug}/staff/")
     slowest = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:3]
@@ -502,7 +515,7 @@ def explain_growth(plans: dict[int, dict[str, dict[str, float]]]) -> None:
         print(f"{query!r:26} " + " ".join(f"{c:>20}" for c in cells))
 
 
-def main() -> int:
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10000,100000,500000")
     parser.add_argument("--rounds", type=int, default=40)
@@ -523,21 +536,32 @@ def main() -> int:
     )
     parser.add_argument("--plans", action="store_true", help="with --explain: the whole plans")
     parser.add_argument("--check", action="store_true", help="exit 1 when a p95 misses 100 ms")
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("REDIS_URL", ""),
+        help="the cache in Redis, as in production (default $REDIS_URL; without it the "
+        "database cache of the embedded default)",
+    )
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
-    rounds = args.rounds
     if args.smoke:
         # The EXPLAIN pass too: a smoke run must break when it does.
-        sizes, rounds, args.explain = [300, 1200], 3, True
+        args.sizes, args.rounds, args.explain = "300,1200", 3, True
         if args.db_name == DB_NAME:
             args.db_name = smoke_db_name(DB_NAME)
     if "bench" not in args.db_name or not args.db_name.replace("_", "").isalnum():
         parser.error("--db-name must be an identifier containing 'bench' (it is dropped)")
+    return args
+
+
+def main() -> int:
+    args = parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    rounds = args.rounds
     if not (args.keep and _exists(args.admin_url, args.db_name)):
         recreate_database(args.admin_url, args.db_name, create=True)
     base_dir = Path(tempfile.mkdtemp(prefix="ojc-bench-inbox-"))
     try:
-        setup_django(database_url(args.admin_url, args.db_name), base_dir)
+        setup_django(database_url(args.admin_url, args.db_name), base_dir, args.redis_url)
         migrate()
         world = (reuse_base() if args.keep else None) or seed_base()
         results: dict[int, dict[str, dict[str, float]]] = {}

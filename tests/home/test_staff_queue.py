@@ -223,6 +223,41 @@ def test_team_lead_sees_the_load_and_assigns(
     assert row is not None and re.findall(r"<td>(\d+)</td>", row.group(1))[0] == "3"
 
 
+def test_the_team_load_counts_up_to_its_cap_per_person(
+    work: None,
+    jc_a: Jobcenter,
+    staff_a: dict[Role, User],
+    staff_client: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    django_assert_max_num_queries: Any,
+) -> None:
+    """Each person's open items are counted up to the cap and shown with a plus above it
+    (at 500,000 applications a grouped count read every assigned one)."""
+    from openjobcenter.home import staff_load
+
+    lead, caseworker = staff_a[Role.TEAM_LEAD], staff_a[Role.CASEWORKER]
+    monkeypatch.setattr(staff_load, "LOAD_CAP", 1)
+    rows = {r.user.pk: r for r in staff_load.team_load(jc_a)}
+    # Two open applications assigned: counted as "more than one".
+    assert rows[caseworker.pk].applications == 2
+    assert rows[caseworker.pk].applications_shown == "1+"
+    assert rows[caseworker.pk].total_shown == "1+"
+    assert rows[lead.pk].applications_shown == "0"
+    page = staff_client(lead).get(_url(jc_a)).content.decode()
+    row = re.search(rf'<tr data-user="{caseworker.pk}">(.*?)</tr>', page, re.S)
+    assert row is not None
+    assert re.findall(r"<td>([^<]*)</td>", row.group(1)) == ["1+", "0", "1+"]
+    # Uncapped again (the cache holds the capped counts until the next change).
+    monkeypatch.setattr(staff_load, "LOAD_CAP", 500)
+    from django.core.cache import cache
+
+    cache.clear()
+    with django_assert_max_num_queries(3):
+        rows = {r.user.pk: r for r in staff_load.team_load(jc_a)}
+    assert rows[caseworker.pk].applications_shown == "2"
+    assert rows[caseworker.pk].total_shown == "2"
+
+
 def test_assign_refusals_change_nothing(
     work: None, jc_a: Jobcenter, staff_a: dict[Role, User], staff_client: Any
 ) -> None:
