@@ -10,9 +10,11 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.conf import settings
 
-        from openjobcenter.core import audit_buffer, scheduler, tasklease
+        from openjobcenter.core import audit_buffer, randomstrings, scheduler, tasklease
         from openjobcenter.core.tasks import prune_task_results, sweep_outbox
 
+        # CSRF tokens and session keys from one system call each (core/randomstrings.py).
+        randomstrings.install()
         # Finished task rows hold task arguments: keep them briefly (core/tasks.py).
         scheduler.register("core.prune_task_results", 15 * 60, prune_task_results.enqueue)
         # Runs inside run_scheduler itself (not as a task): it must work while every
