@@ -15,6 +15,10 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from openjobcenter.accounts import ratelimit_redis
+
+        # allauth's rate limits in one Redis round trip per rate (accounts/ratelimit_redis.py).
+        ratelimit_redis.install()
         # Every way in (password, passkey, SSO, BundID) goes through auth.login.
         user_logged_in.connect(_keep_chosen_language, dispatch_uid="ojc_keep_chosen_language")
 

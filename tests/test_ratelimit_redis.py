@@ -1,0 +1,161 @@
+"""allauth's rate limits in one Redis round trip per rate (``accounts/ratelimit_redis.py``):
+the same answers as allauth's own code, uses rolled back one by one, the window honoured,
+and the limits of the real login pages still hold. Needs Redis as the cache."""
+
+from __future__ import annotations
+
+import random
+import time
+from typing import Any
+
+import pytest
+from allauth.core.internal import ratelimit as allauth_ratelimit
+from django.core.cache import cache, caches
+from django.test import Client, RequestFactory
+
+from openjobcenter.accounts import ratelimit_redis
+from openjobcenter.core.cache import SharedRedisCache
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+
+
+@pytest.fixture(autouse=True)
+def _need_redis() -> None:
+    if not isinstance(caches["default"], SharedRedisCache):
+        pytest.skip("needs Redis as the cache (REDIS_URL)")
+
+
+def _request(ip: str) -> Any:
+    return RequestFactory().post("/konto/login/", REMOTE_ADDR=ip)
+
+
+def _consume(impl: Any, request: Any, action: str, rate: str, **kwargs: Any) -> Any:
+    return impl(
+        request,
+        app="allauth.account",
+        action=action,
+        rate=allauth_ratelimit.parse_rate(rate),
+        **kwargs,
+    )
+
+
+def test_installed_for_allauths_consume() -> None:
+    assert allauth_ratelimit._consume_single_rate is ratelimit_redis.consume_single_rate
+
+
+def test_one_round_trip_per_use(monkeypatch: pytest.MonkeyPatch) -> None:
+    client = cache.redis()  # type: ignore[attr-defined]
+    request = _request("10.9.0.1")
+    # The first use on a Redis server loads the script (EVALSHA, SCRIPT LOAD, EVALSHA).
+    assert _consume(ratelimit_redis.consume_single_rate, request, "rt", "10/m/ip")
+    sent: list[Any] = []
+    real = type(client).execute_command
+
+    def counting(self: Any, *args: Any, **kwargs: Any) -> Any:
+        sent.append(args[0])
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(client), "execute_command", counting)
+    for _ in range(5):
+        assert _consume(ratelimit_redis.consume_single_rate, request, "rt", "10/m/ip")
+    assert sent == ["EVALSHA"] * 5
+
+
+def test_the_same_answers_as_allauths_own_code() -> None:
+    """A random mix of uses, dry runs and roll-backs, against allauth's own code (its lock,
+    its pickled list) on a key of its own: every answer the same."""
+    rng = random.Random(19)
+    ours_request, theirs_request = _request("10.9.0.2"), _request("10.9.0.3")
+    ours_usages: list[Any] = []
+    theirs_usages: list[Any] = []
+    for step in range(120):
+        what = rng.choice(["use", "use", "use", "dry", "rollback"])
+        if what == "rollback":
+            if ours_usages:
+                index = rng.randrange(len(ours_usages))
+                ours_usages.pop(index).rollback()
+                theirs_usages.pop(index).rollback()
+            continue
+        dry = what == "dry"
+        ours = _consume(
+            ratelimit_redis.consume_single_rate, ours_request, "same", "4/m/ip", dry_run=dry
+        )
+        theirs = _consume(
+            ratelimit_redis._original_consume_single_rate,
+            theirs_request,
+            "same",
+            "4/m/ip",
+            dry_run=dry,
+        )
+        assert bool(ours) == bool(theirs), f"step {step}: {what}"
+        if ours and not dry:
+            ours_usages.append(ours)
+            theirs_usages.append(theirs)
+
+
+def test_a_use_counts_only_within_the_window() -> None:
+    request = _request("10.9.0.4")
+    for _ in range(2):
+        assert _consume(ratelimit_redis.consume_single_rate, request, "window", "2/1s/ip")
+    assert _consume(ratelimit_redis.consume_single_rate, request, "window", "2/1s/ip") is None
+    time.sleep(1.1)
+    assert _consume(ratelimit_redis.consume_single_rate, request, "window", "2/1s/ip")
+    # The key expires with its window: nothing is left behind in Redis.
+    key = cache.make_key(
+        allauth_ratelimit.get_cache_key(
+            request,
+            app="allauth.account",
+            action="window",
+            rate=allauth_ratelimit.parse_rate("2/1s/ip"),
+        )
+    )
+    assert 0 < cache.redis().pttl(key) <= 1000  # type: ignore[attr-defined]
+
+
+def test_a_list_written_by_allauths_own_code_is_replaced() -> None:
+    request = _request("10.9.0.5")
+    for _ in range(3):
+        assert _consume(ratelimit_redis._original_consume_single_rate, request, "old", "3/m/ip")
+    assert _consume(ratelimit_redis._original_consume_single_rate, request, "old", "3/m/ip") is None
+    # After the upgrade the pickled list is dropped once and counting starts anew.
+    assert _consume(ratelimit_redis.consume_single_rate, request, "old", "3/m/ip")
+
+
+def test_redis_down_falls_back_to_allauths_own_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(client: Any) -> Any:
+        def call(**kwargs: Any) -> Any:
+            raise ConnectionError("Redis gone")
+
+        return call
+
+    monkeypatch.setattr(ratelimit_redis, "_script", broken)
+    request = _request("10.9.0.6")
+    usage = _consume(ratelimit_redis.consume_single_rate, request, "down", "1/m/ip")
+    assert usage and not isinstance(usage, ratelimit_redis.RedisRateUsage)
+    assert _consume(ratelimit_redis.consume_single_rate, request, "down", "1/m/ip") is None
+
+
+def test_failed_logins_still_lock_the_account_and_a_good_one_rolls_back(customer: Any) -> None:
+    """The login pages' limits through the real views: five failed logins for one
+    address (``5/5m/key``) refuse even the right password; a successful login takes its
+    own "failed login" use back, so four failures and a success leave four."""
+    client = Client(REMOTE_ADDR="10.9.1.1")
+    for _ in range(4):
+        page = client.post("/konto/login/", {"login": "kunde@example.org", "password": "falsch"})
+        assert "leider falsch" in page.content.decode()
+    assert (
+        client.post(
+            "/konto/login/", {"login": "kunde@example.org", "password": PASSWORD}
+        ).status_code
+        == 302
+    )
+    client.post("/konto/logout/")
+    # The success took its own use back: one more failure is still a plain failure ...
+    page = client.post("/konto/login/", {"login": "kunde@example.org", "password": "falsch"})
+    assert "leider falsch" in page.content.decode()
+    # ... and the sixth attempt, right or wrong, is refused.
+    page = client.post("/konto/login/", {"login": "kunde@example.org", "password": PASSWORD})
+    assert page.status_code in (200, 429)
+    assert "leider falsch" not in page.content.decode()
+    assert client.get("/fulda/mein-bereich/").status_code == 302
