@@ -99,3 +99,25 @@ def test_a_failed_login_logs_no_email_or_password(
     assert any(r["route"] == "/konto/login/" for r in _records(json_lines) if "route" in r)
     assert email not in text
     assert PASSWORD not in text
+
+
+def test_request_ids_differ_across_requests_and_forked_processes() -> None:
+    """The middleware's own ids (no ``X-Request-ID`` sent): 32 hex digits, a new one per
+    request, and a forked process (a worker of a pre-forking server) draws its own."""
+    import os
+
+    from openjobcenter.core import middleware
+
+    ids = {f"{middleware._ids.getrandbits(128):032x}" for _ in range(1000)}
+    assert len(ids) == 1000 and all(len(i) == 32 for i in ids)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: its next id, then out without pytest's clean-up
+        os.write(write, f"{middleware._ids.getrandbits(128):032x}".encode())
+        os._exit(0)
+    os.waitpid(pid, 0)
+    child = os.read(read, 64).decode()
+    parent = f"{middleware._ids.getrandbits(128):032x}"
+    os.close(read)
+    os.close(write)
+    assert len(child) == 32 and child != parent

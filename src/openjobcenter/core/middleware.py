@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import os
+import random
 import re
 import time
-import uuid
 from collections.abc import Callable
 
 from django.conf import settings
@@ -98,6 +99,14 @@ class ServerTimingMiddleware:
         return response
 
 
+# Request ids tell log lines apart; they are no secret. ``uuid4`` made an ``os.urandom``
+# call per request, which releases the GIL (docs/architecture.md, "Scale"); this
+# generator is seeded from the system once and makes none.
+_ids = random.Random()  # noqa: S311 - not for security
+# A forked process draws its own (as the ``random`` module's own generator does).
+os.register_at_fork(after_in_child=_ids.seed)
+
+
 class RequestIdMiddleware:
     """Takes a sane X-Request-ID from the proxy or makes one (and sends it back); logs one
     line per request and counts it in the metrics (core.metrics), by route pattern."""
@@ -107,7 +116,7 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         incoming = request.headers.get("X-Request-ID", "")
-        rid = incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
+        rid = incoming if _VALID_ID.match(incoming) else f"{_ids.getrandbits(128):032x}"
         # Set for the rest of this request's context and not reset on the way out: Django
         # logs a 4xx/5xx answer ("Not Found: ...") after the middleware has returned, and
         # that line belongs to the request too. The next request sets both afresh.
