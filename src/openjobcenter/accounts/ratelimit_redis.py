@@ -97,8 +97,8 @@ def consume_single_rate(
     raise_exception: bool = False,
 ) -> allauth_ratelimit.SingleRateLimitUsage | None:
     """allauth's ``_consume_single_rate`` (same arguments, same answers) in one round trip."""
-    backend = caches["default"]
-    if not isinstance(backend, SharedRedisCache):
+
+    def allauths_own() -> allauth_ratelimit.SingleRateLimitUsage | None:
         return _original_consume_single_rate(
             request,
             app=app,
@@ -109,6 +109,10 @@ def consume_single_rate(
             dry_run=dry_run,
             raise_exception=raise_exception,
         )
+
+    backend = caches["default"]
+    if not isinstance(backend, SharedRedisCache):
+        return allauths_own()
     cache_key = allauth_ratelimit.get_cache_key(
         request, app=app, action=action, rate=rate, key=key, user=user
     )
@@ -123,16 +127,7 @@ def consume_single_rate(
         )
     except Exception:
         logger.warning("rate limit in Redis failed, allauth's own way", exc_info=True)
-        return _original_consume_single_rate(
-            request,
-            app=app,
-            action=action,
-            rate=rate,
-            key=key,
-            user=user,
-            dry_run=dry_run,
-            raise_exception=raise_exception,
-        )
+        return allauths_own()
     if not allowed:
         if raise_exception:
             raise RateLimited
