@@ -14,7 +14,7 @@ from django.core.cache import cache, caches
 from django.test import Client, RequestFactory
 
 from openjobcenter.accounts import ratelimit_redis
-from openjobcenter.core.cache import SharedRedisCache
+from openjobcenter.core.cache import SharedRedisCache, redis_client
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -45,7 +45,7 @@ def test_installed_for_allauths_consume() -> None:
 
 
 def test_one_round_trip_per_use(monkeypatch: pytest.MonkeyPatch) -> None:
-    client = cache.redis()  # type: ignore[attr-defined]
+    client = redis_client()
     request = _request("10.9.0.1")
     # The first use on a Redis server loads the script (EVALSHA, SCRIPT LOAD, EVALSHA).
     assert _consume(ratelimit_redis.consume_single_rate, request, "rt", "10/m/ip")

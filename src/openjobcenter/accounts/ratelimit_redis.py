@@ -34,10 +34,10 @@ from typing import Any
 
 from allauth.core.exceptions import RateLimited
 from allauth.core.internal import ratelimit as allauth_ratelimit
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.http import HttpRequest
 
-from openjobcenter.core.cache import SharedRedisCache
+from openjobcenter.core.cache import SharedRedisCache, redis_client
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ class RedisRateUsage(allauth_ratelimit.SingleRateLimitUsage):  # type: ignore[mi
 
     def rollback(self) -> None:
         try:
-            cache.redis().zrem(self.redis_key, self.member)  # type: ignore[attr-defined]
+            redis_client().zrem(self.redis_key, self.member)
         except Exception:  # as allauth: a use not rolled back only makes the limit stricter
             logger.warning("rate limit roll-back failed", exc_info=True)
 
