@@ -72,6 +72,9 @@ def test_access_line_has_request_id_job_centre_route_status_duration(
     assert line["method"] == "GET"
     assert isinstance(line["duration_ms"], float)
     assert isinstance(line["db_queries"], int)
+    # Where the time went: the database's share and the thread's CPU, each within the whole.
+    assert 0 <= line["db_ms"] <= line["duration_ms"]
+    assert 0 < line["cpu_ms"] <= line["duration_ms"] + 0.1
     # Django's own "Not Found" line belongs to the same request and job centre.
     assert all(r["request_id"] == "proxy-id-1234" for r in lines)
     assert FEED_TOKEN not in json_lines.getvalue()
@@ -121,3 +124,29 @@ def test_request_ids_differ_across_requests_and_forked_processes() -> None:
     os.close(read)
     os.close(write)
     assert len(child) == 32 and child != parent
+
+
+@pytest.mark.usefixtures("jobcenters")
+def test_a_slow_request_is_a_warning_with_where_its_time_went(
+    json_lines: io.StringIO, settings: Any
+) -> None:
+    """Operators run with LOG_LEVEL=warning: a request over SLOW_REQUEST_MS still shows,
+    with its database time and CPU; a quick one stays at INFO."""
+
+    def access_line(slow_ms: int) -> dict[str, Any]:
+        settings.SLOW_REQUEST_MS = slow_ms
+        json_lines.truncate(0)
+        json_lines.seek(0)
+        # A new client builds the middleware chain anew, with the setting of now.
+        assert Client().get("/fulda/").status_code == 200
+        (line,) = [r for r in _records(json_lines) if r["logger"] == "openjobcenter.access"]
+        return line
+
+    quick = access_line(600_000)
+    assert quick["level"] == "info"
+    slow = access_line(1)  # every page of the platform takes longer than 1 ms
+    assert slow["level"] == "warning"
+    assert slow["duration_ms"] >= 1
+    assert slow["route"] == "/<slug:jc>/"
+    assert {"db_ms", "cpu_ms", "db_queries"} <= slow.keys()
+    assert access_line(0)["level"] == "info"  # 0: never a warning

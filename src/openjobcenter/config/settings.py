@@ -56,6 +56,9 @@ elif PRODUCTION and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
 DEBUG = env_bool("DEBUG", default=False)
 # ``Server-Timing: app;dur=…, cpu;dur=…`` on every response (core/middleware.py).
 SERVER_TIMING = env_bool("SERVER_TIMING", default=True)
+# A request slower than this is logged as a warning (core/middleware.py): visible with
+# LOG_LEVEL=warning, with its database time and CPU beside its duration. 0: never.
+SLOW_REQUEST_MS = env_int("SLOW_REQUEST_MS", 1000, minimum=0, maximum=600_000)
 if PRODUCTION and DEBUG:
     msg = "DEBUG must not be on when OJC_ENV=production"
     raise ConfigError(msg)

@@ -113,6 +113,8 @@ class RequestIdMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
+        slow_ms = int(getattr(settings, "SLOW_REQUEST_MS", 0))
+        self.slow_after = slow_ms / 1000 if slow_ms > 0 else float("inf")
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         incoming = request.headers.get("X-Request-ID", "")
@@ -123,15 +125,17 @@ class RequestIdMiddleware:
         _request_id.set(rid)
         _jobcenter.set("")
         timer = _QueryTimer()
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.thread_time()
         with connection.execute_wrapper(timer):
             response = self.get_response(request)
         duration = time.perf_counter() - started
+        cpu = time.thread_time() - cpu_started
         response["X-Request-ID"] = rid
         route = route_of(request)
         status = response.status_code
         method = request.method or "-"
-        access_log.info(
+        access_log.log(
+            logging.WARNING if duration >= self.slow_after else logging.INFO,
             "%s %s %s",
             method,
             route,
@@ -142,6 +146,11 @@ class RequestIdMiddleware:
                 "status": status,
                 "duration_ms": round(duration * 1000, 1),
                 "db_queries": timer.count,
+                # A slow request's line tells where its time went: waiting for the
+                # database (db_ms), computing (cpu_ms) or neither — waiting for a core,
+                # the GIL or a lock (duration_ms minus both, roughly).
+                "db_ms": round(timer.seconds * 1000, 1),
+                "cpu_ms": round(cpu * 1000, 1),
             },
         )
         _observe(route, method, status, duration, timer, _jobcenter.get())
