@@ -20,7 +20,9 @@ between two operations: the baseline, interleaved in the same run.
 Reported per operation: p50/p95 server time and server CPU per request (the
 ``Server-Timing`` header: ``app`` and ``cpu``), p95 as a multiple of the bare view's, and
 each node's CPU per request; for the chat send the round trip of ``send`` → ``ack`` (no
-Server-Timing on a socket) beside ``ping`` → ``pong`` on the same socket. Besides: database
+Server-Timing on a socket) beside ``ping`` → ``pong`` on the same socket; the requests
+slower than ``--slow-ms`` split into database, CPU and the rest (waiting), from the nodes'
+own access lines (``bench/scale_report.py``). Besides: database
 connections per node (``pg_stat_activity`` by ``application_name``, mean and max over the
 run), idle sockets held and alive afterwards, each node's resident memory, the load average
 before and after. After the load, the SQL of each operation (Django's test client, in this
@@ -55,7 +57,6 @@ from bench.common import (
     ADMIN_URL,
     SMOKE_HELP,
     database_url,
-    percentile,
     pool_env,
     python_speed_ms,
     recreate_database,
@@ -63,8 +64,14 @@ from bench.common import (
     smoke_db_name,
     smoke_require,
 )
-
-TARGET_P95_MS = 100.0
+from bench.scale_report import (
+    log_offsets,
+    print_growth,
+    print_size,
+    slow_requests,
+    summarise,
+    verdict,
+)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -90,6 +97,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         type=int,
         default=0,
         help="DATABASE_POOL_SIZE per node (default: the settings')",
+    )
+    p.add_argument(
+        "--slow-ms",
+        type=int,
+        default=100,
+        help="the nodes log requests slower than this (SLOW_REQUEST_MS); their split into "
+        "database, CPU and waiting is printed per route (0: off)",
     )
     p.add_argument("--no-explain", action="store_true")
     p.add_argument("--json", help="write the results here")
@@ -289,47 +303,18 @@ def idle_cost(nodes: list[Any], holder_pid: int, seconds: float) -> dict[str, An
     }
 
 
-def summarise(samples: Any, seconds: float) -> list[dict[str, Any]]:
-    from bench.scale_load import BASELINES, OPS
-
-    rows = []
-    base = samples.by_op.get(BASELINES[0], [])
-    base_p95 = percentile(sorted(s[0] for s in base), 95) or 0.01
-    base_cpu = percentile(sorted(s[1] for s in base), 50) or 0.01
-    ping = samples.by_op.get(BASELINES[1], [])
-    ping_p95 = percentile(sorted(s[0] for s in ping), 95) or 0.01
-    for name in (*OPS, *BASELINES):
-        got = samples.by_op.get(name, [])
-        app = sorted(s[0] for s in got)
-        cpu = sorted(s[1] for s in got if s[1] == s[1])
-        socket = name in ("chat send", BASELINES[1])
-        p95 = percentile(app, 95)
-        rows.append(
-            {
-                "name": name,
-                "n": len(got),
-                "per_s": round(len(got) / seconds, 1),
-                "server_p50_ms": round(percentile(app, 50), 2),
-                "server_p95_ms": round(p95, 2),
-                "cpu_p50_ms": round(percentile(cpu, 50), 2) if cpu else None,
-                "cpu_p95_ms": round(percentile(cpu, 95), 2) if cpu else None,
-                "x_baseline_p95": round(p95 / (ping_p95 if socket else base_p95), 2),
-                "x_baseline_cpu": round(percentile(cpu, 50) / base_cpu, 2) if cpu else None,
-            }
-        )
-    return rows
-
-
 def measure_mode(
     world: Any,
     nodes: list[Any],
     args: argparse.Namespace,
     think: float,
     admin: str,
+    log_dir: Path,
     holder_pid: int | None = None,
 ) -> dict[str, Any]:
     from bench.scale_load import connections_per_node, pool_counters, run_users
 
+    offsets = log_offsets(log_dir, [n.name for n in nodes])
     pool0 = {n.name: pool_counters(n, args.metrics_token) for n in nodes}
     conns: dict[str, list[int]] = {n.name: [] for n in nodes}
     done = threading.Event()
@@ -386,6 +371,8 @@ def measure_mode(
         },
         # Waits for a pooled connection (all of the node's: requests and chat threads).
         "pool": {name: _pool_delta(pool0[name], pool1[name]) for name in pool0},
+        "slow_ms": args.slow_ms,
+        "slow": slow_requests(log_dir, offsets) if args.slow_ms else [],
     }
 
 
@@ -434,8 +421,8 @@ def one_size(
         holder_pid = holder.pid or 0  # started above: it has one
         result["idle_cost"] = idle_cost(nodes, holder_pid, 2.0 if args.smoke else 15.0)
         result["modes"] = [
-            measure_mode(world, nodes, args, args.think, admin, holder_pid),
-            measure_mode(world, nodes, args, 0.0, admin, holder_pid),
+            measure_mode(world, nodes, args, args.think, admin, log_dir, holder_pid),
+            measure_mode(world, nodes, args, 0.0, admin, log_dir, holder_pid),
         ]
         stop.set()
         result["idle"] = idle_out.get(timeout=300)
@@ -452,89 +439,6 @@ async def warm(world: Any) -> None:
     from bench.scale_load import run_users
 
     await run_users(world, {"customers": 2, "staff": 2, "chat": 2}, 0.0, 2.0)
-
-
-# --- report ---------------------------------------------------------------------------------
-
-
-def print_size(r: dict[str, Any]) -> None:
-    rows = ", ".join(f"{v:,} {k}" for k, v in r["rows"].items())
-    print(f"\n== {r['customers']:,} customers: {rows}")
-    print(f"   idle sockets opened per node: {r['idle_opened']}, after the load: {r.get('idle')}")
-    print(f"   node RSS MB before/after opening them: {r['rss_mb_with_idle']}")
-    ic = r["idle_cost"]
-    print(
-        f"   idle sockets only, {ic['seconds']} s: node CPU % of a core {ic['node_cpu_pct']}, "
-        f"holder {ic['holder_cpu_pct']} %"
-    )
-    for mode in r["modes"]:
-        print(
-            f"\n   {mode['mode']}, {mode['seconds']} s, load {mode['load_before']} → "
-            f"{mode['load_after']}, node CPU per HTTP request {mode['node_cpu_ms_per_http_request']} ms, "
-            f"PG connections per node {mode['connections']}, errors {mode['error_count']}"
-        )
-        print(
-            f"   CPU % of a core: nodes {mode['node_cpu_pct']}, load generator "
-            f"{mode['generator_cpu_pct']}, idle-socket holder {mode['holder_cpu_pct']}"
-        )
-        print(f"   pooled connections per node (waits): {mode.get('pool')}")
-        print(
-            f"   {'operation':24} {'n':>6} {'/s':>6} {'srv p50':>8} {'srv p95':>8} "
-            f"{'cpu p50':>8} {'cpu p95':>8} {'×base p95':>9} {'×base cpu':>9}"
-        )
-        for t in mode["timings"]:
-            cpu50 = "-" if t["cpu_p50_ms"] is None else f"{t['cpu_p50_ms']:.1f}"
-            cpu95 = "-" if t["cpu_p95_ms"] is None else f"{t['cpu_p95_ms']:.1f}"
-            xcpu = "-" if t["x_baseline_cpu"] is None else f"{t['x_baseline_cpu']:.2f}"
-            print(
-                f"   {t['name']:24} {t['n']:>6} {t['per_s']:>6} {t['server_p50_ms']:>8.1f} "
-                f"{t['server_p95_ms']:>8.1f} {cpu50:>8} {cpu95:>8} {t['x_baseline_p95']:>9.2f} {xcpu:>9}"
-            )
-        for e in mode["errors"][:5]:
-            print(f"   error: {e}")
-    for name, e in r.get("explain", {}).items():
-        print(
-            f"\n   EXPLAIN {name}: {e['queries']} queries (status {e['status']}), SELECTs "
-            f"{e['select_ms']} ms, seq scans of big tables: {e['seq_scans'] or 'none'}"
-        )
-        for p in e["slowest"]:
-            print(f"      {p['ms']:7.2f} ms  {p['sql']}")
-
-
-def print_growth(results: list[dict[str, Any]]) -> None:
-    if len(results) < 2:
-        return
-    first, last = results[0], results[-1]
-    print(f"\n== growth {first['customers']:,} → {last['customers']:,} customers")
-    for m in range(len(first["modes"])):
-        print(f"   {first['modes'][m]['mode']}: p95 (×baseline) and CPU p50, smaller → larger")
-        for a, b in zip(first["modes"][m]["timings"], last["modes"][m]["timings"], strict=True):
-            grow_p95 = b["server_p95_ms"] / max(a["server_p95_ms"], 0.01)
-            cpu = (
-                f"cpu {a['cpu_p50_ms']:.1f} → {b['cpu_p50_ms']:.1f} ms"
-                if a["cpu_p50_ms"] is not None and b["cpu_p50_ms"] is not None
-                else ""
-            )
-            print(
-                f"   {a['name']:24} p95 {a['server_p95_ms']:.1f} (×{a['x_baseline_p95']}) → "
-                f"{b['server_p95_ms']:.1f} (×{b['x_baseline_p95']}) ms: ×{grow_p95:.2f}  {cpu}"
-            )
-
-
-def verdict(results: list[dict[str, Any]]) -> None:
-    from bench.scale_load import OPS
-
-    for r in results:
-        for mode in r["modes"]:
-            over = [
-                f"{t['name']} {t['server_p95_ms']:.0f} ms"
-                for t in mode["timings"]
-                if t["name"] in OPS and t["server_p95_ms"] >= TARGET_P95_MS
-            ]
-            state = "PASS" if not over else "FAIL: " + ", ".join(over)
-            print(
-                f"target p95 < {TARGET_P95_MS:.0f} ms, {r['customers']:,}, {mode['mode']}: {state}"
-            )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -572,6 +476,8 @@ def main(argv: list[str] | None = None) -> int:
     root = Path(__file__).resolve().parents[1]
     env = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_POOL")}
     env |= node_pool | {"PYTHONPATH": os.pathsep.join([str(root), str(root / "src")])}
+    # Slow requests' access lines as JSON warnings: where their time went (scale_report.py).
+    env |= {"LOG_FORMAT": "json", "SLOW_REQUEST_MS": str(args.slow_ms)}
     # The nodes' /metrics (their connection pools' waits) for this run only.
     args.metrics_token = secrets.token_urlsafe(32)
     env["METRICS_TOKEN"] = args.metrics_token
