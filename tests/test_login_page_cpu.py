@@ -122,3 +122,84 @@ def test_a_taken_session_key_is_drawn_again(monkeypatch: pytest.MonkeyPatch) -> 
     assert store.session_key == "z" * 32
     assert set(VALID_KEY_CHARS) >= set(store.session_key)
     assert session_store.SessionStore(taken.session_key).load() == {"owner": "first"}
+
+
+def _around(captured: list[dict[str, str]], table: str) -> list[tuple[str, str, str]]:
+    """Each statement on ``table`` with the statements just before and after it."""
+    sql = [q["sql"].split()[0].upper() for q in captured]
+    return [
+        (sql[i - 1] if i else "", sql[i], sql[i + 1] if i + 1 < len(sql) else "")
+        for i, q in enumerate(captured)
+        if table in q["sql"]
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_login_writes_its_session_in_two_statements_without_transactions(
+    customer: CustomerProfile,
+) -> None:
+    client = Client()
+    client.get("/konto/login/")
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(
+            "/konto/login/", {"login": customer.user.email, "password": PASSWORD}
+        )
+    assert response.status_code == 302
+    writes = _around(ctx.captured_queries, '"django_session"')
+    # The new key's row, then the signed-in data: one statement each, no BEGIN/COMMIT.
+    assert [w[1] for w in writes] == ["INSERT", "UPDATE"]
+    assert all(before != "BEGIN" and after != "COMMIT" for before, _, after in writes)
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert Session.objects.get(session_key=key).get_decoded()["_auth_user_id"] == str(
+        customer.user.pk
+    )
+    assert client.get("/konto/login/").wsgi_request.user == customer.user
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_a_taken_key_is_drawn_again_and_the_owner_keeps_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    taken = session_store.SessionStore()
+    taken["owner"] = "first"
+    taken.create()
+    keys = iter([taken.session_key, "y" * 32])
+    monkeypatch.setattr(session_store, "get_random_string", lambda n, chars: next(keys))
+    store = session_store.SessionStore()
+    store["owner"] = "second"
+    store.create()
+    assert store.session_key == "y" * 32
+    assert session_store.SessionStore(taken.session_key).load() == {"owner": "first"}
+    assert session_store.SessionStore("y" * 32).load() == {"owner": "second"}
+    assert Session.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_saving_a_deleted_session_is_refused() -> None:
+    """A session deleted meanwhile (logged out on another device) is not brought back."""
+    from django.contrib.sessions.backends.base import UpdateError
+
+    store = session_store.SessionStore()
+    store["owner"] = "gone"
+    store.create()
+    Session.objects.filter(session_key=store.session_key).delete()
+    store["more"] = 1
+    with pytest.raises(UpdateError):
+        store.save()
+    assert not Session.objects.exists()
+
+
+def test_inside_a_transaction_a_taken_key_leaves_the_transaction_usable(
+    monkeypatch: pytest.MonkeyPatch, customer: CustomerProfile
+) -> None:
+    """In a transaction the store keeps Django's savepoint: the refused insert is rolled
+    back alone and the transaction's other work goes on."""
+    taken = session_store.SessionStore()
+    taken.create()
+    keys = iter([taken.session_key, "x" * 32])
+    monkeypatch.setattr(session_store, "get_random_string", lambda n, chars: next(keys))
+    store = session_store.SessionStore()
+    store["owner"] = "third"
+    store.create()
+    assert store.session_key == "x" * 32
+    assert CustomerProfile.objects.filter(pk=customer.pk).exists()  # still usable
