@@ -186,6 +186,25 @@ def test_card_on_mein_bereich_with_qr(
     assert "A-1001" in html
 
 
+def test_the_card_on_mein_bereich_reads_the_person_once(
+    card_on: Jobcenter, customer: CustomerProfile, customer_client: Client
+) -> None:
+    """The card shows the name and number from the request's own profile and person: no
+    second read of either (two round trips on the most visited page)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("customer:home", kwargs={"jc": card_on.slug})
+    customer_client.get(url)  # the card is issued on the first visit
+    with CaptureQueriesContext(connection) as ctx:
+        html = customer_client.get(url).content.decode()
+    reads = [q["sql"] for q in ctx.captured_queries]
+    assert len([q for q in reads if 'FROM "accounts_customerprofile"' in q]) == 1
+    assert len([q for q in reads if 'FROM "accounts_user"' in q]) == 1
+    assert customer.user.display_name in html
+    assert "A-1001" in html
+
+
 def test_api_reads_the_own_card_only(
     card_on: Jobcenter, customer: CustomerProfile, customer_b: CustomerProfile, client: Client
 ) -> None:

@@ -50,13 +50,18 @@ def _new_card(customer: CustomerProfile) -> CustomerCard:
 
 
 def current_card(customer: CustomerProfile) -> CustomerCard | None:
-    return (
+    card = (
         CustomerCard.objects.filter(
             customer=customer, status__in=(CardStatus.ACTIVE, CardStatus.BLOCKED)
         )
         .order_by("-pk")
         .first()
     )
+    if card is not None:
+        # The caller's profile, with the person it already holds: the card shows the name
+        # (``card.customer.user``), which would otherwise read both rows again.
+        card.customer = customer
+    return card
 
 
 @transaction.atomic
