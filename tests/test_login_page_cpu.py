@@ -203,3 +203,38 @@ def test_inside_a_transaction_a_taken_key_leaves_the_transaction_usable(
     store.create()
     assert store.session_key == "x" * 32
     assert CustomerProfile.objects.filter(pk=customer.pk).exists()  # still usable
+
+
+def test_the_login_message_says_who_without_the_pages_context(
+    client: Client, customer: CustomerProfile
+) -> None:
+    """allauth's "signed in" line is rendered from its own context: no context processor
+    runs for it (the job centre's look-up among them), and the next page shows it."""
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(
+            "/konto/login/", {"login": customer.user.email, "password": PASSWORD}
+        )
+    assert response.status_code == 302
+    # The brand's look-up of the account pages: the person's job centre by profile.
+    assert not [
+        q for q in ctx.captured_queries if 'FROM "accounts_customerprofile"' in q["sql"]
+    ]
+    page = client.get(f"/{customer.jobcenter.slug}/mein-bereich/").content.decode()
+    assert "Erfolgreich als" in page and "angemeldet." in page
+
+
+def test_the_message_templates_need_no_request() -> None:
+    """What ``AccountAdapter.add_message`` relies on: allauth's message templates (and any
+    of ours) use their own context only."""
+    from pathlib import Path
+
+    import allauth
+
+    from openjobcenter import accounts
+
+    roots = [Path(allauth.__file__).parent, Path(accounts.__file__).parents[1]]
+    found = [p for root in roots for p in root.rglob("templates/*/messages/*.txt")]
+    assert len(found) >= 10
+    for path in found:
+        text = path.read_text()
+        assert "request" not in text and "jobcenter" not in text, path

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from email.utils import formataddr, parseaddr
 from types import SimpleNamespace
 from typing import Any
@@ -62,6 +63,36 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         name = getattr(self, "_sender_name", "")
         _old_name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
         return formataddr((name, address)) if name and address else settings.DEFAULT_FROM_EMAIL
+
+    def add_message(
+        self,
+        request: HttpRequest,
+        level: int,
+        message_template: str | None = None,
+        message_context: dict[str, Any] | None = None,
+        extra_tags: str = "",
+        message: str | None = None,
+    ) -> None:
+        """allauth's message ("Erfolgreich angemeldet als …"), its text rendered without
+        the request: allauth renders it with a ``RequestContext``, which runs every context
+        processor of the pages (the job centre's look-up for the account pages' brand, the
+        languages, the badge) for one line of text, at every login. The message templates
+        use only their own context (allauth's and ours: checked by
+        ``tests/test_login_page_cpu.py``)."""
+        if message or not message_template:
+            super().add_message(
+                request, level, message_template, message_context, extra_tags, message
+            )
+            return
+        from django.template import TemplateDoesNotExist
+        from django.template.loader import render_to_string
+
+        try:
+            text = render_to_string(message_template, message_context or {}).strip()
+        except TemplateDoesNotExist:
+            return
+        if text:
+            super().add_message(request, level, extra_tags=extra_tags, message=html.unescape(text))
 
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         return reverse("accounts:after_login")
