@@ -1,6 +1,6 @@
-"""allauth's rate limits in one Redis round trip per rate (``accounts/ratelimit_redis.py``):
-the same answers as allauth's own code, uses rolled back one by one, the window honoured,
-and the limits of the real login pages still hold. Needs Redis as the cache."""
+"""allauth's rate limits in one Redis round trip per action (``accounts/ratelimit_redis.py``):
+the same answers as allauth's own code, a use's roll-back in one round trip, the window
+honoured, and the limits of the real login pages still hold. Needs Redis as the cache."""
 
 from __future__ import annotations
 
@@ -42,6 +42,123 @@ def _consume(impl: Any, request: Any, action: str, rate: str, **kwargs: Any) -> 
 
 def test_installed_for_allauths_consume() -> None:
     assert allauth_ratelimit._consume_single_rate is ratelimit_redis.consume_single_rate
+    assert allauth_ratelimit.consume is ratelimit_redis.consume
+
+
+# An action with two rates, as allauth's failed-login check: per address and per key.
+TWO_RATES = {"two": "6/m/ip,3/m/key"}
+
+
+def _consume_all(impl: Any, request: Any, key: str, **kwargs: Any) -> Any:
+    return impl(request, app="allauth.account", action="two", config=TWO_RATES, key=key, **kwargs)
+
+
+def test_all_rates_of_an_action_in_one_round_trip_and_back_in_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    client = redis_client()
+    request = _request("10.9.2.1")
+    assert _consume_all(ratelimit_redis.consume, request, "a@example.org")  # loads the script
+    sent: list[Any] = []
+    real = type(client).execute_command
+
+    def counting(self: Any, *args: Any, **kwargs: Any) -> Any:
+        sent.append(args[0])
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(client), "execute_command", counting)
+    usage = _consume_all(ratelimit_redis.consume, request, "a@example.org")
+    assert sent == ["EVALSHA"] and len(usage.usage) == 2
+    trips: list[int] = []
+    real_trip = ratelimit_redis.redis_round_trip
+
+    def counting_trip(c: Any, commands: list[Any]) -> Any:
+        trips.append(len(commands))
+        return real_trip(c, commands)
+
+    monkeypatch.setattr(ratelimit_redis, "redis_round_trip", counting_trip)
+    keys = [u.redis_key for u in usage.usage]
+    before = [client.zcard(k) for k in keys]
+    usage.rollback()
+    assert trips == [2]
+    assert [client.zcard(k) for k in keys] == [n - 1 for n in before]
+
+
+def test_several_rates_give_allauths_own_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Uses, dry runs and roll-backs of a two-rate action from two addresses and two keys,
+    against allauth's own ``consume`` and ``_consume_single_rate`` on keys of their own:
+    every answer the same, including which rates keep a use after a refusal."""
+    rng = random.Random(20)
+    ours: list[Any] = []
+    theirs: list[Any] = []
+
+    def allauths(request: Any, key: str, **kwargs: Any) -> Any:
+        with monkeypatch.context() as m:
+            m.setattr(
+                allauth_ratelimit,
+                "_consume_single_rate",
+                ratelimit_redis._original_consume_single_rate,
+            )
+            return _consume_all(ratelimit_redis._original_consume, request, key, **kwargs)
+
+    for step in range(150):
+        what = rng.choice(["use", "use", "use", "dry", "rollback"])
+        if what == "rollback":
+            if ours:
+                index = rng.randrange(len(ours))
+                ours.pop(index).rollback()
+                theirs.pop(index).rollback()
+            continue
+        ip, who = rng.choice(["1", "2"]), rng.choice(["x", "y"])
+        dry = what == "dry"
+        mine = _consume_all(
+            ratelimit_redis.consume, _request(f"10.9.3.{ip}"), f"{who}@ours.org", dry_run=dry
+        )
+        other = allauths(_request(f"10.9.4.{ip}"), f"{who}@theirs.org", dry_run=dry)
+        assert bool(mine) == bool(other), f"step {step}: {what} {ip} {who}"
+        if mine and not dry:
+            ours.append(mine)
+            theirs.append(other)
+
+
+def test_a_refused_rate_raises_when_asked_and_the_earlier_keep_their_use() -> None:
+    request = _request("10.9.5.1")
+    for _ in range(3):
+        assert _consume_all(ratelimit_redis.consume, request, "k@example.org")
+    # The key's rate (3) refuses; the address's rate, asked first, has counted the use.
+    assert _consume_all(ratelimit_redis.consume, request, "k@example.org") is None
+    with pytest.raises(allauth_ratelimit.RateLimited):
+        _consume_all(ratelimit_redis.consume, request, "k@example.org", raise_exception=True)
+    ip_key = cache.make_key(
+        allauth_ratelimit.get_cache_key(
+            request,
+            app="allauth.account",
+            action="two",
+            rate=allauth_ratelimit.parse_rate("6/m/ip"),
+        )
+    )
+    assert redis_client().zcard(ip_key) == 5
+    # A GET is not limited unless asked (allauth's rule).
+    get = RequestFactory().get("/", REMOTE_ADDR="10.9.5.1")
+    assert _consume_all(ratelimit_redis.consume, get, "k@example.org").usage == []
+
+
+def test_redis_down_falls_back_for_several_rates(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(client: Any, source: str = "") -> Any:
+        def call(**kwargs: Any) -> Any:
+            raise ConnectionError("Redis gone")
+
+        return call
+
+    monkeypatch.setattr(ratelimit_redis, "_script", broken)
+    monkeypatch.setattr(
+        allauth_ratelimit, "_consume_single_rate", ratelimit_redis._original_consume_single_rate
+    )
+    request = _request("10.9.6.1")
+    for _ in range(3):
+        usage = _consume_all(ratelimit_redis.consume, request, "d@example.org")
+        assert usage and not isinstance(usage, ratelimit_redis.RedisRateLimitUsage)
+    assert _consume_all(ratelimit_redis.consume, request, "d@example.org") is None
 
 
 def test_one_round_trip_per_use(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -123,7 +240,7 @@ def test_a_list_written_by_allauths_own_code_is_replaced() -> None:
 
 
 def test_redis_down_falls_back_to_allauths_own_code(monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(client: Any) -> Any:
+    def broken(client: Any, source: str = "") -> Any:
         def call(**kwargs: Any) -> Any:
             raise ConnectionError("Redis gone")
 

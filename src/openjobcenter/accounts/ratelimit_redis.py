@@ -16,7 +16,13 @@ the rate's window, refuse when as many as the rate allows remain, else record th
 and let the key expire with the window. That is allauth's rule (``apply_rate``: a use
 counts while it is younger than the window; allowed while fewer than ``amount`` remain).
 A roll-back removes its own member (``ZREM``). ``clear`` is allauth's own (it deletes the
-key). A key still holding allauth's pickled list (written before this was installed)
+key).
+
+An action with several rates (a failed login counts per address and per e-mail address)
+is one script over all of them, in allauth's order and with its rule for a refusal: the
+rates before the refusing one keep their use, the rest are not asked. Its roll-back
+removes all its members in one round trip. A password login makes three round trips
+(failed-login check, login, roll-back) instead of five. A key still holding allauth's pickled list (written before this was installed)
 is replaced by the set: counting starts anew once, at the upgrade.
 
 Only with Redis as the cache (``SharedRedisCache``); with the embedded default's
@@ -37,7 +43,7 @@ from allauth.core.internal import ratelimit as allauth_ratelimit
 from django.core.cache import caches
 from django.http import HttpRequest
 
-from openjobcenter.core.cache import SharedRedisCache, redis_client
+from openjobcenter.core.cache import SharedRedisCache, redis_client, redis_round_trip
 
 logger = logging.getLogger(__name__)
 
@@ -57,8 +63,29 @@ end
 return 1
 """
 
+# KEYS: one per rate, in allauth's order; ARGV: now (s), dry run ("1"/"0"), then per rate
+# its window (s), amount and member. Returns 0 when every rate allows the use, else the
+# (1-based) index of the rate that refused it: the ones before it keep their use.
+_CONSUME_ALL = """
+local now = tonumber(ARGV[1])
+for i, key in ipairs(KEYS) do
+  local at = 3 + (i - 1) * 3
+  local window = tonumber(ARGV[at])
+  local kind = redis.call('TYPE', key)['ok']
+  if kind ~= 'zset' and kind ~= 'none' then redis.call('DEL', key) end
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+  if redis.call('ZCARD', key) >= tonumber(ARGV[at + 1]) then return i end
+  if ARGV[2] == '0' then
+    redis.call('ZADD', key, now, ARGV[at + 2])
+    redis.call('PEXPIRE', key, math.ceil(window * 1000))
+  end
+end
+return 0
+"""
+
 _original_consume_single_rate = allauth_ratelimit._consume_single_rate
-_scripts: dict[int, Any] = {}
+_original_consume = allauth_ratelimit.consume
+_scripts: dict[tuple[int, str], Any] = {}
 # A use's member: unique per process and use without ``uuid4`` (``os.urandom`` releases the
 # GIL, which is what this module saves: py-spy found it in the login's samples).
 _uses = itertools.count()
@@ -78,11 +105,29 @@ class RedisRateUsage(allauth_ratelimit.SingleRateLimitUsage):  # type: ignore[mi
             logger.warning("rate limit roll-back failed", exc_info=True)
 
 
-def _script(client: Any) -> Any:
-    found = _scripts.get(id(client))
+def _script(client: Any, source: str = _CONSUME) -> Any:
+    found = _scripts.get((id(client), source))
     if found is None:
-        found = _scripts[id(client)] = client.register_script(_CONSUME)
+        found = _scripts[(id(client), source)] = client.register_script(source)
     return found
+
+
+@dataclass
+class RedisRateLimitUsage(allauth_ratelimit.RateLimitUsage):  # type: ignore[misc]
+    """The uses of one action's rates; rolled back together in one round trip."""
+
+    def rollback(self) -> None:
+        commands = [
+            ("ZREM", u.redis_key, u.member)
+            for u in self.usage
+            if isinstance(u, RedisRateUsage) and u.member
+        ]
+        if not commands:
+            return
+        try:
+            redis_round_trip(redis_client(), commands)
+        except Exception:  # as allauth: a use not rolled back only makes the limit stricter
+            logger.warning("rate limit roll-back failed", exc_info=True)
 
 
 def consume_single_rate(
@@ -141,6 +186,77 @@ def consume_single_rate(
     )
 
 
+def consume(
+    request: HttpRequest,
+    *,
+    app: str,
+    action: str,
+    config: dict[str, str] | None = None,
+    key: Any = None,
+    user: Any = None,
+    dry_run: bool = False,
+    limit_get: bool = False,
+    raise_exception: bool = False,
+) -> allauth_ratelimit.RateLimitUsage | None:
+    """allauth's ``consume`` (same arguments, same answers): all of an action's rates in
+    one round trip (module docstring)."""
+    arguments: dict[str, Any] = {
+        "app": app,
+        "action": action,
+        "config": config,
+        "key": key,
+        "user": user,
+        "dry_run": dry_run,
+        "limit_get": limit_get,
+        "raise_exception": raise_exception,
+    }
+    backend = caches["default"]
+    if not isinstance(backend, SharedRedisCache):
+        return _original_consume(request, **arguments)
+    if (not limit_get) and request.method == "GET":
+        return RedisRateLimitUsage(usage=[])
+    rates = allauth_ratelimit.get_rates(app=app, action=action, config=config)
+    if not rates:
+        return RedisRateLimitUsage(usage=[])
+    cache_keys = [
+        allauth_ratelimit.get_cache_key(
+            request, app=app, action=action, rate=rate, key=key, user=user
+        )
+        for rate in rates
+    ]
+    redis_keys = [backend.make_key(k) for k in cache_keys]
+    now = time.time()
+    members = [f"{now:.6f}:{os.getpid()}:{next(_uses)}" for _ in rates]
+    args: list[Any] = [repr(now), int(dry_run)]
+    for rate, member in zip(rates, members, strict=True):
+        args += [repr(float(rate.duration)), rate.amount, member]
+    try:
+        refused_at = int(_script(backend.redis(), _CONSUME_ALL)(keys=redis_keys, args=args))
+    except Exception:
+        logger.warning("rate limit in Redis failed, allauth's own way", exc_info=True)
+        return _original_consume(request, **arguments)
+    if refused_at:
+        if raise_exception:
+            raise RateLimited
+        return None
+    return RedisRateLimitUsage(
+        usage=[
+            RedisRateUsage(
+                cache_key=cache_key,
+                cache_duration=rate.duration,
+                timestamp=now,
+                redis_key=redis_key,
+                member="" if dry_run else member,
+            )
+            for rate, cache_key, redis_key, member in zip(
+                rates, cache_keys, redis_keys, members, strict=True
+            )
+        ]
+    )
+
+
 def install() -> None:
-    """allauth's ``consume`` calls ``_consume_single_rate`` by its module name."""
+    """allauth's callers reach ``consume`` (and ``consume_or_429`` reaches it, and it
+    ``_consume_single_rate``) by their module's names."""
     allauth_ratelimit._consume_single_rate = consume_single_rate
+    allauth_ratelimit.consume = consume
