@@ -216,9 +216,7 @@ def test_the_login_message_says_who_without_the_pages_context(
         )
     assert response.status_code == 302
     # The brand's look-up of the account pages: the person's job centre by profile.
-    assert not [
-        q for q in ctx.captured_queries if 'FROM "accounts_customerprofile"' in q["sql"]
-    ]
+    assert not [q for q in ctx.captured_queries if 'FROM "accounts_customerprofile"' in q["sql"]]
     page = client.get(f"/{customer.jobcenter.slug}/mein-bereich/").content.decode()
     assert "Erfolgreich als" in page and "angemeldet." in page
 

@@ -14,7 +14,7 @@ from django.core.cache import cache, caches
 from django.test import Client, RequestFactory
 
 from openjobcenter.accounts import ratelimit_redis
-from openjobcenter.core.cache import SharedRedisCache, redis_client
+from openjobcenter.core.cache import SharedRedisCache, redis_client, redis_round_trip
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -70,7 +70,7 @@ def test_all_rates_of_an_action_in_one_round_trip_and_back_in_one(
     usage = _consume_all(ratelimit_redis.consume, request, "a@example.org")
     assert sent == ["EVALSHA"] and len(usage.usage) == 2
     trips: list[int] = []
-    real_trip = ratelimit_redis.redis_round_trip
+    real_trip = redis_round_trip
 
     def counting_trip(c: Any, commands: list[Any]) -> Any:
         trips.append(len(commands))

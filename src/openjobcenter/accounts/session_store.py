@@ -21,6 +21,8 @@ the store does what Django's does.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.sessions.backends.base import VALID_KEY_CHARS, CreateError, UpdateError
 from django.contrib.sessions.backends.db import SessionStore as DbSessionStore
 from django.db import DatabaseError, IntegrityError, router, transaction
@@ -38,7 +40,8 @@ class SessionStore(DbSessionStore):
         if self.session_key is None or transaction.get_connection(using).in_atomic_block:
             super().save(must_create=must_create)
             return
-        obj = self.create_model_instance(self._get_session(no_load=must_create))
+        base: Any = self  # SessionBase's own method, which the type stubs leave out
+        obj = self.create_model_instance(base._get_session(no_load=must_create))
         try:
             # The model has no parents: its save is the one statement, in autocommit.
             obj.save(force_insert=must_create, force_update=not must_create, using=using)
