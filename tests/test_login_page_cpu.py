@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.contrib.sessions.backends.base import VALID_KEY_CHARS
 from django.contrib.sessions.models import Session
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client, RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
 
@@ -110,18 +110,25 @@ def test_login_cycles_the_session_key(client: Client, customer: CustomerProfile)
     assert client.get("/konto/login/").wsgi_request.user == customer.user
 
 
-def test_a_taken_session_key_is_drawn_again(monkeypatch: pytest.MonkeyPatch) -> None:
+def _a_taken_key_is_drawn_again(monkeypatch: pytest.MonkeyPatch, fresh: str) -> None:
+    """A new session whose first drawn key is taken gets the next one (``fresh``); the
+    owner of the taken key keeps their session."""
     taken = session_store.SessionStore()
     taken["owner"] = "first"
     taken.create()
-    keys = iter([taken.session_key, "z" * 32])
+    keys = iter([taken.session_key, fresh])
     monkeypatch.setattr(session_store, "get_random_string", lambda n, chars: next(keys))
     store = session_store.SessionStore()
     store["owner"] = "second"
     store.create()
-    assert store.session_key == "z" * 32
+    assert store.session_key == fresh
     assert set(VALID_KEY_CHARS) >= set(store.session_key)
     assert session_store.SessionStore(taken.session_key).load() == {"owner": "first"}
+    assert session_store.SessionStore(fresh).load() == {"owner": "second"}
+
+
+def test_a_taken_session_key_is_drawn_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    _a_taken_key_is_drawn_again(monkeypatch, "z" * 32)
 
 
 def _around(captured: list[dict[str, str]], table: str) -> list[tuple[str, str, str]]:
@@ -160,17 +167,7 @@ def test_a_login_writes_its_session_in_two_statements_without_transactions(
 def test_outside_a_transaction_a_taken_key_is_drawn_again_and_the_owner_keeps_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    taken = session_store.SessionStore()
-    taken["owner"] = "first"
-    taken.create()
-    keys = iter([taken.session_key, "y" * 32])
-    monkeypatch.setattr(session_store, "get_random_string", lambda n, chars: next(keys))
-    store = session_store.SessionStore()
-    store["owner"] = "second"
-    store.create()
-    assert store.session_key == "y" * 32
-    assert session_store.SessionStore(taken.session_key).load() == {"owner": "first"}
-    assert session_store.SessionStore("y" * 32).load() == {"owner": "second"}
+    _a_taken_key_is_drawn_again(monkeypatch, "y" * 32)
     assert Session.objects.count() == 2
 
 
@@ -194,15 +191,9 @@ def test_inside_a_transaction_a_taken_key_leaves_the_transaction_usable(
 ) -> None:
     """In a transaction the store keeps Django's savepoint: the refused insert is rolled
     back alone and the transaction's other work goes on."""
-    taken = session_store.SessionStore()
-    taken.create()
-    keys = iter([taken.session_key, "x" * 32])
-    monkeypatch.setattr(session_store, "get_random_string", lambda n, chars: next(keys))
-    store = session_store.SessionStore()
-    store["owner"] = "third"
-    store.create()
-    assert store.session_key == "x" * 32
-    assert CustomerProfile.objects.filter(pk=customer.pk).exists()  # still usable
+    with transaction.atomic():
+        _a_taken_key_is_drawn_again(monkeypatch, "x" * 32)
+        assert CustomerProfile.objects.filter(pk=customer.pk).exists()  # still usable
 
 
 def test_the_login_message_says_who_without_the_pages_context(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -85,40 +86,35 @@ def test_all_rates_of_an_action_in_one_round_trip_and_back_in_one(
 
 
 def test_several_rates_give_allauths_own_answers(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Uses, dry runs and roll-backs of a two-rate action from two addresses and two keys,
-    against allauth's own ``consume`` and ``_consume_single_rate`` on keys of their own:
-    every answer the same, including which rates keep a use after a refusal."""
-    rng = random.Random(20)
-    ours: list[Any] = []
-    theirs: list[Any] = []
+    """A two-rate action from two addresses and two keys, against allauth's own
+    ``consume`` and ``_consume_single_rate`` on keys of their own: every answer the same,
+    including which rates keep a use after a refusal."""
 
-    def allauths(request: Any, key: str, **kwargs: Any) -> Any:
+    def allauths(pick: int, dry: bool) -> Any:
         with monkeypatch.context() as m:
             m.setattr(
                 allauth_ratelimit,
                 "_consume_single_rate",
                 ratelimit_redis._original_consume_single_rate,
             )
-            return _consume_all(ratelimit_redis._original_consume, request, key, **kwargs)
+            return _consume_all(
+                ratelimit_redis._original_consume,
+                _request(f"10.9.4.{pick % 2}"),
+                f"{pick // 2}@theirs.org",
+                dry_run=dry,
+            )
 
-    for step in range(150):
-        what = rng.choice(["use", "use", "use", "dry", "rollback"])
-        if what == "rollback":
-            if ours:
-                index = rng.randrange(len(ours))
-                ours.pop(index).rollback()
-                theirs.pop(index).rollback()
-            continue
-        ip, who = rng.choice(["1", "2"]), rng.choice(["x", "y"])
-        dry = what == "dry"
-        mine = _consume_all(
-            ratelimit_redis.consume, _request(f"10.9.3.{ip}"), f"{who}@ours.org", dry_run=dry
-        )
-        other = allauths(_request(f"10.9.4.{ip}"), f"{who}@theirs.org", dry_run=dry)
-        assert bool(mine) == bool(other), f"step {step}: {what} {ip} {who}"
-        if mine and not dry:
-            ours.append(mine)
-            theirs.append(other)
+    _same_answers(
+        20,
+        150,
+        lambda pick, dry: _consume_all(
+            ratelimit_redis.consume,
+            _request(f"10.9.3.{pick % 2}"),
+            f"{pick // 2}@ours.org",
+            dry_run=dry,
+        ),
+        allauths,
+    )
 
 
 def test_a_refused_rate_raises_when_asked_and_the_earlier_keep_their_use() -> None:
@@ -179,36 +175,45 @@ def test_one_round_trip_per_use(monkeypatch: pytest.MonkeyPatch) -> None:
     assert sent == ["EVALSHA"] * 5
 
 
-def test_the_same_answers_as_allauths_own_code() -> None:
-    """A random mix of uses, dry runs and roll-backs, against allauth's own code (its lock,
-    its pickled list) on a key of its own: every answer the same."""
-    rng = random.Random(19)
-    ours_request, theirs_request = _request("10.9.0.2"), _request("10.9.0.3")
-    ours_usages: list[Any] = []
-    theirs_usages: list[Any] = []
-    for step in range(120):
+def _same_answers(
+    seed: int, steps: int, ours: Callable[[int, bool], Any], theirs: Callable[[int, bool], Any]
+) -> None:
+    """A random mix of uses, dry runs and roll-backs: ``ours(pick, dry_run)`` and
+    ``theirs(pick, dry_run)`` (the same ``pick`` of who asks) answer alike every time."""
+    rng = random.Random(seed)
+    kept: list[tuple[Any, Any]] = []
+    for step in range(steps):
         what = rng.choice(["use", "use", "use", "dry", "rollback"])
         if what == "rollback":
-            if ours_usages:
-                index = rng.randrange(len(ours_usages))
-                ours_usages.pop(index).rollback()
-                theirs_usages.pop(index).rollback()
+            if kept:
+                mine, other = kept.pop(rng.randrange(len(kept)))
+                mine.rollback()
+                other.rollback()
             continue
-        dry = what == "dry"
-        ours = _consume(
+        pick, dry = rng.randrange(4), what == "dry"
+        mine, other = ours(pick, dry), theirs(pick, dry)
+        assert bool(mine) == bool(other), f"step {step}: {what} {pick}"
+        if mine and not dry:
+            kept.append((mine, other))
+
+
+def test_the_same_answers_as_allauths_own_code() -> None:
+    """Against allauth's own code (its lock, its pickled list) on a key of its own."""
+    ours_request, theirs_request = _request("10.9.0.2"), _request("10.9.0.3")
+    _same_answers(
+        19,
+        120,
+        lambda _pick, dry: _consume(
             ratelimit_redis.consume_single_rate, ours_request, "same", "4/m/ip", dry_run=dry
-        )
-        theirs = _consume(
+        ),
+        lambda _pick, dry: _consume(
             ratelimit_redis._original_consume_single_rate,
             theirs_request,
             "same",
             "4/m/ip",
             dry_run=dry,
-        )
-        assert bool(ours) == bool(theirs), f"step {step}: {what}"
-        if ours and not dry:
-            ours_usages.append(ours)
-            theirs_usages.append(theirs)
+        ),
+    )
 
 
 def test_a_use_counts_only_within_the_window() -> None:
