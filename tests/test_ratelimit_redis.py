@@ -41,6 +41,31 @@ def _consume(impl: Any, request: Any, action: str, rate: str, **kwargs: Any) -> 
     )
 
 
+def _commands_sent(monkeypatch: pytest.MonkeyPatch, client: Any) -> list[Any]:
+    """The names of the commands ``client`` sends from now on (one per round trip)."""
+    sent: list[Any] = []
+    real = type(client).execute_command
+
+    def counting(self: Any, *args: Any, **kwargs: Any) -> Any:
+        sent.append(args[0])
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(client), "execute_command", counting)
+    return sent
+
+
+def _redis_scripts_fail(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every rate-limit script call fails as with Redis gone."""
+
+    def broken(client: Any, source: str = "") -> Any:
+        def call(**kwargs: Any) -> Any:
+            raise ConnectionError("Redis gone")
+
+        return call
+
+    monkeypatch.setattr(ratelimit_redis, "_script", broken)
+
+
 def test_installed_for_allauths_consume() -> None:
     assert allauth_ratelimit._consume_single_rate is ratelimit_redis.consume_single_rate
     assert allauth_ratelimit.consume is ratelimit_redis.consume
@@ -60,14 +85,7 @@ def test_all_rates_of_an_action_in_one_round_trip_and_back_in_one(
     client = redis_client()
     request = _request("10.9.2.1")
     assert _consume_all(ratelimit_redis.consume, request, "a@example.org")  # loads the script
-    sent: list[Any] = []
-    real = type(client).execute_command
-
-    def counting(self: Any, *args: Any, **kwargs: Any) -> Any:
-        sent.append(args[0])
-        return real(self, *args, **kwargs)
-
-    monkeypatch.setattr(type(client), "execute_command", counting)
+    sent = _commands_sent(monkeypatch, client)
     usage = _consume_all(ratelimit_redis.consume, request, "a@example.org")
     assert sent == ["EVALSHA"] and len(usage.usage) == 2
     trips: list[int] = []
@@ -140,13 +158,7 @@ def test_a_refused_rate_raises_when_asked_and_the_earlier_keep_their_use() -> No
 
 
 def test_redis_down_falls_back_for_several_rates(monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(client: Any, source: str = "") -> Any:
-        def call(**kwargs: Any) -> Any:
-            raise ConnectionError("Redis gone")
-
-        return call
-
-    monkeypatch.setattr(ratelimit_redis, "_script", broken)
+    _redis_scripts_fail(monkeypatch)
     monkeypatch.setattr(
         allauth_ratelimit, "_consume_single_rate", ratelimit_redis._original_consume_single_rate
     )
@@ -162,14 +174,7 @@ def test_one_round_trip_per_use(monkeypatch: pytest.MonkeyPatch) -> None:
     request = _request("10.9.0.1")
     # The first use on a Redis server loads the script (EVALSHA, SCRIPT LOAD, EVALSHA).
     assert _consume(ratelimit_redis.consume_single_rate, request, "rt", "10/m/ip")
-    sent: list[Any] = []
-    real = type(client).execute_command
-
-    def counting(self: Any, *args: Any, **kwargs: Any) -> Any:
-        sent.append(args[0])
-        return real(self, *args, **kwargs)
-
-    monkeypatch.setattr(type(client), "execute_command", counting)
+    sent = _commands_sent(monkeypatch, client)
     for _ in range(5):
         assert _consume(ratelimit_redis.consume_single_rate, request, "rt", "10/m/ip")
     assert sent == ["EVALSHA"] * 5
@@ -245,13 +250,7 @@ def test_a_list_written_by_allauths_own_code_is_replaced() -> None:
 
 
 def test_redis_down_falls_back_to_allauths_own_code(monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(client: Any, source: str = "") -> Any:
-        def call(**kwargs: Any) -> Any:
-            raise ConnectionError("Redis gone")
-
-        return call
-
-    monkeypatch.setattr(ratelimit_redis, "_script", broken)
+    _redis_scripts_fail(monkeypatch)
     request = _request("10.9.0.6")
     usage = _consume(ratelimit_redis.consume_single_rate, request, "down", "1/m/ip")
     assert usage and not isinstance(usage, ratelimit_redis.RedisRateUsage)
