@@ -54,6 +54,20 @@ def _commands_sent(monkeypatch: pytest.MonkeyPatch, client: Any) -> list[Any]:
     return sent
 
 
+def _redis_key(request: Any, action: str, rate: str) -> str:
+    """The Redis key of one rate of an action for ``request``'s address."""
+    return str(
+        cache.make_key(
+            allauth_ratelimit.get_cache_key(
+                request,
+                app="allauth.account",
+                action=action,
+                rate=allauth_ratelimit.parse_rate(rate),
+            )
+        )
+    )
+
+
 def _redis_scripts_fail(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every rate-limit script call fails as with Redis gone."""
 
@@ -143,14 +157,7 @@ def test_a_refused_rate_raises_when_asked_and_the_earlier_keep_their_use() -> No
     assert _consume_all(ratelimit_redis.consume, request, "k@example.org") is None
     with pytest.raises(allauth_ratelimit.RateLimited):
         _consume_all(ratelimit_redis.consume, request, "k@example.org", raise_exception=True)
-    ip_key = cache.make_key(
-        allauth_ratelimit.get_cache_key(
-            request,
-            app="allauth.account",
-            action="two",
-            rate=allauth_ratelimit.parse_rate("6/m/ip"),
-        )
-    )
+    ip_key = _redis_key(request, "two", "6/m/ip")
     assert redis_client().zcard(ip_key) == 5
     # A GET is not limited unless asked (allauth's rule).
     get = RequestFactory().get("/", REMOTE_ADDR="10.9.5.1")
@@ -229,14 +236,7 @@ def test_a_use_counts_only_within_the_window() -> None:
     time.sleep(1.1)
     assert _consume(ratelimit_redis.consume_single_rate, request, "window", "2/1s/ip")
     # The key expires with its window: nothing is left behind in Redis.
-    key = cache.make_key(
-        allauth_ratelimit.get_cache_key(
-            request,
-            app="allauth.account",
-            action="window",
-            rate=allauth_ratelimit.parse_rate("2/1s/ip"),
-        )
-    )
+    key = _redis_key(request, "window", "2/1s/ip")
     assert 0 < cache.redis().pttl(key) <= 1000  # type: ignore[attr-defined]
 
 
