@@ -1,12 +1,13 @@
 """allauth's rate limits in one Redis round trip per action (``accounts/ratelimit_redis.py``):
 the same answers as allauth's own code, a use's roll-back in one round trip, the window
-honoured, and the limits of the real login pages still hold. Needs Redis as the cache."""
+honoured, and the limits of the real login pages still hold. With the run's Redis as the
+cache (PostgreSQL pass) or a Redis server of the module's own (SQLite pass)."""
 
 from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -17,14 +18,38 @@ from django.test import Client, RequestFactory
 from openjobcenter.accounts import ratelimit_redis
 from openjobcenter.core.cache import SharedRedisCache, redis_client, redis_round_trip
 from tests.conftest import PASSWORD
+from tests.messaging.faults import RedisServer
 
-pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def _own_redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer | None]:
+    """A Redis server of this module's own when the run has none as its cache (the SQLite
+    pass): the rate limits' Redis code is tested in both passes."""
+    if isinstance(caches["default"], SharedRedisCache):
+        yield None
+        return
+    server = RedisServer(tmp_path_factory.mktemp("ratelimit-redis"))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture(autouse=True)
-def _need_redis() -> None:
-    if not isinstance(caches["default"], SharedRedisCache):
-        pytest.skip("needs Redis as the cache (REDIS_URL)")
+def _redis_cache(_own_redis: RedisServer | None, settings: Any) -> None:
+    if _own_redis is None:
+        return
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "openjobcenter.core.cache.SharedRedisCache",
+            "LOCATION": _own_redis.url,
+            "KEY_PREFIX": "ratelimit",
+        }
+    }
+    redis_client().flushdb()  # the server is this module's alone
 
 
 def _request(ip: str) -> Any:
