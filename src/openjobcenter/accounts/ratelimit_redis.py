@@ -22,8 +22,9 @@ An action with several rates (a failed login counts per address and per e-mail a
 is one script over all of them, in allauth's order and with its rule for a refusal: the
 rates before the refusing one keep their use, the rest are not asked. Its roll-back
 removes all its members in one round trip. A password login makes three round trips
-(failed-login check, login, roll-back) instead of five. A key still holding allauth's pickled list (written before this was installed)
-is replaced by the set: counting starts anew once, at the upgrade.
+(failed-login check, login, roll-back) instead of five. A single rate is the same script
+over one key. A key still holding allauth's pickled list (written before this was
+installed) is replaced by the set: counting starts anew once, at the upgrade.
 
 Only with Redis as the cache (``SharedRedisCache``); with the embedded default's
 database cache, and whenever Redis cannot be reached, allauth's own code runs as before.
@@ -47,26 +48,10 @@ from openjobcenter.core.cache import SharedRedisCache, redis_client, redis_round
 
 logger = logging.getLogger(__name__)
 
-# KEYS[1]: the rate's key; ARGV: now (s), window (s), amount, dry run ("1"/"0"), member.
-_CONSUME = """
-local key = KEYS[1]
-local kind = redis.call('TYPE', key)['ok']
-if kind ~= 'zset' and kind ~= 'none' then redis.call('DEL', key) end
-local now = tonumber(ARGV[1])
-local window = tonumber(ARGV[2])
-redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
-if redis.call('ZCARD', key) >= tonumber(ARGV[3]) then return 0 end
-if ARGV[4] == '0' then
-  redis.call('ZADD', key, now, ARGV[5])
-  redis.call('PEXPIRE', key, math.ceil(window * 1000))
-end
-return 1
-"""
-
 # KEYS: one per rate, in allauth's order; ARGV: now (s), dry run ("1"/"0"), then per rate
 # its window (s), amount and member. Returns 0 when every rate allows the use, else the
 # (1-based) index of the rate that refused it: the ones before it keep their use.
-_CONSUME_ALL = """
+_CONSUME = """
 local now = tonumber(ARGV[1])
 for i, key in ipairs(KEYS) do
   local at = 3 + (i - 1) * 3
@@ -85,7 +70,7 @@ return 0
 
 _original_consume_single_rate = allauth_ratelimit._consume_single_rate
 _original_consume = allauth_ratelimit.consume
-_scripts: dict[tuple[int, str], Any] = {}
+_scripts: dict[int, Any] = {}
 # A use's member: unique per process and use without ``uuid4`` (``os.urandom`` releases the
 # GIL, which is what this module saves: py-spy found it in the login's samples).
 _uses = itertools.count()
@@ -105,11 +90,52 @@ class RedisRateUsage(allauth_ratelimit.SingleRateLimitUsage):  # type: ignore[mi
             logger.warning("rate limit roll-back failed", exc_info=True)
 
 
-def _script(client: Any, source: str = _CONSUME) -> Any:
-    found = _scripts.get((id(client), source))
+def _script(client: Any) -> Any:
+    found = _scripts.get(id(client))
     if found is None:
-        found = _scripts[(id(client), source)] = client.register_script(source)
+        found = _scripts[id(client)] = client.register_script(_CONSUME)
     return found
+
+
+def _consume_in_redis(
+    backend: SharedRedisCache,
+    request: HttpRequest,
+    *,
+    app: str,
+    action: str,
+    rates: list[allauth_ratelimit.Rate],
+    key: Any,
+    user: Any,
+    dry_run: bool,
+) -> list[RedisRateUsage] | None:
+    """One use of each of ``rates`` in one script run: their uses, or None when a rate
+    refused (the ones before it keep theirs). Raises when Redis cannot be reached."""
+    cache_keys = [
+        allauth_ratelimit.get_cache_key(
+            request, app=app, action=action, rate=rate, key=key, user=user
+        )
+        for rate in rates
+    ]
+    redis_keys = [backend.make_key(k) for k in cache_keys]
+    now = time.time()
+    members = [f"{now:.6f}:{os.getpid()}:{next(_uses)}" for _ in rates]
+    args: list[Any] = [repr(now), int(dry_run)]
+    for rate, member in zip(rates, members, strict=True):
+        args += [repr(float(rate.duration)), rate.amount, member]
+    if int(_script(backend.redis())(keys=redis_keys, args=args)):
+        return None
+    return [
+        RedisRateUsage(
+            cache_key=cache_key,
+            cache_duration=rate.duration,
+            timestamp=now,
+            redis_key=redis_key,
+            member="" if dry_run else member,
+        )
+        for rate, cache_key, redis_key, member in zip(
+            rates, cache_keys, redis_keys, members, strict=True
+        )
+    ]
 
 
 @dataclass
@@ -158,32 +184,25 @@ def consume_single_rate(
     backend = caches["default"]
     if not isinstance(backend, SharedRedisCache):
         return allauths_own()
-    cache_key = allauth_ratelimit.get_cache_key(
-        request, app=app, action=action, rate=rate, key=key, user=user
-    )
-    redis_key = backend.make_key(cache_key)
-    now = time.time()
-    member = f"{now:.6f}:{os.getpid()}:{next(_uses)}"
-    client = backend.redis()
     try:
-        allowed = _script(client)(
-            keys=[redis_key],
-            args=[repr(now), repr(float(rate.duration)), rate.amount, int(dry_run), member],
+        usages = _consume_in_redis(
+            backend,
+            request,
+            app=app,
+            action=action,
+            rates=[rate],
+            key=key,
+            user=user,
+            dry_run=dry_run,
         )
     except Exception:
         logger.warning("rate limit in Redis failed, allauth's own way", exc_info=True)
         return allauths_own()
-    if not allowed:
+    if usages is None:
         if raise_exception:
             raise RateLimited
         return None
-    return RedisRateUsage(
-        cache_key=cache_key,
-        cache_duration=rate.duration,
-        timestamp=now,
-        redis_key=redis_key,
-        member="" if dry_run else member,
-    )
+    return usages[0]
 
 
 def consume(
@@ -218,41 +237,25 @@ def consume(
     rates = allauth_ratelimit.get_rates(app=app, action=action, config=config)
     if not rates:
         return RedisRateLimitUsage(usage=[])
-    cache_keys = [
-        allauth_ratelimit.get_cache_key(
-            request, app=app, action=action, rate=rate, key=key, user=user
-        )
-        for rate in rates
-    ]
-    redis_keys = [backend.make_key(k) for k in cache_keys]
-    now = time.time()
-    members = [f"{now:.6f}:{os.getpid()}:{next(_uses)}" for _ in rates]
-    args: list[Any] = [repr(now), int(dry_run)]
-    for rate, member in zip(rates, members, strict=True):
-        args += [repr(float(rate.duration)), rate.amount, member]
     try:
-        refused_at = int(_script(backend.redis(), _CONSUME_ALL)(keys=redis_keys, args=args))
+        usages = _consume_in_redis(
+            backend,
+            request,
+            app=app,
+            action=action,
+            rates=rates,
+            key=key,
+            user=user,
+            dry_run=dry_run,
+        )
     except Exception:
         logger.warning("rate limit in Redis failed, allauth's own way", exc_info=True)
         return _original_consume(request, **arguments)
-    if refused_at:
+    if usages is None:
         if raise_exception:
             raise RateLimited
         return None
-    return RedisRateLimitUsage(
-        usage=[
-            RedisRateUsage(
-                cache_key=cache_key,
-                cache_duration=rate.duration,
-                timestamp=now,
-                redis_key=redis_key,
-                member="" if dry_run else member,
-            )
-            for rate, cache_key, redis_key, member in zip(
-                rates, cache_keys, redis_keys, members, strict=True
-            )
-        ]
-    )
+    return RedisRateLimitUsage(usage=list(usages))
 
 
 def install() -> None:

@@ -47,7 +47,7 @@ class TenantMiddleware:
         # Asked by every page's layout (the banner of a representative acting for a
         # customer); set only by ``customer_required`` while one does. A missing attribute
         # costs Django's template engine a ``dir(request)`` per page: a quarter of the
-        # tenant start page's CPU (py-spy under bench/http_baseline.py).
+        # tenant start page view's GIL-holding samples (py-spy under bench/http_baseline.py).
         tenant_request(request).acting_mandate = None
         if jobcenter is not None:
             set_log_jobcenter(jobcenter.slug)
