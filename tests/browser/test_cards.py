@@ -112,3 +112,29 @@ def test_admin_wallet_page_with_axe(
     submit(page, page.get_by_role("button", name="Zertifikat speichern"))
     expect(page.get_by_role("alert")).to_contain_text("ist kein Zertifikat im Format PKCS #12")
     check_a11y(page, "/fulda/staff/kundenkarte/ (400)")
+
+
+def test_the_home_card_keeps_name_and_number_on_one_line_in_persian_at_390px(
+    phone: BrowserContext, card_module: Jobcenter, customer: CustomerProfile
+) -> None:
+    """A long translated label (Persian with the German term beside it) once took the whole
+    width and broke the number into one letter per line."""
+    page = phone.new_page()
+    log_in(page, customer.user.email)
+    page.goto("/fulda/mein-bereich/")
+    page.select_option("#language-select", "fa")
+    page.click(".language-switch button[type=submit]")
+    page.goto("/fulda/mein-bereich/")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    for value in ("Karl Kunde", "A-1001"):
+        cell = page.locator(".customer-card-data dd", has_text=value)
+        # The text's own height (its range, not the grid cell, which its label stretches).
+        height = float(
+            cell.evaluate(
+                "e => { const r = document.createRange(); r.selectNodeContents(e);"
+                " return r.getBoundingClientRect().height }"
+            )
+        )
+        line = float(cell.evaluate("e => parseFloat(getComputedStyle(e).lineHeight) || 24"))
+        assert height < 1.6 * line, (value, height, line)
+    check_a11y(page, "/fulda/mein-bereich/ (fa, 390 px)")
