@@ -7,5 +7,5 @@ from __future__ import annotations
 from openjobcenter.config.settings import *  # noqa: F403
 from openjobcenter.config.settings import DATABASES
 
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+if DATABASES["default"]["ENGINE"] == "openjobcenter.core.postgresql":
     DATABASES["default"]["ENGINE"] = "bench.timed_postgresql"

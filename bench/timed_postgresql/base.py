@@ -1,5 +1,6 @@
-"""Django's PostgreSQL backend, with the time of each ``COMMIT`` added to a per-thread
-clock while one runs (``commit_clock``): how ``bench/chat_asgi.py`` times a send's commit.
+"""The platform's PostgreSQL backend (``openjobcenter.core.postgresql``), with the time of
+each ``COMMIT`` added to a per-thread clock while one runs (``commit_clock``): how
+``bench/chat_asgi.py`` times a send's commit.
 
 A database backend of its own is Django's documented way to extend what a connection
 does (``ENGINE`` names the package; ``bench/chat_settings.py`` sets it for the chat
@@ -16,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.db.backends.postgresql import base
+from openjobcenter.core.postgresql import base
 
 _clock = threading.local()
 

@@ -122,12 +122,10 @@ class DatabaseConfig:
                 HOST=self.host,
                 PORT=self.port,
                 CONN_MAX_AGE=0,
-                # With a pool, Django passes ``check=ConnectionPool.check_connection``
-                # (its way of setting the pool's check; giving ``check`` in OPTIONS["pool"]
-                # as well would be a duplicate argument): every connection is tried with
-                # an empty query before it is handed out, so one the network or a
-                # database restart cut while it sat idle is replaced, not given to a
-                # request that would fail with it.
+                # The pool checks every connection before it hands it out, so one the
+                # network or a database restart cut while it sat idle is replaced, not
+                # given to a request that would fail with it (core/postgresql: with an
+                # empty query unless it came back a moment ago and its socket is quiet).
                 CONN_HEALTH_CHECKS=True,
                 OPTIONS=options,
             )
@@ -162,7 +160,8 @@ def parse_database_url(name: str, url: str, base_dir: Path) -> DatabaseConfig:
             raise ConfigError(msg) from None
         options = {k: v[-1] for k, v in parse_qs(parts.query).items()}
         return DatabaseConfig(
-            engine="django.db.backends.postgresql",
+            # Django's, with a cheaper check of pooled connections (core/postgresql).
+            engine="openjobcenter.core.postgresql",
             name=db_name,
             user=unquote(parts.username or ""),
             password=unquote(parts.password or ""),

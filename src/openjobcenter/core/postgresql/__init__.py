@@ -1,0 +1,1 @@
+"""The platform's PostgreSQL database backend (``ENGINE``, set by ``config/env.py``)."""
