@@ -22,6 +22,7 @@ from django.utils import translation
 from openjobcenter.accounts.models import CustomerProfile, Role, StaffMembership, User
 from openjobcenter.appointments.models import AppointmentType, WeeklyHours
 from openjobcenter.core import clock as clock_module
+from openjobcenter.tenants import jcwatch
 from openjobcenter.tenants.demo import load_jobcenters
 from openjobcenter.tenants.models import Jobcenter, Office
 from tests import axe_report
@@ -217,6 +218,8 @@ def clear_cache() -> None:
     keys = list(client.scan_iter(match=f"{config.get('KEY_PREFIX', '')}:*", count=1000))
     if keys:
         client.delete(*keys)
+    # The job centres' version went with the keys: what this process heard is forgotten.
+    jcwatch.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from openjobcenter.tenants import jccache
+from openjobcenter.tenants import jccache, jcwatch
 from openjobcenter.tenants.models import Jobcenter
 from openjobcenter.tenants.services import jobcenter_update
 from tests.conftest import make_user
@@ -43,8 +43,10 @@ def test_a_write_on_another_node_shows_on_the_next_request(client: Client, jc_a:
             "UPDATE tenants_jobcenter SET name = %s WHERE id = %s", ["Kreis Neu-Fulda", jc_a.pk]
         )
     assert "Kreis Neu-Fulda" not in client.get("/fulda/").content.decode()  # the cached copy
-    # ... which that node's write announces through the shared cache:
+    # ... which that node's write announces through the shared cache (and, with Redis, on
+    # the channel every process listens to: tests/tenants/test_jobcenter_watch.py):
     cache.set(jccache.VERSION_KEY, "set-by-another-node", timeout=None)
+    jcwatch.announce("set-by-another-node")
     assert "Kreis Neu-Fulda" in client.get("/fulda/").content.decode()
 
 

@@ -3,8 +3,9 @@
 Every tenant request needs its job centre (slug from the path, or the host name). Reading
 it from the database each time cost about a sixth of a tenant page's CPU
 (bench/http_baseline.py). Each process therefore keeps the rows it has read, tagged with a
-*version* that lives in the shared cache (Redis in production): one cheap ``GET`` per
-request compares it. Any write to a job centre (``Jobcenter.save``/``delete``, and
+*version* that lives in the shared cache (Redis in production). With Redis each process
+hears every new version on a channel (``jcwatch.py``) and compares with that; otherwise,
+and while it is not listening, one cheap ``GET`` per request asks. Any write to a job centre (``Jobcenter.save``/``delete``, and
 ``update``/``delete`` on its query sets) sets a new version, immediately and again once the
 transaction commits, so the next request on every node reads the row afresh: a change of
 branding or modules shows at once everywhere. (The immediate bump alone could let another
@@ -26,6 +27,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
+
+from openjobcenter.tenants import jcwatch
 
 if TYPE_CHECKING:
     from openjobcenter.tenants.models import Jobcenter
@@ -61,10 +64,13 @@ def reset_local() -> None:
 
 
 def _set_new_version() -> None:
+    version = uuid.uuid4().hex
     try:
-        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        cache.set(VERSION_KEY, version, timeout=None)
     except Exception:  # the cache is down: nobody can use a stale copy without it either
         logger.warning("job centre cache version not bumped", exc_info=True)
+    else:
+        jcwatch.announce(version)  # every process hears it (Redis), this one at once
     reset_local()
 
 
@@ -74,16 +80,29 @@ def bump_version() -> None:
     transaction.on_commit(_set_new_version)
 
 
-def _current_version() -> str | None:
-    try:
+def _read_shared_version() -> str | None:
+    """The version in the shared cache, a new one if there is none; raises when the cache
+    cannot be reached."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
         version = cache.get(VERSION_KEY)
-        if version is None:
-            cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-            version = cache.get(VERSION_KEY)
+    return str(version) if version is not None else None
+
+
+def _current_version() -> str | None:
+    # Heard from the channel (Redis: no round trip), else asked (jcwatch).
+    heard, seq = jcwatch.heard_version(_read_shared_version)
+    if heard is not None:
+        return heard
+    try:
+        version = _read_shared_version()
     except Exception:
         logger.warning("job centre cache unavailable, reading the database", exc_info=True)
         return None
-    return str(version) if version is not None else None
+    if version is not None:
+        jcwatch.offer(version, seq)
+    return version
 
 
 def current_version() -> str | None:
