@@ -3,7 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 
 from openjobcenter.tenants.models import Jobcenter
 
@@ -22,6 +24,28 @@ def test_landing_lists_all_27_hessian_job_centres_by_kind(client: Client, jobcen
     municipal, joint = html.split("Gemeinsame Einrichtungen", 1)
     assert "Landkreis Fulda" in municipal
     assert "Stadt Frankfurt am Main" in joint
+
+
+def test_landing_list_is_rendered_once_and_a_changed_job_centre_shows_at_once(
+    client: Client, jobcenters
+) -> None:
+    assert "Landkreis Fulda" in client.get("/").content.decode()
+    with CaptureQueriesContext(connection) as ctx:
+        again = client.get("/").content.decode()
+    assert "Landkreis Fulda" in again
+    assert [q["sql"] for q in ctx.captured_queries if "tenants_jobcenter" in q["sql"]] == []
+    # A rename (any write to a job centre sets a new version): the list shows it at once.
+    fulda = jobcenters["fulda"]
+    fulda.name = "Landkreis Fulda (Kreisjobcenter)"
+    fulda.save(update_fields=["name"])
+    assert "Landkreis Fulda (Kreisjobcenter)" in client.get("/").content.decode()
+    # One language's list is not another's.
+    english = client.get("/", headers={"accept-language": "en"}).content.decode()
+    assert "Joint job centres" in english
+    assert "Gemeinsame Einrichtungen" not in english
+    # A deactivated job centre leaves the list at once.
+    Jobcenter.objects.filter(pk=fulda.pk).update(is_active=False)
+    assert 'href="/fulda/"' not in client.get("/").content.decode()
 
 
 @pytest.mark.parametrize(

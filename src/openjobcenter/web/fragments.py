@@ -30,12 +30,12 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from openjobcenter.tenants.jccache import version_of
+from openjobcenter.tenants.jccache import current_version, version_of
 
 if TYPE_CHECKING:
     from openjobcenter.tenants.models import Jobcenter
 
-__all__ = ["cached_part", "platform_part", "reset"]
+__all__ = ["cached_part", "jobcenters_part", "platform_part", "reset"]
 
 # Job centres x languages x variants: bounded, cleared when full.
 MAX_ENTRIES = 2000
@@ -70,6 +70,32 @@ def platform_part(name: str, variant: str, render: Callable[[], str]) -> SafeStr
         if len(_platform_parts) >= MAX_ENTRIES:
             _platform_parts.clear()
         _platform_parts[key] = html
+    return html
+
+
+def jobcenters_part(name: str, variant: str, render: Callable[[], str]) -> SafeString:
+    """The part ``name`` of a page without a job centre that shows job centres' rows (the
+    landing page's list of all of them), rendered by ``render`` once per process, language,
+    ``variant`` and the job centres' shared version (``tenants.jccache``: any change of a
+    job centre sets a new one, on every node). Rendered afresh while the version is
+    unknown (the shared cache unreachable)."""
+    version = current_version()
+    if version is None:
+        return mark_safe(render())
+    key = (0, get_language() or "", name, variant)
+    with _lock:
+        if _seen["version"] != version:
+            _parts.clear()
+            _seen["version"] = version
+        found = _parts.get(key)
+    if found is not None:
+        return found[0]
+    html = mark_safe(render())
+    with _lock:
+        if _seen["version"] == version:
+            if len(_parts) >= MAX_ENTRIES:
+                _parts.clear()
+            _parts[key] = (html, None)
     return html
 
 

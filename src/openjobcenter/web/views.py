@@ -34,7 +34,7 @@ from openjobcenter.core.unavailable import outage_code, unavailable_response, wa
 from openjobcenter.tenants import modules
 from openjobcenter.tenants.colours import on_colour
 from openjobcenter.tenants.selectors import active_jobcenters, lookup
-from openjobcenter.web.fragments import cached_part
+from openjobcenter.web.fragments import cached_part, jobcenters_part
 
 
 @require_safe
@@ -44,9 +44,20 @@ def landing(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"query": query, "found": found}
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "web/_lookup_results.html", context)
-    jobcenters = list(active_jobcenters().only("slug", "name", "kind"))
-    context["municipal"] = [jc for jc in jobcenters if jc.kind == "municipal"]
-    context["joint"] = [jc for jc in jobcenters if jc.kind == "joint"]
+
+    def render_list() -> str:
+        jobcenters = list(active_jobcenters().only("slug", "name", "kind"))
+        return render_to_string(
+            "web/_landing_list.html",
+            {
+                "municipal": [jc for jc in jobcenters if jc.kind == "municipal"],
+                "joint": [jc for jc in jobcenters if jc.kind == "joint"],
+            },
+        )
+
+    # All job centres, the same for everyone of one language: rendered once per process
+    # and job-centre version (web/fragments.py), with its query.
+    context["list_html"] = jobcenters_part("landing", get_urlconf() or "", render_list)
     return render(request, "web/landing.html", context)
 
 
