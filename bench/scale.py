@@ -312,7 +312,13 @@ def measure_mode(
     log_dir: Path,
     holder_pid: int | None = None,
 ) -> dict[str, Any]:
-    from bench.scale_load import connections_per_node, pool_counters, run_users
+    from bench.scale_load import (
+        connections_per_node,
+        gc_delta,
+        pool_counters,
+        pool_delta,
+        run_users,
+    )
 
     offsets = log_offsets(log_dir, [n.name for n in nodes])
     pool0 = {n.name: pool_counters(n, args.metrics_token) for n in nodes}
@@ -370,22 +376,11 @@ def measure_mode(
             for name, v in conns.items()
         },
         # Waits for a pooled connection (all of the node's: requests and chat threads).
-        "pool": {name: _pool_delta(pool0[name], pool1[name]) for name in pool0},
+        "pool": {name: pool_delta(pool0[name], pool1[name]) for name in pool0},
+        # The garbage collector's pauses on each node during the mode.
+        "gc": {name: gc_delta(pool0[name], pool1[name]) for name in pool0},
         "slow_ms": args.slow_ms,
         "slow": slow_requests(log_dir, offsets) if args.slow_ms else [],
-    }
-
-
-def _pool_delta(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
-    taken = after.get("taken", 0) - before.get("taken", 0)
-    waited = after.get("waited", 0) - before.get("waited", 0)
-    wait_ms = 1000 * (after.get("wait_s", 0) - before.get("wait_s", 0))
-    return {
-        "taken": taken,
-        "waited_pct": round(100 * waited / max(1, taken), 1),
-        "ms_waited_per_take": round(wait_ms / max(1, taken), 2),
-        "ms_per_wait": round(wait_ms / max(1, waited), 1),
-        "timeouts": after.get("timeouts", 0) - before.get("timeouts", 0),
     }
 
 

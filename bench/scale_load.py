@@ -124,7 +124,8 @@ def connections_per_node(admin_dsn: str, db_name: str) -> dict[str, int]:
 
 def pool_counters(node: Node, token: str) -> dict[str, float]:
     """The node's connection-pool counters from its ``/metrics`` (core.metrics.PoolCollector):
-    connections taken, taken after waiting, seconds waited, timeouts."""
+    connections taken, taken after waiting, seconds waited, timeouts; and its garbage
+    collector's pauses (``ojc_gc_pause_seconds``)."""
     from prometheus_client.parser import text_string_to_metric_families
 
     request = urllib.request.Request(
@@ -143,7 +144,50 @@ def pool_counters(node: Node, token: str) -> dict[str, float]:
         for sample in family.samples:
             if sample.name in wanted and sample.labels.get("alias") == "default":
                 found[wanted[sample.name]] = sample.value
+            elif sample.name.startswith("ojc_gc_pause_seconds"):
+                # The garbage collector's pauses: all, full ones, and those over 100 ms.
+                generation = sample.labels.get("generation", "")
+                if sample.name.endswith("_count"):
+                    found["gc_n"] = found.get("gc_n", 0) + sample.value
+                    found["gc_over_100ms"] = found.get("gc_over_100ms", 0) + sample.value
+                    if generation == "2":
+                        found["gc_full_n"] = sample.value
+                elif sample.name.endswith("_sum"):
+                    found["gc_s"] = found.get("gc_s", 0) + sample.value
+                    if generation == "2":
+                        found["gc_full_s"] = sample.value
+                elif sample.name.endswith("_bucket") and sample.labels.get("le") == "0.1":
+                    found["gc_over_100ms"] = found.get("gc_over_100ms", 0) - sample.value
     return found
+
+
+def pool_delta(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+    """Waits for a pooled connection between two ``pool_counters`` readings."""
+    taken = after.get("taken", 0) - before.get("taken", 0)
+    waited = after.get("waited", 0) - before.get("waited", 0)
+    wait_ms = 1000 * (after.get("wait_s", 0) - before.get("wait_s", 0))
+    return {
+        "taken": taken,
+        "waited_pct": round(100 * waited / max(1, taken), 1),
+        "ms_waited_per_take": round(wait_ms / max(1, taken), 2),
+        "ms_per_wait": round(wait_ms / max(1, waited), 1),
+        "timeouts": after.get("timeouts", 0) - before.get("timeouts", 0),
+    }
+
+
+def gc_delta(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+    """The garbage collector's pauses between two ``pool_counters`` readings."""
+
+    def diff(key: str) -> float:
+        return after.get(key, 0) - before.get(key, 0)
+
+    return {
+        "pauses": int(diff("gc_n")),
+        "paused_ms": round(1000 * diff("gc_s"), 1),
+        "over_100ms": int(diff("gc_over_100ms")),
+        "full": int(diff("gc_full_n")),
+        "full_ms": round(1000 * diff("gc_full_s"), 1),
+    }
 
 
 # --- virtual users --------------------------------------------------------------------

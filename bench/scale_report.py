@@ -138,6 +138,7 @@ def print_size(r: dict[str, Any]) -> None:
             f"{mode['generator_cpu_pct']}, idle-socket holder {mode['holder_cpu_pct']}"
         )
         print(f"   pooled connections per node (waits): {mode.get('pool')}")
+        print(f"   garbage collector per node (pauses): {mode.get('gc')}")
         print(
             f"   {'operation':24} {'n':>6} {'/s':>6} {'srv p50':>8} {'srv p95':>8} "
             f"{'cpu p50':>8} {'cpu p95':>8} {'×base p95':>9} {'×base cpu':>9}"

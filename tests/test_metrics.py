@@ -114,6 +114,26 @@ def test_cache_hits_and_misses_are_counted(client: Client) -> None:
         assert grown >= 1, result
 
 
+def test_garbage_collection_pauses_are_timed_by_generation(client: Client) -> None:
+    import gc
+
+    _, before = scrape(client)
+    full_before = value(before, "ojc_gc_pause_seconds_count", generation="2")
+    young_before = value(before, "ojc_gc_pause_seconds_count", generation="0")
+    # A cycle only the collector can free, and one collection of each kind.
+    cycle: list[object] = []
+    cycle.append(cycle)
+    del cycle
+    gc.collect(0)
+    gc.collect()
+    _, after = scrape(client)
+    assert value(after, "ojc_gc_pause_seconds_count", generation="2") >= full_before + 1
+    assert value(after, "ojc_gc_pause_seconds_count", generation="0") >= young_before + 1
+    assert value(after, "ojc_gc_pause_seconds_sum", generation="2") > value(
+        before, "ojc_gc_pause_seconds_sum", generation="2"
+    )
+
+
 def test_backlogs_are_read_at_scrape_time(client: Client) -> None:
     _ready_task(timedelta(minutes=5))
     OutboxItem.objects.create(topic="applications.submitted", key="1", payload={"id": 1})

@@ -10,9 +10,11 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.conf import settings
 
-        from openjobcenter.core import audit_buffer, randomstrings, scheduler, tasklease
+        from openjobcenter.core import audit_buffer, metrics, randomstrings, scheduler, tasklease
         from openjobcenter.core.tasks import prune_task_results, sweep_outbox
 
+        # The garbage collector's pauses in /metrics (ojc_gc_pause_seconds).
+        metrics.time_garbage_collection()
         # CSRF tokens and session keys from one system call each (core/randomstrings.py).
         randomstrings.install()
         # Finished task rows hold task arguments: keep them briefly (core/tasks.py).

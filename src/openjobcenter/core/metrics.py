@@ -22,8 +22,10 @@ and at most a job centre's slug. Never a user, an id, an e-mail or a file name.
 from __future__ import annotations
 
 import atexit
+import gc
 import logging
 import os
+import time
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -111,6 +113,35 @@ def status_class(status: int) -> str:
 
 def pipeline_step(step: str, result: str) -> None:
     PIPELINE_STEPS.labels(step=step, result=result).inc()
+
+
+# --- The Python process ------------------------------------------------------------------
+GC_PAUSE = Histogram(
+    "ojc_gc_pause_seconds",
+    "Pauses of Python's cyclic garbage collector, by generation (2: a full collection, "
+    "which walks every object the process holds; thousands of open sockets make it long).",
+    ("generation",),
+    buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
+)
+_GC_PAUSE_BY_GENERATION = [GC_PAUSE.labels(str(g)) for g in range(3)]
+_gc_started = [0.0]
+
+
+def _time_gc(phase: str, info: dict[str, int]) -> None:
+    # The collector is not re-entered and runs in one thread at a time (it holds the GIL).
+    if phase == "start":
+        _gc_started[0] = time.perf_counter()
+    elif _gc_started[0]:
+        _GC_PAUSE_BY_GENERATION[min(int(info.get("generation", 2)), 2)].observe(
+            time.perf_counter() - _gc_started[0]
+        )
+        _gc_started[0] = 0.0
+
+
+def time_garbage_collection() -> None:
+    """Count the collector's pauses in ``ojc_gc_pause_seconds`` (once per process)."""
+    if _time_gc not in gc.callbacks:
+        gc.callbacks.append(_time_gc)
 
 
 # --- Scrape time ---------------------------------------------------------------------------
