@@ -59,6 +59,11 @@ SERVER_TIMING = env_bool("SERVER_TIMING", default=True)
 # A request slower than this is logged as a warning (core/middleware.py): visible with
 # LOG_LEVEL=warning, with its database time and CPU beside its duration. 0: never.
 SLOW_REQUEST_MS = env_int("SLOW_REQUEST_MS", 1000, minimum=0, maximum=600_000)
+# The web process's garbage collector (config/heap.py): freeze long-lived objects every
+# GC_FREEZE_EVERY_S seconds (0: only once at start-up), hand them back to a full pass every
+# GC_UNFREEZE_EVERY_S seconds.
+GC_FREEZE_EVERY_S = env_int("GC_FREEZE_EVERY_S", 0, minimum=0, maximum=3600)
+GC_UNFREEZE_EVERY_S = env_int("GC_UNFREEZE_EVERY_S", 3600, minimum=0, maximum=86_400)
 if PRODUCTION and DEBUG:
     msg = "DEBUG must not be on when OJC_ENV=production"
     raise ConfigError(msg)
