@@ -1,6 +1,7 @@
 """Reads of one's own data are audited through a Redis list written in bulk; reads of
 another person's data are audited at once; without Redis every entry is written at once
-(core/audit_buffer.py)."""
+(core/audit_buffer.py). ``/api/v1/me`` writes its entry along with the statement that
+reads (tests at the end). The buffered own read used here: the postbox consent (API)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from typing import Any
 import pytest
 import redis
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from openjobcenter.accounts.models import Role
@@ -29,15 +32,22 @@ def _need_redis() -> None:
 
 
 def _me(customer: Any, times: int = 1) -> None:
+    """``times`` reads of the customer's own data that go through the buffer."""
+    jobcenter = customer.jobcenter
+    if "postbox" not in jobcenter.enabled_modules:
+        jobcenter.enabled_modules = [*jobcenter.enabled_modules, "postbox"]
+        jobcenter.save()
     _token, key = api_token_create(user=customer.user, name="App")
     client = Client()
     for _ in range(times):
-        response = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}")
+        response = client.get(
+            f"/api/v1/postbox/{jobcenter.slug}/consent", HTTP_AUTHORIZATION=f"Bearer {key}"
+        )
         assert response.status_code == 200
 
 
 def _me_entries(customer: Any) -> Any:
-    return AuditEntry.objects.filter(object_type="me", subject=customer.user)
+    return AuditEntry.objects.filter(object_type="postbox_consent", subject=customer.user)
 
 
 @pytest.mark.postgres
@@ -54,7 +64,7 @@ def test_own_read_arrives_after_the_flush_with_actor_time_and_object(customer: A
     entry = _me_entries(customer).get()
     assert entry.actor_id == entry.subject_id == customer.user.pk
     assert entry.actor_label == customer.user.email
-    assert (entry.action, entry.object_type) == ("read", "me")
+    assert (entry.action, entry.object_type) == ("read", "postbox_consent")
     assert before <= entry.at <= after
     assert entry.ip_address == "127.0.0.1"
     assert entry.request_id
@@ -102,18 +112,16 @@ def test_entry_of_a_deleted_account_keeps_its_labels(customer: Any) -> None:
     email = customer.user.email
     customer.user.delete()
     assert audit_buffer.flush() == 1
-    entry = AuditEntry.objects.get(object_type="me", actor_label=email)
+    entry = AuditEntry.objects.get(object_type="postbox_consent", actor_label=email)
     assert (entry.actor_id, entry.subject_id, entry.subject_label) == (None, None, email)
 
 
-def test_redis_outage_writes_synchronously(
-    customer: Any, monkeypatch: pytest.MonkeyPatch, settings: Any
-) -> None:
-    # Redis as the cache, but unreachable (nothing listens on port 1).
+def test_redis_outage_writes_synchronously(customer: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The buffer's Redis unreachable (nothing listens on port 1); the page's other uses of
+    # the cache are not what this is about.
     dead = redis.Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.5)
-    settings.CACHES = {"default": {**settings.CACHES["default"], "BACKEND": "x.SharedRedisCache"}}
+    monkeypatch.setattr(audit_buffer, "uses_buffer", lambda: True)
     monkeypatch.setattr(audit_buffer, "_client", lambda: dead)
-    assert audit_buffer.uses_buffer()
     _me(customer)
     entry = _me_entries(customer).get()
     assert entry.actor_id == customer.user.pk
@@ -146,3 +154,36 @@ def test_scheduler_flushes_the_buffer() -> None:
     names = {job.name: job for job in scheduler.registered()}
     assert names["core.audit_own_reads"].enqueue is audit_buffer.flush_quietly
     assert names["core.audit_own_reads"].interval_s <= 10
+
+
+def _api_me(customer: Any) -> None:
+    _token, key = api_token_create(user=customer.user, name="App")
+    response = Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert response.status_code == 200
+    assert response.json()["email"] == customer.user.email
+
+
+def test_me_is_audited_by_the_statement_that_reads_it(customer: Any) -> None:
+    pending = audit_buffer.pending()
+    before = timezone.now()
+    with CaptureQueriesContext(connection) as ctx:
+        _api_me(customer)
+    # Written at once (no flush), not through the buffer, with who, when and from where.
+    entry = AuditEntry.objects.get(object_type="me", subject=customer.user)
+    assert (entry.action, entry.actor_id) == ("read", customer.user.pk)
+    assert before <= entry.at <= timezone.now()
+    assert entry.ip_address == "127.0.0.1"
+    assert entry.request_id
+    assert audit_buffer.pending() == pending
+    inserts = [q["sql"] for q in ctx.captured_queries if "core_auditentry" in q["sql"]]
+    assert len(inserts) == 1
+    if connection.vendor == "postgresql":
+        # One statement reads the person and writes the entry: no round trip of its own.
+        assert inserts[0].startswith("WITH along_0 AS (INSERT INTO")
+        assert "tenants_jobcenter" in inserts[0]
+
+
+def test_me_refused_without_a_token_writes_no_entry(customer: Any) -> None:
+    response = Client().get("/api/v1/me", HTTP_AUTHORIZATION="Bearer ojc_not-a-token")
+    assert response.status_code == 401
+    assert not AuditEntry.objects.filter(object_type="me").exists()

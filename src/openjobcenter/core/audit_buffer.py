@@ -14,6 +14,9 @@ flush reads a batch, writes it in one transaction and only then removes it from 
 (a flush dying between the two writes the batch again on its next run: at least once). One
 flush runs at a time (a lock in the cache). Without Redis (the embedded default) and
 whenever Redis cannot be reached the entry is written synchronously, as before.
+
+Where the read is one statement of the platform's own SQL (``/api/v1/me``), the entry
+needs neither: it is written along with that statement (``own_read_entry``).
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ if TYPE_CHECKING:
     from openjobcenter.accounts.models import User
     from openjobcenter.tenants.models import Jobcenter
 
-__all__ = ["BATCH", "buffer_entry", "flush", "pending", "uses_buffer"]
+__all__ = ["BATCH", "buffer_entry", "flush", "own_read_entry", "pending", "uses_buffer"]
 
 logger = logging.getLogger(__name__)
 
@@ -206,10 +209,38 @@ def audit_own_read(
     representative reads the customer's data acting for them (the entry's
     ``acting_for``): that is another person's data, whatever page asked."""
     from openjobcenter.core import fastsql
+
+    entry = own_read_entry(
+        request=request,
+        user=user,
+        object_type=object_type,
+        object_id=object_id,
+        jobcenter=jobcenter,
+        detail=detail,
+    )
+    if entry.acting_for_id is not None or not buffer_entry(entry):
+        fastsql.insert(entry)
+    return entry
+
+
+def own_read_entry(
+    *,
+    request: HttpRequest | None,
+    user: User,
+    object_type: str,
+    object_id: str | int = "",
+    jobcenter: Jobcenter | None = None,
+    detail: str = "",
+) -> AuditEntry:
+    """The unsaved entry of ``user`` reading their own data. For a read that is one
+    statement of the platform's own SQL (``/api/v1/me``) the caller writes it *along*
+    with that statement (``fastsql.select(..., along=(entry,))``: on PostgreSQL the same
+    statement and round trip, committed with it; elsewhere just before): written at
+    once, durable, without a round trip of its own and without the buffer."""
     from openjobcenter.core.audit import build_entry
     from openjobcenter.core.models import AuditAction
 
-    entry = build_entry(
+    return build_entry(
         request=request,
         action=AuditAction.READ,
         object_type=object_type,
@@ -219,6 +250,3 @@ def audit_own_read(
         actor=user,
         detail=detail,
     )
-    if entry.acting_for_id is not None or not buffer_entry(entry):
-        fastsql.insert(entry)
-    return entry

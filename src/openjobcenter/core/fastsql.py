@@ -262,3 +262,20 @@ def update(
     with connection.cursor() as cursor:
         cursor.execute(prefix + sql, params)
         return int(cursor.rowcount)
+
+
+def select(
+    sql: str,
+    params: Sequence[Any],
+    *,
+    along: tuple[Along, ...] = (),
+    using: str = "default",
+) -> list[tuple[Any, ...]]:
+    """The rows of the query ``sql``, with ``along`` rows written by the same statement
+    (``_along``; e.g. the audit entry of the read: one round trip for both, and the entry
+    committed with it). Elsewhere the rows are written just before."""
+    connection = connections[using]
+    prefix, along_params = _along(along, connection, using)
+    with connection.cursor() as cursor:
+        cursor.execute(prefix + sql, [*along_params, *params])
+        return list(cursor.fetchall())
