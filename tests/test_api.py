@@ -4,6 +4,7 @@ import json
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from openjobcenter.accounts.models import ApiToken, Role
 from openjobcenter.accounts.services import api_token_create
@@ -235,3 +236,26 @@ def test_me_of_staff_in_two_job_centres_who_is_also_a_customer(customer, jobcent
         customer.jobcenter.slug: [Role.CASEWORKER, Role.RECEPTION],
         kassel.slug: [Role.TEAM_LEAD],
     }
+
+
+def test_the_token_gives_the_same_user_the_orm_reads(customer) -> None:
+    """``TokenAuth`` builds the user from its own statement: every field as the ORM has it
+    (times aware, booleans and choices typed, on SQLite too)."""
+    from django.test import RequestFactory
+
+    from openjobcenter.accounts.models import User
+    from openjobcenter.api.auth import TokenAuth
+
+    user = customer.user
+    user.last_login = timezone.now()
+    user.save(update_fields=["last_login"])
+    _token, key = api_token_create(user=user, name="App")
+    request = RequestFactory().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}")
+    found = TokenAuth()(request)
+    stored = User.objects.get(pk=user.pk)
+    assert found is not None
+    for field in User._meta.concrete_fields:
+        assert getattr(found, field.attname) == getattr(stored, field.attname), field.name
+        assert type(getattr(found, field.attname)) is type(getattr(stored, field.attname))
+    assert not found._state.adding
+    assert request.user == stored

@@ -52,6 +52,21 @@ def _token_sql(vendor: str) -> str:
     )
 
 
+@functools.cache
+def _user_columns(vendor: str) -> tuple[list[str], list[tuple[int, list[Any], Any]]]:
+    """The user's field names in ``_token_sql``'s column order, and each column's value
+    converters as the ORM applies them (SQLite's times and booleans; few on PostgreSQL)."""
+    names, converters = [], []
+    for index, concrete in enumerate(User._meta.concrete_fields):
+        field: Any = concrete  # get_db_converters is not in django-stubs
+        names.append(field.attname)
+        column = field.get_col(User._meta.db_table)
+        found = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+        if found:
+            converters.append((index, found, column))
+    return names, converters
+
+
 def _used_at(value: Any) -> datetime | None:
     """The extra column as the ORM would give it: SQLite hands it over as text or as a
     naive datetime (stored in UTC)."""
@@ -67,16 +82,26 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         if not token.startswith("ojc_") or len(token) > 100:
             return None
-        found = list(User.objects.raw(_token_sql(connection.vendor), [ApiToken.hash_key(token)]))
-        if not found:
+        with connection.cursor() as cursor:
+            cursor.execute(_token_sql(connection.vendor), [ApiToken.hash_key(token)])
+            row = cursor.fetchone()
+        if row is None:
             return None
-        user = found[0]
+        # The user as the ORM builds a row (converters included), without a RawQuerySet's
+        # per-call work of matching columns to fields (issue 19).
+        names, converters = _user_columns(connection.vendor)
+        values = list(row[: len(names)])
+        for index, found, column in converters:
+            for convert in found:
+                values[index] = convert(values[index], column, connection)
+        user = User.from_db(connection.alias, names, values)
         if not user.is_active:
             return None
+        token_id, token_used = row[len(names)], row[len(names) + 1]
         # "Last used" to the minute is enough; skipping the write saves a commit per call.
-        used = _used_at(user.ojc_token_used)  # type: ignore[attr-defined]
+        used = _used_at(token_used)
         if used is None or timezone.now() - used > TOUCH_EVERY:
-            api_token_touch(token=ApiToken(pk=user.ojc_token_id, user_id=user.pk))  # type: ignore[attr-defined]
+            api_token_touch(token=ApiToken(pk=token_id, user_id=user.pk))
         request.user = user
         return user
 
