@@ -79,24 +79,7 @@ def jobcenters_part(name: str, variant: str, render: Callable[[], str]) -> SafeS
     ``variant`` and the job centres' shared version (``tenants.jccache``: any change of a
     job centre sets a new one, on every node). Rendered afresh while the version is
     unknown (the shared cache unreachable)."""
-    version = current_version()
-    if version is None:
-        return mark_safe(render())
-    key = (0, get_language() or "", name, variant)
-    with _lock:
-        if _seen["version"] != version:
-            _parts.clear()
-            _seen["version"] = version
-        found = _parts.get(key)
-    if found is not None:
-        return found[0]
-    html = mark_safe(render())
-    with _lock:
-        if _seen["version"] == version:
-            if len(_parts) >= MAX_ENTRIES:
-                _parts.clear()
-            _parts[key] = (html, None)
-    return html
+    return _versioned(current_version(), (0, get_language() or "", name, variant), render, None)
 
 
 def cached_part(
@@ -112,10 +95,19 @@ def cached_part(
 
     ``until`` (asked before each render) says when the part changes by itself, without a
     write (a scheduled news post appears, another expires): it is rendered anew then."""
-    version = version_of(jobcenter)
+    key = (int(jobcenter.pk or 0), get_language() or "", name, variant)
+    return _versioned(version_of(jobcenter), key, render, until)
+
+
+def _versioned(
+    version: str | None,
+    key: tuple[int, str, str, str],
+    render: Callable[[], str],
+    until: Callable[[], datetime | None] | None,
+) -> SafeString:
+    """The part kept under ``key`` for the job centres' ``version``, else rendered now."""
     if version is None:
         return mark_safe(render())
-    key = (jobcenter.pk, get_language() or "", name, variant)
     now = timezone.now()
     with _lock:
         if _seen["version"] != version:
