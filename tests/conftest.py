@@ -15,18 +15,20 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.core import mail
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import Client, override_settings
 from django.utils import translation
 
 from openjobcenter.accounts.models import CustomerProfile, Role, StaffMembership, User
 from openjobcenter.appointments.models import AppointmentType, WeeklyHours
 from openjobcenter.core import clock as clock_module
+from openjobcenter.core.cache import SharedRedisCache
 from openjobcenter.tenants import jcwatch
 from openjobcenter.tenants.demo import load_jobcenters
 from openjobcenter.tenants.models import Jobcenter, Office
 from tests import axe_report
 from tests.clock import ManualClock
+from tests.messaging.faults import RedisServer
 
 PASSWORD = "Sicheres-Passwort-123"
 TOTP_SECRET = "TESTSECRETFORPERSONASABCDEFG2345"
@@ -380,3 +382,17 @@ def after_commit_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     from django.db import transaction
 
     monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
+
+
+@pytest.fixture(scope="module")
+def own_redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer | None]:
+    """The module's own Redis server, or None when the run's cache is Redis already."""
+    if isinstance(caches["default"], SharedRedisCache):
+        yield None
+        return
+    server = RedisServer(tmp_path_factory.mktemp("own-redis"))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -22,13 +22,17 @@ from openjobcenter.core import audit_buffer, scheduler
 from openjobcenter.core.models import AuditEntry
 from tests.applications.staff_data import enable_module
 from tests.conftest import login_with_mfa
+from tests.messaging.faults import RedisServer
+from tests.own_redis import use_as_cache
 
 pytestmark = pytest.mark.django_db
 
 
-def _need_redis() -> None:
-    if not audit_buffer.uses_buffer():
-        pytest.skip("needs Redis as the cache (REDIS_URL)")
+@pytest.fixture
+def redis_cache(own_redis: RedisServer | None, settings: Any) -> None:
+    """Redis as the cache: the run's (PostgreSQL pass) or the module's own (SQLite pass)."""
+    use_as_cache(own_redis, settings, "auditbuffer")
+    assert audit_buffer.uses_buffer()
 
 
 def _me(customer: Any, times: int = 1) -> None:
@@ -50,9 +54,8 @@ def _me_entries(customer: Any) -> Any:
     return AuditEntry.objects.filter(object_type="postbox_consent", subject=customer.user)
 
 
-@pytest.mark.postgres
+@pytest.mark.usefixtures("redis_cache")
 def test_own_read_arrives_after_the_flush_with_actor_time_and_object(customer: Any) -> None:
-    _need_redis()
     before = timezone.now()
     _me(customer)
     after = timezone.now()
@@ -72,9 +75,8 @@ def test_own_read_arrives_after_the_flush_with_actor_time_and_object(customer: A
     assert audit_buffer.flush() == 0
 
 
-@pytest.mark.postgres
+@pytest.mark.usefixtures("redis_cache")
 def test_nothing_lost_across_batches_and_one_flush_at_a_time(customer: Any) -> None:
-    _need_redis()
     _me(customer, times=7)
     client = audit_buffer._client()
     lock = audit_buffer._key(audit_buffer.LOCK_KEY)
@@ -87,9 +89,8 @@ def test_nothing_lost_across_batches_and_one_flush_at_a_time(customer: Any) -> N
     assert audit_buffer.pending() == 0
 
 
-@pytest.mark.postgres
+@pytest.mark.usefixtures("redis_cache")
 def test_failed_flush_keeps_the_entries(customer: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    _need_redis()
     _me(customer, times=2)
 
     def refused(entries: list[AuditEntry]) -> None:
@@ -105,9 +106,8 @@ def test_failed_flush_keeps_the_entries(customer: Any, monkeypatch: pytest.Monke
     assert _me_entries(customer).count() == 2
 
 
-@pytest.mark.postgres
+@pytest.mark.usefixtures("redis_cache")
 def test_entry_of_a_deleted_account_keeps_its_labels(customer: Any) -> None:
-    _need_redis()
     _me(customer)
     email = customer.user.email
     customer.user.delete()

@@ -7,49 +7,26 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from allauth.core.internal import ratelimit as allauth_ratelimit
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.test import Client, RequestFactory
 
 from openjobcenter.accounts import ratelimit_redis
-from openjobcenter.core.cache import SharedRedisCache, redis_client, redis_round_trip
+from openjobcenter.core.cache import redis_client, redis_round_trip
 from tests.conftest import PASSWORD
 from tests.messaging.faults import RedisServer
+from tests.own_redis import use_as_cache
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def _own_redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer | None]:
-    """A Redis server of this module's own when the run has none as its cache (the SQLite
-    pass): the rate limits' Redis code is tested in both passes."""
-    if isinstance(caches["default"], SharedRedisCache):
-        yield None
-        return
-    server = RedisServer(tmp_path_factory.mktemp("ratelimit-redis"))
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
 @pytest.fixture(autouse=True)
-def _redis_cache(_own_redis: RedisServer | None, settings: Any) -> None:
-    if _own_redis is None:
-        return
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "openjobcenter.core.cache.SharedRedisCache",
-            "LOCATION": _own_redis.url,
-            "KEY_PREFIX": "ratelimit",
-        }
-    }
-    redis_client().flushdb()  # the server is this module's alone
+def _redis_cache(own_redis: RedisServer | None, settings: Any) -> None:
+    use_as_cache(own_redis, settings, "ratelimit")
 
 
 def _request(ip: str) -> Any:

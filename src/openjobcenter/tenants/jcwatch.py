@@ -74,6 +74,10 @@ class _Watcher:
             self.version = version
             self.seq += 1
 
+    def _still_wanted(self) -> bool:
+        backend = _redis_cache()
+        return backend is not None and backend.redis() is self.client
+
     def _run(self) -> None:
         pause = 0.5
         while not self.stop.is_set():
@@ -100,7 +104,9 @@ class _Watcher:
                         self._take(self.read())
                         checked = time.monotonic()
             except Exception:
-                if not self.stop.is_set():
+                if not self._still_wanted():
+                    self.stop.set()  # the cache is another one now (a test's settings)
+                elif not self.stop.is_set():
                     logger.warning(
                         "job centre changes not heard, asking the cache on every request",
                         exc_info=True,
@@ -163,6 +169,9 @@ def heard_version(read: Any) -> tuple[str | None, int]:
     version read from the cache with). ``read`` is how the thread reads the version."""
     backend = _redis_cache()
     if backend is None:
+        if _current.watcher is not None:  # the cache was Redis before (a test's settings)
+            _current.watcher.stop.set()
+            _current.watcher = None
         return None, -1
     watcher = _watcher_for(backend, read)
     if not watcher.live.is_set():
