@@ -25,6 +25,7 @@ from openjobcenter.core.cache import redis_client
 from openjobcenter.tenants import jccache, jcwatch
 from openjobcenter.tenants.models import Jobcenter
 from tests.messaging.faults import RedisServer
+from tests.own_redis import use_as_cache
 
 pytestmark = pytest.mark.django_db
 
@@ -44,14 +45,7 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServ
 
 @pytest.fixture(autouse=True)
 def _redis_cache(redis_server: RedisServer, settings: Any) -> Iterator[None]:
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "openjobcenter.core.cache.SharedRedisCache",
-            "LOCATION": redis_server.url,
-            "KEY_PREFIX": PREFIX,
-        }
-    }
-    redis_client().flushdb()  # the server is this module's alone
+    use_as_cache(redis_server, settings, PREFIX)  # in both passes: one test stops it
     jccache.reset_local()
     yield
     jcwatch.stop()
