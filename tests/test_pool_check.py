@@ -125,9 +125,9 @@ def test_a_connection_in_a_transaction_is_never_waved_through(pool: Any) -> None
 @pytest.mark.django_db(transaction=True)
 def test_a_connection_django_gives_back_is_stamped_and_comes_back_unchecked() -> None:
     # Every request's connection comes from a pool built by core/postgresql (config/env.py).
-    default = connections["default"]
+    default: Any = connections["default"]
     assert type(default).__module__ == "openjobcenter.core.postgresql.base"
-    assert default.pool._check is backend.check_connection  # type: ignore[attr-defined]
+    assert default.pool._check is backend.check_connection
     with default.cursor() as cursor:
         cursor.execute(MARKER)
     conn = default.connection

@@ -127,6 +127,9 @@ class _Current:
     """This process's watcher (None until first asked for) and the lock that starts it."""
 
     def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
         self.lock = threading.Lock()
         self.watcher: _Watcher | None = None
 
@@ -135,7 +138,7 @@ _current = _Current()
 
 
 def _forget_after_fork() -> None:
-    _current.__init__()  # type: ignore[misc]  # the child's own, without the parent's thread
+    _current.reset()  # the child's own, without the parent's thread
 
 
 os.register_at_fork(after_in_child=_forget_after_fork)

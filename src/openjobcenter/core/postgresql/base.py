@@ -28,6 +28,8 @@ import time
 from typing import Any
 
 from django.db.backends.postgresql import base
+from psycopg.pq import ConnStatus, TransactionStatus
+from psycopg_pool import ConnectionPool
 
 __all__ = ["QUIET_S", "DatabaseWrapper", "check_connection", "mark_returned"]
 
@@ -47,8 +49,6 @@ def mark_returned(conn: Any) -> None:
 
 def _quiet(conn: Any) -> bool:
     """Idle, in autocommit, and nothing (no message, no end of stream) waiting on its socket."""
-    from psycopg.pq import ConnStatus, TransactionStatus
-
     pgconn = conn.pgconn
     if pgconn.status != ConnStatus.OK or pgconn.transaction_status != TransactionStatus.IDLE:
         return False
@@ -68,8 +68,6 @@ def check_connection(conn: Any) -> None:
     returned = getattr(conn, _RETURNED_AT, None)
     if returned is not None and time.monotonic() - returned < QUIET_S and _quiet(conn):
         return
-    from psycopg_pool import ConnectionPool
-
     ConnectionPool.check_connection(conn)
 
 
@@ -80,8 +78,6 @@ class DatabaseWrapper(base.DatabaseWrapper):
         options = self.settings_dict["OPTIONS"].get("pool")
         pools = django._connection_pools
         if options and self.alias not in pools and self.settings_dict["CONN_HEALTH_CHECKS"]:
-            from psycopg_pool import ConnectionPool
-
             connect_kwargs = self.get_connection_params()
             connect_kwargs["autocommit"] = True  # as Django: it sets autocommit itself later
             created = ConnectionPool(
