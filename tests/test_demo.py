@@ -6,8 +6,10 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import Client
 
 from openjobcenter.accounts.models import CustomerProfile, StaffMembership, User
+from openjobcenter.tenants.demo import load_jobcenters
 from openjobcenter.tenants.models import Jobcenter, Office, ServiceArea
 
 
@@ -53,6 +55,31 @@ def test_demo_load_is_idempotent_and_prints_logins(db) -> None:
     assert "admin@fulda.example.org" in text
     assert "kunde@example.org" in text
     assert "TOTP" in text
+
+
+def test_loading_again_restores_reference_names_and_keeps_local_texts(
+    client: Client, jobcenters: dict[str, Jobcenter]
+) -> None:
+    """The reference data owns a job centre's name and kind; what the job centre wrote
+    itself (texts, offices) stays. The page shows the restored name at once."""
+    fulda = jobcenters["fulda"]
+    reference_name = fulda.name
+    assert reference_name in client.get("/fulda/").content.decode()
+    Jobcenter.objects.filter(pk=fulda.pk).update(name="Umbenannt", intro="Eigener Text")
+    assert "Umbenannt" in client.get("/fulda/").content.decode()
+    ids = dict(Jobcenter.objects.values_list("slug", "pk"))
+    offices = set(Office.objects.values_list("pk", flat=True))
+
+    assert load_jobcenters() == 27
+
+    fulda.refresh_from_db()
+    assert fulda.name == reference_name
+    assert fulda.intro == "Eigener Text"
+    assert dict(Jobcenter.objects.values_list("slug", "pk")) == ids
+    assert set(Office.objects.values_list("pk", flat=True)) == offices
+    page = client.get("/fulda/").content.decode()
+    assert "Umbenannt" not in page
+    assert reference_name in page
 
 
 def test_demo_totp_code_logs_staff_in(client, db) -> None:

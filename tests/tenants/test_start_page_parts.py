@@ -54,6 +54,18 @@ def test_an_office_change_shows_at_once(client: Client, jc_a: Jobcenter) -> None
         jobcenter=jc_a, name="Neue Außenstelle", street="Weg 1", postcode="36037", city="Fulda"
     )
     assert "Neue Außenstelle" in _page(client)
+    Office.objects.bulk_create(
+        [
+            Office(
+                jobcenter=jc_a,
+                name="Mobiles Büro",
+                street="Markt 2",
+                postcode="36037",
+                city="Fulda",
+            )
+        ]
+    )
+    assert "Mobiles Büro" in _page(client)
     Office.objects.filter(jobcenter=jc_a).delete()
     page = _page(client)
     assert "Standorte und Öffnungszeiten" not in page

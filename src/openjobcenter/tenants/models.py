@@ -167,24 +167,9 @@ class Jobcenter(models.Model):
         return deleted
 
 
-class OfficeQuerySet(models.QuerySet["Office"]):
+class OfficeQuerySet(VersionBumpingQuerySet["Office"]):
     """Offices are cached with their job centre (the start page, ``web/fragments.py``):
     bulk writes tell the per-process caches too."""
-
-    def update(self, **kwargs: Any) -> int:
-        rows = super().update(**kwargs)
-        bump_version()
-        return rows
-
-    update.alters_data = True  # type: ignore[attr-defined]
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        deleted = super().delete()
-        bump_version()
-        return deleted
-
-    delete.alters_data = True  # type: ignore[attr-defined]
-    delete.queryset_only = True  # type: ignore[attr-defined]
 
 
 class Office(VersionBumpingModel):
