@@ -8,6 +8,7 @@ test database with the test thread through ``transactional_db``.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
 import shutil
 import time
@@ -216,14 +217,46 @@ def check_a11y(page: Page, label: str) -> list[AxeFinding]:
 _NAVIGATING = ("Execution context was destroyed", "reading 'documentElement'")
 
 
+# What decides axe-core's answer for a page state: the document as it is now (its markup,
+# with the per-response CSRF token and CSP nonces taken out), where it is, the viewport
+# and the media features the context emulates. The stylesheets and scripts are the run's
+# own static files. A state already checked in this test process is not checked again:
+# the same login page, loaded by most browser tests, got the same answer each time
+# (a quarter of a second of axe-core per check, about 800 checks a run).
+_STATE_KEY = """() => [
+  location.origin + location.pathname + location.search,
+  innerWidth, innerHeight, devicePixelRatio,
+  matchMedia("(prefers-color-scheme: dark)").matches,
+  matchMedia("(forced-colors: active)").matches,
+  matchMedia("(prefers-reduced-motion: reduce)").matches,
+  document.documentElement.outerHTML
+    .replace(/(name="csrfmiddlewaretoken" value=")[^"]*"/g, "$1")
+    .replace(/(nonce=")[^"]*"/g, "$1"),
+].join("\\n")"""
+_AXE_BY_STATE: dict[str, Any] = {}
+
+
+def _state_key(page: Page) -> str:
+    return hashlib.sha256(str(page.evaluate(_STATE_KEY)).encode()).hexdigest()
+
+
 def _axe_run_settled(page: Page, axe: Any, tries: int = 3) -> Any:
-    """Run axe on a loaded document; if a navigation replaced it meanwhile, wait and run again."""
+    """Run axe on a loaded document; if a navigation replaced it meanwhile, wait and run again.
+
+    A page state checked before in this process gets that check's answer (``_STATE_KEY``);
+    an answer is kept only if the state did not change while axe-core ran."""
     from playwright.sync_api import Error as PlaywrightError
 
     for attempt in range(tries):
         page.wait_for_load_state("load")
         try:
-            return axe.run(page)
+            key = _state_key(page)
+            if key in _AXE_BY_STATE:
+                return _AXE_BY_STATE[key]
+            results = axe.run(page)
+            if _state_key(page) == key:
+                _AXE_BY_STATE[key] = results
+            return results
         except PlaywrightError as exc:
             if attempt == tries - 1 or not any(m in str(exc) for m in _NAVIGATING):
                 raise
