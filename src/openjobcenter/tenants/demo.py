@@ -9,7 +9,7 @@ import functools
 import json
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db import transaction
 
@@ -26,11 +26,18 @@ class DemoLogin:
     what: str
 
 
+class Reference(TypedDict):
+    """``data/hessen.json``: the job centres and the municipalities (with postcodes)."""
+
+    jobcenters: list[dict[str, str]]
+    municipalities: list[dict[str, Any]]
+
+
 @functools.cache
-def _load_reference() -> dict[str, object]:
+def _load_reference() -> Reference:
     # Package data: read and parsed once per process (callers only read it).
     text = resources.files("openjobcenter.tenants").joinpath("data/hessen.json").read_text("utf-8")
-    data: dict[str, object] = json.loads(text)
+    data: Reference = json.loads(text)
     return data
 
 
@@ -138,8 +145,8 @@ def _load_rows(items: list[dict[str, str]]) -> None:
 def load_jobcenters() -> int:
     """Create or update the reference job centres; returns how many exist afterwards."""
     data = _load_reference()
-    _load_rows(data["jobcenters"])  # type: ignore[arg-type]
-    _load_areas(data["municipalities"])  # type: ignore[arg-type]
+    _load_rows(data["jobcenters"])
+    _load_areas(data["municipalities"])
     fulda = Jobcenter.objects.get(slug="fulda")
     if not fulda.intro:
         for field, value in FULDA_TEXTS.items():
