@@ -1,7 +1,7 @@
 """Reads of one's own data are audited through a Redis list written in bulk; reads of
 another person's data are audited at once; without Redis every entry is written at once
 (core/audit_buffer.py). ``/api/v1/me`` writes its entry along with the statement that
-reads (tests at the end). The buffered own read used here: the postbox consent (API)."""
+reads, with a token the token's own statement (tests at the end). The buffered own read used here: the postbox consent (API)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from openjobcenter.accounts.models import Role
+from openjobcenter.accounts.models import ApiToken, Role
 from openjobcenter.accounts.services import api_token_create
 from openjobcenter.core import audit_buffer, scheduler
 from openjobcenter.core.models import AuditEntry
@@ -164,23 +164,75 @@ def _api_me(customer: Any) -> None:
 
 
 def test_me_is_audited_by_the_statement_that_reads_it(customer: Any) -> None:
+    token, key = api_token_create(user=customer.user, name="App")
+    # Used within the minute: no "last used" write, the call is the read alone.
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
     pending = audit_buffer.pending()
     before = timezone.now()
     with CaptureQueriesContext(connection) as ctx:
-        _api_me(customer)
+        response = Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert response.status_code == 200
+    assert response.json()["customer"]["customer_number"] == customer.customer_number
     # Written at once (no flush), not through the buffer, with who, when and from where.
     entry = AuditEntry.objects.get(object_type="me", subject=customer.user)
     assert (entry.action, entry.actor_id) == ("read", customer.user.pk)
+    assert entry.actor_label == entry.subject_label == customer.user.email
+    assert entry.acting_for_id is None and entry.jobcenter_id is None
     assert before <= entry.at <= timezone.now()
     assert entry.ip_address == "127.0.0.1"
-    assert entry.request_id
+    assert entry.request_id == response["X-Request-ID"]
     assert audit_buffer.pending() == pending
-    inserts = [q["sql"] for q in ctx.captured_queries if "core_auditentry" in q["sql"]]
+    statements = [q["sql"] for q in ctx.captured_queries]
+    inserts = [sql for sql in statements if "core_auditentry" in sql]
     assert len(inserts) == 1
     if connection.vendor == "postgresql":
-        # One statement reads the person and writes the entry: no round trip of its own.
-        assert inserts[0].startswith("WITH along_0 AS (INSERT INTO")
-        assert "tenants_jobcenter" in inserts[0]
+        # One statement finds the token's person, reads their data and writes the entry:
+        # the whole call is one round trip.
+        assert statements == inserts
+        assert "accounts_apitoken" in inserts[0] and "tenants_jobcenter" in inserts[0]
+    else:  # the token's look-up, then the read with its entry written just before
+        assert len(statements) == 3
+
+
+def test_me_through_the_session_is_audited_and_answers_as_with_the_token(
+    customer: Any, jc_b: Any
+) -> None:
+    from openjobcenter.accounts.models import StaffMembership
+
+    StaffMembership.objects.create(user=customer.user, jobcenter=jc_b, role=Role.CASEWORKER)
+    _token, key = api_token_create(user=customer.user, name="App")
+    by_token = Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}")
+    browser = Client()
+    browser.force_login(customer.user)
+    by_session = browser.get("/api/v1/me")
+    assert by_token.status_code == by_session.status_code == 200
+    assert by_token.json() == by_session.json()
+    assert by_token.json()["staff_roles"] == {jc_b.slug: [Role.CASEWORKER]}
+    entries = AuditEntry.objects.filter(object_type="me", subject=customer.user)
+    assert sorted(e.request_id for e in entries) == sorted(
+        [by_token["X-Request-ID"], by_session["X-Request-ID"]]
+    )
+    assert {(e.actor_id, e.actor_label) for e in entries} == {
+        (customer.user.pk, customer.user.email)
+    }
+
+
+def test_me_refused_for_a_deactivated_person_writes_no_entry(customer: Any) -> None:
+    _token, key = api_token_create(user=customer.user, name="App")
+    type(customer.user).objects.filter(pk=customer.user.pk).update(is_active=False)
+    response = Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert response.status_code == 401
+    assert not AuditEntry.objects.filter(object_type="me").exists()
+
+
+def test_me_refused_for_a_revoked_token_writes_no_entry(customer: Any) -> None:
+    from openjobcenter.accounts.services import api_token_revoke
+
+    token, key = api_token_create(user=customer.user, name="App")
+    assert api_token_revoke(user=customer.user, token_id=token.pk)
+    response = Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert response.status_code == 401
+    assert not AuditEntry.objects.filter(object_type="me").exists()
 
 
 def test_me_refused_without_a_token_writes_no_entry(customer: Any) -> None:

@@ -150,3 +150,37 @@ def test_reserve_keys_gives_the_rows_their_keys_beforehand(conversation: Convers
     # The sequences moved on: the next row made by the ORM does not collide.
     later = OutboxItem.objects.create(topic="test.reserve", key="later", payload={})
     assert later.pk > item.pk
+
+
+def test_insert_from_takes_columns_from_a_row_of_the_same_statement(
+    customer: CustomerProfile, customer2: CustomerProfile, jc_a: Jobcenter
+) -> None:
+    """``insert_from`` writes the row ``insert`` would, but with the named columns from
+    another query's row; none where its condition holds for no row."""
+    from django.db import connection
+
+    from openjobcenter.accounts.models import User
+
+    entry = AuditEntry(jobcenter=jc_a, action=AuditAction.READ, object_type="x", detail="ä'; --")
+    sql, params = fastsql.insert_from(
+        entry,
+        source="person",
+        taken={"actor_id": "id", "subject_label": "email"},
+        where="person.is_active",
+    )
+    users = connection.ops.quote_name(User._meta.db_table)
+    query = f"SELECT id, email, is_active FROM {users} WHERE id = %s"  # noqa: S608
+    statement = f"WITH person AS ({query}) {sql}"
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [customer.user.pk, *params])
+    written = AuditEntry.objects.get(object_type="x")
+    assert (written.actor_id, written.subject_label) == (customer.user.pk, customer.user.email)
+    assert (written.subject_id, written.actor_label) == (None, "")
+    assert (written.jobcenter_id, written.detail, written.action) == (jc_a.pk, "ä'; --", "read")
+    assert written.at == entry.at  # auto_now_add, set when the values were taken
+    type(customer2.user).objects.filter(pk=customer2.user.pk).update(is_active=False)
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [customer2.user.pk, *params])
+    assert AuditEntry.objects.filter(object_type="x").count() == 1
+    with pytest.raises(TypeError):
+        fastsql.insert_from(entry, source="person", taken={"nobody_id": "id"})

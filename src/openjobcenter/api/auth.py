@@ -15,13 +15,14 @@ in ``api.urls``); the operations anyone may call are listed in ``api.public``.
 from __future__ import annotations
 
 import functools
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 from ninja.utils import check_csrf
@@ -29,9 +30,25 @@ from ninja.utils import check_csrf
 from openjobcenter.accounts.models import ApiToken, User
 from openjobcenter.accounts.services import api_token_touch
 from openjobcenter.core.access import staff_second_factor_in_session
+from openjobcenter.core.audit import own_read_insert
 
 TOUCH_EVERY = timedelta(minutes=1)
 CSRF_FAILED = "CSRF check Failed"
+
+
+def _token_select(qn: Any) -> str:
+    columns = ", ".join(f"u.{qn(f.column)}" for f in User._meta.concrete_fields)
+    # Only the models' own table and column names are formatted in; the hash is a parameter.
+    return (
+        f"SELECT {columns}, t.{qn('id')} AS ojc_token_id, "  # noqa: S608
+        # Whether "last used" is older than TOUCH_EVERY (the parameter: that moment), so
+        # the time itself is not read and converted on every call.
+        f"CASE WHEN t.{qn('last_used_at')} IS NULL OR t.{qn('last_used_at')} < %s "
+        f"THEN 1 ELSE 0 END AS ojc_token_stale "
+        f"FROM {qn(ApiToken._meta.db_table)} t "
+        f"JOIN {qn(User._meta.db_table)} u ON u.{qn('id')} = t.{qn('user_id')} "
+        f"WHERE t.{qn('key_hash')} = %s AND t.{qn('revoked_at')} IS NULL"
+    )
 
 
 @functools.cache
@@ -40,16 +57,45 @@ def _token_sql(vendor: str) -> str:
     sixth of ``/api/v1/me``'s CPU went into compiling this look-up, issue 19). Every
     request reads the database: a revoked token or a deactivated person stops at once,
     with nothing cached to invalidate."""
+    return _token_select(connection.ops.quote_name)
+
+
+@dataclass(frozen=True)
+class OwnRead:
+    """A read of the token holder's own data that the token's statement makes as well, with
+    the read's audit entry, where the database allows it (PostgreSQL's ``WITH``): one
+    statement and one round trip authenticate, read and audit instead of two (``/me``,
+    issue 19). ``select`` gives the read's columns and the joins after ``FROM``, written
+    against the token's row as ``OWN_ROW`` (the user table's columns); an operation with
+    an own read finds its rows in ``own_rows(request)``, or None where the read was not
+    made (SQLite, or the browser session authenticated the call)."""
+
+    object_type: str
+    select: Callable[[Callable[[str], str]], tuple[str, str]]
+
+
+OWN_ROW = "ojc_tok"
+_OWN_ROWS = "_ojc_own_rows"
+
+
+@functools.cache
+def _token_read_sql(vendor: str, read: OwnRead, audit_sql: str) -> str:
     qn = connection.ops.quote_name
-    columns = ", ".join(f"u.{qn(f.column)}" for f in User._meta.concrete_fields)
-    # Only the models' own table and column names are formatted in; the hash is a parameter.
+    user = ", ".join(f"{OWN_ROW}.{qn(f.column)}" for f in User._meta.concrete_fields)
+    columns, joins = read.select(qn)
+    # The audit entry's INSERT names only the models' own columns (core.audit); the read
+    # is the operation's own SQL text; every value is a parameter.
     return (
-        f"SELECT {columns}, t.{qn('id')} AS ojc_token_id, "  # noqa: S608
-        f"t.{qn('last_used_at')} AS ojc_token_used "
-        f"FROM {qn(ApiToken._meta.db_table)} t "
-        f"JOIN {qn(User._meta.db_table)} u ON u.{qn('id')} = t.{qn('user_id')} "
-        f"WHERE t.{qn('key_hash')} = %s AND t.{qn('revoked_at')} IS NULL"
+        f"WITH {OWN_ROW} AS ({_token_select(qn)}), ojc_own_audit AS ({audit_sql}) "  # noqa: S608
+        f"SELECT {user}, {OWN_ROW}.ojc_token_id, {OWN_ROW}.ojc_token_stale, {columns} "
+        f"FROM {OWN_ROW} {joins}"
     )
+
+
+def own_rows(request: HttpRequest) -> list[tuple[Any, ...]] | None:
+    """The rows of the operation's ``OwnRead`` (its columns only), if the token's statement
+    read them for this request; the audit entry of that read is written then."""
+    return getattr(request, _OWN_ROWS, None)
 
 
 @functools.cache
@@ -67,40 +113,47 @@ def _user_columns(vendor: str) -> tuple[list[str], list[tuple[int, list[Any], An
     return names, converters
 
 
-def _used_at(value: Any) -> datetime | None:
-    """The extra column as the ORM would give it: SQLite hands it over as text or as a
-    naive datetime (stored in UTC)."""
-    if value is None:
-        return None
-    parsed = value if isinstance(value, datetime) else parse_datetime(str(value))
-    if parsed is not None and timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed, UTC)
-    return parsed
-
-
 class TokenAuth(HttpBearer):
+    def __init__(self, *, own_read: OwnRead | None = None) -> None:
+        super().__init__()
+        self.own_read = own_read
+
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         if not token.startswith("ojc_") or len(token) > 100:
             return None
-        with connection.cursor() as cursor:
-            cursor.execute(_token_sql(connection.vendor), [ApiToken.hash_key(token)])
-            row = cursor.fetchone()
-        if row is None:
+        key_hash = ApiToken.hash_key(token)
+        db = connections[DEFAULT_DB_ALIAS]  # once: each use of `connection` looks it up
+        read = self.own_read if db.vendor == "postgresql" else None
+        stale_before = db.ops.adapt_datetimefield_value(timezone.now() - TOUCH_EVERY)
+        with db.cursor() as cursor:
+            if read is None:
+                cursor.execute(_token_sql(db.vendor), [stale_before, key_hash])
+                rows = cursor.fetchall()
+            else:
+                audit_sql, audit_params = own_read_insert(
+                    request=request, object_type=read.object_type, source=OWN_ROW
+                )
+                sql = _token_read_sql(db.vendor, read, audit_sql)
+                cursor.execute(sql, [stale_before, key_hash, *audit_params])
+                rows = cursor.fetchall()
+        if not rows:
             return None
+        row = rows[0]
         # The user as the ORM builds a row (converters included), without a RawQuerySet's
         # per-call work of matching columns to fields (issue 19).
-        names, converters = _user_columns(connection.vendor)
+        names, converters = _user_columns(db.vendor)
         values = list(row[: len(names)])
         for index, found, column in converters:
             for convert in found:
-                values[index] = convert(values[index], column, connection)
-        user = User.from_db(connection.alias, names, values)
+                values[index] = convert(values[index], column, db)
+        user = User.from_db(db.alias, names, values)
         if not user.is_active:
-            return None
-        token_id, token_used = row[len(names)], row[len(names) + 1]
+            return None  # and the own read's entry was not written (core.audit)
+        token_id, stale = row[len(names)], row[len(names) + 1]
+        if read is not None:
+            setattr(request, _OWN_ROWS, [r[len(names) + 2 :] for r in rows])
         # "Last used" to the minute is enough; skipping the write saves a commit per call.
-        used = _used_at(token_used)
-        if used is None or timezone.now() - used > TOUCH_EVERY:
+        if stale:
             api_token_touch(token=ApiToken(pk=token_id, user_id=user.pk))
         request.user = user
         return user

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
-from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Query, Status
@@ -13,11 +11,12 @@ from ninja.errors import AuthenticationError, ValidationError
 from ninja.errors import HttpError as NinjaHttpError
 from ninja.throttling import AnonRateThrottle
 
-from openjobcenter.accounts.models import CustomerProfile, StaffMembership, User
+from openjobcenter.accounts.models import CustomerProfile, User
 from openjobcenter.accounts.services import customer_profile_update, user_set_language
 from openjobcenter.api.acting import ActingApi
-from openjobcenter.api.auth import auth_user, session_or_token
+from openjobcenter.api.auth import CsrfSessionAuth, TokenAuth, auth_user, session_or_token
 from openjobcenter.api.errors import document_standard_answers
+from openjobcenter.api.me import ME_READ, me_answer, me_unaudited
 from openjobcenter.api.schemas import (
     ErrorOut,
     JobcenterDetailOut,
@@ -34,9 +33,6 @@ from openjobcenter.bundid import guard as bundid_guard
 from openjobcenter.bundid import policy as bundid_policy
 from openjobcenter.calculator.api import router as calculator_router
 from openjobcenter.cards.api import router as cards_router
-from openjobcenter.core import fastsql
-from openjobcenter.core.audit_buffer import own_read_entry
-from openjobcenter.core.models import AuditEntry
 from openjobcenter.documents.api import router as documents_router
 from openjobcenter.mandates.api import router as mandates_router
 from openjobcenter.messaging.api import router as messaging_router
@@ -152,62 +148,16 @@ def get_jobcenter(request: HttpRequest, slug: str) -> Any:
     }
 
 
-_PROFILE_FIELDS = ("customer_number", "street", "postcode", "city", "phone", "contact_channel")
-
-
-@functools.cache
-def _me_sql(vendor: str) -> str:
-    """The person's customer profile (the shown columns and the job centre's slug) and
-    staff memberships in one statement without the ORM's compiler: one row per membership
-    (at least one), the profile's columns repeated. Read anew on every request."""
-    qn = connection.ops.quote_name
-    profile = CustomerProfile._meta.db_table
-    member = StaffMembership._meta.db_table
-    jc = Jobcenter._meta.db_table
-    columns = ", ".join(f"p.{qn(name)}" for name in _PROFILE_FIELDS)
-    # Only the models' own table and column names are formatted in; the id is a parameter.
-    return (
-        f"SELECT pj.{qn('slug')}, {columns}, mj.{qn('slug')}, m.{qn('role')} "  # noqa: S608
-        f"FROM {qn(User._meta.db_table)} u "
-        f"LEFT JOIN {qn(profile)} p ON p.{qn('user_id')} = u.{qn('id')} "
-        f"LEFT JOIN {qn(jc)} pj ON pj.{qn('id')} = p.{qn('jobcenter_id')} "
-        f"LEFT JOIN {qn(member)} m ON m.{qn('user_id')} = u.{qn('id')} "
-        f"LEFT JOIN {qn(jc)} mj ON mj.{qn('id')} = m.{qn('jobcenter_id')} "
-        f"WHERE u.{qn('id')} = %s ORDER BY m.{qn('id')}"
-    )
-
-
-def _me(user: User, audit: AuditEntry | None = None) -> dict[str, Any]:
-    # Only the columns shown (the job centre's row is large: legal texts, branding). The
-    # read's audit entry, if given, is written by the same statement (fastsql.select).
-    rows = fastsql.select(
-        _me_sql(connection.vendor), [user.pk], along=() if audit is None else (audit,)
-    )
-    roles: dict[str, list[str]] = {}
-    for row in rows:
-        if row[-1] is not None:
-            roles.setdefault(str(row[-2]), []).append(str(row[-1]))
-    first = rows[0] if rows else None
-    return {
-        "email": user.email,
-        "first_name": user.first_name,
-        "last_name": user.last_name,
-        "preferred_language": user.preferred_language,
-        "customer": None
-        if first is None or first[0] is None
-        else {
-            "jobcenter": first[0],
-            **dict(zip(_PROFILE_FIELDS, first[1 : 1 + len(_PROFILE_FIELDS)], strict=True)),
-        },
-        "staff_roles": roles,
-    }
-
-
-@api.get("/me", response=MeOut, tags=["me"])
+@api.get(
+    "/me",
+    response=MeOut,
+    tags=["me"],
+    # With a token, the token's statement reads and audits too (api.me, issue 19).
+    auth=[TokenAuth(own_read=ME_READ), CsrfSessionAuth()],
+)
 def get_me(request: HttpRequest) -> dict[str, Any]:
-    user: User = auth_user(request)
     # One's own data: audited by the statement that reads it (no round trip of its own).
-    return _me(user, own_read_entry(request=request, user=user, object_type="me"))
+    return me_answer(request, auth_user(request))
 
 
 @api.patch("/me", response={200: MeOut, 403: ErrorOut, 422: ValidationErrorOut}, tags=["me"])
@@ -231,7 +181,7 @@ def patch_me(request: HttpRequest, payload: MePatch) -> Any:
         if "preferred_language" in data:
             user_set_language(user=user, language=data["preferred_language"])
     user.refresh_from_db()
-    return _me(user)
+    return me_unaudited(user)
 
 
 # Last, once every operation exists: document the answers the machinery can give.

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.utils import timezone
 
 from openjobcenter.core import fastsql
 from openjobcenter.core.middleware import current_request_id
@@ -112,3 +116,66 @@ def audit(
     # the ORM's per-call query compiling (``core.fastsql``).
     fastsql.insert(entry, read_pk=read_id)
     return entry
+
+
+def own_read_insert(
+    *, request: HttpRequest | None, object_type: str, source: str
+) -> tuple[str, list[Any]]:
+    """The entry of a person reading their own data, for a statement that finds the person
+    itself (``api.auth``: the API token's look-up, the read and this entry in one): an
+    ``INSERT … SELECT`` (``fastsql.insert_from``) taking actor and subject, with their
+    e-mail address as the labels, from ``source``, a row of that statement with the user
+    table's columns, and written only if the person is active. Nothing names a customer
+    acted for there: the token's statement runs before anything can (``X-Acting-For`` is
+    resolved by the operation, after authentication). The SQL and its parameters."""
+    db = connections[DEFAULT_DB_ALIAS]
+    sql, fields, constant, varying = _own_read_statement(db.vendor, object_type, source)
+    params = list(constant)
+    values = {
+        "at": timezone.now(),
+        "ip_address": client_ip(request),
+        "request_id": current_request_id(),
+    }
+    for index in varying:
+        field = fields[index]
+        params[index] = field.get_db_prep_save(values[field.attname], db)
+    return sql, params
+
+
+@functools.cache
+def _own_read_statement(
+    vendor: str, object_type: str, source: str
+) -> tuple[str, tuple[Any, ...], list[Any], tuple[int, ...]]:
+    """``own_read_insert``'s SQL, its fields, the parameters that are the same for every
+    such entry (prepared once) and the places of those that are not (time, address,
+    request id)."""
+    from openjobcenter.accounts.models import User
+
+    column = {f.name: str(f.column) for f in User._meta.concrete_fields}
+    quote = connection.ops.quote_name
+    sql, fields = fastsql.insert_from_sql(
+        AuditEntry,
+        source=source,
+        taken={
+            "actor_id": column["id"],
+            "subject_id": column["id"],
+            "actor_label": column["email"],
+            "subject_label": column["email"],
+        },
+        where=f"{source}.{quote(column['is_active'])}",
+    )
+    template = AuditEntry(action=AuditAction.READ, object_type=object_type)
+    varying = tuple(
+        i for i, f in enumerate(fields) if f.attname in {"at", "ip_address", "request_id"}
+    )
+    for i, field in enumerate(fields):
+        per_entry = (field.has_default() and callable(field.default)) or getattr(
+            field, "auto_now_add", False
+        )
+        if per_entry and i not in varying:  # a new column with a value of its own per entry
+            raise TypeError(f"{field.name} needs a value per entry in own_read_insert")
+    constant = [
+        None if i in varying else f.get_db_prep_save(f.pre_save(template, True), connection)
+        for i, f in enumerate(fields)
+    ]
+    return sql, fields, constant, varying

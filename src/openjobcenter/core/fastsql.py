@@ -162,6 +162,77 @@ def _along(
     return "WITH {} ".format(", ".join(clauses)), params
 
 
+def insert_from(
+    obj: Model,
+    *,
+    source: str,
+    taken: dict[str, str],
+    where: str = "",
+    using: str = "default",
+) -> tuple[str, list[Any]]:
+    """The ``INSERT … SELECT … FROM source`` that writes ``obj`` with the columns named in
+    ``taken`` (attname → a column of ``source``) from a row only the same statement knows,
+    e.g. its ``WITH`` query's (the person an API token belongs to, ``api.auth``); the other
+    columns come from ``obj`` as ``insert`` writes them. ``where``: a condition on
+    ``source`` (no row, nothing written). Nothing runs: the SQL, for a ``WITH`` clause of
+    the caller's statement, and its parameters. ``source``, ``taken`` and ``where`` are SQL
+    text: the caller's own names, never input."""
+    connection = connections[using]
+    sql, fields = insert_from_sql(type(obj), source=source, taken=taken, where=where, using=using)
+    return sql, [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+
+
+def insert_from_sql(
+    model: type[Model],
+    *,
+    source: str,
+    taken: dict[str, str],
+    where: str = "",
+    using: str = "default",
+) -> Statement:
+    """``insert_from``'s SQL (built once) and the fields whose values are its parameters,
+    in order: for a caller that prepares values it writes every time only once."""
+    connection = connections[using]
+    key = ("insert_from", model, connection.vendor, source, tuple(sorted(taken.items())), where)
+    return _cached(key, lambda: _build_insert_from(model, connection, source, taken, where))
+
+
+def _build_insert_from(
+    model: type[Model],
+    connection: BaseDatabaseWrapper,
+    source: str,
+    taken: dict[str, str],
+    where: str,
+) -> Statement:
+    quote = connection.ops.quote_name
+    meta = model._meta
+    pk = meta.pk
+    columns = [
+        f
+        for f in meta.local_concrete_fields
+        if not (f is pk and getattr(f, "db_returning", False))  # the AutoField
+    ]
+    unknown = set(taken) - {f.attname for f in columns}
+    if unknown:
+        raise TypeError(sorted(unknown))
+    values, fields = [], []
+    for field in columns:
+        if field.attname in taken:
+            values.append(f"{source}.{quote(taken[field.attname])}")
+        else:
+            values.append("%s")
+            fields.append(field)
+    names = ", ".join(quote(f.column) for f in columns)
+    condition = f" WHERE {where}" if where else ""
+    # Only the model's own quoted names and the caller's own SQL text are formatted in;
+    # values are parameters.
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({names}) "  # noqa: S608
+        f"SELECT {', '.join(values)} FROM {source}{condition}"
+    )
+    return sql, tuple(fields)
+
+
 def insert(
     obj: Model,
     *,
