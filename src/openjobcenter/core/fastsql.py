@@ -188,13 +188,25 @@ def insert_from_sql(
     source: str,
     taken: dict[str, str],
     where: str = "",
+    given: dict[str, str] | None = None,
     using: str = "default",
 ) -> Statement:
     """``insert_from``'s SQL (built once) and the fields whose values are its parameters,
-    in order: for a caller that prepares values it writes every time only once."""
+    in order: for a caller that prepares values it writes every time only once.
+    ``given``: columns whose value is SQL text of the caller's (attname → e.g. a literal
+    it quoted once), no parameter."""
     connection = connections[using]
-    key = ("insert_from", model, connection.vendor, source, tuple(sorted(taken.items())), where)
-    return _cached(key, lambda: _build_insert_from(model, connection, source, taken, where))
+    fixed = given or {}
+    key = (
+        "insert_from",
+        model,
+        connection.vendor,
+        source,
+        tuple(sorted(taken.items())),
+        where,
+        tuple(sorted(fixed.items())),
+    )
+    return _cached(key, lambda: _build_insert_from(model, connection, source, taken, where, fixed))
 
 
 def _build_insert_from(
@@ -203,6 +215,7 @@ def _build_insert_from(
     source: str,
     taken: dict[str, str],
     where: str,
+    given: dict[str, str],
 ) -> Statement:
     quote = connection.ops.quote_name
     meta = model._meta
@@ -212,13 +225,15 @@ def _build_insert_from(
         for f in meta.local_concrete_fields
         if not (f is pk and getattr(f, "db_returning", False))  # the AutoField
     ]
-    unknown = set(taken) - {f.attname for f in columns}
+    unknown = {*taken, *given} - {f.attname for f in columns}
     if unknown:
         raise TypeError(sorted(unknown))
     values, fields = [], []
     for field in columns:
         if field.attname in taken:
             values.append(f"{source}.{quote(taken[field.attname])}")
+        elif field.attname in given:
+            values.append(given[field.attname])
         else:
             values.append("%s")
             fields.append(field)
