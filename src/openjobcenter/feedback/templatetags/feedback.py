@@ -3,10 +3,12 @@ where there is no job centre, the module is off, or the page has no pattern name
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django import template
-from django.urls import reverse
+from django.core.signals import setting_changed
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from openjobcenter.feedback import pages
 from openjobcenter.feedback.apps import MODULE
@@ -14,6 +16,20 @@ from openjobcenter.feedback.models import COMMENT_MAX
 from openjobcenter.tenants.modules import is_enabled
 
 register = template.Library()
+
+
+@functools.lru_cache(maxsize=512)
+def _action(name: str, slug: str, urlconf: str | None, prefix: str) -> str:
+    # Once per job centre, URL configuration and script prefix (what reverse depends on):
+    # reversing on every page was an eighth of the widget's CPU on the start page.
+    return reverse(name, kwargs={"jc": slug}, urlconf=urlconf)
+
+
+def _forget_actions(**_kwargs: object) -> None:
+    _action.cache_clear()  # a test's other URL configuration
+
+
+setting_changed.connect(_forget_actions, dispatch_uid="openjobcenter.feedback.actions")
 
 
 @register.inclusion_tag("feedback/_widget.html", takes_context=True)
@@ -37,7 +53,7 @@ def feedback_widget(context: Any) -> dict[str, Any]:
     name = "staff:feedback_submit" if staff else "tenant:feedback_submit"
     return {
         "show": True,
-        "action": reverse(name, kwargs={"jc": jobcenter.slug}),
+        "action": _action(name, jobcenter.slug, get_urlconf(), get_script_prefix()),
         "ref": ref,
         "next": request.get_full_path(),
         "staff": staff,
