@@ -83,8 +83,9 @@ def _token_read_sql(vendor: str, read: OwnRead, audit_sql: str) -> str:
     qn = connection.ops.quote_name
     user = ", ".join(f"{OWN_ROW}.{qn(f.column)}" for f in User._meta.concrete_fields)
     columns, joins = read.select(qn)
-    # The audit entry's INSERT names only the models' own columns (core.audit); the read
-    # is the operation's own SQL text; every value is a parameter.
+    # The audit entry's INSERT names only the models' own columns, its shared values
+    # quoted once by psycopg (core.audit); the read is the operation's own SQL text; every
+    # other value is a parameter.
     return (
         f"WITH {OWN_ROW} AS ({_token_select(qn)}), ojc_own_audit AS ({audit_sql}) "  # noqa: S608
         f"SELECT {user}, {OWN_ROW}.ojc_token_id, {OWN_ROW}.ojc_token_stale, {columns} "
